@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# One-stop set-up used by `npm run demo`, `npm test` and `npm run bench`:
+# installs npm dependencies (if missing), builds dist/, and installs Debian's Chromium and poppler-utils
+# when no browser is found and we are allowed to (root + apt-get). Idempotent and quiet when all is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules/.bin ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  echo "[setup] npm install" >&2
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
+fi
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
+  echo "[setup] build" >&2
+  npx tsc -p tsconfig.json >&2
+fi
+
+have_browser() {
+  [ -n "${PUPPETEER_EXECUTABLE_PATH:-}" ] && [ -x "${PUPPETEER_EXECUTABLE_PATH}" ] && return 0
+  for p in /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
+    [ -x "$p" ] && return 0
+  done
+  return 1
+}
+need_apt=()
+have_browser || need_apt+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v git >/dev/null 2>&1 || need_apt+=(git)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] apt-get install ${need_apt[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >&2
+  else
+    echo "[setup] missing: ${need_apt[*]} — install them with your package manager (e.g. sudo apt-get install ${need_apt[*]})," >&2
+    echo "        or point PUPPETEER_EXECUTABLE_PATH at a Chrome/Chromium binary." >&2
+  fi
+fi
