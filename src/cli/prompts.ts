@@ -1,0 +1,47 @@
+/** Every interactive question djyc asks lives here (Chinese by default), so commands stay testable without a terminal. */
+import type { Lang } from '../core/i18n.js';
+import { tr } from './io.js';
+
+export interface Choice {
+  value: string;
+  name: string;
+}
+
+async function inquirer() {
+  return import('@inquirer/prompts');
+}
+
+export async function askText(lang: Lang, zh: string, en: string, opts: { required?: boolean; multiline?: boolean; validate?: (v: string) => string | true } = {}): Promise<string> {
+  const { input } = await inquirer();
+  return (
+    await input({
+      message: tr(lang, zh, en),
+      required: opts.required,
+      validate: (v) => (opts.required && !v.trim() ? tr(lang, '此项必填', 'required') : opts.validate ? opts.validate(v) : true),
+    })
+  ).trim();
+}
+
+export async function askSelect(lang: Lang, zh: string, en: string, choices: Choice[]): Promise<string> {
+  const { select } = await inquirer();
+  return select({ message: tr(lang, zh, en), choices, pageSize: 12 });
+}
+
+export async function askCheckbox(lang: Lang, zh: string, en: string, choices: Choice[], required = true): Promise<string[]> {
+  const { checkbox } = await inquirer();
+  return checkbox({
+    message: tr(lang, `${zh}（空格选择，回车确认）`, `${en} (space to select, enter to confirm)`),
+    choices,
+    pageSize: 12,
+    required,
+  });
+}
+
+export async function askConfirm(lang: Lang, zh: string, en: string, initial = true): Promise<boolean> {
+  const { confirm } = await inquirer();
+  return confirm({ message: tr(lang, zh, en), default: initial });
+}
+
+export function isPromptCancel(err: unknown): boolean {
+  return (err as Error)?.name === 'ExitPromptError';
+}

@@ -1,0 +1,93 @@
+/** Calendar days in Asia/Shanghai, as ISO strings (YYYY-MM-DD): the programmes' days, wherever djyc runs. */
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(value: string): boolean {
+  const m = ISO.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
+  return d.getUTCFullYear() === +m[1]! && d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]!;
+}
+
+/** Today in Asia/Shanghai; `DJYC_TODAY` (or an explicit value) fixes it for tests and rehearsals. */
+export function today(explicit?: string): string {
+  const fixed = explicit ?? process.env.DJYC_TODAY;
+  if (fixed) {
+    if (!isIsoDate(fixed)) throw new RangeError(`invalid date: ${fixed}`);
+    return fixed;
+  }
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+function toUtc(date: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d!));
+}
+
+function fromUtc(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = toUtc(date);
+  d.setUTCDate(d.getUTCDate() + days);
+  return fromUtc(d);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
+}
+
+/** Whole months from one date to another, rounded up when days remain (2020-03-01 → 2021-03-02 is 13). */
+export function monthsBetween(from: string, to: string): number {
+  const a = toUtc(from);
+  const b = toUtc(to);
+  let months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + (b.getUTCMonth() - a.getUTCMonth());
+  if (b.getUTCDate() > a.getUTCDate()) months += 1;
+  return months;
+}
+
+/** A programme's MM-DD in a given year (02-29 in a common year becomes 02-28). */
+export function monthDay(year: number, md: string): string {
+  const date = `${year}-${md}`;
+  if (isIsoDate(date)) return date;
+  return `${year}-${md.slice(0, 2)}-28`;
+}
+
+export function quarterOf(date: string): string {
+  const [y, m] = date.split('-').map(Number);
+  return `${y}Q${Math.floor((m! - 1) / 3) + 1}`;
+}
+
+export function quarterStart(quarter: string): string {
+  const y = Number(quarter.slice(0, 4));
+  const q = Number(quarter.slice(5));
+  return `${y}-${String((q - 1) * 3 + 1).padStart(2, '0')}-01`;
+}
+
+export function quarterEnd(quarter: string): string {
+  const y = Number(quarter.slice(0, 4));
+  const q = Number(quarter.slice(5));
+  return addDays(q === 4 ? `${y + 1}-01-01` : `${y}-${String(q * 3 + 1).padStart(2, '0')}-01`, -1);
+}
+
+/** Quarters from the one containing `from` to the one containing `to`, inclusive. */
+export function quartersBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let q = quarterOf(from);
+  const last = quarterOf(to);
+  while (q <= last) {
+    out.push(q);
+    const y = Number(q.slice(0, 4));
+    const n = Number(q.slice(5));
+    q = n === 4 ? `${y + 1}Q1` : `${y}Q${n + 1}`;
+  }
+  return out;
+}
+
+/** 2020-04-15 → 2020年4月15日 (as on the paper forms). */
+export function chineseDate(date: string | undefined): string {
+  if (!date || !isIsoDate(date)) return '';
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+}

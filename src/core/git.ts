@@ -1,0 +1,32 @@
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** A simple-git instance for a repository, with a predictable identity when the machine has none configured. */
+export function git(root: string): SimpleGit {
+  return simpleGit({ baseDir: root, config: ['core.quotepath=false'] });
+}
+
+export async function isGitRepo(root: string): Promise<boolean> {
+  try {
+    return await git(root).checkIsRepo();
+  } catch {
+    return false;
+  }
+}
+
+/** Environment for commits: use the user's identity if set, else a neutral djyc one (CI machines often have none). */
+export async function commitEnv(root: string): Promise<Record<string, string>> {
+  const g = git(root);
+  const name = (await g.raw(['config', '--get', 'user.name']).catch(() => '')).trim();
+  const email = (await g.raw(['config', '--get', 'user.email']).catch(() => '')).trim();
+  const env: Record<string, string> = {};
+  if (!name) env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = process.env.DJYC_USER || 'djyc';
+  if (!email) env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = 'djyc@localhost';
+  return env;
+}
+
+/** Who is acting, for history entries: DJYC_USER, then git's user.name, then the OS user. */
+export async function actor(root: string): Promise<string> {
+  if (process.env.DJYC_USER) return process.env.DJYC_USER;
+  const name = (await git(root).raw(['config', '--get', 'user.name']).catch(() => '')).trim();
+  return name || process.env.USER || 'djyc';
+}

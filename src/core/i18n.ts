@@ -1,0 +1,103 @@
+/** User-facing text: Chinese by default, English with `--lang en`. Keys double as rule ids in problems. */
+export type Lang = 'zh' | 'en';
+
+const messages = {
+  // --- input files ---
+  'file-too-large': { zh: '文件过大（{size} 字节，上限 {max} 字节）', en: 'file too large ({size} bytes, limit {max})' },
+  'not-utf8': { zh: '文件不是有效的 UTF-8 编码（请另存为 UTF-8）', en: 'file is not valid UTF-8 (save it as UTF-8)' },
+  'merge-conflict': { zh: '发现未解决的合并冲突标记“{marker}”，请先解决冲突', en: 'unresolved merge-conflict marker "{marker}": resolve the conflict first' },
+  'yaml-syntax': { zh: 'YAML 语法错误：{detail}', en: 'YAML syntax error: {detail}' },
+  'yaml-version': { zh: '只支持 YAML 1.2（发现 %YAML {version}）', en: 'only YAML 1.2 is supported (found %YAML {version})' },
+  'yaml-multi-doc': { zh: '一个文件只能有一个 YAML 文档', en: 'a file may hold only one YAML document' },
+  'yaml-alias': { zh: '不允许使用 YAML 锚点或别名（& / *），请直接写出内容', en: 'YAML anchors and aliases (& / *) are not allowed: write the content out' },
+  'yaml-tag': { zh: '不允许使用 YAML 标签“{tag}”', en: 'YAML tag "{tag}" is not allowed' },
+  'yaml-merge-key': { zh: '不允许使用合并键“<<”', en: 'merge keys "<<" are not allowed' },
+  'duplicate-key': { zh: '重复的键“{key}”', en: 'duplicate key "{key}"' },
+  'not-a-mapping': { zh: '记录必须是键值映射（mapping）', en: 'a record must be a mapping' },
+  'empty-file': { zh: '文件为空', en: 'file is empty' },
+  // --- schema ---
+  'schema-unknown-key': { zh: '未知字段“{key}”', en: 'unknown key "{key}"' },
+  'schema-missing-key': { zh: '缺少必填字段“{key}”', en: 'missing required key "{key}"' },
+  'schema-type': { zh: '“{field}”应为{type}', en: '"{field}" must be {type}' },
+  'schema-enum': { zh: '“{field}”的值不在允许范围内，可选：{allowed}', en: '"{field}" must be one of: {allowed}' },
+  'schema-pattern': { zh: '“{field}”的格式不正确{hint}', en: '"{field}" has the wrong format{hint}' },
+  'schema-format': { zh: '“{field}”不是有效的{format}', en: '"{field}" is not a valid {format}' },
+  'schema-min-length': { zh: '“{field}”不能为空', en: '"{field}" must not be empty' },
+  'schema-range': { zh: '“{field}”超出范围：{detail}', en: '"{field}" is out of range: {detail}' },
+  'schema-items': { zh: '“{field}”的条目数不符合要求：{detail}', en: '"{field}" has the wrong number of items: {detail}' },
+  'schema-unique': { zh: '“{field}”中有重复的条目', en: '"{field}" has duplicate items' },
+  'schema-other': { zh: '“{field}”不符合要求：{detail}', en: '"{field}" is invalid: {detail}' },
+  // --- repository ---
+  'id-filename': { zh: '编号“{id}”与文件名“{expected}”不一致', en: 'id "{id}" does not match the file name "{expected}"' },
+  'duplicate-id': { zh: '编号“{id}”重复：{other} 中已有同一编号', en: 'duplicate id "{id}": also used in {other}' },
+  'ref-missing': { zh: '“{field}”引用的{kind}“{id}”不存在', en: '"{field}" refers to {kind} "{id}", which does not exist' },
+  'ref-wrong-kind': { zh: '“{field}”应引用{kind}，但“{id}”是{actual}', en: '"{field}" must refer to a {kind}, but "{id}" is a {actual}' },
+  'unknown-folder': { zh: '不认识的记录目录“{dir}”（可用：{dirs}）', en: 'unknown record folder "{dir}" (known: {dirs})' },
+  'stray-temp': { zh: '残留的临时文件（上次写入被中断），下一次写入命令会清理', en: 'stray temporary file from an interrupted write; the next writing command sweeps it' },
+  'config-missing': { zh: '找不到记录库配置 djyc.yaml（请在记录库中运行，或先运行 djyc init）', en: 'no djyc.yaml found (run inside a records repository, or run djyc init first)' },
+  // --- dates ---
+  'date-order': { zh: '“{later}”（{laterValue}）早于“{earlier}”（{earlierValue}）', en: '"{later}" ({laterValue}) is before "{earlier}" ({earlierValue})' },
+  'history-order': { zh: '历史记录的日期倒序：{date} 早于上一条的 {previous}', en: 'history out of order: {date} is before the previous entry {previous}' },
+  // --- programme rules ---
+  'programme-missing': { zh: '方案“{id}”不存在', en: 'programme "{id}" does not exist' },
+  'stage-unknown': { zh: '阶段“{stage}”不在方案“{programme}”的{track}阶段中（可用：{stages}）', en: 'stage "{stage}" is not a {track} stage of programme "{programme}" (known: {stages})' },
+  'category-unknown': { zh: '项目类别“{value}”不在方案的类别中（可选：{allowed}）', en: 'category "{value}" is not one of the programme\'s categories ({allowed})' },
+  'category-single': { zh: '本方案的项目类别只能选一个', en: 'this programme allows only one category' },
+  'source-unknown': { zh: '项目来源“{value}”不在方案的来源中（可选：{allowed}）', en: 'source "{value}" is not one of the programme\'s sources ({allowed})' },
+  'brand-name-length': { zh: '品牌名称“{name}”有 {length} 个字，方案要求一般不超过 {max} 个字', en: 'brand name "{name}" has {length} characters; the programme asks for at most {max}' },
+  'duration-warn': { zh: '项目实施周期 {months} 个月，一般应在 {limit} 个月以内', en: 'project runs {months} months; it should normally be within {limit}' },
+  'duration-max': { zh: '项目实施周期 {months} 个月，最长不超过 {limit} 个月', en: 'project runs {months} months; the maximum is {limit}' },
+  'secretary-limit': { zh: '书记“{member}”在 {year} 年已有 {count} 个书记项目（每年 {max} 个）：{projects}', en: 'secretary "{member}" has {count} projects in {year} (at most {max}): {projects}' },
+  'bonus-max': { zh: '加分 {value} 超过上限 {max} 分', en: 'bonus {value} exceeds the maximum of {max}' },
+  'stars-range': { zh: '星级 {value} 不在 {min}–{max} 之间', en: 'stars {value} not within {min}–{max}' },
+  'stars-criterion': { zh: '星级指标“{criterion}”不在方案指标中（可选：{allowed}）', en: 'criterion "{criterion}" is not one of the programme\'s ({allowed})' },
+  'votes-sum': { zh: '各等次票数合计 {sum} 与参与测评人数 {participants} 不一致', en: 'votes add up to {sum}, but {participants} took part' },
+  'member-no-task': { zh: '党员“{member}”（{org}）尚未领办任务，也没有免领记录', en: 'member "{member}" ({org}) holds no task and has no recorded exemption' },
+  'org-min-projects': { zh: '党组织“{org}”领办{mode}的项目 {count} 个，方案要求至少 {min} 个', en: 'organisation "{org}" leads{mode} {count} projects; the programme requires at least {min}' },
+  'brand-per-org': { zh: '党组织“{org}”有 {count} 个品牌，方案要求{range}', en: 'organisation "{org}" has {count} brands; the programme requires {range}' },
+  'leader-not-secretary': { zh: '书记项目的负责人应为领办党组织的书记“{secretary}”', en: 'the leader of a secretary project must be the lead organisation\'s secretary "{secretary}"' },
+  'programme-stage-next': { zh: '阶段“{stage}”的可转入阶段“{next}”不存在', en: 'stage "{stage}" lists unknown next stage "{next}"' },
+  'programme-window': { zh: '引用的日历窗口“{window}”不存在', en: 'refers to unknown calendar window "{window}"' },
+  'programme-duplicate': { zh: '编号“{id}”在{where}中重复', en: 'id "{id}" is repeated in {where}' },
+  'programme-form-template': { zh: '表单模板“{template}”不存在', en: 'form template "{template}" does not exist' },
+  'programme-window-order': { zh: '日历窗口“{window}”的结束早于开始', en: 'calendar window "{window}" ends before it starts' },
+  'task-project-programme': { zh: '任务所属项目“{project}”属于方案“{other}”，与任务的方案不一致', en: 'the task\'s project "{project}" belongs to programme "{other}"' },
+} as const;
+
+export type MessageKey = keyof typeof messages;
+
+export function message(lang: Lang, key: MessageKey | string, params: Record<string, string | number> = {}): string {
+  const entry = (messages as Record<string, { zh: string; en: string }>)[key];
+  const template = entry ? entry[lang] : key;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return key in messages;
+}
+
+/** Picks the language: explicit flag, then DJYC_LANG, then Chinese. */
+export function resolveLang(flag?: string): Lang {
+  const value = flag ?? process.env.DJYC_LANG;
+  return value === 'en' ? 'en' : 'zh';
+}
+
+/** Record kinds and field names as users see them. */
+export const kindLabels: Record<string, { zh: string; en: string }> = {
+  programme: { zh: '方案', en: 'programme' },
+  organisation: { zh: '党组织', en: 'organisation' },
+  member: { zh: '党员', en: 'member' },
+  expert: { zh: '专家', en: 'expert' },
+  project: { zh: '项目', en: 'project' },
+  task: { zh: '任务', en: 'task' },
+  commitment: { zh: '承诺书', en: 'commitment' },
+  report: { zh: '执行书', en: 'report' },
+  closure: { zh: '结项书', en: 'closure' },
+  evaluation: { zh: '验收与评价', en: 'evaluation' },
+  brand: { zh: '品牌', en: 'brand' },
+  selection: { zh: '年度评选', en: 'selection' },
+};
+
+export function kindLabel(kind: string, lang: Lang): string {
+  return kindLabels[kind]?.[lang] ?? kind;
+}

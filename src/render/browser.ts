@@ -1,0 +1,168 @@
+/**
+ * Finding and launching Chromium. puppeteer-core is imported lazily so that commands which never print a
+ * PDF do not pay for loading it.
+ */
+import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'puppeteer-core';
+
+export type Lang = 'zh' | 'en';
+
+/** Where we look, in order, after PUPPETEER_EXECUTABLE_PATH. Debian's real binary first: the
+ * /usr/bin/chromium wrapper script prints a warning. */
+export const CHROMIUM_PATHS = [
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/opt/google/chrome/chrome',
+];
+
+export class BrowserNotFoundError extends Error {
+  /** Same exit code as other environment problems at the CLI boundary. */
+  readonly exitCode = 3;
+  readonly messageEn: string;
+  constructor(
+    readonly searched: string[],
+    lang: Lang = 'zh',
+  ) {
+    const zh =
+      '找不到 Chromium 或 Chrome 浏览器，无法生成 PDF。请任选一种方式安装：\n' +
+      '  sudo apt-get install chromium        （Debian/Ubuntu）\n' +
+      '  npm run setup                        （在本项目目录中，会自动安装所需软件）\n' +
+      '或设置环境变量 PUPPETEER_EXECUTABLE_PATH 指向已安装的 Chrome/Chromium 可执行文件。\n' +
+      `已查找：${searched.join('、')}`;
+    const en =
+      'No Chromium or Chrome browser found, so PDFs cannot be made. Install one of:\n' +
+      '  sudo apt-get install chromium        (Debian/Ubuntu)\n' +
+      '  npm run setup                        (in this project folder; installs what is missing)\n' +
+      'or set PUPPETEER_EXECUTABLE_PATH to an installed Chrome/Chromium executable.\n' +
+      `Searched: ${searched.join(', ')}`;
+    super(lang === 'en' ? en : zh);
+    this.name = 'BrowserNotFoundError';
+    this.messageEn = en;
+  }
+  localized(lang: Lang): string {
+    return lang === 'en' ? this.messageEn : this.message;
+  }
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Path of a usable Chromium, or throws BrowserNotFoundError. */
+export function findChromium(lang: Lang = 'zh', env: NodeJS.ProcessEnv = process.env, candidates = CHROMIUM_PATHS): string {
+  const searched: string[] = [];
+  const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
+  if (fromEnv) {
+    if (isExecutable(fromEnv)) return fromEnv;
+    searched.push(`PUPPETEER_EXECUTABLE_PATH=${fromEnv}`);
+  }
+  for (const p of candidates) {
+    if (isExecutable(p)) return p;
+    searched.push(p);
+  }
+  throw new BrowserNotFoundError(searched, lang);
+}
+
+export function chromiumArgs(userDataDir: string): string[] {
+  const args = [
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-extensions',
+    '--mute-audio',
+    `--user-data-dir=${userDataDir}`,
+  ];
+  // Chromium refuses to start as root with its sandbox on; as an ordinary user keep the sandbox.
+  if (typeof process.getuid === 'function' && process.getuid() === 0) args.unshift('--no-sandbox');
+  return args;
+}
+
+// Profiles still on disk; removed on close, on disconnect, and as a last resort when Node exits.
+const liveProfiles = new Set<string>();
+let exitHookInstalled = false;
+
+function removeProfile(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+  } catch {
+    // Chromium may still be writing while it dies; the exit hook tries again.
+    return;
+  }
+  liveProfiles.delete(dir);
+}
+
+export interface LaunchOptions {
+  lang?: Lang;
+  executablePath?: string;
+  /** Extra command-line switches (tests, debugging). */
+  extraArgs?: string[];
+}
+
+/**
+ * Launches a headless Chromium with a fresh temporary profile, which is deleted when the browser closes or
+ * dies. Throws BrowserNotFoundError when there is no browser.
+ */
+export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> {
+  const executablePath = opts.executablePath ?? findChromium(opts.lang);
+  if (!existsSync(executablePath)) throw new BrowserNotFoundError([executablePath], opts.lang);
+  const { default: puppeteer } = await import('puppeteer-core');
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'djyc-chromium-'));
+  liveProfiles.add(profile);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const dir of liveProfiles) removeProfile(dir);
+    });
+  }
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath,
+      headless: true,
+      // We pass --user-data-dir ourselves so that puppeteer does not make (and keep) its own profile.
+      args: [...chromiumArgs(profile), ...(opts.extraArgs ?? [])],
+      // The PDF engine installs its own per-operation timeouts; keep CDP's own one as a backstop.
+      protocolTimeout: 180_000,
+      handleSIGINT: true,
+      handleSIGTERM: true,
+      handleSIGHUP: true,
+    });
+  } catch (err) {
+    removeProfile(profile);
+    throw err;
+  }
+  browser.once('disconnected', () => {
+    // The process may take a moment to release the profile; rmSync retries briefly.
+    const proc = browser.process();
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      proc.once('exit', () => removeProfile(profile));
+    } else {
+      removeProfile(profile);
+    }
+  });
+  return browser;
+}
+
+/** Closes a browser, ending its process even when it no longer answers. */
+export async function closeBrowser(browser: Browser): Promise<void> {
+  const proc = browser.process();
+  try {
+    await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  } catch {
+    // already gone
+  }
+  if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+}

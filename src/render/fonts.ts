@@ -1,0 +1,191 @@
+/**
+ * The project's CJK fonts, taken from npm packages (never from the system, so a PDF looks the same on every
+ * machine): @font-face rules that reuse each package's unicode-range slices, the bytes behind them served to
+ * Chromium from memory, and a coverage check for characters that no bundled font has.
+ *
+ * Families (use the stacks in FONT_STACKS or the CSS variables in templates/forms/_base.css):
+ *   DJYC Song  Noto Serif SC   400 = body text (stand-in for 仿宋), 900 = titles (stand-in for 小标宋)
+ *   DJYC Hei   Noto Sans SC    400 / 700 (黑体)
+ *   DJYC Kai   LXGW WenKai     400 (楷体); it covers all of GBK and much more, so it is also the
+ *                              full-coverage fallback placed last in every stack.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** Made-up origin the page loads fonts from; the engine answers its requests from memory. */
+export const FONT_ORIGIN = 'https://djyc.fonts';
+/** URL of the stylesheet holding every @font-face rule (linked by wrapDocument, served by the engine). */
+export const FONT_CSS_URL = `${FONT_ORIGIN}/fonts.css`;
+
+export const FAMILY = { song: 'DJYC Song', hei: 'DJYC Hei', kai: 'DJYC Kai' } as const;
+export const FONT_STACKS = {
+  song: `"${FAMILY.song}", "${FAMILY.kai}"`,
+  hei: `"${FAMILY.hei}", "${FAMILY.kai}"`,
+  kai: `"${FAMILY.kai}"`,
+} as const;
+
+interface Source {
+  /** First path segment of the font URLs, e.g. https://djyc.fonts/serif/<file>. */
+  key: string;
+  family: string;
+  weight: number;
+  /** Package-relative path of the CSS whose slices we reuse. */
+  pkg: string;
+  css: string;
+}
+
+const SOURCES: Source[] = [
+  { key: 'serif', family: FAMILY.song, weight: 400, pkg: '@fontsource/noto-serif-sc', css: '400.css' },
+  { key: 'serif', family: FAMILY.song, weight: 900, pkg: '@fontsource/noto-serif-sc', css: '900.css' },
+  { key: 'sans', family: FAMILY.hei, weight: 400, pkg: '@fontsource/noto-sans-sc', css: '400.css' },
+  { key: 'sans', family: FAMILY.hei, weight: 700, pkg: '@fontsource/noto-sans-sc', css: '700.css' },
+  { key: 'wenkai', family: FAMILY.kai, weight: 400, pkg: '@chinese-fonts/lxgwwenkai', css: 'dist/LXGWWenKai-Regular/result.css' },
+];
+
+interface FontSet {
+  css: string;
+  /** URL path (/serif/x.woff2) → absolute file; only files named in the packages' CSS are served. */
+  files: Map<string, string>;
+  /** One bit per code point: some bundled face covers it. */
+  coverage: Uint8Array;
+}
+
+let fontSet: FontSet | undefined;
+const bytes = new Map<string, Promise<Buffer>>();
+
+function packageDir(pkg: string): string {
+  // Resolve from this file, so it works from src/ (vitest) and dist/ alike. fontsource's "exports" hides
+  // package.json, so resolve a file the package does export and walk up to the package folder.
+  const require = createRequire(import.meta.url);
+  const probe = pkg.startsWith('@fontsource/') ? `${pkg}/400.css` : `${pkg}/package.json`;
+  let dir = path.dirname(require.resolve(probe));
+  while (!dir.endsWith(path.join(...pkg.split('/')))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`font package ${pkg} not found`);
+    dir = up;
+  }
+  return dir;
+}
+
+/** Parses "U+4e00-9fff,U+3001" into [start, end] pairs. */
+export function parseUnicodeRange(value: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const part of value.split(',')) {
+    const m = /^\s*U\+([0-9a-f?]+)(?:-([0-9a-f]+))?\s*$/i.exec(part);
+    if (!m) continue;
+    if (m[1].includes('?')) {
+      out.push([parseInt(m[1].replace(/\?/g, '0'), 16), parseInt(m[1].replace(/\?/g, 'f'), 16)]);
+    } else {
+      const a = parseInt(m[1], 16);
+      out.push([a, m[2] ? parseInt(m[2], 16) : a]);
+    }
+  }
+  return out;
+}
+
+function build(): FontSet {
+  const files = new Map<string, string>();
+  const coverage = new Uint8Array(0x110000 >> 3);
+  const rules: string[] = [];
+  const dirs = new Map<string, string>();
+  for (const src of SOURCES) {
+    const dir = dirs.get(src.pkg) ?? packageDir(src.pkg);
+    dirs.set(src.pkg, dir);
+    const cssPath = path.join(dir, src.css);
+    const text = readFileSync(cssPath, 'utf8');
+    for (const face of text.match(/@font-face\s*\{[^}]*\}/g) ?? []) {
+      // woff2 only; drop the woff fallback and any local() source (a system font would defeat the point).
+      const url = /url\(\s*["']?([^"')]+\.woff2)["']?\s*\)/.exec(face)?.[1];
+      const range = /unicode-range\s*:\s*([^;}]+)/.exec(face)?.[1];
+      if (!url || !range) continue;
+      const file = path.resolve(path.dirname(cssPath), url);
+      const urlPath = `/${src.key}/${path.basename(file)}`;
+      files.set(urlPath, file);
+      for (const [a, b] of parseUnicodeRange(range)) {
+        for (let cp = a; cp <= b && cp < 0x110000; cp++) coverage[cp >> 3] |= 1 << (cp & 7);
+      }
+      rules.push(
+        `@font-face{font-family:"${src.family}";font-style:normal;font-weight:${src.weight};font-display:block;` +
+          `src:url(${FONT_ORIGIN}${urlPath}) format("woff2");unicode-range:${range.trim()}}`,
+      );
+    }
+  }
+  if (rules.length === 0) throw new Error('no @font-face rules found in the font packages');
+  return { css: rules.join('\n') + '\n', files, coverage };
+}
+
+function fonts(): FontSet {
+  fontSet ??= build();
+  return fontSet;
+}
+
+/** All @font-face rules (≈600 faces, ~0.5 MB): serve it as a stylesheet (FONT_CSS_URL), don't inline it. */
+export function fontFaceCss(): string {
+  return fonts().css;
+}
+
+export interface FontResponse {
+  body: Buffer;
+  contentType: string;
+}
+
+/**
+ * Answers a request to FONT_ORIGIN from memory (files are read once, on first use), or undefined for
+ * anything that is not one of the bundled font files or the font stylesheet.
+ */
+export async function fontResponse(url: string): Promise<FontResponse | undefined> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.origin !== FONT_ORIGIN) return undefined;
+  if (u.pathname === '/fonts.css') return { body: cssBytes(), contentType: 'text/css; charset=utf-8' };
+  const file = fonts().files.get(u.pathname);
+  if (!file) return undefined;
+  let p = bytes.get(file);
+  if (!p) {
+    p = readFile(file);
+    p.catch(() => bytes.delete(file));
+    bytes.set(file, p);
+  }
+  return { body: await p, contentType: 'font/woff2' };
+}
+
+let cssBuffer: Buffer | undefined;
+function cssBytes(): Buffer {
+  cssBuffer ??= Buffer.from(fontFaceCss(), 'utf8');
+  return cssBuffer;
+}
+
+/** True when some bundled face has a glyph for this code point. */
+export function isCovered(codePoint: number): boolean {
+  const cov = fonts().coverage;
+  return codePoint < 0x110000 && (cov[codePoint >> 3] & (1 << (codePoint & 7))) !== 0;
+}
+
+/**
+ * Characters of `text` that no bundled font covers (each once, in order of appearance): they would be drawn
+ * from a system font or as a tofu box. Control characters and ordinary whitespace are ignored.
+ * HTML numeric character references (&#x20000;) are decoded first, so it can be run on a whole document.
+ */
+export function uncoveredChars(text: string): string[] {
+  const decoded = text.replace(/&#(x[0-9a-f]+|\d+);/gi, (m, n: string) => {
+    const cp = n[0] === 'x' || n[0] === 'X' ? parseInt(n.slice(1), 16) : parseInt(n, 10);
+    return cp > 0 && cp < 0x110000 ? String.fromCodePoint(cp) : m;
+  });
+  const seen = new Set<number>();
+  const out: string[] = [];
+  for (const ch of decoded) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80 || seen.has(cp)) continue; // ASCII is covered by every face's latin slice
+    seen.add(cp);
+    // Skip format/control characters that never need a glyph (ZWSP/ZWJ, BOM, variation selectors).
+    if (cp === 0xfeff || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) continue;
+    if (!isCovered(cp)) out.push(ch);
+  }
+  return out;
+}

@@ -1,0 +1,182 @@
+/**
+ * pdf-lib helpers: atomic writes, the marker links that map a batch document's pages to forms, page-number
+ * stamping, and merging PDFs with bookmarks.
+ */
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNumber,
+  PDFPage,
+  PDFRef,
+  PDFString,
+  type PDFEmbeddedPage,
+} from 'pdf-lib';
+
+/** Writes through `out.tmp-<pid>` and a rename, so `out` is either the old file or the whole new one. */
+export async function writeFileAtomic(out: string, data: Uint8Array): Promise<void> {
+  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, out);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+function uriOf(annot: PDFDict): string | undefined {
+  if (annot.get(PDFName.of('Subtype')) !== PDFName.of('Link')) return undefined;
+  const action = annot.lookupMaybe(PDFName.of('A'), PDFDict);
+  const uri = action?.lookup(PDFName.of('URI'));
+  return uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : undefined;
+}
+
+/**
+ * Finds the link annotations whose URI starts with `prefix` (the engine puts one at the top of each form),
+ * removes them from the document, and returns, for each page index, the suffixes found on it.
+ */
+export function takeMarkers(doc: PDFDocument, prefix: string): Map<number, string[]> {
+  const found = new Map<number, string[]>();
+  doc.getPages().forEach((page, index) => {
+    const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
+    if (!annots) return;
+    for (let k = annots.size() - 1; k >= 0; k--) {
+      const raw = annots.get(k);
+      const annot = annots.lookupMaybe(k, PDFDict);
+      const uri = annot && uriOf(annot);
+      if (!uri || !uri.startsWith(prefix)) continue;
+      const list = found.get(index) ?? [];
+      list.unshift(uri.slice(prefix.length));
+      found.set(index, list);
+      annots.remove(k);
+      // Drop the orphaned objects too, so an in-place save does not keep them.
+      if (raw instanceof PDFRef) doc.context.delete(raw);
+      const action = annot.get(PDFName.of('A'));
+      if (action instanceof PDFRef) doc.context.delete(action);
+    }
+    if (annots.size() === 0) page.node.delete(PDFName.of('Annots'));
+  });
+  return found;
+}
+
+export interface PdfMeta {
+  title?: string;
+  lang?: string;
+}
+
+export function setMeta(doc: PDFDocument, meta: PdfMeta): void {
+  if (meta.title) doc.setTitle(meta.title, { showInWindowTitleBar: true });
+  doc.setCreator('djyc');
+  doc.setProducer('djyc (Chromium, pdf-lib)');
+  if (meta.lang) doc.setLanguage(meta.lang);
+}
+
+/** Band of the number sheet that holds the page number (bottom 10–40 mm of the page), in points. */
+const MM = 72 / 25.4;
+export const NUMBER_BAND = { bottom: 10 * MM, top: 40 * MM };
+
+/**
+ * Stamps page i of `pages` with page i of `sheet` (a PDF whose page n shows the number n in the footer
+ * band), centred horizontally and aligned to the page's bottom edge. The sheet is rendered by Chromium with
+ * the project's fonts, so the numbers use an embedded subset font like the rest of the page.
+ */
+export async function stampPageNumbers(doc: PDFDocument, pages: PDFPage[], sheet: PDFDocument): Promise<void> {
+  if (pages.length > sheet.getPageCount()) throw new Error(`page-number sheet has ${sheet.getPageCount()} pages, ${pages.length} needed`);
+  const sheetPages = sheet.getPages().slice(0, pages.length);
+  const width = sheetPages[0].getWidth();
+  const boxes = sheetPages.map(() => ({ left: 0, right: width, bottom: NUMBER_BAND.bottom, top: NUMBER_BAND.top }));
+  const embedded: PDFEmbeddedPage[] = await doc.embedPages(sheetPages, boxes);
+  pages.forEach((page, i) => {
+    const { width: w } = page.getSize();
+    page.drawPage(embedded[i], { x: (w - width) / 2, y: NUMBER_BAND.bottom });
+  });
+}
+
+export interface MergePart {
+  title: string;
+  path: string;
+}
+
+export interface MergeOptions {
+  /** Add a bookmark (outline entry) per part, pointing at its first page. Default true. */
+  outline?: boolean;
+  /** Document title of the merged file. */
+  title?: string;
+}
+
+/**
+ * Concatenates PDFs into `out` (written atomically) and, unless told not to, adds PDF bookmarks: one
+ * top-level outline entry per part. Parts with no pages get no bookmark. Returns the page count.
+ */
+export async function mergePdfs(parts: MergePart[], out: string, opts: MergeOptions = {}): Promise<number> {
+  const merged = await PDFDocument.create();
+  const starts: Array<{ title: string; page: PDFPage }> = [];
+  for (const part of parts) {
+    const src = await PDFDocument.load(await readFile(part.path));
+    const copied = await merged.copyPages(src, src.getPageIndices());
+    copied.forEach((p, i) => {
+      merged.addPage(p);
+      if (i === 0) starts.push({ title: part.title, page: p });
+    });
+  }
+  if (opts.outline !== false && starts.length > 0) addOutline(merged, starts);
+  setMeta(merged, { title: opts.title, lang: 'zh-CN' });
+  await writeFileAtomic(out, await merged.save());
+  return merged.getPageCount();
+}
+
+/**
+ * Builds the /Outlines dictionary by hand (pdf-lib has no outline API): a flat, doubly linked list of
+ * items, each with a /Dest to its page (/XYZ at the top, zoom unchanged), shown open on opening.
+ */
+export function addOutline(doc: PDFDocument, entries: Array<{ title: string; page: PDFPage }>): void {
+  const { context } = doc;
+  const rootRef = context.nextRef();
+  const refs = entries.map(() => context.nextRef());
+  entries.forEach((entry, i) => {
+    const item = context.obj({}) as PDFDict;
+    item.set(PDFName.of('Title'), PDFHexString.fromText(entry.title));
+    item.set(PDFName.of('Parent'), rootRef);
+    if (i > 0) item.set(PDFName.of('Prev'), refs[i - 1]);
+    if (i < refs.length - 1) item.set(PDFName.of('Next'), refs[i + 1]);
+    const dest = context.obj([entry.page.ref, PDFName.of('XYZ'), null, entry.page.getHeight(), null]);
+    item.set(PDFName.of('Dest'), dest);
+    context.assign(refs[i], item);
+  });
+  const root = context.obj({}) as PDFDict;
+  root.set(PDFName.of('Type'), PDFName.of('Outlines'));
+  root.set(PDFName.of('First'), refs[0]);
+  root.set(PDFName.of('Last'), refs[refs.length - 1]);
+  root.set(PDFName.of('Count'), PDFNumber.of(refs.length));
+  context.assign(rootRef, root);
+  doc.catalog.set(PDFName.of('Outlines'), rootRef);
+  doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
+}
+
+/** Reads back the top-level outline titles of a PDF (for tests and `djyc doctor`-style checks). */
+export function readOutline(doc: PDFDocument): Array<{ title: string; page: number }> {
+  const out: Array<{ title: string; page: number }> = [];
+  const root = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
+  if (!root) return out;
+  const pageRefs = doc.getPages().map((p) => p.ref);
+  let item = root.lookupMaybe(PDFName.of('First'), PDFDict);
+  const seen = new Set<PDFDict>();
+  while (item && !seen.has(item)) {
+    seen.add(item);
+    const title = item.lookup(PDFName.of('Title'));
+    const dest = item.lookupMaybe(PDFName.of('Dest'), PDFArray);
+    const target = dest?.get(0);
+    out.push({
+      title: title instanceof PDFString || title instanceof PDFHexString ? title.decodeText() : '',
+      page: target instanceof PDFRef ? pageRefs.findIndex((r) => r === target) : -1,
+    });
+    item = item.lookupMaybe(PDFName.of('Next'), PDFDict);
+  }
+  return out;
+}
