@@ -10,7 +10,11 @@ export type Action = (ctx: CliContext, ...args: any[]) => Promise<number | void>
 /** Wraps a command's action: builds its context and sends every error through the single boundary below. */
 export type Runner = (action: Action) => (...args: any[]) => Promise<void>;
 
-const COMMANDS = ['init', 'validate', 'new', 'import', 'demo'] as const;
+const COMMANDS = [
+  'init', 'new', 'import', 'validate',
+  'advance', 'claim', 'task', 'report', 'close', 'panel', 'accept', 'rate', 'select', 'brand',
+  'deadlines', 'ledger', 'log', 'status', 'render', 'pack', 'publish', 'hook', 'demo',
+] as const;
 
 function version(): string {
   const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../package.json');
