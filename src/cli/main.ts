@@ -41,6 +41,22 @@ export async function reportError(err: unknown, lang: Lang): Promise<number> {
   return 2;
 }
 
+const COMMANDER_ERRORS: [RegExp, string][] = [
+  [/^error: unknown command '(.*)'/, '错误：未知命令“$1”'],
+  [/^error: unknown option '(.*)'/, '错误：未知选项“$1”'],
+  [/^error: required option '(.*)' not specified/, '错误：缺少必填选项 $1'],
+  [/^error: missing required argument '(.*)'/, '错误：缺少参数 $1'],
+  [/^error: option '(.*)' argument missing/, '错误：选项 $1 缺少取值'],
+  [/^error: too many arguments(.*)/, '错误：参数过多$1'],
+];
+
+/** commander speaks English; users read Chinese by default. */
+function translateCommanderError(text: string, lang: Lang): string {
+  if (lang === 'en') return text;
+  for (const [re, zh] of COMMANDER_ERRORS) if (re.test(text)) return text.replace(re, zh);
+  return text;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);
   // Fast path: `djyc --version` loads nothing else.
@@ -58,12 +74,22 @@ export async function main(argv: string[]): Promise<void> {
   const program: Command = new CommandClass('djyc');
   program
     .description(tr(lang, 'djyc：党建项目化管理记录库与命令行工具', 'djyc: records repository and CLI for party-building project management'))
-    .version(version(), '-V, --version')
+    .version(version(), '-V, --version', tr(lang, '显示版本号', 'print the version'))
+    .helpOption('-h, --help', tr(lang, '显示帮助', 'show help'))
+    .helpCommand('help [command]', tr(lang, '显示某个命令的帮助', 'show help for a command'))
     .option('--lang <lang>', tr(lang, '界面语言：zh（默认）或 en', 'language: zh (default) or en'))
     .option('-C, --cwd <dir>', tr(lang, '在该目录中运行（默认当前目录）', 'run in this folder (default: current)'))
     .showHelpAfterError()
     .exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(translateCommanderError(s, lang)) });
+  program.configureHelp({ sortSubcommands: false });
+  // Subcommands inherit the translated help option and exit behaviour.
+  const origCommand = program.command.bind(program);
+  program.command = ((nameAndArgs: string, ...rest: any[]) => {
+    const sub = (origCommand as any)(nameAndArgs, ...rest) as Command;
+    sub.helpOption('-h, --help', tr(lang, '显示帮助', 'show help')).exitOverride().showHelpAfterError();
+    return sub;
+  }) as typeof program.command;
 
   const run: Runner = (action) => async (...actionArgs: any[]) => {
     const opts = program.opts<{ cwd?: string }>();
