@@ -29,6 +29,8 @@ export interface ProgrammeRecord {
   short_name?: string;
   /** 发文机关：发文或组织实施的机关 */
   issuer?: string;
+  /** 地区：发文机关所在地区，例如 惠山区；冠于标记了 regional 的表单标题之前 */
+  region?: string;
   /** 文号：发文文号，例如 金直委发〔2017〕20号 */
   document?: string;
   /** 依据文件：依据的实施方案标题 */
@@ -305,6 +307,10 @@ export interface ProgrammeRecord {
     subject: "project" | "task" | "organisation" | "brand" | "org-commitment" | "member-commitment" | "project-report" | "task-report" | "project-closure" | "task-closure" | "programme";
     /** 阶段：表单在哪个阶段报送 */
     stage?: string;
+    /** 标题冠以地区名：为 true 时，表单标题前加方案的地区名（region），例如 惠山区机关党建品牌申报审批表 */
+    regional?: boolean;
+    /** 可选栏目：模板的可选栏目，例如品牌申报表的 philosophy（品牌理念）、carrier（品牌载体） */
+    fields?: string[];
   }>;
   /** 报送材料包：按阶段报送的材料 */
   packs?: Array<{
