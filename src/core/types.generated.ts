@@ -677,6 +677,15 @@ export interface EvaluationRecord {
     drawn_on?: string;
     /** 专家：验收组专家编号 */
     experts: string[];
+    /** 抽取算法：抽取算法的名称和版本，例如 djyc-draw-v1（SHA-256 计数器 + Fisher–Yates 洗牌，再按已参加验收组次数从少到多排序） */
+    algorithm?: string;
+    /** 候选名单：抽取时的候选专家（类别匹配、回避领办和联办单位，按编号排序），用于复核抽取结果 */
+    candidates?: Array<{
+      /** 专家：专家编号 */
+      expert: string;
+      /** 已参加次数：抽取时该专家已参加的验收组数 */
+      load: number;
+    }>;
   };
   /** 验收：验收结论 */
   acceptance?: {
@@ -827,6 +836,17 @@ export interface SelectionRecord {
   title?: string;
   /** 确定日期 */
   decided_on?: string;
+  /** 随机抽取：抽查复核等随机抽取的依据（可复现：同一种子、同一候选名单得到同一结果） */
+  draw?: {
+    /** 抽取种子：抽取所用的随机种子 */
+    seed: string;
+    /** 抽取算法：抽取算法的名称和版本，例如 djyc-draw-v1 */
+    algorithm?: string;
+    /** 抽取数量：抽取的数量 */
+    sample?: number;
+    /** 候选名单：抽取时的候选对象（按编号排序） */
+    candidates: string[];
+  };
   /** 入选名单：入选名单（按名次） */
   entries: Array<{
     /** 对象：党组织、项目或品牌编号 */
