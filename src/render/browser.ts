@@ -92,6 +92,7 @@ export function chromiumArgs(userDataDir: string): string[] {
 
 // Profiles still on disk; removed on close, on disconnect, and as a last resort when Node exits.
 const liveProfiles = new Set<string>();
+const profileOf = new WeakMap<Browser, string>();
 let exitHookInstalled = false;
 
 function removeProfile(dir: string): void {
@@ -144,6 +145,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
     removeProfile(profile);
     throw err;
   }
+  profileOf.set(browser, profile);
   browser.once('disconnected', () => {
     // The process may take a moment to release the profile; rmSync retries briefly.
     const proc = browser.process();
@@ -156,7 +158,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
   return browser;
 }
 
-/** Closes a browser, ending its process even when it no longer answers. */
+/** Closes a browser, ending its process even when it no longer answers, and deletes its profile. */
 export async function closeBrowser(browser: Browser): Promise<void> {
   const proc = browser.process();
   try {
@@ -164,5 +166,11 @@ export async function closeBrowser(browser: Browser): Promise<void> {
   } catch {
     // already gone
   }
-  if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  if (proc && proc.exitCode === null && proc.signalCode === null) {
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  }
+  const profile = profileOf.get(browser);
+  if (profile) removeProfile(profile);
 }

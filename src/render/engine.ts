@@ -226,7 +226,11 @@ async function answerRequest(req: HTTPRequest): Promise<void> {
   try {
     if (url.startsWith('data:')) return await req.continue();
     const res = url.startsWith(FONT_ORIGIN + '/') ? await fontResponse(url) : undefined;
-    if (!res) return await req.abort('blockedbyclient');
+    if (!res) {
+      // A blocked navigation (meta refresh, link target) must not replace the document with an error page:
+      // ERR_ABORTED cancels a navigation without committing one.
+      return await req.abort(req.isNavigationRequest() ? 'aborted' : 'blockedbyclient');
+    }
     await req.respond({
       status: 200,
       contentType: res.contentType,
@@ -429,7 +433,7 @@ export async function renderPdfs(jobs: RenderJob[], opts: RenderOptions = {}): P
 
   const session = new BrowserSession(opts.browser, lang);
 
-  /** Prints a unit and writes its PDFs; returns the indices it could not finish. */
+  /** Prints a unit and writes its PDFs; what it could not finish goes back on the queue (see requeue). */
   const runUnit = async (unit: Unit, worker: { page?: Page }): Promise<void> => {
     const idx = unit.indices.filter((i) => !results[i]);
     if (idx.length === 0) return;
@@ -549,7 +553,7 @@ export async function renderPdfs(jobs: RenderJob[], opts: RenderOptions = {}): P
   };
 
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
     await session.close();
   }
