@@ -55,7 +55,13 @@ export interface RecordChange {
 }
 
 /** Validates the changed records against the whole repository, then writes and commits them as one operation. */
-export async function writeRecords(root: string, changes: RecordChange[], message: string, opts: { repo?: Repository; today?: string } = {}): Promise<WriteResult> {
+export async function writeRecords(
+  root: string,
+  changes: RecordChange[],
+  message: string,
+  /** `files`: other files written in the same commit (e.g. a copied logo); `dryRun`: validate only, write nothing. */
+  opts: { repo?: Repository; today?: string; files?: FileChange[]; dryRun?: boolean } = {},
+): Promise<WriteResult> {
   const repo = opts.repo ?? loadRepository(root);
   const prepared = changes.map((c) => ({ ...c, text: c.text ?? serializeRecord(c.kind, c.data) }));
   const files = new Set(prepared.map((c) => recordPath(c.kind, c.id)));
@@ -69,6 +75,8 @@ export async function writeRecords(root: string, changes: RecordChange[], messag
     const expected = c.previous !== undefined ? c.previous : null;
     return { path: rel, content: c.text, expected };
   });
+  fileChanges.push(...(opts.files ?? []));
+  if (opts.dryRun) return { ids: prepared.map((c) => c.id), paths: fileChanges.map((f) => f.path), commit: '', warnings: all.filter((p) => p.severity === 'warning') };
   const result = await commitChanges(root, fileChanges, message);
   return { ids: prepared.map((c) => c.id), paths: result.files, commit: result.commit, warnings: all.filter((p) => p.severity === 'warning') };
 }

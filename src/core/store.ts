@@ -14,8 +14,8 @@ import { TEMP_PATTERN } from './repo.js';
 export interface FileChange {
   /** Repository-relative path, forward slashes. */
   path: string;
-  /** New content; null deletes the file. */
-  content: string | null;
+  /** New content (text, or bytes for attachments such as logos); null deletes the file. */
+  content: string | Uint8Array | null;
   /** Content the command read before deciding (null: the file must not exist). Guards against edits made meanwhile. */
   expected?: string | null;
 }
@@ -98,12 +98,13 @@ function readOrNull(file: string): string | null {
 }
 
 /** Writes a file atomically: a temp file in the same folder, fsync, rename. */
-export function writeAtomic(file: string, content: string): void {
+export function writeAtomic(file: string, content: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.djyc-tmp-${process.pid}-${tempCounter++}`);
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, content);
+    if (typeof content === 'string') fs.writeSync(fd, content);
+    else fs.writeSync(fd, content);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
