@@ -52,17 +52,13 @@ export interface CreateResult extends WriteResult {
   path: string;
 }
 
-/** Builds a project record in the programme's first stage, with its first history entry. */
-export async function createProject(root: string, input: ProjectInput, opts: { today?: string; repo?: Repository } = {}): Promise<CreateResult> {
-  const repo = opts.repo ?? loadRepository(root);
-  const programme = resolveProgramme(repo, input.programme);
+/** A new project record in the programme's first stage, with its first history entry (shared by new-project and import). */
+export function buildProjectRecord(programme: ProgrammeRecord, input: ProjectInput, id: string, history: { date: string; by: string; note?: string }): ProjectRecord {
   const stage = initialStage(programme, 'project');
   if (!stage || programme.project?.enabled === false) {
     throw new UsageError(`方案“${programme.id}”不使用项目`, `programme "${programme.id}" has no projects`);
   }
-  const date = todayIn(opts.today);
-  const id = input.id ?? newId('project', { year: programme.year, slug: input.slug });
-  const data: ProjectRecord = {
+  return {
     id,
     programme: programme.id,
     title: input.title,
@@ -83,8 +79,16 @@ export async function createProject(root: string, input: ProjectInput, opts: { t
     start: input.start,
     due: input.due,
     stage: stage.id,
-    history: [{ stage: stage.id, date, by: await actor(root), note: '创建' }],
+    history: [{ stage: stage.id, date: history.date, by: history.by, note: history.note ?? '创建' }],
   };
+}
+
+/** Builds a project record in the programme's first stage, with its first history entry. */
+export async function createProject(root: string, input: ProjectInput, opts: { today?: string; repo?: Repository } = {}): Promise<CreateResult> {
+  const repo = opts.repo ?? loadRepository(root);
+  const programme = resolveProgramme(repo, input.programme);
+  const id = input.id ?? newId('project', { year: programme.year, slug: input.slug });
+  const data = buildProjectRecord(programme, input, id, { date: todayIn(opts.today), by: await actor(root) });
   const result = await writeRecords(root, [{ kind: 'project', id, data }], `djyc new-project: ${id} ${input.title}`, { repo, today: opts.today });
   return { ...result, id, path: result.paths[0]! };
 }

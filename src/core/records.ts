@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseDocument, stringify, type Document } from 'yaml';
 import { recordPath, schemaComment, type Kind } from './kinds.js';
 import { loadRepository, type RecordEntry, type Repository } from './repo.js';
-import { validateRepository } from './validate.js';
+import { COVERAGE_RULES, validateRepository } from './validate.js';
 import { ProblemsError } from './errors.js';
 import { commitChanges, type FileChange } from './store.js';
 import type { Problem } from './problem.js';
@@ -67,7 +67,10 @@ export async function writeRecords(
   const files = new Set(prepared.map((c) => recordPath(c.kind, c.id)));
   const records: RecordEntry[] = repo.records.filter((r) => !files.has(r.file));
   for (const c of prepared) records.push({ kind: c.kind, id: c.id, file: recordPath(c.kind, c.id), data: c.data as never, text: c.text });
-  const all = validateRepository({ ...repo, records, loadProblems: [] }, { only: files, today: opts.today });
+  // Coverage rules (a member without a task yet, …) never block a write: they become warnings here.
+  const all = validateRepository({ ...repo, records, loadProblems: [] }, { only: files, today: opts.today }).map((p) =>
+    p.severity === 'error' && COVERAGE_RULES.has(p.rule) ? { ...p, severity: 'warning' as const } : p,
+  );
   const errors = all.filter((p) => p.severity === 'error');
   if (errors.length) throw new ProblemsError(errors);
   const fileChanges: FileChange[] = prepared.map((c) => {

@@ -36,6 +36,13 @@ function push(ctx: Ctx, r: Pick<RecordEntry, 'file'>, pointer: string, rule: Mes
 
 const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 
+/**
+ * Rules about the state of a whole campaign (every member holds a task, every organisation leads enough projects,
+ * brands per organisation). They describe what is still missing, so a write never fails because of them: adding a
+ * member or an organisation must stay possible before it has its task or project. `djyc validate` reports them.
+ */
+export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(['member-no-task', 'org-min-projects', 'brand-per-org']);
+
 /** Validates a loaded repository: every problem in every file, each with file, line and column. */
 export function validateRepository(repo: Repository, opts: ValidateOptions = {}): Problem[] {
   const index = new RecordIndex(repo);

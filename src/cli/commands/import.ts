@@ -1,6 +1,88 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
+import { tr } from '../io.js';
+import { requireRoot } from '../../core/repo.js';
+import { importFile, IMPORT_KINDS, type ImportKind, type ImportResult, type TableEncoding } from '../../core/import.js';
+import { ProblemsError, UsageError } from '../../core/errors.js';
+import { formatProblemMessage } from '../../core/problem.js';
+import { json as jsonProblems } from '../../formatters/index.js';
 
-// Placeholder: registered by its own issue's work.
-export function register(_program: Command, _run: Runner, _lang: Lang): void {}
+const KIND_ZH: Record<ImportKind, string> = { org: '党组织', member: '党员', project: '项目' };
+const KIND_EN: Record<ImportKind, string> = { org: 'organisations', member: 'members', project: 'projects' };
+
+function encodingLabel(e: TableEncoding, lang: Lang): string {
+  const zh: Record<TableEncoding, string> = {
+    'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8（带 BOM）', gb18030: 'GB18030（GBK）', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16', xlsx: 'Excel 工作簿',
+  };
+  const en: Record<TableEncoding, string> = {
+    'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 (BOM)', gb18030: 'GB18030 (GBK)', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16', xlsx: 'Excel workbook',
+  };
+  return (lang === 'en' ? en : zh)[e];
+}
+
+function report(r: ImportResult, lang: Lang): string {
+  const lines: string[] = [];
+  const n = r.records.length;
+  const orgs = r.createdOrganisations.length;
+  const source = r.sheet ? `${r.file}（${r.sheet}）` : r.file;
+  if (r.dryRun) {
+    lines.push(tr(lang, `试运行：${source} 可导入 ${n} 个${KIND_ZH[r.kind]}${orgs ? `，并新建党组织 ${orgs} 个` : ''}（未写入任何文件）`, `dry run: ${source} would import ${n} ${KIND_EN[r.kind]}${orgs ? ` and create ${orgs} organisations` : ''} (nothing written)`));
+  } else {
+    lines.push(tr(lang, `已从 ${source} 导入 ${n} 个${KIND_ZH[r.kind]}${orgs ? `，新建党组织 ${orgs} 个` : ''}`, `imported ${n} ${KIND_EN[r.kind]} from ${source}${orgs ? `, created ${orgs} organisations` : ''}`));
+  }
+  lines.push(tr(lang, `编码：${encodingLabel(r.encoding, lang)}`, `encoding: ${encodingLabel(r.encoding, lang)}`));
+  if (r.programme) lines.push(tr(lang, `方案：${r.programme}`, `programme: ${r.programme}`));
+  for (const x of r.records) lines.push(`  ${tr(lang, `第 ${x.line} 行`, `line ${x.line}`)} → ${x.path}  ${x.name}`);
+  if (orgs) {
+    lines.push(tr(lang, '新建党组织（类型按名称推断，请核对）：', 'new organisations (type guessed from the name: check it):'));
+    for (const x of r.createdOrganisations) lines.push(`  ${x.path}  ${x.name}`);
+  }
+  if (r.commit) lines.push(tr(lang, `提交：${r.commit.slice(0, 8)}`, `commit: ${r.commit.slice(0, 8)}`));
+  return lines.join('\n');
+}
+
+export function register(program: Command, run: Runner, lang: Lang): void {
+  program
+    .command('import <file>')
+    .description(tr(lang, '从台账（CSV 或 Excel .xlsx，中文表头）批量导入党组织、党员或项目：全部有效才写入，一次提交', 'bulk import organisations, members or projects from a ledger (CSV or .xlsx, Chinese headers): all rows valid or nothing written, one commit'))
+    .requiredOption('--kind <kind>', tr(lang, '导入什么：org（党组织）/ member（党员）/ project（项目）', 'what to import: org / member / project'))
+    .option('--programme <id>', tr(lang, '项目所属方案（默认 djyc.yaml 中的默认方案）', 'programme of the projects (default from djyc.yaml)'))
+    .option('--create-missing', tr(lang, '自动新建文件中提到但记录库中没有的党组织（类型按名称推断）', 'create organisations the file names but the repository lacks (type guessed from the name)'))
+    .option('--sheet <name>', tr(lang, 'Excel 工作表名称（默认第一个有数据的工作表）', 'worksheet name (default: the first with data)'))
+    .option('--dry-run', tr(lang, '只检查，不写入', 'check only, write nothing'))
+    .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
+    .action(
+      run(async (ctx, file: string, opts: { kind: string; programme?: string; createMissing?: boolean; sheet?: string; dryRun?: boolean; json?: boolean }) => {
+        if (!IMPORT_KINDS.includes(opts.kind as ImportKind)) {
+          throw new UsageError(`--kind 应为 ${IMPORT_KINDS.join(' / ')}（党组织 / 党员 / 项目），收到“${opts.kind}”`, `--kind must be one of ${IMPORT_KINDS.join(' / ')}, got "${opts.kind}"`);
+        }
+        const root = requireRoot(ctx.cwd);
+        const abs = path.resolve(ctx.cwd, file);
+        let result: ImportResult;
+        try {
+          result = await importFile(root, abs, { kind: opts.kind as ImportKind, programme: opts.programme, createMissing: opts.createMissing, dryRun: opts.dryRun, sheet: opts.sheet, display: file });
+        } catch (err) {
+          if (opts.json && err instanceof ProblemsError) {
+            ctx.out(jsonProblems(err.problems, { lang: ctx.lang }).replace(/\n$/, ''));
+            return 1;
+          }
+          throw err;
+        }
+        if (opts.json) {
+          ctx.out(JSON.stringify({
+            ...result,
+            warnings: result.warnings.map((w) => ({ file: w.file, line: w.line, col: w.col, severity: w.severity, rule: w.rule, message: formatProblemMessage(w, ctx.lang) })),
+          }, null, 2));
+          return 0;
+        }
+        if (result.encoding === 'gb18030') {
+          ctx.err(tr(ctx.lang, `注意：${file} 不是 UTF-8 编码，已按 GB18030（GBK）读取`, `note: ${file} is not UTF-8; read it as GB18030 (GBK)`));
+        }
+        for (const w of result.warnings) ctx.err(`${w.file}:${w.line}:${w.col}  ${tr(ctx.lang, '警告', 'warning')}  ${formatProblemMessage(w, ctx.lang)}`);
+        ctx.out(report(result, ctx.lang));
+        return 0;
+      }),
+    );
+}
