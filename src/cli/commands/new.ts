@@ -31,7 +31,7 @@ function memberChoices(index: RecordIndex, org?: string): Choice[] {
 }
 
 interface ProjectFlags {
-  programme?: string; id?: string; slug?: string; title?: string; category?: string[]; source?: string; org?: string; leader?: string;
+  programme?: string; id?: string; slug?: string; title?: string; category?: string[]; source?: string; org?: string; proposedBy?: string; leader?: string;
   contact?: string; reason?: string; feasibility?: string; goals?: string; content?: string; measures?: string; start?: string; due?: string;
   coOrganiser?: string[]; upper?: string; yes?: boolean; json?: boolean;
 }
@@ -57,7 +57,8 @@ async function projectInput(ctx: CliContext, repo: Repository, f: ProjectFlags):
   let source = f.source;
   if (!source && sources.length) source = ask ? await askSelect(lang, '项目来源', 'source', sources.map((s) => ({ value: s, name: s }))) : missing(lang, '--source');
   let lead = f.org;
-  if (!lead) {
+  // A project proposed by one organisation (上级提议, or declared before 认领) may have no lead yet.
+  if (!lead && !f.proposedBy) {
     const choices = orgChoices(index);
     if (!choices.length) throw new UsageError('记录库中还没有党组织，请先运行 djyc new-org', 'no organisations yet: run djyc new-org first');
     lead = ask ? await askSelect(lang, '领办（申报）党组织', 'lead organisation', choices) : missing(lang, '--org');
@@ -80,7 +81,7 @@ async function projectInput(ctx: CliContext, repo: Repository, f: ProjectFlags):
     throw new RefusedError('已取消，未写入任何文件', 'cancelled; nothing was written');
   }
   return {
-    programme: programme.id, id: f.id, slug: f.slug, title, categories, source, lead, leader, contact: f.contact, reason, feasibility,
+    programme: programme.id, id: f.id, slug: f.slug, title, categories, source, lead, proposedBy: f.proposedBy, leader, contact: f.contact, reason, feasibility,
     goals, content, measures, start: f.start, due, coOrganisers: f.coOrganiser, upper: f.upper,
   };
 }
@@ -105,6 +106,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .option('--category <name>', tr(lang, '项目类别（可重复或用逗号分隔）', 'category (repeat or comma-separate)'), list)
     .option('--source <name>', tr(lang, '项目来源：上级提议 / 自行申报 / 社会征集', 'source'))
     .option('--org <id>', tr(lang, '领办（申报）党组织编号', 'lead organisation id'))
+    .option('--proposed-by <id>', tr(lang, '申报（提议）单位编号（默认同领办单位；认领前可只填此项）', 'proposing organisation id (default: the lead; before a claim it may stand alone)'))
     .option('--leader <id>', tr(lang, '项目负责人（党员编号）', 'leader (member id)'))
     .option('--contact <id>', tr(lang, '联系人（党员编号）', 'contact (member id)'))
     .option('--co-organiser <id>', tr(lang, '联办单位（可重复）', 'co-organiser (repeatable)'), list)
