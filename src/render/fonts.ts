@@ -9,7 +9,7 @@
  *   DJYC Kai   LXGW WenKai     400 (楷体); it covers all of GBK and much more, so it is also the
  *                              full-coverage fallback placed last in every stack.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -19,12 +19,24 @@ export const FONT_ORIGIN = 'https://djyc.fonts';
 /** URL of the stylesheet holding every @font-face rule (linked by wrapDocument, served by the engine). */
 export const FONT_CSS_URL = `${FONT_ORIGIN}/fonts.css`;
 
-export const FAMILY = { song: 'DJYC Song', hei: 'DJYC Hei', kai: 'DJYC Kai' } as const;
+export const FAMILY = { song: 'DJYC Song', hei: 'DJYC Hei', kai: 'DJYC Kai', extB: 'DJYC ExtB' } as const;
 export const FONT_STACKS = {
-  song: `"${FAMILY.song}", "${FAMILY.kai}"`,
-  hei: `"${FAMILY.hei}", "${FAMILY.kai}"`,
-  kai: `"${FAMILY.kai}"`,
+  song: `"${FAMILY.song}", "${FAMILY.kai}", "${FAMILY.extB}"`,
+  hei: `"${FAMILY.hei}", "${FAMILY.kai}", "${FAMILY.extB}"`,
+  kai: `"${FAMILY.kai}", "${FAMILY.extB}"`,
 } as const;
+
+/**
+ * No npm font package reachable here covers CJK Extension B and beyond (e.g. 𠀀 U+20000), so the project's
+ * set-up installs Debian's fonts-hanazono and we serve its HanaMinB.ttf ourselves (never through fontconfig),
+ * for the supplementary ideographic plane only. DJYC_EXTB_FONT points at another TrueType file.
+ */
+const EXT_B = {
+  key: 'extb',
+  family: FAMILY.extB,
+  file: process.env.DJYC_EXTB_FONT ?? '/usr/share/fonts/truetype/hanazono/HanaMinB.ttf',
+  range: 'U+20000-2A6DF,U+2A700-2EBEF,U+2F800-2FA1F,U+30000-3134F',
+};
 
 interface Source {
   /** First path segment of the font URLs, e.g. https://djyc.fonts/serif/<file>. */
@@ -113,6 +125,15 @@ function build(): FontSet {
     }
   }
   if (rules.length === 0) throw new Error('no @font-face rules found in the font packages');
+  if (existsSync(EXT_B.file)) {
+    const urlPath = `/${EXT_B.key}/${path.basename(EXT_B.file)}`;
+    files.set(urlPath, EXT_B.file);
+    for (const [a, b] of parseUnicodeRange(EXT_B.range)) for (let cp = a; cp <= b; cp++) coverage[cp >> 3] |= 1 << (cp & 7);
+    rules.push(
+      `@font-face{font-family:"${EXT_B.family}";font-style:normal;font-weight:400;font-display:block;` +
+        `src:url(${FONT_ORIGIN}${urlPath}) format("truetype");unicode-range:${EXT_B.range}}`,
+    );
+  }
   return { css: rules.join('\n') + '\n', files, coverage };
 }
 
@@ -152,7 +173,7 @@ export async function fontResponse(url: string): Promise<FontResponse | undefine
     p.catch(() => bytes.delete(file));
     bytes.set(file, p);
   }
-  return { body: await p, contentType: 'font/woff2' };
+  return { body: await p, contentType: file.endsWith('.ttf') ? 'font/ttf' : 'font/woff2' };
 }
 
 let cssBuffer: Buffer | undefined;
