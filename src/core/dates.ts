@@ -1,4 +1,5 @@
 /** Calendar days in Asia/Shanghai, as ISO strings (YYYY-MM-DD): the programmes' days, wherever djyc runs. */
+import { UsageError } from './errors.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -13,7 +14,7 @@ export function isIsoDate(value: string): boolean {
 export function today(explicit?: string): string {
   const fixed = explicit ?? process.env.DJYC_TODAY;
   if (fixed) {
-    if (!isIsoDate(fixed)) throw new RangeError(`invalid date: ${fixed}`);
+    if (!isIsoDate(fixed)) throw new UsageError(`日期“${fixed}”无效，格式应为 YYYY-MM-DD`, `invalid date "${fixed}": use YYYY-MM-DD`);
     return fixed;
   }
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());

@@ -46,7 +46,7 @@ export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(['mem
 /** Validates a loaded repository: every problem in every file, each with file, line and column. */
 export function validateRepository(repo: Repository, opts: ValidateOptions = {}): Problem[] {
   const index = new RecordIndex(repo);
-  const ctx: Ctx = { index, today: opts.today ?? todayIn(), issues: [] };
+  const ctx: Ctx = { index, today: todayIn(opts.today), issues: [] };
 
   checkDuplicateIds(ctx);
   for (const r of repo.records) checkRecord(ctx, r);
