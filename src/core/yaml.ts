@@ -1,4 +1,4 @@
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { CST, isAlias, isMap, isNode, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Problem, Severity } from './problem.js';
 import type { MessageKey } from './i18n.js';
 
@@ -100,8 +100,22 @@ export function parseRecordText(file: string, text: string): ParseResult {
   const version = doc.directives?.yaml?.explicit ? doc.directives.yaml.version : undefined;
   if (version && version !== '1.2') problems.push(problemAt(file, 1, 1, 'yaml-version', { version }));
 
+  // Tags, anchors and aliases are found in the token stream: exact positions (the `!`, `&` or `*` itself),
+  // also on block collections and keys, where node ranges start elsewhere or the parser stops early.
+  const marks = lexMarks(text);
+  for (const [offset, token] of marks.props) {
+    const p = pos(offset);
+    if (token.startsWith('!')) problems.push(problemAt(file, p.line, p.col, 'yaml-tag', { tag: token }));
+    else problems.push(problemAt(file, p.line, p.col, 'yaml-alias'));
+  }
+
   for (const e of doc.errors) {
-    const p = pos(e.pos[0]);
+    // A tagged key is reported as a tag above; the parser's "keys must be strings" adds nothing.
+    if (marks.props.length && /stringKeys/.test(e.message)) continue;
+    let offset = e.pos[0];
+    if (e.code === 'MISSING_CHAR' && /quote/.test(e.message) && marks.unclosedQuote !== undefined) offset = marks.unclosedQuote;
+    else if (/^Flow (sequence|map)|flow (sequence|map|collection)/i.test(e.message) && marks.unclosedFlow !== undefined) offset = marks.unclosedFlow;
+    const p = pos(offset);
     if (e.code === 'DUPLICATE_KEY') {
       const key = /^["']?([^:\n"']+?)["']?\s*:/.exec(text.slice(e.pos[0]))?.[1] ?? text.slice(e.pos[0], e.pos[1]) ?? '?';
       problems.push(problemAt(file, p.line, p.col, 'duplicate-key', { key }));
@@ -109,24 +123,9 @@ export function parseRecordText(file: string, text: string): ParseResult {
       problems.push(problemAt(file, p.line, p.col, 'yaml-syntax', { detail: cleanYamlMessage(e.message) }));
     }
   }
-  if (problems.length) return { ok: false, problems };
+  if (problems.length) return { ok: false, problems: dedupeProblems(problems) };
 
   visit(doc, {
-    Alias(_, node) {
-      const p = pos(node.range?.[0] ?? 0);
-      problems.push(problemAt(file, p.line, p.col, 'yaml-alias'));
-    },
-    Node(_, node) {
-      if (node.anchor) {
-        const p = pos(node.range?.[0] ?? 0);
-        problems.push(problemAt(file, p.line, p.col, 'yaml-alias'));
-      }
-      const tagAt = node.tag ? explicitTagOffset(text, node) : -1;
-      if (tagAt >= 0) {
-        const p = pos(tagAt);
-        problems.push(problemAt(file, p.line, p.col, 'yaml-tag', { tag: node.tag ?? '?' }));
-      }
-    },
     Pair(_, pair) {
       if (isScalar(pair.key) && pair.key.value === '<<' && pair.key.type === 'PLAIN') {
         const p = pos(pair.key.range?.[0] ?? 0);
@@ -168,14 +167,45 @@ function parseAllDocuments(text: string, lineCounter: LineCounter): Document.Par
   return docs;
 }
 
-/** Offset of a tag written in the source before the node, or -1 (resolved tags of plain values don't count). */
-function explicitTagOffset(text: string, node: Node): number {
-  const start = node.range?.[0];
-  if (start === undefined) return -1;
-  if (text[start] === '!') return start;
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const m = /!\S*\s*$/.exec(text.slice(lineStart, start));
-  return m ? lineStart + m.index : -1;
+const ZERO_WIDTH = new Set(['doc-mode', 'flow-error-end', 'scalar']);
+
+/**
+ * Scans the token stream: offsets of tags (`!foo`, `!!str`), anchors (`&a`) and aliases (`*a`), of the innermost
+ * flow collection (`[`/`{`) never closed, and of a quoted scalar never closed (the parser reports both at their end).
+ */
+function lexMarks(text: string): { props: [number, string][]; unclosedFlow?: number; unclosedQuote?: number } {
+  const props: [number, string][] = [];
+  const flows: number[] = [];
+  let unclosedQuote: number | undefined;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (type === 'tag' || type === 'anchor' || type === 'alias') props.push([offset, token]);
+    else if (type === 'flow-map-start' || type === 'flow-seq-start') flows.push(offset);
+    else if (type === 'flow-map-end' || type === 'flow-seq-end') flows.pop();
+    else if (unclosedQuote === undefined && (token[0] === '"' || token[0] === "'") && !closedQuote(token)) unclosedQuote = offset;
+    if (!ZERO_WIDTH.has(type as string)) offset += token.length;
+  }
+  return { props, unclosedFlow: flows.length ? flows[flows.length - 1] : undefined, unclosedQuote };
+}
+
+function closedQuote(token: string): boolean {
+  const q = token[0]!;
+  if (token.length < 2 || token[token.length - 1] !== q) return false;
+  if (q === "'") return true; // '' inside is an escaped quote; a token ending in ' is closed
+  let backslashes = 0;
+  for (let i = token.length - 2; i > 0 && token[i] === '\\'; i--) backslashes++;
+  return backslashes % 2 === 0;
+}
+
+function dedupeProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}:${p.col}:${p.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function cleanYamlMessage(msg: string): string {
