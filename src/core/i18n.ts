@@ -80,6 +80,16 @@ const messages = {
   'import-duplicate-row': { zh: '{where}与第 {other} 行重复：“{name}”', en: '{where}repeats row {other}: "{name}"' },
   'import-invalid': { zh: '{where}{message}', en: '{where}{message}' },
   'task-project-programme': { zh: '任务所属项目“{project}”属于方案“{other}”，与任务的方案不一致', en: 'the task\'s project "{project}" belongs to programme "{other}"' },
+  // --- pull-request checks against a base version (validate --base) ---
+  'base-deleted': { zh: '记录在基准版本 {ref} 中存在，不能删除', en: 'the record exists at {ref} and must not be deleted' },
+  'base-stage-move': { zh: '阶段不能从“{from}”转入“{to}”：按基准版本 {ref} 的方案，“{from}”只能转入：{allowed}', en: 'stage cannot move from "{from}" to "{to}": by the programme at {ref}, "{from}" leads only to: {allowed}' },
+  'base-stage-history': { zh: '阶段从“{from}”变为“{to}”，但历史记录中没有相应的新条目', en: 'stage changed from "{from}" to "{to}" without a matching new history entry' },
+  'base-history-from': { zh: '历史记录写明从“{from}”转入，但此前记录处于“{actual}”', en: 'the history entry says it moved from "{from}", but the record was at "{actual}"' },
+  'base-history-changed': { zh: '历史记录只能追加：第 {n} 条与基准版本 {ref} 中的不同', en: 'history is append-only: entry {n} differs from the one at {ref}' },
+  'base-history-removed': { zh: '历史记录只能追加：基准版本 {ref} 中有 {before} 条，现在只有 {after} 条', en: 'history is append-only: {ref} has {before} entries, now there are {after}' },
+  'base-frozen': { zh: '“{field}”在基准版本 {ref} 中已记录为 {before}，一经记录不能更改', en: '"{field}" was recorded as {before} at {ref} and cannot change' },
+  'base-schema': { zh: '按基准版本 {ref} 的 schema：{detail}', en: 'by the schema at {ref}: {detail}' },
+  'base-ref': { zh: '无法读取基准版本“{ref}”：{detail}', en: 'cannot read base version "{ref}": {detail}' },
 } as const;
 
 export type MessageKey = keyof typeof messages;
