@@ -30,3 +30,16 @@ export async function actor(root: string): Promise<string> {
   const name = (await git(root).raw(['config', '--get', 'user.name']).catch(() => '')).trim();
   return name || process.env.USER || 'djyc';
 }
+
+/**
+ * A simple-git instance for committing, with a neutral djyc identity (as `-c` settings) when the machine has none.
+ * Never pass the environment through simple-git's `.env()`: it refuses any environment that holds EDITOR, PAGER,
+ * GIT_EDITOR, … and many users have those set. Without `.env()`, git inherits the environment as it is.
+ */
+export async function commitGit(root: string): Promise<SimpleGit> {
+  const env = await commitEnv(root);
+  const config = ['core.quotepath=false'];
+  if (env.GIT_AUTHOR_NAME) config.push(`user.name=${env.GIT_AUTHOR_NAME}`);
+  if (env.GIT_AUTHOR_EMAIL) config.push(`user.email=${env.GIT_AUTHOR_EMAIL}`);
+  return simpleGit({ baseDir: root, config });
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { git, commitEnv } from './git.js';
+import { git, commitGit } from './git.js';
 import { RefusedError, UsageError } from './errors.js';
 import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, recordPath } from './kinds.js';
 import { PACKAGE_ROOT, PRESETS_DIR, SCHEMAS_DIR, TEMPLATES_DIR } from './paths.js';
@@ -86,9 +86,9 @@ export async function initRepository(opts: InitOptions): Promise<InitResult> {
   const g = git(root);
   if (!fs.existsSync(path.join(root, '.git'))) await g.raw(['init', '-q', '-b', 'main']);
   for (const [rel, content] of files) writeAtomic(path.join(root, rel), content);
-  const env = { ...process.env, ...(await commitEnv(root)) };
-  await g.env(env).raw(['add', '--', ...files.keys()]);
-  await g.env(env).raw(['commit', '-q', '-m', `djyc init: ${programme} (preset ${opts.preset}, ${opts.year})`]);
+  const c = await commitGit(root);
+  await c.raw(['add', '--', ...files.keys()]);
+  await c.raw(['commit', '-q', '-m', `djyc init: ${programme} (preset ${opts.preset}, ${opts.year})`]);
   const commit = (await g.revparse(['HEAD'])).trim();
   return { root, programme, files: [...files.keys()], commit };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { git, commitEnv } from './git.js';
+import { git, commitGit } from './git.js';
 import { RefusedError } from './errors.js';
 import { RECORDS_DIR } from './kinds.js';
 import { TEMP_PATTERN } from './repo.js';
@@ -208,7 +208,7 @@ export async function commitChanges(root: string, changes: FileChange[], message
       if (c.content === null) fs.rmSync(abs, { force: true });
       else writeAtomic(abs, c.content);
     }
-    const g = git(root).env({ ...process.env, ...(await commitEnv(root)) });
+    const g = await commitGit(root);
     try {
       await g.raw(['add', '-A', '--', ...paths]);
       await g.raw(['commit', '-q', '-m', message, '--', ...paths]);
