@@ -1,6 +1,103 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
+import { loadRepository, requireRoot } from '../../core/repo.js';
+import { computeDeadlines, currentItems, failsOn, parseWithin, type DeadlineItem, type DeadlineStatus } from '../../core/deadlines.js';
+import { isIsoDate } from '../../core/dates.js';
+import { UsageError } from '../../core/errors.js';
+import { writeAtomic } from '../../core/store.js';
+import { textTable } from '../../formatters/text-table.js';
+import { colors, tr } from '../io.js';
 
-// Placeholder: replaced by the work on this command.
-export function register(_program: Command, _run: Runner, _lang: Lang): void {}
+const STATUS: Record<DeadlineStatus, [string, string]> = {
+  overdue: ['已逾期', 'overdue'],
+  'due-soon': ['即将到期', 'due soon'],
+  open: ['进行中', 'open'],
+  upcoming: ['未开始', 'upcoming'],
+  closed: ['已结束', 'closed'],
+  done: ['已完成', 'done'],
+};
+
+const KIND: Record<DeadlineItem['kind'], [string, string]> = {
+  window: ['时间窗口', 'window'],
+  stage: ['阶段', 'stage'],
+  report: ['执行书', 'report'],
+  'task-due': ['任务时限', 'task due'],
+  'project-due': ['项目时限', 'project due'],
+  duration: ['实施周期', 'duration'],
+  'annual-goals': ['年度目标', 'annual goals'],
+};
+
+export function checkDate(value: string | undefined, flag = '--today'): string | undefined {
+  if (value !== undefined && !isIsoDate(value)) throw new UsageError(`${flag} 应为日期 YYYY-MM-DD（收到“${value}”）`, `${flag} must be a date YYYY-MM-DD (got "${value}")`);
+  return value;
+}
+
+function daysText(item: DeadlineItem, today: string, lang: Lang): string {
+  if (item.kind === 'window' && item.start && item.start > today) {
+    const d = Math.round((Date.parse(item.start) - Date.parse(today)) / 86_400_000);
+    return lang === 'en' ? `starts in ${d}d` : `${d} 天后开始`;
+  }
+  if (item.days < 0) return lang === 'en' ? `${-item.days}d late` : `逾期 ${-item.days} 天`;
+  if (item.days === 0) return lang === 'en' ? 'today' : '今天';
+  return lang === 'en' ? `${item.days}d left` : `还有 ${item.days} 天`;
+}
+
+export function register(program: Command, run: Runner, lang: Lang): void {
+  program
+    .command('deadlines')
+    .description(tr(lang, '时间安排与期限：哪些已逾期、哪些即将到期（按党组织和负责人）', 'deadlines: what is overdue and what falls due soon (per organisation and person in charge)'))
+    .option('--today <date>', tr(lang, '按该日期计算（默认今天，亚洲/上海；也可设 DJYC_TODAY）', 'compute as of this date (default today, Asia/Shanghai; or DJYC_TODAY)'))
+    .option('--within <days>', tr(lang, '多少天内算“即将到期”，例如 14d、2w', 'how soon counts as "due soon", e.g. 14d, 2w'), '14d')
+    .option('--org <id>', tr(lang, '只看该党组织及其下级', 'only this organisation and those under it'))
+    .option('--programme <id>', tr(lang, '只看该方案（默认全部方案）', 'only this programme (default: all)'))
+    .option('--format <format>', tr(lang, '输出格式：table / json / ics', 'output format: table / json / ics'), 'table')
+    .option('--all', tr(lang, '列出全部事项（包括已结束、未开始和已完成的）', 'list every item (including closed, upcoming and done ones)'))
+    .option('-o, --output <file>', tr(lang, '写入文件（例如 期限.ics）', 'write to a file (e.g. deadlines.ics)'))
+    .option('--fail-on <level>', tr(lang, '有已逾期（overdue）或即将到期（due-soon）事项时返回 1', 'exit 1 when something is overdue (overdue) or due soon (due-soon)'))
+    .action(
+      run(async (ctx, opts: { today?: string; within: string; org?: string; programme?: string; format: string; all?: boolean; output?: string; failOn?: string }) => {
+        if (!['table', 'json', 'ics'].includes(opts.format)) throw new UsageError(`不支持的格式“${opts.format}”（可用：table / json / ics）`, `unknown format "${opts.format}" (known: table / json / ics)`);
+        if (opts.failOn !== undefined && opts.failOn !== 'overdue' && opts.failOn !== 'due-soon') throw new UsageError(`--fail-on 应为 overdue 或 due-soon`, `--fail-on must be overdue or due-soon`);
+        checkDate(opts.today);
+        if (!opts.today && process.env.DJYC_TODAY) checkDate(process.env.DJYC_TODAY, 'DJYC_TODAY');
+        const within = parseWithin(opts.within);
+        const root = requireRoot(ctx.cwd);
+        const report = computeDeadlines(loadRepository(root), { today: opts.today, within, org: opts.org, programme: opts.programme });
+        const shown = opts.all ? report.items : currentItems(report);
+        let text: string;
+        if (opts.format === 'ics') {
+          const { toIcs } = await import('../../formatters/ics.js');
+          text = toIcs({ today: report.today, items: opts.all ? report.items : report.items.filter((i) => i.kind !== 'stage' || i.status === 'overdue' || i.status === 'due-soon') }, { lang: ctx.lang });
+        } else if (opts.format === 'json') {
+          text = `${JSON.stringify({ today: report.today, within: report.within, programmes: report.programmes, counts: report.counts, items: shown }, null, 2)}\n`;
+        } else {
+          const c = await colors();
+          const paint = (s: DeadlineStatus, t: string) => (s === 'overdue' ? c.red(t) : s === 'due-soon' ? c.yellow(t) : t);
+          const l = ctx.lang === 'en' ? 1 : 0;
+          const headers = ctx.lang === 'en' ? ['status', 'date', 'when', 'kind', 'item', 'organisation', 'in charge'] : ['状态', '日期', '时间', '类别', '事项', '党组织', '负责人'];
+          const rows = shown.map((i) => [
+            STATUS[i.status][l]!,
+            i.start && i.kind === 'window' ? `${i.start}～${i.due}` : i.due,
+            daysText(i, report.today, ctx.lang),
+            KIND[i.kind][l]!,
+            (ctx.lang === 'en' ? i.titleEn : i.title) + (i.kind === 'window' && i.lagging ? tr(ctx.lang, `（${i.lagging} 项未到位）`, ` (${i.lagging} behind)`) : ''),
+            i.organisation?.name ?? i.responsible ?? '',
+            i.people.map((p) => p.name).join(ctx.lang === 'en' ? ', ' : '、'),
+          ]);
+          const header = tr(ctx.lang, `截至 ${report.today}（${report.within} 天内为即将到期）`, `as of ${report.today} (due soon = within ${report.within} days)`);
+          const summary = tr(ctx.lang, `已逾期 ${report.counts.overdue} 项，即将到期 ${report.counts['due-soon']} 项，进行中 ${report.counts.open} 项`, `${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ${report.counts.open} open`);
+          const table = rows.length ? textTable(headers, rows).split('\n').map((line, i) => (i >= 2 ? paint(shown[i - 2]!.status, line) : line)).join('\n') : tr(ctx.lang, '没有需要提醒的事项。', 'nothing to remind.');
+          text = `${header}\n\n${table}\n\n${summary}\n`;
+        }
+        if (opts.output) {
+          const file = path.resolve(ctx.cwd, opts.output);
+          writeAtomic(file, text);
+          ctx.err(tr(ctx.lang, `已写入 ${file}`, `written: ${file}`));
+        } else process.stdout.write(text);
+        if (opts.failOn && failsOn(report.items, opts.failOn as 'overdue' | 'due-soon')) return 1;
+        return 0;
+      }),
+    );
+}

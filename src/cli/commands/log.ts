@@ -1,6 +1,53 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
+import { requireRoot } from '../../core/repo.js';
+import { recordLog, showValue, type LogEntry } from '../../core/gitlog.js';
+import { UsageError } from '../../core/errors.js';
+import { colors, tr } from '../io.js';
 
-// Placeholder: replaced by the work on this command.
-export function register(_program: Command, _run: Runner, _lang: Lang): void {}
+const OP: Record<LogEntry['op'], [string, string]> = {
+  created: ['新建', 'created'],
+  modified: ['修改', 'modified'],
+  deleted: ['删除', 'deleted'],
+  renamed: ['改名', 'renamed'],
+};
+
+export function register(program: Command, run: Runner, lang: Lang): void {
+  program
+    .command('log <id>')
+    .description(tr(lang, '一条记录的变更历史（来自 git）：谁、何时、提交说明、哪些字段变了', "a record's history from git: who, when, the commit message and which fields changed"))
+    .option('--format <format>', tr(lang, '输出格式：text / json', 'output format: text / json'), 'text')
+    .option('-n, --limit <n>', tr(lang, '只显示最近 n 次提交', 'only the last n commits'))
+    .action(
+      run(async (ctx, id: string, opts: { format: string; limit?: string }) => {
+        if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`不支持的格式“${opts.format}”（可用：text / json）`, `unknown format "${opts.format}" (known: text / json)`);
+        const limit = opts.limit === undefined ? undefined : Number(opts.limit);
+        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit 应为正整数', '--limit must be a positive integer');
+        const root = requireRoot(ctx.cwd);
+        const log = await recordLog(root, id, { limit });
+        if (opts.format === 'json') {
+          process.stdout.write(`${JSON.stringify(log, null, 2)}\n`);
+          return 0;
+        }
+        const c = await colors();
+        const l = ctx.lang === 'en' ? 1 : 0;
+        const lines: string[] = [c.bold(`${log.file}${log.exists ? '' : tr(ctx.lang, '（已删除）', ' (deleted)')}`), ''];
+        if (!log.entries.length) lines.push(tr(ctx.lang, '该文件尚未提交，没有历史。', 'the file has not been committed yet: no history.'));
+        for (const e of log.entries) {
+          const when = e.date.replace('T', ' ').replace(/:\d\d([+-]\d\d:\d\d|Z)$/, ' $1');
+          lines.push(`${c.yellow(e.commit.slice(0, 8))}  ${when}  ${e.author}  ${c.dim(`[${OP[e.op][l]}]`)}  ${e.message}`);
+          if (e.op === 'renamed' && e.from) lines.push(`    ${e.from} → ${e.file}`);
+          if (e.unparsable) lines.push(`    ${tr(ctx.lang, '（该版本无法解析，未比较字段）', '(a version could not be parsed; fields not compared)')}`);
+          for (const ch of e.changes) {
+            if (ch.op === 'added') lines.push(`    ${c.green('+')} ${ch.path}: ${showValue(ch.after)}`);
+            else if (ch.op === 'removed') lines.push(`    ${c.red('-')} ${ch.path}: ${showValue(ch.before)}`);
+            else lines.push(`    ${c.cyan('~')} ${ch.path}: ${showValue(ch.before)} → ${showValue(ch.after)}`);
+          }
+          lines.push('');
+        }
+        process.stdout.write(`${lines.join('\n')}`);
+        return 0;
+      }),
+    );
+}
