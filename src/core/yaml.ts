@@ -55,7 +55,28 @@ export function precheck(file: string, bytes: Uint8Array): { text: string } | { 
     const line = text.slice(0, m.index).split('\n').length;
     return { problems: [problemAt(file, line, 1, 'merge-conflict', { marker: m[1]! })] };
   }
+  const hidden = indentedConflict(text);
+  if (hidden) return { problems: [problemAt(file, hidden.line, hidden.col, 'merge-conflict', { marker: '<<<<<<<' })] };
   return { text };
+}
+
+/**
+ * Conflict markers re-indented into a block scalar (an editor's auto-indent, a copy from a diff) parse as plain
+ * text: an indented `<<<<<<<` line followed by `=======` and `>>>>>>>` lines at the same indentation is one.
+ */
+function indentedConflict(text: string): { line: number; col: number } | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^([ \t]+)<{7}(?:[ \t].*)?\r?$/.exec(lines[i]!);
+    if (!open) continue;
+    const indent = open[1]!;
+    const rest = lines.slice(i + 1);
+    const mid = rest.findIndex((l) => new RegExp(`^${indent}={7}\\r?$`).test(l));
+    if (mid >= 0 && rest.slice(mid + 1).some((l) => new RegExp(`^${indent}>{7}(?:[ \t].*)?\\r?$`).test(l))) {
+      return { line: i + 1, col: indent.length + 1 };
+    }
+  }
+  return undefined;
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
