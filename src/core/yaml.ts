@@ -79,24 +79,24 @@ function indentedConflict(text: string): { line: number; col: number } | undefin
   return undefined;
 }
 
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  // Binary search on the longest prefix that decodes cleanly; small files, so good enough.
-  let lo = 0;
-  let hi = bytes.byteLength;
-  const ok = (n: number) => {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, n), { stream: true });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ok(mid)) lo = mid;
-    else hi = mid - 1;
+  const n = bytes.byteLength;
+  const cont = (i: number, lo = 0x80, hi = 0xbf) => i < n && bytes[i]! >= lo && bytes[i]! <= hi;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i]!;
+    if (b < 0x80) i += 1;
+    else if (b >= 0xc2 && b <= 0xdf && cont(i + 1)) i += 2;
+    else if (b === 0xe0 && cont(i + 1, 0xa0) && cont(i + 2)) i += 3;
+    else if (((b >= 0xe1 && b <= 0xec) || b === 0xee || b === 0xef) && cont(i + 1) && cont(i + 2)) i += 3;
+    else if (b === 0xed && cont(i + 1, 0x80, 0x9f) && cont(i + 2)) i += 3;
+    else if (b === 0xf0 && cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3)) i += 4;
+    else if (b >= 0xf1 && b <= 0xf3 && cont(i + 1) && cont(i + 2) && cont(i + 3)) i += 4;
+    else if (b === 0xf4 && cont(i + 1, 0x80, 0x8f) && cont(i + 2) && cont(i + 3)) i += 4;
+    else return i;
   }
-  return lo;
+  return n;
 }
 
 /** Parses one record file: YAML 1.2 core schema, no aliases, anchors, tags or merge keys, one document. */
@@ -119,7 +119,11 @@ export function parseRecordText(file: string, text: string): ParseResult {
   }
 
   const version = doc.directives?.yaml?.explicit ? doc.directives.yaml.version : undefined;
-  if (version && version !== '1.2') problems.push(problemAt(file, 1, 1, 'yaml-version', { version }));
+  if (version && version !== '1.2') {
+    const at = /^%YAML\b/m.exec(text);
+    const p = pos(at?.index ?? 0);
+    problems.push(problemAt(file, p.line, p.col, 'yaml-version', { version }));
+  }
 
   // Tags, anchors and aliases are found in the token stream: exact positions (the `!`, `&` or `*` itself),
   // also on block collections and keys, where node ranges start elsewhere or the parser stops early.
