@@ -7,10 +7,6 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { git, initRepo } from './helpers.js';
 
-// npm/npx set EDITOR (and users set PAGER): simple-git refuses to run with them in a passed environment, which
-// src/core/init.ts and store.ts do. Until that is fixed there, keep them out of the CLI runs these tests make.
-for (const k of ['EDITOR', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'PAGER', 'GIT_PAGER']) delete process.env[k];
-
 export const DIRS: Record<string, string> = {
   organisation: 'organisations', member: 'members', project: 'projects', task: 'tasks', commitment: 'commitments',
   report: 'reports', closure: 'closures', evaluation: 'evaluations', brand: 'brands', programme: 'programmes', selection: 'selections',

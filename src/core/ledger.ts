@@ -29,8 +29,8 @@
  *   overall stars (1–5) and the sum and count of bonus points, and overall member coverage.
  *
  * Filters: `programme` (default: the repository's default or only programme); `org` keeps that organisation and
- * the organisations under it (via `parent`): projects it leads or joins, tasks of those projects or held by its
- * members, its coverage rows, its brands.
+ * the organisations under it (via `parent`): projects it leads or joins (or proposed, while no one leads them), tasks
+ * of those projects or held by its members, its coverage rows, its brands.
  */
 import { RecordIndex, type RecordEntry, type Repository } from './repo.js';
 import { resolveProgramme } from './create.js';
@@ -116,6 +116,8 @@ export interface ProjectRow {
   title: string;
   categories: string[];
   source?: string;
+  /** 申报单位: the organisation that proposed it. */
+  proposedBy?: Named;
   lead?: Named;
   coOrganisers: Named[];
   /** Person in charge: leader, else contact, else direct responsible. */
@@ -440,7 +442,8 @@ export function computeLedger(repo: Repository, opts: LedgerOptions = {}): Ledge
   const memberOrg = (id: string) => index.get('member', id)?.data.organisation;
 
   const projectInScope = (pr: ProjectRecord) =>
-    !scope || (!!pr.lead && scope.has(pr.lead)) || (pr.co_organisers ?? []).some((c) => scope.has(c.organisation));
+    !scope || (!!pr.lead && scope.has(pr.lead)) || (pr.co_organisers ?? []).some((c) => scope.has(c.organisation)) ||
+    (!pr.lead && !!pr.proposed_by && scope.has(pr.proposed_by));
   const projects = allProjects.filter((r) => projectInScope(r.data));
   const projectIds = new Set(projects.map((r) => r.id));
   const tasks = allTasks.filter((t) => !scope || projectIds.has(t.data.project) || (t.data.members ?? []).some((m) => scope.has(memberOrg(m) ?? '')));
@@ -460,6 +463,7 @@ export function computeLedger(repo: Repository, opts: LedgerOptions = {}): Ledge
       title: pr.title,
       categories: pr.categories ?? [],
       ...(pr.source ? { source: pr.source } : {}),
+      ...(pr.proposed_by ? { proposedBy: orgName(index, pr.proposed_by)! } : {}),
       ...(pr.lead ? { lead: orgName(index, pr.lead)! } : {}),
       coOrganisers: (pr.co_organisers ?? []).map((c) => orgName(index, c.organisation)!),
       ...(person ? { leader: memberName(index, person)! } : {}),
