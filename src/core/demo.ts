@@ -1,0 +1,521 @@
+/**
+ * `djyc demo`: a fresh records repository for seed 000 (双领一创, 惠山区 2020), filled step by step the way a
+ * year of the programme goes — organisations and members, project applications, approval, claims and
+ * commitments, tasks, the public notice, quarterly reports, a brand with its logo, closures, acceptance and
+ * ratings — one git commit per step, every write through writeRecords/commitChanges (validated, atomic).
+ *
+ * The content is invented but realistic; phone numbers are fictitious (139 0510 …).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { initRepository } from './init.js';
+import { loadRepository } from './repo.js';
+import { writeRecords, type RecordChange } from './records.js';
+import { commitChanges } from './store.js';
+import { RefusedError } from './errors.js';
+import { TEMPLATES_DIR } from './paths.js';
+import type {
+  BrandRecord,
+  ClosureRecord,
+  CommitmentRecord,
+  EvaluationRecord,
+  ExpertRecord,
+  MemberRecord,
+  OrganisationRecord,
+  ProjectRecord,
+  ReportRecord,
+  TaskRecord,
+} from './types.generated.js';
+
+export const DEMO_MARKER = '.djyc-demo';
+export const DEMO_PRESET = 'shuangling';
+export const DEMO_YEAR = 2020;
+export const DEMO_LOGO = path.join(TEMPLATES_DIR, 'demo', 'logo.svg');
+
+export interface DemoStep {
+  message: string;
+  commit: string;
+  records: number;
+}
+
+export interface DemoResult {
+  root: string;
+  programme: string;
+  steps: DemoStep[];
+  counts: Record<string, number>;
+}
+
+type Change = RecordChange;
+const P = 'shuangling-2020';
+const ISSUER_ORG = 'org-hs-gongwei';
+
+function change<T extends { id: string }>(kind: RecordChange['kind'], data: T): Change {
+  return { kind, id: data.id, data };
+}
+
+// ---- the cast ------------------------------------------------------------------------------------------------
+
+const ORGS: OrganisationRecord[] = [
+  { id: ISSUER_ORG, name: '中共无锡市惠山区区级机关工作委员会', short_name: '区级机关工委', type: '机关工委', unit: '惠山区区级机关', secretary: 'm-hs-zhou-jianguo', contact: 'm-hs-gu-yun' },
+  { id: 'org-hs-jiaoyu', name: '中共无锡市惠山区教育局机关支部委员会', short_name: '区教育局机关党支部', type: '党支部', unit: '惠山区教育局', parent: ISSUER_ORG, secretary: 'm-hs-wang-hua', contact: 'm-hs-li-min' },
+  { id: 'org-hs-weijian', name: '中共无锡市惠山区卫生健康委员会机关支部委员会', short_name: '区卫健委机关党支部', type: '党支部', unit: '惠山区卫生健康委员会', parent: ISSUER_ORG, secretary: 'm-hs-zhang-li', contact: 'm-hs-chen-jing' },
+  { id: 'org-hs-shichang', name: '中共无锡市惠山区市场监督管理局机关总支部委员会', short_name: '区市场监管局机关党总支', type: '党总支', unit: '惠山区市场监督管理局', parent: ISSUER_ORG, secretary: 'm-hs-sun-qiang', contact: 'm-hs-xu-ting' },
+];
+
+const m = (id: string, name: string, organisation: string, admin_title: string, party_title: string, phone: string): MemberRecord => ({
+  id, name, organisation, admin_title, party_title, phone,
+});
+
+const MEMBERS: MemberRecord[] = [
+  m('m-hs-zhou-jianguo', '周建国', ISSUER_ORG, '区级机关工委书记', '工委书记', '13905100101'),
+  m('m-hs-gu-yun', '顾云', ISSUER_ORG, '组织宣传科科长', '工委委员', '13905100102'),
+  m('m-hs-wang-hua', '王华', 'org-hs-jiaoyu', '局党组成员、副局长', '支部书记', '13905100201'),
+  m('m-hs-li-min', '李敏', 'org-hs-jiaoyu', '办公室主任', '组织委员', '13905100202'),
+  m('m-hs-zhao-lei', '赵磊', 'org-hs-jiaoyu', '基础教育科科长', '宣传委员', '13905100203'),
+  m('m-hs-qian-fang', '钱芳', 'org-hs-jiaoyu', '教师发展中心副主任', '党员', '13905100204'),
+  m('m-hs-zhang-li', '张丽', 'org-hs-weijian', '委党组成员、副主任', '支部书记', '13905100301'),
+  m('m-hs-chen-jing', '陈静', 'org-hs-weijian', '基层卫生科科长', '组织委员', '13905100302'),
+  m('m-hs-liu-yang', '刘洋', 'org-hs-weijian', '医政医管科副科长', '党员', '13905100303'),
+  m('m-hs-sun-qiang', '孙强', 'org-hs-shichang', '局党组成员、副局长', '总支书记', '13905100401'),
+  m('m-hs-xu-ting', '徐婷', 'org-hs-shichang', '食品生产安全监管科科长', '总支委员', '13905100402'),
+  m('m-hs-he-jun', '何军', 'org-hs-shichang', '行政审批科科长', '党员', '13905100403'),
+];
+
+const EXPERTS: ExpertRecord[] = [
+  { id: 'exp-hs-shen-li', name: '沈莉', unit: '惠山区委党校', title: '副教授', categories: ['服务“四个区”打造', '突出典型示范'], phone: '13905100901' },
+  { id: 'exp-hs-jiang-bo', name: '蒋波', unit: '惠山区委组织部', title: '组织科科长', categories: ['服务高质量发展', '呼应群众期待'], phone: '13905100902' },
+  { id: 'exp-hs-qian-hong', name: '钱红', unit: '惠山区融媒体中心', title: '主任记者', categories: ['呼应群众期待', '突出典型示范'], phone: '13905100903' },
+  { id: 'exp-hs-lu-ming', name: '陆明', unit: '惠山区发展和改革委员会', title: '四级调研员', categories: ['服务“四个区”打造', '服务高质量发展'], phone: '13905100904' },
+];
+
+interface DemoProject {
+  id: string;
+  number: string;
+  org: string;
+  leader: string;
+  contact: string;
+  title: string;
+  categories: string[];
+  source: string;
+  reason: string;
+  goals: string;
+  content: string;
+  measures: string;
+  due: string;
+  tasks: Array<{ id: string; members: string[]; content: string; due: string }>;
+  reports: Array<{ quarter: string; on: string; progress: string; problems: string; next: string }>;
+  results: string;
+  self: string;
+  committee: string;
+  acceptance: string;
+}
+
+const PROJECTS: DemoProject[] = [
+  {
+    id: 'p-2020-hs-kehou',
+    number: '2020-001',
+    org: 'org-hs-jiaoyu',
+    leader: 'm-hs-wang-hua',
+    contact: 'm-hs-li-min',
+    title: '“双减”背景下课后服务党员先锋岗建设',
+    categories: ['服务高质量发展', '呼应群众期待'],
+    source: '自行申报',
+    reason:
+      '课后服务是家长普遍关心的民生实事。全区义务教育学校参加课后服务的学生约4.2万人，家长对服务时段、内容质量和收费透明的呼声强烈，部分学校存在师资不足、内容单一等问题。\n' +
+      '依据《关于在机关基层党组织和党员中开展“组织领项目、党员领任务、党建创品牌”工作的实施方案》和区委关于办好民生实事的部署，局机关党支部申报本项目，由机关党员联系学校、下沉督导，推动课后服务提质扩面。',
+    goals: '在全区20所中小学设立课后服务党员先锋岗，课后服务覆盖率达到100%，家长满意率达到95%以上。',
+    content: '组织机关党员按片区联系学校，参与课后服务方案制定、过程督导和质量评估；建立家长意见直通车；编印课后服务精品课程目录。',
+    measures: '一是建立“一校一名机关党员联络员”制度；二是每月开展一次课后服务开放日；三是每季度开展一次家长满意度测评并通报结果。',
+    due: '2020-11-15',
+    tasks: [
+      { id: 't-2020-hs-kehou-1', members: ['m-hs-wang-hua'], content: '牵头制定全区课后服务党员先锋岗建设方案，统筹推进项目实施', due: '2020-06-30' },
+      { id: 't-2020-hs-kehou-2', members: ['m-hs-li-min', 'm-hs-qian-fang'], content: '联系堰桥、长安片区10所学校，开展课后服务过程督导', due: '2020-10-31' },
+      { id: 't-2020-hs-kehou-3', members: ['m-hs-zhao-lei'], content: '编印《惠山区课后服务精品课程目录》，组织开展家长满意度测评', due: '2020-11-10' },
+    ],
+    reports: [
+      { quarter: '2020Q2', on: '2020-07-06', progress: '制定并印发课后服务党员先锋岗建设方案，确定20所试点学校，落实20名机关党员联络员，召开项目推进会1次。', problems: '部分学校课后服务师资不足，社会资源引入渠道不多。', next: '对接区少年宫、科技馆等场馆资源，开展课后服务资源进校园活动。' },
+      { quarter: '2020Q3', on: '2020-10-09', progress: '开展课后服务开放日3次，收集家长意见建议126条，已办结118条；引入社会场馆课程32门。', problems: '农村学校课程供给仍偏少。', next: '推动城乡学校课程共享，开展第二次家长满意度测评。' },
+    ],
+    results:
+      '全区20所中小学全部设立课后服务党员先锋岗，课后服务覆盖率达到100%；引入社会场馆课程32门，编印精品课程目录1册；第二次家长满意度测评满意率达到96.3%。项目做法被《无锡日报》专题报道。',
+    self: '项目目标全部完成，机关党员联系学校常态化，形成了可复制的工作机制。',
+    committee: '同意结项。项目紧扣群众关切，成效明显，建议总结经验在全区推广。',
+    acceptance: '经查阅资料、听取汇报和“四不两直”现场印证，项目目标任务全部完成，验收通过。',
+  },
+  {
+    id: 'p-2020-hs-yizhan',
+    number: '2020-002',
+    org: 'org-hs-weijian',
+    leader: 'm-hs-zhang-li',
+    contact: 'm-hs-chen-jing',
+    title: '家庭医生签约服务“党员健康驿站”',
+    categories: ['呼应群众期待'],
+    source: '上级提议',
+    reason: '老年人、慢性病患者对家庭医生签约服务需求大，基层医疗机构服务能力和群众知晓率有待提高。根据区委关于健康惠山建设的部署提议设立本项目。',
+    goals: '在全区7个街道（镇）各建成1个党员健康驿站，重点人群家庭医生签约率提高到75%。',
+    content: '依托社区卫生服务中心建设党员健康驿站，组织机关党员和医务人员党员开展健康宣讲、义诊和随访服务。',
+    measures: '建立党员医生“一对一”联系重点人群制度；每月开展健康讲座；建立签约服务台账。',
+    due: '2020-11-15',
+    tasks: [
+      { id: 't-2020-hs-yizhan-1', members: ['m-hs-zhang-li'], content: '统筹推进党员健康驿站建设，协调各街道（镇）落实场地和人员', due: '2020-07-31' },
+      { id: 't-2020-hs-yizhan-2', members: ['m-hs-chen-jing'], content: '组织党员医生开展重点人群“一对一”联系服务', due: '2020-10-31' },
+      { id: 't-2020-hs-yizhan-3', members: ['m-hs-liu-yang'], content: '建立家庭医生签约服务台账，每季度通报签约和履约情况', due: '2020-11-10' },
+    ],
+    reports: [
+      { quarter: '2020Q2', on: '2020-07-08', progress: '完成7个党员健康驿站选址，4个驿站挂牌运行，开展健康讲座12场。', problems: '部分驿站医务人员配备不足。', next: '推动剩余3个驿站挂牌运行，组织党员医生轮岗服务。' },
+      { quarter: '2020Q3', on: '2020-10-10', progress: '7个驿站全部挂牌运行，重点人群签约率提高到71.5%，开展义诊34场、随访2300余人次。', problems: '签约后履约服务质量不均衡。', next: '开展履约服务质量专项检查。' },
+    ],
+    results: '7个党员健康驿站全部建成运行，重点人群家庭医生签约率达到76.2%，开展义诊52场、随访3800余人次，群众满意度明显提高。',
+    self: '项目按期完成，目标全部实现。',
+    committee: '同意结项。',
+    acceptance: '项目资料齐全，现场印证情况属实，验收通过。',
+  },
+  {
+    id: 'p-2020-hs-shipin',
+    number: '2020-003',
+    org: 'org-hs-shichang',
+    leader: 'm-hs-sun-qiang',
+    contact: 'm-hs-xu-ting',
+    title: '“阳光厨房”食品安全党员监督岗',
+    categories: ['服务“四个区”打造', '呼应群众期待'],
+    source: '社会征集',
+    reason: '通过区人大代表建议和新媒体平台征集，群众对学校食堂、养老机构食堂的食品安全关注度高，要求“看得见、管得住”。',
+    goals: '全区学校、养老机构食堂“明厨亮灶”覆盖率达到100%，设立党员监督岗50个。',
+    content: '推行“明厨亮灶”和党员监督岗，组织机关党员定期开展食品安全检查和群众开放日。',
+    measures: '一是分片包干，每名党员联系5家食堂；二是每季度开展一次交叉检查；三是通过“惠山市场监管”公众号公开检查结果。',
+    due: '2020-11-15',
+    tasks: [
+      { id: 't-2020-hs-shipin-1', members: ['m-hs-sun-qiang'], content: '牵头制定“阳光厨房”党员监督岗工作方案并组织实施', due: '2020-06-30' },
+      { id: 't-2020-hs-shipin-2', members: ['m-hs-xu-ting', 'm-hs-he-jun'], content: '联系学校和养老机构食堂，推进“明厨亮灶”改造并开展季度检查', due: '2020-11-10' },
+    ],
+    reports: [
+      { quarter: '2020Q2', on: '2020-07-07', progress: '制定工作方案，设立党员监督岗36个，完成“明厨亮灶”改造58家。', problems: '个别养老机构改造资金不足。', next: '协调民政部门落实改造补助。' },
+      { quarter: '2020Q3', on: '2020-10-09', progress: '党员监督岗增至50个，“明厨亮灶”覆盖率达到97%，开展交叉检查2轮。', problems: '检查结果公开的及时性有待提高。', next: '建立检查结果周公开机制。' },
+    ],
+    results: '全区学校、养老机构食堂“明厨亮灶”覆盖率达到100%，设立党员监督岗50个，开展检查420余家次，整改问题136个，未发生食品安全事故。',
+    self: '项目目标全部完成。',
+    committee: '同意结项。',
+    acceptance: '现场抽查12家食堂，“明厨亮灶”运行正常，验收通过。',
+  },
+];
+
+const BRAND_ORG = 'org-hs-jiaoyu';
+const BRAND_ID = 'b-2020-hs-jiaoyu';
+const LOGO_PATH = 'attachments/brands/jiaoyu-logo.svg';
+
+// ---- the steps -------------------------------------------------------------------------------------------------
+
+function hist(stage: string, date: string, by: string, note?: string) {
+  return { stage, date, by, ...(note ? { note } : {}) };
+}
+
+/**
+ * Builds the demo repository in `dir` (which must not exist, or be an earlier demo: then it is replaced).
+ * Calls `onStep` after each commit.
+ */
+export async function buildDemo(dir: string, onStep?: (step: DemoStep) => void): Promise<DemoResult> {
+  const root = path.resolve(dir);
+  if (fs.existsSync(root) && fs.readdirSync(root).length > 0) {
+    if (!fs.existsSync(path.join(root, DEMO_MARKER))) {
+      throw new RefusedError(
+        `${root} 已存在且不是 djyc demo 生成的目录，为免覆盖，未做任何更改（请换一个 --dir）`,
+        `${root} exists and was not made by djyc demo; nothing was changed so as not to overwrite it (choose another --dir)`,
+      );
+    }
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  const init = await initRepository({ dir: root, preset: DEMO_PRESET, year: DEMO_YEAR, name: '惠山区机关党建“双领一创”台账（演示）', programmeId: P });
+  fs.writeFileSync(path.join(root, DEMO_MARKER), 'made by djyc demo; `djyc demo` may delete and recreate this folder\n');
+  fs.appendFileSync(path.join(root, '.git', 'info', 'exclude'), `${DEMO_MARKER}\n`);
+  const steps: DemoStep[] = [{ message: 'djyc init', commit: init.commit, records: 1 }];
+  onStep?.(steps[0]!);
+
+  const state = new Map<string, { kind: RecordChange['kind']; data: any }>();
+  const step = async (message: string, today: string, changes: Change[]) => {
+    for (const c of changes) state.set(c.id, { kind: c.kind, data: c.data });
+    const repo = loadRepository(root);
+    const withPrevious = changes.map((c) => {
+      const existing = repo.records.find((r) => r.kind === c.kind && r.id === c.id);
+      return existing ? { ...c, previous: existing.text } : c;
+    });
+    const r = await writeRecords(root, withPrevious, message, { repo, today });
+    const s = { message, commit: r.commit, records: changes.length };
+    steps.push(s);
+    onStep?.(s);
+  };
+  const files = async (list: Array<{ path: string; content: string; expected: null }>, message: string) => {
+    const r = await commitChanges(root, list, message);
+    const s = { message, commit: r.commit, records: 0 };
+    steps.push(s);
+    onStep?.(s);
+  };
+  const update = (kind: RecordChange['kind'], id: string, edit: (d: any) => void): Change => {
+    const cur = state.get(id);
+    if (!cur) throw new Error(`demo: unknown record ${id}`);
+    const data = structuredClone(cur.data);
+    edit(data);
+    return { kind, id, data };
+  };
+  const advance = (kind: 'project' | 'task' | 'brand', id: string, stage: string, date: string, by: string, note?: string, more?: (d: any) => void) =>
+    update(kind, id, (d) => {
+      d.history = [...(d.history ?? []), { ...hist(stage, date, by, note), from: d.stage }];
+      d.stage = stage;
+      more?.(d);
+    });
+
+  // 1. Organisations, members, the expert pool.
+  await step('djyc demo: 党组织、党员与专家库', '2020-03-02', [
+    ...ORGS.map((o) => change('organisation', o)),
+    ...MEMBERS.map((x) => change('member', x)),
+    ...EXPERTS.map((x) => change('expert', x)),
+  ]);
+
+  // 2. 项目申报 (03-01 – 03-31): applications with their 理由依据 and 依据性文件材料.
+  await files(
+    PROJECTS.map((p) => ({
+      path: `attachments/2020/${p.id}-apply.md`,
+      content: `# ${orgShort(p.org)}关于申报“双领一创”项目的请示\n\n区级机关工委：\n\n我支部拟申报“${p.title}”项目，理由依据如下：\n\n${p.reason}\n\n妥否，请批示。\n`,
+      expected: null,
+    })),
+    'djyc demo: 依据性文件材料',
+  );
+  await step(
+    'djyc demo: 项目申报',
+    '2020-03-20',
+    PROJECTS.map((p) =>
+      change<ProjectRecord>('project', {
+        id: p.id,
+        programme: P,
+        title: p.title,
+        categories: p.categories,
+        source: p.source,
+        proposed_by: p.org,
+        leader: p.leader,
+        contact: p.contact,
+        reason: p.reason,
+        goals: p.goals,
+        content: p.content,
+        measures: p.measures,
+        start: '2020-05-01',
+        due: p.due,
+        stage: 'proposed',
+        history: [hist('proposed', '2020-03-20', p.contact, '申报')],
+        attachments: [{ title: `${orgShort(p.org)}关于申报“双领一创”项目的请示`, path: `attachments/2020/${p.id}-apply.md`, type: '依据性' }],
+      }),
+    ),
+  );
+
+  // 3. 项目认定 (04-01 – 04-15): numbers and approval.
+  await step(
+    'djyc demo: 项目认定（立项）',
+    '2020-04-10',
+    PROJECTS.map((p) => advance('project', p.id, 'approved', '2020-04-10', '区级机关工委', '择优立项', (d) => {
+      d.number = p.number;
+      d.approval = { date: '2020-04-10', by: ISSUER_ORG, note: '同意立项' };
+    })),
+  );
+
+  // 4. 项目认领 (04-15 – 04-30): the organisation claims, signs its commitment (附件2).
+  await step('djyc demo: 组织领项目，签订党组织领办项目承诺书', '2020-04-20', [
+    ...PROJECTS.map((p) => advance('project', p.id, 'claimed', '2020-04-20', p.leader, '党组织领办', (d) => (d.lead = p.org))),
+    ...PROJECTS.map((p) =>
+      change<CommitmentRecord>('commitment', {
+        id: `c-2020-${p.id.slice(7)}-org`,
+        programme: P,
+        type: 'organisation',
+        organisation: p.org,
+        items: [{ project: p.id, text: p.title }],
+        signed_on: '2020-04-20',
+      }),
+    ),
+  ]);
+
+  // 5. Members claim tasks and sign their commitments (附件3).
+  const taskChanges: Change[] = [];
+  const memberCommitments: Change[] = [];
+  for (const p of PROJECTS) {
+    for (const t of p.tasks) {
+      taskChanges.push(change<TaskRecord>('task', { id: t.id, programme: P, project: p.id, members: t.members, content: t.content, due: t.due, stage: 'claimed', history: [hist('claimed', '2020-04-28', t.members[0]!, '党员领任务')] }));
+      for (const mem of t.members) {
+        const member = MEMBERS.find((x) => x.id === mem)!;
+        const org = ORGS.find((o) => o.id === member.organisation)!;
+        memberCommitments.push(
+          change<CommitmentRecord>('commitment', {
+            id: `c-2020-${t.id.slice(7)}-${mem.slice(5)}`,
+            programme: P,
+            type: 'member',
+            organisation: member.organisation,
+            member: mem,
+            position: `${org.unit}${member.admin_title}`,
+            items: [{ task: t.id }],
+            complete_by: t.due,
+            signed_on: '2020-04-28',
+          }),
+        );
+      }
+    }
+  }
+  await step('djyc demo: 党员领任务，签订党员领办任务承诺书', '2020-04-28', [...taskChanges, ...memberCommitments]);
+
+  // 6. 领办公示 (05-01 – 05-10), then 实施推进.
+  await step('djyc demo: 领办公示', '2020-05-06', PROJECTS.map((p) => advance('project', p.id, 'published', '2020-05-06', '区级机关工委', '党务公开栏公示')));
+  await step('djyc demo: 项目实施推进', '2020-05-11', [
+    ...PROJECTS.map((p) => advance('project', p.id, 'implementing', '2020-05-11', p.leader)),
+    ...PROJECTS.flatMap((p) => p.tasks.map((t) => advance('task', t.id, 'implementing', '2020-05-11', t.members[0]!))),
+  ]);
+
+  // 7. 品牌命名 (05-01 – 05-15) with the logo file.
+  const logo = fs.readFileSync(DEMO_LOGO, 'utf8');
+  await files([{ path: LOGO_PATH, content: logo, expected: null }], 'djyc demo: 品牌标识');
+  await step('djyc demo: 品牌命名', '2020-05-12', [
+    change<BrandRecord>('brand', {
+      id: BRAND_ID,
+      programme: P,
+      organisation: BRAND_ORG,
+      name: '红烛先锋',
+      logo: LOGO_PATH,
+      concept: '“红烛”寓意教育工作者燃烧自己、照亮他人；“先锋”体现机关党员在服务教育改革发展中走在前、作表率。品牌以“服务学校、服务师生、服务家长”为核心，打造教育系统机关党建特色品牌。',
+      contact: 'm-hs-li-min',
+      stage: 'naming',
+      history: [hist('naming', '2020-05-12', 'm-hs-li-min', '支部党员大会确定品牌名称、标识和理念')],
+    }),
+  ]);
+
+  await step('djyc demo: 品牌培育提升', '2020-06-15', [advance('brand', BRAND_ID, 'cultivating', '2020-06-15', 'm-hs-li-min', '制定品牌培育方案')]);
+
+  // 8. Quarterly reports (执行书) of projects and tasks.
+  const reports: Change[] = [];
+  for (const p of PROJECTS) {
+    for (const r of p.reports) {
+      reports.push(change<ReportRecord>('report', { id: `r-${r.quarter.toLowerCase()}-${p.id.slice(7)}`, programme: P, subject: p.id, quarter: r.quarter, progress: r.progress, problems: r.problems, next_steps: r.next, responsible: p.contact, submitted_on: r.on }));
+    }
+    const t = p.tasks[1]!;
+    reports.push(
+      change<ReportRecord>('report', {
+        id: `r-2020q3-${t.id.slice(7)}`,
+        programme: P,
+        subject: t.id,
+        quarter: '2020Q3',
+        progress: `本季度围绕“${t.content}”开展工作，完成阶段性目标，走访服务对象${18 + p.tasks.length}次，收集并推动解决问题${6 + p.tasks.length}个。`,
+        problems: '服务对象分布较散，走访效率有待提高。',
+        next_steps: '建立微信联系群，实行问题清单化管理。',
+        responsible: t.members[0]!,
+        submitted_on: '2020-10-09',
+      }),
+    );
+  }
+  await step('djyc demo: 季度执行书（第二、三季度）', '2020-10-10', reports);
+
+
+  // 9. 结项申请及品牌申报 (11-01 – 11-15).
+  const closures: Change[] = [];
+  for (const p of PROJECTS) {
+    closures.push(
+      change<ClosureRecord>('closure', {
+        id: `cl-2020-${p.id.slice(7)}`,
+        programme: P,
+        subject: p.id,
+        results: p.results,
+        self_assessment: p.self,
+        submitted_on: '2020-11-06',
+        attachments: [
+          { title: `${p.title}工作总结`, path: `attachments/2020/${p.id}-summary.md`, type: '印证性' },
+          { title: '项目实施过程图片资料（纸质，另行报送）', type: '印证性' },
+        ],
+      }),
+    );
+    for (const t of p.tasks) {
+      closures.push(
+        change<ClosureRecord>('closure', {
+          id: `cl-2020-${t.id.slice(7)}`,
+          programme: P,
+          subject: t.id,
+          results: `按期完成“${t.content}”任务：建立工作台账，形成工作机制，服务对象满意度较高，任务目标全部实现。`,
+          submitted_on: '2020-11-06',
+        }),
+      );
+    }
+  }
+  await files(
+    PROJECTS.map((p) => ({
+      path: `attachments/2020/${p.id}-summary.md`,
+      content: `# ${p.title}工作总结\n\n${p.results}\n\n${p.self}\n`,
+      expected: null,
+    })),
+    'djyc demo: 印证性文件材料',
+  );
+  await step('djyc demo: 结项申请', '2020-11-06', [
+    ...closures,
+    ...PROJECTS.map((p) => advance('project', p.id, 'closing', '2020-11-06', p.contact, '申请结项')),
+    ...PROJECTS.flatMap((p) => p.tasks.map((t) => advance('task', t.id, 'closing', '2020-11-06', t.members[0]!, '申请结项'))),
+  ]);
+  await step('djyc demo: 品牌申报', '2020-11-10', [
+    advance('brand', BRAND_ID, 'applied', '2020-11-10', 'm-hs-li-min', '填报品牌申报审批表', (d) => {
+      d.results =
+        '品牌创建以来，支部党员联系全区20所学校，开展课后服务督导、家长开放日等活动60余次，“红烛先锋”志愿服务队服务师生家长1.2万人次；支部被评为区级机关“五星级党支部”，相关做法被“学习强国”平台刊发。';
+      d.branch_opinion = '同意申报。';
+    }),
+  ]);
+
+  // 10. 项目验收及品牌认定 (11-16 – 12-30): panels, acceptance, ratings.
+  const evaluations: Change[] = [];
+  PROJECTS.forEach((p, i) => {
+    evaluations.push(
+      change<EvaluationRecord>('evaluation', {
+        id: `ev-2020-${p.id.slice(7)}`,
+        programme: P,
+        subject: p.id,
+        panel: { seed: `demo-${i + 1}`, drawn_on: '2020-11-18', experts: [EXPERTS[i % 4]!.id, EXPERTS[(i + 1) % 4]!.id, EXPERTS[(i + 2) % 4]!.id] },
+        acceptance: { date: '2020-12-08', result: 'pass', opinion: p.acceptance, methods: ['查阅资料', '听取汇报', '四不两直现场印证'] },
+        committee_opinion: p.committee,
+        rated_on: '2020-12-08',
+      }),
+    );
+    p.tasks.forEach((t, j) => {
+      const poll = j === 0 ? { participants: 32, votes: { 好: 26, 较好: 5, 一般: 1, 较差: 0 } } : { participants: 28, votes: { 好: 19, 较好: 7, 一般: 2, 较差: 0 } };
+      evaluations.push(
+        change<EvaluationRecord>('evaluation', {
+          id: `ev-2020-${t.id.slice(7)}`,
+          programme: P,
+          subject: t.id,
+          branch_rating: j === 0 ? '好' : '较好',
+          committee_rating: j === 0 ? '好' : '较好',
+          poll,
+          rated_on: '2020-12-20',
+        }),
+      );
+    });
+  });
+  evaluations.push(
+    change<EvaluationRecord>('evaluation', {
+      id: 'ev-2020-brand-jiaoyu',
+      programme: P,
+      subject: BRAND_ID,
+      review_opinion: '品牌名称凝练、标识简洁，内涵与教育系统职能结合紧密，创建成效明显，同意认定为区级机关党建品牌。',
+      rated_on: '2020-12-22',
+    }),
+  );
+  await step('djyc demo: 验收组、验收结论与评议', '2020-12-20', evaluations);
+  await step('djyc demo: 项目验收通过、任务评议、品牌认定', '2020-12-22', [
+    ...PROJECTS.map((p) => advance('project', p.id, 'accepted', '2020-12-08', '区级机关工委', '验收通过')),
+    ...PROJECTS.flatMap((p) => p.tasks.map((t) => advance('task', t.id, 'rated', '2020-12-20', '区级机关工委', '年度党员大会评议'))),
+    advance('brand', BRAND_ID, 'recognised', '2020-12-22', '区级机关工委', '认定为区级机关党建品牌', (d) => {
+      d.committee_opinion = '同意申报，推荐认定。';
+      d.review_opinion = '同意认定为区级机关党建品牌。';
+      d.recognition = { preselected_on: '2020-12-10', named_on: '2020-12-22' };
+    }),
+  ]);
+
+  const repo = loadRepository(root);
+  const counts: Record<string, number> = {};
+  for (const r of repo.records) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+  return { root, programme: P, steps, counts };
+}
+
+function orgShort(id: string): string {
+  const o = ORGS.find((x) => x.id === id);
+  return o?.short_name ?? o?.name ?? id;
+}
+
+/** The organisation whose pack the demo prints. */
+export const DEMO_PACK_ORG = BRAND_ORG;
