@@ -13,6 +13,13 @@ const OP: Record<LogEntry['op'], [string, string]> = {
   renamed: ['改名', 'renamed'],
 };
 
+/** A commit time as Asia/Shanghai wall-clock time (the programmes' days), e.g. 2020-05-11 09:30. */
+function shanghaiTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(d);
+}
+
 export function register(program: Command, run: Runner, lang: Lang): void {
   program
     .command('log <id>')
@@ -35,7 +42,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const lines: string[] = [c.bold(`${log.file}${log.exists ? '' : tr(ctx.lang, '（已删除）', ' (deleted)')}`), ''];
         if (!log.entries.length) lines.push(tr(ctx.lang, '该文件尚未提交，没有历史。', 'the file has not been committed yet: no history.'));
         for (const e of log.entries) {
-          const when = e.date.replace('T', ' ').replace(/:\d\d([+-]\d\d:\d\d|Z)$/, ' $1');
+          const when = shanghaiTime(e.date);
           lines.push(`${c.yellow(e.commit.slice(0, 8))}  ${when}  ${e.author}  ${c.dim(`[${OP[e.op][l]}]`)}  ${e.message}`);
           if (e.op === 'renamed' && e.from) lines.push(`    ${e.from} → ${e.file}`);
           if (e.unparsable) lines.push(`    ${tr(ctx.lang, '（该版本无法解析，未比较字段）', '(a version could not be parsed; fields not compared)')}`);
