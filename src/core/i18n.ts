@@ -79,6 +79,9 @@ const messages = {
   'import-exists': { zh: '{where}{kind}“{name}”已在记录库中（{id}）', en: '{where}{kind} "{name}" already exists ({id})' },
   'import-duplicate-row': { zh: '{where}与第 {other} 行重复：“{name}”', en: '{where}repeats row {other}: "{name}"' },
   'import-invalid': { zh: '{where}{message}', en: '{where}{message}' },
+  'number-duplicate': { zh: '项目编号“{number}”在本方案中重复：{others} 也使用了这个编号', en: 'project number "{number}" is used more than once in the programme: also {others}' },
+  'report-duplicate': { zh: '{subject} 的 {quarter} 执行书重复：{others}', en: 'duplicate {quarter} report of {subject}: also {others}' },
+  'subject-duplicate': { zh: '{subject} 有多份{kind}：{others}（每个项目、任务或品牌只应有一份）', en: '{subject} has more than one {kind}: also {others} (one per subject)' },
   'task-project-programme': { zh: '任务所属项目“{project}”属于方案“{other}”，与任务的方案不一致', en: 'the task\'s project "{project}" belongs to programme "{other}"' },
   // --- pull-request checks against a base version (validate --base) ---
   'base-deleted': { zh: '记录在基准版本 {ref} 中存在，不能删除', en: 'the record exists at {ref} and must not be deleted' },

@@ -10,6 +10,8 @@ import { TEMPLATES_DIR } from './paths.js';
 import { TRACK_OF_KIND, findStage, trackStages, windowClosed, windowDates, type Track } from './programme.js';
 import { sortProblems, type Problem, type Severity } from './problem.js';
 import type { ProgrammeRecord } from './types.generated.js';
+import { isDropped } from './workflow/stages.js';
+import { workflowIssues } from './workflow/rules.js';
 
 /** A finding before it has a position: the record file and a JSON Pointer into it. */
 export interface Issue {
@@ -53,6 +55,7 @@ export function validateRepository(repo: Repository, opts: ValidateOptions = {})
   checkConfig(ctx, repo);
   checkCoverage(ctx);
   checkSecretaryLimit(ctx);
+  ctx.issues.push(...workflowIssues(index));
 
   let problems = [...repo.loadProblems.filter((p) => p.line > 0), ...positionIssues(repo, ctx.issues), ...positionConfigProblems(repo)];
   if (opts.only) problems = problems.filter((p) => opts.only!.has(p.file));
@@ -278,11 +281,22 @@ function checkCoverage(ctx: Ctx) {
   const { index } = ctx;
   for (const prog of index.all('programme')) {
     const p = prog.data;
-    const projects = index.all('project').filter((r) => r.data.programme === p.id);
+    // Projects dropped before anyone claimed them (未予立项) count for nothing; the organiser runs the campaign.
+    const projects = index.all('project').filter((r) => r.data.programme === p.id && !isDropped(p, r));
     const participating = new Set<string>();
     for (const pr of projects) {
       if (pr.data.lead) participating.add(pr.data.lead);
       for (const c of pr.data.co_organisers ?? []) participating.add(c.organisation);
+    }
+    // Members of a participating organisation's sub-organisations (党支部 under a leading 党总支) take part too.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const o of index.all('organisation')) {
+        if (o.data.parent && participating.has(o.data.parent) && !participating.has(o.id)) {
+          participating.add(o.id);
+          grew = true;
+        }
+      }
     }
 
     const every = p.task?.every_member;
@@ -303,7 +317,7 @@ function checkCoverage(ctx: Ctx) {
       const severity = windowSeverity(p, perOrg, ctx.today);
       const types = perOrg.organisation_types ?? [];
       for (const o of index.all('organisation')) {
-        if (o.data.external || (types.length && !types.includes(o.data.type))) continue;
+        if (o.data.external || o.id === p.organiser || (types.length && !types.includes(o.data.type))) continue;
         const count = projects.filter((pr) => pr.data.lead === o.id || (perOrg.counts === 'lead-or-co-organiser' && (pr.data.co_organisers ?? []).some((c) => c.organisation === o.id))).length;
         if (count < perOrg.min) {
           push(ctx, o, '/id', 'org-min-projects', {
@@ -319,7 +333,7 @@ function checkCoverage(ctx: Ctx) {
       const severity = windowSeverity(p, brandRule, ctx.today);
       const brands = index.all('brand').filter((b) => b.data.programme === p.id);
       for (const o of index.all('organisation')) {
-        if (o.data.external) continue;
+        if (o.data.external || o.id === p.organiser) continue;
         const count = brands.filter((b) => b.data.organisation === o.id).length;
         const tooFew = brandRule.min !== undefined && count < brandRule.min;
         const tooMany = brandRule.max !== undefined && count > brandRule.max;
@@ -339,7 +353,7 @@ function checkSecretaryLimit(ctx: Ctx) {
     if (!rule) continue;
     const groups = new Map<string, RecordEntry<'project'>[]>();
     for (const pr of ctx.index.all('project')) {
-      if (pr.data.programme !== prog.id || !pr.data.leader) continue;
+      if (pr.data.programme !== prog.id || !pr.data.leader || isDropped(prog.data, pr)) continue;
       const year = (pr.data.start ?? pr.data.approval?.date ?? `${prog.data.year}`).slice(0, 4);
       const key = `${pr.data.leader}|${year}`;
       let list = groups.get(key);
@@ -350,7 +364,8 @@ function checkSecretaryLimit(ctx: Ctx) {
       if (list.length <= rule.max) continue;
       const [member, year] = key.split('|') as [string, string];
       const name = ctx.index.get('member', member)?.data.name ?? member;
-      for (const pr of list.slice(rule.max)) {
+      // Every project of the group is flagged: which one is "extra" is for people to decide, and a new one is never let through.
+      for (const pr of list) {
         push(ctx, pr, '/leader', 'secretary-limit', { member: name, year, count: list.length, max: rule.max, projects: list.map((x) => x.id).join(', ') }, rule.severity ?? 'error');
       }
     }

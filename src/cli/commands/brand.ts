@@ -1,6 +1,123 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
+import { brandArchive, brandGoal, brandOutcome, brandPair, newBrand, type BrandArchive } from '../../core/workflow/brands.js';
+import { T } from '../../core/workflow/common.js';
+import { requireRoot } from '../../core/repo.js';
+import { tr } from '../io.js';
+import { opOptions, parseInt10, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
+import { UsageError } from '../../core/errors.js';
 
-// Placeholder: replaced by the work on this command.
-export function register(_program: Command, _run: Runner, _lang: Lang): void {}
+function archiveText(a: BrandArchive, lang: Lang): string {
+  const b = a.brand;
+  const L = (zh: string, en: string) => tr(lang, zh, en);
+  const lines: string[] = [];
+  lines.push(L(`党建品牌创建档案：${b.name}（${b.id}）`, `Brand archive: ${b.name} (${b.id})`));
+  lines.push(L(`创建单位：${a.organisation.name}（${a.organisation.id}）`, `organisation: ${a.organisation.name} (${a.organisation.id})`));
+  lines.push(L(`方案：${a.programme.name}（${a.programme.id}）`, `programme: ${a.programme.name} (${a.programme.id})`));
+  lines.push(L(`当前阶段：${a.stage.label}（${a.stage.id}）`, `stage: ${a.stage.id} (${a.stage.label})`));
+  if (b.outcome) lines.push(L(`提升阶段结论：${b.outcome}`, `outcome: ${b.outcome}`));
+  for (const [zh, en, v] of [['品牌标识', 'logo', b.logo], ['品牌内涵', 'concept', b.concept], ['品牌理念', 'philosophy', b.philosophy], ['品牌载体', 'carrier', b.carrier], ['取得成效', 'results', b.results]] as const) {
+    if (v) lines.push(L(`${zh}：${v}`, `${en}: ${v}`));
+  }
+  if (a.programme.phases.length) {
+    lines.push('', L('三年规划阶段：', 'phases:'));
+    for (const ph of a.programme.phases) lines.push(`  ${ph.label}${ph.until ? L(`（截至 ${ph.until}）`, ` (until ${ph.until})`) : ''}${ph.goal ? `：${ph.goal}` : ''}`);
+  }
+  lines.push('', L('历史记录：', 'history:'));
+  for (const h of a.history) lines.push(`  ${h.date}  ${h.from ? `${h.from} → ` : ''}${h.stage}${h.by ? `  ${h.by}` : ''}${h.note ? `  ${h.note}` : ''}`);
+  lines.push('', L('年度目标：', 'annual goals:'));
+  if (!a.annualGoals.length) lines.push(L('  （无）', '  (none)'));
+  for (const g of a.annualGoals) lines.push(`  ${g.year}${g.submitted_on ? L(`（${g.submitted_on} 上报）`, ` (reported ${g.submitted_on})`) : ''}：${g.goals}${g.measures ? L(`；措施：${g.measures}`, `; measures: ${g.measures}`) : ''}`);
+  lines.push('', L('结对共建：', 'pairings:'));
+  if (!a.pairings.length) lines.push(L('  （无）', '  (none)'));
+  for (const p of a.pairings) lines.push(`  ${p.name}（${p.organisation}）${p.since ? L(`，${p.since} 起`, `, since ${p.since}`) : ''}${p.note ? `：${p.note}` : ''}`);
+  lines.push('', L('评价：', 'evaluations:'));
+  if (!a.evaluations.length) lines.push(L('  （无）', '  (none)'));
+  for (const e of a.evaluations) {
+    const parts = [e.review_opinion && L(`评审组意见：${e.review_opinion}`, `review: ${e.review_opinion}`), e.committee_opinion && L(`党委意见：${e.committee_opinion}`, `committee: ${e.committee_opinion}`), e.rated_on && L(`评价日期 ${e.rated_on}`, `rated ${e.rated_on}`)].filter(Boolean);
+    lines.push(`  ${e.id}  ${parts.join('；')}`);
+  }
+  if (a.selections.length) {
+    lines.push('', L('入选：', 'selections:'));
+    for (const s of a.selections) lines.push(`  ${s.title}${s.rank ? L(` 第 ${s.rank} 名`, ` #${s.rank}`) : ''}${s.decided_on ? `（${s.decided_on}）` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export function register(program: Command, run: Runner, lang: Lang): void {
+  const brand = program.command('brand').description(tr(lang, '党建品牌：命名、年度目标、结对共建、提升结论、创建档案', 'brands: naming, annual goals, pairing, outcome, archive'));
+
+  const create = brand
+    .command('new')
+    .description(tr(lang, '品牌命名：名称（一般不超过 10 个字，超过时警告）、内涵、理念、载体、标识（图片复制到 attachments/logos/）', 'name a brand: name (≤ 10 characters, else a warning), concept, carrier, logo (copied to attachments/logos/)'))
+    .requiredOption('--org <id>', tr(lang, '创建单位（党组织编号）', 'organisation id'))
+    .requiredOption('--name <text>', tr(lang, '品牌名称', 'brand name'))
+    .option('--concept <text>', tr(lang, '品牌内涵', 'concept'))
+    .option('--philosophy <text>', tr(lang, '品牌理念', 'philosophy'))
+    .option('--carrier <text>', tr(lang, '品牌载体', 'carrier'))
+    .option('--results <text>', tr(lang, '取得成效', 'results'))
+    .option('--contact <member>', tr(lang, '联系人（党员编号）', 'contact (member id)'))
+    .option('--logo <file>', tr(lang, '品牌标识图片（PNG / JPEG / SVG）', 'logo image (PNG / JPEG / SVG)'))
+    .option('--programme <id>', tr(lang, '方案编号（默认 djyc.yaml 中的默认方案）', 'programme id (default from djyc.yaml)'))
+    .option('--id <id>', tr(lang, '指定编号（默认自动生成）', 'explicit id'));
+  writeOptions(create, lang).action(
+    run(async (ctx, f: WriteFlags & { org: string; name: string; concept?: string; philosophy?: string; carrier?: string; results?: string; contact?: string; logo?: string; programme?: string; id?: string }) => {
+      const r = await newBrand({
+        ...opOptions(ctx, f), org: f.org, name: f.name, concept: f.concept, philosophy: f.philosophy, carrier: f.carrier, results: f.results, contact: f.contact,
+        logo: f.logo ? path.resolve(ctx.cwd, f.logo) : undefined, programme: f.programme, id: f.id,
+      });
+      printOp(ctx, r, T(`已新建品牌 ${r.brand}“${f.name}”${r.logo ? `，标识 ${r.logo}` : ''}`, `created brand ${r.brand} "${f.name}"${r.logo ? `, logo ${r.logo}` : ''}`), f.json, { brand: r.brand, logo: r.logo });
+    }),
+  );
+
+  const goal = brand
+    .command('goal <brand>')
+    .description(tr(lang, '已命名品牌上报年度深化创建目标任务和工作措施（每年初）', 'a named brand reports its goals and measures for the year (at each year\'s start)'))
+    .requiredOption('--year <yyyy>', tr(lang, '年度', 'year'))
+    .requiredOption('--goals <text>', tr(lang, '目标任务', 'goals'))
+    .option('--measures <text>', tr(lang, '工作措施', 'measures'))
+    .option('--replace', tr(lang, '替换已上报的该年度目标', 'replace the goals already reported for that year'));
+  writeOptions(goal, lang).action(
+    run(async (ctx, id: string, f: WriteFlags & { year: string; goals: string; measures?: string; replace?: boolean }) => {
+      const r = await brandGoal({ ...opOptions(ctx, f), brand: id, year: parseInt10(f.year, '--year')!, goals: f.goals, measures: f.measures, replace: f.replace });
+      printOp(ctx, r, T(`已上报 ${r.brand} 的 ${r.year} 年度目标`, `reported the ${r.year} goals of ${r.brand}`), f.json, { brand: r.brand, year: r.year, late: r.late });
+    }),
+  );
+
+  const pair = brand
+    .command('pair <brand>')
+    .description(tr(lang, '品牌单位与后进党组织结对共建', 'pair a brand organisation with a lagging one (结对共建)'))
+    .requiredOption('--with <org>', tr(lang, '后进党组织编号', 'lagging organisation id'))
+    .option('--mark-lagging', tr(lang, '同时将该党组织标记为后进党组织', 'also mark that organisation as lagging'));
+  writeOptions(pair, lang).action(
+    run(async (ctx, id: string, f: WriteFlags & { with: string; markLagging?: boolean }) => {
+      const r = await brandPair({ ...opOptions(ctx, f), brand: id, with: f.with, markLagging: f.markLagging });
+      printOp(ctx, r, T(`${r.brand} 已与 ${r.with} 结对共建`, `${r.brand} paired with ${r.with}`), f.json, { brand: r.brand, with: r.with });
+    }),
+  );
+
+  const outcome = brand
+    .command('outcome <brand> <outcome>')
+    .description(tr(lang, '提升阶段结论：精品 / 督导提升 / 重新申报（“重新申报”的品牌转入重新申报阶段）', 'phase-2 outcome: 精品 / 督导提升 / 重新申报 (重新申报 moves the brand to the re-apply stage)'));
+  writeOptions(outcome, lang).action(
+    run(async (ctx, id: string, value: string, f: WriteFlags) => {
+      const r = await brandOutcome({ ...opOptions(ctx, f), brand: id, outcome: value });
+      const move = r.stage ? T(`，从 ${r.stage.from} 转入 ${r.stage.to}`, `, moved from ${r.stage.from} to ${r.stage.to}`) : T('', '');
+      printOp(ctx, r, T(`已记录 ${r.brand} 的提升结论：${r.outcome}${move.zh}`, `recorded the outcome of ${r.brand}: ${r.outcome}${move.en}`), f.json, { brand: r.brand, outcome: r.outcome, stage: r.stage });
+    }),
+  );
+
+  brand
+    .command('archive <brand>')
+    .description(tr(lang, '品牌创建档案：品牌的全部历史、年度目标、结对共建、评价和入选情况（只读）', 'brand archive: a brand\'s history, goals, pairings, evaluations and selections (read-only)'))
+    .option('--json', tr(lang, '以 JSON 输出', 'print JSON'))
+    .action(
+      run(async (ctx, id: string, f: { json?: boolean }) => {
+        if (!id) throw new UsageError('缺少品牌编号', 'missing brand id');
+        const a = await brandArchive(requireRoot(ctx.cwd), id);
+        ctx.out(f.json ? JSON.stringify(a, null, 2) : archiveText(a, ctx.lang));
+      }),
+    );
+}

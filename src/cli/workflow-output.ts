@@ -1,0 +1,94 @@
+/** CLI helpers shared by the workflow commands (advance, claim, task, report, close, panel, accept, rate, select, brand). */
+import type { Command } from 'commander';
+import type { Lang } from '../core/i18n.js';
+import { formatProblemMessage } from '../core/problem.js';
+import { requireRoot } from '../core/repo.js';
+import { UsageError } from '../core/errors.js';
+import type { OpOptions, OpResult, Text } from '../core/workflow/common.js';
+import { tr, type CliContext } from './io.js';
+
+/** Repeatable list option: `--x a --x b` or `--x a,b` (also Chinese commas). */
+export const list = (v: string, prev: string[] = []) => [...prev, ...v.split(/[,，、]/).map((s) => s.trim()).filter(Boolean)];
+/** Repeatable option keeping each value whole (texts may contain commas). */
+export const many = (v: string, prev: string[] = []) => [...prev, v];
+
+export interface WriteFlags {
+  date?: string;
+  by?: string;
+  note?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** The options every writing command takes. */
+export function writeOptions(cmd: Command, lang: Lang, opts: { note?: boolean } = {}): Command {
+  cmd
+    .option('--date <YYYY-MM-DD>', tr(lang, '办理日期（默认今天，亚洲/上海；可用 DJYC_TODAY 固定）', 'date of the act (default today, Asia/Shanghai; DJYC_TODAY fixes it)'))
+    .option('--by <name>', tr(lang, '操作人（记入历史记录；默认 git 用户名）', 'who acts (for the history; default the git user name)'));
+  if (opts.note !== false) cmd.option('--note <text>', tr(lang, '备注（记入历史记录）', 'note for the history entry'));
+  return cmd
+    .option('--dry-run', tr(lang, '只显示将要做的更改，不写入', 'show what would change; write nothing'))
+    .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'));
+}
+
+export function opOptions(ctx: CliContext, f: WriteFlags): OpOptions {
+  return { root: requireRoot(ctx.cwd), date: f.date, by: f.by, note: f.note, dryRun: f.dryRun };
+}
+
+export function parseInt10(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`${flag} 应为整数（收到“${value}”）`, `${flag} must be a whole number (got "${value}")`);
+  return Number(value);
+}
+
+export function parseNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!value.trim() || Number.isNaN(n)) throw new UsageError(`${flag} 应为数字（收到“${value}”）`, `${flag} must be a number (got "${value}")`);
+  return n;
+}
+
+/** `好=20,较好=8` or `20/8/2/0` (in the order of `keys`) → a map. */
+export function parsePairs(values: string[] | undefined, flag: string, keys?: readonly string[]): Record<string, number> | undefined {
+  if (!values?.length) return undefined;
+  const out: Record<string, number> = {};
+  for (const v of values) {
+    const parts = v.split(/[,，、;；/]/).map((s) => s.trim()).filter(Boolean);
+    if (keys && parts.length === keys.length && parts.every((x) => /^\d+$/.test(x))) {
+      keys.forEach((k, i) => (out[k] = Number(parts[i])));
+      continue;
+    }
+    for (const part of parts) {
+      const m = /^(.+?)\s*[=:：]\s*(-?\d+(?:\.\d+)?)$/.exec(part);
+      if (!m) throw new UsageError(`${flag} 的格式应为 名称=数值（收到“${part}”）`, `${flag} must look like name=value (got "${part}")`);
+      out[m[1]!.trim()] = Number(m[2]);
+    }
+  }
+  return out;
+}
+
+export function text(lang: Lang, t: Text): string {
+  return lang === 'en' ? t.en : t.zh;
+}
+
+/** Prints a writing operation's outcome: the summary, notes, warnings, and for a dry run the changes it would make. */
+export function printOp(ctx: CliContext, r: OpResult, summary: Text, json: boolean | undefined, extra: Record<string, unknown> = {}): void {
+  if (json) {
+    ctx.out(JSON.stringify({ ...extra, dryRun: r.dryRun, commit: r.commit || undefined, message: r.message, changes: r.changes.map((c) => ({ path: c.path, action: c.action, ...(r.dryRun ? { diff: c.diff } : {}) })), notes: r.notes.map((n) => text(ctx.lang, n)), warnings: r.warnings.map((w) => ({ file: w.file, line: w.line, col: w.col, rule: w.rule, message: formatProblemMessage(w, ctx.lang) })) }, null, 2));
+    return;
+  }
+  for (const w of r.warnings) ctx.err(`${w.file}:${w.line}:${w.col}  ${tr(ctx.lang, '警告', 'warning')}  ${formatProblemMessage(w, ctx.lang)}  [${w.rule}]`);
+  for (const n of r.notes) ctx.err(text(ctx.lang, n));
+  if (r.dryRun) {
+    ctx.out(tr(ctx.lang, `（试运行，未写入任何文件）${summary.zh}`, `(dry run, nothing written) ${summary.en}`));
+    for (const c of r.changes) {
+      ctx.out(`${c.action === 'create' ? tr(ctx.lang, '新建', 'create') : tr(ctx.lang, '修改', 'edit')} ${c.path}`);
+      for (const line of c.diff) ctx.out(`    ${line}`);
+    }
+    ctx.out(tr(ctx.lang, `提交说明：${r.message}`, `commit message: ${r.message}`));
+    return;
+  }
+  ctx.out(text(ctx.lang, summary));
+  ctx.out(tr(ctx.lang, `文件：${r.changes.map((c) => c.path).join('、')}`, `files: ${r.changes.map((c) => c.path).join(', ')}`));
+  ctx.out(tr(ctx.lang, `提交：${r.commit.slice(0, 8)}`, `commit: ${r.commit.slice(0, 8)}`));
+}
