@@ -113,9 +113,9 @@ describe('deadlines from records: reports, finish dates, organisations', () => {
   it('lists quarterly reports due and overdue, and finish dates from tasks and commitments', () => {
     const r = computeDeadlines(loadRepository(root), { today: '2020-10-05' });
     const by = (uid: string) => r.items.find((i) => i.uid === uid);
-    // t-a2 (李华) has filed nothing since its project entered implementation on 2020-05-11.
-    expect(by('report-t-a2-2020Q2')).toMatchObject({ status: 'overdue', due: '2020-07-10', people: [{ name: '李华' }], organisation: { name: '教育局支部' } });
-    expect(by('report-t-a1-2020Q3')).toMatchObject({ status: 'due-soon', due: '2020-10-10', days: 5 });
+    // t-a1 (张明) entered 实施 on 2020-05-11; its Q3 report is due ten days after the quarter.
+    expect(by('report-t-a1-2020Q3')).toMatchObject({ status: 'due-soon', due: '2020-10-10', days: 5, people: [{ name: '张明' }], organisation: { name: '教育局支部' } });
+    expect(r.items.some((i) => i.uid.startsWith('report-t-a2-'))).toBe(false); // claimed, not yet implementing
     expect(by('report-t-a1-2020Q2')).toBeUndefined(); // filed (late, but filed)
     expect(by('report-p-a-2020Q2')).toBeUndefined();
     expect(by('report-p-a-2020Q4')).toMatchObject({ status: 'upcoming', due: '2021-01-10' });
@@ -127,6 +127,9 @@ describe('deadlines from records: reports, finish dates, organisations', () => {
     expect(by('stage-p-b-approved')).toMatchObject({ status: 'overdue' });
     expect(by('stage-b-jy-cultivating')).toMatchObject({ status: 'upcoming', due: '2020-11-30' });
     expect(r.counts.overdue).toBeGreaterThan(0);
+    const later = computeDeadlines(loadRepository(root), { today: '2021-01-20' });
+    expect(later.items.find((i) => i.uid === 'report-p-a-2020Q4')).toMatchObject({ status: 'overdue', due: '2021-01-10', days: -10, people: [{ name: '张明' }] });
+    expect(later.items.find((i) => i.uid === 'report-t-a1-2020Q3')).toMatchObject({ status: 'overdue' });
   });
 
   it('filters by organisation (and those under it), keeping the programme windows', () => {
@@ -216,7 +219,7 @@ describe('iCalendar output (RFC 5545)', () => {
     const ua = uids(a.stdout);
     const ub = uids(b.stdout);
     expect(ua.size).toBeGreaterThan(10);
-    for (const u of ['window-shuangling-2020-claim@djyc', 'report-t-a2-2020Q3@djyc', 'task-due-t-a2@djyc']) {
+    for (const u of ['window-shuangling-2020-claim@djyc', 'report-t-a1-2020Q4@djyc', 'task-due-t-a2@djyc']) {
       expect(ua.has(u)).toBe(true);
       expect(ub.has(u)).toBe(true);
     }

@@ -36,13 +36,14 @@ describe('computeLedger (pure core)', () => {
     expect(pa.reports).toMatchObject({ required: 3, filed: 2, onTime: 1, late: 1, missing: 1, pending: 0, quartersFiled: ['2020Q2', '2020Q3'], quartersMissing: ['2020Q4'] });
     const t1 = ledger.tasks.find((t) => t.id === 't-a1')!;
     expect(t1.reports).toMatchObject({ required: 3, filed: 1, late: 1, missing: 2 });
+    // t-a2 was claimed but never entered 实施: it owes no report yet (same rule as the reports-due-filed guard).
     const t2 = ledger.tasks.find((t) => t.id === 't-a2')!;
-    expect(t2.reports).toMatchObject({ required: 3, filed: 0, missing: 3 });
+    expect(t2.reports).toMatchObject({ required: 0, filed: 0, missing: 0, pending: 0 });
     expect(ledger.projects.find((p) => p.id === 'p-b')!.reports.required).toBe(0);
-    expect(ledger.totals.reports).toEqual({ required: 9, filed: 3, onTime: 1, late: 2, undated: 0, missing: 6, pending: 0 });
+    expect(ledger.totals.reports).toEqual({ required: 6, filed: 3, onTime: 1, late: 2, undated: 0, missing: 3, pending: 0 });
     // Ten days earlier the Q4 reports are not yet due.
     const early = computeLedger(loadRepository(root), { today: '2021-01-05' });
-    expect(early.projects.find((p) => p.id === 'p-a')!.reports).toMatchObject({ missing: 0, pending: 1 });
+    expect(early.projects.find((p) => p.id === 'p-a')!.reports).toMatchObject({ required: 2, missing: 0, pending: 1 });
     const q4 = early.obligations.find((o) => o.subject === 'p-a' && o.quarter === '2020Q4')!;
     expect(q4).toMatchObject({ due: '2021-01-10', status: 'pending', required: true });
   });
@@ -147,12 +148,12 @@ describe('djyc ledger (CLI)', () => {
     const table = djyc(['ledger', '--today', TODAY], { cwd: root });
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('■ 项目台账');
-    expect(table.stdout).toContain('执行书：应报 9，已报 3（按时 1，逾期报送 2），未报 6');
+    expect(table.stdout).toContain('执行书：应报 6，已报 3（按时 1，逾期报送 2），未报 3');
     const md = djyc(['ledger', '--format', 'md', '--today', TODAY], { cwd: root });
     expect(md.stdout).toContain('## 任务台账');
     expect(md.stdout).toMatch(/\| 序号 \| 项目编号 \| 项目名称 \|/);
     const en = djyc(['ledger', '--lang', 'en', '--today', TODAY], { cwd: root });
-    expect(en.stdout).toContain('reports: owed 9, filed 3 (on time 1, late 2), missing 6');
+    expect(en.stdout).toContain('reports: owed 6, filed 3 (on time 1, late 2), missing 3');
     const json = djyc(['ledger', '--format', 'json', '--today', TODAY], { cwd: root });
     expect(readJson<Ledger>(json.stdout).totals.reports.late).toBe(2);
     for (const r of [table, md, en, json]) {

@@ -258,7 +258,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   for (const s of visible) {
     if (s.track === 'brand') continue;
     const project = s.track === 'task' ? index.get('project', (s.entry.data as { project: string }).project)?.data : undefined;
-    const obligations = subjectObligations(p, s.track, { id: s.entry.id, record: s.entry.data }, reports, closures.get(s.entry.id), today, project);
+    const obligations = subjectObligations(p, s.track, { id: s.entry.id, record: s.entry.data }, reports, today, project);
     for (const o of obligations) {
       if (o.report || !o.required) continue;
       const subj = bySubject.get(o.subject)!;

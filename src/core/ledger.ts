@@ -7,17 +7,19 @@
  *   `leader` is the person in charge (项目负责人, else 联系人, else 直接责任人) — a name, never a phone number.
  *   `stage` is the record's current stage with the programme's label; `stageSince` the date of the last history entry
  *   that moved it there. `tasks` counts the project's tasks, `taskHolders` the distinct members holding one.
- * - Reports (执行书): `reportObligations` lists, per subject (project, and task when the programme's
- *   `project.reports.subjects` says so), every quarter a report is owed for: each quarter whose last day falls on or
- *   after the day the subject entered `reports.from_stage` and before it left implementation (entered a stage that
- *   requires `has-closure` or a final stage, or filed a closure), up to the programme's last day. A report is due
- *   `grace_days` after the quarter ends. Status of one quarter:
+ * - Reports (执行书): `subjectObligations` lists, per subject (project, and task when the programme's
+ *   `project.reports.subjects` says so), every quarter a report is owed for: from the quarter in which the subject
+ *   first entered `reports.from_stage` (a task whose own track lacks that stage starts with its project) until it
+ *   first entered a stage that requires `has-closure` (结项申请 / 成果报送), up to the programme's last quarter. A
+ *   report is due `grace_days` after its quarter ends; quarters due on or after the closure request are not owed.
+ *   (Same rule as the `reports-due-filed` guard in src/core/workflow/reports-due.ts.) Status of one quarter:
  *     on-time  — filed, submitted_on ≤ quarter end + grace_days;
  *     late     — filed, submitted_on after that;
  *     undated  — filed without submitted_on (counted as filed, neither on time nor late);
  *     missing  — not filed and the due day has passed (overdue);
  *     pending  — not filed, not yet due.
- *   Reports filed for quarters outside the obligation (e.g. before implementation) are listed too, judged the same.
+ *   Reports filed for quarters outside the obligation are listed too, judged the same. In a ReportSummary,
+ *   `required` (应报) counts owed quarters that are due by today or already filed; `pending` those not yet due.
  * - Closure: the subject's closure record (结项书), if any. Ratings: merged from the subject's evaluation records
  *   (later `rated_on` wins per field): acceptance result, four-level ratings (支委会/党委 好/较好/一般/较差),
  *   public poll (参与人数 and votes), stars (综合星级), bonus points (加分).
@@ -34,7 +36,7 @@
  */
 import { RecordIndex, type RecordEntry, type Repository } from './repo.js';
 import { resolveProgramme } from './create.js';
-import { addDays, quarterEnd, quartersBetween, today as todayIn } from './dates.js';
+import { addDays, isIsoDate, quarterEnd, quartersBetween, today as todayIn } from './dates.js';
 import { findStage, programmeEnd, stageIndex, trackStages, type Track } from './programme.js';
 import type {
   BrandRecord, EvaluationRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord, TaskRecord,
@@ -83,7 +85,7 @@ export interface ReportObligation {
 }
 
 export interface ReportSummary {
-  /** Quarters owed so far or later (required obligations). */
+  /** 应报: owed quarters that are due by today or already filed. */
   required: number;
   filed: number;
   onTime: number;
@@ -246,52 +248,40 @@ export function enteredOn(record: Staged, stageId: string): string | undefined {
   return (record.history ?? []).find((h) => h?.stage === stageId)?.date;
 }
 
-/** Stages that end implementation: final ones and those requiring a closure (结项申请 / 成果报送 / 自查). */
-function stopsReporting(p: ProgrammeRecord, track: Track, stageId: string): boolean {
-  const s = findStage(p, track, stageId);
-  return !!s && (!!s.final || (s.requires ?? []).includes('has-closure'));
-}
-
 /**
- * Periods during which a record owes quarterly reports: from entering `fromStage` until entering a stopping stage.
- * Without history, a record currently at `fromStage` is taken to have entered it at the start of that stage's window
- * (or of the programme year).
+ * The day a subject starts owing quarterly reports: when it first entered the programme's `reports.from_stage`
+ * (a task whose own track has no such stage starts with its project); without `from_stage`, its first history date.
+ * Mirrors src/core/workflow/reports-due.ts, so the `reports-due-filed` guard and the ledger agree.
  */
-function reportingPeriods(p: ProgrammeRecord, track: Track, record: Staged, fromStage: string, stopDate: string | undefined): { from: string; to?: string }[] {
-  const periods: { from: string; to?: string }[] = [];
-  let open: string | undefined;
-  for (const h of record.history ?? []) {
-    if (!h || typeof h.date !== 'string') continue;
-    if (h.stage === fromStage && open === undefined) open = h.date;
-    else if (open !== undefined && stopsReporting(p, track, h.stage)) {
-      periods.push({ from: open, to: h.date });
-      open = undefined;
-    }
-  }
-  if (open !== undefined) periods.push({ from: open });
-  if (!periods.length && record.stage === fromStage) {
-    const s = findStage(p, track, fromStage);
-    const w = s?.window ? p.calendar?.find((c) => c.id === s.window) : undefined;
-    periods.push({ from: w ? `${p.year + (w.year_offset ?? 0)}-${w.start}` : `${p.year}-01-01` });
-  }
-  if (stopDate) {
-    for (const period of periods) if (!period.to || period.to > stopDate) period.to = stopDate;
-  }
-  return periods;
+export function reportingStart(p: ProgrammeRecord, kind: 'project' | 'task', record: Staged, project?: Staged): string | undefined {
+  const from = p.project?.reports?.from_stage;
+  if (!from) return record.history?.[0]?.date;
+  if (findStage(p, kind, from)) return enteredOn(record, from);
+  if (kind === 'task') return project ? enteredOn(project, from) : undefined;
+  return undefined;
+}
+
+/** The day a subject stops owing reports: when it first entered a stage that requires a closure (结项申请 …). */
+export function reportingStop(p: ProgrammeRecord, kind: 'project' | 'task', record: Staged): string | undefined {
+  return trackStages(p, kind)
+    .filter((s) => (s.requires ?? []).includes('has-closure'))
+    .map((s) => enteredOn(record, s.id))
+    .filter((d): d is string => !!d)
+    .sort()[0];
 }
 
 /**
- * Quarterly report obligations of one subject, with the status of each quarter as of `today`.
- * `reportsBySubject` maps subject id → its report records.
+ * Quarterly report obligations of one subject, with the status of each quarter as of `today`: every quarter from
+ * the one in which reporting started, whose due day (quarter end + grace_days) falls before the day reporting
+ * stopped — or, while it has not stopped, up to the programme's last quarter (future ones are `pending`).
+ * `reportsBySubject` maps subject id → its report records; `project` is a task's project.
  */
 export function subjectObligations(
   p: ProgrammeRecord,
   subjectKind: 'project' | 'task',
   subject: { id: string; record: Staged },
   reportsBySubject: Map<string, RecordEntry<'report'>[]>,
-  closureDate: string | undefined,
   today: string,
-  /** For a task: its project's record (reports start when the project enters from_stage). */
   project?: Staged,
 ): ReportObligation[] {
   const rules = p.project?.reports;
@@ -301,26 +291,14 @@ export function subjectObligations(
   for (const r of reportsBySubject.get(subject.id) ?? []) if (!filed.has(r.data.quarter)) filed.set(r.data.quarter, r);
   const required = new Set<string>();
   if (rules && (rules.subjects ?? ['project']).includes(subjectKind)) {
-    const fromStage = rules.from_stage ?? trackStages(p, 'project')[0]?.id;
-    if (fromStage) {
-      let periods: { from: string; to?: string }[];
-      if (subjectKind === 'project') periods = reportingPeriods(p, 'project', subject.record, fromStage, closureDate);
-      else {
-        // A task reports while its project is being implemented, and stops with its own closure request.
-        const projectPeriods = project ? reportingPeriods(p, 'project', project, fromStage, undefined) : [];
-        const ownStop = (subject.record.history ?? []).find((h) => h && stopsReporting(p, 'task', h.stage))?.date
-          ?? (stopsReporting(p, 'task', subject.record.stage) ? subject.record.history?.at(-1)?.date ?? '0000-00-00' : undefined);
-        const stop = [closureDate, ownStop].filter((d): d is string => !!d).sort()[0];
-        periods = projectPeriods.map((x) => ({ from: x.from, to: [x.to, stop].filter((d): d is string => !!d).sort()[0] }));
-      }
-      const last = addDays(programmeEnd(p), 1);
-      for (const period of periods) {
-        const end = period.to ?? last;
-        if (end <= period.from) continue;
-        for (const q of quartersBetween(period.from, end)) {
-          const qEnd = quarterEnd(q);
-          if (qEnd >= period.from && qEnd < end) required.add(q);
-        }
+    const start = reportingStart(p, subjectKind, subject.record, project);
+    const stop = reportingStop(p, subjectKind, subject.record);
+    const last = programmeEnd(p);
+    if (start && isIsoDate(start)) {
+      for (const q of quartersBetween(start, stop && stop < last ? stop : last)) {
+        const due = addDays(quarterEnd(q), grace);
+        if (stop && due >= stop) continue;
+        required.add(q);
       }
     }
   }
@@ -341,7 +319,7 @@ export function subjectObligations(
 export function summariseReports(obligations: ReportObligation[]): ReportSummary {
   const s: ReportSummary = { required: 0, filed: 0, onTime: 0, late: 0, undated: 0, missing: 0, pending: 0, quartersFiled: [], quartersMissing: [] };
   for (const o of obligations) {
-    if (o.required) s.required++;
+    if (o.required && (o.report || o.status === 'missing')) s.required++;
     if (o.report) {
       s.filed++;
       s.quartersFiled.push(o.quarter);
@@ -451,7 +429,7 @@ export function computeLedger(repo: Repository, opts: LedgerOptions = {}): Ledge
   const obligations: ReportObligation[] = [];
   const projectRows: ProjectRow[] = projects.map(({ id, data: pr }) => {
     const closure = closureOf(closures, id);
-    const own = subjectObligations(p, 'project', { id, record: pr }, reports, closure?.submittedOn, today);
+    const own = subjectObligations(p, 'project', { id, record: pr }, reports, today);
     obligations.push(...own);
     const projTasks = tasksByProject.get(id) ?? [];
     const person = pr.leader ?? pr.contact ?? pr.direct_responsible;
@@ -482,7 +460,7 @@ export function computeLedger(repo: Repository, opts: LedgerOptions = {}): Ledge
   const taskRows: TaskRow[] = tasks.map(({ id, data: t }) => {
     const project = index.get('project', t.project)?.data;
     const closure = closureOf(closures, id);
-    const own = subjectObligations(p, 'task', { id, record: t }, reports, closure?.submittedOn, today, project);
+    const own = subjectObligations(p, 'task', { id, record: t }, reports, today, project);
     obligations.push(...own);
     const members: TaskRow['members'] = (t.members ?? []).map((m) => {
       const n = memberName(index, m)!;
