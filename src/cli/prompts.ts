@@ -22,9 +22,15 @@ export async function askText(lang: Lang, zh: string, en: string, opts: { requir
   ).trim();
 }
 
+/** The key hints under list prompts, in the user's language (inquirer writes them in English). */
+function keysHelp(lang: Lang, names: Record<string, string>) {
+  const tip = (keys: [string, string][]) => keys.map(([key, action]) => `${key === 'space' ? '空格' : key} ${names[action] ?? action}`).join(' • ');
+  return lang === 'en' ? undefined : { style: { keysHelpTip: tip } };
+}
+
 export async function askSelect(lang: Lang, zh: string, en: string, choices: Choice[]): Promise<string> {
   const { select } = await inquirer();
-  return select({ message: tr(lang, zh, en), choices, pageSize: 12 });
+  return select({ message: tr(lang, zh, en), choices, pageSize: 12, theme: keysHelp(lang, { navigate: '移动', select: '确定' }) });
 }
 
 export async function askCheckbox(lang: Lang, zh: string, en: string, choices: Choice[], required = true): Promise<string[]> {
@@ -34,12 +40,13 @@ export async function askCheckbox(lang: Lang, zh: string, en: string, choices: C
     choices,
     pageSize: 12,
     required,
+    theme: keysHelp(lang, { navigate: '移动', select: '选择', all: '全选', invert: '反选', submit: '确定' }),
   });
 }
 
 export async function askConfirm(lang: Lang, zh: string, en: string, initial = true): Promise<boolean> {
   const { confirm } = await inquirer();
-  return confirm({ message: tr(lang, zh, en), default: initial });
+  return confirm({ message: tr(lang, zh, en), default: initial, transformer: (yes) => (yes ? tr(lang, '是', 'Yes') : tr(lang, '否', 'No')) });
 }
 
 export function isPromptCancel(err: unknown): boolean {
