@@ -186,6 +186,32 @@ describe('durations and annual brand goals (driven by the programme file)', () =
   });
 });
 
+describe('coverage reminders before the rule deadlines', () => {
+  it('组团式领办: every unit leads or joins a project by the end of 申报; the reminder ends once it does', () => {
+    const root = initRepo('zutuan', 2017);
+    writeRecordFiles(root, [
+      ['organisation', { id: 'org-a', name: '市委组织部机关党委', type: '党委' }],
+      ['organisation', { id: 'org-b', name: '市财政局机关党委', type: '党委' }],
+      ['project', { id: 'p-z', programme: 'zutuan-2017', title: '组团式项目', lead: 'org-a', stage: 'applied', history: [{ stage: 'applied', date: '2017-04-25' }] }],
+    ]);
+    commitAll(root, 'one project');
+    const items = (today: string) => computeDeadlines(loadRepository(root), { today }).items.filter((i) => i.kind === 'coverage');
+    expect(items('2017-05-01')).toMatchObject([{ uid: 'coverage-projects-zutuan-2017-org-b', due: '2017-05-10', status: 'due-soon', organisation: { id: 'org-b', name: '市财政局机关党委' }, title: '领办或参与联办项目 0 个，至少 1 个' }]);
+    expect(items('2017-05-11')[0]!.status).toBe('overdue');
+    writeRecordFiles(root, [['project', { id: 'p-z', programme: 'zutuan-2017', title: '组团式项目', lead: 'org-a', co_organisers: [{ organisation: 'org-b' }], stage: 'applied', history: [{ stage: 'applied', date: '2017-04-25' }] }]]);
+    commitAll(root, 'org-b joins');
+    expect(items('2017-05-11')).toEqual([]);
+  });
+
+  it('双领一创: members without a task are named per organisation by the end of 项目认领', () => {
+    const root = buildFixture();
+    writeRecordFiles(root, [['member', { id: 'm-sun', name: '孙丽', organisation: 'org-jy', party_title: '党员' }]]);
+    commitAll(root, 'a new member');
+    const item = computeDeadlines(loadRepository(root), { today: '2020-04-20' }).items.find((i) => i.kind === 'coverage')!;
+    expect(item).toMatchObject({ uid: 'coverage-every-member-shuangling-2020-org-jy', due: '2020-04-30', status: 'due-soon', people: [{ id: 'm-sun', name: '孙丽' }], title: '1 名党员尚未领办任务' });
+  });
+});
+
 describe('iCalendar output (RFC 5545)', () => {
   it('escapes text and folds at 75 octets without splitting a character', () => {
     expect(escapeText('a,b;c\\d\ne')).toBe('a\\,b\\;c\\\\d\\ne');

@@ -14,6 +14,9 @@
  * - project-due  a project's planned completion (project.due, else its organisation commitment's complete_by).
  * - duration     a project's maximum duration (project.duration: start + warn_months, start + max_months).
  * - annual-goals a brand's annual goals (brand.annual_goals.due each programme year after it reached from_stage).
+ * - coverage     one per organisation, due at the end of the rule's window: members still without a task
+ *                (task.every_member), too few projects led or joined (project.per_organisation), too few brands
+ *                (brand.per_organisation) — the same rules `djyc validate` applies, as a reminder before the deadline.
  * Status: overdue (due day passed) / due-soon (due within `within` days) / open (a window in progress) /
  * upcoming (later) / closed (a window ended with nothing lagging) / done (met).
  */
@@ -27,7 +30,7 @@ import { UsageError } from './errors.js';
 import type { Kind } from './kinds.js';
 import type { ProgrammeRecord } from './types.generated.js';
 
-export type DeadlineKind = 'window' | 'stage' | 'report' | 'task-due' | 'project-due' | 'duration' | 'annual-goals';
+export type DeadlineKind = 'window' | 'stage' | 'report' | 'task-due' | 'project-due' | 'duration' | 'annual-goals' | 'coverage';
 export type DeadlineStatus = 'overdue' | 'due-soon' | 'open' | 'upcoming' | 'closed' | 'done';
 
 export interface DeadlineItem {
@@ -310,6 +313,54 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
           subject: { kind: 'project', id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
         });
       }
+    }
+  }
+
+  // Coverage rules with a deadline: members holding a task, projects per organisation, brands per organisation.
+  const coverageItem = (rule: string, orgId: string, windowId: string | undefined, title: string, titleEn: string, people: Named[] = []) => {
+    const w = windowId ? (p.calendar ?? []).find((c) => c.id === windowId) : undefined;
+    if (!w || !inScope(orgId)) return;
+    const { end } = windowDates(p, w);
+    const org = orgName(index, orgId)!;
+    items.push({
+      uid: `coverage-${rule}-${p.id}-${orgId}`, kind: 'coverage', programme: p.id, title, titleEn,
+      due: end, status: dateStatus(end, today, within), days: daysBetween(today, end), organisation: org, people, window: w.id,
+    });
+  };
+  const projects = mine('project').map((r) => r.data);
+  const participating = new Set(projects.flatMap((pr) => [pr.lead, ...(pr.co_organisers ?? []).map((c) => c.organisation)]).filter((o): o is string => !!o));
+  const every = p.task?.every_member;
+  if (every && p.task?.enabled !== false && p.task?.stages?.length) {
+    const holders = new Set(mine('task').flatMap((t) => t.data.members ?? []));
+    const without = new Map<string, Named[]>();
+    for (const m of index.all('member')) {
+      const d = m.data;
+      if (d.active === false || !participating.has(d.organisation) || holders.has(m.id)) continue;
+      if (every.exemption_allowed !== false && (d.exemptions ?? []).some((e) => e.programme === p.id)) continue;
+      let list = without.get(d.organisation);
+      if (!list) without.set(d.organisation, (list = []));
+      list.push({ id: m.id, name: d.name ?? m.id });
+    }
+    for (const [org, members] of without) {
+      coverageItem('every-member', org, every.window, `${members.length} 名党员尚未领办任务`, `${members.length} member(s) without a task`, members);
+    }
+  }
+  const perOrg = p.project?.per_organisation;
+  const orgs = index.all('organisation').filter((o) => !o.data.external);
+  if (perOrg && p.project?.enabled !== false) {
+    const types = perOrg.organisation_types ?? [];
+    for (const o of orgs) {
+      if (types.length && !types.includes(o.data.type)) continue;
+      const count = projects.filter((pr) => pr.lead === o.id || (perOrg.counts === 'lead-or-co-organiser' && (pr.co_organisers ?? []).some((c) => c.organisation === o.id))).length;
+      if (count < perOrg.min) coverageItem('projects', o.id, perOrg.window, `领办${perOrg.counts === 'lead-or-co-organiser' ? '或参与联办' : ''}项目 ${count} 个，至少 ${perOrg.min} 个`, `leads${perOrg.counts === 'lead-or-co-organiser' ? ' or joins' : ''} ${count} project(s), at least ${perOrg.min}`);
+    }
+  }
+  const brandRule = p.brand?.per_organisation;
+  if (brandRule?.min !== undefined && p.brand?.enabled !== false && p.brand?.stages?.length) {
+    const brands = mine('brand');
+    for (const o of orgs) {
+      const count = brands.filter((b) => b.data.organisation === o.id).length;
+      if (count < brandRule.min) coverageItem('brands', o.id, brandRule.window, `党建品牌 ${count} 个，至少 ${brandRule.min} 个`, `${count} brand(s), at least ${brandRule.min}`);
     }
   }
 

@@ -27,6 +27,7 @@ const KIND: Record<DeadlineItem['kind'], [string, string]> = {
   'project-due': ['项目时限', 'project due'],
   duration: ['实施周期', 'duration'],
   'annual-goals': ['年度目标', 'annual goals'],
+  coverage: ['覆盖', 'coverage'],
 };
 
 export function checkDate(value: string | undefined, flag = '--today'): string | undefined {
