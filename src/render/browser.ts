@@ -162,14 +162,14 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
 export async function closeBrowser(browser: Browser): Promise<void> {
   const proc = browser.process();
   try {
-    await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   } catch {
     // already gone
   }
   if (proc && proc.exitCode === null && proc.signalCode === null) {
     const exited = new Promise((resolve) => proc.once('exit', resolve));
     proc.kill('SIGKILL');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   }
   const profile = profileOf.get(browser);
   if (profile) removeProfile(profile);

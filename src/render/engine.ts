@@ -260,7 +260,7 @@ async function newLockedPage(browser: Browser): Promise<Page> {
 
 function closeQuietly(page: Page | undefined): void {
   if (!page || page.isClosed()) return;
-  void Promise.race([page.close(), new Promise((r) => setTimeout(r, 2_000))]).catch(() => undefined);
+  void Promise.race([page.close(), new Promise((r) => setTimeout(r, 2_000).unref())]).catch(() => undefined);
 }
 
 class RenderFailure extends Error {
