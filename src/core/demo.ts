@@ -517,5 +517,30 @@ function orgShort(id: string): string {
   return o?.short_name ?? o?.name ?? id;
 }
 
-/** The organisation whose pack the demo prints. */
+/**
+ * Makes `dir` ready for a demo run: created if missing; an earlier demo's output (it holds the marker file) is
+ * cleared; any other non-empty folder is refused, so that nothing of the user's is ever deleted.
+ */
+export function prepareDemoOutput(dir: string): string {
+  const root = path.resolve(dir);
+  if (fs.existsSync(root)) {
+    if (!fs.statSync(root).isDirectory()) {
+      throw new RefusedError(`${root} 不是文件夹`, `${root} is not a folder`);
+    }
+    const entries = fs.readdirSync(root);
+    if (entries.length > 0 && !entries.includes(DEMO_MARKER)) {
+      throw new RefusedError(
+        `${root} 已存在且不是 djyc demo 生成的目录，为免覆盖，未做任何更改（请用 --dir 指定另一个目录）`,
+        `${root} exists and was not made by djyc demo; nothing was changed so as not to overwrite it (choose another folder with --dir)`,
+      );
+    }
+    for (const e of entries) if (e !== DEMO_MARKER) fs.rmSync(path.join(root, e), { recursive: true, force: true });
+  }
+  fs.mkdirSync(root, { recursive: true });
+  fs.writeFileSync(path.join(root, DEMO_MARKER), 'made by djyc demo; `djyc demo` may delete and recreate this folder\n');
+  return root;
+}
+
+/** The pack the demo prints (结项申请及品牌申报) and the organisation it prints it for. */
+export const DEMO_PACK = 'closure';
 export const DEMO_PACK_ORG = BRAND_ORG;

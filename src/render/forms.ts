@@ -82,6 +82,11 @@ export function recordLabel(index: RecordIndex, r: RecordEntry): string {
       const s = index.any(rep.subject);
       return `${s ? recordLabel(index, s) : rep.subject} ${quarterLabel(rep.quarter)}`;
     }
+    case 'closure':
+    case 'evaluation': {
+      const s = index.any((r.data as ClosureRecord | EvaluationRecord).subject);
+      return s && s.kind !== r.kind ? recordLabel(index, s) : r.id;
+    }
     default:
       return r.id;
   }
@@ -504,7 +509,7 @@ class ViewBuilder {
       liaison: this.person(p.liaison),
       contact: this.person(p.contact) ?? lead?.contact,
       team: (p.team ?? []).map((m) => ({ member: this.person(m.member), role: m.role ?? '' })),
-      team_rows: Math.max(3, (p.team ?? []).length),
+      team_rows: Math.max(2, (p.team ?? []).length),
       upper: this.org(p.upper),
       reason: this.t(p.reason),
       feasibility: this.t(p.feasibility),
@@ -764,6 +769,41 @@ export function buildView(ctx: ViewContext, target: FormTarget): Record<string, 
       break;
   }
   return view;
+}
+
+/**
+ * The public notice of claims (领办公示) of an organisation (and its descendants): its projects, who leads
+ * them, their tasks and who holds them. Public: phone numbers are masked, also inside free text; projects
+ * marked `public: false` are left out. Undefined when the organisation leads no project.
+ */
+export function claimsNoticeView(ctx: ViewContext, orgId: string): Record<string, unknown> | undefined {
+  const b = new ViewBuilder({ ...ctx, public: true });
+  const subtree = orgSubtree(ctx.index, orgId);
+  const projects = sortRecords(
+    ctx.index,
+    ctx.index.all('project').filter((r) => r.data.programme === ctx.programme.id && r.data.public !== false && !!r.data.lead && subtree.has(r.data.lead)),
+  );
+  if (projects.length === 0) return undefined;
+  const rows = projects.map((r, i) => {
+    const p = b.project(r.id, false)!;
+    const tasks = ctx.index
+      .all('task')
+      .filter((t) => t.data.project === r.id)
+      .map((t) => b.task(t.id, false)!);
+    const lead = p.lead as OrgView | undefined;
+    const leader = (p.leader as PersonView | undefined) ?? lead?.secretary;
+    const contact = (p.contact as PersonView | undefined) ?? leader;
+    return { index: i + 1, project: p, lead, leader, contact, tasks, span: Math.max(1, tasks.length) };
+  });
+  return {
+    programme: b.programmeView(),
+    org: b.org(orgId),
+    rows,
+    project_count: rows.length,
+    task_count: rows.reduce((n, r) => n + r.tasks.length, 0),
+    member_count: new Set(rows.flatMap((r) => r.tasks.flatMap((t) => (t.members as PersonView[]).map((m) => m.id)))).size,
+    today: ctx.today,
+  };
 }
 
 /** Attachments (supporting files) the records of a set of targets reference, once each, in order. */

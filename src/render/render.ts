@@ -50,26 +50,39 @@ export interface FormDocument {
   target: FormTarget;
   /** Printed title (with the region when the form asks for it). */
   title: string;
-  /** Title plus the record's label: for bookmarks, lists and the PDF's metadata. */
+  /** Annex number and title, e.g. “附件4 党组织领办项目结项书”: the group in a pack's contents. */
+  group: string;
+  /** Which record (and member or unit) this copy is for, e.g. “王华：牵头制定……”. */
+  item: string;
+  /** group：item — for bookmarks, lists and the PDF's metadata. */
   label: string;
   html: string;
 }
 
+function shorten(s: string, max: number): string {
+  const chars = [...s.replace(/\s+/g, ' ').trim()];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
+}
+
 export function formDocument(ctx: ViewContext, target: FormTarget): FormDocument {
   const title = formTitle(ctx.programme, target.form);
+  const group = target.form.annex ? `${target.form.annex} ${title}` : title;
   const view = buildView(ctx, target);
-  let who = recordLabel(ctx.index, target.record);
-  if (target.member) who += `（${ctx.index.get('member', target.member)?.data.name ?? target.member}）`;
-  if (target.unit && target.unit !== ((target.record.data as { lead?: string }).lead ?? '')) {
-    who += `（${ctx.index.get('organisation', target.unit)?.data.name ?? target.unit}）`;
+  let item = shorten(recordLabel(ctx.index, target.record), 30);
+  if (target.member) item = `${ctx.index.get('member', target.member)?.data.name ?? target.member}：${item}`;
+  if (target.unit) {
+    const org = ctx.index.get('organisation', target.unit)?.data;
+    item = `${org?.short_name ?? org?.name ?? target.unit}：${item}`;
   }
-  const label = target.record.kind === 'programme' ? title : `${title}：${who}`;
-  return { target, title, label, html: renderDocument(target.form.template, view, label) };
+  const label = target.record.kind === 'programme' ? group : `${group}：${item}`;
+  return { target, title, group, item, label, html: renderDocument(target.form.template, view, label) };
 }
 
 export interface FormOutput {
   target: FormTarget;
   label: string;
+  group?: string;
+  item?: string;
   out: string;
   ok: boolean;
   pages?: number;
@@ -137,7 +150,7 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
       try {
         const data = Buffer.from(d.html, 'utf8');
         await writeFileAtomic(outs[i]!, data);
-        report(i, { target: d.target, label: d.label, out: outs[i]!, ok: true, bytes: data.length });
+        report(i, { target: d.target, label: d.label, group: d.group, item: d.item, out: outs[i]!, ok: true, bytes: data.length });
       } catch (err) {
         report(i, { target: d.target, label: d.label, out: outs[i]!, ok: false, error: (err as Error).message });
       }
@@ -155,7 +168,7 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
   if (jobs.length === 0) return results;
   const toOutput = (k: number, r: RenderResult): FormOutput => {
     const d = docs[jobIndex[k]!]!;
-    return { target: d.target, label: d.label, out: r.out, ok: r.ok, pages: r.pages, bytes: r.bytes, error: r.error, missingGlyphs: r.missingGlyphs };
+    return { target: d.target, label: d.label, group: d.group, item: d.item, out: r.out, ok: r.ok, pages: r.pages, bytes: r.bytes, error: r.error, missingGlyphs: r.missingGlyphs };
   };
   const byId = new Map(jobs.map((j, k) => [j, k]));
   await renderPdfs(jobs, {

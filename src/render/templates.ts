@@ -63,6 +63,11 @@ export function cnCount(n: number): string {
   return `${tens === 1 ? '' : CN_DIGITS[tens]}十${ones ? CN_DIGITS[ones] : ''}`;
 }
 
+/** Ordinal numerals for （一）（二）…: 1 → 一, 2 → 二, 12 → 十二. */
+export function cnOrdinal(n: number): string {
+  return n === 2 ? '二' : cnCount(n);
+}
+
 const BLANK_DATE = '<span class="date-blank"><span class="gap y"></span>年<span class="gap"></span>月<span class="gap"></span>日</span>';
 
 hb.registerHelper({
@@ -115,6 +120,9 @@ hb.registerHelper({
   },
   cnCount(n: unknown) {
     return cnCount(Number(n));
+  },
+  cnOrd(n: unknown) {
+    return cnOrdinal(Number(n));
   },
   eq(a: unknown, b: unknown) {
     return a === b;

@@ -1,6 +1,92 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
+import { UsageError } from '../../core/errors.js';
+import { loadRepository, RecordIndex, requireRoot } from '../../core/repo.js';
+import { resolveProgramme } from '../../core/create.js';
+import { today as todayIn } from '../../core/dates.js';
+import { buildNotice, buildPack, choosePack } from '../../render/pack.js';
+import { colors, tr } from '../io.js';
+import { browserError, progress, requireOrg } from './render.js';
 
-// Placeholder: replaced by the work on this command.
-export function register(_program: Command, _run: Runner, _lang: Lang): void {}
+function safeName(s: string): string {
+  return s.normalize('NFC').replace(/[^\p{L}\p{N}_-]+/gu, '').slice(0, 60) || 'pack';
+}
+
+export function register(program: Command, run: Runner, lang: Lang): void {
+  program
+    .command('pack')
+    .description(
+      tr(
+        lang,
+        '报送材料包：一个党组织在某一环节报送的全部表单合成一个 PDF（封面、目录、书签、附件材料清单）；--notice 生成领办公示（电话号码打码）',
+        'submission pack: every form an organisation submits at a step, as one PDF (cover, contents, bookmarks, list of supporting files); --notice prints the public notice of claims (phone numbers masked)',
+      ),
+    )
+    .requiredOption('--org <id>', tr(lang, '党组织编号', 'organisation id'))
+    .option('--stage <pack>', tr(lang, '材料包编号（方案 packs 中的 id，默认按今天所在的时间窗口选择）', 'pack id (programme packs; default: the one whose window holds today)'))
+    .option('--notice', tr(lang, '生成领办公示（公开材料，电话号码打码）', 'print the public notice of claims (public: phone numbers masked)'))
+    .option('--programme <id>', tr(lang, '方案编号（默认记录库的默认方案）', 'programme id (default: the repository\'s default programme)'))
+    .option('-o, --out <file>', tr(lang, '输出文件（默认当前目录下按组织和环节命名）', 'output file (default: named after the organisation and the step, in the current folder)'))
+    .option('--format <format>', tr(lang, '领办公示的输出格式：pdf（默认）或 html', 'format of the notice: pdf (default) or html'), 'pdf')
+    .option('--today <date>', tr(lang, '以该日期为今天（YYYY-MM-DD）', 'take this date as today (YYYY-MM-DD)'))
+    .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
+    .action(
+      run(async (ctx, opts: { org: string; stage?: string; notice?: boolean; programme?: string; out?: string; format: string; today?: string; json?: boolean }) => {
+        if (opts.notice && opts.stage) throw new UsageError('--notice 不能与 --stage 同时使用', '--notice cannot be combined with --stage');
+        if (opts.format !== 'pdf' && opts.format !== 'html') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / html）`, `unknown format "${opts.format}" (known: pdf / html)`);
+        if (opts.format === 'html' && !opts.notice) throw new UsageError('材料包只能生成 PDF（--format html 仅用于 --notice）', 'a pack is PDF only (--format html is for --notice)');
+        const today = todayIn(opts.today);
+        const root = requireRoot(ctx.cwd);
+        const repo = loadRepository(root);
+        const index = new RecordIndex(repo);
+        requireOrg(index, opts.org);
+        const programme = resolveProgramme(repo, opts.programme);
+        const org = index.get('organisation', opts.org)!.data;
+        const rel = (p: string) => path.relative(ctx.cwd, p) || p;
+        const started = Date.now();
+
+        if (opts.notice) {
+          const out = path.resolve(ctx.cwd, opts.out ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
+          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format }).catch((err) => browserError(err, ctx.lang));
+          if (opts.json) ctx.out(JSON.stringify({ ...r, seconds: (Date.now() - started) / 1000 }, null, 2));
+          else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, phone numbers masked)`));
+          return 0;
+        }
+
+        const pack = choosePack(programme, opts.stage, today);
+        const out = path.resolve(ctx.cwd, opts.out ?? `${safeName(org.short_name ?? org.name)}-${safeName(pack.label)}.pdf`);
+        const bar = progress(ctx, tr(ctx.lang, '生成材料', 'rendering'));
+        let r;
+        try {
+          r = await buildPack({ repo, programme, org: opts.org, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick }).catch((err) => browserError(err, ctx.lang));
+        } finally {
+          bar.end();
+        }
+        if (r.failures.length) {
+          const c = await colors(process.stderr);
+          ctx.err(c.red(tr(ctx.lang, `${r.failures.length} 份表单生成失败，未生成材料包：`, `${r.failures.length} form(s) failed; no pack was written:`)));
+          for (const f of r.failures) ctx.err(`  ${f.label}: ${f.error ?? ''}`);
+          return 1;
+        }
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        if (opts.json) {
+          ctx.out(JSON.stringify({ out: r.out, pack: r.pack.id, label: r.pack.label, pages: r.pages, parts: r.parts, attachments: r.attachments, missing_attachments: r.missingAttachments, seconds: Number(seconds) }, null, 2));
+          return 0;
+        }
+        const forms = r.parts.length - 2 - (r.attachments ? 1 : 0);
+        ctx.out(
+          tr(
+            ctx.lang,
+            `已生成材料包 ${rel(r.out)}：${r.pack.label}，${forms} 份表单，共 ${r.pages} 页（封面、目录、书签${r.attachments ? `、附件材料清单 ${r.attachments} 项` : ''}），用时 ${seconds} 秒`,
+            `wrote the pack ${rel(r.out)}: ${r.pack.label}, ${forms} forms, ${r.pages} pages (cover, contents, bookmarks${r.attachments ? `, ${r.attachments} supporting files listed` : ''}) in ${seconds} s`,
+          ),
+        );
+        if (r.missingAttachments) {
+          ctx.err(tr(ctx.lang, `提示：${r.missingAttachments} 项附件材料在记录库中找不到文件（清单中已注明）`, `note: ${r.missingAttachments} supporting file(s) are missing from the repository (marked in the list)`));
+        }
+        return 0;
+      }),
+    );
+}

@@ -1,6 +1,221 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
+import { DjycError, RefusedError, UsageError } from '../../core/errors.js';
+import { loadRepository, RecordIndex, requireRoot, type Repository } from '../../core/repo.js';
+import { resolveProgramme } from '../../core/create.js';
+import { today as todayIn } from '../../core/dates.js';
+import type { ProgrammeRecord } from '../../core/types.generated.js';
+import { formSubjectOf, selectTargets, type FormTarget } from '../../render/forms.js';
+import { renderForms, viewContext, type FormOutput } from '../../render/render.js';
+import { templateMeta } from '../../render/templates.js';
+import { mergePdfs } from '../../render/pdf.js';
+import { colors, tr, type CliContext } from '../io.js';
 
-// Placeholder: replaced by the work on this command.
-export function register(_program: Command, _run: Runner, _lang: Lang): void {}
+/** The engine's "no Chromium" error becomes a usage-level error (exit 2) with its own clear message. */
+export function browserError(err: unknown, lang: Lang): never {
+  const e = err as { name?: string; localized?: (l: Lang) => string; message?: string };
+  if (e?.name === 'BrowserNotFoundError') throw new DjycError(e.localized ? e.localized(lang) : String(e.message), 2, e.localized ? e.localized('en') : undefined);
+  throw err;
+}
+
+/**
+ * Progress of a batch: a bar redrawn in place on a terminal, plain lines otherwise (logs, CI). Written to
+ * stderr, so that stdout keeps the summary (or --json).
+ */
+export function progress(ctx: CliContext, label: string): { tick: (done: number, total: number, o: FormOutput) => void; end: () => void } {
+  const tty = !!process.stderr.isTTY && !process.env.CI;
+  let drawn = false;
+  return {
+    tick(done, total, o) {
+      if (tty) {
+        const width = 24;
+        const filled = Math.round((done / Math.max(1, total)) * width);
+        const cols = process.stderr.columns ?? 80;
+        let line = `${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${o.ok ? '' : '✗ '}${o.label}`;
+        // Keep to one terminal line (CJK characters take two columns).
+        let w = 0;
+        let cut = '';
+        for (const ch of line) {
+          w += /[\u1100-\uffff]/.test(ch) ? 2 : 1;
+          if (w > cols - 1) break;
+          cut += ch;
+        }
+        line = cut;
+        process.stderr.write(`\r\x1b[2K${line}`);
+        drawn = true;
+      } else {
+        process.stderr.write(`[${done}/${total}] ${o.ok ? tr(ctx.lang, '完成', 'ok') : tr(ctx.lang, '失败', 'FAILED')} ${path.relative(ctx.cwd, o.out) || o.out}\n`);
+      }
+    },
+    end() {
+      if (tty && drawn) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+function findForms(programme: ProgrammeRecord, name: string | undefined): string[] | undefined {
+  if (!name) return undefined;
+  const forms = programme.forms ?? [];
+  const byId = forms.filter((f) => f.id === name);
+  const byTemplate = forms.filter((f) => f.template === name);
+  const found = byId.length ? byId : byTemplate;
+  if (!found.length) {
+    const known = forms.map((f) => `${f.id}（${f.annex ? `${f.annex} ` : ''}${f.title}）`).join('、');
+    throw new UsageError(`方案“${programme.id}”中没有表单“${name}”（可用：${known}）`, `programme "${programme.id}" has no form "${name}" (available: ${forms.map((f) => f.id).join(', ')})`);
+  }
+  return found.map((f) => f.id);
+}
+
+/** The programme a record belongs to (or the repository's default one). */
+export function programmeFor(repo: Repository, index: RecordIndex, id: string | undefined, explicit: string | undefined): ProgrammeRecord {
+  if (id) {
+    const r = index.any(id);
+    if (!r) throw new UsageError(`记录“${id}”不存在`, `record "${id}" does not exist`);
+    const subject = formSubjectOf(index, r);
+    const pid = subject.kind === 'programme' ? subject.id : (subject.data as { programme?: string }).programme;
+    if (pid) return resolveProgramme(repo, explicit ?? pid);
+  }
+  return resolveProgramme(repo, explicit);
+}
+
+export function requireOrg(index: RecordIndex, id: string | undefined): void {
+  if (id && !index.get('organisation', id)) throw new UsageError(`党组织“${id}”不存在`, `organisation "${id}" does not exist`);
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
+
+export function register(program: Command, run: Runner, lang: Lang): void {
+  program
+    .command('render [id]')
+    .description(
+      tr(
+        lang,
+        '生成正式表单（PDF，或 --format html 预览）：一条记录的表单，或按 --org / --stage / --all 批量生成到文件夹',
+        'print the official forms (PDF, or --format html to preview): one record\'s forms, or a batch by --org / --stage / --all into a folder',
+      ),
+    )
+    .option('-f, --form <form>', tr(lang, '只生成该表单（方案 forms 中的编号，如 apply，或模板名）', 'only this form (a form id of the programme, e.g. apply, or a template name)'))
+    .option('--org <id>', tr(lang, '批量：该党组织（含下级党组织）的全部表单', 'batch: every form of this organisation (and those under it)'))
+    .option('--stage <stage>', tr(lang, '批量：当前处于该阶段的记录的表单', 'batch: the forms of records now in this stage'))
+    .option('--all', tr(lang, '批量：方案中全部记录的表单', 'batch: the forms of every record of the programme'))
+    .option('--programme <id>', tr(lang, '方案编号（默认记录库的默认方案）', 'programme id (default: the repository\'s default programme)'))
+    .option('-o, --out <path>', tr(lang, '输出文件（单条记录）或文件夹（批量，默认 out/forms）', 'output file (one record) or folder (batch, default out/forms)'))
+    .option('--format <format>', tr(lang, '输出格式：pdf（默认）或 html（预览）', 'output format: pdf (default) or html (preview)'), 'pdf')
+    .option('--today <date>', tr(lang, '以该日期为今天（YYYY-MM-DD）', 'take this date as today (YYYY-MM-DD)'))
+    .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
+    .action(
+      run(async (ctx, id: string | undefined, opts: { form?: string; org?: string; stage?: string; all?: boolean; programme?: string; out?: string; format: string; today?: string; json?: boolean }) => {
+        if (opts.format !== 'pdf' && opts.format !== 'html') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / html）`, `unknown format "${opts.format}" (known: pdf / html)`);
+        const batch = !!(opts.org || opts.stage || opts.all);
+        if (!id && !batch) {
+          throw new UsageError('请指定记录编号，或用 --org / --stage / --all 批量生成', 'name a record id, or use --org / --stage / --all for a batch');
+        }
+        if (id && batch) throw new UsageError('记录编号不能与 --org / --stage / --all 同时使用', 'a record id cannot be combined with --org / --stage / --all');
+        const today = todayIn(opts.today);
+        const root = requireRoot(ctx.cwd);
+        const repo = loadRepository(root);
+        const index = new RecordIndex(repo);
+        requireOrg(index, opts.org);
+        const programme = programmeFor(repo, index, id, opts.programme);
+        const forms = findForms(programme, opts.form);
+        const vctx = viewContext(repo, programme, { today });
+        const targets: FormTarget[] = selectTargets(index, programme, { forms, org: opts.org, stage: opts.stage, record: id }, templateMeta);
+        if (targets.length === 0) {
+          throw new RefusedError(
+            id
+              ? `记录“${id}”还没有可生成的表单（尚未到达任何表单所在的阶段；可用 --form 指定表单生成空白表）`
+              : '没有符合条件的表单',
+            id ? `record "${id}" has no form to print yet (it has not reached the stage of any form; name one with --form to print it blank)` : 'no form matches',
+          );
+        }
+
+        const ext = opts.format === 'html' ? '.html' : '.pdf';
+        let outDir: string;
+        let outFile: string | undefined;
+        let mergeTo: string | undefined;
+        const out = opts.out ? path.resolve(ctx.cwd, opts.out) : undefined;
+        if (!batch && out && !(fs.existsSync(out) && fs.statSync(out).isDirectory()) && path.extname(out).toLowerCase() === ext) {
+          if (targets.length === 1) outFile = out;
+          else if (opts.format === 'pdf') mergeTo = out;
+          else throw new UsageError(`该记录有 ${targets.length} 份表单：HTML 请输出到文件夹（-o 文件夹）`, `this record has ${targets.length} forms: write HTML to a folder (-o folder)`);
+        }
+        outDir = mergeTo ? fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-render-')) : (out ?? (batch ? path.join(ctx.cwd, 'out', 'forms') : ctx.cwd));
+        if (outFile) outDir = path.dirname(outFile);
+
+        const started = Date.now();
+        const bar = progress(ctx, tr(ctx.lang, '生成表单', 'rendering'));
+        let outputs: FormOutput[];
+        try {
+          outputs = await renderForms(vctx, targets, {
+            outDir,
+            outFile,
+            format: opts.format,
+            lang: ctx.lang,
+            onProgress: targets.length > 1 ? bar.tick : undefined,
+          }).catch((err) => browserError(err, ctx.lang));
+        } finally {
+          bar.end();
+        }
+        const elapsed = Date.now() - started;
+        const failed = outputs.filter((o) => !o.ok);
+        let merged: number | undefined;
+        if (mergeTo && failed.length === 0) {
+          merged = await mergePdfs(
+            outputs.map((o) => ({ title: o.label, path: o.out })),
+            mergeTo,
+            { outline: true, title: outputs[0]?.label },
+          );
+        }
+        if (mergeTo) fs.rmSync(outDir, { recursive: true, force: true });
+        const ok = outputs.filter((o) => o.ok);
+        const rate = ok.length / Math.max(0.001, elapsed / 1000);
+        if (opts.json) {
+          ctx.out(
+            JSON.stringify(
+              {
+                programme: programme.id,
+                format: opts.format,
+                seconds: Number(seconds(elapsed)),
+                forms_per_second: Number(rate.toFixed(1)),
+                merged: mergeTo && merged !== undefined ? { out: mergeTo, pages: merged } : undefined,
+                outputs: outputs.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, out: mergeTo ? undefined : o.out, ok: o.ok, pages: o.pages, error: o.error, missing_glyphs: o.missingGlyphs })),
+              },
+              null,
+              2,
+            ),
+          );
+        } else {
+          const rel = (p: string) => path.relative(ctx.cwd, p) || p;
+          if (mergeTo && merged !== undefined) {
+            ctx.out(tr(ctx.lang, `已生成 ${rel(mergeTo)}（${ok.length} 份表单，共 ${merged} 页，含书签）`, `wrote ${rel(mergeTo)} (${ok.length} forms, ${merged} pages, with bookmarks)`));
+          } else if (!batch && ok.length <= 3) {
+            for (const o of ok) ctx.out(tr(ctx.lang, `已生成 ${rel(o.out)}（${o.label}${o.pages ? `，${o.pages} 页` : ''}）`, `wrote ${rel(o.out)} (${o.label}${o.pages ? `, ${o.pages} page(s)` : ''})`));
+          } else {
+            ctx.out(
+              tr(
+                ctx.lang,
+                `已生成 ${ok.length} 份表单（${opts.format.toUpperCase()}）到 ${rel(outDir)}，用时 ${seconds(elapsed)} 秒（${rate.toFixed(1)} 份/秒）`,
+                `wrote ${ok.length} forms (${opts.format.toUpperCase()}) to ${rel(outDir)} in ${seconds(elapsed)} s (${rate.toFixed(1)} forms/s)`,
+              ),
+            );
+          }
+          for (const o of ok) {
+            if (o.missingGlyphs?.length) ctx.err(tr(ctx.lang, `提示：${rel(o.out)} 中以下字符没有内置字体：${o.missingGlyphs.join(' ')}`, `note: no bundled font has these characters of ${rel(o.out)}: ${o.missingGlyphs.join(' ')}`));
+          }
+        }
+        if (failed.length) {
+          const c = await colors(process.stderr);
+          ctx.err(c.red(tr(ctx.lang, `${failed.length} 份表单生成失败：`, `${failed.length} form(s) failed:`)));
+          for (const f of failed) ctx.err(`  ${f.label} → ${path.relative(ctx.cwd, f.out) || f.out}: ${f.error ?? ''}`);
+          return 1;
+        }
+        return 0;
+      }),
+    );
+}
