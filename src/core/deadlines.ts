@@ -175,7 +175,7 @@ export function computeDeadlines(repo: Repository, opts: DeadlineOptions = {}): 
   }
   const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
   const items: DeadlineItem[] = [];
-  for (const p of programmes) items.push(...programmeDeadlines(index, p, today, within, scope));
+  for (const p of programmes) for (const it of programmeDeadlines(index, p, today, within, scope)) items.push(it);
   items.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.due.localeCompare(b.due) || a.uid.localeCompare(b.uid));
   const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<DeadlineStatus, number>;
   for (const it of items) counts[it.status]++;
@@ -222,6 +222,12 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     subjects.push({ track: 'brand', entry: e, title: d.name, org: orgName(index, d.organisation), people: d.contact ? [memberName(index, d.contact)!] : [], visible: inScope(d.organisation) });
   }
   const visible = subjects.filter((s) => s.visible);
+  const owedCache = new Map<string, { stage: string; window: Window }[]>();
+  const owed = (s: Subject) => {
+    let list = owedCache.get(s.entry.id);
+    if (!list) owedCache.set(s.entry.id, (list = owedStages(p, s.track, s.entry.data)));
+    return list;
+  };
 
   // Calendar windows, with the records lagging behind each.
   for (const w of p.calendar ?? []) {
@@ -229,7 +235,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     const { start, end } = windowDates(p, w);
     if (!isIsoDate(start) || !isIsoDate(end)) continue;
     const targets = windowTargets(p, w);
-    const lagging = visible.filter((s) => owedStages(p, s.track, s.entry.data).some((o) => o.window.id === w.id && targets.some((t) => t.track === s.track && t.stage === o.stage))).length;
+    const lagging = visible.filter((s) => owed(s).some((o) => o.window.id === w.id && targets.some((t) => t.track === s.track && t.stage === o.stage))).length;
     let status: DeadlineStatus;
     if (end < today) status = lagging ? 'overdue' : 'closed';
     else if (start > today) status = 'upcoming';
@@ -243,16 +249,16 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
 
   // Per record: the next stage it owes.
   for (const s of visible) {
-    const owed = owedStages(p, s.track, s.entry.data)[0];
-    if (!owed) continue;
-    const { end } = windowDates(p, owed.window);
-    const stage = findStage(p, s.track, owed.stage)!;
+    const next = owed(s)[0];
+    if (!next) continue;
+    const { end } = windowDates(p, next.window);
+    const stage = findStage(p, s.track, next.stage)!;
     items.push({
-      uid: `stage-${s.entry.id}-${owed.stage}`, kind: 'stage', programme: p.id,
+      uid: `stage-${s.entry.id}-${next.stage}`, kind: 'stage', programme: p.id,
       title: `${stage.label}：${s.title}`, titleEn: `${stage.label_en ?? stage.id}: ${s.title}`,
       due: end, status: dateStatus(end, today, within), days: daysBetween(today, end),
       subject: { kind: s.entry.kind, id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
-      window: owed.window.id, stage: owed.stage,
+      window: next.window.id, stage: next.stage,
     });
   }
 
@@ -277,12 +283,21 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   }
 
   // Finish dates of tasks and projects (from the records, else from the signed commitments).
-  const commitmentDate = (type: 'organisation' | 'member', key: 'task' | 'project', id: string) =>
-    commitments.filter((c) => c.data.type === type && c.data.complete_by && c.data.items.some((i) => i[key] === id)).map((c) => c.data.complete_by!).sort()[0];
+  // Earliest complete_by of the signed commitments naming each task (member commitments) or project (organisation ones).
+  const promised = new Map<string, string>();
+  for (const c of commitments) {
+    const d = c.data.complete_by;
+    if (!d || !isIsoDate(d)) continue;
+    for (const i of c.data.items ?? []) {
+      const key = c.data.type === 'member' ? (i.task ? `task:${i.task}` : undefined) : i.project ? `project:${i.project}` : undefined;
+      if (key && (!promised.has(key) || d < promised.get(key)!)) promised.set(key, d);
+    }
+  }
+  const commitmentDate = (track: 'task' | 'project', id: string) => promised.get(`${track}:${id}`);
   for (const s of visible) {
     if (s.track === 'brand') continue;
     const d = s.entry.data as { due?: string };
-    const due = d.due ?? (s.track === 'task' ? commitmentDate('member', 'task', s.entry.id) : commitmentDate('organisation', 'project', s.entry.id));
+    const due = d.due ?? commitmentDate(s.track, s.entry.id);
     if (!due || !isIsoDate(due)) continue;
     const done = finished(p, s.track, s.entry.data, closures.has(s.entry.id));
     items.push({

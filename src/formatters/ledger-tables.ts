@@ -238,16 +238,14 @@ export async function tablesToXlsx(ledger: Ledger, tables: LedgerTable[]): Promi
     const ws = wb.addWorksheet(table.title, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
     ws.columns = table.columns.map((c, i) => {
       const longest = Math.max(displayLen(c.header), ...table.rows.map((r) => displayLen(cellText(r[i] ?? '', c))));
-      return { header: c.header, width: Math.min(60, Math.max(c.width ?? 8, Math.min(longest + 2, 60))), style: c.format === 'percent' ? { numFmt: '0.0%' } : {} };
+      const alignment = { vertical: 'top', wrapText: true } as const;
+      return { header: c.header, width: Math.min(60, Math.max(c.width ?? 8, Math.min(longest + 2, 60))), style: c.format === 'percent' ? { numFmt: '0.0%', alignment } : { alignment } };
     });
     for (const r of table.rows) ws.addRow(r.map((c) => (c === '' ? null : c)));
     const header = ws.getRow(1);
     header.font = { bold: true };
     header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
     header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
-    ws.eachRow((row, n) => {
-      if (n > 1) row.alignment = { vertical: 'top', wrapText: true };
-    });
     if (table.columns.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
   }
   const data = await wb.xlsx.writeBuffer();
