@@ -13,7 +13,8 @@ import { loadRepository } from '../src/core/repo.js';
 import { computeLedger } from '../src/core/ledger.js';
 import { funnel, horizontalBars, stackedBars, FILLS } from '../src/publish/charts.js';
 import { buildSite } from '../src/publish/site.js';
-import { ROOT, djyc, tempDir } from './helpers.js';
+import { ROOT, djyc, initRepo, tempDir } from './helpers.js';
+import { listPresets } from '../src/core/init.js';
 import { FIXTURE_TODAY, brandPlanRepo, shuanglingRepo } from './publish-fixture.js';
 
 const PHONE = /1[3-9]\d{9}/;
@@ -268,6 +269,28 @@ describe('djyc publish: the site', () => {
     expect(fs.existsSync(path.join(sl.root, 'records/site'))).toBe(false);
     expect(inRecords.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
+
+  it('refuses to publish from records that do not load: exit 1, file:line:col, nothing written', () => {
+    const root = initRepo('shuangling', 2020);
+    fs.writeFileSync(path.join(root, 'records/projects/p-bad.yaml'), 'id: p-bad\ntitle: [unclosed\n');
+    const out = path.join(tempDir(), 'site');
+    const res = djyc(['publish', '-o', out], { cwd: root });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/records\/projects\/p-bad\.yaml:\d+:\d+/);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(fs.readdirSync(path.dirname(out))).toEqual([]);
+  });
+
+  it('every preset publishes from a fresh repository (nothing recorded yet)', () => {
+    for (const preset of listPresets()) {
+      const root = initRepo(preset, 2021);
+      const repo = loadRepository(root);
+      const { files, result } = buildSite(repo, { out: '/nowhere', today: '2021-06-01' });
+      expect(files.has('index.html'), preset).toBe(true);
+      expect(result.projects).toBe(0);
+      for (const [name, f] of files) if ('text' in f) expect(f.text, `${preset} ${name}`).not.toMatch(/undefined|\[object Object\]|NaN/);
+    }
+  }, 60_000);
 
   it('templates use double-stash only', () => {
     const dir = path.join(ROOT, 'templates/site');

@@ -124,7 +124,7 @@ export function mainPath(p: ProgrammeRecord, track: Track): string[] {
 
 function trackLabel(track: Track, lang: Lang): string {
   const zh = { project: '项目', task: '党员任务', brand: '党建品牌' }[track];
-  const en = { project: 'projects', task: 'member tasks', brand: 'brands' }[track];
+  const en = { project: 'Projects', task: 'Member tasks', brand: 'Brands' }[track];
   return lang === 'en' ? en : zh;
 }
 

@@ -255,6 +255,9 @@ function indexPage(d: SiteData): PageContext {
       claims: d.pub.claims,
       people: d.pub.claims,
       link: (kind, id) => d.link(kind, id),
+      // Beside a table the chart takes ~600 px; above a wide table, up to 760 px (figure max-width in site.css).
+      width: 560,
+      wideWidth: 760,
     });
     dash = { ...view, title: t.dashboard, t: { overdue: t.overdue, dueSoon: t.dueSoon } };
   }

@@ -190,7 +190,7 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
     for (const t of d.tracks) stats.push({ value: n(t.total), label: T(lang, `${t.label}总数`, `${t.label}`) });
   }
   if (o.claims && d.coverage.tasks) {
-    stats.push({ value: `${d.coverage.holders}/${d.coverage.members}`, label: T(lang, `党员领办任务（${percent(d.coverage.ratio)}）`, `members holding a task (${percent(d.coverage.ratio)})`) });
+    stats.push({ value: `${d.coverage.holders}/${d.coverage.members}`, label: T(lang, `党员领办任务（${percent(d.coverage.ratio)}）`, `members with a task (${percent(d.coverage.ratio)})`) });
   }
   if (o.claims && d.coverage.projects) {
     stats.push({ value: `${d.coverage.withProject}/${d.coverage.organisations}`, label: T(lang, '有项目的党组织', 'organisations with a project') });
