@@ -65,6 +65,8 @@ export const SITE_MARKER = '.djyc-site';
 
 const LOGO_TYPES: Record<string, string> = { '.png': 'png', '.jpg': 'jpg', '.jpeg': 'jpg', '.gif': 'gif', '.webp': 'webp', '.svg': 'svg' };
 const LOGO_MAX_BYTES = 4 * 1024 * 1024;
+/** Above this many tasks the claims notice lists each organisation's tasks on its own page, not inline. */
+const CLAIMS_INLINE_TASKS = 1500;
 
 /** Content-Security-Policy of every page: nothing but the site's own files. */
 export const SITE_CSP = "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; script-src 'self'; form-action 'self'; base-uri 'none'";
@@ -141,6 +143,17 @@ class SiteData {
   readonly hidden: Set<string>;
   readonly orgIds: Set<string>;
   readonly t: Strings;
+  // Lookups, so that a city of thousands of projects builds in linear time.
+  readonly projectById = new Map<string, ProjectRow>();
+  readonly taskById = new Map<string, TaskRow>();
+  readonly brandById = new Map<string, Ledger['brands'][number]>();
+  readonly obligationsBySubject = new Map<string, Ledger['obligations']>();
+  readonly tasksByProject = new Map<string, TaskRow[]>();
+  /** Tasks listed under an organisation: those held by its members (else by the task's organisation). */
+  readonly tasksByOrg = new Map<string, TaskRow[]>();
+  /** Public projects an organisation leads, joins, or (without a lead yet) proposed. */
+  readonly projectsByOrg = new Map<string, { row: ProjectRow; role: 'lead' | 'co' | 'proposed' }[]>();
+  readonly completeBy = new Map<string, string>();
   readonly pages: { claims: boolean; progress: boolean; brands: boolean; selections: boolean; projectPages: boolean };
 
   constructor(
@@ -159,6 +172,35 @@ class SiteData {
     this.tasks = this.ledger.tasks.filter((t) => !this.hidden.has(t.project));
     this.orgIds = new Set(this.ledger.coverage.map((c) => c.organisation.id));
     this.t = strings(opts.lang);
+    const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+      const list = m.get(k);
+      if (list) list.push(v);
+      else m.set(k, [v]);
+    };
+    for (const r of this.projects) {
+      this.projectById.set(r.id, r);
+      if (r.lead) push(this.projectsByOrg, r.lead.id, { row: r, role: 'lead' as const });
+      for (const c of r.coOrganisers) push(this.projectsByOrg, c.id, { row: r, role: 'co' as const });
+      const proposer = this.index.get('project', r.id)?.data.proposed_by;
+      if (!r.lead && proposer) push(this.projectsByOrg, proposer, { row: r, role: 'proposed' as const });
+    }
+    for (const t of this.tasks) {
+      this.taskById.set(t.id, t);
+      push(this.tasksByProject, t.project, t);
+      const orgs = new Set(t.members.map((m) => m.organisation?.id).filter((x): x is string => !!x));
+      if (!orgs.size && t.organisation) orgs.add(t.organisation.id);
+      for (const o of orgs) push(this.tasksByOrg, o, t);
+    }
+    for (const b of this.ledger.brands) this.brandById.set(b.id, b);
+    for (const o of this.ledger.obligations) push(this.obligationsBySubject, o.subject, o);
+    for (const c of this.index.all('commitment')) {
+      if (c.data.programme !== this.p.id || c.data.type !== 'member' || !c.data.complete_by) continue;
+      for (const i of c.data.items ?? []) {
+        if (!i.task) continue;
+        const prev = this.completeBy.get(i.task);
+        if (!prev || c.data.complete_by < prev) this.completeBy.set(i.task, c.data.complete_by);
+      }
+    }
     const projectsOn = isTrackEnabled(this.p, 'project');
     const brandsOn = isTrackEnabled(this.p, 'brand');
     this.pages = {
@@ -181,12 +223,12 @@ class SiteData {
   /** Site-relative URL of a record's page, if it has one. */
   link(kind: string, id: string): string | undefined {
     if (kind === 'organisation') return this.orgIds.has(id) ? `orgs/${id}.html` : undefined;
-    if (kind === 'project') return this.pages.projectPages && this.projects.some((r) => r.id === id) ? `projects/${id}.html` : undefined;
+    if (kind === 'project') return this.pages.projectPages && this.projectById.has(id) ? `projects/${id}.html` : undefined;
     if (kind === 'task') {
-      const t = this.tasks.find((r) => r.id === id);
+      const t = this.taskById.get(id);
       return t ? this.link('project', t.project) : undefined;
     }
-    if (kind === 'brand') return this.pages.brands && this.ledger.brands.some((b) => b.id === id) ? `brands.html#${id}` : undefined;
+    if (kind === 'brand') return this.pages.brands && this.brandById.has(id) ? `brands.html#${id}` : undefined;
     return undefined;
   }
 
@@ -196,13 +238,9 @@ class SiteData {
     return o ? (o.short_name ?? o.name) : id;
   }
 
+  /** A task's finish date: its own, else the earliest 确保…前完成 of a member commitment naming it. */
   taskDue(t: TaskRow): string | undefined {
-    if (t.due) return t.due;
-    return this.index
-      .all('commitment')
-      .filter((c) => c.data.programme === this.p.id && c.data.type === 'member' && c.data.complete_by && c.data.items.some((i) => i.task === t.id))
-      .map((c) => c.data.complete_by!)
-      .sort()[0];
+    return t.due ?? this.completeBy.get(t.id);
   }
 }
 
@@ -258,6 +296,8 @@ function indexPage(d: SiteData): PageContext {
       // Beside a table the chart takes ~600 px; above a wide table, up to 760 px (figure max-width in site.css).
       width: 560,
       wideWidth: 760,
+      listLimit: 30,
+      more: d.T('完整名单见“党组织”栏目。', 'The full list is on the Organisations page.'),
     });
     dash = { ...view, title: t.dashboard, t: { overdue: t.overdue, dueSoon: t.dueSoon } };
   }
@@ -290,7 +330,7 @@ function indexPage(d: SiteData): PageContext {
 
 function claimsPage(d: SiteData): PageContext {
   const { t } = d;
-  type Group = { id: string; name: string; href: string; projects: TableView; tasks?: TableView };
+  type Group = { id: string; name: string; href: string; projects: TableView; tasks?: TableView; taskCount: number; tasksNote?: string };
   const groups = new Map<string, Group>();
   const group = (id: string): Group => {
     let g = groups.get(id);
@@ -299,6 +339,7 @@ function claimsPage(d: SiteData): PageContext {
         id,
         name: d.orgName(id),
         href: d.link('organisation', id) ?? '#',
+        taskCount: 0,
         projects: {
           caption: d.T('领办项目', 'Projects'),
           head: [t.seq, d.T('项目编号', 'number'), d.T('项目名称', 'project'), d.T('项目类别', 'category'), d.T('领办方式', 'role'), d.T('负责人', 'in charge'), d.T('完成时限', 'due')],
@@ -333,11 +374,14 @@ function claimsPage(d: SiteData): PageContext {
       });
     }
   }
+  const inline = d.tasks.length <= CLAIMS_INLINE_TASKS;
   for (const task of d.tasks) {
     const orgs = new Set(task.members.map((m) => m.organisation?.id).filter((x): x is string => !!x));
     if (!orgs.size && task.organisation) orgs.add(task.organisation.id);
     for (const org of orgs) {
       const g = group(org);
+      g.taskCount++;
+      if (!inline) continue;
       g.tasks ??= {
         caption: d.T('党员领办任务', "Members' tasks"),
         head: [t.seq, d.T('领办党员', 'member'), d.T('党内职务', 'party post'), d.T('任务内容', 'task'), d.T('所属项目', 'project'), d.T('完成时限', 'due')],
@@ -357,7 +401,12 @@ function claimsPage(d: SiteData): PageContext {
       });
     }
   }
-  const orgs = [...groups.values()].filter((g) => g.projects.rows.length || g.tasks);
+  if (!inline) {
+    for (const g of groups.values()) {
+      if (g.taskCount) g.tasksNote = d.T(`本党组织党员领办任务 ${g.taskCount} 项，逐项名单见本党组织页面。`, `${g.taskCount} tasks held by its members: listed on the organisation's page.`);
+    }
+  }
+  const orgs = [...groups.values()].filter((g) => g.projects.rows.length || g.taskCount);
   return {
     title: t.claims,
     page: 'claims',
@@ -375,7 +424,7 @@ function claimsPage(d: SiteData): PageContext {
 
 /** "已报 2020Q2、2020Q3（逾期报送）；✕ 缺报 2020Q4" from the ledger's obligations of one subject. */
 function reportsText(d: SiteData, subject: string): string {
-  const own = d.ledger.obligations.filter((o) => o.subject === subject);
+  const own = d.obligationsBySubject.get(subject) ?? [];
   const filed = own.filter((o) => o.report).map((o) => (o.status === 'late' ? d.T(`${o.quarter}（逾期报送）`, `${o.quarter} (late)`) : o.quarter));
   const missing = own.filter((o) => o.status === 'missing').map((o) => o.quarter);
   const parts: string[] = [];
@@ -536,12 +585,12 @@ function selectionsPage(d: SiteData): PageContext {
               org = d.orgName(parent);
               orgHref = parent ? d.link('organisation', parent) : undefined;
             } else if (def.of === 'project') {
-              const pr = d.projects.find((r) => r.id === e.subject);
+              const pr = d.projectById.get(e.subject);
               name = pr ? (pr.number ? `${pr.number} ${pr.title}` : pr.title) : e.subject;
               org = pr?.lead?.name ?? '';
               orgHref = pr?.lead ? d.link('organisation', pr.lead.id) : undefined;
             } else {
-              const b = d.ledger.brands.find((r) => r.id === e.subject);
+              const b = d.brandById.get(e.subject);
               name = b?.name ?? e.subject;
               org = b?.organisation.name ?? '';
               orgHref = b ? d.link('organisation', b.organisation.id) : undefined;
@@ -583,8 +632,9 @@ function organisationsPage(d: SiteData): PageContext {
   if (brands) head.push(d.T('品牌', 'brands'));
   const rows = d.ledger.coverage.map((c, i) => {
     const o = d.index.get('organisation', c.organisation.id)!.data;
-    const led = d.projects.filter((r) => r.lead?.id === c.organisation.id).length;
-    const joined = d.projects.filter((r) => r.coOrganisers.some((x) => x.id === c.organisation.id)).length;
+    const mine = d.projectsByOrg.get(c.organisation.id) ?? [];
+    const led = mine.filter((x) => x.role === 'lead').length;
+    const joined = mine.filter((x) => x.role === 'co').length;
     const cells: Cell[] = [
       { text: String(i + 1), cls: 'seq' },
       { text: o.name, href: d.link('organisation', o.id) },
@@ -623,15 +673,15 @@ function organisationPage(d: SiteData, orgId: string): PageContext {
   }
   const sections: { title: string; table: TableView }[] = [];
   if (d.pages.projectPages) {
-    const mine = d.projects.filter((r) => r.lead?.id === orgId || r.coOrganisers.some((x) => x.id === orgId) || (!r.lead && d.index.get('project', r.id)?.data.proposed_by === orgId));
+    const mine = d.projectsByOrg.get(orgId) ?? [];
     const head = [d.t.seq, d.T('项目编号', 'number'), d.T('项目名称', 'project'), d.T('方式', 'role')];
     if (d.pub.progress) head.push(d.T('当前阶段', 'stage'), d.T('季度执行书', 'reports'));
     sections.push({
       title: d.T('项目', 'Projects'),
       table: {
         head,
-        rows: mine.map((r, i) => {
-          const role = r.lead?.id === orgId ? d.T('领办', 'lead') : r.coOrganisers.some((x) => x.id === orgId) ? d.T('联办', 'co-organiser') : d.T('申报', 'proposed');
+        rows: mine.map(({ row: r, role: how }, i) => {
+          const role = how === 'lead' ? d.T('领办', 'lead') : how === 'co' ? d.T('联办', 'co-organiser') : d.T('申报', 'proposed');
           const cells: Cell[] = [{ text: String(i + 1), cls: 'seq' }, { text: r.number ?? '—', cls: 'nowrap' }, { text: r.title, href: root + d.link('project', r.id) }, { text: role }];
           if (d.pub.progress) cells.push({ text: stageText(r.stage, d.lang) }, { text: reportsText(d, r.id) });
           return { cells };
@@ -641,7 +691,7 @@ function organisationPage(d: SiteData, orgId: string): PageContext {
     });
   }
   if (d.pub.claims && isTrackEnabled(d.p, 'task')) {
-    const tasks = d.tasks.filter((t) => t.members.some((m) => m.organisation?.id === orgId) || (!t.members.some((m) => m.organisation) && t.organisation?.id === orgId));
+    const tasks = d.tasksByOrg.get(orgId) ?? [];
     sections.push({
       title: d.T('党员领办任务', "Members' tasks"),
       table: {
@@ -682,8 +732,8 @@ function organisationPage(d: SiteData, orgId: string): PageContext {
       for (const e of s.data.entries) {
         const owner =
           def.of === 'organisation' ? e.subject
-          : def.of === 'project' ? (d.hidden.has(e.subject) ? undefined : d.projects.find((r) => r.id === e.subject)?.lead?.id)
-          : d.ledger.brands.find((b) => b.id === e.subject)?.organisation.id;
+          : def.of === 'project' ? d.projectById.get(e.subject)?.lead?.id
+          : d.brandById.get(e.subject)?.organisation.id;
         if (owner !== orgId) continue;
         rows.push({ cells: [{ text: s.data.title ?? def.label, href: `${root}selections.html#${def.id}` }, { text: e.rank === undefined ? '—' : String(e.rank), num: true }, { text: s.data.decided_on ?? '', cls: 'nowrap' }] });
       }
@@ -732,7 +782,7 @@ function projectPage(d: SiteData, pr: ProjectRow): PageContext {
 
   const sections: { title: string; intro?: string; table: TableView }[] = [];
   if (d.pub.claims && isTrackEnabled(d.p, 'task')) {
-    const tasks = d.tasks.filter((t) => t.project === pr.id);
+    const tasks = d.tasksByProject.get(pr.id) ?? [];
     const head = [d.t.seq, d.T('领办党员', 'member'), d.T('所在党组织', 'organisation'), d.T('任务内容', 'task'), d.T('完成时限', 'due')];
     if (d.pub.progress) head.push(d.T('进展', 'stage'));
     sections.push({
@@ -763,7 +813,7 @@ function projectPage(d: SiteData, pr: ProjectRow): PageContext {
       missing: ['逾期未报', 'missing', 'missing'],
       pending: ['未到期', 'not yet due', 'pending'],
     };
-    const obligations = d.ledger.obligations.filter((o) => o.subject === pr.id);
+    const obligations = d.obligationsBySubject.get(pr.id) ?? [];
     sections.push({
       title: d.T('季度执行书', 'Quarterly reports'),
       table: {
@@ -819,6 +869,7 @@ interface SearchEntry {
   url: string;
   kind: string;
   extra: string;
+  task?: boolean;
 }
 
 function searchEntries(d: SiteData): SearchEntry[] {
@@ -838,7 +889,7 @@ function searchEntries(d: SiteData): SearchEntry[] {
   if (d.pub.claims && d.pages.projectPages) {
     for (const t of d.tasks) {
       const url = d.link('project', t.project);
-      if (url) out.push({ title: t.content, url, kind: d.T('任务', 'task'), extra: `${t.members.map((m) => m.name).join('、')} ${t.projectTitle}` });
+      if (url) out.push({ title: t.content, url, kind: d.T('任务', 'task'), extra: `${t.members.map((m) => m.name).join('、')} ${t.projectTitle}`, task: true });
     }
   }
   return out;
@@ -853,7 +904,8 @@ function searchPage(d: SiteData, entries: SearchEntry[]): PageContext {
     sub: d.T('输入项目名称、党组织或品牌中的字词', 'Type a word of a project, organisation or brand'),
     entries: {
       head: [d.T('类别', 'kind'), d.T('名称', 'name'), d.T('说明', 'details')],
-      rows: entries.map((e) => ({ cells: [{ text: e.kind, cls: 'nowrap' }, { text: e.title, href: e.url }, { text: e.extra }] })),
+      // Tasks are searchable, but the page's own index (for JavaScript off) lists projects, organisations, brands.
+      rows: entries.filter((e) => !e.task).map((e) => ({ cells: [{ text: e.kind, cls: 'nowrap' }, { text: e.title, href: e.url }, { text: e.extra }] })),
       empty: d.T('尚无内容。', 'Nothing yet.'),
     },
   };

@@ -84,6 +84,8 @@ export interface TableView {
   rows: { cells: Cell[]; cls?: string }[];
   foot?: Cell[];
   empty?: string;
+  /** A line under the table (e.g. that the list was cut). */
+  note?: string;
 }
 
 export interface PanelView {
@@ -121,6 +123,10 @@ export interface DashboardViewOptions {
   width?: number;
   /** Chart width for charts set above a wide table (default: width). */
   wideWidth?: number;
+  /** Most rows in the overdue / due-soon lists and the coverage chart and table (default 200). */
+  listLimit?: number;
+  /** Said after a list that was cut (where the rest can be found). */
+  more?: string;
 }
 
 const T = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
@@ -142,8 +148,10 @@ export function kindLabel(kind: string, lang: Lang): string {
   return l ? (lang === 'en' ? l[1] : l[0]) : kind;
 }
 
-function deadlineTable(items: DeadlineItem[], o: DashboardViewOptions, overdue: boolean): TableView {
+function deadlineTable(all: DeadlineItem[], o: DashboardViewOptions, overdue: boolean): TableView {
   const { lang } = o;
+  const limit = o.listLimit ?? 200;
+  const items = all.slice(0, limit);
   const head = [T(lang, '类别', 'kind'), T(lang, '事项', 'item'), T(lang, '责任单位', 'organisation')];
   if (o.people) head.push(T(lang, '责任人', 'in charge'));
   head.push(T(lang, '截止日期', 'due'), T(lang, '状态', 'status'));
@@ -170,6 +178,7 @@ function deadlineTable(items: DeadlineItem[], o: DashboardViewOptions, overdue: 
       return { cells, cls: overdue ? 'overdue' : '' };
     }),
     empty: overdue ? T(lang, '没有逾期事项。', 'Nothing is overdue.') : T(lang, '近期没有到期事项。', 'Nothing falls due soon.'),
+    ...(all.length > limit ? { note: T(lang, `共 ${all.length} 项，此处列出最早到期的 ${limit} 项（djyc deadlines 列出全部）。`, `${all.length} in all; the ${limit} earliest are listed (djyc deadlines lists all).`) } : {}),
   };
 }
 
@@ -233,12 +242,20 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
 
   // Coverage per organisation.
   if (o.claims && (d.coverage.tasks || d.coverage.projects)) {
-    const rows = d.coverage.rows.filter((r) => r.members > 0 || r.led + r.joined > 0 || r.brands > 0);
+    const active = d.coverage.rows.filter((r) => r.members > 0 || r.led + r.joined > 0 || r.brands > 0);
+    const limit = o.listLimit ?? 200;
+    // A city has thousands of organisations: show those furthest behind (lowest coverage, then fewest projects).
+    const rows = active.length <= limit
+      ? active
+      : [...active].sort((a, b) => (d.coverage.tasks ? a.ratio - b.ratio : 0) || a.led + a.joined - (b.led + b.joined) || a.name.localeCompare(b.name, 'zh-CN')).slice(0, limit);
     const head = [T(lang, '党组织', 'organisation')];
     if (d.coverage.tasks) head.push(T(lang, '党员', 'members'), T(lang, '领办任务', 'holding'), T(lang, '免领', 'exempt'), T(lang, '覆盖率', 'coverage'));
     if (d.coverage.projects) head.push(T(lang, '领办项目', 'leads'), T(lang, '联办项目', 'joins'));
     const table: TableView = {
       head,
+      ...(active.length > rows.length
+        ? { note: T(lang, `共 ${active.length} 个党组织，此处列出覆盖率最低的 ${rows.length} 个；合计为全部党组织。${o.more ?? ''}`, `${active.length} organisations; the ${rows.length} with the lowest coverage are listed; totals cover all. ${o.more ?? ''}`) }
+        : {}),
       rows: rows.map((r) => {
         const href = o.link?.('organisation', r.id);
         const cells: Cell[] = [{ text: r.name, ...(href ? { href } : {}) }];
@@ -250,7 +267,7 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
     };
     const foot: Cell[] = [{ text: T(lang, '合计', 'total'), header: true }];
     if (d.coverage.tasks) foot.push({ text: n(d.coverage.members), num: true }, { text: n(d.coverage.holders), num: true }, { text: n(d.coverage.exempt), num: true }, { text: percent(d.coverage.ratio), num: true });
-    if (d.coverage.projects) foot.push({ text: n(rows.reduce((a, r) => a + r.led, 0)), num: true }, { text: n(rows.reduce((a, r) => a + r.joined, 0)), num: true });
+    if (d.coverage.projects) foot.push({ text: n(active.reduce((a, r) => a + r.led, 0)), num: true }, { text: n(active.reduce((a, r) => a + r.joined, 0)), num: true });
     table.foot = foot;
     let svg: string;
     let title: string;
