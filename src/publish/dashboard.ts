@@ -79,7 +79,8 @@ export interface Dashboard {
   programme: { id: string; name: string; shortName?: string; issuer?: string; document?: string; year: number; years: number; projectLabel?: string };
   today: string;
   within: number;
-  org?: string;
+  /** The organisation filter (--org): it and those under it. */
+  org?: { id: string; name: string };
   tracks: TrackDashboard[];
   coverage: {
     /** The programme asks members to hold tasks (task track enabled). */
@@ -218,7 +219,7 @@ export function buildDashboard(repo: Repository, opts: DashboardOptions = {}): D
     },
     today: ledger.today,
     within: deadlines.within,
-    ...(opts.org ? { org: opts.org } : {}),
+    ...(opts.org ? { org: { id: opts.org, name: index.get('organisation', opts.org)?.data.short_name ?? index.get('organisation', opts.org)?.data.name ?? opts.org } } : {}),
     tracks,
     coverage: {
       tasks: isTrackEnabled(p, 'task'),

@@ -83,7 +83,8 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
   const out: string[] = [];
   for (const d of dashboards) {
     const name = d.programme.shortName ? `“${d.programme.shortName.replace(/[“”"]/g, '')}” ${d.programme.name}` : d.programme.name;
-    out.push(c.bold(`${name}（${d.programme.id}）`) + c.dim(T(`　截至 ${d.today}`, `  as of ${d.today}`)));
+    const scope = d.org ? T(`　${d.org.name}及其下级党组织`, `  ${d.org.name} and the organisations under it`) : '';
+    out.push(c.bold(`${name}（${d.programme.id}）`) + c.dim(T(`　截至 ${d.today}`, `  as of ${d.today}`) + scope));
     out.push('');
 
     // Overdue first.
@@ -224,7 +225,7 @@ export function statusDocument(dashboards: Dashboard[], lang: Lang = 'zh'): stri
     title: dashboards.length === 1 ? first.programme.name : T('党建项目化管理工作进展', 'Party-building programmes: status'),
     issuer: dashboards.length === 1 ? (first.programme.issuer ?? '') : '',
     asOf: T(`截至 ${first.today}`, `as of ${first.today}`),
-    org: first.org ?? '',
+    org: first.org ? T(`${first.org.name}及其下级党组织`, `${first.org.name} and the organisations under it`) : '',
     programmes,
   });
   return wrapDocument({
