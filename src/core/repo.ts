@@ -4,8 +4,13 @@ import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, kindOfDir, type Kind } from
 import { parseRecordBytes } from './yaml.js';
 import { checkSchema } from './schemas.js';
 import type { Problem } from './problem.js';
-import type { ConfigRecord, RecordTypes } from './types.generated.js';
-import { UsageError } from './errors.js';
+import type { ConfigRecord, ProgrammeRecord, RecordTypes } from './types.generated.js';
+import { RefusedError, UsageError } from './errors.js';
+import { loadFiles } from './parallel.js';
+import { blobId, resultData, type FileResult, type Precomputed } from './cache.js';
+import { decodeUtf8, parseRecordText } from './yaml.js';
+import { fastParse } from './fastyaml.js';
+import { execFileSync } from 'node:child_process';
 
 /** One record as loaded: its kind, id (the file name), repository-relative file, data and source text. */
 export interface RecordEntry<K extends Kind = Kind> {
@@ -91,28 +96,174 @@ export function listRecordFiles(root: string, problems: Problem[] = []): { kind:
   return out;
 }
 
-/** Loads a whole records repository (config and every record). Never throws on bad records: they become problems. */
-export function loadRepository(root: string): Repository {
+export interface LoadOptions {
+  /**
+   * Reuse per-file results cached by content (git blob id) in the git directory; default on for repositories of
+   * 200 files or more (DJYC_NO_CACHE=1 turns it off everywhere). Results are keyed by djyc's code, the schemas and
+   * the programme files too, so a stale entry is never used.
+   */
+  cache?: boolean;
+}
+
+/**
+ * Loads a whole records repository (config and every record). Never throws on bad records: they become problems.
+ * Big repositories load in parallel (worker threads) and from the content cache; a record's `text` is then read
+ * from disk when first asked for, and checked against the content that was parsed (a file edited meanwhile
+ * is refused, as a write would be).
+ */
+export function loadRepository(root: string, opts: LoadOptions = {}): Repository {
   const loadProblems: Problem[] = [];
   const config = loadConfig(root, loadProblems);
   const records: RecordEntry[] = [];
   const unparsed: string[] = [];
-  for (const { kind, file } of listRecordFiles(root, loadProblems)) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path.join(root, file));
-    } catch {
-      continue; // deleted between listing and reading
-    }
-    const r = parseRecordBytes(file, bytes);
+  const { files } = loadFiles(root, listRecordFiles(root, loadProblems), { cache: opts.cache });
+  const seen = new Set<string>();
+  const programmeEntries = new Map<string, RecordEntry>();
+  for (const f of files) {
+    const r = f.result;
     if (!r.ok) {
-      loadProblems.push(...r.problems);
-      unparsed.push(file);
+      for (const p of r.problems) loadProblems.push(p.file === f.file ? p : { ...p, file: f.file });
+      unparsed.push(f.file);
       continue;
     }
-    records.push({ kind, id: path.basename(file, '.yaml'), file, data: r.parsed.data as never, text: r.parsed.text });
+    // Two files with the same content share one cached result: give each record its own data.
+    const shared = seen.has(f.key);
+    seen.add(f.key);
+    const entry = new LoadedRecord(root, f.kind, f.file, f.key, r, shared) as unknown as RecordEntry;
+    const id = LoadedRecord.info(entry)!.facts?.id ?? (r.data ?? (entry.kind === 'programme' ? entry.data : undefined))?.id;
+    if (f.kind === 'programme' && typeof id === 'string' && !programmeEntries.has(id)) programmeEntries.set(id, entry);
+    records.push(entry);
+  }
+  // The programme each record's local checks used, as the object validate.ts will find in this repository.
+  for (const e of records) {
+    const info = LoadedRecord.info(e)!;
+    if (e.kind === 'programme') info.programme = e.data as ProgrammeRecord;
+    else {
+      const id = (info.facts ?? (e.data as unknown as Record<string, unknown>)).programme;
+      info.programme = typeof id === 'string' ? (programmeEntries.get(id)?.data as ProgrammeRecord | undefined) : undefined;
+    }
   }
   return { root, config, records, loadProblems, unparsed };
+}
+
+/** Reads and parses a record file again (its cached data is gone), refusing content other than the expected one. */
+function reparse(root: string, file: string, key: string): Record<string, unknown> {
+  const bytes = readChecked(root, file, key);
+  const text = decodeUtf8(bytes);
+  const parsed = text === null ? undefined : fastParse(text) ?? (() => {
+    const r = parseRecordText(file, text);
+    return r.ok ? (r.parsed.data as Record<string, unknown>) : undefined;
+  })();
+  if (!parsed) throw new RefusedError(`文件 ${file} 在命令运行期间被修改，未做任何更改，请重新运行`, `${file} changed while the command ran; nothing was changed, run it again`);
+  return parsed;
+}
+
+type Parsed = Extract<FileResult, { ok: true }>;
+
+/** What loading learnt about a record: the results validate.ts may reuse (see cache.ts `Precomputed`) and its sources. */
+interface LoadInfo extends Precomputed {
+  root: string;
+  key: string;
+  result: Parsed;
+  clone: boolean;
+}
+
+/**
+ * A record as loaded from disk or the cache. Plain to its users — own enumerable `kind`, `id`, `file`, `data`,
+ * `text` (a spread copies them all) — but `data` may be read from the cache on first use (until then the
+ * cross-record checks use the record's facts) and `text` from disk on first use, checked against the content
+ * that was parsed. The load information lives in a private field: copies do not carry it.
+ */
+export class LoadedRecord {
+  declare kind: Kind;
+  declare id: string;
+  declare file: string;
+  #info: LoadInfo;
+
+  constructor(root: string, kind: Kind, file: string, key: string, result: Parsed, clone: boolean) {
+    this.kind = kind;
+    this.id = path.basename(file, '.yaml');
+    this.file = file;
+    this.#info = { root, key, result, clone, schema: result.schema, local: result.local, programme: undefined, facts: undefined };
+    if (result.data || kind === 'programme') {
+      const data = result.data ?? resultData(result) ?? reparse(root, file, key);
+      (this as unknown as { data: unknown }).data = clone ? structuredClone(data) : data;
+    } else {
+      this.#info.facts = result.facts;
+      Object.defineProperty(this, 'data', LoadedRecord.DATA);
+    }
+    Object.defineProperty(this, 'text', LoadedRecord.TEXT);
+  }
+
+  /** The load information of a record object loaded by loadRepository (not of copies). */
+  static info(r: object): LoadInfo | undefined {
+    return #info in r ? (r as LoadedRecord).#info : undefined;
+  }
+
+  private static readonly DATA: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: LoadedRecord) {
+      const info = this.#info;
+      let data: unknown = resultData(info.result) ?? reparse(info.root, this.file, info.key);
+      if (info.clone) data = structuredClone(data);
+      LoadedRecord.settle(this, 'data', data);
+      return data;
+    },
+    set(this: LoadedRecord, value: unknown) {
+      LoadedRecord.settle(this, 'data', value);
+    },
+  };
+
+  private static readonly TEXT: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: LoadedRecord) {
+      const text = readText(this.#info.root, this.file, this.#info.key);
+      LoadedRecord.settle(this, 'text', text);
+      return text;
+    },
+    set(this: LoadedRecord, value: unknown) {
+      LoadedRecord.settle(this, 'text', value);
+    },
+  };
+
+  /** Turns an accessor into a plain property; once `data` is real, the facts no longer stand for it. */
+  private static settle(r: LoadedRecord, name: 'data' | 'text', value: unknown): void {
+    Object.defineProperty(r, name, { value, writable: true, enumerable: true, configurable: true });
+    if (name === 'data') r.#info.facts = undefined;
+  }
+}
+
+function readText(root: string, file: string, key: string): string {
+  const bytes = readChecked(root, file, key);
+  return decodeUtf8(bytes) ?? bytes.toString('utf8');
+}
+
+/** A record file's bytes, which must still be the content that was parsed (else: changed while the command ran). */
+function readChecked(root: string, file: string, key: string): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path.join(root, file));
+  } catch {
+    bytes = Buffer.alloc(0);
+  }
+  if (blobId(bytes) !== key && !sameAsGitBlob(root, file, key)) {
+    throw new RefusedError(
+      `文件 ${file} 在命令运行期间被修改，未做任何更改，请重新运行`,
+      `${file} changed while the command ran; nothing was changed, run it again`,
+    );
+  }
+  return bytes;
+}
+
+/** With line-ending or other filters, git's blob id differs from the raw bytes' hash: ask git to hash the file. */
+function sameAsGitBlob(root: string, file: string, key: string): boolean {
+  try {
+    return execFileSync('git', ['hash-object', '--path', file, '--', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === key;
+  } catch {
+    return false;
+  }
 }
 
 /** Lookup helpers over a loaded repository. */

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { RecordIndex, type RecordEntry, type Repository } from './repo.js';
-import { checkSchema, collectRefs } from './schemas.js';
+import { LoadedRecord, RecordIndex, type RecordEntry, type Repository } from './repo.js';
+import { checkSchema } from './schemas.js';
+import { fastRefs, type LocalIssue } from './cache.js';
 import { parseRecordText, locate } from './yaml.js';
 import { kindLabels, type MessageKey } from './i18n.js';
 import { isIsoDate, monthsBetween, today as todayIn } from './dates.js';
@@ -51,7 +52,8 @@ export function validateRepository(repo: Repository, opts: ValidateOptions = {})
   const ctx: Ctx = { index, today: todayIn(opts.today), issues: [] };
 
   checkDuplicateIds(ctx);
-  for (const r of repo.records) checkRecord(ctx, r);
+  // Per-record checks only push problems on the record itself: skip the records nobody asked about.
+  for (const r of repo.records) if (!opts.only || opts.only.has(r.file)) checkRecord(ctx, r);
   checkConfig(ctx, repo);
   checkCoverage(ctx);
   checkSecretaryLimit(ctx);
@@ -86,45 +88,76 @@ function checkDuplicateIds(ctx: Ctx) {
   }
 }
 
+/**
+ * A record's fields for the cross-record checks: its facts while its data has not been read (records loaded from
+ * the cache: every field but free text, history and attachments — see cache.ts FACT_DROP), else its data.
+ */
+function view(r: RecordEntry): Record<string, any> {
+  return (LoadedRecord.info(r)?.facts ?? r.data) as Record<string, any>;
+}
+
 function programmeOf(ctx: Ctx, r: RecordEntry): ProgrammeRecord | undefined {
   if (r.kind === 'programme') return r.data as ProgrammeRecord;
-  const id = (r.data as { programme?: string }).programme;
+  const id = view(r).programme;
   return ctx.index.get('programme', id)?.data as ProgrammeRecord | undefined;
 }
 
 function checkRecord(ctx: Ctx, r: RecordEntry) {
-  const schemaIssues = checkSchema(r.kind, r.data);
-  for (const s of schemaIssues) push(ctx, r, s.pointer, s.rule, s.params, 'error', s.at);
+  const programme = programmeOf(ctx, r);
+  // Results computed while loading (cache.ts) are reused when the record still uses the same programme object.
+  const pre = LoadedRecord.info(r);
+  const usable = pre && pre.programme === programme ? pre : undefined;
+  const pushLocal = (list: LocalIssue[]) => {
+    for (const i of list) ctx.issues.push({ file: r.file, pointer: i.pointer, at: i.at, severity: i.severity, rule: i.rule, params: i.params });
+  };
+  if (usable) pushLocal(usable.schema);
+  else for (const s of checkSchema(r.kind, r.data)) push(ctx, r, s.pointer, s.rule, s.params, 'error', s.at);
 
-  const data = r.data as Record<string, any>;
+  const data = view(r);
   if (typeof data.id === 'string' && data.id !== r.id) push(ctx, r, '/id', 'id-filename', { id: data.id, expected: r.id });
 
-  for (const ref of collectRefs(r.kind, r.data)) {
+  for (const ref of fastRefs(r.kind, data)) {
     const target = ctx.index.any(ref.id);
+    if (target && ref.kinds.includes(target.kind)) continue;
     const field = ref.pointer.split('/').filter((s) => !/^\d+$/.test(s)).pop() ?? '';
     const kindNames = (lang: 'zh' | 'en') => ref.kinds.map((k) => kindLabels[k]?.[lang] ?? k).join(lang === 'zh' ? '或' : ' or ');
     if (!target) {
       push(ctx, r, ref.pointer, 'ref-missing', { field, id: ref.id, kind_zh: kindNames('zh'), kind_en: kindNames('en') });
-    } else if (!ref.kinds.includes(target.kind)) {
+    } else {
       push(ctx, r, ref.pointer, 'ref-wrong-kind', { field, id: ref.id, kind_zh: kindNames('zh'), kind_en: kindNames('en'), actual_zh: kindLabels[target.kind]!.zh, actual_en: target.kind });
     }
   }
 
-  checkHistory(ctx, r);
-  const programme = programmeOf(ctx, r);
+  pushLocal(usable ? usable.local : localRuleIssues(r.kind, r.data, programme));
   if (r.kind === 'programme') return checkProgramme(ctx, r, r.data as ProgrammeRecord);
   if (!programme) return;
-  const track = TRACK_OF_KIND[r.kind];
-  if (track && typeof data.stage === 'string' && !findStage(programme, track, data.stage)) {
-    push(ctx, r, '/stage', 'stage-unknown', {
-      stage: data.stage, programme: programme.id, stages: trackStages(programme, track).map((s) => s.id).join(', '),
-      track_zh: kindLabels[r.kind]!.zh, track_en: r.kind,
-    });
-  }
-  if (r.kind === 'project') checkProject(ctx, r, programme);
+  if (r.kind === 'project') checkProjectLeader(ctx, r, programme);
   if (r.kind === 'task') checkTask(ctx, r);
-  if (r.kind === 'brand') checkBrand(ctx, r, programme);
-  if (r.kind === 'evaluation') checkEvaluation(ctx, r, programme);
+}
+
+/**
+ * The checks of a record that depend only on its content and its programme (history order, stages, categories,
+ * dates, durations, brand names, ratings): cacheable by content + programme, computed in worker threads.
+ * Schema checks, references and cross-record rules are not included.
+ */
+export function localRuleIssues(kind: Kind, data: unknown, programme: ProgrammeRecord | undefined): LocalIssue[] {
+  const ctx = { issues: [] as Issue[] } as Ctx;
+  const r = { kind, data, file: '', id: '', text: '' } as RecordEntry;
+  checkHistory(ctx, r);
+  if (kind !== 'programme' && programme) {
+    const d = data as Record<string, any>;
+    const track = TRACK_OF_KIND[kind];
+    if (track && typeof d.stage === 'string' && !findStage(programme, track, d.stage)) {
+      push(ctx, r, '/stage', 'stage-unknown', {
+        stage: d.stage, programme: programme.id, stages: trackStages(programme, track).map((s) => s.id).join(', '),
+        track_zh: kindLabels[kind]!.zh, track_en: kind,
+      });
+    }
+    if (kind === 'project') checkProject(ctx, r, programme);
+    if (kind === 'brand') checkBrand(ctx, r, programme);
+    if (kind === 'evaluation') checkEvaluation(ctx, r, programme);
+  }
+  return ctx.issues.map(({ file: _file, ...rest }) => rest);
 }
 
 function checkHistory(ctx: Ctx, r: RecordEntry) {
@@ -169,18 +202,23 @@ function checkProject(ctx: Ctx, r: RecordEntry, programme: ProgrammeRecord) {
     if (duration.max_months && months > duration.max_months) push(ctx, r, '/due', 'duration-max', { months, limit: duration.max_months });
     else if (duration.warn_months && months > duration.warn_months) push(ctx, r, '/due', 'duration-warn', { months, limit: duration.warn_months }, 'warning');
   }
-  if (p.project.leader_is_secretary && typeof d.lead === 'string' && typeof d.leader === 'string') {
+}
+
+/** 书记项目: the leader is the lead organisation's secretary (a cross-record check). */
+function checkProjectLeader(ctx: Ctx, r: RecordEntry, programme: ProgrammeRecord) {
+  const d = view(r);
+  if (programme.project?.leader_is_secretary && typeof d.lead === 'string' && typeof d.leader === 'string') {
     const org = ctx.index.get('organisation', d.lead);
-    const secretary = org?.data.secretary;
+    const secretary = org ? view(org).secretary : undefined;
     if (secretary && secretary !== d.leader) push(ctx, r, '/leader', 'leader-not-secretary', { secretary }, 'warning');
   }
 }
 
 function checkTask(ctx: Ctx, r: RecordEntry) {
-  const d = r.data as Record<string, any>;
+  const d = view(r);
   const project = ctx.index.get('project', d.project);
-  if (project && project.data.programme !== d.programme) {
-    push(ctx, r, '/programme', 'task-project-programme', { project: project.id, other: project.data.programme });
+  if (project && view(project).programme !== d.programme) {
+    push(ctx, r, '/programme', 'task-project-programme', { project: project.id, other: view(project).programme });
   }
 }
 
@@ -273,7 +311,7 @@ function windowSeverity(p: ProgrammeRecord, rule: { severity?: Severity; window?
 
 function orgName(index: RecordIndex, id: string): string {
   const o = index.get('organisation', id);
-  return o ? (o.data.short_name ?? o.data.name ?? id) : id;
+  return o ? (view(o).short_name ?? view(o).name ?? id) : id;
 }
 
 /** Coverage rules: every member holds a task; every organisation leads (or joins) enough projects; brands per organisation. */
@@ -282,17 +320,19 @@ function checkCoverage(ctx: Ctx) {
   for (const prog of index.all('programme')) {
     const p = prog.data;
     // Projects dropped before anyone claimed them (未予立项) count for nothing; the organiser runs the campaign.
-    const projects = index.all('project').filter((r) => r.data.programme === p.id && !isDropped(p, r));
+    const projects = index.all('project').filter((r) => view(r).programme === p.id && !isDropped(p, r));
     const participating = new Set<string>();
     for (const pr of projects) {
-      if (pr.data.lead) participating.add(pr.data.lead);
-      for (const c of pr.data.co_organisers ?? []) participating.add(c.organisation);
+      const d = view(pr);
+      if (d.lead) participating.add(d.lead);
+      for (const c of d.co_organisers ?? []) participating.add(c.organisation);
     }
     // Members of a participating organisation's sub-organisations (党支部 under a leading 党总支) take part too.
     for (let grew = true; grew; ) {
       grew = false;
       for (const o of index.all('organisation')) {
-        if (o.data.parent && participating.has(o.data.parent) && !participating.has(o.id)) {
+        const parent = view(o).parent;
+        if (parent && participating.has(parent) && !participating.has(o.id)) {
           participating.add(o.id);
           grew = true;
         }
@@ -303,11 +343,14 @@ function checkCoverage(ctx: Ctx) {
     if (every && p.task?.enabled !== false && p.task?.stages?.length) {
       const severity = windowSeverity(p, every, ctx.today);
       const holders = new Set<string>();
-      for (const t of index.all('task')) if (t.data.programme === p.id) for (const m of t.data.members ?? []) holders.add(m);
+      for (const t of index.all('task')) {
+        const d = view(t);
+        if (d.programme === p.id) for (const m of d.members ?? []) holders.add(m);
+      }
       for (const m of index.all('member')) {
-        const d = m.data;
+        const d = view(m);
         if (d.active === false || !participating.has(d.organisation) || holders.has(m.id)) continue;
-        if (every.exemption_allowed !== false && (d.exemptions ?? []).some((e) => e.programme === p.id)) continue;
+        if (every.exemption_allowed !== false && (d.exemptions ?? []).some((e: { programme?: string }) => e?.programme === p.id)) continue;
         push(ctx, m, '/organisation', 'member-no-task', { member: d.name ?? m.id, org: orgName(index, d.organisation) }, severity);
       }
     }
@@ -316,12 +359,23 @@ function checkCoverage(ctx: Ctx) {
     if (perOrg && p.project?.enabled !== false) {
       const severity = windowSeverity(p, perOrg, ctx.today);
       const types = perOrg.organisation_types ?? [];
+      // Projects led, and projects joined without leading them, per organisation (one pass, not one per organisation).
+      const led = new Map<string, number>();
+      const joined = new Map<string, number>();
+      for (const pr of projects) {
+        const d = view(pr);
+        if (typeof d.lead === 'string') led.set(d.lead, (led.get(d.lead) ?? 0) + 1);
+        const co = new Set<string>();
+        for (const c of d.co_organisers ?? []) if (c && typeof c.organisation === 'string' && c.organisation !== d.lead) co.add(c.organisation);
+        for (const id of co) joined.set(id, (joined.get(id) ?? 0) + 1);
+      }
       for (const o of index.all('organisation')) {
-        if (o.data.external || o.id === p.organiser || (types.length && !types.includes(o.data.type))) continue;
-        const count = projects.filter((pr) => pr.data.lead === o.id || (perOrg.counts === 'lead-or-co-organiser' && (pr.data.co_organisers ?? []).some((c) => c.organisation === o.id))).length;
+        const od = view(o);
+        if (od.external || o.id === p.organiser || (types.length && !types.includes(od.type))) continue;
+        const count = (led.get(o.id) ?? 0) + (perOrg.counts === 'lead-or-co-organiser' ? joined.get(o.id) ?? 0 : 0);
         if (count < perOrg.min) {
           push(ctx, o, '/id', 'org-min-projects', {
-            org: o.data.short_name ?? o.data.name ?? o.id, count, min: perOrg.min,
+            org: od.short_name ?? od.name ?? o.id, count, min: perOrg.min,
             mode_zh: perOrg.counts === 'lead-or-co-organiser' ? '或参与联办' : '', mode_en: perOrg.counts === 'lead-or-co-organiser' ? ' or joins' : '',
           }, severity);
         }
@@ -331,15 +385,20 @@ function checkCoverage(ctx: Ctx) {
     const brandRule = p.brand?.per_organisation;
     if (brandRule && p.brand?.enabled !== false && p.brand?.stages?.length) {
       const severity = windowSeverity(p, brandRule, ctx.today);
-      const brands = index.all('brand').filter((b) => b.data.programme === p.id);
+      const brandsOf = new Map<string, number>();
+      for (const b of index.all('brand')) {
+        const d = view(b);
+        if (d.programme === p.id && typeof d.organisation === 'string') brandsOf.set(d.organisation, (brandsOf.get(d.organisation) ?? 0) + 1);
+      }
       for (const o of index.all('organisation')) {
-        if (o.data.external || o.id === p.organiser) continue;
-        const count = brands.filter((b) => b.data.organisation === o.id).length;
+        const od = view(o);
+        if (od.external || o.id === p.organiser) continue;
+        const count = brandsOf.get(o.id) ?? 0;
         const tooFew = brandRule.min !== undefined && count < brandRule.min;
         const tooMany = brandRule.max !== undefined && count > brandRule.max;
         if (tooFew || tooMany) {
           const range = (lang: 'zh' | 'en') => [brandRule.min !== undefined ? (lang === 'zh' ? `至少 ${brandRule.min} 个` : `at least ${brandRule.min}`) : '', brandRule.max !== undefined ? (lang === 'zh' ? `至多 ${brandRule.max} 个` : `at most ${brandRule.max}`) : ''].filter(Boolean).join(lang === 'zh' ? '，' : ', ');
-          push(ctx, o, '/id', 'brand-per-org', { org: o.data.short_name ?? o.data.name ?? o.id, count, range_zh: range('zh'), range_en: range('en') }, tooMany ? (brandRule.severity ?? 'error') : severity);
+          push(ctx, o, '/id', 'brand-per-org', { org: od.short_name ?? od.name ?? o.id, count, range_zh: range('zh'), range_en: range('en') }, tooMany ? (brandRule.severity ?? 'error') : severity);
         }
       }
     }
@@ -353,9 +412,10 @@ function checkSecretaryLimit(ctx: Ctx) {
     if (!rule) continue;
     const groups = new Map<string, RecordEntry<'project'>[]>();
     for (const pr of ctx.index.all('project')) {
-      if (pr.data.programme !== prog.id || !pr.data.leader || isDropped(prog.data, pr)) continue;
-      const year = (pr.data.start ?? pr.data.approval?.date ?? `${prog.data.year}`).slice(0, 4);
-      const key = `${pr.data.leader}|${year}`;
+      const d = view(pr);
+      if (d.programme !== prog.id || !d.leader || isDropped(prog.data, pr)) continue;
+      const year = String(d.start ?? d.approval?.date ?? `${prog.data.year}`).slice(0, 4);
+      const key = `${d.leader}|${year}`;
       let list = groups.get(key);
       if (!list) groups.set(key, (list = []));
       list.push(pr);
@@ -363,7 +423,8 @@ function checkSecretaryLimit(ctx: Ctx) {
     for (const [key, list] of groups) {
       if (list.length <= rule.max) continue;
       const [member, year] = key.split('|') as [string, string];
-      const name = ctx.index.get('member', member)?.data.name ?? member;
+      const m = ctx.index.get('member', member);
+      const name = (m ? view(m).name : undefined) ?? member;
       // Every project of the group is flagged: which one is "extra" is for people to decide, and a new one is never let through.
       for (const pr of list) {
         push(ctx, pr, '/leader', 'secretary-limit', { member: name, year, count: list.length, max: rule.max, projects: list.map((x) => x.id).join(', ') }, rule.severity ?? 'error');
@@ -380,10 +441,12 @@ export function positionIssues(repo: Pick<Repository, 'records' | 'root'>, issue
     if (!list) byFile.set(i.file, (list = []));
     list.push(i);
   }
-  const texts = new Map(repo.records.map((r) => [r.file, r.text]));
+  // Only files with issues need their text (records loaded from the cache read it from disk on first use).
+  const entries = new Map<string, Pick<RecordEntry, 'text'>>();
+  for (const r of repo.records) if (byFile.has(r.file) && !entries.has(r.file)) entries.set(r.file, r);
   const out: Problem[] = [];
   for (const [file, list] of byFile) {
-    let text = texts.get(file);
+    let text = entries.get(file)?.text;
     if (text === undefined) {
       try {
         text = fs.readFileSync(path.join(repo.root, file), 'utf8');
