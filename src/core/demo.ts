@@ -7,25 +7,16 @@
  * The content is invented but realistic; phone numbers are fictitious (139 0510 …).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { initRepository } from './init.js';
 import { loadRepository } from './repo.js';
 import { writeRecords, type RecordChange } from './records.js';
 import { commitChanges } from './store.js';
+import { accept, addTask, advance, brandSet, claim, close, drawPanel, fileReport, newBrand, rate } from './workflow/index.js';
 import { RefusedError } from './errors.js';
 import { TEMPLATES_DIR } from './paths.js';
-import type {
-  BrandRecord,
-  ClosureRecord,
-  CommitmentRecord,
-  EvaluationRecord,
-  ExpertRecord,
-  MemberRecord,
-  OrganisationRecord,
-  ProjectRecord,
-  ReportRecord,
-  TaskRecord,
-} from './types.generated.js';
+import type { ExpertRecord, MemberRecord, OrganisationRecord, ProjectRecord } from './types.generated.js';
 
 export const DEMO_MARKER = '.djyc-demo';
 export const DEMO_PRESET = 'shuangling';
@@ -82,10 +73,10 @@ const MEMBERS: MemberRecord[] = [
 ];
 
 const EXPERTS: ExpertRecord[] = [
-  { id: 'exp-hs-shen-li', name: '沈莉', unit: '惠山区委党校', title: '副教授', categories: ['服务“四个区”打造', '突出典型示范'], phone: '13905100901' },
+  { id: 'exp-hs-shen-li', name: '沈莉', unit: '惠山区委党校', title: '副教授', categories: ['服务“四个区”打造', '呼应群众期待', '突出典型示范'], phone: '13905100901' },
   { id: 'exp-hs-jiang-bo', name: '蒋波', unit: '惠山区委组织部', title: '组织科科长', categories: ['服务高质量发展', '呼应群众期待'], phone: '13905100902' },
   { id: 'exp-hs-qian-hong', name: '钱红', unit: '惠山区融媒体中心', title: '主任记者', categories: ['呼应群众期待', '突出典型示范'], phone: '13905100903' },
-  { id: 'exp-hs-lu-ming', name: '陆明', unit: '惠山区发展和改革委员会', title: '四级调研员', categories: ['服务“四个区”打造', '服务高质量发展'], phone: '13905100904' },
+  { id: 'exp-hs-lu-ming', name: '陆明', unit: '惠山区发展和改革委员会', title: '四级调研员', categories: ['服务“四个区”打造', '服务高质量发展', '呼应群众期待'], phone: '13905100904' },
 ];
 
 interface DemoProject {
@@ -201,7 +192,6 @@ const PROJECTS: DemoProject[] = [
 
 const BRAND_ORG = 'org-hs-jiaoyu';
 const BRAND_ID = 'b-2020-hs-jiaoyu';
-const LOGO_PATH = 'attachments/brands/jiaoyu-logo.svg';
 
 // ---- the steps -------------------------------------------------------------------------------------------------
 
@@ -230,41 +220,29 @@ export async function buildDemo(dir: string, onStep?: (step: DemoStep) => void):
   const steps: DemoStep[] = [{ message: 'djyc init', commit: init.commit, records: 1 }];
   onStep?.(steps[0]!);
 
-  const state = new Map<string, { kind: RecordChange['kind']; data: any }>();
-  const step = async (message: string, today: string, changes: Change[]) => {
-    for (const c of changes) state.set(c.id, { kind: c.kind, data: c.data });
-    const repo = loadRepository(root);
-    const withPrevious = changes.map((c) => {
-      const existing = repo.records.find((r) => r.kind === c.kind && r.id === c.id);
-      return existing ? { ...c, previous: existing.text } : c;
-    });
-    const r = await writeRecords(root, withPrevious, message, { repo, today });
-    const s = { message, commit: r.commit, records: changes.length };
+  const record = (message: string, commit: string, records: number) => {
+    const s = { message, commit, records };
     steps.push(s);
     onStep?.(s);
+  };
+  const write = async (message: string, today: string, changes: Change[]) => {
+    const r = await writeRecords(root, changes, message, { today });
+    record(message, r.commit, changes.length);
   };
   const files = async (list: Array<{ path: string; content: string; expected: null }>, message: string) => {
     const r = await commitChanges(root, list, message);
-    const s = { message, commit: r.commit, records: 0 };
-    steps.push(s);
-    onStep?.(s);
+    record(message, r.commit, 0);
   };
-  const update = (kind: RecordChange['kind'], id: string, edit: (d: any) => void): Change => {
-    const cur = state.get(id);
-    if (!cur) throw new Error(`demo: unknown record ${id}`);
-    const data = structuredClone(cur.data);
-    edit(data);
-    return { kind, id, data };
+  /** One workflow operation (advance, claim, task, report, close, panel, accept, rate, brand): one commit. */
+  const op = async <R extends { commit?: string; message?: string }>(label: string, run: Promise<R>): Promise<R> => {
+    const r = await run;
+    record(label, r.commit ?? '', 1);
+    return r;
   };
-  const advance = (kind: 'project' | 'task' | 'brand', id: string, stage: string, date: string, by: string, note?: string, more?: (d: any) => void) =>
-    update(kind, id, (d) => {
-      d.history = [...(d.history ?? []), { ...hist(stage, date, by, note), from: d.stage }];
-      d.stage = stage;
-      more?.(d);
-    });
+  const W = ISSUER_ORG;
 
   // 1. Organisations, members, the expert pool.
-  await step('djyc demo: 党组织、党员与专家库', '2020-03-02', [
+  await write('djyc demo: 党组织、党员与专家库', '2020-03-02', [
     ...ORGS.map((o) => change('organisation', o)),
     ...MEMBERS.map((x) => change('member', x)),
     ...EXPERTS.map((x) => change('expert', x)),
@@ -279,7 +257,7 @@ export async function buildDemo(dir: string, onStep?: (step: DemoStep) => void):
     })),
     'djyc demo: 依据性文件材料',
   );
-  await step(
+  await write(
     'djyc demo: 项目申报',
     '2020-03-20',
     PROJECTS.map((p) =>
@@ -305,211 +283,130 @@ export async function buildDemo(dir: string, onStep?: (step: DemoStep) => void):
     ),
   );
 
-  // 3. 项目认定 (04-01 – 04-15): numbers and approval.
-  await step(
-    'djyc demo: 项目认定（立项）',
-    '2020-04-10',
-    PROJECTS.map((p) => advance('project', p.id, 'approved', '2020-04-10', '区级机关工委', '择优立项', (d) => {
-      d.number = p.number;
-      d.approval = { date: '2020-04-10', by: ISSUER_ORG, note: '同意立项' };
-    })),
-  );
+  // 3. 项目认定 (04-01 – 04-15): the 工委 approves; numbers follow the programme's format.
+  for (const p of PROJECTS) await op(`djyc advance ${p.id} → approved（立项）`, advance({ root, id: p.id, to: 'approved', date: '2020-04-10', by: '区级机关工委', approvedBy: W }));
 
-  // 4. 项目认领 (04-15 – 04-30): the organisation claims, signs its commitment (附件2).
-  await step('djyc demo: 组织领项目，签订党组织领办项目承诺书', '2020-04-20', [
-    ...PROJECTS.map((p) => advance('project', p.id, 'claimed', '2020-04-20', p.leader, '党组织领办', (d) => (d.lead = p.org))),
-    ...PROJECTS.map((p) =>
-      change<CommitmentRecord>('commitment', {
-        id: `c-2020-${p.id.slice(7)}-org`,
-        programme: P,
-        type: 'organisation',
-        organisation: p.org,
-        items: [{ project: p.id, text: p.title }],
-        signed_on: '2020-04-20',
-      }),
-    ),
-  ]);
-
-  // 5. Members claim tasks and sign their commitments (附件3).
-  const taskChanges: Change[] = [];
-  const memberCommitments: Change[] = [];
+  // 4. 项目认领 (04-15 – 04-30): the organisation claims (its commitment, 附件2, is signed), members take tasks
+  //    (附件3 for each), then the claim is confirmed.
+  for (const p of PROJECTS) {
+    await op(`djyc claim ${p.id} --org ${p.org}`, claim({ root, project: p.id, org: p.org, leader: p.leader, date: '2020-04-20', by: memberName(p.leader) }));
+    await op(`djyc advance ${p.id} → claimed（认领）`, advance({ root, id: p.id, to: 'claimed', date: '2020-04-20', by: memberName(p.leader) }));
+  }
+  const taskIds = new Map<string, string>();
   for (const p of PROJECTS) {
     for (const t of p.tasks) {
-      taskChanges.push(change<TaskRecord>('task', { id: t.id, programme: P, project: p.id, members: t.members, content: t.content, due: t.due, stage: 'claimed', history: [hist('claimed', '2020-04-28', t.members[0]!, '党员领任务')] }));
-      for (const mem of t.members) {
-        const member = MEMBERS.find((x) => x.id === mem)!;
-        const org = ORGS.find((o) => o.id === member.organisation)!;
-        memberCommitments.push(
-          change<CommitmentRecord>('commitment', {
-            id: `c-2020-${t.id.slice(7)}-${mem.slice(5)}`,
-            programme: P,
-            type: 'member',
-            organisation: member.organisation,
-            member: mem,
-            position: `${org.unit}${member.admin_title}`,
-            items: [{ task: t.id }],
-            complete_by: t.due,
-            signed_on: '2020-04-28',
+      const member = MEMBERS.find((x) => x.id === t.members[0])!;
+      const org = ORGS.find((o) => o.id === member.organisation)!;
+      const r = await op(
+        `djyc task add ${p.id}：${t.content}`,
+        addTask({ root, project: p.id, members: t.members, content: t.content, due: t.due, position: `${org.unit}${member.admin_title}`, date: '2020-04-28', by: member.name }),
+      );
+      taskIds.set(t.id, r.task);
+    }
+  }
+
+  // 5. 领办公示 (05-01 – 05-10), then 实施推进.
+  for (const p of PROJECTS) await op(`djyc advance ${p.id} → published（领办公示）`, advance({ root, id: p.id, to: 'published', date: '2020-05-06', by: '区级机关工委', note: '党务公开栏公示' }));
+  for (const p of PROJECTS) {
+    await op(`djyc advance ${p.id} → implementing`, advance({ root, id: p.id, to: 'implementing', date: '2020-05-11', by: memberName(p.leader) }));
+    for (const t of p.tasks) await op(`djyc advance ${taskIds.get(t.id)} → implementing`, advance({ root, id: taskIds.get(t.id)!, to: 'implementing', date: '2020-05-11', by: memberName(t.members[0]!) }));
+  }
+
+  // 6. 品牌命名 (05-01 – 05-15) with its logo, then 培育.
+  const brand = await op('djyc brand new 红烛先锋', newBrand({
+    root,
+    programme: P,
+    id: BRAND_ID,
+    org: BRAND_ORG,
+    name: '红烛先锋',
+    concept: '“红烛”寓意教育工作者燃烧自己、照亮他人；“先锋”体现机关党员在服务教育改革发展中走在前、作表率。品牌以“服务学校、服务师生、服务家长”为核心，打造教育系统机关党建特色品牌。',
+    contact: 'm-hs-li-min',
+    logo: DEMO_LOGO,
+    date: '2020-05-12',
+    by: '李敏',
+    note: '支部党员大会确定品牌名称、标识和理念',
+  }));
+  await op('djyc advance 红烛先锋 → cultivating（品牌培育）', advance({ root, id: brand.brand, to: 'cultivating', date: '2020-06-15', by: '李敏', note: '制定品牌培育方案' }));
+
+  // 7. Quarterly reports (执行书) of every project and every task, Q2 and Q3.
+  for (const p of PROJECTS) {
+    for (const r of p.reports) {
+      await op(`djyc report ${p.id} ${r.quarter}`, fileReport({ root, subject: p.id, quarter: r.quarter, progress: r.progress, problems: r.problems, next: r.next, responsible: p.contact, date: r.on, by: memberName(p.contact) }));
+    }
+    for (const t of p.tasks) {
+      for (const [quarter, on] of [['2020Q2', '2020-07-06'], ['2020Q3', '2020-10-09']] as const) {
+        await op(
+          `djyc report ${taskIds.get(t.id)} ${quarter}`,
+          fileReport({
+            root,
+            subject: taskIds.get(t.id)!,
+            quarter,
+            progress: quarter === '2020Q2' ? `围绕“${t.content}”制定个人工作计划，完成前期调研，走访服务对象${8 + t.content.length % 7}次。` : `本季度围绕“${t.content}”推进落实，完成阶段性目标，收集并推动解决问题${4 + t.content.length % 5}个。`,
+            problems: quarter === '2020Q2' ? '工作衔接机制还需完善。' : '服务对象分布较散，走访效率有待提高。',
+            next: quarter === '2020Q2' ? '建立问题清单，逐项跟踪落实。' : '建立微信联系群，实行问题清单化管理。',
+            responsible: t.members[0],
+            date: on,
+            by: memberName(t.members[0]!),
           }),
         );
       }
     }
   }
-  await step('djyc demo: 党员领任务，签订党员领办任务承诺书', '2020-04-28', [...taskChanges, ...memberCommitments]);
 
-  // 6. 领办公示 (05-01 – 05-10), then 实施推进.
-  await step('djyc demo: 领办公示', '2020-05-06', PROJECTS.map((p) => advance('project', p.id, 'published', '2020-05-06', '区级机关工委', '党务公开栏公示')));
-  await step('djyc demo: 项目实施推进', '2020-05-11', [
-    ...PROJECTS.map((p) => advance('project', p.id, 'implementing', '2020-05-11', p.leader)),
-    ...PROJECTS.flatMap((p) => p.tasks.map((t) => advance('task', t.id, 'implementing', '2020-05-11', t.members[0]!))),
-  ]);
-
-  // 7. 品牌命名 (05-01 – 05-15) with the logo file.
-  const logo = fs.readFileSync(DEMO_LOGO, 'utf8');
-  await files([{ path: LOGO_PATH, content: logo, expected: null }], 'djyc demo: 品牌标识');
-  await step('djyc demo: 品牌命名', '2020-05-12', [
-    change<BrandRecord>('brand', {
-      id: BRAND_ID,
-      programme: P,
-      organisation: BRAND_ORG,
-      name: '红烛先锋',
-      logo: LOGO_PATH,
-      concept: '“红烛”寓意教育工作者燃烧自己、照亮他人；“先锋”体现机关党员在服务教育改革发展中走在前、作表率。品牌以“服务学校、服务师生、服务家长”为核心，打造教育系统机关党建特色品牌。',
-      contact: 'm-hs-li-min',
-      stage: 'naming',
-      history: [hist('naming', '2020-05-12', 'm-hs-li-min', '支部党员大会确定品牌名称、标识和理念')],
-    }),
-  ]);
-
-  await step('djyc demo: 品牌培育提升', '2020-06-15', [advance('brand', BRAND_ID, 'cultivating', '2020-06-15', 'm-hs-li-min', '制定品牌培育方案')]);
-
-  // 8. Quarterly reports (执行书) of projects and tasks.
-  const reports: Change[] = [];
-  for (const p of PROJECTS) {
-    for (const r of p.reports) {
-      reports.push(change<ReportRecord>('report', { id: `r-${r.quarter.toLowerCase()}-${p.id.slice(7)}`, programme: P, subject: p.id, quarter: r.quarter, progress: r.progress, problems: r.problems, next_steps: r.next, responsible: p.contact, submitted_on: r.on }));
+  // 8. 结项申请及品牌申报 (11-01 – 11-15): closures with their 印证性文件材料, and the brand application.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-demo-'));
+  try {
+    for (const p of PROJECTS) {
+      const summary = path.join(scratch, `${p.title.replace(/[“”"/\\]/g, '')}工作总结.md`);
+      fs.writeFileSync(summary, `# ${p.title}工作总结\n\n${p.results}\n\n${p.self}\n`);
+      await op(`djyc close ${p.id}`, close({ root, subject: p.id, results: p.results, selfAssessment: p.self, attach: [summary], date: '2020-11-06', by: memberName(p.contact) }));
+      for (const t of p.tasks) {
+        await op(
+          `djyc close ${taskIds.get(t.id)}`,
+          close({ root, subject: taskIds.get(t.id)!, results: `按期完成“${t.content}”任务：建立工作台账，形成工作机制，服务对象满意度较高，任务目标全部实现。`, date: '2020-11-06', by: memberName(t.members[0]!) }),
+        );
+      }
     }
-    const t = p.tasks[1]!;
-    reports.push(
-      change<ReportRecord>('report', {
-        id: `r-2020q3-${t.id.slice(7)}`,
-        programme: P,
-        subject: t.id,
-        quarter: '2020Q3',
-        progress: `本季度围绕“${t.content}”开展工作，完成阶段性目标，走访服务对象${18 + p.tasks.length}次，收集并推动解决问题${6 + p.tasks.length}个。`,
-        problems: '服务对象分布较散，走访效率有待提高。',
-        next_steps: '建立微信联系群，实行问题清单化管理。',
-        responsible: t.members[0]!,
-        submitted_on: '2020-10-09',
-      }),
-    );
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
   }
-  await step('djyc demo: 季度执行书（第二、三季度）', '2020-10-10', reports);
+  await op('djyc brand set 红烛先锋（取得成效、基层党组织意见）', brandSet({
+    root,
+    brand: brand.brand,
+    results: '品牌创建以来，支部党员联系全区20所学校，开展课后服务督导、家长开放日等活动60余次，“红烛先锋”志愿服务队服务师生家长1.2万人次；支部被评为区级机关“五星级党支部”，相关做法被“学习强国”平台刊发。',
+    branchOpinion: '同意申报。',
+    date: '2020-11-10',
+    by: '李敏',
+  }));
+  await op('djyc advance 红烛先锋 → applied（品牌申报）', advance({ root, id: brand.brand, to: 'applied', date: '2020-11-10', by: '李敏', note: '填报品牌申报审批表' }));
 
-
-  // 9. 结项申请及品牌申报 (11-01 – 11-15).
-  const closures: Change[] = [];
-  for (const p of PROJECTS) {
-    closures.push(
-      change<ClosureRecord>('closure', {
-        id: `cl-2020-${p.id.slice(7)}`,
-        programme: P,
-        subject: p.id,
-        results: p.results,
-        self_assessment: p.self,
-        submitted_on: '2020-11-06',
-        attachments: [
-          { title: `${p.title}工作总结`, path: `attachments/2020/${p.id}-summary.md`, type: '印证性' },
-          { title: '项目实施过程图片资料（纸质，另行报送）', type: '印证性' },
-        ],
-      }),
-    );
-    for (const t of p.tasks) {
-      closures.push(
-        change<ClosureRecord>('closure', {
-          id: `cl-2020-${t.id.slice(7)}`,
-          programme: P,
-          subject: t.id,
-          results: `按期完成“${t.content}”任务：建立工作台账，形成工作机制，服务对象满意度较高，任务目标全部实现。`,
-          submitted_on: '2020-11-06',
-        }),
+  // 9. 项目验收及品牌认定 (11-16 – 12-30): panels drawn from the expert pool, acceptance, ratings.
+  for (const [i, p] of PROJECTS.entries()) {
+    await op(`djyc panel ${p.id}`, drawPanel({ root, subject: p.id, seed: `huishan-2020-${i + 1}`, date: '2020-11-18', by: '区级机关工委' }));
+    await op(`djyc accept ${p.id} pass`, accept({ root, subject: p.id, result: 'pass', opinion: p.acceptance, methods: ['查阅资料', '听取汇报', '四不两直现场印证'], date: '2020-12-08', by: '验收组' }));
+    await op(`djyc advance ${p.id} → accepted（验收通过）`, advance({ root, id: p.id, to: 'accepted', date: '2020-12-08', by: '区级机关工委' }));
+    await op(`djyc rate ${p.id}（党委（党组）意见）`, rate({ root, subject: p.id, committeeOpinion: p.committee, date: '2020-12-08', by: '区级机关工委' }));
+    for (const [j, t] of p.tasks.entries()) {
+      const votes = j === 0 ? { 好: 26, 较好: 5, 一般: 1, 较差: 0 } : { 好: 19, 较好: 7, 一般: 2, 较差: 0 };
+      await op(
+        `djyc rate ${taskIds.get(t.id)}`,
+        rate({ root, subject: taskIds.get(t.id)!, branch: j === 0 ? '好' : '较好', committee: j === 0 ? '好' : '较好', participants: j === 0 ? 32 : 28, votes, date: '2020-12-20', by: '年度党员大会' }),
       );
+      await op(`djyc advance ${taskIds.get(t.id)} → rated（已评议）`, advance({ root, id: taskIds.get(t.id)!, to: 'rated', date: '2020-12-20', by: '年度党员大会' }));
     }
   }
-  await files(
-    PROJECTS.map((p) => ({
-      path: `attachments/2020/${p.id}-summary.md`,
-      content: `# ${p.title}工作总结\n\n${p.results}\n\n${p.self}\n`,
-      expected: null,
-    })),
-    'djyc demo: 印证性文件材料',
-  );
-  await step('djyc demo: 结项申请', '2020-11-06', [
-    ...closures,
-    ...PROJECTS.map((p) => advance('project', p.id, 'closing', '2020-11-06', p.contact, '申请结项')),
-    ...PROJECTS.flatMap((p) => p.tasks.map((t) => advance('task', t.id, 'closing', '2020-11-06', t.members[0]!, '申请结项'))),
-  ]);
-  await step('djyc demo: 品牌申报', '2020-11-10', [
-    advance('brand', BRAND_ID, 'applied', '2020-11-10', 'm-hs-li-min', '填报品牌申报审批表', (d) => {
-      d.results =
-        '品牌创建以来，支部党员联系全区20所学校，开展课后服务督导、家长开放日等活动60余次，“红烛先锋”志愿服务队服务师生家长1.2万人次；支部被评为区级机关“五星级党支部”，相关做法被“学习强国”平台刊发。';
-      d.branch_opinion = '同意申报。';
-    }),
-  ]);
-
-  // 10. 项目验收及品牌认定 (11-16 – 12-30): panels, acceptance, ratings.
-  const evaluations: Change[] = [];
-  PROJECTS.forEach((p, i) => {
-    evaluations.push(
-      change<EvaluationRecord>('evaluation', {
-        id: `ev-2020-${p.id.slice(7)}`,
-        programme: P,
-        subject: p.id,
-        panel: { seed: `demo-${i + 1}`, drawn_on: '2020-11-18', experts: [EXPERTS[i % 4]!.id, EXPERTS[(i + 1) % 4]!.id, EXPERTS[(i + 2) % 4]!.id] },
-        acceptance: { date: '2020-12-08', result: 'pass', opinion: p.acceptance, methods: ['查阅资料', '听取汇报', '四不两直现场印证'] },
-        committee_opinion: p.committee,
-        rated_on: '2020-12-08',
-      }),
-    );
-    p.tasks.forEach((t, j) => {
-      const poll = j === 0 ? { participants: 32, votes: { 好: 26, 较好: 5, 一般: 1, 较差: 0 } } : { participants: 28, votes: { 好: 19, 较好: 7, 一般: 2, 较差: 0 } };
-      evaluations.push(
-        change<EvaluationRecord>('evaluation', {
-          id: `ev-2020-${t.id.slice(7)}`,
-          programme: P,
-          subject: t.id,
-          branch_rating: j === 0 ? '好' : '较好',
-          committee_rating: j === 0 ? '好' : '较好',
-          poll,
-          rated_on: '2020-12-20',
-        }),
-      );
-    });
-  });
-  evaluations.push(
-    change<EvaluationRecord>('evaluation', {
-      id: 'ev-2020-brand-jiaoyu',
-      programme: P,
-      subject: BRAND_ID,
-      review_opinion: '品牌名称凝练、标识简洁，内涵与教育系统职能结合紧密，创建成效明显，同意认定为区级机关党建品牌。',
-      rated_on: '2020-12-22',
-    }),
-  );
-  await step('djyc demo: 验收组、验收结论与评议', '2020-12-20', evaluations);
-  await step('djyc demo: 项目验收通过、任务评议、品牌认定', '2020-12-22', [
-    ...PROJECTS.map((p) => advance('project', p.id, 'accepted', '2020-12-08', '区级机关工委', '验收通过')),
-    ...PROJECTS.flatMap((p) => p.tasks.map((t) => advance('task', t.id, 'rated', '2020-12-20', '区级机关工委', '年度党员大会评议'))),
-    advance('brand', BRAND_ID, 'recognised', '2020-12-22', '区级机关工委', '认定为区级机关党建品牌', (d) => {
-      d.committee_opinion = '同意申报，推荐认定。';
-      d.review_opinion = '同意认定为区级机关党建品牌。';
-      d.recognition = { preselected_on: '2020-12-10', named_on: '2020-12-22' };
-    }),
-  ]);
+  await op('djyc brand set 红烛先锋（党委意见）', brandSet({ root, brand: brand.brand, committeeOpinion: '同意申报，推荐认定。', date: '2020-12-15', by: '区级机关工委' }));
+  await op('djyc rate 红烛先锋（评审组意见）', rate({ root, subject: brand.brand, opinion: '品牌名称凝练、标识简洁，内涵与教育系统职能结合紧密，创建成效明显，同意认定为区级机关党建品牌。', date: '2020-12-22', by: '评审组' }));
+  await op('djyc advance 红烛先锋 → recognised（品牌认定）', advance({ root, id: brand.brand, to: 'recognised', date: '2020-12-22', by: '区级机关工委' }));
 
   const repo = loadRepository(root);
   const counts: Record<string, number> = {};
   for (const r of repo.records) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
   return { root, programme: P, steps, counts };
+}
+
+function memberName(id: string): string {
+  return MEMBERS.find((m) => m.id === id)?.name ?? id;
 }
 
 function orgShort(id: string): string {

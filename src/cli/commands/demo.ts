@@ -60,14 +60,14 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             say(`== 2/3 全部表单：${rel(path.join(pdfDir, 'forms'))}`, `== 2/3 every form: ${rel(path.join(pdfDir, 'forms'))}`);
             const t0 = Date.now();
             const bar = progress(ctx, tr(ctx.lang, '生成表单', 'rendering'));
-            const outputs = await renderForms(vctx, targets, { outDir: path.join(pdfDir, 'forms'), browser, lang: ctx.lang, onProgress: opts.json ? undefined : bar.tick });
+            const outputs = await renderForms(vctx, targets, { outDir: path.join(pdfDir, 'forms'), browser, lang: ctx.lang, onProgress: !opts.json && process.stderr.isTTY ? bar.tick : undefined });
             bar.end();
             const formSeconds = (Date.now() - t0) / 1000;
             const ok = outputs.filter((o) => o.ok);
             const byForm = new Map<string, number>();
             for (const o of ok) {
               const f = o.target.form;
-              const key = `${f.annex ? `${f.annex} ` : ''}${o.label.split('：')[0]}`;
+              const key = o.group ?? f.title;
               byForm.set(key, (byForm.get(key) ?? 0) + 1);
             }
             for (const [k, n] of byForm) say(`  ${k} × ${n}`, `  ${k} × ${n}`);
