@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
-import { brandArchive, brandGoal, brandOutcome, brandPair, newBrand, type BrandArchive } from '../../core/workflow/brands.js';
+import { brandArchive, brandGoal, brandOutcome, brandPair, brandSet, newBrand, type BrandArchive } from '../../core/workflow/brands.js';
 import { T } from '../../core/workflow/common.js';
 import { requireRoot } from '../../core/repo.js';
 import { tr } from '../io.js';
@@ -26,7 +26,10 @@ function archiveText(a: BrandArchive, lang: Lang): string {
     for (const ph of a.programme.phases) lines.push(`  ${ph.label}${ph.until ? L(`（截至 ${ph.until}）`, ` (until ${ph.until})`) : ''}${ph.goal ? `：${ph.goal}` : ''}`);
   }
   lines.push('', L('历史记录：', 'history:'));
-  for (const h of a.history) lines.push(`  ${h.date}  ${h.from ? `${h.from} → ` : ''}${h.stage}${h.by ? `  ${h.by}` : ''}${h.note ? `  ${h.note}` : ''}`);
+  for (const h of a.history) {
+    const stage = lang === 'en' ? `${h.from ? `${h.from} → ` : ''}${h.stage}` : `${h.fromLabel ? `${h.fromLabel} → ` : ''}${h.label}`;
+    lines.push(`  ${h.date}  ${stage}${h.by ? `  ${h.by}` : ''}${h.note ? `  ${h.note}` : ''}`);
+  }
   lines.push('', L('年度目标：', 'annual goals:'));
   if (!a.annualGoals.length) lines.push(L('  （无）', '  (none)'));
   for (const g of a.annualGoals) lines.push(`  ${g.year}${g.submitted_on ? L(`（${g.submitted_on} 上报）`, ` (reported ${g.submitted_on})`) : ''}：${g.goals}${g.measures ? L(`；措施：${g.measures}`, `; measures: ${g.measures}`) : ''}`);
@@ -69,6 +72,30 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         logo: f.logo ? path.resolve(ctx.cwd, f.logo) : undefined, programme: f.programme, id: f.id,
       });
       printOp(ctx, r, T(`已新建品牌 ${r.brand}“${f.name}”${r.logo ? `，标识 ${r.logo}` : ''}`, `created brand ${r.brand} "${f.name}"${r.logo ? `, logo ${r.logo}` : ''}`), f.json, { brand: r.brand, logo: r.logo });
+    }),
+  );
+
+  const set = brand
+    .command('set <brand>')
+    .description(tr(lang, '培育中完善品牌申报内容（标识、内涵、理念、载体、成效、意见）或记录认定信息（命名文件、征求意见截止）', 'refine a brand while it is cultivated (logo, concept, philosophy, carrier, results, opinions) or record its recognition (naming document, consultation deadline)'))
+    .option('--logo <file>', tr(lang, '品牌标识图片（PNG / JPEG / SVG）', 'logo image (PNG / JPEG / SVG)'))
+    .option('--name <text>', tr(lang, '品牌名称', 'brand name'))
+    .option('--concept <text>', tr(lang, '品牌内涵', 'concept'))
+    .option('--philosophy <text>', tr(lang, '品牌理念', 'philosophy'))
+    .option('--carrier <text>', tr(lang, '品牌载体', 'carrier'))
+    .option('--results <text>', tr(lang, '取得成效', 'results'))
+    .option('--contact <member>', tr(lang, '联系人（党员编号）', 'contact (member id)'))
+    .option('--branch-opinion <text>', tr(lang, '基层党组织意见', 'opinion of the branch'))
+    .option('--committee-opinion <text>', tr(lang, '党委（党组）意见', 'opinion of the Party committee'))
+    .option('--document <text>', tr(lang, '命名文件文号', 'naming document number'))
+    .option('--consultation-until <YYYY-MM-DD>', tr(lang, '征求意见截止日期', 'end of the consultation'));
+  writeOptions(set, lang).action(
+    run(async (ctx, id: string, f: WriteFlags & { logo?: string; name?: string; concept?: string; philosophy?: string; carrier?: string; results?: string; contact?: string; branchOpinion?: string; committeeOpinion?: string; document?: string; consultationUntil?: string }) => {
+      const r = await brandSet({
+        ...opOptions(ctx, f), brand: id, logo: f.logo ? path.resolve(ctx.cwd, f.logo) : undefined, name: f.name, concept: f.concept, philosophy: f.philosophy, carrier: f.carrier,
+        results: f.results, contact: f.contact, branchOpinion: f.branchOpinion, committeeOpinion: f.committeeOpinion, document: f.document, consultationUntil: f.consultationUntil,
+      });
+      printOp(ctx, r, T(`已更新品牌 ${r.brand}：${r.fields.join('、')}`, `updated brand ${r.brand}: ${r.fields.join(', ')}`), f.json, { brand: r.brand, logo: r.logo, fields: r.fields });
     }),
   );
 

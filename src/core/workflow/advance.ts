@@ -9,11 +9,11 @@ import type { ProgrammeRecord } from '../types.generated.js';
 import {
   Workspace, ordered, refuse, requires, setField, stageName, stageOf, trackOf, usage, nextStages, type OpOptions, type OpResult, type Text, T,
 } from './common.js';
-import { checkStage, type StageCheck } from './guards.js';
+import { checkStage } from './guards.js';
 
 export interface AdvanceOptions extends OpOptions {
   id: string;
-  /** Target stage; default: the only next stage whose guards pass. */
+  /** Target stage; default: the first stage the programme lists in `next` (the forward path). */
   to?: string;
   /** Project number to give at approval (default: the next number of `project.numbering.format`). */
   number?: string;
@@ -56,12 +56,6 @@ export function nextNumber(p: ProgrammeRecord, numbers: string[]): string | unde
   return format.replace('{year}', year).replace(/\{seq(?::\d+)?\}/, String(max + 1).padStart(width, '0'));
 }
 
-function describeFailures(p: ProgrammeRecord, track: Track, checks: StageCheck[], lang: 'zh' | 'en'): string {
-  return checks
-    .map((c) => `${stageName(p, track, c.stage.id, lang)}${lang === 'zh' ? '：' : ': '}${c.failures.length ? c.failures.map((f) => f.reason[lang]).join(lang === 'zh' ? '；' : '; ') : lang === 'zh' ? '条件已满足' : 'ready'}`)
-    .join(lang === 'zh' ? '\n  ' : '\n  ');
-}
-
 /** Checks whether the date falls inside a stage's calendar window; a note, never a refusal (deadlines warn). */
 export function windowNote(p: ProgrammeRecord, stage: Stage, date: string): Text | undefined {
   const w = findWindow(p, stage.window);
@@ -86,8 +80,8 @@ export function applyStage(ws: Workspace, p: ProgrammeRecord, entry: RecordEntry
 }
 
 /**
- * Chooses and checks the target stage: `to` when given (must be a legal next stage), else the only next stage
- * whose guards pass. Refuses with every next stage and why it cannot be entered.
+ * Chooses and checks the target stage: `to` when given (must be a legal next stage), else the first stage listed in
+ * `next`. Refuses with the reasons and the legal next stages.
  */
 export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEntry, to: string | undefined, pendingNumber?: (s: Stage) => string | undefined): Stage {
   const track = trackOf(entry);
@@ -114,18 +108,21 @@ export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEnt
     }
     return target;
   }
-  const checks = nexts.map(check);
-  const ready = checks.filter((c) => !c.failures.length);
-  if (ready.length === 1) return ready[0]!.stage;
-  if (!ready.length) {
-    refuse(
-      `不能推进 ${entry.id}（当前 ${here('zh')}），没有满足条件的下一阶段：\n  ${describeFailures(p, track, checks, 'zh')}`,
-      `cannot advance ${entry.id} (now ${here('en')}): no next stage is ready:\n  ${describeFailures(p, track, checks, 'en')}`,
-    );
-  }
-  usage(
-    `${entry.id}（当前 ${here('zh')}）可以转入多个阶段：${ready.map((c) => stageName(p, track, c.stage.id, 'zh')).join('、')}，请用 --to 指定`,
-    `${entry.id} (now ${here('en')}) could move to several stages: ${ready.map((c) => stageName(p, track, c.stage.id, 'en')).join(', ')}; choose one with --to`,
+  // Without --to: the first stage listed in `next` (the programme's forward path). Other legal stages are never
+  // entered implicitly (a brand must not slip back to cultivation because its rating is missing).
+  const target = nexts[0]!;
+  const c = check(target);
+  if (!c.failures.length) return target;
+  const others = nexts.slice(1).map(check).filter((x) => !x.failures.length);
+  const hint = (lang: 'zh' | 'en') =>
+    others.length
+      ? lang === 'zh'
+        ? `\n  如要转入 ${others.map((x) => stageName(p, track, x.stage.id, 'zh')).join('、')}，请用 --to ${others[0]!.stage.id}`
+        : `\n  to move to ${others.map((x) => stageName(p, track, x.stage.id, 'en')).join(', ')} instead, use --to ${others[0]!.stage.id}`
+      : '';
+  refuse(
+    `不能将 ${entry.id} 从 ${here('zh')} 推进到 ${stageName(p, track, target.id, 'zh')}：${c.failures.map((f) => f.reason.zh).join('；')}。可转入：${legal('zh')}${hint('zh')}`,
+    `cannot advance ${entry.id} from ${here('en')} to ${stageName(p, track, target.id, 'en')}: ${c.failures.map((f) => f.reason.en).join('; ')}. Legal next stages: ${legal('en')}${hint('en')}`,
   );
 }
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { initialStage, isTrackEnabled, trackStages, findStage } from '../programme.js';
 import type { RecordEntry } from '../repo.js';
 import { newId } from '../ids.js';
+import { isIsoDate } from '../dates.js';
 import type { ProgrammeRecord } from '../types.generated.js';
 import {
   Workspace, appendItem, clean, historyOf, orgLabel, orgName, reached, refuse, requires, setField, stageName, stageOf, stagesRequiring, usage,
@@ -83,6 +84,56 @@ export async function newBrand(o: BrandNewOptions): Promise<OpResult & { brand: 
   }));
   const result = await ws.commit(`djyc brand new: ${id} ${o.name.trim()} (${org.id})`);
   return { ...result, brand: id, logo };
+}
+
+export interface BrandSetOptions extends OpOptions {
+  brand: string;
+  logo?: string;
+  name?: string;
+  concept?: string;
+  philosophy?: string;
+  carrier?: string;
+  results?: string;
+  contact?: string;
+  branchOpinion?: string;
+  committeeOpinion?: string;
+  /** 命名文件文号 and 征求意见截止 (recognition). */
+  document?: string;
+  consultationUntil?: string;
+}
+
+/** Updates a brand's application fields while it is cultivated (logo, concept, carrier …) and its recognition data. */
+export async function brandSet(o: BrandSetOptions): Promise<OpResult & { brand: string; logo?: string; fields: string[] }> {
+  const ws = await Workspace.open(o);
+  const b = ws.find(o.brand, ['brand']);
+  const p = ws.programmeOf(b);
+  if (o.contact) ws.member(o.contact, '--contact');
+  if (o.consultationUntil !== undefined && !isIsoDate(o.consultationUntil)) usage(`--consultation-until 应为有效日期 YYYY-MM-DD（收到“${o.consultationUntil}”）`, `--consultation-until must be a valid date (got "${o.consultationUntil}")`);
+  const stage = stageOf(p, b);
+  if (stage.final) refuse(`${b.id} 已处于终结阶段 ${stageName(p, 'brand', stage.id, 'zh')}，不再修改申报内容`, `${b.id} is at its final stage; its application no longer changes`);
+  const fields: [string, unknown][] = [];
+  let logo: string | undefined;
+  if (o.logo) {
+    const { bytes, ext } = readLogo(o.logo);
+    logo = `attachments/logos/${b.id}.${ext}`;
+    ws.addFile(logo, bytes, true);
+    if (b.data.logo && b.data.logo !== logo && fs.existsSync(path.join(ws.root, b.data.logo)) && b.data.logo.startsWith('attachments/logos/')) ws.files.push({ path: b.data.logo, content: null });
+    fields.push(['logo', logo]);
+  }
+  for (const [key, value] of [['name', o.name?.trim().normalize('NFC')], ['concept', o.concept], ['philosophy', o.philosophy], ['carrier', o.carrier], ['results', o.results], ['contact', o.contact], ['branch_opinion', o.branchOpinion], ['committee_opinion', o.committeeOpinion]] as const) {
+    if (value !== undefined && value.trim()) fields.push([key, value.trim()]);
+  }
+  if (o.document !== undefined || o.consultationUntil !== undefined) {
+    fields.push(['recognition', clean({ ...(b.data.recognition ?? {}), consultation_until: o.consultationUntil ?? b.data.recognition?.consultation_until, document: o.document ?? b.data.recognition?.document })]);
+  }
+  if (!fields.length) usage('没有要修改的内容（--logo / --concept / --carrier / --document …）', 'nothing to change (--logo / --concept / --carrier / --document …)');
+  ws.edit(b, (doc) => {
+    for (const [k, v] of fields) setField(doc, 'brand', k, v);
+  });
+  const labels: Record<string, string> = { logo: '品牌标识', name: '品牌名称', concept: '品牌内涵', philosophy: '品牌理念', carrier: '品牌载体', results: '取得成效', contact: '联系人', branch_opinion: '基层党组织意见', committee_opinion: '党委（党组）意见', recognition: '认定信息' };
+  ws.history(b, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `更新${fields.map(([k]) => labels[k] ?? k).join('、')}` });
+  const result = await ws.commit(`djyc brand set: ${b.id} ${fields.map(([k]) => k).join(', ')}`);
+  return { ...result, brand: b.id, logo, fields: fields.map(([k]) => k) };
 }
 
 /** Stages from which a brand counts as recognised (命名 / 认定): those requiring a rating, and the final ones after. */
@@ -192,7 +243,8 @@ export interface BrandArchive {
   organisation: { id: string; name: string };
   programme: { id: string; name: string; phases: { id: string; label: string; until?: string; goal?: string }[] };
   stage: { id: string; label: string };
-  history: HistoryEntry[];
+  /** History entries with the stages' names (`label`, `fromLabel`). */
+  history: (HistoryEntry & { label: string; fromLabel?: string })[];
   annualGoals: NonNullable<RecordEntry<'brand'>['data']['annual_goals']>;
   pairings: (NonNullable<RecordEntry<'brand'>['data']['pairings']>[number] & { name: string })[];
   evaluations: RecordEntry<'evaluation'>['data'][];
@@ -213,7 +265,7 @@ export async function brandArchive(root: string, id: string): Promise<BrandArchi
       phases: (p.brand?.phases ?? []).map((ph) => clean({ id: ph.id, label: ph.label, until: ph.until ? `${p.year + (ph.year_offset ?? 0)}-${ph.until}` : undefined, goal: ph.goal })),
     },
     stage: { id: b.data.stage, label: s?.label ?? b.data.stage },
-    history: historyOf(b),
+    history: historyOf(b).map((h) => clean({ ...h, label: findStage(p, 'brand', h.stage)?.label ?? h.stage, fromLabel: h.from ? (findStage(p, 'brand', h.from)?.label ?? h.from) : undefined })),
     annualGoals: b.data.annual_goals ?? [],
     pairings: (b.data.pairings ?? []).map((x) => ({ ...x, name: orgName(ws.index, x.organisation) })),
     evaluations: ws.index.all('evaluation').filter((e) => e.data.subject === b.id).map((e) => e.data),

@@ -88,7 +88,7 @@ export async function close(o: CloseOptions): Promise<CloseResult> {
     closure = ws.create('closure', clean({ programme: p.id, subject: subject.id, results: o.results.trim(), self_assessment: o.selfAssessment?.trim(), summary_report: summary, submitted_on: ws.date, attachments }), { year: p.year });
   }
   const target = chooseTarget(ws, p, subject, o.to ?? (targets.length === 1 ? targets[0]!.id : undefined));
-  applyStage(ws, p, subject, stage, target, { note: o.note ?? (existing ? '重新申请结项' : '申请结项') });
+  applyStage(ws, p, subject, stage, target, { note: o.note ?? `${existing ? '重新' : ''}${target.label}` });
   const result = await ws.commit(`djyc close: ${subject.id} ${stage.id} → ${target.id}`);
   return { ...result, subject: subject.id, closure, from: stage.id, to: target.id };
 }
