@@ -111,6 +111,8 @@ export interface Precomputed {
   programme: ProgrammeRecord | undefined;
   /** The record's facts while its data has not been read (cleared when it is): see `view()` in validate.ts. */
   facts?: Record<string, unknown>;
+  /** The results were computed under other programme files (a base version): recompute them. */
+  stale?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

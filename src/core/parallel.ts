@@ -316,6 +316,9 @@ export function startGitKeys(root: string): PendingKeys | undefined {
   };
 }
 
+/** The last loadFiles call's cache and programme files (changed.ts reuses them for the base version). */
+export const lastLoad: { root?: string; cache?: ResultCache; programmeFiles?: string } = {};
+
 /** What the last loadFiles call did (for benchmarks and `DJYC_STATS=1`). */
 export const loadStats = { files: 0, cacheHits: 0, analysed: 0, threads: 1, cacheEntries: 0, gitKeys: 0, ms: 0 };
 
@@ -335,6 +338,15 @@ export interface LoadFilesOptions {
  * Loads record files: programme files first (the other records' rules depend on them), then every other file
  * from the cache when its content key is known and cached, else by analysing it (in parallel when many).
  */
+/** Programme files and their content keys, as one comparable string. */
+export function programmeSignature(files: [string, string][]): string {
+  return files
+    .filter(([, k]) => k)
+    .map(([f, k]) => `${f}\0${k}`)
+    .sort()
+    .join('\n');
+}
+
 export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = {}): { files: LoadedFile[]; programmes: Map<string, ProgrammeRecord>; cache?: ResultCache } {
   const started = performance.now();
   const cacheMin = Number(process.env.DJYC_CACHE_MIN ?? 200);
@@ -411,6 +423,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
       cache.save(fresh, used, analysed.shards);
     }
   }
+  Object.assign(lastLoad, { root, cache, programmeFiles: programmeSignature(programmeJobs.map((j, i) => [j.file, programmeKeys[i]!])) });
   Object.assign(loadStats, {
     files: listed.length, cacheHits: files.length - jobs.length - freshProgrammes.length, analysed: jobs.length + freshProgrammes.length,
     threads: threadCount(jobs.length), cacheEntries: cache?.entries.size ?? 0, gitKeys: known.size, ms: Math.round(performance.now() - started),

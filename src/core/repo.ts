@@ -166,6 +166,8 @@ interface LoadInfo extends Precomputed {
   key: string;
   result: Parsed;
   clone: boolean;
+  /** Where the text comes from when it is not the file under `root` (a record of a base version, from git). */
+  readText?: () => string;
 }
 
 /**
@@ -180,11 +182,11 @@ export class LoadedRecord {
   declare file: string;
   #info: LoadInfo;
 
-  constructor(root: string, kind: Kind, file: string, key: string, result: Parsed, clone: boolean) {
+  constructor(root: string, kind: Kind, file: string, key: string, result: Parsed, clone: boolean, opts: { readText?: () => string; stale?: boolean } = {}) {
     this.kind = kind;
     this.id = path.basename(file, '.yaml');
     this.file = file;
-    this.#info = { root, key, result, clone, schema: result.schema, local: result.local, programme: undefined, facts: undefined };
+    this.#info = { root, key, result, clone, schema: result.schema, local: result.local, programme: undefined, facts: undefined, readText: opts.readText, stale: opts.stale };
     if (result.data || kind === 'programme') {
       const data = result.data ?? resultData(result) ?? reparse(root, file, key);
       (this as unknown as { data: unknown }).data = clone ? structuredClone(data) : data;
@@ -219,7 +221,7 @@ export class LoadedRecord {
     enumerable: true,
     configurable: true,
     get(this: LoadedRecord) {
-      const text = readText(this.#info.root, this.file, this.#info.key);
+      const text = this.#info.readText ? this.#info.readText() : readText(this.#info.root, this.file, this.#info.key);
       LoadedRecord.settle(this, 'text', text);
       return text;
     },

@@ -29,6 +29,11 @@ export interface ValidateOptions {
   today?: string;
   /** Report only on these repository-relative files (cross-record checks still see everything). */
   only?: Set<string>;
+  /**
+   * Run the per-record checks only on these files (cross-record rules still run on, and report, everything).
+   * `djyc validate --changed` uses it; `only`, when also given, still filters what is reported.
+   */
+  scope?: Set<string>;
 }
 
 type Ctx = { index: RecordIndex; today: string; issues: Issue[] };
@@ -48,20 +53,35 @@ export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(['mem
 
 /** Validates a loaded repository: every problem in every file, each with file, line and column. */
 export function validateRepository(repo: Repository, opts: ValidateOptions = {}): Problem[] {
+  let issues = collectIssues(repo, opts);
+  let loadProblems = repo.loadProblems;
+  if (opts.only) {
+    // Position only what is reported: positions cost a YAML parse of each file.
+    issues = issues.filter((i) => opts.only!.has(i.file));
+    loadProblems = loadProblems.filter((p) => opts.only!.has(p.file));
+  }
+  return positionProblems(repo, issues, loadProblems);
+}
+
+/** Issues and load problems (some of the repository's) as positioned, sorted problems. */
+export function positionProblems(repo: Repository, issues: Issue[], loadProblems: Problem[] = repo.loadProblems): Problem[] {
+  return sortProblems([...loadProblems.filter((p) => p.line > 0), ...positionIssues(repo, issues), ...positionConfigProblems({ ...repo, loadProblems })]);
+}
+
+/** The problems of a loaded repository before positions: files, JSON Pointers, rules (load problems not included). */
+export function collectIssues(repo: Repository, opts: ValidateOptions = {}): Issue[] {
   const index = new RecordIndex(repo);
   const ctx: Ctx = { index, today: todayIn(opts.today), issues: [] };
+  const scope = opts.scope ?? opts.only;
 
   checkDuplicateIds(ctx);
   // Per-record checks only push problems on the record itself: skip the records nobody asked about.
-  for (const r of repo.records) if (!opts.only || opts.only.has(r.file)) checkRecord(ctx, r);
+  for (const r of repo.records) if (!scope || scope.has(r.file)) checkRecord(ctx, r);
   checkConfig(ctx, repo);
   checkCoverage(ctx);
   checkSecretaryLimit(ctx);
   ctx.issues.push(...workflowIssues(index));
-
-  let problems = [...repo.loadProblems.filter((p) => p.line > 0), ...positionIssues(repo, ctx.issues), ...positionConfigProblems(repo)];
-  if (opts.only) problems = problems.filter((p) => opts.only!.has(p.file));
-  return sortProblems(problems);
+  return ctx.issues;
 }
 
 function checkConfig(ctx: Ctx, repo: Repository) {
@@ -106,7 +126,7 @@ function checkRecord(ctx: Ctx, r: RecordEntry) {
   const programme = programmeOf(ctx, r);
   // Results computed while loading (cache.ts) are reused when the record still uses the same programme object.
   const pre = LoadedRecord.info(r);
-  const usable = pre && pre.programme === programme ? pre : undefined;
+  const usable = pre && !pre.stale && pre.programme === programme ? pre : undefined;
   const pushLocal = (list: LocalIssue[]) => {
     for (const i of list) ctx.issues.push({ file: r.file, pointer: i.pointer, at: i.at, severity: i.severity, rule: i.rule, params: i.params });
   };

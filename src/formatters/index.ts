@@ -1,14 +1,22 @@
-import { countBySeverity, formatProblemMessage, type Problem } from '../core/problem.js';
+import { countBySeverity, type Problem } from '../core/problem.js';
 import type { Lang } from '../core/i18n.js';
+import { problemText } from './text.js';
+import { junit } from './junit.js';
+import { sarif } from './sarif.js';
 
-/** Pure formatters: problems in, text out (tested on fixtures; the CLI decides where the text goes). */
-export type FormatName = 'stylish' | 'json' | 'github';
-export const FORMATS: FormatName[] = ['stylish', 'json', 'github'];
+/**
+ * Pure formatters: problems in, text out (tested on fixtures; the CLI decides where the text goes). Messages pass
+ * through `problemText`, which masks any mobile number that found its way into a value.
+ */
+export type FormatName = 'stylish' | 'json' | 'github' | 'junit' | 'sarif';
+export const FORMATS: FormatName[] = ['stylish', 'json', 'github', 'junit', 'sarif'];
 
 export interface FormatOptions {
   lang: Lang;
   /** Colouring functions; identity when colour is off. */
   color?: { red(s: string): string; yellow(s: string): string; dim(s: string): string; bold(s: string): string; green(s: string): string };
+  /** djyc's version, for reports that name the tool (SARIF). */
+  toolVersion?: string;
 }
 
 const plain = { red: (s: string) => s, yellow: (s: string) => s, dim: (s: string) => s, bold: (s: string) => s, green: (s: string) => s };
@@ -23,7 +31,7 @@ export function stylish(problems: Problem[], opts: FormatOptions): string {
   const c = opts.color ?? plain;
   const lines = problems.map((p) => {
     const sev = p.severity === 'error' ? c.red(severityLabel(p.severity, opts.lang)) : c.yellow(severityLabel(p.severity, opts.lang));
-    return `${p.file}:${p.line}:${p.col}  ${sev}  ${formatProblemMessage(p, opts.lang)}  ${c.dim(`[${p.rule}]`)}`;
+    return `${p.file}:${p.line}:${p.col}  ${sev}  ${problemText(p, opts.lang)}  ${c.dim(`[${p.rule}]`)}`;
   });
   const { errors, warnings } = countBySeverity(problems);
   if (!problems.length) lines.push(c.green(opts.lang === 'en' ? '✓ no problems' : '✓ 未发现问题'));
@@ -35,7 +43,7 @@ export function json(problems: Problem[], opts: FormatOptions): string {
   const { errors, warnings } = countBySeverity(problems);
   return `${JSON.stringify({
     errors, warnings,
-    problems: problems.map((p) => ({ file: p.file, line: p.line, col: p.col, severity: p.severity, rule: p.rule, message: formatProblemMessage(p, opts.lang) })),
+    problems: problems.map((p) => ({ file: p.file, line: p.line, col: p.col, severity: p.severity, rule: p.rule, message: problemText(p, opts.lang) })),
   }, null, 2)}\n`;
 }
 
@@ -49,7 +57,7 @@ export function escapeProperty(s: string): string {
 
 export function github(problems: Problem[], opts: FormatOptions): string {
   return problems
-    .map((p) => `::${p.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(p.file)},line=${p.line},col=${p.col},title=${escapeProperty(`djyc ${p.rule}`)}::${escapeData(formatProblemMessage(p, opts.lang))}`)
+    .map((p) => `::${p.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(p.file)},line=${p.line},col=${p.col},title=${escapeProperty(`djyc ${p.rule}`)}::${escapeData(problemText(p, opts.lang))}`)
     .join('\n') + (problems.length ? '\n' : '');
 }
 
@@ -57,6 +65,8 @@ export function format(name: FormatName, problems: Problem[], opts: FormatOption
   switch (name) {
     case 'json': return json(problems, opts);
     case 'github': return github(problems, opts);
+    case 'junit': return junit(problems, opts);
+    case 'sarif': return sarif(problems, opts);
     default: return stylish(problems, opts);
   }
 }
