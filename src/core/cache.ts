@@ -256,6 +256,8 @@ export function gitDirOf(root: string): string | undefined {
 /** The cache folder for a repository, or undefined when caching is off (DJYC_NO_CACHE=1) or there is no place. */
 export function cacheRoot(root: string): string | undefined {
   if (process.env.DJYC_NO_CACHE === '1' || process.env.DJYC_NO_CACHE === 'true') return undefined;
+  // Exactly this folder (git hooks point their throw-away work trees at the repository's own cache).
+  if (process.env.DJYC_CACHE_PATH) return path.resolve(process.env.DJYC_CACHE_PATH);
   if (process.env.DJYC_CACHE_DIR) {
     // One folder may serve several repositories (CI caches): keep them apart by the repository's path.
     return path.join(path.resolve(process.env.DJYC_CACHE_DIR), createHash('sha1').update(path.resolve(root)).digest('hex').slice(0, 12));

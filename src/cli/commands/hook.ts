@@ -1,6 +1,71 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
+import { HOOK_TYPES, checkCommit, checkPush, installHook, type CheckResult, type HookType } from '../../core/hooks.js';
+import { UsageError } from '../../core/errors.js';
+import { stylish } from '../../formatters/index.js';
+import { colors, tr } from '../io.js';
 
-// Placeholder: replaced by the work on this command.
-export function register(_program: Command, _run: Runner, _lang: Lang): void {}
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function register(program: Command, run: Runner, lang: Lang): void {
+  const hook = program
+    .command('hook')
+    .description(tr(lang, 'git 钩子：没有 CI 的服务器上，拒绝记录校验不通过的推送或提交', 'git hooks: on servers without CI, refuse pushes or commits whose records fail validation'));
+
+  hook
+    .command('install')
+    .description(tr(lang, '安装钩子（pre-receive 装在服务器的裸仓库上，pre-commit 装在本地仓库）', 'install a hook (pre-receive on the server\'s bare repository, pre-commit in a local clone)'))
+    .option('--pre-receive', tr(lang, '服务器端：拒绝让记录出错的推送（含非法的阶段变更）', 'server side: refuse pushes that break records (illegal stage moves included)'))
+    .option('--pre-commit', tr(lang, '本地：拒绝让记录出错的提交', 'local: refuse commits that break records'))
+    .option('--repo <path>', tr(lang, '仓库路径（默认当前目录；可为裸仓库）', 'repository path (default: current folder; may be bare)'))
+    .option('--force', tr(lang, '覆盖已有的其他钩子', 'replace another existing hook'))
+    .action(
+      run(async (ctx, opts: { preReceive?: boolean; preCommit?: boolean; repo?: string; force?: boolean }) => {
+        const types = HOOK_TYPES.filter((t) => (t === 'pre-receive' ? opts.preReceive : opts.preCommit));
+        if (!types.length) throw new UsageError('请指定 --pre-receive 或 --pre-commit', 'choose --pre-receive or --pre-commit');
+        const repo = path.resolve(ctx.cwd, opts.repo ?? '.');
+        for (const type of types) {
+          const { file, replaced } = installHook(repo, type, { force: opts.force });
+          ctx.out(tr(ctx.lang, `已${replaced ? '更新' : '安装'} ${type} 钩子：${file}`, `${replaced ? 'updated' : 'installed'} the ${type} hook: ${file}`));
+        }
+        return 0;
+      }),
+    );
+
+  hook
+    .command('run <type>')
+    .description(tr(lang, '（由钩子调用）执行检查：pre-receive 从标准输入读取“旧 新 引用”行', '(called by the hook) run the check: pre-receive reads "old new ref" lines on standard input'))
+    .option('--today <date>', tr(lang, '按该日期判断时间窗口', 'judge time windows as of this date'))
+    .action(
+      run(async (ctx, type: string, opts: { today?: string }) => {
+        if (!HOOK_TYPES.includes(type as HookType)) throw new UsageError(`未知的钩子类型“${type}”（可用：${HOOK_TYPES.join(' / ')}）`, `unknown hook type "${type}" (known: ${HOOK_TYPES.join(' / ')})`);
+        const results: CheckResult[] = type === 'pre-receive'
+          ? await checkPush(path.resolve(ctx.cwd, process.env.GIT_DIR ?? '.'), await readStdin(), { today: opts.today })
+          : [await checkCommit(ctx.cwd, { today: opts.today })];
+        const c = await colors(process.stderr);
+        let refused = false;
+        for (const r of results) {
+          if (r.skipped) continue;
+          if (!r.problems.length) continue;
+          const what = r.target === 'index' ? tr(ctx.lang, '本次提交', 'this commit') : r.target;
+          ctx.err(tr(ctx.lang, `djyc：${what} 的记录校验结果${r.base ? `（与 ${r.base.slice(0, 8)} 比较）` : ''}：`, `djyc: records of ${what}${r.base ? ` (compared with ${r.base.slice(0, 8)})` : ''}:`));
+          ctx.err(stylish(r.problems, { lang: ctx.lang, color: c }).replace(/\n$/, ''));
+          if (r.errors) refused = true;
+        }
+        if (refused) {
+          ctx.err(type === 'pre-receive'
+            ? tr(ctx.lang, 'djyc：记录有错误，已拒绝本次推送。请在本地修正（djyc validate --changed）后再推送。', 'djyc: the records have errors; this push is refused. Fix them locally (djyc validate --changed) and push again.')
+            : tr(ctx.lang, 'djyc：记录有错误，未提交。请修正后再提交（或 git commit --no-verify 跳过检查）。', 'djyc: the records have errors; nothing was committed. Fix them and commit again (or skip the check with git commit --no-verify).'));
+          return 1;
+        }
+        return 0;
+      }),
+    );
+}
