@@ -295,7 +295,9 @@ describe.skipIf(!canPrint)('forms as PDF', () => {
     expect(orgC).toContain('中共无锡市惠山区教育局机关支部委员会领办以下一项工作：1．“双减”背景下课后服务党员先锋岗建设。');
     expect(orgC).toContain('2020年4月20日');
     const memC = squash(raw(find('member-commitment', id.commitment('member', 'm-hs-li-min')).out));
-    expect(memC).toContain('作为惠山区教育局办公室主任');
+    // A task held by two: each member's position from the member record; held alone: the line given.
+    expect(memC).toContain('作为区教育局机关党支部组织委员');
+    expect(squash(raw(find('member-commitment', id.commitment('member', 'm-hs-zhao-lei')).out))).toContain('作为惠山区教育局基础教育科科长');
     expect(memC).toContain('确保2020年10月31日前完成领办的工作。');
     expect(memC).toContain('承诺人：李敏');
     // 附件4: results, the committee's and the panel's opinions.

@@ -299,7 +299,8 @@ export async function buildDemo(dir: string, onStep?: (step: DemoStep) => void):
       const org = ORGS.find((o) => o.id === member.organisation)!;
       const r = await op(
         `djyc task add ${p.id}：${t.content}`,
-        addTask({ root, project: p.id, members: t.members, content: t.content, due: t.due, position: `${org.unit}${member.admin_title}`, date: '2020-04-28', by: member.name }),
+        // The position line of the commitment (附件3) names one person: given for a task held alone.
+        addTask({ root, project: p.id, members: t.members, content: t.content, due: t.due, position: t.members.length === 1 ? `${org.unit}${member.admin_title}` : undefined, date: '2020-04-28', by: member.name }),
       );
       taskIds.set(t.id, r.task);
     }

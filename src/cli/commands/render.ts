@@ -34,7 +34,7 @@ export function progress(ctx: CliContext, label: string): { tick: (done: number,
       if (tty) {
         const width = 24;
         const filled = Math.round((done / Math.max(1, total)) * width);
-        const cols = process.stderr.columns ?? 80;
+        const cols = process.stderr.columns || 80;
         let line = `${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${o.ok ? '' : '✗ '}${o.label}`;
         // Keep to one terminal line (CJK characters take two columns).
         let w = 0;
@@ -124,6 +124,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         requireOrg(index, opts.org);
         const programme = programmeFor(repo, index, id, opts.programme);
         const forms = findForms(programme, opts.form);
+        if (opts.stage) {
+          const stages = (['project', 'task', 'brand'] as const).flatMap((t) => (programme[t]?.stages ?? []).map((s) => s.id));
+          if (!stages.includes(opts.stage)) {
+            throw new UsageError(`方案“${programme.id}”中没有阶段“${opts.stage}”（可用：${[...new Set(stages)].join('、')}）`, `programme "${programme.id}" has no stage "${opts.stage}" (known: ${[...new Set(stages)].join(', ')})`);
+          }
+        }
         const vctx = viewContext(repo, programme, { today });
         const targets: FormTarget[] = selectTargets(index, programme, { forms, org: opts.org, stage: opts.stage, record: id }, templateMeta);
         if (targets.length === 0) {
