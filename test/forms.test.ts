@@ -508,12 +508,20 @@ describe.skipIf(!canPrint)('forms as PDF', () => {
     expect(cover).not.toMatch(/—\d+—/);
     const last = squash(execFileSync('pdftotext', ['-raw', '-f', '9', '-l', '9', file, '-'], { encoding: 'utf8' }));
     expect(last).toContain('附件材料清单');
-    expect(last).toContain('区教育局机关党支部关于申报“双领一创”项目的请示');
+    // At closure: the closure's 印证性 materials (copied into the repository by djyc close), not the application's.
+    expect(last).toContain('双减背景下课后服务党员先锋岗建设工作总结.md');
+    expect(last).toContain('印证性');
+    expect(last).not.toContain('请示');
     expect(last).toContain('已随附');
     expect(last).toMatch(/—8—$/);
     expect(r.missingAttachments).toBe(0);
     // The forms keep the phone number (submitted to the upper organisation).
     expect(squash(raw(file))).toContain('13905100202');
+
+    // At application: the 依据性 materials.
+    const apply = await buildPack({ repo: demo, programme: demoProgramme, org: 'org-hs-jiaoyu', pack: 'apply', out: path.join(out, 'apply-pack.pdf'), today: '2020-03-25', browser });
+    expect(apply.parts.map((p) => p.title.split('：')[0])).toEqual(['封面', '目录', '附件1 “双领一创”项目申报表', '附件材料清单']);
+    expect(squash(raw(path.join(out, 'apply-pack.pdf')))).toContain('区教育局机关党支部关于申报“双领一创”项目的请示attachments/2020/p-2020-hs-kehou-apply.md依据性');
 
     // Nothing to submit: refused with the reason.
     await expect(buildPack({ repo: demo, programme: demoProgramme, org: 'org-test-empty', pack: 'closure', out: path.join(out, 'none.pdf'), browser })).rejects.toThrow(/没有可报送的材料/);

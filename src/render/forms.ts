@@ -806,13 +806,18 @@ export function claimsNoticeView(ctx: ViewContext, orgId: string): Record<string
   };
 }
 
-/** Attachments (supporting files) the records of a set of targets reference, once each, in order. */
-export function attachmentsOf(index: RecordIndex, targets: FormTarget[]): Array<{ title: string; path?: string; type?: string; of: string; kind: Kind }> {
+/**
+ * Attachments (supporting files) the records of a set of targets reference, once each, in order: each
+ * record's own; on a form submitted at the stage where closure is requested (its stage `requires`
+ * has-closure), the closure's 印证性 materials instead of the application's 依据性 ones.
+ */
+export function attachmentsOf(index: RecordIndex, targets: FormTarget[], programme?: ProgrammeRecord): Array<{ title: string; path?: string; type?: string; of: string; kind: Kind }> {
   const out: Array<{ title: string; path?: string; type?: string; of: string; kind: Kind }> = [];
   const seen = new Set<string>();
-  const add = (r: RecordEntry | undefined) => {
+  const add = (r: RecordEntry | undefined, skipType?: string) => {
     if (!r) return;
     for (const a of (r.data as { attachments?: Array<{ title: string; path?: string; type?: string }> }).attachments ?? []) {
+      if (skipType && a.type === skipType) continue;
       const key = `${a.path ?? ''}|${a.title}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -820,10 +825,11 @@ export function attachmentsOf(index: RecordIndex, targets: FormTarget[]): Array<
     }
   };
   for (const t of targets) {
-    add(t.record);
-    const id = t.record.id;
-    for (const c of index.all('closure')) if (c.data.subject === id) add(c);
-    for (const rep of index.all('report')) if (rep.data.subject === id && t.record.kind !== 'report') add(rep);
+    const track = TRACK_OF_KIND[t.record.kind] as Track | undefined;
+    const atClosure = !!programme && !!track && !!t.form.stage && !!findStage(programme, track, t.form.stage)?.requires?.includes('has-closure');
+    // At closure the application's 依据性 materials are not sent again.
+    add(t.record, atClosure ? '依据性' : undefined);
+    if (atClosure) for (const c of index.all('closure')) if (c.data.subject === t.record.id) add(c);
   }
   return out;
 }

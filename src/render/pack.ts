@@ -137,7 +137,7 @@ export async function buildPack(opts: PackOptions): Promise<PackResult> {
     if (failures.length) return { out: opts.out, pack, pages: 0, parts: [], attachments: 0, missingAttachments: 0, failures };
 
     // 2. The appendix list of supporting files.
-    const attachments = attachmentsOf(ctx.index, targets).map((a, i) => {
+    const attachments = attachmentsOf(ctx.index, targets, programme).map((a, i) => {
       const abs = a.path ? safeRelative(repo.root, a.path) : undefined;
       const exists = !!abs && fs.existsSync(abs);
       return { ...a, index: i + 1, exists, state: a.path ? (exists ? '已随附' : '文件未找到') : '纸质材料' };

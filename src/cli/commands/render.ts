@@ -26,7 +26,7 @@ export function browserError(err: unknown, lang: Lang): never {
  * Progress of a batch: a bar redrawn in place on a terminal, plain lines otherwise (logs, CI). Written to
  * stderr, so that stdout keeps the summary (or --json).
  */
-export function progress(ctx: CliContext, label: string): { tick: (done: number, total: number, o: FormOutput) => void; end: () => void } {
+export function progress(ctx: CliContext, label: string, opts: { paths?: boolean } = {}): { tick: (done: number, total: number, o: FormOutput) => void; end: () => void } {
   const tty = !!process.stderr.isTTY && !process.env.CI;
   let drawn = false;
   return {
@@ -48,7 +48,8 @@ export function progress(ctx: CliContext, label: string): { tick: (done: number,
         process.stderr.write(`\r\x1b[2K${line}`);
         drawn = true;
       } else {
-        process.stderr.write(`[${done}/${total}] ${o.ok ? tr(ctx.lang, '完成', 'ok') : tr(ctx.lang, '失败', 'FAILED')} ${path.relative(ctx.cwd, o.out) || o.out}\n`);
+        const what = opts.paths ? path.relative(ctx.cwd, o.out) || o.out : o.label;
+        process.stderr.write(`[${done}/${total}] ${o.ok ? tr(ctx.lang, '完成', 'ok') : tr(ctx.lang, '失败', 'FAILED')} ${what}\n`);
       }
     },
     end() {
@@ -155,7 +156,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (outFile) outDir = path.dirname(outFile);
 
         const started = Date.now();
-        const bar = progress(ctx, tr(ctx.lang, '生成表单', 'rendering'));
+        const bar = progress(ctx, tr(ctx.lang, '生成表单', 'rendering'), { paths: !mergeTo });
         let outputs: FormOutput[];
         try {
           outputs = await renderForms(vctx, targets, {
