@@ -12,6 +12,7 @@ import { templateMeta } from '../../render/templates.js';
 import { buildNotice, buildPack } from '../../render/pack.js';
 import { closeBrowser, launchBrowser } from '../../render/browser.js';
 import { colors, tr } from '../io.js';
+import { PACKAGE_ROOT } from '../../core/paths.js';
 import { browserError, progress } from './render.js';
 
 export function register(program: Command, run: Runner, lang: Lang): void {
@@ -111,11 +112,14 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (opts.json) {
           ctx.out(JSON.stringify(result, null, 2));
         } else {
+          // How to call djyc from inside the demo repository: by its path when it is not installed.
+          const bin = path.join(PACKAGE_ROOT, 'bin', 'djyc');
+          const cli = process.argv[1] && path.resolve(process.argv[1]) === bin ? `node ${path.relative(demo.root, bin)}` : 'djyc';
           ctx.out(
             tr(
               ctx.lang,
-              `完成，共用时 ${(result.seconds as number).toFixed(1)} 秒。试试：\n  cd ${rel(demo.root)} && djyc validate\n  djyc render --org ${DEMO_PACK_ORG} -o out/forms`,
-              `done in ${(result.seconds as number).toFixed(1)} s. Try:\n  cd ${rel(demo.root)} && djyc validate\n  djyc render --org ${DEMO_PACK_ORG} -o out/forms`,
+              `完成，共用时 ${(result.seconds as number).toFixed(1)} 秒。试试：\n  cd ${rel(demo.root)}\n  ${cli} validate\n  ${cli} render --org ${DEMO_PACK_ORG} -o out/forms\n  ${cli} pack --org ${DEMO_PACK_ORG} --notice`,
+              `done in ${(result.seconds as number).toFixed(1)} s. Try:\n  cd ${rel(demo.root)}\n  ${cli} validate\n  ${cli} render --org ${DEMO_PACK_ORG} -o out/forms\n  ${cli} pack --org ${DEMO_PACK_ORG} --notice`,
             ),
           );
         }
