@@ -104,7 +104,7 @@ describe('panel --verify through the CLI', () => {
     const repo = initRepo('zutuan', 2017);
     ok(repo, '2017-04-25', ['new-org', '--id', 'org-a', '--name', '市交通局直属机关党委', '--type', '党委']);
     for (const e of ['exp-1', 'exp-2', 'exp-3', 'exp-4']) ok(repo, '2017-04-25', ['new-expert', '--id', e, '--name', e, '--category', '制度机制']);
-    ok(repo, '2017-04-25', ['new-project', '--id', 'p-1', '--title', '铁军+综合交通廊道建设', '--category', '制度机制', '--org', 'org-a']);
+    ok(repo, '2017-04-25', ['new-project', '--id', 'p-1', '--title', '铁军+综合交通廊道建设', '--category', '制度机制', '--source', '自行申报', '--org', 'org-a']);
     ok(repo, '2017-05-09', ['advance', 'p-1']);
     ok(repo, '2017-05-16', ['advance', 'p-1']);
     ok(repo, '2017-07-06', ['report', 'p-1', '--quarter', '2017Q2', '--progress', '推进']);
