@@ -18,7 +18,7 @@ import { findUnmaskedPhones } from '../src/core/privacy.js';
 import { listPresets, programmeFromPreset } from '../src/core/init.js';
 import { parseDocument as parseYaml } from 'yaml';
 import type { ProgrammeRecord } from '../src/core/types.generated.js';
-import { closeBrowser, findChromium, launchBrowser } from '../src/render/browser.js';
+import { closeBrowser, launchBrowser } from '../src/render/browser.js';
 import { readOutline } from '../src/render/pdf.js';
 import { buildView, formTitle, imageDataUrl, safeRelative, selectTargets, type FormTarget } from '../src/render/forms.js';
 import { cnCount, estimateLines, listTemplates, templateExists, templateMeta, FORMS_DIR } from '../src/render/templates.js';
@@ -28,21 +28,6 @@ import { browserError } from '../src/cli/commands/render.js';
 import { brandPlanRecords, dangjianRecords, makeRepo, shujiRecords, TINY_PNG, writeFile, zutuanRecords } from './forms-fixtures.js';
 import { djyc, tempDir } from './helpers.js';
 
-let hasBrowser = true;
-try {
-  findChromium();
-} catch {
-  hasBrowser = false;
-}
-const hasPoppler = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const canPrint = hasBrowser && hasPoppler;
 
 const squash = (s: string): string => s.replace(/\s+/g, '');
 const raw = (pdf: string): string => execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
@@ -192,7 +177,7 @@ function ids(repo: Repository) {
   return { task, commitment, report, closure };
 }
 
-describe.skipIf(!canPrint)('forms as PDF', () => {
+describe('forms as PDF', () => {
   let browser: Browser;
   let demoRoot: string;
   let demo: Repository;
@@ -540,7 +525,7 @@ describe.skipIf(!canPrint)('forms as PDF', () => {
   });
 });
 
-describe.skipIf(!canPrint)('djyc render / pack / demo (CLI)', () => {
+describe('djyc render / pack / demo (CLI)', () => {
   let root: string;
   beforeAll(async () => {
     root = path.join(tempDir('djyc-cli-demo-'), 'repo');

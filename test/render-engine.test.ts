@@ -14,20 +14,6 @@ import { CSP, escapeHtml, renderPdfs, wrapDocument, type RenderJob } from '../sr
 import { FONT_ORIGIN, fontFaceCss, fontResponse, uncoveredChars } from '../src/render/fonts.js';
 import { mergePdfs, readOutline } from '../src/render/pdf.js';
 
-let hasBrowser = true;
-try {
-  findChromium();
-} catch {
-  hasBrowser = false;
-}
-const hasPoppler = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'djyc-render-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -98,7 +84,7 @@ describe('fonts and documents (no browser)', () => {
   });
 });
 
-describe.skipIf(!hasBrowser || !hasPoppler)('rendering with Chromium', () => {
+describe('rendering with Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -286,7 +272,7 @@ describe.skipIf(!hasBrowser || !hasPoppler)('rendering with Chromium', () => {
   });
 });
 
-describe.skipIf(!hasBrowser)('a browser killed in the middle of a batch', () => {
+describe('a browser killed in the middle of a batch', () => {
   it('relaunches and still ends with 50 ok results, each output once', async () => {
     const victim = await launchBrowser();
     const pid = victim.process()!.pid!;
