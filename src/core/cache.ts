@@ -287,9 +287,23 @@ export function jsonSafe(value: unknown, depth = 0): boolean {
  */
 type Row = [string, Record<string, unknown>, LocalIssue[] | 0, LocalIssue[] | 0, 0 | 1] | [string, null, Problem[]];
 
-export function encodeShard(list: [string, FileResult][]): { rows: string; data: string } {
+export interface EncodedShard {
+  rows: string;
+  data: string;
+  /** The same results in their cached form (facts + a reference into `shard`), to stand in for the originals. */
+  results: [string, FileResult][];
+  /** Where those results' data lives: set `file` once written (or keep `text`). */
+  shard: LazyShard;
+}
+
+/**
+ * Encodes results as a shard. `shard` and `offset`: when the rows will be appended to a shard being built (after
+ * `offset` rows already there), the lazy results point into it.
+ */
+export function encodeShard(list: [string, FileResult][], shard: LazyShard = {}, offset = 0): EncodedShard {
   const rows: Row[] = [];
   const data: string[] = [];
+  const results: [string, FileResult][] = [];
   for (const [key, r] of list) {
     if (r.ok) {
       const d = resultData(r);
@@ -297,14 +311,23 @@ export function encodeShard(list: [string, FileResult][]): { rows: string; data:
       // Facts that leave nothing out are the data itself (always so for programmes: read by every run).
       const facts = key.startsWith('programme/') ? d : factsOf(d);
       const complete = facts === d || Object.keys(facts).length === Object.keys(d).length;
-      rows.push([key, complete ? d : facts, r.schema.length ? r.schema : 0, r.local.length ? r.local : 0, complete ? 1 : 0]);
+      const schema = r.schema;
+      const local = r.local;
+      results.push([key, complete ? { ok: true, data: d, schema, local } : { ok: true, facts, lazy: { shard, index: offset + rows.length }, schema, local }]);
+      rows.push([key, complete ? d : facts, schema.length ? schema : 0, local.length ? local : 0, complete ? 1 : 0]);
       data.push(complete ? '' : JSON.stringify(d));
     } else {
+      results.push([key, r]);
       rows.push([key, null, r.problems]);
       data.push('');
     }
   }
-  return { rows: JSON.stringify(rows), data: data.join('\n') };
+  return { rows: JSON.stringify(rows), data: data.join('\n'), results, shard };
+}
+
+/** The data file of a shard. */
+export function dataFileOf(rowsFile: string): string {
+  return rowsFile.replace(/\.json$/, '.data.json');
 }
 
 export function decodeShard(rowsText: string, shard: LazyShard): [string, FileResult][] {
@@ -323,6 +346,13 @@ export function decodeShard(rowsText: string, shard: LazyShard): [string, FileRe
   return out;
 }
 
+/** See ResultCache.beginShard. */
+export interface ShardWriter {
+  append(rowsInner: string, dataLines: string): void;
+  finish(keys: string[]): string | undefined;
+  abort(): void;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Storage: a generation folder of shard files. New results go to a new shard (atomic: temp file + rename); when
 // shards pile up or hold many unused entries, one compacted shard replaces them. Unreadable shards are deleted and
@@ -334,6 +364,8 @@ let shardCounter = 0;
 export class ResultCache {
   readonly entries = new Map<string, FileResult>();
   private shards: string[] = [];
+  /** The keys each shard holds (to merge small shards). */
+  private readonly shardKeys = new Map<string, string[]>();
   private readonly dir: string;
 
   constructor(
@@ -354,9 +386,11 @@ export class ResultCache {
     for (const name of names) {
       const file = path.join(this.dir, name);
       try {
-        const shard: LazyShard = { file: file.replace(/\.json$/, '.data.json') };
-        for (const [key, value] of decodeShard(fs.readFileSync(file, 'utf8'), shard)) this.entries.set(key, value);
+        const shard: LazyShard = { file: dataFileOf(file) };
+        const list = decodeShard(fs.readFileSync(file, 'utf8'), shard);
+        for (const [key, value] of list) this.entries.set(key, value);
         this.shards.push(name);
+        this.shardKeys.set(name, list.map(([k]) => k));
       } catch {
         fs.rmSync(file, { force: true });
       }
@@ -371,30 +405,38 @@ export class ResultCache {
 
   /**
    * Saves what this run computed. `fresh` are new results, `used` every key the repository needs now, `extraShards`
-   * shards the workers wrote. Writes a shard of the fresh results, or — when shards pile up or stale entries
-   * dominate — one shard of the used ones in place of all. Failures are ignored: the cache is an optimisation only.
+   * shards the workers wrote (`extraKeys`: their keys). Writes a shard of the fresh results; when shards pile up,
+   * merges the small ones; when stale entries dominate, writes one shard of the used ones in place of all.
+   * Failures are ignored: the cache is an optimisation only.
    */
-  save(fresh: [string, FileResult][], used: Set<string>, extraShards: string[] = []): void {
+  save(fresh: [string, FileResult][], used: Set<string>, extraShards: string[] = [], extraKeys: string[] = []): void {
     for (const [k, v] of fresh) this.entries.set(k, v);
-    this.shards.push(...extraShards);
+    for (const name of extraShards) if (!this.shards.includes(name)) this.shards.push(name);
+    if (extraShards.length === 1) this.shardKeys.set(extraShards[0]!, extraKeys);
     const stale = this.entries.size - used.size;
-    const compact = this.shards.length + (fresh.length ? 1 : 0) > 8 || stale > Math.max(2000, used.size / 2);
     try {
-      if (compact) {
+      if (stale > Math.max(2000, used.size / 2)) {
         const all: [string, FileResult][] = [];
         for (const k of used) {
           const v = this.entries.get(k);
           if (v) all.push([k, v]);
         }
-        const old = this.shards;
-        this.shards = [];
-        this.writeShard(encodeShard(all));
-        for (const s of old) {
-          fs.rmSync(path.join(this.dir, s), { force: true });
-          fs.rmSync(path.join(this.dir, s.replace(/\.json$/, '.data.json')), { force: true });
+        this.replace(this.shards, all);
+      } else {
+        if (fresh.length) this.writeShard(encodeShard(fresh), fresh.map(([k]) => k));
+        if (this.shards.length > 12) {
+          // Many small shards (one per pull request…): merge them; the big ones stay as they are.
+          const small = this.shards.filter((n) => (this.shardKeys.get(n)?.length ?? Infinity) < 5000);
+          if (small.length > 1) {
+            const keys = new Set(small.flatMap((n) => this.shardKeys.get(n) ?? []));
+            const list: [string, FileResult][] = [];
+            for (const k of keys) {
+              const v = this.entries.get(k);
+              if (v && used.has(k)) list.push([k, v]);
+            }
+            this.replace(small, list);
+          }
         }
-      } else if (fresh.length) {
-        this.writeShard(encodeShard(fresh));
       }
       this.sweep();
     } catch {
@@ -402,8 +444,81 @@ export class ResultCache {
     }
   }
 
+  /** Writes `list` as one shard, then removes the shards `old` (their data is read first where needed). */
+  private replace(old: string[], list: [string, FileResult][]): void {
+    const encoded = encodeShard(list);
+    if (!this.writeShard(encoded, list.map(([k]) => k))) return;
+    for (const name of old) {
+      fs.rmSync(path.join(this.dir, name), { force: true });
+      fs.rmSync(dataFileOf(path.join(this.dir, name)), { force: true });
+      this.shards = this.shards.filter((n) => n !== name);
+      this.shardKeys.delete(name);
+    }
+  }
+
+  /**
+   * A shard written piece by piece (so a big one never sits in memory as one string): `append` the inside of a rows
+   * array and the matching data lines, then `finish` to make it visible (or `abort`). Undefined when the cache
+   * folder cannot be written.
+   */
+  beginShard(): ShardWriter | undefined {
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      const base = `shard-${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}${(shardCounter++).toString(36)}`;
+      const rowsTmp = path.join(this.dir, `.${base}.json.tmp`);
+      const dataTmp = path.join(this.dir, `.${base}.data.json.tmp`);
+      const rowsFd = fs.openSync(rowsTmp, 'w');
+      const dataFd = fs.openSync(dataTmp, 'w');
+      let pieces = 0;
+      const close = () => {
+        fs.closeSync(rowsFd);
+        fs.closeSync(dataFd);
+      };
+      fs.writeSync(rowsFd, '[');
+      return {
+        append: (rowsInner: string, dataLines: string) => {
+          if (!rowsInner) return;
+          fs.writeSync(rowsFd, pieces ? `,${rowsInner}` : rowsInner);
+          fs.writeSync(dataFd, pieces ? `\n${dataLines}` : dataLines);
+          pieces++;
+        },
+        finish: (keys: string[]) => {
+          try {
+            fs.writeSync(rowsFd, ']');
+            close();
+            fs.renameSync(dataTmp, path.join(this.dir, `${base}.data.json`));
+            fs.renameSync(rowsTmp, path.join(this.dir, `${base}.json`));
+            this.shards.push(`${base}.json`);
+            this.shardKeys.set(`${base}.json`, keys);
+            return `${base}.json`;
+          } catch {
+            fs.rmSync(rowsTmp, { force: true });
+            fs.rmSync(dataTmp, { force: true });
+            return undefined;
+          }
+        },
+        abort: () => {
+          try {
+            close();
+          } catch {
+            /* closed already */
+          }
+          fs.rmSync(rowsTmp, { force: true });
+          fs.rmSync(dataTmp, { force: true });
+        },
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The full path of a shard (rows file) of this cache. */
+  shardPath(name: string): string {
+    return path.join(this.dir, name);
+  }
+
   /** Writes an encoded shard (data first, then the rows that make it visible); returns its name, or undefined. */
-  writeShard(shard: { rows: string; data: string }): string | undefined {
+  writeShard(shard: { rows: string; data: string }, keys?: string[]): string | undefined {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       const base = `shard-${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}${(shardCounter++).toString(36)}`;
@@ -413,6 +528,7 @@ export class ResultCache {
         fs.renameSync(tmp, path.join(this.dir, name));
       }
       this.shards.push(`${base}.json`);
+      if (keys) this.shardKeys.set(`${base}.json`, keys);
       return `${base}.json`;
     } catch {
       return undefined;

@@ -177,14 +177,60 @@ export function loadCommit(root: string, commit: string, head: Repository): Repo
     entries.push({ kind, file, blob });
   }
   entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return buildCommitRepository(root, commit, head, entries);
+}
+
+/**
+ * The merge base as a Repository, cheaply: the working tree's records minus the changed ones, plus the base
+ * versions of the changed ones — when the programme files are the same at both ends (the records then share
+ * their loaded objects, so nothing is parsed twice). Otherwise every record of the commit (loadCommit).
+ */
+function baseRepository(root: string, commit: string, head: Repository, changed: string[]): Repository {
+  const programmeFiles = git(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${RECORDS_DIR}/programmes/`])
+    .split('\0')
+    .flatMap((line): [string, string][] => {
+      const tab = line.indexOf('\t');
+      return tab < 0 ? [] : [[line.slice(tab + 1), line.slice(0, tab).split(' ')[2]!]];
+    })
+    .filter(([f]) => RECORD_FILE.test(f));
+  const cache = lastLoad.root === head.root ? lastLoad.cache : undefined;
+  if (!cache || lastLoad.programmeFiles !== programmeSignature(programmeFiles)) return loadCommit(root, commit, head);
+  const changedSet = new Set(changed);
+  const entries: { kind: Kind; file: string; blob: string }[] = [];
+  const wanted = changed.filter((f) => f !== CONFIG_FILE && !f.startsWith(`${RECORDS_DIR}/programmes/`));
+  if (wanted.length) {
+    const out = git(root, ['ls-tree', '-z', '--full-tree', commit, '--', ...wanted]);
+    for (const line of out.split('\0')) {
+      const tab = line.indexOf('\t');
+      if (tab < 0) continue;
+      const [, type, blob] = line.slice(0, tab).split(' ');
+      const file = line.slice(tab + 1);
+      const m = RECORD_FILE.exec(file);
+      const kind = m ? kindOfDir(m[1]!) : undefined;
+      if (type === 'blob' && kind && blob) entries.push({ kind, file, blob });
+    }
+  }
+  const base = buildCommitRepository(root, commit, head, entries, head.records.filter((r) => r.kind === 'programme'));
+  // Unchanged records: the very objects of the working tree (same content, same programme files).
+  const records = [...head.records.filter((r) => !changedSet.has(r.file) && r.kind !== 'programme'), ...base.records.filter((r) => r.kind !== 'programme'), ...head.records.filter((r) => r.kind === 'programme')];
+  records.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const loadProblems = [...head.loadProblems.filter((p) => !changedSet.has(p.file) && p.file.startsWith(`${RECORDS_DIR}/`) && p.rule !== 'stray-temp'), ...base.loadProblems];
+  const unparsed = [...head.unparsed.filter((f) => !changedSet.has(f)), ...base.unparsed];
+  return { root, config: base.config, records, loadProblems, unparsed };
+}
+
+function buildCommitRepository(root: string, commit: string, head: Repository, entries: { kind: Kind; file: string; blob: string }[], givenProgrammes?: RecordEntry[]): Repository {
   const cache = lastLoad.root === head.root ? lastLoad.cache : undefined;
   const programmeEntries = entries.filter((e) => e.kind === 'programme');
-  const sameProgrammes = !!cache && lastLoad.programmeFiles === programmeSignature(programmeEntries.map((e) => [e.file, e.blob]));
+  const sameProgrammes = !!givenProgrammes || (!!cache && lastLoad.programmeFiles === programmeSignature(programmeEntries.map((e) => [e.file, e.blob])));
   const missing = entries.filter((e) => e.kind === 'programme' || !cache?.get(cacheKey(e.kind, e.blob)));
   const blobs = readBlobs(root, [...new Set(missing.map((e) => e.blob))]);
 
   const programmes = new Map<string, ProgrammeRecord>();
   const results = new Map<string, FileResult>();
+  if (givenProgrammes) {
+    for (const r of givenProgrammes) if (!programmes.has(r.id)) programmes.set(String((r.data as { id?: unknown }).id ?? r.id), r.data as ProgrammeRecord);
+  }
   for (const e of programmeEntries) {
     const bytes = blobs.get(e.blob);
     if (!bytes) continue;
@@ -197,6 +243,7 @@ export function loadCommit(root: string, commit: string, head: Repository): Repo
   const loadProblems: Problem[] = [];
   const unparsed: string[] = [];
   const byId = new Map<string, RecordEntry>();
+  for (const r of givenProgrammes ?? []) if (!byId.has(r.id)) byId.set(r.id, r);
   const seen = new Set<string>();
   for (const e of entries) {
     let r = results.get(e.file);
@@ -285,7 +332,7 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   const noChange = !changed.length;
   let baseKnown = new Set<string>();
   if (!noChange) {
-    const baseRepo = loadCommit(root, mergeBase, head);
+    const baseRepo = baseRepository(root, mergeBase, head, changed);
     const baseScope = new Set([...related].filter((f) => !changedSet.has(f)));
     baseKnown = new Set([...collectIssues(baseRepo, { today: opts.today, scope: baseScope }), ...baseRepo.loadProblems].map(identity));
   }

@@ -9,7 +9,7 @@ import { fastParse } from './fastyaml.js';
 import { checkSchema } from './schemas.js';
 import { localRuleIssues } from './validate.js';
 import { RECORDS_DIR, type Kind } from './kinds.js';
-import { ResultCache, blobId, cacheGeneration, cacheRoot, decodeShard, encodeShard, jsonSafe, resultData, type FileResult, type LazyShard, type LocalIssue } from './cache.js';
+import { ResultCache, blobId, cacheGeneration, cacheRoot, dataFileOf, decodeShard, encodeShard, jsonSafe, resultData, type FileResult, type LazyShard, type LocalIssue, type ShardWriter } from './cache.js';
 import type { ProgrammeRecord } from './types.generated.js';
 
 /**
@@ -69,6 +69,102 @@ function runJobs(root: string, jobs: Job[], programmes: ReadonlyMap<string, Prog
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Chunks: many files are analysed a chunk at a time; each chunk's results are encoded as a cache shard (written to
+// the cache when there is one) and kept as facts plus a reference to their data (on disk, or JSON text), so the
+// full data of a city never sits in memory at once.
+
+const CHUNK = Number(process.env.DJYC_CHUNK ?? 4_000);
+/** Rows per shard file: few files to read back, no merging for a long time. */
+const SHARD_ROWS = Number(process.env.DJYC_SHARD_ROWS ?? 25_000);
+
+interface ShardOut {
+  /** Written to the cache under this name (rows + data files). */
+  name?: string;
+  /** Not written: the encoded rows and data. */
+  rows?: string;
+  data?: string;
+}
+
+interface ChunkedResult {
+  outcomes: Outcome[];
+  /** Fresh results kept in memory (small runs), for the cache to save. */
+  fresh: [string, FileResult][];
+  /** Fresh results already written to cache shards (in their lazy form). */
+  written: [string, FileResult][];
+  /** The encoded shards, in order; each fresh, non-volatile outcome is one row of them, in job order. */
+  shards: ShardOut[];
+}
+
+/** Analyses `jobs` a chunk at a time (see above); `cache` (optional) receives the shards. */
+function runChunked(root: string, jobs: Job[], programmes: ReadonlyMap<string, ProgrammeRecord>, cache: ResultCache | undefined, alwaysEncode: boolean): ChunkedResult {
+  const out: ChunkedResult = { outcomes: [], fresh: [], written: [], shards: [] };
+  if (!alwaysEncode && jobs.length < CHUNK) {
+    const part = runJobs(root, jobs, programmes, cache);
+    part.forEach((o, i) => {
+      if (o && !o.hit && !(o.result.ok && o.result.volatile)) out.fresh.push([cacheKey(jobs[i]!.kind, o.key), o.result]);
+    });
+    out.outcomes = part;
+    return out;
+  }
+  // The shard being built: written piece by piece into the cache (or kept as text without one), its results
+  // pointing into it through one LazyShard.
+  let shard: LazyShard = {};
+  let writer: ShardWriter | undefined;
+  let rowTexts: string[] = [];
+  let dataTexts: string[] = [];
+  let rowCount = 0;
+  let pending: [string, FileResult][] = [];
+  const flush = () => {
+    if (!rowCount) return;
+    const name = writer?.finish(pending.map(([k]) => k));
+    if (name) {
+      shard.file = dataFileOf(cache!.shardPath(name));
+      out.shards.push({ name });
+      out.written.push(...pending);
+    } else {
+      const data = dataTexts.join('\n');
+      shard.text = data;
+      out.shards.push({ rows: `[${rowTexts.join(',')}]`, data });
+      out.fresh.push(...pending);
+    }
+    shard = {};
+    writer = undefined;
+    rowTexts = [];
+    dataTexts = [];
+    rowCount = 0;
+    pending = [];
+  };
+  for (let from = 0; from < jobs.length; from += CHUNK) {
+    const part = runJobs(root, jobs.slice(from, from + CHUNK), programmes, cache);
+    const fresh: [string, FileResult][] = [];
+    part.forEach((o, i) => {
+      if (o && !o.hit && !(o.result.ok && o.result.volatile)) fresh.push([cacheKey(jobs[from + i]!.kind, o.key), o.result]);
+    });
+    const encoded = encodeShard(fresh, shard, rowCount);
+    if (encoded.results.length) {
+      // Each chunk adds exactly one data line per row: the lines of the shard stay aligned with its rows.
+      if (!rowCount && cache) writer = cache.beginShard();
+      // (Should finishing the file fail, the records' data is read again from their files when asked for.)
+      if (writer) writer.append(encoded.rows.slice(1, -1), encoded.data);
+      else {
+        rowTexts.push(encoded.rows.slice(1, -1));
+        dataTexts.push(encoded.data);
+      }
+    }
+    rowCount += encoded.results.length;
+    pending.push(...encoded.results);
+    const lazy = new Map(encoded.results);
+    part.forEach((o, i) => {
+      const r = o && !o.hit ? lazy.get(cacheKey(jobs[from + i]!.kind, o.key)) : undefined;
+      out.outcomes.push(o && r ? { key: o.key, result: r } : o);
+    });
+    if (rowCount >= SHARD_ROWS) flush();
+  }
+  flush();
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Workers.
 
 interface WorkerInput {
@@ -78,18 +174,17 @@ interface WorkerInput {
   programmes: [string, ProgrammeRecord][];
   flag: SharedArrayBuffer;
   port: MessagePort;
-  /** Cache folder and generation: the worker writes its results as a cache shard itself. */
+  /** Cache folder and generation: the worker writes its results as cache shards itself. */
   cache?: { root: string; generation: string };
 }
 
 interface WorkerOutput {
-  /** The results, encoded as a cache shard (`[key, result][]`), one entry per analysed file. */
-  shard?: { rows: string; data: string };
-  /** Results JSON cannot carry exactly (structured clone can). */
-  volatile?: [number, string, FileResult][];
-  /** Per job: index into the shard list, or -1 when the file vanished. */
+  /** The worker's results as shards (cache files, or encoded text), rows in job order. */
+  shards?: ShardOut[];
+  /** Per job: the row (counting across the shards), -1 when the file vanished, -2 for a volatile result. */
   index?: Int32Array;
-  shardName?: string;
+  /** Results JSON cannot carry exactly (structured clone can): [job, blob id, result]. */
+  volatile?: [number, string, FileResult][];
   error?: string;
 }
 
@@ -100,29 +195,30 @@ const CAN_SPAWN = WORKER_FILE.endsWith('.js');
 function workerMain(input: WorkerInput): void {
   const i32 = new Int32Array(input.flag);
   try {
-    const outcomes = runJobs(input.root, input.jobs, new Map(input.programmes));
-    const list: [string, FileResult][] = [];
+    // An empty cache of the same generation: nothing to look up here, but the shards are written from this thread.
+    const cache = input.cache ? new ResultCache(input.cache.root, input.cache.generation) : undefined;
+    const done = runChunked(input.root, input.jobs, new Map(input.programmes), cache, true);
+    const shards = done.shards;
+    const index = new Int32Array(done.outcomes.length);
     const volatile: [number, string, FileResult][] = [];
-    const index = new Int32Array(outcomes.length);
-    outcomes.forEach((o, i) => {
+    let row = 0;
+    done.outcomes.forEach((o, i) => {
       if (!o) index[i] = -1;
       else if (o.result.ok && o.result.volatile) {
         index[i] = -2;
         volatile.push([i, o.key, o.result]);
-      } else {
-        index[i] = list.length;
-        list.push([cacheKey(input.jobs[i]!.kind, o.key), o.result]);
-      }
+      } else index[i] = row++;
     });
-    const shard = encodeShard(list);
-    const shardName = input.cache ? new ResultCache(input.cache.root, input.cache.generation).writeShard(shard) : undefined;
-    input.port.postMessage({ shard, index, volatile, shardName } satisfies WorkerOutput, [index.buffer]);
+    input.port.postMessage({ shards, index, volatile } satisfies WorkerOutput, [index.buffer]);
     Atomics.store(i32, 0, 1);
   } catch (err) {
     input.port.postMessage({ error: String((err as Error)?.message ?? err) } satisfies WorkerOutput);
     Atomics.store(i32, 0, 2);
   }
   Atomics.notify(i32, 0);
+  // Done: end the thread now, so its memory goes while the main thread carries on (it cannot terminate us: its
+  // event loop is busy with synchronous work). The message is already in the main thread's queue.
+  process.exit(0);
 }
 
 if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.djycAnalyse) workerMain(workerData as WorkerInput);
@@ -140,7 +236,7 @@ export interface AnalyseResult {
   outcomes: Outcome[];
   /** Results computed here and not yet in the cache. */
   fresh: [string, FileResult][];
-  /** Results the workers computed and already wrote as cache shards (named in `shards`). */
+  /** Results already written as cache shards (named in `shards`, when a worker wrote them). */
   written: [string, FileResult][];
   shards: string[];
 }
@@ -153,12 +249,8 @@ export interface AnalyseResult {
 export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<string, ProgrammeRecord>, cache?: ResultCache): AnalyseResult {
   const threads = threadCount(jobs.length);
   if (threads <= 1) {
-    const outcomes = runJobs(root, jobs, programmes, cache);
-    const fresh: [string, FileResult][] = [];
-    outcomes.forEach((o, i) => {
-      if (o && !o.hit) fresh.push([cacheKey(jobs[i]!.kind, o.key), o.result]);
-    });
-    return { outcomes, fresh, written: [], shards: [] };
+    const done = runChunked(root, jobs, programmes, cache, false);
+    return { outcomes: done.outcomes, fresh: done.fresh, written: done.written, shards: [] };
   }
   // The main thread takes a smaller share: it also has to take in the workers' results.
   const mainShare = Math.floor(jobs.length / threads * 0.8);
@@ -190,11 +282,10 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
   const written: [string, FileResult][] = [];
   const shards: string[] = [];
   const doLocally = (from: number, to: number) => {
-    const part = runJobs(root, jobs.slice(from, to), programmes, cache);
-    part.forEach((o, i) => {
-      outcomes[from + i] = o;
-      if (o && !o.hit) fresh.push([cacheKey(jobs[from + i]!.kind, o.key), o.result]);
-    });
+    const done = runChunked(root, jobs.slice(from, to), programmes, cache, true);
+    done.outcomes.forEach((o, i) => (outcomes[from + i] = o));
+    fresh.push(...done.fresh);
+    written.push(...done.written);
   };
   const covered = started.length ? started[started.length - 1]!.to : mainShare;
   doLocally(0, mainShare);
@@ -205,21 +296,42 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
     const msg = receiveMessageOnPort(w.port)?.message as WorkerOutput | undefined;
     w.port.close();
     void w.worker.terminate().catch(() => {});
-    if (Atomics.load(w.flag, 0) !== 1 || !msg?.shard || !msg.index) {
+    let list: [string, FileResult][] | undefined;
+    const named: string[] = [];
+    const kept: [string, FileResult][] = [];
+    const toSave: [string, FileResult][] = [];
+    if (Atomics.load(w.flag, 0) === 1 && msg?.index && msg.shards) {
+      try {
+        list = [];
+        // The records' data stays on disk (or JSON text) until someone asks for it: validation needs only facts.
+        for (const sh of msg.shards) {
+          let part: [string, FileResult][];
+          if (sh.name && cache) {
+            const file = cache.shardPath(sh.name);
+            part = decodeShard(fs.readFileSync(file, 'utf8'), { file: dataFileOf(file) });
+            named.push(sh.name);
+            kept.push(...part);
+          } else if (sh.rows !== undefined) {
+            part = decodeShard(sh.rows, { text: sh.data ?? '' });
+            toSave.push(...part);
+          } else throw new Error('shard without content');
+          list.push(...part);
+        }
+      } catch {
+        list = undefined;
+      }
+    }
+    if (!list || !msg?.index) {
       doLocally(w.from, w.to);
       continue;
     }
-    // The records' data stays JSON text until someone asks for it (validation needs only the facts).
-    const lazy: LazyShard = { text: msg.shard.data };
-    const list = decodeShard(msg.shard.rows, lazy);
     msg.index.forEach((ix, i) => {
-      if (ix >= 0) outcomes[w.from + i] = { key: list[ix]![0].slice(list[ix]![0].indexOf('/') + 1), result: list[ix]![1] };
+      if (ix >= 0) outcomes[w.from + i] = { key: list![ix]![0].slice(list![ix]![0].indexOf('/') + 1), result: list![ix]![1] };
     });
     for (const [i, key, result] of msg.volatile ?? []) outcomes[w.from + i] = { key, result };
-    if (msg.shardName) {
-      shards.push(msg.shardName);
-      written.push(...list);
-    } else fresh.push(...list);
+    shards.push(...named);
+    written.push(...kept);
+    fresh.push(...toSave);
   }
   return { outcomes, fresh, written, shards };
 }
