@@ -227,9 +227,9 @@ if (!isMainThread && (workerData as Partial<WorkerInput> | null)?.djycAnalyse) w
 function threadCount(n: number): number {
   const min = Number(process.env.DJYC_PARALLEL_MIN ?? 3000);
   if (!CAN_SPAWN || n < min || process.env.DJYC_THREADS === '1') return 1;
+  if (process.env.DJYC_THREADS) return Math.max(1, Math.min(Number(process.env.DJYC_THREADS) || 1, 8, n));
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const wanted = Number(process.env.DJYC_THREADS ?? cores);
-  return Math.max(1, Math.min(wanted, 4, Math.ceil(n / 1000)));
+  return Math.max(1, Math.min(cores, 4, Math.ceil(n / 1000)));
 }
 
 export interface AnalyseResult {
