@@ -37,44 +37,112 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** A lock file that is empty or unreadable this long is a leftover (a crash between creating and filling it). */
+const EMPTY_LOCK_STALE_MS = 10_000;
+
+/** Creates the lock file with our pid in it, atomically (hard link of a filled temp file); false if it exists. */
+function tryCreateLock(file: string): boolean {
+  const tmp = `${file}.${process.pid}.${tempCounter++}`;
+  fs.writeFileSync(tmp, `${process.pid}\n`);
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    // No hard links here: exclusive create (a crash before the pid is written leaves an empty lock, handled below).
+    try {
+      const fd = fs.openSync(file, 'wx');
+      fs.writeSync(fd, `${process.pid}\n`);
+      fs.closeSync(fd);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** The holder of an existing lock: its pid (0 when empty/unreadable), the file's text and age; undefined if gone. */
+function lockHolder(file: string): { pid: number; text: string; ageMs: number } | undefined {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    const ageMs = Date.now() - fs.statSync(file).mtimeMs;
+    return { pid: Number(text.trim()) || 0, text, ageMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes a stale lock — one only: a "breaker" folder made with mkdir (atomic) makes sure two runs that both saw
+ * the same dead holder do not each remove the other's fresh lock. A breaker left by a crash goes after a while.
+ */
+function breakStaleLock(file: string, seen: string): void {
+  const breaker = `${file}.break`;
+  try {
+    fs.mkdirSync(breaker);
+  } catch {
+    try {
+      if (Date.now() - fs.statSync(breaker).mtimeMs > EMPTY_LOCK_STALE_MS) fs.rmdirSync(breaker);
+    } catch {
+      /* gone already */
+    }
+    return;
+  }
+  try {
+    const now = lockHolder(file);
+    if (now && now.text === seen) fs.rmSync(file, { force: true });
+  } finally {
+    fs.rmdirSync(breaker);
+  }
+}
+
 /** Takes the repository lock, waiting up to `waitMs` for another djyc run; a lock left by a dead process is taken over. */
 export async function acquireLock(root: string, waitMs = Number(process.env.DJYC_LOCK_WAIT_MS ?? 10_000)): Promise<() => void> {
   const file = path.join(gitDir(root), LOCK);
   const deadline = Date.now() + waitMs;
   for (;;) {
-    try {
-      const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, `${process.pid}\n`);
-      fs.closeSync(fd);
+    if (tryCreateLock(file)) {
       return () => {
-        try {
-          fs.unlinkSync(file);
-        } catch {
-          /* already gone */
-        }
+        // Only our own lock: never one another run took over after judging ours stale.
+        if (lockHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const pid = Number(fs.readFileSync(file, 'utf8').trim() || 0);
-    if (!pid || !isAlive(pid)) {
-      try {
-        fs.unlinkSync(file);
-      } catch {
-        /* raced with another taker */
-      }
+    const holder = lockHolder(file);
+    if (!holder) continue; // released meanwhile
+    const stale = holder.pid ? holder.pid !== process.pid && !isAlive(holder.pid) : holder.ageMs > EMPTY_LOCK_STALE_MS;
+    if (stale) {
+      breakStaleLock(file, holder.text);
       continue;
     }
     if (Date.now() > deadline) {
-      throw new RefusedError(`另一个 djyc 命令（进程 ${pid}）正在写入本记录库，请稍后再试`, `another djyc command (pid ${pid}) is writing to this repository; try again later`);
+      const who = holder.pid ? `（进程 ${holder.pid}）` : '';
+      throw new RefusedError(`另一个 djyc 命令${who}正在写入本记录库，请稍后再试`, `another djyc command${holder.pid ? ` (pid ${holder.pid})` : ''} is writing to this repository; try again later`);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
   }
 }
 
-/** Removes temp files left by interrupted writes. */
+/** Removes temp files left by interrupted writes (records, the journal's, the lock's of dead processes). */
 export function sweepTemps(root: string): string[] {
   const removed: string[] = [];
+  const g = gitDir(root);
+  try {
+    for (const name of fs.readdirSync(g)) {
+      // Ours, and git's temporary index of a `git commit -- <paths>` killed half way (named after its pid).
+      const owner = /^djyc\.lock\.(\d+)\.\d+$/.exec(name) ?? /^next-index-(\d+)\.lock$/.exec(name);
+      if (TEMP_PATTERN.test(name) || (owner && !isAlive(Number(owner[1])))) {
+        fs.rmSync(path.join(g, name), { force: true });
+        removed.push(`.git/${name}`);
+      }
+    }
+  } catch {
+    /* no git folder */
+  }
   const dir = path.join(root, RECORDS_DIR);
   if (!fs.existsSync(dir)) return removed;
   for (const sub of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -133,9 +201,28 @@ export function recover(root: string): 'none' | 'rolled-back' | 'completed' {
     fs.rmSync(journalFile, { force: true });
     return 'none';
   }
-  const stale = path.join(gitDir(root), 'index.lock');
-  if (fs.existsSync(stale)) fs.rmSync(stale, { force: true });
+  // Git's own lock files, left when the crash killed a git command of ours half way (we hold djyc's lock).
+  const branch = (() => {
+    try {
+      return gitSync(root, ['symbolic-ref', '-q', 'HEAD']).trim();
+    } catch {
+      return '';
+    }
+  })();
+  for (const name of ['index.lock', 'HEAD.lock', 'packed-refs.lock', ...(branch ? [`${branch}.lock`] : [])]) {
+    fs.rmSync(path.join(gitDir(root), name), { force: true });
+  }
   const paths = journal.files.map((f) => f.path);
+  // Temp files of the interrupted atomic writes, wherever the files were (attachments too).
+  for (const p of paths) {
+    const dir = path.join(root, path.dirname(p));
+    const prefix = `.${path.basename(p)}.djyc-tmp-`;
+    try {
+      for (const name of fs.readdirSync(dir)) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
+    } catch {
+      /* no such folder */
+    }
+  }
   const headMessage = (() => {
     try {
       return gitSync(root, ['log', '-1', '--format=%B']).trim();
