@@ -452,7 +452,7 @@ async function jinhua(d) {
     { id: 'org-jh-sw', name: '市商务局机关党委', joins: [[15, '对接创新创业企业，开展“最多跑一次”帮办']] },
   ]);
   const orgCsv = ['编号,党组织名称,组织类型,所在单位,上级党组织'];
-  for (const [id, name] of leads) orgCsv.push(`${id},${name},党委,${name.replace(/(直属)?机关党委.*$|党委$/, '').replace(/系统$/, '')},org-jh-gw`);
+  for (const [id, name] of leads) orgCsv.push(`${id},${name},党委,${name.replace(/(直属)?机关党委.*$|党委$/, '')},org-jh-gw`);
   for (const j of joiners) orgCsv.push(`${j.id},${j.name},党委,${j.name.replace(/(直属)?机关党委$/, '')},org-jh-gw`);
   await d.run(`${y}-04-20`, ['import', d.write('orgs.csv', `${orgCsv.join('\n')}\n`), '--kind', 'org']);
   const members = [
