@@ -65,7 +65,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
 
   'member-commitments': (g) => {
     const tasks = g.subject.kind === 'task' ? [g.subject as RecordEntry<'task'>] : g.subject.kind === 'project' ? tasksOf(g.index, g.subject.id) : [];
-    if (!tasks.length) return T('尚无党员领办任务，也就没有《党员领办任务承诺书》', 'no member tasks, hence no member commitments');
+    if (!tasks.length) return g.target.requires?.includes('has-tasks') ? null : T('尚无党员领办任务，也就没有《党员领办任务承诺书》', 'no member tasks, hence no member commitments');
     const missing: string[] = [];
     for (const t of tasks) {
       for (const m of t.data.members ?? []) {
