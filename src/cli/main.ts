@@ -16,6 +16,27 @@ const COMMANDS = [
   'deadlines', 'ledger', 'log', 'status', 'render', 'pack', 'publish', 'hook', 'demo',
 ] as const;
 
+/** Command names registered by a module other than their own name. */
+const MODULE_OF: Record<string, (typeof COMMANDS)[number]> = {
+  'new-project': 'new', 'new-org': 'new', 'new-member': 'new', 'new-expert': 'new', recheck: 'panel', intervene: 'accept',
+};
+
+function moduleOf(command: string | undefined): (typeof COMMANDS)[number] | undefined {
+  if (!command) return undefined;
+  if (MODULE_OF[command]) return MODULE_OF[command];
+  return (COMMANDS as readonly string[]).includes(command) && command !== 'new' ? (command as (typeof COMMANDS)[number]) : undefined;
+}
+
+/** The first word that is not a global option or its value. */
+function invokedCommand(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--lang' || a === '-C' || a === '--cwd') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
 function version(): string {
   const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../package.json');
   return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
@@ -98,7 +119,9 @@ export async function main(argv: string[]): Promise<void> {
     if (typeof code === 'number') process.exitCode = code;
   };
 
-  for (const name of COMMANDS) {
+  // Load only the invoked command's module (some pull in heavy libraries); all of them for help or a typo.
+  const wanted = moduleOf(invokedCommand(args));
+  for (const name of wanted ? [wanted] : COMMANDS) {
     const mod = (await import(`./commands/${name}.js`)) as { register(program: Command, run: Runner, lang: Lang): void };
     mod.register(program, run, lang);
   }
