@@ -25,8 +25,10 @@ function resolvePlain(value: string): unknown {
   for (const tag of TESTED) {
     if (tag.test.test(value)) {
       let failed = false;
-      const res = tag.resolve(value, () => (failed = true), RESOLVE_OPTIONS);
-      if (failed || isScalar(res) || (typeof res === 'object' && res !== null)) throw BAIL;
+      let res = tag.resolve(value, () => (failed = true), RESOLVE_OPTIONS);
+      // Floats come back as a Scalar node (it remembers the written precision): its JS value is what toJS gives.
+      if (isScalar(res)) res = res.value;
+      if (failed || (typeof res === 'object' && res !== null)) throw BAIL;
       return res;
     }
   }
@@ -35,7 +37,9 @@ function resolvePlain(value: string): unknown {
 
 // Characters the fast path never handles: tabs, lone CRs, C0/C1 controls, Unicode line separators, BOMs.
 const REFUSED = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
-const KEY = /^([A-Za-z_][A-Za-z0-9_-]{0,99}):(?: +|$)/;
+// A plain key: a letter (ASCII or not) or `_` first; words without `:`, `#`, flow indicators or odd spaces,
+// separated by single spaces; then `:` and a space or the end of the line.
+const KEY = /^((?=[A-Za-z_\u00a1-\uffff])[^:#,[\]{}\s]{1,100}(?: [^:#,[\]{}\s]{1,100}){0,8}):(?: +|$)/;
 const RESERVED_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '__proto__']);
 // A plain scalar may not start with an indicator (`-` only when followed by a non-space).
 const PLAIN_START = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s])/;

@@ -1,0 +1,350 @@
+/**
+ * Property and fuzz tests (fast-check).
+ * - The fast YAML path agrees with the safe parser on everything it accepts, and never accepts what the safe
+ *   parser rejects (aliases, anchors, tags, merge keys, duplicate keys, conflict markers, odd indentation…).
+ * - The fast reference walk finds exactly what schemas.ts `collectRefs` finds.
+ * - Random byte and YAML mutations of valid records end in clean problems with positions: no exception, no hang,
+ *   no memory blow-up — in process (many runs) and through the CLI (a few).
+ * - Random sequences of operations on a random repository, illegal ones and crashes at step k included, never
+ *   leave a repository that validate rejects, and every illegal operation is refused with nothing written.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ROOT, djyc, git, tempDir } from './helpers.js';
+import { fastParse } from '../src/core/fastyaml.js';
+import { parseRecordBytes, parseRecordText } from '../src/core/yaml.js';
+import { fastRefs } from '../src/core/cache.js';
+import { collectRefs } from '../src/core/schemas.js';
+import { analyseBytes } from '../src/core/parallel.js';
+import { loadRepository, type RecordEntry, type Repository } from '../src/core/repo.js';
+import { COVERAGE_RULES, validateRepository } from '../src/core/validate.js';
+import { initRepository } from '../src/core/init.js';
+import { createProject, createSimple } from '../src/core/create.js';
+import { DjycError } from '../src/core/errors.js';
+import { KIND_DIRS, KINDS, type Kind } from '../src/core/kinds.js';
+import { serializeRecord } from '../src/core/records.js';
+
+// ------------------------------------------------------------------------------------------------------------
+// Documents
+
+const KEYS = ['id', 'name', 'organisation', 'stage', 'members', 'history', 'date', 'note', 'x-y', 'k_1', 'a', 'b'];
+const ODD_KEYS = ['<<', 'true', '1', '"q"', '中', '__proto__', '? a', 'a b'];
+const SCALARS = [
+  'a', 'abc def', '中文内容', '"x"', "'y'", '"a\\"b"', "'it''s'", '1', '-5', '0o17', '0x1F', '1e3', '.5', '1.', 'true', 'False', 'null', '~',
+  '', '2020-05-01', '"2020-05-01"', '[a, b]', '[]', '[ "a", 1 ]', 'a #c', 'a#b', '-', '--', '-x', '13800138000', '+1', '.inf', '.NaN', '1_0',
+  'a,b', 'a[b]', 'x: y', '"#"', "'#'", 'a  b', '"\\u4e2d"', '"\\x41"', '"\\ud83d"', '&a x', '*a', '!t x', '!!str 1', '|', '|-', '>', '{a: 1}',
+  '@x', '`x', '%x', '"open', '? x', ': x', ',x', '[a, [b]]', '[a,]',
+];
+const INDENTS = [0, 1, 2, 2, 2, 3, 4];
+
+const scalar = fc.constantFrom(...SCALARS);
+const key = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_KEYS) });
+
+/** A YAML-ish document: nested mappings, sequences, compact mappings in sequences, block scalars, comments. */
+const doc = fc.letrec<{ block: string[] }>((tie) => ({
+  block: fc.array(
+    fc.oneof(
+      { weight: 5, arbitrary: fc.tuple(key, scalar).map(([k, v]) => [`${k}: ${v}`]) },
+      { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom(...INDENTS), tie('block')).map(([k, n, inner]) => [`${k}:`, ...inner.map((l) => `${' '.repeat(Math.max(1, n))}${l}`)]) },
+      { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom(0, 2, 2, 4), fc.array(fc.oneof(scalar.map((v) => [`- ${v}`]), fc.tuple(key, scalar, key, scalar).map(([a, x, b, y]) => [`- ${a}: ${x}`, `  ${b}: ${y}`])), { minLength: 1, maxLength: 3 })).map(([k, n, items]) => [`${k}:`, ...items.flat().map((l) => `${' '.repeat(n)}${l}`)]) },
+      { weight: 1, arbitrary: fc.tuple(key, fc.constantFrom('|', '|-', '| # c', '|+', '>', '|2'), fc.array(fc.constantFrom('  line', '  中文', '', '   more', '  # not a comment', ' x', '  '), { minLength: 1, maxLength: 4 })).map(([k, h, lines]) => [`${k}: ${h}`, ...lines]) },
+      { weight: 1, arbitrary: fc.constantFrom(['# comment'], [''], ['  # indented'], ['---'], ['...'], ['%YAML 1.1'], ['<<<<<<< HEAD']) },
+    ),
+    { minLength: 1, maxLength: 5 },
+  ),
+})).block;
+
+const CHARS = [' ', '  ', '-', ':', '#', '"', "'", '|', '>', '[', ']', ',', '\n', '\r\n', '\r', '\t', '&', '*', '!', 'a', '1', '.', '~', '中', '\\', '{', '}', '?', '%', '- ', ': ', '\u2028', '\ufeff', '\u0000'];
+
+/** Applies a few random edits (insert, delete, replace) to a text. */
+const mutate = (text: string) =>
+  fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 }), fc.constantFrom(...CHARS)), { maxLength: 3 }).map((edits) => {
+    let t = text;
+    for (const [pos, op, ch] of edits) {
+      const at = pos % (t.length + 1);
+      t = op === 0 ? t.slice(0, at) + ch + t.slice(at) : op === 1 ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + ch + t.slice(at + 1);
+    }
+    return t;
+  });
+
+/** Valid records of several kinds, as djyc writes them. */
+const SAMPLES: [Kind, string][] = [
+  ['organisation', serializeRecord('organisation', { id: 'org-a', name: '中共某区教育局机关支部委员会', short_name: '教育局支部', type: '党支部', parent: 'org-top', secretary: 'm-1' })],
+  ['member', serializeRecord('member', { id: 'm-1', name: '张三', organisation: 'org-a', admin_title: '科长', party_title: '支部书记', phone: '13800138000', exemptions: [{ programme: 'shuangling-2020', reason: '长期病假' }] })],
+  ['project', serializeRecord('project', { id: 'p-1', programme: 'shuangling-2020', number: '2020-001', title: '“红色课堂”进社区', categories: ['呼应群众期待'], source: '自行申报', lead: 'org-a', leader: 'm-1', team: [{ member: 'm-2', role: '组员' }], goals: '第一行\n第二行\n', start: '2020-05-01', due: '2020-11-30', stage: 'implementing', history: [{ stage: 'proposed', date: '2020-03-05', by: '张三' }, { stage: 'implementing', from: 'proposed', date: '2020-05-11' }] })],
+  ['task', serializeRecord('task', { id: 't-1', programme: 'shuangling-2020', project: 'p-1', members: ['m-1', 'm-2'], content: '走访困难党员 #3 户：每月一次', due: '2020-10-31', stage: 'claimed' })],
+  ['report', serializeRecord('report', { id: 'r-1', programme: 'shuangling-2020', subject: 'p-1', quarter: '2020Q3', progress: '完成 80%，见附件', responsible: 'm-1' })],
+  ['evaluation', serializeRecord('evaluation', { id: 'ev-1', programme: 'shuangling-2020', subject: 'p-1', stars: { overall: 4 }, bonus_points: 12.5, poll: { participants: 20, votes: { 好: 15, 较好: 5 } } })],
+];
+
+describe('fast YAML path', () => {
+  it('agrees with the safe parser on every document it accepts (generated documents)', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(doc.chain((lines) => mutate(`${lines.join('\n')}\n`)), (text) => {
+        const fast = fastParse(text);
+        if (fast === undefined) return;
+        accepted++;
+        const slow = parseRecordText('f.yaml', text);
+        expect(slow.ok, `fast path accepted what the safe parser rejects:\n${text}`).toBe(true);
+        if (slow.ok) expect(isDeepStrictEqual(fast, slow.parsed.data), `different values for:\n${text}`).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(80);
+  });
+
+  it('agrees with the safe parser on mutated real records, and takes the unmutated ones', () => {
+    for (const [, text] of SAMPLES) expect(fastParse(text)).toEqual((parseRecordText('f', text) as { parsed: { data: unknown } }).parsed.data);
+    fc.assert(
+      fc.property(fc.constantFrom(...SAMPLES.map(([, t]) => t)).chain(mutate), (text) => {
+        const fast = fastParse(text);
+        if (fast === undefined) return;
+        const slow = parseRecordText('f.yaml', text);
+        expect(slow.ok, text).toBe(true);
+        if (slow.ok) expect(isDeepStrictEqual(fast, slow.parsed.data), text).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never takes anchors, aliases, tags, merge keys, duplicate keys or conflict markers', () => {
+    for (const text of [
+      'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: !t x\n', '<<: {a: 1}\nb: 2\n', 'a: 1\na: 2\n', 'a:\n  - &x 1\n  - *x\n',
+      'a: [&x 1, *x]\n', 'a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n', '%YAML 1.1\n---\na: NO\n', 'a: 1\n---\nb: 2\n',
+      'a: "\\ud800"\n', 'a:\tb\n', 'a: b\r', '? a\n: b\n', 'a: {b: 1}\n',
+    ]) {
+      expect(fastParse(text), text).toBeUndefined();
+    }
+  });
+});
+
+describe('references', () => {
+  const refValue = fc.oneof(fc.constantFrom('org-a', 'm-1', 'p-1', 'x'), fc.integer(), fc.constant(null), fc.array(fc.constantFrom('m-1', 'm-2', 3), { maxLength: 3 }));
+  it('the fast walk finds exactly what collectRefs finds', () => {
+    const fields = ['id', 'programme', 'organisation', 'parent', 'secretary', 'contact', 'lead', 'leader', 'members', 'project', 'subject', 'responsible', 'co_organisers', 'team', 'approval', 'items', 'exemptions', 'panel', 'entries', 'pairings', 'upper', 'proposed_by', 'member', 'stage', 'unknown'];
+    const nested = fc.oneof(refValue, fc.array(fc.record({ organisation: refValue, member: refValue, project: refValue, task: refValue, programme: refValue, by: refValue }, { requiredKeys: [] }), { maxLength: 3 }), fc.record({ by: refValue, date: fc.constant('2020-01-01'), experts: fc.array(fc.constantFrom('exp-1', 'x'), { maxLength: 2 }) }, { requiredKeys: [] }));
+    fc.assert(
+      fc.property(fc.constantFrom(...KINDS), fc.dictionary(fc.constantFrom(...fields), nested, { maxKeys: 8 }), (kind, data) => {
+        expect(fastRefs(kind, data)).toEqual(collectRefs(kind, data));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+// ------------------------------------------------------------------------------------------------------------
+// Mutations end in clean problems
+
+function assertPositioned(problems: { file: string; line: number; col: number; rule: string }[], file: string): void {
+  for (const p of problems) {
+    expect(p.file).toBe(file);
+    expect(p.line, p.rule).toBeGreaterThanOrEqual(1);
+    expect(p.col, p.rule).toBeGreaterThanOrEqual(1);
+  }
+}
+
+/** A repository in memory: one mutated record among valid ones, validated in full. */
+function validateWith(kind: Kind, bytes: Uint8Array): void {
+  const file = `records/${KIND_DIRS[kind]}/${kind}-x.yaml`;
+  const result = analyseBytes(kind, file, bytes, new Map());
+  if (!result.ok) {
+    expect(result.problems.length).toBeGreaterThan(0);
+    assertPositioned(result.problems, file);
+    return;
+  }
+  const records: RecordEntry[] = SAMPLES.filter(([k]) => k !== kind).map(([k, text]) => ({ kind: k, id: `${k}-s`, file: `records/${KIND_DIRS[k]}/${k}-s.yaml`, data: (parseRecordText('x', text) as { parsed: { data: never } }).parsed.data, text }));
+  records.push({ kind, id: `${kind}-x`, file, data: result.data as never, text: Buffer.from(bytes).toString('utf8') });
+  const repo: Repository = { root: tempRoot, config: { djyc: 1 }, records, loadProblems: [], unparsed: [] };
+  const problems = validateRepository(repo, { today: '2020-06-01', only: new Set([file]) });
+  assertPositioned(problems, file);
+}
+const tempRoot = tempDir('djyc-fuzz-');
+
+describe('mutations of valid records end in clean problems with positions', () => {
+  it('random byte edits (invalid UTF-8, control bytes, repetitions): no exception, positions everywhere', () => {
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = Date.now();
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SAMPLES),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.uint8Array({ minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 4 }),
+        ([kind, text], edits) => {
+          let bytes = Buffer.from(text);
+          for (const [pos, op, chunk] of edits) {
+            const at = pos % (bytes.length + 1);
+            if (op === 0) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(chunk), bytes.subarray(at)]);
+            else if (op === 1) bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + chunk.length)]);
+            else if (op === 2) bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(chunk), bytes.subarray(at + chunk.length)]);
+            else bytes = Buffer.concat([bytes.subarray(0, at), Buffer.alloc(200, chunk[0]), bytes.subarray(at)]);
+          }
+          const t = Date.now();
+          validateWith(kind, bytes);
+          expect(Date.now() - t, 'one record took too long').toBeLessThan(2000);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(300 * 1024 * 1024);
+  });
+
+  it('YAML-level mutations, alias bombs and huge inputs: clean problems, quickly', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...SAMPLES).chain(([kind, text]) => mutate(text).map((t) => [kind, t] as const)), ([kind, text]) => {
+        validateWith(kind, Buffer.from(text));
+      }),
+      { numRuns: 1500 },
+    );
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    const t = Date.now();
+    const r = parseRecordBytes('bomb.yaml', Buffer.from(`id: m-1\n${bomb}\n`));
+    expect(r.ok).toBe(false);
+    expect(Date.now() - t).toBeLessThan(2000);
+    expect(parseRecordBytes('big.yaml', Buffer.alloc(2 * 1024 * 1024, 0x61)).ok).toBe(false);
+    const deep = `a: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    const d = parseRecordBytes('deep.yaml', Buffer.from(deep));
+    if (!d.ok) assertPositioned(d.problems, 'deep.yaml');
+  });
+
+  it('through the CLI: mutated files give exit 1 with file:line:col, no stack trace, in reasonable time', () => {
+    const root = path.join(tempDir(), 'repo');
+    const g = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    expect(djyc(['init', root, '--programme', 'shuangling', '--year', '2020'], { env: g }).code).toBe(0);
+    const samples = fc.sample(fc.constantFrom(...SAMPLES).chain(([kind, text]) => mutate(text).map((t) => [kind, t] as const)), { numRuns: 40, seed: 42 });
+    samples.forEach(([kind, text], i) => {
+      const dir = path.join(root, 'records', { organisation: 'organisations', member: 'members', project: 'projects', task: 'tasks', report: 'reports', evaluation: 'evaluations' }[kind as string]!);
+      fs.writeFileSync(path.join(dir, `${kind}-${i}.yaml`), text);
+    });
+    fs.writeFileSync(path.join(root, 'records/members/binary.yaml'), Buffer.from([0xff, 0xfe, 0x00, 0x41, 0x80, 0x0a]));
+    for (const lang of ['zh', 'en']) {
+      const t = Date.now();
+      const r = djyc(['validate', '--lang', lang, '--today', '2020-06-01'], { cwd: root });
+      expect(Date.now() - t).toBeLessThan(60_000);
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stderr).not.toMatch(/internal error|内部错误/);
+      const lines = r.stdout.split('\n').filter((l) => l.startsWith('records/'));
+      expect(lines.length).toBeGreaterThan(5);
+      for (const l of lines) expect(l).toMatch(/^records\/[^:]+\.yaml:\d+:\d+ /);
+      expect(r.stdout).toMatch(/binary\.yaml:1:\d+/);
+    }
+  });
+});
+
+// ------------------------------------------------------------------------------------------------------------
+// Random operation sequences
+
+type Op =
+  | { t: 'org'; id: string; valid: boolean }
+  | { t: 'member'; id: string; org: string; valid: boolean }
+  | { t: 'project'; id: string; lead: string; valid: boolean }
+  | { t: 'dup'; kind: 'organisation' | 'member' }
+  | { t: 'crash'; id: string; delay: number };
+
+const ids = fc.stringMatching(/^[a-z][a-z0-9]{2,6}$/);
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('org' as const), id: ids, valid: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('member' as const), id: ids, org: fc.constantFrom('first', 'missing'), valid: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('project' as const), id: ids, lead: fc.constantFrom('first', 'missing'), valid: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('dup' as const), kind: fc.constantFrom('organisation' as const, 'member' as const) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('crash' as const), id: ids, delay: fc.integer({ min: 0, max: 350 }) }) },
+);
+
+/** Early in the programme's year: coverage rules (what is still missing) are warnings, not errors, until their windows close. */
+let TODAY = '2020-03-10';
+/** validate's errors other than the coverage rules (those say what is still to do, not that data is wrong). */
+const dataErrors = (root: string) => validateRepository(loadRepository(root), { today: TODAY }).filter((p) => p.severity === 'error' && !COVERAGE_RULES.has(p.rule));
+const headOf = (root: string) => git(root, ['rev-parse', 'HEAD']).trim();
+
+/** A child that creates an organisation through the real write path and is killed at a random moment. */
+async function crashingWrite(root: string, id: string, delay: number): Promise<void> {
+  const script = path.join(tempRoot, 'crash.mjs');
+  if (!fs.existsSync(script)) {
+    const create = pathToFileURL(path.join(ROOT, 'dist/core/create.js')).href;
+    fs.writeFileSync(script, `import { createSimple } from ${JSON.stringify(create)};\nprocess.stdout.write('ready\\n');\nawait createSimple(process.argv[2], 'organisation', { id: process.argv[3], name: '崩溃测试支部', type: '党支部' }, { today: process.argv[4] });\n`);
+  }
+  const child = spawn(process.execPath, [script, root, `org-crash-${id}`, TODAY], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve) => {
+    const fallback = setTimeout(resolve, 5000);
+    child.stdout!.once('data', () => {
+      clearTimeout(fallback);
+      setTimeout(resolve, delay);
+    });
+  });
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    /* finished already */
+  }
+  await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+}
+
+describe('random operation sequences on a random repository', () => {
+  it('never leave a repository that validate rejects; illegal operations are refused with nothing written', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('shuangling', 'zutuan', 'shuji', 'dangjian-plus'), fc.array(op, { minLength: 3, maxLength: 7 }), async (preset, ops) => {
+        const root = path.join(tempDir('djyc-seq-'), 'repo');
+        const year = preset === 'shuangling' ? 2020 : 2017;
+        TODAY = `${year}-03-10`;
+        await initRepository({ dir: root, preset, year });
+        const created = await createSimple(root, 'organisation', { id: 'org-first', name: '第一支部', type: '党支部' }, { today: TODAY });
+        const orgs = [created.id];
+        const members: string[] = [];
+        let crashes = 0;
+        for (const o of ops) {
+          const head = headOf(root);
+          let legal = true;
+          let attempt: () => Promise<unknown>;
+          if (o.t === 'org') {
+            legal = o.valid;
+            const id = `org-${o.id}`;
+            attempt = () => createSimple(root, 'organisation', o.valid ? { id, name: `${o.id}支部`, type: '党支部' } : { id, name: '', type: '不存在的类型' as never }, { today: TODAY });
+            if (orgs.includes(id)) legal = false;
+            if (legal) orgs.push(id);
+          } else if (o.t === 'member') {
+            const id = `m-${o.id}`;
+            legal = o.valid && o.org === 'first' && !members.includes(id);
+            attempt = () => createSimple(root, 'member', { id, name: '党员', organisation: o.org === 'first' ? 'org-first' : 'org-missing', ...(o.valid ? {} : { phone: 'abc' }) }, { today: TODAY });
+            if (legal) members.push(id);
+          } else if (o.t === 'project') {
+            legal = o.valid && o.lead === 'first';
+            attempt = () => createProject(root, { id: `p-${o.id}`, title: '项目', lead: o.lead === 'first' ? 'org-first' : 'org-missing', start: o.valid ? '2020-05-01' : '2020-12-01', due: o.valid ? '2020-11-01' : '2020-01-01' }, { today: TODAY });
+            if (fs.existsSync(path.join(root, 'records/projects', `p-${o.id}.yaml`))) legal = false;
+          } else if (o.t === 'dup') {
+            legal = false;
+            attempt = () => (o.kind === 'organisation' ? createSimple(root, 'organisation', { id: 'org-first', name: '重复', type: '党支部' }, { today: TODAY }) : createSimple(root, 'member', { id: 'org-first', name: '重号', organisation: 'org-first' }, { today: TODAY }));
+          } else {
+            if (crashes++ >= 1) continue; // one crash per sequence keeps the suite quick
+            await crashingWrite(root, o.id, o.delay);
+            attempt = async () => undefined;
+          }
+          let error: unknown;
+          try {
+            await attempt();
+          } catch (err) {
+            error = err;
+          }
+          if (legal) expect(error, `${JSON.stringify(o)} was refused: ${(error as Error)?.message}`).toBeUndefined();
+          else {
+            expect(error, `${JSON.stringify(o)} was accepted`).toBeInstanceOf(DjycError);
+            expect(headOf(root)).toBe(head);
+          }
+          // Whatever happened (a crash included), the repository validates; the next write recovers.
+          const problems = dataErrors(root);
+          expect(problems, JSON.stringify(problems.slice(0, 3))).toEqual([]);
+        }
+        // After a crash the next write recovers; then the repository is clean and valid.
+        await createSimple(root, 'organisation', { id: 'org-final', name: '最后支部', type: '党支部' }, { today: TODAY });
+        expect(git(root, ['status', '--porcelain', '--untracked-files=all'])).toBe('');
+        expect(dataErrors(root)).toEqual([]);
+      }),
+      { numRuns: 12 },
+    );
+  }, 300_000);
+});
