@@ -232,7 +232,7 @@ describe('djyc status --format pdf', () => {
         if (d.ratings.stars) {
           const sec = sections.get('星级评估分布')!;
           for (const s of d.ratings.stars) {
-            const m = new RegExp(`(?:^|\\s)${s.stars} 星\\s+(\\d+)\\s*$`, 'm').exec(sec);
+            const m = new RegExp(`(?:^|\\s)${s.stars}\\s*星\\s+(\\d+)\\s*$`, 'm').exec(sec);
             expect(Number(m?.[1]), `${r.name} ${s.stars} stars`).toBe(l.totals.stars[String(s.stars)] ?? 0);
           }
         }
