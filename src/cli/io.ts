@@ -1,4 +1,5 @@
 import type { Lang } from '../core/i18n.js';
+import { redactPhones } from '../core/privacy.js';
 
 /** What every command gets from the CLI layer: language, streams, and whether a person is at a terminal. */
 export interface CliContext {
@@ -30,4 +31,16 @@ export async function colors(stream: NodeJS.WriteStream = process.stdout) {
   const level = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '' ? 0 : stream.isTTY ? 1 : 0;
   const c = new Chalk({ level });
   return { red: c.red, yellow: c.yellow, dim: c.dim, bold: c.bold, green: c.green, cyan: c.cyan };
+}
+
+/**
+ * The privacy guard on the terminal: text written to standard output and error (by ctx.out/err or directly)
+ * shows any mobile number masked (138****8000) — one that slipped into a title, a name or a note. Bytes (PDF,
+ * xlsx) pass untouched; files that must hold numbers (records, forms) never go through here.
+ */
+export function installOutputGuard(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redactPhones(chunk) : chunk, ...rest)) as typeof stream.write;
+  }
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DjycError, ProblemsError } from '../core/errors.js';
 import { resolveLang, type Lang } from '../core/i18n.js';
-import { makeContext, tr, colors, type CliContext } from './io.js';
+import { installOutputGuard, makeContext, tr, colors, type CliContext } from './io.js';
 
 export type Action = (ctx: CliContext, ...args: any[]) => Promise<number | void>;
 /** Wraps a command's action: builds its context and sends every error through the single boundary below. */
@@ -85,6 +85,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${version()}\n`);
     return;
   }
+  installOutputGuard();
   const langFlag = (() => {
     const i = args.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
     if (i < 0) return undefined;
