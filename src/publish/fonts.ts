@@ -8,9 +8,8 @@
  * DJYC Kai (LXGW WenKai, covers all of GBK) only for characters the first two lack.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseUnicodeRange } from '../render/fonts.js';
+import { packageDir, parseUnicodeRange } from '../render/fonts.js';
 
 export type Role = 'text' | 'title' | 'fallback';
 
@@ -39,18 +38,6 @@ const SOURCES: Source[] = [
   { family: 'DJYC Song', weight: 900, role: 'title', pkg: '@fontsource/noto-serif-sc', css: '900.css' },
   { family: 'DJYC Kai', weight: 400, role: 'fallback', pkg: '@chinese-fonts/lxgwwenkai', css: 'dist/LXGWWenKai-Regular/result.css' },
 ];
-
-function packageDir(pkg: string): string {
-  const require = createRequire(import.meta.url);
-  const probe = pkg.startsWith('@fontsource/') ? `${pkg}/400.css` : `${pkg}/package.json`;
-  let dir = path.dirname(require.resolve(probe));
-  while (!dir.endsWith(path.join(...pkg.split('/')))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`font package ${pkg} not found`);
-    dir = up;
-  }
-  return dir;
-}
 
 let faces: Face[] | undefined;
 

@@ -67,7 +67,7 @@ interface FontSet {
 let fontSet: FontSet | undefined;
 const bytes = new Map<string, Promise<Buffer>>();
 
-function packageDir(pkg: string): string {
+export function packageDir(pkg: string): string {
   // Resolve from this file, so it works from src/ (vitest) and dist/ alike. fontsource's "exports" hides
   // package.json, so resolve a file the package does export and walk up to the package folder.
   const require = createRequire(import.meta.url);
