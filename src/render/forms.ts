@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { chineseDate, quarterEnd, quarterStart } from '../core/dates.js';
 import type { Kind } from '../core/kinds.js';
+import { orgSubtree } from '../core/ledger.js';
 import { maskPhone, phoneOf, redactPhones } from '../core/privacy.js';
 import { findStage, stageIndex, TRACK_OF_KIND, type Track } from '../core/programme.js';
 import type { RecordEntry, RecordIndex } from '../core/repo.js';
@@ -213,23 +214,6 @@ export function targetsFor(index: RecordIndex, form: FormDef, r: RecordEntry, me
     return [{ form, record: r, unit: unique[0], key: r.id }];
   }
   return [{ form, record: r, key: r.id }];
-}
-
-/** The organisation and its descendants (by `parent`). */
-export function orgSubtree(index: RecordIndex, id: string): Set<string> {
-  const out = new Set<string>([id]);
-  let grew = true;
-  const orgs = index.all('organisation');
-  while (grew) {
-    grew = false;
-    for (const o of orgs) {
-      if (!out.has(o.id) && o.data.parent && out.has(o.data.parent)) {
-        out.add(o.id);
-        grew = true;
-      }
-    }
-  }
-  return out;
 }
 
 /** The organisations a form target belongs to (whose submission it is part of). */

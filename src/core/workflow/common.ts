@@ -346,22 +346,6 @@ export function memberName(index: RecordIndex, id: string | undefined): string {
   return id ? (index.get('member', id)?.data.name ?? id) : '';
 }
 
-/** The organisation and all its descendants (by `parent`). */
-export function withDescendants(index: RecordIndex, orgId: string): Set<string> {
-  const out = new Set([orgId]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const o of index.all('organisation')) {
-      if (o.data.parent && out.has(o.data.parent) && !out.has(o.id)) {
-        out.add(o.id);
-        grew = true;
-      }
-    }
-  }
-  return out;
-}
-
 export function evaluationOf(index: RecordIndex, subject: string): RecordEntry<'evaluation'> | undefined {
   return index.all('evaluation').find((e) => e.data.subject === subject);
 }

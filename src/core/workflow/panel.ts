@@ -14,11 +14,12 @@
  * The seed and the candidate list (with loads) are recorded, and `--verify` re-runs the draw from them.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { orgSubtree } from '../ledger.js';
 import type { RecordEntry, RecordIndex } from '../repo.js';
 import type { ProgrammeRecord } from '../types.generated.js';
 import {
   Workspace, atPoint, clean, closureOf, evaluationFor, evaluationOf, isDropped, joinList, ordered, pointStages, refuse, setField, stageName, stageOf,
-  stagesRequiring, trackOf, usage, withDescendants, type OpOptions, type OpResult,
+  stagesRequiring, trackOf, usage, type OpOptions, type OpResult,
 } from './common.js';
 
 export const DRAW_ALGORITHM = 'djyc-draw-v1';
@@ -58,7 +59,7 @@ export function conflictUnits(index: RecordIndex, subject: RecordEntry): { orgs:
   const orgs = new Set<string>();
   const units = new Set<string>();
   for (const r of roots) {
-    for (const o of withDescendants(index, r)) orgs.add(o);
+    for (const o of orgSubtree(index, r)) orgs.add(o);
     // the unit's party organisation above the branch counts too (an expert from the 党委 of the same 局)
     let parent = index.get('organisation', r)?.data.parent;
     const unit = index.get('organisation', r)?.data.unit;

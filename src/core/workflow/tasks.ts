@@ -3,11 +3,12 @@
  * commitment (党员领办任务承诺书, 附件3) is created or extended with the finish date. `djyc task exempt`: records why
  * a member holds no task (原则上每名党员必须领办任务: an exemption needs a reason).
  */
+import { orgSubtree } from '../ledger.js';
 import { initialStage, isTrackEnabled, trackStages } from '../programme.js';
 import { isIsoDate } from '../dates.js';
 import {
   Workspace, appendItem, clean, joinList, memberName, orgLabel, orgName, pointStages, refuse, setField, stageName, stageOf, stagesRequiring, usage,
-  usesMemberCommitments, withDescendants, type OpOptions, type OpResult,
+  usesMemberCommitments, type OpOptions, type OpResult,
 } from './common.js';
 
 export interface TaskAddOptions extends OpOptions {
@@ -51,7 +52,7 @@ export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
     );
   }
   const units = new Set<string>();
-  for (const org of [project.data.lead!, ...(project.data.co_organisers ?? []).map((c) => c.organisation)]) for (const x of withDescendants(ws.index, org)) units.add(x);
+  for (const org of [project.data.lead!, ...(project.data.co_organisers ?? []).map((c) => c.organisation)]) for (const x of orgSubtree(ws.index, org)) units.add(x);
   const seen = new Set<string>();
   for (const id of o.members) {
     const m = ws.member(id, '--member');
