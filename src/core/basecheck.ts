@@ -24,7 +24,7 @@ import { parseRecordText } from './yaml.js';
 import { positionIssues, type Issue } from './validate.js';
 import { checkSchema } from './schemas.js';
 import { findStage, TRACK_OF_KIND } from './programme.js';
-import { gitText, showFile } from './gitlog.js';
+import { deepEqual, gitText, isObject, showFile } from './gitlog.js';
 import { sortProblems, type Problem } from './problem.js';
 import { UsageError } from './errors.js';
 import type { ProgrammeRecord } from './types.generated.js';
@@ -46,19 +46,6 @@ export const FROZEN_FIELDS: Partial<Record<Kind, string[]>> = {
 
 type Data = Record<string, any>;
 type HistoryEntry = { stage?: unknown; from?: unknown };
-
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 function getPointer(data: unknown, pointer: string): unknown {
   let v: unknown = data;

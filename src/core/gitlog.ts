@@ -140,9 +140,10 @@ function parseData(file: string, text: string): unknown {
   return r.ok ? r.parsed.data : FAILED;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-function deepEqual(a: unknown, b: unknown): boolean {
+/** Structural equality of parsed YAML data (plain objects, arrays, scalars; key order does not matter). */
+export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isObject(a) && isObject(b)) {
