@@ -44,6 +44,9 @@ export interface LazyShard {
   file?: string;
   text?: string;
   lines?: string[];
+  /** The data file's bytes and where each line starts (only the lines asked for are decoded and parsed). */
+  bytes?: Buffer;
+  starts?: Int32Array;
   failed?: boolean;
 }
 
@@ -82,15 +85,27 @@ export function resultData(r: Extract<FileResult, { ok: true }>): Record<string,
   if (r.data) return r.data;
   if (!r.lazy) return undefined;
   const shard = r.lazy.shard;
-  if (!shard.lines && !shard.failed) {
+  if (!shard.lines && !shard.bytes && !shard.failed) {
     try {
-      shard.lines = (shard.text ?? fs.readFileSync(shard.file!, 'utf8')).split('\n');
+      if (shard.text !== undefined) shard.lines = shard.text.split('\n');
+      else {
+        const bytes = fs.readFileSync(shard.file!);
+        let count = 1;
+        for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) count++;
+        const starts = new Int32Array(count + 1);
+        let n = 1;
+        for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) starts[n++] = at + 1;
+        starts[count] = bytes.length + 1;
+        shard.bytes = bytes;
+        shard.starts = starts;
+      }
     } catch {
       shard.failed = true;
     }
     shard.text = undefined;
   }
-  const line = shard.lines?.[r.lazy.index];
+  const i = r.lazy.index;
+  const line = shard.lines ? shard.lines[i] : shard.bytes && shard.starts && i + 1 < shard.starts.length ? shard.bytes.toString('utf8', shard.starts[i]!, shard.starts[i + 1]! - 1) : undefined;
   if (!line) return undefined;
   try {
     const data = JSON.parse(line) as unknown;

@@ -252,44 +252,42 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
     const done = runChunked(root, jobs, programmes, cache, false);
     return { outcomes: done.outcomes, fresh: done.fresh, written: done.written, shards: [] };
   }
-  // The main thread takes a smaller share: it also has to take in the workers' results.
-  const mainShare = Math.floor(jobs.length / threads * 0.8);
-  const rest = jobs.length - mainShare;
-  const per = Math.ceil(rest / (threads - 1));
-  const started: { worker: Worker; port: MessagePort; flag: Int32Array; from: number; to: number }[] = [];
-  for (let t = 0; t < threads - 1; t++) {
-    const from = mainShare + t * per;
-    const to = Math.min(jobs.length, from + per);
-    if (from >= to) break;
+  // Blocks of files dealt round to the threads (the main thread too): every thread gets the same mix of small and
+  // big records, so they finish together.
+  const BLOCK = 64;
+  const parts: number[][] = Array.from({ length: threads }, () => []);
+  for (let i = 0; i < jobs.length; i++) parts[Math.floor(i / BLOCK) % threads]!.push(i);
+  const started: { worker: Worker; port: MessagePort; flag: Int32Array; indices: number[] }[] = [];
+  for (let t = 1; t < threads; t++) {
+    const indices = parts[t]!;
+    if (!indices.length) continue;
     const flag = new SharedArrayBuffer(4);
     const { port1, port2 } = new MessageChannel();
     try {
       const input: WorkerInput = {
-        djycAnalyse: true, root, jobs: jobs.slice(from, to), programmes: [...programmes], flag, port: port2,
+        djycAnalyse: true, root, jobs: indices.map((i) => jobs[i]!), programmes: [...programmes], flag, port: port2,
         cache: cache ? { root: cache.root, generation: cache.generation } : undefined,
       };
       const worker = new Worker(WORKER_FILE, { workerData: input, transferList: [port2] });
       worker.unref();
       worker.on('error', () => {});
-      started.push({ worker, port: port1, flag: new Int32Array(flag), from, to });
+      started.push({ worker, port: port1, flag: new Int32Array(flag), indices });
     } catch {
       port1.close();
-      break;
+      parts[0]!.push(...indices);
     }
   }
   const outcomes: Outcome[] = new Array(jobs.length).fill(null);
   const fresh: [string, FileResult][] = [];
   const written: [string, FileResult][] = [];
   const shards: string[] = [];
-  const doLocally = (from: number, to: number) => {
-    const done = runChunked(root, jobs.slice(from, to), programmes, cache, true);
-    done.outcomes.forEach((o, i) => (outcomes[from + i] = o));
+  const doLocally = (indices: number[]) => {
+    const done = runChunked(root, indices.map((i) => jobs[i]!), programmes, cache, true);
+    done.outcomes.forEach((o, k) => (outcomes[indices[k]!] = o));
     fresh.push(...done.fresh);
     written.push(...done.written);
   };
-  const covered = started.length ? started[started.length - 1]!.to : mainShare;
-  doLocally(0, mainShare);
-  if (covered < jobs.length) doLocally(covered, jobs.length);
+  doLocally(parts[0]!.sort((a, b) => a - b));
   const timeout = Number(process.env.DJYC_WORKER_TIMEOUT_MS ?? Math.max(60_000, jobs.length * 2));
   for (const w of started) {
     Atomics.wait(w.flag, 0, 0, timeout);
@@ -322,13 +320,13 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
       }
     }
     if (!list || !msg?.index) {
-      doLocally(w.from, w.to);
+      doLocally(w.indices);
       continue;
     }
     msg.index.forEach((ix, i) => {
-      if (ix >= 0) outcomes[w.from + i] = { key: list![ix]![0].slice(list![ix]![0].indexOf('/') + 1), result: list![ix]![1] };
+      if (ix >= 0) outcomes[w.indices[i]!] = { key: list![ix]![0].slice(list![ix]![0].indexOf('/') + 1), result: list![ix]![1] };
     });
-    for (const [i, key, result] of msg.volatile ?? []) outcomes[w.from + i] = { key, result };
+    for (const [i, key, result] of msg.volatile ?? []) outcomes[w.indices[i]!] = { key, result };
     shards.push(...named);
     written.push(...kept);
     fresh.push(...toSave);
