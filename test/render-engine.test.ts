@@ -10,7 +10,8 @@ import { PDFDocument } from 'pdf-lib';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserNotFoundError, closeBrowser, findChromium, launchBrowser } from '../src/render/browser.js';
-import { CSP, escapeHtml, renderPdfs, wrapDocument, type RenderJob } from '../src/render/engine.js';
+import { CSP, renderPdfs, wrapDocument, type RenderJob } from '../src/render/engine.js';
+import { escapeHtml } from '../src/render/html.js';
 import { FONT_ORIGIN, fontFaceCss, fontResponse, uncoveredChars } from '../src/render/fonts.js';
 import { mergePdfs, readOutline } from '../src/render/pdf.js';
 

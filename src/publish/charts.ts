@@ -6,6 +6,7 @@
  * hatching, dots, cross-hatching, outline), every bar and segment carries its number as a direct label, and a
  * legend names the series — colour is never the only cue. All text is escaped (labels are record text).
  */
+import { escapeHtml } from '../render/html.js';
 
 export interface FillStyle {
   /** Name for the legend key in tests and for CSS hooks. */
@@ -30,10 +31,6 @@ const GREY = '#a8a8a8';
 const TRACK = '#f3f3f3';
 const FONT = 13;
 const SMALL = 11.5;
-
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** Approximate advance width of a string in this chart font: CJK and full-width forms are 1 em, the rest ~0.56 em. */
 export function textWidth(text: string, size = FONT): number {
@@ -98,19 +95,19 @@ function labelOn(x: number, y: number, text: string, fill: number, anchor = 'mid
   const style = dark
     ? `fill="#fff"`
     : `fill="${INK}" stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"`;
-  return `<text x="${r1(x)}" y="${r1(y)}" text-anchor="${anchor}" dominant-baseline="central" font-size="${SMALL}" font-weight="700" ${style}>${escapeXml(text)}</text>`;
+  return `<text x="${r1(x)}" y="${r1(y)}" text-anchor="${anchor}" dominant-baseline="central" font-size="${SMALL}" font-weight="700" ${style}>${escapeHtml(text)}</text>`;
 }
 
 function open(id: string, width: number, height: number, title: string, desc: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" viewBox="0 0 ${width} ${r1(height)}" width="${width}" height="${r1(height)}" role="img" aria-labelledby="${id}-t ${id}-d" font-size="${FONT}" fill="${INK}">` +
-    `<title id="${id}-t">${escapeXml(title)}</title><desc id="${id}-d">${escapeXml(desc)}</desc>` +
+    `<title id="${id}-t">${escapeHtml(title)}</title><desc id="${id}-d">${escapeHtml(desc)}</desc>` +
     defs(id)
   );
 }
 
 function emptyChart(id: string, width: number, title: string, message: string): string {
-  return `${open(id, width, 40, title, message)}<text x="0" y="24" fill="#555">${escapeXml(message)}</text></svg>`;
+  return `${open(id, width, 40, title, message)}<text x="0" y="24" fill="#555">${escapeHtml(message)}</text></svg>`;
 }
 
 function checkId(id: string): void {
@@ -161,8 +158,8 @@ export function horizontalBars(o: BarsOptions): string {
     const y = 3 + i * row;
     const cy = y + row / 2;
     const label = fitText(d.label, labelW - 6);
-    s += `<g><title>${escapeXml(`${d.label}：${valueTexts[i]}`)}</title>`;
-    s += `<text x="${r1(labelW)}" y="${r1(cy)}" text-anchor="end" dominant-baseline="central">${escapeXml(label)}</text>`;
+    s += `<g><title>${escapeHtml(`${d.label}：${valueTexts[i]}`)}</title>`;
+    s += `<text x="${r1(labelW)}" y="${r1(cy)}" text-anchor="end" dominant-baseline="central">${escapeHtml(label)}</text>`;
     const fill = d.fill ?? 0;
     let end: number;
     if (d.total !== undefined) {
@@ -177,7 +174,7 @@ export function horizontalBars(o: BarsOptions): string {
       else s += `<line x1="${plotX}" y1="${r1(cy - barH / 2)}" x2="${plotX}" y2="${r1(cy + barH / 2)}" stroke="${INK}" stroke-width="1.5"/>`;
       end = plotX + w;
     }
-    s += `<text x="${r1(end + 6)}" y="${r1(cy)}" dominant-baseline="central" font-size="${SMALL}" font-weight="700">${escapeXml(valueTexts[i]!)}</text></g>`;
+    s += `<text x="${r1(end + 6)}" y="${r1(cy)}" dominant-baseline="central" font-size="${SMALL}" font-weight="700">${escapeHtml(valueTexts[i]!)}</text></g>`;
   });
   s += `<line x1="${plotX}" y1="0" x2="${plotX}" y2="${r1(height)}" stroke="${INK}" stroke-width="1"/>`;
   return `${s}</svg>`;
@@ -226,12 +223,12 @@ export function funnel(o: FunnelOptions): string {
       const py = y - gap;
       s += `<path d="M${r1(cx - pw / 2)},${r1(py)} L${r1(cx + pw / 2)},${r1(py)} L${r1(cx + w / 2)},${r1(y)} L${r1(cx - w / 2)},${r1(y)} Z" fill="#e2e2e2"/>`;
     }
-    s += `<g><title>${escapeXml(`${st.label}：${texts[i]}`)}</title>`;
-    s += `<text x="${r1(labelW)}" y="${r1(y + barH / 2)}" text-anchor="end" dominant-baseline="central">${escapeXml(fitText(st.label, labelW - 6))}</text>`;
+    s += `<g><title>${escapeHtml(`${st.label}：${texts[i]}`)}</title>`;
+    s += `<text x="${r1(labelW)}" y="${r1(y + barH / 2)}" text-anchor="end" dominant-baseline="central">${escapeHtml(fitText(st.label, labelW - 6))}</text>`;
     // Grey levels step down the funnel, so stages differ in print even without the labels.
     const shade = st.value === 0 ? '#fff' : i === 0 ? ACCENT : `url(#${o.id}-hatch)`;
     s += `<rect x="${r1(cx - w / 2)}" y="${r1(y)}" width="${r1(w)}" height="${barH}" fill="${shade}" stroke="${INK}" stroke-width="0.75"/>`;
-    s += `<text x="${r1(plotX + plotW + 8)}" y="${r1(y + barH / 2)}" dominant-baseline="central" font-size="${SMALL}" font-weight="700">${escapeXml(texts[i]!)}</text></g>`;
+    s += `<text x="${r1(plotX + plotW + 8)}" y="${r1(y + barH / 2)}" dominant-baseline="central" font-size="${SMALL}" font-weight="700">${escapeHtml(texts[i]!)}</text></g>`;
   });
   return `${s}</svg>`;
 }
@@ -296,14 +293,14 @@ export function stackedBars(o: StackedOptions): string {
   for (const it of items) {
     const y = 2 + it.line * legendRow;
     s += `<rect x="${r1(it.x)}" y="${y + 2}" width="18" height="12" ${fillAttr(o.id, it.i)} stroke="${INK}" stroke-width="0.75"/>`;
-    s += `<text x="${r1(it.x + 24)}" y="${y + 8}" dominant-baseline="central" font-size="${SMALL}">${escapeXml(o.series[it.i]!.label)}</text>`;
+    s += `<text x="${r1(it.x + 24)}" y="${y + 8}" dominant-baseline="central" font-size="${SMALL}">${escapeHtml(o.series[it.i]!.label)}</text>`;
   }
   s += '</g>';
   rows.forEach((r, k) => {
     const y = legendH + k * row;
     const cy = y + row / 2;
-    s += `<g><title>${escapeXml(`${r.label}：${o.series.map((se, i) => `${se.label} ${num(r.values[i] ?? 0)}`).join('，')}`)}</title>`;
-    s += `<text x="${r1(labelW)}" y="${r1(cy)}" text-anchor="end" dominant-baseline="central">${escapeXml(fitText(r.label, labelW - 6))}</text>`;
+    s += `<g><title>${escapeHtml(`${r.label}：${o.series.map((se, i) => `${se.label} ${num(r.values[i] ?? 0)}`).join('，')}`)}</title>`;
+    s += `<text x="${r1(labelW)}" y="${r1(cy)}" text-anchor="end" dominant-baseline="central">${escapeHtml(fitText(r.label, labelW - 6))}</text>`;
     let x = plotX;
     r.values.forEach((v, i) => {
       if (!(v > 0)) return;
@@ -312,7 +309,7 @@ export function stackedBars(o: StackedOptions): string {
       if (w >= textWidth(num(v), SMALL) + 6) s += labelOn(x + w / 2, cy, num(v), i);
       x += w;
     });
-    s += `<text x="${r1(x + 6)}" y="${r1(cy)}" dominant-baseline="central" font-size="${SMALL}" font-weight="700">${escapeXml(`= ${num(totals[k]!)}`)}</text></g>`;
+    s += `<text x="${r1(x + 6)}" y="${r1(cy)}" dominant-baseline="central" font-size="${SMALL}" font-weight="700">${escapeHtml(`= ${num(totals[k]!)}`)}</text></g>`;
   });
   s += `<line x1="${plotX}" y1="${legendH - 2}" x2="${plotX}" y2="${r1(height)}" stroke="${INK}" stroke-width="1"/>`;
   return `${s}</svg>`;

@@ -33,6 +33,7 @@ import type { ProgrammeRecord } from '../core/types.generated.js';
 import { buildDashboard, mainPath, percent } from './dashboard.js';
 import { dashboardView, renderTemplate, SITE_TEMPLATES, type Cell, type TableView } from './view.js';
 import { codePoints, selectFonts } from './fonts.js';
+import { decodeEntities } from '../render/html.js';
 
 export interface PublishOptions {
   /** Programme id (default: the repository's default or only programme). */
@@ -917,15 +918,6 @@ function scriptJson(value: unknown): string {
 }
 
 // ---- assembling ---------------------------------------------------------------------------------------------
-
-function decodeEntities(s: string): string {
-  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] !== '#') return named[e.toLowerCase()] ?? m;
-    const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return cp > 0 && cp < 0x110000 ? String.fromCodePoint(cp) : m;
-  });
-}
 
 /** Visible text of a page (tags dropped, entities decoded). */
 function pageText(html: string): string {

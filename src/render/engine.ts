@@ -20,6 +20,7 @@ import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { PDFDocument } from 'pdf-lib';
 import { closeBrowser, launchBrowser, type Lang } from './browser.js';
 import { FONT_CSS_URL, FONT_ORIGIN, fontResponse, uncoveredChars } from './fonts.js';
+import { decodeEntities, escapeHtml } from './html.js';
 import { setMeta, stampPageNumbers, takeMarkers, writeFileAtomic } from './pdf.js';
 
 export interface RenderJob {
@@ -76,10 +77,6 @@ let baseCss: string | undefined;
 export function baseStylesheet(): string {
   baseCss ??= readFileSync(BASE_CSS_PATH, 'utf8');
   return baseCss;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export interface WrapOptions {
@@ -150,15 +147,6 @@ export function parseDocument(html: string): Parsed {
     bodyAttrs,
     body,
   };
-}
-
-function decodeEntities(s: string): string {
-  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] !== '#') return named[e.toLowerCase()] ?? m;
-    const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return cp > 0 && cp < 0x110000 ? String.fromCodePoint(cp) : m;
-  });
 }
 
 const MARK_ORIGIN = 'https://djyc.invalid/form/';
