@@ -5,14 +5,6 @@ export function git(root: string): SimpleGit {
   return simpleGit({ baseDir: root, config: ['core.quotepath=false'] });
 }
 
-export async function isGitRepo(root: string): Promise<boolean> {
-  try {
-    return await git(root).checkIsRepo();
-  } catch {
-    return false;
-  }
-}
-
 /** Environment for commits: use the user's identity if set, else a neutral djyc one (CI machines often have none). */
 export async function commitEnv(root: string): Promise<Record<string, string>> {
   const g = git(root);

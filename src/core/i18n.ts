@@ -103,10 +103,6 @@ export function message(lang: Lang, key: MessageKey | string, params: Record<str
   return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
-export function isMessageKey(key: string): key is MessageKey {
-  return key in messages;
-}
-
 /** Picks the language: explicit flag, then DJYC_LANG, then Chinese. */
 export function resolveLang(flag?: string): Lang {
   const value = flag ?? process.env.DJYC_LANG;

@@ -12,8 +12,6 @@ export function randomSuffix(length = 5): string {
   return out;
 }
 
-export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/;
-
 /** Makes a path-safe slug from user text (ASCII letters and digits only; Chinese text gives an empty slug). */
 export function slugify(text: string): string {
   return text

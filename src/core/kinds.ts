@@ -47,10 +47,6 @@ export function kindOfDir(dir: string): Kind | undefined {
   return DIR_TO_KIND.get(dir);
 }
 
-export function isKind(value: string): value is Kind {
-  return (KINDS as readonly string[]).includes(value);
-}
-
 /** Repository-relative path of a record file (always with forward slashes). */
 export function recordPath(kind: Kind, id: string): string {
   return `${RECORDS_DIR}/${KIND_DIRS[kind]}/${id}.yaml`;

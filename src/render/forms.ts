@@ -19,7 +19,6 @@ import type {
   CommitmentRecord,
   EvaluationRecord,
   MemberRecord,
-  OrganisationRecord,
   ProgrammeRecord,
   ProjectRecord,
   ReportRecord,
@@ -54,10 +53,6 @@ export const FOUR_LEVELS = ['好', '较好', '一般', '较差'] as const;
 /** The printed title of a form: the programme's region in front when the form asks for it. */
 export function formTitle(programme: ProgrammeRecord, form: FormDef): string {
   return form.regional && programme.region ? `${programme.region}${form.title}` : form.title;
-}
-
-export function orgName(org: OrganisationRecord | undefined): string {
-  return org?.name ?? '';
 }
 
 /** A record's human label for lists and bookmarks. */

@@ -376,11 +376,6 @@ export function evaluationFor(ws: Workspace, p: ProgrammeRecord, subject: Record
   return { entry: ws.index.get('evaluation', id)! };
 }
 
-/** Sets nested data on a record (whole value of a top-level key, in schema order). */
-export function setTop(ws: Workspace, entry: RecordEntry, key: string, value: unknown): void {
-  ws.edit(entry, (doc) => setField(doc, entry.kind, key, value));
-}
-
 /** Orders an object's keys as a nested schema lists them (for values written whole, e.g. `acceptance`). */
 export function ordered<T extends Record<string, unknown>>(value: T, order: string[]): T {
   const out: Record<string, unknown> = {};
