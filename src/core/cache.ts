@@ -71,6 +71,9 @@ const FACT_DROP = new Set([
   'history', 'attachments', 'content', 'progress', 'problems', 'next_steps', 'reason', 'feasibility', 'goals', 'measures',
   'schedule', 'interventions', 'concept', 'philosophy', 'carrier', 'results', 'outcome', 'branch_opinion', 'committee_opinion',
   'review_opinion', 'self_assessment', 'summary_report', 'notes', 'logo', 'phone', 'annual_goals', 'pairings', 'work_plan',
+  // Descriptive fields no cross-record check reads through the facts (rules that do, read the record's data).
+  'admin_title', 'party_title', 'unit', 'title', 'categories', 'source', 'due', 'quarter', 'number', 'submitted_on',
+  'signed_on', 'complete_by', 'position',
 ]);
 
 /** A record's facts: its fields minus free text, history and attachments (see FACT_DROP). */

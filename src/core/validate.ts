@@ -110,7 +110,9 @@ function checkDuplicateIds(ctx: Ctx) {
 
 /**
  * A record's fields for the cross-record checks: its facts while its data has not been read (records loaded from
- * the cache: every field but free text, history and attachments — see cache.ts FACT_DROP), else its data.
+ * the cache: every field but free text, history, attachments and a few descriptive ones — see cache.ts FACT_DROP;
+ * ids, references, programme, stage, names, organisation type/parent/external, member active/exemptions, project
+ * start/approval are there), else its data. A check needing another field reads `r.data`.
  */
 function view(r: RecordEntry): Record<string, any> {
   return (LoadedRecord.info(r)?.facts ?? r.data) as Record<string, any>;
