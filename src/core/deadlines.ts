@@ -33,6 +33,16 @@ import type { ProgrammeRecord } from './types.generated.js';
 export type DeadlineKind = 'window' | 'stage' | 'report' | 'task-due' | 'project-due' | 'duration' | 'annual-goals' | 'coverage';
 export type DeadlineStatus = 'overdue' | 'due-soon' | 'open' | 'upcoming' | 'closed' | 'done';
 
+/** The Chinese and English name of each status (for tables and calendars). */
+export const STATUS_LABELS: Record<DeadlineStatus, [string, string]> = {
+  overdue: ['已逾期', 'overdue'],
+  'due-soon': ['即将到期', 'due soon'],
+  open: ['进行中', 'open'],
+  upcoming: ['未开始', 'upcoming'],
+  closed: ['已结束', 'closed'],
+  done: ['已完成', 'done'],
+};
+
 export interface DeadlineItem {
   /** Stable identifier (also the calendar UID): the same item keeps it from one run to the next. */
   uid: string;

@@ -4,7 +4,7 @@
  * stable per item so re-importing updates events instead of duplicating them. Pure: items in, text out.
  */
 import { addDays } from '../core/dates.js';
-import type { DeadlineItem, DeadlineReport } from '../core/deadlines.js';
+import { STATUS_LABELS, type DeadlineItem, type DeadlineReport } from '../core/deadlines.js';
 import type { Lang } from '../core/i18n.js';
 
 /** Escapes a TEXT value (RFC 5545 §3.3.11). */
@@ -35,19 +35,10 @@ export function foldLine(line: string): string {
 
 const compactDate = (d: string) => d.replace(/-/g, '');
 
-const STATUS_TEXT: Record<DeadlineItem['status'], [string, string]> = {
-  overdue: ['已逾期', 'overdue'],
-  'due-soon': ['即将到期', 'due soon'],
-  open: ['进行中', 'open'],
-  upcoming: ['未开始', 'upcoming'],
-  closed: ['已结束', 'closed'],
-  done: ['已完成', 'done'],
-};
-
 function describe(item: DeadlineItem, lang: Lang): string {
   const zh = lang === 'zh';
   const lines: string[] = [];
-  lines.push(`${zh ? '状态' : 'status'}: ${STATUS_TEXT[item.status][zh ? 0 : 1]}`);
+  lines.push(`${zh ? '状态' : 'status'}: ${STATUS_LABELS[item.status][zh ? 0 : 1]}`);
   if (item.organisation) lines.push(`${zh ? '党组织' : 'organisation'}: ${item.organisation.name}`);
   if (item.people.length) lines.push(`${zh ? '负责人' : 'in charge'}: ${item.people.map((p) => p.name).join(zh ? '、' : ', ')}`);
   if (item.responsible) lines.push(`${zh ? '责任单位' : 'responsible'}: ${item.responsible}`);

@@ -3,21 +3,12 @@ import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
 import { loadRepository, requireRoot } from '../../core/repo.js';
-import { computeDeadlines, currentItems, failsOn, parseWithin, type DeadlineItem, type DeadlineStatus } from '../../core/deadlines.js';
+import { computeDeadlines, currentItems, failsOn, parseWithin, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../core/deadlines.js';
 import { isIsoDate } from '../../core/dates.js';
 import { UsageError } from '../../core/errors.js';
 import { writeAtomic } from '../../core/store.js';
 import { textTable } from '../../formatters/text-table.js';
 import { colors, tr } from '../io.js';
-
-const STATUS: Record<DeadlineStatus, [string, string]> = {
-  overdue: ['已逾期', 'overdue'],
-  'due-soon': ['即将到期', 'due soon'],
-  open: ['进行中', 'open'],
-  upcoming: ['未开始', 'upcoming'],
-  closed: ['已结束', 'closed'],
-  done: ['已完成', 'done'],
-};
 
 const KIND: Record<DeadlineItem['kind'], [string, string]> = {
   window: ['时间窗口', 'window'],
@@ -79,7 +70,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const l = ctx.lang === 'en' ? 1 : 0;
           const headers = ctx.lang === 'en' ? ['status', 'date', 'when', 'kind', 'item', 'organisation', 'in charge'] : ['状态', '日期', '时间', '类别', '事项', '党组织', '负责人'];
           const rows = shown.map((i) => [
-            STATUS[i.status][l]!,
+            STATUS_LABELS[i.status][l]!,
             i.start && i.kind === 'window' ? `${i.start}～${i.due}` : i.due,
             daysText(i, report.today, ctx.lang),
             KIND[i.kind][l]!,
