@@ -1,5 +1,7 @@
 import type { Lang } from '../core/i18n.js';
 import { redactPhones } from '../core/privacy.js';
+import { isIsoDate } from '../core/dates.js';
+import { UsageError } from '../core/errors.js';
 
 /** What every command gets from the CLI layer: language, streams, and whether a person is at a terminal. */
 export interface CliContext {
@@ -23,6 +25,12 @@ export function makeContext(lang: Lang, cwd: string): CliContext {
 /** Picks the Chinese or English text. */
 export function tr(lang: Lang, zh: string, en: string): string {
   return lang === 'en' ? en : zh;
+}
+
+/** Checks a date option (a usage error unless it is a real YYYY-MM-DD day); returns it unchanged. */
+export function checkIsoDate(value: string | undefined, flag = '--today'): string | undefined {
+  if (value !== undefined && !isIsoDate(value)) throw new UsageError(`${flag} 应为日期 YYYY-MM-DD（收到“${value}”）`, `${flag} must be a date YYYY-MM-DD (got "${value}")`);
+  return value;
 }
 
 /** chalk, loaded only when colour is wanted (NO_COLOR respected by chalk itself). */

@@ -4,11 +4,10 @@ import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
 import { loadRepository, requireRoot } from '../../core/repo.js';
 import { computeDeadlines, currentItems, failsOn, parseWithin, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../core/deadlines.js';
-import { isIsoDate } from '../../core/dates.js';
 import { UsageError } from '../../core/errors.js';
 import { writeAtomic } from '../../core/store.js';
 import { textTable } from '../../formatters/text-table.js';
-import { colors, tr } from '../io.js';
+import { checkIsoDate, colors, tr } from '../io.js';
 
 const KIND: Record<DeadlineItem['kind'], [string, string]> = {
   window: ['时间窗口', 'window'],
@@ -20,11 +19,6 @@ const KIND: Record<DeadlineItem['kind'], [string, string]> = {
   'annual-goals': ['年度目标', 'annual goals'],
   coverage: ['覆盖', 'coverage'],
 };
-
-export function checkDate(value: string | undefined, flag = '--today'): string | undefined {
-  if (value !== undefined && !isIsoDate(value)) throw new UsageError(`${flag} 应为日期 YYYY-MM-DD（收到“${value}”）`, `${flag} must be a date YYYY-MM-DD (got "${value}")`);
-  return value;
-}
 
 function daysText(item: DeadlineItem, today: string, lang: Lang): string {
   if (item.kind === 'window' && item.start && item.start > today) {
@@ -52,8 +46,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       run(async (ctx, opts: { today?: string; within: string; org?: string; programme?: string; format: string; all?: boolean; output?: string; failOn?: string }) => {
         if (!['table', 'json', 'ics'].includes(opts.format)) throw new UsageError(`不支持的格式“${opts.format}”（可用：table / json / ics）`, `unknown format "${opts.format}" (known: table / json / ics)`);
         if (opts.failOn !== undefined && opts.failOn !== 'overdue' && opts.failOn !== 'due-soon') throw new UsageError(`--fail-on 应为 overdue 或 due-soon`, `--fail-on must be overdue or due-soon`);
-        checkDate(opts.today);
-        if (!opts.today && process.env.DJYC_TODAY) checkDate(process.env.DJYC_TODAY, 'DJYC_TODAY');
+        checkIsoDate(opts.today);
+        if (!opts.today && process.env.DJYC_TODAY) checkIsoDate(process.env.DJYC_TODAY, 'DJYC_TODAY');
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);
         const report = computeDeadlines(loadRepository(root), { today: opts.today, within, org: opts.org, programme: opts.programme });

@@ -8,8 +8,7 @@ import { resolveProgramme } from '../../core/create.js';
 import { UsageError } from '../../core/errors.js';
 import { writeAtomic } from '../../core/store.js';
 import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv, TABLE_IDS } from '../../formatters/ledger-tables.js';
-import { checkDate } from './deadlines.js';
-import { tr } from '../io.js';
+import { checkIsoDate, tr } from '../io.js';
 
 const FORMATS = ['table', 'csv', 'xlsx', 'md', 'json'] as const;
 
@@ -28,7 +27,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`不支持的格式“${opts.format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${opts.format}" (known: ${FORMATS.join(' / ')})`);
         if (opts.table && !(TABLE_IDS as readonly string[]).includes(opts.table)) throw new UsageError(`没有表“${opts.table}”（可用：${TABLE_IDS.join(' / ')}）`, `no table "${opts.table}" (known: ${TABLE_IDS.join(' / ')})`);
         if (opts.format === 'xlsx' && !opts.output) throw new UsageError('xlsx 格式请用 -o 指定输出文件，例如 -o 台账.xlsx', 'xlsx needs an output file: -o ledger.xlsx');
-        checkDate(opts.today);
+        checkIsoDate(opts.today);
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
         const programme = resolveProgramme(repo, opts.programme);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
-import { colors, tr } from '../io.js';
+import { checkIsoDate, colors, tr } from '../io.js';
 
 function size(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
@@ -22,8 +22,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const { requireRoot } = await import('../../core/repo.js');
         const { parseWithin } = await import('../../core/deadlines.js');
         const { publishSite } = await import('../../publish/site.js');
-        const { checkDate } = await import('./deadlines.js');
-        checkDate(opts.today);
+        checkIsoDate(opts.today);
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);
         const out = path.resolve(ctx.cwd, opts.output);

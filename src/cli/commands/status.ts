@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
 import { DjycError, UsageError } from '../../core/errors.js';
-import { colors, tr } from '../io.js';
+import { checkIsoDate, colors, tr } from '../io.js';
 
 const FORMATS = ['table', 'json', 'pdf'] as const;
 
@@ -27,8 +27,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const { parseWithin } = await import('../../core/deadlines.js');
         const { writeAtomic } = await import('../../core/store.js');
         const { renderStatusPdf, statusDashboards, statusJson, statusText } = await import('../../publish/status.js');
-        const { checkDate } = await import('./deadlines.js');
-        checkDate(opts.today);
+        checkIsoDate(opts.today);
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
