@@ -14,7 +14,7 @@
  * - deadlines                    computeDeadlines items with status overdue and due-soon
  */
 import { RecordIndex, type Repository } from '../core/repo.js';
-import { computeLedger, reachedStage, FOUR_LEVELS, type FourLevel, type Ledger, type LedgerTotals, type ReportStatus } from '../core/ledger.js';
+import { computeLedger, orgName, reachedStage, FOUR_LEVELS, type FourLevel, type Ledger, type LedgerTotals, type ReportStatus } from '../core/ledger.js';
 import { computeDeadlines, type DeadlineItem } from '../core/deadlines.js';
 import { resolveProgramme } from '../core/create.js';
 import { findStage, isTrackEnabled, trackStages, type Track } from '../core/programme.js';
@@ -219,7 +219,7 @@ export function buildDashboard(repo: Repository, opts: DashboardOptions = {}): D
     },
     today: ledger.today,
     within: deadlines.within,
-    ...(opts.org ? { org: { id: opts.org, name: index.get('organisation', opts.org)?.data.short_name ?? index.get('organisation', opts.org)?.data.name ?? opts.org } } : {}),
+    ...(opts.org ? { org: orgName(index, opts.org)! } : {}),
     tracks,
     coverage: {
       tasks: isTrackEnabled(p, 'task'),
