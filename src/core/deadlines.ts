@@ -22,7 +22,7 @@
  */
 import { RecordIndex, type RecordEntry, type Repository } from './repo.js';
 import { daysBetween, isIsoDate, monthDay, today as todayIn } from './dates.js';
-import { findStage, programmeEnd, trackStages, windowDates, type Track, type Window } from './programme.js';
+import { findStage, isTrackEnabled, programmeEnd, trackStages, windowDates, type Track, type Window } from './programme.js';
 import {
   enteredOn, memberName, orgName, orgSubtree, reachedStage, subjectObligations, type Named,
 } from './ledger.js';
@@ -355,7 +355,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   const projects = mine('project').map((r) => r.data);
   const participating = new Set(projects.flatMap((pr) => [pr.lead, ...(pr.co_organisers ?? []).map((c) => c.organisation)]).filter((o): o is string => !!o));
   const every = p.task?.every_member;
-  if (every && p.task?.enabled !== false && p.task?.stages?.length) {
+  if (every && isTrackEnabled(p, 'task')) {
     const holders = new Set(mine('task').flatMap((t) => t.data.members ?? []));
     const without = new Map<string, Named[]>();
     for (const m of index.all('member')) {
@@ -381,7 +381,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     }
   }
   const brandRule = p.brand?.per_organisation;
-  if (brandRule?.min !== undefined && p.brand?.enabled !== false && p.brand?.stages?.length) {
+  if (brandRule?.min !== undefined && isTrackEnabled(p, 'brand')) {
     const brands = mine('brand');
     for (const o of orgs) {
       const count = brands.filter((b) => b.data.organisation === o.id).length;

@@ -13,7 +13,7 @@ export function trackStages(p: ProgrammeRecord, track: Track): Stage[] {
 
 export function isTrackEnabled(p: ProgrammeRecord, track: Track): boolean {
   const t = p[track];
-  return !!t && t.enabled !== false && t.stages.length > 0;
+  return !!t && t.enabled !== false && trackStages(p, track).length > 0;
 }
 
 export function initialStage(p: ProgrammeRecord, track: Track): Stage | undefined {

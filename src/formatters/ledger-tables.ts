@@ -5,6 +5,7 @@
  * out. No phone numbers: the ledger holds names only.
  */
 import type { Ledger, ReportSummary, Ratings } from '../core/ledger.js';
+import { isTrackEnabled } from '../core/programme.js';
 import type { ProgrammeRecord } from '../core/types.generated.js';
 import type { Lang } from '../core/i18n.js';
 import { csvTable, markdownTable, textTable } from './text-table.js';
@@ -107,7 +108,7 @@ export function ledgerTables(ledger: Ledger, programme: ProgrammeRecord, lang: L
   }
 
   // 任务台账
-  if (programme.task?.stages?.length && programme.task.enabled !== false) {
+  if (isTrackEnabled(programme, 'task')) {
     const columns: LedgerColumn[] = [
       { header: t(lang, '序号', 'No.'), format: 'integer', width: 6 },
       { header: t(lang, '项目编号', 'number'), width: 12 },
@@ -137,7 +138,7 @@ export function ledgerTables(ledger: Ledger, programme: ProgrammeRecord, lang: L
   }
 
   // 品牌台账
-  if (programme.brand?.stages?.length && programme.brand.enabled !== false) {
+  if (isTrackEnabled(programme, 'brand')) {
     const columns: LedgerColumn[] = [
       { header: t(lang, '序号', 'No.'), format: 'integer', width: 6 },
       { header: t(lang, '品牌名称', 'brand'), width: 20 },
