@@ -31,9 +31,15 @@ function gitDir(root: string): string {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed process nobody has reaped yet (containers without an init) still answers: a zombie is dead.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
@@ -212,6 +218,8 @@ export function recover(root: string): 'none' | 'rolled-back' | 'completed' {
   for (const name of ['index.lock', 'HEAD.lock', 'packed-refs.lock', ...(branch ? [`${branch}.lock`] : [])]) {
     fs.rmSync(path.join(gitDir(root), name), { force: true });
   }
+  // The temporary index of our interrupted `git commit -- <paths>`.
+  for (const name of fs.readdirSync(gitDir(root))) if (/^next-index-\d+\.lock$/.test(name)) fs.rmSync(path.join(gitDir(root), name), { force: true });
   const paths = journal.files.map((f) => f.path);
   // Temp files of the interrupted atomic writes, wherever the files were (attachments too).
   for (const p of paths) {
