@@ -140,6 +140,8 @@ interface RefPlan {
   ref?: Kind[];
   items?: RefPlan;
   props?: Map<string, RefPlan>;
+  /** The property name as a JSON Pointer segment (escaped once, here). */
+  segment?: string;
 }
 
 const plans = new Map<string, RefPlan | null>();
@@ -173,7 +175,7 @@ function compilePlan(schema: Record<string, any> | undefined, depth = 0): RefPla
     const props = new Map<string, RefPlan>();
     for (const k of Object.keys(s.properties)) {
       const sub = compilePlan((s.properties as Record<string, Record<string, any>>)[k], depth + 1);
-      if (sub) props.set(k, sub);
+      if (sub) props.set(k, { ...sub, segment: esc(k) });
     }
     if (props.size) {
       plan.props = props;
@@ -205,7 +207,7 @@ export function fastRefs(kind: Kind | 'config', data: unknown): RefUse[] {
     } else if (typeof value === 'object' && p.props) {
       for (const k of Object.keys(value as object)) {
         const sub = p.props.get(k);
-        if (sub) walk(sub, (value as Record<string, unknown>)[k], `${pointer}/${esc(k)}`);
+        if (sub) walk(sub, (value as Record<string, unknown>)[k], `${pointer}/${sub.segment}`);
       }
     }
   };

@@ -95,6 +95,11 @@ function shallowHelp(ref: string): [string, string] {
 
 /** The merge base of HEAD and `ref`, with clear errors for a missing ref, a shallow clone or unrelated histories. */
 export function mergeBaseOf(root: string, ref: string): string {
+  // The usual case in one call; the checks below only explain a failure.
+  if (!ref.startsWith('-')) {
+    const quick = tryGit(root, ['merge-base', 'HEAD', ref]);
+    if (quick && /^[0-9a-f]{40,64}$/.test(quick)) return quick;
+  }
   if (!tryGit(root, ['rev-parse', '--git-dir'])) {
     throw new UsageError('--changed 需要在 git 仓库中运行', '--changed needs a git repository');
   }

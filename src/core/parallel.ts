@@ -442,6 +442,8 @@ export interface LoadedFile {
 export interface LoadFilesOptions {
   /** Use (and update) the content cache; default: on for repositories of 200 files or more. */
   cache?: boolean;
+  /** Git keys already being computed (started before the listing, see loadRepository). */
+  pendingKeys?: PendingKeys;
 }
 
 /**
@@ -466,7 +468,8 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
   // other records' rules depend on them.
   // Git's view of which files are unchanged comes from a background process while we read the cache.
   const useGit = !!where && listed.length >= Number(process.env.DJYC_GIT_KEYS_MIN ?? 1000);
-  const pending = useGit ? startGitKeys(root) : undefined;
+  const pending = useGit ? opts.pendingKeys ?? startGitKeys(root) : undefined;
+  if (!useGit) opts.pendingKeys?.cancel();
   const programmeJobs = listed.filter((j) => j.kind === 'programme');
   const programmeBytes = programmeJobs.map((j) => {
     try {

@@ -6,8 +6,8 @@ import { checkSchema } from './schemas.js';
 import type { Problem } from './problem.js';
 import type { ConfigRecord, ProgrammeRecord, RecordTypes } from './types.generated.js';
 import { RefusedError, UsageError } from './errors.js';
-import { loadFiles } from './parallel.js';
-import { blobId, resultData, type FileResult, type Precomputed } from './cache.js';
+import { loadFiles, startGitKeys } from './parallel.js';
+import { blobId, cacheRoot, resultData, type FileResult, type Precomputed } from './cache.js';
 import { decodeUtf8, parseRecordText } from './yaml.js';
 import { fastParse } from './fastyaml.js';
 import { execFileSync } from 'node:child_process';
@@ -116,8 +116,12 @@ export function loadRepository(root: string, opts: LoadOptions = {}): Repository
   const config = loadConfig(root, loadProblems);
   const records: RecordEntry[] = [];
   const unparsed: string[] = [];
-  const { files } = loadFiles(root, listRecordFiles(root, loadProblems), { cache: opts.cache });
-  const seen = new Set<string>();
+  // A repository cached before is big enough to ask git which files are unchanged: start that now, in the
+  // background, so it overlaps the listing of the files.
+  const where = opts.cache === false ? undefined : cacheRoot(root);
+  const pendingKeys = where && fs.existsSync(where) ? startGitKeys(root) : undefined;
+  const { files } = loadFiles(root, listRecordFiles(root, loadProblems), { cache: opts.cache, pendingKeys });
+  const seen = new Set<object>();
   const programmeEntries = new Map<string, RecordEntry>();
   for (const f of files) {
     const r = f.result;
@@ -127,8 +131,8 @@ export function loadRepository(root: string, opts: LoadOptions = {}): Repository
       continue;
     }
     // Two files with the same content share one cached result: give each record its own data.
-    const shared = seen.has(f.key);
-    seen.add(f.key);
+    const shared = seen.has(r);
+    seen.add(r);
     const entry = new LoadedRecord(root, f.kind, f.file, f.key, r, shared) as unknown as RecordEntry;
     const id = LoadedRecord.info(entry)!.facts?.id ?? (r.data ?? (entry.kind === 'programme' ? entry.data : undefined))?.id;
     if (f.kind === 'programme' && typeof id === 'string' && !programmeEntries.has(id)) programmeEntries.set(id, entry);
