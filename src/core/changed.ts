@@ -336,7 +336,9 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   const headIssues = collectIssues(head, { today: opts.today, scope });
   const noChange = !changed.length;
   let baseKnown = new Set<string>();
-  if (!noChange) {
+  // The base is only needed to tell old problems from new ones outside the changed files: none there, no base.
+  const outside = headIssues.some((i) => !changedSet.has(i.file)) || head.loadProblems.some((p) => !changedSet.has(p.file));
+  if (!noChange && outside) {
     const baseRepo = baseRepository(root, mergeBase, head, changed);
     const baseScope = new Set([...related].filter((f) => !changedSet.has(f)));
     baseKnown = new Set([...collectIssues(baseRepo, { today: opts.today, scope: baseScope }), ...baseRepo.loadProblems].map(identity));
