@@ -1,5 +1,9 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
 
+// djyc's own git calls never take optional locks: a `git status` killed mid-way (kill -9, power loss) would
+// otherwise leave .git/index.lock behind and block every later git command. Every git child inherits this.
+process.env.GIT_OPTIONAL_LOCKS ??= '0';
+
 /** A simple-git instance for a repository, with a predictable identity when the machine has none configured. */
 export function git(root: string): SimpleGit {
   return simpleGit({ baseDir: root, config: ['core.quotepath=false'] });
