@@ -43,6 +43,18 @@ export const STATUS_LABELS: Record<DeadlineStatus, [string, string]> = {
   done: ['已完成', 'done'],
 };
 
+/** The Chinese and English name of each kind of item (terminal table, site and dashboard alike). */
+export const KIND_LABELS: Record<DeadlineKind, [string, string]> = {
+  window: ['时间节点', 'window'],
+  stage: ['阶段', 'stage'],
+  report: ['执行书', 'report'],
+  'task-due': ['任务时限', 'task due'],
+  'project-due': ['项目时限', 'project due'],
+  duration: ['实施周期', 'duration'],
+  'annual-goals': ['年度目标', 'annual goals'],
+  coverage: ['覆盖面', 'coverage'],
+};
+
 export interface DeadlineItem {
   /** Stable identifier (also the calendar UID): the same item keeps it from one run to the next. */
   uid: string;

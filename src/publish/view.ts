@@ -11,7 +11,7 @@ import Handlebars from 'handlebars';
 import { TEMPLATES_DIR } from '../core/paths.js';
 import { redactPhones } from '../core/privacy.js';
 import type { Lang } from '../core/i18n.js';
-import type { DeadlineItem } from '../core/deadlines.js';
+import { KIND_LABELS, type DeadlineItem } from '../core/deadlines.js';
 import { funnel, horizontalBars, stackedBars } from './charts.js';
 import { percent, type Dashboard } from './dashboard.js';
 
@@ -131,20 +131,10 @@ export interface DashboardViewOptions {
 
 const T = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
 
-export const KIND_LABELS: Record<string, [string, string]> = {
-  window: ['时间节点', 'window'],
-  stage: ['阶段', 'stage'],
-  report: ['执行书', 'report'],
-  'task-due': ['任务时限', 'task due'],
-  'project-due': ['项目时限', 'project due'],
-  duration: ['实施周期', 'duration'],
-  'annual-goals': ['年度目标', 'annual goals'],
-  coverage: ['覆盖面', 'coverage'],
-};
 
 /** Chinese or English name of a deadline kind (an unknown kind is shown as is). */
 export function kindLabel(kind: string, lang: Lang): string {
-  const l = KIND_LABELS[kind];
+  const l = KIND_LABELS[kind as DeadlineItem['kind']];
   return l ? (lang === 'en' ? l[1] : l[0]) : kind;
 }
 

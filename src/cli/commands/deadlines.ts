@@ -3,22 +3,12 @@ import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import type { Lang } from '../../core/i18n.js';
 import { loadRepository, requireRoot } from '../../core/repo.js';
-import { computeDeadlines, currentItems, failsOn, parseWithin, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../core/deadlines.js';
+import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../core/deadlines.js';
 import { UsageError } from '../../core/errors.js';
 import { writeAtomic } from '../../core/store.js';
 import { textTable } from '../../formatters/text-table.js';
 import { checkIsoDate, colors, tr } from '../io.js';
 
-const KIND: Record<DeadlineItem['kind'], [string, string]> = {
-  window: ['时间窗口', 'window'],
-  stage: ['阶段', 'stage'],
-  report: ['执行书', 'report'],
-  'task-due': ['任务时限', 'task due'],
-  'project-due': ['项目时限', 'project due'],
-  duration: ['实施周期', 'duration'],
-  'annual-goals': ['年度目标', 'annual goals'],
-  coverage: ['覆盖', 'coverage'],
-};
 
 function daysText(item: DeadlineItem, today: string, lang: Lang): string {
   if (item.kind === 'window' && item.start && item.start > today) {
@@ -67,7 +57,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             STATUS_LABELS[i.status][l]!,
             i.start && i.kind === 'window' ? `${i.start}～${i.due}` : i.due,
             daysText(i, report.today, ctx.lang),
-            KIND[i.kind][l]!,
+            KIND_LABELS[i.kind][l]!,
             (ctx.lang === 'en' ? i.titleEn : i.title) + (i.kind === 'window' && i.lagging ? tr(ctx.lang, `（${i.lagging} 项未到位）`, ` (${i.lagging} behind)`) : ''),
             i.organisation?.name ?? i.responsible ?? '',
             i.people.map((p) => p.name).join(ctx.lang === 'en' ? ', ' : '、'),
