@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates src/core/types.generated.ts from schemas/*.schema.json, so TypeScript types and schemas cannot
+// Generates src/domain/types.generated.ts from schemas/*.schema.json, so TypeScript types and schemas cannot
 // drift apart. `node scripts/gen-types.mjs --check` exits 1 when the file is stale (run in the test suite).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = path.join(root, 'schemas');
-const target = path.join(root, 'src/core/types.generated.ts');
+const target = path.join(root, 'src/domain/types.generated.ts');
 const NAMES = ['config', 'programme', 'organisation', 'member', 'expert', 'project', 'task', 'commitment', 'report', 'closure', 'evaluation', 'brand', 'selection'];
 
 const load = (name) => JSON.parse(fs.readFileSync(path.join(schemaDir, `${name}.schema.json`), 'utf8'));
@@ -62,7 +62,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   if (process.argv.includes('--check')) {
     const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
     if (current !== text) {
-      console.error('src/core/types.generated.ts is stale: run `node scripts/gen-types.mjs`');
+      console.error('src/domain/types.generated.ts is stale: run `node scripts/gen-types.mjs`');
       process.exit(1);
     }
   } else {

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { djyc, git, readJson } from './helpers.js';
 import { buildFixture, commitAll, recordFile, writeRecordFiles, PROGRAMME } from './ledger-fixture.js';
-import { checkAgainstBase } from '../src/core/basecheck.js';
-import type { Problem } from '../src/core/problem.js';
+import { checkAgainstBase } from '../src/store/basecheck.js';
+import type { Problem } from '../src/domain/problem.js';
 
 /**
  * Every case is a real git repository with two commits: the base (tagged `base`) and a pull-request commit on a

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { djyc, initRepo, readJson } from './helpers.js';
 import { buildFixture, commitAll, writeRecordFiles, PROGRAMME } from './ledger-fixture.js';
-import { loadRepository } from '../src/core/repo.js';
-import { addMonths, computeDeadlines, parseWithin, type DeadlineItem } from '../src/core/deadlines.js';
-import { escapeText, foldLine, toIcs } from '../src/formatters/ics.js';
+import { loadRepository } from '../src/store/repo.js';
+import { addMonths, computeDeadlines, parseWithin, type DeadlineItem } from '../src/domain/deadlines.js';
+import { escapeText, foldLine, toIcs } from '../src/output/ics.js';
 
 type Json = { today: string; counts: Record<string, number>; items: DeadlineItem[] };
 

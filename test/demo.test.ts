@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareDemoOutput } from '../src/core/demo.js';
+import { prepareDemoOutput } from '../src/demo/demo.js';
 import { djyc, git, tempDir } from './helpers.js';
 
 

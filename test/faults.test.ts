@@ -12,8 +12,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT, djyc, git, initRepo, tempDir } from './helpers.js';
-import { acquireLock, commitChanges, recover, sweepTemps } from '../src/core/store.js';
-import { RefusedError } from '../src/core/errors.js';
+import { acquireLock, commitChanges, recover, sweepTemps } from '../src/store/transaction.js';
+import { RefusedError } from '../src/domain/errors.js';
 
 const FILES = ['records/organisations/org-f1.yaml', 'records/organisations/org-f2.yaml', 'records/organisations/org-f3.yaml'];
 const PAD = '这是一段用来加长文件的备注文字，使写入需要更多时间。'.repeat(400);
@@ -32,7 +32,7 @@ function versionOf(text: string): number | undefined {
 /** The write loop: commitChanges on all FILES with versions start, start+1, … until killed (or `count` done). */
 function loopScript(dir: string): string {
   const file = path.join(dir, 'loop.mjs');
-  const store = pathToFileURL(path.join(ROOT, 'dist/core/store.js')).href;
+  const store = pathToFileURL(path.join(ROOT, 'dist/store/transaction.js')).href;
   fs.writeFileSync(file, `
 import { commitChanges } from ${JSON.stringify(store)};
 const [root, startArg, countArg] = process.argv.slice(2);
@@ -126,7 +126,7 @@ describe('two writers at once', () => {
     // Two loops on different files, 8 operations each, at the same time.
     const mk = (files: string[], name: string) => {
       const file = path.join(dir, `${name}.mjs`);
-      const store = pathToFileURL(path.join(ROOT, 'dist/core/store.js')).href;
+      const store = pathToFileURL(path.join(ROOT, 'dist/store/transaction.js')).href;
       fs.writeFileSync(file, `
 import { commitChanges } from ${JSON.stringify(store)};
 for (let k = 1; k <= 8; k++) await commitChanges(process.argv[2], ${JSON.stringify(files)}.map((p) => ({ path: p, content: '${name} ' + k + '\\n' })), '${name} ' + k);

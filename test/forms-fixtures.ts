@@ -2,8 +2,8 @@
 // builder), written in-process through the core (initRepository + writeRecords), one commit each.
 import fs from 'node:fs';
 import path from 'node:path';
-import { initRepository } from '../src/core/init.js';
-import { writeRecords, type RecordChange } from '../src/core/records.js';
+import { initRepository } from '../src/commands/init.js';
+import { writeRecords, type RecordChange } from '../src/store/records.js';
 import { tempDir } from './helpers.js';
 
 type Rec = Record<string, unknown> & { id: string };

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, djyc, git, initRepo, tempDir, type CliResult } from './helpers.js';
-import { writeRecords, editRecordText } from '../src/core/records.js';
-import { loadRepository } from '../src/core/repo.js';
-import { RefusedError } from '../src/core/errors.js';
+import { writeRecords, editRecordText } from '../src/store/records.js';
+import { loadRepository } from '../src/store/repo.js';
+import { RefusedError } from '../src/domain/errors.js';
 
 function djycAsync(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ROOT, djyc, git, initRepo, tempDir } from './helpers.js';
-import { decodeText, guessOrgType, normName, parseDateCell, readTable } from '../src/core/import.js';
+import { decodeText, guessOrgType, normName, parseDateCell, readTable } from '../src/commands/import.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 const CSV = path.join(FIXTURES, 'zutuan-2017-tasks.csv');

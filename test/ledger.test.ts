@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { djyc, initRepo, readJson, tempDir } from './helpers.js';
 import { baseRecords, buildFixture, commitAll, writeRecordFiles, PHONE, PROGRAMME } from './ledger-fixture.js';
-import { loadRepository } from '../src/core/repo.js';
-import { computeLedger, type Ledger } from '../src/core/ledger.js';
+import { loadRepository } from '../src/store/repo.js';
+import { computeLedger, type Ledger } from '../src/domain/ledger.js';
 
 const TODAY = '2021-01-20';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { djyc, git, readJson } from './helpers.js';
 import { buildFixture, commitAll, PHONE } from './ledger-fixture.js';
-import { diffRecords, recordLog, type RecordLog } from '../src/core/gitlog.js';
+import { diffRecords, recordLog, type RecordLog } from '../src/store/gitlog.js';
 
 describe('djyc log <id>: a record history from git', () => {
   let root: string;

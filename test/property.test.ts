@@ -16,18 +16,18 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROOT, djyc, git, tempDir } from './helpers.js';
-import { fastParse } from '../src/core/fastyaml.js';
-import { parseRecordBytes, parseRecordText } from '../src/core/yaml.js';
-import { fastRefs } from '../src/core/cache.js';
-import { collectRefs } from '../src/core/schemas.js';
-import { analyseBytes } from '../src/core/parallel.js';
-import { loadRepository, type RecordEntry, type Repository } from '../src/core/repo.js';
-import { COVERAGE_RULES, validateRepository } from '../src/core/validate.js';
-import { initRepository } from '../src/core/init.js';
-import { createProject, createSimple } from '../src/core/create.js';
-import { DjycError } from '../src/core/errors.js';
-import { KIND_DIRS, KINDS, type Kind } from '../src/core/kinds.js';
-import { serializeRecord } from '../src/core/records.js';
+import { fastParse } from '../src/store/fastyaml.js';
+import { parseRecordBytes, parseRecordText } from '../src/store/yaml.js';
+import { fastRefs } from '../src/store/cache.js';
+import { collectRefs } from '../src/store/schemas.js';
+import { analyseBytes } from '../src/store/parallel.js';
+import { loadRepository, type RecordEntry, type Repository } from '../src/store/repo.js';
+import { COVERAGE_RULES, validateRepository } from '../src/domain/checks.js';
+import { initRepository } from '../src/commands/init.js';
+import { createProject, createSimple } from '../src/commands/create.js';
+import { DjycError } from '../src/domain/errors.js';
+import { KIND_DIRS, KINDS, type Kind } from '../src/domain/kinds.js';
+import { serializeRecord } from '../src/store/records.js';
 
 // ------------------------------------------------------------------------------------------------------------
 // Documents
@@ -266,7 +266,7 @@ const headOf = (root: string) => git(root, ['rev-parse', 'HEAD']).trim();
 async function crashingWrite(root: string, id: string, delay: number): Promise<void> {
   const script = path.join(tempRoot, 'crash.mjs');
   if (!fs.existsSync(script)) {
-    const create = pathToFileURL(path.join(ROOT, 'dist/core/create.js')).href;
+    const create = pathToFileURL(path.join(ROOT, 'dist/commands/create.js')).href;
     fs.writeFileSync(script, `import { createSimple } from ${JSON.stringify(create)};\nprocess.stdout.write('ready\\n');\nawait createSimple(process.argv[2], 'organisation', { id: process.argv[3], name: '崩溃测试支部', type: '党支部' }, { today: process.argv[4] });\n`);
   }
   const child = spawn(process.execPath, [script, root, `org-crash-${id}`, TODAY], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });

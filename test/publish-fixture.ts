@@ -7,8 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { serializeRecord } from '../src/core/records.js';
-import { recordPath, type Kind } from '../src/core/kinds.js';
+import { serializeRecord } from '../src/store/records.js';
+import { recordPath, type Kind } from '../src/domain/kinds.js';
 import { git, initRepo } from './helpers.js';
 
 export const FIXTURE_TODAY = '2020-11-20';

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserNotFoundError, closeBrowser, findChromium, launchBrowser } from '../src/render/browser.js';
-import { CSP, renderPdfs, wrapDocument, type RenderJob } from '../src/render/engine.js';
-import { escapeHtml } from '../src/render/html.js';
-import { FONT_ORIGIN, fontFaceCss, fontResponse, uncoveredChars } from '../src/render/fonts.js';
-import { mergePdfs, readOutline } from '../src/render/pdf.js';
+import { BrowserNotFoundError, closeBrowser, findChromium, launchBrowser } from '../src/pdf/browser.js';
+import { CSP, renderPdfs, wrapDocument, type RenderJob } from '../src/pdf/engine.js';
+import { escapeHtml } from '../src/output/html.js';
+import { FONT_ORIGIN, fontFaceCss, fontResponse, uncoveredChars } from '../src/pdf/fonts.js';
+import { mergePdfs, readOutline } from '../src/pdf/pdf.js';
 
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'djyc-render-test-'));

@@ -6,14 +6,14 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 import { ROOT } from './helpers.js';
-import { checkSchema } from '../src/core/schemas.js';
-import { parseRecordText } from '../src/core/yaml.js';
+import { checkSchema } from '../src/store/schemas.js';
+import { parseRecordText } from '../src/store/yaml.js';
 
 const PRESETS = path.join(ROOT, 'templates', 'programmes');
 const presets = fs.readdirSync(PRESETS).filter((f) => f.endsWith('.yaml')).sort();
 
 describe('generated types', () => {
-  it('src/core/types.generated.ts matches the schemas (gen-types --check)', () => {
+  it('src/domain/types.generated.ts matches the schemas (gen-types --check)', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-types.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stderr + r.stdout).not.toMatch(/stale|differ/i);
     expect(r.status).toBe(0);
@@ -27,7 +27,7 @@ describe('generated types', () => {
       fs.mkdirSync(path.join(tmp, 'scripts'));
       fs.mkdirSync(path.join(tmp, 'src/core'), { recursive: true });
       fs.copyFileSync(path.join(ROOT, 'scripts/gen-types.mjs'), path.join(tmp, 'scripts/gen-types.mjs'));
-      fs.copyFileSync(path.join(ROOT, 'src/core/types.generated.ts'), path.join(tmp, 'src/core/types.generated.ts'));
+      fs.copyFileSync(path.join(ROOT, 'src/domain/types.generated.ts'), path.join(tmp, 'src/domain/types.generated.ts'));
       const file = path.join(tmp, 'schemas/member.schema.json');
       const schema = JSON.parse(fs.readFileSync(file, 'utf8'));
       schema.properties.nickname = { type: 'string', title: '昵称', description: '测试用' };

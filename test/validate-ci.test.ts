@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { djyc, git, initRepo, tempDir } from './helpers.js';
-import { escapeData, escapeProperty, format, github } from '../src/formatters/index.js';
-import { sarif } from '../src/formatters/sarif.js';
-import { junit } from '../src/formatters/junit.js';
-import { summary } from '../src/formatters/summary.js';
-import type { Problem } from '../src/core/problem.js';
+import { escapeData, escapeProperty, format, github } from '../src/output/problems/index.js';
+import { sarif } from '../src/output/problems/sarif.js';
+import { junit } from '../src/output/problems/junit.js';
+import { summary } from '../src/output/problems/summary.js';
+import type { Problem } from '../src/domain/problem.js';
 
 const ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', DJYC_TODAY: '2020-03-10' };
 

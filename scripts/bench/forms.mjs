@@ -15,14 +15,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const dist = (p) => pathToFileURL(path.join(root, 'dist', p)).href;
 let demo, repoMod, create, forms, templates, render, pack, browserMod;
 try {
-  demo = await import(dist('core/demo.js'));
-  repoMod = await import(dist('core/repo.js'));
-  create = await import(dist('core/create.js'));
-  forms = await import(dist('render/forms.js'));
-  templates = await import(dist('render/templates.js'));
-  render = await import(dist('render/render.js'));
-  pack = await import(dist('render/pack.js'));
-  browserMod = await import(dist('render/browser.js'));
+  demo = await import(dist('demo/demo.js'));
+  repoMod = await import(dist('store/repo.js'));
+  create = await import(dist('commands/create.js'));
+  forms = await import(dist('output/forms/views.js'));
+  templates = await import(dist('output/forms/templates.js'));
+  render = await import(dist('commands/render.js'));
+  pack = await import(dist('commands/pack.js'));
+  browserMod = await import(dist('pdf/browser.js'));
 } catch (err) {
   console.error(`dist/ is missing or stale: build first (npx tsc -p tsconfig.json).\n${err.message}`);
   process.exit(2);

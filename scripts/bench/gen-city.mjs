@@ -63,9 +63,9 @@ function sentence(r, min = 2, max = 3) {
  * `scale` multiplies every count (at least one of each).
  */
 export async function generateCity(dir, { scale = 1, year = 2020, log = () => {} } = {}) {
-  const { initRepository } = await import(pathToFileURL(path.join(PKG, 'dist/core/init.js')).href);
-  const { serializeRecord } = await import(pathToFileURL(path.join(PKG, 'dist/core/records.js')).href);
-  const { recordPath } = await import(pathToFileURL(path.join(PKG, 'dist/core/kinds.js')).href);
+  const { initRepository } = await import(pathToFileURL(path.join(PKG, 'dist/commands/init.js')).href);
+  const { serializeRecord } = await import(pathToFileURL(path.join(PKG, 'dist/store/records.js')).href);
+  const { recordPath } = await import(pathToFileURL(path.join(PKG, 'dist/domain/kinds.js')).href);
   const n = (x) => Math.max(1, Math.round(x * scale));
   const counts = { organisations: n(CITY.organisations), members: n(CITY.members), projects: n(CITY.projects), tasks: n(CITY.tasks) };
   counts.projects = Math.max(counts.projects, counts.organisations);

@@ -22,11 +22,11 @@ if (!dir || dir.startsWith('--') || !fs.existsSync(path.join(dir, 'djyc.yaml')))
 const today = arg('today', '2021-01-20');
 let repoMod, ledgerMod, deadlinesMod, tablesMod, createMod;
 try {
-  repoMod = await import(dist('core/repo.js'));
-  ledgerMod = await import(dist('core/ledger.js'));
-  deadlinesMod = await import(dist('core/deadlines.js'));
-  tablesMod = await import(dist('formatters/ledger-tables.js'));
-  createMod = await import(dist('core/create.js'));
+  repoMod = await import(dist('store/repo.js'));
+  ledgerMod = await import(dist('domain/ledger.js'));
+  deadlinesMod = await import(dist('domain/deadlines.js'));
+  tablesMod = await import(dist('output/ledger-tables.js'));
+  createMod = await import(dist('commands/create.js'));
 } catch (err) {
   console.error(`dist/ is missing or stale: build first (npx tsc -p tsconfig.json).\n${err.message}`);
   process.exit(2);

@@ -24,9 +24,9 @@ const today = arg('today', '2021-01-20');
 const out = path.resolve(arg('out', path.join(os.tmpdir(), `djyc-bench-site-${process.pid}`)));
 let repoMod, siteMod, statusMod;
 try {
-  repoMod = await import(dist('core/repo.js'));
-  siteMod = await import(dist('publish/site.js'));
-  statusMod = await import(dist('publish/status.js'));
+  repoMod = await import(dist('store/repo.js'));
+  siteMod = await import(dist('output/site/site.js'));
+  statusMod = await import(dist('output/status.js'));
 } catch (err) {
   console.error(`dist/ is missing or stale: build first (npx tsc -p tsconfig.json).\n${err.message}`);
   process.exit(2);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dist = (p) => pathToFileURL(path.join(root, 'dist/render', p)).href;
+const dist = (p) => pathToFileURL(path.join(root, 'dist/pdf', p)).href;
 let engine, browserMod, fonts, pdf;
 try {
   engine = await import(dist('engine.js'));
@@ -21,7 +21,7 @@ try {
   fonts = await import(dist('fonts.js'));
   pdf = await import(dist('pdf.js'));
 } catch (err) {
-  console.error(`dist/render is missing or stale: build first (npx tsc -p tsconfig.json).\n${err.message}`);
+  console.error(`dist/pdf is missing or stale: build first (npx tsc -p tsconfig.json).\n${err.message}`);
   process.exit(2);
 }
 

@@ -1,7 +1,7 @@
-import type { Lang } from '../core/i18n.js';
-import { redactPhones } from '../core/privacy.js';
-import { isIsoDate } from '../core/dates.js';
-import { UsageError } from '../core/errors.js';
+import type { Lang } from '../domain/i18n.js';
+import { redactPhones } from '../domain/privacy.js';
+import { isIsoDate } from '../domain/dates.js';
+import { UsageError } from '../domain/errors.js';
 
 /** What every command gets from the CLI layer: language, streams, and whether a person is at a terminal. */
 export interface CliContext {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { DjycError, ProblemsError } from '../core/errors.js';
-import { resolveLang, type Lang } from '../core/i18n.js';
+import { DjycError, ProblemsError } from '../domain/errors.js';
+import { resolveLang, type Lang } from '../domain/i18n.js';
 import { installOutputGuard, makeContext, tr, colors, type CliContext } from './io.js';
 
 export type Action = (ctx: CliContext, ...args: any[]) => Promise<number | void>;
@@ -46,7 +46,7 @@ function version(): string {
 export async function reportError(err: unknown, lang: Lang): Promise<number> {
   const c = await colors(process.stderr);
   if (err instanceof ProblemsError) {
-    const { stylish } = await import('../formatters/index.js');
+    const { stylish } = await import('../output/problems/index.js');
     process.stderr.write(stylish(err.problems, { lang, color: c }));
     process.stderr.write(`${c.red(err.localized(lang))}\n`);
     return err.exitCode;

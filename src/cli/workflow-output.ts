@@ -1,10 +1,10 @@
 /** CLI helpers shared by the workflow commands (advance, claim, task, report, close, panel, accept, rate, select, brand). */
 import type { Command } from 'commander';
-import type { Lang } from '../core/i18n.js';
-import { formatProblemMessage } from '../core/problem.js';
-import { requireRoot } from '../core/repo.js';
-import { UsageError } from '../core/errors.js';
-import type { OpOptions, OpResult, Text } from '../core/workflow/common.js';
+import type { Lang } from '../domain/i18n.js';
+import { formatProblemMessage } from '../domain/problem.js';
+import { requireRoot } from '../store/repo.js';
+import { UsageError } from '../domain/errors.js';
+import type { OpOptions, OpResult, Text } from '../commands/workspace.js';
 import { tr, type CliContext } from './io.js';
 
 /** Repeatable list option: `--x a --x b` or `--x a,b` (also Chinese commas). */

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { claim } from '../../core/workflow/claim.js';
-import { T } from '../../core/workflow/common.js';
-import { UsageError } from '../../core/errors.js';
+import type { Lang } from '../../domain/i18n.js';
+import { claim } from '../../commands/claim.js';
+import { T } from '../../commands/workspace.js';
+import { UsageError } from '../../domain/errors.js';
 import { tr } from '../io.js';
 import { opOptions, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { close } from '../../core/workflow/closure.js';
-import { T } from '../../core/workflow/common.js';
+import type { Lang } from '../../domain/i18n.js';
+import { close } from '../../commands/closure.js';
+import { T } from '../../commands/workspace.js';
 import { tr } from '../io.js';
 import { many, opOptions, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 

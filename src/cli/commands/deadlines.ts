@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { loadRepository, requireRoot } from '../../core/repo.js';
-import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../core/deadlines.js';
-import { UsageError } from '../../core/errors.js';
-import { writeAtomic } from '../../core/store.js';
-import { textTable } from '../../formatters/text-table.js';
+import type { Lang } from '../../domain/i18n.js';
+import { loadRepository, requireRoot } from '../../store/repo.js';
+import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../domain/deadlines.js';
+import { UsageError } from '../../domain/errors.js';
+import { writeAtomic } from '../../store/transaction.js';
+import { textTable } from '../../output/text-table.js';
 import { checkIsoDate, colors, tr } from '../io.js';
 
 
@@ -44,7 +44,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const shown = opts.all ? report.items : currentItems(report);
         let text: string;
         if (opts.format === 'ics') {
-          const { toIcs } = await import('../../formatters/ics.js');
+          const { toIcs } = await import('../../output/ics.js');
           text = toIcs({ today: report.today, items: opts.all ? report.items : report.items.filter((i) => i.kind !== 'stage' || i.status === 'overdue' || i.status === 'due-soon') }, { lang: ctx.lang });
         } else if (opts.format === 'json') {
           text = `${JSON.stringify({ today: report.today, within: report.within, programmes: report.programmes, counts: report.counts, items: shown }, null, 2)}\n`;

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
+import type { Lang } from '../../domain/i18n.js';
 import { tr } from '../io.js';
-import { requireRoot } from '../../core/repo.js';
-import { importFile, IMPORT_KINDS, type ImportKind, type ImportResult, type TableEncoding } from '../../core/import.js';
-import { ProblemsError, UsageError } from '../../core/errors.js';
-import { formatProblemMessage } from '../../core/problem.js';
-import { json as jsonProblems } from '../../formatters/index.js';
+import { requireRoot } from '../../store/repo.js';
+import { importFile, IMPORT_KINDS, type ImportKind, type ImportResult, type TableEncoding } from '../../commands/import.js';
+import { ProblemsError, UsageError } from '../../domain/errors.js';
+import { formatProblemMessage } from '../../domain/problem.js';
+import { json as jsonProblems } from '../../output/problems/index.js';
 
 const KIND_ZH: Record<ImportKind, string> = { org: '党组织', member: '党员', project: '项目' };
 const KIND_EN: Record<ImportKind, string> = { org: 'organisations', member: 'members', project: 'projects' };

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { loadRepository, RecordIndex, requireRoot } from '../../core/repo.js';
-import { computeLedger } from '../../core/ledger.js';
-import { resolveProgramme } from '../../core/create.js';
-import { UsageError } from '../../core/errors.js';
-import { writeAtomic } from '../../core/store.js';
-import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv, TABLE_IDS } from '../../formatters/ledger-tables.js';
+import type { Lang } from '../../domain/i18n.js';
+import { loadRepository, RecordIndex, requireRoot } from '../../store/repo.js';
+import { computeLedger } from '../../domain/ledger.js';
+import { resolveProgramme } from '../../commands/create.js';
+import { UsageError } from '../../domain/errors.js';
+import { writeAtomic } from '../../store/transaction.js';
+import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv, TABLE_IDS } from '../../output/ledger-tables.js';
 import { checkIsoDate, tr } from '../io.js';
 
 const FORMATS = ['table', 'csv', 'xlsx', 'md', 'json'] as const;

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { requireRoot } from '../../core/repo.js';
-import { recordLog, showValue, type LogEntry } from '../../core/gitlog.js';
-import { UsageError } from '../../core/errors.js';
+import type { Lang } from '../../domain/i18n.js';
+import { requireRoot } from '../../store/repo.js';
+import { recordLog, showValue, type LogEntry } from '../../store/gitlog.js';
+import { UsageError } from '../../domain/errors.js';
 import { colors, tr } from '../io.js';
 
 const OP: Record<LogEntry['op'], [string, string]> = {

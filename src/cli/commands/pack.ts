@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { UsageError } from '../../core/errors.js';
-import { loadRepository, RecordIndex, requireRoot } from '../../core/repo.js';
-import { resolveProgramme } from '../../core/create.js';
-import { today as todayIn } from '../../core/dates.js';
-import { buildNotice, buildPack, choosePack } from '../../render/pack.js';
+import type { Lang } from '../../domain/i18n.js';
+import { UsageError } from '../../domain/errors.js';
+import { loadRepository, RecordIndex, requireRoot } from '../../store/repo.js';
+import { resolveProgramme } from '../../commands/create.js';
+import { today as todayIn } from '../../domain/dates.js';
+import { buildNotice, buildPack, choosePack } from '../../commands/pack.js';
 import { colors, tr } from '../io.js';
 import { browserError, progress, requireOrg } from './render.js';
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { drawPanel, recheck, verifyPanel, verifyRecheck } from '../../core/workflow/panel.js';
-import { T } from '../../core/workflow/common.js';
-import { requireRoot } from '../../core/repo.js';
+import type { Lang } from '../../domain/i18n.js';
+import { drawPanel, recheck, verifyPanel, verifyRecheck } from '../../commands/panel.js';
+import { T } from '../../commands/workspace.js';
+import { requireRoot } from '../../store/repo.js';
 import { tr } from '../io.js';
 import { opOptions, parseInt10, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 

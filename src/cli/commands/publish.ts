@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
+import type { Lang } from '../../domain/i18n.js';
 import { checkIsoDate, colors, tr } from '../io.js';
 
 function size(bytes: number): string {
@@ -19,9 +19,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .action(
       run(async (ctx, opts: { output: string; programme?: string; today?: string; within: string }) => {
         // Loaded here, so that other commands do not pay for the site builder.
-        const { requireRoot } = await import('../../core/repo.js');
-        const { parseWithin } = await import('../../core/deadlines.js');
-        const { publishSite } = await import('../../publish/site.js');
+        const { requireRoot } = await import('../../store/repo.js');
+        const { parseWithin } = await import('../../domain/deadlines.js');
+        const { publishSite } = await import('../../output/site/site.js');
         checkIsoDate(opts.today);
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { rate } from '../../core/workflow/rating.js';
-import { FOUR_LEVELS } from '../../core/workflow/rating-kinds.js';
-import { T } from '../../core/workflow/common.js';
+import type { Lang } from '../../domain/i18n.js';
+import { rate } from '../../commands/rating.js';
+import { FOUR_LEVELS } from '../../domain/ratings.js';
+import { T } from '../../commands/workspace.js';
 import { tr } from '../io.js';
 import { many, opOptions, parseInt10, parseNumber, parsePairs, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 

@@ -3,16 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { DjycError, RefusedError, UsageError } from '../../core/errors.js';
-import { loadRepository, RecordIndex, requireRoot, type Repository } from '../../core/repo.js';
-import { resolveProgramme } from '../../core/create.js';
-import { today as todayIn } from '../../core/dates.js';
-import type { ProgrammeRecord } from '../../core/types.generated.js';
-import { formSubjectOf, selectTargets, type FormTarget } from '../../render/forms.js';
-import { renderForms, viewContext, type FormOutput } from '../../render/render.js';
-import { templateMeta } from '../../render/templates.js';
-import { mergePdfs } from '../../render/pdf.js';
+import type { Lang } from '../../domain/i18n.js';
+import { DjycError, RefusedError, UsageError } from '../../domain/errors.js';
+import { loadRepository, RecordIndex, requireRoot, type Repository } from '../../store/repo.js';
+import { resolveProgramme } from '../../commands/create.js';
+import { today as todayIn } from '../../domain/dates.js';
+import type { ProgrammeRecord } from '../../domain/types.generated.js';
+import { formSubjectOf, selectTargets, type FormTarget } from '../../output/forms/views.js';
+import { renderForms, viewContext, type FormOutput } from '../../commands/render.js';
+import { templateMeta } from '../../output/forms/templates.js';
+import { mergePdfs } from '../../pdf/pdf.js';
 import { colors, tr, type CliContext } from '../io.js';
 
 /** The engine's "no Chromium" error becomes a usage-level error (exit 2) with its own clear message. */

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { fileReport } from '../../core/workflow/reports.js';
-import { T } from '../../core/workflow/common.js';
+import type { Lang } from '../../domain/i18n.js';
+import { fileReport } from '../../commands/reports.js';
+import { T } from '../../commands/workspace.js';
 import { tr } from '../io.js';
 import { opOptions, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 

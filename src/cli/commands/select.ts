@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { select } from '../../core/workflow/selection.js';
-import { T } from '../../core/workflow/common.js';
+import type { Lang } from '../../domain/i18n.js';
+import { select } from '../../commands/selection.js';
+import { T } from '../../commands/workspace.js';
 import { tr } from '../io.js';
 import { list, opOptions, parseInt10, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { DjycError, UsageError } from '../../core/errors.js';
+import type { Lang } from '../../domain/i18n.js';
+import { DjycError, UsageError } from '../../domain/errors.js';
 import { checkIsoDate, colors, tr } from '../io.js';
 
 const FORMATS = ['table', 'json', 'pdf'] as const;
@@ -23,10 +23,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const format = opts.json ? 'json' : opts.format;
         if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
         // Loaded here, so that other commands do not pay for the dashboard.
-        const { loadRepository, requireRoot } = await import('../../core/repo.js');
-        const { parseWithin } = await import('../../core/deadlines.js');
-        const { writeAtomic } = await import('../../core/store.js');
-        const { renderStatusPdf, statusDashboards, statusJson, statusText } = await import('../../publish/status.js');
+        const { loadRepository, requireRoot } = await import('../../store/repo.js');
+        const { parseWithin } = await import('../../domain/deadlines.js');
+        const { writeAtomic } = await import('../../store/transaction.js');
+        const { renderStatusPdf, statusDashboards, statusJson, statusText } = await import('../../output/status.js');
         checkIsoDate(opts.today);
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);

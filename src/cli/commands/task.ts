@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { addTask, exemptMember } from '../../core/workflow/tasks.js';
-import { T } from '../../core/workflow/common.js';
+import type { Lang } from '../../domain/i18n.js';
+import { addTask, exemptMember } from '../../commands/tasks.js';
+import { T } from '../../commands/workspace.js';
 import { tr } from '../io.js';
 import { list, opOptions, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../core/i18n.js';
-import { loadRepository, requireRoot } from '../../core/repo.js';
-import { validateRepository } from '../../core/validate.js';
-import { countBySeverity, sortProblems, type Problem } from '../../core/problem.js';
-import { format, FORMATS, type FormatName } from '../../formatters/index.js';
-import { summary } from '../../formatters/summary.js';
-import { UsageError } from '../../core/errors.js';
-import { writeAtomic } from '../../core/store.js';
-import { packageVersion } from '../../core/init.js';
+import type { Lang } from '../../domain/i18n.js';
+import { loadRepository, requireRoot } from '../../store/repo.js';
+import { validateRepository } from '../../domain/checks.js';
+import { countBySeverity, sortProblems, type Problem } from '../../domain/problem.js';
+import { format, FORMATS, type FormatName } from '../../output/problems/index.js';
+import { summary } from '../../output/problems/summary.js';
+import { UsageError } from '../../domain/errors.js';
+import { writeAtomic } from '../../store/transaction.js';
+import { packageVersion } from '../../commands/init.js';
 import { colors, tr } from '../io.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -67,7 +67,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         let scope: string | undefined;
         let baseRef = opts.base;
         if (opts.changed !== undefined && opts.changed !== false) {
-          const { validateChanged } = await import('../../core/changed.js');
+          const { validateChanged } = await import('../../store/changed.js');
           const result = validateChanged(root, { base: typeof opts.changed === 'string' ? opts.changed : undefined, today: opts.today, repo });
           problems = result.problems;
           scope = tr(ctx.lang,
@@ -78,7 +78,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         } else {
           problems = validateRepository(repo, { today: opts.today });
         }
-        if (baseRef) problems = sortProblems([...problems, ...(await (await import('../../core/basecheck.js')).checkAgainstBase(root, baseRef, { today: opts.today, repo }))]);
+        if (baseRef) problems = sortProblems([...problems, ...(await (await import('../../store/basecheck.js')).checkAgainstBase(root, baseRef, { today: opts.today, repo }))]);
         if (only) problems = problems.filter((p) => [...only].some((o) => p.file === o || p.file.startsWith(`${o}/`)));
 
         const files = targets.filter((t) => t.file !== '-').map((t) => t.file);

@@ -1,0 +1,94 @@
+/**
+ * `djyc close`: 结项申请 — files the closure (结项书: 取得成效 / 完成质效, self-assessment, 001's 总结报告) and moves the
+ * project or task into the stage that requires it, in one commit, only if every guard of that stage passes (so no
+ * closure without the quarterly reports due so far). After a rework round the closure is updated, not duplicated.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { slugify } from '../domain/ids.js';
+import {
+  Workspace, atPoint, clean, closureOf, joinList, pointStages, refuse, setField, stageName, stageOf, trackOf, usage, type OpOptions, type OpResult,
+} from './workspace.js';
+import { applyStage, chooseTarget } from './advance.js';
+
+export interface CloseOptions extends OpOptions {
+  subject: string;
+  /** 取得成效 (project) / 完成质效 (task). */
+  results: string;
+  selfAssessment?: string;
+  /** 总结报告 text (or read from `summaryFile`). */
+  summary?: string;
+  summaryFile?: string;
+  /** Files to attach as 印证性 material: copied to attachments/closures/<subject>/. */
+  attach?: string[];
+  /** Target stage when several next stages require a closure. */
+  to?: string;
+}
+
+export interface CloseResult extends OpResult {
+  subject: string;
+  closure: string;
+  from: string;
+  to: string;
+}
+
+/** Copies an outside file into the repository's attachments folder (same commit); returns its repository path. */
+export function attachFile(ws: Workspace, source: string, folder: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(source);
+  } catch {
+    usage(`读不到附件文件 ${source}`, `cannot read attachment ${source}`);
+  }
+  if (bytes.byteLength > 20 * 1024 * 1024) usage(`附件 ${path.basename(source)} 超过 20 MB`, `attachment ${path.basename(source)} is over 20 MB`);
+  const ext = path.extname(source).toLowerCase().replace(/[^.a-z0-9]/g, '');
+  const base = slugify(path.basename(source, path.extname(source))) || 'file';
+  let rel = `attachments/${folder}/${base}${ext}`;
+  for (let i = 2; fs.existsSync(path.join(ws.root, rel)) || ws.files.some((f) => f.path === rel); i++) rel = `attachments/${folder}/${base}-${i}${ext}`;
+  ws.addFile(rel, bytes);
+  return rel;
+}
+
+export async function close(o: CloseOptions): Promise<CloseResult> {
+  const ws = await Workspace.open(o);
+  const subject = ws.find(o.subject, ['project', 'task']);
+  const p = ws.programmeOf(subject);
+  const track = trackOf(subject);
+  const stage = stageOf(p, subject);
+  if (!o.results?.trim()) usage(`缺少 --results（${subject.kind === 'task' ? '完成质效' : '取得成效'}）`, 'missing --results');
+  const targets = atPoint(p, track, stage, 'has-closure');
+  if (!targets.length) {
+    const where = pointStages(p, track, 'has-closure');
+    refuse(
+      `不能在 ${stageName(p, track, stage.id, 'zh')} 阶段为 ${subject.id} 申请结项：结项须在 ${joinList(where.map((s) => stageName(p, track, s.id, 'zh')), 'zh')} 阶段申请`,
+      `cannot request closure of ${subject.id} at stage ${stageName(p, track, stage.id, 'en')}: closure is requested from ${joinList(where.map((s) => stageName(p, track, s.id, 'en')), 'en')}`,
+    );
+  }
+  let summary = o.summary;
+  if (o.summaryFile) {
+    try {
+      summary = fs.readFileSync(o.summaryFile, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').trim();
+    } catch {
+      usage(`读不到总结报告文件 ${o.summaryFile}`, `cannot read ${o.summaryFile}`);
+    }
+  }
+  const attachments = (o.attach ?? []).map((f) => ({ title: path.basename(f), path: attachFile(ws, f, `closures/${subject.id}`), type: '印证性' }));
+  const existing = closureOf(ws.index, subject.id);
+  let closure: string;
+  if (existing) {
+    closure = existing.id;
+    ws.edit(existing, (doc) => {
+      setField(doc, 'closure', 'results', o.results.trim());
+      if (o.selfAssessment) setField(doc, 'closure', 'self_assessment', o.selfAssessment.trim());
+      if (summary) setField(doc, 'closure', 'summary_report', summary);
+      setField(doc, 'closure', 'submitted_on', ws.date);
+      if (attachments.length) setField(doc, 'closure', 'attachments', [...(existing.data.attachments ?? []), ...attachments]);
+    });
+  } else {
+    closure = ws.create('closure', clean({ programme: p.id, subject: subject.id, results: o.results.trim(), self_assessment: o.selfAssessment?.trim(), summary_report: summary, submitted_on: ws.date, attachments }), { year: p.year });
+  }
+  const target = chooseTarget(ws, p, subject, o.to ?? (targets.length === 1 ? targets[0]!.id : undefined));
+  applyStage(ws, p, subject, stage, target, { note: o.note ?? `${existing ? '重新' : ''}${target.label}` });
+  const result = await ws.commit(`djyc close: ${subject.id} ${stage.id} → ${target.id}`);
+  return { ...result, subject: subject.id, closure, from: stage.id, to: target.id };
+}

@@ -1,0 +1,296 @@
+/**
+ * Reproducible draws.
+ *
+ * `djyc panel`: an acceptance panel (验收组) from the expert pool — experts whose categories match the project's,
+ * none from the lead or co-organising units (or their sub-organisations, or the same 单位), fewest existing panel
+ * assignments first. `djyc recheck`: the sampled re-check (抽查复核, seed 003) of closed projects.
+ *
+ * The draw (algorithm `djyc-draw-v1`), so anyone can re-run it by hand or in another language:
+ *   1. candidates sorted by id (code-point order);
+ *   2. Fisher–Yates from the end: for i = n−1 … 1, r = first 6 bytes of SHA-256("<seed>:<i>") as a big-endian
+ *      integer, j = floor(r / 2^48 × (i + 1)), swap positions i and j;
+ *   3. stable sort by load (panels already served), fewest first;
+ *   4. take the first k.
+ * The seed and the candidate list (with loads) are recorded, and `--verify` re-runs the draw from them.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { orgSubtree } from '../domain/ledger.js';
+import type { RecordEntry, RecordIndex } from '../store/repo.js';
+import type { ProgrammeRecord } from '../domain/types.generated.js';
+import {
+  Workspace, atPoint, clean, closureOf, evaluationFor, evaluationOf, isDropped, joinList, ordered, pointStages, refuse, setField, stageName, stageOf,
+  stagesRequiring, trackOf, usage, type OpOptions, type OpResult,
+} from './workspace.js';
+
+export const DRAW_ALGORITHM = 'djyc-draw-v1';
+
+/** Uniform number in [0, 1) from the seed and a counter. */
+export function drawRandom(seed: string, i: number): number {
+  const h = createHash('sha256').update(`${seed}:${i}`, 'utf8').digest();
+  return h.readUIntBE(0, 6) / 2 ** 48;
+}
+
+/** The draw: a seeded shuffle of the id-sorted candidates, then fewest-load first (stable), first k. */
+export function draw(seed: string, candidates: { id: string; load?: number }[], k: number): string[] {
+  const list = [...candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(drawRandom(seed, i) * (i + 1));
+    [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  return list
+    .map((c, pos) => ({ c, pos }))
+    .sort((a, b) => (a.c.load ?? 0) - (b.c.load ?? 0) || a.pos - b.pos)
+    .slice(0, k)
+    .map((x) => x.c.id);
+}
+
+export function newSeed(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** Units a project's experts must not come from: lead and co-organisers, their sub-organisations, and their 单位. */
+export function conflictUnits(index: RecordIndex, subject: RecordEntry): { orgs: Set<string>; units: Set<string> } {
+  const d = subject.data as { lead?: string; organisation?: string; co_organisers?: { organisation: string }[]; project?: string };
+  let roots = [d.lead, d.organisation, ...(d.co_organisers ?? []).map((c) => c.organisation)].filter((x): x is string => !!x);
+  if (subject.kind === 'task') {
+    const project = index.get('project', d.project);
+    if (project) roots = [project.data.lead, ...(project.data.co_organisers ?? []).map((c) => c.organisation)].filter((x): x is string => !!x);
+  }
+  const orgs = new Set<string>();
+  const units = new Set<string>();
+  for (const r of roots) {
+    for (const o of orgSubtree(index, r)) orgs.add(o);
+    // the unit's party organisation above the branch counts too (an expert from the 党委 of the same 局)
+    let parent = index.get('organisation', r)?.data.parent;
+    const unit = index.get('organisation', r)?.data.unit;
+    while (parent) {
+      const po = index.get('organisation', parent);
+      if (!po || !unit || po.data.unit !== unit) break;
+      orgs.add(po.id);
+      parent = po.data.parent;
+    }
+  }
+  for (const o of orgs) {
+    const unit = index.get('organisation', o)?.data.unit;
+    if (unit) units.add(unit);
+  }
+  return { orgs, units };
+}
+
+export interface Eligibility {
+  expert: RecordEntry<'expert'>;
+  ok: boolean;
+  reason?: { zh: string; en: string };
+}
+
+/** Whether an expert may sit on a subject's panel: in the pool, categories matching, no conflict of interest. */
+export function expertEligibility(index: RecordIndex, subject: RecordEntry, expert: RecordEntry<'expert'>): Eligibility {
+  const e = expert.data;
+  if (e.active === false) return { expert, ok: false, reason: { zh: '已不在专家库中', en: 'no longer in the pool' } };
+  const cats = ((subject.data as { categories?: string[] }).categories ?? []);
+  if (cats.length && !e.categories.some((c) => cats.includes(c))) return { expert, ok: false, reason: { zh: '擅长类别与项目类别不符', en: 'categories do not match' } };
+  const { orgs, units } = conflictUnits(index, subject);
+  const ownUnit = e.organisation ? index.get('organisation', e.organisation)?.data.unit : undefined;
+  if ((e.organisation && orgs.has(e.organisation)) || (e.unit && units.has(e.unit)) || (ownUnit && units.has(ownUnit))) {
+    return { expert, ok: false, reason: { zh: '来自领办或联办单位（回避）', en: 'from the lead or a co-organising unit (conflict of interest)' } };
+  }
+  return { expert, ok: true };
+}
+
+/** Panels each expert already sits on (excluding the subject's own evaluation). */
+export function panelLoads(index: RecordIndex, excludeSubject?: string): Map<string, number> {
+  const loads = new Map<string, number>();
+  for (const ev of index.all('evaluation')) {
+    if (ev.data.subject === excludeSubject) continue;
+    for (const x of ev.data.panel?.experts ?? []) loads.set(x, (loads.get(x) ?? 0) + 1);
+  }
+  return loads;
+}
+
+export interface PanelOptions extends OpOptions {
+  subject: string;
+  size?: number;
+  seed?: string;
+  /** Replace an existing panel (the old one stays in git history; the note says why). */
+  redraw?: boolean;
+}
+
+export interface PanelResult extends OpResult {
+  subject: string;
+  evaluation: string;
+  seed: string;
+  experts: { id: string; name: string; unit?: string; load: number }[];
+  candidates: number;
+}
+
+export async function drawPanel(o: PanelOptions): Promise<PanelResult> {
+  const ws = await Workspace.open(o);
+  const subject = ws.find(o.subject, ['project', 'task', 'brand']);
+  const p = ws.programmeOf(subject);
+  const track = trackOf(subject);
+  const stage = stageOf(p, subject);
+  const words = ['has-panel', 'acceptance-pass', 'acceptance-rework'];
+  if (!atPoint(p, track, stage, ...words).length) {
+    const where = pointStages(p, track, ...words);
+    refuse(
+      where.length
+        ? `不能在 ${stageName(p, track, stage.id, 'zh')} 阶段为 ${subject.id} 抽取验收组：验收组在 ${joinList(where.map((s) => stageName(p, track, s.id, 'zh')), 'zh')} 阶段（申请结项之后）抽取`
+        : `方案“${p.id}”的${track === 'brand' ? '品牌' : '此类记录'}不设验收组`,
+      where.length
+        ? `cannot draw a panel for ${subject.id} at stage ${stageName(p, track, stage.id, 'en')}: panels are drawn at ${joinList(where.map((s) => stageName(p, track, s.id, 'en')), 'en')} (after closure is requested)`
+        : `programme "${p.id}" has no acceptance panels for ${track}s`,
+    );
+  }
+  const existing = evaluationOf(ws.index, subject.id);
+  if (existing?.data.panel && !o.redraw) {
+    refuse(`${subject.id} 已有验收组（种子 ${existing.data.panel.seed}）：如需重新抽取，请加 --redraw 并用 --note 说明原因`, `${subject.id} already has a panel (seed ${existing.data.panel.seed}); add --redraw with a --note to draw again`);
+  }
+  const size = o.size ?? p.evaluation?.panel_size ?? 3;
+  if (!Number.isInteger(size) || size < 1) usage('--size 应为正整数', '--size must be a positive integer');
+  const loads = panelLoads(ws.index, subject.id);
+  const eligible = ws.index.all('expert').map((e) => expertEligibility(ws.index, subject, e)).filter((x) => x.ok);
+  const candidates = eligible.map((x) => ({ id: x.expert.id, load: loads.get(x.expert.id) ?? 0 })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (candidates.length < size) {
+    refuse(
+      `专家库中符合条件的专家只有 ${candidates.length} 名（类别匹配且不来自领办、联办单位），验收组需要 ${size} 名`,
+      `only ${candidates.length} eligible experts (matching categories, not from the lead or co-organising units); the panel needs ${size}`,
+    );
+  }
+  const seed = o.seed ?? newSeed();
+  const experts = draw(seed, candidates, size);
+  const { entry: ev } = evaluationFor(ws, p, subject);
+  const panel = ordered({ seed, drawn_on: ws.date, experts, algorithm: DRAW_ALGORITHM, candidates: candidates.map((c) => ({ expert: c.id, load: c.load })) }, ['seed', 'drawn_on', 'experts', 'algorithm', 'candidates']);
+  ws.edit(ev, (doc) => setField(doc, 'evaluation', 'panel', panel));
+  const names = experts.map((x) => ws.index.get('expert', x)!.data.name);
+  ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `${existing?.data.panel ? '重新' : ''}抽取验收组：${names.join('、')}（种子 ${seed}）` });
+  const result = await ws.commit(`djyc panel: ${subject.id} ${experts.join(', ')} (seed ${seed})`);
+  return {
+    ...result, subject: subject.id, evaluation: ev.id, seed, candidates: candidates.length,
+    experts: experts.map((x) => ({ id: x, name: ws.index.get('expert', x)!.data.name, unit: ws.index.get('expert', x)!.data.unit, load: loads.get(x) ?? 0 })),
+  };
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  subject: string;
+  seed: string;
+  recorded: string[];
+  redrawn: string[];
+  /** Drawn experts who are not eligible (conflict of interest, category) as the repository stands. */
+  ineligible: { expert: string; reason: { zh: string; en: string } }[];
+  /** Experts now eligible who were not candidates at the draw (added to the pool later): information only. */
+  addedSince: string[];
+}
+
+/** Re-runs a recorded panel draw from its seed and candidate list, and re-checks the drawn experts. */
+export function verifyPanel(root: string, subjectId: string): Promise<VerifyResult> {
+  return (async () => {
+    const ws = await Workspace.open({ root });
+    const subject = ws.find(subjectId, ['project', 'task', 'brand']);
+    const panel = evaluationOf(ws.index, subject.id)?.data.panel;
+    if (!panel) refuse(`${subject.id} 还没有验收组`, `${subject.id} has no panel yet`);
+    if (!panel.candidates?.length) refuse(`${subject.id} 的验收组没有记录候选名单，无法复核`, `the panel of ${subject.id} records no candidate list; it cannot be re-run`);
+    if (panel.algorithm && panel.algorithm !== DRAW_ALGORITHM) refuse(`不认识的抽取算法“${panel.algorithm}”`, `unknown draw algorithm "${panel.algorithm}"`);
+    const redrawn = draw(panel.seed, panel.candidates.map((c) => ({ id: c.expert, load: c.load })), panel.experts.length);
+    const ineligible: VerifyResult['ineligible'] = [];
+    for (const x of panel.experts) {
+      const e = ws.index.get('expert', x);
+      if (!e) {
+        ineligible.push({ expert: x, reason: { zh: '专家记录不存在', en: 'no such expert' } });
+        continue;
+      }
+      const el = expertEligibility(ws.index, subject, e);
+      if (!el.ok && el.reason && !/不在专家库/.test(el.reason.zh)) ineligible.push({ expert: x, reason: el.reason });
+    }
+    const recordedSet = new Set(panel.candidates.map((c) => c.expert));
+    const addedSince = ws.index.all('expert').filter((e) => !recordedSet.has(e.id) && expertEligibility(ws.index, subject, e).ok).map((e) => e.id);
+    const same = redrawn.length === panel.experts.length && redrawn.every((x, i) => x === panel.experts[i]);
+    return { ok: same && !ineligible.length, subject: subject.id, seed: panel.seed, recorded: panel.experts, redrawn, ineligible, addedSince };
+  })();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 抽查复核 (seed 003): a reproducible sample of the projects that filed their self-check, recorded as a `selection`
+// record with award "recheck" (title 抽查复核) holding the seed and the candidate list.
+// ---------------------------------------------------------------------------------------------------------------
+
+export const RECHECK_AWARD = 'recheck';
+
+export interface RecheckOptions extends OpOptions {
+  programme?: string;
+  sample?: number;
+  seed?: string;
+  redraw?: boolean;
+}
+
+export interface RecheckResult extends OpResult {
+  selection: string;
+  seed: string;
+  sampled: { id: string; title: string }[];
+  candidates: number;
+}
+
+/** Projects that may be re-checked: self-check filed (a closure), not dropped, managed here (upper not external). */
+export function recheckCandidates(index: RecordIndex, p: ProgrammeRecord): RecordEntry<'project'>[] {
+  return index
+    .all('project')
+    .filter((x) => x.data.programme === p.id && !isDropped(p, x) && !!closureOf(index, x.id))
+    .filter((x) => !x.data.upper || !index.get('organisation', x.data.upper)?.data.external)
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+export async function recheck(o: RecheckOptions): Promise<RecheckResult> {
+  const ws = await Workspace.open(o);
+  const p = ws.programme(o.programme);
+  if (!p.evaluation?.recheck) refuse(`方案“${p.id}”没有抽查复核（evaluation.recheck）`, `programme "${p.id}" has no sampled re-check (evaluation.recheck)`);
+  const sample = o.sample ?? p.evaluation.recheck.sample;
+  if (!sample || !Number.isInteger(sample) || sample < 1) usage('请用 --sample 给定抽查数量（正整数）', 'give the sample size with --sample (a positive integer)');
+  const existing = ws.index.all('selection').find((s) => s.data.programme === p.id && s.data.award === RECHECK_AWARD);
+  if (existing && !o.redraw) refuse(`本方案已抽查复核：${existing.id}（种子 ${existing.data.draw?.seed ?? '—'}）；如需重新抽取，请加 --redraw`, `the re-check sample was already drawn: ${existing.id}; add --redraw to draw again`);
+  const candidates = recheckCandidates(ws.index, p);
+  if (candidates.length < sample) {
+    const needs = stagesRequiring(p, 'project', 'has-closure').map((s) => s.label).join('、');
+    refuse(`只有 ${candidates.length} 个项目已提交自查考评（${needs}），不足抽查数量 ${sample}`, `only ${candidates.length} projects have filed their self-check; the sample is ${sample}`);
+  }
+  const seed = o.seed ?? newSeed();
+  const picked = draw(seed, candidates.map((c) => ({ id: c.id })), sample);
+  const data = clean({
+    programme: p.id, award: RECHECK_AWARD, title: '抽查复核', decided_on: ws.date,
+    draw: { seed, algorithm: DRAW_ALGORITHM, sample, candidates: candidates.map((c) => c.id) },
+    entries: picked.map((id, i) => ({ subject: id, rank: i + 1, reason: '随机抽中，重点复核完成情况和目标效果' })),
+  });
+  let selection: string;
+  if (existing) {
+    selection = existing.id;
+    ws.edit(existing, (doc) => {
+      setField(doc, 'selection', 'decided_on', ws.date);
+      setField(doc, 'selection', 'draw', data.draw);
+      setField(doc, 'selection', 'entries', data.entries);
+    });
+  } else selection = ws.create('selection', data, { year: p.year });
+  for (const id of picked) {
+    const pr = ws.index.get('project', id)!;
+    ws.history(pr, { stage: pr.data.stage, date: ws.date, by: ws.by, note: o.note ?? `抽中抽查复核（种子 ${seed}）` });
+  }
+  const result = await ws.commit(`djyc recheck: ${p.id} ${picked.join(', ')} (seed ${seed})`);
+  return { ...result, selection, seed, candidates: candidates.length, sampled: picked.map((id) => ({ id, title: ws.index.get('project', id)!.data.title })) };
+}
+
+export interface RecheckVerifyResult {
+  ok: boolean;
+  selection: string;
+  seed: string;
+  recorded: string[];
+  redrawn: string[];
+}
+
+export async function verifyRecheck(root: string, programme?: string, selectionId?: string): Promise<RecheckVerifyResult> {
+  const ws = await Workspace.open({ root });
+  const p = ws.programme(programme);
+  const sel = selectionId ? ws.find(selectionId, ['selection']) : ws.index.all('selection').find((s) => s.data.programme === p.id && s.data.award === RECHECK_AWARD);
+  if (!sel) refuse(`方案“${p.id}”还没有抽查复核记录`, `programme "${p.id}" has no re-check sample yet`);
+  if (!sel.data.draw) refuse(`${sel.id} 没有记录抽取依据（draw）`, `${sel.id} records no draw`);
+  const recorded = sel.data.entries.map((e) => e.subject);
+  const redrawn = draw(sel.data.draw.seed, sel.data.draw.candidates.map((id) => ({ id })), sel.data.draw.sample ?? recorded.length);
+  return { ok: redrawn.length === recorded.length && redrawn.every((x, i) => x === recorded[i]), selection: sel.id, seed: sel.data.draw.seed, recorded, redrawn };
+}

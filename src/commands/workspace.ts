@@ -1,0 +1,389 @@
+/**
+ * Shared machinery of the workflow operations (advance, claim, task, report, close, panel, accept, rate, select,
+ * brand …): a workspace that loads the repository once, finds records, edits them through the YAML Document API
+ * (comments and key order kept), keeps every pending change visible to the guards, and commits them as one
+ * operation through `writeRecords` — or, with `dryRun`, validates and describes them without writing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isMap, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
+import { loadRepository, RecordIndex, type RecordEntry, type Repository } from '../store/repo.js';
+import { readRecordFile, serializeRecord, writeRecords, type RecordChange } from '../store/records.js';
+import { parseRecordText } from '../store/yaml.js';
+import { loadSchema } from '../store/schemas.js';
+import { newId } from '../domain/ids.js';
+import { isIsoDate, today as todayIn } from '../domain/dates.js';
+import { actor } from '../store/git.js';
+import { ProblemsError, RefusedError, UsageError } from '../domain/errors.js';
+import { recordPath, type Kind } from '../domain/kinds.js';
+import { kindLabels } from '../domain/i18n.js';
+import { findStage, trackStages, TRACK_OF_KIND, type Stage, type Track } from '../domain/programme.js';
+import type { FileChange } from '../store/transaction.js';
+import type { Problem } from '../domain/problem.js';
+import { atPoint, historyOf, isDropped, nextStages, requires, stagesRequiring, type HistoryEntry } from '../domain/stages.js';
+
+export * from '../domain/stages.js';
+import type { ProgrammeRecord } from '../domain/types.generated.js';
+
+/** Options every writing operation takes. */
+export interface OpOptions {
+  /** Repository root (the folder holding djyc.yaml). */
+  root: string;
+  /** Date of the act (history, signed_on …): YYYY-MM-DD, default today in Asia/Shanghai (DJYC_TODAY). */
+  date?: string;
+  /** Who acts, for history entries; default DJYC_USER / git user.name. */
+  by?: string;
+  /** Free-text note for the history entry. */
+  note?: string;
+  /** Validate and describe the change, write nothing. */
+  dryRun?: boolean;
+}
+
+/** One file an operation creates or edits, with a line diff for `--dry-run`. */
+export interface ChangeSummary {
+  path: string;
+  action: 'create' | 'edit';
+  diff: string[];
+}
+
+/** What every writing operation returns. */
+export interface OpResult {
+  dryRun: boolean;
+  /** Commit hash ('' for a dry run). */
+  commit: string;
+  message: string;
+  changes: ChangeSummary[];
+  /** Validation warnings on the written files (e.g. a brand name over 10 characters). */
+  warnings: Problem[];
+  /** Other notes for the user (e.g. a stage entered outside its calendar window). */
+  notes: Text[];
+}
+
+/** A user-facing sentence in both languages. */
+export interface Text {
+  zh: string;
+  en: string;
+}
+
+export const T = (zh: string, en: string): Text => ({ zh, en });
+
+export function refuse(zh: string, en: string): never {
+  throw new RefusedError(zh, en);
+}
+
+export function usage(zh: string, en: string): never {
+  throw new UsageError(zh, en);
+}
+
+/** Checks a user-given date: ISO, real, and not in the future. */
+export function checkDate(value: string | undefined, flag = '--date'): string {
+  const today = todayIn();
+  if (value === undefined) return today;
+  if (!isIsoDate(value)) usage(`${flag} 应为有效日期 YYYY-MM-DD（收到“${value}”）`, `${flag} must be a valid date YYYY-MM-DD (got "${value}")`);
+  if (value > today) usage(`${flag} ${value} 晚于今天（${today}）`, `${flag} ${value} is after today (${today})`);
+  return value;
+}
+
+const schemaOrder = new Map<Kind, string[]>();
+/** Property order of a kind's schema: new keys are inserted where the schema puts them. */
+export function keyOrder(kind: Kind): string[] {
+  let order = schemaOrder.get(kind);
+  if (!order) schemaOrder.set(kind, (order = Object.keys(loadSchema(kind).properties ?? {})));
+  return order;
+}
+
+/** Sets a top-level key, inserting a new one at its schema position (existing keys keep their place and comments). */
+export function setField(doc: Document, kind: Kind, key: string, value: unknown): void {
+  const map = doc.contents as YAMLMap;
+  if (!isMap(map)) throw new Error('record is not a mapping');
+  if (value === undefined) {
+    map.delete(key);
+    return;
+  }
+  if (map.has(key)) {
+    map.set(key, doc.createNode(value));
+    return;
+  }
+  const order = keyOrder(kind);
+  const rank = order.indexOf(key);
+  const pair = doc.createPair(key, value);
+  let at = map.items.length;
+  if (rank >= 0) {
+    const idx = map.items.findIndex((it) => {
+      const r = order.indexOf(String((it.key as { value?: unknown })?.value ?? it.key));
+      return r > rank;
+    });
+    if (idx >= 0) at = idx;
+  }
+  map.items.splice(at, 0, pair as never);
+}
+
+/** Appends an item to a top-level list (created at its schema position when missing). */
+export function appendItem(doc: Document, kind: Kind, key: string, item: unknown): void {
+  const seq = doc.get(key, true);
+  if (isSeq(seq)) seq.items.push(doc.createNode(item) as never);
+  else setField(doc, kind, key, [item]);
+}
+
+/** Drops undefined values (records hold only what was given). */
+export function clean<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) out[k] = v;
+  return out as T;
+}
+
+type Pending = { kind: Kind; id: string; before: string | null; text: string; data: Record<string, any> };
+
+/**
+ * One operation's view of the repository: records as loaded plus the changes made so far. Guards read `index`,
+ * which always includes pending changes, so a guard sees the closure or number the operation is about to write.
+ */
+export class Workspace {
+  readonly pending = new Map<string, Pending>();
+  readonly files: FileChange[] = [];
+  readonly notes: Text[] = [];
+  private cachedIndex?: RecordIndex;
+
+  private constructor(
+    readonly root: string,
+    readonly repo: Repository,
+    readonly date: string,
+    readonly by: string,
+    readonly opts: OpOptions,
+  ) {}
+
+  static async open(opts: OpOptions): Promise<Workspace> {
+    const date = checkDate(opts.date);
+    const repo = loadRepository(opts.root);
+    const by = opts.by?.trim() || (await actor(opts.root));
+    return new Workspace(opts.root, repo, date, by, opts);
+  }
+
+  /** Index over loaded records with every pending change applied. */
+  get index(): RecordIndex {
+    if (!this.cachedIndex) {
+      const replaced = new Set([...this.pending.keys()]);
+      const records: RecordEntry[] = this.repo.records.filter((r) => !replaced.has(r.file));
+      for (const [file, p] of this.pending) records.push({ kind: p.kind, id: p.id, file, data: p.data as never, text: p.text });
+      this.cachedIndex = new RecordIndex({ ...this.repo, records });
+    }
+    return this.cachedIndex;
+  }
+
+  /** Finds a record by id (or a project by its display number), refusing clearly when it is missing or unreadable. */
+  find<K extends Kind>(id: string, kinds: readonly K[]): RecordEntry<K> {
+    const index = this.index;
+    let found = index.any(id);
+    if (!found && kinds.includes('project' as K)) {
+      const byNumber = index.all('project').filter((p) => p.data.number === id);
+      if (byNumber.length === 1) found = byNumber[0];
+      else if (byNumber.length > 1) usage(`项目编号“${id}”对应多个项目：${byNumber.map((p) => p.id).join('、')}，请改用记录编号`, `project number "${id}" matches several projects: ${byNumber.map((p) => p.id).join(', ')}; use the record id`);
+    }
+    if (!found) {
+      const unparsed = this.repo.unparsed.filter((f) => path.basename(f, '.yaml') === id);
+      if (unparsed.length) throw new ProblemsError(this.repo.loadProblems.filter((p) => unparsed.includes(p.file)), `记录“${id}”的文件有错误，请先修正`, `the file of "${id}" has errors; fix it first`);
+      const names = (l: 'zh' | 'en') => kinds.map((k) => kindLabels[k]?.[l] ?? k).join(l === 'zh' ? '、' : ', ');
+      usage(`找不到${names('zh')}“${id}”`, `no ${names('en')} "${id}"`);
+    }
+    if (!kinds.includes(found.kind as K)) {
+      const names = (l: 'zh' | 'en') => kinds.map((k) => kindLabels[k]?.[l] ?? k).join(l === 'zh' ? '、' : ', ');
+      usage(`“${id}”是${kindLabels[found.kind]!.zh}，这里需要${names('zh')}`, `"${id}" is a ${found.kind}; expected ${names('en')}`);
+    }
+    return found as RecordEntry<K>;
+  }
+
+  /** An organisation that must exist (and belong to the repository, not be an external reference). */
+  organisation(id: string, flag: string, allowExternal = false): RecordEntry<'organisation'> {
+    const o = this.index.get('organisation', id);
+    if (!o) usage(`${flag}：找不到党组织“${id}”`, `${flag}: no organisation "${id}"`);
+    if (o.data.external && !allowExternal) usage(`${flag}：“${orgLabel(o)}”是外部组织，不能在这里使用`, `${flag}: "${orgLabel(o)}" is an external organisation`);
+    return o;
+  }
+
+  member(id: string, flag: string): RecordEntry<'member'> {
+    const m = this.index.get('member', id);
+    if (!m) usage(`${flag}：找不到党员“${id}”`, `${flag}: no member "${id}"`);
+    return m;
+  }
+
+  programmeOf(entry: RecordEntry): ProgrammeRecord {
+    const id = (entry.data as { programme?: string }).programme;
+    const p = this.index.get('programme', id);
+    if (!p) refuse(`${entry.id} 所属的方案“${id}”不存在`, `the programme "${id}" of ${entry.id} does not exist`);
+    return p.data;
+  }
+
+  programme(id?: string): ProgrammeRecord {
+    const wanted = id ?? this.repo.config.default_programme;
+    const all = this.index.all('programme');
+    const found = wanted ? this.index.get('programme', wanted) : all.length === 1 ? all[0] : undefined;
+    if (!found) {
+      const known = all.map((p) => p.id).join(', ') || '—';
+      usage(wanted ? `方案“${wanted}”不存在（可用：${known}）` : `请用 --programme 指定方案（可用：${known}）`, wanted ? `programme "${wanted}" does not exist (available: ${known})` : `choose a programme with --programme (available: ${known})`);
+    }
+    return found.data;
+  }
+
+  /** Edits a record through the YAML Document API; several edits of one record in one operation accumulate. */
+  edit(entry: RecordEntry, mutate: (doc: Document.Parsed, data: Record<string, any>) => void): void {
+    const file = recordPath(entry.kind, entry.id);
+    const prior = this.pending.get(file);
+    const before = prior ? prior.before : readRecordFile(this.root, entry.kind, entry.id);
+    const source = prior ? prior.text : (before ?? entry.text);
+    const bom = source.charCodeAt(0) === 0xfeff;
+    const doc = parseDocument(bom ? source.slice(1) : source, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true });
+    mutate(doc, entry.data as Record<string, any>);
+    const text = doc.toString({ lineWidth: 0, minContentWidth: 0 });
+    const parsed = parseRecordText(file, text);
+    if (!parsed.ok) throw new ProblemsError(parsed.problems);
+    this.pending.set(file, { kind: entry.kind, id: entry.id, before, text, data: parsed.parsed.data as Record<string, any> });
+    this.cachedIndex = undefined;
+  }
+
+  /** Adds a new record; returns its id. */
+  create<K extends Kind>(kind: K, data: Record<string, any> & { id?: string }, idOpts: { year?: number; slug?: string } = {}): string {
+    const id = data.id ?? newId(kind, idOpts);
+    const record = { ...data, id };
+    const ordered: Record<string, unknown> = {};
+    for (const k of keyOrder(kind)) if (k in record) ordered[k] = (record as Record<string, unknown>)[k];
+    const text = serializeRecord(kind, ordered);
+    const parsed = parseRecordText(recordPath(kind, id), text);
+    this.pending.set(recordPath(kind, id), { kind, id, before: null, text, data: (parsed.ok ? parsed.parsed.data : ordered) as Record<string, any> });
+    this.cachedIndex = undefined;
+    return id;
+  }
+
+  /** Appends a history entry, refusing a date earlier than the record's last one (history is append-only and ordered). */
+  history(entry: RecordEntry, h: HistoryEntry): void {
+    const current = this.index.any(entry.id) ?? entry;
+    const list = ((current.data as { history?: HistoryEntry[] }).history ?? []).filter((x) => x && typeof x.date === 'string');
+    const last = list[list.length - 1]?.date;
+    if (last && h.date < last) {
+      refuse(`日期 ${h.date} 早于 ${entry.id} 最近一条历史记录的日期 ${last}（历史记录只能按日期追加）`, `date ${h.date} is before the last history entry of ${entry.id} (${last}); history is appended in date order`);
+    }
+    this.edit(entry, (doc) => appendItem(doc, entry.kind, 'history', clean({ stage: h.stage, from: h.from, date: h.date, by: h.by, note: h.note })));
+  }
+
+  /** A file to write in the same commit (bytes or text); it must not exist yet unless `overwrite`. */
+  addFile(rel: string, content: string | Uint8Array, overwrite = false): void {
+    const abs = path.join(this.root, rel);
+    if (!overwrite && fs.existsSync(abs)) refuse(`文件 ${rel} 已存在，未做任何更改`, `${rel} already exists; nothing was changed`);
+    this.files.push({ path: rel, content, expected: overwrite ? undefined : null });
+  }
+
+  note(zh: string, en: string): void {
+    this.notes.push({ zh, en });
+  }
+
+  /** Validates and commits every pending change as one operation (or only validates, for a dry run). */
+  async commit(message: string): Promise<OpResult> {
+    const changes: RecordChange[] = [...this.pending.values()].map((p) => ({ kind: p.kind, id: p.id, data: p.data, text: p.text, previous: p.before }));
+    const result = await writeRecords(this.root, changes, message, { repo: this.repo, today: todayIn(), files: this.files, dryRun: this.opts.dryRun });
+    const summaries: ChangeSummary[] = [...this.pending.entries()].map(([file, p]) => ({ path: file, action: p.before === null ? 'create' : 'edit', diff: lineDiff(p.before ?? '', p.text) }));
+    for (const f of this.files) summaries.push({ path: f.path, action: 'create', diff: typeof f.content === 'string' ? lineDiff('', f.content) : [`+ (${f.content?.byteLength ?? 0} bytes)`] });
+    return { dryRun: !!this.opts.dryRun, commit: result.commit, message, changes: summaries, warnings: result.warnings, notes: this.notes };
+  }
+}
+
+/** A compact line diff (LCS): changed lines prefixed with "-" / "+", with "@@ line N" markers. */
+export function lineDiff(before: string, after: string): string[] {
+  const a = before ? before.replace(/\n$/, '').split('\n') : [];
+  const b = after.replace(/\n$/, '').split('\n');
+  const n = a.length;
+  const m = b.length;
+  const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  let inHunk = false;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      i++;
+      j++;
+      inHunk = false;
+      continue;
+    }
+    if (!inHunk) out.push(`@@ ${j + 1}`);
+    inHunk = true;
+    if (j < m && (i >= n || lcs[i]![j + 1]! > lcs[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
+    else out.push(`- ${a[i++]}`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stages (with refusals)
+// ---------------------------------------------------------------------------------------------------------------
+
+export function trackOf(entry: RecordEntry): Track {
+  const t = TRACK_OF_KIND[entry.kind];
+  if (!t) usage(`“${entry.id}”是${kindLabels[entry.kind]!.zh}，没有阶段`, `"${entry.id}" is a ${entry.kind}; it has no stages`);
+  return t;
+}
+
+export function stageOf(p: ProgrammeRecord, entry: RecordEntry): Stage {
+  const track = trackOf(entry);
+  const id = (entry.data as { stage?: string }).stage;
+  const s = findStage(p, track, id);
+  if (!s) refuse(`${entry.id} 的阶段“${id}”不在方案“${p.id}”中（可用：${trackStages(p, track).map((x) => x.id).join(', ')}）`, `stage "${id}" of ${entry.id} is not in programme "${p.id}"`);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lookups
+// ---------------------------------------------------------------------------------------------------------------
+
+export function orgLabel(o: RecordEntry<'organisation'> | undefined, fallback = ''): string {
+  return o ? (o.data.short_name ?? o.data.name ?? o.id) : fallback;
+}
+
+export function orgName(index: RecordIndex, id: string | undefined): string {
+  return id ? orgLabel(index.get('organisation', id), id) : '';
+}
+
+export function memberName(index: RecordIndex, id: string | undefined): string {
+  return id ? (index.get('member', id)?.data.name ?? id) : '';
+}
+
+export function evaluationOf(index: RecordIndex, subject: string): RecordEntry<'evaluation'> | undefined {
+  return index.all('evaluation').find((e) => e.data.subject === subject);
+}
+
+export function closureOf(index: RecordIndex, subject: string): RecordEntry<'closure'> | undefined {
+  return index.all('closure').find((c) => c.data.subject === subject);
+}
+
+export function tasksOf(index: RecordIndex, project: string): RecordEntry<'task'>[] {
+  return index.all('task').filter((t) => t.data.project === project);
+}
+
+/** Whether the programme uses organisation commitments (附件2): a form for them, or a guard asking for them. */
+export function usesOrgCommitments(p: ProgrammeRecord): boolean {
+  return (p.forms ?? []).some((f) => f.subject === 'org-commitment') || stagesRequiring(p, 'project', 'has-org-commitment').length > 0;
+}
+
+/** Whether the programme uses member commitments (附件3). */
+export function usesMemberCommitments(p: ProgrammeRecord): boolean {
+  return (p.forms ?? []).some((f) => f.subject === 'member-commitment') || (['project', 'task'] as Track[]).some((t) => stagesRequiring(p, t, 'member-commitments').length > 0);
+}
+
+/** The evaluation record of a subject, created on first use. */
+export function evaluationFor(ws: Workspace, p: ProgrammeRecord, subject: RecordEntry): { entry: RecordEntry<'evaluation'> } {
+  const existing = evaluationOf(ws.index, subject.id);
+  if (existing) return { entry: existing };
+  const id = ws.create('evaluation', { programme: p.id, subject: subject.id }, { year: p.year });
+  return { entry: ws.index.get('evaluation', id)! };
+}
+
+/** Orders an object's keys as a nested schema lists them (for values written whole, e.g. `acceptance`). */
+export function ordered<T extends Record<string, unknown>>(value: T, order: string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const k of order) if (value[k] !== undefined) out[k] = value[k];
+  for (const [k, v] of Object.entries(value)) if (!(k in out) && v !== undefined) out[k] = v;
+  return out as T;
+}
+
+export function joinList(items: string[], lang: 'zh' | 'en'): string {
+  return items.join(lang === 'zh' ? '、' : ', ');
+}

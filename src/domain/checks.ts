@@ -1,0 +1,488 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LoadedRecord, RecordIndex, type RecordEntry, type Repository } from '../store/repo.js';
+import { checkSchema } from '../store/schemas.js';
+import { fastRefs, type LocalIssue } from '../store/cache.js';
+import { parseRecordText, locate } from '../store/yaml.js';
+import { kindLabels, type MessageKey } from './i18n.js';
+import { isIsoDate, monthsBetween, today as todayIn } from './dates.js';
+import { CONFIG_FILE, type Kind } from './kinds.js';
+import { TEMPLATES_DIR } from '../assets/paths.js';
+import { TRACK_OF_KIND, findStage, trackStages, windowClosed, windowDates, type Track } from './programme.js';
+import { sortProblems, type Problem, type Severity } from './problem.js';
+import type { ProgrammeRecord } from './types.generated.js';
+import { isDropped } from './stages.js';
+import { workflowIssues } from './rules.js';
+
+/** A finding before it has a position: the record file and a JSON Pointer into it. */
+export interface Issue {
+  file: string;
+  pointer: string;
+  at: 'key' | 'value';
+  severity: Severity;
+  rule: MessageKey;
+  params: Record<string, string | number>;
+}
+
+export interface ValidateOptions {
+  /** Today's date for window-dependent rules (warning while a window is open, error after). */
+  today?: string;
+  /** Report only on these repository-relative files (cross-record checks still see everything). */
+  only?: Set<string>;
+  /**
+   * Run the per-record checks only on these files (cross-record rules still run on, and report, everything).
+   * `djyc validate --changed` uses it; `only`, when also given, still filters what is reported.
+   */
+  scope?: Set<string>;
+}
+
+type Ctx = { index: RecordIndex; today: string; issues: Issue[] };
+
+function push(ctx: Ctx, r: Pick<RecordEntry, 'file'>, pointer: string, rule: MessageKey, params: Issue['params'] = {}, severity: Severity = 'error', at: 'key' | 'value' = 'value') {
+  ctx.issues.push({ file: r.file, pointer, at, severity, rule, params });
+}
+
+const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/**
+ * Rules about the state of a whole campaign (every member holds a task, every organisation leads enough projects,
+ * brands per organisation). They describe what is still missing, so a write never fails because of them: adding a
+ * member or an organisation must stay possible before it has its task or project. `djyc validate` reports them.
+ */
+export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(['member-no-task', 'org-min-projects', 'brand-per-org']);
+
+/** Validates a loaded repository: every problem in every file, each with file, line and column. */
+export function validateRepository(repo: Repository, opts: ValidateOptions = {}): Problem[] {
+  let issues = collectIssues(repo, opts);
+  let loadProblems = repo.loadProblems;
+  if (opts.only) {
+    // Position only what is reported: positions cost a YAML parse of each file.
+    issues = issues.filter((i) => opts.only!.has(i.file));
+    loadProblems = loadProblems.filter((p) => opts.only!.has(p.file));
+  }
+  return positionProblems(repo, issues, loadProblems);
+}
+
+/** Issues and load problems (some of the repository's) as positioned, sorted problems. */
+export function positionProblems(repo: Repository, issues: Issue[], loadProblems: Problem[] = repo.loadProblems): Problem[] {
+  return sortProblems([...loadProblems.filter((p) => p.line > 0), ...positionIssues(repo, issues), ...positionConfigProblems({ ...repo, loadProblems })]);
+}
+
+/** The problems of a loaded repository before positions: files, JSON Pointers, rules (load problems not included). */
+export function collectIssues(repo: Repository, opts: ValidateOptions = {}): Issue[] {
+  const index = new RecordIndex(repo);
+  const ctx: Ctx = { index, today: todayIn(opts.today), issues: [] };
+  const scope = opts.scope ?? opts.only;
+
+  checkDuplicateIds(ctx);
+  // Per-record checks only push problems on the record itself: skip the records nobody asked about.
+  for (const r of repo.records) if (!scope || scope.has(r.file)) checkRecord(ctx, r);
+  checkConfig(ctx, repo);
+  checkCoverage(ctx);
+  checkSecretaryLimit(ctx);
+  ctx.issues.push(...workflowIssues(index));
+  return ctx.issues;
+}
+
+function checkConfig(ctx: Ctx, repo: Repository) {
+  const id = repo.config.default_programme;
+  if (id && !ctx.index.get('programme', id)) {
+    push(ctx, { file: CONFIG_FILE }, '/default_programme', 'programme-missing', { id });
+  }
+}
+
+function positionConfigProblems(repo: Repository): Problem[] {
+  const pending = repo.loadProblems.filter((p) => p.line === 0);
+  if (!pending.length) return [];
+  const text = fs.readFileSync(path.join(repo.root, CONFIG_FILE), 'utf8');
+  const parsed = parseRecordText(CONFIG_FILE, text);
+  return pending.map((p) => ({ ...p, ...(parsed.ok ? locate(parsed.parsed, p.pointer ?? '', p.at) : { line: 1, col: 1 }) }));
+}
+
+function checkDuplicateIds(ctx: Ctx) {
+  const seen = new Map<string, RecordEntry>();
+  for (const r of ctx.index.repo.records) {
+    const first = seen.get(r.id);
+    if (first) push(ctx, r, '/id', 'duplicate-id', { id: r.id, other: first.file });
+    else seen.set(r.id, r);
+  }
+}
+
+/**
+ * A record's fields for the cross-record checks: its facts while its data has not been read (records loaded from
+ * the cache: every field but free text, history, attachments and a few descriptive ones — see cache.ts FACT_DROP;
+ * ids, references, programme, stage, names, organisation type/parent/external, member active/exemptions, project
+ * start/approval are there), else its data. A check needing another field reads `r.data`.
+ */
+function view(r: RecordEntry): Record<string, any> {
+  return (LoadedRecord.info(r)?.facts ?? r.data) as Record<string, any>;
+}
+
+function programmeOf(ctx: Ctx, r: RecordEntry): ProgrammeRecord | undefined {
+  if (r.kind === 'programme') return r.data as ProgrammeRecord;
+  const id = view(r).programme;
+  return ctx.index.get('programme', id)?.data as ProgrammeRecord | undefined;
+}
+
+function checkRecord(ctx: Ctx, r: RecordEntry) {
+  const programme = programmeOf(ctx, r);
+  // Results computed while loading (cache.ts) are reused when the record still uses the same programme object.
+  const pre = LoadedRecord.info(r);
+  const usable = pre && !pre.stale && pre.programme === programme ? pre : undefined;
+  const pushLocal = (list: LocalIssue[]) => {
+    for (const i of list) ctx.issues.push({ file: r.file, pointer: i.pointer, at: i.at, severity: i.severity, rule: i.rule, params: i.params });
+  };
+  if (usable) pushLocal(usable.schema);
+  else for (const s of checkSchema(r.kind, r.data)) push(ctx, r, s.pointer, s.rule, s.params, 'error', s.at);
+
+  const data = view(r);
+  if (typeof data.id === 'string' && data.id !== r.id) push(ctx, r, '/id', 'id-filename', { id: data.id, expected: r.id });
+
+  for (const ref of fastRefs(r.kind, data)) {
+    const target = ctx.index.any(ref.id);
+    if (target && ref.kinds.includes(target.kind)) continue;
+    const field = ref.pointer.split('/').filter((s) => !/^\d+$/.test(s)).pop() ?? '';
+    const kindNames = (lang: 'zh' | 'en') => ref.kinds.map((k) => kindLabels[k]?.[lang] ?? k).join(lang === 'zh' ? '或' : ' or ');
+    if (!target) {
+      push(ctx, r, ref.pointer, 'ref-missing', { field, id: ref.id, kind_zh: kindNames('zh'), kind_en: kindNames('en') });
+    } else {
+      push(ctx, r, ref.pointer, 'ref-wrong-kind', { field, id: ref.id, kind_zh: kindNames('zh'), kind_en: kindNames('en'), actual_zh: kindLabels[target.kind]!.zh, actual_en: target.kind });
+    }
+  }
+
+  pushLocal(usable ? usable.local : localRuleIssues(r.kind, r.data, programme));
+  if (r.kind === 'programme') return checkProgramme(ctx, r, r.data as ProgrammeRecord);
+  if (!programme) return;
+  if (r.kind === 'project') checkProjectLeader(ctx, r, programme);
+  if (r.kind === 'task') checkTask(ctx, r);
+}
+
+/**
+ * The checks of a record that depend only on its content and its programme (history order, stages, categories,
+ * dates, durations, brand names, ratings): cacheable by content + programme, computed in worker threads.
+ * Schema checks, references and cross-record rules are not included.
+ */
+export function localRuleIssues(kind: Kind, data: unknown, programme: ProgrammeRecord | undefined): LocalIssue[] {
+  const ctx = { issues: [] as Issue[] } as Ctx;
+  const r = { kind, data, file: '', id: '', text: '' } as RecordEntry;
+  checkHistory(ctx, r);
+  if (kind !== 'programme' && programme) {
+    const d = data as Record<string, any>;
+    const track = TRACK_OF_KIND[kind];
+    if (track && typeof d.stage === 'string' && !findStage(programme, track, d.stage)) {
+      push(ctx, r, '/stage', 'stage-unknown', {
+        stage: d.stage, programme: programme.id, stages: trackStages(programme, track).map((s) => s.id).join(', '),
+        track_zh: kindLabels[kind]!.zh, track_en: kind,
+      });
+    }
+    if (kind === 'project') checkProject(ctx, r, programme);
+    if (kind === 'brand') checkBrand(ctx, r, programme);
+    if (kind === 'evaluation') checkEvaluation(ctx, r, programme);
+  }
+  return ctx.issues.map(({ file: _file, ...rest }) => rest);
+}
+
+function checkHistory(ctx: Ctx, r: RecordEntry) {
+  const history = (r.data as { history?: { date?: string }[] }).history;
+  if (!Array.isArray(history)) return;
+  let previous: string | undefined;
+  history.forEach((h, i) => {
+    if (!h || typeof h.date !== 'string' || !isIsoDate(h.date)) return;
+    if (previous && h.date < previous) push(ctx, r, `/history/${i}/date`, 'history-order', { date: h.date, previous });
+    previous = h.date;
+  });
+}
+
+function dateOrder(ctx: Ctx, r: RecordEntry, earlierKey: string, earlier: unknown, laterKey: string, later: unknown, laterPointer: string) {
+  if (typeof earlier === 'string' && typeof later === 'string' && isIsoDate(earlier) && isIsoDate(later) && later < earlier) {
+    push(ctx, r, laterPointer, 'date-order', { earlier: earlierKey, earlierValue: earlier, later: laterKey, laterValue: later });
+  }
+}
+
+function checkProject(ctx: Ctx, r: RecordEntry, programme: ProgrammeRecord) {
+  const d = r.data as Record<string, any>;
+  const p = { project: programme.project ?? { stages: [] } };
+  const cats: unknown = d.categories;
+  const allowed = p.project.categories ?? [];
+  if (Array.isArray(cats)) {
+    if (allowed.length) {
+      cats.forEach((c, i) => {
+        if (typeof c === 'string' && !allowed.includes(c)) push(ctx, r, `/categories/${i}`, 'category-unknown', { value: c, allowed: allowed.join(' / ') });
+      });
+    }
+    if (p.project.multiple_categories === false && cats.length > 1) push(ctx, r, '/categories/1', 'category-single');
+  }
+  const sources = p.project.sources ?? [];
+  if (typeof d.source === 'string' && sources.length && !sources.includes(d.source)) {
+    push(ctx, r, '/source', 'source-unknown', { value: d.source, allowed: sources.join(' / ') });
+  }
+  dateOrder(ctx, r, 'start', d.start, 'due', d.due, '/due');
+  d.schedule?.forEach?.((s: any, i: number) => dateOrder(ctx, r, 'from', s?.from, 'to', s?.to, `/schedule/${i}/to`));
+  const duration = p.project.duration;
+  if (duration && typeof d.start === 'string' && typeof d.due === 'string' && isIsoDate(d.start) && isIsoDate(d.due) && d.due >= d.start) {
+    const months = monthsBetween(d.start, d.due);
+    if (duration.max_months && months > duration.max_months) push(ctx, r, '/due', 'duration-max', { months, limit: duration.max_months });
+    else if (duration.warn_months && months > duration.warn_months) push(ctx, r, '/due', 'duration-warn', { months, limit: duration.warn_months }, 'warning');
+  }
+}
+
+/** 书记项目: the leader is the lead organisation's secretary (a cross-record check). */
+function checkProjectLeader(ctx: Ctx, r: RecordEntry, programme: ProgrammeRecord) {
+  const d = view(r);
+  if (programme.project?.leader_is_secretary && typeof d.lead === 'string' && typeof d.leader === 'string') {
+    const org = ctx.index.get('organisation', d.lead);
+    const secretary = org ? view(org).secretary : undefined;
+    if (secretary && secretary !== d.leader) push(ctx, r, '/leader', 'leader-not-secretary', { secretary }, 'warning');
+  }
+}
+
+function checkTask(ctx: Ctx, r: RecordEntry) {
+  const d = view(r);
+  const project = ctx.index.get('project', d.project);
+  if (project && view(project).programme !== d.programme) {
+    push(ctx, r, '/programme', 'task-project-programme', { project: project.id, other: view(project).programme });
+  }
+}
+
+function checkBrand(ctx: Ctx, r: RecordEntry, p: ProgrammeRecord) {
+  const d = r.data as Record<string, any>;
+  const rule = p.brand?.name_max_chars;
+  if (rule && typeof d.name === 'string') {
+    const length = [...d.name.normalize('NFC')].length;
+    if (length > rule.max) push(ctx, r, '/name', 'brand-name-length', { name: d.name, length, max: rule.max }, rule.severity ?? 'warning');
+  }
+}
+
+function checkEvaluation(ctx: Ctx, r: RecordEntry, p: ProgrammeRecord) {
+  const d = r.data as Record<string, any>;
+  const bonus = p.evaluation?.bonus;
+  if (bonus && typeof d.bonus_points === 'number' && d.bonus_points > bonus.max) {
+    push(ctx, r, '/bonus_points', 'bonus-max', { value: d.bonus_points, max: bonus.max });
+  }
+  const stars = p.evaluation?.stars;
+  if (stars && d.stars && typeof d.stars === 'object') {
+    const min = stars.min ?? 1;
+    const max = stars.max ?? 5;
+    const check = (v: unknown, pointer: string) => {
+      if (typeof v === 'number' && (v < min || v > max || !Number.isInteger(v))) push(ctx, r, pointer, 'stars-range', { value: v, min, max });
+    };
+    check(d.stars.overall, '/stars/overall');
+    for (const [k, v] of Object.entries((d.stars.criteria ?? {}) as Record<string, unknown>)) {
+      if (stars.criteria?.length && !stars.criteria.includes(k)) push(ctx, r, `/stars/criteria/${esc(k)}`, 'stars-criterion', { criterion: k, allowed: stars.criteria.join(' / ') }, 'error', 'key');
+      check(v, `/stars/criteria/${esc(k)}`);
+    }
+  }
+  const poll = d.poll;
+  if (poll && typeof poll.participants === 'number' && poll.votes && typeof poll.votes === 'object') {
+    const sum = Object.values(poll.votes as Record<string, unknown>).reduce<number>((a, v) => a + (typeof v === 'number' ? v : 0), 0);
+    if (sum !== poll.participants) push(ctx, r, '/poll/participants', 'votes-sum', { sum, participants: poll.participants });
+  }
+}
+
+function checkProgramme(ctx: Ctx, r: RecordEntry, p: ProgrammeRecord) {
+  const windows = new Set((p.calendar ?? []).map((w) => w.id));
+  const dupes = (ids: (string | undefined)[], pointer: string, where: string) => {
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      if (!id) return;
+      if (seen.has(id)) push(ctx, r, `${pointer}/${i}`, 'programme-duplicate', { id, where });
+      seen.add(id);
+    });
+  };
+  dupes((p.calendar ?? []).map((w) => w.id), '/calendar', 'calendar');
+  (p.calendar ?? []).forEach((w, i) => {
+    if (!w || typeof w.start !== 'string' || typeof w.end !== 'string' || typeof p.year !== 'number') return;
+    const { start, end } = windowDates(p, w);
+    if (end < start) push(ctx, r, `/calendar/${i}/end`, 'programme-window-order', { window: w.id });
+  });
+  const checkWindow = (id: unknown, pointer: string) => {
+    if (typeof id === 'string' && !windows.has(id)) push(ctx, r, pointer, 'programme-window', { window: id });
+  };
+  for (const track of ['project', 'task', 'brand'] as Track[]) {
+    const stages = p[track]?.stages;
+    if (!Array.isArray(stages)) continue;
+    const ids = new Set(stages.map((s) => s?.id));
+    dupes(stages.map((s) => s?.id), `/${track}/stages`, `${track}.stages`);
+    stages.forEach((s, i) => {
+      s?.next?.forEach?.((n, j) => {
+        if (!ids.has(n)) push(ctx, r, `/${track}/stages/${i}/next/${j}`, 'programme-stage-next', { stage: s.id, next: n });
+      });
+      checkWindow(s?.window, `/${track}/stages/${i}/window`);
+    });
+  }
+  checkWindow(p.project?.per_organisation?.window, '/project/per_organisation/window');
+  checkWindow(p.task?.every_member?.window, '/task/every_member/window');
+  checkWindow(p.brand?.per_organisation?.window, '/brand/per_organisation/window');
+  (p.selections ?? []).forEach((s, i) => checkWindow(s?.window, `/selections/${i}/window`));
+  (p.packs ?? []).forEach((s, i) => checkWindow(s?.window, `/packs/${i}/window`));
+  dupes((p.forms ?? []).map((f) => f.id), '/forms', 'forms');
+  const formsDir = path.join(TEMPLATES_DIR, 'forms');
+  (p.forms ?? []).forEach((f, i) => {
+    if (f && typeof f.template === 'string' && fs.existsSync(formsDir) && !fs.existsSync(path.join(formsDir, `${f.template}.hbs`))) {
+      push(ctx, r, `/forms/${i}/template`, 'programme-form-template', { template: f.template });
+    }
+  });
+}
+
+/** Severity of a rule that tightens when its window closes: a warning while the window is open, then its own severity. */
+function windowSeverity(p: ProgrammeRecord, rule: { severity?: Severity; window?: string }, today: string): Severity {
+  const final = rule.severity ?? 'error';
+  if (!rule.window) return final;
+  return windowClosed(p, rule.window, today) ? final : 'warning';
+}
+
+function orgName(index: RecordIndex, id: string): string {
+  const o = index.get('organisation', id);
+  return o ? (view(o).short_name ?? view(o).name ?? id) : id;
+}
+
+/** Coverage rules: every member holds a task; every organisation leads (or joins) enough projects; brands per organisation. */
+function checkCoverage(ctx: Ctx) {
+  const { index } = ctx;
+  for (const prog of index.all('programme')) {
+    const p = prog.data;
+    // Projects dropped before anyone claimed them (未予立项) count for nothing; the organiser runs the campaign.
+    const projects = index.all('project').filter((r) => view(r).programme === p.id && !isDropped(p, r));
+    const participating = new Set<string>();
+    for (const pr of projects) {
+      const d = view(pr);
+      if (d.lead) participating.add(d.lead);
+      for (const c of d.co_organisers ?? []) participating.add(c.organisation);
+    }
+    // Members of a participating organisation's sub-organisations (党支部 under a leading 党总支) take part too.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const o of index.all('organisation')) {
+        const parent = view(o).parent;
+        if (parent && participating.has(parent) && !participating.has(o.id)) {
+          participating.add(o.id);
+          grew = true;
+        }
+      }
+    }
+
+    const every = p.task?.every_member;
+    if (every && p.task?.enabled !== false && p.task?.stages?.length) {
+      const severity = windowSeverity(p, every, ctx.today);
+      const holders = new Set<string>();
+      for (const t of index.all('task')) {
+        const d = view(t);
+        if (d.programme === p.id) for (const m of d.members ?? []) holders.add(m);
+      }
+      for (const m of index.all('member')) {
+        const d = view(m);
+        if (d.active === false || !participating.has(d.organisation) || holders.has(m.id)) continue;
+        if (every.exemption_allowed !== false && (d.exemptions ?? []).some((e: { programme?: string }) => e?.programme === p.id)) continue;
+        push(ctx, m, '/organisation', 'member-no-task', { member: d.name ?? m.id, org: orgName(index, d.organisation) }, severity);
+      }
+    }
+
+    const perOrg = p.project?.per_organisation;
+    if (perOrg && p.project?.enabled !== false) {
+      const severity = windowSeverity(p, perOrg, ctx.today);
+      const types = perOrg.organisation_types ?? [];
+      // Projects led, and projects joined without leading them, per organisation (one pass, not one per organisation).
+      const led = new Map<string, number>();
+      const joined = new Map<string, number>();
+      for (const pr of projects) {
+        const d = view(pr);
+        if (typeof d.lead === 'string') led.set(d.lead, (led.get(d.lead) ?? 0) + 1);
+        const co = new Set<string>();
+        for (const c of d.co_organisers ?? []) if (c && typeof c.organisation === 'string' && c.organisation !== d.lead) co.add(c.organisation);
+        for (const id of co) joined.set(id, (joined.get(id) ?? 0) + 1);
+      }
+      for (const o of index.all('organisation')) {
+        const od = view(o);
+        if (od.external || o.id === p.organiser || (types.length && !types.includes(od.type))) continue;
+        const count = (led.get(o.id) ?? 0) + (perOrg.counts === 'lead-or-co-organiser' ? joined.get(o.id) ?? 0 : 0);
+        if (count < perOrg.min) {
+          push(ctx, o, '/id', 'org-min-projects', {
+            org: od.short_name ?? od.name ?? o.id, count, min: perOrg.min,
+            mode_zh: perOrg.counts === 'lead-or-co-organiser' ? '或参与联办' : '', mode_en: perOrg.counts === 'lead-or-co-organiser' ? ' or joins' : '',
+          }, severity);
+        }
+      }
+    }
+
+    const brandRule = p.brand?.per_organisation;
+    if (brandRule && p.brand?.enabled !== false && p.brand?.stages?.length) {
+      const severity = windowSeverity(p, brandRule, ctx.today);
+      const brandsOf = new Map<string, number>();
+      for (const b of index.all('brand')) {
+        const d = view(b);
+        if (d.programme === p.id && typeof d.organisation === 'string') brandsOf.set(d.organisation, (brandsOf.get(d.organisation) ?? 0) + 1);
+      }
+      for (const o of index.all('organisation')) {
+        const od = view(o);
+        if (od.external || o.id === p.organiser) continue;
+        const count = brandsOf.get(o.id) ?? 0;
+        const tooFew = brandRule.min !== undefined && count < brandRule.min;
+        const tooMany = brandRule.max !== undefined && count > brandRule.max;
+        if (tooFew || tooMany) {
+          const range = (lang: 'zh' | 'en') => [brandRule.min !== undefined ? (lang === 'zh' ? `至少 ${brandRule.min} 个` : `at least ${brandRule.min}`) : '', brandRule.max !== undefined ? (lang === 'zh' ? `至多 ${brandRule.max} 个` : `at most ${brandRule.max}`) : ''].filter(Boolean).join(lang === 'zh' ? '，' : ', ');
+          push(ctx, o, '/id', 'brand-per-org', { org: od.short_name ?? od.name ?? o.id, count, range_zh: range('zh'), range_en: range('en') }, tooMany ? (brandRule.severity ?? 'error') : severity);
+        }
+      }
+    }
+  }
+}
+
+/** 书记项目: one project per secretary per year. */
+function checkSecretaryLimit(ctx: Ctx) {
+  for (const prog of ctx.index.all('programme')) {
+    const rule = prog.data.project?.per_secretary_per_year;
+    if (!rule) continue;
+    const groups = new Map<string, RecordEntry<'project'>[]>();
+    for (const pr of ctx.index.all('project')) {
+      const d = view(pr);
+      if (d.programme !== prog.id || !d.leader || isDropped(prog.data, pr)) continue;
+      const year = String(d.start ?? d.approval?.date ?? `${prog.data.year}`).slice(0, 4);
+      const key = `${d.leader}|${year}`;
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push(pr);
+    }
+    for (const [key, list] of groups) {
+      if (list.length <= rule.max) continue;
+      const [member, year] = key.split('|') as [string, string];
+      const m = ctx.index.get('member', member);
+      const name = (m ? view(m).name : undefined) ?? member;
+      // Every project of the group is flagged: which one is "extra" is for people to decide, and a new one is never let through.
+      for (const pr of list) {
+        push(ctx, pr, '/leader', 'secretary-limit', { member: name, year, count: list.length, max: rule.max, projects: list.map((x) => x.id).join(', ') }, rule.severity ?? 'error');
+      }
+    }
+  }
+}
+
+/** Turns pointers into line/column, parsing each affected file once. */
+export function positionIssues(repo: Pick<Repository, 'records' | 'root'>, issues: Issue[]): Problem[] {
+  const byFile = new Map<string, Issue[]>();
+  for (const i of issues) {
+    let list = byFile.get(i.file);
+    if (!list) byFile.set(i.file, (list = []));
+    list.push(i);
+  }
+  // Only files with issues need their text (records loaded from the cache read it from disk on first use).
+  const entries = new Map<string, Pick<RecordEntry, 'text'>>();
+  for (const r of repo.records) if (byFile.has(r.file) && !entries.has(r.file)) entries.set(r.file, r);
+  const out: Problem[] = [];
+  for (const [file, list] of byFile) {
+    let text = entries.get(file)?.text;
+    if (text === undefined) {
+      try {
+        text = fs.readFileSync(path.join(repo.root, file), 'utf8');
+      } catch {
+        text = '';
+      }
+    }
+    const parsed = parseRecordText(file, text);
+    for (const i of list) {
+      const pos = parsed.ok ? locate(parsed.parsed, i.pointer, i.at) : { line: 1, col: 1 };
+      out.push({ file, line: pos.line, col: pos.col, severity: i.severity, rule: i.rule, params: i.params, pointer: i.pointer, at: i.at });
+    }
+  }
+  return out;
+}
+
+export type { Kind };

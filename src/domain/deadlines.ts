@@ -1,0 +1,440 @@
+/**
+ * Deadlines: what is overdue and what falls due soon, per organisation and person in charge — computed from the
+ * programme file (calendar windows, stage windows, report rules, durations, annual brand goals) and the records.
+ * Days are Asia/Shanghai calendar days (dates.ts). Remind, never nag: no check-ins, no points for activity.
+ *
+ * Items (one `DeadlineItem` each, with a stable `uid`):
+ * - window       a calendar window of the programme (时间安排). upcoming → open → due-soon (ends within N days) →
+ *                closed; `overdue` once ended while records in scope still have not reached a stage tied to it
+ *                (`calendar[].stage`, else the stages whose `window` is it), `lagging` counts those records.
+ * - stage        per project/task/brand: the next stage it owes (reachable through `next`, not yet in its history,
+ *                with a window), due at that window's end.
+ * - report       a quarterly report (执行书) owed and not filed: due quarter end + grace_days (see ledger.ts).
+ * - task-due     a task's finish date (task.due, else its member commitment's complete_by) while not closed.
+ * - project-due  a project's planned completion (project.due, else its organisation commitment's complete_by).
+ * - duration     a project's maximum duration (project.duration: start + warn_months, start + max_months).
+ * - annual-goals a brand's annual goals (brand.annual_goals.due each programme year after it reached from_stage).
+ * - coverage     one per organisation, due at the end of the rule's window: members still without a task
+ *                (task.every_member), too few projects led or joined (project.per_organisation), too few brands
+ *                (brand.per_organisation) — the same rules `djyc validate` applies, as a reminder before the deadline.
+ * Status: overdue (due day passed) / due-soon (due within `within` days) / open (a window in progress) /
+ * upcoming (later) / closed (a window ended with nothing lagging) / done (met).
+ */
+import { RecordIndex, type RecordEntry, type Repository } from '../store/repo.js';
+import { daysBetween, isIsoDate, monthDay, today as todayIn } from './dates.js';
+import { findStage, isTrackEnabled, programmeEnd, trackStages, windowDates, type Track, type Window } from './programme.js';
+import {
+  enteredOn, memberName, orgName, orgSubtree, reachedStage, subjectObligations, type Named,
+} from './ledger.js';
+import { UsageError } from './errors.js';
+import type { Kind } from './kinds.js';
+import type { ProgrammeRecord } from './types.generated.js';
+
+export type DeadlineKind = 'window' | 'stage' | 'report' | 'task-due' | 'project-due' | 'duration' | 'annual-goals' | 'coverage';
+export type DeadlineStatus = 'overdue' | 'due-soon' | 'open' | 'upcoming' | 'closed' | 'done';
+
+/** The Chinese and English name of each status (for tables and calendars). */
+export const STATUS_LABELS: Record<DeadlineStatus, [string, string]> = {
+  overdue: ['已逾期', 'overdue'],
+  'due-soon': ['即将到期', 'due soon'],
+  open: ['进行中', 'open'],
+  upcoming: ['未开始', 'upcoming'],
+  closed: ['已结束', 'closed'],
+  done: ['已完成', 'done'],
+};
+
+/** The Chinese and English name of each kind of item (terminal table, site and dashboard alike). */
+export const KIND_LABELS: Record<DeadlineKind, [string, string]> = {
+  window: ['时间节点', 'window'],
+  stage: ['阶段', 'stage'],
+  report: ['执行书', 'report'],
+  'task-due': ['任务时限', 'task due'],
+  'project-due': ['项目时限', 'project due'],
+  duration: ['实施周期', 'duration'],
+  'annual-goals': ['年度目标', 'annual goals'],
+  coverage: ['覆盖面', 'coverage'],
+};
+
+export interface DeadlineItem {
+  /** Stable identifier (also the calendar UID): the same item keeps it from one run to the next. */
+  uid: string;
+  kind: DeadlineKind;
+  programme: string;
+  title: string;
+  titleEn: string;
+  /** First day (windows). */
+  start?: string;
+  /** Last day (window end, due date). */
+  due: string;
+  status: DeadlineStatus;
+  /** Days from today to `due` (negative when overdue). */
+  days: number;
+  subject?: { kind: Kind; id: string; title: string };
+  organisation?: Named;
+  /** People in charge (names only). */
+  people: Named[];
+  /** The window's responsible units, as the programme words them. */
+  responsible?: string;
+  window?: string;
+  stage?: string;
+  quarter?: string;
+  /** For durations: a warning limit or the hard maximum. */
+  severity?: 'warning' | 'error';
+  /** For windows: records in scope that have not reached the window's stage. */
+  lagging?: number;
+}
+
+export interface DeadlineOptions {
+  today?: string;
+  /** Days ahead counted as "due soon" (default 14). */
+  within?: number;
+  /** Only this programme (default: every programme in the repository). */
+  programme?: string;
+  /** Only this organisation and those under it (windows stay, their lag counts are restricted). */
+  org?: string;
+}
+
+export interface DeadlineReport {
+  today: string;
+  within: number;
+  programmes: string[];
+  items: DeadlineItem[];
+  counts: Record<DeadlineStatus, number>;
+}
+
+/** Parses `14d`, `2w`, `14` into days. */
+export function parseWithin(value: string): number {
+  const m = /^(\d+)\s*([dw]?)$/i.exec(value.trim());
+  if (!m) throw new UsageError(`无法识别的时长“${value}”（例如 14d、2w）`, `cannot read duration "${value}" (e.g. 14d, 2w)`);
+  return Number(m[1]) * (m[2]?.toLowerCase() === 'w' ? 7 : 1);
+}
+
+/** Adds whole months, clamping the day (2020-01-31 + 1 month = 2020-02-29). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const ny = Math.floor(total / 12);
+  const nm = (total % 12) + 1;
+  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+  return `${ny}-${String(nm).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+const STATUS_ORDER: DeadlineStatus[] = ['overdue', 'due-soon', 'open', 'upcoming', 'closed', 'done'];
+
+function dateStatus(due: string, today: string, within: number): DeadlineStatus {
+  if (due < today) return 'overdue';
+  return daysBetween(today, due) <= within ? 'due-soon' : 'upcoming';
+}
+
+type Staged = { stage: string; history?: { stage: string; date: string; from?: string }[] };
+
+/** Stages reachable from the current one through `next` (excluding it), in track order. */
+function reachable(p: ProgrammeRecord, track: Track, from: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [from];
+  while (queue.length) {
+    const s = findStage(p, track, queue.shift());
+    for (const n of s?.next ?? []) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        queue.push(n);
+      }
+    }
+  }
+  seen.delete(from);
+  return seen;
+}
+
+/** Target stages of a window: the calendar's `stage`, else the stages (of any track) naming the window. */
+function windowTargets(p: ProgrammeRecord, w: Window): { track: Track; stage: string }[] {
+  const out: { track: Track; stage: string }[] = [];
+  for (const track of ['project', 'task', 'brand'] as Track[]) {
+    for (const s of trackStages(p, track)) {
+      if (w.stage ? s.id === w.stage : s.window === w.id) out.push({ track, stage: s.id });
+    }
+  }
+  return out;
+}
+
+/** The stages a record still owes: reachable, not yet in its history, tied to a window; in track order. */
+function owedStages(p: ProgrammeRecord, track: Track, record: Staged): { stage: string; window: Window }[] {
+  const current = findStage(p, track, record.stage);
+  if (!current || current.final) return [];
+  const ahead = reachable(p, track, record.stage);
+  const out: { stage: string; window: Window }[] = [];
+  for (const s of trackStages(p, track)) {
+    if (!ahead.has(s.id) || (record.history ?? []).some((h) => h?.stage === s.id)) continue;
+    const w = (p.calendar ?? []).find((c) => (c.stage ? c.stage === s.id : c.id === s.window));
+    if (w) out.push({ stage: s.id, window: w });
+  }
+  return out;
+}
+
+/** Whether a record has finished its work: a closure filed, or it is at / went through a final stage or one that needs a closure. */
+function finished(p: ProgrammeRecord, track: Track, record: Staged, hasClosure: boolean): boolean {
+  if (hasClosure) return true;
+  const visited = [record.stage, ...(record.history ?? []).map((h) => h?.stage)];
+  return visited.some((id) => {
+    const s = findStage(p, track, id);
+    return !!s && (!!s.final || (s.requires ?? []).includes('has-closure'));
+  });
+}
+
+export function computeDeadlines(repo: Repository, opts: DeadlineOptions = {}): DeadlineReport {
+  const index = new RecordIndex(repo);
+  const today = opts.today ?? todayIn();
+  const within = opts.within ?? 14;
+  let programmes = index.all('programme').map((r) => r.data);
+  if (opts.programme) {
+    programmes = programmes.filter((p) => p.id === opts.programme);
+    if (!programmes.length) {
+      const known = index.all('programme').map((r) => r.id).join(', ') || '—';
+      throw new UsageError(`方案“${opts.programme}”不存在（可用：${known}）`, `programme "${opts.programme}" does not exist (available: ${known})`);
+    }
+  }
+  if (opts.org && !index.get('organisation', opts.org)) {
+    throw new UsageError(`党组织“${opts.org}”不存在`, `organisation "${opts.org}" does not exist`);
+  }
+  const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
+  const items: DeadlineItem[] = [];
+  for (const p of programmes) for (const it of programmeDeadlines(index, p, today, within, scope)) items.push(it);
+  items.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.due.localeCompare(b.due) || a.uid.localeCompare(b.uid));
+  const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<DeadlineStatus, number>;
+  for (const it of items) counts[it.status]++;
+  return { today, within, programmes: programmes.map((p) => p.id), items, counts };
+}
+
+function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: string, within: number, scope?: Set<string>): DeadlineItem[] {
+  const items: DeadlineItem[] = [];
+  const mine = <K extends 'project' | 'task' | 'brand' | 'report' | 'closure' | 'commitment'>(kind: K) =>
+    index.all(kind).filter((r) => (r.data as { programme?: string }).programme === p.id);
+  const memberOrg = (id: string) => index.get('member', id)?.data.organisation;
+  const closures = new Map<string, string | undefined>();
+  for (const c of mine('closure')) {
+    const prev = closures.get(c.data.subject);
+    const d = c.data.submitted_on;
+    if (!closures.has(c.data.subject) || (d && (!prev || d < prev))) closures.set(c.data.subject, d);
+  }
+  const reports = new Map<string, RecordEntry<'report'>[]>();
+  for (const r of mine('report')) {
+    let list = reports.get(r.data.subject);
+    if (!list) reports.set(r.data.subject, (list = []));
+    list.push(r);
+  }
+  const commitments = mine('commitment');
+  const inScope = (org: string | undefined) => !scope || (!!org && scope.has(org));
+
+  // Who is in charge of each record.
+  type Subject = { track: Track; entry: RecordEntry<'project'> | RecordEntry<'task'> | RecordEntry<'brand'>; title: string; org?: Named; people: Named[]; visible: boolean };
+  const subjects: Subject[] = [];
+  for (const e of mine('project')) {
+    const d = e.data;
+    const person = d.leader ?? d.contact ?? d.direct_responsible;
+    const orgs = [d.lead, ...(d.co_organisers ?? []).map((c) => c.organisation)];
+    subjects.push({ track: 'project', entry: e, title: d.title, org: orgName(index, d.lead ?? d.proposed_by), people: person ? [memberName(index, person)!] : [], visible: !scope || orgs.some((o) => inScope(o)) || (!d.lead && inScope(d.proposed_by)) });
+  }
+  for (const e of mine('task')) {
+    const d = e.data;
+    const project = index.get('project', d.project)?.data;
+    const org = (d.members ?? []).map(memberOrg).find(Boolean) ?? project?.lead;
+    subjects.push({ track: 'task', entry: e, title: d.content, org: orgName(index, org), people: (d.members ?? []).map((m) => memberName(index, m)!), visible: !scope || (d.members ?? []).some((m) => inScope(memberOrg(m))) || inScope(project?.lead) });
+  }
+  for (const e of mine('brand')) {
+    const d = e.data;
+    subjects.push({ track: 'brand', entry: e, title: d.name, org: orgName(index, d.organisation), people: d.contact ? [memberName(index, d.contact)!] : [], visible: inScope(d.organisation) });
+  }
+  const visible = subjects.filter((s) => s.visible);
+  const owedCache = new Map<string, { stage: string; window: Window }[]>();
+  const owed = (s: Subject) => {
+    let list = owedCache.get(s.entry.id);
+    if (!list) owedCache.set(s.entry.id, (list = owedStages(p, s.track, s.entry.data)));
+    return list;
+  };
+
+  // Calendar windows, with the records lagging behind each.
+  for (const w of p.calendar ?? []) {
+    if (typeof w.start !== 'string' || typeof w.end !== 'string') continue;
+    const { start, end } = windowDates(p, w);
+    if (!isIsoDate(start) || !isIsoDate(end)) continue;
+    const targets = windowTargets(p, w);
+    const lagging = visible.filter((s) => owed(s).some((o) => o.window.id === w.id && targets.some((t) => t.track === s.track && t.stage === o.stage))).length;
+    let status: DeadlineStatus;
+    if (end < today) status = lagging ? 'overdue' : 'closed';
+    else if (start > today) status = 'upcoming';
+    else status = daysBetween(today, end) <= within ? 'due-soon' : 'open';
+    items.push({
+      uid: `window-${p.id}-${w.id}`, kind: 'window', programme: p.id, title: w.label, titleEn: w.label,
+      start, due: end, status, days: daysBetween(today, end), people: [],
+      ...(w.responsible ? { responsible: w.responsible } : {}), window: w.id, lagging,
+    });
+  }
+
+  // Per record: the next stage it owes.
+  for (const s of visible) {
+    const next = owed(s)[0];
+    if (!next) continue;
+    const { end } = windowDates(p, next.window);
+    const stage = findStage(p, s.track, next.stage)!;
+    items.push({
+      uid: `stage-${s.entry.id}-${next.stage}`, kind: 'stage', programme: p.id,
+      title: `${stage.label}：${s.title}`, titleEn: `${stage.label_en ?? stage.id}: ${s.title}`,
+      due: end, status: dateStatus(end, today, within), days: daysBetween(today, end),
+      subject: { kind: s.entry.kind, id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
+      window: next.window.id, stage: next.stage,
+    });
+  }
+
+  // Quarterly reports owed and not filed.
+  const bySubject = new Map(subjects.map((s) => [s.entry.id, s]));
+  for (const s of visible) {
+    if (s.track === 'brand') continue;
+    const project = s.track === 'task' ? index.get('project', (s.entry.data as { project: string }).project)?.data : undefined;
+    const obligations = subjectObligations(p, s.track, { id: s.entry.id, record: s.entry.data }, reports, today, project);
+    for (const o of obligations) {
+      if (o.report || !o.required) continue;
+      const subj = bySubject.get(o.subject)!;
+      const status = o.status === 'missing' ? 'overdue' : dateStatus(o.due, today, within);
+      items.push({
+        uid: `report-${o.subject}-${o.quarter}`, kind: 'report', programme: p.id,
+        title: `${o.quarter} ${s.track === 'project' ? '党组织领办项目执行书' : '党员领办任务执行书'}：${subj.title}`,
+        titleEn: `${o.quarter} ${s.track} report: ${subj.title}`,
+        due: o.due, status, days: daysBetween(today, o.due), subject: { kind: s.entry.kind, id: s.entry.id, title: s.title },
+        ...(s.org ? { organisation: s.org } : {}), people: s.people, quarter: o.quarter,
+      });
+    }
+  }
+
+  // Finish dates of tasks and projects (from the records, else from the signed commitments).
+  // Earliest complete_by of the signed commitments naming each task (member commitments) or project (organisation ones).
+  const promised = new Map<string, string>();
+  for (const c of commitments) {
+    const d = c.data.complete_by;
+    if (!d || !isIsoDate(d)) continue;
+    for (const i of c.data.items ?? []) {
+      const key = c.data.type === 'member' ? (i.task ? `task:${i.task}` : undefined) : i.project ? `project:${i.project}` : undefined;
+      if (key && (!promised.has(key) || d < promised.get(key)!)) promised.set(key, d);
+    }
+  }
+  const commitmentDate = (track: 'task' | 'project', id: string) => promised.get(`${track}:${id}`);
+  for (const s of visible) {
+    if (s.track === 'brand') continue;
+    const d = s.entry.data as { due?: string };
+    const due = d.due ?? commitmentDate(s.track, s.entry.id);
+    if (!due || !isIsoDate(due)) continue;
+    const done = finished(p, s.track, s.entry.data, closures.has(s.entry.id));
+    items.push({
+      uid: `${s.track}-due-${s.entry.id}`, kind: s.track === 'task' ? 'task-due' : 'project-due', programme: p.id,
+      title: `${s.track === 'task' ? '任务完成时限' : '项目完成时限'}：${s.title}`, titleEn: `${s.track} due: ${s.title}`,
+      due, status: done ? 'done' : dateStatus(due, today, within), days: daysBetween(today, due),
+      subject: { kind: s.entry.kind, id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
+    });
+  }
+
+  // Maximum durations.
+  const duration = p.project?.duration;
+  if (duration) {
+    for (const s of visible) {
+      if (s.track !== 'project') continue;
+      const d = s.entry.data as { start?: string };
+      if (!d.start || !isIsoDate(d.start)) continue;
+      const done = finished(p, 'project', s.entry.data, closures.has(s.entry.id));
+      const limits: [number | undefined, 'warning' | 'error'][] = [[duration.warn_months, 'warning'], [duration.max_months, 'error']];
+      for (const [months, severity] of limits) {
+        if (!months) continue;
+        const due = addMonths(d.start, months);
+        items.push({
+          uid: `duration-${severity}-${s.entry.id}`, kind: 'duration', programme: p.id,
+          title: severity === 'error' ? `实施周期最长 ${months} 个月：${s.title}` : `实施周期一般在 ${months} 个月以内：${s.title}`,
+          titleEn: severity === 'error' ? `maximum duration ${months} months: ${s.title}` : `duration normally within ${months} months: ${s.title}`,
+          due, status: done ? 'done' : dateStatus(due, today, within), days: daysBetween(today, due), severity,
+          subject: { kind: 'project', id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
+        });
+      }
+    }
+  }
+
+  // Coverage rules with a deadline: members holding a task, projects per organisation, brands per organisation.
+  const coverageItem = (rule: string, orgId: string, windowId: string | undefined, title: string, titleEn: string, people: Named[] = []) => {
+    const w = windowId ? (p.calendar ?? []).find((c) => c.id === windowId) : undefined;
+    if (!w || !inScope(orgId)) return;
+    const { end } = windowDates(p, w);
+    const org = orgName(index, orgId)!;
+    items.push({
+      uid: `coverage-${rule}-${p.id}-${orgId}`, kind: 'coverage', programme: p.id, title, titleEn,
+      due: end, status: dateStatus(end, today, within), days: daysBetween(today, end), organisation: org, people, window: w.id,
+    });
+  };
+  const projects = mine('project').map((r) => r.data);
+  const participating = new Set(projects.flatMap((pr) => [pr.lead, ...(pr.co_organisers ?? []).map((c) => c.organisation)]).filter((o): o is string => !!o));
+  const every = p.task?.every_member;
+  if (every && isTrackEnabled(p, 'task')) {
+    const holders = new Set(mine('task').flatMap((t) => t.data.members ?? []));
+    const without = new Map<string, Named[]>();
+    for (const m of index.all('member')) {
+      const d = m.data;
+      if (d.active === false || !participating.has(d.organisation) || holders.has(m.id)) continue;
+      if (every.exemption_allowed !== false && (d.exemptions ?? []).some((e) => e.programme === p.id)) continue;
+      let list = without.get(d.organisation);
+      if (!list) without.set(d.organisation, (list = []));
+      list.push({ id: m.id, name: d.name ?? m.id });
+    }
+    for (const [org, members] of without) {
+      coverageItem('every-member', org, every.window, `${members.length} 名党员尚未领办任务`, `${members.length} member(s) without a task`, members);
+    }
+  }
+  const perOrg = p.project?.per_organisation;
+  const orgs = index.all('organisation').filter((o) => !o.data.external);
+  if (perOrg && p.project?.enabled !== false) {
+    const types = perOrg.organisation_types ?? [];
+    for (const o of orgs) {
+      if (types.length && !types.includes(o.data.type)) continue;
+      const count = projects.filter((pr) => pr.lead === o.id || (perOrg.counts === 'lead-or-co-organiser' && (pr.co_organisers ?? []).some((c) => c.organisation === o.id))).length;
+      if (count < perOrg.min) coverageItem('projects', o.id, perOrg.window, `领办${perOrg.counts === 'lead-or-co-organiser' ? '或参与联办' : ''}项目 ${count} 个，至少 ${perOrg.min} 个`, `leads${perOrg.counts === 'lead-or-co-organiser' ? ' or joins' : ''} ${count} project(s), at least ${perOrg.min}`);
+    }
+  }
+  const brandRule = p.brand?.per_organisation;
+  if (brandRule?.min !== undefined && isTrackEnabled(p, 'brand')) {
+    const brands = mine('brand');
+    for (const o of orgs) {
+      const count = brands.filter((b) => b.data.organisation === o.id).length;
+      if (count < brandRule.min) coverageItem('brands', o.id, brandRule.window, `党建品牌 ${count} 个，至少 ${brandRule.min} 个`, `${count} brand(s), at least ${brandRule.min}`);
+    }
+  }
+
+  // Annual brand goals.
+  const goals = p.brand?.annual_goals;
+  if (goals?.due && /^\d{2}-\d{2}$/.test(goals.due)) {
+    const lastYear = Number(programmeEnd(p).slice(0, 4));
+    for (const s of visible) {
+      if (s.track !== 'brand') continue;
+      const b = s.entry.data as RecordEntry<'brand'>['data'];
+      if (goals.from_stage && !reachedStage(p, 'brand', b, goals.from_stage)) continue;
+      const since = (goals.from_stage ? enteredOn(b, goals.from_stage) : undefined) ?? b.recognition?.named_on;
+      for (let year = p.year; year <= lastYear; year++) {
+        const due = monthDay(year, goals.due);
+        if (since ? due <= since : year !== Number(today.slice(0, 4))) continue;
+        const filed = (b.annual_goals ?? []).some((g) => g.year === year);
+        items.push({
+          uid: `annual-goals-${s.entry.id}-${year}`, kind: 'annual-goals', programme: p.id,
+          title: `${year} 年度品牌目标上报：${s.title}`, titleEn: `${year} annual brand goals: ${s.title}`,
+          due, status: filed ? 'done' : dateStatus(due, today, within), days: daysBetween(today, due),
+          subject: { kind: 'brand', id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
+        });
+      }
+    }
+  }
+  return items;
+}
+
+/** Items worth showing now: overdue, due soon, open windows, and windows starting within `within` days. */
+export function currentItems(report: DeadlineReport): DeadlineItem[] {
+  return report.items.filter((i) =>
+    i.status === 'overdue' || i.status === 'due-soon' || i.status === 'open' ||
+    (i.kind === 'window' && i.status === 'upcoming' && !!i.start && daysBetween(report.today, i.start) <= report.within));
+}
+
+/** Whether `--fail-on` matches: `overdue` fails on overdue items; `due-soon` on overdue or due-soon ones. */
+export function failsOn(items: DeadlineItem[], on: 'overdue' | 'due-soon'): boolean {
+  return items.some((i) => i.status === 'overdue' || (on === 'due-soon' && i.status === 'due-soon'));
+}
+

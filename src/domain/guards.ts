@@ -1,0 +1,164 @@
+/**
+ * The guard words of the programme schema (`stages[].requires`): one function each. A programme lists the words a
+ * stage requires; `advance` (and `close`, `brand outcome`) enter the stage only when every guard passes. Guards read
+ * the workspace index, which already includes what the operation is about to write.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RecordEntry, RecordIndex } from '../store/repo.js';
+import type { Stage, Track } from './programme.js';
+import type { ProgrammeRecord } from './types.generated.js';
+import { reportsDue } from './obligations.js';
+import { closureOf, evaluationOf, joinList, lastEntered, memberName, orgName, tasksOf, type Text, T } from '../commands/workspace.js';
+import { hasRating } from './ratings.js';
+
+export const GUARD_WORDS = [
+  'has-lead', 'has-org-commitment', 'has-tasks', 'member-commitments', 'reports-due-filed', 'has-closure', 'has-panel',
+  'acceptance-pass', 'acceptance-rework', 'has-rating', 'has-intervention', 'has-logo-and-concept', 'has-annual-goals',
+  'co-organiser-plans', 'has-number',
+] as const;
+export type GuardWord = (typeof GUARD_WORDS)[number];
+
+export interface GuardInput {
+  programme: ProgrammeRecord;
+  track: Track;
+  /** The record about to move (as the workspace sees it). */
+  subject: RecordEntry;
+  /** The stage it would enter. */
+  target: Stage;
+  index: RecordIndex;
+  /** Date of the act. */
+  date: string;
+  root: string;
+  /** A number the operation would assign on the way in (`advance --number`, or the next one of the format). */
+  pendingNumber?: string;
+}
+
+/** `null` when the guard passes, else the reason in both languages. */
+export type Guard = (g: GuardInput) => Text | null;
+
+const d = (e: RecordEntry) => e.data as Record<string, any>;
+
+/** The date the record last entered the stage it is at now (acceptances and interventions must be newer). */
+function currentSince(g: GuardInput): string {
+  return lastEntered(g.subject, d(g.subject).stage) ?? '0000-00-00';
+}
+
+export const GUARDS: Record<GuardWord, Guard> = {
+  'has-lead': (g) => {
+    if (g.subject.kind !== 'project') return null;
+    return d(g.subject).lead ? null : T('尚无领办（牵头）单位：请先运行 djyc claim', 'no lead organisation yet: run djyc claim first');
+  },
+
+  'has-org-commitment': (g) => {
+    if (g.subject.kind !== 'project') return null;
+    const lead = d(g.subject).lead as string | undefined;
+    if (!lead) return T('尚无领办党组织，也就没有《党组织领办项目承诺书》', 'no lead organisation, hence no organisation commitment');
+    const ok = g.index.all('commitment').some((c) => c.data.type === 'organisation' && c.data.organisation === lead && c.data.programme === g.programme.id && c.data.items.some((i) => i.project === g.subject.id));
+    return ok ? null : T(`${orgName(g.index, lead)} 尚无包含本项目的《党组织领办项目承诺书》（djyc claim 会生成）`, `${orgName(g.index, lead)} has no organisation commitment listing this project (djyc claim creates it)`);
+  },
+
+  'has-tasks': (g) => {
+    if (g.subject.kind !== 'project') return null;
+    return tasksOf(g.index, g.subject.id).length ? null : T('尚无党员领办任务：请先运行 djyc task add', 'no member tasks yet: run djyc task add first');
+  },
+
+  'member-commitments': (g) => {
+    const tasks = g.subject.kind === 'task' ? [g.subject as RecordEntry<'task'>] : g.subject.kind === 'project' ? tasksOf(g.index, g.subject.id) : [];
+    if (!tasks.length) return g.target.requires?.includes('has-tasks') ? null : T('尚无党员领办任务，也就没有《党员领办任务承诺书》', 'no member tasks, hence no member commitments');
+    const missing: string[] = [];
+    for (const t of tasks) {
+      for (const m of t.data.members ?? []) {
+        const ok = g.index.all('commitment').some((c) => c.data.type === 'member' && c.data.member === m && c.data.items.some((i) => i.task === t.id));
+        if (!ok) missing.push(`${memberName(g.index, m)}（${t.id}）`);
+      }
+    }
+    return missing.length ? T(`以下党员尚无该任务的《党员领办任务承诺书》：${missing.join('、')}`, `no member commitment for: ${missing.join(', ')}`) : null;
+  },
+
+  'reports-due-filed': (g) => {
+    const due = reportsDue(g.programme, g.subject, g.index, g.date);
+    const missing = due.filter((x) => !x.report).map((x) => x.quarter);
+    return missing.length
+      ? T(`尚未填报 ${missing.join('、')} 的执行书（djyc report ${g.subject.id} --quarter ${missing[0]} …）`, `quarterly reports missing for ${missing.join(', ')} (djyc report ${g.subject.id} --quarter ${missing[0]} …)`)
+      : null;
+  },
+
+  'has-closure': (g) => (closureOf(g.index, g.subject.id) ? null : T('尚无结项书：请运行 djyc close', 'no closure yet: run djyc close')),
+
+  'has-panel': (g) => (evaluationOf(g.index, g.subject.id)?.data.panel?.experts?.length ? null : T('尚未抽取验收组：请运行 djyc panel', 'no acceptance panel yet: run djyc panel')),
+
+  'acceptance-pass': (g) => {
+    const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+    if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论：请运行 djyc accept --result pass', 'no acceptance for this round yet: run djyc accept --result pass');
+    return a.result === 'pass' ? null : T('验收结论为“整改”，不是“通过”', 'the acceptance result is "rework", not "pass"');
+  },
+
+  'acceptance-rework': (g) => {
+    const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+    if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论：请运行 djyc accept --result rework', 'no acceptance for this round yet: run djyc accept --result rework');
+    return a.result === 'rework' ? null : T('验收结论为“通过”，不是“整改”', 'the acceptance result is "pass", not "rework"');
+  },
+
+  'has-rating': (g) => (hasRating(g.programme, g.subject, g.index) ? null : T('尚未评价：请运行 djyc rate', 'not rated yet: run djyc rate')),
+
+  'has-intervention': (g) => {
+    if (g.subject.kind !== 'project') return null;
+    const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+    const since = a?.result === 'rework' ? a.date : currentSince(g);
+    const ok = (d(g.subject).interventions ?? []).some((i: { date: string }) => i.date >= since);
+    return ok ? null : T(`${since} 以来尚无督促措施（约谈 / 挂牌帮扶 / 调整）：请运行 djyc intervene`, `no intervention (约谈 / 挂牌帮扶 / 调整) since ${since}: run djyc intervene`);
+  },
+
+  'has-logo-and-concept': (g) => {
+    const b = d(g.subject);
+    const missing: Text[] = [];
+    if (!b.logo) missing.push(T('品牌标识', 'logo'));
+    else if (!fs.existsSync(path.join(g.root, b.logo))) missing.push(T(`品牌标识文件 ${b.logo}`, `logo file ${b.logo}`));
+    if (!b.concept) missing.push(T('品牌内涵', 'concept'));
+    return missing.length ? T(`缺少${joinList(missing.map((m) => m.zh), 'zh')}`, `missing ${joinList(missing.map((m) => m.en), 'en')}`) : null;
+  },
+
+  'has-annual-goals': (g) => {
+    const cfg = g.programme.brand?.annual_goals;
+    const goals: { year: number }[] = d(g.subject).annual_goals ?? [];
+    const years = new Set(goals.map((x) => x.year));
+    const from = cfg?.from_stage ? lastEntered(g.subject, cfg.from_stage) : undefined;
+    const missing: number[] = [];
+    if (from && cfg?.due) {
+      for (let y = Number(from.slice(0, 4)) + 1; y <= Number(g.date.slice(0, 4)); y++) {
+        if (`${y}-${cfg.due}` < g.date && !years.has(y)) missing.push(y);
+      }
+    }
+    if (missing.length) return T(`尚未上报 ${missing.join('、')} 年度目标任务（djyc brand goal）`, `annual goals missing for ${missing.join(', ')} (djyc brand goal)`);
+    return goals.length ? null : T('尚未上报年度目标任务（djyc brand goal）', 'no annual goals reported yet (djyc brand goal)');
+  },
+
+  'co-organiser-plans': (g) => {
+    if (g.subject.kind !== 'project') return null;
+    const missing = (d(g.subject).co_organisers ?? []).filter((c: { work_plan?: string; plan_submitted_on?: string }) => !c.work_plan || !c.plan_submitted_on).map((c: { organisation: string }) => orgName(g.index, c.organisation));
+    return missing.length ? T(`以下联办单位尚未向牵头单位报送工作计划：${missing.join('、')}（djyc claim --co-organiser --plan）`, `co-organisers without a work plan handed to the lead: ${missing.join(', ')} (djyc claim --co-organiser --plan)`) : null;
+  },
+
+  'has-number': (g) => {
+    if (g.subject.kind !== 'project') return null;
+    return d(g.subject).number || g.pendingNumber ? null : T('尚无项目编号：请用 --number 给定（方案未设编号格式）', 'no project number: give one with --number (the programme has no numbering format)');
+  },
+};
+
+export interface StageCheck {
+  stage: Stage;
+  failures: { word: GuardWord; reason: Text }[];
+}
+
+/** Evaluates every guard a stage requires. */
+export function checkStage(g: Omit<GuardInput, 'target'>, target: Stage): StageCheck {
+  const failures: StageCheck['failures'] = [];
+  for (const word of target.requires ?? []) {
+    const guard = GUARDS[word as GuardWord];
+    if (!guard) continue;
+    const reason = guard({ ...g, target });
+    if (reason) failures.push({ word: word as GuardWord, reason });
+  }
+  return { stage: target, failures };
+}

@@ -1,0 +1,586 @@
+/**
+ * The 台账 (ledger): one pure computation of the state of a programme, shared by `djyc ledger`, `djyc deadlines`,
+ * `djyc status` and `djyc publish` so that every figure agrees. No terminal, no file output: records in, rows out.
+ *
+ * What each figure means
+ * - ProjectRow: one project of the programme. `lead`/`coOrganisers` are organisations (牵头/领办单位, 联办单位);
+ *   `leader` is the person in charge (项目负责人, else 联系人, else 直接责任人) — a name, never a phone number.
+ *   `stage` is the record's current stage with the programme's label; `stageSince` the date of the last history entry
+ *   that moved it there. `tasks` counts the project's tasks, `taskHolders` the distinct members holding one.
+ * - Reports (执行书): `subjectObligations` lists, per subject (project, and task when the programme's
+ *   `project.reports.subjects` says so), every quarter a report is owed for: from the quarter in which the subject
+ *   first entered `reports.from_stage` (a task whose own track lacks that stage starts with its project) until it
+ *   first entered a stage that requires `has-closure` (结项申请 / 成果报送), up to the programme's last quarter. A
+ *   report is due `grace_days` after its quarter ends; quarters due on or after the closure request are not owed.
+ *   (Same rule as the `reports-due-filed` guard in src/domain/obligations.ts.) Status of one quarter:
+ *     on-time  — filed, submitted_on ≤ quarter end + grace_days;
+ *     late     — filed, submitted_on after that;
+ *     undated  — filed without submitted_on (counted as filed, neither on time nor late);
+ *     missing  — not filed and the due day has passed (overdue);
+ *     pending  — not filed, not yet due.
+ *   Reports filed for quarters outside the obligation are listed too, judged the same. In a ReportSummary,
+ *   `required` (应报) counts owed quarters that are due by today or already filed; `pending` those not yet due.
+ * - Closure: the subject's closure record (结项书), if any. Ratings: merged from the subject's evaluation records
+ *   (later `rated_on` wins per field): acceptance result, four-level ratings (支委会/党委 好/较好/一般/较差),
+ *   public poll (参与人数 and votes), stars (综合星级), bonus points (加分).
+ * - CoverageRow: per organisation (not external): active `members`, `holders` = members holding at least one task of
+ *   the programme, `exempt` = members without a task but with a recorded exemption for the programme,
+ *   `coverage` = holders / members (0 when no members), `projectsLed` / `projectsJoined` (as co-organiser), `brands`.
+ * - Totals: counts of projects/tasks/brands by stage id, report statuses summed over all obligations, the
+ *   distribution of four-level ratings (committee opinion if given, else branch opinion; one per rated subject), of
+ *   overall stars (1–5) and the sum and count of bonus points, and overall member coverage.
+ *
+ * Filters: `programme` (default: the repository's default or only programme); `org` keeps that organisation and
+ * the organisations under it (via `parent`): projects it leads or joins (or proposed, while no one leads them), tasks
+ * of those projects or held by its members, its coverage rows, its brands.
+ */
+import { RecordIndex, type RecordEntry, type Repository } from '../store/repo.js';
+import { resolveProgramme } from '../commands/create.js';
+import { addDays, isIsoDate, quarterEnd, quartersBetween, today as todayIn } from './dates.js';
+import { findStage, programmeEnd, stageIndex, trackStages, type Track } from './programme.js';
+import type {
+  BrandRecord, EvaluationRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord, TaskRecord,
+} from './types.generated.js';
+
+export type FourLevel = '好' | '较好' | '一般' | '较差';
+export const FOUR_LEVELS: readonly FourLevel[] = ['好', '较好', '一般', '较差'];
+
+export interface LedgerOptions {
+  /** Programme id (default: the repository's default programme, else its only one). */
+  programme?: string;
+  /** Organisation id: keep it and the organisations under it. */
+  org?: string;
+  /** Today's date (Asia/Shanghai) for report statuses; default today / DJYC_TODAY. */
+  today?: string;
+}
+
+export interface Named {
+  id: string;
+  name: string;
+}
+
+export interface StageInfo {
+  id: string;
+  label: string;
+  labelEn: string;
+  final: boolean;
+  /** Date of the history entry that moved the record into this stage, if recorded. */
+  since?: string;
+}
+
+export type ReportStatus = 'on-time' | 'late' | 'undated' | 'missing' | 'pending';
+
+export interface ReportObligation {
+  subject: string;
+  subjectKind: 'project' | 'task';
+  quarter: string;
+  /** Last day to file: quarter end + grace_days. */
+  due: string;
+  status: ReportStatus;
+  /** The report record, when filed. */
+  report?: string;
+  submittedOn?: string;
+  /** false for a report filed for a quarter outside the obligation period. */
+  required: boolean;
+}
+
+export interface ReportSummary {
+  /** 应报: owed quarters that are due by today or already filed. */
+  required: number;
+  filed: number;
+  onTime: number;
+  late: number;
+  undated: number;
+  missing: number;
+  pending: number;
+  /** Quarters with a filed report, e.g. ['2020Q2', '2020Q3']. */
+  quartersFiled: string[];
+  /** Quarters overdue and not filed. */
+  quartersMissing: string[];
+}
+
+export interface Ratings {
+  acceptance?: { result: 'pass' | 'rework'; date: string };
+  branchRating?: FourLevel;
+  committeeRating?: FourLevel;
+  poll?: { participants: number; votes: Record<FourLevel, number> };
+  stars?: number;
+  bonusPoints?: number;
+  ratedOn?: string;
+  /** Evaluation record ids merged here. */
+  evaluations: string[];
+}
+
+export interface ProjectRow {
+  id: string;
+  programme: string;
+  number?: string;
+  title: string;
+  categories: string[];
+  source?: string;
+  /** 申报单位: the organisation that proposed it. */
+  proposedBy?: Named;
+  lead?: Named;
+  coOrganisers: Named[];
+  /** Person in charge: leader, else contact, else direct responsible. */
+  leader?: Named;
+  stage: StageInfo;
+  start?: string;
+  due?: string;
+  tasks: number;
+  taskHolders: number;
+  reports: ReportSummary;
+  closure?: { id: string; submittedOn?: string };
+  ratings?: Ratings;
+  public: boolean;
+}
+
+export interface TaskRow {
+  id: string;
+  programme: string;
+  project: string;
+  projectTitle: string;
+  projectNumber?: string;
+  content: string;
+  members: (Named & { organisation?: Named })[];
+  /** Organisation in charge: the first member's organisation, else the project's lead. */
+  organisation?: Named;
+  due?: string;
+  stage: StageInfo;
+  reports: ReportSummary;
+  closure?: { id: string; submittedOn?: string };
+  ratings?: Ratings;
+}
+
+export interface BrandRow {
+  id: string;
+  programme: string;
+  name: string;
+  organisation: Named;
+  contact?: Named;
+  stage: StageInfo;
+  outcome?: string;
+  namedOn?: string;
+  annualGoals: { year: number; submittedOn?: string }[];
+  ratings?: Ratings;
+}
+
+export interface CoverageRow {
+  organisation: Named & { type: string; parent?: string };
+  members: number;
+  holders: number;
+  exempt: number;
+  /** holders / members, 0..1 (0 when no members). */
+  coverage: number;
+  /** Names of active members holding no task and with no exemption. */
+  without: string[];
+  projectsLed: number;
+  projectsJoined: number;
+  brands: number;
+}
+
+export interface LedgerTotals {
+  projects: number;
+  tasks: number;
+  brands: number;
+  /** Stage id → count, in the programme's stage order. */
+  projectStages: Record<string, number>;
+  taskStages: Record<string, number>;
+  brandStages: Record<string, number>;
+  reports: { required: number; filed: number; onTime: number; late: number; undated: number; missing: number; pending: number };
+  /** Four-level rating of each rated project/task (committee opinion, else branch opinion). */
+  ratings: Record<FourLevel, number>;
+  /** Overall stars 1–5 → count. */
+  stars: Record<string, number>;
+  bonus: { count: number; sum: number };
+  acceptance: { pass: number; rework: number };
+  coverage: { members: number; holders: number; exempt: number; ratio: number };
+}
+
+export interface Ledger {
+  programme: { id: string; name: string; shortName?: string; year: number };
+  today: string;
+  org?: string;
+  projects: ProjectRow[];
+  tasks: TaskRow[];
+  brands: BrandRow[];
+  coverage: CoverageRow[];
+  /** Every report obligation (and every filed report) of the projects and tasks in scope. */
+  obligations: ReportObligation[];
+  totals: LedgerTotals;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small helpers shared with deadlines.ts
+
+type HistoryEntry = { stage: string; from?: string; date: string };
+type Staged = { stage: string; history?: HistoryEntry[] };
+
+export function orgName(index: RecordIndex, id: string | undefined): Named | undefined {
+  if (!id) return undefined;
+  const o = index.get('organisation', id)?.data;
+  return { id, name: o ? (o.short_name ?? o.name ?? id) : id };
+}
+
+export function memberName(index: RecordIndex, id: string | undefined): Named | undefined {
+  if (!id) return undefined;
+  const m = index.get('member', id)?.data;
+  return { id, name: m?.name ?? id };
+}
+
+export function stageInfo(p: ProgrammeRecord, track: Track, record: Staged): StageInfo {
+  const s = findStage(p, track, record.stage);
+  const since = [...(record.history ?? [])].reverse().find((h) => h && h.stage === record.stage)?.date;
+  return { id: record.stage, label: s?.label ?? record.stage, labelEn: s?.label_en ?? record.stage, final: !!s?.final, ...(since ? { since } : {}) };
+}
+
+/** Whether a record is at or past a stage: current stage later in the track, or the stage appears in its history. */
+export function reachedStage(p: ProgrammeRecord, track: Track, record: Staged, stageId: string): boolean {
+  if (record.stage === stageId) return true;
+  if ((record.history ?? []).some((h) => h?.stage === stageId)) return true;
+  const target = stageIndex(p, track, stageId);
+  const current = stageIndex(p, track, record.stage);
+  return target >= 0 && current > target;
+}
+
+/** The date a record entered a stage (first history entry), if recorded. */
+export function enteredOn(record: Staged, stageId: string): string | undefined {
+  return (record.history ?? []).find((h) => h?.stage === stageId)?.date;
+}
+
+/**
+ * The day a subject starts owing quarterly reports: when it first entered the programme's `reports.from_stage`
+ * (a task whose own track has no such stage starts with its project); without `from_stage`, its first history date.
+ * Mirrors src/domain/obligations.ts, so the `reports-due-filed` guard and the ledger agree.
+ */
+export function reportingStart(p: ProgrammeRecord, kind: 'project' | 'task', record: Staged, project?: Staged): string | undefined {
+  const from = p.project?.reports?.from_stage;
+  if (!from) return record.history?.[0]?.date;
+  if (findStage(p, kind, from)) return enteredOn(record, from);
+  if (kind === 'task') return project ? enteredOn(project, from) : undefined;
+  return undefined;
+}
+
+/** The day a subject stops owing reports: when it first entered a stage that requires a closure (结项申请 …). */
+export function reportingStop(p: ProgrammeRecord, kind: 'project' | 'task', record: Staged): string | undefined {
+  return trackStages(p, kind)
+    .filter((s) => (s.requires ?? []).includes('has-closure'))
+    .map((s) => enteredOn(record, s.id))
+    .filter((d): d is string => !!d)
+    .sort()[0];
+}
+
+/**
+ * Quarterly report obligations of one subject, with the status of each quarter as of `today`: every quarter from
+ * the one in which reporting started, whose due day (quarter end + grace_days) falls before the day reporting
+ * stopped — or, while it has not stopped, up to the programme's last quarter (future ones are `pending`).
+ * `reportsBySubject` maps subject id → its report records; `project` is a task's project.
+ */
+export function subjectObligations(
+  p: ProgrammeRecord,
+  subjectKind: 'project' | 'task',
+  subject: { id: string; record: Staged },
+  reportsBySubject: Map<string, RecordEntry<'report'>[]>,
+  today: string,
+  project?: Staged,
+): ReportObligation[] {
+  const rules = p.project?.reports;
+  const grace = rules?.grace_days ?? 0;
+  const out: ReportObligation[] = [];
+  const filed = new Map<string, RecordEntry<'report'>>();
+  for (const r of reportsBySubject.get(subject.id) ?? []) if (!filed.has(r.data.quarter)) filed.set(r.data.quarter, r);
+  const required = new Set<string>();
+  if (rules && (rules.subjects ?? ['project']).includes(subjectKind)) {
+    const start = reportingStart(p, subjectKind, subject.record, project);
+    const stop = reportingStop(p, subjectKind, subject.record);
+    const last = programmeEnd(p);
+    if (start && isIsoDate(start)) {
+      for (const q of quartersBetween(start, stop && stop < last ? stop : last)) {
+        const due = addDays(quarterEnd(q), grace);
+        if (stop && due >= stop) continue;
+        required.add(q);
+      }
+    }
+  }
+  const quarters = [...new Set([...required, ...filed.keys()])].sort();
+  for (const quarter of quarters) {
+    if (!/^\d{4}Q[1-4]$/.test(quarter)) continue;
+    const due = addDays(quarterEnd(quarter), grace);
+    const r = filed.get(quarter);
+    const submittedOn = r?.data.submitted_on;
+    let status: ReportStatus;
+    if (r) status = !submittedOn ? 'undated' : submittedOn <= due ? 'on-time' : 'late';
+    else status = due < today ? 'missing' : 'pending';
+    out.push({ subject: subject.id, subjectKind, quarter, due, status, required: required.has(quarter), ...(r ? { report: r.id } : {}), ...(submittedOn ? { submittedOn } : {}) });
+  }
+  return out;
+}
+
+export function summariseReports(obligations: ReportObligation[]): ReportSummary {
+  const s: ReportSummary = { required: 0, filed: 0, onTime: 0, late: 0, undated: 0, missing: 0, pending: 0, quartersFiled: [], quartersMissing: [] };
+  for (const o of obligations) {
+    if (o.required && (o.report || o.status === 'missing')) s.required++;
+    if (o.report) {
+      s.filed++;
+      s.quartersFiled.push(o.quarter);
+    }
+    if (o.status === 'on-time') s.onTime++;
+    else if (o.status === 'late') s.late++;
+    else if (o.status === 'undated') s.undated++;
+    else if (o.status === 'missing') {
+      s.missing++;
+      s.quartersMissing.push(o.quarter);
+    } else s.pending++;
+  }
+  return s;
+}
+
+/** Merges a subject's evaluations (ordered by rated_on / acceptance date, later values win per field). */
+export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings | undefined {
+  if (!evaluations.length) return undefined;
+  const sorted = [...evaluations].sort((a, b) => evalDate(a.data).localeCompare(evalDate(b.data)));
+  const out: Ratings = { evaluations: sorted.map((e) => e.id) };
+  for (const { data: e } of sorted) {
+    if (e.acceptance) out.acceptance = { result: e.acceptance.result, date: e.acceptance.date };
+    if (e.branch_rating) out.branchRating = e.branch_rating;
+    if (e.committee_rating) out.committeeRating = e.committee_rating;
+    if (e.poll) out.poll = { participants: e.poll.participants, votes: { ...e.poll.votes } };
+    if (e.stars && typeof e.stars.overall === 'number') out.stars = e.stars.overall;
+    if (typeof e.bonus_points === 'number') out.bonusPoints = e.bonus_points;
+    const d = e.rated_on ?? e.stars?.date;
+    if (d) out.ratedOn = d;
+  }
+  return out;
+}
+
+function evalDate(e: EvaluationRecord): string {
+  return e.rated_on ?? e.stars?.date ?? e.acceptance?.date ?? '';
+}
+
+/** The organisation and the organisations under it (following `parent`). */
+export function orgSubtree(index: RecordIndex, org: string): Set<string> {
+  const out = new Set<string>([org]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const o of index.all('organisation')) {
+      if (!out.has(o.id) && o.data.parent && out.has(o.data.parent)) {
+        out.add(o.id);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    if (k === undefined) continue;
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(it);
+  }
+  return m;
+}
+
+function stageCounts(p: ProgrammeRecord, track: Track, stages: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of trackStages(p, track)) out[s.id] = 0;
+  for (const s of stages) out[s] = (out[s] ?? 0) + 1;
+  return out;
+}
+
+/** Earliest closure submission for a subject (closures without a date count from the earliest possible day). */
+function closureOf(closures: Map<string, RecordEntry<'closure'>[]>, id: string): { id: string; submittedOn?: string } | undefined {
+  const list = closures.get(id);
+  if (!list?.length) return undefined;
+  const c = [...list].sort((a, b) => (a.data.submitted_on ?? '').localeCompare(b.data.submitted_on ?? ''))[0]!;
+  return { id: c.id, ...(c.data.submitted_on ? { submittedOn: c.data.submitted_on } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Computes the ledger of one programme (optionally one organisation and those under it). */
+export function computeLedger(repo: Repository, opts: LedgerOptions = {}): Ledger {
+  const index = new RecordIndex(repo);
+  const p = resolveProgramme(repo, opts.programme);
+  const today = opts.today ?? todayIn();
+  const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
+
+  const ofProgramme = <K extends 'project' | 'task' | 'report' | 'closure' | 'evaluation' | 'brand'>(kind: K) =>
+    index.all(kind).filter((r) => (r.data as { programme?: string }).programme === p.id);
+  const allProjects = ofProgramme('project');
+  const allTasks = ofProgramme('task');
+  const reports = groupBy(ofProgramme('report'), (r) => r.data.subject);
+  const closures = groupBy(ofProgramme('closure'), (r) => r.data.subject);
+  const evaluations = groupBy(ofProgramme('evaluation'), (r) => r.data.subject);
+  const tasksByProject = groupBy(allTasks, (t) => t.data.project);
+  const memberOrg = (id: string) => index.get('member', id)?.data.organisation;
+
+  const projectInScope = (pr: ProjectRecord) =>
+    !scope || (!!pr.lead && scope.has(pr.lead)) || (pr.co_organisers ?? []).some((c) => scope.has(c.organisation)) ||
+    (!pr.lead && !!pr.proposed_by && scope.has(pr.proposed_by));
+  const projects = allProjects.filter((r) => projectInScope(r.data));
+  const projectIds = new Set(projects.map((r) => r.id));
+  const tasks = allTasks.filter((t) => !scope || projectIds.has(t.data.project) || (t.data.members ?? []).some((m) => scope.has(memberOrg(m) ?? '')));
+
+  const obligations: ReportObligation[] = [];
+  const projectRows: ProjectRow[] = projects.map(({ id, data: pr }) => {
+    const closure = closureOf(closures, id);
+    const own = subjectObligations(p, 'project', { id, record: pr }, reports, today);
+    obligations.push(...own);
+    const projTasks = tasksByProject.get(id) ?? [];
+    const person = pr.leader ?? pr.contact ?? pr.direct_responsible;
+    const ratings = mergeRatings(evaluations.get(id) ?? []);
+    return {
+      id,
+      programme: pr.programme,
+      ...(pr.number ? { number: pr.number } : {}),
+      title: pr.title,
+      categories: pr.categories ?? [],
+      ...(pr.source ? { source: pr.source } : {}),
+      ...(pr.proposed_by ? { proposedBy: orgName(index, pr.proposed_by)! } : {}),
+      ...(pr.lead ? { lead: orgName(index, pr.lead)! } : {}),
+      coOrganisers: (pr.co_organisers ?? []).map((c) => orgName(index, c.organisation)!),
+      ...(person ? { leader: memberName(index, person)! } : {}),
+      stage: stageInfo(p, 'project', pr),
+      ...(pr.start ? { start: pr.start } : {}),
+      ...(pr.due ? { due: pr.due } : {}),
+      tasks: projTasks.length,
+      taskHolders: new Set(projTasks.flatMap((t) => t.data.members ?? [])).size,
+      reports: summariseReports(own),
+      ...(closure ? { closure } : {}),
+      ...(ratings ? { ratings } : {}),
+      public: pr.public !== false,
+    };
+  });
+
+  const taskRows: TaskRow[] = tasks.map(({ id, data: t }) => {
+    const project = index.get('project', t.project)?.data;
+    const closure = closureOf(closures, id);
+    const own = subjectObligations(p, 'task', { id, record: t }, reports, today, project);
+    obligations.push(...own);
+    const members: TaskRow['members'] = (t.members ?? []).map((m) => {
+      const n = memberName(index, m)!;
+      const o = orgName(index, memberOrg(m));
+      return o ? { ...n, organisation: o } : n;
+    });
+    const organisation = members.find((m) => m.organisation)?.organisation ?? orgName(index, project?.lead);
+    const ratings = mergeRatings(evaluations.get(id) ?? []);
+    return {
+      id,
+      programme: t.programme,
+      project: t.project,
+      projectTitle: project?.title ?? t.project,
+      ...(project?.number ? { projectNumber: project.number } : {}),
+      content: t.content,
+      members,
+      ...(organisation ? { organisation } : {}),
+      ...(t.due ? { due: t.due } : {}),
+      stage: stageInfo(p, 'task', t),
+      reports: summariseReports(own),
+      ...(closure ? { closure } : {}),
+      ...(ratings ? { ratings } : {}),
+    };
+  });
+
+  const brands = ofProgramme('brand').filter((b) => !scope || scope.has(b.data.organisation));
+  const brandRows: BrandRow[] = brands.map(({ id, data: b }: RecordEntry<'brand'>) => {
+    const ratings = mergeRatings(evaluations.get(id) ?? []);
+    return {
+      id,
+      programme: b.programme,
+      name: b.name,
+      organisation: orgName(index, b.organisation)!,
+      ...(b.contact ? { contact: memberName(index, b.contact)! } : {}),
+      stage: stageInfo(p, 'brand', b as BrandRecord),
+      ...(b.outcome ? { outcome: b.outcome } : {}),
+      ...(b.recognition?.named_on ? { namedOn: b.recognition.named_on } : {}),
+      annualGoals: (b.annual_goals ?? []).map((g) => ({ year: g.year, ...(g.submitted_on ? { submittedOn: g.submitted_on } : {}) })),
+      ...(ratings ? { ratings } : {}),
+    };
+  });
+
+  const coverage = computeCoverage(index, p, allProjects.map((r) => r.data), allTasks.map((r) => r.data), ofProgramme('brand').map((r) => r.data), scope);
+
+  const rated = [...projectRows, ...taskRows, ...brandRows].map((r) => r.ratings).filter((r): r is Ratings => !!r);
+  const ratingDist: Record<FourLevel, number> = { 好: 0, 较好: 0, 一般: 0, 较差: 0 };
+  const starDist: Record<string, number> = {};
+  const starsRule = p.evaluation?.stars;
+  if (starsRule) for (let s = starsRule.min ?? 1; s <= (starsRule.max ?? 5); s++) starDist[String(s)] = 0;
+  const bonus = { count: 0, sum: 0 };
+  const acceptance = { pass: 0, rework: 0 };
+  for (const r of rated) {
+    const level = r.committeeRating ?? r.branchRating;
+    if (level) ratingDist[level]++;
+    if (typeof r.stars === 'number') starDist[String(r.stars)] = (starDist[String(r.stars)] ?? 0) + 1;
+    if (typeof r.bonusPoints === 'number') {
+      bonus.count++;
+      bonus.sum += r.bonusPoints;
+    }
+    if (r.acceptance) acceptance[r.acceptance.result]++;
+  }
+  const rep = summariseReports(obligations);
+  const cov = coverage.reduce((a, c) => ({ members: a.members + c.members, holders: a.holders + c.holders, exempt: a.exempt + c.exempt }), { members: 0, holders: 0, exempt: 0 });
+
+  return {
+    programme: { id: p.id, name: p.name, ...(p.short_name ? { shortName: p.short_name } : {}), year: p.year },
+    today,
+    ...(opts.org ? { org: opts.org } : {}),
+    projects: projectRows,
+    tasks: taskRows,
+    brands: brandRows,
+    coverage,
+    obligations,
+    totals: {
+      projects: projectRows.length,
+      tasks: taskRows.length,
+      brands: brandRows.length,
+      projectStages: stageCounts(p, 'project', projectRows.map((r) => r.stage.id)),
+      taskStages: stageCounts(p, 'task', taskRows.map((r) => r.stage.id)),
+      brandStages: stageCounts(p, 'brand', brandRows.map((r) => r.stage.id)),
+      reports: { required: rep.required, filed: rep.filed, onTime: rep.onTime, late: rep.late, undated: rep.undated, missing: rep.missing, pending: rep.pending },
+      ratings: ratingDist,
+      stars: starDist,
+      bonus,
+      acceptance,
+      coverage: { ...cov, ratio: cov.members ? cov.holders / cov.members : 0 },
+    },
+  };
+}
+
+/** Coverage per organisation: members holding a task, exemptions, projects led and joined, brands. */
+export function computeCoverage(
+  index: RecordIndex,
+  p: ProgrammeRecord,
+  projects: ProjectRecord[],
+  tasks: TaskRecord[],
+  brands: BrandRecord[],
+  scope?: Set<string>,
+): CoverageRow[] {
+  const holders = new Set(tasks.flatMap((t) => t.members ?? []));
+  const membersByOrg = groupBy(index.all('member').filter((m) => m.data.active !== false), (m) => m.data.organisation);
+  const rows: CoverageRow[] = [];
+  for (const { id, data: o } of index.all('organisation') as RecordEntry<'organisation'>[]) {
+    if ((o as OrganisationRecord).external || (scope && !scope.has(id))) continue;
+    const members = (membersByOrg.get(id) ?? []) as RecordEntry<'member'>[];
+    const holding = members.filter((m) => holders.has(m.id));
+    const exempt = members.filter((m) => !holders.has(m.id) && (m.data.exemptions ?? []).some((e) => e.programme === p.id));
+    const without = members.filter((m) => !holders.has(m.id) && !exempt.includes(m)).map((m) => (m.data as MemberRecord).name);
+    rows.push({
+      organisation: { id, name: o.short_name ?? o.name ?? id, type: o.type, ...(o.parent ? { parent: o.parent } : {}) },
+      members: members.length,
+      holders: holding.length,
+      exempt: exempt.length,
+      coverage: members.length ? holding.length / members.length : 0,
+      without,
+      projectsLed: projects.filter((pr) => pr.lead === id).length,
+      projectsJoined: projects.filter((pr) => (pr.co_organisers ?? []).some((c) => c.organisation === id)).length,
+      brands: brands.filter((b) => b.organisation === id).length,
+    });
+  }
+  return rows;
+}
+

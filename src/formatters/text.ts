@@ -1,8 +1,0 @@
-import { formatProblemMessage, type Problem } from '../core/problem.js';
-import type { Lang } from '../core/i18n.js';
-import { redactPhones } from '../core/privacy.js';
-
-/** A problem's message for output: the catalogue text, with any mobile number that slipped into a value masked. */
-export function problemText(p: Problem, lang: Lang): string {
-  return redactPhones(formatProblemMessage(p, lang));
-}

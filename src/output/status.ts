@@ -1,0 +1,249 @@
+/**
+ * `djyc status`: the dashboard at a glance — in the terminal (counts per stage, overdue items first, coverage),
+ * as JSON, or as a PDF drawn with the same charts as the site's front page and printed by the PDF engine.
+ * Pure apart from renderStatusPdf: the CLI prints what these functions return.
+ */
+import { RecordIndex, type Repository } from '../store/repo.js';
+import { UsageError } from '../domain/errors.js';
+import { redactPhones } from '../domain/privacy.js';
+import type { Lang } from '../domain/i18n.js';
+import { wrapDocument } from '../pdf/engine.js';
+import { buildDashboard, percent, type Dashboard } from './dashboard.js';
+import { dashboardView, kindLabel, renderTemplate, siteStylesheet } from './site/view.js';
+
+export interface StatusOptions {
+  /** One programme (default: every programme of the repository, the default one first). */
+  programme?: string;
+  org?: string;
+  today?: string;
+  within?: number;
+  lang?: Lang;
+}
+
+/** Dashboards of the programmes asked for. */
+export function statusDashboards(repo: Repository, opts: StatusOptions = {}): Dashboard[] {
+  const index = new RecordIndex(repo);
+  if (opts.org && !index.get('organisation', opts.org)) throw new UsageError(`党组织“${opts.org}”不存在`, `organisation "${opts.org}" does not exist`);
+  let ids: string[];
+  if (opts.programme) ids = [opts.programme];
+  else {
+    ids = index.all('programme').map((p) => p.id);
+    const def = repo.config.default_programme;
+    if (def && ids.includes(def)) ids = [def, ...ids.filter((i) => i !== def)];
+    if (!ids.length) throw new UsageError('记录库中没有方案：请先运行 djyc init', 'the repository has no programme: run djyc init first');
+  }
+  return ids.map((programme) => buildDashboard(repo, { programme, org: opts.org, today: opts.today, within: opts.within, lang: opts.lang }));
+}
+
+// ---- terminal ---------------------------------------------------------------------------------------------
+
+export interface Paint {
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+const PLAIN: Paint = { red: (s) => s, yellow: (s) => s, green: (s) => s, dim: (s) => s, bold: (s) => s };
+
+/** Terminal columns a string takes (CJK and full-width forms take two). */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    const wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+    w += wide ? 2 : 1;
+  }
+  return w;
+}
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+function bar(value: number, max: number, width = 24): string {
+  if (max <= 0 || value <= 0) return '';
+  return '█'.repeat(Math.max(1, Math.round((value / max) * width)));
+}
+
+export interface TextOptions {
+  lang?: Lang;
+  paint?: Paint;
+  /** Overdue / due-soon items listed before "… and N more" (default 15). */
+  limit?: number;
+}
+
+/** The dashboard as terminal text: overdue items first, then stages, coverage, reports and ratings. */
+export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): string {
+  const lang = opts.lang ?? 'zh';
+  const c = opts.paint ?? PLAIN;
+  const limit = opts.limit ?? 15;
+  const T = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  const out: string[] = [];
+  for (const d of dashboards) {
+    const name = d.programme.shortName ? `“${d.programme.shortName.replace(/[“”"]/g, '')}” ${d.programme.name}` : d.programme.name;
+    const scope = d.org ? T(`　${d.org.name}及其下级党组织`, `  ${d.org.name} and the organisations under it`) : '';
+    out.push(c.bold(`${name}（${d.programme.id}）`) + c.dim(T(`　截至 ${d.today}`, `  as of ${d.today}`) + scope));
+    out.push('');
+
+    // Overdue first.
+    const items = (list: typeof d.deadlines.overdue, overdue: boolean) => {
+      for (const i of list.slice(0, limit)) {
+        const kind = kindLabel(i.kind, lang);
+        const who = [i.organisation?.name ?? i.responsible, i.people.map((p) => p.name).join('、')].filter(Boolean).join(' · ');
+        const when = overdue ? T(`逾期 ${-i.days} 天`, `${-i.days}d late`) : i.days === 0 ? T('今天到期', 'due today') : T(`还有 ${i.days} 天`, `${i.days}d left`);
+        const mark = overdue ? c.red('✕') : c.yellow('!');
+        const title = lang === 'en' ? i.titleEn : i.title;
+        out.push(`  ${mark} ${c.dim(`[${kind}]`)} ${title}${who ? c.dim(` — ${who}`) : ''} — ${i.due}（${overdue ? c.red(when) : c.yellow(when)}）`);
+      }
+      if (list.length > limit) out.push(c.dim(T(`  … 另有 ${list.length - limit} 项（djyc deadlines 查看全部）`, `  … ${list.length - limit} more (see djyc deadlines)`)));
+    };
+    out.push(d.deadlines.overdue.length ? c.red(c.bold(T(`逾期事项 ${d.deadlines.overdue.length} 项`, `Overdue: ${d.deadlines.overdue.length}`))) : c.green(T('逾期事项：无', 'Overdue: none')));
+    items(d.deadlines.overdue, true);
+    out.push(d.deadlines.dueSoon.length ? c.yellow(c.bold(T(`${d.within} 天内到期 ${d.deadlines.dueSoon.length} 项`, `Due within ${d.within} days: ${d.deadlines.dueSoon.length}`))) : T(`${d.within} 天内到期：无`, `Due within ${d.within} days: none`));
+    items(d.deadlines.dueSoon, false);
+    out.push('');
+
+    // Counts per stage.
+    for (const t of d.tracks) {
+      out.push(c.bold(T(`${t.label}阶段（共 ${t.total}）`, `${t.label} by stage (${t.total})`)));
+      const w = Math.max(...t.stages.map((s) => displayWidth(s.label))) + 2;
+      const max = Math.max(1, ...t.stages.map((s) => s.count));
+      for (const s of t.stages) {
+        const line = `  ${pad(s.label, w)}${String(s.count).padStart(4)}  ${bar(s.count, max)}`.trimEnd();
+        out.push(s.count ? line : c.dim(line));
+      }
+      out.push('');
+    }
+
+    // Coverage.
+    const cv = d.coverage;
+    const head: string[] = [];
+    if (cv.tasks) head.push(T(`党员领办任务 ${cv.holders}/${cv.members}（${percent(cv.ratio)}），免领 ${cv.exempt}`, `members holding a task ${cv.holders}/${cv.members} (${percent(cv.ratio)}), exempt ${cv.exempt}`));
+    if (cv.projects) head.push(T(`有项目的党组织 ${cv.withProject}/${cv.organisations}`, `organisations with a project ${cv.withProject}/${cv.organisations}`));
+    if (head.length) {
+      out.push(c.bold(T('覆盖面：', 'Coverage: ')) + head.join(T('；', '; ')));
+      const rows = cv.rows.filter((r) => r.members > 0 || r.led + r.joined > 0);
+      const w = Math.max(0, ...rows.map((r) => displayWidth(r.name))) + 2;
+      for (const r of rows) {
+        const parts: string[] = [];
+        if (cv.tasks) parts.push(`${`${r.holders}/${r.members}`.padStart(7)} ${(r.members ? percent(r.ratio) : '—').padStart(6)}  ${pad(bar(r.holders, r.members, 10) + (r.members ? '░'.repeat(10 - Math.max(r.holders ? 1 : 0, Math.round((r.holders / r.members) * 10))) : ''), 10)}`);
+        if (cv.projects) parts.push(T(`领办 ${r.led} 联办 ${r.joined}`, `leads ${r.led} joins ${r.joined}`));
+        const line = `  ${pad(r.name, w)}${parts.join('  ')}`;
+        out.push(cv.tasks && r.members && r.holders + r.exempt < r.members ? c.yellow(line) : line);
+      }
+      out.push('');
+    }
+
+    // Reports, ratings.
+    if (d.reports) {
+      const r = d.reports.totals;
+      out.push(
+        c.bold(T('季度执行书：', 'Quarterly reports: ')) +
+          T(
+            `应报 ${r.required}，已报 ${r.filed}（按时 ${r.onTime}，逾期报送 ${r.late}，未注日期 ${r.undated}），`,
+            `owed ${r.required}, filed ${r.filed} (on time ${r.onTime}, late ${r.late}, undated ${r.undated}), `,
+          ) +
+          (r.missing ? c.red(T(`缺报 ${r.missing}`, `missing ${r.missing}`)) : T('缺报 0', 'missing 0')) +
+          T(`，未到期 ${r.pending}`, `, not yet due ${r.pending}`),
+      );
+    }
+    const rt = d.ratings;
+    if (rt.usesFourLevel) out.push(c.bold(T('评议：', 'Ratings: ')) + rt.fourLevel.map((l) => `${l.level} ${l.count}`).join(T('，', ', ')));
+    if (rt.stars) out.push(c.bold(T('星级：', 'Stars: ')) + [...rt.stars].reverse().map((s) => `${'★'.repeat(s.stars)} ${s.count}`).join(T('，', ', ')));
+    if (rt.acceptance.pass + rt.acceptance.rework || d.tracks.some((t) => t.track === 'project')) {
+      out.push(c.bold(T('验收：', 'Acceptance: ')) + T(`通过 ${rt.acceptance.pass}，整改 ${rt.acceptance.rework}`, `passed ${rt.acceptance.pass}, rework ${rt.acceptance.rework}`));
+    }
+    if (rt.usesBonus) out.push(c.bold(T('加分：', 'Bonus: ')) + T(`${rt.bonus.count} 项，合计 ${rt.bonus.sum} 分`, `${rt.bonus.count} awarded, ${rt.bonus.sum} points in all`));
+    out.push('');
+  }
+  return redactPhones(out.join('\n').replace(/\n+$/, '\n'));
+}
+
+// ---- JSON ---------------------------------------------------------------------------------------------------
+
+export function statusJson(dashboards: Dashboard[]): string {
+  return redactPhones(`${JSON.stringify({ today: dashboards[0]?.today, programmes: dashboards }, null, 2)}\n`);
+}
+
+// ---- PDF ----------------------------------------------------------------------------------------------------
+
+/** Print adjustments for the PDF: A4 with narrow margins (the bottom one leaves room for the page number the engine
+ * stamps 269 mm from the top), charts above their tables. */
+const PDF_CSS = `
+@page { size: A4; margin: 14mm 14mm 31mm 14mm; }
+body { background: #fff; font-size: 10pt; line-height: 1.55; text-align: left; font-family: var(--text); }
+p { text-indent: 0; margin: 0 0 6px; }
+.band-inner { padding: 6mm 8mm 4mm; max-width: none; display: block; }
+.band-title { font-size: 19pt; }
+.band-kicker { font-size: 9pt; }
+.band-issuer { font-size: 10pt; }
+main { max-width: none; margin: 0; padding: 4mm 0 0; border: 0; box-shadow: none; }
+section.programme + section.programme { break-before: page; }
+h2 { font-size: 13pt; margin: 14px 0 8px; break-after: avoid; }
+h3 { font-size: 11pt; margin: 12px 0 4px; break-after: avoid; }
+.stats { grid-template-columns: repeat(auto-fit, minmax(26mm, 1fr)); gap: 6px; }
+.stat b { font-size: 16pt; }
+.stat span { font-size: 8.5pt; }
+.panel { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 5mm; break-inside: auto; }
+.panel.wide { grid-template-columns: 1fr; gap: 2mm; }
+.panel figure { break-inside: avoid; }
+.panel.wide figure { max-width: 150mm; }
+.panel.wide table.notice { width: auto; min-width: 60%; }
+.panel table.notice td.num { padding-left: 12px; }
+table.notice { font-size: 9pt; }
+table.notice th, table.notice td { padding: 2px 5px; }
+table.notice tr { break-inside: avoid; }
+a { color: inherit; text-decoration: none; }
+.table-wrap { overflow: visible; }
+table.deadlines { table-layout: fixed; width: 100%; }
+table.deadlines th:nth-child(1) { width: 11%; }
+table.deadlines th:nth-child(2) { width: 33%; }
+table.deadlines th:nth-child(3) { width: 15%; }
+table.deadlines th:nth-child(4) { width: 12%; }
+table.deadlines th:nth-child(5) { width: 13%; }
+table.deadlines th:nth-child(6) { width: 16%; }
+table.deadlines .tag { font-size: 8.5pt; }
+`;
+
+/** The status report as one HTML document for the PDF engine (record text escaped by the templates). */
+export function statusDocument(dashboards: Dashboard[], lang: Lang = 'zh'): string {
+  const T = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  const programmes = dashboards.map((d, k) => {
+    const view = dashboardView(d, { lang, idPrefix: `p${k}`, progress: true, claims: true, people: true, namesWithoutTask: true, width: 400, wideWidth: 560 });
+    return {
+      name: d.programme.name,
+      id: d.programme.id,
+      issuer: d.programme.issuer ?? '',
+      dash: { ...view, title: T('工作进展一览', 'Dashboard'), t: { overdue: T('逾期事项', 'Overdue'), dueSoon: T(`${d.within} 天内到期`, `Due within ${d.within} days`) } },
+    };
+  });
+  const first = dashboards[0]!;
+  const body = renderTemplate('status', {
+    kicker: T('工 作 进 展', 'STATUS'),
+    title: dashboards.length === 1 ? first.programme.name : T('党建项目化管理工作进展', 'Party-building programmes: status'),
+    issuer: dashboards.length === 1 ? (first.programme.issuer ?? '') : '',
+    asOf: T(`截至 ${first.today}`, `as of ${first.today}`),
+    org: first.org ? T(`${first.org.name}及其下级党组织`, `${first.org.name} and the organisations under it`) : '',
+    programmes,
+  });
+  return wrapDocument({
+    title: T(`工作进展一览（${first.today}）`, `Status (${first.today})`),
+    css: `${siteStylesheet()}\n${PDF_CSS}`,
+    body,
+    lang: lang === 'en' ? 'en' : 'zh-CN',
+  });
+}
+
+/** Renders the status PDF with the PDF engine; throws a readable error if printing fails. */
+export async function renderStatusPdf(dashboards: Dashboard[], out: string, lang: Lang = 'zh'): Promise<{ pages: number; bytes: number }> {
+  const { renderPdfs } = await import('../pdf/engine.js');
+  const html = statusDocument(dashboards, lang);
+  const [r] = await renderPdfs([{ id: 'status', html, out }], { lang, pageNumbers: 'auto', concurrency: 1 });
+  if (!r || !r.ok) {
+    const { DjycError } = await import('../domain/errors.js');
+    throw new DjycError(`无法生成 PDF：${r?.error ?? '未知错误'}`, 1, `could not make the PDF: ${r?.error ?? 'unknown error'}`);
+  }
+  return { pages: r.pages ?? 0, bytes: r.bytes ?? 0 };
+}

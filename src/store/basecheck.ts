@@ -1,0 +1,257 @@
+/**
+ * Pull-request checks (`djyc validate --base <ref>`): each changed record is compared with its version at the base
+ * (the merge base of <ref> and HEAD), and judged by the programme and schemas AS THEY ARE AT THE BASE — so a change
+ * cannot approve itself (editing a programme's `next` lists and moving a project along the new edge in the same
+ * pull request is refused; so is loosening a schema and using the looser shape).
+ *
+ * Rules
+ * - no record deleted (base-deleted);
+ * - history is append-only: entries present at the base are unchanged and still there (base-history-changed,
+ *   base-history-removed);
+ * - stage moves follow the base programme's `next` lists, step by step through the appended history entries
+ *   (base-stage-move), an entry's `from` matches where the record was (base-history-from), and a stage change is
+ *   recorded in the history (base-stage-history);
+ * - once recorded, ratings and votes are frozen: evaluation `branch_rating`, `committee_rating`, `poll`, `stars`,
+ *   `bonus_points`, `acceptance.result`; and a project's `number` (given once, at approval) (base-frozen);
+ * - changed and added records satisfy the base schemas too (base-schema).
+ * Problems carry file:line:col through validate.ts `positionIssues`.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { loadRepository, type Repository } from './repo.js';
+import { kindOfDir, RECORDS_DIR, type Kind } from '../domain/kinds.js';
+import { parseRecordText } from './yaml.js';
+import { positionIssues, type Issue } from '../domain/checks.js';
+import { checkSchema } from './schemas.js';
+import { findStage, TRACK_OF_KIND } from '../domain/programme.js';
+import { deepEqual, gitText, isObject, showFile } from './gitlog.js';
+import { sortProblems, type Problem } from '../domain/problem.js';
+import { UsageError } from '../domain/errors.js';
+import type { ProgrammeRecord } from '../domain/types.generated.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv, opts?: unknown) => Ajv;
+
+export interface BaseCheckOptions {
+  /** Today's date (kept for symmetry with validate; the base rules do not depend on it). */
+  today?: string;
+  /** An already loaded repository (the working tree). */
+  repo?: Repository;
+}
+
+/** Fields that cannot change once they hold a value, per kind (JSON Pointers). */
+export const FROZEN_FIELDS: Partial<Record<Kind, string[]>> = {
+  evaluation: ['/branch_rating', '/committee_rating', '/poll', '/stars', '/bonus_points', '/acceptance/result'],
+  project: ['/number'],
+};
+
+type Data = Record<string, any>;
+type HistoryEntry = { stage?: unknown; from?: unknown };
+
+function getPointer(data: unknown, pointer: string): unknown {
+  let v: unknown = data;
+  for (const seg of pointer.split('/').slice(1)) {
+    if (!isObject(v)) return undefined;
+    v = v[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+function show(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Resolves the commit to compare with: the merge base of `ref` and HEAD (or `ref` itself when there is none). */
+export async function resolveBase(root: string, ref: string): Promise<string> {
+  if (ref.startsWith('-')) throw new UsageError(`基准版本“${ref}”不能以 - 开头`, `base ref "${ref}" must not start with -`);
+  let commit: string;
+  try {
+    commit = (await gitText(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+  } catch {
+    commit = '';
+  }
+  if (!commit) throw new UsageError(`找不到基准版本“${ref}”（分支、标签或提交）`, `no base version "${ref}" (branch, tag or commit)`);
+  try {
+    const mb = (await gitText(root, ['merge-base', commit, 'HEAD'])).trim();
+    return mb || commit;
+  } catch {
+    return commit;
+  }
+}
+
+interface Changed {
+  status: 'A' | 'M' | 'D';
+  file: string;
+  kind: Kind;
+}
+
+async function changedRecords(root: string, base: string): Promise<Changed[]> {
+  const out: Changed[] = [];
+  const diff = await gitText(root, ['diff', '--name-status', '--no-renames', base, '--', `${RECORDS_DIR}/`]);
+  const untracked = await gitText(root, ['ls-files', '--others', '--exclude-standard', '--', `${RECORDS_DIR}/`]);
+  const lines = [...diff.split('\n'), ...untracked.split('\n').filter(Boolean).map((f) => `A\t${f}`)];
+  for (const line of lines) {
+    const [code, file] = line.split('\t');
+    if (!code || !file) continue;
+    const m = /^records\/([^/]+)\/[^/]+\.yaml$/.exec(file);
+    const kind = m ? kindOfDir(m[1]!) : undefined;
+    if (!kind) continue;
+    const status = code[0] === 'D' ? 'D' : code[0] === 'A' ? 'A' : 'M';
+    out.push({ status, file, kind });
+  }
+  return out;
+}
+
+/** Ajv over the base's own schemas (`schemas/*.schema.json` at the base commit), compiled lazily per kind. */
+class BaseSchemas {
+  private ajv: Ajv | undefined;
+  private validators = new Map<string, ValidateFunction | null>();
+  private ready: boolean | undefined;
+
+  constructor(private root: string, private base: string) {}
+
+  private async init(): Promise<boolean> {
+    if (this.ready !== undefined) return this.ready;
+    const common = await showFile(this.root, this.base, 'schemas/common.schema.json');
+    if (common === null) return (this.ready = false);
+    try {
+      this.ajv = new Ajv({ allErrors: true, strict: false, $data: false });
+      addFormats(this.ajv, { mode: 'full', formats: ['date'] });
+      this.ajv.addKeyword({ keyword: 'x-ref', schemaType: 'string' });
+      this.ajv.addSchema(JSON.parse(common));
+      return (this.ready = true);
+    } catch {
+      return (this.ready = false);
+    }
+  }
+
+  async validator(kind: Kind): Promise<ValidateFunction | null> {
+    if (!(await this.init())) return null;
+    if (this.validators.has(kind)) return this.validators.get(kind)!;
+    let v: ValidateFunction | null = null;
+    const text = await showFile(this.root, this.base, `schemas/${kind}.schema.json`);
+    if (text !== null) {
+      try {
+        v = this.ajv!.compile(JSON.parse(text));
+      } catch {
+        v = null;
+      }
+    }
+    this.validators.set(kind, v);
+    return v;
+  }
+}
+
+function schemaDetail(e: ErrorObject): { pointer: string; at: 'key' | 'value'; zh: string; en: string } {
+  const p = e.params as Record<string, any>;
+  const field = e.instancePath.split('/').pop() || '记录';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      return { pointer: `${e.instancePath}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, at: 'key', zh: `未知字段“${key}”`, en: `unknown key "${key}"` };
+    }
+    case 'required':
+      return { pointer: e.instancePath, at: e.instancePath ? 'key' : 'value', zh: `缺少必填字段“${p.missingProperty}”`, en: `missing required key "${p.missingProperty}"` };
+    case 'enum':
+      return { pointer: e.instancePath, at: 'value', zh: `“${field}”的值不在允许范围内，可选：${(p.allowedValues as unknown[]).join(' / ')}`, en: `"${field}" must be one of: ${(p.allowedValues as unknown[]).join(' / ')}` };
+    case 'type':
+      return { pointer: e.instancePath, at: 'value', zh: `“${field}”的类型不对（应为 ${p.type}）`, en: `"${field}" must be ${p.type}` };
+    default:
+      return { pointer: e.instancePath, at: 'value', zh: `“${field}”不符合要求（${e.keyword}）`, en: `"${field}" is invalid (${e.keyword})` };
+  }
+}
+
+/** Compares the working tree's records with their versions at `ref`. */
+export async function checkAgainstBase(root: string, ref: string, opts: BaseCheckOptions = {}): Promise<Problem[]> {
+  const base = await resolveBase(root, ref);
+  const repo = opts.repo ?? loadRepository(root);
+  const current = new Map(repo.records.map((r) => [r.file, r]));
+  const issues: Issue[] = [];
+  const push = (file: string, pointer: string, rule: Issue['rule'], params: Issue['params'], at: 'key' | 'value' = 'value') =>
+    issues.push({ file, pointer, at, severity: 'error', rule, params: { ref, ...params } });
+
+  const programmes = new Map<string, ProgrammeRecord | null>();
+  const baseProgramme = async (id: unknown): Promise<ProgrammeRecord | null> => {
+    if (typeof id !== 'string') return null;
+    if (!programmes.has(id)) {
+      const text = await showFile(root, base, `${RECORDS_DIR}/programmes/${id}.yaml`);
+      const parsed = text === null ? null : parseRecordText(`${id}.yaml`, text);
+      programmes.set(id, parsed?.ok ? (parsed.parsed.data as ProgrammeRecord) : null);
+    }
+    return programmes.get(id)!;
+  };
+  const schemas = new BaseSchemas(root, base);
+
+  for (const change of await changedRecords(root, base)) {
+    const { file, kind } = change;
+    if (change.status === 'D') {
+      push(file, '', 'base-deleted', {});
+      continue;
+    }
+    const head = current.get(file);
+    if (!head || !isObject(head.data)) continue; // unreadable now: plain validation reports it
+    const now = head.data as Data;
+
+    // The base schemas must accept the record too.
+    const validate = await schemas.validator(kind);
+    if (validate && !validate(now)) {
+      const known = new Set(checkSchema(kind, now).map((i) => i.pointer));
+      const seen = new Set<string>();
+      for (const e of validate.errors ?? []) {
+        const d = schemaDetail(e);
+        if (known.has(d.pointer) || seen.has(`${d.pointer}|${d.zh}`)) continue;
+        seen.add(`${d.pointer}|${d.zh}`);
+        push(file, d.pointer, 'base-schema', { detail_zh: d.zh, detail_en: d.en }, d.at);
+      }
+    }
+    if (change.status === 'A') continue;
+
+    const baseText = await showFile(root, base, file);
+    if (baseText === null) continue;
+    const parsedBase = parseRecordText(file, baseText);
+    if (!parsedBase.ok || !isObject(parsedBase.parsed.data)) continue;
+    const before = parsedBase.parsed.data as Data;
+
+    // History: append-only.
+    const beforeHistory: HistoryEntry[] = Array.isArray(before.history) ? before.history : [];
+    const nowHistory: HistoryEntry[] = Array.isArray(now.history) ? now.history : [];
+    if (nowHistory.length < beforeHistory.length) {
+      push(file, Array.isArray(now.history) ? '/history' : '', 'base-history-removed', { before: beforeHistory.length, after: nowHistory.length });
+    }
+    for (let i = 0; i < Math.min(beforeHistory.length, nowHistory.length); i++) {
+      if (!deepEqual(beforeHistory[i], nowHistory[i])) push(file, `/history/${i}`, 'base-history-changed', { n: i + 1 });
+    }
+
+    // Stage moves: by the base programme, step by step through the appended history.
+    const track = TRACK_OF_KIND[kind];
+    if (track && typeof before.stage === 'string' && typeof now.stage === 'string') {
+      const programme = await baseProgramme(before.programme);
+      if (programme) {
+        const allowed = (from: string) => findStage(programme, track, from)?.next ?? [];
+        const label = (id: string) => findStage(programme, track, id)?.label ?? id;
+        let at: string = before.stage;
+        const appended = nowHistory.slice(beforeHistory.length);
+        appended.forEach((e, j) => {
+          const i = beforeHistory.length + j;
+          if (!e || typeof e.stage !== 'string' || e.stage === at) return;
+          if (typeof e.from === 'string' && e.from !== at) push(file, `/history/${i}/from`, 'base-history-from', { from: e.from, actual: at });
+          if (!allowed(at).includes(e.stage)) {
+            push(file, `/history/${i}/stage`, 'base-stage-move', { from: at, to: e.stage, allowed: allowed(at).join(' / ') || '—', from_label: label(at) });
+          }
+          at = e.stage;
+        });
+        if (at !== now.stage) {
+          if (before.stage !== now.stage || appended.length) push(file, '/stage', 'base-stage-history', { from: at, to: now.stage });
+          if (!allowed(at).includes(now.stage)) push(file, '/stage', 'base-stage-move', { from: at, to: now.stage, allowed: allowed(at).join(' / ') || '—' });
+        }
+      }
+    }
+
+    // Frozen fields.
+    for (const pointer of FROZEN_FIELDS[kind] ?? []) {
+      const was = getPointer(before, pointer);
+      if (was === undefined || was === null) continue;
+      if (!deepEqual(was, getPointer(now, pointer))) push(file, pointer, 'base-frozen', { field: pointer.slice(1).replace(/\//g, '.'), before: show(was) });
+    }
+  }
+  return sortProblems(positionIssues(repo, issues));
+}

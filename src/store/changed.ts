@@ -1,0 +1,355 @@
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { LoadedRecord, loadRepository, type RecordEntry, type Repository } from './repo.js';
+import { collectIssues, positionProblems, type Issue } from '../domain/checks.js';
+import { parseRecordText } from './yaml.js';
+import { CONFIG_FILE, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
+import { analyseBytes, cacheKey, lastLoad, programmeSignature } from './parallel.js';
+import { blobId, resultData, type FileResult } from './cache.js';
+import { fastRefs } from './cache.js';
+import type { Problem } from '../domain/problem.js';
+import { UsageError } from '../domain/errors.js';
+import type { ProgrammeRecord } from '../domain/types.generated.js';
+
+/**
+ * `djyc validate --changed [<base>]`: pull-request checks that report what a change did. Reported are
+ * - every problem of the records changed since the merge base (`git merge-base HEAD <base>`: commits, staged and
+ *   unstaged edits, new untracked files), deleted records included in the reasoning;
+ * - problems that are NEW on other records — compared with the same check run on the merge base: a reference a
+ *   change broke (a deleted organisation → every record still naming it), an id made duplicate, a coverage or
+ *   limit rule the change tipped over.
+ * Cross-record checks always see the whole repository. Records unchanged since the base are taken from the
+ * content cache (their git blob ids are the same), so the base costs little more than the head.
+ */
+
+export interface ChangedOptions {
+  /** The branch to compare with; default: the pull request's base (GITHUB_BASE_REF / CI_MERGE_REQUEST_TARGET_BRANCH_NAME), origin/HEAD, main, master. */
+  base?: string;
+  today?: string;
+  /** The working tree, already loaded. */
+  repo?: Repository;
+}
+
+export interface ChangedResult {
+  /** The ref compared with, as given or found. */
+  base: string;
+  /** The merge base commit. */
+  mergeBase: string;
+  /** Repository-relative files changed since the merge base (records and djyc.yaml), deleted ones included. */
+  changed: string[];
+  deleted: string[];
+  /** Records not changed whose problems were examined because they refer to (or share an id with) a changed one. */
+  related: string[];
+  /** What to report, positioned and sorted. */
+  problems: Problem[];
+  repo: Repository;
+}
+
+function git(root: string, args: string[], input?: string): string {
+  return execFileSync('git', ['-c', 'core.quotepath=false', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    input,
+    maxBuffer: 1 << 30,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+  });
+}
+
+function tryGit(root: string, args: string[]): string | undefined {
+  try {
+    return git(root, args).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function commitOf(root: string, ref: string): string | undefined {
+  if (ref.startsWith('-')) return undefined;
+  return tryGit(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]) || undefined;
+}
+
+/** The base a pull request is compared with when none is given. */
+export function defaultBase(root: string): { ref: string; tried: string[] } {
+  const tried: string[] = [];
+  const ciBranch = process.env.GITHUB_BASE_REF || process.env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME || process.env.GITEA_BASE_REF;
+  const candidates = [...(ciBranch ? [`origin/${ciBranch}`, ciBranch] : []), 'origin/HEAD', 'main', 'master', 'origin/main', 'origin/master'];
+  for (const c of candidates) {
+    tried.push(c);
+    if (commitOf(root, c)) return { ref: c, tried };
+  }
+  return { ref: '', tried };
+}
+
+export function isShallow(root: string): boolean {
+  return tryGit(root, ['rev-parse', '--is-shallow-repository']) === 'true';
+}
+
+function shallowHelp(ref: string): [string, string] {
+  const branch = ref.replace(/^origin\//, '');
+  return [
+    `本仓库是浅克隆（shallow clone），缺少与“${ref}”的共同历史，无法确定本次变更：请运行 git fetch --unshallow（或 git fetch origin ${branch}）后重试；GitHub Actions 中请给 actions/checkout 设置 fetch-depth: 0，GitLab CI 中设置 GIT_DEPTH: 0`,
+    `this is a shallow clone without the history shared with "${ref}", so the change cannot be worked out: run git fetch --unshallow (or git fetch origin ${branch}) and try again; in GitHub Actions give actions/checkout fetch-depth: 0, in GitLab CI set GIT_DEPTH: 0`,
+  ];
+}
+
+/** The merge base of HEAD and `ref`, with clear errors for a missing ref, a shallow clone or unrelated histories. */
+export function mergeBaseOf(root: string, ref: string): string {
+  // The usual case in one call; the checks below only explain a failure.
+  if (!ref.startsWith('-')) {
+    const quick = tryGit(root, ['merge-base', 'HEAD', ref]);
+    if (quick && /^[0-9a-f]{40,64}$/.test(quick)) return quick;
+  }
+  if (!tryGit(root, ['rev-parse', '--git-dir'])) {
+    throw new UsageError('--changed 需要在 git 仓库中运行', '--changed needs a git repository');
+  }
+  const shallow = isShallow(root);
+  const commit = commitOf(root, ref);
+  if (!commit) {
+    if (shallow) throw new UsageError(...shallowHelp(ref));
+    throw new UsageError(`找不到基准版本“${ref}”（分支、标签或提交）；可先 git fetch origin`, `no base version "${ref}" (branch, tag or commit); try git fetch origin first`);
+  }
+  if (!commitOf(root, 'HEAD')) {
+    throw new UsageError('当前分支还没有任何提交', 'the current branch has no commit yet');
+  }
+  const mb = tryGit(root, ['merge-base', 'HEAD', commit]);
+  if (!mb) {
+    if (shallow) throw new UsageError(...shallowHelp(ref));
+    throw new UsageError(`当前分支与“${ref}”没有共同的历史`, `the current branch and "${ref}" share no history`);
+  }
+  return mb;
+}
+
+const RECORD_FILE = /^records\/([^/]+)\/[^/]+\.yaml$/;
+
+function isTracked(file: string): boolean {
+  const m = RECORD_FILE.exec(file);
+  return file === CONFIG_FILE || (!!m && !!kindOfDir(m[1]!));
+}
+
+/** Files changed since `commit` in the working tree (committed, staged, unstaged, untracked): records and djyc.yaml. */
+export function changedSince(root: string, commit: string): { changed: string[]; deleted: string[] } {
+  const changed = new Set<string>();
+  const deleted = new Set<string>();
+  const diff = git(root, ['diff', '--name-status', '-z', '--no-renames', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
+  for (let i = 0; i + 1 < diff.length; i += 2) {
+    const status = diff[i]!;
+    const file = diff[i + 1]!;
+    if (!isTracked(file)) continue;
+    changed.add(file);
+    if (status.startsWith('D')) deleted.add(file);
+  }
+  for (const file of git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', `${RECORDS_DIR}/`]).split('\0')) {
+    if (file && isTracked(file)) changed.add(file);
+  }
+  return { changed: [...changed].sort(), deleted: [...deleted].sort() };
+}
+
+/** Reads blobs with one `git cat-file --batch`. */
+function readBlobs(root: string, ids: string[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (!ids.length) return out;
+  const buf = execFileSync('git', ['cat-file', '--batch'], { cwd: root, input: `${ids.join('\n')}\n`, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
+  let at = 0;
+  while (at < buf.length) {
+    const nl = buf.indexOf(0x0a, at);
+    if (nl < 0) break;
+    const header = buf.toString('utf8', at, nl).split(' ');
+    at = nl + 1;
+    if (header[1] === 'missing' || header.length < 3) continue;
+    const size = Number(header[2]);
+    out.set(header[0]!, buf.subarray(at, at + size));
+    at += size + 1;
+  }
+  return out;
+}
+
+/**
+ * The records of a commit as a Repository: contents the working tree's load already analysed come from the same
+ * cached results (their data is shared, read-only); the rest is read with `git cat-file` and analysed with the
+ * commit's own programme files. Problems are for comparison only: positions are not computed.
+ */
+export function loadCommit(root: string, commit: string, head: Repository): Repository {
+  const entries: { kind: Kind; file: string; blob: string }[] = [];
+  for (const line of git(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${RECORDS_DIR}/`]).split('\0')) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const [, type, blob] = line.slice(0, tab).split(' ');
+    const file = line.slice(tab + 1);
+    const m = RECORD_FILE.exec(file);
+    const kind = m ? kindOfDir(m[1]!) : undefined;
+    if (type !== 'blob' || !kind || !blob) continue;
+    entries.push({ kind, file, blob });
+  }
+  entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return buildCommitRepository(root, commit, head, entries);
+}
+
+/**
+ * The merge base as a Repository, cheaply: the working tree's records minus the changed ones, plus the base
+ * versions of the changed ones — when the programme files are the same at both ends (the records then share
+ * their loaded objects, so nothing is parsed twice). Otherwise every record of the commit (loadCommit).
+ */
+function baseRepository(root: string, commit: string, head: Repository, changed: string[]): Repository {
+  const programmeFiles = git(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${RECORDS_DIR}/programmes/`])
+    .split('\0')
+    .flatMap((line): [string, string][] => {
+      const tab = line.indexOf('\t');
+      return tab < 0 ? [] : [[line.slice(tab + 1), line.slice(0, tab).split(' ')[2]!]];
+    })
+    .filter(([f]) => RECORD_FILE.test(f));
+  const cache = lastLoad.root === head.root ? lastLoad.cache : undefined;
+  if (!cache || lastLoad.programmeFiles !== programmeSignature(programmeFiles)) return loadCommit(root, commit, head);
+  const changedSet = new Set(changed);
+  const entries: { kind: Kind; file: string; blob: string }[] = [];
+  const wanted = changed.filter((f) => f !== CONFIG_FILE && !f.startsWith(`${RECORDS_DIR}/programmes/`));
+  if (wanted.length) {
+    const out = git(root, ['ls-tree', '-z', '--full-tree', commit, '--', ...wanted]);
+    for (const line of out.split('\0')) {
+      const tab = line.indexOf('\t');
+      if (tab < 0) continue;
+      const [, type, blob] = line.slice(0, tab).split(' ');
+      const file = line.slice(tab + 1);
+      const m = RECORD_FILE.exec(file);
+      const kind = m ? kindOfDir(m[1]!) : undefined;
+      if (type === 'blob' && kind && blob) entries.push({ kind, file, blob });
+    }
+  }
+  const base = buildCommitRepository(root, commit, head, entries, head.records.filter((r) => r.kind === 'programme'));
+  // Unchanged records: the very objects of the working tree (same content, same programme files).
+  const records = [...head.records.filter((r) => !changedSet.has(r.file) && r.kind !== 'programme'), ...base.records.filter((r) => r.kind !== 'programme'), ...head.records.filter((r) => r.kind === 'programme')];
+  records.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const loadProblems = [...head.loadProblems.filter((p) => !changedSet.has(p.file) && p.file.startsWith(`${RECORDS_DIR}/`) && p.rule !== 'stray-temp'), ...base.loadProblems];
+  const unparsed = [...head.unparsed.filter((f) => !changedSet.has(f)), ...base.unparsed];
+  return { root, config: base.config, records, loadProblems, unparsed };
+}
+
+function buildCommitRepository(root: string, commit: string, head: Repository, entries: { kind: Kind; file: string; blob: string }[], givenProgrammes?: RecordEntry[]): Repository {
+  const cache = lastLoad.root === head.root ? lastLoad.cache : undefined;
+  const programmeEntries = entries.filter((e) => e.kind === 'programme');
+  const sameProgrammes = !!givenProgrammes || (!!cache && lastLoad.programmeFiles === programmeSignature(programmeEntries.map((e) => [e.file, e.blob])));
+  const missing = entries.filter((e) => e.kind === 'programme' || !cache?.get(cacheKey(e.kind, e.blob)));
+  const blobs = readBlobs(root, [...new Set(missing.map((e) => e.blob))]);
+
+  const programmes = new Map<string, ProgrammeRecord>();
+  const results = new Map<string, FileResult>();
+  if (givenProgrammes) {
+    for (const r of givenProgrammes) if (!programmes.has(r.id)) programmes.set(String((r.data as { id?: unknown }).id ?? r.id), r.data as ProgrammeRecord);
+  }
+  for (const e of programmeEntries) {
+    const bytes = blobs.get(e.blob);
+    if (!bytes) continue;
+    const r = analyseBytes(e.kind, e.file, bytes, new Map());
+    results.set(e.file, r);
+    const data = r.ok ? resultData(r) : undefined;
+    if (data && typeof data.id === 'string' && !programmes.has(data.id)) programmes.set(data.id, data as unknown as ProgrammeRecord);
+  }
+  const records: RecordEntry[] = [];
+  const loadProblems: Problem[] = [];
+  const unparsed: string[] = [];
+  const byId = new Map<string, RecordEntry>();
+  for (const r of givenProgrammes ?? []) if (!byId.has(r.id)) byId.set(r.id, r);
+  const seen = new Set<string>();
+  for (const e of entries) {
+    let r = results.get(e.file);
+    let fresh = !!r;
+    if (!r) {
+      r = cache?.get(cacheKey(e.kind, e.blob));
+      fresh = !r;
+      if (!r) {
+        const bytes = blobs.get(e.blob);
+        if (!bytes) continue;
+        r = analyseBytes(e.kind, e.file, bytes, programmes);
+      }
+    }
+    if (!r.ok) {
+      for (const p of r.problems) loadProblems.push({ ...p, file: e.file });
+      unparsed.push(e.file);
+      continue;
+    }
+    const blob = e.blob;
+    const entry = new LoadedRecord(root, e.kind, e.file, blob, r, seen.has(blob), {
+      // Results computed under the working tree's programme files do not hold for other programme files.
+      stale: !fresh && !sameProgrammes,
+      readText: () => git(root, ['cat-file', 'blob', blob]),
+    }) as unknown as RecordEntry;
+    seen.add(blob);
+    records.push(entry);
+    if (e.kind === 'programme' && !byId.has(entry.id)) byId.set(entry.id, entry);
+  }
+  for (const r of records) {
+    const info = LoadedRecord.info(r)!;
+    if (r.kind === 'programme') info.programme = r.data as ProgrammeRecord;
+    else {
+      const id = (info.facts ?? (r.data as unknown as Record<string, unknown>)).programme;
+      info.programme = typeof id === 'string' ? (byId.get(id)?.data as ProgrammeRecord | undefined) : undefined;
+    }
+  }
+  let config = head.config;
+  const configText = tryGit(root, ['cat-file', 'blob', `${commit}:${CONFIG_FILE}`]);
+  if (configText !== undefined) {
+    const r = parseRecordText(CONFIG_FILE, configText);
+    if (r.ok) config = r.parsed.data as Repository['config'];
+  }
+  return { root, config, records, loadProblems, unparsed };
+}
+
+/** A problem's identity across versions: where it is and what it says, not its line and column. */
+function identity(p: { file: string; rule: string; pointer?: string; params: Record<string, string | number> }): string {
+  return `${p.file}\0${p.rule}\0${p.pointer ?? ''}\0${JSON.stringify(p.params)}`;
+}
+
+/** Validates the changes since the merge base of HEAD and `base` (see the module comment). */
+export function validateChanged(root: string, opts: ChangedOptions = {}): ChangedResult {
+  let base = opts.base;
+  if (!base) {
+    const found = defaultBase(root);
+    if (!found.ref) {
+      if (isShallow(root)) throw new UsageError(...shallowHelp('origin/HEAD'));
+      throw new UsageError(
+        `找不到比较的基准分支（试过：${found.tried.join('、')}）：请写明，例如 djyc validate --changed origin/main`,
+        `no base branch to compare with (tried: ${found.tried.join(', ')}): name one, e.g. djyc validate --changed origin/main`,
+      );
+    }
+    base = found.ref;
+  }
+  const mergeBase = mergeBaseOf(root, base);
+  const { changed, deleted } = changedSince(root, mergeBase);
+  const head = opts.repo ?? loadRepository(root);
+  const changedSet = new Set(changed);
+  const ids = new Set(changed.filter((f) => f !== CONFIG_FILE).map((f) => path.basename(f, '.yaml')));
+
+  // Unchanged records that refer to a changed or deleted record, or share an id with one.
+  const related = new Set<string>();
+  if (ids.size) {
+    for (const r of head.records) {
+      if (changedSet.has(r.file)) continue;
+      if (ids.has(r.id)) {
+        related.add(r.file);
+        continue;
+      }
+      const view = LoadedRecord.info(r)?.facts ?? (r.data as unknown as Record<string, unknown>);
+      if (fastRefs(r.kind, view).some((ref) => ids.has(ref.id))) related.add(r.file);
+    }
+  }
+  const scope = new Set([...changedSet, ...related]);
+  const headIssues = collectIssues(head, { today: opts.today, scope });
+  const noChange = !changed.length;
+  let baseKnown = new Set<string>();
+  // The base is only needed to tell old problems from new ones outside the changed files: none there, no base.
+  const outside = headIssues.some((i) => !changedSet.has(i.file)) || head.loadProblems.some((p) => !changedSet.has(p.file));
+  if (!noChange && outside) {
+    const baseRepo = baseRepository(root, mergeBase, head, changed);
+    const baseScope = new Set([...related].filter((f) => !changedSet.has(f)));
+    baseKnown = new Set([...collectIssues(baseRepo, { today: opts.today, scope: baseScope }), ...baseRepo.loadProblems].map(identity));
+  }
+  // Everything on changed files; elsewhere only what the base did not have already.
+  const keep = (p: { file: string; rule: string; pointer?: string; params: Record<string, string | number> }) => changedSet.has(p.file) || (!noChange && !baseKnown.has(identity(p)));
+  const reportedIssues: Issue[] = noChange ? [] : headIssues.filter(keep);
+  const reportedLoad = noChange ? [] : head.loadProblems.filter(keep);
+  const problems = positionProblems(head, reportedIssues, reportedLoad);
+  return { base, mergeBase, changed, deleted, related: [...related].sort(), problems, repo: head };
+}
+
+/** Content id of a record file in the working tree (for tests and tools). */
+export { blobId };

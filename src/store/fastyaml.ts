@@ -1,0 +1,336 @@
+import { Schema, isScalar } from 'yaml';
+
+/**
+ * A fast path for the plain YAML that records are made of: block mappings and sequences, plain, quoted and
+ * literal (`|`, `|-`) scalars, one-line flow sequences, comments. It returns the same JS value as the safe
+ * parser (src/store/yaml.ts: YAML 1.2, core schema, unique keys, strict) or `undefined` — "not sure, use the safe
+ * parser" — for anything outside that subset: anchors, aliases, tags, merge keys, flow mappings, folded or
+ * multi-line scalars, duplicate keys, tabs, control characters, odd indentation, directives, several
+ * documents… The safe parser then reports the problem with a position. Plain scalars are resolved with the
+ * `yaml` package's own core-schema tags, so numbers, booleans and nulls come out exactly as it would make them.
+ * test/property.test.ts checks the equivalence on random documents and mutations.
+ */
+
+const schema = new Schema({ schema: 'core' });
+type ScalarTag = { test: RegExp; resolve(value: string, onError: (msg: string) => void, options: object): unknown };
+const TESTED = (schema.tags as unknown as (ScalarTag & { default?: unknown; collection?: unknown })[]).filter(
+  (t) => t.default === true && !t.collection && t.test instanceof RegExp,
+);
+const RESOLVE_OPTIONS = { intAsBigInt: false };
+
+class Bail extends Error {}
+const BAIL = new Bail();
+
+function resolvePlain(value: string): unknown {
+  for (const tag of TESTED) {
+    if (tag.test.test(value)) {
+      let failed = false;
+      let res = tag.resolve(value, () => (failed = true), RESOLVE_OPTIONS);
+      // Floats come back as a Scalar node (it remembers the written precision): its JS value is what toJS gives.
+      if (isScalar(res)) res = res.value;
+      if (failed || (typeof res === 'object' && res !== null)) throw BAIL;
+      return res;
+    }
+  }
+  return value;
+}
+
+// Characters the fast path never handles: tabs, lone CRs, C0/C1 controls, Unicode line separators, BOMs.
+const REFUSED = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
+// A plain key: a letter (ASCII or not) or `_` first; words without `:`, `#`, flow indicators or odd spaces,
+// separated by single spaces; then `:` and a space or the end of the line.
+const KEY = /^((?=[A-Za-z_\u00a1-\uffff])[^:#,[\]{}\s]{1,100}(?: [^:#,[\]{}\s]{1,100}){0,8}):(?: +|$)/;
+const RESERVED_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '__proto__']);
+// A plain scalar may not start with an indicator (`-` only when followed by a non-space).
+const PLAIN_START = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s])/;
+
+interface Line {
+  indent: number;
+  /** Text after the indentation. */
+  rest: string;
+  /** Blank or comment-only line. */
+  skip: boolean;
+}
+
+/** Parses `text` if it stays within the fast subset; `undefined` means "use the safe parser". */
+export function fastParse(text: string): Record<string, unknown> | undefined {
+  if (REFUSED.test(text)) return undefined;
+  if (text.includes('\r')) text = text.replace(/\r\n/g, '\n');
+  try {
+    return new FastParser(text).document();
+  } catch (err) {
+    if (err === BAIL) return undefined;
+    throw err;
+  }
+}
+
+class FastParser {
+  private readonly lines: Line[];
+  private readonly raw: string[];
+  private i = 0;
+
+  constructor(private readonly text: string) {
+    this.raw = text.split('\n');
+    this.lines = this.raw.map((l) => {
+      let n = 0;
+      while (n < l.length && l.charCodeAt(n) === 32) n++;
+      const rest = l.slice(n);
+      return { indent: n, rest, skip: rest === '' || rest.charCodeAt(0) === 35 /* # */ };
+    });
+  }
+
+  document(): Record<string, unknown> {
+    const first = this.next();
+    if (first < 0 || this.lines[first]!.indent !== 0) throw BAIL;
+    const rest = this.lines[first]!.rest;
+    if (rest.startsWith('---') || rest.startsWith('...') || rest.startsWith('%')) throw BAIL;
+    const out = this.map(0);
+    if (this.next() >= 0) throw BAIL;
+    return out;
+  }
+
+  /** Index of the next line that holds content (skipping blanks and comments), or -1. */
+  private next(): number {
+    while (this.i < this.lines.length && this.lines[this.i]!.skip) this.i++;
+    return this.i < this.lines.length ? this.i : -1;
+  }
+
+  private map(indent: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (;;) {
+      const at = this.next();
+      if (at < 0) return out;
+      const line = this.lines[at]!;
+      if (line.indent < indent) return out;
+      if (line.indent > indent) throw BAIL;
+      const m = KEY.exec(line.rest);
+      if (!m) {
+        // A sequence at the same indentation belongs to the key above (handled there): anything else is odd.
+        if (isDash(line.rest)) return out;
+        throw BAIL;
+      }
+      const key = m[1]!;
+      if (RESERVED_KEYS.has(key) || Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
+      this.i = at + 1;
+      out[key] = this.value(line.rest.slice(m[0].length), indent, true);
+    }
+  }
+
+  private seq(indent: number): unknown[] {
+    const out: unknown[] = [];
+    for (;;) {
+      const at = this.next();
+      if (at < 0) return out;
+      const line = this.lines[at]!;
+      if (line.indent < indent) return out;
+      if (line.indent > indent) throw BAIL;
+      if (!isDash(line.rest)) return out;
+      let after = line.rest.slice(1);
+      let pad = 1;
+      while (after.charCodeAt(0) === 32) {
+        after = after.slice(1);
+        pad++;
+      }
+      if (isDash(after)) throw BAIL; // `- - x`: nested compact sequences
+      const m = KEY.exec(after);
+      if (m) {
+        // `- key: value`: a mapping whose keys line up with this first key.
+        const col = indent + pad;
+        this.lines[at] = { indent: col, rest: after, skip: false };
+        this.i = at;
+        out.push(this.map(col));
+        continue;
+      }
+      this.i = at + 1;
+      out.push(this.value(after, indent, false));
+    }
+  }
+
+  /**
+   * The value after `key:` or `- ` (`inline`, already stripped of leading spaces for sequences), at a node whose
+   * parent is indented by `indent`. Nested blocks follow on more indented lines.
+   */
+  private value(inline: string, indent: number, inMap: boolean): unknown {
+    const body = stripComment(inline);
+    if (body === '') {
+      const at = this.next();
+      if (at < 0) return null;
+      const line = this.lines[at]!;
+      if (line.indent > indent) return isDash(line.rest) ? this.seq(line.indent) : this.map(line.indent);
+      if (inMap && line.indent === indent && isDash(line.rest)) return this.seq(indent);
+      return null;
+    }
+    let value: unknown;
+    const c = body.charCodeAt(0);
+    if (c === 34 /* " */) value = this.whole(body, doubleQuoted);
+    else if (c === 39 /* ' */) value = this.whole(body, singleQuoted);
+    else if (c === 91 /* [ */) value = this.whole(body, flowSeq);
+    else if (c === 124 /* | */) return this.literal(body, indent);
+    else value = plain(body);
+    // A more indented line after an inline value would continue it (multi-line scalar) or be an error.
+    const at = this.next();
+    if (at >= 0 && this.lines[at]!.indent > indent) throw BAIL;
+    return value;
+  }
+
+  private whole(body: string, read: (s: string, at: number) => [unknown, number]): unknown {
+    const [value, end] = read(body, 0);
+    const tail = body.slice(end);
+    if (tail !== '' && !/^ +$/.test(tail)) throw BAIL;
+    return value;
+  }
+
+  /** A literal block scalar (`|` or `|-`) whose parent is indented by `indent`. */
+  private literal(header: string, indent: number): string {
+    let strip: boolean;
+    if (header === '|') strip = false;
+    else if (header === '|-') strip = true;
+    else throw BAIL;
+    let contentIndent = -1;
+    const body: string[] = [];
+    let bodyLength = 0;
+    let lastLine = -1;
+    for (let j = this.i; j < this.raw.length; j++) {
+      const raw = this.raw[j]!;
+      if (raw === '') {
+        body.push('');
+        continue;
+      }
+      const line = this.lines[j]!;
+      if (line.rest === '') throw BAIL; // whitespace-only lines: chomping subtleties, leave them to the safe parser
+      if (contentIndent < 0) {
+        if (line.indent <= indent) break;
+        contentIndent = line.indent;
+      } else if (line.indent < contentIndent) break;
+      body.push(raw.slice(contentIndent));
+      bodyLength = body.length;
+      lastLine = j;
+    }
+    if (lastLine < 0) throw BAIL;
+    // Trailing blank lines are left for next() to skip; blank lines inside the content are part of it.
+    this.i = lastLine + 1;
+    const content = body.slice(0, bodyLength);
+    const after = this.next();
+    if (after >= 0 && this.lines[after]!.indent > indent) throw BAIL;
+    const text = content.join('\n');
+    return strip ? text : `${text}\n`;
+  }
+}
+
+function isDash(rest: string): boolean {
+  return rest === '-' || rest.startsWith('- ');
+}
+
+/** Removes a trailing comment (` #…`) and trailing spaces, outside quotes and flow brackets' quoted items. */
+function stripComment(s: string): string {
+  const c = s.charCodeAt(0);
+  if (c === 35 /* # */) return '';
+  if (c === 34 || c === 39 || c === 91) {
+    // Quoted or flow value: find its end first, then allow only spaces and a comment after it.
+    const end = c === 34 ? doubleQuoted(s, 0)[1] : c === 39 ? singleQuoted(s, 0)[1] : flowSeq(s, 0)[1];
+    const tail = s.slice(end);
+    const hash = tail.indexOf(' #');
+    if (hash >= 0 && /^ *$/.test(tail.slice(0, hash))) return s.slice(0, end);
+    return s.replace(/ +$/, '');
+  }
+  const hash = s.indexOf(' #');
+  return (hash >= 0 ? s.slice(0, hash) : s).replace(/ +$/, '');
+}
+
+function plain(s: string): unknown {
+  if (!PLAIN_START.test(s)) throw BAIL;
+  if (s.includes(': ') || s.endsWith(':')) throw BAIL;
+  return resolvePlain(s);
+}
+
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0' };
+
+function doubleQuoted(s: string, at: number): [string, number] {
+  let out = '';
+  let j = at + 1;
+  for (;;) {
+    if (j >= s.length) throw BAIL; // runs onto the next line
+    const ch = s[j]!;
+    if (ch === '"') return [out, j + 1];
+    if (ch === '\\') {
+      const e = s[j + 1];
+      if (e === undefined) throw BAIL;
+      if (e === 'u') {
+        const hex = s.slice(j + 2, j + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw BAIL;
+        const code = parseInt(hex, 16);
+        if (code >= 0xd800 && code <= 0xdfff) throw BAIL;
+        out += String.fromCharCode(code);
+        j += 6;
+        continue;
+      }
+      const r = ESCAPES[e];
+      if (r === undefined) throw BAIL;
+      out += r;
+      j += 2;
+      continue;
+    }
+    out += ch;
+    j++;
+  }
+}
+
+function singleQuoted(s: string, at: number): [string, number] {
+  let out = '';
+  let j = at + 1;
+  for (;;) {
+    if (j >= s.length) throw BAIL;
+    const ch = s[j]!;
+    if (ch === "'") {
+      if (s[j + 1] === "'") {
+        out += "'";
+        j += 2;
+        continue;
+      }
+      return [out, j + 1];
+    }
+    out += ch;
+    j++;
+  }
+}
+
+/** A one-line flow sequence of scalars: `[a, "b", 'c']`. */
+function flowSeq(s: string, at: number): [unknown[], number] {
+  const out: unknown[] = [];
+  let j = at + 1;
+  const spaces = () => {
+    while (s.charCodeAt(j) === 32) j++;
+  };
+  spaces();
+  if (s[j] === ']') return [out, j + 1];
+  for (;;) {
+    spaces();
+    const ch = s[j];
+    if (ch === undefined) throw BAIL;
+    if (ch === '"') {
+      const [v, e] = doubleQuoted(s, j);
+      out.push(v);
+      j = e;
+    } else if (ch === "'") {
+      const [v, e] = singleQuoted(s, j);
+      out.push(v);
+      j = e;
+    } else {
+      let e = j;
+      while (e < s.length && !',[]{}#'.includes(s[e]!)) e++;
+      const item = s.slice(j, e).replace(/ +$/, '');
+      if (!item || !PLAIN_START.test(item) || item.includes(':') || item.includes('"') || item.includes("'")) throw BAIL;
+      out.push(resolvePlain(item));
+      j = e;
+    }
+    spaces();
+    if (s[j] === ',') {
+      j++;
+      spaces();
+      if (s[j] === ']') throw BAIL; // trailing comma
+      continue;
+    }
+    if (s[j] === ']') return [out, j + 1];
+    throw BAIL;
+  }
+}

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseDocument, stringify, type Document } from 'yaml';
+import { recordPath, schemaComment, type Kind } from '../domain/kinds.js';
+import { loadRepository, type RecordEntry, type Repository } from './repo.js';
+import { COVERAGE_RULES, validateRepository } from '../domain/checks.js';
+import { ProblemsError } from '../domain/errors.js';
+import { commitChanges, type FileChange } from './transaction.js';
+import type { Problem } from '../domain/problem.js';
+
+const STRINGIFY = { lineWidth: 0, minContentWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN', version: '1.2' } as const;
+
+/** Drops undefined, empty strings and empty lists, so records hold only what was given. */
+export function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact).filter((v) => v !== undefined) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const c = compact(v);
+      if (c === undefined || c === '' || (Array.isArray(c) && c.length === 0)) continue;
+      out[k] = c;
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/** A new record file: the schema line for editors, then the YAML. */
+export function serializeRecord(kind: Kind, data: object): string {
+  return `${schemaComment(kind)}\n${stringify(compact(data), STRINGIFY)}`;
+}
+
+/** Edits a record's YAML through the Document API, keeping comments and key order. */
+export function editRecordText(text: string, edit: (doc: Document.Parsed) => void): string {
+  const doc = parseDocument(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true, keepSourceTokens: false });
+  edit(doc);
+  return doc.toString({ lineWidth: 0, minContentWidth: 0 });
+}
+
+export interface WriteResult {
+  ids: string[];
+  paths: string[];
+  commit: string;
+  warnings: Problem[];
+}
+
+export interface RecordChange {
+  kind: Kind;
+  id: string;
+  data: object;
+  /** Existing file content (when editing); the write is refused if the file changed meanwhile. */
+  previous?: string | null;
+  /** Text to write; defaults to a freshly serialized record. */
+  text?: string;
+}
+
+/** Validates the changed records against the whole repository, then writes and commits them as one operation. */
+export async function writeRecords(
+  root: string,
+  changes: RecordChange[],
+  message: string,
+  /** `files`: other files written in the same commit (e.g. a copied logo); `dryRun`: validate only, write nothing. */
+  opts: { repo?: Repository; today?: string; files?: FileChange[]; dryRun?: boolean } = {},
+): Promise<WriteResult> {
+  const repo = opts.repo ?? loadRepository(root);
+  const prepared = changes.map((c) => ({ ...c, text: c.text ?? serializeRecord(c.kind, c.data) }));
+  const files = new Set(prepared.map((c) => recordPath(c.kind, c.id)));
+  const records: RecordEntry[] = repo.records.filter((r) => !files.has(r.file));
+  for (const c of prepared) records.push({ kind: c.kind, id: c.id, file: recordPath(c.kind, c.id), data: c.data as never, text: c.text });
+  // Coverage rules (a member without a task yet, …) never block a write: they become warnings here.
+  const all = validateRepository({ ...repo, records, loadProblems: [] }, { only: files, today: opts.today }).map((p) =>
+    p.severity === 'error' && COVERAGE_RULES.has(p.rule) ? { ...p, severity: 'warning' as const } : p,
+  );
+  const errors = all.filter((p) => p.severity === 'error');
+  if (errors.length) throw new ProblemsError(errors);
+  const fileChanges: FileChange[] = prepared.map((c) => {
+    const rel = recordPath(c.kind, c.id);
+    const expected = c.previous !== undefined ? c.previous : null;
+    return { path: rel, content: c.text, expected };
+  });
+  fileChanges.push(...(opts.files ?? []));
+  if (opts.dryRun) return { ids: prepared.map((c) => c.id), paths: fileChanges.map((f) => f.path), commit: '', warnings: all.filter((p) => p.severity === 'warning') };
+  const result = await commitChanges(root, fileChanges, message);
+  return { ids: prepared.map((c) => c.id), paths: result.files, commit: result.commit, warnings: all.filter((p) => p.severity === 'warning') };
+}
+
+export function readRecordFile(root: string, kind: Kind, id: string): string | null {
+  try {
+    return fs.readFileSync(path.join(root, recordPath(kind, id)), 'utf8');
+  } catch {
+    return null;
+  }
+}

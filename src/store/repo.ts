@@ -1,0 +1,302 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
+import { parseRecordBytes } from './yaml.js';
+import { checkSchema } from './schemas.js';
+import type { Problem } from '../domain/problem.js';
+import type { ConfigRecord, ProgrammeRecord, RecordTypes } from '../domain/types.generated.js';
+import { RefusedError, UsageError } from '../domain/errors.js';
+import { loadFiles, startGitKeys } from './parallel.js';
+import { blobId, cacheRoot, resultData, type FileResult, type Precomputed } from './cache.js';
+import { decodeUtf8, parseRecordText } from './yaml.js';
+import { fastParse } from './fastyaml.js';
+import { execFileSync } from 'node:child_process';
+
+/** One record as loaded: its kind, id (the file name), repository-relative file, data and source text. */
+export interface RecordEntry<K extends Kind = Kind> {
+  kind: K;
+  id: string;
+  file: string;
+  data: RecordTypes[K];
+  text: string;
+}
+
+export interface Repository {
+  root: string;
+  config: ConfigRecord;
+  /** Every record that parsed, in file order. */
+  records: RecordEntry[];
+  /** Problems met while loading: unreadable files, YAML errors, unknown folders, stray temp files. */
+  loadProblems: Problem[];
+  /** Repository-relative paths of files that failed to parse (so their ids are unknown). */
+  unparsed: string[];
+}
+
+/** Stray files left by an interrupted atomic write: `.name.yaml.djyc-tmp-<pid>-<n>`. */
+export const TEMP_PATTERN = /\.djyc-tmp-\d+(-\d+)?$/;
+
+/** Walks up from `start` to the folder holding djyc.yaml. */
+export function findRoot(start: string = process.cwd()): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, CONFIG_FILE))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function requireRoot(start?: string): string {
+  const root = findRoot(start);
+  if (!root) {
+    throw new UsageError(
+      '找不到记录库配置 djyc.yaml：请在记录库中运行，或先运行 djyc init',
+      'no djyc.yaml found: run inside a records repository, or run djyc init first',
+    );
+  }
+  return root;
+}
+
+function loadConfig(root: string, problems: Problem[]): ConfigRecord {
+  const file = CONFIG_FILE;
+  const bytes = fs.readFileSync(path.join(root, file));
+  const r = parseRecordBytes(file, bytes);
+  if (!r.ok) {
+    problems.push(...r.problems);
+    return { djyc: 1 };
+  }
+  for (const issue of checkSchema('config', r.parsed.data)) {
+    problems.push({ file, line: 0, col: 0, severity: 'error', rule: issue.rule, params: issue.params, pointer: issue.pointer, at: issue.at });
+  }
+  return r.parsed.data as ConfigRecord;
+}
+
+/** Lists record files: every `records/<kind dir>/*.yaml`, sorted, plus problems for what does not belong. */
+export function listRecordFiles(root: string, problems: Problem[] = []): { kind: Kind; file: string }[] {
+  const out: { kind: Kind; file: string }[] = [];
+  const recordsDir = path.join(root, RECORDS_DIR);
+  if (!fs.existsSync(recordsDir)) return out;
+  for (const dirent of fs.readdirSync(recordsDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (dirent.name.startsWith('.')) continue;
+    const rel = `${RECORDS_DIR}/${dirent.name}`;
+    if (!dirent.isDirectory()) continue;
+    const kind = kindOfDir(dirent.name);
+    if (!kind) {
+      problems.push({ file: rel, line: 1, col: 1, severity: 'warning', rule: 'unknown-folder', params: { dir: dirent.name, dirs: KINDS.map((k) => KIND_DIRS[k]).join(', ') } });
+      continue;
+    }
+    for (const name of fs.readdirSync(path.join(recordsDir, dirent.name)).sort()) {
+      if (TEMP_PATTERN.test(name)) {
+        problems.push({ file: `${rel}/${name}`, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
+        continue;
+      }
+      if (name.endsWith('.yaml')) out.push({ kind, file: `${rel}/${name}` });
+    }
+  }
+  return out;
+}
+
+export interface LoadOptions {
+  /**
+   * Reuse per-file results cached by content (git blob id) in the git directory; default on for repositories of
+   * 200 files or more (DJYC_NO_CACHE=1 turns it off everywhere). Results are keyed by djyc's code, the schemas and
+   * the programme files too, so a stale entry is never used.
+   */
+  cache?: boolean;
+}
+
+/**
+ * Loads a whole records repository (config and every record). Never throws on bad records: they become problems.
+ * Big repositories load in parallel (worker threads) and from the content cache; a record's `text` is then read
+ * from disk when first asked for, and checked against the content that was parsed (a file edited meanwhile
+ * is refused, as a write would be).
+ */
+export function loadRepository(root: string, opts: LoadOptions = {}): Repository {
+  const loadProblems: Problem[] = [];
+  const config = loadConfig(root, loadProblems);
+  const records: RecordEntry[] = [];
+  const unparsed: string[] = [];
+  // A repository cached before is big enough to ask git which files are unchanged: start that now, in the
+  // background, so it overlaps the listing of the files.
+  const where = opts.cache === false ? undefined : cacheRoot(root);
+  const pendingKeys = where && fs.existsSync(where) ? startGitKeys(root) : undefined;
+  const { files } = loadFiles(root, listRecordFiles(root, loadProblems), { cache: opts.cache, pendingKeys });
+  const seen = new Set<object>();
+  const programmeEntries = new Map<string, RecordEntry>();
+  for (const f of files) {
+    const r = f.result;
+    if (!r.ok) {
+      for (const p of r.problems) loadProblems.push(p.file === f.file ? p : { ...p, file: f.file });
+      unparsed.push(f.file);
+      continue;
+    }
+    // Two files with the same content share one cached result: give each record its own data.
+    const shared = seen.has(r);
+    seen.add(r);
+    const entry = new LoadedRecord(root, f.kind, f.file, f.key, r, shared) as unknown as RecordEntry;
+    const id = LoadedRecord.info(entry)!.facts?.id ?? (r.data ?? (entry.kind === 'programme' ? entry.data : undefined))?.id;
+    if (f.kind === 'programme' && typeof id === 'string' && !programmeEntries.has(id)) programmeEntries.set(id, entry);
+    records.push(entry);
+  }
+  // The programme each record's local checks used, as the object validate.ts will find in this repository.
+  for (const e of records) {
+    const info = LoadedRecord.info(e)!;
+    if (e.kind === 'programme') info.programme = e.data as ProgrammeRecord;
+    else {
+      const id = (info.facts ?? (e.data as unknown as Record<string, unknown>)).programme;
+      info.programme = typeof id === 'string' ? (programmeEntries.get(id)?.data as ProgrammeRecord | undefined) : undefined;
+    }
+  }
+  return { root, config, records, loadProblems, unparsed };
+}
+
+/** Reads and parses a record file again (its cached data is gone), refusing content other than the expected one. */
+function reparse(root: string, file: string, key: string): Record<string, unknown> {
+  const bytes = readChecked(root, file, key);
+  const text = decodeUtf8(bytes);
+  const parsed = text === null ? undefined : fastParse(text) ?? (() => {
+    const r = parseRecordText(file, text);
+    return r.ok ? (r.parsed.data as Record<string, unknown>) : undefined;
+  })();
+  if (!parsed) throw new RefusedError(`文件 ${file} 在命令运行期间被修改，未做任何更改，请重新运行`, `${file} changed while the command ran; nothing was changed, run it again`);
+  return parsed;
+}
+
+type Parsed = Extract<FileResult, { ok: true }>;
+
+/** What loading learnt about a record: the results validate.ts may reuse (see cache.ts `Precomputed`) and its sources. */
+interface LoadInfo extends Precomputed {
+  root: string;
+  key: string;
+  result: Parsed;
+  clone: boolean;
+  /** Where the text comes from when it is not the file under `root` (a record of a base version, from git). */
+  readText?: () => string;
+}
+
+/**
+ * A record as loaded from disk or the cache. Plain to its users — own enumerable `kind`, `id`, `file`, `data`,
+ * `text` (a spread copies them all) — but `data` may be read from the cache on first use (until then the
+ * cross-record checks use the record's facts) and `text` from disk on first use, checked against the content
+ * that was parsed. The load information lives in a private field: copies do not carry it.
+ */
+export class LoadedRecord {
+  declare kind: Kind;
+  declare id: string;
+  declare file: string;
+  #info: LoadInfo;
+
+  constructor(root: string, kind: Kind, file: string, key: string, result: Parsed, clone: boolean, opts: { readText?: () => string; stale?: boolean } = {}) {
+    this.kind = kind;
+    this.id = path.basename(file, '.yaml');
+    this.file = file;
+    this.#info = { root, key, result, clone, schema: result.schema, local: result.local, programme: undefined, facts: undefined, readText: opts.readText, stale: opts.stale };
+    if (result.data || kind === 'programme') {
+      const data = result.data ?? resultData(result) ?? reparse(root, file, key);
+      (this as unknown as { data: unknown }).data = clone ? structuredClone(data) : data;
+    } else {
+      this.#info.facts = result.facts;
+      Object.defineProperty(this, 'data', LoadedRecord.DATA);
+    }
+    Object.defineProperty(this, 'text', LoadedRecord.TEXT);
+  }
+
+  /** The load information of a record object loaded by loadRepository (not of copies). */
+  static info(r: object): LoadInfo | undefined {
+    return #info in r ? (r as LoadedRecord).#info : undefined;
+  }
+
+  private static readonly DATA: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: LoadedRecord) {
+      const info = this.#info;
+      let data: unknown = resultData(info.result) ?? reparse(info.root, this.file, info.key);
+      if (info.clone) data = structuredClone(data);
+      LoadedRecord.settle(this, 'data', data);
+      return data;
+    },
+    set(this: LoadedRecord, value: unknown) {
+      LoadedRecord.settle(this, 'data', value);
+    },
+  };
+
+  private static readonly TEXT: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: LoadedRecord) {
+      const text = this.#info.readText ? this.#info.readText() : readText(this.#info.root, this.file, this.#info.key);
+      LoadedRecord.settle(this, 'text', text);
+      return text;
+    },
+    set(this: LoadedRecord, value: unknown) {
+      LoadedRecord.settle(this, 'text', value);
+    },
+  };
+
+  /** Turns an accessor into a plain property; once `data` is real, the facts no longer stand for it. */
+  private static settle(r: LoadedRecord, name: 'data' | 'text', value: unknown): void {
+    Object.defineProperty(r, name, { value, writable: true, enumerable: true, configurable: true });
+    if (name === 'data') r.#info.facts = undefined;
+  }
+}
+
+function readText(root: string, file: string, key: string): string {
+  const bytes = readChecked(root, file, key);
+  return decodeUtf8(bytes) ?? bytes.toString('utf8');
+}
+
+/** A record file's bytes, which must still be the content that was parsed (else: changed while the command ran). */
+function readChecked(root: string, file: string, key: string): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path.join(root, file));
+  } catch {
+    bytes = Buffer.alloc(0);
+  }
+  if (blobId(bytes) !== key && !sameAsGitBlob(root, file, key)) {
+    throw new RefusedError(
+      `文件 ${file} 在命令运行期间被修改，未做任何更改，请重新运行`,
+      `${file} changed while the command ran; nothing was changed, run it again`,
+    );
+  }
+  return bytes;
+}
+
+/** With line-ending or other filters, git's blob id differs from the raw bytes' hash: ask git to hash the file. */
+function sameAsGitBlob(root: string, file: string, key: string): boolean {
+  try {
+    return execFileSync('git', ['hash-object', '--path', file, '--', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === key;
+  } catch {
+    return false;
+  }
+}
+
+/** Lookup helpers over a loaded repository. */
+export class RecordIndex {
+  readonly byId = new Map<string, RecordEntry>();
+  private readonly byKind = new Map<Kind, RecordEntry[]>();
+
+  constructor(readonly repo: Repository) {
+    for (const r of repo.records) {
+      if (!this.byId.has(r.id)) this.byId.set(r.id, r);
+      let list = this.byKind.get(r.kind);
+      if (!list) this.byKind.set(r.kind, (list = []));
+      list.push(r);
+    }
+  }
+
+  all<K extends Kind>(kind: K): RecordEntry<K>[] {
+    return (this.byKind.get(kind) ?? []) as RecordEntry<K>[];
+  }
+
+  get<K extends Kind>(kind: K, id: string | undefined): RecordEntry<K> | undefined {
+    if (!id) return undefined;
+    const r = this.byId.get(id);
+    return r && r.kind === kind ? (r as RecordEntry<K>) : undefined;
+  }
+
+  any(id: string | undefined): RecordEntry | undefined {
+    return id ? this.byId.get(id) : undefined;
+  }
+}

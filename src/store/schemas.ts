@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { SCHEMAS_DIR } from '../assets/paths.js';
+import type { Kind } from '../domain/kinds.js';
+import type { MessageKey } from '../domain/i18n.js';
+
+export type SchemaName = Kind | 'config' | 'common';
+type JsonSchema = Record<string, any>;
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv, opts?: unknown) => Ajv;
+
+/** A schema violation, not yet positioned: a JSON Pointer into the record plus a message key and params. */
+export interface SchemaIssue {
+  pointer: string;
+  at: 'key' | 'value';
+  rule: MessageKey;
+  params: Record<string, string | number>;
+}
+
+let ajv: Ajv | undefined;
+const schemas = new Map<string, JsonSchema>();
+const validators = new Map<string, ValidateFunction>();
+
+export function loadSchema(name: SchemaName): JsonSchema {
+  let schema = schemas.get(name);
+  if (!schema) {
+    schema = JSON.parse(fs.readFileSync(path.join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')) as JsonSchema;
+    schemas.set(name, schema);
+  }
+  return schema;
+}
+
+function getAjv(): Ajv {
+  if (ajv) return ajv;
+  // allErrors: report every problem, never stop at the first. strict: typos in our schemas fail loudly.
+  ajv = new Ajv({ allErrors: true, strict: true, verbose: true, $data: false });
+  addFormats(ajv, { mode: 'full', formats: ['date'] });
+  ajv.addKeyword({ keyword: 'x-ref', schemaType: 'string' });
+  ajv.addSchema(loadSchema('common'));
+  return ajv;
+}
+
+export function validatorFor(name: Exclude<SchemaName, 'common'>): ValidateFunction {
+  let v = validators.get(name);
+  if (!v) {
+    v = getAjv().compile(loadSchema(name));
+    validators.set(name, v);
+  }
+  return v;
+}
+
+/** Validates data against a kind's schema and turns ajv's errors into positioned-later issues. */
+export function checkSchema(name: Exclude<SchemaName, 'common'>, data: unknown): SchemaIssue[] {
+  const validate = validatorFor(name);
+  if (validate(data)) return [];
+  currentSchema = loadSchema(name);
+  return dedupe((validate.errors ?? []).map(toIssue));
+}
+
+function dedupe(issues: SchemaIssue[]): SchemaIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.pointer}|${i.rule}|${JSON.stringify(i.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const TYPE_NAMES: Record<string, [string, string]> = {
+  string: ['文本（数字请加引号）', 'text (quote numbers)'],
+  integer: ['整数', 'an integer'],
+  number: ['数字', 'a number'],
+  boolean: ['true 或 false', 'true or false'],
+  array: ['列表', 'a list'],
+  object: ['键值映射', 'a mapping'],
+};
+
+const PATTERN_HINTS: Record<string, [string, string]> = {
+  '^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$': ['（编号只能由小写字母、数字和连字符组成）', ' (ids use lowercase letters, digits and hyphens)'],
+  '^[0-9]{4}Q[1-4]$': ['（季度格式如 2020Q3）', ' (quarters look like 2020Q3)'],
+  '^[0-9][0-9 -]{4,19}$': ['（电话号码只能包含数字）', ' (phone numbers contain digits only)'],
+  '^[01][0-9]-[0-3][0-9]$': ['（格式 MM-DD）', ' (format MM-DD)'],
+  '^[a-z][a-z0-9-]*$': ['（小写字母、数字和连字符）', ' (lowercase letters, digits and hyphens)'],
+};
+
+function lastSegment(pointer: string): string {
+  const seg = pointer.split('/').pop() ?? '';
+  return seg.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** The `title` the kind's schema gives the property at a pointer (walking properties and items). */
+function titleAt(root: JsonSchema, pointer: string): string | undefined {
+  let s: JsonSchema | undefined = root;
+  let title: string | undefined;
+  for (const seg of pointer.split('/').slice(1)) {
+    if (!s) return undefined;
+    s = resolveRef(s);
+    if (/^\d+$/.test(seg) && s.items) s = s.items as JsonSchema;
+    else s = (s.properties as Record<string, JsonSchema> | undefined)?.[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+    title = typeof s?.title === 'string' ? s.title : undefined;
+  }
+  return title;
+}
+
+let currentSchema: JsonSchema = {};
+
+function fieldParams(e: ErrorObject): Record<string, string> {
+  const name = lastSegment(e.instancePath);
+  const label = /^\d+$/.test(name) ? `${lastSegment(e.instancePath.replace(/\/[^/]*$/, ''))}[${Number(name) + 1}]` : name;
+  const title = titleAt(currentSchema, e.instancePath);
+  return { field_zh: title && title !== label ? `${title}（${label}）` : label || '记录', field_en: label || 'record' };
+}
+
+function toIssue(e: ErrorObject): SchemaIssue {
+  const pointer = e.instancePath;
+  const p = e.params as Record<string, any>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      return { pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, at: 'key', rule: 'schema-unknown-key', params: { key } };
+    }
+    case 'required':
+      return { pointer, at: pointer ? 'key' : 'value', rule: 'schema-missing-key', params: { key: String(p.missingProperty) } };
+    case 'type': {
+      const t = TYPE_NAMES[String(p.type)] ?? [String(p.type), String(p.type)];
+      return { pointer, at: 'value', rule: 'schema-type', params: { ...fieldParams(e), type_zh: t[0], type_en: t[1] } };
+    }
+    case 'enum':
+      return { pointer, at: 'value', rule: 'schema-enum', params: { ...fieldParams(e), allowed: (p.allowedValues as unknown[]).join(' / ') } };
+    case 'pattern': {
+      const h = PATTERN_HINTS[String(p.pattern)] ?? ['', ''];
+      return { pointer, at: 'value', rule: 'schema-pattern', params: { ...fieldParams(e), hint_zh: h[0], hint_en: h[1] } };
+    }
+    case 'format':
+      return { pointer, at: 'value', rule: 'schema-format', params: { ...fieldParams(e), format_zh: p.format === 'date' ? '日期（YYYY-MM-DD）' : String(p.format), format_en: p.format === 'date' ? 'date (YYYY-MM-DD)' : String(p.format) } };
+    case 'minLength':
+      return { pointer, at: 'value', rule: 'schema-min-length', params: fieldParams(e) };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { pointer, at: 'value', rule: 'schema-range', params: { ...fieldParams(e), detail: `${p.comparison} ${p.limit}` } };
+    case 'minItems':
+    case 'maxItems':
+      return { pointer, at: 'value', rule: 'schema-items', params: { ...fieldParams(e), detail: `${e.keyword === 'minItems' ? '≥' : '≤'} ${p.limit}` } };
+    case 'uniqueItems':
+      return { pointer: `${pointer}/${p.i}`, at: 'value', rule: 'schema-unique', params: fieldParams(e) };
+    default:
+      return { pointer, at: 'value', rule: 'schema-other', params: { ...fieldParams(e), detail: e.keyword } };
+  }
+}
+
+/** A reference found in a record: the pointer of the value, the kinds it may name, and the id it names. */
+export interface RefUse {
+  pointer: string;
+  kinds: Kind[];
+  id: string;
+}
+
+function resolveRef(schema: JsonSchema): JsonSchema {
+  const ref = schema.$ref as string | undefined;
+  if (!ref) return schema;
+  const m = /^common\.schema\.json#\/definitions\/(\w+)$/.exec(ref);
+  if (!m) return schema;
+  const target = loadSchema('common').definitions[m[1]!] as JsonSchema;
+  return { ...target, ...schema, $ref: undefined };
+}
+
+/** Walks a record alongside its schema and lists every `x-ref` value: references are declared in the schemas. */
+export function collectRefs(name: Exclude<SchemaName, 'common'>, data: unknown): RefUse[] {
+  const out: RefUse[] = [];
+  const walk = (schema: JsonSchema | undefined, value: unknown, pointer: string) => {
+    if (!schema || value === null || value === undefined) return;
+    const s = resolveRef(schema);
+    if (typeof s['x-ref'] === 'string' && typeof value === 'string') {
+      out.push({ pointer, kinds: (s['x-ref'] as string).split('|') as Kind[], id: value });
+      return;
+    }
+    if (Array.isArray(value) && s.items) {
+      value.forEach((item, i) => walk(s.items as JsonSchema, item, `${pointer}/${i}`));
+    } else if (typeof value === 'object' && !Array.isArray(value) && s.properties) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const sub = (s.properties as Record<string, JsonSchema>)[k];
+        if (sub && Object.prototype.hasOwnProperty.call(s.properties, k)) walk(sub, v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      }
+    }
+  };
+  walk(loadSchema(name), data, '');
+  return out;
+}
