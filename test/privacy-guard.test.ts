@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, djyc, git, initRepo, tempDir } from './helpers.js';
-import { findUnmaskedPhones, maskPhone, readPhoneRoster, redactPhones } from '../src/domain/privacy.js';
+import { findUnmaskedPhones, maskPhone, redactPhones } from '../src/domain/privacy.js';
+import { readPhoneRoster } from '../src/store/roster.js';
 
 const ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
 const TEXT_FILE = /\.(json|csv|md|txt|ics|html|xml|sarif|yaml|yml|js|css)$/i;

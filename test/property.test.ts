@@ -21,13 +21,15 @@ import { parseRecordBytes, parseRecordText } from '../src/store/yaml.js';
 import { fastRefs } from '../src/store/cache.js';
 import { collectRefs } from '../src/store/schemas.js';
 import { analyseBytes } from '../src/store/parallel.js';
-import { loadRepository, type RecordEntry, type Repository } from '../src/store/repo.js';
-import { COVERAGE_RULES, validateRepository } from '../src/domain/checks.js';
+import { loadRepository } from '../src/store/repo.js';
+import { COVERAGE_RULES } from '../src/domain/checks.js';
 import { initRepository } from '../src/commands/init.js';
 import { createProject, createSimple } from '../src/commands/create.js';
 import { DjycError } from '../src/domain/errors.js';
 import { KIND_DIRS, KINDS, type Kind } from '../src/domain/kinds.js';
 import { serializeRecord } from '../src/store/records.js';
+import type { RecordEntry, Repository } from '../src/domain/records.js';
+import { validateRepository } from '../src/store/validate.js';
 
 // ------------------------------------------------------------------------------------------------------------
 // Documents

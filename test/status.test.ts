@@ -7,14 +7,14 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRepository } from '../src/store/repo.js';
-import { computeLedger, FOUR_LEVELS, type Ledger } from '../src/domain/ledger.js';
+import { computeLedger, type Ledger } from '../src/domain/ledger.js';
 import { computeDeadlines } from '../src/domain/deadlines.js';
-import { trackStages, type Track } from '../src/domain/programme.js';
-import { resolveProgramme } from '../src/commands/create.js';
+import { trackStages, type Track, resolveProgramme } from '../src/domain/programme.js';
 import { buildDashboard, mainPath } from '../src/output/dashboard.js';
 import { statusText } from '../src/output/status.js';
 import { BIN, ROOT, djyc, readJson, tempDir } from './helpers.js';
 import { FIXTURE_TODAY, brandPlanRepo, shuanglingRepo } from './publish-fixture.js';
+import { FOUR_LEVELS } from '../src/domain/ratings.js';
 
 interface Repo {
   name: string;

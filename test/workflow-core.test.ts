@@ -10,8 +10,7 @@ import fc from 'fast-check';
 import { git, tempDir } from './helpers.js';
 import { initRepository } from '../src/commands/init.js';
 import { createProject, createSimple } from '../src/commands/create.js';
-import { loadRepository, RecordIndex, type RecordEntry, type Repository } from '../src/store/repo.js';
-import { validateRepository } from '../src/domain/checks.js';
+import { loadRepository } from '../src/store/repo.js';
 import { ProblemsError, RefusedError } from '../src/domain/errors.js';
 import { draw, drawRandom, drawPanel, expertEligibility, verifyPanel, recheck, verifyRecheck } from '../src/commands/panel.js';
 import { advance, nextNumber } from '../src/commands/advance.js';
@@ -25,6 +24,8 @@ import { reportsDue } from '../src/domain/obligations.js';
 import { lineDiff } from '../src/commands/workspace.js';
 import type { ProgrammeRecord } from '../src/domain/types.generated.js';
 import { formatProblemMessage } from '../src/domain/problem.js';
+import { RecordIndex, type RecordEntry, type Repository } from '../src/domain/records.js';
+import { validateRepository } from '../src/store/validate.js';
 
 const savedToday = process.env.DJYC_TODAY;
 afterEach(() => {

@@ -22,9 +22,10 @@ export function makeContext(lang: Lang, cwd: string): CliContext {
   };
 }
 
-/** Picks the Chinese or English text. */
-export function tr(lang: Lang, zh: string, en: string): string {
-  return lang === 'en' ? en : zh;
+/** Picks the language: explicit flag, then DJYC_LANG, then Chinese. */
+export function resolveLang(flag?: string): Lang {
+  const value = flag ?? process.env.DJYC_LANG;
+  return value === 'en' ? 'en' : 'zh';
 }
 
 /** Checks a date option (a usage error unless it is a real YYYY-MM-DD day); returns it unchanged. */

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DjycError, ProblemsError } from '../domain/errors.js';
-import { resolveLang, type Lang } from '../domain/i18n.js';
-import { installOutputGuard, makeContext, tr, colors, type CliContext } from './io.js';
+import { tr, type Lang } from '../domain/i18n.js';
+import { installOutputGuard, makeContext, colors, resolveLang, type CliContext } from './io.js';
 
 export type Action = (ctx: CliContext, ...args: any[]) => Promise<number | void>;
 /** Wraps a command's action: builds its context and sends every error through the single boundary below. */

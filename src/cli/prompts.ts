@@ -1,6 +1,5 @@
 /** Every interactive question djyc asks lives here (Chinese by default), so commands stay testable without a terminal. */
-import type { Lang } from '../domain/i18n.js';
-import { tr } from './io.js';
+import { type Lang, tr } from '../domain/i18n.js';
 
 export interface Choice {
   value: string;

@@ -1,11 +1,11 @@
 /** CLI helpers shared by the workflow commands (advance, claim, task, report, close, panel, accept, rate, select, brand). */
 import type { Command } from 'commander';
-import type { Lang } from '../domain/i18n.js';
+import { type Lang, type Text, tr } from '../domain/i18n.js';
 import { formatProblemMessage } from '../domain/problem.js';
 import { requireRoot } from '../store/repo.js';
 import { UsageError } from '../domain/errors.js';
-import type { OpOptions, OpResult, Text } from '../commands/workspace.js';
-import { tr, type CliContext } from './io.js';
+import type { OpOptions, OpResult } from '../commands/workspace.js';
+import type { CliContext } from './io.js';
 
 /** Repeatable list option: `--x a --x b` or `--x a,b` (also Chinese commas). */
 export const list = (v: string, prev: string[] = []) => [...prev, ...v.split(/[,，、]/).map((s) => s.trim()).filter(Boolean)];

@@ -3,10 +3,10 @@
  * used (查阅资料, 听取汇报, 调查走访, “四不两直”现场印证). `djyc intervene`: 约谈 / 挂牌帮扶 / 调整 for slow or failing
  * projects; after a rework acceptance an intervention opens the way back (the programme's rework stage).
  */
-import {
-  Workspace, atPoint, evaluationFor, evaluationOf, joinList, memberName, ordered, pointStages, refuse, setField, appendItem, clean, stageName,
-  stageOf, stagesRequiring, trackOf, usage, type OpOptions, type OpResult,
-} from './workspace.js';
+import { Workspace, evaluationFor, ordered, refuse, setField, appendItem, clean, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
+import { atPoint, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
+import { evaluationOf, memberName } from '../domain/records.js';
+import { joinList } from '../domain/i18n.js';
 
 export const RESULTS: Record<string, 'pass' | 'rework'> = { pass: 'pass', rework: 'rework', 通过: 'pass', 验收通过: 'pass', 整改: 'rework', 不通过: 'rework', 未通过: 'rework' };
 export const INTERVENTIONS = ['约谈', '挂牌帮扶', '调整'] as const;

@@ -2,14 +2,13 @@
  * `djyc advance`: moves a project, task or brand to a next stage of its programme, if every guard the stage
  * `requires` passes; appends a history entry; assigns the project number on the way into a `has-number` stage.
  */
-import type { RecordEntry } from '../store/repo.js';
-import type { Stage, Track } from '../domain/programme.js';
+import { type Stage, type Track, requires, stageName, nextStages } from '../domain/programme.js';
 import { findWindow, windowDates } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import {
-  Workspace, ordered, refuse, requires, setField, stageName, stageOf, trackOf, usage, nextStages, type OpOptions, type OpResult, type Text, T,
-} from './workspace.js';
+import { Workspace, ordered, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { checkStage } from '../domain/guards.js';
+import type { RecordEntry } from '../domain/records.js';
+import { type Text, T } from '../domain/i18n.js';
 
 export interface AdvanceOptions extends OpOptions {
   id: string;
@@ -90,7 +89,7 @@ export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEnt
   const legal = (lang: 'zh' | 'en') => nexts.map((s) => stageName(p, track, s.id, lang)).join(lang === 'zh' ? '、' : ', ') || (lang === 'zh' ? '无' : 'none');
   const here = (lang: 'zh' | 'en') => stageName(p, track, current.id, lang);
   if (!nexts.length) refuse(`${entry.id} 已处于终结阶段 ${here('zh')}，没有可转入的阶段`, `${entry.id} is at the final stage ${here('en')}; there is no next stage`);
-  const check = (s: Stage) => checkStage({ programme: p, track, subject: ws.index.any(entry.id) ?? entry, index: ws.index, date: ws.date, root: ws.root, pendingNumber: pendingNumber?.(s) }, s);
+  const check = (s: Stage) => checkStage({ programme: p, track, subject: ws.index.any(entry.id) ?? entry, index: ws.index, date: ws.date, fileExists: (rel) => ws.fileExists(rel), pendingNumber: pendingNumber?.(s) }, s);
   if (to !== undefined) {
     const target = nexts.find((s) => s.id === to);
     if (!target) {

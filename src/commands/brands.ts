@@ -4,18 +4,15 @@
  * (结对共建), the phase-2 outcome (精品 / 督导提升 / 重新申报 — an outcome that names a stage moves the brand there),
  * and the brand archive (品牌创建档案): everything recorded about one brand.
  */
+import { newRecordId } from '../store/records.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { initialStage, isTrackEnabled, trackStages, findStage } from '../domain/programme.js';
-import type { RecordEntry } from '../store/repo.js';
-import { newId } from '../domain/ids.js';
+import { initialStage, isTrackEnabled, trackStages, findStage, historyOf, reached, requires, stageName, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import { isIsoDate } from '../domain/dates.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import {
-  Workspace, appendItem, clean, historyOf, orgLabel, orgName, reached, refuse, requires, setField, stageName, stageOf, stagesRequiring, usage,
-  type HistoryEntry, type OpOptions, type OpResult,
-} from './workspace.js';
+import { Workspace, appendItem, clean, refuse, setField, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { applyStage, chooseTarget } from './advance.js';
+import { type RecordEntry, orgName } from '../domain/records.js';
 
 export interface BrandNewOptions extends OpOptions {
   programme?: string;
@@ -66,10 +63,10 @@ export async function newBrand(o: BrandNewOptions): Promise<OpResult & { brand: 
   const max = p.brand?.per_organisation?.max;
   const own = ws.index.all('brand').filter((b) => b.data.programme === p.id && b.data.organisation === org.id);
   if (max !== undefined && own.length >= max) {
-    refuse(`${orgLabel(org)} 已有 ${own.length} 个品牌（${own.map((b) => `${b.id}“${b.data.name}”`).join('、')}），本方案每个党组织至多 ${max} 个`, `${orgLabel(org)} already has ${own.length} brand(s); the programme allows at most ${max}`);
+    refuse(`${orgName(ws.index, org.id)} 已有 ${own.length} 个品牌（${own.map((b) => `${b.id}“${b.data.name}”`).join('、')}），本方案每个党组织至多 ${max} 个`, `${orgName(ws.index, org.id)} already has ${own.length} brand(s); the programme allows at most ${max}`);
   }
   const first = initialStage(p, 'brand')!;
-  const id = o.id ?? newId('brand', { year: p.year });
+  const id = o.id ?? newRecordId('brand', { year: p.year });
   if (ws.index.any(id)) refuse(`编号 ${id} 已被使用`, `id ${id} is already taken`);
   let logo: string | undefined;
   if (o.logo) {
@@ -138,7 +135,7 @@ export async function brandSet(o: BrandSetOptions): Promise<OpResult & { brand: 
 
 /** Stages from which a brand counts as recognised (命名 / 认定): those requiring a rating, and the final ones after. */
 function recognised(p: ProgrammeRecord, b: RecordEntry<'brand'>): boolean {
-  return stagesRequiring(p, 'brand', 'has-rating').some((s) => reached(b, s.id));
+  return stagesRequiring(p, 'brand', 'has-rating').some((s) => reached(b.data, s.id));
 }
 
 export interface BrandGoalOptions extends OpOptions {
@@ -158,7 +155,7 @@ export async function brandGoal(o: BrandGoalOptions): Promise<OpResult & { brand
   if (!o.goals?.trim()) usage('缺少 --goals（本年度深化创建目标任务）', 'missing --goals');
   const last = p.year + (p.years ?? 1) - 1;
   if (!Number.isInteger(o.year) || o.year < p.year || o.year > last) usage(`--year 应在方案周期 ${p.year}–${last} 之内`, `--year must be within ${p.year}–${last}`);
-  if (cfg.from_stage && !reached(b, cfg.from_stage)) {
+  if (cfg.from_stage && !reached(b.data, cfg.from_stage)) {
     refuse(`${b.id}“${b.data.name}”尚未${stageName(p, 'brand', cfg.from_stage, 'zh')}，已命名的品牌才上报年度目标`, `${b.id} has not reached ${cfg.from_stage}; only named brands report annual goals`);
   }
   const goals = [...(b.data.annual_goals ?? [])];
@@ -194,13 +191,13 @@ export async function brandPair(o: BrandPairOptions): Promise<OpResult & { brand
     refuse(`${b.id}“${b.data.name}”尚未${s || '认定'}，已认定命名的品牌单位才与后进党组织结对共建`, `${b.id} is not recognised yet; only recognised brands pair with lagging organisations`);
   }
   if (partner.id === b.data.organisation) usage('不能与品牌创建单位自己结对', 'a brand cannot pair with its own organisation');
-  if ((b.data.pairings ?? []).some((x) => x.organisation === partner.id)) refuse(`${b.id} 已与 ${orgLabel(partner)} 结对`, `${b.id} is already paired with ${orgLabel(partner)}`);
+  if ((b.data.pairings ?? []).some((x) => x.organisation === partner.id)) refuse(`${b.id} 已与 ${orgName(ws.index, partner.id)} 结对`, `${b.id} is already paired with ${orgName(ws.index, partner.id)}`);
   if (!partner.data.lagging) {
-    if (!o.markLagging) refuse(`${orgLabel(partner)} 不是后进党组织（lagging 未设为 true）；如确定其为后进党组织，请加 --mark-lagging`, `${orgLabel(partner)} is not marked as lagging; add --mark-lagging to mark it`);
+    if (!o.markLagging) refuse(`${orgName(ws.index, partner.id)} 不是后进党组织（lagging 未设为 true）；如确定其为后进党组织，请加 --mark-lagging`, `${orgName(ws.index, partner.id)} is not marked as lagging; add --mark-lagging to mark it`);
     ws.edit(partner, (doc) => setField(doc, 'organisation', 'lagging', true));
   }
   ws.edit(b, (doc) => appendItem(doc, 'brand', 'pairings', clean({ organisation: partner.id, since: ws.date, note: o.note?.trim() })));
-  ws.history(b, { stage: b.data.stage, date: ws.date, by: ws.by, note: `与${orgLabel(partner)}结对共建` });
+  ws.history(b, { stage: b.data.stage, date: ws.date, by: ws.by, note: `与${orgName(ws.index, partner.id)}结对共建` });
   const result = await ws.commit(`djyc brand pair: ${b.id} with ${partner.id}`);
   return { ...result, brand: b.id, with: partner.id };
 }
@@ -219,7 +216,7 @@ export async function brandOutcome(o: BrandOutcomeOptions): Promise<OpResult & {
   if (!outcomes.includes(o.outcome)) usage(`提升结论应为 ${outcomes.join(' / ')}（收到“${o.outcome}”）`, `the outcome must be ${outcomes.join(' / ')} (got "${o.outcome}")`);
   const stages = trackStages(p, 'brand');
   const appliedAt = stagesRequiring(p, 'brand', 'has-logo-and-concept')[0] ?? stages[1];
-  if (appliedAt && !reached(b, appliedAt.id)) {
+  if (appliedAt && !reached(b.data, appliedAt.id)) {
     refuse(`${b.id}“${b.data.name}”尚未${appliedAt.label}，还没有提升结论可言`, `${b.id} has not reached ${appliedAt.id}; there is nothing to conclude yet`);
   }
   const from = stageOf(p, b);
@@ -265,7 +262,7 @@ export async function brandArchive(root: string, id: string): Promise<BrandArchi
       phases: (p.brand?.phases ?? []).map((ph) => clean({ id: ph.id, label: ph.label, until: ph.until ? `${p.year + (ph.year_offset ?? 0)}-${ph.until}` : undefined, goal: ph.goal })),
     },
     stage: { id: b.data.stage, label: s?.label ?? b.data.stage },
-    history: historyOf(b).map((h) => clean({ ...h, label: findStage(p, 'brand', h.stage)?.label ?? h.stage, fromLabel: h.from ? (findStage(p, 'brand', h.from)?.label ?? h.from) : undefined })),
+    history: historyOf(b.data).map((h) => clean({ ...h, label: findStage(p, 'brand', h.stage)?.label ?? h.stage, fromLabel: h.from ? (findStage(p, 'brand', h.from)?.label ?? h.from) : undefined })),
     annualGoals: b.data.annual_goals ?? [],
     pairings: (b.data.pairings ?? []).map((x) => ({ ...x, name: orgName(ws.index, x.organisation) })),
     evaluations: ws.index.all('evaluation').filter((e) => e.data.subject === b.id).map((e) => e.data),

@@ -3,12 +3,10 @@
  * co-organiser (联办, seed 002) and hands its work plan to the lead. A lead claim creates or extends the
  * organisation's commitment (承诺书, 附件2) when the programme uses them.
  */
-import type { RecordEntry } from '../store/repo.js';
-import { trackStages } from '../domain/programme.js';
-import {
-  Workspace, atPoint, clean, joinList, orgLabel, orgName, pointStages, refuse, setField, stageName, stageOf, stagesRequiring, usage,
-  usesOrgCommitments, type OpOptions, type OpResult, appendItem,
-} from './workspace.js';
+import { trackStages, atPoint, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
+import { Workspace, clean, refuse, setField, stageOf, usage, usesOrgCommitments, type OpOptions, type OpResult, appendItem } from './workspace.js';
+import { type RecordEntry, orgName } from '../domain/records.js';
+import { joinList } from '../domain/i18n.js';
 
 export interface ClaimOptions extends OpOptions {
   project: string;
@@ -71,7 +69,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
       }
     }
     if ((data.co_organisers ?? []).some((c) => c.organisation === org.id)) {
-      refuse(`${orgLabel(org)} 已是 ${project.id} 的联办单位，不能同时牵头`, `${orgLabel(org)} is a co-organiser of ${project.id}; it cannot also lead it`);
+      refuse(`${orgName(ws.index, org.id)} 已是 ${project.id} 的联办单位，不能同时牵头`, `${orgName(ws.index, org.id)} is a co-organiser of ${project.id}; it cannot also lead it`);
     }
     ws.edit(project, (doc) => {
       setField(doc, 'project', 'lead', org.id);
@@ -91,7 +89,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
         commitment = ws.create('commitment', clean({ programme: p.id, type: 'organisation', organisation: org.id, items: [item], signed_on: ws.date }), { year: p.year });
       }
     }
-    const note = o.note ?? `${assigner ? `${orgLabel(assigner)}指定` : ''}${orgLabel(org)}领办`;
+    const note = o.note ?? `${assigner ? `${orgName(ws.index, assigner.id)}指定` : ''}${orgName(ws.index, org.id)}领办`;
     ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note });
     const result = await ws.commit(`djyc claim: ${project.id} lead ${org.id}${assigner ? ` (assigned by ${assigner.id})` : ''}`);
     return { ...result, project: project.id, org: org.id, role, commitment };
@@ -111,7 +109,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
       `${project.id} is at ${stageName(p, 'project', stage.id, 'en')}: co-organisers join and hand in their plans before ${planStage ? stageName(p, 'project', planStage.id, 'en') : 'implementation'}`,
     );
   }
-  if (data.lead === org.id) refuse(`${orgLabel(org)} 是 ${project.id} 的牵头单位，不能同时联办`, `${orgLabel(org)} leads ${project.id}; it cannot also co-organise it`);
+  if (data.lead === org.id) refuse(`${orgName(ws.index, org.id)} 是 ${project.id} 的牵头单位，不能同时联办`, `${orgName(ws.index, org.id)} leads ${project.id}; it cannot also co-organise it`);
   const list = [...(data.co_organisers ?? [])];
   const at = list.findIndex((c) => c.organisation === org.id);
   const before = at >= 0 ? list[at]! : { organisation: org.id };
@@ -123,11 +121,11 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
     responsible: o.responsible ?? before.responsible,
   });
   if (at >= 0) {
-    if (!o.entryPoint && !o.plan && !o.responsible) refuse(`${orgLabel(org)} 已是 ${project.id} 的联办单位（如需报送工作计划，请加 --plan）`, `${orgLabel(org)} already co-organises ${project.id} (add --plan to hand in its work plan)`);
+    if (!o.entryPoint && !o.plan && !o.responsible) refuse(`${orgName(ws.index, org.id)} 已是 ${project.id} 的联办单位（如需报送工作计划，请加 --plan）`, `${orgName(ws.index, org.id)} already co-organises ${project.id} (add --plan to hand in its work plan)`);
     list[at] = entry;
   } else list.push(entry);
   ws.edit(project, (doc) => setField(doc, 'project', 'co_organisers', list));
-  const note = o.note ?? (at >= 0 ? `${orgLabel(org)}向牵头单位报送联办工作计划` : `${orgLabel(org)}申报联办${o.plan ? '并报送工作计划' : ''}`);
+  const note = o.note ?? (at >= 0 ? `${orgName(ws.index, org.id)}向牵头单位报送联办工作计划` : `${orgName(ws.index, org.id)}申报联办${o.plan ? '并报送工作计划' : ''}`);
   ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note });
   const result = await ws.commit(`djyc claim: ${project.id} co-organiser ${org.id}${o.plan ? ' (work plan)' : ''}`);
   return { ...result, project: project.id, org: org.id, role };

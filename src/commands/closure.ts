@@ -6,10 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { slugify } from '../domain/ids.js';
-import {
-  Workspace, atPoint, clean, closureOf, joinList, pointStages, refuse, setField, stageName, stageOf, trackOf, usage, type OpOptions, type OpResult,
-} from './workspace.js';
+import { Workspace, clean, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { applyStage, chooseTarget } from './advance.js';
+import { atPoint, pointStages, stageName } from '../domain/programme.js';
+import { closureOf } from '../domain/records.js';
+import { joinList } from '../domain/i18n.js';
 
 export interface CloseOptions extends OpOptions {
   subject: string;

@@ -1,12 +1,12 @@
-import { loadRepository, RecordIndex, requireRoot, type Repository } from '../store/repo.js';
-import { newId } from '../domain/ids.js';
+import { loadRepository, requireRoot } from '../store/repo.js';
 import { initialStage } from '../domain/programme.js';
-import { writeRecords, type WriteResult } from '../store/records.js';
+import { writeRecords, type WriteResult, newRecordId } from '../store/records.js';
 import { UsageError } from '../domain/errors.js';
-import { today as todayIn } from '../domain/dates.js';
 import { actor } from '../store/git.js';
 import type { Kind } from '../domain/kinds.js';
 import type { ExpertRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord } from '../domain/types.generated.js';
+import { RecordIndex, type Repository } from '../domain/records.js';
+import { today as todayIn } from '../store/clock.js';
 
 /** Resolves which programme a command acts on: explicit, else the repository's default, else the only one. */
 export function resolveProgramme(repo: Repository, id?: string): ProgrammeRecord {
@@ -87,7 +87,7 @@ export function buildProjectRecord(programme: ProgrammeRecord, input: ProjectInp
 export async function createProject(root: string, input: ProjectInput, opts: { today?: string; repo?: Repository } = {}): Promise<CreateResult> {
   const repo = opts.repo ?? loadRepository(root);
   const programme = resolveProgramme(repo, input.programme);
-  const id = input.id ?? newId('project', { year: programme.year, slug: input.slug });
+  const id = input.id ?? newRecordId('project', { year: programme.year, slug: input.slug });
   const data = buildProjectRecord(programme, input, id, { date: todayIn(opts.today), by: await actor(root) });
   const result = await writeRecords(root, [{ kind: 'project', id, data }], `djyc new-project: ${id} ${input.title}`, { repo, today: opts.today });
   return { ...result, id, path: result.paths[0]! };
@@ -99,7 +99,7 @@ export async function createSimple<K extends 'organisation' | 'member' | 'expert
   data: Omit<K extends 'organisation' ? OrganisationRecord : K extends 'member' ? MemberRecord : ExpertRecord, 'id'> & { id?: string },
   opts: { slug?: string; today?: string; repo?: Repository } = {},
 ): Promise<CreateResult> {
-  const id = data.id ?? newId(kind as Kind, { slug: opts.slug });
+  const id = data.id ?? newRecordId(kind as Kind, { slug: opts.slug });
   const record = { ...data, id };
   const label = (record as { name?: string }).name ?? '';
   const result = await writeRecords(root, [{ kind, id, data: record }], `djyc new-${kind === 'organisation' ? 'org' : kind}: ${id} ${label}`, { repo: opts.repo, today: opts.today });

@@ -6,18 +6,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
-import { loadRepository, RecordIndex, type RecordEntry, type Repository } from '../store/repo.js';
-import { COVERAGE_RULES, validateRepository } from '../domain/checks.js';
-import { writeRecords, serializeRecord, type RecordChange } from '../store/records.js';
-import { buildProjectRecord, resolveProgramme } from './create.js';
-import { newId } from '../domain/ids.js';
-import { isIsoDate, today as todayIn } from '../domain/dates.js';
+import { loadRepository } from '../store/repo.js';
+import { COVERAGE_RULES } from '../domain/checks.js';
+import { writeRecords, serializeRecord, type RecordChange, newRecordId } from '../store/records.js';
+import { buildProjectRecord } from './create.js';
+import { isIsoDate } from '../domain/dates.js';
 import { actor } from '../store/git.js';
 import { recordPath, type Kind } from '../domain/kinds.js';
 import { ProblemsError, UsageError } from '../domain/errors.js';
 import { formatProblemMessage, sortProblems, type Problem, type Severity } from '../domain/problem.js';
 import { kindLabels, type MessageKey } from '../domain/i18n.js';
 import type { MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord } from '../domain/types.generated.js';
+import { RecordIndex, type RecordEntry, type Repository } from '../domain/records.js';
+import { validateRepository } from '../store/validate.js';
+import { today as todayIn } from '../store/clock.js';
+import { resolveProgramme } from '../domain/programme.js';
 
 export type ImportKind = 'org' | 'member' | 'project';
 export const IMPORT_KINDS: ImportKind[] = ['org', 'member', 'project'];
@@ -471,7 +474,7 @@ class OrgResolver {
       this.ctx.problem(cell, 'import-org-unknown', { ...whereOf(cell, column), name });
       return undefined;
     }
-    const id = newId('organisation');
+    const id = newRecordId('organisation');
     this.created.push({ id, name, type: guessOrgType(name), cell });
     this.add(id, [name]);
     return id;
@@ -644,7 +647,7 @@ export async function importFile(root: string, file: string, opts: ImportOptions
         ctx.problem(nameCell, 'import-exists', { ...whereOf(nameCell, headerName(cols, 'name')), kind_zh: '党组织', kind_en: 'organisation', name, id: existing.join(', ') });
         continue;
       }
-      const id = explicitId(a) ?? newId('organisation');
+      const id = explicitId(a) ?? newRecordId('organisation');
       ids.set(row, id);
       orgs.fileIds.add(id);
       orgs.add(id, [name, optional(a, 'short_name')]);
@@ -677,7 +680,7 @@ export async function importFile(root: string, file: string, opts: ImportOptions
         ctx.problem(nameCell, 'import-exists', { ...whereOf(nameCell, headerName(cols, 'name')), kind_zh: '党员', kind_en: 'member', name, id: existing.join(', ') });
         continue;
       }
-      const id = id0 ?? newId('member');
+      const id = id0 ?? newRecordId('member');
       const phone = a.text('phone').normalize('NFKC').trim() || undefined;
       const data: MemberRecord = { id, name, organisation, admin_title: optional(a, 'admin_title'), party_title: optional(a, 'party_title'), phone };
       planned.push({ kind: 'member', id, data, name, row, cells: cellsOf(a, ['id', 'name', 'organisation', 'admin_title', 'party_title', 'phone']) });
@@ -720,7 +723,7 @@ export async function importFile(root: string, file: string, opts: ImportOptions
       };
       const upperCell = a.cell('upper');
       const categories = a.cell('categories') ? splitList(a.text('categories')) : undefined;
-      const id = explicitId(a) ?? newId('project', { year: p.year });
+      const id = explicitId(a) ?? newRecordId('project', { year: p.year });
       const data: ProjectRecord = buildProjectRecord(p, {
         title, categories, source: optional(a, 'source'), lead, leader: member('leader'), contact: member('contact'),
         reason: block(a, 'reason'), feasibility: block(a, 'feasibility'), goals: block(a, 'goals'), content: block(a, 'content'),

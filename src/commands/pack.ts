@@ -15,17 +15,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { Browser } from 'puppeteer-core';
-import { chineseDate, today as todayIn } from '../domain/dates.js';
+import { chineseDate } from '../domain/dates.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
 import { windowDates, findWindow } from '../domain/programme.js';
-import type { Repository } from '../store/repo.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { closeBrowser, launchBrowser, type Lang } from '../pdf/browser.js';
 import { renderPdfs, wrapDocument } from '../pdf/engine.js';
 import { attachmentsOf, claimsNoticeView, formTitle, safeRelative, selectTargets, type PackDef } from '../output/forms/views.js';
 import { mergePdfs, stampPageNumbers, writeFileAtomic } from '../pdf/pdf.js';
 import { renderForms, viewContext, type FormOutput } from './render.js';
-import { formsStylesheet, renderBody, renderDocument, templateMeta } from '../output/forms/templates.js';
+import { renderBody, renderDocument, templateMeta } from '../output/forms/templates.js';
+import type { Repository } from '../domain/records.js';
+import { today as todayIn } from '../store/clock.js';
+import { formsStylesheet } from '../assets/templates.js';
 
 /**
  * The pack to build: the one named, else the one whose calendar window holds today, else the last one whose

@@ -14,13 +14,11 @@
  * The seed and the candidate list (with loads) are recorded, and `--verify` re-runs the draw from them.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { orgSubtree } from '../domain/ledger.js';
-import type { RecordEntry, RecordIndex } from '../store/repo.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import {
-  Workspace, atPoint, clean, closureOf, evaluationFor, evaluationOf, isDropped, joinList, ordered, pointStages, refuse, setField, stageName, stageOf,
-  stagesRequiring, trackOf, usage, type OpOptions, type OpResult,
-} from './workspace.js';
+import { Workspace, clean, evaluationFor, ordered, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
+import { type RecordEntry, type RecordIndex, orgSubtree, closureOf, evaluationOf } from '../domain/records.js';
+import { atPoint, isDropped, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
+import { joinList } from '../domain/i18n.js';
 
 export const DRAW_ALGORITHM = 'djyc-draw-v1';
 
@@ -234,7 +232,7 @@ export interface RecheckResult extends OpResult {
 export function recheckCandidates(index: RecordIndex, p: ProgrammeRecord): RecordEntry<'project'>[] {
   return index
     .all('project')
-    .filter((x) => x.data.programme === p.id && !isDropped(p, x) && !!closureOf(index, x.id))
+    .filter((x) => x.data.programme === p.id && !isDropped(p, x.data) && !!closureOf(index, x.id))
     .filter((x) => !x.data.upper || !index.get('organisation', x.data.upper)?.data.external)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }

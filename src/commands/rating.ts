@@ -5,15 +5,13 @@
  *   bonus (002): points up to the cap;
  *   otherwise a written review opinion (评审组意见).
  */
-import type { RecordEntry } from '../store/repo.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import { findStage, type Track } from '../domain/programme.js';
-import {
-  Workspace, evaluationFor, joinList, ordered, reached, refuse, setField, stageName, stageOf, trackOf, usage, nextStages, requires, type OpOptions,
-  type OpResult, type Text, T,
-} from './workspace.js';
+import { findStage, type Track, reached, stageName, nextStages, requires, type Staged } from '../domain/programme.js';
+import { Workspace, evaluationFor, ordered, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { checkStage } from '../domain/guards.js';
 import { FOUR_LEVELS, ratingKinds, starGrade, type FourLevel, type RatingKind } from '../domain/ratings.js';
+import type { RecordEntry } from '../domain/records.js';
+import { joinList, type Text, T } from '../domain/i18n.js';
 
 export interface RateOptions extends OpOptions {
   subject: string;
@@ -52,10 +50,10 @@ export function ratingGate(ws: Workspace, p: ProgrammeRecord, subject: RecordEnt
   const ratedStage = (s: string) => !!findStage(p, track, s) && requires(findStage(p, track, s), 'has-rating');
   const pastRatingPoint = (subject.data as { history?: { stage: string }[] }).history?.some((h) => ratedStage(h.stage)) || ratedStage(stage.id);
   if (after && findStage(p, track, after)) {
-    if (reached(subject, after)) return null;
+    if (reached(subject.data as Staged, after)) return null;
     const target = nextStages(p, track, stage).find((s) => s.id === after);
     if (target && requires(target, 'has-rating')) {
-      const c = checkStage({ programme: p, track, subject, index: ws.index, date: ws.date, root: ws.root }, target);
+      const c = checkStage({ programme: p, track, subject, index: ws.index, date: ws.date, fileExists: (rel) => ws.fileExists(rel) }, target);
       const others = c.failures.filter((f) => f.word !== 'has-rating');
       if (!others.length) return null;
       return T(`评价须在 ${stageName(p, track, after, 'zh')} 之前的其他条件满足之后进行：${others.map((f) => f.reason.zh).join('；')}`, `rating comes once the other conditions of ${after} are met: ${others.map((f) => f.reason.en).join('; ')}`);
@@ -64,7 +62,7 @@ export function ratingGate(ws: Workspace, p: ProgrammeRecord, subject: RecordEnt
   }
   if (after && subject.kind === 'task' && findStage(p, 'project', after)) {
     const project = ws.index.get('project', (subject.data as { project?: string }).project);
-    if (!project || !reached(project, after)) {
+    if (!project || !reached(project.data, after)) {
       return T(`党员任务的评议须在所属项目 ${stageName(p, 'project', after, 'zh')} 之后进行（项目 ${project?.id ?? '?'} 当前 ${project ? stageName(p, 'project', project.data.stage, 'zh') : '?'}）`, `a task is rated only after its project reaches ${after} (project ${project?.id ?? '?'} is at ${project?.data.stage ?? '?'})`);
     }
     if (!ratingPoint && !pastRatingPoint) return T(`任务当前 ${stageName(p, track, stage.id, 'zh')}，须先申请结项`, `the task is at ${stage.id}; request its closure first`);

@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import { readPhoneRoster } from '../domain/privacy.js';
-import { RecordIndex, type Repository } from '../store/repo.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { renderPdfs, type RenderJob, type RenderResult } from '../pdf/engine.js';
 import { buildView, fileBase, formTitle, recordLabel, safeRelative, type FormTarget, type ViewContext } from '../output/forms/views.js';
 import { renderDocument } from '../output/forms/templates.js';
 import type { Lang } from '../pdf/browser.js';
 import { writeFileAtomic } from '../pdf/pdf.js';
+import { RecordIndex, type Repository } from '../domain/records.js';
+import { readPhoneRoster } from '../store/roster.js';
 
 /** Largest asset (logo) read into a form. */
 const MAX_ASSET_BYTES = 5 * 1024 * 1024;

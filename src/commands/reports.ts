@@ -9,8 +9,9 @@ import { quarterOf } from '../domain/dates.js';
 import { parseRecordBytes } from '../store/yaml.js';
 import { ProblemsError } from '../domain/errors.js';
 import type { Problem } from '../domain/problem.js';
-import { Workspace, clean, refuse, stageName, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
+import { Workspace, clean, refuse, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { reportingStart, reportsApply, reportsDue, type DueReport } from '../domain/obligations.js';
+import { stageName, type Staged } from '../domain/programme.js';
 
 export interface ReportOptions extends OpOptions {
   subject: string;
@@ -107,7 +108,8 @@ export async function fileReport(o: ReportOptions): Promise<ReportResult> {
   const responsible = o.responsible ?? fromFile.responsible;
   if (responsible) ws.member(responsible, '--responsible');
 
-  const start = reportingStart(p, subject, ws.index);
+  const project = subject.kind === 'task' ? ws.index.get('project', (subject.data as { project?: string }).project)?.data : undefined;
+  const start = reportingStart(p, subject.kind, subject.data as Staged, project);
   const stage = stageOf(p, subject);
   const from = p.project?.reports?.from_stage;
   if (!start) {

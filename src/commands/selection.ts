@@ -9,14 +9,13 @@
  *                      (the programme's first outcome best), pairings, annual goals, recognition date;
  *   manual             the subjects given with `pick`, in that order (min–max enforced).
  */
-import type { RecordEntry, RecordIndex } from '../store/repo.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import { findStage } from '../domain/programme.js';
-import {
-  Workspace, clean, evaluationOf, isDropped, joinList, orgName, reached, refuse, requires, setField, usage, type OpOptions, type OpResult,
-} from './workspace.js';
+import { findStage, isDropped, reached, requires } from '../domain/programme.js';
+import { Workspace, clean, refuse, setField, usage, type OpOptions, type OpResult } from './workspace.js';
 import { hasRating, FOUR_LEVELS, LEVEL_POINTS, type FourLevel } from '../domain/ratings.js';
 import { RECHECK_AWARD } from './panel.js';
+import { type RecordEntry, type RecordIndex, evaluationOf, orgName } from '../domain/records.js';
+import { joinList } from '../domain/i18n.js';
 
 type Selection = NonNullable<ProgrammeRecord['selections']>[number];
 
@@ -56,7 +55,7 @@ function taskScore(ev: RecordEntry<'evaluation'>['data']): number | undefined {
 
 /** Ranks the candidates of a selection (computed criteria only). */
 export function rank(index: RecordIndex, p: ProgrammeRecord, sel: Selection): Ranked[] {
-  const projects = index.all('project').filter((x) => x.data.programme === p.id && !isDropped(p, x)).sort(byId);
+  const projects = index.all('project').filter((x) => x.data.programme === p.id && !isDropped(p, x.data)).sort(byId);
   switch (sel.criteria) {
     case 'stars': {
       const q = p.evaluation?.stars?.thresholds?.qualified ?? p.evaluation?.stars?.min ?? 1;
@@ -148,7 +147,7 @@ export async function select(o: SelectOptions): Promise<SelectResult> {
         const pr = r as RecordEntry<'project'>;
         const after = p.evaluation?.rating_after;
         const passed = evaluationOf(ws.index, pr.id)?.data.acceptance?.result === 'pass';
-        if (!(after ? reached(pr, after) : passed)) refuse(`${pr.id}“${pr.data.title}”尚未通过验收，不能入选`, `${pr.id} has not passed acceptance; it cannot be selected`);
+        if (!(after ? reached(pr.data, after) : passed)) refuse(`${pr.id}“${pr.data.title}”尚未通过验收，不能入选`, `${pr.id} has not passed acceptance; it cannot be selected`);
       }
       return { subject: r.id, reason: '经评审确定' };
     });

@@ -3,13 +3,11 @@
  * commitment (党员领办任务承诺书, 附件3) is created or extended with the finish date. `djyc task exempt`: records why
  * a member holds no task (原则上每名党员必须领办任务: an exemption needs a reason).
  */
-import { orgSubtree } from '../domain/ledger.js';
-import { initialStage, isTrackEnabled, trackStages } from '../domain/programme.js';
+import { initialStage, isTrackEnabled, trackStages, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
 import { isIsoDate } from '../domain/dates.js';
-import {
-  Workspace, appendItem, clean, joinList, memberName, orgLabel, orgName, pointStages, refuse, setField, stageName, stageOf, stagesRequiring, usage,
-  usesMemberCommitments, type OpOptions, type OpResult,
-} from './workspace.js';
+import { Workspace, appendItem, clean, refuse, setField, stageOf, usage, usesMemberCommitments, type OpOptions, type OpResult } from './workspace.js';
+import { orgSubtree, memberName, orgName } from '../domain/records.js';
+import { joinList } from '../domain/i18n.js';
 
 export interface TaskAddOptions extends OpOptions {
   project: string;
@@ -114,4 +112,4 @@ export async function exemptMember(o: ExemptOptions): Promise<OpResult & { membe
   return { ...result, member: m.id };
 }
 
-export { orgLabel, pointStages };
+

@@ -7,23 +7,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
-import { loadRepository, RecordIndex, type RecordEntry, type Repository } from '../store/repo.js';
-import { readRecordFile, serializeRecord, writeRecords, type RecordChange } from '../store/records.js';
+import { loadRepository } from '../store/repo.js';
+import { readRecordFile, serializeRecord, writeRecords, type RecordChange, newRecordId } from '../store/records.js';
 import { parseRecordText } from '../store/yaml.js';
 import { loadSchema } from '../store/schemas.js';
-import { newId } from '../domain/ids.js';
-import { isIsoDate, today as todayIn } from '../domain/dates.js';
+import { isIsoDate } from '../domain/dates.js';
 import { actor } from '../store/git.js';
 import { ProblemsError, RefusedError, UsageError } from '../domain/errors.js';
 import { recordPath, type Kind } from '../domain/kinds.js';
-import { kindLabels } from '../domain/i18n.js';
-import { findStage, trackStages, TRACK_OF_KIND, type Stage, type Track } from '../domain/programme.js';
+import { kindLabels, type Text } from '../domain/i18n.js';
+import { findStage, trackStages, TRACK_OF_KIND, type Stage, type Track, atPoint, historyOf, isDropped, nextStages, requires, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import type { FileChange } from '../store/transaction.js';
 import type { Problem } from '../domain/problem.js';
-import { atPoint, historyOf, isDropped, nextStages, requires, stagesRequiring, type HistoryEntry } from '../domain/stages.js';
 
-export * from '../domain/stages.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
+import { RecordIndex, evaluationOf, orgName, type RecordEntry, type Repository } from '../domain/records.js';
+import { today as todayIn } from '../store/clock.js';
 
 /** Options every writing operation takes. */
 export interface OpOptions {
@@ -58,14 +57,6 @@ export interface OpResult {
   /** Other notes for the user (e.g. a stage entered outside its calendar window). */
   notes: Text[];
 }
-
-/** A user-facing sentence in both languages. */
-export interface Text {
-  zh: string;
-  en: string;
-}
-
-export const T = (zh: string, en: string): Text => ({ zh, en });
 
 export function refuse(zh: string, en: string): never {
   throw new RefusedError(zh, en);
@@ -196,7 +187,7 @@ export class Workspace {
   organisation(id: string, flag: string, allowExternal = false): RecordEntry<'organisation'> {
     const o = this.index.get('organisation', id);
     if (!o) usage(`${flag}：找不到党组织“${id}”`, `${flag}: no organisation "${id}"`);
-    if (o.data.external && !allowExternal) usage(`${flag}：“${orgLabel(o)}”是外部组织，不能在这里使用`, `${flag}: "${orgLabel(o)}" is an external organisation`);
+    if (o.data.external && !allowExternal) usage(`${flag}：“${orgName(this.index, o.id)}”是外部组织，不能在这里使用`, `${flag}: "${orgName(this.index, o.id)}" is an external organisation`);
     return o;
   }
 
@@ -242,7 +233,7 @@ export class Workspace {
 
   /** Adds a new record; returns its id. */
   create<K extends Kind>(kind: K, data: Record<string, any> & { id?: string }, idOpts: { year?: number; slug?: string } = {}): string {
-    const id = data.id ?? newId(kind, idOpts);
+    const id = data.id ?? newRecordId(kind, idOpts);
     const record = { ...data, id };
     const ordered: Record<string, unknown> = {};
     for (const k of keyOrder(kind)) if (k in record) ordered[k] = (record as Record<string, unknown>)[k];
@@ -269,6 +260,11 @@ export class Workspace {
     const abs = path.join(this.root, rel);
     if (!overwrite && fs.existsSync(abs)) refuse(`文件 ${rel} 已存在，未做任何更改`, `${rel} already exists; nothing was changed`);
     this.files.push({ path: rel, content, expected: overwrite ? undefined : null });
+  }
+
+  /** Whether a repository-relative file exists: on disk, or added by this operation. */
+  fileExists(rel: string): boolean {
+    return this.files.some((f) => f.path === rel && f.content !== null) || fs.existsSync(path.join(this.root, rel));
   }
 
   note(zh: string, en: string): void {
@@ -334,30 +330,6 @@ export function stageOf(p: ProgrammeRecord, entry: RecordEntry): Stage {
 // Lookups
 // ---------------------------------------------------------------------------------------------------------------
 
-export function orgLabel(o: RecordEntry<'organisation'> | undefined, fallback = ''): string {
-  return o ? (o.data.short_name ?? o.data.name ?? o.id) : fallback;
-}
-
-export function orgName(index: RecordIndex, id: string | undefined): string {
-  return id ? orgLabel(index.get('organisation', id), id) : '';
-}
-
-export function memberName(index: RecordIndex, id: string | undefined): string {
-  return id ? (index.get('member', id)?.data.name ?? id) : '';
-}
-
-export function evaluationOf(index: RecordIndex, subject: string): RecordEntry<'evaluation'> | undefined {
-  return index.all('evaluation').find((e) => e.data.subject === subject);
-}
-
-export function closureOf(index: RecordIndex, subject: string): RecordEntry<'closure'> | undefined {
-  return index.all('closure').find((c) => c.data.subject === subject);
-}
-
-export function tasksOf(index: RecordIndex, project: string): RecordEntry<'task'>[] {
-  return index.all('task').filter((t) => t.data.project === project);
-}
-
 /** Whether the programme uses organisation commitments (附件2): a form for them, or a guard asking for them. */
 export function usesOrgCommitments(p: ProgrammeRecord): boolean {
   return (p.forms ?? []).some((f) => f.subject === 'org-commitment') || stagesRequiring(p, 'project', 'has-org-commitment').length > 0;
@@ -382,8 +354,4 @@ export function ordered<T extends Record<string, unknown>>(value: T, order: stri
   for (const k of order) if (value[k] !== undefined) out[k] = value[k];
   for (const [k, v] of Object.entries(value)) if (!(k in out) && v !== undefined) out[k] = v;
   return out as T;
-}
-
-export function joinList(items: string[], lang: 'zh' | 'en'): string {
-  return items.join(lang === 'zh' ? '、' : ', ');
 }

@@ -1,17 +1,17 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { LoadedRecord, RecordIndex, type RecordEntry, type Repository } from '../store/repo.js';
-import { checkSchema } from '../store/schemas.js';
-import { fastRefs, type LocalIssue } from '../store/cache.js';
-import { parseRecordText, locate } from '../store/yaml.js';
+/**
+ * Every check of a loaded repository, pure: records and programmes in, issues (file + JSON Pointer + rule) out.
+ * Per-record checks (schema, references, the record's own rules) and cross-record checks (duplicate ids, coverage,
+ * secretary limits, workflow rules). What needs the outside world — the schemas (ajv), the references the schemas
+ * declare, the shipped form templates, results the loader already computed — comes in as a `CheckEnv`, which the
+ * store provides (store/validate.ts), as it does positions (file:line:col).
+ */
+import { factsOf, RecordIndex, type RecordEntry, type Repository } from './records.js';
 import { kindLabels, type MessageKey } from './i18n.js';
-import { isIsoDate, monthsBetween, today as todayIn } from './dates.js';
+import { isIsoDate, monthsBetween } from './dates.js';
 import { CONFIG_FILE, type Kind } from './kinds.js';
-import { TEMPLATES_DIR } from '../assets/paths.js';
-import { TRACK_OF_KIND, findStage, trackStages, windowClosed, windowDates, type Track } from './programme.js';
-import { sortProblems, type Problem, type Severity } from './problem.js';
+import { TRACK_OF_KIND, findStage, trackStages, windowClosed, windowDates, type Track, isDropped } from './programme.js';
+import type { Severity } from './problem.js';
 import type { ProgrammeRecord } from './types.generated.js';
-import { isDropped } from './stages.js';
 import { workflowIssues } from './rules.js';
 
 /** A finding before it has a position: the record file and a JSON Pointer into it. */
@@ -24,9 +24,37 @@ export interface Issue {
   params: Record<string, string | number>;
 }
 
-export interface ValidateOptions {
+/** A problem of a record found from its content and its programme alone (no file, no other record). */
+export interface LocalIssue {
+  pointer: string;
+  at: 'key' | 'value';
+  severity: Severity;
+  rule: MessageKey;
+  params: Record<string, string | number>;
+}
+
+/** A reference made by a record: where, to which kinds, which id. */
+export interface RefUse {
+  pointer: string;
+  kinds: Kind[];
+  id: string;
+}
+
+/** What the checks need from outside the domain (see the module comment). */
+export interface CheckEnv {
+  /** Schema problems of a record's data. */
+  schema(kind: Kind, data: unknown): LocalIssue[];
+  /** The references a record makes (`x-ref` in its kind's schema), in document order. */
+  refs(kind: Kind, data: unknown): RefUse[];
+  /** Whether djyc ships a form template of that name. */
+  templateExists(name: string): boolean;
+  /** Schema and local results computed while loading, when they still hold for this programme. */
+  precomputed?(r: RecordEntry, programme: ProgrammeRecord | undefined): { schema: LocalIssue[]; local: LocalIssue[] } | undefined;
+}
+
+export interface CheckOptions {
   /** Today's date for window-dependent rules (warning while a window is open, error after). */
-  today?: string;
+  today: string;
   /** Report only on these repository-relative files (cross-record checks still see everything). */
   only?: Set<string>;
   /**
@@ -36,7 +64,7 @@ export interface ValidateOptions {
   scope?: Set<string>;
 }
 
-type Ctx = { index: RecordIndex; today: string; issues: Issue[] };
+type Ctx = { index: RecordIndex; today: string; issues: Issue[]; env: CheckEnv };
 
 function push(ctx: Ctx, r: Pick<RecordEntry, 'file'>, pointer: string, rule: MessageKey, params: Issue['params'] = {}, severity: Severity = 'error', at: 'key' | 'value' = 'value') {
   ctx.issues.push({ file: r.file, pointer, at, severity, rule, params });
@@ -51,27 +79,10 @@ const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
  */
 export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(['member-no-task', 'org-min-projects', 'brand-per-org']);
 
-/** Validates a loaded repository: every problem in every file, each with file, line and column. */
-export function validateRepository(repo: Repository, opts: ValidateOptions = {}): Problem[] {
-  let issues = collectIssues(repo, opts);
-  let loadProblems = repo.loadProblems;
-  if (opts.only) {
-    // Position only what is reported: positions cost a YAML parse of each file.
-    issues = issues.filter((i) => opts.only!.has(i.file));
-    loadProblems = loadProblems.filter((p) => opts.only!.has(p.file));
-  }
-  return positionProblems(repo, issues, loadProblems);
-}
-
-/** Issues and load problems (some of the repository's) as positioned, sorted problems. */
-export function positionProblems(repo: Repository, issues: Issue[], loadProblems: Problem[] = repo.loadProblems): Problem[] {
-  return sortProblems([...loadProblems.filter((p) => p.line > 0), ...positionIssues(repo, issues), ...positionConfigProblems({ ...repo, loadProblems })]);
-}
-
 /** The problems of a loaded repository before positions: files, JSON Pointers, rules (load problems not included). */
-export function collectIssues(repo: Repository, opts: ValidateOptions = {}): Issue[] {
+export function checkRepository(repo: Repository, env: CheckEnv, opts: CheckOptions): Issue[] {
   const index = new RecordIndex(repo);
-  const ctx: Ctx = { index, today: todayIn(opts.today), issues: [] };
+  const ctx: Ctx = { index, today: opts.today, issues: [], env };
   const scope = opts.scope ?? opts.only;
 
   checkDuplicateIds(ctx);
@@ -91,14 +102,6 @@ function checkConfig(ctx: Ctx, repo: Repository) {
   }
 }
 
-function positionConfigProblems(repo: Repository): Problem[] {
-  const pending = repo.loadProblems.filter((p) => p.line === 0);
-  if (!pending.length) return [];
-  const text = fs.readFileSync(path.join(repo.root, CONFIG_FILE), 'utf8');
-  const parsed = parseRecordText(CONFIG_FILE, text);
-  return pending.map((p) => ({ ...p, ...(parsed.ok ? locate(parsed.parsed, p.pointer ?? '', p.at) : { line: 1, col: 1 }) }));
-}
-
 function checkDuplicateIds(ctx: Ctx) {
   const seen = new Map<string, RecordEntry>();
   for (const r of ctx.index.repo.records) {
@@ -108,15 +111,8 @@ function checkDuplicateIds(ctx: Ctx) {
   }
 }
 
-/**
- * A record's fields for the cross-record checks: its facts while its data has not been read (records loaded from
- * the cache: every field but free text, history, attachments and a few descriptive ones — see cache.ts FACT_DROP;
- * ids, references, programme, stage, names, organisation type/parent/external, member active/exemptions, project
- * start/approval are there), else its data. A check needing another field reads `r.data`.
- */
-function view(r: RecordEntry): Record<string, any> {
-  return (LoadedRecord.info(r)?.facts ?? r.data) as Record<string, any>;
-}
+/** A record's fields for the cross-record checks (its facts when loaded from the cache, see records.ts). */
+const view = factsOf;
 
 function programmeOf(ctx: Ctx, r: RecordEntry): ProgrammeRecord | undefined {
   if (r.kind === 'programme') return r.data as ProgrammeRecord;
@@ -126,19 +122,18 @@ function programmeOf(ctx: Ctx, r: RecordEntry): ProgrammeRecord | undefined {
 
 function checkRecord(ctx: Ctx, r: RecordEntry) {
   const programme = programmeOf(ctx, r);
-  // Results computed while loading (cache.ts) are reused when the record still uses the same programme object.
-  const pre = LoadedRecord.info(r);
-  const usable = pre && !pre.stale && pre.programme === programme ? pre : undefined;
+  // Results computed while loading are reused when they still hold (the store decides).
+  const usable = ctx.env.precomputed?.(r, programme);
   const pushLocal = (list: LocalIssue[]) => {
     for (const i of list) ctx.issues.push({ file: r.file, pointer: i.pointer, at: i.at, severity: i.severity, rule: i.rule, params: i.params });
   };
   if (usable) pushLocal(usable.schema);
-  else for (const s of checkSchema(r.kind, r.data)) push(ctx, r, s.pointer, s.rule, s.params, 'error', s.at);
+  else pushLocal(ctx.env.schema(r.kind, r.data));
 
   const data = view(r);
   if (typeof data.id === 'string' && data.id !== r.id) push(ctx, r, '/id', 'id-filename', { id: data.id, expected: r.id });
 
-  for (const ref of fastRefs(r.kind, data)) {
+  for (const ref of ctx.env.refs(r.kind, data)) {
     const target = ctx.index.any(ref.id);
     if (target && ref.kinds.includes(target.kind)) continue;
     const field = ref.pointer.split('/').filter((s) => !/^\d+$/.test(s)).pop() ?? '';
@@ -316,9 +311,8 @@ function checkProgramme(ctx: Ctx, r: RecordEntry, p: ProgrammeRecord) {
   (p.selections ?? []).forEach((s, i) => checkWindow(s?.window, `/selections/${i}/window`));
   (p.packs ?? []).forEach((s, i) => checkWindow(s?.window, `/packs/${i}/window`));
   dupes((p.forms ?? []).map((f) => f.id), '/forms', 'forms');
-  const formsDir = path.join(TEMPLATES_DIR, 'forms');
   (p.forms ?? []).forEach((f, i) => {
-    if (f && typeof f.template === 'string' && fs.existsSync(formsDir) && !fs.existsSync(path.join(formsDir, `${f.template}.hbs`))) {
+    if (f && typeof f.template === 'string' && !ctx.env.templateExists(f.template)) {
       push(ctx, r, `/forms/${i}/template`, 'programme-form-template', { template: f.template });
     }
   });
@@ -342,7 +336,7 @@ function checkCoverage(ctx: Ctx) {
   for (const prog of index.all('programme')) {
     const p = prog.data;
     // Projects dropped before anyone claimed them (未予立项) count for nothing; the organiser runs the campaign.
-    const projects = index.all('project').filter((r) => view(r).programme === p.id && !isDropped(p, r));
+    const projects = index.all('project').filter((r) => view(r).programme === p.id && !isDropped(p, view(r)));
     const participating = new Set<string>();
     for (const pr of projects) {
       const d = view(pr);
@@ -435,7 +429,7 @@ function checkSecretaryLimit(ctx: Ctx) {
     const groups = new Map<string, RecordEntry<'project'>[]>();
     for (const pr of ctx.index.all('project')) {
       const d = view(pr);
-      if (d.programme !== prog.id || !d.leader || isDropped(prog.data, pr)) continue;
+      if (d.programme !== prog.id || !d.leader || isDropped(prog.data, d)) continue;
       const year = String(d.start ?? d.approval?.date ?? `${prog.data.year}`).slice(0, 4);
       const key = `${d.leader}|${year}`;
       let list = groups.get(key);
@@ -454,35 +448,3 @@ function checkSecretaryLimit(ctx: Ctx) {
     }
   }
 }
-
-/** Turns pointers into line/column, parsing each affected file once. */
-export function positionIssues(repo: Pick<Repository, 'records' | 'root'>, issues: Issue[]): Problem[] {
-  const byFile = new Map<string, Issue[]>();
-  for (const i of issues) {
-    let list = byFile.get(i.file);
-    if (!list) byFile.set(i.file, (list = []));
-    list.push(i);
-  }
-  // Only files with issues need their text (records loaded from the cache read it from disk on first use).
-  const entries = new Map<string, Pick<RecordEntry, 'text'>>();
-  for (const r of repo.records) if (byFile.has(r.file) && !entries.has(r.file)) entries.set(r.file, r);
-  const out: Problem[] = [];
-  for (const [file, list] of byFile) {
-    let text = entries.get(file)?.text;
-    if (text === undefined) {
-      try {
-        text = fs.readFileSync(path.join(repo.root, file), 'utf8');
-      } catch {
-        text = '';
-      }
-    }
-    const parsed = parseRecordText(file, text);
-    for (const i of list) {
-      const pos = parsed.ok ? locate(parsed.parsed, i.pointer, i.at) : { line: 1, col: 1 };
-      out.push({ file, line: pos.line, col: pos.col, severity: i.severity, rule: i.rule, params: i.params, pointer: i.pointer, at: i.at });
-    }
-  }
-  return out;
-}
-
-export type { Kind };

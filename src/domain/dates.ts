@@ -1,6 +1,4 @@
 /** Calendar days in Asia/Shanghai, as ISO strings (YYYY-MM-DD): the programmes' days, wherever djyc runs. */
-import { UsageError } from './errors.js';
-
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function isIsoDate(value: string): boolean {
@@ -10,14 +8,9 @@ export function isIsoDate(value: string): boolean {
   return d.getUTCFullYear() === +m[1]! && d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]!;
 }
 
-/** Today in Asia/Shanghai; `DJYC_TODAY` (or an explicit value) fixes it for tests and rehearsals. */
-export function today(explicit?: string): string {
-  const fixed = explicit ?? process.env.DJYC_TODAY;
-  if (fixed) {
-    if (!isIsoDate(fixed)) throw new UsageError(`日期“${fixed}”无效，格式应为 YYYY-MM-DD`, `invalid date "${fixed}": use YYYY-MM-DD`);
-    return fixed;
-  }
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+/** The Asia/Shanghai calendar day of an instant (the caller reads the clock: see store/clock.ts). */
+export function todayIn(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 function toUtc(date: string): Date {

@@ -20,15 +20,13 @@
  * Status: overdue (due day passed) / due-soon (due within `within` days) / open (a window in progress) /
  * upcoming (later) / closed (a window ended with nothing lagging) / done (met).
  */
-import { RecordIndex, type RecordEntry, type Repository } from '../store/repo.js';
-import { daysBetween, isIsoDate, monthDay, today as todayIn } from './dates.js';
-import { findStage, isTrackEnabled, programmeEnd, trackStages, windowDates, type Track, type Window } from './programme.js';
-import {
-  enteredOn, memberName, orgName, orgSubtree, reachedStage, subjectObligations, type Named,
-} from './ledger.js';
+import { daysBetween, isIsoDate, monthDay } from './dates.js';
+import { findStage, firstEntered, isTrackEnabled, programmeEnd, reachedStage, trackStages, windowDates, type Track, type Window } from './programme.js';
 import { UsageError } from './errors.js';
 import type { Kind } from './kinds.js';
 import type { ProgrammeRecord } from './types.generated.js';
+import { RecordIndex, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
+import { subjectObligations } from './obligations.js';
 
 export type DeadlineKind = 'window' | 'stage' | 'report' | 'task-due' | 'project-due' | 'duration' | 'annual-goals' | 'coverage';
 export type DeadlineStatus = 'overdue' | 'due-soon' | 'open' | 'upcoming' | 'closed' | 'done';
@@ -85,7 +83,7 @@ export interface DeadlineItem {
 }
 
 export interface DeadlineOptions {
-  today?: string;
+  today: string;
   /** Days ahead counted as "due soon" (default 14). */
   within?: number;
   /** Only this programme (default: every programme in the repository). */
@@ -180,9 +178,9 @@ function finished(p: ProgrammeRecord, track: Track, record: Staged, hasClosure: 
   });
 }
 
-export function computeDeadlines(repo: Repository, opts: DeadlineOptions = {}): DeadlineReport {
+export function computeDeadlines(repo: Repository, opts: DeadlineOptions): DeadlineReport {
   const index = new RecordIndex(repo);
-  const today = opts.today ?? todayIn();
+  const today = opts.today;
   const within = opts.within ?? 14;
   let programmes = index.all('programme').map((r) => r.data);
   if (opts.programme) {
@@ -231,17 +229,17 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     const d = e.data;
     const person = d.leader ?? d.contact ?? d.direct_responsible;
     const orgs = [d.lead, ...(d.co_organisers ?? []).map((c) => c.organisation)];
-    subjects.push({ track: 'project', entry: e, title: d.title, org: orgName(index, d.lead ?? d.proposed_by), people: person ? [memberName(index, person)!] : [], visible: !scope || orgs.some((o) => inScope(o)) || (!d.lead && inScope(d.proposed_by)) });
+    subjects.push({ track: 'project', entry: e, title: d.title, org: namedOrg(index, d.lead ?? d.proposed_by), people: person ? [namedMember(index, person)!] : [], visible: !scope || orgs.some((o) => inScope(o)) || (!d.lead && inScope(d.proposed_by)) });
   }
   for (const e of mine('task')) {
     const d = e.data;
     const project = index.get('project', d.project)?.data;
     const org = (d.members ?? []).map(memberOrg).find(Boolean) ?? project?.lead;
-    subjects.push({ track: 'task', entry: e, title: d.content, org: orgName(index, org), people: (d.members ?? []).map((m) => memberName(index, m)!), visible: !scope || (d.members ?? []).some((m) => inScope(memberOrg(m))) || inScope(project?.lead) });
+    subjects.push({ track: 'task', entry: e, title: d.content, org: namedOrg(index, org), people: (d.members ?? []).map((m) => namedMember(index, m)!), visible: !scope || (d.members ?? []).some((m) => inScope(memberOrg(m))) || inScope(project?.lead) });
   }
   for (const e of mine('brand')) {
     const d = e.data;
-    subjects.push({ track: 'brand', entry: e, title: d.name, org: orgName(index, d.organisation), people: d.contact ? [memberName(index, d.contact)!] : [], visible: inScope(d.organisation) });
+    subjects.push({ track: 'brand', entry: e, title: d.name, org: namedOrg(index, d.organisation), people: d.contact ? [namedMember(index, d.contact)!] : [], visible: inScope(d.organisation) });
   }
   const visible = subjects.filter((s) => s.visible);
   const owedCache = new Map<string, { stage: string; window: Window }[]>();
@@ -358,7 +356,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     const w = windowId ? (p.calendar ?? []).find((c) => c.id === windowId) : undefined;
     if (!w || !inScope(orgId)) return;
     const { end } = windowDates(p, w);
-    const org = orgName(index, orgId)!;
+    const org = namedOrg(index, orgId)!;
     items.push({
       uid: `coverage-${rule}-${p.id}-${orgId}`, kind: 'coverage', programme: p.id, title, titleEn,
       due: end, status: dateStatus(end, today, within), days: daysBetween(today, end), organisation: org, people, window: w.id,
@@ -409,7 +407,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
       if (s.track !== 'brand') continue;
       const b = s.entry.data as RecordEntry<'brand'>['data'];
       if (goals.from_stage && !reachedStage(p, 'brand', b, goals.from_stage)) continue;
-      const since = (goals.from_stage ? enteredOn(b, goals.from_stage) : undefined) ?? b.recognition?.named_on;
+      const since = (goals.from_stage ? firstEntered(b, goals.from_stage) : undefined) ?? b.recognition?.named_on;
       for (let year = p.year; year <= lastYear; year++) {
         const due = monthDay(year, goals.due);
         if (since ? due <= since : year !== Number(today.slice(0, 4))) continue;

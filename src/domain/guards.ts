@@ -3,14 +3,12 @@
  * stage requires; `advance` (and `close`, `brand outcome`) enter the stage only when every guard passes. Guards read
  * the workspace index, which already includes what the operation is about to write.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { RecordEntry, RecordIndex } from '../store/repo.js';
-import type { Stage, Track } from './programme.js';
+import { lastEntered, type Stage, type Staged, type Track } from './programme.js';
 import type { ProgrammeRecord } from './types.generated.js';
 import { reportsDue } from './obligations.js';
-import { closureOf, evaluationOf, joinList, lastEntered, memberName, orgName, tasksOf, type Text, T } from '../commands/workspace.js';
 import { hasRating } from './ratings.js';
+import { type RecordEntry, type RecordIndex, closureOf, evaluationOf, memberName, orgName, tasksOf } from './records.js';
+import { joinList, type Text, T } from './i18n.js';
 
 export const GUARD_WORDS = [
   'has-lead', 'has-org-commitment', 'has-tasks', 'member-commitments', 'reports-due-filed', 'has-closure', 'has-panel',
@@ -29,7 +27,8 @@ export interface GuardInput {
   index: RecordIndex;
   /** Date of the act. */
   date: string;
-  root: string;
+  /** Whether a repository-relative file exists (on disk, or written by the same operation). */
+  fileExists(rel: string): boolean;
   /** A number the operation would assign on the way in (`advance --number`, or the next one of the format). */
   pendingNumber?: string;
 }
@@ -41,7 +40,7 @@ const d = (e: RecordEntry) => e.data as Record<string, any>;
 
 /** The date the record last entered the stage it is at now (acceptances and interventions must be newer). */
 function currentSince(g: GuardInput): string {
-  return lastEntered(g.subject, d(g.subject).stage) ?? '0000-00-00';
+  return lastEntered(g.subject.data as Staged, d(g.subject).stage) ?? '0000-00-00';
 }
 
 export const GUARDS: Record<GuardWord, Guard> = {
@@ -114,7 +113,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
     const b = d(g.subject);
     const missing: Text[] = [];
     if (!b.logo) missing.push(T('品牌标识', 'logo'));
-    else if (!fs.existsSync(path.join(g.root, b.logo))) missing.push(T(`品牌标识文件 ${b.logo}`, `logo file ${b.logo}`));
+    else if (!g.fileExists(b.logo)) missing.push(T(`品牌标识文件 ${b.logo}`, `logo file ${b.logo}`));
     if (!b.concept) missing.push(T('品牌内涵', 'concept'));
     return missing.length ? T(`缺少${joinList(missing.map((m) => m.zh), 'zh')}`, `missing ${joinList(missing.map((m) => m.en), 'en')}`) : null;
   },
@@ -123,7 +122,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
     const cfg = g.programme.brand?.annual_goals;
     const goals: { year: number }[] = d(g.subject).annual_goals ?? [];
     const years = new Set(goals.map((x) => x.year));
-    const from = cfg?.from_stage ? lastEntered(g.subject, cfg.from_stage) : undefined;
+    const from = cfg?.from_stage ? lastEntered(g.subject.data as Staged, cfg.from_stage) : undefined;
     const missing: number[] = [];
     if (from && cfg?.due) {
       for (let y = Number(from.slice(0, 4)) + 1; y <= Number(g.date.slice(0, 4)); y++) {

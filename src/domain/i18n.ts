@@ -1,5 +1,34 @@
-/** User-facing text: Chinese by default, English with `--lang en`. Keys double as rule ids in problems. */
+/**
+ * User-facing text: Chinese by default, English with `--lang en`. One idiom: every message is a Chinese–English
+ * pair written where it is used — `T(zh, en)` where the language is not known yet (errors, notes, guard reasons,
+ * labels), `tr(lang, zh, en)` where it is — and shown with `say(lang, text)`. Problems found in records are the one
+ * keyed catalogue (`messages` below): their keys are the stable rule ids of `djyc validate`, their params filled in
+ * when shown.
+ */
 export type Lang = 'zh' | 'en';
+
+/** A user-facing text in both languages. */
+export interface Text {
+  zh: string;
+  en: string;
+}
+
+export const T = (zh: string, en: string): Text => ({ zh, en });
+
+/** A text in a language. */
+export function say(lang: Lang, text: Text): string {
+  return lang === 'en' ? text.en : text.zh;
+}
+
+/** Picks the Chinese or English text. */
+export function tr(lang: Lang, zh: string, en: string): string {
+  return lang === 'en' ? en : zh;
+}
+
+/** A list as a sentence reads it: 甲、乙 / a, b. */
+export function joinList(items: string[], lang: Lang): string {
+  return items.join(lang === 'zh' ? '、' : ', ');
+}
 
 const messages = {
   // --- input files ---
@@ -101,12 +130,6 @@ export function message(lang: Lang, key: MessageKey | string, params: Record<str
   const entry = (messages as Record<string, { zh: string; en: string }>)[key];
   const template = entry ? entry[lang] : key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
-}
-
-/** Picks the language: explicit flag, then DJYC_LANG, then Chinese. */
-export function resolveLang(flag?: string): Lang {
-  const value = flag ?? process.env.DJYC_LANG;
-  return value === 'en' ? 'en' : 'zh';
 }
 
 /** Record kinds and field names as users see them. */

@@ -7,18 +7,7 @@
  *   `leader` is the person in charge (项目负责人, else 联系人, else 直接责任人) — a name, never a phone number.
  *   `stage` is the record's current stage with the programme's label; `stageSince` the date of the last history entry
  *   that moved it there. `tasks` counts the project's tasks, `taskHolders` the distinct members holding one.
- * - Reports (执行书): `subjectObligations` lists, per subject (project, and task when the programme's
- *   `project.reports.subjects` says so), every quarter a report is owed for: from the quarter in which the subject
- *   first entered `reports.from_stage` (a task whose own track lacks that stage starts with its project) until it
- *   first entered a stage that requires `has-closure` (结项申请 / 成果报送), up to the programme's last quarter. A
- *   report is due `grace_days` after its quarter ends; quarters due on or after the closure request are not owed.
- *   (Same rule as the `reports-due-filed` guard in src/domain/obligations.ts.) Status of one quarter:
- *     on-time  — filed, submitted_on ≤ quarter end + grace_days;
- *     late     — filed, submitted_on after that;
- *     undated  — filed without submitted_on (counted as filed, neither on time nor late);
- *     missing  — not filed and the due day has passed (overdue);
- *     pending  — not filed, not yet due.
- *   Reports filed for quarters outside the obligation are listed too, judged the same. In a ReportSummary,
+ * - Reports (执行书): every quarter a report is owed for, with its status (see obligations.ts). In a ReportSummary,
  *   `required` (应报) counts owed quarters that are due by today or already filed; `pending` those not yet due.
  * - Closure: the subject's closure record (结项书), if any. Ratings: merged from the subject's evaluation records
  *   (later `rated_on` wins per field): acceptance result, four-level ratings (支委会/党委 好/较好/一般/较差),
@@ -34,69 +23,21 @@
  * the organisations under it (via `parent`): projects it leads or joins (or proposed, while no one leads them), tasks
  * of those projects or held by its members, its coverage rows, its brands.
  */
-import { RecordIndex, type RecordEntry, type Repository } from '../store/repo.js';
-import { resolveProgramme } from '../commands/create.js';
-import { addDays, isIsoDate, quarterEnd, quartersBetween, today as todayIn } from './dates.js';
-import { findStage, programmeEnd, stageIndex, trackStages, type Track } from './programme.js';
+import { RecordIndex, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
+import { resolveProgramme, stageInfo, trackStages, type StageInfo, type Track } from './programme.js';
+import { subjectObligations, summariseReports, type ReportObligation, type ReportSummary } from './obligations.js';
+import { FOUR_LEVELS, type FourLevel } from './ratings.js';
 import type {
   BrandRecord, EvaluationRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord, TaskRecord,
 } from './types.generated.js';
-
-export type FourLevel = '好' | '较好' | '一般' | '较差';
-export const FOUR_LEVELS: readonly FourLevel[] = ['好', '较好', '一般', '较差'];
 
 export interface LedgerOptions {
   /** Programme id (default: the repository's default programme, else its only one). */
   programme?: string;
   /** Organisation id: keep it and the organisations under it. */
   org?: string;
-  /** Today's date (Asia/Shanghai) for report statuses; default today / DJYC_TODAY. */
-  today?: string;
-}
-
-export interface Named {
-  id: string;
-  name: string;
-}
-
-export interface StageInfo {
-  id: string;
-  label: string;
-  labelEn: string;
-  final: boolean;
-  /** Date of the history entry that moved the record into this stage, if recorded. */
-  since?: string;
-}
-
-export type ReportStatus = 'on-time' | 'late' | 'undated' | 'missing' | 'pending';
-
-export interface ReportObligation {
-  subject: string;
-  subjectKind: 'project' | 'task';
-  quarter: string;
-  /** Last day to file: quarter end + grace_days. */
-  due: string;
-  status: ReportStatus;
-  /** The report record, when filed. */
-  report?: string;
-  submittedOn?: string;
-  /** false for a report filed for a quarter outside the obligation period. */
-  required: boolean;
-}
-
-export interface ReportSummary {
-  /** 应报: owed quarters that are due by today or already filed. */
-  required: number;
-  filed: number;
-  onTime: number;
-  late: number;
-  undated: number;
-  missing: number;
-  pending: number;
-  /** Quarters with a filed report, e.g. ['2020Q2', '2020Q3']. */
-  quartersFiled: string[];
-  /** Quarters overdue and not filed. */
-  quartersMissing: string[];
+  /** Today's date (Asia/Shanghai) for report statuses. */
+  today: string;
 }
 
 export interface Ratings {
@@ -210,131 +151,6 @@ export interface Ledger {
   totals: LedgerTotals;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Small helpers shared with deadlines.ts
-
-type HistoryEntry = { stage: string; from?: string; date: string };
-type Staged = { stage: string; history?: HistoryEntry[] };
-
-export function orgName(index: RecordIndex, id: string | undefined): Named | undefined {
-  if (!id) return undefined;
-  const o = index.get('organisation', id)?.data;
-  return { id, name: o ? (o.short_name ?? o.name ?? id) : id };
-}
-
-export function memberName(index: RecordIndex, id: string | undefined): Named | undefined {
-  if (!id) return undefined;
-  const m = index.get('member', id)?.data;
-  return { id, name: m?.name ?? id };
-}
-
-export function stageInfo(p: ProgrammeRecord, track: Track, record: Staged): StageInfo {
-  const s = findStage(p, track, record.stage);
-  const since = [...(record.history ?? [])].reverse().find((h) => h && h.stage === record.stage)?.date;
-  return { id: record.stage, label: s?.label ?? record.stage, labelEn: s?.label_en ?? record.stage, final: !!s?.final, ...(since ? { since } : {}) };
-}
-
-/** Whether a record is at or past a stage: current stage later in the track, or the stage appears in its history. */
-export function reachedStage(p: ProgrammeRecord, track: Track, record: Staged, stageId: string): boolean {
-  if (record.stage === stageId) return true;
-  if ((record.history ?? []).some((h) => h?.stage === stageId)) return true;
-  const target = stageIndex(p, track, stageId);
-  const current = stageIndex(p, track, record.stage);
-  return target >= 0 && current > target;
-}
-
-/** The date a record entered a stage (first history entry), if recorded. */
-export function enteredOn(record: Staged, stageId: string): string | undefined {
-  return (record.history ?? []).find((h) => h?.stage === stageId)?.date;
-}
-
-/**
- * The day a subject starts owing quarterly reports: when it first entered the programme's `reports.from_stage`
- * (a task whose own track has no such stage starts with its project); without `from_stage`, its first history date.
- * Mirrors src/domain/obligations.ts, so the `reports-due-filed` guard and the ledger agree.
- */
-export function reportingStart(p: ProgrammeRecord, kind: 'project' | 'task', record: Staged, project?: Staged): string | undefined {
-  const from = p.project?.reports?.from_stage;
-  if (!from) return record.history?.[0]?.date;
-  if (findStage(p, kind, from)) return enteredOn(record, from);
-  if (kind === 'task') return project ? enteredOn(project, from) : undefined;
-  return undefined;
-}
-
-/** The day a subject stops owing reports: when it first entered a stage that requires a closure (结项申请 …). */
-export function reportingStop(p: ProgrammeRecord, kind: 'project' | 'task', record: Staged): string | undefined {
-  return trackStages(p, kind)
-    .filter((s) => (s.requires ?? []).includes('has-closure'))
-    .map((s) => enteredOn(record, s.id))
-    .filter((d): d is string => !!d)
-    .sort()[0];
-}
-
-/**
- * Quarterly report obligations of one subject, with the status of each quarter as of `today`: every quarter from
- * the one in which reporting started, whose due day (quarter end + grace_days) falls before the day reporting
- * stopped — or, while it has not stopped, up to the programme's last quarter (future ones are `pending`).
- * `reportsBySubject` maps subject id → its report records; `project` is a task's project.
- */
-export function subjectObligations(
-  p: ProgrammeRecord,
-  subjectKind: 'project' | 'task',
-  subject: { id: string; record: Staged },
-  reportsBySubject: Map<string, RecordEntry<'report'>[]>,
-  today: string,
-  project?: Staged,
-): ReportObligation[] {
-  const rules = p.project?.reports;
-  const grace = rules?.grace_days ?? 0;
-  const out: ReportObligation[] = [];
-  const filed = new Map<string, RecordEntry<'report'>>();
-  for (const r of reportsBySubject.get(subject.id) ?? []) if (!filed.has(r.data.quarter)) filed.set(r.data.quarter, r);
-  const required = new Set<string>();
-  if (rules && (rules.subjects ?? ['project']).includes(subjectKind)) {
-    const start = reportingStart(p, subjectKind, subject.record, project);
-    const stop = reportingStop(p, subjectKind, subject.record);
-    const last = programmeEnd(p);
-    if (start && isIsoDate(start)) {
-      for (const q of quartersBetween(start, stop && stop < last ? stop : last)) {
-        const due = addDays(quarterEnd(q), grace);
-        if (stop && due >= stop) continue;
-        required.add(q);
-      }
-    }
-  }
-  const quarters = [...new Set([...required, ...filed.keys()])].sort();
-  for (const quarter of quarters) {
-    if (!/^\d{4}Q[1-4]$/.test(quarter)) continue;
-    const due = addDays(quarterEnd(quarter), grace);
-    const r = filed.get(quarter);
-    const submittedOn = r?.data.submitted_on;
-    let status: ReportStatus;
-    if (r) status = !submittedOn ? 'undated' : submittedOn <= due ? 'on-time' : 'late';
-    else status = due < today ? 'missing' : 'pending';
-    out.push({ subject: subject.id, subjectKind, quarter, due, status, required: required.has(quarter), ...(r ? { report: r.id } : {}), ...(submittedOn ? { submittedOn } : {}) });
-  }
-  return out;
-}
-
-export function summariseReports(obligations: ReportObligation[]): ReportSummary {
-  const s: ReportSummary = { required: 0, filed: 0, onTime: 0, late: 0, undated: 0, missing: 0, pending: 0, quartersFiled: [], quartersMissing: [] };
-  for (const o of obligations) {
-    if (o.required && (o.report || o.status === 'missing')) s.required++;
-    if (o.report) {
-      s.filed++;
-      s.quartersFiled.push(o.quarter);
-    }
-    if (o.status === 'on-time') s.onTime++;
-    else if (o.status === 'late') s.late++;
-    else if (o.status === 'undated') s.undated++;
-    else if (o.status === 'missing') {
-      s.missing++;
-      s.quartersMissing.push(o.quarter);
-    } else s.pending++;
-  }
-  return s;
-}
-
 /** Merges a subject's evaluations (ordered by rated_on / acceptance date, later values win per field). */
 export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings | undefined {
   if (!evaluations.length) return undefined;
@@ -355,22 +171,6 @@ export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings 
 
 function evalDate(e: EvaluationRecord): string {
   return e.rated_on ?? e.stars?.date ?? e.acceptance?.date ?? '';
-}
-
-/** The organisation and the organisations under it (following `parent`). */
-export function orgSubtree(index: RecordIndex, org: string): Set<string> {
-  const out = new Set<string>([org]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const o of index.all('organisation')) {
-      if (!out.has(o.id) && o.data.parent && out.has(o.data.parent)) {
-        out.add(o.id);
-        grew = true;
-      }
-    }
-  }
-  return out;
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
@@ -403,10 +203,10 @@ function closureOf(closures: Map<string, RecordEntry<'closure'>[]>, id: string):
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Computes the ledger of one programme (optionally one organisation and those under it). */
-export function computeLedger(repo: Repository, opts: LedgerOptions = {}): Ledger {
+export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
   const index = new RecordIndex(repo);
   const p = resolveProgramme(repo, opts.programme);
-  const today = opts.today ?? todayIn();
+  const today = opts.today;
   const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
 
   const ofProgramme = <K extends 'project' | 'task' | 'report' | 'closure' | 'evaluation' | 'brand'>(kind: K) =>
@@ -441,10 +241,10 @@ export function computeLedger(repo: Repository, opts: LedgerOptions = {}): Ledge
       title: pr.title,
       categories: pr.categories ?? [],
       ...(pr.source ? { source: pr.source } : {}),
-      ...(pr.proposed_by ? { proposedBy: orgName(index, pr.proposed_by)! } : {}),
-      ...(pr.lead ? { lead: orgName(index, pr.lead)! } : {}),
-      coOrganisers: (pr.co_organisers ?? []).map((c) => orgName(index, c.organisation)!),
-      ...(person ? { leader: memberName(index, person)! } : {}),
+      ...(pr.proposed_by ? { proposedBy: namedOrg(index, pr.proposed_by)! } : {}),
+      ...(pr.lead ? { lead: namedOrg(index, pr.lead)! } : {}),
+      coOrganisers: (pr.co_organisers ?? []).map((c) => namedOrg(index, c.organisation)!),
+      ...(person ? { leader: namedMember(index, person)! } : {}),
       stage: stageInfo(p, 'project', pr),
       ...(pr.start ? { start: pr.start } : {}),
       ...(pr.due ? { due: pr.due } : {}),
@@ -463,11 +263,11 @@ export function computeLedger(repo: Repository, opts: LedgerOptions = {}): Ledge
     const own = subjectObligations(p, 'task', { id, record: t }, reports, today, project);
     obligations.push(...own);
     const members: TaskRow['members'] = (t.members ?? []).map((m) => {
-      const n = memberName(index, m)!;
-      const o = orgName(index, memberOrg(m));
+      const n = namedMember(index, m)!;
+      const o = namedOrg(index, memberOrg(m));
       return o ? { ...n, organisation: o } : n;
     });
-    const organisation = members.find((m) => m.organisation)?.organisation ?? orgName(index, project?.lead);
+    const organisation = members.find((m) => m.organisation)?.organisation ?? namedOrg(index, project?.lead);
     const ratings = mergeRatings(evaluations.get(id) ?? []);
     return {
       id,
@@ -493,8 +293,8 @@ export function computeLedger(repo: Repository, opts: LedgerOptions = {}): Ledge
       id,
       programme: b.programme,
       name: b.name,
-      organisation: orgName(index, b.organisation)!,
-      ...(b.contact ? { contact: memberName(index, b.contact)! } : {}),
+      organisation: namedOrg(index, b.organisation)!,
+      ...(b.contact ? { contact: namedMember(index, b.contact)! } : {}),
       stage: stageInfo(p, 'brand', b as BrandRecord),
       ...(b.outcome ? { outcome: b.outcome } : {}),
       ...(b.recognition?.named_on ? { namedOn: b.recognition.named_on } : {}),

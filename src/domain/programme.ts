@@ -1,5 +1,11 @@
+/**
+ * A programme as the rest of djyc reads it: its tracks and stages, calendar windows, the history of a record
+ * moving through the stages, and which programme a command acts on. Pure: programme and record data in, values out.
+ */
 import type { ProgrammeRecord } from './types.generated.js';
 import { monthDay } from './dates.js';
+import { UsageError } from './errors.js';
+import { RecordIndex, type Repository } from './records.js';
 
 export type Track = 'project' | 'task' | 'brand';
 export type Stage = NonNullable<ProgrammeRecord['project']>['stages'][number];
@@ -51,4 +57,131 @@ export function windowClosed(p: ProgrammeRecord, id: string | undefined, today: 
 /** The last day the programme runs: end of its final year. */
 export function programmeEnd(p: ProgrammeRecord): string {
   return `${p.year + (p.years ?? 1) - 1}-12-31`;
+}
+
+/** Resolves which programme a command acts on: explicit, else the repository's default, else the only one. */
+export function resolveProgramme(repo: Repository | RecordIndex, id?: string): ProgrammeRecord {
+  const index = repo instanceof RecordIndex ? repo : new RecordIndex(repo);
+  const wanted = id ?? index.repo.config.default_programme;
+  const all = index.all('programme');
+  const found = wanted ? index.get('programme', wanted) : all.length === 1 ? all[0] : undefined;
+  if (!found) {
+    const known = all.map((p) => p.id).join(', ') || '—';
+    throw new UsageError(
+      wanted ? `方案“${wanted}”不存在（可用：${known}）` : `请用 --programme 指定方案（可用：${known}）`,
+      wanted ? `programme "${wanted}" does not exist (available: ${known})` : `choose a programme with --programme (available: ${known})`,
+    );
+  }
+  return found.data;
+}
+
+// ---- stages ---------------------------------------------------------------------------------------------------
+
+export function stageLabel(s: Stage | undefined, lang: 'zh' | 'en' = 'zh'): string {
+  if (!s) return '';
+  return lang === 'en' ? (s.label_en ?? s.id) : s.label;
+}
+
+export function stageName(p: ProgrammeRecord, track: Track, id: string, lang: 'zh' | 'en'): string {
+  const s = findStage(p, track, id);
+  if (!s) return id;
+  return lang === 'zh' ? `${s.id}（${s.label}）` : `${s.id} (${s.label_en ?? s.label})`;
+}
+
+export function nextStages(p: ProgrammeRecord, track: Track, stage: Stage): Stage[] {
+  return (stage.next ?? []).map((id) => findStage(p, track, id)).filter((s): s is Stage => !!s);
+}
+
+export function requires(s: Stage | undefined, word: string): boolean {
+  return !!s?.requires?.includes(word as never);
+}
+
+export function stagesRequiring(p: ProgrammeRecord, track: Track, ...words: string[]): Stage[] {
+  return trackStages(p, track).filter((s) => words.some((w) => requires(s, w)));
+}
+
+/** The next stages of `stage` that require one of `words`. */
+export function atPoint(p: ProgrammeRecord, track: Track, stage: Stage, ...words: string[]): Stage[] {
+  return nextStages(p, track, stage).filter((s) => words.some((w) => requires(s, w)));
+}
+
+/** The stages from which a stage requiring one of `words` can be entered. */
+export function pointStages(p: ProgrammeRecord, track: Track, ...words: string[]): Stage[] {
+  return trackStages(p, track).filter((s) => atPoint(p, track, s, ...words).length > 0);
+}
+
+/** Dropped before anyone claimed it (未予立项): a final stage earlier in the track than the first needing a lead. */
+export function isDropped(p: ProgrammeRecord, project: { stage?: string }): boolean {
+  const stages = trackStages(p, 'project');
+  const s = stages.find((x) => x.id === project.stage);
+  if (!s?.final) return false;
+  const claimAt = stages.findIndex((x) => requires(x, 'has-lead'));
+  return claimAt >= 0 && stages.indexOf(s) < claimAt;
+}
+
+// ---- history ----------------------------------------------------------------------------------------------------
+
+/** A history entry: stage after the act, the stage before (stage changes only), date, actor, note. */
+export interface HistoryEntry {
+  stage: string;
+  from?: string;
+  date: string;
+  by?: string;
+  note?: string;
+}
+
+/** What the history helpers read of a record: its stage and history. */
+export interface Staged {
+  stage?: string;
+  history?: HistoryEntry[];
+}
+
+/** The well-formed entries of a record's history. */
+export function historyOf(record: Staged): HistoryEntry[] {
+  const h = record.history;
+  return Array.isArray(h) ? h.filter((x) => x && typeof x.stage === 'string' && typeof x.date === 'string') : [];
+}
+
+/** The entries that moved the record: the first one, and every later one with a `from` other than its stage. */
+function moves(record: Staged): HistoryEntry[] {
+  return historyOf(record).filter((h, i) => i === 0 || (h.from !== undefined && h.from !== h.stage));
+}
+
+/** Whether the record is at a stage or its history records it there. */
+export function reached(record: Staged, stageId: string): boolean {
+  return record.stage === stageId || historyOf(record).some((h) => h.stage === stageId);
+}
+
+/** Whether the record is at or past a stage: reached, or its current stage comes later in the track. */
+export function reachedStage(p: ProgrammeRecord, track: Track, record: Staged, stageId: string): boolean {
+  if (reached(record, stageId)) return true;
+  const target = stageIndex(p, track, stageId);
+  const current = stageIndex(p, track, record.stage);
+  return target >= 0 && current > target;
+}
+
+/** The date the record first moved into a stage, if recorded. */
+export function firstEntered(record: Staged, stageId: string): string | undefined {
+  return moves(record).find((h) => h.stage === stageId)?.date;
+}
+
+/** The date the record last moved into a stage, if recorded. */
+export function lastEntered(record: Staged, stageId: string): string | undefined {
+  return moves(record).filter((h) => h.stage === stageId).pop()?.date;
+}
+
+export interface StageInfo {
+  id: string;
+  label: string;
+  labelEn: string;
+  final: boolean;
+  /** Date of the history entry that moved the record into this stage, if recorded. */
+  since?: string;
+}
+
+/** The record's current stage with the programme's labels and the date it was entered. */
+export function stageInfo(p: ProgrammeRecord, track: Track, record: { stage: string; history?: HistoryEntry[] }): StageInfo {
+  const s = findStage(p, track, record.stage);
+  const since = [...historyOf(record)].reverse().find((h) => h.stage === record.stage)?.date;
+  return { id: record.stage, label: s?.label ?? record.stage, labelEn: s?.label_en ?? record.stage, final: !!s?.final, ...(since ? { since } : {}) };
 }

@@ -3,8 +3,8 @@
  * committee and the Party committee, plus the public poll) for the kinds it lists; `stars` (1–5 on the criteria)
  * and `bonus` (加分) for projects; anything else gets a written review opinion (评审组意见).
  */
-import type { RecordEntry, RecordIndex } from '../store/repo.js';
 import type { ProgrammeRecord } from './types.generated.js';
+import type { RecordEntry, RecordIndex } from './records.js';
 
 export type RatingKind = 'four-level' | 'stars' | 'bonus' | 'opinion';
 

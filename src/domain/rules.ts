@@ -3,8 +3,8 @@
  * validate.ts can use it): project numbers unique within a programme; one quarterly report per subject and quarter;
  * one closure and one evaluation per subject. Two branches merged in git can each break one of these.
  */
-import type { RecordEntry, RecordIndex } from '../store/repo.js';
 import type { MessageKey } from './i18n.js';
+import type { RecordEntry, RecordIndex } from './records.js';
 
 export interface RuleIssue {
   file: string;

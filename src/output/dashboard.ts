@@ -13,18 +13,19 @@
  * - ratings                      ledger.totals.ratings / stars / acceptance / bonus
  * - deadlines                    computeDeadlines items with status overdue and due-soon
  */
-import { RecordIndex, type Repository } from '../store/repo.js';
-import { computeLedger, orgName, reachedStage, FOUR_LEVELS, type FourLevel, type Ledger, type LedgerTotals, type ReportStatus } from '../domain/ledger.js';
+import { computeLedger, type Ledger, type LedgerTotals } from '../domain/ledger.js';
 import { computeDeadlines, type DeadlineItem } from '../domain/deadlines.js';
-import { resolveProgramme } from '../commands/create.js';
-import { findStage, isTrackEnabled, trackStages, type Track } from '../domain/programme.js';
+import { findStage, isTrackEnabled, trackStages, type Track, reachedStage, resolveProgramme } from '../domain/programme.js';
 import type { Lang } from '../domain/i18n.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
+import { RecordIndex, namedOrg, type Repository } from '../domain/records.js';
+import { FOUR_LEVELS, type FourLevel } from '../domain/ratings.js';
+import type { ReportStatus } from '../domain/obligations.js';
 
 export interface DashboardOptions {
   programme?: string;
   org?: string;
-  today?: string;
+  today: string;
   /** Days ahead counted as due soon (default 14, as `djyc deadlines`). */
   within?: number;
   lang?: Lang;
@@ -130,7 +131,7 @@ function trackLabel(track: Track, lang: Lang): string {
 }
 
 /** Builds the dashboard of one programme. */
-export function buildDashboard(repo: Repository, opts: DashboardOptions = {}): Dashboard {
+export function buildDashboard(repo: Repository, opts: DashboardOptions): Dashboard {
   const lang = opts.lang ?? 'zh';
   const p = resolveProgramme(repo, opts.programme);
   const ledger: Ledger = computeLedger(repo, { programme: p.id, org: opts.org, today: opts.today });
@@ -219,7 +220,7 @@ export function buildDashboard(repo: Repository, opts: DashboardOptions = {}): D
     },
     today: ledger.today,
     within: deadlines.within,
-    ...(opts.org ? { org: orgName(index, opts.org)! } : {}),
+    ...(opts.org ? { org: namedOrg(index, opts.org)! } : {}),
     tracks,
     coverage: {
       tasks: isTrackEnabled(p, 'task'),

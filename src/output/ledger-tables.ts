@@ -4,11 +4,12 @@
  * ratings, 星级 only with stars, 加分 only with bonus points, 品牌台账 only with a brand track. Pure: ledger in, tables
  * out. No phone numbers: the ledger holds names only.
  */
-import type { Ledger, ReportSummary, Ratings } from '../domain/ledger.js';
+import type { Ledger, Ratings } from '../domain/ledger.js';
 import { isTrackEnabled } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import type { Lang } from '../domain/i18n.js';
 import { csvTable, markdownTable, textTable } from './text-table.js';
+import type { ReportSummary } from '../domain/obligations.js';
 
 export type Cell = string | number;
 

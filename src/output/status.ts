@@ -3,25 +3,25 @@
  * as JSON, or as a PDF drawn with the same charts as the site's front page and printed by the PDF engine.
  * Pure apart from renderStatusPdf: the CLI prints what these functions return.
  */
-import { RecordIndex, type Repository } from '../store/repo.js';
 import { UsageError } from '../domain/errors.js';
 import { redactPhones } from '../domain/privacy.js';
 import type { Lang } from '../domain/i18n.js';
 import { wrapDocument } from '../pdf/engine.js';
 import { buildDashboard, percent, type Dashboard } from './dashboard.js';
 import { dashboardView, kindLabel, renderTemplate, siteStylesheet } from './site/view.js';
+import { RecordIndex, type Repository } from '../domain/records.js';
 
 export interface StatusOptions {
   /** One programme (default: every programme of the repository, the default one first). */
   programme?: string;
   org?: string;
-  today?: string;
+  today: string;
   within?: number;
   lang?: Lang;
 }
 
 /** Dashboards of the programmes asked for. */
-export function statusDashboards(repo: Repository, opts: StatusOptions = {}): Dashboard[] {
+export function statusDashboards(repo: Repository, opts: StatusOptions): Dashboard[] {
   const index = new RecordIndex(repo);
   if (opts.org && !index.get('organisation', opts.org)) throw new UsageError(`党组织“${opts.org}”不存在`, `organisation "${opts.org}" does not exist`);
   let ids: string[];

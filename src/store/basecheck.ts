@@ -18,16 +18,18 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { loadRepository, type Repository } from './repo.js';
+import { loadRepository } from './repo.js';
 import { kindOfDir, RECORDS_DIR, type Kind } from '../domain/kinds.js';
 import { parseRecordText } from './yaml.js';
-import { positionIssues, type Issue } from '../domain/checks.js';
+import type { Issue } from '../domain/checks.js';
 import { checkSchema } from './schemas.js';
 import { findStage, TRACK_OF_KIND } from '../domain/programme.js';
 import { deepEqual, gitText, isObject, showFile } from './gitlog.js';
 import { sortProblems, type Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
+import type { Repository } from '../domain/records.js';
+import { positionIssues } from './validate.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv, opts?: unknown) => Ajv;
 

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { loadSchema } from './schemas.js';
 import { SCHEMAS_DIR, PACKAGE_ROOT } from '../assets/paths.js';
 import type { Kind } from '../domain/kinds.js';
-import type { MessageKey } from '../domain/i18n.js';
-import type { Problem, Severity } from '../domain/problem.js';
+import type { Problem } from '../domain/problem.js';
+import type { LocalIssue, RefUse } from '../domain/checks.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 
 /**
@@ -17,22 +17,6 @@ import type { ProgrammeRecord } from '../domain/types.generated.js';
  * programme files, so any change there starts afresh. Only per-file results are cached; cross-record checks
  * (references, duplicate ids, coverage) always run on the whole repository.
  */
-
-/** A problem of a record found from its content and its programme alone (no file, no other record). */
-export interface LocalIssue {
-  pointer: string;
-  at: 'key' | 'value';
-  severity: Severity;
-  rule: MessageKey;
-  params: Record<string, string | number>;
-}
-
-/** A reference made by a record (same shape as schemas.ts `RefUse`). */
-export interface RefUse {
-  pointer: string;
-  kinds: Kind[];
-  id: string;
-}
 
 /**
  * A shard's record data, one JSON text per line, each parsed when its record's data is first used: the

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { LoadedRecord, loadRepository, type RecordEntry, type Repository } from './repo.js';
-import { collectIssues, positionProblems, type Issue } from '../domain/checks.js';
+import { LoadedRecord, loadRepository } from './repo.js';
+import type { Issue } from '../domain/checks.js';
 import { parseRecordText } from './yaml.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
 import { analyseBytes, cacheKey, lastLoad, programmeSignature } from './parallel.js';
-import { blobId, resultData, type FileResult } from './cache.js';
-import { fastRefs } from './cache.js';
+import { blobId, fastRefs, resultData, type FileResult } from './cache.js';
 import type { Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
+import { factsOf, type RecordEntry, type Repository } from '../domain/records.js';
+import { collectIssues, positionProblems } from './validate.js';
 
 /**
  * `djyc validate --changed [<base>]`: pull-request checks that report what a change did. Reported are
@@ -328,7 +329,7 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
         related.add(r.file);
         continue;
       }
-      const view = LoadedRecord.info(r)?.facts ?? (r.data as unknown as Record<string, unknown>);
+      const view = factsOf(r);
       if (fastRefs(r.kind, view).some((ref) => ids.has(ref.id))) related.add(r.file);
     }
   }

@@ -5,10 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { PACKAGE_ROOT } from '../assets/paths.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
 import { loadRepository } from './repo.js';
-import { validateRepository } from '../domain/checks.js';
 import { validateChanged } from './changed.js';
 import { sortProblems, type Problem } from '../domain/problem.js';
 import { CONFIG_FILE } from '../domain/kinds.js';
+import { validateRepository } from './validate.js';
 
 /**
  * Git hooks for servers without CI: `pre-receive` refuses a push whose records fail `djyc validate --changed

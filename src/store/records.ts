@@ -1,12 +1,16 @@
 import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseDocument, stringify, type Document } from 'yaml';
 import { recordPath, schemaComment, type Kind } from '../domain/kinds.js';
-import { loadRepository, type RecordEntry, type Repository } from './repo.js';
-import { COVERAGE_RULES, validateRepository } from '../domain/checks.js';
+import { newId } from '../domain/ids.js';
+import { loadRepository } from './repo.js';
+import { COVERAGE_RULES } from '../domain/checks.js';
 import { ProblemsError } from '../domain/errors.js';
 import { commitChanges, type FileChange } from './transaction.js';
 import type { Problem } from '../domain/problem.js';
+import type { RecordEntry, Repository } from '../domain/records.js';
+import { validateRepository } from './validate.js';
 
 const STRINGIFY = { lineWidth: 0, minContentWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN', version: '1.2' } as const;
 
@@ -90,4 +94,9 @@ export function readRecordFile(root: string, kind: Kind, id: string): string | n
   } catch {
     return null;
   }
+}
+
+/** A new record id (see domain/ids.ts), random from node:crypto. */
+export function newRecordId(kind: Kind, opts: { year?: number; slug?: string } = {}): string {
+  return newId(kind, randomBytes, opts);
 }

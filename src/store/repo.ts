@@ -4,33 +4,14 @@ import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, kindOfDir, type Kind } from
 import { parseRecordBytes } from './yaml.js';
 import { checkSchema } from './schemas.js';
 import type { Problem } from '../domain/problem.js';
-import type { ConfigRecord, ProgrammeRecord, RecordTypes } from '../domain/types.generated.js';
+import type { ConfigRecord, ProgrammeRecord } from '../domain/types.generated.js';
+import { FACTS, type RecordEntry, type Repository } from '../domain/records.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
 import { loadFiles, startGitKeys } from './parallel.js';
 import { blobId, cacheRoot, resultData, type FileResult, type Precomputed } from './cache.js';
 import { decodeUtf8, parseRecordText } from './yaml.js';
 import { fastParse } from './fastyaml.js';
 import { execFileSync } from 'node:child_process';
-
-/** One record as loaded: its kind, id (the file name), repository-relative file, data and source text. */
-export interface RecordEntry<K extends Kind = Kind> {
-  kind: K;
-  id: string;
-  file: string;
-  data: RecordTypes[K];
-  text: string;
-}
-
-export interface Repository {
-  root: string;
-  config: ConfigRecord;
-  /** Every record that parsed, in file order. */
-  records: RecordEntry[];
-  /** Problems met while loading: unreadable files, YAML errors, unknown folders, stray temp files. */
-  loadProblems: Problem[];
-  /** Repository-relative paths of files that failed to parse (so their ids are unknown). */
-  unparsed: string[];
-}
 
 /** Stray files left by an interrupted atomic write: `.name.yaml.djyc-tmp-<pid>-<n>`. */
 export const TEMP_PATTERN = /\.djyc-tmp-\d+(-\d+)?$/;
@@ -201,6 +182,11 @@ export class LoadedRecord {
     Object.defineProperty(this, 'text', LoadedRecord.TEXT);
   }
 
+  /** Its facts while its data has not been read (see domain/records.ts `factsOf`). */
+  [FACTS](): Record<string, unknown> | undefined {
+    return this.#info.facts;
+  }
+
   /** The load information of a record object loaded by loadRepository (not of copies). */
   static info(r: object): LoadInfo | undefined {
     return #info in r ? (r as LoadedRecord).#info : undefined;
@@ -269,34 +255,5 @@ function sameAsGitBlob(root: string, file: string, key: string): boolean {
     return execFileSync('git', ['hash-object', '--path', file, '--', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === key;
   } catch {
     return false;
-  }
-}
-
-/** Lookup helpers over a loaded repository. */
-export class RecordIndex {
-  readonly byId = new Map<string, RecordEntry>();
-  private readonly byKind = new Map<Kind, RecordEntry[]>();
-
-  constructor(readonly repo: Repository) {
-    for (const r of repo.records) {
-      if (!this.byId.has(r.id)) this.byId.set(r.id, r);
-      let list = this.byKind.get(r.kind);
-      if (!list) this.byKind.set(r.kind, (list = []));
-      list.push(r);
-    }
-  }
-
-  all<K extends Kind>(kind: K): RecordEntry<K>[] {
-    return (this.byKind.get(kind) ?? []) as RecordEntry<K>[];
-  }
-
-  get<K extends Kind>(kind: K, id: string | undefined): RecordEntry<K> | undefined {
-    if (!id) return undefined;
-    const r = this.byId.get(id);
-    return r && r.kind === kind ? (r as RecordEntry<K>) : undefined;
-  }
-
-  any(id: string | undefined): RecordEntry | undefined {
-    return id ? this.byId.get(id) : undefined;
   }
 }

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, T, tr } from '../../domain/i18n.js';
 import { accept, intervene, INTERVENTIONS } from '../../commands/acceptance.js';
-import { T } from '../../commands/workspace.js';
-import { tr } from '../io.js';
 import { many, opOptions, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 
 export function register(program: Command, run: Runner, lang: Lang): void {

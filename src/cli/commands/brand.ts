@@ -1,11 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, T, tr } from '../../domain/i18n.js';
 import { brandArchive, brandGoal, brandOutcome, brandPair, brandSet, newBrand, type BrandArchive } from '../../commands/brands.js';
-import { T } from '../../commands/workspace.js';
 import { requireRoot } from '../../store/repo.js';
-import { tr } from '../io.js';
 import { opOptions, parseInt10, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 import { UsageError } from '../../domain/errors.js';
 

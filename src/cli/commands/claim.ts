@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, T, tr } from '../../domain/i18n.js';
 import { claim } from '../../commands/claim.js';
-import { T } from '../../commands/workspace.js';
 import { UsageError } from '../../domain/errors.js';
-import { tr } from '../io.js';
 import { opOptions, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 
 interface Flags extends WriteFlags {

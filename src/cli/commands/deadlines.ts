@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
+import { today as todayIn } from '../../store/clock.js';
 import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../domain/deadlines.js';
 import { UsageError } from '../../domain/errors.js';
 import { writeAtomic } from '../../store/transaction.js';
 import { textTable } from '../../output/text-table.js';
-import { checkIsoDate, colors, tr } from '../io.js';
+import { checkIsoDate, colors } from '../io.js';
 
 
 function daysText(item: DeadlineItem, today: string, lang: Lang): string {
@@ -40,7 +41,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (!opts.today && process.env.DJYC_TODAY) checkIsoDate(process.env.DJYC_TODAY, 'DJYC_TODAY');
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);
-        const report = computeDeadlines(loadRepository(root), { today: opts.today, within, org: opts.org, programme: opts.programme });
+        const report = computeDeadlines(loadRepository(root), { today: todayIn(opts.today), within, org: opts.org, programme: opts.programme });
         const shown = opts.all ? report.items : currentItems(report);
         let text: string;
         if (opts.format === 'ics') {

@@ -1,19 +1,19 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import { buildDemo, DEMO_PACK, DEMO_PACK_ORG, prepareDemoOutput } from '../../demo/demo.js';
 import { loadRepository } from '../../store/repo.js';
-import { resolveProgramme } from '../../commands/create.js';
 import { kindLabels } from '../../domain/i18n.js';
 import { selectTargets } from '../../output/forms/views.js';
 import { renderForms, viewContext } from '../../commands/render.js';
 import { templateMeta } from '../../output/forms/templates.js';
 import { buildNotice, buildPack } from '../../commands/pack.js';
 import { closeBrowser, launchBrowser } from '../../pdf/browser.js';
-import { colors, tr } from '../io.js';
+import { colors } from '../io.js';
 import { PACKAGE_ROOT } from '../../assets/paths.js';
 import { browserError, progress } from './render.js';
+import { resolveProgramme } from '../../domain/programme.js';
 
 export function register(program: Command, run: Runner, lang: Lang): void {
   program

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import { HOOK_TYPES, checkCommit, checkPush, installHook, type CheckResult, type HookType } from '../../store/hooks.js';
 import { UsageError } from '../../domain/errors.js';
 import { stylish } from '../../output/problems/index.js';
-import { colors, tr } from '../io.js';
+import { colors } from '../io.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';

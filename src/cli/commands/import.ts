@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
-import { tr } from '../io.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
 import { importFile, IMPORT_KINDS, type ImportKind, type ImportResult, type TableEncoding } from '../../commands/import.js';
 import { ProblemsError, UsageError } from '../../domain/errors.js';

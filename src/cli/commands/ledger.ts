@@ -1,14 +1,16 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
-import { loadRepository, RecordIndex, requireRoot } from '../../store/repo.js';
+import { type Lang, tr } from '../../domain/i18n.js';
+import { loadRepository, requireRoot } from '../../store/repo.js';
+import { today as todayIn } from '../../store/clock.js';
 import { computeLedger } from '../../domain/ledger.js';
-import { resolveProgramme } from '../../commands/create.js';
 import { UsageError } from '../../domain/errors.js';
 import { writeAtomic } from '../../store/transaction.js';
 import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv, TABLE_IDS } from '../../output/ledger-tables.js';
-import { checkIsoDate, tr } from '../io.js';
+import { checkIsoDate } from '../io.js';
+import { RecordIndex } from '../../domain/records.js';
+import { resolveProgramme } from '../../domain/programme.js';
 
 const FORMATS = ['table', 'csv', 'xlsx', 'md', 'json'] as const;
 
@@ -32,7 +34,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const repo = loadRepository(root);
         const programme = resolveProgramme(repo, opts.programme);
         if (opts.org && !new RecordIndex(repo).get('organisation', opts.org)) throw new UsageError(`党组织“${opts.org}”不存在`, `organisation "${opts.org}" does not exist`);
-        const ledger = computeLedger(repo, { programme: programme.id, org: opts.org, today: opts.today });
+        const ledger = computeLedger(repo, { programme: programme.id, org: opts.org, today: todayIn(opts.today) });
         let tables = ledgerTables(ledger, programme, ctx.lang);
         const wanted = opts.table ?? (opts.format === 'csv' ? 'projects' : undefined);
         if (wanted) {

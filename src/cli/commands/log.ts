@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
 import { recordLog, showValue, type LogEntry } from '../../store/gitlog.js';
 import { UsageError } from '../../domain/errors.js';
-import { colors, tr } from '../io.js';
+import { colors } from '../io.js';
 
 const OP: Record<LogEntry['op'], [string, string]> = {
   created: ['新建', 'created'],

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import type { CliContext } from '../io.js';
-import { tr } from '../io.js';
-import { loadRepository, RecordIndex, requireRoot, type Repository } from '../../store/repo.js';
-import { createProject, createSimple, resolveProgramme, type CreateResult, type ProjectInput } from '../../commands/create.js';
+import { loadRepository, requireRoot } from '../../store/repo.js';
+import { createProject, createSimple, type CreateResult, type ProjectInput } from '../../commands/create.js';
 import { RefusedError, UsageError } from '../../domain/errors.js';
 import { isIsoDate } from '../../domain/dates.js';
 import { askCheckbox, askConfirm, askSelect, askText, isPromptCancel, type Choice } from '../prompts.js';
 import { formatProblemMessage } from '../../domain/problem.js';
+import { RecordIndex, type Repository } from '../../domain/records.js';
+import { resolveProgramme } from '../../domain/programme.js';
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(/[,，、]/).map((s) => s.trim()).filter(Boolean)];
 

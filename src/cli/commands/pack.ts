@@ -1,14 +1,15 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import { UsageError } from '../../domain/errors.js';
-import { loadRepository, RecordIndex, requireRoot } from '../../store/repo.js';
-import { resolveProgramme } from '../../commands/create.js';
-import { today as todayIn } from '../../domain/dates.js';
+import { loadRepository, requireRoot } from '../../store/repo.js';
 import { buildNotice, buildPack, choosePack } from '../../commands/pack.js';
-import { colors, tr } from '../io.js';
+import { colors } from '../io.js';
 import { browserError, progress, requireOrg } from './render.js';
+import { RecordIndex } from '../../domain/records.js';
+import { today as todayIn } from '../../store/clock.js';
+import { resolveProgramme } from '../../domain/programme.js';
 
 function safeName(s: string): string {
   return s.normalize('NFC').replace(/[^\p{L}\p{N}_-]+/gu, '').slice(0, 60) || 'pack';

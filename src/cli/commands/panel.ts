@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, T, tr } from '../../domain/i18n.js';
 import { drawPanel, recheck, verifyPanel, verifyRecheck } from '../../commands/panel.js';
-import { T } from '../../commands/workspace.js';
 import { requireRoot } from '../../store/repo.js';
-import { tr } from '../io.js';
 import { opOptions, parseInt10, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 
 export function register(program: Command, run: Runner, lang: Lang): void {

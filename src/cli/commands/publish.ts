@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
-import { checkIsoDate, colors, tr } from '../io.js';
+import { type Lang, tr } from '../../domain/i18n.js';
+import { checkIsoDate, colors } from '../io.js';
 
 function size(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, T, tr } from '../../domain/i18n.js';
 import { rate } from '../../commands/rating.js';
 import { FOUR_LEVELS } from '../../domain/ratings.js';
-import { T } from '../../commands/workspace.js';
-import { tr } from '../io.js';
 import { many, opOptions, parseInt10, parseNumber, parsePairs, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
 
 interface Flags extends WriteFlags {

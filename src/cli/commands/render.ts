@@ -3,17 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import { DjycError, RefusedError, UsageError } from '../../domain/errors.js';
-import { loadRepository, RecordIndex, requireRoot, type Repository } from '../../store/repo.js';
-import { resolveProgramme } from '../../commands/create.js';
-import { today as todayIn } from '../../domain/dates.js';
+import { loadRepository, requireRoot } from '../../store/repo.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
 import { formSubjectOf, selectTargets, type FormTarget } from '../../output/forms/views.js';
 import { renderForms, viewContext, type FormOutput } from '../../commands/render.js';
 import { templateMeta } from '../../output/forms/templates.js';
 import { mergePdfs } from '../../pdf/pdf.js';
-import { colors, tr, type CliContext } from '../io.js';
+import { colors, type CliContext } from '../io.js';
+import { RecordIndex, type Repository } from '../../domain/records.js';
+import { today as todayIn } from '../../store/clock.js';
+import { resolveProgramme } from '../../domain/programme.js';
 
 /** The engine's "no Chromium" error becomes a usage-level error (exit 2) with its own clear message. */
 export function browserError(err: unknown, lang: Lang): never {

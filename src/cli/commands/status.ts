@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import { DjycError, UsageError } from '../../domain/errors.js';
-import { checkIsoDate, colors, tr } from '../io.js';
+import { checkIsoDate, colors } from '../io.js';
+import { today as todayIn } from '../../store/clock.js';
 
 const FORMATS = ['table', 'json', 'pdf'] as const;
 
@@ -36,7 +37,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (unreadable) {
           ctx.err(c.yellow(tr(ctx.lang, `警告：${unreadable} 处记录文件错误，相关记录未计入（运行 djyc validate 查看）`, `warning: ${unreadable} record file errors; those records are not counted (run djyc validate)`)));
         }
-        const dashboards = statusDashboards(repo, { programme: opts.programme, org: opts.org, today: opts.today, within, lang: ctx.lang });
+        const dashboards = statusDashboards(repo, { programme: opts.programme, org: opts.org, today: todayIn(opts.today), within, lang: ctx.lang });
         if (format === 'pdf') {
           const out = path.resolve(ctx.cwd, opts.output ?? 'status.pdf');
           let r: { pages: number; bytes: number };

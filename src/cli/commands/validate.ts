@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import type { Lang } from '../../domain/i18n.js';
+import { type Lang, tr } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
-import { validateRepository } from '../../domain/checks.js';
 import { countBySeverity, sortProblems, type Problem } from '../../domain/problem.js';
 import { format, FORMATS, type FormatName } from '../../output/problems/index.js';
 import { summary } from '../../output/problems/summary.js';
 import { UsageError } from '../../domain/errors.js';
 import { writeAtomic } from '../../store/transaction.js';
 import { packageVersion } from '../../commands/init.js';
-import { colors, tr } from '../io.js';
+import { colors } from '../io.js';
+import { validateRepository } from '../../store/validate.js';
 import fs from 'node:fs';
 import path from 'node:path';
 

@@ -11,16 +11,12 @@
  *   per: "member"  one form per member of a task (党员领办任务结项书 has a single 申报人);
  *   per: "unit"    one form per unit of a project: the lead unit and each co-organiser (组团式 申报表).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import Handlebars from 'handlebars';
 import { chineseDate } from '../../domain/dates.js';
-import { TEMPLATES_DIR } from '../../assets/paths.js';
+import { formPartials, formTemplateSource, formsStylesheet } from '../../assets/templates.js';
 import { wrapDocument } from '../../pdf/engine.js';
 import type { TemplateMeta } from './views.js';
 
-export const FORMS_DIR = path.join(TEMPLATES_DIR, 'forms');
-export const FORMS_CSS_PATH = path.join(FORMS_DIR, '_forms.css');
 
 const hb = Handlebars.create();
 const esc = (v: unknown): string => hb.escapeExpression(v === undefined || v === null ? '' : String(v));
@@ -149,9 +145,7 @@ let partialsLoaded = false;
 function loadPartials(): void {
   if (partialsLoaded) return;
   partialsLoaded = true;
-  for (const f of fs.readdirSync(FORMS_DIR)) {
-    if (f.startsWith('_') && f.endsWith('.hbs')) hb.registerPartial(f.slice(1, -4), fs.readFileSync(path.join(FORMS_DIR, f), 'utf8'));
-  }
+  for (const [name, source] of formPartials()) hb.registerPartial(name, source);
 }
 
 interface Compiled {
@@ -159,28 +153,6 @@ interface Compiled {
   render: (view: object) => string;
 }
 const compiled = new Map<string, Compiled>();
-
-/** Template names are plain words: no path can be smuggled in through a programme file. Names starting with
- * an underscore are djyc's own documents (pack cover, contents, notice), never a programme's form. */
-const NAME = /^[a-z0-9][a-z0-9-]*$/;
-const INTERNAL = /^_[a-z0-9][a-z0-9-]*$/;
-
-export function templatePath(name: string): string {
-  return path.join(FORMS_DIR, `${name}.hbs`);
-}
-
-export function templateExists(name: string): boolean {
-  return NAME.test(name) && fs.existsSync(templatePath(name));
-}
-
-/** Names of the form templates shipped in templates/forms (partials excluded). */
-export function listTemplates(): string[] {
-  return fs
-    .readdirSync(FORMS_DIR)
-    .filter((f) => f.endsWith('.hbs') && !f.startsWith('_'))
-    .map((f) => f.slice(0, -4))
-    .sort();
-}
 
 const META = /^\s*\{\{!--\s*djyc-form\s+(\{[\s\S]*?\})\s*--\}\}/;
 
@@ -194,9 +166,8 @@ export function parseMeta(source: string): TemplateMeta {
 function compile(name: string): Compiled {
   let c = compiled.get(name);
   if (c) return c;
-  if (!NAME.test(name) && !INTERNAL.test(name)) throw new Error(`invalid template name: ${name}`);
+  const source = formTemplateSource(name);
   loadPartials();
-  const source = fs.readFileSync(templatePath(name), 'utf8');
   const fn = hb.compile(source, { strict: false, preventIndent: true });
   c = { meta: parseMeta(source), render: (view) => fn(view) };
   compiled.set(name, c);
@@ -205,12 +176,6 @@ function compile(name: string): Compiled {
 
 export function templateMeta(name: string): TemplateMeta {
   return compile(name).meta;
-}
-
-let formsCss: string | undefined;
-export function formsStylesheet(): string {
-  formsCss ??= fs.readFileSync(FORMS_CSS_PATH, 'utf8');
-  return formsCss;
 }
 
 /** The body HTML of a template for a view. */

@@ -9,10 +9,8 @@
 import path from 'node:path';
 import { chineseDate, quarterEnd, quarterStart } from '../../domain/dates.js';
 import type { Kind } from '../../domain/kinds.js';
-import { orgSubtree } from '../../domain/ledger.js';
 import { maskPhone, phoneOf, redactPhones } from '../../domain/privacy.js';
 import { findStage, stageIndex, TRACK_OF_KIND, type Track } from '../../domain/programme.js';
-import type { RecordEntry, RecordIndex } from '../../store/repo.js';
 import type {
   BrandRecord,
   ClosureRecord,
@@ -24,6 +22,7 @@ import type {
   ReportRecord,
   TaskRecord,
 } from '../../domain/types.generated.js';
+import { type RecordEntry, type RecordIndex, orgSubtree } from '../../domain/records.js';
 
 export type FormDef = NonNullable<ProgrammeRecord['forms']>[number];
 export type PackDef = NonNullable<ProgrammeRecord['packs']>[number];

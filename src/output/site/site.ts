@@ -19,11 +19,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { RecordIndex, loadRepository, type Repository } from '../../store/repo.js';
+import { loadRepository } from '../../store/repo.js';
 import { computeLedger, type Ledger, type ProjectRow, type TaskRow } from '../../domain/ledger.js';
-import { resolveProgramme } from '../../commands/create.js';
-import { chineseDate, today as todayIn } from '../../domain/dates.js';
-import { isTrackEnabled, windowDates } from '../../domain/programme.js';
+import { chineseDate } from '../../domain/dates.js';
+import { isTrackEnabled, windowDates, resolveProgramme } from '../../domain/programme.js';
 import { ProblemsError, UsageError, RefusedError } from '../../domain/errors.js';
 import { findUnmaskedPhones, redactPhones } from '../../domain/privacy.js';
 import { packageVersion } from '../../commands/init.js';
@@ -34,6 +33,8 @@ import { buildDashboard, mainPath, percent } from '../dashboard.js';
 import { dashboardView, renderTemplate, SITE_TEMPLATES, type Cell, type TableView } from './view.js';
 import { codePoints, selectFonts } from './fonts.js';
 import { decodeEntities } from '../html.js';
+import { RecordIndex, type Repository } from '../../domain/records.js';
+import { today as todayIn } from '../../store/clock.js';
 
 export interface PublishOptions {
   /** Programme id (default: the repository's default or only programme). */

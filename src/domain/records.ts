@@ -1,0 +1,128 @@
+/**
+ * Records as the domain sees them: a loaded repository, its records, and lookups over them. Plain data: the store
+ * loads it (store/repo.ts), the domain computes on it.
+ */
+import type { Kind } from './kinds.js';
+import type { Problem } from './problem.js';
+import type { ConfigRecord, RecordTypes } from './types.generated.js';
+
+/** One record as loaded: its kind, id (the file name), repository-relative file, data and source text. */
+export interface RecordEntry<K extends Kind = Kind> {
+  kind: K;
+  id: string;
+  file: string;
+  data: RecordTypes[K];
+  text: string;
+}
+
+export interface Repository {
+  root: string;
+  config: ConfigRecord;
+  /** Every record that parsed, in file order. */
+  records: RecordEntry[];
+  /** Problems met while loading: unreadable files, YAML errors, unknown folders, stray temp files. */
+  loadProblems: Problem[];
+  /** Repository-relative paths of files that failed to parse (so their ids are unknown). */
+  unparsed: string[];
+}
+
+/** Lookup helpers over a loaded repository. */
+export class RecordIndex {
+  readonly byId = new Map<string, RecordEntry>();
+  private readonly byKind = new Map<Kind, RecordEntry[]>();
+
+  constructor(readonly repo: Repository) {
+    for (const r of repo.records) {
+      if (!this.byId.has(r.id)) this.byId.set(r.id, r);
+      let list = this.byKind.get(r.kind);
+      if (!list) this.byKind.set(r.kind, (list = []));
+      list.push(r);
+    }
+  }
+
+  all<K extends Kind>(kind: K): RecordEntry<K>[] {
+    return (this.byKind.get(kind) ?? []) as RecordEntry<K>[];
+  }
+
+  get<K extends Kind>(kind: K, id: string | undefined): RecordEntry<K> | undefined {
+    if (!id) return undefined;
+    const r = this.byId.get(id);
+    return r && r.kind === kind ? (r as RecordEntry<K>) : undefined;
+  }
+
+  any(id: string | undefined): RecordEntry | undefined {
+    return id ? this.byId.get(id) : undefined;
+  }
+}
+
+/**
+ * A record's fields for cross-record checks without reading all of its data: records the store loads from its
+ * cache answer `[FACTS]()` with every field but free text, history and attachments (see store/cache.ts FACT_DROP)
+ * until their data is read; every other record answers with its data. A check needing another field reads `data`.
+ */
+export const FACTS: unique symbol = Symbol('djyc.facts');
+
+export function factsOf(r: RecordEntry): Record<string, any> {
+  return ((r as { [FACTS]?: () => Record<string, unknown> | undefined })[FACTS]?.() ?? r.data) as Record<string, any>;
+}
+
+// ---- names and lookups ----------------------------------------------------------------------------------------
+
+/** A record's id with the name people know it by. */
+export interface Named {
+  id: string;
+  name: string;
+}
+
+/** An organisation as people name it: its short name, else its name, else its id ('' for none). */
+export function orgName(index: RecordIndex, id: string | undefined): string {
+  if (!id) return '';
+  const o = index.get('organisation', id);
+  if (!o) return id;
+  const d = factsOf(o);
+  return d.short_name ?? d.name ?? id;
+}
+
+/** A member's name, else the id ('' for none). */
+export function memberName(index: RecordIndex, id: string | undefined): string {
+  if (!id) return '';
+  const m = index.get('member', id);
+  return (m ? factsOf(m).name : undefined) ?? id;
+}
+
+export function namedOrg(index: RecordIndex, id: string | undefined): Named | undefined {
+  return id ? { id, name: orgName(index, id) } : undefined;
+}
+
+export function namedMember(index: RecordIndex, id: string | undefined): Named | undefined {
+  return id ? { id, name: memberName(index, id) } : undefined;
+}
+
+/** The organisation and the organisations under it (following `parent`). */
+export function orgSubtree(index: RecordIndex, org: string): Set<string> {
+  const out = new Set<string>([org]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const o of index.all('organisation')) {
+      const parent = factsOf(o).parent;
+      if (!out.has(o.id) && parent && out.has(parent)) {
+        out.add(o.id);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
+
+export function evaluationOf(index: RecordIndex, subject: string): RecordEntry<'evaluation'> | undefined {
+  return index.all('evaluation').find((e) => e.data.subject === subject);
+}
+
+export function closureOf(index: RecordIndex, subject: string): RecordEntry<'closure'> | undefined {
+  return index.all('closure').find((c) => c.data.subject === subject);
+}
+
+export function tasksOf(index: RecordIndex, project: string): RecordEntry<'task'>[] {
+  return index.all('task').filter((t) => t.data.project === project);
+}
