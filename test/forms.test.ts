@@ -13,7 +13,7 @@ import { buildDemo } from '../src/demo/demo.js';
 import { loadRepository } from '../src/store/repo.js';
 import { writeRecords } from '../src/store/records.js';
 import { findUnmaskedPhones } from '../src/domain/privacy.js';
-import { listPresets, programmeFromPreset } from '../src/commands/init.js';
+import { programmeFromPreset } from '../src/commands/init.js';
 import { parseDocument as parseYaml } from 'yaml';
 import type { ProgrammeRecord } from '../src/domain/types.generated.js';
 import { closeBrowser, launchBrowser } from '../src/pdf/browser.js';
@@ -29,6 +29,7 @@ import type { Repository } from '../src/domain/records.js';
 import { validateRepository } from '../src/store/validate.js';
 import { listTemplates, templateExists, FORMS_DIR } from '../src/assets/templates.js';
 import { resolveProgramme } from '../src/domain/programme.js';
+import { listPresets } from '../src/assets/presets.js';
 
 
 const squash = (s: string): string => s.replace(/\s+/g, '');

@@ -12,10 +12,10 @@ import { closeBrowser, launchBrowser } from '../src/pdf/browser.js';
 import { loadRepository } from '../src/store/repo.js';
 import { computeLedger } from '../src/domain/ledger.js';
 import { funnel, horizontalBars, stackedBars, FILLS } from '../src/output/charts.js';
-import { buildSite } from '../src/output/site/site.js';
 import { ROOT, djyc, initRepo, tempDir } from './helpers.js';
-import { listPresets } from '../src/commands/init.js';
 import { FIXTURE_TODAY, brandPlanRepo, shuanglingRepo } from './publish-fixture.js';
+import { listPresets } from '../src/assets/presets.js';
+import { buildSite } from '../src/commands/publish.js';
 
 const PHONE = /1[3-9]\d{9}/;
 

@@ -10,9 +10,9 @@ import { PDFDocument } from 'pdf-lib';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserNotFoundError, closeBrowser, findChromium, launchBrowser } from '../src/pdf/browser.js';
-import { CSP, renderPdfs, wrapDocument, type RenderJob } from '../src/pdf/engine.js';
-import { escapeHtml } from '../src/output/html.js';
-import { FONT_ORIGIN, fontFaceCss, fontResponse, uncoveredChars } from '../src/pdf/fonts.js';
+import { renderPdfs, type RenderJob } from '../src/pdf/engine.js';
+import { escapeHtml, CSP, wrapDocument, FONT_ORIGIN } from '../src/output/html.js';
+import { fontFaceCss, fontResponse, uncoveredChars } from '../src/pdf/fonts.js';
 import { mergePdfs, readOutline } from '../src/pdf/pdf.js';
 
 

@@ -25,7 +25,7 @@ const out = path.resolve(arg('out', path.join(os.tmpdir(), `djyc-bench-site-${pr
 let repoMod, siteMod, statusMod;
 try {
   repoMod = await import(dist('store/repo.js'));
-  siteMod = await import(dist('output/site/site.js'));
+  siteMod = await import(dist('commands/publish.js'));
   statusMod = await import(dist('output/status.js'));
 } catch (err) {
   console.error(`dist/ is missing or stale: build first (npx tsc -p tsconfig.json).\n${err.message}`);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -6,3 +7,10 @@ export const PACKAGE_ROOT = path.resolve(fileURLToPath(new URL('../..', import.m
 export const SCHEMAS_DIR = path.join(PACKAGE_ROOT, 'schemas');
 export const TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 export const PRESETS_DIR = path.join(TEMPLATES_DIR, 'programmes');
+
+let version: string | undefined;
+/** djyc's version, from its package.json. */
+export function packageVersion(): string {
+  return (version ??= (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+}
+

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { packageVersion } from '../assets/paths.js';
 import { DjycError, ProblemsError } from '../domain/errors.js';
 import { tr, type Lang } from '../domain/i18n.js';
 import { installOutputGuard, makeContext, colors, resolveLang, type CliContext } from './io.js';
@@ -35,11 +34,6 @@ function invokedCommand(args: string[]): string | undefined {
     else if (!a.startsWith('-')) return a;
   }
   return undefined;
-}
-
-function version(): string {
-  const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../package.json');
-  return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
 /** The single error boundary: known errors become a message and an exit code; nothing prints a stack trace. */
@@ -82,7 +76,7 @@ export async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);
   // Fast path: `djyc --version` loads nothing else.
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return;
   }
   installOutputGuard();
@@ -96,7 +90,7 @@ export async function main(argv: string[]): Promise<void> {
   const program: Command = new CommandClass('djyc');
   program
     .description(tr(lang, 'djyc：党建项目化管理记录库与命令行工具', 'djyc: records repository and CLI for party-building project management'))
-    .version(version(), '-V, --version', tr(lang, '显示版本号', 'print the version'))
+    .version(packageVersion(), '-V, --version', tr(lang, '显示版本号', 'print the version'))
     .helpOption('-h, --help', tr(lang, '显示帮助', 'show help'))
     .helpCommand('help [command]', tr(lang, '显示某个命令的帮助', 'show help for a command'))
     .option('--lang <lang>', tr(lang, '界面语言：zh（默认）或 en', 'language: zh (default) or en'))

@@ -4,19 +4,9 @@ import { parseDocument } from 'yaml';
 import { git, commitGit } from '../store/git.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
 import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, recordPath } from '../domain/kinds.js';
-import { PACKAGE_ROOT, PRESETS_DIR, SCHEMAS_DIR, TEMPLATES_DIR } from '../assets/paths.js';
+import { SCHEMAS_DIR, TEMPLATES_DIR, packageVersion } from '../assets/paths.js';
+import { presetText } from '../assets/presets.js';
 import { writeAtomic } from '../store/transaction.js';
-
-export function listPresets(): string[] {
-  return fs.readdirSync(PRESETS_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
-}
-
-export function presetText(preset: string): string {
-  if (!listPresets().includes(preset)) {
-    throw new UsageError(`没有名为“${preset}”的预设（可用：${listPresets().join(', ')}）`, `no preset named "${preset}" (available: ${listPresets().join(', ')})`);
-  }
-  return fs.readFileSync(path.join(PRESETS_DIR, `${preset}.yaml`), 'utf8');
-}
 
 /** A programme file made from a preset: its id and year set, comments kept. */
 export function programmeFromPreset(preset: string, year: number, id = `${preset}-${year}`): { id: string; text: string } {
@@ -25,10 +15,6 @@ export function programmeFromPreset(preset: string, year: number, id = `${preset
   doc.set('year', year);
   const text = `# yaml-language-server: $schema=../../schemas/programme.schema.json\n${doc.toString({ lineWidth: 0, minContentWidth: 0 })}`;
   return { id, text };
-}
-
-export function packageVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export interface InitOptions {

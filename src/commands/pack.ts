@@ -20,7 +20,7 @@ import { RefusedError, UsageError } from '../domain/errors.js';
 import { windowDates, findWindow } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { closeBrowser, launchBrowser, type Lang } from '../pdf/browser.js';
-import { renderPdfs, wrapDocument } from '../pdf/engine.js';
+import { renderPdfs } from '../pdf/engine.js';
 import { attachmentsOf, claimsNoticeView, formTitle, safeRelative, selectTargets, type PackDef } from '../output/forms/views.js';
 import { mergePdfs, stampPageNumbers, writeFileAtomic } from '../pdf/pdf.js';
 import { renderForms, viewContext, type FormOutput } from './render.js';
@@ -28,6 +28,7 @@ import { renderBody, renderDocument, templateMeta } from '../output/forms/templa
 import type { Repository } from '../domain/records.js';
 import { today as todayIn } from '../store/clock.js';
 import { formsStylesheet } from '../assets/templates.js';
+import { wrapDocument } from '../output/html.js';
 
 /**
  * The pack to build: the one named, else the one whose calendar window holds today, else the last one whose

@@ -142,9 +142,9 @@ export function historyOf(record: Staged): HistoryEntry[] {
   return Array.isArray(h) ? h.filter((x) => x && typeof x.stage === 'string' && typeof x.date === 'string') : [];
 }
 
-/** The entries that moved the record: the first one, and every later one with a `from` other than its stage. */
+/** The entries that moved the record: the first one, and every later one at another stage than the entry before (notes appended while a record stays at its stage are not moves). */
 function moves(record: Staged): HistoryEntry[] {
-  return historyOf(record).filter((h, i) => i === 0 || (h.from !== undefined && h.from !== h.stage));
+  return historyOf(record).filter((h, i, all) => i === 0 || h.stage !== all[i - 1]!.stage);
 }
 
 /** Whether the record is at a stage or its history records it there. */

@@ -6,10 +6,10 @@
 import { UsageError } from '../domain/errors.js';
 import { redactPhones } from '../domain/privacy.js';
 import type { Lang } from '../domain/i18n.js';
-import { wrapDocument } from '../pdf/engine.js';
 import { buildDashboard, percent, type Dashboard } from './dashboard.js';
 import { dashboardView, kindLabel, renderTemplate, siteStylesheet } from './site/view.js';
 import { RecordIndex, type Repository } from '../domain/records.js';
+import { wrapDocument } from './html.js';
 
 export interface StatusOptions {
   /** One programme (default: every programme of the repository, the default one first). */
@@ -234,16 +234,4 @@ export function statusDocument(dashboards: Dashboard[], lang: Lang = 'zh'): stri
     body,
     lang: lang === 'en' ? 'en' : 'zh-CN',
   });
-}
-
-/** Renders the status PDF with the PDF engine; throws a readable error if printing fails. */
-export async function renderStatusPdf(dashboards: Dashboard[], out: string, lang: Lang = 'zh'): Promise<{ pages: number; bytes: number }> {
-  const { renderPdfs } = await import('../pdf/engine.js');
-  const html = statusDocument(dashboards, lang);
-  const [r] = await renderPdfs([{ id: 'status', html, out }], { lang, pageNumbers: 'auto', concurrency: 1 });
-  if (!r || !r.ok) {
-    const { DjycError } = await import('../domain/errors.js');
-    throw new DjycError(`无法生成 PDF：${r?.error ?? '未知错误'}`, 1, `could not make the PDF: ${r?.error ?? 'unknown error'}`);
-  }
-  return { pages: r.pages ?? 0, bytes: r.bytes ?? 0 };
 }

@@ -13,14 +13,12 @@
  * carries a default-src 'none' Content-Security-Policy.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { PDFDocument } from 'pdf-lib';
 import { closeBrowser, launchBrowser, type Lang } from './browser.js';
-import { FONT_CSS_URL, FONT_ORIGIN, fontResponse, uncoveredChars } from './fonts.js';
-import { decodeEntities, escapeHtml } from '../output/html.js';
+import { fontResponse, uncoveredChars } from './fonts.js';
+import { CSP_META, FONT_CSS_URL, FONT_ORIGIN, decodeEntities } from '../output/html.js';
 import { setMeta, stampPageNumbers, takeMarkers, writeFileAtomic } from './pdf.js';
 
 export interface RenderJob {
@@ -64,43 +62,6 @@ export interface RenderResult {
   error?: string;
   /** Characters no bundled font covers (drawn from a system font or as a box), if any. */
   missingGlyphs?: string[];
-}
-
-/** The policy every document carries: nothing may load except the bundled fonts and data: URLs. */
-export const CSP = `default-src 'none'; font-src ${FONT_ORIGIN} data:; img-src data:; style-src 'unsafe-inline' ${FONT_ORIGIN}`;
-const CSP_META = `<meta http-equiv="Content-Security-Policy" content="${CSP}">`;
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** templates/forms/_base.css, from src/render or dist/render alike. */
-export const BASE_CSS_PATH = path.resolve(here, '../../templates/forms/_base.css');
-let baseCss: string | undefined;
-export function baseStylesheet(): string {
-  baseCss ??= readFileSync(BASE_CSS_PATH, 'utf8');
-  return baseCss;
-}
-
-export interface WrapOptions {
-  title: string;
-  /** The template's own CSS, placed after the base stylesheet. */
-  css?: string;
-  /** The form's HTML (record text already escaped). */
-  body: string;
-  /** Document language (default zh-CN: it picks Chinese glyph forms). */
-  lang?: string;
-}
-
-/**
- * A complete document: the CSP first, the font stylesheet (served by the engine from memory — ~0.5 MB, so
- * linked rather than inlined), the base stylesheet, then the template's CSS and body.
- */
-export function wrapDocument({ title, css = '', body, lang = 'zh-CN' }: WrapOptions): string {
-  return (
-    `<!DOCTYPE html>\n<html lang="${escapeHtml(lang)}">\n<head>\n<meta charset="utf-8">\n${CSP_META}\n` +
-    `<title>${escapeHtml(title)}</title>\n<link rel="stylesheet" href="${FONT_CSS_URL}">\n` +
-    `<style>\n${baseStylesheet()}</style>\n` +
-    (css ? `<style>\n${css.replace(/<\/style/gi, '<\\/style')}\n</style>\n` : '') +
-    `</head>\n<body>\n${body}\n</body>\n</html>\n`
-  );
 }
 
 // ---- documents ----------------------------------------------------------------------------------------

@@ -1,25 +1,15 @@
 /**
- * The project's CJK fonts, taken from npm packages (never from the system, so a PDF looks the same on every
- * machine): @font-face rules that reuse each package's unicode-range slices, the bytes behind them served to
- * Chromium from memory, and a coverage check for characters that no bundled font has.
- *
- * Families (use the stacks in FONT_STACKS or the CSS variables in templates/forms/_base.css):
- *   DJYC Song  Noto Serif SC   400 = body text (stand-in for 仿宋), 900 = titles (stand-in for 小标宋)
- *   DJYC Hei   Noto Sans SC    400 / 700 (黑体)
- *   DJYC Kai   LXGW WenKai     400 (楷体); it covers all of GBK and much more, so it is also the
- *                              full-coverage fallback placed last in every stack.
+ * The bundled CJK fonts served to Chromium (assets/fonts.ts lists them): @font-face rules that reuse each
+ * package's unicode-range slices, the bytes behind them served from memory, and a coverage check for characters
+ * that no bundled font has. Use the stacks in FONT_STACKS or the CSS variables in templates/forms/_base.css.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { FONT_ORIGIN } from '../output/html.js';
+import { FAMILY, fontSlices, parseUnicodeRange } from '../assets/fonts.js';
 
-/** Made-up origin the page loads fonts from; the engine answers its requests from memory. */
-export const FONT_ORIGIN = 'https://djyc.fonts';
-/** URL of the stylesheet holding every @font-face rule (linked by wrapDocument, served by the engine). */
-export const FONT_CSS_URL = `${FONT_ORIGIN}/fonts.css`;
-
-export const FAMILY = { song: 'DJYC Song', hei: 'DJYC Hei', kai: 'DJYC Kai', extB: 'DJYC ExtB' } as const;
+export { FAMILY };
 export const FONT_STACKS = {
   song: `"${FAMILY.song}", "${FAMILY.kai}", "${FAMILY.extB}"`,
   hei: `"${FAMILY.hei}", "${FAMILY.kai}", "${FAMILY.extB}"`,
@@ -38,24 +28,6 @@ const EXT_B = {
   range: 'U+20000-2A6DF,U+2A700-2EBEF,U+2F800-2FA1F,U+30000-3134F',
 };
 
-interface Source {
-  /** First path segment of the font URLs, e.g. https://djyc.fonts/serif/<file>. */
-  key: string;
-  family: string;
-  weight: number;
-  /** Package-relative path of the CSS whose slices we reuse. */
-  pkg: string;
-  css: string;
-}
-
-const SOURCES: Source[] = [
-  { key: 'serif', family: FAMILY.song, weight: 400, pkg: '@fontsource/noto-serif-sc', css: '400.css' },
-  { key: 'serif', family: FAMILY.song, weight: 900, pkg: '@fontsource/noto-serif-sc', css: '900.css' },
-  { key: 'sans', family: FAMILY.hei, weight: 400, pkg: '@fontsource/noto-sans-sc', css: '400.css' },
-  { key: 'sans', family: FAMILY.hei, weight: 700, pkg: '@fontsource/noto-sans-sc', css: '700.css' },
-  { key: 'wenkai', family: FAMILY.kai, weight: 400, pkg: '@chinese-fonts/lxgwwenkai', css: 'dist/LXGWWenKai-Regular/result.css' },
-];
-
 interface FontSet {
   css: string;
   /** URL path (/serif/x.woff2) → absolute file; only files named in the packages' CSS are served. */
@@ -67,64 +39,21 @@ interface FontSet {
 let fontSet: FontSet | undefined;
 const bytes = new Map<string, Promise<Buffer>>();
 
-export function packageDir(pkg: string): string {
-  // Resolve from this file, so it works from src/ (vitest) and dist/ alike. fontsource's "exports" hides
-  // package.json, so resolve a file the package does export and walk up to the package folder.
-  const require = createRequire(import.meta.url);
-  const probe = pkg.startsWith('@fontsource/') ? `${pkg}/400.css` : `${pkg}/package.json`;
-  let dir = path.dirname(require.resolve(probe));
-  while (!dir.endsWith(path.join(...pkg.split('/')))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`font package ${pkg} not found`);
-    dir = up;
-  }
-  return dir;
-}
-
-/** Parses "U+4e00-9fff,U+3001" into [start, end] pairs. */
-export function parseUnicodeRange(value: string): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  for (const part of value.split(',')) {
-    const m = /^\s*U\+([0-9a-f?]+)(?:-([0-9a-f]+))?\s*$/i.exec(part);
-    if (!m) continue;
-    if (m[1].includes('?')) {
-      out.push([parseInt(m[1].replace(/\?/g, '0'), 16), parseInt(m[1].replace(/\?/g, 'f'), 16)]);
-    } else {
-      const a = parseInt(m[1], 16);
-      out.push([a, m[2] ? parseInt(m[2], 16) : a]);
-    }
-  }
-  return out;
-}
-
 function build(): FontSet {
   const files = new Map<string, string>();
   const coverage = new Uint8Array(0x110000 >> 3);
   const rules: string[] = [];
-  const dirs = new Map<string, string>();
-  for (const src of SOURCES) {
-    const dir = dirs.get(src.pkg) ?? packageDir(src.pkg);
-    dirs.set(src.pkg, dir);
-    const cssPath = path.join(dir, src.css);
-    const text = readFileSync(cssPath, 'utf8');
-    for (const face of text.match(/@font-face\s*\{[^}]*\}/g) ?? []) {
-      // woff2 only; drop the woff fallback and any local() source (a system font would defeat the point).
-      const url = /url\(\s*["']?([^"')]+\.woff2)["']?\s*\)/.exec(face)?.[1];
-      const range = /unicode-range\s*:\s*([^;}]+)/.exec(face)?.[1];
-      if (!url || !range) continue;
-      const file = path.resolve(path.dirname(cssPath), url);
-      const urlPath = `/${src.key}/${path.basename(file)}`;
-      files.set(urlPath, file);
-      for (const [a, b] of parseUnicodeRange(range)) {
-        for (let cp = a; cp <= b && cp < 0x110000; cp++) coverage[cp >> 3] |= 1 << (cp & 7);
-      }
-      rules.push(
-        `@font-face{font-family:"${src.family}";font-style:normal;font-weight:${src.weight};font-display:block;` +
-          `src:url(${FONT_ORIGIN}${urlPath}) format("woff2");unicode-range:${range.trim()}}`,
-      );
+  for (const slice of fontSlices()) {
+    const urlPath = `/${slice.key}/${path.basename(slice.file)}`;
+    files.set(urlPath, slice.file);
+    for (const [a, b] of slice.ranges) {
+      for (let cp = a; cp <= b && cp < 0x110000; cp++) coverage[cp >> 3] |= 1 << (cp & 7);
     }
+    rules.push(
+      `@font-face{font-family:"${slice.family}";font-style:normal;font-weight:${slice.weight};font-display:block;` +
+        `src:url(${FONT_ORIGIN}${urlPath}) format("woff2");unicode-range:${slice.range}}`,
+    );
   }
-  if (rules.length === 0) throw new Error('no @font-face rules found in the font packages');
   if (existsSync(EXT_B.file)) {
     const urlPath = `/${EXT_B.key}/${path.basename(EXT_B.file)}`;
     files.set(urlPath, EXT_B.file);

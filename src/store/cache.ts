@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadSchema } from './schemas.js';
-import { SCHEMAS_DIR, PACKAGE_ROOT } from '../assets/paths.js';
+import { SCHEMAS_DIR, packageVersion } from '../assets/paths.js';
 import type { Kind } from '../domain/kinds.js';
 import type { Problem } from '../domain/problem.js';
 import type { LocalIssue, RefUse } from '../domain/checks.js';
@@ -210,24 +210,20 @@ export function blobId(bytes: Uint8Array): string {
 const CACHE_FORMAT = 'djyc-cache-1';
 let codeHash: string | undefined;
 
-/** A hash of djyc's own code and schemas: results computed by another build are never reused. */
+/** A hash of djyc's own code (the store, which parses and checks files, and the domain, whose rules it applies) and schemas: results computed by another build are never reused. */
 function codeFingerprint(): string {
   if (codeHash) return codeHash;
   const h = createHash('sha1').update(CACHE_FORMAT);
-  try {
-    const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string };
-    h.update(`version ${pkg.version ?? '?'}\0`);
-  } catch {
-    h.update('version ?\0');
-  }
-  const coreDir = path.dirname(fileURLToPath(import.meta.url));
-  for (const dir of [coreDir, SCHEMAS_DIR]) {
+  h.update(`version ${packageVersion()}\0`);
+  const storeDir = path.dirname(fileURLToPath(import.meta.url));
+  for (const dir of [storeDir, path.join(storeDir, '..', 'domain'), SCHEMAS_DIR]) {
     let names: string[] = [];
     try {
       names = fs.readdirSync(dir).filter((n) => /\.(js|ts|json)$/.test(n)).sort();
     } catch {
       /* no such folder */
     }
+    h.update(`${path.basename(dir)}\0`);
     for (const n of names) h.update(`${n}\0`).update(fs.readFileSync(path.join(dir, n))).update('\0');
   }
   return (codeHash = h.digest('hex'));

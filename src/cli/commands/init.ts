@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import { type Lang, tr } from '../../domain/i18n.js';
-import { initRepository, listPresets } from '../../commands/init.js';
+import { initRepository } from '../../commands/init.js';
 import { UsageError } from '../../domain/errors.js';
+import { listPresets } from '../../assets/presets.js';
 import path from 'node:path';
 
 export function register(program: Command, run: Runner, lang: Lang): void {

@@ -21,7 +21,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         // Loaded here, so that other commands do not pay for the site builder.
         const { requireRoot } = await import('../../store/repo.js');
         const { parseWithin } = await import('../../domain/deadlines.js');
-        const { publishSite } = await import('../../output/site/site.js');
+        const { publishSite } = await import('../../commands/publish.js');
         checkIsoDate(opts.today);
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);

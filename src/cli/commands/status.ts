@@ -27,7 +27,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const { loadRepository, requireRoot } = await import('../../store/repo.js');
         const { parseWithin } = await import('../../domain/deadlines.js');
         const { writeAtomic } = await import('../../store/transaction.js');
-        const { renderStatusPdf, statusDashboards, statusJson, statusText } = await import('../../output/status.js');
+        const { statusDashboards, statusJson, statusText } = await import('../../output/status.js');
         checkIsoDate(opts.today);
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);
@@ -42,6 +42,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const out = path.resolve(ctx.cwd, opts.output ?? 'status.pdf');
           let r: { pages: number; bytes: number };
           try {
+            const { renderStatusPdf } = await import('../../commands/status.js');
             r = await renderStatusPdf(dashboards, out, ctx.lang);
           } catch (err) {
             if ((err as Error)?.name === 'BrowserNotFoundError') {

@@ -7,9 +7,9 @@ import { format, FORMATS, type FormatName } from '../../output/problems/index.js
 import { summary } from '../../output/problems/summary.js';
 import { UsageError } from '../../domain/errors.js';
 import { writeAtomic } from '../../store/transaction.js';
-import { packageVersion } from '../../commands/init.js';
 import { colors } from '../io.js';
 import { validateRepository } from '../../store/validate.js';
+import { packageVersion } from '../../assets/paths.js';
 import fs from 'node:fs';
 import path from 'node:path';
 

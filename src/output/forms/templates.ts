@@ -14,8 +14,8 @@
 import Handlebars from 'handlebars';
 import { chineseDate } from '../../domain/dates.js';
 import { formPartials, formTemplateSource, formsStylesheet } from '../../assets/templates.js';
-import { wrapDocument } from '../../pdf/engine.js';
 import type { TemplateMeta } from './views.js';
+import { wrapDocument } from '../html.js';
 
 
 const hb = Handlebars.create();

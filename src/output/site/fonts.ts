@@ -7,56 +7,35 @@
  * Faces: DJYC Hei (Noto Sans SC 400/700) for all text, DJYC Song 900 (Noto Serif SC) for page titles, and
  * DJYC Kai (LXGW WenKai, covers all of GBK) only for characters the first two lack.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageDir, parseUnicodeRange } from '../../pdf/fonts.js';
+import { FAMILY, fontSlices, type FontSlice } from '../../assets/fonts.js';
 
 export type Role = 'text' | 'title' | 'fallback';
 
-export interface Face {
-  family: string;
-  weight: number;
+export interface Face extends FontSlice {
   role: Role;
-  /** Absolute path of the woff2 slice. */
-  file: string;
-  /** unicode-range as written in the package CSS. */
-  range: string;
-  ranges: Array<[number, number]>;
 }
 
-interface Source {
-  family: string;
-  weight: number;
-  role: Role;
-  pkg: string;
-  css: string;
+/** The site's roles: DJYC Hei 400/700 for text, DJYC Song 900 for titles, DJYC Kai for what those lack. */
+function roleOf(s: FontSlice): Role | undefined {
+  if (s.family === FAMILY.hei) return 'text';
+  if (s.family === FAMILY.song && s.weight === 900) return 'title';
+  if (s.family === FAMILY.kai) return 'fallback';
+  return undefined;
 }
-
-const SOURCES: Source[] = [
-  { family: 'DJYC Hei', weight: 400, role: 'text', pkg: '@fontsource/noto-sans-sc', css: '400.css' },
-  { family: 'DJYC Hei', weight: 700, role: 'text', pkg: '@fontsource/noto-sans-sc', css: '700.css' },
-  { family: 'DJYC Song', weight: 900, role: 'title', pkg: '@fontsource/noto-serif-sc', css: '900.css' },
-  { family: 'DJYC Kai', weight: 400, role: 'fallback', pkg: '@chinese-fonts/lxgwwenkai', css: 'dist/LXGWWenKai-Regular/result.css' },
-];
 
 let faces: Face[] | undefined;
 
-/** Every woff2 slice of the site's faces, with its unicode range. */
+/** Every woff2 slice of the site's faces, with its role. */
 export function siteFaces(): Face[] {
-  if (faces) return faces;
-  const out: Face[] = [];
-  for (const src of SOURCES) {
-    const cssPath = path.join(packageDir(src.pkg), src.css);
-    const text = readFileSync(cssPath, 'utf8');
-    for (const block of text.match(/@font-face\s*\{[^}]*\}/g) ?? []) {
-      const url = /url\(\s*["']?([^"')]+\.woff2)["']?\s*\)/.exec(block)?.[1];
-      const range = /unicode-range\s*:\s*([^;}]+)/.exec(block)?.[1]?.trim();
-      if (!url || !range) continue;
-      out.push({ family: src.family, weight: src.weight, role: src.role, file: path.resolve(path.dirname(cssPath), url), range, ranges: parseUnicodeRange(range) });
-    }
-  }
-  faces = out;
-  return out;
+  const order: Role[] = ['text', 'title', 'fallback'];
+  faces ??= fontSlices()
+    .flatMap((s) => {
+      const role = roleOf(s);
+      return role ? [{ ...s, role }] : [];
+    })
+    .sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role));
+  return faces;
 }
 
 function covers(face: Face, cp: number): boolean {

@@ -5,17 +5,13 @@
  * Record text is data: templates use {{double-stash}} only; charts are built here from escaped text and handed to
  * the templates as SafeStrings. Every string of a view passes through redactPhones before it is rendered.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import Handlebars from 'handlebars';
-import { TEMPLATES_DIR } from '../../assets/paths.js';
+import { siteAsset, siteTemplates } from '../../assets/templates.js';
 import { redactPhones } from '../../domain/privacy.js';
 import type { Lang } from '../../domain/i18n.js';
 import { KIND_LABELS, type DeadlineItem } from '../../domain/deadlines.js';
 import { funnel, horizontalBars, stackedBars } from '../charts.js';
 import { percent, type Dashboard } from '../dashboard.js';
-
-export const SITE_TEMPLATES = path.join(TEMPLATES_DIR, 'site');
 
 const hb = Handlebars.create();
 hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
@@ -30,9 +26,7 @@ let compiled: Map<string, Handlebars.TemplateDelegate> | undefined;
 function templates(): Map<string, Handlebars.TemplateDelegate> {
   if (compiled) return compiled;
   const out = new Map<string, Handlebars.TemplateDelegate>();
-  for (const file of fs.readdirSync(SITE_TEMPLATES).filter((f) => f.endsWith('.hbs')).sort()) {
-    const source = fs.readFileSync(path.join(SITE_TEMPLATES, file), 'utf8');
-    const name = file.replace(/\.hbs$/, '');
+  for (const [name, source] of siteTemplates()) {
     if (name.startsWith('_')) hb.registerPartial(name.slice(1), source);
     else out.set(name, hb.compile(source, { strict: false, noEscape: false }));
   }
@@ -60,7 +54,7 @@ export function renderTemplate(name: string, context: object): string {
 }
 
 export function siteStylesheet(): string {
-  return fs.readFileSync(path.join(SITE_TEMPLATES, 'site.css'), 'utf8');
+  return siteAsset('site.css');
 }
 
 // ---- the dashboard view ------------------------------------------------------------------------------------

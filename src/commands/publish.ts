@@ -1,0 +1,150 @@
+/**
+ * `djyc publish`: loads the repository, checks the brand logos it would copy, builds the site (output/site) and
+ * writes it atomically: built in a temporary sibling folder, then swapped in with a rename. An existing folder is
+ * replaced only if an earlier `djyc publish` made it (it holds .djyc-site).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadRepository } from '../store/repo.js';
+import { today as todayIn } from '../store/clock.js';
+import { ProblemsError, UsageError, RefusedError } from '../domain/errors.js';
+import { findUnmaskedPhones } from '../domain/privacy.js';
+import { RECORDS_DIR } from '../domain/kinds.js';
+import type { Lang, Text } from '../domain/i18n.js';
+import type { Repository } from '../domain/records.js';
+import { SITE_MARKER, siteFiles, type SiteBuild, type SiteFile } from '../output/site/site.js';
+import type { SiteOptions } from '../output/site/data.js';
+
+export interface PublishOptions {
+  /** Programme id (default: the repository's default or only programme). */
+  programme?: string;
+  /** Output folder (absolute). */
+  out: string;
+  today?: string;
+  lang?: Lang;
+  /** Days ahead counted as due soon on the dashboard. */
+  within?: number;
+}
+
+export interface PublishResult {
+  out: string;
+  programme: string;
+  pages: number;
+  files: number;
+  bytes: number;
+  /** What was published: the programme's public flags. */
+  sections: { claims: boolean; progress: boolean; brands: boolean; selections: boolean };
+  projects: number;
+  hiddenProjects: number;
+  warnings: Text[];
+}
+
+/** A file of the site: text, or a file copied from elsewhere. */
+const LOGO_TYPES: Record<string, string> = { '.png': 'png', '.jpg': 'jpg', '.jpeg': 'jpg', '.gif': 'gif', '.webp': 'webp', '.svg': 'svg' };
+const LOGO_MAX_BYTES = 4 * 1024 * 1024;
+/** Above this many tasks the claims notice lists each organisation's tasks on its own page, not inline. */
+function logoFile(root: string, logo: string): { file?: string; warning?: Text } {
+  const abs = path.resolve(root, logo);
+  const rel = path.relative(root, abs);
+  const ext = path.extname(abs).toLowerCase();
+  if (rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep)[0] === '.git') {
+    return { warning: { zh: `品牌标识“${logo}”不在记录库中，未发布`, en: `brand logo "${logo}" is outside the repository; not published` } };
+  }
+  if (!LOGO_TYPES[ext]) return { warning: { zh: `品牌标识“${logo}”不是 PNG/JPEG/GIF/WebP/SVG 图片，未发布`, en: `brand logo "${logo}" is not a PNG/JPEG/GIF/WebP/SVG image; not published` } };
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    return { warning: { zh: `找不到品牌标识文件“${logo}”，未发布`, en: `brand logo "${logo}" not found; not published` } };
+  }
+  if (!st.isFile() || st.size > LOGO_MAX_BYTES) return { warning: { zh: `品牌标识“${logo}”不是文件或超过 4 MB，未发布`, en: `brand logo "${logo}" is not a file or exceeds 4 MB; not published` } };
+  // An image must not smuggle a phone number onto the site (SVG is text; look at raster metadata too).
+  if (findUnmaskedPhones(fs.readFileSync(abs, 'latin1')).length) {
+    return { warning: { zh: `品牌标识“${logo}”中含有手机号码，未发布`, en: `brand logo "${logo}" contains a phone number; not published` } };
+  }
+  return { file: abs };
+}
+
+/** Builds every file of the site in memory (pure apart from reading the repository's logos and the templates). */
+/** Builds every file of the site in memory (pure apart from reading the repository's logos). */
+export function buildSite(repo: Repository, options: PublishOptions): SiteBuild {
+  const opts = { programme: options.programme, today: options.today ?? todayIn(), lang: options.lang ?? 'zh', within: options.within } satisfies SiteOptions;
+  return siteFiles(repo, opts, (logo) => {
+    const r = logoFile(repo.root, logo);
+    return r.file ? { file: r.file, type: LOGO_TYPES[path.extname(r.file).toLowerCase()] } : r;
+  });
+}
+
+function checkOut(root: string, out: string): void {
+  const rel = path.relative(root, out);
+  const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
+  const top = rel.split(path.sep)[0];
+  if (rel === '' || (!inside && path.relative(out, root).split(path.sep)[0] !== '..') || (inside && [RECORDS_DIR, '.git', 'schemas', 'attachments', '.github', '.vscode'].includes(top!))) {
+    throw new UsageError(
+      `不能把网站发布到 ${out}：请选择记录库的 records/、attachments/ 等目录以外的文件夹（例如 -o site/）`,
+      `cannot publish the site to ${out}: choose a folder outside records/, attachments/ and the repository's own folders (e.g. -o site/)`,
+    );
+  }
+}
+
+/** Writes the files into a temporary sibling folder, then swaps it in place of `out`. */
+export function writeSite(files: Map<string, SiteFile>, out: string): { files: number; bytes: number } {
+  const parent = path.dirname(out);
+  fs.mkdirSync(parent, { recursive: true });
+  if (fs.existsSync(out)) {
+    const st = fs.lstatSync(out);
+    const entries = st.isDirectory() ? fs.readdirSync(out) : null;
+    if (!entries || (entries.length > 0 && !entries.includes(SITE_MARKER))) {
+      throw new RefusedError(
+        `${out} 已存在且不是 djyc 发布的网站，为免覆盖，未做任何更改（请换一个文件夹或先移走它）`,
+        `${out} exists and was not made by djyc publish; nothing was changed so as not to overwrite it (choose another folder or move it away)`,
+      );
+    }
+  }
+  const tmp = `${out}.djyc-tmp-${process.pid}`;
+  const old = `${out}.djyc-old-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  let bytes = 0;
+  try {
+    for (const [rel, f] of files) {
+      const dest = path.join(tmp, ...rel.split('/'));
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      if ('text' in f) {
+        fs.writeFileSync(dest, f.text);
+        bytes += Buffer.byteLength(f.text);
+      } else {
+        fs.copyFileSync(f.copy, dest);
+        bytes += fs.statSync(dest).size;
+      }
+    }
+    if (fs.existsSync(out)) {
+      fs.renameSync(out, old);
+      try {
+        fs.renameSync(tmp, out);
+      } catch (err) {
+        fs.renameSync(old, out);
+        throw err;
+      }
+      fs.rmSync(old, { recursive: true, force: true });
+    } else {
+      fs.renameSync(tmp, out);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return { files: files.size, bytes };
+}
+
+/** `djyc publish`: loads the repository, builds the site and writes it atomically to `opts.out`. */
+export function publishSite(root: string, opts: PublishOptions): PublishResult {
+  const out = path.resolve(opts.out);
+  checkOut(root, out);
+  const repo = loadRepository(root);
+  const errors = repo.loadProblems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    throw new ProblemsError(errors, '记录文件有错误，无法发布（未写入任何文件）', 'record files have errors; nothing was published');
+  }
+  const { files, result } = buildSite(repo, { ...opts, out });
+  const written = writeSite(files, out);
+  return { ...result, out, ...written };
+}

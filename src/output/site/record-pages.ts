@@ -1,0 +1,366 @@
+/** The pages of the site about records: brands, selections, organisations (the list and one page each) and projects. */
+import type { ProjectRow } from '../../domain/ledger.js';
+import { isTrackEnabled } from '../../domain/programme.js';
+import { percent } from '../dashboard.js';
+import type { Cell, TableView } from './view.js';
+import { SiteData, type PageContext, period, dateText, stageText } from './data.js';
+import { reportsText, closureText, acceptanceText } from './notice-pages.js';
+
+export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext {
+  const brands = d.ledger.brands.map((b) => {
+    const rec = d.index.get('brand', b.id)!.data;
+    const facts: { label: string; text: string }[] = [];
+    const add = (label: string, text: string | undefined) => {
+      if (text && text.trim()) facts.push({ label, text });
+    };
+    add(d.T('品牌内涵', 'concept'), rec.concept);
+    add(d.T('品牌理念', 'philosophy'), rec.philosophy);
+    add(d.T('创建载体', 'carrier'), rec.carrier);
+    add(d.T('取得成效', 'results'), rec.results);
+    const rec2 = rec.recognition;
+    const recognition = [
+      stageText(b.stage, d.lang),
+      rec2?.named_on ? d.T(`${dateText(rec2.named_on, d.lang)}命名`, `named ${rec2.named_on}`) : '',
+      rec2?.document ?? '',
+      rec.outcome ? d.T(`提升结论：${rec.outcome}`, `outcome: ${rec.outcome}`) : '',
+    ].filter(Boolean);
+    add(d.T('认定情况', 'recognition'), recognition.join('；'));
+    return {
+      id: b.id,
+      name: b.name,
+      initial: [...b.name][0] ?? '',
+      org: b.organisation.name,
+      orgHref: d.link('organisation', b.organisation.id) ?? '#',
+      logo: logos.get(b.id),
+      facts,
+    };
+  });
+  return {
+    title: d.t.brands,
+    page: 'brands',
+    root: '',
+    heading: d.T('党建品牌展示', 'Party-building brands'),
+    sub: `${d.p.name}　${period(d.p, d.lang)}`,
+    intro: '',
+    brands,
+  };
+}
+
+export function selectionsPage(d: SiteData): PageContext {
+  const criteria: Record<string, [string, string]> = {
+    stars: ['按星级评估结果', 'by stars'],
+    'four-level': ['按评议等次', 'by four-level rating'],
+    bonus: ['按加分', 'by bonus points'],
+    'brand-recognition': ['按品牌认定结果', 'by brand recognition'],
+    manual: ['择优评选', 'chosen on merit'],
+  };
+  const awards = (d.p.selections ?? []).map((def) => {
+    const ruleParts: string[] = [];
+    if (def.min !== undefined && def.max !== undefined) ruleParts.push(d.T(`评选 ${def.min}—${def.max} 个`, `${def.min}–${def.max} chosen`));
+    else if (def.max !== undefined) ruleParts.push(d.T(`至多 ${def.max} 个`, `at most ${def.max}`));
+    if (def.criteria) ruleParts.push(d.T(criteria[def.criteria]![0], criteria[def.criteria]![1]));
+    const results = d.index
+      .all('selection')
+      .filter((s) => s.data.programme === d.p.id && s.data.award === def.id)
+      .sort((a, b) => (a.data.decided_on ?? '').localeCompare(b.data.decided_on ?? ''))
+      .map((s) => {
+        const entries = [...s.data.entries]
+          .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity))
+          .filter((e) => !(def.of === 'project' && d.hidden.has(e.subject)));
+        const scored = entries.some((e) => e.score !== undefined);
+        const table: TableView = {
+          head: [
+            d.T('名次', 'rank'),
+            d.T('入选', 'chosen'),
+            def.of === 'organisation' ? d.T('上级党组织', 'parent') : d.T('所属党组织', 'organisation'),
+            ...(scored ? [d.T('得分', 'score')] : []),
+            d.T('入选理由', 'reason'),
+          ],
+          rows: entries.map((e, i) => {
+            let name = e.subject;
+            let org = '';
+            let orgHref: string | undefined;
+            if (def.of === 'organisation') {
+              name = d.orgName(e.subject);
+              const parent = d.index.get('organisation', e.subject)?.data.parent;
+              org = d.orgName(parent);
+              orgHref = parent ? d.link('organisation', parent) : undefined;
+            } else if (def.of === 'project') {
+              const pr = d.projectById.get(e.subject);
+              name = pr ? (pr.number ? `${pr.number} ${pr.title}` : pr.title) : e.subject;
+              org = pr?.lead?.name ?? '';
+              orgHref = pr?.lead ? d.link('organisation', pr.lead.id) : undefined;
+            } else {
+              const b = d.brandById.get(e.subject);
+              name = b?.name ?? e.subject;
+              org = b?.organisation.name ?? '';
+              orgHref = b ? d.link('organisation', b.organisation.id) : undefined;
+            }
+            const href = d.link(def.of, e.subject);
+            return {
+              cells: [
+                { text: String(e.rank ?? i + 1), cls: 'seq' },
+                { text: name, ...(href ? { href } : {}) },
+                { text: org, ...(orgHref ? { href: orgHref } : {}) },
+                ...(scored ? [{ text: e.score === undefined ? '—' : String(e.score), num: true }] : []),
+                { text: e.reason ?? '' },
+              ] as Cell[],
+            };
+          }),
+          empty: d.t.notSelectedYet,
+        };
+        return { title: s.data.title ?? '', decided: s.data.decided_on ? d.T(`${dateText(s.data.decided_on, d.lang)}确定`, `decided ${s.data.decided_on}`) : '', table };
+      });
+    return { id: def.id, label: def.label, rule: ruleParts.join('；'), results, empty: d.t.notSelectedYet };
+  });
+  return {
+    title: d.t.selections,
+    page: 'selections',
+    root: '',
+    heading: d.T('年度评选结果', 'Year-end selections'),
+    sub: `${d.p.name}　${period(d.p, d.lang)}`,
+    awards,
+  };
+}
+
+export function organisationsPage(d: SiteData): PageContext {
+  const { t } = d;
+  const head = [t.seq, d.T('党组织', 'organisation'), d.T('类型', 'type'), d.T('上级党组织', 'parent')];
+  const projects = isTrackEnabled(d.p, 'project');
+  const brands = d.pages.brands;
+  if (projects && (d.pub.claims || d.pub.progress)) head.push(d.T('领办项目', 'leads'), d.T('联办项目', 'joins'));
+  if (d.pub.claims && isTrackEnabled(d.p, 'task')) head.push(d.T('党员领办任务', 'members with a task'));
+  if (brands) head.push(d.T('品牌', 'brands'));
+  const rows = d.ledger.coverage.map((c, i) => {
+    const o = d.index.get('organisation', c.organisation.id)!.data;
+    const mine = d.projectsByOrg.get(c.organisation.id) ?? [];
+    const led = mine.filter((x) => x.role === 'lead').length;
+    const joined = mine.filter((x) => x.role === 'co').length;
+    const cells: Cell[] = [
+      { text: String(i + 1), cls: 'seq' },
+      { text: o.name, href: d.link('organisation', o.id) },
+      { text: o.type },
+      { text: d.orgName(o.parent), ...(o.parent && d.link('organisation', o.parent) ? { href: d.link('organisation', o.parent) } : {}) },
+    ];
+    if (projects && (d.pub.claims || d.pub.progress)) cells.push({ text: String(led), num: true }, { text: String(joined), num: true });
+    if (d.pub.claims && isTrackEnabled(d.p, 'task')) cells.push({ text: c.members ? `${c.holders}/${c.members}（${percent(c.coverage)}）` : '—', num: true });
+    if (brands) cells.push({ text: String(c.brands), num: true });
+    return { cells };
+  });
+  return {
+    title: t.organisations,
+    page: 'organisations',
+    root: '',
+    heading: d.T('参加单位', 'Organisations'),
+    sub: `${d.p.name}　${period(d.p, d.lang)}`,
+    orgs: { head, rows, empty: d.T('尚无党组织记录。', 'No organisations yet.') },
+  };
+}
+
+export function organisationPage(d: SiteData, orgId: string): PageContext {
+  const root = '../';
+  const o = d.index.get('organisation', orgId)!.data;
+  const c = d.ledger.coverage.find((r) => r.organisation.id === orgId)!;
+  const facts: { label: string; text: string; href?: string }[] = [{ label: d.T('党组织全称', 'full name'), text: o.name }, { label: d.T('组织类型', 'type'), text: o.type }];
+  if (o.unit) facts.push({ label: d.T('所在单位', 'unit'), text: o.unit });
+  if (o.parent) {
+    const href = d.link('organisation', o.parent);
+    facts.push({ label: d.T('上级党组织', 'parent'), text: d.orgName(o.parent), ...(href ? { href: root + href } : {}) });
+  }
+  const children = d.index.all('organisation').filter((x) => x.data.parent === orgId);
+  if (children.length) facts.push({ label: d.T('下级党组织', 'under it'), text: children.map((x) => x.data.short_name ?? x.data.name).join('、') });
+  if (d.pub.claims && isTrackEnabled(d.p, 'task') && c.members) {
+    facts.push({ label: d.T('党员领办任务', 'members with a task'), text: d.T(`${c.holders} 名 / 共 ${c.members} 名党员（${percent(c.coverage)}）`, `${c.holders} of ${c.members} (${percent(c.coverage)})`) });
+  }
+  const sections: { title: string; table: TableView }[] = [];
+  if (d.pages.projectPages) {
+    const mine = d.projectsByOrg.get(orgId) ?? [];
+    const head = [d.t.seq, d.T('项目编号', 'number'), d.T('项目名称', 'project'), d.T('方式', 'role')];
+    if (d.pub.progress) head.push(d.T('当前阶段', 'stage'), d.T('季度执行书', 'reports'));
+    sections.push({
+      title: d.T('项目', 'Projects'),
+      table: {
+        head,
+        rows: mine.map(({ row: r, role: how }, i) => {
+          const role = how === 'lead' ? d.T('领办', 'lead') : how === 'co' ? d.T('联办', 'co-organiser') : d.T('申报', 'proposed');
+          const cells: Cell[] = [{ text: String(i + 1), cls: 'seq' }, { text: r.number ?? '—', cls: 'nowrap' }, { text: r.title, href: root + d.link('project', r.id) }, { text: role }];
+          if (d.pub.progress) cells.push({ text: stageText(r.stage, d.lang) }, { text: reportsText(d, r.id) });
+          return { cells };
+        }),
+        empty: d.T('没有项目。', 'No projects.'),
+      },
+    });
+  }
+  if (d.pub.claims && isTrackEnabled(d.p, 'task')) {
+    const tasks = d.tasksByOrg.get(orgId) ?? [];
+    sections.push({
+      title: d.T('党员领办任务', "Members' tasks"),
+      table: {
+        head: [d.t.seq, d.T('领办党员', 'member'), d.T('任务内容', 'task'), d.T('所属项目', 'project'), d.T('完成时限', 'due')],
+        rows: tasks.map((t, i) => {
+          const href = d.link('project', t.project);
+          return {
+            cells: [
+              { text: String(i + 1), cls: 'seq' },
+              { text: t.members.filter((m) => !m.organisation || m.organisation.id === orgId).map((m) => m.name).join('、'), cls: 'nowrap' },
+              { text: t.content },
+              { text: t.projectTitle, ...(href ? { href: root + href } : {}) },
+              { text: d.taskDue(t) ?? '', cls: 'nowrap' },
+            ] as Cell[],
+          };
+        }),
+        empty: d.T('没有党员领办任务。', 'No tasks.'),
+      },
+    });
+  }
+  if (d.pages.brands) {
+    const brands = d.ledger.brands.filter((b) => b.organisation.id === orgId);
+    if (brands.length) {
+      sections.push({
+        title: d.T('党建品牌', 'Brands'),
+        table: {
+          head: [d.t.seq, d.T('品牌名称', 'brand'), d.T('当前阶段', 'stage')],
+          rows: brands.map((b, i) => ({ cells: [{ text: String(i + 1), cls: 'seq' }, { text: b.name, href: root + d.link('brand', b.id) }, { text: stageText(b.stage, d.lang) }] as Cell[] })),
+        },
+      });
+    }
+  }
+  if (d.pages.selections) {
+    const rows: { cells: Cell[] }[] = [];
+    for (const s of d.index.all('selection').filter((x) => x.data.programme === d.p.id)) {
+      const def = (d.p.selections ?? []).find((x) => x.id === s.data.award);
+      if (!def) continue;
+      for (const e of s.data.entries) {
+        const owner =
+          def.of === 'organisation' ? e.subject
+          : def.of === 'project' ? d.projectById.get(e.subject)?.lead?.id
+          : d.brandById.get(e.subject)?.organisation.id;
+        if (owner !== orgId) continue;
+        rows.push({ cells: [{ text: s.data.title ?? def.label, href: `${root}selections.html#${def.id}` }, { text: e.rank === undefined ? '—' : String(e.rank), num: true }, { text: s.data.decided_on ?? '', cls: 'nowrap' }] });
+      }
+    }
+    if (rows.length) sections.push({ title: d.T('评选表彰', 'Selections'), table: { head: [d.T('评选', 'award'), d.T('名次', 'rank'), d.T('确定日期', 'decided')], rows } });
+  }
+  return {
+    title: o.short_name ?? o.name,
+    page: 'organisations',
+    root,
+    breadcrumb: [{ href: 'index.html', label: d.t.home }, { href: 'organisations.html', label: d.t.organisations }],
+    heading: o.short_name ?? o.name,
+    sub: `${d.p.name}　${period(d.p, d.lang)}`,
+    facts,
+    sections,
+  };
+}
+
+export function projectPage(d: SiteData, pr: ProjectRow): PageContext {
+  const root = '../';
+  const rec = d.index.get('project', pr.id)!.data;
+  const orgLink = (id: string) => ({ text: d.orgName(id), ...(d.link('organisation', id) ? { href: root + d.link('organisation', id) } : {}) });
+  type Fact = { label: string; text?: string; links?: { text: string; href?: string }[]; tag?: string };
+  const facts: Fact[] = [];
+  const add = (label: string, text: string | undefined) => {
+    if (text) facts.push({ label, text });
+  };
+  add(d.T('项目编号', 'number'), pr.number);
+  add(d.T('项目类别', 'category'), pr.categories.join('、'));
+  add(d.T('项目来源', 'source'), pr.source);
+  if (pr.lead) facts.push({ label: d.T('领办单位', 'lead'), links: [orgLink(pr.lead.id)] });
+  else if (rec.proposed_by) facts.push({ label: d.T('申报单位', 'proposed by'), links: [orgLink(rec.proposed_by)] });
+  if (pr.coOrganisers.length) facts.push({ label: d.T('联办单位', 'co-organisers'), links: pr.coOrganisers.map((c) => orgLink(c.id)) });
+  if (d.pub.claims) add(d.T('项目负责人', 'in charge'), pr.leader?.name);
+  add(d.T('立项日期', 'approved on'), rec.approval?.date);
+  if (pr.start || pr.due) add(d.T('实施时间', 'period'), `${pr.start ?? '…'} — ${pr.due ?? '…'}`);
+  if (d.pub.progress) facts.push({ label: d.T('当前阶段', 'stage'), text: stageText(pr.stage, d.lang), tag: pr.stage.final ? 'done' : 'pending' });
+
+  const texts: { label: string; text: string }[] = [];
+  const addText = (label: string, text: string | undefined) => {
+    if (text && text.trim()) texts.push({ label, text });
+  };
+  addText(d.T('项目内容', 'content'), rec.content);
+  addText(d.T('目标要求', 'goals'), rec.goals);
+  addText(d.T('推进措施', 'measures'), rec.measures);
+
+  const sections: { title: string; intro?: string; table: TableView }[] = [];
+  if (d.pub.claims && isTrackEnabled(d.p, 'task')) {
+    const tasks = d.tasksByProject.get(pr.id) ?? [];
+    const head = [d.t.seq, d.T('领办党员', 'member'), d.T('所在党组织', 'organisation'), d.T('任务内容', 'task'), d.T('完成时限', 'due')];
+    if (d.pub.progress) head.push(d.T('进展', 'stage'));
+    sections.push({
+      title: d.T('党员领办任务', "Members' tasks"),
+      table: {
+        head,
+        rows: tasks.map((t, i) => {
+          const orgs = [...new Set(t.members.map((m) => m.organisation?.id).filter((x): x is string => !!x))];
+          const cells: Cell[] = [
+            { text: String(i + 1), cls: 'seq' },
+            { text: t.members.map((m) => m.name).join('、'), cls: 'nowrap' },
+            { text: orgs.map((o) => d.orgName(o)).join('、') },
+            { text: t.content },
+            { text: d.taskDue(t) ?? '', cls: 'nowrap' },
+          ];
+          if (d.pub.progress) cells.push({ text: stageText(t.stage, d.lang) });
+          return { cells };
+        }),
+        empty: d.T('尚无党员领办任务。', 'No tasks yet.'),
+      },
+    });
+  }
+  if (d.pub.progress) {
+    const statusText: Record<string, [string, string, string]> = {
+      'on-time': ['按时报送', 'on time', 'done'],
+      late: ['逾期报送', 'late', 'late'],
+      undated: ['已报送（未注日期）', 'filed (undated)', 'done'],
+      missing: ['逾期未报', 'missing', 'missing'],
+      pending: ['未到期', 'not yet due', 'pending'],
+    };
+    const obligations = d.obligationsBySubject.get(pr.id) ?? [];
+    sections.push({
+      title: d.T('季度执行书', 'Quarterly reports'),
+      table: {
+        head: [d.T('季度', 'quarter'), d.T('报送截止', 'due'), d.T('报送日期', 'filed on'), d.T('状态', 'status')],
+        rows: obligations.map((o) => ({
+          cls: o.status === 'missing' ? 'late' : '',
+          cells: [{ text: o.quarter }, { text: o.due, cls: 'nowrap' }, { text: o.submittedOn ?? (o.report ? '—' : ''), cls: 'nowrap' }, { text: d.T(statusText[o.status]![0], statusText[o.status]![1]), tag: statusText[o.status]![2] }],
+        })),
+        empty: d.T('尚无应报的执行书。', 'No reports owed yet.'),
+      },
+    });
+    const history = (rec.history ?? []).filter((h) => h && h.stage && h.date);
+    if (history.length) {
+      sections.push({
+        title: d.T('推进过程', 'Stages'),
+        table: {
+          head: [d.T('日期', 'date'), d.T('阶段', 'stage')],
+          rows: history.map((h) => {
+            const s = d.p.project?.stages.find((x) => x.id === h.stage);
+            return { cells: [{ text: h.date, cls: 'nowrap' }, { text: s ? (d.lang === 'en' ? (s.label_en ?? s.label) : s.label) : h.stage }] };
+          }),
+        },
+      });
+    }
+    const closure = pr.closure ? d.index.get('closure', pr.closure.id)?.data : undefined;
+    const a = pr.ratings?.acceptance;
+    const evalRec = pr.ratings?.evaluations.map((id) => d.index.get('evaluation', id)?.data).filter((x) => !!x).reverse().find((e) => e!.acceptance);
+    const rows: { cells: Cell[] }[] = [];
+    rows.push({ cells: [{ text: d.T('结项申请', 'closure'), header: true }, { text: closureText(d, pr.closure) }] });
+    if (closure?.results) rows.push({ cells: [{ text: d.T('取得成效', 'results'), header: true }, { text: closure.results }] });
+    rows.push({ cells: [{ text: d.T('验收结论', 'acceptance'), header: true }, { text: acceptanceText(d, a) }] });
+    if (evalRec?.acceptance?.methods?.length) rows.push({ cells: [{ text: d.T('验收方式', 'methods'), header: true }, { text: evalRec.acceptance.methods.join('、') }] });
+    if (evalRec?.acceptance?.opinion) rows.push({ cells: [{ text: d.T('验收组意见', 'panel opinion'), header: true }, { text: evalRec.acceptance.opinion }] });
+    if (typeof pr.ratings?.stars === 'number') rows.push({ cells: [{ text: d.T('星级评估', 'stars'), header: true }, { text: `${'★'.repeat(pr.ratings.stars)}${'☆'.repeat(Math.max(0, (d.p.evaluation?.stars?.max ?? 5) - pr.ratings.stars))}（${pr.ratings.stars} ${d.T('星', 'stars')}）` }] });
+    if (typeof pr.ratings?.bonusPoints === 'number') rows.push({ cells: [{ text: d.T('加分', 'bonus'), header: true }, { text: String(pr.ratings.bonusPoints) }] });
+    sections.push({ title: d.T('结项与验收', 'Closure and acceptance'), table: { head: [d.T('事项', 'item'), d.T('情况', 'state')], rows } });
+  }
+  return {
+    title: pr.title,
+    page: 'progress',
+    root,
+    breadcrumb: [{ href: 'index.html', label: d.t.home }, d.pages.progress ? { href: 'progress.html', label: d.t.progress } : { href: 'claims.html', label: d.t.claims }],
+    heading: pr.title,
+    sub: [pr.number, d.p.project?.label ?? d.p.name].filter(Boolean).join('　'),
+    facts,
+    texts,
+    sections,
+  };
+}
