@@ -18,9 +18,9 @@ import { parseDocument as parseYaml } from 'yaml';
 import type { ProgrammeRecord } from '../src/domain/types.generated.js';
 import { closeBrowser, launchBrowser } from '../src/pdf/browser.js';
 import { readOutline } from '../src/pdf/pdf.js';
-import { buildView, formTitle, imageDataUrl, safeRelative, selectTargets, type FormTarget } from '../src/output/forms/views.js';
+import { buildView, imageDataUrl } from '../src/output/forms/views.js';
 import { cnCount, estimateLines, templateMeta } from '../src/output/forms/templates.js';
-import { formDocument, renderForms, viewContext, type FormOutput } from '../src/commands/render.js';
+import { renderForms, viewContext, type FormOutput } from '../src/commands/render.js';
 import { buildNotice, buildPack, choosePack } from '../src/commands/pack.js';
 import { browserError } from '../src/cli/commands/render.js';
 import { brandPlanRecords, dangjianRecords, makeRepo, shujiRecords, TINY_PNG, writeFile, zutuanRecords } from './forms-fixtures.js';
@@ -30,6 +30,9 @@ import { validateRepository } from '../src/store/validate.js';
 import { listTemplates, templateExists, FORMS_DIR } from '../src/assets/templates.js';
 import { resolveProgramme } from '../src/domain/programme.js';
 import { listPresets } from '../src/assets/presets.js';
+import { formTitle, selectTargets, type FormTarget } from '../src/output/forms/targets.js';
+import { safeRelative } from '../src/store/attachments.js';
+import { formDocument } from '../src/output/forms/document.js';
 
 
 const squash = (s: string): string => s.replace(/\s+/g, '');

@@ -21,7 +21,7 @@ import { windowDates, findWindow } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { closeBrowser, launchBrowser, type Lang } from '../pdf/browser.js';
 import { renderPdfs } from '../pdf/engine.js';
-import { attachmentsOf, claimsNoticeView, formTitle, safeRelative, selectTargets, type PackDef } from '../output/forms/views.js';
+import { attachmentsOf, claimsNoticeView } from '../output/forms/views.js';
 import { mergePdfs, stampPageNumbers, writeFileAtomic } from '../pdf/pdf.js';
 import { renderForms, viewContext, type FormOutput } from './render.js';
 import { renderBody, renderDocument, templateMeta } from '../output/forms/templates.js';
@@ -29,6 +29,8 @@ import type { Repository } from '../domain/records.js';
 import { today as todayIn } from '../store/clock.js';
 import { formsStylesheet } from '../assets/templates.js';
 import { wrapDocument } from '../output/html.js';
+import { formTitle, selectTargets, type PackDef } from '../output/forms/targets.js';
+import { safeRelative } from '../store/attachments.js';
 
 /**
  * The pack to build: the one named, else the one whose calendar window holds today, else the last one whose

@@ -8,12 +8,15 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { renderPdfs, type RenderJob, type RenderResult } from '../pdf/engine.js';
-import { buildView, fileBase, formTitle, recordLabel, safeRelative, type FormTarget, type ViewContext } from '../output/forms/views.js';
+import { buildView, type ViewContext } from '../output/forms/views.js';
 import { renderDocument } from '../output/forms/templates.js';
 import type { Lang } from '../pdf/browser.js';
 import { writeFileAtomic } from '../pdf/pdf.js';
 import { RecordIndex, type Repository } from '../domain/records.js';
 import { readPhoneRoster } from '../store/roster.js';
+import { readAttachment, safeRelative } from '../store/attachments.js';
+import { formDocument, type FormDocument } from '../output/forms/document.js';
+import { fileBase, formTitle, recordLabel, type FormTarget } from '../output/forms/targets.js';
 
 /** Largest asset (logo) read into a form. */
 const MAX_ASSET_BYTES = 5 * 1024 * 1024;
@@ -33,49 +36,10 @@ export function viewContext(repo: Repository, programme: ProgrammeRecord, opts: 
     public: opts.public,
     today: opts.today,
     readAsset: (rel) => {
-      const abs = safeRelative(repo.root, rel);
-      if (!abs) return undefined;
-      try {
-        const st = fs.statSync(abs);
-        if (!st.isFile() || st.size > MAX_ASSET_BYTES) return undefined;
-        return fs.readFileSync(abs);
-      } catch {
-        return undefined;
-      }
+      const r = readAttachment(repo.root, rel, MAX_ASSET_BYTES);
+      return 'bytes' in r ? r.bytes : undefined;
     },
   };
-}
-
-export interface FormDocument {
-  target: FormTarget;
-  /** Printed title (with the region when the form asks for it). */
-  title: string;
-  /** Annex number and title, e.g. “附件4 党组织领办项目结项书”: the group in a pack's contents. */
-  group: string;
-  /** Which record (and member or unit) this copy is for, e.g. “王华：牵头制定……”. */
-  item: string;
-  /** group：item — for bookmarks, lists and the PDF's metadata. */
-  label: string;
-  html: string;
-}
-
-function shorten(s: string, max: number): string {
-  const chars = [...s.replace(/\s+/g, ' ').trim()];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
-}
-
-export function formDocument(ctx: ViewContext, target: FormTarget): FormDocument {
-  const title = formTitle(ctx.programme, target.form);
-  const group = target.form.annex ? `${target.form.annex} ${title}` : title;
-  const view = buildView(ctx, target);
-  let item = shorten(recordLabel(ctx.index, target.record), 30);
-  if (target.member) item = `${ctx.index.get('member', target.member)?.data.name ?? target.member}：${item}`;
-  if (target.unit) {
-    const org = ctx.index.get('organisation', target.unit)?.data;
-    item = `${org?.short_name ?? org?.name ?? target.unit}：${item}`;
-  }
-  const label = target.record.kind === 'programme' ? group : `${group}：${item}`;
-  return { target, title, group, item, label, html: renderDocument(target.form.template, view, label) };
 }
 
 export interface FormOutput {

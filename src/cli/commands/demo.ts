@@ -5,7 +5,6 @@ import { type Lang, tr } from '../../domain/i18n.js';
 import { buildDemo, DEMO_PACK, DEMO_PACK_ORG, prepareDemoOutput } from '../../demo/demo.js';
 import { loadRepository } from '../../store/repo.js';
 import { kindLabels } from '../../domain/i18n.js';
-import { selectTargets } from '../../output/forms/views.js';
 import { renderForms, viewContext } from '../../commands/render.js';
 import { templateMeta } from '../../output/forms/templates.js';
 import { buildNotice, buildPack } from '../../commands/pack.js';
@@ -14,6 +13,7 @@ import { colors } from '../io.js';
 import { PACKAGE_ROOT } from '../../assets/paths.js';
 import { browserError, progress } from './render.js';
 import { resolveProgramme } from '../../domain/programme.js';
+import { selectTargets } from '../../output/forms/targets.js';
 
 export function register(program: Command, run: Runner, lang: Lang): void {
   program

@@ -7,7 +7,6 @@ import { type Lang, tr } from '../../domain/i18n.js';
 import { DjycError, RefusedError, UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
-import { formSubjectOf, selectTargets, type FormTarget } from '../../output/forms/views.js';
 import { renderForms, viewContext, type FormOutput } from '../../commands/render.js';
 import { templateMeta } from '../../output/forms/templates.js';
 import { mergePdfs } from '../../pdf/pdf.js';
@@ -15,6 +14,7 @@ import { colors, type CliContext } from '../io.js';
 import { RecordIndex, type Repository } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme } from '../../domain/programme.js';
+import { formSubjectOf, selectTargets, type FormTarget } from '../../output/forms/targets.js';
 
 /** The engine's "no Chromium" error becomes a usage-level error (exit 2) with its own clear message. */
 export function browserError(err: unknown, lang: Lang): never {

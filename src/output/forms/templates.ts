@@ -14,8 +14,8 @@
 import Handlebars from 'handlebars';
 import { chineseDate } from '../../domain/dates.js';
 import { formPartials, formTemplateSource, formsStylesheet } from '../../assets/templates.js';
-import type { TemplateMeta } from './views.js';
 import { wrapDocument } from '../html.js';
+import type { TemplateMeta } from './targets.js';
 
 
 const hb = Handlebars.create();

@@ -4,7 +4,7 @@ import { chineseDate } from '../../domain/dates.js';
 import { isTrackEnabled, resolveProgramme } from '../../domain/programme.js';
 import type { Lang } from '../../domain/i18n.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
-import { RecordIndex, type Repository } from '../../domain/records.js';
+import { RecordIndex, orgName, type Repository } from '../../domain/records.js';
 
 export interface SiteOptions {
   /** Programme id (default: the repository's default or only programme). */
@@ -182,9 +182,7 @@ export class SiteData {
   }
 
   orgName(id: string | undefined): string {
-    if (!id) return '';
-    const o = this.index.get('organisation', id)?.data;
-    return o ? (o.short_name ?? o.name) : id;
+    return orgName(this.index, id);
   }
 
   /** A task's finish date: its own, else the earliest 确保…前完成 of a member commitment naming it. */

@@ -168,7 +168,7 @@ export function organisationPage(d: SiteData, orgId: string): PageContext {
     facts.push({ label: d.T('上级党组织', 'parent'), text: d.orgName(o.parent), ...(href ? { href: root + href } : {}) });
   }
   const children = d.index.all('organisation').filter((x) => x.data.parent === orgId);
-  if (children.length) facts.push({ label: d.T('下级党组织', 'under it'), text: children.map((x) => x.data.short_name ?? x.data.name).join('、') });
+  if (children.length) facts.push({ label: d.T('下级党组织', 'under it'), text: children.map((x) => d.orgName(x.id)).join('、') });
   if (d.pub.claims && isTrackEnabled(d.p, 'task') && c.members) {
     facts.push({ label: d.T('党员领办任务', 'members with a task'), text: d.T(`${c.holders} 名 / 共 ${c.members} 名党员（${percent(c.coverage)}）`, `${c.holders} of ${c.members} (${percent(c.coverage)})`) });
   }
@@ -242,11 +242,11 @@ export function organisationPage(d: SiteData, orgId: string): PageContext {
     if (rows.length) sections.push({ title: d.T('评选表彰', 'Selections'), table: { head: [d.T('评选', 'award'), d.T('名次', 'rank'), d.T('确定日期', 'decided')], rows } });
   }
   return {
-    title: o.short_name ?? o.name,
+    title: d.orgName(orgId),
     page: 'organisations',
     root,
     breadcrumb: [{ href: 'index.html', label: d.t.home }, { href: 'organisations.html', label: d.t.organisations }],
-    heading: o.short_name ?? o.name,
+    heading: d.orgName(orgId),
     sub: `${d.p.name}　${period(d.p, d.lang)}`,
     facts,
     sections,

@@ -18,7 +18,7 @@ export function searchEntries(d: SiteData): SearchEntry[] {
   }
   for (const c of d.ledger.coverage) {
     const o = d.index.get('organisation', c.organisation.id)!.data;
-    out.push({ title: o.short_name ?? o.name, url: d.link('organisation', o.id)!, kind: d.T('党组织', 'organisation'), extra: o.short_name ? o.name : (o.unit ?? '') });
+    out.push({ title: d.orgName(o.id), url: d.link('organisation', o.id)!, kind: d.T('党组织', 'organisation'), extra: o.short_name ? o.name : (o.unit ?? '') });
   }
   if (d.pages.brands) {
     for (const b of d.ledger.brands) out.push({ title: b.name, url: d.link('brand', b.id)!, kind: d.T('品牌', 'brand'), extra: b.organisation.name });
