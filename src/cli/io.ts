@@ -1,4 +1,6 @@
-import type { Lang } from '../domain/i18n.js';
+import path from 'node:path';
+import { writeAtomic } from '../store/files.js';
+import { tr, type Lang } from '../domain/i18n.js';
 import { redactPhones } from '../domain/privacy.js';
 import { isIsoDate } from '../domain/dates.js';
 import { UsageError } from '../domain/errors.js';
@@ -52,4 +54,18 @@ export function installOutputGuard(): void {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redactPhones(chunk) : chunk, ...rest)) as typeof stream.write;
   }
+}
+
+/**
+ * Where a command's output goes: standard output for '-' (or no file), else the file (relative to the command's
+ * folder), written atomically and named on standard error unless `quiet`.
+ */
+export function writeOutput(ctx: CliContext, content: string | Uint8Array, file: string | undefined, opts: { quiet?: boolean } = {}): void {
+  if (file === undefined || file === '-') {
+    process.stdout.write(content);
+    return;
+  }
+  const abs = path.resolve(ctx.cwd, file);
+  writeAtomic(abs, content);
+  if (!opts.quiet) ctx.err(tr(ctx.lang, `已写入 ${abs}`, `written: ${abs}`));
 }

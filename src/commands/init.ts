@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { git, commitGit } from '../store/git.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
 import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, recordPath } from '../domain/kinds.js';
 import { SCHEMAS_DIR, TEMPLATES_DIR, packageVersion } from '../assets/paths.js';
 import { presetText } from '../assets/presets.js';
-import { writeAtomic } from '../store/transaction.js';
+import { createRepository } from '../store/transaction.js';
 
 /** A programme file made from a preset: its id and year set, comments kept. */
 export function programmeFromPreset(preset: string, year: number, id = `${preset}-${year}`): { id: string; text: string } {
@@ -68,13 +67,6 @@ export async function initRepository(opts: InitOptions): Promise<InitResult> {
       `${root} already holds these files; nothing was changed so as not to overwrite them: ${existing.join(', ')}`,
     );
   }
-  fs.mkdirSync(root, { recursive: true });
-  const g = git(root);
-  if (!fs.existsSync(path.join(root, '.git'))) await g.raw(['init', '-q', '-b', 'main']);
-  for (const [rel, content] of files) writeAtomic(path.join(root, rel), content);
-  const c = await commitGit(root);
-  await c.raw(['add', '--', ...files.keys()]);
-  await c.raw(['commit', '-q', '-m', `djyc init: ${programme} (preset ${opts.preset}, ${opts.year})`]);
-  const commit = (await g.revparse(['HEAD'])).trim();
+  const commit = await createRepository(root, files, `djyc init: ${programme} (preset ${opts.preset}, ${opts.year})`);
   return { root, programme, files: [...files.keys()], commit };
 }

@@ -11,6 +11,7 @@
  * One browser serves every print of a pack (forms, contents, page-number sheet).
  */
 import fs from 'node:fs';
+import { writeAtomic } from '../store/files.js';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -22,7 +23,7 @@ import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { closeBrowser, launchBrowser, type Lang } from '../pdf/browser.js';
 import { renderPdfs } from '../pdf/engine.js';
 import { attachmentsOf, claimsNoticeView } from '../output/forms/views.js';
-import { mergePdfs, stampPageNumbers, writeFileAtomic } from '../pdf/pdf.js';
+import { mergePdfs, stampPageNumbers } from '../pdf/pdf.js';
 import { renderForms, viewContext, type FormOutput } from './render.js';
 import { renderBody, renderDocument, templateMeta } from '../output/forms/templates.js';
 import type { Repository } from '../domain/records.js';
@@ -199,7 +200,7 @@ export async function buildPack(opts: PackOptions): Promise<PackResult> {
     const numbered = doc.getPages().slice(1);
     const sheet = await numberSheet(numbered.length, path.join(tmp, 'numbers.pdf'), browser, lang);
     await stampPageNumbers(doc, numbered, sheet);
-    await writeFileAtomic(path.resolve(opts.out), await doc.save());
+    writeAtomic(path.resolve(opts.out), await doc.save());
 
     const parts: PackPart[] = [
       { title: '封面', page: 0, pages: 1 },
@@ -254,7 +255,7 @@ export async function buildNotice(opts: NoticeOptions): Promise<NoticeResult> {
   const out = path.resolve(opts.out);
   const counts = { projects: view.project_count as number, tasks: view.task_count as number };
   if (opts.format === 'html') {
-    await writeFileAtomic(out, Buffer.from(html, 'utf8'));
+    writeAtomic(out, Buffer.from(html, 'utf8'));
     return { out, ...counts, pages: 0 };
   }
   const [r] = await renderPdfs([{ id: 'notice', html, out, title: `${orgData.name}${title}` }], { browser: opts.browser, lang });

@@ -4,6 +4,7 @@
  * to a callback; the CLI draws it.
  */
 import fs from 'node:fs';
+import { writeAtomic } from '../store/files.js';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
@@ -11,7 +12,6 @@ import { renderPdfs, type RenderJob, type RenderResult } from '../pdf/engine.js'
 import { buildView, type ViewContext } from '../output/forms/views.js';
 import { renderDocument } from '../output/forms/templates.js';
 import type { Lang } from '../pdf/browser.js';
-import { writeFileAtomic } from '../pdf/pdf.js';
 import { RecordIndex, type Repository } from '../domain/records.js';
 import { readPhoneRoster } from '../store/roster.js';
 import { readAttachment, safeRelative } from '../store/attachments.js';
@@ -113,7 +113,7 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
       if (!d) continue;
       try {
         const data = Buffer.from(d.html, 'utf8');
-        await writeFileAtomic(outs[i]!, data);
+        writeAtomic(outs[i]!, data);
         report(i, { target: d.target, label: d.label, group: d.group, item: d.item, out: outs[i]!, ok: true, bytes: data.length });
       } catch (err) {
         report(i, { target: d.target, label: d.label, out: outs[i]!, ok: false, error: (err as Error).message });

@@ -13,13 +13,14 @@
  * carries a default-src 'none' Content-Security-Policy.
  */
 import { randomBytes } from 'node:crypto';
+import { writeAtomic } from '../store/files.js';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { PDFDocument } from 'pdf-lib';
 import { closeBrowser, launchBrowser, type Lang } from './browser.js';
 import { fontResponse, uncoveredChars } from './fonts.js';
 import { CSP_META, FONT_CSS_URL, FONT_ORIGIN, decodeEntities } from '../output/html.js';
-import { setMeta, stampPageNumbers, takeMarkers, writeFileAtomic } from './pdf.js';
+import { setMeta, stampPageNumbers, takeMarkers } from './pdf.js';
 
 export interface RenderJob {
   id: string;
@@ -430,7 +431,7 @@ export async function renderPdfs(jobs: RenderJob[], opts: RenderOptions = {}): P
           if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);
           setMeta(out, { title: jobs[i].title ?? parsed[i]!.title ?? jobs[i].id, lang: langOf(parsed[i]!.htmlAttrs) });
           const data = await out.save();
-          await writeFileAtomic(jobs[i].out, data);
+          writeAtomic(jobs[i].out, data);
           finish(i, { ok: true, pages: count, bytes: data.length });
         } catch (err) {
           // A write error (disk full, permissions) is retried like any other failure of this form.

@@ -2,7 +2,8 @@
  * pdf-lib helpers: atomic writes, the marker links that map a batch document's pages to forms, page-number
  * stamping, and merging PDFs with bookmarks.
  */
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeAtomic } from '../store/files.js';
 import path from 'node:path';
 import {
   PDFArray,
@@ -16,19 +17,6 @@ import {
   PDFString,
   type PDFEmbeddedPage,
 } from 'pdf-lib';
-
-/** Writes through `out.tmp-<pid>` and a rename, so `out` is either the old file or the whole new one. */
-export async function writeFileAtomic(out: string, data: Uint8Array): Promise<void> {
-  await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, out);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-}
 
 function uriOf(annot: PDFDict): string | undefined {
   if (annot.get(PDFName.of('Subtype')) !== PDFName.of('Link')) return undefined;
@@ -127,7 +115,7 @@ export async function mergePdfs(parts: MergePart[], out: string, opts: MergeOpti
   }
   if (opts.outline !== false && starts.length > 0) addOutline(merged, starts);
   setMeta(merged, { title: opts.title, lang: 'zh-CN' });
-  await writeFileAtomic(out, await merged.save());
+  writeAtomic(out, await merged.save());
   return merged.getPageCount();
 }
 

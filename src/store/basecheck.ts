@@ -24,12 +24,13 @@ import { parseRecordText } from './yaml.js';
 import type { Issue } from '../domain/checks.js';
 import { checkSchema } from './schemas.js';
 import { findStage, TRACK_OF_KIND } from '../domain/programme.js';
-import { deepEqual, gitText, isObject, showFile } from './gitlog.js';
+import { deepEqual, isObject } from './gitlog.js';
 import { sortProblems, type Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import type { Repository } from '../domain/records.js';
 import { positionIssues } from './validate.js';
+import { gitText, showFile } from './git.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv, opts?: unknown) => Ajv;
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { LoadedRecord, loadRepository } from './repo.js';
+import { gitSync, readBlobs } from './git.js';
 import type { Issue } from '../domain/checks.js';
 import { parseRecordText } from './yaml.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
@@ -46,15 +46,8 @@ export interface ChangedResult {
   repo: Repository;
 }
 
-function git(root: string, args: string[], input?: string): string {
-  return execFileSync('git', ['-c', 'core.quotepath=false', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    input,
-    maxBuffer: 1 << 30,
-    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
-  });
+function git(root: string, args: string[]): string {
+  return gitSync(root, args);
 }
 
 function tryGit(root: string, args: string[]): string | undefined {
@@ -144,25 +137,6 @@ export function changedSince(root: string, commit: string): { changed: string[];
     if (file && isTracked(file)) changed.add(file);
   }
   return { changed: [...changed].sort(), deleted: [...deleted].sort() };
-}
-
-/** Reads blobs with one `git cat-file --batch`. */
-function readBlobs(root: string, ids: string[]): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  if (!ids.length) return out;
-  const buf = execFileSync('git', ['cat-file', '--batch'], { cwd: root, input: `${ids.join('\n')}\n`, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
-  let at = 0;
-  while (at < buf.length) {
-    const nl = buf.indexOf(0x0a, at);
-    if (nl < 0) break;
-    const header = buf.toString('utf8', at, nl).split(' ');
-    at = nl + 1;
-    if (header[1] === 'missing' || header.length < 3) continue;
-    const size = Number(header[2]);
-    out.set(header[0]!, buf.subarray(at, at + size));
-    at += size + 1;
-  }
-  return out;
 }
 
 /**

@@ -1,4 +1,14 @@
+/**
+ * The one place djyc runs git. Ordinary calls go through simple-git; node's child_process is used only where a
+ * caller is synchronous (the loader, crash recovery, `--changed`, the hooks' sandboxes) or feeds git a batch on
+ * standard input, and for the loader's background key listing.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { RECORDS_DIR } from '../domain/kinds.js';
 
 // djyc's own git calls never take optional locks: a `git status` killed mid-way (kill -9, power loss) would
 // otherwise leave .git/index.lock behind and block every later git command. Every git child inherits this.
@@ -6,7 +16,13 @@ process.env.GIT_OPTIONAL_LOCKS ??= '0';
 
 /** A simple-git instance for a repository, with a predictable identity when the machine has none configured. */
 export function git(root: string): SimpleGit {
-  return simpleGit({ baseDir: root, config: ['core.quotepath=false'] });
+  return simpleGit({ baseDir: root, config: ['core.quotepath=false'], errors: failOnExitCode });
+}
+
+/** Any non-zero exit is a failure (simple-git alone lets one through when git printed nothing on stderr). */
+function failOnExitCode(error: Buffer | Error | undefined, result: { exitCode: number; stdOut: Buffer[]; stdErr: Buffer[] }): Buffer | Error | undefined {
+  if (error) return error;
+  return result.exitCode === 0 ? undefined : Buffer.concat([...result.stdOut, ...result.stdErr]);
 }
 
 /** Environment for commits: use the user's identity if set, else a neutral djyc one (CI machines often have none). */
@@ -37,5 +53,157 @@ export async function commitGit(root: string): Promise<SimpleGit> {
   const config = ['core.quotepath=false'];
   if (env.GIT_AUTHOR_NAME) config.push(`user.name=${env.GIT_AUTHOR_NAME}`);
   if (env.GIT_AUTHOR_EMAIL) config.push(`user.email=${env.GIT_AUTHOR_EMAIL}`);
-  return simpleGit({ baseDir: root, config });
+  return simpleGit({ baseDir: root, config, errors: failOnExitCode });
 }
+
+/** Git's output as text (async callers: history, base checks). */
+export async function gitText(root: string, args: string[]): Promise<string> {
+  return git(root).raw(args);
+}
+
+/** `git show <rev>:<path>`, or null when the file does not exist there. */
+export async function showFile(root: string, rev: string, file: string): Promise<string | null> {
+  try {
+    return await gitText(root, ['show', `${rev}:${file}`]);
+  } catch {
+    return null;
+  }
+}
+
+export interface GitSyncOptions {
+  /** Standard input (e.g. object ids for `cat-file --batch`). */
+  input?: string | Buffer;
+  /** Environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs git synchronously and returns its standard output (stderr goes into the error). Synchronous: the loader
+ * shares its work with worker threads through Atomics and cannot await; nor can recovery, `--changed` or the hooks.
+ */
+export function gitSync(cwd: string, args: string[], opts: GitSyncOptions = {}): string {
+  return gitSyncBytes(cwd, args, opts).toString('utf8');
+}
+
+/** gitSync, as bytes (blob contents). */
+export function gitSyncBytes(cwd: string, args: string[], opts: GitSyncOptions = {}): Buffer {
+  return execFileSync('git', ['-c', 'core.quotepath=false', ...args], {
+    cwd,
+    env: opts.env,
+    input: opts.input,
+    maxBuffer: 1 << 30,
+    stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Reads blobs with one `git cat-file --batch`: id → content. */
+export function readBlobs(root: string, ids: string[]): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (!ids.length) return out;
+  const buf = gitSyncBytes(root, ['cat-file', '--batch'], { input: `${ids.join('\n')}\n` });
+  let at = 0;
+  while (at < buf.length) {
+    const nl = buf.indexOf(0x0a, at);
+    if (nl < 0) break;
+    const header = buf.toString('utf8', at, nl).split(' ');
+    at = nl + 1;
+    if (header[1] === 'missing' || header.length < 3) continue;
+    const size = Number(header[2]);
+    out.set(header[0]!, buf.subarray(at, at + size));
+    at += size + 1;
+  }
+  return out;
+}
+
+// ---- content keys -------------------------------------------------------------------------------------------
+// Content keys from git: for files git knows and whose stat data says unchanged, the index holds the blob id.
+
+/** Blob ids of the tracked, unmodified files under `records/` (empty map when git is unavailable). */
+export function gitKeys(root: string): Map<string, string> {
+  try {
+    const listed = gitSync(root, ['ls-files', '-s', '-z', '--', `${RECORDS_DIR}/`]);
+    const dirty = gitSync(root, ['diff-files', '--name-only', '-z', '--', `${RECORDS_DIR}/`]);
+    return parseGitKeys(listed, dirty);
+  } catch {
+    return new Map();
+  }
+}
+
+function parseGitKeys(listed: string, dirty: string): Map<string, string> {
+  const keys = new Map<string, string>();
+  const skip = new Set(dirty.split('\0'));
+  for (const entry of listed.split('\0')) {
+    // `<mode> <blob> <stage>\t<path>`; conflicted entries (stage ≠ 0) are read from disk instead.
+    const tab = entry.indexOf('\t');
+    if (tab < 0 || entry[tab - 1] !== '0') continue;
+    const file = entry.slice(tab + 1);
+    if (!skip.has(file)) keys.set(file, entry.slice(7, tab - 2));
+  }
+  return keys;
+}
+
+/** Git keys being computed by a background process (git's index read and stat pass overlap our own work). */
+export interface PendingKeys {
+  wait(): Map<string, string>;
+  cancel(): void;
+}
+
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Starts `git ls-files -s` and `git diff-files` in the background (where there is a POSIX shell); `wait()` then
+ * blocks until they are done and returns what gitKeys() would. Undefined when this cannot be done in background.
+ * A plain child process, not simple-git: the loader is synchronous and blocks on the result with Atomics.wait.
+ */
+export function startGitKeys(root: string): PendingKeys | undefined {
+  if (process.platform === 'win32' || !fs.existsSync('/bin/sh') || !fs.existsSync(path.join(root, '.git'))) return undefined;
+  let dir: string;
+  try {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-keys-'));
+  } catch {
+    return undefined;
+  }
+  const script = [
+    'git -c core.quotepath=false ls-files -s -z -- records/ > "$0/listed" 2>/dev/null & a=$!',
+    'git -c core.quotepath=false diff-files --name-only -z -- records/ > "$0/dirty" 2>/dev/null; b=$?',
+    'wait $a; c=$?',
+    'echo "$c $b" > "$0/status.tmp" && mv "$0/status.tmp" "$0/status"',
+  ].join('\n');
+  let child: ReturnType<typeof spawn>;
+  try {
+    child = spawn('/bin/sh', ['-c', script, dir], { cwd: root, stdio: 'ignore', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    wait() {
+      const status = path.join(dir, 'status');
+      const deadline = Date.now() + 60_000;
+      try {
+        while (!fs.existsSync(status)) {
+          if (Date.now() > deadline) return gitKeys(root);
+          Atomics.wait(SLEEP, 0, 0, 2);
+        }
+        if (fs.readFileSync(status, 'utf8').trim() !== '0 0') return new Map();
+        return parseGitKeys(fs.readFileSync(path.join(dir, 'listed'), 'utf8'), fs.readFileSync(path.join(dir, 'dirty'), 'utf8'));
+      } catch {
+        return new Map();
+      } finally {
+        cleanup();
+      }
+    },
+    cancel() {
+      try {
+        child.kill();
+      } catch {
+        /* gone already */
+      }
+      cleanup();
+    },
+  };
+}
+

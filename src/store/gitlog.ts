@@ -6,32 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { gitText, showFile } from './git.js';
 import { KIND_DIRS, KINDS, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
 import { parseRecordText } from './yaml.js';
 import { maskPhone, redactPhones } from '../domain/privacy.js';
 import { UsageError } from '../domain/errors.js';
-
-const run = promisify(execFile);
-
-/** Runs git with a clean, predictable environment (no pager, no editor, paths not quoted). */
-export async function gitText(root: string, args: string[]): Promise<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_PAGER: 'cat', PAGER: 'cat', LC_ALL: 'C.UTF-8' };
-  delete env.GIT_DIR;
-  delete env.GIT_WORK_TREE;
-  const { stdout } = await run('git', ['-c', 'core.quotepath=false', ...args], { cwd: root, env, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
-  return stdout;
-}
-
-/** `git show <rev>:<path>`, or null when the file does not exist there. */
-export async function showFile(root: string, rev: string, file: string): Promise<string | null> {
-  try {
-    return await gitText(root, ['show', `${rev}:${file}`]);
-  } catch {
-    return null;
-  }
-}
 
 export type ChangeOp = 'added' | 'removed' | 'changed';
 

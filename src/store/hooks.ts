@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { gitSync } from './git.js';
+import { writeAtomic } from './files.js';
 import { PACKAGE_ROOT } from '../assets/paths.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
 import { loadRepository } from './repo.js';
@@ -26,8 +27,8 @@ const ZERO = /^0+$/;
 /** Git's environment for hooks (GIT_DIR, quarantine, temporary index…): must not leak into the sandbox's git. */
 const GIT_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_QUARANTINE_PATH', 'GIT_PREFIX', 'GIT_COMMON_DIR', 'GIT_NAMESPACE'];
 
-function gitIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): string {
-  return execFileSync('git', args, { cwd, env, encoding: 'utf8', input, maxBuffer: 1 << 30, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+function gitIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  return gitSync(cwd, args, { env });
 }
 
 function shellQuote(s: string): string {
@@ -72,10 +73,7 @@ export function installHook(repo: string, type: HookType, opts: { force?: boolea
     }
     replaced = true;
   }
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = `${file}.djyc-tmp-${process.pid}`;
-  fs.writeFileSync(tmp, hookScript(type), { mode: 0o755 });
-  fs.renameSync(tmp, file);
+  writeAtomic(file, hookScript(type), { mode: 0o755 });
   return { file, replaced };
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { gitKeys, startGitKeys, type PendingKeys } from './git.js';
 import path from 'node:path';
-import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { precheck, parseRecordText } from './yaml.js';
@@ -333,98 +333,6 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
     fresh.push(...toSave);
   }
   return { outcomes, fresh, written, shards };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Content keys from git: for files git knows and whose stat data says unchanged, the index holds the blob id.
-
-/** Blob ids of the tracked, unmodified files under `records/` (empty map when git is unavailable). */
-export function gitKeys(root: string): Map<string, string> {
-  const opts = { cwd: root, encoding: 'utf8' as const, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] as ('ignore' | 'pipe')[], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } };
-  try {
-    const listed = execFileSync('git', ['-c', 'core.quotepath=false', 'ls-files', '-s', '-z', '--', `${RECORDS_DIR}/`], opts);
-    const dirty = execFileSync('git', ['-c', 'core.quotepath=false', 'diff-files', '--name-only', '-z', '--', `${RECORDS_DIR}/`], opts);
-    return parseGitKeys(listed, dirty);
-  } catch {
-    return new Map();
-  }
-}
-
-function parseGitKeys(listed: string, dirty: string): Map<string, string> {
-  const keys = new Map<string, string>();
-  const skip = new Set(dirty.split('\0'));
-  for (const entry of listed.split('\0')) {
-    // `<mode> <blob> <stage>\t<path>`; conflicted entries (stage ≠ 0) are read from disk instead.
-    const tab = entry.indexOf('\t');
-    if (tab < 0 || entry[tab - 1] !== '0') continue;
-    const file = entry.slice(tab + 1);
-    if (!skip.has(file)) keys.set(file, entry.slice(7, tab - 2));
-  }
-  return keys;
-}
-
-/** Git keys being computed by a background process (git's index read and stat pass overlap our own work). */
-export interface PendingKeys {
-  wait(): Map<string, string>;
-  cancel(): void;
-}
-
-const SLEEP = new Int32Array(new SharedArrayBuffer(4));
-
-/**
- * Starts `git ls-files -s` and `git diff-files` in the background (where there is a POSIX shell); `wait()` then
- * blocks until they are done and returns what gitKeys() would. Undefined when this cannot be done in background.
- */
-export function startGitKeys(root: string): PendingKeys | undefined {
-  if (process.platform === 'win32' || !fs.existsSync('/bin/sh') || !fs.existsSync(path.join(root, '.git'))) return undefined;
-  let dir: string;
-  try {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-keys-'));
-  } catch {
-    return undefined;
-  }
-  const script = [
-    'git -c core.quotepath=false ls-files -s -z -- records/ > "$0/listed" 2>/dev/null & a=$!',
-    'git -c core.quotepath=false diff-files --name-only -z -- records/ > "$0/dirty" 2>/dev/null; b=$?',
-    'wait $a; c=$?',
-    'echo "$c $b" > "$0/status.tmp" && mv "$0/status.tmp" "$0/status"',
-  ].join('\n');
-  let child: ReturnType<typeof spawn>;
-  try {
-    child = spawn('/bin/sh', ['-c', script, dir], { cwd: root, stdio: 'ignore', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    fs.rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
-  return {
-    wait() {
-      const status = path.join(dir, 'status');
-      const deadline = Date.now() + 60_000;
-      try {
-        while (!fs.existsSync(status)) {
-          if (Date.now() > deadline) return gitKeys(root);
-          Atomics.wait(SLEEP, 0, 0, 2);
-        }
-        if (fs.readFileSync(status, 'utf8').trim() !== '0 0') return new Map();
-        return parseGitKeys(fs.readFileSync(path.join(dir, 'listed'), 'utf8'), fs.readFileSync(path.join(dir, 'dirty'), 'utf8'));
-      } catch {
-        return new Map();
-      } finally {
-        cleanup();
-      }
-    },
-    cancel() {
-      try {
-        child.kill();
-      } catch {
-        /* gone already */
-      }
-      cleanup();
-    },
-  };
 }
 
 /** The last loadFiles call's cache and programme files (changed.ts reuses them for the base version). */

@@ -7,14 +7,12 @@ import type { Problem } from '../domain/problem.js';
 import type { ConfigRecord, ProgrammeRecord } from '../domain/types.generated.js';
 import { FACTS, type RecordEntry, type Repository } from '../domain/records.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
-import { loadFiles, startGitKeys } from './parallel.js';
+import { loadFiles } from './parallel.js';
+import { gitSync, startGitKeys } from './git.js';
+import { TEMP_PATTERN } from './files.js';
 import { blobId, cacheRoot, resultData, type FileResult, type Precomputed } from './cache.js';
 import { decodeUtf8, parseRecordText } from './yaml.js';
 import { fastParse } from './fastyaml.js';
-import { execFileSync } from 'node:child_process';
-
-/** Stray files left by an interrupted atomic write: `.name.yaml.djyc-tmp-<pid>-<n>`. */
-export const TEMP_PATTERN = /\.djyc-tmp-\d+(-\d+)?$/;
 
 /** Walks up from `start` to the folder holding djyc.yaml. */
 export function findRoot(start: string = process.cwd()): string | undefined {
@@ -252,7 +250,7 @@ function readChecked(root: string, file: string, key: string): Buffer {
 /** With line-ending or other filters, git's blob id differs from the raw bytes' hash: ask git to hash the file. */
 function sameAsGitBlob(root: string, file: string, key: string): boolean {
   try {
-    return execFileSync('git', ['hash-object', '--path', file, '--', file], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === key;
+    return gitSync(root, ['hash-object', '--path', file, '--', file]).trim() === key;
   } catch {
     return false;
   }

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { git, commitGit } from './git.js';
+import { git, commitGit, gitSync } from './git.js';
 import { RefusedError } from '../domain/errors.js';
 import { RECORDS_DIR } from '../domain/kinds.js';
-import { TEMP_PATTERN } from './repo.js';
+import { TEMP_PATTERN, writeAtomic } from './files.js';
 
 /**
  * Every command that writes goes through here: a lock so two runs cannot interleave, a refusal to touch files
@@ -171,28 +170,9 @@ function readOrNull(file: string): string | null {
   }
 }
 
-/** Writes a file atomically: a temp file in the same folder, fsync, rename. */
-export function writeAtomic(file: string, content: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.djyc-tmp-${process.pid}-${tempCounter++}`);
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    if (typeof content === 'string') fs.writeSync(fd, content);
-    else fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 interface Journal {
   message: string;
   files: { path: string; existed: boolean }[];
-}
-
-function gitSync(root: string, args: string[]): string {
-  return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Rolls back an operation a crash interrupted (or completes the bookkeeping of one that did commit). */
@@ -317,4 +297,16 @@ export async function commitChanges(root: string, changes: FileChange[], message
   } finally {
     release();
   }
+}
+
+/** A new repository (or the first commit in an empty one): `git init`, the files written atomically, one commit. */
+export async function createRepository(root: string, files: Map<string, string>, message: string): Promise<string> {
+  fs.mkdirSync(root, { recursive: true });
+  const g = git(root);
+  if (!fs.existsSync(path.join(root, '.git'))) await g.raw(['init', '-q', '-b', 'main']);
+  for (const [rel, content] of files) writeAtomic(path.join(root, rel), content);
+  const c = await commitGit(root);
+  await c.raw(['add', '--', ...files.keys()]);
+  await c.raw(['commit', '-q', '-m', message]);
+  return (await g.revparse(['HEAD'])).trim();
 }

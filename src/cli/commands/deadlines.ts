@@ -6,9 +6,8 @@ import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
 import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../domain/deadlines.js';
 import { UsageError } from '../../domain/errors.js';
-import { writeAtomic } from '../../store/transaction.js';
 import { textTable } from '../../output/text-table.js';
-import { checkIsoDate, colors } from '../io.js';
+import { checkIsoDate, colors, writeOutput } from '../io.js';
 
 
 function daysText(item: DeadlineItem, today: string, lang: Lang): string {
@@ -68,11 +67,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const table = rows.length ? textTable(headers, rows).split('\n').map((line, i) => (i >= 2 ? paint(shown[i - 2]!.status, line) : line)).join('\n') : tr(ctx.lang, '没有需要提醒的事项。', 'nothing to remind.');
           text = `${header}\n\n${table}\n\n${summary}\n`;
         }
-        if (opts.output) {
-          const file = path.resolve(ctx.cwd, opts.output);
-          writeAtomic(file, text);
-          ctx.err(tr(ctx.lang, `已写入 ${file}`, `written: ${file}`));
-        } else process.stdout.write(text);
+        writeOutput(ctx, text, opts.output);
         if (opts.failOn && failsOn(report.items, opts.failOn as 'overdue' | 'due-soon')) return 1;
         return 0;
       }),

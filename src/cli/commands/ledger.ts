@@ -6,9 +6,8 @@ import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
 import { computeLedger } from '../../domain/ledger.js';
 import { UsageError } from '../../domain/errors.js';
-import { writeAtomic } from '../../store/transaction.js';
 import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv, TABLE_IDS } from '../../output/ledger-tables.js';
-import { checkIsoDate } from '../io.js';
+import { checkIsoDate, writeOutput } from '../io.js';
 import { RecordIndex } from '../../domain/records.js';
 import { resolveProgramme } from '../../domain/programme.js';
 
@@ -47,11 +46,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         else if (opts.format === 'md') content = tablesToMarkdown(ledger, tables, ctx.lang);
         else if (opts.format === 'json') content = `${JSON.stringify(ledger, null, 2)}\n`;
         else content = tablesToText(ledger, tables, ctx.lang);
-        if (opts.output) {
-          const file = path.resolve(ctx.cwd, opts.output);
-          writeAtomic(file, content);
-          ctx.err(tr(ctx.lang, `已写入 ${file}`, `written: ${file}`));
-        } else process.stdout.write(content);
+        writeOutput(ctx, content, opts.output);
         return 0;
       }),
     );

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { DjycError, UsageError } from '../../domain/errors.js';
-import { checkIsoDate, colors } from '../io.js';
+import { checkIsoDate, colors, writeOutput } from '../io.js';
 import { today as todayIn } from '../../store/clock.js';
 
 const FORMATS = ['table', 'json', 'pdf'] as const;
@@ -26,7 +26,6 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         // Loaded here, so that other commands do not pay for the dashboard.
         const { loadRepository, requireRoot } = await import('../../store/repo.js');
         const { parseWithin } = await import('../../domain/deadlines.js');
-        const { writeAtomic } = await import('../../store/transaction.js');
         const { statusDashboards, statusJson, statusText } = await import('../../output/status.js');
         checkIsoDate(opts.today);
         const within = parseWithin(opts.within);
@@ -55,11 +54,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           return 0;
         }
         const text = format === 'json' ? statusJson(dashboards) : statusText(dashboards, { lang: ctx.lang, paint: opts.output ? undefined : await colors(process.stdout) });
-        if (opts.output) {
-          const file = path.resolve(ctx.cwd, opts.output);
-          writeAtomic(file, text);
-          ctx.err(tr(ctx.lang, `已写入 ${file}`, `written: ${file}`));
-        } else process.stdout.write(text);
+        writeOutput(ctx, text, opts.output);
         return 0;
       }),
     );

@@ -6,8 +6,7 @@ import { countBySeverity, sortProblems, type Problem } from '../../domain/proble
 import { format, FORMATS, type FormatName } from '../../output/problems/index.js';
 import { summary } from '../../output/problems/summary.js';
 import { UsageError } from '../../domain/errors.js';
-import { writeAtomic } from '../../store/transaction.js';
-import { colors } from '../io.js';
+import { colors, writeOutput } from '../io.js';
 import { validateRepository } from '../../store/validate.js';
 import { packageVersion } from '../../assets/paths.js';
 import fs from 'node:fs';
@@ -84,8 +83,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const files = targets.filter((t) => t.file !== '-').map((t) => t.file);
         for (const t of targets) {
           const text = format(t.format, problems, { lang: ctx.lang, color: t.format === 'stylish' && t.file === '-' ? await colors() : undefined, toolVersion: packageVersion() });
-          if (t.file === '-') ctx.out(text.replace(/\n$/, ''));
-          else writeAtomic(path.resolve(ctx.cwd, t.file), text);
+          writeOutput(ctx, text, t.file, { quiet: true });
         }
         const { errors, warnings } = countBySeverity(problems);
         if (!targets.some((t) => t.file === '-')) {
@@ -98,7 +96,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const text = summary(problems, { lang: ctx.lang, scope, reports: files });
           // The step summary file is GitHub's: append, as every step does; a file of one's own is written whole.
           if (!opts.summary) fs.appendFileSync(summaryFile, text);
-          else writeAtomic(path.resolve(ctx.cwd, summaryFile), text);
+          else writeOutput(ctx, text, summaryFile, { quiet: true });
         }
         if (errors) return 1;
         if (opts.maxWarnings !== undefined && warnings > Number(opts.maxWarnings)) return 1;
