@@ -7,6 +7,7 @@
  * legend names the series — colour is never the only cue. All text is escaped (labels are record text).
  */
 import { escapeHtml } from './html.js';
+import { isWide } from './text-table.js';
 
 export interface FillStyle {
   /** Name for the legend key in tests and for CSS hooks. */
@@ -37,8 +38,7 @@ export function textWidth(text: string, size = FONT): number {
   let w = 0;
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
-    const wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000 || (cp >= 0x2010 && cp <= 0x201f) || (cp >= 0x3000 && cp <= 0x303f);
-    w += wide ? 1 : ch === ' ' ? 0.3 : /[0-9]/.test(ch) ? 0.55 : 0.58;
+    w += isWide(cp) ? 1 : ch === ' ' ? 0.3 : /[0-9]/.test(ch) ? 0.55 : 0.58;
   }
   return w * size;
 }

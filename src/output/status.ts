@@ -6,6 +6,7 @@
 import { UsageError } from '../domain/errors.js';
 import { redactPhones } from '../domain/privacy.js';
 import type { Lang } from '../domain/i18n.js';
+import { displayWidth, pad } from './text-table.js';
 import { buildDashboard, percent, type Dashboard } from './dashboard.js';
 import { dashboardView, kindLabel, renderTemplate, siteStylesheet } from './site/view.js';
 import { RecordIndex, type Repository } from '../domain/records.js';
@@ -46,21 +47,6 @@ export interface Paint {
 }
 
 const PLAIN: Paint = { red: (s) => s, yellow: (s) => s, green: (s) => s, dim: (s) => s, bold: (s) => s };
-
-/** Terminal columns a string takes (CJK and full-width forms take two). */
-export function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    const wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
-    w += wide ? 2 : 1;
-  }
-  return w;
-}
-
-function pad(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-}
 
 function bar(value: number, max: number, width = 24): string {
   if (max <= 0 || value <= 0) return '';

@@ -11,7 +11,8 @@ export function displayWidth(text: string): number {
   return w;
 }
 
-function isWide(c: number): boolean {
+/** East Asian wide and full-width characters (and the curly quotes, dash and ellipsis CJK fonts draw full width). */
+export function isWide(c: number): boolean {
   return (
     (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) || (c >= 0x3041 && c <= 0x33ff) ||
     (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
@@ -21,7 +22,8 @@ function isWide(c: number): boolean {
   );
 }
 
-function pad(text: string, width: number): string {
+/** Pads text with spaces to a display width. */
+export function pad(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 }
 

@@ -11,6 +11,7 @@ import { renderForms, viewContext, type FormOutput } from '../../commands/render
 import { templateMeta } from '../../output/forms/templates.js';
 import { mergePdfs } from '../../pdf/pdf.js';
 import { colors, type CliContext } from '../io.js';
+import { displayWidth } from '../../output/text-table.js';
 import { RecordIndex, type Repository } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme } from '../../domain/programme.js';
@@ -41,7 +42,7 @@ export function progress(ctx: CliContext, label: string, opts: { paths?: boolean
         let w = 0;
         let cut = '';
         for (const ch of line) {
-          w += /[\u1100-\uffff]/.test(ch) ? 2 : 1;
+          w += displayWidth(ch);
           if (w > cols - 1) break;
           cut += ch;
         }
