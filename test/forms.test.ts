@@ -22,7 +22,8 @@ import { buildView, imageDataUrl } from '../src/output/forms/views.js';
 import { cnCount, estimateLines, templateMeta } from '../src/output/forms/templates.js';
 import { renderForms, viewContext, type FormOutput } from '../src/commands/render.js';
 import { buildNotice, buildPack, choosePack } from '../src/commands/pack.js';
-import { browserError } from '../src/cli/commands/render.js';
+import { BrowserNotFoundError } from '../src/pdf/browser.js';
+import { DjycError } from '../src/domain/errors.js';
 import { brandPlanRecords, dangjianRecords, makeRepo, shujiRecords, TINY_PNG, writeFile, zutuanRecords } from './forms-fixtures.js';
 import { djyc, tempDir } from './helpers.js';
 import type { Repository } from '../src/domain/records.js';
@@ -157,15 +158,12 @@ describe('templates (no browser)', () => {
     expect(safeRelative(root, 'attachments/logo.png')).toBe(path.join(root, 'attachments/logo.png'));
   });
 
-  it('turns the engine\'s missing-browser error into a clear exit-2 error', () => {
-    const err = Object.assign(new Error('找不到 Chromium'), { name: 'BrowserNotFoundError', localized: (l: string) => (l === 'en' ? 'No Chromium' : '找不到 Chromium') });
-    try {
-      browserError(err, 'zh');
-    } catch (e) {
-      expect((e as { exitCode: number }).exitCode).toBe(2);
-      expect((e as Error).message).toContain('找不到 Chromium');
-    }
-    expect(() => browserError(new Error('other'), 'zh')).toThrow('other');
+  it('the missing-browser error is an ordinary djyc error with exit code 2', () => {
+    const err = new BrowserNotFoundError(['/nonexistent/chromium']);
+    expect(err).toBeInstanceOf(DjycError);
+    expect(err.exitCode).toBe(2);
+    expect(err.localized('zh')).toContain('找不到 Chromium');
+    expect(err.localized('en')).toContain('No Chromium');
   });
 });
 

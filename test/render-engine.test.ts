@@ -81,7 +81,7 @@ describe('fonts and documents (no browser)', () => {
       expect(e.message).toMatch(/找不到/);
       expect(e.localized('en')).toMatch(/^No Chromium/);
     }
-    expect(() => findChromium('en', {}, [])).toThrow(/No Chromium or Chrome browser found/);
+    expect(() => findChromium('en', {}, [])).toThrow(BrowserNotFoundError);
   });
 });
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { packageVersion } from '../assets/paths.js';
-import { DjycError, ProblemsError } from '../domain/errors.js';
+import { DjycError, EXIT_CODES, ProblemsError } from '../domain/errors.js';
 import { tr, type Lang } from '../domain/i18n.js';
 import { installOutputGuard, makeContext, colors, resolveLang, type CliContext } from './io.js';
 
@@ -50,10 +50,10 @@ export async function reportError(err: unknown, lang: Lang): Promise<number> {
     return err.exitCode;
   }
   const e = err as { code?: string; message?: string; exitCode?: number };
-  if (e?.code?.startsWith?.('commander.')) return e.exitCode ?? 2;
+  if (e?.code?.startsWith?.('commander.')) return e.exitCode ?? EXIT_CODES.usage;
   process.stderr.write(`${c.red(tr(lang, '内部错误：', 'internal error: '))}${e?.message ?? String(err)}\n`);
   if (process.env.DJYC_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
-  return 2;
+  return EXIT_CODES.usage;
 }
 
 const COMMANDER_ERRORS: [RegExp, string][] = [
@@ -125,7 +125,7 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      process.exitCode = err.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
       return;
     }
     process.exitCode = await reportError(err, lang);

@@ -6,8 +6,11 @@ import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
+import { EnvironmentError } from '../domain/errors.js';
+import type { Lang } from '../domain/i18n.js';
 
-export type Lang = 'zh' | 'en';
+export type { Lang };
+
 
 /** Where we look, in order, after PUPPETEER_EXECUTABLE_PATH. Debian's real binary first: the
  * /usr/bin/chromium wrapper script prints a warning. */
@@ -20,32 +23,22 @@ export const CHROMIUM_PATHS = [
   '/opt/google/chrome/chrome',
 ];
 
-export class BrowserNotFoundError extends Error {
-  /** Same exit code as other environment problems at the CLI boundary. */
-  readonly exitCode = 3;
-  readonly messageEn: string;
-  constructor(
-    readonly searched: string[],
-    lang: Lang = 'zh',
-  ) {
-    const zh =
+/** No Chromium or Chrome to print with: an environment error (exit 2) that says how to install one. */
+export class BrowserNotFoundError extends EnvironmentError {
+  constructor(readonly searched: string[]) {
+    super(
       '找不到 Chromium 或 Chrome 浏览器，无法生成 PDF。请任选一种方式安装：\n' +
-      '  sudo apt-get install chromium        （Debian/Ubuntu）\n' +
-      '  npm run setup                        （在本项目目录中，会自动安装所需软件）\n' +
-      '或设置环境变量 PUPPETEER_EXECUTABLE_PATH 指向已安装的 Chrome/Chromium 可执行文件。\n' +
-      `已查找：${searched.join('、')}`;
-    const en =
+        '  sudo apt-get install chromium        （Debian/Ubuntu）\n' +
+        '  npm run setup                        （在本项目目录中，会自动安装所需软件）\n' +
+        '或设置环境变量 PUPPETEER_EXECUTABLE_PATH 指向已安装的 Chrome/Chromium 可执行文件。\n' +
+        `已查找：${searched.join('、')}`,
       'No Chromium or Chrome browser found, so PDFs cannot be made. Install one of:\n' +
-      '  sudo apt-get install chromium        (Debian/Ubuntu)\n' +
-      '  npm run setup                        (in this project folder; installs what is missing)\n' +
-      'or set PUPPETEER_EXECUTABLE_PATH to an installed Chrome/Chromium executable.\n' +
-      `Searched: ${searched.join(', ')}`;
-    super(lang === 'en' ? en : zh);
+        '  sudo apt-get install chromium        (Debian/Ubuntu)\n' +
+        '  npm run setup                        (in this project folder; installs what is missing)\n' +
+        'or set PUPPETEER_EXECUTABLE_PATH to an installed Chrome/Chromium executable.\n' +
+        `Searched: ${searched.join(', ')}`,
+    );
     this.name = 'BrowserNotFoundError';
-    this.messageEn = en;
-  }
-  localized(lang: Lang): string {
-    return lang === 'en' ? this.messageEn : this.message;
   }
 }
 
@@ -59,7 +52,7 @@ function isExecutable(p: string): boolean {
 }
 
 /** Path of a usable Chromium, or throws BrowserNotFoundError. */
-export function findChromium(lang: Lang = 'zh', env: NodeJS.ProcessEnv = process.env, candidates = CHROMIUM_PATHS): string {
+export function findChromium(_lang: Lang = 'zh', env: NodeJS.ProcessEnv = process.env, candidates = CHROMIUM_PATHS): string {
   const searched: string[] = [];
   const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) {
@@ -70,7 +63,7 @@ export function findChromium(lang: Lang = 'zh', env: NodeJS.ProcessEnv = process
     if (isExecutable(p)) return p;
     searched.push(p);
   }
-  throw new BrowserNotFoundError(searched, lang);
+  throw new BrowserNotFoundError(searched);
 }
 
 export function chromiumArgs(userDataDir: string): string[] {
@@ -118,7 +111,7 @@ export interface LaunchOptions {
  */
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> {
   const executablePath = opts.executablePath ?? findChromium(opts.lang);
-  if (!existsSync(executablePath)) throw new BrowserNotFoundError([executablePath], opts.lang);
+  if (!existsSync(executablePath)) throw new BrowserNotFoundError([executablePath]);
   const { default: puppeteer } = await import('puppeteer-core');
   const profile = mkdtempSync(path.join(os.tmpdir(), 'djyc-chromium-'));
   liveProfiles.add(profile);

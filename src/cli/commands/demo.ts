@@ -11,7 +11,7 @@ import { buildNotice, buildPack } from '../../commands/pack.js';
 import { closeBrowser, launchBrowser } from '../../pdf/browser.js';
 import { colors } from '../io.js';
 import { PACKAGE_ROOT } from '../../assets/paths.js';
-import { browserError, progress } from './render.js';
+import { progress } from './render.js';
 import { resolveProgramme } from '../../domain/programme.js';
 import { selectTargets } from '../../output/forms/targets.js';
 
@@ -56,7 +56,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const vctx = viewContext(repo, programme, { today });
           const targets = selectTargets(vctx.index, programme, {}, templateMeta);
           const pdfDir = path.join(outRoot, 'pdf');
-          const browser = await launchBrowser({ lang: ctx.lang }).catch((err) => browserError(err, ctx.lang));
+          const browser = await launchBrowser({ lang: ctx.lang });
           try {
             say(`== 2/3 全部表单：${rel(path.join(pdfDir, 'forms'))}`, `== 2/3 every form: ${rel(path.join(pdfDir, 'forms'))}`);
             const t0 = Date.now();

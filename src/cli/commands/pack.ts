@@ -6,7 +6,7 @@ import { UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { buildNotice, buildPack, choosePack } from '../../commands/pack.js';
 import { colors } from '../io.js';
-import { browserError, progress, requireOrg } from './render.js';
+import { progress, requireOrg } from './render.js';
 import { RecordIndex } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme } from '../../domain/programme.js';
@@ -50,7 +50,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
         if (opts.notice) {
           const out = path.resolve(ctx.cwd, opts.out ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
-          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format }).catch((err) => browserError(err, ctx.lang));
+          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format });
           if (opts.json) ctx.out(JSON.stringify({ ...r, seconds: (Date.now() - started) / 1000 }, null, 2));
           else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, phone numbers masked)`));
           return 0;
@@ -61,7 +61,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const bar = progress(ctx, tr(ctx.lang, '生成材料', 'rendering'));
         let r;
         try {
-          r = await buildPack({ repo, programme, org: opts.org, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick }).catch((err) => browserError(err, ctx.lang));
+          r = await buildPack({ repo, programme, org: opts.org, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick });
         } finally {
           bar.end();
         }

@@ -17,13 +17,6 @@ import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme } from '../../domain/programme.js';
 import { formSubjectOf, selectTargets, type FormTarget } from '../../output/forms/targets.js';
 
-/** The engine's "no Chromium" error becomes a usage-level error (exit 2) with its own clear message. */
-export function browserError(err: unknown, lang: Lang): never {
-  const e = err as { name?: string; localized?: (l: Lang) => string; message?: string };
-  if (e?.name === 'BrowserNotFoundError') throw new DjycError(e.localized ? e.localized(lang) : String(e.message), 2, e.localized ? e.localized('en') : undefined);
-  throw err;
-}
-
 /**
  * Progress of a batch: a bar redrawn in place on a terminal, plain lines otherwise (logs, CI). Written to
  * stderr, so that stdout keeps the summary (or --json).
@@ -167,7 +160,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             format: opts.format,
             lang: ctx.lang,
             onProgress: targets.length > 1 ? bar.tick : undefined,
-          }).catch((err) => browserError(err, ctx.lang));
+          });
         } finally {
           bar.end();
         }

@@ -39,17 +39,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const dashboards = statusDashboards(repo, { programme: opts.programme, org: opts.org, today: todayIn(opts.today), within, lang: ctx.lang });
         if (format === 'pdf') {
           const out = path.resolve(ctx.cwd, opts.output ?? 'status.pdf');
-          let r: { pages: number; bytes: number };
-          try {
-            const { renderStatusPdf } = await import('../../commands/status.js');
-            r = await renderStatusPdf(dashboards, out, ctx.lang);
-          } catch (err) {
-            if ((err as Error)?.name === 'BrowserNotFoundError') {
-              const e = err as Error & { localized(l: Lang): string };
-              throw new DjycError(e.localized('zh'), 3, e.localized('en'));
-            }
-            throw err;
-          }
+          const { renderStatusPdf } = await import('../../commands/status.js');
+          const r = await renderStatusPdf(dashboards, out, ctx.lang);
           ctx.out(tr(ctx.lang, `已生成 ${out}（${r.pages} 页）`, `written: ${out} (${r.pages} pages)`));
           return 0;
         }
