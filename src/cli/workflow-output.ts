@@ -1,6 +1,6 @@
 /** CLI helpers shared by the workflow commands (advance, claim, task, report, close, panel, accept, rate, select, brand). */
 import type { Command } from 'commander';
-import { type Lang, type Text, tr } from '../domain/i18n.js';
+import { say, tr, type Lang, type Text } from '../domain/i18n.js';
 import { formatProblemMessage } from '../domain/problem.js';
 import { requireRoot } from '../store/repo.js';
 import { UsageError } from '../domain/errors.js';
@@ -67,18 +67,16 @@ export function parsePairs(values: string[] | undefined, flag: string, keys?: re
   return out;
 }
 
-export function text(lang: Lang, t: Text): string {
-  return lang === 'en' ? t.en : t.zh;
-}
+
 
 /** Prints a writing operation's outcome: the summary, notes, warnings, and for a dry run the changes it would make. */
 export function printOp(ctx: CliContext, r: OpResult, summary: Text, json: boolean | undefined, extra: Record<string, unknown> = {}): void {
   if (json) {
-    ctx.out(JSON.stringify({ ...extra, dryRun: r.dryRun, commit: r.commit || undefined, message: r.message, changes: r.changes.map((c) => ({ path: c.path, action: c.action, ...(r.dryRun ? { diff: c.diff } : {}) })), notes: r.notes.map((n) => text(ctx.lang, n)), warnings: r.warnings.map((w) => ({ file: w.file, line: w.line, col: w.col, rule: w.rule, message: formatProblemMessage(w, ctx.lang) })) }, null, 2));
+    ctx.out(JSON.stringify({ ...extra, dryRun: r.dryRun, commit: r.commit || undefined, message: r.message, changes: r.changes.map((c) => ({ path: c.path, action: c.action, ...(r.dryRun ? { diff: c.diff } : {}) })), notes: r.notes.map((n) => say(ctx.lang, n)), warnings: r.warnings.map((w) => ({ file: w.file, line: w.line, col: w.col, rule: w.rule, message: formatProblemMessage(w, ctx.lang) })) }, null, 2));
     return;
   }
   for (const w of r.warnings) ctx.err(`${w.file}:${w.line}:${w.col}  ${tr(ctx.lang, '警告', 'warning')}  ${formatProblemMessage(w, ctx.lang)}  [${w.rule}]`);
-  for (const n of r.notes) ctx.err(text(ctx.lang, n));
+  for (const n of r.notes) ctx.err(say(ctx.lang, n));
   if (r.dryRun) {
     ctx.out(tr(ctx.lang, `（试运行，未写入任何文件）${summary.zh}`, `(dry run, nothing written) ${summary.en}`));
     for (const c of r.changes) {
@@ -88,7 +86,7 @@ export function printOp(ctx: CliContext, r: OpResult, summary: Text, json: boole
     ctx.out(tr(ctx.lang, `提交说明：${r.message}`, `commit message: ${r.message}`));
     return;
   }
-  ctx.out(text(ctx.lang, summary));
+  ctx.out(say(ctx.lang, summary));
   ctx.out(tr(ctx.lang, `文件：${r.changes.map((c) => c.path).join('、')}`, `files: ${r.changes.map((c) => c.path).join(', ')}`));
   ctx.out(tr(ctx.lang, `提交：${r.commit.slice(0, 8)}`, `commit: ${r.commit.slice(0, 8)}`));
 }

@@ -15,7 +15,7 @@ import { actor } from '../store/git.js';
 import { recordPath, type Kind } from '../domain/kinds.js';
 import { ProblemsError, UsageError } from '../domain/errors.js';
 import { formatProblemMessage, sortProblems, type Problem, type Severity } from '../domain/problem.js';
-import { kindLabels, type MessageKey } from '../domain/i18n.js';
+import { kindLabels, tr, type MessageKey } from '../domain/i18n.js';
 import type { MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord } from '../domain/types.generated.js';
 import { RecordIndex, type RecordEntry, type Repository } from '../domain/records.js';
 import { validateRepository } from '../store/validate.js';
@@ -786,7 +786,7 @@ function kindOf(kind: ImportKind): Kind {
 /** "新建党组织“…”：" prefix for problems of records the import creates besides the rows' own. */
 function labelOf(plan: Planned, lang: 'zh' | 'en'): string {
   if (plan.created) {
-    return lang === 'zh' ? `新建${kindLabels.organisation!.zh}“${plan.name}”：` : `new organisation "${plan.name}": `;
+    return tr(lang, `新建${kindLabels.organisation!.zh}“${plan.name}”：`, `new organisation "${plan.name}": `);
   }
   return '';
 }

@@ -18,7 +18,7 @@ import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { Workspace, clean, evaluationFor, ordered, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { type RecordEntry, type RecordIndex, orgSubtree, closureOf, evaluationOf } from '../domain/records.js';
 import { atPoint, isDropped, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
-import { joinList } from '../domain/i18n.js';
+import { T, joinList } from '../domain/i18n.js';
 
 export const DRAW_ALGORITHM = 'djyc-draw-v1';
 
@@ -84,13 +84,13 @@ export interface Eligibility {
 /** Whether an expert may sit on a subject's panel: in the pool, categories matching, no conflict of interest. */
 export function expertEligibility(index: RecordIndex, subject: RecordEntry, expert: RecordEntry<'expert'>): Eligibility {
   const e = expert.data;
-  if (e.active === false) return { expert, ok: false, reason: { zh: '已不在专家库中', en: 'no longer in the pool' } };
+  if (e.active === false) return { expert, ok: false, reason: T('已不在专家库中', 'no longer in the pool') };
   const cats = ((subject.data as { categories?: string[] }).categories ?? []);
-  if (cats.length && !e.categories.some((c) => cats.includes(c))) return { expert, ok: false, reason: { zh: '擅长类别与项目类别不符', en: 'categories do not match' } };
+  if (cats.length && !e.categories.some((c) => cats.includes(c))) return { expert, ok: false, reason: T('擅长类别与项目类别不符', 'categories do not match') };
   const { orgs, units } = conflictUnits(index, subject);
   const ownUnit = e.organisation ? index.get('organisation', e.organisation)?.data.unit : undefined;
   if ((e.organisation && orgs.has(e.organisation)) || (e.unit && units.has(e.unit)) || (ownUnit && units.has(ownUnit))) {
-    return { expert, ok: false, reason: { zh: '来自领办或联办单位（回避）', en: 'from the lead or a co-organising unit (conflict of interest)' } };
+    return { expert, ok: false, reason: T('来自领办或联办单位（回避）', 'from the lead or a co-organising unit (conflict of interest)') };
   }
   return { expert, ok: true };
 }
@@ -194,7 +194,7 @@ export function verifyPanel(root: string, subjectId: string): Promise<VerifyResu
     for (const x of panel.experts) {
       const e = ws.index.get('expert', x);
       if (!e) {
-        ineligible.push({ expert: x, reason: { zh: '专家记录不存在', en: 'no such expert' } });
+        ineligible.push({ expert: x, reason: T('专家记录不存在', 'no such expert') });
         continue;
       }
       const el = expertEligibility(ws.index, subject, e);

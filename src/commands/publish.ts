@@ -10,7 +10,7 @@ import { today as todayIn } from '../store/clock.js';
 import { ProblemsError, UsageError, RefusedError } from '../domain/errors.js';
 import { findUnmaskedPhones } from '../domain/privacy.js';
 import { RECORDS_DIR } from '../domain/kinds.js';
-import type { Lang, Text } from '../domain/i18n.js';
+import { T, type Lang, type Text } from '../domain/i18n.js';
 import type { Repository } from '../domain/records.js';
 import { SITE_MARKER, siteFiles, type SiteBuild, type SiteFile } from '../output/site/site.js';
 import type { SiteOptions } from '../output/site/data.js';
@@ -48,19 +48,19 @@ function logoFile(root: string, logo: string): { file?: string; warning?: Text }
   const rel = path.relative(root, abs);
   const ext = path.extname(abs).toLowerCase();
   if (rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep)[0] === '.git') {
-    return { warning: { zh: `品牌标识“${logo}”不在记录库中，未发布`, en: `brand logo "${logo}" is outside the repository; not published` } };
+    return { warning: T(`品牌标识“${logo}”不在记录库中，未发布`, `brand logo "${logo}" is outside the repository; not published`) };
   }
-  if (!LOGO_TYPES[ext]) return { warning: { zh: `品牌标识“${logo}”不是 PNG/JPEG/GIF/WebP/SVG 图片，未发布`, en: `brand logo "${logo}" is not a PNG/JPEG/GIF/WebP/SVG image; not published` } };
+  if (!LOGO_TYPES[ext]) return { warning: T(`品牌标识“${logo}”不是 PNG/JPEG/GIF/WebP/SVG 图片，未发布`, `brand logo "${logo}" is not a PNG/JPEG/GIF/WebP/SVG image; not published`) };
   let st: fs.Stats;
   try {
     st = fs.statSync(abs);
   } catch {
-    return { warning: { zh: `找不到品牌标识文件“${logo}”，未发布`, en: `brand logo "${logo}" not found; not published` } };
+    return { warning: T(`找不到品牌标识文件“${logo}”，未发布`, `brand logo "${logo}" not found; not published`) };
   }
-  if (!st.isFile() || st.size > LOGO_MAX_BYTES) return { warning: { zh: `品牌标识“${logo}”不是文件或超过 4 MB，未发布`, en: `brand logo "${logo}" is not a file or exceeds 4 MB; not published` } };
+  if (!st.isFile() || st.size > LOGO_MAX_BYTES) return { warning: T(`品牌标识“${logo}”不是文件或超过 4 MB，未发布`, `brand logo "${logo}" is not a file or exceeds 4 MB; not published`) };
   // An image must not smuggle a phone number onto the site (SVG is text; look at raster metadata too).
   if (findUnmaskedPhones(fs.readFileSync(abs, 'latin1')).length) {
-    return { warning: { zh: `品牌标识“${logo}”中含有手机号码，未发布`, en: `brand logo "${logo}" contains a phone number; not published` } };
+    return { warning: T(`品牌标识“${logo}”中含有手机号码，未发布`, `brand logo "${logo}" contains a phone number; not published`) };
   }
   return { file: abs };
 }

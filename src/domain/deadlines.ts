@@ -23,6 +23,7 @@
 import { daysBetween, isIsoDate, monthDay } from './dates.js';
 import { findStage, firstEntered, isTrackEnabled, programmeEnd, reachedStage, trackStages, windowDates, type Track, type Window } from './programme.js';
 import { UsageError } from './errors.js';
+import { T, type Text } from './i18n.js';
 import type { Kind } from './kinds.js';
 import type { ProgrammeRecord } from './types.generated.js';
 import { RecordIndex, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
@@ -32,25 +33,25 @@ export type DeadlineKind = 'window' | 'stage' | 'report' | 'task-due' | 'project
 export type DeadlineStatus = 'overdue' | 'due-soon' | 'open' | 'upcoming' | 'closed' | 'done';
 
 /** The Chinese and English name of each status (for tables and calendars). */
-export const STATUS_LABELS: Record<DeadlineStatus, [string, string]> = {
-  overdue: ['已逾期', 'overdue'],
-  'due-soon': ['即将到期', 'due soon'],
-  open: ['进行中', 'open'],
-  upcoming: ['未开始', 'upcoming'],
-  closed: ['已结束', 'closed'],
-  done: ['已完成', 'done'],
+export const STATUS_LABELS: Record<DeadlineStatus, Text> = {
+  overdue: T('已逾期', 'overdue'),
+  'due-soon': T('即将到期', 'due soon'),
+  open: T('进行中', 'open'),
+  upcoming: T('未开始', 'upcoming'),
+  closed: T('已结束', 'closed'),
+  done: T('已完成', 'done'),
 };
 
 /** The Chinese and English name of each kind of item (terminal table, site and dashboard alike). */
-export const KIND_LABELS: Record<DeadlineKind, [string, string]> = {
-  window: ['时间节点', 'window'],
-  stage: ['阶段', 'stage'],
-  report: ['执行书', 'report'],
-  'task-due': ['任务时限', 'task due'],
-  'project-due': ['项目时限', 'project due'],
-  duration: ['实施周期', 'duration'],
-  'annual-goals': ['年度目标', 'annual goals'],
-  coverage: ['覆盖面', 'coverage'],
+export const KIND_LABELS: Record<DeadlineKind, Text> = {
+  window: T('时间节点', 'window'),
+  stage: T('阶段', 'stage'),
+  report: T('执行书', 'report'),
+  'task-due': T('任务时限', 'task due'),
+  'project-due': T('项目时限', 'project due'),
+  duration: T('实施周期', 'duration'),
+  'annual-goals': T('年度目标', 'annual goals'),
+  coverage: T('覆盖面', 'coverage'),
 };
 
 export interface DeadlineItem {

@@ -5,6 +5,7 @@
 import type { ProgrammeRecord } from './types.generated.js';
 import { monthDay } from './dates.js';
 import { UsageError } from './errors.js';
+import { tr } from './i18n.js';
 import { RecordIndex, type Repository } from './records.js';
 
 export type Track = 'project' | 'task' | 'brand';
@@ -85,7 +86,7 @@ export function stageLabel(s: Stage | undefined, lang: 'zh' | 'en' = 'zh'): stri
 export function stageName(p: ProgrammeRecord, track: Track, id: string, lang: 'zh' | 'en'): string {
   const s = findStage(p, track, id);
   if (!s) return id;
-  return lang === 'zh' ? `${s.id}（${s.label}）` : `${s.id} (${s.label_en ?? s.label})`;
+  return tr(lang, `${s.id}（${s.label}）`, `${s.id} (${s.label_en ?? s.label})`);
 }
 
 export function nextStages(p: ProgrammeRecord, track: Track, stage: Stage): Stage[] {

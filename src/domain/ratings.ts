@@ -4,6 +4,7 @@
  * and `bonus` (加分) for projects; anything else gets a written review opinion (评审组意见).
  */
 import type { ProgrammeRecord } from './types.generated.js';
+import { T } from './i18n.js';
 import type { RecordEntry, RecordIndex } from './records.js';
 
 export type RatingKind = 'four-level' | 'stars' | 'bonus' | 'opinion';
@@ -50,8 +51,8 @@ export function hasRating(p: ProgrammeRecord, subject: RecordEntry, index: Recor
 /** The grade a star rating earns under the programme's thresholds (合格 / 表彰 / 示范). */
 export function starGrade(p: ProgrammeRecord, overall: number): { zh: string; en: string } {
   const t = p.evaluation?.stars?.thresholds ?? {};
-  if (t.model !== undefined && overall >= t.model) return { zh: '典型示范项目', en: 'model project' };
-  if (t.commended !== undefined && overall >= t.commended) return { zh: '发文表彰项目', en: 'commended project' };
-  if (t.qualified !== undefined && overall >= t.qualified) return { zh: '合格项目', en: 'qualified project' };
-  return { zh: '不合格', en: 'not qualified' };
+  if (t.model !== undefined && overall >= t.model) return T('典型示范项目', 'model project');
+  if (t.commended !== undefined && overall >= t.commended) return T('发文表彰项目', 'commended project');
+  if (t.qualified !== undefined && overall >= t.qualified) return T('合格项目', 'qualified project');
+  return T('不合格', 'not qualified');
 }

@@ -16,7 +16,7 @@
 import { computeLedger, type Ledger, type LedgerTotals } from '../domain/ledger.js';
 import { computeDeadlines, type DeadlineItem } from '../domain/deadlines.js';
 import { findStage, isTrackEnabled, trackStages, type Track, reachedStage, resolveProgramme } from '../domain/programme.js';
-import type { Lang } from '../domain/i18n.js';
+import { T, say, type Lang, type Text } from '../domain/i18n.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { RecordIndex, namedOrg, type Repository } from '../domain/records.js';
 import { FOUR_LEVELS, type FourLevel } from '../domain/ratings.js';
@@ -124,10 +124,10 @@ export function mainPath(p: ProgrammeRecord, track: Track): string[] {
   return out;
 }
 
+const TRACK_LABELS: Record<Track, Text> = { project: T('项目', 'Projects'), task: T('党员任务', 'Member tasks'), brand: T('党建品牌', 'Brands') };
+
 function trackLabel(track: Track, lang: Lang): string {
-  const zh = { project: '项目', task: '党员任务', brand: '党建品牌' }[track];
-  const en = { project: 'Projects', task: 'Member tasks', brand: 'Brands' }[track];
-  return lang === 'en' ? en : zh;
+  return say(lang, TRACK_LABELS[track]);
 }
 
 /** Builds the dashboard of one programme. */

@@ -5,7 +5,7 @@
  */
 import { addDays } from '../domain/dates.js';
 import { STATUS_LABELS, type DeadlineItem, type DeadlineReport } from '../domain/deadlines.js';
-import type { Lang } from '../domain/i18n.js';
+import { joinList, say, tr, type Lang } from '../domain/i18n.js';
 
 /** Escapes a TEXT value (RFC 5545 §3.3.11). */
 export function escapeText(value: string): string {
@@ -36,14 +36,13 @@ export function foldLine(line: string): string {
 const compactDate = (d: string) => d.replace(/-/g, '');
 
 function describe(item: DeadlineItem, lang: Lang): string {
-  const zh = lang === 'zh';
   const lines: string[] = [];
-  lines.push(`${zh ? '状态' : 'status'}: ${STATUS_LABELS[item.status][zh ? 0 : 1]}`);
-  if (item.organisation) lines.push(`${zh ? '党组织' : 'organisation'}: ${item.organisation.name}`);
-  if (item.people.length) lines.push(`${zh ? '负责人' : 'in charge'}: ${item.people.map((p) => p.name).join(zh ? '、' : ', ')}`);
-  if (item.responsible) lines.push(`${zh ? '责任单位' : 'responsible'}: ${item.responsible}`);
-  if (item.subject) lines.push(`${zh ? '记录' : 'record'}: ${item.subject.id}`);
-  lines.push(`${zh ? '方案' : 'programme'}: ${item.programme}`);
+  lines.push(`${tr(lang, '状态', 'status')}: ${say(lang, STATUS_LABELS[item.status])}`);
+  if (item.organisation) lines.push(`${tr(lang, '党组织', 'organisation')}: ${item.organisation.name}`);
+  if (item.people.length) lines.push(`${tr(lang, '负责人', 'in charge')}: ${joinList(item.people.map((p) => p.name), lang)}`);
+  if (item.responsible) lines.push(`${tr(lang, '责任单位', 'responsible')}: ${item.responsible}`);
+  if (item.subject) lines.push(`${tr(lang, '记录', 'record')}: ${item.subject.id}`);
+  lines.push(`${tr(lang, '方案', 'programme')}: ${item.programme}`);
   return lines.join('\n');
 }
 
@@ -56,13 +55,13 @@ export function toIcs(report: Pick<DeadlineReport, 'today' | 'items'>, opts: { l
     'PRODID:-//djyc//deadlines//ZH',
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
-    `X-WR-CALNAME:${escapeText(opts.name ?? (opts.lang === 'en' ? 'djyc deadlines' : 'djyc 时间安排与期限'))}`,
+    `X-WR-CALNAME:${escapeText(opts.name ?? tr(opts.lang, 'djyc 时间安排与期限', 'djyc deadlines'))}`,
     'X-WR-TIMEZONE:Asia/Shanghai',
   ];
   for (const item of report.items) {
     if (item.status === 'done') continue;
     const start = item.start ?? item.due;
-    const title = opts.lang === 'en' ? item.titleEn : item.title;
+    const title = say(opts.lang, { zh: item.title, en: item.titleEn });
     lines.push(
       'BEGIN:VEVENT',
       `UID:${item.uid}@djyc`,

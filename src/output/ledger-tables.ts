@@ -7,7 +7,7 @@
 import type { Ledger, Ratings } from '../domain/ledger.js';
 import { isTrackEnabled } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import type { Lang } from '../domain/i18n.js';
+import { joinList, say, tr, type Lang } from '../domain/i18n.js';
 import { csvTable, markdownTable, textTable } from './text-table.js';
 import type { ReportSummary } from '../domain/obligations.js';
 
@@ -31,30 +31,28 @@ export interface LedgerTable {
 
 export const TABLE_IDS = ['projects', 'tasks', 'brands', 'coverage'] as const;
 
-const t = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
-
 function reportsText(r: ReportSummary, lang: Lang): string {
   if (!r.required && !r.filed) return '';
-  const parts = [t(lang, `应报 ${r.required}`, `owed ${r.required}`), t(lang, `已报 ${r.filed}`, `filed ${r.filed}`)];
-  if (r.onTime) parts.push(t(lang, `按时 ${r.onTime}`, `on time ${r.onTime}`));
-  if (r.late) parts.push(t(lang, `逾期报送 ${r.late}`, `late ${r.late}`));
-  if (r.missing) parts.push(t(lang, `未报 ${r.missing}`, `missing ${r.missing}`));
-  return parts.join(lang === 'en' ? ', ' : '，');
+  const parts = [tr(lang, `应报 ${r.required}`, `owed ${r.required}`), tr(lang, `已报 ${r.filed}`, `filed ${r.filed}`)];
+  if (r.onTime) parts.push(tr(lang, `按时 ${r.onTime}`, `on time ${r.onTime}`));
+  if (r.late) parts.push(tr(lang, `逾期报送 ${r.late}`, `late ${r.late}`));
+  if (r.missing) parts.push(tr(lang, `未报 ${r.missing}`, `missing ${r.missing}`));
+  return parts.join(tr(lang, '，', ', '));
 }
 
 function pollText(r: Ratings | undefined, lang: Lang): string {
   if (!r?.poll) return '';
   const v = r.poll.votes;
-  return t(lang, `${r.poll.participants} 人：好 ${v.好}，较好 ${v.较好}，一般 ${v.一般}，较差 ${v.较差}`, `${r.poll.participants}: good ${v.好}, fairly good ${v.较好}, fair ${v.一般}, poor ${v.较差}`);
+  return tr(lang, `${r.poll.participants} 人：好 ${v.好}，较好 ${v.较好}，一般 ${v.一般}，较差 ${v.较差}`, `${r.poll.participants}: good ${v.好}, fairly good ${v.较好}, fair ${v.一般}, poor ${v.较差}`);
 }
 
 function acceptanceText(r: Ratings | undefined, lang: Lang): string {
   if (!r?.acceptance) return '';
-  const result = r.acceptance.result === 'pass' ? t(lang, '通过', 'passed') : t(lang, '整改', 'rework');
+  const result = r.acceptance.result === 'pass' ? tr(lang, '通过', 'passed') : tr(lang, '整改', 'rework');
   return `${result}（${r.acceptance.date}）`;
 }
 
-const joinNames = (names: { name: string }[], lang: Lang) => names.map((n) => n.name).join(lang === 'en' ? ', ' : '、');
+const joinNames = (names: { name: string }[], lang: Lang) => joinList(names.map((n) => n.name), lang);
 
 /** The ledger's tables for one programme. */
 export function ledgerTables(ledger: Ledger, programme: ProgrammeRecord, lang: Lang): LedgerTable[] {
@@ -64,121 +62,121 @@ export function ledgerTables(ledger: Ledger, programme: ProgrammeRecord, lang: L
   const fourOn = (subject: 'project' | 'task') => !!fourLevel && (fourLevel.subjects ?? ['task']).includes(subject);
   const starsOn = !!ev.stars;
   const bonusOn = !!ev.bonus;
-  const stageLabel = (s: { label: string; labelEn: string }) => (lang === 'en' ? s.labelEn : s.label);
+  const stageLabel = (s: { label: string; labelEn: string }) => say(lang, { zh: s.label, en: s.labelEn });
   const tables: LedgerTable[] = [];
 
   // 项目台账
   {
     const columns: LedgerColumn[] = [
-      { header: t(lang, '序号', 'No.'), format: 'integer', width: 6 },
-      { header: t(lang, '项目编号', 'number'), width: 12 },
-      { header: t(lang, '项目名称', 'project'), width: 36 },
-      { header: t(lang, '项目类别', 'categories'), width: 20 },
-      { header: coMode ? t(lang, '牵头单位', 'lead unit') : t(lang, '领办单位', 'lead organisation'), width: 20 },
+      { header: tr(lang, '序号', 'No.'), format: 'integer', width: 6 },
+      { header: tr(lang, '项目编号', 'number'), width: 12 },
+      { header: tr(lang, '项目名称', 'project'), width: 36 },
+      { header: tr(lang, '项目类别', 'categories'), width: 20 },
+      { header: coMode ? tr(lang, '牵头单位', 'lead unit') : tr(lang, '领办单位', 'lead organisation'), width: 20 },
     ];
-    if (coMode) columns.push({ header: t(lang, '联办单位', 'co-organisers'), width: 24 });
+    if (coMode) columns.push({ header: tr(lang, '联办单位', 'co-organisers'), width: 24 });
     columns.push(
-      { header: t(lang, '负责人', 'in charge'), width: 10 },
-      { header: t(lang, '阶段', 'stage'), width: 14 },
-      { header: t(lang, '阶段日期', 'since'), width: 12 },
-      { header: t(lang, '完成时限', 'due'), width: 12 },
-      { header: t(lang, '任务数', 'tasks'), format: 'integer', width: 8 },
-      { header: t(lang, '领办党员数', 'members'), format: 'integer', width: 10 },
-      { header: t(lang, '执行书', 'reports'), width: 28 },
-      { header: t(lang, '已报季度', 'quarters filed'), width: 20 },
-      { header: t(lang, '结项', 'closure'), width: 12 },
-      { header: t(lang, '验收', 'acceptance'), width: 16 },
+      { header: tr(lang, '负责人', 'in charge'), width: 10 },
+      { header: tr(lang, '阶段', 'stage'), width: 14 },
+      { header: tr(lang, '阶段日期', 'since'), width: 12 },
+      { header: tr(lang, '完成时限', 'due'), width: 12 },
+      { header: tr(lang, '任务数', 'tasks'), format: 'integer', width: 8 },
+      { header: tr(lang, '领办党员数', 'members'), format: 'integer', width: 10 },
+      { header: tr(lang, '执行书', 'reports'), width: 28 },
+      { header: tr(lang, '已报季度', 'quarters filed'), width: 20 },
+      { header: tr(lang, '结项', 'closure'), width: 12 },
+      { header: tr(lang, '验收', 'acceptance'), width: 16 },
     );
-    if (fourOn('project')) columns.push({ header: t(lang, '支委会意见', 'branch rating'), width: 10 }, { header: t(lang, '党委意见', 'committee rating'), width: 10 }, { header: t(lang, '群众测评', 'public poll'), width: 30 });
-    if (starsOn) columns.push({ header: t(lang, '星级', 'stars'), format: 'integer', width: 6 });
-    if (bonusOn) columns.push({ header: t(lang, '加分', 'bonus'), width: 6 });
+    if (fourOn('project')) columns.push({ header: tr(lang, '支委会意见', 'branch rating'), width: 10 }, { header: tr(lang, '党委意见', 'committee rating'), width: 10 }, { header: tr(lang, '群众测评', 'public poll'), width: 30 });
+    if (starsOn) columns.push({ header: tr(lang, '星级', 'stars'), format: 'integer', width: 6 });
+    if (bonusOn) columns.push({ header: tr(lang, '加分', 'bonus'), width: 6 });
     const rows = ledger.projects.map((p, i) => {
-      const row: Cell[] = [i + 1, p.number ?? '', p.title, p.categories.join(lang === 'en' ? ', ' : '、'), p.lead?.name ?? ''];
+      const row: Cell[] = [i + 1, p.number ?? '', p.title, joinList(p.categories, lang), p.lead?.name ?? ''];
       if (coMode) row.push(joinNames(p.coOrganisers, lang));
       row.push(
         p.leader?.name ?? '', stageLabel(p.stage), p.stage.since ?? '', p.due ?? '', p.tasks, p.taskHolders,
-        reportsText(p.reports, lang), p.reports.quartersFiled.join(lang === 'en' ? ', ' : '、'),
-        p.closure ? (p.closure.submittedOn ?? t(lang, '已提交', 'filed')) : '', acceptanceText(p.ratings, lang),
+        reportsText(p.reports, lang), joinList(p.reports.quartersFiled, lang),
+        p.closure ? (p.closure.submittedOn ?? tr(lang, '已提交', 'filed')) : '', acceptanceText(p.ratings, lang),
       );
       if (fourOn('project')) row.push(p.ratings?.branchRating ?? '', p.ratings?.committeeRating ?? '', pollText(p.ratings, lang));
       if (starsOn) row.push(p.ratings?.stars ?? '');
       if (bonusOn) row.push(p.ratings?.bonusPoints ?? '');
       return row;
     });
-    tables.push({ id: 'projects', title: t(lang, '项目台账', 'projects'), columns, rows });
+    tables.push({ id: 'projects', title: tr(lang, '项目台账', 'projects'), columns, rows });
   }
 
   // 任务台账
   if (isTrackEnabled(programme, 'task')) {
     const columns: LedgerColumn[] = [
-      { header: t(lang, '序号', 'No.'), format: 'integer', width: 6 },
-      { header: t(lang, '项目编号', 'number'), width: 12 },
-      { header: t(lang, '项目名称', 'project'), width: 30 },
-      { header: t(lang, '任务内容', 'task'), width: 36 },
-      { header: t(lang, '领办党员', 'members'), width: 16 },
-      { header: t(lang, '党组织', 'organisation'), width: 18 },
-      { header: t(lang, '完成时限', 'due'), width: 12 },
-      { header: t(lang, '阶段', 'stage'), width: 12 },
-      { header: t(lang, '执行书', 'reports'), width: 28 },
-      { header: t(lang, '已报季度', 'quarters filed'), width: 20 },
-      { header: t(lang, '结项', 'closure'), width: 12 },
+      { header: tr(lang, '序号', 'No.'), format: 'integer', width: 6 },
+      { header: tr(lang, '项目编号', 'number'), width: 12 },
+      { header: tr(lang, '项目名称', 'project'), width: 30 },
+      { header: tr(lang, '任务内容', 'task'), width: 36 },
+      { header: tr(lang, '领办党员', 'members'), width: 16 },
+      { header: tr(lang, '党组织', 'organisation'), width: 18 },
+      { header: tr(lang, '完成时限', 'due'), width: 12 },
+      { header: tr(lang, '阶段', 'stage'), width: 12 },
+      { header: tr(lang, '执行书', 'reports'), width: 28 },
+      { header: tr(lang, '已报季度', 'quarters filed'), width: 20 },
+      { header: tr(lang, '结项', 'closure'), width: 12 },
     ];
-    if (fourOn('task')) columns.push({ header: t(lang, '支委会意见', 'branch rating'), width: 10 }, { header: t(lang, '党委意见', 'committee rating'), width: 10 }, { header: t(lang, '群众测评', 'public poll'), width: 30 });
-    if (starsOn) columns.push({ header: t(lang, '星级', 'stars'), format: 'integer', width: 6 });
+    if (fourOn('task')) columns.push({ header: tr(lang, '支委会意见', 'branch rating'), width: 10 }, { header: tr(lang, '党委意见', 'committee rating'), width: 10 }, { header: tr(lang, '群众测评', 'public poll'), width: 30 });
+    if (starsOn) columns.push({ header: tr(lang, '星级', 'stars'), format: 'integer', width: 6 });
     const rows = ledger.tasks.map((tk, i) => {
       const row: Cell[] = [
         i + 1, tk.projectNumber ?? '', tk.projectTitle, tk.content, joinNames(tk.members, lang), tk.organisation?.name ?? '', tk.due ?? '',
-        stageLabel(tk.stage), reportsText(tk.reports, lang), tk.reports.quartersFiled.join(lang === 'en' ? ', ' : '、'),
-        tk.closure ? (tk.closure.submittedOn ?? t(lang, '已提交', 'filed')) : '',
+        stageLabel(tk.stage), reportsText(tk.reports, lang), joinList(tk.reports.quartersFiled, lang),
+        tk.closure ? (tk.closure.submittedOn ?? tr(lang, '已提交', 'filed')) : '',
       ];
       if (fourOn('task')) row.push(tk.ratings?.branchRating ?? '', tk.ratings?.committeeRating ?? '', pollText(tk.ratings, lang));
       if (starsOn) row.push(tk.ratings?.stars ?? '');
       return row;
     });
-    tables.push({ id: 'tasks', title: t(lang, '任务台账', 'tasks'), columns, rows });
+    tables.push({ id: 'tasks', title: tr(lang, '任务台账', 'tasks'), columns, rows });
   }
 
   // 品牌台账
   if (isTrackEnabled(programme, 'brand')) {
     const columns: LedgerColumn[] = [
-      { header: t(lang, '序号', 'No.'), format: 'integer', width: 6 },
-      { header: t(lang, '品牌名称', 'brand'), width: 20 },
-      { header: t(lang, '创建单位', 'organisation'), width: 20 },
-      { header: t(lang, '联系人', 'contact'), width: 10 },
-      { header: t(lang, '阶段', 'stage'), width: 12 },
-      { header: t(lang, '阶段日期', 'since'), width: 12 },
-      { header: t(lang, '命名日期', 'named on'), width: 12 },
-      { header: t(lang, '提升结论', 'outcome'), width: 10 },
-      { header: t(lang, '年度目标上报', 'annual goals'), width: 24 },
-      { header: t(lang, '评议', 'rating'), width: 10 },
+      { header: tr(lang, '序号', 'No.'), format: 'integer', width: 6 },
+      { header: tr(lang, '品牌名称', 'brand'), width: 20 },
+      { header: tr(lang, '创建单位', 'organisation'), width: 20 },
+      { header: tr(lang, '联系人', 'contact'), width: 10 },
+      { header: tr(lang, '阶段', 'stage'), width: 12 },
+      { header: tr(lang, '阶段日期', 'since'), width: 12 },
+      { header: tr(lang, '命名日期', 'named on'), width: 12 },
+      { header: tr(lang, '提升结论', 'outcome'), width: 10 },
+      { header: tr(lang, '年度目标上报', 'annual goals'), width: 24 },
+      { header: tr(lang, '评议', 'rating'), width: 10 },
     ];
     const rows = ledger.brands.map((b, i) => [
       i + 1, b.name, b.organisation.name, b.contact?.name ?? '', stageLabel(b.stage), b.stage.since ?? '', b.namedOn ?? '', b.outcome ?? '',
-      b.annualGoals.map((g) => `${g.year}${g.submittedOn ? `（${g.submittedOn}）` : ''}`).join(lang === 'en' ? ', ' : '、'),
+      joinList(b.annualGoals.map((g) => `${g.year}${g.submittedOn ? `（${g.submittedOn}）` : ''}`), lang),
       b.ratings?.committeeRating ?? b.ratings?.branchRating ?? '',
     ] as Cell[]);
-    tables.push({ id: 'brands', title: t(lang, '品牌台账', 'brands'), columns, rows });
+    tables.push({ id: 'brands', title: tr(lang, '品牌台账', 'brands'), columns, rows });
   }
 
   // 覆盖情况
   {
     const columns: LedgerColumn[] = [
-      { header: t(lang, '党组织', 'organisation'), width: 24 },
-      { header: t(lang, '组织类型', 'type'), width: 8 },
-      { header: t(lang, '党员数', 'members'), format: 'integer', width: 8 },
-      { header: t(lang, '领办任务党员数', 'holding a task'), format: 'integer', width: 14 },
-      { header: t(lang, '免领人数', 'exempt'), format: 'integer', width: 8 },
-      { header: t(lang, '覆盖率', 'coverage'), format: 'percent', width: 8 },
-      { header: t(lang, '尚未领办任务的党员', 'members without a task'), width: 30 },
-      { header: t(lang, '领办项目数', 'projects led'), format: 'integer', width: 10 },
-      { header: t(lang, '联办项目数', 'projects joined'), format: 'integer', width: 10 },
-      { header: t(lang, '品牌数', 'brands'), format: 'integer', width: 8 },
+      { header: tr(lang, '党组织', 'organisation'), width: 24 },
+      { header: tr(lang, '组织类型', 'type'), width: 8 },
+      { header: tr(lang, '党员数', 'members'), format: 'integer', width: 8 },
+      { header: tr(lang, '领办任务党员数', 'holding a task'), format: 'integer', width: 14 },
+      { header: tr(lang, '免领人数', 'exempt'), format: 'integer', width: 8 },
+      { header: tr(lang, '覆盖率', 'coverage'), format: 'percent', width: 8 },
+      { header: tr(lang, '尚未领办任务的党员', 'members without a task'), width: 30 },
+      { header: tr(lang, '领办项目数', 'projects led'), format: 'integer', width: 10 },
+      { header: tr(lang, '联办项目数', 'projects joined'), format: 'integer', width: 10 },
+      { header: tr(lang, '品牌数', 'brands'), format: 'integer', width: 8 },
     ];
     const rows = ledger.coverage.map((c) => [
-      c.organisation.name, c.organisation.type, c.members, c.holders, c.exempt, c.coverage, c.without.join(lang === 'en' ? ', ' : '、'),
+      c.organisation.name, c.organisation.type, c.members, c.holders, c.exempt, c.coverage, joinList(c.without, lang),
       c.projectsLed, c.projectsJoined, c.brands,
     ] as Cell[]);
-    tables.push({ id: 'coverage', title: t(lang, '覆盖情况', 'coverage'), columns, rows });
+    tables.push({ id: 'coverage', title: tr(lang, '覆盖情况', 'coverage'), columns, rows });
   }
   return tables;
 }
@@ -197,29 +195,29 @@ export function totalsText(ledger: Ledger, lang: Lang): string {
   const r = ledger.totals.reports;
   const c = ledger.totals.coverage;
   const lines = [
-    t(lang, `项目 ${ledger.totals.projects} 个，任务 ${ledger.totals.tasks} 项，品牌 ${ledger.totals.brands} 个`, `${ledger.totals.projects} projects, ${ledger.totals.tasks} tasks, ${ledger.totals.brands} brands`),
-    t(lang, `执行书：应报 ${r.required}，已报 ${r.filed}（按时 ${r.onTime}，逾期报送 ${r.late}），未报 ${r.missing}，尚未到期 ${r.pending}`, `reports: owed ${r.required}, filed ${r.filed} (on time ${r.onTime}, late ${r.late}), missing ${r.missing}, not yet due ${r.pending}`),
-    t(lang, `党员领办任务覆盖：${c.holders}/${c.members}（${c.members ? ((c.holders / c.members) * 100).toFixed(1) : '0.0'}%），免领 ${c.exempt}`, `members holding a task: ${c.holders}/${c.members} (${c.members ? ((c.holders / c.members) * 100).toFixed(1) : '0.0'}%), exempt ${c.exempt}`),
+    tr(lang, `项目 ${ledger.totals.projects} 个，任务 ${ledger.totals.tasks} 项，品牌 ${ledger.totals.brands} 个`, `${ledger.totals.projects} projects, ${ledger.totals.tasks} tasks, ${ledger.totals.brands} brands`),
+    tr(lang, `执行书：应报 ${r.required}，已报 ${r.filed}（按时 ${r.onTime}，逾期报送 ${r.late}），未报 ${r.missing}，尚未到期 ${r.pending}`, `reports: owed ${r.required}, filed ${r.filed} (on time ${r.onTime}, late ${r.late}), missing ${r.missing}, not yet due ${r.pending}`),
+    tr(lang, `党员领办任务覆盖：${c.holders}/${c.members}（${c.members ? ((c.holders / c.members) * 100).toFixed(1) : '0.0'}%），免领 ${c.exempt}`, `members holding a task: ${c.holders}/${c.members} (${c.members ? ((c.holders / c.members) * 100).toFixed(1) : '0.0'}%), exempt ${c.exempt}`),
   ];
   return lines.join('\n');
 }
 
 export function tablesToText(ledger: Ledger, tables: LedgerTable[], lang: Lang): string {
-  const head = `${ledger.programme.shortName ?? ledger.programme.name}（${ledger.programme.id}）${t(lang, ` 台账，截至 ${ledger.today}`, ` ledger as of ${ledger.today}`)}`;
+  const head = `${ledger.programme.shortName ?? ledger.programme.name}（${ledger.programme.id}）${tr(lang, ` 台账，截至 ${ledger.today}`, ` ledger as of ${ledger.today}`)}`;
   const parts = [head, ''];
   for (const table of tables) {
-    parts.push(`■ ${table.title}`, table.rows.length ? textTable(table.columns.map((c) => c.header), stringRows(table), { maxWidth: 30 }) : t(lang, '（无）', '(none)'), '');
+    parts.push(`■ ${table.title}`, table.rows.length ? textTable(table.columns.map((c) => c.header), stringRows(table), { maxWidth: 30 }) : tr(lang, '（无）', '(none)'), '');
   }
   parts.push(totalsText(ledger, lang));
   return `${parts.join('\n')}\n`;
 }
 
 export function tablesToMarkdown(ledger: Ledger, tables: LedgerTable[], lang: Lang): string {
-  const parts = [`# ${ledger.programme.shortName ?? ledger.programme.name} ${t(lang, '台账', 'ledger')}`, '', t(lang, `截至 ${ledger.today}。`, `As of ${ledger.today}.`), ''];
+  const parts = [`# ${ledger.programme.shortName ?? ledger.programme.name} ${tr(lang, '台账', 'ledger')}`, '', tr(lang, `截至 ${ledger.today}。`, `As of ${ledger.today}.`), ''];
   for (const table of tables) {
-    parts.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table.columns.map((c) => c.header), stringRows(table)) : t(lang, '（无）', '(none)'), '');
+    parts.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table.columns.map((c) => c.header), stringRows(table)) : tr(lang, '（无）', '(none)'), '');
   }
-  parts.push(`## ${t(lang, '合计', 'Totals')}`, '', ...totalsText(ledger, lang).split('\n').map((l) => `- ${l}`), '');
+  parts.push(`## ${tr(lang, '合计', 'Totals')}`, '', ...totalsText(ledger, lang).split('\n').map((l) => `- ${l}`), '');
   return parts.join('\n');
 }
 

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../domain/errors.js';
 import { redactPhones } from '../domain/privacy.js';
-import type { Lang } from '../domain/i18n.js';
+import { say, tr, type Lang } from '../domain/i18n.js';
 import { displayWidth, pad } from './text-table.js';
 import { buildDashboard, percent, type Dashboard } from './dashboard.js';
 import { dashboardView, kindLabel, renderTemplate, siteStylesheet } from './site/view.js';
@@ -65,12 +65,11 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
   const lang = opts.lang ?? 'zh';
   const c = opts.paint ?? PLAIN;
   const limit = opts.limit ?? 15;
-  const T = (zh: string, en: string) => (lang === 'en' ? en : zh);
   const out: string[] = [];
   for (const d of dashboards) {
     const name = d.programme.shortName ? `“${d.programme.shortName.replace(/[“”"]/g, '')}” ${d.programme.name}` : d.programme.name;
-    const scope = d.org ? T(`　${d.org.name}及其下级党组织`, `  ${d.org.name} and the organisations under it`) : '';
-    out.push(c.bold(`${name}（${d.programme.id}）`) + c.dim(T(`　截至 ${d.today}`, `  as of ${d.today}`) + scope));
+    const scope = d.org ? tr(lang, `　${d.org.name}及其下级党组织`, `  ${d.org.name} and the organisations under it`) : '';
+    out.push(c.bold(`${name}（${d.programme.id}）`) + c.dim(tr(lang, `　截至 ${d.today}`, `  as of ${d.today}`) + scope));
     out.push('');
 
     // Overdue first.
@@ -78,22 +77,22 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
       for (const i of list.slice(0, limit)) {
         const kind = kindLabel(i.kind, lang);
         const who = [i.organisation?.name ?? i.responsible, i.people.map((p) => p.name).join('、')].filter(Boolean).join(' · ');
-        const when = overdue ? T(`逾期 ${-i.days} 天`, `${-i.days}d late`) : i.days === 0 ? T('今天到期', 'due today') : T(`还有 ${i.days} 天`, `${i.days}d left`);
+        const when = overdue ? tr(lang, `逾期 ${-i.days} 天`, `${-i.days}d late`) : i.days === 0 ? tr(lang, '今天到期', 'due today') : tr(lang, `还有 ${i.days} 天`, `${i.days}d left`);
         const mark = overdue ? c.red('✕') : c.yellow('!');
-        const title = lang === 'en' ? i.titleEn : i.title;
+        const title = say(lang, { zh: i.title, en: i.titleEn });
         out.push(`  ${mark} ${c.dim(`[${kind}]`)} ${title}${who ? c.dim(` — ${who}`) : ''} — ${i.due}（${overdue ? c.red(when) : c.yellow(when)}）`);
       }
-      if (list.length > limit) out.push(c.dim(T(`  … 另有 ${list.length - limit} 项（djyc deadlines 查看全部）`, `  … ${list.length - limit} more (see djyc deadlines)`)));
+      if (list.length > limit) out.push(c.dim(tr(lang, `  … 另有 ${list.length - limit} 项（djyc deadlines 查看全部）`, `  … ${list.length - limit} more (see djyc deadlines)`)));
     };
-    out.push(d.deadlines.overdue.length ? c.red(c.bold(T(`逾期事项 ${d.deadlines.overdue.length} 项`, `Overdue: ${d.deadlines.overdue.length}`))) : c.green(T('逾期事项：无', 'Overdue: none')));
+    out.push(d.deadlines.overdue.length ? c.red(c.bold(tr(lang, `逾期事项 ${d.deadlines.overdue.length} 项`, `Overdue: ${d.deadlines.overdue.length}`))) : c.green(tr(lang, '逾期事项：无', 'Overdue: none')));
     items(d.deadlines.overdue, true);
-    out.push(d.deadlines.dueSoon.length ? c.yellow(c.bold(T(`${d.within} 天内到期 ${d.deadlines.dueSoon.length} 项`, `Due within ${d.within} days: ${d.deadlines.dueSoon.length}`))) : T(`${d.within} 天内到期：无`, `Due within ${d.within} days: none`));
+    out.push(d.deadlines.dueSoon.length ? c.yellow(c.bold(tr(lang, `${d.within} 天内到期 ${d.deadlines.dueSoon.length} 项`, `Due within ${d.within} days: ${d.deadlines.dueSoon.length}`))) : tr(lang, `${d.within} 天内到期：无`, `Due within ${d.within} days: none`));
     items(d.deadlines.dueSoon, false);
     out.push('');
 
     // Counts per stage.
     for (const t of d.tracks) {
-      out.push(c.bold(T(`${t.label}阶段（共 ${t.total}）`, `${t.label} by stage (${t.total})`)));
+      out.push(c.bold(tr(lang, `${t.label}阶段（共 ${t.total}）`, `${t.label} by stage (${t.total})`)));
       const w = Math.max(...t.stages.map((s) => displayWidth(s.label))) + 2;
       const max = Math.max(1, ...t.stages.map((s) => s.count));
       for (const s of t.stages) {
@@ -106,16 +105,16 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
     // Coverage.
     const cv = d.coverage;
     const head: string[] = [];
-    if (cv.tasks) head.push(T(`党员领办任务 ${cv.holders}/${cv.members}（${percent(cv.ratio)}），免领 ${cv.exempt}`, `members holding a task ${cv.holders}/${cv.members} (${percent(cv.ratio)}), exempt ${cv.exempt}`));
-    if (cv.projects) head.push(T(`有项目的党组织 ${cv.withProject}/${cv.organisations}`, `organisations with a project ${cv.withProject}/${cv.organisations}`));
+    if (cv.tasks) head.push(tr(lang, `党员领办任务 ${cv.holders}/${cv.members}（${percent(cv.ratio)}），免领 ${cv.exempt}`, `members holding a task ${cv.holders}/${cv.members} (${percent(cv.ratio)}), exempt ${cv.exempt}`));
+    if (cv.projects) head.push(tr(lang, `有项目的党组织 ${cv.withProject}/${cv.organisations}`, `organisations with a project ${cv.withProject}/${cv.organisations}`));
     if (head.length) {
-      out.push(c.bold(T('覆盖面：', 'Coverage: ')) + head.join(T('；', '; ')));
+      out.push(c.bold(tr(lang, '覆盖面：', 'Coverage: ')) + head.join(tr(lang, '；', '; ')));
       const rows = cv.rows.filter((r) => r.members > 0 || r.led + r.joined > 0);
       const w = Math.max(0, ...rows.map((r) => displayWidth(r.name))) + 2;
       for (const r of rows) {
         const parts: string[] = [];
         if (cv.tasks) parts.push(`${`${r.holders}/${r.members}`.padStart(7)} ${(r.members ? percent(r.ratio) : '—').padStart(6)}  ${pad(bar(r.holders, r.members, 10) + (r.members ? '░'.repeat(10 - Math.max(r.holders ? 1 : 0, Math.round((r.holders / r.members) * 10))) : ''), 10)}`);
-        if (cv.projects) parts.push(T(`领办 ${r.led} 联办 ${r.joined}`, `leads ${r.led} joins ${r.joined}`));
+        if (cv.projects) parts.push(tr(lang, `领办 ${r.led} 联办 ${r.joined}`, `leads ${r.led} joins ${r.joined}`));
         const line = `  ${pad(r.name, w)}${parts.join('  ')}`;
         out.push(cv.tasks && r.members && r.holders + r.exempt < r.members ? c.yellow(line) : line);
       }
@@ -126,22 +125,22 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
     if (d.reports) {
       const r = d.reports.totals;
       out.push(
-        c.bold(T('季度执行书：', 'Quarterly reports: ')) +
-          T(
+        c.bold(tr(lang, '季度执行书：', 'Quarterly reports: ')) +
+          tr(lang, 
             `应报 ${r.required}，已报 ${r.filed}（按时 ${r.onTime}，逾期报送 ${r.late}，未注日期 ${r.undated}），`,
             `owed ${r.required}, filed ${r.filed} (on time ${r.onTime}, late ${r.late}, undated ${r.undated}), `,
           ) +
-          (r.missing ? c.red(T(`缺报 ${r.missing}`, `missing ${r.missing}`)) : T('缺报 0', 'missing 0')) +
-          T(`，未到期 ${r.pending}`, `, not yet due ${r.pending}`),
+          (r.missing ? c.red(tr(lang, `缺报 ${r.missing}`, `missing ${r.missing}`)) : tr(lang, '缺报 0', 'missing 0')) +
+          tr(lang, `，未到期 ${r.pending}`, `, not yet due ${r.pending}`),
       );
     }
     const rt = d.ratings;
-    if (rt.usesFourLevel) out.push(c.bold(T('评议：', 'Ratings: ')) + rt.fourLevel.map((l) => `${l.level} ${l.count}`).join(T('，', ', ')));
-    if (rt.stars) out.push(c.bold(T('星级：', 'Stars: ')) + [...rt.stars].reverse().map((s) => `${'★'.repeat(s.stars)} ${s.count}`).join(T('，', ', ')));
+    if (rt.usesFourLevel) out.push(c.bold(tr(lang, '评议：', 'Ratings: ')) + rt.fourLevel.map((l) => `${l.level} ${l.count}`).join(tr(lang, '，', ', ')));
+    if (rt.stars) out.push(c.bold(tr(lang, '星级：', 'Stars: ')) + [...rt.stars].reverse().map((s) => `${'★'.repeat(s.stars)} ${s.count}`).join(tr(lang, '，', ', ')));
     if (rt.acceptance.pass + rt.acceptance.rework || d.tracks.some((t) => t.track === 'project')) {
-      out.push(c.bold(T('验收：', 'Acceptance: ')) + T(`通过 ${rt.acceptance.pass}，整改 ${rt.acceptance.rework}`, `passed ${rt.acceptance.pass}, rework ${rt.acceptance.rework}`));
+      out.push(c.bold(tr(lang, '验收：', 'Acceptance: ')) + tr(lang, `通过 ${rt.acceptance.pass}，整改 ${rt.acceptance.rework}`, `passed ${rt.acceptance.pass}, rework ${rt.acceptance.rework}`));
     }
-    if (rt.usesBonus) out.push(c.bold(T('加分：', 'Bonus: ')) + T(`${rt.bonus.count} 项，合计 ${rt.bonus.sum} 分`, `${rt.bonus.count} awarded, ${rt.bonus.sum} points in all`));
+    if (rt.usesBonus) out.push(c.bold(tr(lang, '加分：', 'Bonus: ')) + tr(lang, `${rt.bonus.count} 项，合计 ${rt.bonus.sum} 分`, `${rt.bonus.count} awarded, ${rt.bonus.sum} points in all`));
     out.push('');
   }
   return redactPhones(out.join('\n').replace(/\n+$/, '\n'));
@@ -195,27 +194,26 @@ table.deadlines .tag { font-size: 8.5pt; }
 
 /** The status report as one HTML document for the PDF engine (record text escaped by the templates). */
 export function statusDocument(dashboards: Dashboard[], lang: Lang = 'zh'): string {
-  const T = (zh: string, en: string) => (lang === 'en' ? en : zh);
   const programmes = dashboards.map((d, k) => {
     const view = dashboardView(d, { lang, idPrefix: `p${k}`, progress: true, claims: true, people: true, namesWithoutTask: true, width: 400, wideWidth: 560 });
     return {
       name: d.programme.name,
       id: d.programme.id,
       issuer: d.programme.issuer ?? '',
-      dash: { ...view, title: T('工作进展一览', 'Dashboard'), t: { overdue: T('逾期事项', 'Overdue'), dueSoon: T(`${d.within} 天内到期`, `Due within ${d.within} days`) } },
+      dash: { ...view, title: tr(lang, '工作进展一览', 'Dashboard'), t: { overdue: tr(lang, '逾期事项', 'Overdue'), dueSoon: tr(lang, `${d.within} 天内到期`, `Due within ${d.within} days`) } },
     };
   });
   const first = dashboards[0]!;
   const body = renderTemplate('status', {
-    kicker: T('工 作 进 展', 'STATUS'),
-    title: dashboards.length === 1 ? first.programme.name : T('党建项目化管理工作进展', 'Party-building programmes: status'),
+    kicker: tr(lang, '工 作 进 展', 'STATUS'),
+    title: dashboards.length === 1 ? first.programme.name : tr(lang, '党建项目化管理工作进展', 'Party-building programmes: status'),
     issuer: dashboards.length === 1 ? (first.programme.issuer ?? '') : '',
-    asOf: T(`截至 ${first.today}`, `as of ${first.today}`),
-    org: first.org ? T(`${first.org.name}及其下级党组织`, `${first.org.name} and the organisations under it`) : '',
+    asOf: tr(lang, `截至 ${first.today}`, `as of ${first.today}`),
+    org: first.org ? tr(lang, `${first.org.name}及其下级党组织`, `${first.org.name} and the organisations under it`) : '',
     programmes,
   });
   return wrapDocument({
-    title: T(`工作进展一览（${first.today}）`, `Status (${first.today})`),
+    title: tr(lang, `工作进展一览（${first.today}）`, `Status (${first.today})`),
     css: `${siteStylesheet()}\n${PDF_CSS}`,
     body,
     lang: lang === 'en' ? 'en' : 'zh-CN',

@@ -17,7 +17,8 @@ import { writeAtomic } from '../store/files.js';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { PDFDocument } from 'pdf-lib';
-import { closeBrowser, launchBrowser, type Lang } from './browser.js';
+import { closeBrowser, launchBrowser } from './browser.js';
+import { T, say, type Lang } from '../domain/i18n.js';
 import { fontResponse, uncoveredChars } from './fonts.js';
 import { CSP_META, FONT_CSS_URL, FONT_ORIGIN, decodeEntities } from '../output/html.js';
 import { setMeta, stampPageNumbers, takeMarkers } from './pdf.js';
@@ -224,12 +225,12 @@ class RenderFailure extends Error {
 }
 
 const TEXT = {
-  timeout: { zh: (s: number) => `渲染超时（${s} 秒）`, en: (s: number) => `rendering timed out after ${s} s` },
-  crashed: { zh: '浏览器页面崩溃', en: 'the browser page crashed' },
-  browserDied: { zh: '浏览器进程意外退出', en: 'the browser process died' },
-  markers: { zh: '无法确定各表单的页码范围', en: 'could not map pages to forms' },
-  duplicateOut: { zh: (id: string) => `输出路径与“${id}”重复`, en: (id: string) => `same output path as "${id}"` },
-  failed: { zh: '渲染失败：', en: 'rendering failed: ' },
+  timeout: (seconds: number) => T(`渲染超时（${seconds} 秒）`, `rendering timed out after ${seconds} s`),
+  crashed: T('浏览器页面崩溃', 'the browser page crashed'),
+  browserDied: T('浏览器进程意外退出', 'the browser process died'),
+  markers: T('无法确定各表单的页码范围', 'could not map pages to forms'),
+  duplicateOut: (id: string) => T(`输出路径与“${id}”重复`, `same output path as "${id}"`),
+  failed: T('渲染失败：', 'rendering failed: '),
 };
 
 /**
@@ -242,9 +243,9 @@ async function printOnPage(page: Page, html: string, timeoutMs: number, lang: La
   let onGone: (() => void) | undefined;
   const browser = page.browser();
   const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RenderFailure(TEXT.timeout[lang](Math.round(timeoutMs / 1000)))), timeoutMs);
-    onError = () => reject(new RenderFailure(TEXT.crashed[lang]));
-    onGone = () => reject(new RenderFailure(TEXT.browserDied[lang], true));
+    timer = setTimeout(() => reject(new RenderFailure(say(lang, TEXT.timeout(Math.round(timeoutMs / 1000))))), timeoutMs);
+    onError = () => reject(new RenderFailure(say(lang, TEXT.crashed)));
+    onGone = () => reject(new RenderFailure(say(lang, TEXT.browserDied), true));
     page.once('error', onError);
     browser.once('disconnected', onGone);
   });
@@ -267,7 +268,7 @@ async function printOnPage(page: Page, html: string, timeoutMs: number, lang: La
     return await Promise.race([work, guard]);
   } catch (err) {
     if (err instanceof RenderFailure) throw err;
-    if (!browser.connected) throw new RenderFailure(TEXT.browserDied[lang], true);
+    if (!browser.connected) throw new RenderFailure(say(lang, TEXT.browserDied), true);
     throw new RenderFailure(err instanceof Error ? err.message : String(err));
   } finally {
     clearTimeout(timer);
@@ -357,7 +358,7 @@ export async function renderPdfs(jobs: RenderJob[], opts: RenderOptions = {}): P
     const first = byOut.get(key);
     if (first !== undefined) {
       parsed[i] = parseDocument(job.html);
-      finish(i, { ok: false, error: TEXT.duplicateOut[lang](jobs[first].id) });
+      finish(i, { ok: false, error: say(lang, TEXT.duplicateOut(jobs[first].id)) });
       return;
     }
     byOut.set(key, i);
@@ -411,7 +412,7 @@ export async function renderPdfs(jobs: RenderJob[], opts: RenderOptions = {}): P
       const sheet =
         numbering === 'auto' && longest > 1
           ? await pageNumberSheet(page, longest, timeoutMs).catch((err) => {
-              throw new RenderFailure(`${TEXT.failed[lang]}${(err as Error).message}`, !page.browser().connected);
+              throw new RenderFailure(`${say(lang, TEXT.failed)}${(err as Error).message}`, !page.browser().connected);
             })
           : undefined;
 
@@ -463,7 +464,7 @@ export async function renderPdfs(jobs: RenderJob[], opts: RenderOptions = {}): P
       queue.unshift({ indices: idx, retries: 1 });
       return;
     }
-    const reason = failure.message.startsWith(TEXT.failed[lang]) ? failure.message : `${TEXT.failed[lang]}${failure.message}`;
+    const reason = failure.message.startsWith(say(lang, TEXT.failed)) ? failure.message : `${say(lang, TEXT.failed)}${failure.message}`;
     finish(idx[0], { ok: false, error: reason });
   };
 
@@ -508,7 +509,7 @@ export async function renderPdfs(jobs: RenderJob[], opts: RenderOptions = {}): P
     await session.close();
   }
   if (fatal !== undefined) throw fatal;
-  return results.map((r, i) => r ?? { id: jobs[i].id, out: jobs[i].out, ok: false, attempts: attempts[i], error: TEXT.failed[lang] });
+  return results.map((r, i) => r ?? { id: jobs[i].id, out: jobs[i].out, ok: false, attempts: attempts[i], error: say(lang, TEXT.failed) });
 }
 
 function range(from: number, to: number): number[] {
@@ -526,12 +527,12 @@ function formStarts(doc: PDFDocument, prefix: string, count: number, lang: Lang)
   for (const [page, suffixes] of found) {
     for (const s of suffixes) {
       const k = Number(s);
-      if (!Number.isInteger(k) || k < 0 || k >= count || starts[k] !== -1) throw new RenderFailure(TEXT.markers[lang]);
+      if (!Number.isInteger(k) || k < 0 || k >= count || starts[k] !== -1) throw new RenderFailure(say(lang, TEXT.markers));
       starts[k] = page;
     }
   }
   const ok = starts[0] === 0 && starts.every((s, k) => s >= 0 && (k === 0 || s > starts[k - 1]));
-  if (!ok) throw new RenderFailure(TEXT.markers[lang]);
+  if (!ok) throw new RenderFailure(say(lang, TEXT.markers));
   return starts;
 }
 

@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { SCHEMAS_DIR } from '../assets/paths.js';
 import type { Kind } from '../domain/kinds.js';
-import type { MessageKey } from '../domain/i18n.js';
+import { T, type MessageKey, type Text } from '../domain/i18n.js';
 
 export type SchemaName = Kind | 'config' | 'common';
 type JsonSchema = Record<string, any>;
@@ -69,21 +69,21 @@ function dedupe(issues: SchemaIssue[]): SchemaIssue[] {
   });
 }
 
-const TYPE_NAMES: Record<string, [string, string]> = {
-  string: ['文本（数字请加引号）', 'text (quote numbers)'],
-  integer: ['整数', 'an integer'],
-  number: ['数字', 'a number'],
-  boolean: ['true 或 false', 'true or false'],
-  array: ['列表', 'a list'],
-  object: ['键值映射', 'a mapping'],
+const TYPE_NAMES: Record<string, Text> = {
+  string: T('文本（数字请加引号）', 'text (quote numbers)'),
+  integer: T('整数', 'an integer'),
+  number: T('数字', 'a number'),
+  boolean: T('true 或 false', 'true or false'),
+  array: T('列表', 'a list'),
+  object: T('键值映射', 'a mapping'),
 };
 
-const PATTERN_HINTS: Record<string, [string, string]> = {
-  '^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$': ['（编号只能由小写字母、数字和连字符组成）', ' (ids use lowercase letters, digits and hyphens)'],
-  '^[0-9]{4}Q[1-4]$': ['（季度格式如 2020Q3）', ' (quarters look like 2020Q3)'],
-  '^[0-9][0-9 -]{4,19}$': ['（电话号码只能包含数字）', ' (phone numbers contain digits only)'],
-  '^[01][0-9]-[0-3][0-9]$': ['（格式 MM-DD）', ' (format MM-DD)'],
-  '^[a-z][a-z0-9-]*$': ['（小写字母、数字和连字符）', ' (lowercase letters, digits and hyphens)'],
+const PATTERN_HINTS: Record<string, Text> = {
+  '^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$': T('（编号只能由小写字母、数字和连字符组成）', ' (ids use lowercase letters, digits and hyphens)'),
+  '^[0-9]{4}Q[1-4]$': T('（季度格式如 2020Q3）', ' (quarters look like 2020Q3)'),
+  '^[0-9][0-9 -]{4,19}$': T('（电话号码只能包含数字）', ' (phone numbers contain digits only)'),
+  '^[01][0-9]-[0-3][0-9]$': T('（格式 MM-DD）', ' (format MM-DD)'),
+  '^[a-z][a-z0-9-]*$': T('（小写字母、数字和连字符）', ' (lowercase letters, digits and hyphens)'),
 };
 
 function lastSegment(pointer: string): string {
@@ -125,14 +125,14 @@ function toIssue(e: ErrorObject): SchemaIssue {
     case 'required':
       return { pointer, at: pointer ? 'key' : 'value', rule: 'schema-missing-key', params: { key: String(p.missingProperty) } };
     case 'type': {
-      const t = TYPE_NAMES[String(p.type)] ?? [String(p.type), String(p.type)];
-      return { pointer, at: 'value', rule: 'schema-type', params: { ...fieldParams(e), type_zh: t[0], type_en: t[1] } };
+      const t = TYPE_NAMES[String(p.type)] ?? T(String(p.type), String(p.type));
+      return { pointer, at: 'value', rule: 'schema-type', params: { ...fieldParams(e), type_zh: t.zh, type_en: t.en } };
     }
     case 'enum':
       return { pointer, at: 'value', rule: 'schema-enum', params: { ...fieldParams(e), allowed: (p.allowedValues as unknown[]).join(' / ') } };
     case 'pattern': {
-      const h = PATTERN_HINTS[String(p.pattern)] ?? ['', ''];
-      return { pointer, at: 'value', rule: 'schema-pattern', params: { ...fieldParams(e), hint_zh: h[0], hint_en: h[1] } };
+      const h = PATTERN_HINTS[String(p.pattern)] ?? T('', '');
+      return { pointer, at: 'value', rule: 'schema-pattern', params: { ...fieldParams(e), hint_zh: h.zh, hint_en: h.en } };
     }
     case 'format':
       return { pointer, at: 'value', rule: 'schema-format', params: { ...fieldParams(e), format_zh: p.format === 'date' ? '日期（YYYY-MM-DD）' : String(p.format), format_en: p.format === 'date' ? 'date (YYYY-MM-DD)' : String(p.format) } };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import { type Lang, tr } from '../../domain/i18n.js';
+import { say, type Lang, tr } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
 import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../domain/deadlines.js';
@@ -51,13 +51,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         } else {
           const c = await colors();
           const paint = (s: DeadlineStatus, t: string) => (s === 'overdue' ? c.red(t) : s === 'due-soon' ? c.yellow(t) : t);
-          const l = ctx.lang === 'en' ? 1 : 0;
           const headers = ctx.lang === 'en' ? ['status', 'date', 'when', 'kind', 'item', 'organisation', 'in charge'] : ['状态', '日期', '时间', '类别', '事项', '党组织', '负责人'];
           const rows = shown.map((i) => [
-            STATUS_LABELS[i.status][l]!,
+            say(ctx.lang, STATUS_LABELS[i.status]),
             i.start && i.kind === 'window' ? `${i.start}～${i.due}` : i.due,
             daysText(i, report.today, ctx.lang),
-            KIND_LABELS[i.kind][l]!,
+            say(ctx.lang, KIND_LABELS[i.kind]),
             (ctx.lang === 'en' ? i.titleEn : i.title) + (i.kind === 'window' && i.lagging ? tr(ctx.lang, `（${i.lagging} 项未到位）`, ` (${i.lagging} behind)`) : ''),
             i.organisation?.name ?? i.responsible ?? '',
             i.people.map((p) => p.name).join(ctx.lang === 'en' ? ', ' : '、'),

@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
-import { type Lang, tr } from '../../domain/i18n.js';
+import { T, say, tr, type Lang, type Text } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
 import { recordLog, showValue, type LogEntry } from '../../store/gitlog.js';
 import { UsageError } from '../../domain/errors.js';
 import { colors } from '../io.js';
 
-const OP: Record<LogEntry['op'], [string, string]> = {
-  created: ['新建', 'created'],
-  modified: ['修改', 'modified'],
-  deleted: ['删除', 'deleted'],
-  renamed: ['改名', 'renamed'],
+const OP: Record<LogEntry['op'], Text> = {
+  created: T('新建', 'created'),
+  modified: T('修改', 'modified'),
+  deleted: T('删除', 'deleted'),
+  renamed: T('改名', 'renamed'),
 };
 
 /** A commit time as Asia/Shanghai wall-clock time (the programmes' days), e.g. 2020-05-11 09:30. */
@@ -38,12 +38,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           return 0;
         }
         const c = await colors();
-        const l = ctx.lang === 'en' ? 1 : 0;
         const lines: string[] = [c.bold(`${log.file}${log.exists ? '' : tr(ctx.lang, '（已删除）', ' (deleted)')}`), ''];
         if (!log.entries.length) lines.push(tr(ctx.lang, '该文件尚未提交，没有历史。', 'the file has not been committed yet: no history.'));
         for (const e of log.entries) {
           const when = shanghaiTime(e.date);
-          lines.push(`${c.yellow(e.commit.slice(0, 8))}  ${when}  ${e.author}  ${c.dim(`[${OP[e.op][l]}]`)}  ${e.message}`);
+          lines.push(`${c.yellow(e.commit.slice(0, 8))}  ${when}  ${e.author}  ${c.dim(`[${say(ctx.lang, OP[e.op])}]`)}  ${e.message}`);
           if (e.op === 'renamed' && e.from) lines.push(`    ${e.from} → ${e.file}`);
           if (e.unparsable) lines.push(`    ${tr(ctx.lang, '（该版本无法解析，未比较字段）', '(a version could not be parsed; fields not compared)')}`);
           for (const ch of e.changes) {

@@ -1,5 +1,5 @@
 import { countBySeverity, type Problem } from '../../domain/problem.js';
-import type { Lang } from '../../domain/i18n.js';
+import { tr, type Lang } from '../../domain/i18n.js';
 import { problemText } from './text.js';
 import { junit } from './junit.js';
 import { sarif } from './sarif.js';
@@ -22,8 +22,7 @@ export interface FormatOptions {
 const plain = { red: (s: string) => s, yellow: (s: string) => s, dim: (s: string) => s, bold: (s: string) => s, green: (s: string) => s };
 
 function severityLabel(sev: Problem['severity'], lang: Lang): string {
-  if (lang === 'en') return sev;
-  return sev === 'error' ? '错误' : '警告';
+  return sev === 'error' ? tr(lang, '错误', 'error') : tr(lang, '警告', 'warning');
 }
 
 /** `file:line:col  error|warning  message  [rule]`, one line per problem, then a summary. */
@@ -34,8 +33,8 @@ export function stylish(problems: Problem[], opts: FormatOptions): string {
     return `${p.file}:${p.line}:${p.col}  ${sev}  ${problemText(p, opts.lang)}  ${c.dim(`[${p.rule}]`)}`;
   });
   const { errors, warnings } = countBySeverity(problems);
-  if (!problems.length) lines.push(c.green(opts.lang === 'en' ? '✓ no problems' : '✓ 未发现问题'));
-  else lines.push('', c.bold(opts.lang === 'en' ? `✖ ${errors} error(s), ${warnings} warning(s)` : `✖ ${errors} 个错误，${warnings} 个警告`));
+  if (!problems.length) lines.push(c.green(tr(opts.lang, '✓ 未发现问题', '✓ no problems')));
+  else lines.push('', c.bold(tr(opts.lang, `✖ ${errors} 个错误，${warnings} 个警告`, `✖ ${errors} error(s), ${warnings} warning(s)`)));
   return `${lines.join('\n')}\n`;
 }
 

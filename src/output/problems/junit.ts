@@ -1,5 +1,5 @@
 import { countBySeverity, type Problem } from '../../domain/problem.js';
-import type { Lang } from '../../domain/i18n.js';
+import { tr, type Lang } from '../../domain/i18n.js';
 import { problemText } from './text.js';
 
 /** XML text: the five entities escaped, characters XML 1.0 cannot hold dropped. */
@@ -30,7 +30,7 @@ export function junit(problems: Problem[], opts: { lang: Lang }): string {
   const total = Math.max(1, problems.length);
   out.push(`<testsuites name="djyc validate" tests="${total}" failures="${errors + warnings}" errors="0">`);
   if (!problems.length) {
-    const name = opts.lang === 'en' ? 'records are valid' : '记录校验通过';
+    const name = tr(opts.lang, '记录校验通过', 'records are valid');
     out.push(`  <testsuite name="djyc validate" tests="1" failures="0" errors="0" skipped="0">`);
     out.push(`    <testcase classname="djyc" name="${xmlEscape(name)}"/>`);
     out.push('  </testsuite>');

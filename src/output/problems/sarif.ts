@@ -1,5 +1,5 @@
 import { countBySeverity, type Problem } from '../../domain/problem.js';
-import { message, type Lang } from '../../domain/i18n.js';
+import { message, tr, type Lang } from '../../domain/i18n.js';
 import { problemText } from './text.js';
 
 /** A repository-relative path as a SARIF artifact URI (forward slashes, each segment percent-encoded). */
@@ -41,7 +41,7 @@ export function sarif(problems: Problem[], opts: { lang: Lang; toolVersion?: str
             })),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { description: { text: opts.lang === 'en' ? 'the records repository' : '记录库根目录' } } },
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: tr(opts.lang, '记录库根目录', 'the records repository') } } },
         results: problems.map((p) => ({
           ruleId: p.rule,
           ruleIndex: index.get(p.rule),

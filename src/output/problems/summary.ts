@@ -1,5 +1,5 @@
 import { countBySeverity, type Problem } from '../../domain/problem.js';
-import type { Lang } from '../../domain/i18n.js';
+import { tr, type Lang } from '../../domain/i18n.js';
 import { problemText } from './text.js';
 
 /** GitHub shows at most this many error (and as many warning) annotations per step. */
@@ -24,31 +24,33 @@ function cell(s: string): string {
  * counts, the annotation limit when it bites, then one table row per problem.
  */
 export function summary(problems: Problem[], opts: SummaryOptions): string {
-  const en = opts.lang === 'en';
   const { errors, warnings } = countBySeverity(problems);
   const out: string[] = [`## djyc validate`, ''];
-  if (opts.scope) out.push(en ? `Scope: ${opts.scope}` : `范围：${opts.scope}`, '');
+  if (opts.scope) out.push(tr(opts.lang, `范围：${opts.scope}`, `Scope: ${opts.scope}`), '');
   if (!problems.length) {
-    out.push(en ? '✓ No problems found.' : '✓ 未发现问题。', '');
+    out.push(tr(opts.lang, '✓ 未发现问题。', '✓ No problems found.'), '');
     return `${out.join('\n')}\n`;
   }
-  out.push(en ? `✖ **${errors}** error(s), **${warnings}** warning(s).` : `✖ **${errors}** 个错误，**${warnings}** 个警告。`, '');
+  out.push(tr(opts.lang, `✖ **${errors}** 个错误，**${warnings}** 个警告。`, `✖ **${errors}** error(s), **${warnings}** warning(s).`), '');
   if (errors > GITHUB_ANNOTATION_LIMIT || warnings > GITHUB_ANNOTATION_LIMIT) {
+    const also = opts.reports?.length ? tr(opts.lang, `及报告 ${opts.reports.join('、')}`, ` and in ${opts.reports.join(', ')}`) : '';
     out.push(
-      en
-        ? `> GitHub shows only the first ${GITHUB_ANNOTATION_LIMIT} error and ${GITHUB_ANNOTATION_LIMIT} warning annotations of a step; every problem is listed below${opts.reports?.length ? ` and in ${opts.reports.join(', ')}` : ''}.`
-        : `> GitHub 每个步骤只显示前 ${GITHUB_ANNOTATION_LIMIT} 个错误和 ${GITHUB_ANNOTATION_LIMIT} 个警告注释；全部问题见下表${opts.reports?.length ? `及报告 ${opts.reports.join('、')}` : ''}。`,
+      tr(
+        opts.lang,
+        `> GitHub 每个步骤只显示前 ${GITHUB_ANNOTATION_LIMIT} 个错误和 ${GITHUB_ANNOTATION_LIMIT} 个警告注释；全部问题见下表${also}。`,
+        `> GitHub shows only the first ${GITHUB_ANNOTATION_LIMIT} error and ${GITHUB_ANNOTATION_LIMIT} warning annotations of a step; every problem is listed below${also}.`,
+      ),
       '',
     );
   }
-  out.push(en ? '| File | Line:Col | Severity | Message | Rule |' : '| 文件 | 行:列 | 级别 | 说明 | 规则 |', '|---|---|---|---|---|');
+  out.push(tr(opts.lang, '| 文件 | 行:列 | 级别 | 说明 | 规则 |', '| File | Line:Col | Severity | Message | Rule |'), '|---|---|---|---|---|');
   for (const p of problems.slice(0, MAX_ROWS)) {
-    const sev = p.severity === 'error' ? (en ? 'error' : '错误') : en ? 'warning' : '警告';
+    const sev = p.severity === 'error' ? tr(opts.lang, '错误', 'error') : tr(opts.lang, '警告', 'warning');
     out.push(`| \`${cell(p.file)}\` | ${p.line}:${p.col} | ${sev} | ${cell(problemText(p, opts.lang))} | \`${p.rule}\` |`);
   }
   if (problems.length > MAX_ROWS) {
     const rest = problems.length - MAX_ROWS;
-    out.push('', en ? `… and ${rest} more (see the full report).` : `……另有 ${rest} 个问题（见完整报告）。`);
+    out.push('', tr(opts.lang, `……另有 ${rest} 个问题（见完整报告）。`, `… and ${rest} more (see the full report).`));
   }
   return `${out.join('\n')}\n`;
 }

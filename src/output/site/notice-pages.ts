@@ -8,19 +8,19 @@ import { SiteData, type PageContext, period, dateText, stageText, CLAIMS_INLINE_
 export function indexPage(d: SiteData): PageContext {
   const { p, t } = d;
   const sections: { href: string; label: string; text: string }[] = [];
-  if (d.pages.claims) sections.push({ href: 'claims.html', label: t.claims, text: d.T('各党组织领办的项目、每名党员领办的任务及完成时限', "each organisation's projects, each member's task and finish date") });
+  if (d.pages.claims) sections.push({ href: 'claims.html', label: t.claims, text: d.tr('各党组织领办的项目、每名党员领办的任务及完成时限', "each organisation's projects, each member's task and finish date") });
   if (d.pages.progress) {
     sections.push({
       href: 'progress.html',
       label: t.progress,
       text: isTrackEnabled(p, 'project')
-        ? d.T('各项目所处阶段、季度执行书报送、结项和验收情况', 'stage, quarterly reports, closure and acceptance of each project')
-        : d.T('各党建品牌所处阶段和认定情况', 'stage and recognition of each brand'),
+        ? d.tr('各项目所处阶段、季度执行书报送、结项和验收情况', 'stage, quarterly reports, closure and acceptance of each project')
+        : d.tr('各党建品牌所处阶段和认定情况', 'stage and recognition of each brand'),
     });
   }
-  if (d.pages.brands) sections.push({ href: 'brands.html', label: t.brands, text: d.T('党建品牌名称、标识、内涵、载体、成效和认定情况', 'brand name, logo, concept, carrier, results and recognition') });
+  if (d.pages.brands) sections.push({ href: 'brands.html', label: t.brands, text: d.tr('党建品牌名称、标识、内涵、载体、成效和认定情况', 'brand name, logo, concept, carrier, results and recognition') });
   if (d.pages.selections) sections.push({ href: 'selections.html', label: t.selections, text: (p.selections ?? []).map((s) => s.label).join('、') });
-  sections.push({ href: 'organisations.html', label: t.organisations, text: d.T(`参加本方案的党组织（${d.orgIds.size} 个）`, `organisations taking part (${d.orgIds.size})`) });
+  sections.push({ href: 'organisations.html', label: t.organisations, text: d.tr(`参加本方案的党组织（${d.orgIds.size} 个）`, `organisations taking part (${d.orgIds.size})`) });
 
   let dash: unknown;
   if (d.pub.progress || d.pub.claims) {
@@ -36,14 +36,14 @@ export function indexPage(d: SiteData): PageContext {
       width: 560,
       wideWidth: 760,
       listLimit: 30,
-      more: d.T('完整名单见“党组织”栏目。', 'The full list is on the Organisations page.'),
+      more: d.tr('完整名单见“党组织”栏目。', 'The full list is on the Organisations page.'),
     });
     dash = { ...view, title: t.dashboard, t: { overdue: t.overdue, dueSoon: t.dueSoon } };
   }
 
   const calendar: TableView | undefined = (p.calendar ?? []).length
     ? {
-        head: [t.seq, d.T('工作步骤', 'step'), d.T('时间', 'dates'), d.T('责任单位', 'responsible')],
+        head: [t.seq, d.tr('工作步骤', 'step'), d.tr('时间', 'dates'), d.tr('责任单位', 'responsible')],
         rows: (p.calendar ?? []).map((w, i) => {
           const { start, end } = windowDates(p, w);
           return { cells: [{ text: String(i + 1), cls: 'seq' }, { text: w.label }, { text: `${start} — ${end}`, cls: 'nowrap' }, { text: w.responsible ?? '' }] };
@@ -52,13 +52,13 @@ export function indexPage(d: SiteData): PageContext {
     : undefined;
 
   const intro = p.seed
-    ? d.T(`根据《${p.seed}》，现将本方案的组织实施情况在此公开，接受党员和群众监督。`, `Under "${p.seed}", the progress of this programme is published here for members and the public.`)
-    : d.T('现将本方案的组织实施情况在此公开，接受党员和群众监督。', 'The progress of this programme is published here for members and the public.');
+    ? d.tr(`根据《${p.seed}》，现将本方案的组织实施情况在此公开，接受党员和群众监督。`, `Under "${p.seed}", the progress of this programme is published here for members and the public.`)
+    : d.tr('现将本方案的组织实施情况在此公开，接受党员和群众监督。', 'The progress of this programme is published here for members and the public.');
   return {
     title: t.home,
     page: 'index',
     root: '',
-    heading: p.short_name ? d.T(`“${p.short_name.replace(/[“”"]/g, '')}”工作公开栏`, `${p.short_name}: public notice board`) : p.name,
+    heading: p.short_name ? d.tr(`“${p.short_name.replace(/[“”"]/g, '')}”工作公开栏`, `${p.short_name}: public notice board`) : p.name,
     sub: `${p.name}　${period(p, d.lang)}`,
     intro,
     sections,
@@ -80,10 +80,10 @@ export function claimsPage(d: SiteData): PageContext {
         href: d.link('organisation', id) ?? '#',
         taskCount: 0,
         projects: {
-          caption: d.T('领办项目', 'Projects'),
-          head: [t.seq, d.T('项目编号', 'number'), d.T('项目名称', 'project'), d.T('项目类别', 'category'), d.T('领办方式', 'role'), d.T('负责人', 'in charge'), d.T('完成时限', 'due')],
+          caption: d.tr('领办项目', 'Projects'),
+          head: [t.seq, d.tr('项目编号', 'number'), d.tr('项目名称', 'project'), d.tr('项目类别', 'category'), d.tr('领办方式', 'role'), d.tr('负责人', 'in charge'), d.tr('完成时限', 'due')],
           rows: [],
-          empty: d.T('本党组织未领办项目。', 'Leads no project.'),
+          empty: d.tr('本党组织未领办项目。', 'Leads no project.'),
         },
       };
       groups.set(id, g);
@@ -96,7 +96,7 @@ export function claimsPage(d: SiteData): PageContext {
   for (const pr of d.projects) {
     // A project appears once it has a lead, unless it ended off the main path (未予立项).
     if (!pr.lead || (pr.stage.final && !main.includes(pr.stage.id))) continue;
-    const orgs: [string, string][] = [[pr.lead!.id, d.T('领办', 'lead')], ...pr.coOrganisers.map((c) => [c.id, d.T('联办', 'co-organiser')] as [string, string])];
+    const orgs: [string, string][] = [[pr.lead!.id, d.tr('领办', 'lead')], ...pr.coOrganisers.map((c) => [c.id, d.tr('联办', 'co-organiser')] as [string, string])];
     for (const [org, role] of orgs) {
       const g = group(org);
       const href = d.link('project', pr.id);
@@ -122,8 +122,8 @@ export function claimsPage(d: SiteData): PageContext {
       g.taskCount++;
       if (!inline) continue;
       g.tasks ??= {
-        caption: d.T('党员领办任务', "Members' tasks"),
-        head: [t.seq, d.T('领办党员', 'member'), d.T('党内职务', 'party post'), d.T('任务内容', 'task'), d.T('所属项目', 'project'), d.T('完成时限', 'due')],
+        caption: d.tr('党员领办任务', "Members' tasks"),
+        head: [t.seq, d.tr('领办党员', 'member'), d.tr('党内职务', 'party post'), d.tr('任务内容', 'task'), d.tr('所属项目', 'project'), d.tr('完成时限', 'due')],
         rows: [],
       };
       const members = task.members.filter((m) => !m.organisation || m.organisation.id === org || orgs.size === 1);
@@ -142,7 +142,7 @@ export function claimsPage(d: SiteData): PageContext {
   }
   if (!inline) {
     for (const g of groups.values()) {
-      if (g.taskCount) g.tasksNote = d.T(`本党组织党员领办任务 ${g.taskCount} 项，逐项名单见本党组织页面。`, `${g.taskCount} tasks held by its members: listed on the organisation's page.`);
+      if (g.taskCount) g.tasksNote = d.tr(`本党组织党员领办任务 ${g.taskCount} 项，逐项名单见本党组织页面。`, `${g.taskCount} tasks held by its members: listed on the organisation's page.`);
     }
   }
   const orgs = [...groups.values()].filter((g) => g.projects.rows.length || g.taskCount);
@@ -150,9 +150,9 @@ export function claimsPage(d: SiteData): PageContext {
     title: t.claims,
     page: 'claims',
     root: '',
-    heading: d.T('党组织领办项目、党员领办任务公示', 'Public notice of claims'),
+    heading: d.tr('党组织领办项目、党员领办任务公示', 'Public notice of claims'),
     sub: `${d.p.name}　${period(d.p, d.lang)}`,
-    intro: d.T(
+    intro: d.tr(
       `现将各党组织领办项目和党员领办任务情况予以公示。公示期间，如有意见建议，请向${d.p.issuer ?? '主管党组织'}反映。`,
       `The projects claimed by each organisation and the tasks claimed by each member are published below. Comments may be sent to ${d.p.issuer ?? 'the organiser'}.`,
     ),
@@ -164,23 +164,23 @@ export function claimsPage(d: SiteData): PageContext {
 /** "已报 2020Q2、2020Q3（逾期报送）；✕ 缺报 2020Q4" from the ledger's obligations of one subject. */
 export function reportsText(d: SiteData, subject: string): string {
   const own = d.obligationsBySubject.get(subject) ?? [];
-  const filed = own.filter((o) => o.report).map((o) => (o.status === 'late' ? d.T(`${o.quarter}（逾期报送）`, `${o.quarter} (late)`) : o.quarter));
+  const filed = own.filter((o) => o.report).map((o) => (o.status === 'late' ? d.tr(`${o.quarter}（逾期报送）`, `${o.quarter} (late)`) : o.quarter));
   const missing = own.filter((o) => o.status === 'missing').map((o) => o.quarter);
   const parts: string[] = [];
-  if (filed.length) parts.push(d.T(`已报 ${filed.join('、')}`, `filed ${filed.join(', ')}`));
-  if (missing.length) parts.push(d.T(`✕ 缺报 ${missing.join('、')}`, `✕ missing ${missing.join(', ')}`));
-  if (!parts.length) parts.push(own.length ? d.T('尚未到报送期', 'none due yet') : '—');
+  if (filed.length) parts.push(d.tr(`已报 ${filed.join('、')}`, `filed ${filed.join(', ')}`));
+  if (missing.length) parts.push(d.tr(`✕ 缺报 ${missing.join('、')}`, `✕ missing ${missing.join(', ')}`));
+  if (!parts.length) parts.push(own.length ? d.tr('尚未到报送期', 'none due yet') : '—');
   return parts.join('；');
 }
 
 export function closureText(d: SiteData, c: { submittedOn?: string } | undefined): string {
   if (!c) return '—';
-  return c.submittedOn ? d.T(`已申请（${c.submittedOn}）`, `requested (${c.submittedOn})`) : d.T('已申请', 'requested');
+  return c.submittedOn ? d.tr(`已申请（${c.submittedOn}）`, `requested (${c.submittedOn})`) : d.tr('已申请', 'requested');
 }
 
 export function acceptanceText(d: SiteData, a: { result: 'pass' | 'rework'; date: string } | undefined): string {
   if (!a) return '—';
-  return a.result === 'pass' ? d.T(`通过（${a.date}）`, `passed (${a.date})`) : d.T(`整改（${a.date}）`, `rework (${a.date})`);
+  return a.result === 'pass' ? d.tr(`通过（${a.date}）`, `passed (${a.date})`) : d.tr(`整改（${a.date}）`, `rework (${a.date})`);
 }
 
 export function progressPage(d: SiteData): PageContext {
@@ -188,7 +188,7 @@ export function progressPage(d: SiteData): PageContext {
   let projects: TableView | undefined;
   if (isTrackEnabled(d.p, 'project')) {
     projects = {
-      head: [t.seq, d.T('项目编号', 'number'), d.T('项目名称', 'project'), d.T('领办单位', 'lead'), d.T('当前阶段', 'stage'), d.T('季度执行书', 'quarterly reports'), d.T('结项', 'closure'), d.T('验收', 'acceptance')],
+      head: [t.seq, d.tr('项目编号', 'number'), d.tr('项目名称', 'project'), d.tr('领办单位', 'lead'), d.tr('当前阶段', 'stage'), d.tr('季度执行书', 'quarterly reports'), d.tr('结项', 'closure'), d.tr('验收', 'acceptance')],
       rows: d.projects.map((pr, i) => {
         const href = d.link('project', pr.id);
         const lead = pr.lead ? d.link('organisation', pr.lead.id) : undefined;
@@ -206,13 +206,13 @@ export function progressPage(d: SiteData): PageContext {
           ] as Cell[],
         };
       }),
-      empty: d.T('尚无项目。', 'No projects yet.'),
+      empty: d.tr('尚无项目。', 'No projects yet.'),
     };
   }
   let brands: TableView | undefined;
   if (d.pages.brands && d.ledger.brands.length) {
     brands = {
-      head: [t.seq, d.T('品牌名称', 'brand'), d.T('创建单位', 'organisation'), d.T('当前阶段', 'stage'), d.T('命名日期', 'named on'), d.T('提升结论', 'outcome')],
+      head: [t.seq, d.tr('品牌名称', 'brand'), d.tr('创建单位', 'organisation'), d.tr('当前阶段', 'stage'), d.tr('命名日期', 'named on'), d.tr('提升结论', 'outcome')],
       rows: d.ledger.brands.map((b, i) => ({
         cells: [
           { text: String(i + 1), cls: 'seq' },
@@ -229,17 +229,17 @@ export function progressPage(d: SiteData): PageContext {
     title: t.progress,
     page: 'progress',
     root: '',
-    heading: projects ? d.T('项目推进情况公示', 'Progress board') : d.T('党建品牌创建进展公示', 'Brands: progress board'),
-    sub: d.T(`${d.p.name}　截至 ${dateText(d.opts.today, d.lang)}`, `${d.p.name} — as of ${d.opts.today}`),
+    heading: projects ? d.tr('项目推进情况公示', 'Progress board') : d.tr('党建品牌创建进展公示', 'Brands: progress board'),
+    sub: d.tr(`${d.p.name}　截至 ${dateText(d.opts.today, d.lang)}`, `${d.p.name} — as of ${d.opts.today}`),
     intro: projects
-      ? d.T(
+      ? d.tr(
           '下表列出各项目所处阶段、季度执行书报送情况（逾期未报的季度以“✕ 缺报”标明）以及结项和验收情况。',
           'Each project: its stage, the quarterly reports filed and those missing (marked ✕), closure and acceptance.',
         )
-      : d.T('下表列出各党建品牌所处阶段和认定情况。', 'Each brand: its stage and recognition.'),
+      : d.tr('下表列出各党建品牌所处阶段和认定情况。', 'Each brand: its stage and recognition.'),
     projects,
     brands,
-    legend: d.hidden.size ? d.T(`另有 ${d.hidden.size} 个项目按规定不予公开。`, `${d.hidden.size} further projects are not public.`) : '',
+    legend: d.hidden.size ? d.tr(`另有 ${d.hidden.size} 个项目按规定不予公开。`, `${d.hidden.size} further projects are not public.`) : '',
     signDate: dateText(d.opts.today, d.lang),
   };
 }

@@ -1,4 +1,5 @@
 /** The pages of the site about records: brands, selections, organisations (the list and one page each) and projects. */
+import { T, say, type Text } from '../../domain/i18n.js';
 import type { ProjectRow } from '../../domain/ledger.js';
 import { isTrackEnabled } from '../../domain/programme.js';
 import { percent } from '../dashboard.js';
@@ -13,18 +14,18 @@ export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext
     const add = (label: string, text: string | undefined) => {
       if (text && text.trim()) facts.push({ label, text });
     };
-    add(d.T('品牌内涵', 'concept'), rec.concept);
-    add(d.T('品牌理念', 'philosophy'), rec.philosophy);
-    add(d.T('创建载体', 'carrier'), rec.carrier);
-    add(d.T('取得成效', 'results'), rec.results);
+    add(d.tr('品牌内涵', 'concept'), rec.concept);
+    add(d.tr('品牌理念', 'philosophy'), rec.philosophy);
+    add(d.tr('创建载体', 'carrier'), rec.carrier);
+    add(d.tr('取得成效', 'results'), rec.results);
     const rec2 = rec.recognition;
     const recognition = [
       stageText(b.stage, d.lang),
-      rec2?.named_on ? d.T(`${dateText(rec2.named_on, d.lang)}命名`, `named ${rec2.named_on}`) : '',
+      rec2?.named_on ? d.tr(`${dateText(rec2.named_on, d.lang)}命名`, `named ${rec2.named_on}`) : '',
       rec2?.document ?? '',
-      rec.outcome ? d.T(`提升结论：${rec.outcome}`, `outcome: ${rec.outcome}`) : '',
+      rec.outcome ? d.tr(`提升结论：${rec.outcome}`, `outcome: ${rec.outcome}`) : '',
     ].filter(Boolean);
-    add(d.T('认定情况', 'recognition'), recognition.join('；'));
+    add(d.tr('认定情况', 'recognition'), recognition.join('；'));
     return {
       id: b.id,
       name: b.name,
@@ -39,7 +40,7 @@ export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext
     title: d.t.brands,
     page: 'brands',
     root: '',
-    heading: d.T('党建品牌展示', 'Party-building brands'),
+    heading: d.tr('党建品牌展示', 'Party-building brands'),
     sub: `${d.p.name}　${period(d.p, d.lang)}`,
     intro: '',
     brands,
@@ -47,18 +48,18 @@ export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext
 }
 
 export function selectionsPage(d: SiteData): PageContext {
-  const criteria: Record<string, [string, string]> = {
-    stars: ['按星级评估结果', 'by stars'],
-    'four-level': ['按评议等次', 'by four-level rating'],
-    bonus: ['按加分', 'by bonus points'],
-    'brand-recognition': ['按品牌认定结果', 'by brand recognition'],
-    manual: ['择优评选', 'chosen on merit'],
+  const criteria: Record<string, Text> = {
+    stars: T('按星级评估结果', 'by stars'),
+    'four-level': T('按评议等次', 'by four-level rating'),
+    bonus: T('按加分', 'by bonus points'),
+    'brand-recognition': T('按品牌认定结果', 'by brand recognition'),
+    manual: T('择优评选', 'chosen on merit'),
   };
   const awards = (d.p.selections ?? []).map((def) => {
     const ruleParts: string[] = [];
-    if (def.min !== undefined && def.max !== undefined) ruleParts.push(d.T(`评选 ${def.min}—${def.max} 个`, `${def.min}–${def.max} chosen`));
-    else if (def.max !== undefined) ruleParts.push(d.T(`至多 ${def.max} 个`, `at most ${def.max}`));
-    if (def.criteria) ruleParts.push(d.T(criteria[def.criteria]![0], criteria[def.criteria]![1]));
+    if (def.min !== undefined && def.max !== undefined) ruleParts.push(d.tr(`评选 ${def.min}—${def.max} 个`, `${def.min}–${def.max} chosen`));
+    else if (def.max !== undefined) ruleParts.push(d.tr(`至多 ${def.max} 个`, `at most ${def.max}`));
+    if (def.criteria) ruleParts.push(say(d.lang, criteria[def.criteria]!));
     const results = d.index
       .all('selection')
       .filter((s) => s.data.programme === d.p.id && s.data.award === def.id)
@@ -70,11 +71,11 @@ export function selectionsPage(d: SiteData): PageContext {
         const scored = entries.some((e) => e.score !== undefined);
         const table: TableView = {
           head: [
-            d.T('名次', 'rank'),
-            d.T('入选', 'chosen'),
-            def.of === 'organisation' ? d.T('上级党组织', 'parent') : d.T('所属党组织', 'organisation'),
-            ...(scored ? [d.T('得分', 'score')] : []),
-            d.T('入选理由', 'reason'),
+            d.tr('名次', 'rank'),
+            d.tr('入选', 'chosen'),
+            def.of === 'organisation' ? d.tr('上级党组织', 'parent') : d.tr('所属党组织', 'organisation'),
+            ...(scored ? [d.tr('得分', 'score')] : []),
+            d.tr('入选理由', 'reason'),
           ],
           rows: entries.map((e, i) => {
             let name = e.subject;
@@ -109,7 +110,7 @@ export function selectionsPage(d: SiteData): PageContext {
           }),
           empty: d.t.notSelectedYet,
         };
-        return { title: s.data.title ?? '', decided: s.data.decided_on ? d.T(`${dateText(s.data.decided_on, d.lang)}确定`, `decided ${s.data.decided_on}`) : '', table };
+        return { title: s.data.title ?? '', decided: s.data.decided_on ? d.tr(`${dateText(s.data.decided_on, d.lang)}确定`, `decided ${s.data.decided_on}`) : '', table };
       });
     return { id: def.id, label: def.label, rule: ruleParts.join('；'), results, empty: d.t.notSelectedYet };
   });
@@ -117,7 +118,7 @@ export function selectionsPage(d: SiteData): PageContext {
     title: d.t.selections,
     page: 'selections',
     root: '',
-    heading: d.T('年度评选结果', 'Year-end selections'),
+    heading: d.tr('年度评选结果', 'Year-end selections'),
     sub: `${d.p.name}　${period(d.p, d.lang)}`,
     awards,
   };
@@ -125,12 +126,12 @@ export function selectionsPage(d: SiteData): PageContext {
 
 export function organisationsPage(d: SiteData): PageContext {
   const { t } = d;
-  const head = [t.seq, d.T('党组织', 'organisation'), d.T('类型', 'type'), d.T('上级党组织', 'parent')];
+  const head = [t.seq, d.tr('党组织', 'organisation'), d.tr('类型', 'type'), d.tr('上级党组织', 'parent')];
   const projects = isTrackEnabled(d.p, 'project');
   const brands = d.pages.brands;
-  if (projects && (d.pub.claims || d.pub.progress)) head.push(d.T('领办项目', 'leads'), d.T('联办项目', 'joins'));
-  if (d.pub.claims && isTrackEnabled(d.p, 'task')) head.push(d.T('党员领办任务', 'members with a task'));
-  if (brands) head.push(d.T('品牌', 'brands'));
+  if (projects && (d.pub.claims || d.pub.progress)) head.push(d.tr('领办项目', 'leads'), d.tr('联办项目', 'joins'));
+  if (d.pub.claims && isTrackEnabled(d.p, 'task')) head.push(d.tr('党员领办任务', 'members with a task'));
+  if (brands) head.push(d.tr('品牌', 'brands'));
   const rows = d.ledger.coverage.map((c, i) => {
     const o = d.index.get('organisation', c.organisation.id)!.data;
     const mine = d.projectsByOrg.get(c.organisation.id) ?? [];
@@ -151,9 +152,9 @@ export function organisationsPage(d: SiteData): PageContext {
     title: t.organisations,
     page: 'organisations',
     root: '',
-    heading: d.T('参加单位', 'Organisations'),
+    heading: d.tr('参加单位', 'Organisations'),
     sub: `${d.p.name}　${period(d.p, d.lang)}`,
-    orgs: { head, rows, empty: d.T('尚无党组织记录。', 'No organisations yet.') },
+    orgs: { head, rows, empty: d.tr('尚无党组织记录。', 'No organisations yet.') },
   };
 }
 
@@ -161,42 +162,42 @@ export function organisationPage(d: SiteData, orgId: string): PageContext {
   const root = '../';
   const o = d.index.get('organisation', orgId)!.data;
   const c = d.ledger.coverage.find((r) => r.organisation.id === orgId)!;
-  const facts: { label: string; text: string; href?: string }[] = [{ label: d.T('党组织全称', 'full name'), text: o.name }, { label: d.T('组织类型', 'type'), text: o.type }];
-  if (o.unit) facts.push({ label: d.T('所在单位', 'unit'), text: o.unit });
+  const facts: { label: string; text: string; href?: string }[] = [{ label: d.tr('党组织全称', 'full name'), text: o.name }, { label: d.tr('组织类型', 'type'), text: o.type }];
+  if (o.unit) facts.push({ label: d.tr('所在单位', 'unit'), text: o.unit });
   if (o.parent) {
     const href = d.link('organisation', o.parent);
-    facts.push({ label: d.T('上级党组织', 'parent'), text: d.orgName(o.parent), ...(href ? { href: root + href } : {}) });
+    facts.push({ label: d.tr('上级党组织', 'parent'), text: d.orgName(o.parent), ...(href ? { href: root + href } : {}) });
   }
   const children = d.index.all('organisation').filter((x) => x.data.parent === orgId);
-  if (children.length) facts.push({ label: d.T('下级党组织', 'under it'), text: children.map((x) => d.orgName(x.id)).join('、') });
+  if (children.length) facts.push({ label: d.tr('下级党组织', 'under it'), text: children.map((x) => d.orgName(x.id)).join('、') });
   if (d.pub.claims && isTrackEnabled(d.p, 'task') && c.members) {
-    facts.push({ label: d.T('党员领办任务', 'members with a task'), text: d.T(`${c.holders} 名 / 共 ${c.members} 名党员（${percent(c.coverage)}）`, `${c.holders} of ${c.members} (${percent(c.coverage)})`) });
+    facts.push({ label: d.tr('党员领办任务', 'members with a task'), text: d.tr(`${c.holders} 名 / 共 ${c.members} 名党员（${percent(c.coverage)}）`, `${c.holders} of ${c.members} (${percent(c.coverage)})`) });
   }
   const sections: { title: string; table: TableView }[] = [];
   if (d.pages.projectPages) {
     const mine = d.projectsByOrg.get(orgId) ?? [];
-    const head = [d.t.seq, d.T('项目编号', 'number'), d.T('项目名称', 'project'), d.T('方式', 'role')];
-    if (d.pub.progress) head.push(d.T('当前阶段', 'stage'), d.T('季度执行书', 'reports'));
+    const head = [d.t.seq, d.tr('项目编号', 'number'), d.tr('项目名称', 'project'), d.tr('方式', 'role')];
+    if (d.pub.progress) head.push(d.tr('当前阶段', 'stage'), d.tr('季度执行书', 'reports'));
     sections.push({
-      title: d.T('项目', 'Projects'),
+      title: d.tr('项目', 'Projects'),
       table: {
         head,
         rows: mine.map(({ row: r, role: how }, i) => {
-          const role = how === 'lead' ? d.T('领办', 'lead') : how === 'co' ? d.T('联办', 'co-organiser') : d.T('申报', 'proposed');
+          const role = how === 'lead' ? d.tr('领办', 'lead') : how === 'co' ? d.tr('联办', 'co-organiser') : d.tr('申报', 'proposed');
           const cells: Cell[] = [{ text: String(i + 1), cls: 'seq' }, { text: r.number ?? '—', cls: 'nowrap' }, { text: r.title, href: root + d.link('project', r.id) }, { text: role }];
           if (d.pub.progress) cells.push({ text: stageText(r.stage, d.lang) }, { text: reportsText(d, r.id) });
           return { cells };
         }),
-        empty: d.T('没有项目。', 'No projects.'),
+        empty: d.tr('没有项目。', 'No projects.'),
       },
     });
   }
   if (d.pub.claims && isTrackEnabled(d.p, 'task')) {
     const tasks = d.tasksByOrg.get(orgId) ?? [];
     sections.push({
-      title: d.T('党员领办任务', "Members' tasks"),
+      title: d.tr('党员领办任务', "Members' tasks"),
       table: {
-        head: [d.t.seq, d.T('领办党员', 'member'), d.T('任务内容', 'task'), d.T('所属项目', 'project'), d.T('完成时限', 'due')],
+        head: [d.t.seq, d.tr('领办党员', 'member'), d.tr('任务内容', 'task'), d.tr('所属项目', 'project'), d.tr('完成时限', 'due')],
         rows: tasks.map((t, i) => {
           const href = d.link('project', t.project);
           return {
@@ -209,7 +210,7 @@ export function organisationPage(d: SiteData, orgId: string): PageContext {
             ] as Cell[],
           };
         }),
-        empty: d.T('没有党员领办任务。', 'No tasks.'),
+        empty: d.tr('没有党员领办任务。', 'No tasks.'),
       },
     });
   }
@@ -217,9 +218,9 @@ export function organisationPage(d: SiteData, orgId: string): PageContext {
     const brands = d.ledger.brands.filter((b) => b.organisation.id === orgId);
     if (brands.length) {
       sections.push({
-        title: d.T('党建品牌', 'Brands'),
+        title: d.tr('党建品牌', 'Brands'),
         table: {
-          head: [d.t.seq, d.T('品牌名称', 'brand'), d.T('当前阶段', 'stage')],
+          head: [d.t.seq, d.tr('品牌名称', 'brand'), d.tr('当前阶段', 'stage')],
           rows: brands.map((b, i) => ({ cells: [{ text: String(i + 1), cls: 'seq' }, { text: b.name, href: root + d.link('brand', b.id) }, { text: stageText(b.stage, d.lang) }] as Cell[] })),
         },
       });
@@ -239,7 +240,7 @@ export function organisationPage(d: SiteData, orgId: string): PageContext {
         rows.push({ cells: [{ text: s.data.title ?? def.label, href: `${root}selections.html#${def.id}` }, { text: e.rank === undefined ? '—' : String(e.rank), num: true }, { text: s.data.decided_on ?? '', cls: 'nowrap' }] });
       }
     }
-    if (rows.length) sections.push({ title: d.T('评选表彰', 'Selections'), table: { head: [d.T('评选', 'award'), d.T('名次', 'rank'), d.T('确定日期', 'decided')], rows } });
+    if (rows.length) sections.push({ title: d.tr('评选表彰', 'Selections'), table: { head: [d.tr('评选', 'award'), d.tr('名次', 'rank'), d.tr('确定日期', 'decided')], rows } });
   }
   return {
     title: d.orgName(orgId),
@@ -262,32 +263,32 @@ export function projectPage(d: SiteData, pr: ProjectRow): PageContext {
   const add = (label: string, text: string | undefined) => {
     if (text) facts.push({ label, text });
   };
-  add(d.T('项目编号', 'number'), pr.number);
-  add(d.T('项目类别', 'category'), pr.categories.join('、'));
-  add(d.T('项目来源', 'source'), pr.source);
-  if (pr.lead) facts.push({ label: d.T('领办单位', 'lead'), links: [orgLink(pr.lead.id)] });
-  else if (rec.proposed_by) facts.push({ label: d.T('申报单位', 'proposed by'), links: [orgLink(rec.proposed_by)] });
-  if (pr.coOrganisers.length) facts.push({ label: d.T('联办单位', 'co-organisers'), links: pr.coOrganisers.map((c) => orgLink(c.id)) });
-  if (d.pub.claims) add(d.T('项目负责人', 'in charge'), pr.leader?.name);
-  add(d.T('立项日期', 'approved on'), rec.approval?.date);
-  if (pr.start || pr.due) add(d.T('实施时间', 'period'), `${pr.start ?? '…'} — ${pr.due ?? '…'}`);
-  if (d.pub.progress) facts.push({ label: d.T('当前阶段', 'stage'), text: stageText(pr.stage, d.lang), tag: pr.stage.final ? 'done' : 'pending' });
+  add(d.tr('项目编号', 'number'), pr.number);
+  add(d.tr('项目类别', 'category'), pr.categories.join('、'));
+  add(d.tr('项目来源', 'source'), pr.source);
+  if (pr.lead) facts.push({ label: d.tr('领办单位', 'lead'), links: [orgLink(pr.lead.id)] });
+  else if (rec.proposed_by) facts.push({ label: d.tr('申报单位', 'proposed by'), links: [orgLink(rec.proposed_by)] });
+  if (pr.coOrganisers.length) facts.push({ label: d.tr('联办单位', 'co-organisers'), links: pr.coOrganisers.map((c) => orgLink(c.id)) });
+  if (d.pub.claims) add(d.tr('项目负责人', 'in charge'), pr.leader?.name);
+  add(d.tr('立项日期', 'approved on'), rec.approval?.date);
+  if (pr.start || pr.due) add(d.tr('实施时间', 'period'), `${pr.start ?? '…'} — ${pr.due ?? '…'}`);
+  if (d.pub.progress) facts.push({ label: d.tr('当前阶段', 'stage'), text: stageText(pr.stage, d.lang), tag: pr.stage.final ? 'done' : 'pending' });
 
   const texts: { label: string; text: string }[] = [];
   const addText = (label: string, text: string | undefined) => {
     if (text && text.trim()) texts.push({ label, text });
   };
-  addText(d.T('项目内容', 'content'), rec.content);
-  addText(d.T('目标要求', 'goals'), rec.goals);
-  addText(d.T('推进措施', 'measures'), rec.measures);
+  addText(d.tr('项目内容', 'content'), rec.content);
+  addText(d.tr('目标要求', 'goals'), rec.goals);
+  addText(d.tr('推进措施', 'measures'), rec.measures);
 
   const sections: { title: string; intro?: string; table: TableView }[] = [];
   if (d.pub.claims && isTrackEnabled(d.p, 'task')) {
     const tasks = d.tasksByProject.get(pr.id) ?? [];
-    const head = [d.t.seq, d.T('领办党员', 'member'), d.T('所在党组织', 'organisation'), d.T('任务内容', 'task'), d.T('完成时限', 'due')];
-    if (d.pub.progress) head.push(d.T('进展', 'stage'));
+    const head = [d.t.seq, d.tr('领办党员', 'member'), d.tr('所在党组织', 'organisation'), d.tr('任务内容', 'task'), d.tr('完成时限', 'due')];
+    if (d.pub.progress) head.push(d.tr('进展', 'stage'));
     sections.push({
-      title: d.T('党员领办任务', "Members' tasks"),
+      title: d.tr('党员领办任务', "Members' tasks"),
       table: {
         head,
         rows: tasks.map((t, i) => {
@@ -302,7 +303,7 @@ export function projectPage(d: SiteData, pr: ProjectRow): PageContext {
           if (d.pub.progress) cells.push({ text: stageText(t.stage, d.lang) });
           return { cells };
         }),
-        empty: d.T('尚无党员领办任务。', 'No tasks yet.'),
+        empty: d.tr('尚无党员领办任务。', 'No tasks yet.'),
       },
     });
   }
@@ -316,22 +317,22 @@ export function projectPage(d: SiteData, pr: ProjectRow): PageContext {
     };
     const obligations = d.obligationsBySubject.get(pr.id) ?? [];
     sections.push({
-      title: d.T('季度执行书', 'Quarterly reports'),
+      title: d.tr('季度执行书', 'Quarterly reports'),
       table: {
-        head: [d.T('季度', 'quarter'), d.T('报送截止', 'due'), d.T('报送日期', 'filed on'), d.T('状态', 'status')],
+        head: [d.tr('季度', 'quarter'), d.tr('报送截止', 'due'), d.tr('报送日期', 'filed on'), d.tr('状态', 'status')],
         rows: obligations.map((o) => ({
           cls: o.status === 'missing' ? 'late' : '',
-          cells: [{ text: o.quarter }, { text: o.due, cls: 'nowrap' }, { text: o.submittedOn ?? (o.report ? '—' : ''), cls: 'nowrap' }, { text: d.T(statusText[o.status]![0], statusText[o.status]![1]), tag: statusText[o.status]![2] }],
+          cells: [{ text: o.quarter }, { text: o.due, cls: 'nowrap' }, { text: o.submittedOn ?? (o.report ? '—' : ''), cls: 'nowrap' }, { text: d.tr(statusText[o.status]![0], statusText[o.status]![1]), tag: statusText[o.status]![2] }],
         })),
-        empty: d.T('尚无应报的执行书。', 'No reports owed yet.'),
+        empty: d.tr('尚无应报的执行书。', 'No reports owed yet.'),
       },
     });
     const history = (rec.history ?? []).filter((h) => h && h.stage && h.date);
     if (history.length) {
       sections.push({
-        title: d.T('推进过程', 'Stages'),
+        title: d.tr('推进过程', 'Stages'),
         table: {
-          head: [d.T('日期', 'date'), d.T('阶段', 'stage')],
+          head: [d.tr('日期', 'date'), d.tr('阶段', 'stage')],
           rows: history.map((h) => {
             const s = d.p.project?.stages.find((x) => x.id === h.stage);
             return { cells: [{ text: h.date, cls: 'nowrap' }, { text: s ? (d.lang === 'en' ? (s.label_en ?? s.label) : s.label) : h.stage }] };
@@ -343,14 +344,14 @@ export function projectPage(d: SiteData, pr: ProjectRow): PageContext {
     const a = pr.ratings?.acceptance;
     const evalRec = pr.ratings?.evaluations.map((id) => d.index.get('evaluation', id)?.data).filter((x) => !!x).reverse().find((e) => e!.acceptance);
     const rows: { cells: Cell[] }[] = [];
-    rows.push({ cells: [{ text: d.T('结项申请', 'closure'), header: true }, { text: closureText(d, pr.closure) }] });
-    if (closure?.results) rows.push({ cells: [{ text: d.T('取得成效', 'results'), header: true }, { text: closure.results }] });
-    rows.push({ cells: [{ text: d.T('验收结论', 'acceptance'), header: true }, { text: acceptanceText(d, a) }] });
-    if (evalRec?.acceptance?.methods?.length) rows.push({ cells: [{ text: d.T('验收方式', 'methods'), header: true }, { text: evalRec.acceptance.methods.join('、') }] });
-    if (evalRec?.acceptance?.opinion) rows.push({ cells: [{ text: d.T('验收组意见', 'panel opinion'), header: true }, { text: evalRec.acceptance.opinion }] });
-    if (typeof pr.ratings?.stars === 'number') rows.push({ cells: [{ text: d.T('星级评估', 'stars'), header: true }, { text: `${'★'.repeat(pr.ratings.stars)}${'☆'.repeat(Math.max(0, (d.p.evaluation?.stars?.max ?? 5) - pr.ratings.stars))}（${pr.ratings.stars} ${d.T('星', 'stars')}）` }] });
-    if (typeof pr.ratings?.bonusPoints === 'number') rows.push({ cells: [{ text: d.T('加分', 'bonus'), header: true }, { text: String(pr.ratings.bonusPoints) }] });
-    sections.push({ title: d.T('结项与验收', 'Closure and acceptance'), table: { head: [d.T('事项', 'item'), d.T('情况', 'state')], rows } });
+    rows.push({ cells: [{ text: d.tr('结项申请', 'closure'), header: true }, { text: closureText(d, pr.closure) }] });
+    if (closure?.results) rows.push({ cells: [{ text: d.tr('取得成效', 'results'), header: true }, { text: closure.results }] });
+    rows.push({ cells: [{ text: d.tr('验收结论', 'acceptance'), header: true }, { text: acceptanceText(d, a) }] });
+    if (evalRec?.acceptance?.methods?.length) rows.push({ cells: [{ text: d.tr('验收方式', 'methods'), header: true }, { text: evalRec.acceptance.methods.join('、') }] });
+    if (evalRec?.acceptance?.opinion) rows.push({ cells: [{ text: d.tr('验收组意见', 'panel opinion'), header: true }, { text: evalRec.acceptance.opinion }] });
+    if (typeof pr.ratings?.stars === 'number') rows.push({ cells: [{ text: d.tr('星级评估', 'stars'), header: true }, { text: `${'★'.repeat(pr.ratings.stars)}${'☆'.repeat(Math.max(0, (d.p.evaluation?.stars?.max ?? 5) - pr.ratings.stars))}（${pr.ratings.stars} ${d.tr('星', 'stars')}）` }] });
+    if (typeof pr.ratings?.bonusPoints === 'number') rows.push({ cells: [{ text: d.tr('加分', 'bonus'), header: true }, { text: String(pr.ratings.bonusPoints) }] });
+    sections.push({ title: d.tr('结项与验收', 'Closure and acceptance'), table: { head: [d.tr('事项', 'item'), d.tr('情况', 'state')], rows } });
   }
   return {
     title: pr.title,

@@ -13,20 +13,20 @@ export function searchEntries(d: SiteData): SearchEntry[] {
   const out: SearchEntry[] = [];
   if (d.pages.projectPages) {
     for (const pr of d.projects) {
-      out.push({ title: pr.title, url: d.link('project', pr.id)!, kind: d.T('项目', 'project'), extra: [pr.number, pr.lead?.name, pr.categories.join('、')].filter(Boolean).join(' ') });
+      out.push({ title: pr.title, url: d.link('project', pr.id)!, kind: d.tr('项目', 'project'), extra: [pr.number, pr.lead?.name, pr.categories.join('、')].filter(Boolean).join(' ') });
     }
   }
   for (const c of d.ledger.coverage) {
     const o = d.index.get('organisation', c.organisation.id)!.data;
-    out.push({ title: d.orgName(o.id), url: d.link('organisation', o.id)!, kind: d.T('党组织', 'organisation'), extra: o.short_name ? o.name : (o.unit ?? '') });
+    out.push({ title: d.orgName(o.id), url: d.link('organisation', o.id)!, kind: d.tr('党组织', 'organisation'), extra: o.short_name ? o.name : (o.unit ?? '') });
   }
   if (d.pages.brands) {
-    for (const b of d.ledger.brands) out.push({ title: b.name, url: d.link('brand', b.id)!, kind: d.T('品牌', 'brand'), extra: b.organisation.name });
+    for (const b of d.ledger.brands) out.push({ title: b.name, url: d.link('brand', b.id)!, kind: d.tr('品牌', 'brand'), extra: b.organisation.name });
   }
   if (d.pub.claims && d.pages.projectPages) {
     for (const t of d.tasks) {
       const url = d.link('project', t.project);
-      if (url) out.push({ title: t.content, url, kind: d.T('任务', 'task'), extra: `${t.members.map((m) => m.name).join('、')} ${t.projectTitle}`, task: true });
+      if (url) out.push({ title: t.content, url, kind: d.tr('任务', 'task'), extra: `${t.members.map((m) => m.name).join('、')} ${t.projectTitle}`, task: true });
     }
   }
   return out;
@@ -37,13 +37,13 @@ export function searchPage(d: SiteData, entries: SearchEntry[]): PageContext {
     title: d.t.search,
     page: 'search',
     root: '',
-    heading: d.T('站内搜索', 'Search'),
-    sub: d.T('输入项目名称、党组织或品牌中的字词', 'Type a word of a project, organisation or brand'),
+    heading: d.tr('站内搜索', 'Search'),
+    sub: d.tr('输入项目名称、党组织或品牌中的字词', 'Type a word of a project, organisation or brand'),
     entries: {
-      head: [d.T('类别', 'kind'), d.T('名称', 'name'), d.T('说明', 'details')],
+      head: [d.tr('类别', 'kind'), d.tr('名称', 'name'), d.tr('说明', 'details')],
       // Tasks are searchable, but the page's own index (for JavaScript off) lists projects, organisations, brands.
       rows: entries.filter((e) => !e.task).map((e) => ({ cells: [{ text: e.kind, cls: 'nowrap' }, { text: e.title, href: e.url }, { text: e.extra }] })),
-      empty: d.T('尚无内容。', 'Nothing yet.'),
+      empty: d.tr('尚无内容。', 'Nothing yet.'),
     },
   };
 }

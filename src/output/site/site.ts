@@ -126,9 +126,9 @@ export function siteFiles(repo: Repository, opts: SiteOptions, logoFor: (logo: s
   const searchData = {
     entries: entries.map((e) => [e.title, e.url, e.kind, e.extra]),
     t: {
-      prompt: d.T('请输入要查找的字词。', 'Type a word to search for.'),
-      found: d.T('“{q}”共找到 {n} 条结果：', '{n} results for "{q}":'),
-      none: d.T('没有找到与“{q}”相关的内容。', 'Nothing found for "{q}".'),
+      prompt: d.tr('请输入要查找的字词。', 'Type a word to search for.'),
+      found: d.tr('“{q}”共找到 {n} 条结果：', '{n} results for "{q}":'),
+      none: d.tr('没有找到与“{q}”相关的内容。', 'Nothing found for "{q}".'),
     },
   };
   const searchIndex = redactPhones(`window.DJYC_SEARCH = ${scriptJson(searchData)};\n`);

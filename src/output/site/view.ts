@@ -8,7 +8,7 @@
 import Handlebars from 'handlebars';
 import { siteAsset, siteTemplates } from '../../assets/templates.js';
 import { redactPhones } from '../../domain/privacy.js';
-import type { Lang } from '../../domain/i18n.js';
+import { say, tr, type Lang } from '../../domain/i18n.js';
 import { KIND_LABELS, type DeadlineItem } from '../../domain/deadlines.js';
 import { funnel, horizontalBars, stackedBars } from '../charts.js';
 import { percent, type Dashboard } from '../dashboard.js';
@@ -123,32 +123,31 @@ export interface DashboardViewOptions {
   more?: string;
 }
 
-const T = (lang: Lang, zh: string, en: string) => (lang === 'en' ? en : zh);
 
 
 /** Chinese or English name of a deadline kind (an unknown kind is shown as is). */
 export function kindLabel(kind: string, lang: Lang): string {
   const l = KIND_LABELS[kind as DeadlineItem['kind']];
-  return l ? (lang === 'en' ? l[1] : l[0]) : kind;
+  return l ? say(lang, l) : kind;
 }
 
 function deadlineTable(all: DeadlineItem[], o: DashboardViewOptions, overdue: boolean): TableView {
   const { lang } = o;
   const limit = o.listLimit ?? 200;
   const items = all.slice(0, limit);
-  const head = [T(lang, '类别', 'kind'), T(lang, '事项', 'item'), T(lang, '责任单位', 'organisation')];
-  if (o.people) head.push(T(lang, '责任人', 'in charge'));
-  head.push(T(lang, '截止日期', 'due'), T(lang, '状态', 'status'));
+  const head = [tr(lang, '类别', 'kind'), tr(lang, '事项', 'item'), tr(lang, '责任单位', 'organisation')];
+  if (o.people) head.push(tr(lang, '责任人', 'in charge'));
+  head.push(tr(lang, '截止日期', 'due'), tr(lang, '状态', 'status'));
   return {
     cls: 'deadlines',
     head,
     rows: items.map((i) => {
       const org = i.organisation?.name ?? i.responsible ?? '';
       const href = i.subject ? o.link?.(i.subject.kind, i.subject.id) : undefined;
-      const lagging = i.kind === 'window' && i.lagging ? T(lang, `（${i.lagging} 项未到位）`, ` (${i.lagging} lagging)`) : '';
+      const lagging = i.kind === 'window' && i.lagging ? tr(lang, `（${i.lagging} 项未到位）`, ` (${i.lagging} lagging)`) : '';
       const cells: Cell[] = [
         { text: kindLabel(i.kind, lang), cls: 'nowrap' },
-        { text: (lang === 'en' ? i.titleEn : i.title) + lagging, ...(href ? { href } : {}) },
+        { text: say(lang, { zh: i.title, en: i.titleEn }) + lagging, ...(href ? { href } : {}) },
         { text: org },
       ];
       // Never name the members who hold no task on a public page: the count says enough.
@@ -156,13 +155,13 @@ function deadlineTable(all: DeadlineItem[], o: DashboardViewOptions, overdue: bo
       cells.push({ text: i.due, cls: 'nowrap' });
       cells.push(
         overdue
-          ? { text: T(lang, `逾期 ${-i.days} 天`, `${-i.days} days overdue`), tag: 'overdue' }
-          : { text: i.days === 0 ? T(lang, '今天到期', 'due today') : T(lang, `${i.days} 天后到期`, `due in ${i.days} days`), tag: 'late' },
+          ? { text: tr(lang, `逾期 ${-i.days} 天`, `${-i.days} days overdue`), tag: 'overdue' }
+          : { text: i.days === 0 ? tr(lang, '今天到期', 'due today') : tr(lang, `${i.days} 天后到期`, `due in ${i.days} days`), tag: 'late' },
       );
       return { cells, cls: overdue ? 'overdue' : '' };
     }),
-    empty: overdue ? T(lang, '没有逾期事项。', 'Nothing is overdue.') : T(lang, '近期没有到期事项。', 'Nothing falls due soon.'),
-    ...(all.length > limit ? { note: T(lang, `共 ${all.length} 项，此处列出最早到期的 ${limit} 项（djyc deadlines 列出全部）。`, `${all.length} in all; the ${limit} earliest are listed (djyc deadlines lists all).`) } : {}),
+    empty: overdue ? tr(lang, '没有逾期事项。', 'Nothing is overdue.') : tr(lang, '近期没有到期事项。', 'Nothing falls due soon.'),
+    ...(all.length > limit ? { note: tr(lang, `共 ${all.length} 项，此处列出最早到期的 ${limit} 项（djyc deadlines 列出全部）。`, `${all.length} in all; the ${limit} earliest are listed (djyc deadlines lists all).`) } : {}),
   };
 }
 
@@ -180,20 +179,20 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
   const notes: string[] = [];
 
   if (o.progress) {
-    for (const t of d.tracks) stats.push({ value: n(t.total), label: T(lang, `${t.label}总数`, `${t.label}`) });
+    for (const t of d.tracks) stats.push({ value: n(t.total), label: tr(lang, `${t.label}总数`, `${t.label}`) });
   }
   if (o.claims && d.coverage.tasks) {
-    stats.push({ value: `${d.coverage.holders}/${d.coverage.members}`, label: T(lang, `党员领办任务（${percent(d.coverage.ratio)}）`, `members with a task (${percent(d.coverage.ratio)})`) });
+    stats.push({ value: `${d.coverage.holders}/${d.coverage.members}`, label: tr(lang, `党员领办任务（${percent(d.coverage.ratio)}）`, `members with a task (${percent(d.coverage.ratio)})`) });
   }
   if (o.claims && d.coverage.projects) {
-    stats.push({ value: `${d.coverage.withProject}/${d.coverage.organisations}`, label: T(lang, '有项目的党组织', 'organisations with a project') });
+    stats.push({ value: `${d.coverage.withProject}/${d.coverage.organisations}`, label: tr(lang, '有项目的党组织', 'organisations with a project') });
   }
   if (o.progress && d.reports) {
-    stats.push({ value: n(d.reports.totals.missing), label: T(lang, '执行书缺报', 'reports missing') });
+    stats.push({ value: n(d.reports.totals.missing), label: tr(lang, '执行书缺报', 'reports missing') });
   }
   if (o.progress) {
-    stats.push({ value: n(d.deadlines.overdue.length), label: T(lang, '逾期事项', 'overdue items') });
-    stats.push({ value: n(d.deadlines.dueSoon.length), label: T(lang, `${d.within} 天内到期`, `due within ${d.within} days`) });
+    stats.push({ value: n(d.deadlines.overdue.length), label: tr(lang, '逾期事项', 'overdue items') });
+    stats.push({ value: n(d.deadlines.dueSoon.length), label: tr(lang, `${d.within} 天内到期`, `due within ${d.within} days`) });
   }
 
   // Stage funnels, one per track.
@@ -202,23 +201,23 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
       const main = t.stages.filter((s) => s.main);
       panels.push({
         id: id(`funnel-${t.track}`),
-        title: T(lang, `${t.label}阶段漏斗`, `${t.label}: stage funnel`),
+        title: tr(lang, `${t.label}阶段漏斗`, `${t.label}: stage funnel`),
         svg: safe(
           funnel({
             id: id(`funnel-${t.track}`),
-            title: T(lang, `${t.label}阶段漏斗`, `${t.label} stage funnel`),
+            title: tr(lang, `${t.label}阶段漏斗`, `${t.label} stage funnel`),
             width,
-            stages: main.map((s) => ({ label: s.label, value: s.reached ?? 0, note: T(lang, `当前 ${s.count}`, `now ${s.count}`) })),
-            emptyText: T(lang, '尚无记录', 'no records yet'),
+            stages: main.map((s) => ({ label: s.label, value: s.reached ?? 0, note: tr(lang, `当前 ${s.count}`, `now ${s.count}`) })),
+            emptyText: tr(lang, '尚无记录', 'no records yet'),
           }),
         ),
-        note: T(lang, '条形长度为累计到达该阶段的数量，括号内为当前处于该阶段的数量。', 'Bar length: records that reached the stage; in brackets: records at the stage now.'),
+        note: tr(lang, '条形长度为累计到达该阶段的数量，括号内为当前处于该阶段的数量。', 'Bar length: records that reached the stage; in brackets: records at the stage now.'),
         table: {
-          head: [T(lang, '阶段', 'stage'), T(lang, '当前', 'now'), T(lang, '累计到达', 'reached')],
+          head: [tr(lang, '阶段', 'stage'), tr(lang, '当前', 'now'), tr(lang, '累计到达', 'reached')],
           rows: t.stages.map((s) => ({
-            cells: [{ text: s.label + (s.main ? '' : T(lang, '（分支）', ' (branch)')) }, { text: n(s.count), num: true }, { text: s.reached === undefined ? '—' : n(s.reached), num: true }],
+            cells: [{ text: s.label + (s.main ? '' : tr(lang, '（分支）', ' (branch)')) }, { text: n(s.count), num: true }, { text: s.reached === undefined ? '—' : n(s.reached), num: true }],
           })),
-          foot: [{ text: T(lang, '合计', 'total'), header: true }, { text: n(t.total), num: true }, { text: '' }],
+          foot: [{ text: tr(lang, '合计', 'total'), header: true }, { text: n(t.total), num: true }, { text: '' }],
         },
       });
     }
@@ -232,13 +231,13 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
     const rows = active.length <= limit
       ? active
       : [...active].sort((a, b) => (d.coverage.tasks ? a.ratio - b.ratio : 0) || a.led + a.joined - (b.led + b.joined) || a.name.localeCompare(b.name, 'zh-CN')).slice(0, limit);
-    const head = [T(lang, '党组织', 'organisation')];
-    if (d.coverage.tasks) head.push(T(lang, '党员', 'members'), T(lang, '领办任务', 'holding'), T(lang, '免领', 'exempt'), T(lang, '覆盖率', 'coverage'));
-    if (d.coverage.projects) head.push(T(lang, '领办项目', 'leads'), T(lang, '联办项目', 'joins'));
+    const head = [tr(lang, '党组织', 'organisation')];
+    if (d.coverage.tasks) head.push(tr(lang, '党员', 'members'), tr(lang, '领办任务', 'holding'), tr(lang, '免领', 'exempt'), tr(lang, '覆盖率', 'coverage'));
+    if (d.coverage.projects) head.push(tr(lang, '领办项目', 'leads'), tr(lang, '联办项目', 'joins'));
     const table: TableView = {
       head,
       ...(active.length > rows.length
-        ? { note: T(lang, `共 ${active.length} 个党组织，此处列出覆盖率最低的 ${rows.length} 个；合计为全部党组织。${o.more ?? ''}`, `${active.length} organisations; the ${rows.length} with the lowest coverage are listed; totals cover all. ${o.more ?? ''}`) }
+        ? { note: tr(lang, `共 ${active.length} 个党组织，此处列出覆盖率最低的 ${rows.length} 个；合计为全部党组织。${o.more ?? ''}`, `${active.length} organisations; the ${rows.length} with the lowest coverage are listed; totals cover all. ${o.more ?? ''}`) }
         : {}),
       rows: rows.map((r) => {
         const href = o.link?.('organisation', r.id);
@@ -247,40 +246,40 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
         if (d.coverage.projects) cells.push({ text: n(r.led), num: true }, { text: n(r.joined), num: true });
         return { cells };
       }),
-      empty: T(lang, '尚无党组织记录。', 'No organisations yet.'),
+      empty: tr(lang, '尚无党组织记录。', 'No organisations yet.'),
     };
-    const foot: Cell[] = [{ text: T(lang, '合计', 'total'), header: true }];
+    const foot: Cell[] = [{ text: tr(lang, '合计', 'total'), header: true }];
     if (d.coverage.tasks) foot.push({ text: n(d.coverage.members), num: true }, { text: n(d.coverage.holders), num: true }, { text: n(d.coverage.exempt), num: true }, { text: percent(d.coverage.ratio), num: true });
     if (d.coverage.projects) foot.push({ text: n(active.reduce((a, r) => a + r.led, 0)), num: true }, { text: n(active.reduce((a, r) => a + r.joined, 0)), num: true });
     table.foot = foot;
     let svg: string;
     let title: string;
     if (d.coverage.tasks) {
-      title = T(lang, '各党组织党员领办任务覆盖率', 'members holding a task, per organisation');
+      title = tr(lang, '各党组织党员领办任务覆盖率', 'members holding a task, per organisation');
       svg = horizontalBars({
         id: id('coverage'),
         title,
         width: head.length > 4 ? wideWidth : width,
         data: rows.filter((r) => r.members > 0).map((r) => ({ label: r.name, value: r.holders, total: r.members, valueText: `${r.holders}/${r.members} ${percent(r.ratio)}` })),
-        emptyText: T(lang, '尚无党员记录', 'no members yet'),
+        emptyText: tr(lang, '尚无党员记录', 'no members yet'),
       });
     } else {
-      title = T(lang, '各党组织领办、联办项目数', 'projects led and joined, per organisation');
+      title = tr(lang, '各党组织领办、联办项目数', 'projects led and joined, per organisation');
       svg = stackedBars({
         id: id('coverage'),
         title,
         width: head.length > 4 ? wideWidth : width,
-        series: [{ key: 'led', label: T(lang, '领办', 'leads') }, { key: 'joined', label: T(lang, '联办', 'joins') }],
+        series: [{ key: 'led', label: tr(lang, '领办', 'leads') }, { key: 'joined', label: tr(lang, '联办', 'joins') }],
         rows: rows.map((r) => ({ label: r.name, values: [r.led, r.joined] })),
-        emptyText: T(lang, '尚无项目', 'no projects yet'),
+        emptyText: tr(lang, '尚无项目', 'no projects yet'),
       });
     }
     panels.push({
       id: id('coverage'),
-      title: T(lang, '覆盖面', 'coverage'),
+      title: tr(lang, '覆盖面', 'coverage'),
       svg: safe(svg),
       note: d.coverage.projects
-        ? T(lang, `有项目（领办或联办）的党组织 ${d.coverage.withProject} 个，共 ${d.coverage.organisations} 个。`, `${d.coverage.withProject} of ${d.coverage.organisations} organisations lead or join a project.`)
+        ? tr(lang, `有项目（领办或联办）的党组织 ${d.coverage.withProject} 个，共 ${d.coverage.organisations} 个。`, `${d.coverage.withProject} of ${d.coverage.organisations} organisations lead or join a project.`)
         : undefined,
       table,
     });
@@ -289,32 +288,32 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
   // Quarterly reports: on time, late, missing.
   if (o.progress && d.reports) {
     const series = [
-      { key: 'onTime', label: T(lang, '按时报送', 'on time') },
-      { key: 'late', label: T(lang, '逾期报送', 'late') },
-      { key: 'undated', label: T(lang, '未注日期', 'undated') },
-      { key: 'missing', label: T(lang, '缺报', 'missing') },
-      { key: 'pending', label: T(lang, '未到期', 'not yet due') },
+      { key: 'onTime', label: tr(lang, '按时报送', 'on time') },
+      { key: 'late', label: tr(lang, '逾期报送', 'late') },
+      { key: 'undated', label: tr(lang, '未注日期', 'undated') },
+      { key: 'missing', label: tr(lang, '缺报', 'missing') },
+      { key: 'pending', label: tr(lang, '未到期', 'not yet due') },
     ] as const;
     const tot = d.reports.totals;
     panels.push({
       id: id('reports'),
-      title: T(lang, '季度执行书报送情况', 'quarterly reports'),
+      title: tr(lang, '季度执行书报送情况', 'quarterly reports'),
       svg: safe(
         stackedBars({
           id: id('reports'),
-          title: T(lang, '各季度执行书：按时、逾期、缺报', 'quarterly reports: on time, late, missing'),
+          title: tr(lang, '各季度执行书：按时、逾期、缺报', 'quarterly reports: on time, late, missing'),
           width: wideWidth,
           series: series.map((s) => ({ key: s.key, label: s.label })),
           rows: d.reports.quarters.map((q) => ({ label: q.quarter, values: series.map((s) => q[s.key]) })),
-          emptyText: T(lang, '尚无应报的执行书', 'no reports owed yet'),
+          emptyText: tr(lang, '尚无应报的执行书', 'no reports owed yet'),
         }),
       ),
-      note: T(lang, `应报 ${tot.required} 份，已报 ${tot.filed} 份。`, `${tot.required} owed, ${tot.filed} filed.`),
+      note: tr(lang, `应报 ${tot.required} 份，已报 ${tot.filed} 份。`, `${tot.required} owed, ${tot.filed} filed.`),
       table: {
-        head: [T(lang, '季度', 'quarter'), ...series.map((s) => s.label)],
+        head: [tr(lang, '季度', 'quarter'), ...series.map((s) => s.label)],
         rows: d.reports.quarters.map((q) => ({ cells: [{ text: q.quarter }, ...series.map((s) => ({ text: n(q[s.key]), num: true }))] })),
-        foot: [{ text: T(lang, '合计', 'total'), header: true }, ...series.map((s) => ({ text: n(tot[s.key]), num: true }))],
-        empty: T(lang, '尚无应报的执行书。', 'No reports owed yet.'),
+        foot: [{ text: tr(lang, '合计', 'total'), header: true }, ...series.map((s) => ({ text: n(tot[s.key]), num: true }))],
+        empty: tr(lang, '尚无应报的执行书。', 'No reports owed yet.'),
       },
     });
   }
@@ -324,20 +323,20 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
     const total = d.ratings.fourLevel.reduce((a, r) => a + r.count, 0);
     panels.push({
       id: id('ratings'),
-      title: T(lang, '评议等次分布', 'four-level ratings'),
+      title: tr(lang, '评议等次分布', 'four-level ratings'),
       svg: safe(
         horizontalBars({
           id: id('ratings'),
-          title: T(lang, '评议等次分布（好 / 较好 / 一般 / 较差）', 'ratings (good / fairly good / fair / poor)'),
+          title: tr(lang, '评议等次分布（好 / 较好 / 一般 / 较差）', 'ratings (good / fairly good / fair / poor)'),
           width,
           data: d.ratings.fourLevel.map((r, i) => ({ label: r.level, value: r.count, fill: i })),
         }),
       ),
-      note: T(lang, '以党委（党组）意见为准，未给出时取支委会意见。', 'The committee opinion, else the branch opinion.'),
+      note: tr(lang, '以党委（党组）意见为准，未给出时取支委会意见。', 'The committee opinion, else the branch opinion.'),
       table: {
-        head: [T(lang, '等次', 'level'), T(lang, '数量', 'count')],
+        head: [tr(lang, '等次', 'level'), tr(lang, '数量', 'count')],
         rows: d.ratings.fourLevel.map((r) => ({ cells: [{ text: r.level }, { text: n(r.count), num: true }] })),
-        foot: [{ text: T(lang, '合计', 'total'), header: true }, { text: n(total), num: true }],
+        foot: [{ text: tr(lang, '合计', 'total'), header: true }, { text: n(total), num: true }],
       },
     });
   }
@@ -345,29 +344,29 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
     const total = d.ratings.stars.reduce((a, r) => a + r.count, 0);
     panels.push({
       id: id('stars'),
-      title: T(lang, '星级评估分布', 'stars'),
+      title: tr(lang, '星级评估分布', 'stars'),
       svg: safe(
         horizontalBars({
           id: id('stars'),
-          title: T(lang, '星级评估分布', 'distribution of stars'),
+          title: tr(lang, '星级评估分布', 'distribution of stars'),
           width,
-          data: [...d.ratings.stars].reverse().map((r) => ({ label: T(lang, `${r.stars} 星`, `${r.stars} stars`), value: r.count, fill: 5 - r.stars })),
+          data: [...d.ratings.stars].reverse().map((r) => ({ label: tr(lang, `${r.stars} 星`, `${r.stars} stars`), value: r.count, fill: 5 - r.stars })),
         }),
       ),
       table: {
-        head: [T(lang, '星级', 'stars'), T(lang, '数量', 'count')],
-        rows: [...d.ratings.stars].reverse().map((r) => ({ cells: [{ text: T(lang, `${r.stars} 星`, `${r.stars} stars`) }, { text: n(r.count), num: true }] })),
-        foot: [{ text: T(lang, '合计', 'total'), header: true }, { text: n(total), num: true }],
+        head: [tr(lang, '星级', 'stars'), tr(lang, '数量', 'count')],
+        rows: [...d.ratings.stars].reverse().map((r) => ({ cells: [{ text: tr(lang, `${r.stars} 星`, `${r.stars} stars`) }, { text: n(r.count), num: true }] })),
+        foot: [{ text: tr(lang, '合计', 'total'), header: true }, { text: n(total), num: true }],
       },
     });
   }
   if (o.progress) {
     const a = d.ratings.acceptance;
     if (a.pass + a.rework > 0 || d.tracks.some((t) => t.track === 'project')) {
-      stats.push({ value: n(a.pass), label: T(lang, '验收通过', 'accepted') });
-      if (a.rework) stats.push({ value: n(a.rework), label: T(lang, '验收整改', 'rework') });
+      stats.push({ value: n(a.pass), label: tr(lang, '验收通过', 'accepted') });
+      if (a.rework) stats.push({ value: n(a.rework), label: tr(lang, '验收整改', 'rework') });
     }
-    if (d.ratings.usesBonus) stats.push({ value: `${d.ratings.bonus.sum}`, label: T(lang, `加分合计（${d.ratings.bonus.count} 项）`, `bonus points (${d.ratings.bonus.count})`) });
+    if (d.ratings.usesBonus) stats.push({ value: `${d.ratings.bonus.sum}`, label: tr(lang, `加分合计（${d.ratings.bonus.count} 项）`, `bonus points (${d.ratings.bonus.count})`) });
   }
 
   // What is overdue and due soon: a chart by kind, then the lists.
@@ -381,28 +380,28 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
       .filter((r) => r.values[0]! + r.values[1]! > 0);
     if (rows.length) panels.push({
       id: id('deadlines'),
-      title: T(lang, '逾期与即将到期', 'overdue and due soon'),
+      title: tr(lang, '逾期与即将到期', 'overdue and due soon'),
       svg: safe(
         stackedBars({
           id: id('deadlines'),
-          title: T(lang, '逾期与即将到期事项（按类别）', 'overdue and due-soon items by kind'),
+          title: tr(lang, '逾期与即将到期事项（按类别）', 'overdue and due-soon items by kind'),
           width,
-          series: [{ key: 'overdue', label: T(lang, '逾期', 'overdue') }, { key: 'soon', label: T(lang, `${d.within} 天内到期`, `due within ${d.within} days`) }],
+          series: [{ key: 'overdue', label: tr(lang, '逾期', 'overdue') }, { key: 'soon', label: tr(lang, `${d.within} 天内到期`, `due within ${d.within} days`) }],
           rows,
-          emptyText: T(lang, '没有逾期或即将到期的事项', 'nothing overdue or due soon'),
+          emptyText: tr(lang, '没有逾期或即将到期的事项', 'nothing overdue or due soon'),
         }),
       ),
       table: {
-        head: [T(lang, '类别', 'kind'), T(lang, '逾期', 'overdue'), T(lang, '即将到期', 'due soon')],
+        head: [tr(lang, '类别', 'kind'), tr(lang, '逾期', 'overdue'), tr(lang, '即将到期', 'due soon')],
         rows: rows.map((r) => ({ cells: [{ text: r.label }, { text: n(r.values[0]!), num: true }, { text: n(r.values[1]!), num: true }] })),
-        foot: [{ text: T(lang, '合计', 'total'), header: true }, { text: n(d.deadlines.overdue.length), num: true }, { text: n(d.deadlines.dueSoon.length), num: true }],
-        empty: T(lang, '没有逾期或即将到期的事项。', 'Nothing overdue or due soon.'),
+        foot: [{ text: tr(lang, '合计', 'total'), header: true }, { text: n(d.deadlines.overdue.length), num: true }, { text: n(d.deadlines.dueSoon.length), num: true }],
+        empty: tr(lang, '没有逾期或即将到期的事项。', 'Nothing overdue or due soon.'),
       },
     });
     overdue = deadlineTable(d.deadlines.overdue, o, true);
     dueSoon = deadlineTable(d.deadlines.dueSoon, o, false);
   }
-  if (d.hiddenProjects) notes.push(T(lang, `另有 ${d.hiddenProjects} 个项目按规定不予公开，计入上述合计，但不列出。`, `${d.hiddenProjects} further projects are not public: counted in the totals above, not listed.`));
+  if (d.hiddenProjects) notes.push(tr(lang, `另有 ${d.hiddenProjects} 个项目按规定不予公开，计入上述合计，但不列出。`, `${d.hiddenProjects} further projects are not public: counted in the totals above, not listed.`));
   for (const panel of panels) panel.wide = panel.table.head.length > 4;
   return { stats, panels, ...(overdue ? { overdue } : {}), ...(dueSoon ? { dueSoon } : {}), notes };
 }
