@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { ROOT, djyc, git, initRepo, tempDir } from './helpers.js';
-import { decodeText, guessOrgType, normName, parseDateCell, readTable } from '../src/commands/import.js';
+import { decodeText, readTable } from '../src/commands/import-table.js';
+import { guessOrgType, normName, parseDateCell } from '../src/commands/import-cells.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 const CSV = path.join(FIXTURES, 'zutuan-2017-tasks.csv');

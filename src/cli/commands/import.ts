@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
-import { importFile, IMPORT_KINDS, type ImportKind, type ImportResult, type TableEncoding } from '../../commands/import.js';
+import { importFile, type ImportResult } from '../../commands/import.js';
 import { ProblemsError, UsageError } from '../../domain/errors.js';
 import { formatProblemMessage } from '../../domain/problem.js';
 import { json as jsonProblems } from '../../output/problems/index.js';
+import { IMPORT_KINDS, type ImportKind } from '../../commands/import-cells.js';
+import type { TableEncoding } from '../../commands/import-table.js';
 
 const KIND_ZH: Record<ImportKind, string> = { org: '党组织', member: '党员', project: '项目' };
 const KIND_EN: Record<ImportKind, string> = { org: 'organisations', member: 'members', project: 'projects' };
