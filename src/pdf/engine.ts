@@ -322,194 +322,215 @@ interface Unit {
  * when no browser can be found or launched at all (BrowserNotFoundError, launch errors).
  */
 export async function renderPdfs(jobs: RenderJob[], opts: RenderOptions = {}): Promise<RenderResult[]> {
-  const lang: Lang = opts.lang ?? 'zh';
-  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 2));
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const numbering = opts.pageNumbers ?? 'auto';
-  const total = jobs.length;
-  const results: Array<RenderResult | undefined> = new Array(total);
-  const attempts: number[] = new Array(total).fill(0);
-  let done = 0;
+  const run = new BatchRun(jobs, opts);
+  if (run.plan()) await run.work();
+  return run.results();
+}
 
-  const finish = (i: number, r: Omit<RenderResult, 'id' | 'out' | 'attempts' | 'missingGlyphs'>): void => {
-    if (results[i]) return; // each job ends exactly once
-    const missing = uncoveredChars(parsed[i]?.body ?? '');
-    results[i] = {
-      id: jobs[i].id,
-      out: jobs[i].out,
-      attempts: attempts[i],
-      ...r,
-      ...(missing.length ? { missingGlyphs: missing } : {}),
-    };
-    done++;
+/** One call of renderPdfs: the jobs, their state, and the queue of units the workers take from. */
+class BatchRun {
+  private readonly lang: Lang;
+  private readonly concurrency: number;
+  private readonly timeoutMs: number;
+  private readonly numbering: 'auto' | 'never';
+  private readonly done: Array<RenderResult | undefined>;
+  private readonly attempts: number[];
+  private readonly parsed: Array<Parsed | undefined>;
+  private readonly queue: Unit[] = [];
+  private readonly session: BrowserSession;
+  private finished = 0;
+
+  constructor(
+    private readonly jobs: RenderJob[],
+    private readonly opts: RenderOptions,
+  ) {
+    this.lang = opts.lang ?? 'zh';
+    this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? 2));
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.numbering = opts.pageNumbers ?? 'auto';
+    this.done = new Array(jobs.length);
+    this.attempts = new Array(jobs.length).fill(0);
+    this.parsed = new Array(jobs.length);
+    this.session = new BrowserSession(opts.browser, this.lang);
+  }
+
+  /** Ends a job, exactly once, and reports progress. */
+  private finish(i: number, r: Omit<RenderResult, 'id' | 'out' | 'attempts' | 'missingGlyphs'>): void {
+    if (this.done[i]) return;
+    const job = this.jobs[i]!;
+    const missing = uncoveredChars(this.parsed[i]?.body ?? '');
+    const result: RenderResult = { id: job.id, out: job.out, attempts: this.attempts[i]!, ...r, ...(missing.length ? { missingGlyphs: missing } : {}) };
+    this.done[i] = result;
+    this.finished++;
     try {
-      opts.onProgress?.(done, total, jobs[i], results[i]!);
+      this.opts.onProgress?.(this.finished, this.jobs.length, job, result);
     } catch {
       // A progress callback's error is not the render's.
     }
-  };
+  }
 
-  // Two jobs writing one file would race: the later ones fail up front.
-  const parsed: Array<Parsed | undefined> = new Array(total);
-  const byOut = new Map<string, number>();
-  const todo: number[] = [];
-  jobs.forEach((job, i) => {
-    const key = path.resolve(job.out);
-    const first = byOut.get(key);
-    if (first !== undefined) {
-      parsed[i] = parseDocument(job.html);
-      finish(i, { ok: false, error: say(lang, TEXT.duplicateOut(jobs[first].id)) });
-      return;
+  /**
+   * Parses the documents and cuts them into units: jobs with the same head, in chunks spread over the workers.
+   * Two jobs writing one file would race: the later ones fail up front. False when nothing is left to print.
+   */
+  plan(): boolean {
+    const byOut = new Map<string, number>();
+    const todo: number[] = [];
+    this.jobs.forEach((job, i) => {
+      this.parsed[i] = parseDocument(job.html);
+      const key = path.resolve(job.out);
+      const first = byOut.get(key);
+      if (first !== undefined) {
+        this.finish(i, { ok: false, error: say(this.lang, TEXT.duplicateOut(this.jobs[first]!.id)) });
+        return;
+      }
+      byOut.set(key, i);
+      todo.push(i);
+    });
+    const groups = new Map<string, number[]>();
+    for (const i of todo) {
+      const k = this.parsed[i]!.key;
+      const g = groups.get(k);
+      if (g) g.push(i);
+      else groups.set(k, [i]);
     }
-    byOut.set(key, i);
-    parsed[i] = parseDocument(job.html);
-    todo.push(i);
-  });
-  if (todo.length === 0) return results as RenderResult[];
-
-  // Group by head, then cut each group into chunks; spread small batches over the workers.
-  const groups = new Map<string, number[]>();
-  for (const i of todo) {
-    const k = parsed[i]!.key;
-    const g = groups.get(k);
-    if (g) g.push(i);
-    else groups.set(k, [i]);
-  }
-  const maxChunk = Math.max(1, Math.floor(opts.chunkSize ?? 40));
-  const size = Math.max(1, Math.min(maxChunk, Math.ceil(todo.length / concurrency)));
-  const queue: Unit[] = [];
-  for (const g of groups.values()) {
-    for (let k = 0; k < g.length; k += size) queue.push({ indices: g.slice(k, k + size), retries: 0 });
+    const maxChunk = Math.max(1, Math.floor(this.opts.chunkSize ?? 40));
+    const size = Math.max(1, Math.min(maxChunk, Math.ceil(todo.length / this.concurrency)));
+    for (const g of groups.values()) {
+      for (let k = 0; k < g.length; k += size) this.queue.push({ indices: g.slice(k, k + size), retries: 0 });
+    }
+    return todo.length > 0;
   }
 
-  const session = new BrowserSession(opts.browser, lang);
-
-  /** Prints a unit and writes its PDFs; what it could not finish goes back on the queue (see requeue). */
-  const runUnit = async (unit: Unit, worker: { page?: Page }): Promise<void> => {
-    const idx = unit.indices.filter((i) => !results[i]);
-    if (idx.length === 0) return;
-    idx.forEach((i) => attempts[i]++);
-    const nonce = randomBytes(8).toString('hex');
-    const prefix = `${MARK_ORIGIN}${nonce}/`;
-    const html = assemble(
-      idx.map((i) => parsed[i]!),
-      prefix,
-    );
-    const unitTimeout = timeoutMs * Math.max(1, Math.ceil(idx.length / 10));
-    let failure: RenderFailure | undefined;
+  /**
+   * Runs the workers over the shared queue. An idle worker waits while another is busy, since a failed batch
+   * puts its forms back on the queue and both workers should then take them.
+   */
+  async work(): Promise<void> {
+    let fatal: unknown;
+    let active = 0;
+    let waiting: Array<() => void> = [];
+    const wakeAll = (): void => {
+      const w = waiting;
+      waiting = [];
+      w.forEach((f) => f());
+    };
+    const worker = async (): Promise<void> => {
+      const state: { page?: Page } = {};
+      try {
+        while (fatal === undefined) {
+          const unit = this.queue.shift();
+          if (!unit) {
+            if (active === 0) break;
+            await new Promise<void>((resolve) => waiting.push(resolve));
+            continue;
+          }
+          active++;
+          try {
+            await this.runUnit(unit, state);
+          } catch (err) {
+            fatal = err;
+          } finally {
+            active--;
+            wakeAll();
+          }
+        }
+      } finally {
+        closeQuietly(state.page);
+      }
+    };
     try {
-      const browser = await session.get();
+      await Promise.all(Array.from({ length: this.concurrency }, worker));
+    } finally {
+      await this.session.close();
+    }
+    if (fatal !== undefined) throw fatal;
+  }
+
+  results(): RenderResult[] {
+    return this.done.map((r, i) => r ?? { id: this.jobs[i]!.id, out: this.jobs[i]!.out, ok: false, attempts: this.attempts[i]!, error: say(this.lang, TEXT.failed) });
+  }
+
+  /** Prints a unit as one document and writes its PDFs; what it could not finish goes back on the queue. */
+  private async runUnit(unit: Unit, worker: { page?: Page }): Promise<void> {
+    const idx = unit.indices.filter((i) => !this.done[i]);
+    if (idx.length === 0) return;
+    idx.forEach((i) => this.attempts[i]!++);
+    const prefix = `${MARK_ORIGIN}${randomBytes(8).toString('hex')}/`;
+    const html = assemble(idx.map((i) => this.parsed[i]!), prefix);
+    const unitTimeout = this.timeoutMs * Math.max(1, Math.ceil(idx.length / 10));
+    try {
+      const browser = await this.session.get();
       if (!worker.page || worker.page.isClosed() || worker.page.browser() !== browser || !browser.connected) {
         closeQuietly(worker.page);
         worker.page = await newLockedPage(browser);
       }
-      const page = worker.page;
-      const bytes = await printOnPage(page, html, unitTimeout, lang);
-      const doc = await PDFDocument.load(bytes);
-      const starts = formStarts(doc, prefix, idx.length, lang);
-      const ends = starts.map((s, k) => (k + 1 < starts.length ? starts[k + 1] : doc.getPageCount()));
-      const longest = Math.max(...starts.map((s, k) => ends[k] - s));
-      const sheet =
-        numbering === 'auto' && longest > 1
-          ? await pageNumberSheet(page, longest, timeoutMs).catch((err) => {
-              throw new RenderFailure(`${say(lang, TEXT.failed)}${(err as Error).message}`, !page.browser().connected);
-            })
-          : undefined;
-
-      const leftovers: number[] = [];
-      for (let k = 0; k < idx.length; k++) {
-        const i = idx[k];
-        try {
-          const count = ends[k] - starts[k];
-          let out: PDFDocument;
-          if (idx.length === 1) {
-            out = doc; // a lone form: edit the printed document in place
-          } else {
-            out = await PDFDocument.create();
-            const pages = await out.copyPages(doc, range(starts[k], ends[k]));
-            pages.forEach((p) => out.addPage(p));
-          }
-          if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);
-          setMeta(out, { title: jobs[i].title ?? parsed[i]!.title ?? jobs[i].id, lang: langOf(parsed[i]!.htmlAttrs) });
-          const data = await out.save();
-          writeAtomic(jobs[i].out, data);
-          finish(i, { ok: true, pages: count, bytes: data.length });
-        } catch (err) {
-          // A write error (disk full, permissions) is retried like any other failure of this form.
-          leftovers.push(i);
-          failure = new RenderFailure((err as Error).message);
-        }
-      }
-      if (leftovers.length === 0) return;
-      requeue(unit, leftovers, failure!);
-      return;
+      const doc = await PDFDocument.load(await printOnPage(worker.page, html, unitTimeout, this.lang));
+      const failed = await this.writeForms(doc, idx, prefix, worker.page);
+      if (failed) this.requeue(unit, failed.indices, failed.failure);
     } catch (err) {
-      failure = err instanceof RenderFailure ? err : new RenderFailure(err instanceof Error ? err.message : String(err));
+      const failure = err instanceof RenderFailure ? err : new RenderFailure(err instanceof Error ? err.message : String(err));
       if (isLaunchError(err)) throw err;
       closeQuietly(worker.page);
       worker.page = undefined;
+      this.requeue(unit, idx, failure);
     }
-    requeue(unit, idx, failure);
-  };
+  }
 
-  /** What happens after a failure: a batch is retried whole once if the browser died under it, else its
-   * forms go on one by one; a single form is retried once, then reported as failed. */
-  const requeue = (unit: Unit, idx: number[], failure: RenderFailure): void => {
+  /** Splits a printed unit into its forms (numbering pages where they run over one) and writes each PDF. */
+  private async writeForms(doc: PDFDocument, idx: number[], prefix: string, page: Page): Promise<{ indices: number[]; failure: RenderFailure } | undefined> {
+    const starts = formStarts(doc, prefix, idx.length, this.lang);
+    const ends = starts.map((s, k) => (k + 1 < starts.length ? starts[k + 1]! : doc.getPageCount()));
+    const longest = Math.max(...starts.map((s, k) => ends[k]! - s));
+    const sheet =
+      this.numbering === 'auto' && longest > 1
+        ? await pageNumberSheet(page, longest, this.timeoutMs).catch((err) => {
+            throw new RenderFailure(`${say(this.lang, TEXT.failed)}${(err as Error).message}`, !page.browser().connected);
+          })
+        : undefined;
+    const leftovers: number[] = [];
+    let failure: RenderFailure | undefined;
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k]!;
+      try {
+        const count = ends[k]! - starts[k]!;
+        let out: PDFDocument;
+        if (idx.length === 1) {
+          out = doc; // a lone form: edit the printed document in place
+        } else {
+          out = await PDFDocument.create();
+          const pages = await out.copyPages(doc, range(starts[k]!, ends[k]!));
+          pages.forEach((p) => out.addPage(p));
+        }
+        if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);
+        setMeta(out, { title: this.jobs[i]!.title ?? this.parsed[i]!.title ?? this.jobs[i]!.id, lang: langOf(this.parsed[i]!.htmlAttrs) });
+        const data = await out.save();
+        writeAtomic(this.jobs[i]!.out, data);
+        this.finish(i, { ok: true, pages: count, bytes: data.length });
+      } catch (err) {
+        // A write error (disk full, permissions) is retried like any other failure of this form.
+        leftovers.push(i);
+        failure = new RenderFailure((err as Error).message);
+      }
+    }
+    return leftovers.length ? { indices: leftovers, failure: failure! } : undefined;
+  }
+
+  /** After a failure: a batch is retried whole once if the browser died under it, else its forms go on one by
+   * one; a single form is retried once, then reported as failed. */
+  private requeue(unit: Unit, idx: number[], failure: RenderFailure): void {
     if (idx.length > 1) {
-      if (failure.browserDied && unit.retries === 0) queue.unshift({ indices: idx, retries: 1 });
-      else queue.unshift(...idx.map((i) => ({ indices: [i], retries: 0 })));
+      if (failure.browserDied && unit.retries === 0) this.queue.unshift({ indices: idx, retries: 1 });
+      else this.queue.unshift(...idx.map((i) => ({ indices: [i], retries: 0 })));
       return;
     }
     if (unit.retries === 0) {
-      queue.unshift({ indices: idx, retries: 1 });
+      this.queue.unshift({ indices: idx, retries: 1 });
       return;
     }
-    const reason = failure.message.startsWith(say(lang, TEXT.failed)) ? failure.message : `${say(lang, TEXT.failed)}${failure.message}`;
-    finish(idx[0], { ok: false, error: reason });
-  };
-
-  let fatal: unknown;
-  let active = 0;
-  let waiting: Array<() => void> = [];
-  const wakeAll = (): void => {
-    const w = waiting;
-    waiting = [];
-    w.forEach((f) => f());
-  };
-  // Workers share the queue. An idle worker waits while another is busy, since a failed batch puts its
-  // forms back on the queue and both workers should then take them.
-  const worker = async (): Promise<void> => {
-    const state: { page?: Page } = {};
-    try {
-      while (fatal === undefined) {
-        const unit = queue.shift();
-        if (!unit) {
-          if (active === 0) break;
-          await new Promise<void>((resolve) => waiting.push(resolve));
-          continue;
-        }
-        active++;
-        try {
-          await runUnit(unit, state);
-        } catch (err) {
-          fatal = err;
-        } finally {
-          active--;
-          wakeAll();
-        }
-      }
-    } finally {
-      closeQuietly(state.page);
-    }
-  };
-
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    await session.close();
+    const failed = say(this.lang, TEXT.failed);
+    this.finish(idx[0]!, { ok: false, error: failure.message.startsWith(failed) ? failure.message : `${failed}${failure.message}` });
   }
-  if (fatal !== undefined) throw fatal;
-  return results.map((r, i) => r ?? { id: jobs[i].id, out: jobs[i].out, ok: false, attempts: attempts[i], error: say(lang, TEXT.failed) });
 }
 
 function range(from: number, to: number): number[] {
