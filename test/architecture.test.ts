@@ -9,6 +9,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.js';
+import { PACKAGE_ROOT, SCHEMAS_DIR, TEMPLATES_DIR } from '../src/assets/paths.js';
 
 const SRC = path.join(ROOT, 'src');
 
@@ -193,5 +194,14 @@ describe('the dependency rule', () => {
 
   it('has no import cycle in src/', () => {
     expect(importCycles(sources()).map((c) => c.join(' → '))).toEqual([]);
+  });
+});
+
+describe('the published package', () => {
+  it('lists in `files` every folder djyc reads at run time, and only what exists', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[]; bin: Record<string, string> };
+    for (const f of pkg.files) expect(fs.existsSync(path.join(ROOT, f)), `package.json files: ${f}`).toBe(true);
+    const needed = [SCHEMAS_DIR, TEMPLATES_DIR, path.join(PACKAGE_ROOT, 'dist'), ...Object.values(pkg.bin).map((b) => path.join(PACKAGE_ROOT, b))];
+    for (const dir of needed) expect(pkg.files).toContain(path.relative(PACKAGE_ROOT, dir).split(path.sep)[0]);
   });
 });

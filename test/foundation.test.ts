@@ -146,15 +146,27 @@ describe('writing never fails on campaign-state (coverage) rules, and tolerates 
   });
 });
 
+/** A git repository holding a copy of the package's embedded sample (djyc.yaml and records/): tests never work in the package root itself. */
+function sampleCopy(): string {
+  const dir = path.join(tempDir(), 'sample');
+  fs.mkdirSync(dir);
+  fs.copyFileSync(path.join(ROOT, 'djyc.yaml'), path.join(dir, 'djyc.yaml'));
+  fs.cpSync(path.join(ROOT, 'records'), path.join(dir, 'records'), { recursive: true });
+  git(dir, ['init', '-q', '-b', 'main']);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-qm', 'copy of the sample']);
+  return dir;
+}
+
 describe('the embedded sample repository (top level of this package)', () => {
-  it('djyc validate at the package root exits 0', () => {
-    const r = djyc(['validate'], { cwd: ROOT });
+  it('validates with no problem (as `npx djyc validate` at the package root does)', () => {
+    const r = djyc(['validate'], { cwd: sampleCopy() });
     expect(r.stdout).toContain('✓ 未发现问题');
     expect(r.code).toBe(0);
   });
 
   it('is written exactly as djyc writes records: schema line first, ids equal file names, phones quoted fakes', () => {
-    const repo = loadRepository(ROOT);
+    const repo = loadRepository(sampleCopy());
     expect(repo.loadProblems).toEqual([]);
     expect(repo.config.default_programme).toBe('sample-2026');
     const byKind = (k: string) => repo.records.filter((r) => r.kind === k);
@@ -173,13 +185,7 @@ describe('the embedded sample repository (top level of this package)', () => {
   });
 
   it('new-project works in a copy of it with nothing set up (flags, no terminal)', () => {
-    const dir = path.join(tempDir(), 'sample');
-    fs.mkdirSync(dir);
-    fs.copyFileSync(path.join(ROOT, 'djyc.yaml'), path.join(dir, 'djyc.yaml'));
-    fs.cpSync(path.join(ROOT, 'records'), path.join(dir, 'records'), { recursive: true });
-    git(dir, ['init', '-q', '-b', 'main']);
-    git(dir, ['add', '-A']);
-    git(dir, ['commit', '-qm', 'copy of the sample']);
+    const dir = sampleCopy();
     const r = djyc(['new-project', '--title', '机关食堂“光盘行动”', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-sfq-minzheng', '--json'], { cwd: dir, env: { DJYC_TODAY: '2026-03-10' } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -13,10 +13,17 @@ export interface CliResult {
   stderr: string;
 }
 
+let outside: string | undefined;
+/** An empty folder outside any records repository: where a command runs unless a test names one (never the package root). */
+export function outsideDir(): string {
+  outside ??= fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-cwd-'));
+  return outside;
+}
+
 /** Runs the built CLI (`bin/djyc`) as a user would, without a terminal. */
 export function djyc(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
+    cwd: opts.cwd ?? outsideDir(),
     env: { ...process.env, NO_COLOR: '1', CI: '1', ...opts.env },
     input: opts.input ?? '',
     encoding: 'utf8',
