@@ -2,7 +2,7 @@
  * `djyc advance`: moves a project, task or brand to a next stage of its programme, if every guard the stage
  * `requires` passes; appends a history entry; assigns the project number on the way into a `has-number` stage.
  */
-import { type Stage, type Track, requires, stageName, nextStages } from '../domain/programme.js';
+import { type Stage, requires, stageName, nextStages } from '../domain/programme.js';
 import { findWindow, windowDates } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { Workspace, ordered, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';

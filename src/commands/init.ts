@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { RefusedError, UsageError } from '../domain/errors.js';
+import { RefusedError } from '../domain/errors.js';
 import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, recordPath } from '../domain/kinds.js';
 import { SCHEMAS_DIR, TEMPLATES_DIR, packageVersion } from '../assets/paths.js';
 import { presetText } from '../assets/presets.js';

@@ -3,20 +3,18 @@
  * through the engine (engine.ts, one browser for the whole batch) into PDFs. No terminal here: progress goes
  * to a callback; the CLI draws it.
  */
-import fs from 'node:fs';
 import { writeAtomic } from '../store/files.js';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { renderPdfs, type RenderJob, type RenderResult } from '../pdf/engine.js';
-import { buildView, type ViewContext } from '../output/forms/views.js';
-import { renderDocument } from '../output/forms/templates.js';
+import { type ViewContext } from '../output/forms/views.js';
 import type { Lang } from '../pdf/browser.js';
 import { RecordIndex, type Repository } from '../domain/records.js';
 import { readPhoneRoster } from '../store/roster.js';
-import { readAttachment, safeRelative } from '../store/attachments.js';
+import { readAttachment } from '../store/attachments.js';
 import { formDocument, type FormDocument } from '../output/forms/document.js';
-import { fileBase, formTitle, recordLabel, type FormTarget } from '../output/forms/targets.js';
+import { fileBase, type FormTarget } from '../output/forms/targets.js';
 
 /** Largest asset (logo) read into a form. */
 const MAX_ASSET_BYTES = 5 * 1024 * 1024;

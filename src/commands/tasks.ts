@@ -3,7 +3,7 @@
  * commitment (党员领办任务承诺书, 附件3) is created or extended with the finish date. `djyc task exempt`: records why
  * a member holds no task (原则上每名党员必须领办任务: an exemption needs a reason).
  */
-import { initialStage, isTrackEnabled, trackStages, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
+import { initialStage, isTrackEnabled, trackStages, stageName, stagesRequiring } from '../domain/programme.js';
 import { isIsoDate } from '../domain/dates.js';
 import { Workspace, appendItem, clean, refuse, setField, stageOf, usage, usesMemberCommitments, type OpOptions, type OpResult } from './workspace.js';
 import { orgSubtree, memberName, orgName } from '../domain/records.js';

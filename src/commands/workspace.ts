@@ -16,7 +16,7 @@ import { actor } from '../store/git.js';
 import { ProblemsError, RefusedError, UsageError } from '../domain/errors.js';
 import { recordPath, type Kind } from '../domain/kinds.js';
 import { kindLabels, type Text } from '../domain/i18n.js';
-import { findStage, trackStages, TRACK_OF_KIND, type Stage, type Track, atPoint, historyOf, isDropped, nextStages, requires, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
+import { findStage, resolveProgramme, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import type { FileChange } from '../store/transaction.js';
 import type { Problem } from '../domain/problem.js';
 
@@ -205,14 +205,7 @@ export class Workspace {
   }
 
   programme(id?: string): ProgrammeRecord {
-    const wanted = id ?? this.repo.config.default_programme;
-    const all = this.index.all('programme');
-    const found = wanted ? this.index.get('programme', wanted) : all.length === 1 ? all[0] : undefined;
-    if (!found) {
-      const known = all.map((p) => p.id).join(', ') || '—';
-      usage(wanted ? `方案“${wanted}”不存在（可用：${known}）` : `请用 --programme 指定方案（可用：${known}）`, wanted ? `programme "${wanted}" does not exist (available: ${known})` : `choose a programme with --programme (available: ${known})`);
-    }
-    return found.data;
+    return resolveProgramme(this.index, id);
   }
 
   /** Edits a record through the YAML Document API; several edits of one record in one operation accumulate. */

@@ -26,7 +26,7 @@
 import { RecordIndex, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
 import { resolveProgramme, stageInfo, trackStages, type StageInfo, type Track } from './programme.js';
 import { subjectObligations, summariseReports, type ReportObligation, type ReportSummary } from './obligations.js';
-import { FOUR_LEVELS, type FourLevel } from './ratings.js';
+import { type FourLevel } from './ratings.js';
 import type {
   BrandRecord, EvaluationRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord, TaskRecord,
 } from './types.generated.js';

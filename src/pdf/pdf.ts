@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeAtomic } from '../store/files.js';
-import path from 'node:path';
 import {
   PDFArray,
   PDFDict,

@@ -8,7 +8,7 @@ import { precheck, parseRecordText } from './yaml.js';
 import { fastParse } from './fastyaml.js';
 import { checkSchema } from './schemas.js';
 import { localRuleIssues } from '../domain/checks.js';
-import { RECORDS_DIR, type Kind } from '../domain/kinds.js';
+import { type Kind } from '../domain/kinds.js';
 import { ResultCache, blobId, cacheGeneration, cacheRoot, dataFileOf, decodeShard, encodeShard, jsonSafe, resultData, type FileResult, type LazyShard, type ShardWriter } from './cache.js';
 import type { LocalIssue } from '../domain/checks.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';

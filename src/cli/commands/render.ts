@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import { type Lang, tr } from '../../domain/i18n.js';
-import { DjycError, RefusedError, UsageError } from '../../domain/errors.js';
+import { RefusedError, UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
 import { renderForms, viewContext, type FormOutput } from '../../commands/render.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 import { type Lang, tr } from '../../domain/i18n.js';
-import { DjycError, UsageError } from '../../domain/errors.js';
+import { UsageError } from '../../domain/errors.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
 import { today as todayIn } from '../../store/clock.js';
 

@@ -1,5 +1,4 @@
 /** The notice pages of the site: the front page, the claims notice (领办公示) and the progress notice (进度公示). */
-import path from 'node:path';
 import { isTrackEnabled, windowDates } from '../../domain/programme.js';
 import { buildDashboard, mainPath } from '../dashboard.js';
 import { dashboardView, type Cell, type TableView } from './view.js';

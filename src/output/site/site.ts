@@ -19,7 +19,6 @@
  * This module builds every file of the site in memory, pure but for the logos, which the caller checks
  * (commands/publish.ts writes the site).
  */
-import path from 'node:path';
 import { redactPhones } from '../../domain/privacy.js';
 import { renderTemplate } from './view.js';
 import { codePoints, selectFonts } from './fonts.js';
