@@ -1,6 +1,6 @@
 /**
- * Forms to files: view models (forms.ts) through the templates (templates.ts) into HTML documents, and
- * through the engine (engine.ts, one browser for the whole batch) into PDFs. No terminal here: progress goes
+ * Forms to files: view models (output/forms) through the templates into HTML documents, and
+ * through the PDF engine (pdf/engine.ts, one browser for the whole batch) into PDFs. No terminal here: progress goes
  * to a callback; the CLI draws it.
  */
 import { writeAtomic } from '../store/files.js';

@@ -9,7 +9,7 @@
  *                (`calendar[].stage`, else the stages whose `window` is it), `lagging` counts those records.
  * - stage        per project/task/brand: the next stage it owes (reachable through `next`, not yet in its history,
  *                with a window), due at that window's end.
- * - report       a quarterly report (执行书) owed and not filed: due quarter end + grace_days (see ledger.ts).
+ * - report       a quarterly report (执行书) owed and not filed: due quarter end + grace_days (see obligations.ts).
  * - task-due     a task's finish date (task.due, else its member commitment's complete_by) while not closed.
  * - project-due  a project's planned completion (project.due, else its organisation commitment's complete_by).
  * - duration     a project's maximum duration (project.duration: start + warn_months, start + max_months).

@@ -1,7 +1,6 @@
 /**
- * Cross-record rules of the workflow, run by `validateRepository` (kept free of imports from the write path so
- * validate.ts can use it): project numbers unique within a programme; one quarterly report per subject and quarter;
- * one closure and one evaluation per subject. Two branches merged in git can each break one of these.
+ * Cross-record rules of the workflow, run with the other checks (checks.ts): project numbers unique within a
+ * programme; one quarterly report per subject and quarter; one closure and one evaluation per subject. Two branches merged in git can each break one of these.
  */
 import type { MessageKey } from './i18n.js';
 import type { RecordEntry, RecordIndex } from './records.js';

@@ -14,7 +14,7 @@
  * - once recorded, ratings and votes are frozen: evaluation `branch_rating`, `committee_rating`, `poll`, `stars`,
  *   `bonus_points`, `acceptance.result`; and a project's `number` (given once, at approval) (base-frozen);
  * - changed and added records satisfy the base schemas too (base-schema).
- * Problems carry file:line:col through validate.ts `positionIssues`.
+ * Problems carry file:line:col through store/validate.ts `positionIssues`.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';

@@ -104,14 +104,14 @@ export function resultData(r: Extract<FileResult, { ok: true }>): Record<string,
 
 /**
  * Results computed while loading, kept by the loaded record objects (repo.ts `LoadedRecord.info`, not by their
- * data or by copies), so validate.ts can reuse them. `programme` is the programme data the local checks used; validate.ts reuses the results only when
+ * data or by copies), so the checks can reuse them (store/validate.ts). `programme` is the programme data the local checks used; they are reused only when
  * the record still resolves to that very programme object. A record object built afresh (an edit) has no entry.
  */
 export interface Precomputed {
   schema: LocalIssue[];
   local: LocalIssue[];
   programme: ProgrammeRecord | undefined;
-  /** The record's facts while its data has not been read (cleared when it is): see `view()` in validate.ts. */
+  /** The record's facts while its data has not been read (cleared when it is): see domain/records.ts `factsOf`. */
   facts?: Record<string, unknown>;
   /** The results were computed under other programme files (a base version): recompute them. */
   stale?: boolean;

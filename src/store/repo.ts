@@ -117,7 +117,7 @@ export function loadRepository(root: string, opts: LoadOptions = {}): Repository
     if (f.kind === 'programme' && typeof id === 'string' && !programmeEntries.has(id)) programmeEntries.set(id, entry);
     records.push(entry);
   }
-  // The programme each record's local checks used, as the object validate.ts will find in this repository.
+  // The programme each record's local checks used, as the object the checks will find in this repository.
   for (const e of records) {
     const info = LoadedRecord.info(e)!;
     if (e.kind === 'programme') info.programme = e.data as ProgrammeRecord;
@@ -143,7 +143,7 @@ function reparse(root: string, file: string, key: string): Record<string, unknow
 
 type Parsed = Extract<FileResult, { ok: true }>;
 
-/** What loading learnt about a record: the results validate.ts may reuse (see cache.ts `Precomputed`) and its sources. */
+/** What loading learnt about a record: the results the checks may reuse (see cache.ts `Precomputed`, validate.ts) and its sources. */
 interface LoadInfo extends Precomputed {
   root: string;
   key: string;

@@ -13,7 +13,7 @@ export type FormDef = NonNullable<ProgrammeRecord['forms']>[number];
 export type PackDef = NonNullable<ProgrammeRecord['packs']>[number];
 export type Subject = FormDef['subject'];
 
-/** What a template declares about itself in its meta comment (see templates.ts). */
+/** What a template declares about itself in its meta comment (see output/forms/templates.ts). */
 export interface TemplateMeta {
   per?: 'member' | 'unit';
 }
