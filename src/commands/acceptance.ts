@@ -3,7 +3,7 @@
  * used (查阅资料, 听取汇报, 调查走访, “四不两直”现场印证). `djyc intervene`: 约谈 / 挂牌帮扶 / 调整 for slow or failing
  * projects; after a rework acceptance an intervention opens the way back (the programme's rework stage).
  */
-import { Workspace, evaluationFor, ordered, refuse, setField, appendItem, clean, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
+import { Workspace, evaluationFor, ordered, refuse, setField, appendItem, clean, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { atPoint, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
 import { evaluationOf, memberName } from '../domain/records.js';
 import { joinList } from '../domain/i18n.js';
@@ -28,10 +28,7 @@ export interface AcceptResult extends OpResult {
 
 export async function accept(o: AcceptOptions): Promise<AcceptResult> {
   const ws = await Workspace.open(o);
-  const subject = ws.find(o.subject, ['project', 'task', 'brand']);
-  const p = ws.programmeOf(subject);
-  const track = trackOf(subject);
-  const stage = stageOf(p, subject);
+  const { entry: subject, p, track, stage } = ws.staged(o.subject);
   const result = RESULTS[o.result];
   if (!result) usage(`--result 应为 pass（通过）或 rework（整改），收到“${o.result}”`, `--result must be pass or rework (got "${o.result}")`);
   const allowed = p.evaluation?.methods ?? [];

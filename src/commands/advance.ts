@@ -127,10 +127,7 @@ export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEnt
 
 export async function advance(o: AdvanceOptions): Promise<AdvanceResult> {
   const ws = await Workspace.open(o);
-  const entry = ws.find(o.id, ['project', 'task', 'brand']);
-  const p = ws.programmeOf(entry);
-  const track = trackOf(entry);
-  const from = stageOf(p, entry);
+  const { entry, p, track, stage: from } = ws.staged(o.id);
   const data = entry.data as Record<string, any>;
 
   if (o.number !== undefined && entry.kind !== 'project') usage('--number 只适用于项目', '--number applies to projects only');

@@ -2,27 +2,12 @@ import { loadRepository, requireRoot } from '../store/repo.js';
 import { initialStage } from '../domain/programme.js';
 import { writeRecords, type WriteResult, newRecordId } from '../store/records.js';
 import { UsageError } from '../domain/errors.js';
+import { resolveProgramme } from '../domain/programme.js';
 import { actor } from '../store/git.js';
 import type { Kind } from '../domain/kinds.js';
 import type { ExpertRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord } from '../domain/types.generated.js';
-import { RecordIndex, type Repository } from '../domain/records.js';
+import { type Repository } from '../domain/records.js';
 import { today as todayIn } from '../store/clock.js';
-
-/** Resolves which programme a command acts on: explicit, else the repository's default, else the only one. */
-export function resolveProgramme(repo: Repository, id?: string): ProgrammeRecord {
-  const index = new RecordIndex(repo);
-  const wanted = id ?? repo.config.default_programme;
-  const all = index.all('programme');
-  const found = wanted ? index.get('programme', wanted) : all.length === 1 ? all[0] : undefined;
-  if (!found) {
-    const known = all.map((p) => p.id).join(', ') || '—';
-    throw new UsageError(
-      wanted ? `方案“${wanted}”不存在（可用：${known}）` : `请用 --programme 指定方案（可用：${known}）`,
-      wanted ? `programme "${wanted}" does not exist (available: ${known})` : `choose a programme with --programme (available: ${known})`,
-    );
-  }
-  return found.data;
-}
 
 export interface ProjectInput {
   programme?: string;

@@ -15,7 +15,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import { Workspace, clean, evaluationFor, ordered, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
+import { Workspace, clean, evaluationFor, ordered, refuse, setField, usage, type OpOptions, type OpResult } from './workspace.js';
 import { type RecordEntry, type RecordIndex, orgSubtree, closureOf, evaluationOf } from '../domain/records.js';
 import { atPoint, isDropped, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
 import { T, joinList } from '../domain/i18n.js';
@@ -123,10 +123,7 @@ export interface PanelResult extends OpResult {
 
 export async function drawPanel(o: PanelOptions): Promise<PanelResult> {
   const ws = await Workspace.open(o);
-  const subject = ws.find(o.subject, ['project', 'task', 'brand']);
-  const p = ws.programmeOf(subject);
-  const track = trackOf(subject);
-  const stage = stageOf(p, subject);
+  const { entry: subject, p, track, stage } = ws.staged(o.subject);
   const words = ['has-panel', 'acceptance-pass', 'acceptance-rework'];
   if (!atPoint(p, track, stage, ...words).length) {
     const where = pointStages(p, track, ...words);

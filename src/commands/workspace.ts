@@ -183,6 +183,13 @@ export class Workspace {
     return found as RecordEntry<K>;
   }
 
+  /** A project, task or brand with its programme, track and current stage, refusing clearly when one is missing. */
+  staged(id: string): { entry: RecordEntry<'project' | 'task' | 'brand'>; p: ProgrammeRecord; track: Track; stage: Stage } {
+    const entry = this.find(id, ['project', 'task', 'brand']);
+    const p = this.programmeOf(entry);
+    return { entry, p, track: trackOf(entry), stage: stageOf(p, entry) };
+  }
+
   /** An organisation that must exist (and belong to the repository, not be an external reference). */
   organisation(id: string, flag: string, allowExternal = false): RecordEntry<'organisation'> {
     const o = this.index.get('organisation', id);

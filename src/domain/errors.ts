@@ -23,7 +23,7 @@ export class DjycError extends Error {
     readonly messageEn?: string,
   ) {
     super(message);
-    this.name = 'DjycError';
+    this.name = new.target.name;
   }
   localized(lang: 'zh' | 'en'): string {
     return lang === 'en' && this.messageEn ? this.messageEn : this.message;
@@ -34,7 +34,6 @@ export class DjycError extends Error {
 export class UsageError extends DjycError {
   constructor(message: string, messageEn?: string) {
     super(message, EXIT_CODES.usage, messageEn);
-    this.name = 'UsageError';
   }
 }
 
@@ -42,7 +41,6 @@ export class UsageError extends DjycError {
 export class EnvironmentError extends DjycError {
   constructor(message: string, messageEn?: string) {
     super(message, EXIT_CODES.usage, messageEn);
-    this.name = 'EnvironmentError';
   }
 }
 
@@ -50,7 +48,6 @@ export class EnvironmentError extends DjycError {
 export class ProblemsError extends DjycError {
   constructor(readonly problems: Problem[], message = '发现问题，未写入任何文件', messageEn = 'problems found; nothing was written') {
     super(message, EXIT_CODES.failed, messageEn);
-    this.name = 'ProblemsError';
   }
 }
 
@@ -58,7 +55,6 @@ export class ProblemsError extends DjycError {
 export class RefusedError extends DjycError {
   constructor(message: string, messageEn?: string) {
     super(message, EXIT_CODES.failed, messageEn);
-    this.name = 'RefusedError';
   }
 }
 
@@ -66,6 +62,5 @@ export class RefusedError extends DjycError {
 export class OutputError extends DjycError {
   constructor(message: string, messageEn?: string) {
     super(message, EXIT_CODES.failed, messageEn);
-    this.name = 'OutputError';
   }
 }

@@ -23,7 +23,7 @@
  * the organisations under it (via `parent`): projects it leads or joins (or proposed, while no one leads them), tasks
  * of those projects or held by its members, its coverage rows, its brands.
  */
-import { RecordIndex, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
+import { RecordIndex, groupBy, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
 import { resolveProgramme, stageInfo, trackStages, type StageInfo, type Track } from './programme.js';
 import { subjectObligations, summariseReports, type ReportObligation, type ReportSummary } from './obligations.js';
 import { type FourLevel } from './ratings.js';
@@ -171,18 +171,6 @@ export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings 
 
 function evalDate(e: EvaluationRecord): string {
   return e.rated_on ?? e.stars?.date ?? e.acceptance?.date ?? '';
-}
-
-function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    if (k === undefined) continue;
-    let list = m.get(k);
-    if (!list) m.set(k, (list = []));
-    list.push(it);
-  }
-  return m;
 }
 
 function stageCounts(p: ProgrammeRecord, track: Track, stages: string[]): Record<string, number> {

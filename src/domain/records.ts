@@ -126,3 +126,16 @@ export function closureOf(index: RecordIndex, subject: string): RecordEntry<'clo
 export function tasksOf(index: RecordIndex, project: string): RecordEntry<'task'>[] {
   return index.all('task').filter((t) => t.data.project === project);
 }
+
+/** Items grouped by a key (items without one are left out), in first-seen order. */
+export function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    if (k === undefined) continue;
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(it);
+  }
+  return m;
+}

@@ -3,7 +3,7 @@
  * programme; one quarterly report per subject and quarter; one closure and one evaluation per subject. Two branches merged in git can each break one of these.
  */
 import type { MessageKey } from './i18n.js';
-import type { RecordEntry, RecordIndex } from './records.js';
+import { groupBy, type RecordEntry, type RecordIndex } from './records.js';
 
 export interface RuleIssue {
   file: string;
@@ -14,16 +14,9 @@ export interface RuleIssue {
   params: Record<string, string | number>;
 }
 
+/** The groups of two or more records sharing a key. */
 function groups<T extends RecordEntry>(items: T[], key: (r: T) => string | undefined): T[][] {
-  const map = new Map<string, T[]>();
-  for (const r of items) {
-    const k = key(r);
-    if (k === undefined) continue;
-    let list = map.get(k);
-    if (!list) map.set(k, (list = []));
-    list.push(r);
-  }
-  return [...map.values()].filter((l) => l.length > 1);
+  return [...groupBy(items, key).values()].filter((l) => l.length > 1);
 }
 
 export function workflowIssues(index: RecordIndex): RuleIssue[] {

@@ -38,7 +38,6 @@ export class BrowserNotFoundError extends EnvironmentError {
         'or set PUPPETEER_EXECUTABLE_PATH to an installed Chrome/Chromium executable.\n' +
         `Searched: ${searched.join(', ')}`,
     );
-    this.name = 'BrowserNotFoundError';
   }
 }
 

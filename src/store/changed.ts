@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LoadedRecord, loadRepository } from './repo.js';
+import { LoadedRecord, linkProgrammes, loadRepository } from './repo.js';
 import { gitSync, readBlobs } from './git.js';
 import type { Issue } from '../domain/checks.js';
 import { parseRecordText } from './yaml.js';
@@ -139,23 +139,28 @@ export function changedSince(root: string, commit: string): { changed: string[];
   return { changed: [...changed].sort(), deleted: [...deleted].sort() };
 }
 
-/**
- * The records of a commit as a Repository: contents the working tree's load already analysed come from the same
- * cached results (their data is shared, read-only); the rest is read with `git cat-file` and analysed with the
- * commit's own programme files. Problems are for comparison only: positions are not computed.
- */
-export function loadCommit(root: string, commit: string, head: Repository): Repository {
-  const entries: { kind: Kind; file: string; blob: string }[] = [];
-  for (const line of git(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${RECORDS_DIR}/`]).split('\0')) {
+/** The record files `git ls-tree` lists (arguments after `--full-tree -z`), with their kinds and blob ids. */
+function recordBlobs(root: string, args: string[]): { kind: Kind; file: string; blob: string }[] {
+  const out: { kind: Kind; file: string; blob: string }[] = [];
+  for (const line of git(root, ['ls-tree', '-z', '--full-tree', ...args]).split('\0')) {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
     const [, type, blob] = line.slice(0, tab).split(' ');
     const file = line.slice(tab + 1);
     const m = RECORD_FILE.exec(file);
     const kind = m ? kindOfDir(m[1]!) : undefined;
-    if (type !== 'blob' || !kind || !blob) continue;
-    entries.push({ kind, file, blob });
+    if (type === 'blob' && kind && blob) out.push({ kind, file, blob });
   }
+  return out;
+}
+
+/**
+ * The records of a commit as a Repository: contents the working tree's load already analysed come from the same
+ * cached results (their data is shared, read-only); the rest is read with `git cat-file` and analysed with the
+ * commit's own programme files. Problems are for comparison only: positions are not computed.
+ */
+export function loadCommit(root: string, commit: string, head: Repository): Repository {
+  const entries = recordBlobs(root, ['-r', commit, '--', `${RECORDS_DIR}/`]);
   entries.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return buildCommitRepository(root, commit, head, entries);
 }
@@ -176,20 +181,8 @@ function baseRepository(root: string, commit: string, head: Repository, changed:
   const cache = lastLoad.root === head.root ? lastLoad.cache : undefined;
   if (!cache || lastLoad.programmeFiles !== programmeSignature(programmeFiles)) return loadCommit(root, commit, head);
   const changedSet = new Set(changed);
-  const entries: { kind: Kind; file: string; blob: string }[] = [];
   const wanted = changed.filter((f) => f !== CONFIG_FILE && !f.startsWith(`${RECORDS_DIR}/programmes/`));
-  if (wanted.length) {
-    const out = git(root, ['ls-tree', '-z', '--full-tree', commit, '--', ...wanted]);
-    for (const line of out.split('\0')) {
-      const tab = line.indexOf('\t');
-      if (tab < 0) continue;
-      const [, type, blob] = line.slice(0, tab).split(' ');
-      const file = line.slice(tab + 1);
-      const m = RECORD_FILE.exec(file);
-      const kind = m ? kindOfDir(m[1]!) : undefined;
-      if (type === 'blob' && kind && blob) entries.push({ kind, file, blob });
-    }
-  }
+  const entries = wanted.length ? recordBlobs(root, [commit, '--', ...wanted]) : [];
   const base = buildCommitRepository(root, commit, head, entries, head.records.filter((r) => r.kind === 'programme'));
   // Unchanged records: the very objects of the working tree (same content, same programme files).
   const records = [...head.records.filter((r) => !changedSet.has(r.file) && r.kind !== 'programme'), ...base.records.filter((r) => r.kind !== 'programme'), ...head.records.filter((r) => r.kind === 'programme')];
@@ -252,14 +245,7 @@ function buildCommitRepository(root: string, commit: string, head: Repository, e
     records.push(entry);
     if (e.kind === 'programme' && !byId.has(entry.id)) byId.set(entry.id, entry);
   }
-  for (const r of records) {
-    const info = LoadedRecord.info(r)!;
-    if (r.kind === 'programme') info.programme = r.data as ProgrammeRecord;
-    else {
-      const id = (info.facts ?? (r.data as unknown as Record<string, unknown>)).programme;
-      info.programme = typeof id === 'string' ? (byId.get(id)?.data as ProgrammeRecord | undefined) : undefined;
-    }
-  }
+  linkProgrammes(records, byId);
   let config = head.config;
   const configText = tryGit(root, ['cat-file', 'blob', `${commit}:${CONFIG_FILE}`]);
   if (configText !== undefined) {

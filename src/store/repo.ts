@@ -117,16 +117,20 @@ export function loadRepository(root: string, opts: LoadOptions = {}): Repository
     if (f.kind === 'programme' && typeof id === 'string' && !programmeEntries.has(id)) programmeEntries.set(id, entry);
     records.push(entry);
   }
-  // The programme each record's local checks used, as the object the checks will find in this repository.
-  for (const e of records) {
-    const info = LoadedRecord.info(e)!;
-    if (e.kind === 'programme') info.programme = e.data as ProgrammeRecord;
+  linkProgrammes(records, programmeEntries);
+  return { root, config, records, loadProblems, unparsed };
+}
+
+/** Notes on each loaded record the programme its local checks used: the object the checks will find in the repository. */
+export function linkProgrammes(records: RecordEntry[], programmes: ReadonlyMap<string, RecordEntry>): void {
+  for (const r of records) {
+    const info = LoadedRecord.info(r)!;
+    if (r.kind === 'programme') info.programme = r.data as ProgrammeRecord;
     else {
-      const id = (info.facts ?? (e.data as unknown as Record<string, unknown>)).programme;
-      info.programme = typeof id === 'string' ? (programmeEntries.get(id)?.data as ProgrammeRecord | undefined) : undefined;
+      const id = (info.facts ?? (r.data as unknown as Record<string, unknown>)).programme;
+      info.programme = typeof id === 'string' ? (programmes.get(id)?.data as ProgrammeRecord | undefined) : undefined;
     }
   }
-  return { root, config, records, loadProblems, unparsed };
 }
 
 /** Reads and parses a record file again (its cached data is gone), refusing content other than the expected one. */

@@ -167,6 +167,11 @@ export class SiteData {
     return tr(this.lang, zh, en);
   }
 
+  /** The head of a top-level page: its title, section, heading and the programme and period under it. */
+  sectionPage(page: string, title: string, heading: string): PageContext {
+    return { title, page, root: '', heading, sub: `${this.p.name}　${period(this.p, this.lang)}` };
+  }
+
   /** Site-relative URL of a record's page, if it has one. */
   link(kind: string, id: string): string | undefined {
     if (kind === 'organisation') return this.orgIds.has(id) ? `orgs/${id}.html` : undefined;
@@ -207,4 +212,9 @@ export interface PageContext {
   root: string;
   breadcrumb?: { href: string; label: string }[];
   [key: string]: unknown;
+}
+
+/** Labelled texts of a record, those that hold something. */
+export function filledTexts(pairs: [label: string, text: string | undefined][]): { label: string; text: string }[] {
+  return pairs.filter((p): p is [string, string] => !!p[1]?.trim()).map(([label, text]) => ({ label, text }));
 }

@@ -146,11 +146,7 @@ export function claimsPage(d: SiteData): PageContext {
   }
   const orgs = [...groups.values()].filter((g) => g.projects.rows.length || g.taskCount);
   return {
-    title: t.claims,
-    page: 'claims',
-    root: '',
-    heading: d.tr('党组织领办项目、党员领办任务公示', 'Public notice of claims'),
-    sub: `${d.p.name}　${period(d.p, d.lang)}`,
+    ...d.sectionPage('claims', t.claims, d.tr('党组织领办项目、党员领办任务公示', 'Public notice of claims')),
     intro: d.tr(
       `现将各党组织领办项目和党员领办任务情况予以公示。公示期间，如有意见建议，请向${d.p.issuer ?? '主管党组织'}反映。`,
       `The projects claimed by each organisation and the tasks claimed by each member are published below. Comments may be sent to ${d.p.issuer ?? 'the organiser'}.`,

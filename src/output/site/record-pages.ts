@@ -4,20 +4,12 @@ import type { ProjectRow } from '../../domain/ledger.js';
 import { isTrackEnabled } from '../../domain/programme.js';
 import { percent } from '../dashboard.js';
 import type { Cell, TableView } from './view.js';
-import { SiteData, type PageContext, period, dateText, stageText } from './data.js';
+import { SiteData, filledTexts, type PageContext, period, dateText, stageText } from './data.js';
 import { reportsText, closureText, acceptanceText } from './notice-pages.js';
 
 export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext {
   const brands = d.ledger.brands.map((b) => {
     const rec = d.index.get('brand', b.id)!.data;
-    const facts: { label: string; text: string }[] = [];
-    const add = (label: string, text: string | undefined) => {
-      if (text && text.trim()) facts.push({ label, text });
-    };
-    add(d.tr('品牌内涵', 'concept'), rec.concept);
-    add(d.tr('品牌理念', 'philosophy'), rec.philosophy);
-    add(d.tr('创建载体', 'carrier'), rec.carrier);
-    add(d.tr('取得成效', 'results'), rec.results);
     const rec2 = rec.recognition;
     const recognition = [
       stageText(b.stage, d.lang),
@@ -25,7 +17,13 @@ export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext
       rec2?.document ?? '',
       rec.outcome ? d.tr(`提升结论：${rec.outcome}`, `outcome: ${rec.outcome}`) : '',
     ].filter(Boolean);
-    add(d.tr('认定情况', 'recognition'), recognition.join('；'));
+    const facts = filledTexts([
+      [d.tr('品牌内涵', 'concept'), rec.concept],
+      [d.tr('品牌理念', 'philosophy'), rec.philosophy],
+      [d.tr('创建载体', 'carrier'), rec.carrier],
+      [d.tr('取得成效', 'results'), rec.results],
+      [d.tr('认定情况', 'recognition'), recognition.join('；')],
+    ]);
     return {
       id: b.id,
       name: b.name,
@@ -37,11 +35,7 @@ export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext
     };
   });
   return {
-    title: d.t.brands,
-    page: 'brands',
-    root: '',
-    heading: d.tr('党建品牌展示', 'Party-building brands'),
-    sub: `${d.p.name}　${period(d.p, d.lang)}`,
+    ...d.sectionPage('brands', d.t.brands, d.tr('党建品牌展示', 'Party-building brands')),
     intro: '',
     brands,
   };
@@ -115,11 +109,7 @@ export function selectionsPage(d: SiteData): PageContext {
     return { id: def.id, label: def.label, rule: ruleParts.join('；'), results, empty: d.t.notSelectedYet };
   });
   return {
-    title: d.t.selections,
-    page: 'selections',
-    root: '',
-    heading: d.tr('年度评选结果', 'Year-end selections'),
-    sub: `${d.p.name}　${period(d.p, d.lang)}`,
+    ...d.sectionPage('selections', d.t.selections, d.tr('年度评选结果', 'Year-end selections')),
     awards,
   };
 }
@@ -149,11 +139,7 @@ export function organisationsPage(d: SiteData): PageContext {
     return { cells };
   });
   return {
-    title: t.organisations,
-    page: 'organisations',
-    root: '',
-    heading: d.tr('参加单位', 'Organisations'),
-    sub: `${d.p.name}　${period(d.p, d.lang)}`,
+    ...d.sectionPage('organisations', t.organisations, d.tr('参加单位', 'Organisations')),
     orgs: { head, rows, empty: d.tr('尚无党组织记录。', 'No organisations yet.') },
   };
 }
@@ -274,13 +260,11 @@ export function projectPage(d: SiteData, pr: ProjectRow): PageContext {
   if (pr.start || pr.due) add(d.tr('实施时间', 'period'), `${pr.start ?? '…'} — ${pr.due ?? '…'}`);
   if (d.pub.progress) facts.push({ label: d.tr('当前阶段', 'stage'), text: stageText(pr.stage, d.lang), tag: pr.stage.final ? 'done' : 'pending' });
 
-  const texts: { label: string; text: string }[] = [];
-  const addText = (label: string, text: string | undefined) => {
-    if (text && text.trim()) texts.push({ label, text });
-  };
-  addText(d.tr('项目内容', 'content'), rec.content);
-  addText(d.tr('目标要求', 'goals'), rec.goals);
-  addText(d.tr('推进措施', 'measures'), rec.measures);
+  const texts = filledTexts([
+    [d.tr('项目内容', 'content'), rec.content],
+    [d.tr('目标要求', 'goals'), rec.goals],
+    [d.tr('推进措施', 'measures'), rec.measures],
+  ]);
 
   const sections: { title: string; intro?: string; table: TableView }[] = [];
   if (d.pub.claims && isTrackEnabled(d.p, 'task')) {
