@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -21,11 +22,11 @@ describe('generated types', () => {
 
   it('--check fails when the generated file is stale (the check can fail)', () => {
     // Run the generator against a copy of the package where one schema gained a property.
-    const tmp = fs.mkdtempSync(path.join(ROOT, '.tmp-types-'));
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-types-'));
     try {
       fs.cpSync(path.join(ROOT, 'schemas'), path.join(tmp, 'schemas'), { recursive: true });
       fs.mkdirSync(path.join(tmp, 'scripts'));
-      fs.mkdirSync(path.join(tmp, 'src/core'), { recursive: true });
+      fs.mkdirSync(path.join(tmp, 'src/domain'), { recursive: true });
       fs.copyFileSync(path.join(ROOT, 'scripts/gen-types.mjs'), path.join(tmp, 'scripts/gen-types.mjs'));
       fs.copyFileSync(path.join(ROOT, 'src/domain/types.generated.ts'), path.join(tmp, 'src/domain/types.generated.ts'));
       const file = path.join(tmp, 'schemas/member.schema.json');

@@ -129,5 +129,10 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     process.exitCode = await reportError(err, lang);
+  } finally {
+    if (process.env.DJYC_STATS === '1') {
+      const { loadStats } = await import('../store/parallel.js');
+      if (loadStats.files || loadStats.ms) process.stderr.write(`djyc load: ${JSON.stringify(loadStats)}\n`);
+    }
   }
 }

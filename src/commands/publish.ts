@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadRepository } from '../store/repo.js';
+import { readAttachment, safeRelative } from '../store/attachments.js';
 import { today as todayIn } from '../store/clock.js';
 import { ProblemsError, UsageError, RefusedError } from '../domain/errors.js';
 import { findUnmaskedPhones } from '../domain/privacy.js';
@@ -39,33 +40,26 @@ export interface PublishResult {
   warnings: Text[];
 }
 
-/** A file of the site: text, or a file copied from elsewhere. */
 const LOGO_TYPES: Record<string, string> = { '.png': 'png', '.jpg': 'jpg', '.jpeg': 'jpg', '.gif': 'gif', '.webp': 'webp', '.svg': 'svg' };
 const LOGO_MAX_BYTES = 4 * 1024 * 1024;
-/** Above this many tasks the claims notice lists each organisation's tasks on its own page, not inline. */
+
+/** Checks a logo path from a record and returns the file to copy, or a warning. */
 function logoFile(root: string, logo: string): { file?: string; warning?: Text } {
-  const abs = path.resolve(root, logo);
-  const rel = path.relative(root, abs);
-  const ext = path.extname(abs).toLowerCase();
-  if (rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep)[0] === '.git') {
-    return { warning: T(`品牌标识“${logo}”不在记录库中，未发布`, `brand logo "${logo}" is outside the repository; not published`) };
+  if (!safeRelative(root, logo)) return { warning: T(`品牌标识“${logo}”不在记录库中，未发布`, `brand logo "${logo}" is outside the repository; not published`) };
+  if (!LOGO_TYPES[path.extname(logo).toLowerCase()]) return { warning: T(`品牌标识“${logo}”不是 PNG/JPEG/GIF/WebP/SVG 图片，未发布`, `brand logo "${logo}" is not a PNG/JPEG/GIF/WebP/SVG image; not published`) };
+  const r = readAttachment(root, logo, LOGO_MAX_BYTES);
+  if ('reason' in r) {
+    return r.reason === 'missing'
+      ? { warning: T(`找不到品牌标识文件“${logo}”，未发布`, `brand logo "${logo}" not found; not published`) }
+      : { warning: T(`品牌标识“${logo}”不是文件或超过 4 MB，未发布`, `brand logo "${logo}" is not a file or exceeds 4 MB; not published`) };
   }
-  if (!LOGO_TYPES[ext]) return { warning: T(`品牌标识“${logo}”不是 PNG/JPEG/GIF/WebP/SVG 图片，未发布`, `brand logo "${logo}" is not a PNG/JPEG/GIF/WebP/SVG image; not published`) };
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(abs);
-  } catch {
-    return { warning: T(`找不到品牌标识文件“${logo}”，未发布`, `brand logo "${logo}" not found; not published`) };
-  }
-  if (!st.isFile() || st.size > LOGO_MAX_BYTES) return { warning: T(`品牌标识“${logo}”不是文件或超过 4 MB，未发布`, `brand logo "${logo}" is not a file or exceeds 4 MB; not published`) };
   // An image must not smuggle a phone number onto the site (SVG is text; look at raster metadata too).
-  if (findUnmaskedPhones(fs.readFileSync(abs, 'latin1')).length) {
+  if (findUnmaskedPhones(r.bytes.toString('latin1')).length) {
     return { warning: T(`品牌标识“${logo}”中含有手机号码，未发布`, `brand logo "${logo}" contains a phone number; not published`) };
   }
-  return { file: abs };
+  return { file: r.file };
 }
 
-/** Builds every file of the site in memory (pure apart from reading the repository's logos and the templates). */
 /** Builds every file of the site in memory (pure apart from reading the repository's logos). */
 export function buildSite(repo: Repository, options: PublishOptions): SiteBuild {
   const opts = { programme: options.programme, today: options.today ?? todayIn(), lang: options.lang ?? 'zh', within: options.within } satisfies SiteOptions;
@@ -75,6 +69,7 @@ export function buildSite(repo: Repository, options: PublishOptions): SiteBuild 
   });
 }
 
+/** Refuses output folders that would mix the site with the records or the repository itself. */
 function checkOut(root: string, out: string): void {
   const rel = path.relative(root, out);
   const inside = !rel.startsWith('..') && !path.isAbsolute(rel);

@@ -338,7 +338,7 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
 /** The last loadFiles call's cache and programme files (changed.ts reuses them for the base version). */
 export const lastLoad: { root?: string; cache?: ResultCache; programmeFiles?: string } = {};
 
-/** What the last loadFiles call did (for benchmarks and `DJYC_STATS=1`). */
+/** What the last loadFiles call did (for benchmarks; `DJYC_STATS=1` makes the CLI print it). */
 export const loadStats = { files: 0, cacheHits: 0, analysed: 0, threads: 1, cacheEntries: 0, gitKeys: 0, ms: 0 };
 
 export interface LoadedFile {
@@ -450,6 +450,5 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
     files: listed.length, cacheHits: files.length - jobs.length - freshProgrammes.length, analysed: jobs.length + freshProgrammes.length,
     threads: threadCount(jobs.length), cacheEntries: cache?.entries.size ?? 0, gitKeys: known.size, ms: Math.round(performance.now() - started),
   });
-  if (process.env.DJYC_STATS === '1') process.stderr.write(`djyc load: ${JSON.stringify(loadStats)}\n`);
   return { files, programmes, cache };
 }
