@@ -7,6 +7,7 @@ import { SCHEMAS_DIR, packageVersion } from '../assets/paths.js';
 import type { Kind } from '../domain/kinds.js';
 import type { Problem } from '../domain/problem.js';
 import type { LocalIssue, RefUse } from '../domain/checks.js';
+import { TEMP_PATTERN, writeAtomic } from './files.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 
 /**
@@ -522,11 +523,7 @@ export class ResultCache {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       const base = `shard-${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}${(shardCounter++).toString(36)}`;
-      for (const [name, text] of [[`${base}.data.json`, shard.data], [`${base}.json`, shard.rows]] as const) {
-        const tmp = path.join(this.dir, `.${name}.tmp`);
-        fs.writeFileSync(tmp, text);
-        fs.renameSync(tmp, path.join(this.dir, name));
-      }
+      for (const [name, text] of [[`${base}.data.json`, shard.data], [`${base}.json`, shard.rows]] as const) writeAtomic(path.join(this.dir, name), text);
       this.shards.push(`${base}.json`);
       if (keys) this.shardKeys.set(`${base}.json`, keys);
       return `${base}.json`;
@@ -553,7 +550,7 @@ export class ResultCache {
     for (const name of names) {
       const full = path.join(this.dir, name);
       const orphan = name.endsWith('.data.json') && !names.has(name.replace(/\.data\.json$/, '.json'));
-      if (((name.startsWith('.') && name.endsWith('.tmp')) || orphan) && old(full)) fs.rmSync(full, { force: true });
+      if (((name.startsWith('.') && (name.endsWith('.tmp') || TEMP_PATTERN.test(name))) || orphan) && old(full)) fs.rmSync(full, { force: true });
     }
   }
 }
