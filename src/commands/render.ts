@@ -9,7 +9,7 @@ import type { Browser } from 'puppeteer-core';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { renderPdfs, type RenderJob, type RenderResult } from '../pdf/engine.js';
 import { type ViewContext } from '../output/forms/views.js';
-import type { Lang } from '../pdf/browser.js';
+import type { Lang } from '../domain/i18n.js';
 import { RecordIndex, type Repository } from '../domain/records.js';
 import { readPhoneRoster } from '../store/roster.js';
 import { readAttachment } from '../store/attachments.js';

@@ -9,8 +9,6 @@ import type { Browser } from 'puppeteer-core';
 import { EnvironmentError } from '../domain/errors.js';
 import type { Lang } from '../domain/i18n.js';
 
-export type { Lang };
-
 
 /** Where we look, in order, after PUPPETEER_EXECUTABLE_PATH. Debian's real binary first: the
  * /usr/bin/chromium wrapper script prints a warning. */
