@@ -5,7 +5,7 @@
  */
 import { Workspace, evaluationFor, ordered, refuse, setField, appendItem, clean, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { atPoint, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
-import { evaluationOf, memberName } from '../domain/records.js';
+import { evaluationOf } from '../domain/records.js';
 import { joinList } from '../domain/i18n.js';
 
 export const RESULTS: Record<string, 'pass' | 'rework'> = { pass: 'pass', rework: 'rework', 通过: 'pass', 验收通过: 'pass', 整改: 'rework', 不通过: 'rework', 未通过: 'rework' };
@@ -88,5 +88,3 @@ export async function intervene(o: InterveneOptions): Promise<OpResult & { subje
   const r = await ws.commit(`djyc intervene: ${project.id} ${o.type}`);
   return { ...r, subject: project.id, type: o.type };
 }
-
-export { memberName };

@@ -7,7 +7,7 @@
 import { newRecordId } from '../store/records.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { initialStage, isTrackEnabled, trackStages, findStage, historyOf, reached, requires, stageName, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
+import { initialStage, isTrackEnabled, trackStages, findStage, historyOf, reached, stageName, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import { isIsoDate } from '../domain/dates.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { Workspace, appendItem, clean, refuse, setField, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
@@ -273,5 +273,3 @@ export async function brandArchive(root: string, id: string): Promise<BrandArchi
       .map((x) => clean({ id: x.sel.id, title: x.sel.data.title ?? x.sel.data.award, rank: x.e!.rank, decided_on: x.sel.data.decided_on })),
   };
 }
-
-export { requires };

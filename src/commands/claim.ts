@@ -5,7 +5,7 @@
  */
 import { trackStages, atPoint, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
 import { Workspace, clean, refuse, setField, stageOf, usage, usesOrgCommitments, type OpOptions, type OpResult, appendItem } from './workspace.js';
-import { type RecordEntry, orgName } from '../domain/records.js';
+import { orgName } from '../domain/records.js';
 import { joinList } from '../domain/i18n.js';
 
 export interface ClaimOptions extends OpOptions {
@@ -130,5 +130,3 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
   const result = await ws.commit(`djyc claim: ${project.id} co-organiser ${org.id}${o.plan ? ' (work plan)' : ''}`);
   return { ...result, project: project.id, org: org.id, role };
 }
-
-export type { RecordEntry };

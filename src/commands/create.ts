@@ -1,4 +1,4 @@
-import { loadRepository, requireRoot } from '../store/repo.js';
+import { loadRepository } from '../store/repo.js';
 import { initialStage } from '../domain/programme.js';
 import { writeRecords, type WriteResult, newRecordId } from '../store/records.js';
 import { UsageError } from '../domain/errors.js';
@@ -90,5 +90,3 @@ export async function createSimple<K extends 'organisation' | 'member' | 'expert
   const result = await writeRecords(root, [{ kind, id, data: record }], `djyc new-${kind === 'organisation' ? 'org' : kind}: ${id} ${label}`, { repo: opts.repo, today: opts.today });
   return { ...result, id, path: result.paths[0]! };
 }
-
-export { requireRoot };

@@ -31,7 +31,7 @@ import type { Repository } from '../domain/records.js';
 import { today as todayIn } from '../store/clock.js';
 import { formsStylesheet } from '../assets/templates.js';
 import { wrapDocument } from '../output/html.js';
-import { formTitle, selectTargets, type PackDef } from '../output/forms/targets.js';
+import { selectTargets, type PackDef } from '../output/forms/targets.js';
 import { safeRelative } from '../store/attachments.js';
 
 /**
@@ -263,5 +263,3 @@ export async function buildNotice(opts: NoticeOptions): Promise<NoticeResult> {
   if (!r?.ok) throw new RefusedError(`无法生成领办公示：${r?.error ?? ''}`, `could not print the notice: ${r?.error ?? ''}`);
   return { out, ...counts, pages: r.pages ?? 1 };
 }
-
-export { formTitle };

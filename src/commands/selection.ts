@@ -15,7 +15,6 @@ import { Workspace, clean, refuse, setField, usage, type OpOptions, type OpResul
 import { hasRating, FOUR_LEVELS, LEVEL_POINTS, type FourLevel } from '../domain/ratings.js';
 import { RECHECK_AWARD } from './panel.js';
 import { type RecordEntry, type RecordIndex, evaluationOf, orgName } from '../domain/records.js';
-import { joinList } from '../domain/i18n.js';
 
 type Selection = NonNullable<ProgrammeRecord['selections']>[number];
 
@@ -176,5 +175,3 @@ export async function select(o: SelectOptions): Promise<SelectResult> {
     entries: ranked.map((r, i) => ({ ...r, rank: i + 1, name: subjectName(ws.index, r.subject) })),
   };
 }
-
-export { joinList };

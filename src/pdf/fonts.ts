@@ -9,7 +9,6 @@ import path from 'node:path';
 import { FONT_ORIGIN } from '../output/html.js';
 import { FAMILY, fontSlices, parseUnicodeRange } from '../assets/fonts.js';
 
-export { FAMILY };
 export const FONT_STACKS = {
   song: `"${FAMILY.song}", "${FAMILY.kai}", "${FAMILY.extB}"`,
   hei: `"${FAMILY.hei}", "${FAMILY.kai}", "${FAMILY.extB}"`,

@@ -5,7 +5,7 @@ import type { Issue } from '../domain/checks.js';
 import { parseRecordText } from './yaml.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
 import { analyseBytes, cacheKey, lastLoad, programmeSignature } from './parallel.js';
-import { blobId, fastRefs, resultData, type FileResult } from './cache.js';
+import { fastRefs, resultData, type FileResult } from './cache.js';
 import type { Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
@@ -311,6 +311,3 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   const problems = positionProblems(head, reportedIssues, reportedLoad);
   return { base, mergeBase, changed, deleted, related: [...related].sort(), problems, repo: head };
 }
-
-/** Content id of a record file in the working tree (for tests and tools). */
-export { blobId };
