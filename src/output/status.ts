@@ -8,7 +8,7 @@ import { redactPhones } from '../domain/privacy.js';
 import { say, tr, type Lang } from '../domain/i18n.js';
 import { displayWidth, pad } from './text-table.js';
 import { buildDashboard, percent, type Dashboard } from './dashboard.js';
-import { dashboardView, kindLabel, renderTemplate, siteStylesheet } from './site/view.js';
+import { dashboardView, deadlineKindLabel, renderTemplate, siteStylesheet } from './site/view.js';
 import { RecordIndex, type Repository } from '../domain/records.js';
 import { wrapDocument } from './html.js';
 
@@ -75,7 +75,7 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
     // Overdue first.
     const items = (list: typeof d.deadlines.overdue, overdue: boolean) => {
       for (const i of list.slice(0, limit)) {
-        const kind = kindLabel(i.kind, lang);
+        const kind = deadlineKindLabel(i.kind, lang);
         const who = [i.organisation?.name ?? i.responsible, i.people.map((p) => p.name).join('、')].filter(Boolean).join(' · ');
         const when = overdue ? tr(lang, `逾期 ${-i.days} 天`, `${-i.days}d late`) : i.days === 0 ? tr(lang, '今天到期', 'due today') : tr(lang, `还有 ${i.days} 天`, `${i.days}d left`);
         const mark = overdue ? c.red('✕') : c.yellow('!');

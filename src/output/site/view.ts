@@ -126,7 +126,7 @@ export interface DashboardViewOptions {
 
 
 /** Chinese or English name of a deadline kind (an unknown kind is shown as is). */
-export function kindLabel(kind: string, lang: Lang): string {
+export function deadlineKindLabel(kind: string, lang: Lang): string {
   const l = KIND_LABELS[kind as DeadlineItem['kind']];
   return l ? say(lang, l) : kind;
 }
@@ -146,7 +146,7 @@ function deadlineTable(all: DeadlineItem[], o: DashboardViewOptions, overdue: bo
       const href = i.subject ? o.link?.(i.subject.kind, i.subject.id) : undefined;
       const lagging = i.kind === 'window' && i.lagging ? tr(lang, `（${i.lagging} 项未到位）`, ` (${i.lagging} lagging)`) : '';
       const cells: Cell[] = [
-        { text: kindLabel(i.kind, lang), cls: 'nowrap' },
+        { text: deadlineKindLabel(i.kind, lang), cls: 'nowrap' },
         { text: say(lang, { zh: i.title, en: i.titleEn }) + lagging, ...(href ? { href } : {}) },
         { text: org },
       ];
@@ -376,7 +376,7 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
     const all = [...d.deadlines.overdue, ...d.deadlines.dueSoon];
     const kinds = [...Object.keys(KIND_LABELS), ...all.map((i) => i.kind)].filter((k, i, a) => a.indexOf(k) === i);
     const rows = kinds
-      .map((k) => ({ label: kindLabel(k, lang), values: [d.deadlines.overdue.filter((i) => i.kind === k).length, d.deadlines.dueSoon.filter((i) => i.kind === k).length] }))
+      .map((k) => ({ label: deadlineKindLabel(k, lang), values: [d.deadlines.overdue.filter((i) => i.kind === k).length, d.deadlines.dueSoon.filter((i) => i.kind === k).length] }))
       .filter((r) => r.values[0]! + r.values[1]! > 0);
     if (rows.length) panels.push({
       id: id('deadlines'),
