@@ -5,17 +5,43 @@ import type { Command } from 'commander';
 import { DjycError, ProblemsError, UsageError } from '../core/errors.js';
 import type { Lang } from '../core/i18n.js';
 import { installOutputGuard, installPipeGuard, makeContext, tr, colors, type CliContext } from './io.js';
+import { addOptions, GLOBAL, LANGS } from './options.js';
 import { commanderRule, exitCodesHelp, helpConfiguration, translateCommanderError, usageHint } from './help.js';
 
 export type Action = (ctx: CliContext, ...args: any[]) => Promise<number | void>;
 /** Wraps a command's action: builds its context and sends every error through the single boundary below. */
 export type Runner = (action: Action) => (...args: any[]) => Promise<void>;
 
-const COMMANDS = [
-  'init', 'new', 'import', 'validate',
-  'advance', 'claim', 'task', 'report', 'close', 'panel', 'accept', 'rate', 'select', 'brand',
-  'deadlines', 'ledger', 'log', 'status', 'render', 'pack', 'publish', 'hook', 'demo',
-] as const;
+type CommandModule = { register(program: Command, run: Runner, lang: Lang): void };
+
+/** Each command's module, loaded only when needed (some pull in heavy libraries). Spelled out so that every bundler and test runner can follow it. */
+const MODULES = {
+  init: () => import('./commands/init.js'),
+  new: () => import('./commands/new.js'),
+  import: () => import('./commands/import.js'),
+  validate: () => import('./commands/validate.js'),
+  advance: () => import('./commands/advance.js'),
+  claim: () => import('./commands/claim.js'),
+  task: () => import('./commands/task.js'),
+  report: () => import('./commands/report.js'),
+  close: () => import('./commands/close.js'),
+  panel: () => import('./commands/panel.js'),
+  accept: () => import('./commands/accept.js'),
+  rate: () => import('./commands/rate.js'),
+  select: () => import('./commands/select.js'),
+  brand: () => import('./commands/brand.js'),
+  deadlines: () => import('./commands/deadlines.js'),
+  ledger: () => import('./commands/ledger.js'),
+  log: () => import('./commands/log.js'),
+  status: () => import('./commands/status.js'),
+  render: () => import('./commands/render.js'),
+  pack: () => import('./commands/pack.js'),
+  publish: () => import('./commands/publish.js'),
+  hook: () => import('./commands/hook.js'),
+  demo: () => import('./commands/demo.js'),
+} satisfies Record<string, () => Promise<CommandModule>>;
+
+const COMMANDS = Object.keys(MODULES) as (keyof typeof MODULES)[];
 
 /** Command names registered by a module other than their own name. */
 const MODULE_OF: Record<string, (typeof COMMANDS)[number]> = {
@@ -61,8 +87,6 @@ export function wantsJson(args: string[]): boolean {
   }
   return false;
 }
-
-export const LANGS = ['zh', 'en'] as const;
 
 /** `zh`, `en`, and locale spellings of them (`zh-CN`, `en_US.UTF-8`); anything else is not a language djyc speaks. */
 function parseLang(value: string): Lang | undefined {
@@ -182,12 +206,11 @@ export async function buildProgram(lang: Lang, opts: { args?: string[] } = {}): 
     .version(version(), '-V, --version', tr(lang, '显示版本号', 'print the version'))
     .helpOption('-h, --help', tr(lang, '显示帮助', 'show help'))
     .helpCommand('help [command]', tr(lang, '显示某个命令的帮助', 'show help for a command'))
-    .option('--lang <lang>', tr(lang, `界面语言（可选：${LANGS.join(' / ')}；默认：zh，或环境变量 DJYC_LANG）`, `language (one of: ${LANGS.join(' / ')}; default: zh, or DJYC_LANG)`))
-    .option('-C, --cwd <dir>', tr(lang, '在该目录中运行（默认当前目录）', 'run in this folder (default: the current one)'))
     .showHelpAfterError(usageHint('djyc', lang))
     .addHelpText('afterAll', exitCodesHelp(lang))
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(translateCommanderError(s, lang)) });
+  addOptions(program, GLOBAL, lang);
   program.configureHelp(help);
   noteUsageErrors(program, 'djyc');
   // Subcommands inherit the translated help, the hint after a usage error and the exit behaviour.
@@ -215,8 +238,7 @@ export async function buildProgram(lang: Lang, opts: { args?: string[] } = {}): 
 
   const wanted = moduleOf(commandWords(args)[0]);
   for (const name of wanted ? [wanted] : COMMANDS) {
-    const mod = (await import(`./commands/${name}.js`)) as { register(program: Command, run: Runner, lang: Lang): void };
-    mod.register(program, run, lang);
+    (await MODULES[name]()).register(program, run, lang);
   }
   return program;
 }

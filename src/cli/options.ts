@@ -117,6 +117,15 @@ export const SHARED = options({
   slug: { flags: '--slug <text>', zh: '编号中的可读部分（拼音或英文字母）', en: 'readable part of a generated id' },
 });
 
+/** The languages djyc speaks. */
+export const LANGS = ['zh', 'en'] as const;
+
+/** Options of djyc itself, before or after any command. */
+export const GLOBAL = options({
+  lang: { flags: '--lang <lang>', zh: '界面语言', en: 'language', choices: LANGS, note: T('默认为 zh，或环境变量 DJYC_LANG 的值', 'default: zh, or DJYC_LANG') },
+  cwd: { flags: '-C, --cwd <dir>', zh: '在该目录中运行', en: 'run in this folder', note: T('默认当前目录', 'default: the current folder') },
+});
+
 /** The write group: every command that writes records takes all of these (README promises them). */
 export const WRITE = options({
   date: {

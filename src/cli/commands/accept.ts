@@ -8,7 +8,7 @@ import { addOptions, options, WRITE, type Options } from '../options.js';
 import { opOptions, printOp } from '../workflow-output.js';
 
 const ACCEPT = options({
-  result: { flags: '--result <result>', zh: '验收结论：pass 为通过，rework 为整改', en: 'the result: pass or rework', required: true },
+  result: { flags: '--result <result>', zh: '验收结论', en: 'the result', note: { zh: 'pass 为通过，rework 为整改', en: 'pass or rework' }, choices: ['pass', 'rework'], required: true },
   opinion: { flags: '--opinion <text>', zh: '验收组意见', en: "the panel's opinion" },
   method: { flags: '--method <name>', zh: '验收方式：查阅资料 / 听取汇报 / 调查走访 / 四不两直现场印证', en: 'method: 查阅资料 / 听取汇报 / 调查走访 / 四不两直现场印证', repeat: 'whole' },
   ...WRITE,

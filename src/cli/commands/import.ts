@@ -44,7 +44,7 @@ function report(r: ImportResult, lang: Lang): string {
 }
 
 const OPTIONS = options({
-  kind: { flags: '--kind <kind>', zh: '导入什么：org 为党组织，member 为党员，project 为项目', en: 'what to import: org, member or project', required: true },
+  kind: { flags: '--kind <kind>', zh: '导入的记录种类', en: 'what to import', note: { zh: 'org 为党组织，member 为党员，project 为项目', en: 'organisations, members or projects' }, choices: IMPORT_KINDS, required: true },
   programme: use(SHARED.programme, { note: { zh: '导入项目所属的方案；默认：记录库的默认方案', en: "the imported projects' programme; default: the repository's default programme" } }),
   createMissing: { flags: '--create-missing', zh: '自动新建文件中提到但记录库中没有的党组织（类型按名称推断）', en: 'create organisations the file names but the repository lacks (type guessed from the name)' },
   sheet: { flags: '--sheet <name>', zh: 'Excel 工作表名称（默认第一个有数据的工作表）', en: 'worksheet name (default: the first with data)' },

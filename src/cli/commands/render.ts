@@ -19,7 +19,7 @@ import { addOptions, NOTES, options, SHARED, use, type Options } from '../option
 const FORMATS = ['pdf', 'html'] as const;
 
 const OPTIONS = options({
-  form: { flags: '-f, --form <form>', zh: '只生成该表单（方案 forms 中的编号，如 apply，或模板名）', en: 'only this form (a form id of the programme, e.g. apply, or a template name)' },
+  form: { flags: '-f, --form <form>', zh: '只生成该表单（方案 forms 中的表单编号，或模板名）', en: 'only this form (a form id of the programme, e.g. apply, or a template name)' },
   org: use(SHARED.org, { note: { zh: '批量：该党组织及其下级党组织的全部表单', en: 'batch: every form of this organisation and those under it' } }),
   stage: { flags: '--stage <stage>', zh: '批量：当前处于该阶段的记录的表单', en: 'batch: the forms of records now in this stage' },
   all: { flags: '--all', zh: '批量：方案中全部记录的表单', en: 'batch: the forms of every record of the programme' },

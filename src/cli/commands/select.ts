@@ -10,7 +10,7 @@ import { opOptions, parseInt10, printOp } from '../workflow-output.js';
 const OPTIONS = options({
   award: { flags: '--award <id>', zh: '评选编号（方案文件 selections 中的编号；方案只有一项评选时可省略）', en: "selection id (the programme's selections[].id; optional when there is one)" },
   programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
-  pick: { flags: '--pick <id>', zh: '由评审确定的入选对象，按名次排列（排序依据为 manual 的评选）', en: 'chosen subjects in rank order (for a selection whose criteria is manual)', repeat: 'split' },
+  pick: { flags: '--pick <id>', zh: '由评审确定的入选对象，按名次排列（用于由评审确定名单的评选）', en: 'chosen subjects in rank order (for a selection whose criteria is manual)', repeat: 'split' },
   max: { flags: '--max <n>', zh: '入选数量上限（不超过方案规定）', en: "at most this many (within the programme's max)" },
   replace: { flags: '--replace', zh: '重新评选，替换已有结果', en: 'decide again, replacing the earlier result' },
   ...WRITE,
