@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command, Option } from 'commander';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../src/cli/main.js';
 import { describe as describeOption, GLOBAL, SHARED, specOf, WRITE, type OptionSpec } from '../src/cli/options.js';
 import { EXIT_CODES, exitCodesHelp } from '../src/cli/help.js';
@@ -191,5 +191,25 @@ describe('the option table', () => {
     }
     expect(exitCodesHelp('zh')).toContain('退出码：');
     expect(exitCodesHelp('en')).toContain('Exit codes:');
+  });
+});
+
+describe('the error boundary', () => {
+  it('no browser to print with is an environment error (exit 2), with its own instructions, also as JSON', async () => {
+    const { reportError } = await import('../src/cli/main.js');
+    const { BrowserNotFoundError } = await import('../src/render/browser.js');
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    try {
+      expect(await reportError(new BrowserNotFoundError(['/nowhere/chromium']), 'zh', { json: true, command: 'djyc status' })).toBe(2);
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    expect(err.join('')).toContain('找不到 Chromium');
+    expect(JSON.parse(out.join(''))).toMatchObject({ ok: false, code: 2, rule: null, hint: null });
+    expect(EXIT_CODES.find((e) => e.code === 2)!.zh).toContain('找不到浏览器');
   });
 });

@@ -24,7 +24,7 @@ const OPTIONS = options({
   stage: { flags: '--stage <stage>', zh: '批量：当前处于该阶段的记录的表单', en: 'batch: the forms of records now in this stage' },
   all: { flags: '--all', zh: '批量：方案中全部记录的表单', en: 'batch: the forms of every record of the programme' },
   programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
-  output: use(SHARED.output, { note: { zh: '一条记录时为文件或文件夹（默认当前目录），批量时为文件夹（默认 out/forms）', en: 'one record: a file or folder (default: the current one); a batch: a folder (default: out/forms)' }, aliases: ['--out'] }),
+  output: use(SHARED.output, { note: { zh: '一条记录时为文件或文件夹，默认当前目录；批量时为文件夹，默认 out/forms', en: 'one record: a file or folder, default the current one; a batch: a folder, default out/forms' }, aliases: ['--out'] }),
   format: use(SHARED.format, { choices: FORMATS, note: { zh: 'html 用于预览', en: 'html to preview' }, default: 'pdf' }),
   today: SHARED.today,
   json: SHARED.json,
