@@ -52,3 +52,18 @@ export function installOutputGuard(): void {
     stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redactPhones(chunk) : chunk, ...rest)) as typeof stream.write;
   }
 }
+
+/**
+ * A reader that stops reading (`djyc ledger | head -1`) closes the pipe: the next write fails with EPIPE. That is
+ * the reader's choice, not an error: stop writing to that stream, say nothing, and let the command finish with its
+ * own exit code. Any other failure to write (a full disk) is an environment error (exit 2).
+ */
+export function installPipeGuard(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+      process.exitCode = 2;
+      if (stream === process.stdout && !process.stderr.destroyed) process.stderr.write(`djyc: ${err.message}\n`);
+    });
+  }
+}

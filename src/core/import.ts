@@ -10,6 +10,7 @@ import { loadRepository, RecordIndex, type RecordEntry, type Repository } from '
 import { COVERAGE_RULES, validateRepository } from './validate.js';
 import { writeRecords, serializeRecord, type RecordChange } from './records.js';
 import { buildProjectRecord, resolveProgramme } from './create.js';
+import { checkDate } from './workflow/common.js';
 import { newId } from './ids.js';
 import { isIsoDate, today as todayIn } from './dates.js';
 import { actor } from './git.js';
@@ -506,6 +507,10 @@ export interface ImportOptions {
   sheet?: string;
   /** How to name the file in problems (default: the path given). */
   display?: string;
+  /** The act: date and person of the imported projects' first history entry (default today, the git user), a note added to each. */
+  date?: string;
+  by?: string;
+  note?: string;
   today?: string;
   repo?: Repository;
 }
@@ -600,8 +605,9 @@ export async function importFile(root: string, file: string, opts: ImportOptions
 
   const index = new RecordIndex(repo);
   const orgs = new OrgResolver(index, !!opts.createMissing, ctx);
-  const date = todayIn(opts.today);
-  const by = await actor(root);
+  const date = opts.date === undefined ? todayIn(opts.today) : checkDate(opts.date);
+  const by = opts.by?.trim() || (await actor(root));
+  const note = opts.note?.trim();
   const planned: Planned[] = [];
   const seen = new Map<string, number>();
   const duplicate = (key: string, row: TableRow, cell: Cell | undefined, name: string, column: string): boolean => {
@@ -726,7 +732,7 @@ export async function importFile(root: string, file: string, opts: ImportOptions
         reason: block(a, 'reason'), feasibility: block(a, 'feasibility'), goals: block(a, 'goals'), content: block(a, 'content'),
         measures: block(a, 'measures'), start: dateOf('start'), due: dateOf('due'), coOrganisers: coOrganisers.length ? coOrganisers : undefined,
         upper: upperCell ? orgs.resolve(upperCell, headerName(cols, 'upper')) : undefined,
-      }, id, { date, by, note: `导入：${path.basename(display)} 第 ${row.line} 行` });
+      }, id, { date, by, note: `${note ? `${note}（` : ''}导入：${path.basename(display)} 第 ${row.line} 行${note ? '）' : ''}` });
       const number = optional(a, 'number');
       if (number) data.number = number;
       const cells = cellsOf(a, ['id', 'number', 'title', 'content', 'goals', 'lead', 'co_organisers', 'categories', 'source', 'leader', 'contact', 'reason', 'feasibility', 'measures', 'start', 'due', 'upper']);
@@ -771,7 +777,7 @@ export async function importFile(root: string, file: string, opts: ImportOptions
   if (opts.dryRun || !planned.length) return result;
   const counts = [`${result.records.length} ${kindOf(opts.kind)}${result.records.length === 1 ? '' : 's'}`];
   if (result.createdOrganisations.length) counts.push(`${result.createdOrganisations.length} new organisation${result.createdOrganisations.length === 1 ? '' : 's'}`);
-  const written = await writeRecords(root, changes, `djyc import: ${counts.join(', ')} from ${path.basename(display)}`, { repo, today: opts.today });
+  const written = await writeRecords(root, changes, `djyc import: ${counts.join(', ')} from ${path.basename(display)}`, { repo, today: opts.today, act: { date: opts.date, by: opts.by, note: opts.note } });
   result.commit = written.commit;
   return result;
 }

@@ -54,13 +54,35 @@ export interface RecordChange {
   text?: string;
 }
 
+/**
+ * What the person acting said about the act (`--date`, `--by`, `--note`). Records with a history keep it in their
+ * history entry; every commit also keeps it as trailers, so that records without a history (organisations, members,
+ * experts, reports, selections) keep it in theirs: the git log.
+ */
+export interface Act {
+  date?: string;
+  by?: string;
+  note?: string;
+}
+
+/** A commit message with the act's trailers (only what was given). */
+export function withAct(message: string, act: Act = {}): string {
+  const one = (v: string) => v.replace(/\s*\r?\n\s*/g, ' ').trim();
+  const trailers = [
+    act.date?.trim() && `Act-Date: ${one(act.date)}`,
+    act.by?.trim() && `Acted-By: ${one(act.by)}`,
+    act.note?.trim() && `Note: ${one(act.note)}`,
+  ].filter(Boolean);
+  return trailers.length ? `${message}\n\n${trailers.join('\n')}` : message;
+}
+
 /** Validates the changed records against the whole repository, then writes and commits them as one operation. */
 export async function writeRecords(
   root: string,
   changes: RecordChange[],
   message: string,
-  /** `files`: other files written in the same commit (e.g. a copied logo); `dryRun`: validate only, write nothing. */
-  opts: { repo?: Repository; today?: string; files?: FileChange[]; dryRun?: boolean } = {},
+  /** `files`: other files written in the same commit (e.g. a copied logo); `dryRun`: validate only, write nothing; `act`: trailers of the commit. */
+  opts: { repo?: Repository; today?: string; files?: FileChange[]; dryRun?: boolean; act?: Act } = {},
 ): Promise<WriteResult> {
   const repo = opts.repo ?? loadRepository(root);
   const prepared = changes.map((c) => ({ ...c, text: c.text ?? serializeRecord(c.kind, c.data) }));
@@ -80,7 +102,7 @@ export async function writeRecords(
   });
   fileChanges.push(...(opts.files ?? []));
   if (opts.dryRun) return { ids: prepared.map((c) => c.id), paths: fileChanges.map((f) => f.path), commit: '', warnings: all.filter((p) => p.severity === 'warning') };
-  const result = await commitChanges(root, fileChanges, message);
+  const result = await commitChanges(root, fileChanges, withAct(message, opts.act));
   return { ids: prepared.map((c) => c.id), paths: result.files, commit: result.commit, warnings: all.filter((p) => p.severity === 'warning') };
 }
 

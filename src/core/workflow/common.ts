@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
 import { loadRepository, RecordIndex, type RecordEntry, type Repository } from '../repo.js';
-import { readRecordFile, serializeRecord, writeRecords, type RecordChange } from '../records.js';
+import { readRecordFile, serializeRecord, withAct, writeRecords, type RecordChange } from '../records.js';
 import { parseRecordText } from '../yaml.js';
 import { loadSchema } from '../schemas.js';
 import { newId } from '../ids.js';
@@ -278,10 +278,11 @@ export class Workspace {
   /** Validates and commits every pending change as one operation (or only validates, for a dry run). */
   async commit(message: string): Promise<OpResult> {
     const changes: RecordChange[] = [...this.pending.values()].map((p) => ({ kind: p.kind, id: p.id, data: p.data, text: p.text, previous: p.before }));
-    const result = await writeRecords(this.root, changes, message, { repo: this.repo, today: todayIn(), files: this.files, dryRun: this.opts.dryRun });
+    const act = { date: this.opts.date, by: this.opts.by, note: this.opts.note };
+    const result = await writeRecords(this.root, changes, message, { repo: this.repo, today: todayIn(), files: this.files, dryRun: this.opts.dryRun, act });
     const summaries: ChangeSummary[] = [...this.pending.entries()].map(([file, p]) => ({ path: file, action: p.before === null ? 'create' : 'edit', diff: lineDiff(p.before ?? '', p.text) }));
     for (const f of this.files) summaries.push({ path: f.path, action: 'create', diff: typeof f.content === 'string' ? lineDiff('', f.content) : [`+ (${f.content?.byteLength ?? 0} bytes)`] });
-    return { dryRun: !!this.opts.dryRun, commit: result.commit, message, changes: summaries, warnings: result.warnings, notes: this.notes };
+    return { dryRun: !!this.opts.dryRun, commit: result.commit, message: withAct(message, act), changes: summaries, warnings: result.warnings, notes: this.notes };
   }
 }
 
