@@ -442,7 +442,7 @@ export async function generateOffices(dir, { scale = 1, log = () => {} } = {}) {
     const leads = [o.dw, o.dw, ...o.zzbs, ...o.branches];
     for (let k = 0; k < count; k++) addProject(o, k < leads.length ? leads[k] : pick(r, o.branches));
   }
-  // Every project's lead lists were filled in order; branch-led projects per branch:
+  // Projects by the organisation that leads them (every branch leads at least one).
   const projectsLedBy = new Map();
   for (const p of projects) (projectsLedBy.get(p.lead) ?? projectsLedBy.set(p.lead, []).get(p.lead)).push(p);
 
@@ -476,11 +476,9 @@ export async function generateOffices(dir, { scale = 1, log = () => {} } = {}) {
     tasks.push(t);
     p.tasks.push(t);
   }
-  // Members of a 党总支 or 党委 without their own projects took tasks there; exempt members need their reason.
 
   // Counts for the benchmark's batch of forms: the forms each 党委 would print (djyc render --org).
   const formsOf = new Map(offices.map((o) => [o.dw.id, 0]));
-  const officeOfOrg = (id) => offices[orgById.get(id).office].dw.id;
 
   log(`writing ${orgs.length + members.length + experts.length + projects.length * 6 + tasks.length * 4} records or so…`);
   // ---- writing --------------------------------------------------------------------------------------------------
@@ -776,7 +774,6 @@ export async function generateOffices(dir, { scale = 1, log = () => {} } = {}) {
       doc.kv('participants', participants, 2, { comment: '参与测评人数' });
       doc.lines.push('  votes:');
       [good, fair, avg, participants - good - fair - avg].forEach((v, k) => doc.kv(LEVELS[k], v, 4));
-      void LEVELS;
     }
     doc.date('rated_on', e.on);
     write('evaluation', e.id, doc);
