@@ -50,7 +50,7 @@ export function attachFile(ws: Workspace, source: string, folder: string): strin
 }
 
 export async function close(o: CloseOptions): Promise<CloseResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const subject = ws.find(o.subject, ['project', 'task']);
   const p = ws.programmeOf(subject);
   const track = trackOf(subject);

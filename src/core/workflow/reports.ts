@@ -94,7 +94,7 @@ export function readReportFile(file: string, display = file): Partial<Record<'pr
 }
 
 export async function fileReport(o: ReportOptions): Promise<ReportResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const subject = ws.find(o.subject, ['project', 'task']);
   const p = ws.programmeOf(subject);
   if (!/^\d{4}Q[1-4]$/.test(o.quarter)) usage(`--quarter 的格式应为 YYYYQn，例如 2020Q3（收到“${o.quarter}”）`, `--quarter must look like 2020Q3 (got "${o.quarter}")`);
