@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { LoadedRecord, loadRepository, type RecordEntry, type Repository } from './repo.js';
-import { collectIssues, positionProblems, type Issue } from './validate.js';
+import { attachmentProblems, collectIssues, positionProblems, type Issue } from './validate.js';
 import { parseRecordText } from './yaml.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir, type Kind } from './kinds.js';
 import { analyseBytes, cacheKey, lastLoad, programmeSignature } from './parallel.js';
@@ -347,7 +347,10 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   const keep = (p: { file: string; rule: string; pointer?: string; params: Record<string, string | number> }) => changedSet.has(p.file) || (!noChange && !baseKnown.has(identity(p)));
   const reportedIssues: Issue[] = noChange ? [] : headIssues.filter(keep);
   const reportedLoad = noChange ? [] : head.loadProblems.filter(keep);
-  const problems = positionProblems(head, reportedIssues, reportedLoad);
+  // The files under attachments/ (links, devices, content not matching the extension) are reported whatever the
+  // base had: they are what a change could use to make djyc read or publish what it must not.
+  const files = attachmentProblems(head);
+  const problems = positionProblems(head, [...reportedIssues, ...files.issues], [...reportedLoad, ...files.problems]);
   return { base, mergeBase, changed, deleted, related: [...related].sort(), problems, repo: head };
 }
 
