@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { DjycError, ProblemsError } from '../core/errors.js';
+import { DjycError, ProblemsError, storageError } from '../core/errors.js';
 import { resolveLang, type Lang } from '../core/i18n.js';
 import { installOutputGuard, makeContext, tr, colors, type CliContext } from './io.js';
 
@@ -55,8 +55,14 @@ export async function reportError(err: unknown, lang: Lang): Promise<number> {
     process.stderr.write(`${c.red(tr(lang, '错误：', 'error: '))}${err.localized(lang)}\n`);
     return err.exitCode;
   }
-  const e = err as { code?: string; message?: string; exitCode?: number };
+  const e = err as { code?: string; message?: string; exitCode?: number; path?: string };
   if (e?.code?.startsWith?.('commander.')) return e.exitCode ?? 2;
+  // A full disk or a read-only place met outside the write loop (an output file, a report): one clear sentence.
+  const storage = storageError(err, e?.path ?? tr(lang, '目标文件', 'the output'), 'untouched');
+  if (storage) {
+    process.stderr.write(`${c.red(tr(lang, '错误：', 'error: '))}${storage.localized(lang)}\n`);
+    return storage.exitCode;
+  }
   process.stderr.write(`${c.red(tr(lang, '内部错误：', 'internal error: '))}${e?.message ?? String(err)}\n`);
   if (process.env.DJYC_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
   return 2;

@@ -131,7 +131,8 @@ function isTracked(file: string): boolean {
 export function changedSince(root: string, commit: string): { changed: string[]; deleted: string[] } {
   const changed = new Set<string>();
   const deleted = new Set<string>();
-  const diff = git(root, ['diff', '--name-status', '-z', '--no-renames', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
+  // --relative and no --full-tree below: paths relative to the records root, which may be a folder inside a larger repository.
+  const diff = git(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
   for (let i = 0; i + 1 < diff.length; i += 2) {
     const status = diff[i]!;
     const file = diff[i + 1]!;
@@ -171,7 +172,7 @@ function readBlobs(root: string, ids: string[]): Map<string, Buffer> {
  */
 export function loadCommit(root: string, commit: string, head: Repository): Repository {
   const entries: { kind: Kind; file: string; blob: string }[] = [];
-  for (const line of git(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${RECORDS_DIR}/`]).split('\0')) {
+  for (const line of git(root, ['ls-tree', '-r', '-z', commit, '--', `${RECORDS_DIR}/`]).split('\0')) {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
     const [, type, blob] = line.slice(0, tab).split(' ');
@@ -191,7 +192,7 @@ export function loadCommit(root: string, commit: string, head: Repository): Repo
  * their loaded objects, so nothing is parsed twice). Otherwise every record of the commit (loadCommit).
  */
 function baseRepository(root: string, commit: string, head: Repository, changed: string[]): Repository {
-  const programmeFiles = git(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${RECORDS_DIR}/programmes/`])
+  const programmeFiles = git(root, ['ls-tree', '-r', '-z', commit, '--', `${RECORDS_DIR}/programmes/`])
     .split('\0')
     .flatMap((line): [string, string][] => {
       const tab = line.indexOf('\t');
@@ -204,7 +205,7 @@ function baseRepository(root: string, commit: string, head: Repository, changed:
   const entries: { kind: Kind; file: string; blob: string }[] = [];
   const wanted = changed.filter((f) => f !== CONFIG_FILE && !f.startsWith(`${RECORDS_DIR}/programmes/`));
   if (wanted.length) {
-    const out = git(root, ['ls-tree', '-z', '--full-tree', commit, '--', ...wanted]);
+    const out = git(root, ['ls-tree', '-z', commit, '--', ...wanted]);
     for (const line of out.split('\0')) {
       const tab = line.indexOf('\t');
       if (tab < 0) continue;
@@ -286,7 +287,7 @@ function buildCommitRepository(root: string, commit: string, head: Repository, e
     }
   }
   let config = head.config;
-  const configText = tryGit(root, ['cat-file', 'blob', `${commit}:${CONFIG_FILE}`]);
+  const configText = tryGit(root, ['cat-file', 'blob', `${commit}:./${CONFIG_FILE}`]);
   if (configText !== undefined) {
     const r = parseRecordText(CONFIG_FILE, configText);
     if (r.ok) config = r.parsed.data as Repository['config'];

@@ -67,11 +67,19 @@ export function storageFailure(err: unknown): 'disk-full' | 'not-writable' | und
   return undefined;
 }
 
-/** A StorageError for a failed write in `where` (a repository or a file), or undefined when `err` is something else. */
-export function storageError(err: unknown, where: string, rolledBack = true): StorageError | undefined {
+/**
+ * A StorageError for a failed write in `where` (a repository or a file), or undefined when `err` is something else.
+ * `state`: nothing had been written yet ('untouched'), what was begun has been undone ('undone'), or it could not be
+ * and the next writing command will ('pending').
+ */
+export function storageError(err: unknown, where: string, state: 'untouched' | 'undone' | 'pending' = 'undone'): StorageError | undefined {
   const kind = storageFailure(err);
   if (!kind) return undefined;
-  const after = rolledBack ? { zh: '已撤销本次写入，未做任何更改', en: 'what the write had begun was undone; nothing was changed' } : { zh: '写入未完成的部分将在下一次写入时撤销', en: 'the unfinished write will be undone by the next writing command' };
+  const after = {
+    untouched: { zh: '未做任何更改', en: 'nothing was changed' },
+    undone: { zh: '已撤销本次写入，未做任何更改', en: 'what the write had begun was undone; nothing was changed' },
+    pending: { zh: '写入未完成的部分将在下一次写入时撤销', en: 'the unfinished write will be undone by the next writing command' },
+  }[state];
   if (kind === 'disk-full') {
     return new StorageError(`磁盘已满，无法写入 ${where}：${after.zh}。请腾出空间后重试`, `the disk is full, so ${where} cannot be written: ${after.en}. Free some space and try again`, EXIT_DISK_FULL);
   }

@@ -43,7 +43,7 @@ const messages = {
   'path-special': { zh: '“{path}”不是普通文件（设备、管道或套接字），不予读取', en: '"{path}" is not a regular file (a device, FIFO or socket); it is not read' },
   'path-not-a-file': { zh: '“{path}”不是文件', en: '"{path}" is not a file' },
   'path-type-mismatch': { zh: '文件“{path}”的内容不是扩展名所示的 {expected} 格式（实际：{found}）', en: 'the content of "{path}" is not {expected} as its extension says (found: {found})' },
-  'pending-write': { zh: '有一次写入尚未完成（{journal}，可能因磁盘已满、断电或被强行终止而中断）：文件可能处于写了一半的状态；运行任一写入命令（或 djyc validate --recover）会先将其回滚', en: 'a write has not finished ({journal}; interrupted by a full disk, a power cut or a kill): files may be half written; any writing command (or djyc validate --recover) rolls it back first' },
+  'pending-write': { zh: '有一次写入尚未完成（{journal}）：它正在进行，或因磁盘已满、断电或被强行终止而中断，文件可能写了一半。下一个写入命令会先把它撤销；在此之前本次校验结果不可信', en: 'a write has not finished ({journal}): it is in progress, or was interrupted by a full disk, a power cut or a kill, so files may be half written. The next writing command undoes it first; until then this result cannot be trusted' },
   'config-missing': { zh: '找不到记录库配置 djyc.yaml（请在记录库中运行，或先运行 djyc init）', en: 'no djyc.yaml found (run inside a records repository, or run djyc init first)' },
   // --- dates ---
   'date-order': { zh: '“{later}”（{laterValue}）早于“{earlier}”（{earlierValue}）', en: '"{later}" ({laterValue}) is before "{earlier}" ({earlierValue})' },

@@ -132,7 +132,7 @@ export async function acquireLock(root: string, waitMs = Number(process.env.DJYC
     try {
       created = tryCreateLock(file);
     } catch (err) {
-      throw storageError(err, readOnlyWhere(root, dir)) ?? err;
+      throw storageError(err, readOnlyWhere(root, dir), 'untouched') ?? err;
     }
     if (created) {
       return () => {
@@ -196,7 +196,7 @@ export async function writeLock(root: string): Promise<WriteLock> {
     sweepTemps(root);
   } catch (err) {
     lock.release();
-    throw storageError(err, root, false) ?? err;
+    throw storageError(err, root, 'pending') ?? err;
   }
   return lock;
 }
@@ -334,12 +334,13 @@ export function recover(root: string): 'none' | 'rolled-back' | 'completed' {
     fs.rmSync(journalFile, { force: true });
     return 'completed';
   }
+  // New files go first: on a full disk that frees the space git needs to undo the rest.
+  for (const f of journal.files) if (!f.existed) fs.rmSync(path.join(root, f.path), { force: true });
   // Before writing we required every file to equal HEAD, so HEAD holds the old content.
   gitSync(root, ['reset', '-q', '--', ...paths]);
   const existed = journal.files.filter((f) => f.existed).map((f) => f.path);
   // One checkout for all the files that existed (not one git process per file: a big import is hundreds).
   if (existed.length) gitSync(root, ['checkout', '-q', 'HEAD', '--', ...existed]);
-  for (const f of journal.files) if (!f.existed) fs.rmSync(path.join(root, f.path), { force: true });
   fs.rmSync(journalFile, { force: true });
   return 'rolled-back';
 }
@@ -428,7 +429,7 @@ export async function commitChanges(root: string, changes: FileChange[], message
     try {
       writeAtomic(journalFile, JSON.stringify(journal));
     } catch (err) {
-      throw storageError(err, readOnlyWhere(root, gitDir(root))) ?? err;
+      throw storageError(err, readOnlyWhere(root, gitDir(root)), 'untouched') ?? err;
     }
     try {
       for (const c of changes) {
@@ -441,13 +442,13 @@ export async function commitChanges(root: string, changes: FileChange[], message
       await g.raw(['commit', '-q', '-m', message, '--', ...paths]);
     } catch (err) {
       // Roll back now, not on the next run: the files from HEAD, new ones removed, temp files and journal gone.
-      let rolledBack = true;
+      let state: 'undone' | 'pending' = 'undone';
       try {
         recover(root);
       } catch {
-        rolledBack = false;
+        state = 'pending';
       }
-      throw storageError(err, root, rolledBack) ?? err;
+      throw storageError(err, root, state) ?? err;
     }
     fs.rmSync(journalFile, { force: true });
     const commit = (await git(root).revparse(['HEAD'])).trim();

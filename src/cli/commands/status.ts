@@ -45,7 +45,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           } catch (err) {
             if ((err as Error)?.name === 'BrowserNotFoundError') {
               const e = err as Error & { localized(l: Lang): string };
-              throw new DjycError(e.localized('zh'), 3, e.localized('en'));
+              throw new DjycError(e.localized('zh'), 2, e.localized('en'));
             }
             throw err;
           }
