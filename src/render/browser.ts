@@ -24,6 +24,7 @@ export class BrowserNotFoundError extends Error {
   /** Same exit code as other usage and environment problems at the CLI boundary (README: 2). */
   readonly exitCode = 2;
   readonly messageEn: string;
+  readonly messageZh: string;
   constructor(
     readonly searched: string[],
     lang: Lang = 'zh',
@@ -49,9 +50,10 @@ export class BrowserNotFoundError extends Error {
     super(lang === 'en' ? en : zh);
     this.name = 'BrowserNotFoundError';
     this.messageEn = en;
+    this.messageZh = zh;
   }
   localized(lang: Lang): string {
-    return lang === 'en' ? this.messageEn : this.message;
+    return lang === 'en' ? this.messageEn : this.messageZh;
   }
 }
 
