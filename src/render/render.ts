@@ -111,7 +111,10 @@ export function outputPaths(programme: ProgrammeRecord, targets: FormTarget[], o
     let name = `${base}.${ext}`;
     for (let n = 2; used.has(name); n++) name = `${base}-${n}.${ext}`;
     used.add(name);
-    return path.join(dir, name);
+    // Names come from record data (sanitised by fileBase); whatever they say, the file stays in the folder named.
+    const file = path.join(dir, name);
+    if (path.dirname(file) !== dir) throw new Error(`output name escapes ${dir}: ${name}`);
+    return file;
   });
 }
 
