@@ -240,6 +240,26 @@ describe('hole 4: record files that are links, devices or FIFOs are refused befo
   });
 });
 
+describe('files named on the command line or in djyc.yaml', () => {
+  it('a device or FIFO given as a logo, a report file or the phone roster is refused at once, never read', () => {
+    const { repo, brand } = brandRepo();
+    const fifo = path.join(dir('djyc-fifo-'), 'fifo.svg');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const run = (args: string[]) => spawnSync(process.execPath, [path.resolve('bin/djyc'), ...args], { cwd: repo, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...ENV, NO_COLOR: '1' } });
+    for (const args of [['brand', 'set', brand, '--logo', '/dev/zero'], ['brand', 'set', brand, '--logo', fifo], ['brand', 'new', '--org', 'org-a', '--name', '二号', '--logo', '/dev/urandom']]) {
+      const r = run(args);
+      expect(r.signal, `${args.join(' ')} hung`).toBeNull();
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    fs.appendFileSync(path.join(repo, 'djyc.yaml'), 'personal_data:\n  phone_roster: /dev/zero\n');
+    const roster = run(['pack', '--org', 'org-a', '--notice', '--format', 'html', '-o', path.join(dir('djyc-notice-'), 'n.html')]);
+    expect(roster.signal).toBeNull();
+    expect(roster.status).toBe(2);
+    expect(roster.stderr).toContain('/dev/zero');
+  });
+});
+
 /** A work clone and a bare "server" repository with the pre-receive hook installed. */
 function server(): { work: string; bare: string } {
   const work = initRepo('shuangling', 2020);

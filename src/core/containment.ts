@@ -11,7 +11,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_FILE_BYTES } from './yaml.js';
+
+/** Records are small; anything bigger is a mistake (or an attack) and is refused before parsing (yaml.ts). */
+export const MAX_FILE_BYTES = 1024 * 1024;
 
 /** The folder every file a record names must live in. */
 export const ATTACHMENTS_DIR = 'attachments';
