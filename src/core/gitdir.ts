@@ -27,7 +27,8 @@ const GIT_ENV = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR',
 export function locateGit(root: string): GitLocation {
   const key = path.resolve(root);
   const known = located.get(key);
-  if (known) return known;
+  // Still right unless the folder has since become a repository of its own (`git init` / `djyc init` in it).
+  if (known && (known.topLevel === key || !fs.existsSync(path.join(key, '.git')))) return known;
   const env = { ...process.env };
   for (const k of GIT_ENV) delete env[k];
   let out: string;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { git, commitGit } from './git.js';
-import { RefusedError, StorageError, storageError, storageFailure } from './errors.js';
+import { RefusedError, storageError } from './errors.js';
 import { RECORDS_DIR } from './kinds.js';
 import { TEMP_PATTERN } from './repo.js';
 import { ATTACHMENTS_DIR, lexicalProblem, resolveInside } from './containment.js';
@@ -211,7 +211,7 @@ export function sweepTemps(root: string): string[] {
       const owner = /^djyc\.lock\.(\d+)\.\d+$/.exec(name) ?? /^next-index-(\d+)\.lock$/.exec(name);
       if (TEMP_PATTERN.test(name) || (owner && !isAlive(Number(owner[1])))) {
         fs.rmSync(path.join(g, name), { force: true });
-        removed.push(path.relative(root, path.join(g, name)).split(path.sep).join("/"));
+        removed.push(path.relative(root, path.join(g, name)).split(path.sep).join('/'));
       }
     }
   } catch {
