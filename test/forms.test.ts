@@ -215,11 +215,12 @@ describe('forms as PDF', () => {
         { kind: 'project', id: 'p-test-evil', data: { id: 'p-test-evil', programme: 'shuangling-2020', title: `注入测试<script>alert(1)</script>`, proposed_by: 'org-hs-shichang', reason: evil, stage: 'proposed' } },
         { kind: 'brand', id: 'b-test-evil', data: { id: 'b-test-evil', programme: 'shuangling-2020', organisation: 'org-hs-shichang', name: `<b>注入</b>`, concept: evil, logo: 'attachments/evil.svg', stage: 'applied' } },
         { kind: 'organisation', id: 'org-test-empty', data: { id: 'org-test-empty', name: '测试用空党支部', type: '党支部', parent: 'org-hs-gongwei' } },
-        { kind: 'brand', id: 'b-test-passwd', data: { id: 'b-test-passwd', programme: 'shuangling-2020', organisation: 'org-hs-weijian', name: '越界标识', logo: '../../../../../../etc/passwd', stage: 'applied' } },
       ],
       'test records',
       { today: '2020-03-20' },
     );
+    // A record naming a file outside the repository: written by hand (djyc's own writes refuse such a path).
+    writeFile(demoRoot, 'records/brands/b-test-passwd.yaml', 'id: b-test-passwd\nprogramme: shuangling-2020\norganisation: org-hs-weijian\nname: 越界标识\nlogo: ../../../../../../etc/passwd\nstage: applied\n');
     demo = loadRepository(demoRoot);
     demoProgramme = resolveProgramme(demo);
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { DjycError, ProblemsError, UsageError } from '../core/errors.js';
+import { DjycError, ProblemsError, UsageError, storageError } from '../core/errors.js';
 import type { Lang } from '../core/i18n.js';
 import { installOutputGuard, installPipeGuard, makeContext, tr, colors, type CliContext } from './io.js';
 import { addOptions, GLOBAL, LANGS } from './options.js';
@@ -165,13 +165,21 @@ export async function reportError(err: unknown, lang: Lang, opts: { json?: boole
     if (opts.json) printJsonFailure({ ok: false, code: err.exitCode, rule: null, message: err.localized(lang), hint: hint(err.exitCode) });
     return err.exitCode;
   }
-  const e = err as { name?: string; code?: string; message?: string; exitCode?: number; localized?: (l: Lang) => string };
+  const e = err as { name?: string; code?: string; message?: string; exitCode?: number; path?: string; localized?: (l: Lang) => string };
   // No browser to print with: an environment error like any other, with its own instructions.
   if (e?.name === 'BrowserNotFoundError' && typeof e.localized === 'function') {
     const message = e.localized(lang);
     process.stderr.write(`${c.red(tr(lang, '错误：', 'error: '))}${message}\n`);
     if (opts.json) printJsonFailure({ ok: false, code: 2, rule: null, message, hint: null });
     return 2;
+  }
+  // A full disk or a read-only place met outside the write loop (an output file, a report): one clear sentence.
+  const storage = storageError(err, e?.path ?? tr(lang, '目标文件', 'the output'), 'untouched');
+  if (storage) {
+    const message = storage.localized(lang);
+    process.stderr.write(`${c.red(tr(lang, '错误：', 'error: '))}${message}\n`);
+    if (opts.json) printJsonFailure({ ok: false, code: storage.exitCode, rule: null, message, hint: null });
+    return storage.exitCode;
   }
   const message = e?.message ?? String(err);
   process.stderr.write(`${c.red(tr(lang, '内部错误：', 'internal error: '))}${message}\n`);

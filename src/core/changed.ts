@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { LoadedRecord, loadRepository, type RecordEntry, type Repository } from './repo.js';
-import { collectIssues, positionProblems, type Issue } from './validate.js';
+import { attachmentProblems, collectIssues, positionProblems, type Issue } from './validate.js';
 import { parseRecordText } from './yaml.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir, type Kind } from './kinds.js';
 import { analyseBytes, cacheKey, lastLoad, programmeSignature } from './parallel.js';
@@ -131,7 +131,8 @@ function isTracked(file: string): boolean {
 export function changedSince(root: string, commit: string): { changed: string[]; deleted: string[] } {
   const changed = new Set<string>();
   const deleted = new Set<string>();
-  const diff = git(root, ['diff', '--name-status', '-z', '--no-renames', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
+  // --relative and no --full-tree below: paths relative to the records root, which may be a folder inside a larger repository.
+  const diff = git(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
   for (let i = 0; i + 1 < diff.length; i += 2) {
     const status = diff[i]!;
     const file = diff[i + 1]!;
@@ -171,7 +172,7 @@ function readBlobs(root: string, ids: string[]): Map<string, Buffer> {
  */
 export function loadCommit(root: string, commit: string, head: Repository): Repository {
   const entries: { kind: Kind; file: string; blob: string }[] = [];
-  for (const line of git(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${RECORDS_DIR}/`]).split('\0')) {
+  for (const line of git(root, ['ls-tree', '-r', '-z', commit, '--', `${RECORDS_DIR}/`]).split('\0')) {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
     const [, type, blob] = line.slice(0, tab).split(' ');
@@ -191,7 +192,7 @@ export function loadCommit(root: string, commit: string, head: Repository): Repo
  * their loaded objects, so nothing is parsed twice). Otherwise every record of the commit (loadCommit).
  */
 function baseRepository(root: string, commit: string, head: Repository, changed: string[]): Repository {
-  const programmeFiles = git(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${RECORDS_DIR}/programmes/`])
+  const programmeFiles = git(root, ['ls-tree', '-r', '-z', commit, '--', `${RECORDS_DIR}/programmes/`])
     .split('\0')
     .flatMap((line): [string, string][] => {
       const tab = line.indexOf('\t');
@@ -204,7 +205,7 @@ function baseRepository(root: string, commit: string, head: Repository, changed:
   const entries: { kind: Kind; file: string; blob: string }[] = [];
   const wanted = changed.filter((f) => f !== CONFIG_FILE && !f.startsWith(`${RECORDS_DIR}/programmes/`));
   if (wanted.length) {
-    const out = git(root, ['ls-tree', '-z', '--full-tree', commit, '--', ...wanted]);
+    const out = git(root, ['ls-tree', '-z', commit, '--', ...wanted]);
     for (const line of out.split('\0')) {
       const tab = line.indexOf('\t');
       if (tab < 0) continue;
@@ -286,7 +287,7 @@ function buildCommitRepository(root: string, commit: string, head: Repository, e
     }
   }
   let config = head.config;
-  const configText = tryGit(root, ['cat-file', 'blob', `${commit}:${CONFIG_FILE}`]);
+  const configText = tryGit(root, ['cat-file', 'blob', `${commit}:./${CONFIG_FILE}`]);
   if (configText !== undefined) {
     const r = parseRecordText(CONFIG_FILE, configText);
     if (r.ok) config = r.parsed.data as Repository['config'];
@@ -347,7 +348,10 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   const keep = (p: { file: string; rule: string; pointer?: string; params: Record<string, string | number> }) => changedSet.has(p.file) || (!noChange && !baseKnown.has(identity(p)));
   const reportedIssues: Issue[] = noChange ? [] : headIssues.filter(keep);
   const reportedLoad = noChange ? [] : head.loadProblems.filter(keep);
-  const problems = positionProblems(head, reportedIssues, reportedLoad);
+  // The files under attachments/ (links, devices, content not matching the extension) are reported whatever the
+  // base had: they are what a change could use to make djyc read or publish what it must not.
+  const files = attachmentProblems(head);
+  const problems = positionProblems(head, [...reportedIssues, ...files.issues], [...reportedLoad, ...files.problems]);
   return { base, mergeBase, changed, deleted, related: [...related].sort(), problems, repo: head };
 }
 

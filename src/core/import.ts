@@ -9,6 +9,7 @@ import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { loadRepository, RecordIndex, type RecordEntry, type Repository } from './repo.js';
 import { COVERAGE_RULES, validateRepository } from './validate.js';
 import { writeRecords, serializeRecord, type RecordChange } from './records.js';
+import { writeLock } from './store.js';
 import { buildProjectRecord, resolveProgramme } from './create.js';
 import { checkDate } from './workflow/common.js';
 import { newId } from './ids.js';
@@ -591,7 +592,9 @@ export async function importFile(root: string, file: string, opts: ImportOptions
     throw new UsageError(`--kind 应为 ${IMPORT_KINDS.join(' / ')}`, `--kind must be one of ${IMPORT_KINDS.join(' / ')}`);
   }
   const display = opts.display ?? file;
-  const repo = opts.repo ?? loadRepository(root);
+  // The write lock first: which rows already exist is decided on the repository as it is under the lock.
+  await using lock = opts.dryRun ? undefined : await writeLock(root);
+  const repo = lock ? loadRepository(root) : opts.repo ?? loadRepository(root);
   const programme = opts.kind === 'project' ? resolveProgramme(repo, opts.programme) : opts.programme ? resolveProgramme(repo, opts.programme) : undefined;
   const read = await readTable(file, { display, sheet: opts.sheet });
   if (!read.table) throw new ProblemsError(read.problems, '无法读取导入文件，未写入任何文件', 'cannot read the import file; nothing was written');
@@ -777,7 +780,7 @@ export async function importFile(root: string, file: string, opts: ImportOptions
   if (opts.dryRun || !planned.length) return result;
   const counts = [`${result.records.length} ${kindOf(opts.kind)}${result.records.length === 1 ? '' : 's'}`];
   if (result.createdOrganisations.length) counts.push(`${result.createdOrganisations.length} new organisation${result.createdOrganisations.length === 1 ? '' : 's'}`);
-  const written = await writeRecords(root, changes, `djyc import: ${counts.join(', ')} from ${path.basename(display)}`, { repo, today: opts.today, act: { date: opts.date, by: opts.by, note: opts.note } });
+  const written = await writeRecords(root, changes, `djyc import: ${counts.join(', ')} from ${path.basename(display)}`, { repo, today: opts.today, act: { date: opts.date, by: opts.by, note: opts.note }, lock });
   result.commit = written.commit;
   return result;
 }

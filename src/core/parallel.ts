@@ -9,7 +9,8 @@ import { fastParse } from './fastyaml.js';
 import { checkSchema } from './schemas.js';
 import { localRuleIssues } from './validate.js';
 import { RECORDS_DIR, type Kind } from './kinds.js';
-import { ResultCache, blobId, cacheGeneration, cacheRoot, dataFileOf, decodeShard, encodeShard, jsonSafe, resultData, type FileResult, type LazyShard, type LocalIssue, type ShardWriter } from './cache.js';
+import { readRecordBytes } from './containment.js';
+import { ResultCache, blobId, gitDirOf, cacheGeneration, cacheRoot, dataFileOf, decodeShard, encodeShard, jsonSafe, resultData, type FileResult, type LazyShard, type LocalIssue, type ShardWriter } from './cache.js';
 import type { ProgrammeRecord } from './types.generated.js';
 
 /**
@@ -55,12 +56,9 @@ export function cacheKey(kind: Kind, blob: string): string {
 
 function runJobs(root: string, jobs: Job[], programmes: ReadonlyMap<string, ProgrammeRecord>, cache?: ResultCache): Outcome[] {
   return jobs.map(({ kind, file }) => {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path.join(root, file));
-    } catch {
-      return null;
-    }
+    // Never through a link, never from a device, never more than the size limit + 1 byte (containment.ts).
+    const bytes = readRecordBytes(path.join(root, file));
+    if (!bytes) return null;
     const key = blobId(bytes);
     const cached = cache?.get(cacheKey(kind, key));
     if (cached) return { key, result: cached, hit: true };
@@ -342,7 +340,7 @@ export function gitKeys(root: string): Map<string, string> {
   const opts = { cwd: root, encoding: 'utf8' as const, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] as ('ignore' | 'pipe')[], env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } };
   try {
     const listed = execFileSync('git', ['-c', 'core.quotepath=false', 'ls-files', '-s', '-z', '--', `${RECORDS_DIR}/`], opts);
-    const dirty = execFileSync('git', ['-c', 'core.quotepath=false', 'diff-files', '--name-only', '-z', '--', `${RECORDS_DIR}/`], opts);
+    const dirty = execFileSync('git', ['-c', 'core.quotepath=false', 'diff-files', '--relative', '--name-only', '-z', '--', `${RECORDS_DIR}/`], opts);
     return parseGitKeys(listed, dirty);
   } catch {
     return new Map();
@@ -375,7 +373,7 @@ const SLEEP = new Int32Array(new SharedArrayBuffer(4));
  * blocks until they are done and returns what gitKeys() would. Undefined when this cannot be done in background.
  */
 export function startGitKeys(root: string): PendingKeys | undefined {
-  if (process.platform === 'win32' || !fs.existsSync('/bin/sh') || !fs.existsSync(path.join(root, '.git'))) return undefined;
+  if (process.platform === 'win32' || !fs.existsSync('/bin/sh') || !gitDirOf(root)) return undefined;
   let dir: string;
   try {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-keys-'));
@@ -384,7 +382,7 @@ export function startGitKeys(root: string): PendingKeys | undefined {
   }
   const script = [
     'git -c core.quotepath=false ls-files -s -z -- records/ > "$0/listed" 2>/dev/null & a=$!',
-    'git -c core.quotepath=false diff-files --name-only -z -- records/ > "$0/dirty" 2>/dev/null; b=$?',
+    'git -c core.quotepath=false diff-files --relative --name-only -z -- records/ > "$0/dirty" 2>/dev/null; b=$?',
     'wait $a; c=$?',
     'echo "$c $b" > "$0/status.tmp" && mv "$0/status.tmp" "$0/status"',
   ].join('\n');
@@ -471,13 +469,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
   const pending = useGit ? opts.pendingKeys ?? startGitKeys(root) : undefined;
   if (!useGit) opts.pendingKeys?.cancel();
   const programmeJobs = listed.filter((j) => j.kind === 'programme');
-  const programmeBytes = programmeJobs.map((j) => {
-    try {
-      return fs.readFileSync(path.join(root, j.file));
-    } catch {
-      return null;
-    }
-  });
+  const programmeBytes = programmeJobs.map((j) => readRecordBytes(path.join(root, j.file)));
   const programmeKeys = programmeBytes.map((b) => (b ? blobId(b) : ''));
   let cache: ResultCache | undefined;
   let known = new Map<string, string>();

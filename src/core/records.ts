@@ -1,11 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument, stringify, type Document } from 'yaml';
 import { recordPath, schemaComment, type Kind } from './kinds.js';
 import { loadRepository, type RecordEntry, type Repository } from './repo.js';
 import { COVERAGE_RULES, validateRepository } from './validate.js';
 import { ProblemsError } from './errors.js';
-import { commitChanges, type FileChange } from './store.js';
+import { commitChanges, writeLock, type FileChange, type WriteLock } from './store.js';
+import { readRecordBytes } from './containment.js';
 import type { Problem } from './problem.js';
 
 const STRINGIFY = { lineWidth: 0, minContentWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN', version: '1.2' } as const;
@@ -76,19 +76,25 @@ export function withAct(message: string, act: Act = {}): string {
   return trailers.length ? `${message}\n\n${trailers.join('\n')}` : message;
 }
 
-/** Validates the changed records against the whole repository, then writes and commits them as one operation. */
+/**
+ * Validates the changed records against the whole repository, then writes and commits them as one operation.
+ * The validation runs under the write lock, on the repository as read under it: a repository passed in is used only
+ * when the caller holds the lock (`lock`) and read it after taking it; otherwise it is read again here.
+ */
 export async function writeRecords(
   root: string,
   changes: RecordChange[],
   message: string,
   /** `files`: other files written in the same commit (e.g. a copied logo); `dryRun`: validate only, write nothing; `act`: trailers of the commit. */
-  opts: { repo?: Repository; today?: string; files?: FileChange[]; dryRun?: boolean; act?: Act } = {},
+  opts: { repo?: Repository; today?: string; files?: FileChange[]; dryRun?: boolean; act?: Act; lock?: WriteLock } = {},
 ): Promise<WriteResult> {
-  const repo = opts.repo ?? loadRepository(root);
+  await using own = opts.dryRun || opts.lock ? undefined : await writeLock(root);
+  const lock = opts.lock ?? own;
+  const repo = opts.repo && (opts.lock || opts.dryRun) ? opts.repo : loadRepository(root);
   const prepared = changes.map((c) => ({ ...c, text: c.text ?? serializeRecord(c.kind, c.data) }));
   const files = new Set(prepared.map((c) => recordPath(c.kind, c.id)));
   const records: RecordEntry[] = repo.records.filter((r) => !files.has(r.file));
-  for (const c of prepared) records.push({ kind: c.kind, id: c.id, file: recordPath(c.kind, c.id), data: c.data as never, text: c.text });
+  for (const c of prepared) records.push({ kind: c.kind, id: c.id, file: recordPath(c.kind, c.id), data: c.data as never, text: c.text.replace(/^\uFEFF/, '') });
   // Coverage rules (a member without a task yet, …) never block a write: they become warnings here.
   const all = validateRepository({ ...repo, records, loadProblems: [] }, { only: files, today: opts.today }).map((p) =>
     p.severity === 'error' && COVERAGE_RULES.has(p.rule) ? { ...p, severity: 'warning' as const } : p,
@@ -101,15 +107,12 @@ export async function writeRecords(
     return { path: rel, content: c.text, expected };
   });
   fileChanges.push(...(opts.files ?? []));
-  if (opts.dryRun) return { ids: prepared.map((c) => c.id), paths: fileChanges.map((f) => f.path), commit: '', warnings: all.filter((p) => p.severity === 'warning') };
-  const result = await commitChanges(root, fileChanges, withAct(message, opts.act));
+  if (opts.dryRun || !lock) return { ids: prepared.map((c) => c.id), paths: fileChanges.map((f) => f.path), commit: '', warnings: all.filter((p) => p.severity === 'warning') };
+  const result = await commitChanges(root, fileChanges, withAct(message, opts.act), { lock });
   return { ids: prepared.map((c) => c.id), paths: result.files, commit: result.commit, warnings: all.filter((p) => p.severity === 'warning') };
 }
 
+/** A record file's text as it is on disk (BOM and line endings kept); null when missing, a link or not a regular file. */
 export function readRecordFile(root: string, kind: Kind, id: string): string | null {
-  try {
-    return fs.readFileSync(path.join(root, recordPath(kind, id)), 'utf8');
-  } catch {
-    return null;
-  }
+  return readRecordBytes(path.join(root, recordPath(kind, id)))?.toString('utf8') ?? null;
 }

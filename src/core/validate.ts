@@ -13,6 +13,7 @@ import { sortProblems, type Problem, type Severity } from './problem.js';
 import type { ProgrammeRecord } from './types.generated.js';
 import { isDropped } from './workflow/stages.js';
 import { workflowIssues } from './workflow/rules.js';
+import { attachmentViolations, recordPathProblem, readRecordBytes } from './containment.js';
 
 /** A finding before it has a position: the record file and a JSON Pointer into it. */
 export interface Issue {
@@ -59,8 +60,58 @@ export function validateRepository(repo: Repository, opts: ValidateOptions = {})
     // Position only what is reported: positions cost a YAML parse of each file.
     issues = issues.filter((i) => opts.only!.has(i.file));
     loadProblems = loadProblems.filter((p) => opts.only!.has(p.file));
+  } else {
+    // The files under attachments/ (the disk side of the containment rule): checked when the whole repository is.
+    const files = attachmentProblems(repo);
+    issues = [...issues, ...files.issues];
+    loadProblems = [...loadProblems, ...files.problems];
   }
   return positionProblems(repo, issues, loadProblems);
+}
+
+/** Kinds whose records may name files (a brand's logo; attachments lists). */
+const PATH_KINDS: ReadonlySet<Kind> = new Set(['brand', 'project', 'task', 'report', 'closure']);
+
+/** The paths a record names, with their JSON Pointers: a brand's logo and every attachment's path. */
+export function recordPaths(data: unknown): { pointer: string; path: unknown }[] {
+  const out: { pointer: string; path: unknown }[] = [];
+  if (!data || typeof data !== 'object') return out;
+  const d = data as Record<string, unknown>;
+  if (d.logo !== undefined && d.logo !== null) out.push({ pointer: '/logo', path: d.logo });
+  if (Array.isArray(d.attachments)) {
+    d.attachments.forEach((a, i) => {
+      if (a && typeof a === 'object' && (a as { path?: unknown }).path !== undefined) out.push({ pointer: `/attachments/${i}/path`, path: (a as { path?: unknown }).path });
+    });
+  }
+  return out;
+}
+
+/**
+ * The disk side of the containment rule (containment.ts): every symbolic link, device, FIFO or socket under
+ * attachments/ and every file whose content is not what its extension says, as a problem on that file — and, when
+ * there is one, on each record that names it (or a path through it), at the record's path.
+ */
+export function attachmentProblems(repo: Pick<Repository, 'root' | 'records'>): { problems: Problem[]; issues: Issue[] } {
+  const violations = attachmentViolations(repo.root);
+  const problems: Problem[] = violations.map((v) => ({ file: v.file, line: 1, col: 1, severity: 'error', rule: v.rule as MessageKey, params: v.params }));
+  const issues: Issue[] = [];
+  if (!violations.length) return { problems, issues };
+  const bad = new Map(violations.map((v) => [v.file, v]));
+  for (const r of repo.records) {
+    if (!PATH_KINDS.has(r.kind)) continue;
+    for (const { pointer, path: p } of recordPaths(r.data)) {
+      if (typeof p !== 'string' || recordPathProblem(p)) continue;
+      const segs = p.split('/');
+      for (let i = 1; i <= segs.length; i++) {
+        const v = bad.get(segs.slice(0, i).join('/'));
+        if (v) {
+          issues.push({ file: r.file, pointer, at: 'value', severity: 'error', rule: v.rule as MessageKey, params: { ...v.params, path: p } });
+          break;
+        }
+      }
+    }
+  }
+  return { problems, issues };
 }
 
 /** Issues and load problems (some of the repository's) as positioned, sorted problems. */
@@ -94,7 +145,7 @@ function checkConfig(ctx: Ctx, repo: Repository) {
 function positionConfigProblems(repo: Repository): Problem[] {
   const pending = repo.loadProblems.filter((p) => p.line === 0);
   if (!pending.length) return [];
-  const text = fs.readFileSync(path.join(repo.root, CONFIG_FILE), 'utf8');
+  const text = readRecordBytes(path.join(repo.root, CONFIG_FILE))?.toString('utf8') ?? '';
   const parsed = parseRecordText(CONFIG_FILE, text);
   return pending.map((p) => ({ ...p, ...(parsed.ok ? locate(parsed.parsed, p.pointer ?? '', p.at) : { line: 1, col: 1 }) }));
 }
@@ -166,6 +217,12 @@ export function localRuleIssues(kind: Kind, data: unknown, programme: ProgrammeR
   const ctx = { issues: [] as Issue[] } as Ctx;
   const r = { kind, data, file: '', id: '', text: '' } as RecordEntry;
   checkHistory(ctx, r);
+  // Paths a record names: well formed and under attachments/ (the disk is checked by attachmentProblems).
+  for (const { pointer, path: p } of recordPaths(data)) {
+    if (typeof p !== 'string') continue;
+    const rule = recordPathProblem(p);
+    if (rule) push(ctx, r, pointer, rule, { path: p });
+  }
   if (kind !== 'programme' && programme) {
     const d = data as Record<string, any>;
     const track = TRACK_OF_KIND[kind];
@@ -470,11 +527,7 @@ export function positionIssues(repo: Pick<Repository, 'records' | 'root'>, issue
   for (const [file, list] of byFile) {
     let text = entries.get(file)?.text;
     if (text === undefined) {
-      try {
-        text = fs.readFileSync(path.join(repo.root, file), 'utf8');
-      } catch {
-        text = '';
-      }
+      text = readRecordBytes(path.join(repo.root, file))?.toString('utf8') ?? '';
     }
     const parsed = parseRecordText(file, text);
     for (const i of list) {

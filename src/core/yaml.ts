@@ -2,8 +2,9 @@ import { CST, isAlias, isMap, isNode, isPair, isScalar, isSeq, Lexer, LineCounte
 import type { Problem, Severity } from './problem.js';
 import type { MessageKey } from './i18n.js';
 
-/** Records are small; anything bigger is a mistake (or an attack) and is refused before parsing. */
-export const MAX_FILE_BYTES = 1024 * 1024;
+/** Records are small; anything bigger is a mistake (or an attack) and is refused before parsing (containment.ts). */
+export { MAX_FILE_BYTES } from './containment.js';
+import { MAX_FILE_BYTES } from './containment.js';
 
 const PARSE_OPTIONS = {
   version: '1.2',

@@ -26,6 +26,7 @@ import { chineseDate, today as todayIn } from '../core/dates.js';
 import { isTrackEnabled, windowDates } from '../core/programme.js';
 import { ProblemsError, UsageError, RefusedError } from '../core/errors.js';
 import { findUnmaskedPhones, redactPhones } from '../core/privacy.js';
+import { readInside, recordPathProblem, typeMismatch } from '../core/containment.js';
 import { packageVersion } from '../core/init.js';
 import { RECORDS_DIR } from '../core/kinds.js';
 import type { Lang } from '../core/i18n.js';
@@ -60,7 +61,8 @@ export interface PublishResult {
 }
 
 /** A file of the site: text, or a file copied from elsewhere. */
-export type SiteFile = { text: string } | { copy: string };
+/** A file of the site: text, bytes already read and checked (logos), or a file of djyc's own to copy (fonts). */
+export type SiteFile = { text: string } | { bytes: Uint8Array } | { copy: string };
 
 export const SITE_MARKER = '.djyc-site';
 
@@ -932,27 +934,29 @@ function titleText(html: string): string {
   return out.join(' ');
 }
 
-/** Checks a logo path from a record and returns the file to copy, or a warning. */
-function logoFile(root: string, logo: string): { file?: string; warning?: { zh: string; en: string } } {
-  const abs = path.resolve(root, logo);
-  const rel = path.relative(root, abs);
-  const ext = path.extname(abs).toLowerCase();
-  if (rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep)[0] === '.git') {
-    return { warning: { zh: `品牌标识“${logo}”不在记录库中，未发布`, en: `brand logo "${logo}" is outside the repository; not published` } };
+/**
+ * Checks a logo path from a record by the containment rule (containment.ts: a plain path under attachments/, no
+ * link on the way, a regular file, its content the image its extension says) and returns its bytes, or a warning.
+ */
+function logoFile(root: string, logo: string): { bytes?: Uint8Array; ext?: string; warning?: { zh: string; en: string } } {
+  if (recordPathProblem(logo)) {
+    return { warning: { zh: `品牌标识“${logo}”不是 attachments/ 中的规范路径，未发布`, en: `brand logo "${logo}" is not a plain path under attachments/; not published` } };
   }
+  const ext = path.extname(logo).toLowerCase();
   if (!LOGO_TYPES[ext]) return { warning: { zh: `品牌标识“${logo}”不是 PNG/JPEG/GIF/WebP/SVG 图片，未发布`, en: `brand logo "${logo}" is not a PNG/JPEG/GIF/WebP/SVG image; not published` } };
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(abs);
-  } catch {
-    return { warning: { zh: `找不到品牌标识文件“${logo}”，未发布`, en: `brand logo "${logo}" not found; not published` } };
+  const read = readInside(root, logo, LOGO_MAX_BYTES);
+  if (!read.ok) {
+    if (read.rule === 'path-missing') return { warning: { zh: `找不到品牌标识文件“${logo}”，未发布`, en: `brand logo "${logo}" not found; not published` } };
+    if (read.rule === 'path-symlink') return { warning: { zh: `品牌标识“${logo}”经过符号链接，未发布`, en: `brand logo "${logo}" goes through a symbolic link; not published` } };
+    return { warning: { zh: `品牌标识“${logo}”不是普通文件或超过 4 MB，未发布`, en: `brand logo "${logo}" is not a regular file or exceeds 4 MB; not published` } };
   }
-  if (!st.isFile() || st.size > LOGO_MAX_BYTES) return { warning: { zh: `品牌标识“${logo}”不是文件或超过 4 MB，未发布`, en: `brand logo "${logo}" is not a file or exceeds 4 MB; not published` } };
+  const mismatch = typeMismatch(logo, read.bytes);
+  if (mismatch) return { warning: { zh: `品牌标识“${logo}”的内容不是 ${mismatch.expected.toUpperCase()} 图片，未发布`, en: `brand logo "${logo}" is not a ${mismatch.expected.toUpperCase()} image; not published` } };
   // An image must not smuggle a phone number onto the site (SVG is text; look at raster metadata too).
-  if (findUnmaskedPhones(fs.readFileSync(abs, 'latin1')).length) {
+  if (findUnmaskedPhones(Buffer.from(read.bytes).toString('latin1')).length) {
     return { warning: { zh: `品牌标识“${logo}”中含有手机号码，未发布`, en: `brand logo "${logo}" contains a phone number; not published` } };
   }
-  return { file: abs };
+  return { bytes: read.bytes, ext: LOGO_TYPES[ext] };
 }
 
 /** Builds every file of the site in memory (pure apart from reading the repository's logos and the templates). */
@@ -986,9 +990,9 @@ export function buildSite(repo: Repository, options: PublishOptions): { files: M
       if (!logo) continue;
       const r = logoFile(repo.root, logo);
       if (r.warning) warnings.push(r.warning);
-      if (!r.file) continue;
-      const name = `assets/logos/${b.id}.${LOGO_TYPES[path.extname(r.file).toLowerCase()]}`;
-      files.set(name, { copy: r.file });
+      if (!r.bytes) continue;
+      const name = `assets/logos/${b.id}.${r.ext}`;
+      files.set(name, { bytes: r.bytes });
       logos.set(b.id, name);
     }
   }
@@ -1085,6 +1089,9 @@ export function writeSite(files: Map<string, SiteFile>, out: string): { files: n
       if ('text' in f) {
         fs.writeFileSync(dest, f.text);
         bytes += Buffer.byteLength(f.text);
+      } else if ('bytes' in f) {
+        fs.writeFileSync(dest, f.bytes);
+        bytes += f.bytes.byteLength;
       } else {
         fs.copyFileSync(f.copy, dest);
         bytes += fs.statSync(dest).size;

@@ -21,31 +21,39 @@ export const CHROMIUM_PATHS = [
 ];
 
 export class BrowserNotFoundError extends Error {
-  /** Same exit code as other environment problems at the CLI boundary. */
-  readonly exitCode = 3;
+  /** Same exit code as other usage and environment problems at the CLI boundary (README: 2). */
+  readonly exitCode = 2;
   readonly messageEn: string;
+  readonly messageZh: string;
   constructor(
     readonly searched: string[],
     lang: Lang = 'zh',
+    /** PUPPETEER_EXECUTABLE_PATH when it names no usable browser: then nothing else is tried, and the message says so. */
+    readonly fromEnv?: string,
   ) {
-    const zh =
-      '找不到 Chromium 或 Chrome 浏览器，无法生成 PDF。请任选一种方式安装：\n' +
-      '  sudo apt-get install chromium        （Debian/Ubuntu）\n' +
-      '  npm run setup                        （在本项目目录中，会自动安装所需软件）\n' +
-      '或设置环境变量 PUPPETEER_EXECUTABLE_PATH 指向已安装的 Chrome/Chromium 可执行文件。\n' +
-      `已查找：${searched.join('、')}`;
-    const en =
-      'No Chromium or Chrome browser found, so PDFs cannot be made. Install one of:\n' +
-      '  sudo apt-get install chromium        (Debian/Ubuntu)\n' +
-      '  npm run setup                        (in this project folder; installs what is missing)\n' +
-      'or set PUPPETEER_EXECUTABLE_PATH to an installed Chrome/Chromium executable.\n' +
-      `Searched: ${searched.join(', ')}`;
+    const zh = fromEnv
+      ? `环境变量 PUPPETEER_EXECUTABLE_PATH 指向的 ${fromEnv} 不存在或不可执行，无法生成 PDF（不会改用其他浏览器）。\n` +
+        '请把它改为已安装的 Chrome/Chromium 可执行文件，或删除这个变量让 djyc 自动查找。'
+      : '找不到 Chromium 或 Chrome 浏览器，无法生成 PDF。请任选一种方式安装：\n' +
+        '  sudo apt-get install chromium        （Debian/Ubuntu）\n' +
+        '  npm run setup                        （在本项目目录中，会自动安装所需软件）\n' +
+        '或设置环境变量 PUPPETEER_EXECUTABLE_PATH 指向已安装的 Chrome/Chromium 可执行文件。\n' +
+        `已查找：${searched.join('、')}`;
+    const en = fromEnv
+      ? `PUPPETEER_EXECUTABLE_PATH names ${fromEnv}, which does not exist or is not executable, so PDFs cannot be made (no other browser is tried).\n` +
+        'Point it at an installed Chrome/Chromium executable, or unset it to let djyc look for one.'
+      : 'No Chromium or Chrome browser found, so PDFs cannot be made. Install one of:\n' +
+        '  sudo apt-get install chromium        (Debian/Ubuntu)\n' +
+        '  npm run setup                        (in this project folder; installs what is missing)\n' +
+        'or set PUPPETEER_EXECUTABLE_PATH to an installed Chrome/Chromium executable.\n' +
+        `Searched: ${searched.join(', ')}`;
     super(lang === 'en' ? en : zh);
     this.name = 'BrowserNotFoundError';
     this.messageEn = en;
+    this.messageZh = zh;
   }
   localized(lang: Lang): string {
-    return lang === 'en' ? this.messageEn : this.message;
+    return lang === 'en' ? this.messageEn : this.messageZh;
   }
 }
 
@@ -63,8 +71,9 @@ export function findChromium(lang: Lang = 'zh', env: NodeJS.ProcessEnv = process
   const searched: string[] = [];
   const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) {
+    // The user chose this browser: when it is not there, say so rather than quietly use another one.
     if (isExecutable(fromEnv)) return fromEnv;
-    searched.push(`PUPPETEER_EXECUTABLE_PATH=${fromEnv}`);
+    throw new BrowserNotFoundError([`PUPPETEER_EXECUTABLE_PATH=${fromEnv}`], lang, fromEnv);
   }
   for (const p of candidates) {
     if (isExecutable(p)) return p;

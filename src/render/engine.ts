@@ -12,6 +12,7 @@
  * font origin is aborted, content goes in with setContent (never a file:// URL), and every document
  * carries a default-src 'none' Content-Security-Policy.
  */
+import { breakLongRuns } from './linebreak.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -99,7 +100,8 @@ export function wrapDocument({ title, css = '', body, lang = 'zh-CN' }: WrapOpti
     `<title>${escapeHtml(title)}</title>\n<link rel="stylesheet" href="${FONT_CSS_URL}">\n` +
     `<style>\n${baseStylesheet()}</style>\n` +
     (css ? `<style>\n${css.replace(/<\/style/gi, '<\\/style')}\n</style>\n` : '') +
-    `</head>\n<body>\n${body}\n</body>\n</html>\n`
+    // Long runs without a break opportunity get some before layout (linebreak.ts): layout time stays linear.
+    `</head>\n<body>\n${breakLongRuns(body)}\n</body>\n</html>\n`
   );
 }
 

@@ -22,7 +22,8 @@ import type { Repository } from '../core/repo.js';
 import type { ProgrammeRecord } from '../core/types.generated.js';
 import { closeBrowser, launchBrowser, type Lang } from './browser.js';
 import { renderPdfs, wrapDocument } from './engine.js';
-import { attachmentsOf, claimsNoticeView, formTitle, safeRelative, selectTargets, type PackDef } from './forms.js';
+import { attachmentsOf, claimsNoticeView, formTitle, selectTargets, type PackDef } from './forms.js';
+import { recordPathProblem, resolveInside } from '../core/containment.js';
 import { mergePdfs, stampPageNumbers, writeFileAtomic } from './pdf.js';
 import { renderForms, viewContext, type FormOutput } from './render.js';
 import { formsStylesheet, renderBody, renderDocument, templateMeta } from './templates.js';
@@ -138,8 +139,8 @@ export async function buildPack(opts: PackOptions): Promise<PackResult> {
 
     // 2. The appendix list of supporting files.
     const attachments = attachmentsOf(ctx.index, targets, programme).map((a, i) => {
-      const abs = a.path ? safeRelative(repo.root, a.path) : undefined;
-      const exists = !!abs && fs.existsSync(abs);
+      // Present only when it passes the containment rule (a link or a path out of attachments/ counts as not found).
+      const exists = !!a.path && !recordPathProblem(a.path) && resolveInside(repo.root, a.path).ok;
       return { ...a, index: i + 1, exists, state: a.path ? (exists ? '已随附' : '文件未找到') : '纸质材料' };
     });
     const listed: Array<{ title: string; group?: string; item?: string; path: string; pages: number }> = outputs.map((o) => ({ title: o.label, group: o.group, item: o.item, path: o.out, pages: o.pages ?? 1 }));

@@ -22,7 +22,12 @@ export async function writeFileAtomic(out: string, data: Uint8Array): Promise<vo
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   try {
-    await writeFile(tmp, data);
+    // 'wx': a new file, never through a link left under the temp name (a stale temp of ours is replaced).
+    await writeFile(tmp, data, { flag: 'wx' }).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+      await unlink(tmp);
+      await writeFile(tmp, data, { flag: 'wx' });
+    });
     await rename(tmp, out);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);

@@ -3,14 +3,14 @@
  * through the engine (engine.ts, one browser for the whole batch) into PDFs. No terminal here: progress goes
  * to a callback; the CLI draws it.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { readPhoneRoster } from '../core/privacy.js';
 import { RecordIndex, type Repository } from '../core/repo.js';
 import type { ProgrammeRecord } from '../core/types.generated.js';
 import { renderPdfs, type RenderJob, type RenderResult } from './engine.js';
-import { buildView, fileBase, formTitle, recordLabel, safeRelative, type FormTarget, type ViewContext } from './forms.js';
+import { buildView, fileBase, formTitle, recordLabel, type FormTarget, type ViewContext } from './forms.js';
+import { IMAGE_TYPES, readInside, recordPathProblem, sniffType, typeMismatch } from '../core/containment.js';
 import { renderDocument } from './templates.js';
 import type { Lang } from './browser.js';
 import { writeFileAtomic } from './pdf.js';
@@ -32,16 +32,14 @@ export function viewContext(repo: Repository, programme: ProgrammeRecord, opts: 
     roster: readPhoneRoster(repo.root, repo.config),
     public: opts.public,
     today: opts.today,
+    // The containment rule (containment.ts): a plain path under attachments/, no link on the way, a regular file
+    // within the size limit, and an image by its content as its extension says; else the form shows no logo.
     readAsset: (rel) => {
-      const abs = safeRelative(repo.root, rel);
-      if (!abs) return undefined;
-      try {
-        const st = fs.statSync(abs);
-        if (!st.isFile() || st.size > MAX_ASSET_BYTES) return undefined;
-        return fs.readFileSync(abs);
-      } catch {
-        return undefined;
-      }
+      if (recordPathProblem(rel)) return undefined;
+      const read = readInside(repo.root, rel, MAX_ASSET_BYTES);
+      if (!read.ok || typeMismatch(rel, read.bytes)) return undefined;
+      const type = sniffType(read.bytes);
+      return type && IMAGE_TYPES.has(type) ? read.bytes : undefined;
     },
   };
 }
@@ -113,7 +111,10 @@ export function outputPaths(programme: ProgrammeRecord, targets: FormTarget[], o
     let name = `${base}.${ext}`;
     for (let n = 2; used.has(name); n++) name = `${base}-${n}.${ext}`;
     used.add(name);
-    return path.join(dir, name);
+    // Names come from record data (sanitised by fileBase); whatever they say, the file stays in the folder named.
+    const file = path.join(dir, name);
+    if (path.dirname(file) !== dir) throw new Error(`output name escapes ${dir}: ${name}`);
+    return file;
   });
 }
 

@@ -7,7 +7,8 @@ import { countBySeverity, sortProblems, type Problem } from '../../core/problem.
 import { format, FORMATS, type FormatName } from '../../formatters/index.js';
 import { summary } from '../../formatters/summary.js';
 import { UsageError } from '../../core/errors.js';
-import { writeAtomic } from '../../core/store.js';
+import { pendingJournal, writeAtomic } from '../../core/store.js';
+import { CONFIG_FILE } from '../../core/kinds.js';
 import { packageVersion } from '../../core/init.js';
 import { colors, tr } from '../io.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
@@ -59,6 +60,15 @@ function parseTargets(values: string[] | undefined, fallback: FormatName, lang: 
   });
 }
 
+/** A path given to validate, as a repository-relative path; a path outside the repository is a usage error. */
+function pathInRepository(root: string, cwd: string, given: string): string {
+  const rel = path.relative(root, path.resolve(cwd, given));
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new UsageError(`路径“${given}”不在记录库 ${root} 之中`, `the path "${given}" is not inside the repository ${root}`);
+  }
+  return rel.split(path.sep).join('/');
+}
+
 export function register(program: Command, run: Runner, lang: Lang): void {
   const cmd = program
     .command('validate [paths...]')
@@ -75,8 +85,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           throw new UsageError(`--max-warnings 应为非负整数（收到“${opts.maxWarnings}”）`, `--max-warnings must be a whole number (got "${opts.maxWarnings}")`);
         }
         const root = requireRoot(ctx.cwd);
+        const only = paths.length ? new Set(paths.map((p) => pathInRepository(root, ctx.cwd, p))) : undefined;
         const repo = loadRepository(root, { cache: opts.cache === false ? false : undefined });
-        const only = paths.length ? new Set(paths.map((p) => path.relative(root, path.resolve(ctx.cwd, p)).split(path.sep).join('/'))) : undefined;
         let problems: Problem[];
         let scope: string | undefined;
         let baseRef = opts.base;
@@ -93,7 +103,22 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           problems = validateRepository(repo, { today: opts.today });
         }
         if (baseRef) problems = sortProblems([...problems, ...(await (await import('../../core/basecheck.js')).checkAgainstBase(root, baseRef, { today: opts.today, repo }))]);
-        if (only) problems = problems.filter((p) => [...only].some((o) => p.file === o || p.file.startsWith(`${o}/`)));
+        if (only) {
+          // A path that names no record file (nor djyc.yaml, nor anything validate reports on) is a mistake: say so.
+          const known = [CONFIG_FILE, ...repo.records.map((r) => r.file), ...repo.unparsed, ...repo.loadProblems.map((p) => p.file), ...problems.map((p) => p.file)];
+          for (const o of only) {
+            if (o !== '' && !known.some((f) => f === o || f.startsWith(`${o}/`))) {
+              throw new UsageError(`路径“${o}”不对应记录库中的任何记录文件`, `the path "${o}" matches no record file of the repository`);
+            }
+          }
+          problems = problems.filter((p) => [...only].some((o) => o === '' || p.file === o || p.file.startsWith(`${o}/`)));
+        }
+        // A write in progress or interrupted (a full disk, a kill): the files may be half written, so no ✓.
+        const journal = pendingJournal(root);
+        if (journal) {
+          const shown = path.relative(root, journal).split(path.sep).join('/');
+          problems = [{ file: shown.startsWith('..') ? journal : shown, line: 1, col: 1, severity: 'error', rule: 'pending-write', params: { journal: shown.startsWith('..') ? journal : shown } }, ...problems];
+        }
 
         const files = targets.filter((t) => t.file !== '-').map((t) => t.file);
         for (const t of targets) {

@@ -27,7 +27,7 @@ export interface AcceptResult extends OpResult {
 }
 
 export async function accept(o: AcceptOptions): Promise<AcceptResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const subject = ws.find(o.subject, ['project', 'task', 'brand']);
   const p = ws.programmeOf(subject);
   const track = trackOf(subject);
@@ -77,7 +77,7 @@ export interface InterveneOptions extends OpOptions {
 }
 
 export async function intervene(o: InterveneOptions): Promise<OpResult & { subject: string; type: string }> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const project = ws.find(o.subject, ['project']);
   const p = ws.programmeOf(project);
   const stage = stageOf(p, project);

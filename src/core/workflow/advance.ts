@@ -127,7 +127,7 @@ export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEnt
 }
 
 export async function advance(o: AdvanceOptions): Promise<AdvanceResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const entry = ws.find(o.id, ['project', 'task', 'brand']);
   const p = ws.programmeOf(entry);
   const track = trackOf(entry);
