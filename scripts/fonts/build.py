@@ -135,7 +135,7 @@ def subset_font(source: Path | bytes, chars: set[int]) -> TTFont | None:
     if not have:
         return None
     opts = subset.Options()
-    opts.hinting = False  # PDFs and screens at print sizes do not need it; it is a quarter of the bytes
+    opts.hinting = False  # PDF viewers and printers do not use TrueType hinting; it only adds bytes
     opts.desubroutinize = True
     opts.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]
     opts.name_legacy = True
@@ -194,6 +194,9 @@ def css_slices(css_path: Path) -> list[tuple[Path, set[int]]]:
 
 def save_woff2(font: TTFont, path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Same sources, same bytes: no build time in the file (a rebuild changes only what really changed).
+    font.recalcTimestamp = False
+    font["head"].modified = font["head"].created
     font.flavor = "woff2"
     buf = io.BytesIO()
     font.save(buf)
