@@ -140,6 +140,24 @@ describe('the shipped faces (no browser)', () => {
   });
 });
 
+describe('the published manifest', () => {
+  it('builds on pack, not on install; ships what exists; takes the font packages only as build sources', () => {
+    const root = path.join(FONTS_DIR, '..', '..');
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      files: string[];
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.scripts.prepare).toBeUndefined();
+    expect(pkg.scripts.prepack).toMatch(/tsc/);
+    for (const f of pkg.files) expect(fs.existsSync(path.join(root, f)), f).toBe(true);
+    expect(pkg.files).toContain('templates');
+    for (const dep of Object.keys(pkg.dependencies)) expect(dep).not.toMatch(/^@fontsource\/|^@chinese-fonts\//);
+    expect(Object.keys(pkg.devDependencies)).toEqual(expect.arrayContaining(['@fontsource/noto-serif-sc', '@fontsource/noto-sans-sc', '@chinese-fonts/lxgwwenkai']));
+  });
+});
+
 /** The 001 fixture with Word's characters in the project's text (measures: 实施方案 and 申报表 both print it). */
 function wordRecords(extra = '') {
   return dangjianRecords().map((c) =>
