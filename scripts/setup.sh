@@ -24,6 +24,7 @@ have_browser() {
 need_apt=()
 have_browser || need_apt+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# The Chinese fonts ship with djyc (templates/fonts/); only CJK Ext-B (𠀀 …) comes from Debian's HanaMinB.
 [ -f /usr/share/fonts/truetype/hanazono/HanaMinB.ttf ] || [ -n "${DJYC_EXTB_FONT:-}" ] || need_apt+=(fonts-hanazono)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)   # test/new-project.test.ts drives prompts in a real terminal

@@ -43,7 +43,7 @@ describe('fonts and documents (no browser)', () => {
     expect(uncoveredChars('𠀀 and &#x20000; and 中')).toEqual([]);
     expect(uncoveredChars('\u{F0000} private use')).toEqual(['\u{F0000}']);
     const css = fontFaceCss();
-    for (const family of ['DJYC Song";font-style:normal;font-weight:400', 'DJYC Song";font-style:normal;font-weight:900', 'DJYC Hei";font-style:normal;font-weight:700', 'DJYC Kai']) {
+    for (const family of ['DJYC Fang";font-style:normal;font-weight:400', 'DJYC Song";font-style:normal;font-weight:700', 'DJYC Hei";font-style:normal;font-weight:700', 'DJYC Kai']) {
       expect(css).toContain(family);
     }
     expect(css).not.toMatch(/local\(|\.woff\)/);
@@ -103,7 +103,7 @@ describe('rendering with Chromium', () => {
       '<p><span class="check on"></span>同意 <span class="check"></span>不同意 □√</p>';
     const [r] = await renderPdfs([{ id: 't', html: wrapDocument({ title: '审批表', body }), out }], { browser });
     expect(r).toMatchObject({ ok: true, pages: 1, attempts: 1 });
-    // Ext-B comes from HanaMinB (installed by scripts/setup.sh), served by the engine like the npm fonts.
+    // Ext-B comes from HanaMinB (installed by scripts/setup.sh), served by the engine like the shipped fonts.
     expect(r.missingGlyphs ?? []).toEqual([]);
     const t = squash(text(out));
     for (const s of ['附件2', '“两优一先”推荐审批表', '（基层党组织用）', '姓名：王㛃', '所在支部：第一党支部', '罕见字：𠀀', '同意', '不同意□√']) {
@@ -116,7 +116,8 @@ describe('rendering with Chromium', () => {
       expect(line).toMatch(/CID TrueType\s+Identity-H\s+yes yes yes/);
     }
     const names = fonts.join('\n');
-    expect(names).toMatch(/NotoSerifSC/);
+    expect(names).toMatch(/NotoSerifSC-Bold/); // the title
+    expect(names).toMatch(/FandolFang-Regular/); // the body (仿宋)
     expect(names).toMatch(/NotoSansSC/); // 附件2 in 黑体
     expect(names).toMatch(/LXGWWenKai/); // 㛃 and the subtitle
     expect(names).toMatch(/HanaMinB/); // 𠀀

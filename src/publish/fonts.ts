@@ -1,15 +1,14 @@
 /**
- * Web fonts for the published site, copied from the npm font packages (never fetched from a CDN, never taken
- * from the system). The packages ship each face cut into ~100 unicode-range slices; the site gets only the
- * slices whose range meets a character that the site's pages actually use, so a site of a few hundred
- * distinct characters carries a few MB of fonts, not 70.
+ * Web fonts for the published site, copied from the faces djyc ships in templates/fonts/ (never fetched from a
+ * CDN, never taken from the system). Each face is cut into ~100 slices by character frequency; the site gets
+ * only the slices whose range meets a character that the site's pages actually use, so a site of a few
+ * hundred distinct characters carries a few MB of fonts, not 19.
  *
- * Faces: DJYC Hei (Noto Sans SC 400/700) for all text, DJYC Song 900 (Noto Serif SC) for page titles, and
- * DJYC Kai (LXGW WenKai, covers all of GBK) only for characters the first two lack.
+ * Faces: DJYC Hei (Noto Sans SC 400/700) for all text, DJYC Song 700 (Noto Serif SC, the forms' title face)
+ * for page titles, and DJYC Kai (LXGW WenKai, covers GBK and Ext-A) only for characters the first two lack.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { packageDir, parseUnicodeRange } from '../render/fonts.js';
+import { FONTS_DIR, parseUnicodeRange, shippedFaces, type FaceRole } from '../render/fonts.js';
 
 export type Role = 'text' | 'title' | 'fallback';
 
@@ -17,42 +16,29 @@ export interface Face {
   family: string;
   weight: number;
   role: Role;
+  /** Key of the shipped face (hei-400 …): prefixes the copied file names. */
+  key: string;
   /** Absolute path of the woff2 slice. */
   file: string;
-  /** unicode-range as written in the package CSS. */
+  /** unicode-range as written in the font list. */
   range: string;
   ranges: Array<[number, number]>;
 }
 
-interface Source {
-  family: string;
-  weight: number;
-  role: Role;
-  pkg: string;
-  css: string;
-}
-
-const SOURCES: Source[] = [
-  { family: 'DJYC Hei', weight: 400, role: 'text', pkg: '@fontsource/noto-sans-sc', css: '400.css' },
-  { family: 'DJYC Hei', weight: 700, role: 'text', pkg: '@fontsource/noto-sans-sc', css: '700.css' },
-  { family: 'DJYC Song', weight: 900, role: 'title', pkg: '@fontsource/noto-serif-sc', css: '900.css' },
-  { family: 'DJYC Kai', weight: 400, role: 'fallback', pkg: '@chinese-fonts/lxgwwenkai', css: 'dist/LXGWWenKai-Regular/result.css' },
-];
+/** Which shipped faces the site uses, by their role in templates/fonts/fonts.json. */
+const SITE_ROLES: Partial<Record<FaceRole, Role>> = { text: 'text', title: 'title', fallback: 'fallback' };
 
 let faces: Face[] | undefined;
 
-/** Every woff2 slice of the site's faces, with its unicode range. */
+/** Every slice of the site's faces, with its unicode range. */
 export function siteFaces(): Face[] {
   if (faces) return faces;
   const out: Face[] = [];
-  for (const src of SOURCES) {
-    const cssPath = path.join(packageDir(src.pkg), src.css);
-    const text = readFileSync(cssPath, 'utf8');
-    for (const block of text.match(/@font-face\s*\{[^}]*\}/g) ?? []) {
-      const url = /url\(\s*["']?([^"')]+\.woff2)["']?\s*\)/.exec(block)?.[1];
-      const range = /unicode-range\s*:\s*([^;}]+)/.exec(block)?.[1]?.trim();
-      if (!url || !range) continue;
-      out.push({ family: src.family, weight: src.weight, role: src.role, file: path.resolve(path.dirname(cssPath), url), range, ranges: parseUnicodeRange(range) });
+  for (const face of shippedFaces()) {
+    const role = SITE_ROLES[face.role];
+    if (!role) continue;
+    for (const slice of face.files) {
+      out.push({ family: face.family, weight: face.weight, role, key: face.key, file: path.resolve(FONTS_DIR, slice.file), range: slice.range, ranges: parseUnicodeRange(slice.range) });
     }
   }
   faces = out;
@@ -64,7 +50,8 @@ function covers(face: Face, cp: number): boolean {
 }
 
 export interface FontSelection {
-  /** @font-face rules with url(fonts/<name>) — relative to the stylesheet's folder. */
+  /** A comment naming the fonts and their licences, then @font-face rules with url(fonts/<name>) — relative
+   * to the stylesheet's folder. */
   css: string;
   /** File name in the site's fonts folder → absolute source file. */
   files: Map<string, string>;
@@ -93,18 +80,21 @@ export function selectFonts(textChars: Set<number>, titleChars: Set<number>): Fo
   need('fallback', [...uncoveredText, ...uncoveredTitle].filter((cp) => cp > 0x7f));
   const files = new Map<string, string>();
   const rules: string[] = [];
+  const notices = new Set<string>();
+  const shipped = new Map(shippedFaces().map((f) => [f.key, f]));
   for (const f of all) {
     if (!chosen.has(f)) continue;
-    const base = path.basename(f.file);
-    // fontsource names are unique per weight; LXGW's are content hashes: prefix both with the family key.
-    const name = `${f.family.replace(/^DJYC /, '').toLowerCase()}-${base}`;
+    const face = shipped.get(f.key)!;
+    notices.add(`${face.postscript.replace(/-.*/, '')} (${face.license})`);
+    const name = `${f.key}-${path.basename(f.file)}`;
     files.set(name, f.file);
     rules.push(
       `@font-face{font-family:"${f.family}";font-style:normal;font-weight:${f.weight};font-display:swap;` +
         `src:url(fonts/${name}) format("woff2");unicode-range:${f.range}}`,
     );
   }
-  return { css: rules.join('\n') + '\n', files };
+  const notice = `/* Fonts shipped with djyc (templates/fonts; licences there), only the slices this site uses: ${[...notices].join(', ')}. */\n`;
+  return { css: notice + rules.join('\n') + '\n', files };
 }
 
 /** Code points of a string, without control characters. */

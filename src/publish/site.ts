@@ -12,7 +12,7 @@
  *   counts as not public) and never a project marked `public: false` (nor its tasks, reports or selection entries).
  * - No phone number is ever written: member and expert phone fields are not read, and every text passes through
  *   redactPhones (13912345678 pasted into a project's text becomes 139****5678).
- * - Self-contained: relative links only, fonts copied from the npm font packages (only the unicode-range slices
+ * - Self-contained: relative links only, fonts copied from the ones djyc ships (only the unicode-range slices
  *   the pages use), logos copied in, a Content-Security-Policy that allows nothing from elsewhere.
  * - Written atomically: the site is built in a temporary sibling folder, then swapped in with a rename. An existing
  *   folder is replaced only if an earlier `djyc publish` made it (it holds .djyc-site).
@@ -1034,7 +1034,7 @@ export function buildSite(repo: Repository, options: PublishOptions): { files: M
   files.set('assets/site.css', { text: fs.readFileSync(path.join(SITE_TEMPLATES, 'site.css'), 'utf8') });
 
   const fonts = selectFonts(textChars, titleChars);
-  files.set('assets/fonts.css', { text: `/* Fonts copied from @fontsource/noto-sans-sc, @fontsource/noto-serif-sc (SIL OFL 1.1) and @chinese-fonts/lxgwwenkai (SIL OFL 1.1): only the slices this site uses. */\n${fonts.css}` });
+  files.set('assets/fonts.css', { text: fonts.css });
   for (const [name, file] of fonts.files) files.set(`assets/fonts/${name}`, { copy: file });
   files.set(SITE_MARKER, { text: `${JSON.stringify({ generator: 'djyc publish', programme: d.p.id, date: opts.today })}\n` });
 

@@ -10,6 +10,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { TEMPLATES_DIR } from '../core/paths.js';
 import { redactPhones } from '../core/privacy.js';
+import { mapSymbols } from '../render/charmap.js';
 import type { Lang } from '../core/i18n.js';
 import { KIND_LABELS, type DeadlineItem } from '../core/deadlines.js';
 import { funnel, horizontalBars, stackedBars } from './charts.js';
@@ -56,7 +57,7 @@ export function redactDeep<T>(value: T): T {
 export function renderTemplate(name: string, context: object): string {
   const t = templates().get(name);
   if (!t) throw new Error(`no site template ${name}.hbs`);
-  return t(redactDeep(context));
+  return mapSymbols(t(redactDeep(context)));
 }
 
 export function siteStylesheet(): string {

@@ -1,35 +1,78 @@
 /**
- * The project's CJK fonts, taken from npm packages (never from the system, so a PDF looks the same on every
- * machine): @font-face rules that reuse each package's unicode-range slices, the bytes behind them served to
- * Chromium from memory, and a coverage check for characters that no bundled font has.
+ * The project's fonts, shipped with djyc in templates/fonts/ (never taken from the system, so a PDF looks the
+ * same on every machine): woff2 slices with TrueType outlines listed in templates/fonts/fonts.json, built by
+ * scripts/fonts/build.sh. This module turns the list into @font-face rules, serves the bytes to Chromium from
+ * memory, and checks text against what the faces cover.
  *
- * Families (use the stacks in FONT_STACKS or the CSS variables in templates/forms/_base.css):
- *   DJYC Song  Noto Serif SC   400 = body text (stand-in for 仿宋), 900 = titles (stand-in for 小标宋)
- *   DJYC Hei   Noto Sans SC    400 / 700 (黑体)
- *   DJYC Kai   LXGW WenKai     400 (楷体); it covers all of GBK and much more, so it is also the
- *                              full-coverage fallback placed last in every stack.
+ * Families (use the CSS variables of templates/forms/_base.css):
+ *   DJYC Fang   FandolFang 400            body text of every form and of prose (仿宋); bold is synthesised
+ *   DJYC Song   Noto Serif SC 700         titles (stand-in for 方正小标宋);
+ *               Noto Serif SC 400         Latin and punctuation only (page numbers are 宋体 in GB/T 9704)
+ *   DJYC Hei    Noto Sans SC 400 / 700    黑体
+ *   DJYC Kai    LXGW WenKai 400           楷体; covers GBK and CJK Ext-A, so it is also the fallback placed
+ *                                         last in every stack
+ *   DJYC Marks  LXGW WenKai 400           □ ■ ☐ ☑ ☒ ✓ ✗ only, first in the form stacks: a row of boxes matches
+ *   DJYC ExtB   HanaMinB (set-up)         CJK Ext-B and beyond
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { TEMPLATES_DIR } from '../core/paths.js';
 
 /** Made-up origin the page loads fonts from; the engine answers its requests from memory. */
 export const FONT_ORIGIN = 'https://djyc.fonts';
 /** URL of the stylesheet holding every @font-face rule (linked by wrapDocument, served by the engine). */
 export const FONT_CSS_URL = `${FONT_ORIGIN}/fonts.css`;
+/** Where the shipped fonts and their list live. */
+export const FONTS_DIR = path.join(TEMPLATES_DIR, 'fonts');
 
-export const FAMILY = { song: 'DJYC Song', hei: 'DJYC Hei', kai: 'DJYC Kai', extB: 'DJYC ExtB' } as const;
+export const FAMILY = { fang: 'DJYC Fang', song: 'DJYC Song', hei: 'DJYC Hei', kai: 'DJYC Kai', marks: 'DJYC Marks', extB: 'DJYC ExtB' } as const;
 export const FONT_STACKS = {
-  song: `"${FAMILY.song}", "${FAMILY.kai}", "${FAMILY.extB}"`,
-  hei: `"${FAMILY.hei}", "${FAMILY.kai}", "${FAMILY.extB}"`,
-  kai: `"${FAMILY.kai}", "${FAMILY.extB}"`,
+  fang: `"${FAMILY.marks}", "${FAMILY.fang}", "${FAMILY.kai}", "${FAMILY.extB}"`,
+  title: `"${FAMILY.marks}", "${FAMILY.song}", "${FAMILY.fang}", "${FAMILY.kai}", "${FAMILY.extB}"`,
+  hei: `"${FAMILY.marks}", "${FAMILY.hei}", "${FAMILY.kai}", "${FAMILY.extB}"`,
+  kai: `"${FAMILY.marks}", "${FAMILY.kai}", "${FAMILY.extB}"`,
 } as const;
 
+/** What a face is for: the site picks its faces by role (src/publish/fonts.ts). */
+export type FaceRole = 'body' | 'numbers' | 'title' | 'text' | 'fallback' | 'marks';
+
+/** One face of templates/fonts/fonts.json. */
+export interface ShippedFace {
+  key: string;
+  family: string;
+  weight: number;
+  role: FaceRole;
+  /** PostScript name: what pdffonts shows. */
+  postscript: string;
+  license: string;
+  license_file: string;
+  source: string;
+  /** Slices: file relative to FONTS_DIR, unicode-range as in CSS. */
+  files: Array<{ file: string; range: string }>;
+}
+
+let manifest: ShippedFace[] | undefined;
+
+/** The shipped faces (templates/fonts/fonts.json), read once. */
+export function shippedFaces(): ShippedFace[] {
+  if (manifest) return manifest;
+  const file = path.join(FONTS_DIR, 'fonts.json');
+  let parsed: { faces?: ShippedFace[] };
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as { faces?: ShippedFace[] };
+  } catch (err) {
+    throw new Error(`djyc's font list ${file} cannot be read (${(err as Error).message}): reinstall djyc`);
+  }
+  if (!Array.isArray(parsed.faces) || parsed.faces.length === 0) throw new Error(`djyc's font list ${file} lists no faces: reinstall djyc`);
+  manifest = parsed.faces;
+  return manifest;
+}
+
 /**
- * No npm font package reachable here covers CJK Extension B and beyond (e.g. 𠀀 U+20000), so the project's
- * set-up installs Debian's fonts-hanazono and we serve its HanaMinB.ttf ourselves (never through fontconfig),
- * for the supplementary ideographic plane only. DJYC_EXTB_FONT points at another TrueType file.
+ * No shipped face covers CJK Extension B and beyond (e.g. 𠀀 U+20000; HanaMinB alone is 30 MB), so the
+ * project's set-up installs Debian's fonts-hanazono and we serve its HanaMinB.ttf ourselves (never through
+ * fontconfig), for the supplementary ideographic plane only. DJYC_EXTB_FONT points at another TrueType file.
  */
 const EXT_B = {
   key: 'extb',
@@ -38,48 +81,16 @@ const EXT_B = {
   range: 'U+20000-2A6DF,U+2A700-2EBEF,U+2F800-2FA1F,U+30000-3134F',
 };
 
-interface Source {
-  /** First path segment of the font URLs, e.g. https://djyc.fonts/serif/<file>. */
-  key: string;
-  family: string;
-  weight: number;
-  /** Package-relative path of the CSS whose slices we reuse. */
-  pkg: string;
-  css: string;
-}
-
-const SOURCES: Source[] = [
-  { key: 'serif', family: FAMILY.song, weight: 400, pkg: '@fontsource/noto-serif-sc', css: '400.css' },
-  { key: 'serif', family: FAMILY.song, weight: 900, pkg: '@fontsource/noto-serif-sc', css: '900.css' },
-  { key: 'sans', family: FAMILY.hei, weight: 400, pkg: '@fontsource/noto-sans-sc', css: '400.css' },
-  { key: 'sans', family: FAMILY.hei, weight: 700, pkg: '@fontsource/noto-sans-sc', css: '700.css' },
-  { key: 'wenkai', family: FAMILY.kai, weight: 400, pkg: '@chinese-fonts/lxgwwenkai', css: 'dist/LXGWWenKai-Regular/result.css' },
-];
-
 interface FontSet {
   css: string;
-  /** URL path (/serif/x.woff2) → absolute file; only files named in the packages' CSS are served. */
+  /** URL path (/fang/000.woff2) → absolute file; only files named in the font list are served. */
   files: Map<string, string>;
-  /** One bit per code point: some bundled face covers it. */
+  /** One bit per code point: some face covers it. */
   coverage: Uint8Array;
 }
 
 let fontSet: FontSet | undefined;
 const bytes = new Map<string, Promise<Buffer>>();
-
-export function packageDir(pkg: string): string {
-  // Resolve from this file, so it works from src/ (vitest) and dist/ alike. fontsource's "exports" hides
-  // package.json, so resolve a file the package does export and walk up to the package folder.
-  const require = createRequire(import.meta.url);
-  const probe = pkg.startsWith('@fontsource/') ? `${pkg}/400.css` : `${pkg}/package.json`;
-  let dir = path.dirname(require.resolve(probe));
-  while (!dir.endsWith(path.join(...pkg.split('/')))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`font package ${pkg} not found`);
-    dir = up;
-  }
-  return dir;
-}
 
 /** Parses "U+4e00-9fff,U+3001" into [start, end] pairs. */
 export function parseUnicodeRange(value: string): Array<[number, number]> {
@@ -101,34 +112,29 @@ function build(): FontSet {
   const files = new Map<string, string>();
   const coverage = new Uint8Array(0x110000 >> 3);
   const rules: string[] = [];
-  const dirs = new Map<string, string>();
-  for (const src of SOURCES) {
-    const dir = dirs.get(src.pkg) ?? packageDir(src.pkg);
-    dirs.set(src.pkg, dir);
-    const cssPath = path.join(dir, src.css);
-    const text = readFileSync(cssPath, 'utf8');
-    for (const face of text.match(/@font-face\s*\{[^}]*\}/g) ?? []) {
-      // woff2 only; drop the woff fallback and any local() source (a system font would defeat the point).
-      const url = /url\(\s*["']?([^"')]+\.woff2)["']?\s*\)/.exec(face)?.[1];
-      const range = /unicode-range\s*:\s*([^;}]+)/.exec(face)?.[1];
-      if (!url || !range) continue;
-      const file = path.resolve(path.dirname(cssPath), url);
-      const urlPath = `/${src.key}/${path.basename(file)}`;
+  const cover = (range: string) => {
+    for (const [a, b] of parseUnicodeRange(range)) {
+      for (let cp = a; cp <= b && cp < 0x110000; cp++) coverage[cp >> 3] |= 1 << (cp & 7);
+    }
+  };
+  for (const face of shippedFaces()) {
+    for (const slice of face.files) {
+      // The list is data: a slice path must stay inside the fonts folder.
+      const file = path.resolve(FONTS_DIR, slice.file);
+      if (!file.startsWith(FONTS_DIR + path.sep) || !file.endsWith('.woff2')) continue;
+      const urlPath = `/${slice.file}`;
       files.set(urlPath, file);
-      for (const [a, b] of parseUnicodeRange(range)) {
-        for (let cp = a; cp <= b && cp < 0x110000; cp++) coverage[cp >> 3] |= 1 << (cp & 7);
-      }
+      cover(slice.range);
       rules.push(
-        `@font-face{font-family:"${src.family}";font-style:normal;font-weight:${src.weight};font-display:block;` +
-          `src:url(${FONT_ORIGIN}${urlPath}) format("woff2");unicode-range:${range.trim()}}`,
+        `@font-face{font-family:"${face.family}";font-style:normal;font-weight:${face.weight};font-display:block;` +
+          `src:url(${FONT_ORIGIN}${urlPath}) format("woff2");unicode-range:${slice.range}}`,
       );
     }
   }
-  if (rules.length === 0) throw new Error('no @font-face rules found in the font packages');
   if (existsSync(EXT_B.file)) {
     const urlPath = `/${EXT_B.key}/${path.basename(EXT_B.file)}`;
     files.set(urlPath, EXT_B.file);
-    for (const [a, b] of parseUnicodeRange(EXT_B.range)) for (let cp = a; cp <= b; cp++) coverage[cp >> 3] |= 1 << (cp & 7);
+    cover(EXT_B.range);
     rules.push(
       `@font-face{font-family:"${EXT_B.family}";font-style:normal;font-weight:400;font-display:block;` +
         `src:url(${FONT_ORIGIN}${urlPath}) format("truetype");unicode-range:${EXT_B.range}}`,
@@ -142,7 +148,7 @@ function fonts(): FontSet {
   return fontSet;
 }
 
-/** All @font-face rules (≈600 faces, ~0.5 MB): serve it as a stylesheet (FONT_CSS_URL), don't inline it. */
+/** All @font-face rules (≈650 slices, ~0.4 MB): serve it as a stylesheet (FONT_CSS_URL), don't inline it. */
 export function fontFaceCss(): string {
   return fonts().css;
 }
@@ -154,7 +160,7 @@ export interface FontResponse {
 
 /**
  * Answers a request to FONT_ORIGIN from memory (files are read once, on first use), or undefined for
- * anything that is not one of the bundled font files or the font stylesheet.
+ * anything that is not one of the shipped font files or the font stylesheet.
  */
 export async function fontResponse(url: string): Promise<FontResponse | undefined> {
   let u: URL;
@@ -182,16 +188,17 @@ function cssBytes(): Buffer {
   return cssBuffer;
 }
 
-/** True when some bundled face has a glyph for this code point. */
+/** True when some shipped face (or the set-up's Ext-B font) has a glyph for this code point. */
 export function isCovered(codePoint: number): boolean {
   const cov = fonts().coverage;
   return codePoint < 0x110000 && (cov[codePoint >> 3] & (1 << (codePoint & 7))) !== 0;
 }
 
 /**
- * Characters of `text` that no bundled font covers (each once, in order of appearance): they would be drawn
- * from a system font or as a tofu box. Control characters and ordinary whitespace are ignored.
- * HTML numeric character references (&#x20000;) are decoded first, so it can be run on a whole document.
+ * Characters of `text` that no face covers (each once, in order of appearance): they would be drawn from a
+ * system font or as a tofu box. Control characters and ordinary whitespace are ignored. HTML numeric
+ * character references (&#x20000;) are decoded first, so it can be run on a whole document. Name them to a
+ * person with describeChar (src/render/charmap.ts): a private-use character shows as nothing.
  */
 export function uncoveredChars(text: string): string[] {
   const decoded = text.replace(/&#(x[0-9a-f]+|\d+);/gi, (m, n: string) => {
@@ -202,10 +209,10 @@ export function uncoveredChars(text: string): string[] {
   const out: string[] = [];
   for (const ch of decoded) {
     const cp = ch.codePointAt(0)!;
-    if (cp < 0x80 || seen.has(cp)) continue; // ASCII is covered by every face's latin slice
+    if (cp < 0x80 || seen.has(cp)) continue; // ASCII is in every face
     seen.add(cp);
-    // Skip format/control characters that never need a glyph (ZWSP/ZWJ, BOM, variation selectors).
-    if (cp === 0xfeff || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) continue;
+    // Format characters never need a glyph (ZWSP/ZWJ, BOM, variation selectors); NBSP is a space.
+    if (cp === 0xa0 || cp === 0xfeff || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) continue;
     if (!isCovered(cp)) out.push(ch);
   }
   return out;

@@ -16,6 +16,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { chineseDate } from '../core/dates.js';
 import { TEMPLATES_DIR } from '../core/paths.js';
+import { mapSymbols } from './charmap.js';
 import { wrapDocument } from './engine.js';
 import type { TemplateMeta } from './forms.js';
 
@@ -213,9 +214,9 @@ export function formsStylesheet(): string {
   return formsCss;
 }
 
-/** The body HTML of a template for a view. */
+/** The body HTML of a template for a view, with Word's symbol-font characters made printable (charmap.ts). */
 export function renderBody(name: string, view: object): string {
-  return compile(name).render(view);
+  return mapSymbols(compile(name).render(view));
 }
 
 /** A complete HTML document (for the engine, or for preview) of a template and its view. */

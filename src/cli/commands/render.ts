@@ -12,6 +12,7 @@ import type { ProgrammeRecord } from '../../core/types.generated.js';
 import { formSubjectOf, selectTargets, type FormTarget } from '../../render/forms.js';
 import { renderForms, viewContext, type FormOutput } from '../../render/render.js';
 import { templateMeta } from '../../render/templates.js';
+import { describeChar } from '../../render/charmap.js';
 import { mergePdfs } from '../../render/pdf.js';
 import { colors, tr, type CliContext } from '../io.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
@@ -221,7 +222,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             );
           }
           for (const o of ok) {
-            if (o.missingGlyphs?.length) ctx.err(tr(ctx.lang, `提示：${rel(o.out)} 中以下字符没有内置字体：${o.missingGlyphs.join(' ')}`, `note: no bundled font has these characters of ${rel(o.out)}: ${o.missingGlyphs.join(' ')}`));
+            if (!o.missingGlyphs?.length) continue;
+            const chars = o.missingGlyphs.map(describeChar).join(tr(ctx.lang, '、', ', '));
+            ctx.err(tr(ctx.lang, `提示：${rel(o.out)} 中以下字符没有内置字体，可能印成方框：${chars}`, `note: no bundled font has these characters of ${rel(o.out)}; they may print as boxes: ${chars}`));
           }
         }
         if (failed.length) {
