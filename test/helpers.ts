@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { TestRunner } from 'vitest';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'bin', 'djyc');
@@ -13,16 +15,96 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (`bin/djyc`) as a user would, without a terminal. */
-export function djyc(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  input?: string;
+}
+
+/** How long one call may take: the running test's own timeout (a call can never cut a test short), else the
+ * longest hook of the suite. */
+function callTimeout(): number {
+  return TestRunner.getCurrentTest()?.timeout ?? 600_000;
+}
+
+/** The environment a call gets: the test process's, without colour, as on a CI machine, plus the call's own. */
+function callEnv(opts: CliOptions): Record<string, string> {
+  return { ...(process.env as Record<string, string>), NO_COLOR: '1', CI: '1', ...opts.env };
+}
+
+/** Variables the CLI reads once, when its modules load: a call that sets one needs a process of its own. */
+const LOAD_TIME_ENV = ['DJYC_CHUNK', 'DJYC_SHARD_ROWS', 'DJYC_EXTB_FONT'];
+
+/**
+ * Runs the built CLI as a user would, without a terminal: the same code as bin/djyc (dist/cli/main.js) with the
+ * same argv, working folder and environment, its output and exit code — in a thread of this process
+ * (test/cli-thread.mjs) rather than a new node, which would load every module again. djycSpawn() runs the
+ * real binary, for the tests where the process itself is the point.
+ */
+export function djyc(args: string[], opts: CliOptions = {}): CliResult {
+  const env = callEnv(opts);
+  if (opts.input || LOAD_TIME_ENV.some((k) => k in (opts.env ?? {}))) return djycSpawn(args, opts);
+  return cliThread().call({ kind: 'run', args, cwd: path.resolve(opts.cwd ?? ROOT), env });
+}
+
+/** Runs bin/djyc in a new process. Not in the unit tier, which spawns no djyc. */
+export function djycSpawn(args: string[], opts: CliOptions = {}): CliResult {
+  if (process.env.DJYC_TEST_TIER === 'unit') throw new Error(`djyc ${args.join(' ')}: the unit tier spawns no djyc process; this test belongs in the cli or slow tier`);
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: '1', CI: '1', ...opts.env },
+    env: callEnv(opts),
     input: opts.input ?? '',
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: callTimeout(),
   });
+  if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Thread {
+  call(req: object): CliResult;
+  worker: Worker;
+}
+let thread: Thread | undefined;
+
+/** The CLI thread of this test worker, started on first use. */
+function cliThread(): Thread {
+  if (thread) return thread;
+  const signal = new SharedArrayBuffer(4);
+  const done = new Int32Array(signal);
+  const { port1, port2 }: { port1: MessagePort; port2: MessagePort } = new MessageChannel();
+  const worker = new Worker(new URL('./cli-thread.mjs', import.meta.url), { workerData: { root: ROOT, port: port2, signal }, transferList: [port2], stdout: false, stderr: false });
+  worker.unref();
+  let failure: unknown;
+  worker.on('error', (err) => (failure = err));
+  const t: Thread = {
+    worker,
+    call(req) {
+      Atomics.store(done, 0, 0);
+      port1.postMessage(req);
+      const timeout = callTimeout();
+      if (Atomics.wait(done, 0, 0, timeout) === 'timed-out') {
+        thread = undefined;
+        void worker.terminate();
+        throw new Error(`djyc ${(req as { args?: string[] }).args?.join(' ') ?? ''}: no answer within ${timeout} ms`);
+      }
+      const msg = receiveMessageOnPort(port1)?.message as (CliResult & { error?: string }) | undefined;
+      if (!msg || msg.error) throw new Error(`the CLI thread failed: ${msg?.error ?? String(failure ?? 'no reply')}`);
+      return msg;
+    },
+  };
+  thread = t;
+  return t;
+}
+
+/** Asks the CLI thread to print with one shared browser (the one given, by its endpoint, or its own). */
+export function shareCliBrowser(wsEndpoint?: string): void {
+  cliThread().call({ kind: 'share-browser', wsEndpoint });
+}
+
+/** Closes the CLI thread's shared browser, if it has one. */
+export function closeCliBrowser(): void {
+  if (thread) thread.call({ kind: 'close-browser' });
 }
 
 /** A fresh temporary folder, removed by the caller's afterAll if wanted. */
