@@ -33,7 +33,7 @@ function callEnv(opts: CliOptions): Record<string, string> {
 }
 
 /** Variables the CLI reads once, when its modules load: a call that sets one needs a process of its own. */
-const LOAD_TIME_ENV = ['DJYC_CHUNK', 'DJYC_SHARD_ROWS', 'DJYC_EXTB_FONT'];
+const LOAD_TIME_ENV = ['DJYC_EXTB_FONT'];
 
 /**
  * Runs the built CLI as a user would, without a terminal: the same code as bin/djyc (dist/cli/main.js) with the
