@@ -32,6 +32,8 @@ try {
   loadTimeEnv = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => before[k] !== v));
   ({ main } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'main.js')).href));
   browser = await import(pathToFileURL(path.join(root, 'dist', 'render', 'browser.js')).href);
+  // Commands that print share one browser, launched when first needed, closed when the test file ends.
+  browser.shareBrowser();
 } catch (err) {
   startup = err;
 }
@@ -101,16 +103,15 @@ port.on('message', async (req) => {
     if (startup) throw startup;
     if (req.kind === 'run') reply = await run(req);
     else if (req.kind === 'share-browser') {
-      let given;
-      if (req.wsEndpoint) {
-        const { default: puppeteer } = await import('puppeteer-core');
-        given = await puppeteer.connect({ browserWSEndpoint: req.wsEndpoint, protocolTimeout: 180_000 });
-      }
+      // The test thread's browser, by its endpoint: one Chromium for the whole test worker.
+      const { default: puppeteer } = await import('puppeteer-core');
+      const given = await puppeteer.connect({ browserWSEndpoint: req.wsEndpoint, protocolTimeout: 180_000 });
+      await browser.closeSharedBrowser();
       browser.shareBrowser(given);
       reply = { ok: true };
     } else if (req.kind === 'close-browser') {
-      await browser.closeSharedBrowser();
-      reply = { ok: true };
+      reply = { closed: await browser.closeSharedBrowser() };
+      browser.shareBrowser();
     } else throw new Error(`unknown request ${req.kind}`);
   } catch (err) {
     reply = { error: String(err?.stack ?? err) };

@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { TestRunner } from 'vitest';
+import type { Browser } from 'puppeteer-core';
+import { launchBrowser, shareBrowser } from '../src/render/browser.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'bin', 'djyc');
@@ -62,7 +64,7 @@ export function djycSpawn(args: string[], opts: CliOptions = {}): CliResult {
 }
 
 interface Thread {
-  call(req: object): CliResult;
+  call<T = CliResult>(req: object): T;
   worker: Worker;
 }
 let thread: Thread | undefined;
@@ -79,7 +81,7 @@ function cliThread(): Thread {
   worker.on('error', (err) => (failure = err));
   const t: Thread = {
     worker,
-    call(req) {
+    call<T>(req: object): T {
       Atomics.store(done, 0, 0);
       port1.postMessage(req);
       const timeout = callTimeout();
@@ -88,7 +90,7 @@ function cliThread(): Thread {
         void worker.terminate();
         throw new Error(`djyc ${(req as { args?: string[] }).args?.join(' ') ?? ''}: no answer within ${timeout} ms`);
       }
-      const msg = receiveMessageOnPort(port1)?.message as (CliResult & { error?: string }) | undefined;
+      const msg = receiveMessageOnPort(port1)?.message as (T & { error?: string }) | undefined;
       if (!msg || msg.error) throw new Error(`the CLI thread failed: ${msg?.error ?? String(failure ?? 'no reply')}`);
       return msg;
     },
@@ -97,14 +99,26 @@ function cliThread(): Thread {
   return t;
 }
 
-/** Asks the CLI thread to print with one shared browser (the one given, by its endpoint, or its own). */
-export function shareCliBrowser(wsEndpoint?: string): void {
-  cliThread().call({ kind: 'share-browser', wsEndpoint });
+/**
+ * The browser of this test worker, for tests that print in-process: launched on first use, shared by the test
+ * thread (src/render/browser.ts launchBrowser) and the CLI thread (djyc() commands that print), closed when the
+ * test file ends (test/support/worker-setup.ts).
+ */
+export async function workerBrowser(): Promise<Browser> {
+  shareBrowser();
+  const browser = await launchBrowser();
+  if (cliBrowser !== browser.wsEndpoint()) {
+    cliThread().call({ kind: 'share-browser', wsEndpoint: browser.wsEndpoint() });
+    cliBrowser = browser.wsEndpoint();
+  }
+  return browser;
 }
+let cliBrowser: string | undefined;
 
-/** Closes the CLI thread's shared browser, if it has one. */
-export function closeCliBrowser(): void {
-  if (thread) thread.call({ kind: 'close-browser' });
+/** Closes the CLI thread's browser; true when it had one. */
+export function closeCliBrowser(): boolean {
+  cliBrowser = undefined;
+  return !!thread && thread.call<{ closed: boolean }>({ kind: 'close-browser' }).closed;
 }
 
 /** A fresh temporary folder, removed by the caller's afterAll if wanted. */

@@ -145,15 +145,17 @@ function isShared(browser: Browser): Promise<boolean> {
   return shared ? shared.browser.then((b) => b === browser, () => false) : Promise.resolve(false);
 }
 
-/** Stops sharing; closes the browser launched for sharing (one given to shareBrowser() is only disconnected). */
-export async function closeSharedBrowser(): Promise<void> {
+/** Stops sharing; closes the browser launched for sharing (one given to shareBrowser() is only disconnected).
+ * True when there was one. */
+export async function closeSharedBrowser(): Promise<boolean> {
   const current = shared;
   sharing = false;
   shared = undefined;
   const b = await current?.browser.catch(() => undefined);
-  if (!b) return;
+  if (!b) return false;
   if (current!.given) await b.disconnect().catch(() => undefined);
   else await closeBrowser(b);
+  return true;
 }
 
 async function launchOwn(opts: LaunchOptions): Promise<Browser> {
