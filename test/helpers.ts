@@ -66,6 +66,8 @@ export function djycSpawn(args: string[], opts: CliOptions = {}): CliResult {
 interface Thread {
   call<T = CliResult>(req: object): T;
   worker: Worker;
+  /** The endpoint of the worker's browser the thread was given. */
+  browser?: string;
 }
 let thread: Thread | undefined;
 
@@ -96,6 +98,7 @@ function cliThread(): Thread {
     },
   };
   thread = t;
+  giveBrowser(t);
   return t;
 }
 
@@ -107,18 +110,40 @@ function cliThread(): Thread {
 export async function workerBrowser(): Promise<Browser> {
   shareBrowser();
   const browser = await launchBrowser();
-  if (cliBrowser !== browser.wsEndpoint()) {
-    cliThread().call({ kind: 'share-browser', wsEndpoint: browser.wsEndpoint() });
-    cliBrowser = browser.wsEndpoint();
-  }
+  workerEndpoint = browser.wsEndpoint();
+  // The CLI thread gets it now if it runs, else when it starts.
+  if (thread) giveBrowser(thread);
   return browser;
 }
-let cliBrowser: string | undefined;
+let workerEndpoint: string | undefined;
+
+function giveBrowser(t: Thread): void {
+  if (!workerEndpoint || t.browser === workerEndpoint) return;
+  t.call({ kind: 'share-browser', wsEndpoint: workerEndpoint });
+  t.browser = workerEndpoint;
+}
 
 /** Closes the CLI thread's browser; true when it had one. */
 export function closeCliBrowser(): boolean {
-  cliBrowser = undefined;
-  return !!thread && thread.call<{ closed: boolean }>({ kind: 'close-browser' }).closed;
+  workerEndpoint = undefined;
+  if (!thread) return false;
+  thread.browser = undefined;
+  return thread.call<{ closed: boolean }>({ kind: 'close-browser' }).closed;
+}
+
+/**
+ * Waits until the requests pages of `browser` made so far have reached the loopback server at `origin` (instead of
+ * sleeping): a page of our own loads `${origin}/barrier` through the same network service, so once its answer is
+ * back, a request made before it has arrived too. The server should not count /barrier.
+ */
+export async function requestBarrier(browser: Browser, origin: string): Promise<void> {
+  const page = await browser.newPage();
+  try {
+    // A fetch, not a navigation: a page load would also ask for /favicon.ico.
+    await page.evaluate((url) => fetch(url, { mode: 'no-cors' }).then(() => undefined), `${origin}/barrier`);
+  } finally {
+    await page.close();
+  }
 }
 
 /** A fresh temporary folder, removed by the caller's afterAll if wanted. */
