@@ -77,7 +77,7 @@ function cliThread(): Thread {
   const signal = new SharedArrayBuffer(4);
   const done = new Int32Array(signal);
   const { port1, port2 }: { port1: MessagePort; port2: MessagePort } = new MessageChannel();
-  const worker = new Worker(new URL('./cli-thread.mjs', import.meta.url), { workerData: { root: ROOT, port: port2, signal }, transferList: [port2], stdout: false, stderr: false });
+  const worker = new Worker(new URL('../scripts/cli-thread.mjs', import.meta.url), { workerData: { root: ROOT, port: port2, signal }, transferList: [port2], stdout: false, stderr: false });
   worker.unref();
   let failure: unknown;
   worker.on('error', (err) => (failure = err));
