@@ -1,14 +1,18 @@
-// The built CLI (dist/cli/main.js, what bin/djyc runs) in a worker thread of the test process, for test/helpers.ts
-// djyc(): one call at a time, each with its own argv, working folder, environment, standard output and error and
-// exit code — without starting node and loading every module again for each of the hundreds of calls a test file
-// makes. The test's thread waits for each call (Atomics.wait), so djyc() stays synchronous like spawnSync.
+// The built CLI (dist/cli/main.js, what bin/djyc runs) in a worker thread: one call at a time, each with its own
+// argv, working folder, environment, standard output and error and exit code — without starting node and loading
+// every module again for each of the hundreds of calls a test file (test/helpers.ts djyc()) or an example build
+// (scripts/make-examples.mjs --threads) makes.
+//
+// workerData: { root: the package folder whose dist/ to run, port: a MessagePort for requests and replies,
+// signal?: a SharedArrayBuffer flagged (Atomics.notify) after each reply, for a caller that waits synchronously,
+// shareBrowser?: commands that print share one browser, closed by a 'close-browser' request }.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workerData } from 'node:worker_threads';
 
-const { root, port, signal } = workerData;
-const done = new Int32Array(signal);
+const { root, port, signal, shareBrowser } = workerData;
+const done = signal ? new Int32Array(signal) : undefined;
 const bin = path.join(root, 'bin', 'djyc');
 
 // Every module of the build, loaded once: what they set in process.env while loading (e.g. GIT_OPTIONAL_LOCKS)
@@ -32,8 +36,8 @@ try {
   loadTimeEnv = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => before[k] !== v));
   ({ main } = await import(pathToFileURL(path.join(root, 'dist', 'cli', 'main.js')).href));
   browser = await import(pathToFileURL(path.join(root, 'dist', 'render', 'browser.js')).href);
-  // Commands that print share one browser, launched when first needed, closed when the test file ends.
-  browser.shareBrowser();
+  // Commands that print share one browser, launched when first needed, closed when asked (end of a test file).
+  if (shareBrowser) browser.shareBrowser();
 } catch (err) {
   startup = err;
 }
@@ -111,12 +115,14 @@ port.on('message', async (req) => {
       reply = { ok: true };
     } else if (req.kind === 'close-browser') {
       reply = { closed: await browser.closeSharedBrowser() };
-      browser.shareBrowser();
+      if (shareBrowser) browser.shareBrowser();
     } else throw new Error(`unknown request ${req.kind}`);
   } catch (err) {
     reply = { error: String(err?.stack ?? err) };
   }
   port.postMessage(reply);
-  Atomics.store(done, 0, 1);
-  Atomics.notify(done, 0);
+  if (done) {
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
+  }
 });

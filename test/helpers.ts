@@ -40,7 +40,7 @@ const LOAD_TIME_ENV = ['DJYC_EXTB_FONT'];
 /**
  * Runs the built CLI as a user would, without a terminal: the same code as bin/djyc (dist/cli/main.js) with the
  * same argv, working folder and environment, its output and exit code — in a thread of this process
- * (test/cli-thread.mjs) rather than a new node, which would load every module again. djycSpawn() runs the
+ * (scripts/cli-thread.mjs) rather than a new node, which would load every module again. djycSpawn() runs the
  * real binary, for the tests where the process itself is the point.
  */
 export function djyc(args: string[], opts: CliOptions = {}): CliResult {
@@ -77,7 +77,7 @@ function cliThread(): Thread {
   const signal = new SharedArrayBuffer(4);
   const done = new Int32Array(signal);
   const { port1, port2 }: { port1: MessagePort; port2: MessagePort } = new MessageChannel();
-  const worker = new Worker(new URL('../scripts/cli-thread.mjs', import.meta.url), { workerData: { root: ROOT, port: port2, signal }, transferList: [port2], stdout: false, stderr: false });
+  const worker = new Worker(new URL('../scripts/cli-thread.mjs', import.meta.url), { workerData: { root: ROOT, port: port2, signal, shareBrowser: true }, transferList: [port2], stdout: false, stderr: false });
   worker.unref();
   let failure: unknown;
   worker.on('error', (err) => (failure = err));
