@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, TestRunner } from 'vitest';
 import { BIN, djyc, git, initRepo, type CliResult } from './helpers.js';
 
 function djycAsync(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
@@ -27,7 +27,9 @@ describe('concurrent writers', () => {
     const repo = initRepo('shuangling', 2020);
     const before = Number(commits(repo));
     const names = ['甲', '乙', '丙', '丁'];
-    const results = await Promise.all(names.map((n, i) => djycAsync(['new-org', '--id', `org-c${i}`, '--name', `${n}支部`, '--type', '党支部'], repo)));
+    // Each may wait for the three others: on a busy machine longer than the default 10 s, which is not what is tested.
+    const wait = { DJYC_LOCK_WAIT_MS: String(TestRunner.getCurrentTest()?.timeout ?? 60_000) };
+    const results = await Promise.all(names.map((n, i) => djycAsync(['new-org', '--id', `org-c${i}`, '--name', `${n}支部`, '--type', '党支部'], repo, wait)));
     for (const r of results) expect(r.stderr + r.stdout).not.toContain('    at ');
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
     expect(Number(commits(repo))).toBe(before + 4);
