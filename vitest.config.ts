@@ -24,7 +24,9 @@ export default defineConfig({
     // One worker per core; each test file uses its own temporary repositories and its own browser.
     maxWorkers: os.availableParallelism(),
     projects: [
-      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: [...CLI, ...SLOW], env: { ...env, DJYC_TEST_TIER: 'unit' } } },
+      // unit files share their worker (no fresh process per file): they leave no global state behind, and this
+      // saves about a quarter of the tier's CPU time.
+      { test: { ...shared, isolate: false, name: 'unit', include: ['test/**/*.test.ts'], exclude: [...CLI, ...SLOW], env: { ...env, DJYC_TEST_TIER: 'unit' } } },
       { test: { ...shared, name: 'cli', include: CLI, env: { ...env, DJYC_TEST_TIER: 'cli' } } },
       { test: { ...shared, name: 'slow', include: SLOW, env: { ...env, DJYC_TEST_TIER: 'slow' } } },
     ],
