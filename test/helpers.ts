@@ -34,6 +34,14 @@ function callEnv(opts: CliOptions): Record<string, string> {
   return { ...(process.env as Record<string, string>), NO_COLOR: '1', CI: '1', ...opts.env };
 }
 
+/** Where a call runs unless told: an empty folder of its own, so that no test depends by accident on the package
+ * root (itself a records repository) as its working repository. */
+let neutral: string | undefined;
+function defaultCwd(): string {
+  neutral ??= fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-cwd-'));
+  return neutral;
+}
+
 /** Variables the CLI reads once, when its modules load: a call that sets one needs a process of its own. */
 const LOAD_TIME_ENV = ['DJYC_EXTB_FONT'];
 
@@ -46,14 +54,14 @@ const LOAD_TIME_ENV = ['DJYC_EXTB_FONT'];
 export function djyc(args: string[], opts: CliOptions = {}): CliResult {
   const env = callEnv(opts);
   if (opts.input || LOAD_TIME_ENV.some((k) => k in (opts.env ?? {}))) return djycSpawn(args, opts);
-  return cliThread().call({ kind: 'run', args, cwd: path.resolve(opts.cwd ?? ROOT), env });
+  return cliThread().call({ kind: 'run', args, cwd: path.resolve(opts.cwd ?? defaultCwd()), env });
 }
 
 /** Runs bin/djyc in a new process. Not in the unit tier, which spawns no djyc. */
 export function djycSpawn(args: string[], opts: CliOptions = {}): CliResult {
   if (process.env.DJYC_TEST_TIER === 'unit') throw new Error(`djyc ${args.join(' ')}: the unit tier spawns no djyc process; this test belongs in the cli or slow tier`);
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT,
+    cwd: opts.cwd ?? defaultCwd(),
     env: callEnv(opts),
     input: opts.input ?? '',
     encoding: 'utf8',
