@@ -21,7 +21,7 @@ export default defineConfig({
     // dist/ is built once, before every tier (test/support/global-setup.ts).
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/slowest-files.ts'],
-    // One worker per core; each test file uses its own temporary repositories and its own browser.
+    // One worker per core; each test file uses its own temporary repositories; one browser per worker.
     maxWorkers: os.availableParallelism(),
     projects: [
       // unit files share their worker (no fresh process per file): they leave no global state behind, and this
