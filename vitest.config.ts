@@ -24,10 +24,10 @@ export default defineConfig({
     // One worker per core; each test file uses its own temporary repositories; one browser per worker.
     maxWorkers: os.availableParallelism(),
     projects: [
-      // unit files share their worker (no fresh process per file): they leave no global state behind, and this
-      // saves about a quarter of the tier's CPU time.
+      // unit and cli files share their worker (no fresh process per file): they leave no global state behind, and
+      // this saves about a quarter of the unit tier's CPU time. Slow files (kill -9, Chromium) get a fresh one.
       { test: { ...shared, isolate: false, name: 'unit', include: ['test/**/*.test.ts'], exclude: [...CLI, ...SLOW], env: { ...env, DJYC_TEST_TIER: 'unit' } } },
-      { test: { ...shared, name: 'cli', include: CLI, env: { ...env, DJYC_TEST_TIER: 'cli' } } },
+      { test: { ...shared, isolate: false, name: 'cli', include: CLI, env: { ...env, DJYC_TEST_TIER: 'cli' } } },
       { test: { ...shared, name: 'slow', include: SLOW, env: { ...env, DJYC_TEST_TIER: 'slow' } } },
     ],
   },
