@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SRC = path.join(ROOT, 'src');
 const DIST = path.join(ROOT, 'dist');
-const STAMP = path.join(DIST, '.test-build-stamp');
+// Kept out of dist/, which is published.
+const STAMP = path.join(ROOT, 'node_modules', '.cache', 'djyc-test-build-stamp');
 
 function files(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -29,7 +30,7 @@ function digest(list: string[]): string {
 }
 
 const inputs = () => `${digest([...files(SRC), path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'node_modules/typescript/package.json')])}`;
-const outputs = () => digest(files(DIST).filter((f) => f !== STAMP));
+const outputs = () => digest(files(DIST));
 
 function pruneOrphans(): void {
   for (const f of files(DIST)) {
@@ -49,5 +50,6 @@ export default function setup(): void {
     const e = err as { stdout?: string; stderr?: string };
     throw new Error(`the build (tsc -p tsconfig.json) failed, so no test runs:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
   }
+  fs.mkdirSync(path.dirname(STAMP), { recursive: true });
   fs.writeFileSync(STAMP, `${inputs()} ${outputs()}`);
 }
