@@ -9,7 +9,8 @@ if [ ! -d node_modules/.bin ] || [ package.json -nt node_modules/.package-lock.j
   echo "[setup] npm install" >&2
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
 fi
-if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
+# --no-build: the caller builds (npm test: vitest's global set-up, test/support/global-setup.ts).
+if [ "${1:-}" != "--no-build" ] && { [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; }; then
   echo "[setup] build" >&2
   npx tsc -p tsconfig.json >&2
 fi

@@ -71,9 +71,10 @@ function runJobs(root: string, jobs: Job[], programmes: ReadonlyMap<string, Prog
 // the cache when there is one) and kept as facts plus a reference to their data (on disk, or JSON text), so the
 // full data of a city never sits in memory at once.
 
-const CHUNK = Number(process.env.DJYC_CHUNK ?? 4_000);
+// Read when used, like the other DJYC_ settings here, so that an in-process caller's environment counts.
+const chunkSize = () => Number(process.env.DJYC_CHUNK ?? 4_000);
 /** Rows per shard file: few files to read back, no merging for a long time. */
-const SHARD_ROWS = Number(process.env.DJYC_SHARD_ROWS ?? 25_000);
+const shardRows = () => Number(process.env.DJYC_SHARD_ROWS ?? 25_000);
 
 interface ShardOut {
   /** Written to the cache under this name (rows + data files). */
@@ -96,7 +97,7 @@ interface ChunkedResult {
 /** Analyses `jobs` a chunk at a time (see above); `cache` (optional) receives the shards. */
 function runChunked(root: string, jobs: Job[], programmes: ReadonlyMap<string, ProgrammeRecord>, cache: ResultCache | undefined, alwaysEncode: boolean): ChunkedResult {
   const out: ChunkedResult = { outcomes: [], fresh: [], written: [], shards: [] };
-  if (!alwaysEncode && jobs.length < CHUNK) {
+  if (!alwaysEncode && jobs.length < chunkSize()) {
     const part = runJobs(root, jobs, programmes, cache);
     part.forEach((o, i) => {
       if (o && !o.hit && !(o.result.ok && o.result.volatile)) out.fresh.push([cacheKey(jobs[i]!.kind, o.key), o.result]);
@@ -132,8 +133,9 @@ function runChunked(root: string, jobs: Job[], programmes: ReadonlyMap<string, P
     rowCount = 0;
     pending = [];
   };
-  for (let from = 0; from < jobs.length; from += CHUNK) {
-    const part = runJobs(root, jobs.slice(from, from + CHUNK), programmes, cache);
+  const chunk = chunkSize();
+  for (let from = 0; from < jobs.length; from += chunk) {
+    const part = runJobs(root, jobs.slice(from, from + chunk), programmes, cache);
     const fresh: [string, FileResult][] = [];
     part.forEach((o, i) => {
       if (o && !o.hit && !(o.result.ok && o.result.volatile)) fresh.push([cacheKey(jobs[from + i]!.kind, o.key), o.result]);
@@ -156,7 +158,7 @@ function runChunked(root: string, jobs: Job[], programmes: ReadonlyMap<string, P
       const r = o && !o.hit ? lazy.get(cacheKey(jobs[from + i]!.kind, o.key)) : undefined;
       out.outcomes.push(o && r ? { key: o.key, result: r } : o);
     });
-    if (rowCount >= SHARD_ROWS) flush();
+    if (rowCount >= shardRows()) flush();
   }
   flush();
   return out;

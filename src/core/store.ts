@@ -122,6 +122,18 @@ function breakStaleLock(file: string, seen: string): void {
   }
 }
 
+/**
+ * Test hook: with DJYC_TEST_LOCK_HELD=<file>, a run that has taken the lock creates <file> and goes on once it is
+ * removed (at most a minute later), so that a test can act at a known moment while the lock is held.
+ */
+async function lockHeldHook(): Promise<void> {
+  const marker = process.env.DJYC_TEST_LOCK_HELD;
+  if (!marker) return;
+  fs.writeFileSync(marker, `${process.pid}\n`);
+  const until = Date.now() + 60_000;
+  while (fs.existsSync(marker) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+}
+
 /** Takes the repository lock, waiting up to `waitMs` for another djyc run; a lock left by a dead process is taken over. */
 export async function acquireLock(root: string, waitMs = Number(process.env.DJYC_LOCK_WAIT_MS ?? 10_000)): Promise<() => void> {
   const dir = gitDir(root);
@@ -135,6 +147,7 @@ export async function acquireLock(root: string, waitMs = Number(process.env.DJYC
       throw storageError(err, readOnlyWhere(root, dir), 'untouched') ?? err;
     }
     if (created) {
+      await lockHeldHook();
       return () => {
         // Only our own lock: never one another run took over after judging ours stale.
         if (lockHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });

@@ -123,9 +123,51 @@ export interface LaunchOptions {
 
 /**
  * Launches a headless Chromium with a fresh temporary profile, which is deleted when the browser closes or
- * dies. Throws BrowserNotFoundError when there is no browser.
+ * dies (while sharing: hands out the shared browser, see shareBrowser). Throws BrowserNotFoundError when there
+ * is no browser.
  */
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> {
+  if (sharing && !opts.executablePath && !opts.extraArgs) return sharedBrowser(opts);
+  return launchOwn(opts);
+}
+
+// One browser for the whole process, for a host that prints again and again (a test worker): while sharing,
+// launchBrowser() hands out this browser — the one given to shareBrowser(), else one launched on first use and
+// again if it died — and closeBrowser() leaves it open. closeSharedBrowser() ends it.
+let sharing = false;
+let shared: { browser: Promise<Browser>; given: boolean } | undefined;
+
+export function shareBrowser(browser?: Browser): void {
+  sharing = true;
+  if (browser) shared = { browser: Promise.resolve(browser), given: true };
+}
+
+async function sharedBrowser(opts: LaunchOptions): Promise<Browser> {
+  const current = shared;
+  const b = await current?.browser.catch(() => undefined);
+  if (b?.connected) return b;
+  if (shared === current) shared = { browser: launchOwn(opts), given: false };
+  return shared!.browser;
+}
+
+function isShared(browser: Browser): Promise<boolean> {
+  return shared ? shared.browser.then((b) => b === browser, () => false) : Promise.resolve(false);
+}
+
+/** Stops sharing; closes the browser launched for sharing (one given to shareBrowser() is only disconnected).
+ * True when there was one. */
+export async function closeSharedBrowser(): Promise<boolean> {
+  const current = shared;
+  sharing = false;
+  shared = undefined;
+  const b = await current?.browser.catch(() => undefined);
+  if (!b) return false;
+  if (current!.given) await b.disconnect().catch(() => undefined);
+  else await closeBrowser(b);
+  return true;
+}
+
+async function launchOwn(opts: LaunchOptions): Promise<Browser> {
   const executablePath = opts.executablePath ?? findChromium(opts.lang);
   if (!existsSync(executablePath)) throw new BrowserNotFoundError([executablePath], opts.lang);
   const { default: puppeteer } = await import('puppeteer-core');
@@ -169,6 +211,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
 
 /** Closes a browser, ending its process even when it no longer answers, and deletes its profile. */
 export async function closeBrowser(browser: Browser): Promise<void> {
+  if (sharing && (await isShared(browser))) return;
   const proc = browser.process();
   try {
     await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);

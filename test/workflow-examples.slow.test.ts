@@ -1,9 +1,10 @@
 /**
  * The five example repositories. Each test drives one programme from `djyc init` to its last stage through the
  * built CLI (scripts/make-examples.mjs --quick: the same steps as examples/<name>, with fewer organisations and
- * projects), trying every guard of the programme once the wrong way — refused with a reason, exit 1, nothing
- * written, HEAD unchanged (the script asserts each) — and ends with `djyc validate` passing. The committed
- * examples/<name> folders must validate too. Needs a build (`npx tsc -p .`).
+ * projects; --threads: each step in a CLI thread of the script rather than a new node process — the binary itself
+ * is run for every command in golden.cli.test.ts), trying every guard of the programme once the wrong way —
+ * refused with a reason, exit 1, nothing written, HEAD unchanged (the script asserts each) — and ends with
+ * `djyc validate` passing. The committed examples/<name> folders must validate too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +35,7 @@ describe.concurrent('each programme from init to its last stage, every guard tri
   for (const ex of EXAMPLES) {
     it(ex.name, { timeout: 900_000 }, async () => {
       const out = tempDir('djyc-examples-');
-      const r = await run(['scripts/make-examples.mjs', '--quick', '--only', ex.name, '--out', out, '--verbose']);
+      const r = await run(['scripts/make-examples.mjs', '--quick', '--threads', '--only', ex.name, '--out', out, '--verbose']);
       expect(r.code, `${r.stdout}\n${r.stderr.split('\n').filter((l) => !l.startsWith('[')).join('\n')}`).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`✓ ${ex.name}: \\d+ CLI steps`));
       const refused = /refused: (.*)/.exec(r.stdout)?.[1]?.split('; ') ?? [];

@@ -8,12 +8,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import { closeBrowser, launchBrowser } from '../src/render/browser.js';
 import { loadRepository } from '../src/core/repo.js';
 import { computeLedger } from '../src/core/ledger.js';
 import { funnel, horizontalBars, stackedBars, FILLS } from '../src/publish/charts.js';
 import { buildSite } from '../src/publish/site.js';
-import { ROOT, djyc, initRepo, tempDir } from './helpers.js';
+import { ROOT, djyc, initRepo, tempDir, workerBrowser } from './helpers.js';
 import { listPresets } from '../src/core/init.js';
 import { FIXTURE_TODAY, brandPlanRepo, shuanglingRepo } from './publish-fixture.js';
 
@@ -64,12 +63,8 @@ beforeAll(async () => {
     if (res.code !== 0) throw new Error(`publish ${r.name} failed (${res.code}): ${res.stderr}`);
     published.push({ ...r, site });
   }
-  browser = await launchBrowser();
+  browser = await workerBrowser();
 }, 180_000);
-
-afterAll(async () => {
-  if (browser) await closeBrowser(browser);
-});
 
 /** A page that may load only files of the site: anything else is recorded and aborted. */
 async function sitePage(site: string, js = true): Promise<{ page: Page; problems: string[] }> {

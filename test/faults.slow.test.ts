@@ -78,21 +78,16 @@ describe('kill -9 at random moments of a write-heavy command', () => {
     let killedDuringWrites = 0;
     for (let i = 1; i <= 100; i++) {
       const child = spawn(process.execPath, [script, repo, String(i * 1000)], { detached: true, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, DJYC_LOCK_WAIT_MS: '5000' } });
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       // Once the loop runs (its modules loaded), a random moment within the next few operations.
-      await new Promise<void>((resolve) => {
-        const fallback = setTimeout(resolve, 5000);
-        child.stdout!.once('data', () => {
-          clearTimeout(fallback);
-          setTimeout(resolve, Math.floor(Math.random() * 300));
-        });
-      });
+      await Promise.race([exited, new Promise<void>((resolve) => child.stdout!.once('data', () => setTimeout(resolve, Math.floor(Math.random() * 300))))]);
       // The whole process group: the node process and any git it is running, as a crash would.
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         /* already gone */
       }
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       if (headVersion(repo) >= i * 1000 || fs.existsSync(path.join(repo, '.git', 'djyc-journal.json'))) killedDuringWrites++;
       checkConsistent(repo);
       // The next run: takes over the dead process's lock, rolls back or completes, sweeps temp files.
@@ -177,19 +172,26 @@ for (let k = 1; k <= 8; k++) await commitChanges(process.argv[2], ${JSON.stringi
 describe('a human edit made while a command runs', () => {
   it('is detected: the command refuses, the edit is kept, nothing is committed', async () => {
     const repo = setupRepo();
-    const script = loopScript(tempDir('djyc-edit-'));
-    // Hold the lock so the command is certainly running (waiting for its turn) when the person edits.
-    const release = await acquireLock(repo);
-    const child = spawn(process.execPath, [script, repo, '42', '1'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DJYC_LOCK_WAIT_MS: '30000' } });
+    const dir = tempDir('djyc-edit-');
+    const script = loopScript(dir);
+    // The command says when it holds the lock (store.ts's test hook) and waits there until the person has edited.
+    const held = path.join(dir, 'lock-held');
+    const child = spawn(process.execPath, [script, repo, '42', '1'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DJYC_TEST_LOCK_HELD: held } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 800));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    let gone = false;
+    void exited.then(() => (gone = true));
+    while (!fs.existsSync(held) && !gone) await new Promise((r) => setTimeout(r, 10));
+    expect(fs.existsSync(held), `the command ended before taking the lock: ${stderr}`).toBe(true);
     const human = `${content(FILES[1]!, 0)}# 手工补充的一行\n`;
     fs.writeFileSync(path.join(repo, FILES[1]!), human);
-    release();
-    const code = await new Promise((r) => child.on('exit', r));
+    fs.rmSync(held);
+    const code = await exited;
     expect(code).not.toBe(0);
-    expect(stderr).toContain(FILES[1]);
+    // Refused for the edit (not for the lock): the file is named as one with uncommitted edits.
+    expect(stderr).toContain(`以下文件有尚未提交的修改，为免覆盖，未做任何更改：${FILES[1]}`);
+    expect(stderr).not.toContain('正在写入本记录库');
     expect(fs.readFileSync(path.join(repo, FILES[1]!), 'utf8')).toBe(human);
     expect(headVersion(repo)).toBe(0);
     expect(git(repo, ['status', '--porcelain'])).toBe(` M ${FILES[1]}\n`);

@@ -18,7 +18,6 @@ import { findUnmaskedPhones } from '../src/core/privacy.js';
 import { listPresets, programmeFromPreset } from '../src/core/init.js';
 import { parseDocument as parseYaml } from 'yaml';
 import type { ProgrammeRecord } from '../src/core/types.generated.js';
-import { closeBrowser, launchBrowser } from '../src/render/browser.js';
 import { readOutline } from '../src/render/pdf.js';
 import { buildView, formTitle, imageDataUrl, safeRelative, selectTargets, type FormTarget } from '../src/render/forms.js';
 import { cnCount, estimateLines, listTemplates, templateExists, templateMeta, FORMS_DIR } from '../src/render/templates.js';
@@ -26,7 +25,7 @@ import { formDocument, renderForms, viewContext, type FormOutput } from '../src/
 import { buildNotice, buildPack, choosePack } from '../src/render/pack.js';
 import { browserError } from '../src/cli/commands/render.js';
 import { brandPlanRecords, dangjianRecords, makeRepo, shujiRecords, TINY_PNG, writeFile, zutuanRecords } from './forms-fixtures.js';
-import { djyc, tempDir } from './helpers.js';
+import { djyc, requestBarrier, tempDir, workerBrowser } from './helpers.js';
 
 
 const squash = (s: string): string => s.replace(/\s+/g, '');
@@ -194,12 +193,12 @@ describe('forms as PDF', () => {
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
-      hits.push(req.url ?? '');
+      if (req.url !== '/barrier') hits.push(req.url ?? '');
       res.end('x');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
-    const launching = launchBrowser();
+    const launching = workerBrowser();
 
     const source = await demoRepository();
     demoRoot = path.join(tempDir(), 'repo');
@@ -239,7 +238,6 @@ describe('forms as PDF', () => {
   }, 90_000);
 
   afterAll(async () => {
-    if (browser) await closeBrowser(browser);
     server?.close();
     fs.rmSync(out, { recursive: true, force: true });
   });
@@ -397,7 +395,7 @@ describe('forms as PDF', () => {
     const brands = await outputsOf(demo, '2020-11-10', { forms: ['brand'] }, 'evil-brand');
     const evilBrand = brands.find((b) => b.target.record.id === 'b-test-evil')!;
     const passwdBrand = brands.find((b) => b.target.record.id === 'b-test-passwd')!;
-    await new Promise((r) => setTimeout(r, 300));
+    await requestBarrier(browser, `http://127.0.0.1:${port}`);
     expect(hits).toEqual([]);
     for (const pdf of [res[0]!.out, evilBrand.out]) {
       const text = raw(pdf);

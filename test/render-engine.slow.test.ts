@@ -9,7 +9,8 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserNotFoundError, closeBrowser, findChromium, launchBrowser } from '../src/render/browser.js';
+import { BrowserNotFoundError, findChromium, launchBrowser } from '../src/render/browser.js';
+import { requestBarrier, workerBrowser } from './helpers.js';
 import { CSP, renderPdfs, wrapDocument, type RenderJob } from '../src/render/engine.js';
 import { escapeHtml } from '../src/render/html.js';
 import { FONT_ORIGIN, fontFaceCss, fontResponse, uncoveredChars } from '../src/render/fonts.js';
@@ -88,11 +89,8 @@ describe('fonts and documents (no browser)', () => {
 describe('rendering with Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await workerBrowser();
   }, 30_000);
-  afterAll(async () => {
-    if (browser) await closeBrowser(browser);
-  });
 
   it('puts the Chinese text in the PDF with embedded subset fonts, no Type 3', async () => {
     const out = path.join(tmp, 'text.pdf');
@@ -157,8 +155,8 @@ describe('rendering with Chromium', () => {
 
   it('treats injected markup as data: no script, no file read, no request', async () => {
     let hits = 0;
-    const server = http.createServer((_, res) => {
-      hits++;
+    const server = http.createServer((req, res) => {
+      if (req.url !== '/barrier') hits++;
       res.end('x');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -190,7 +188,7 @@ describe('rendering with Chromium', () => {
       expect(t).not.toMatch(/root:x?:0:0/);
       // HACKED only inside the escaped record text, never as the page's whole content
       expect(t.match(/HACKED/g)?.length).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await requestBarrier(browser, local);
       expect(hits).toBe(0);
     } finally {
       server.close();

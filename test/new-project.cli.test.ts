@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, TestRunner } from 'vitest';
 import { parse } from 'yaml';
 import { BIN, djyc, git, initRepo, tempDir } from './helpers.js';
 
@@ -91,7 +91,8 @@ function tmux(args: string[]): string {
 
 const screen = (s: string) => tmux(['capture-pane', '-p', '-t', s]);
 
-async function waitFor(session: string, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+/** Polls the screen until `text` shows; gives up no sooner than the test itself would (a busy machine is slow). */
+async function waitFor(session: string, text: string | RegExp, timeoutMs = TestRunner.getCurrentTest()?.timeout ?? 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = screen(session);
