@@ -1,13 +1,34 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+// Three tiers, one command (`npm test` runs them all; `npx vitest run --project unit` one of them):
+// - unit: in-process, no browser, no djyc process (djyc() runs the CLI in a thread of the test worker);
+// - cli:  files named *.cli.test.ts — spawn the built binary bin/djyc (git hooks, terminals, concurrent runs);
+// - slow: files named *.slow.test.ts — kill -9 fault loops, the five programmes end to end, PDFs and screenshots.
+const CLI = ['test/**/*.cli.test.ts'];
+const SLOW = ['test/**/*.slow.test.ts'];
+
+const shared = {
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  pool: 'forks' as const,
+  setupFiles: ['test/support/worker-setup.ts'],
+};
+const env = { DJYC_LANG: 'zh', NO_COLOR: '1', GIT_AUTHOR_NAME: 'djyc test', GIT_AUTHOR_EMAIL: 't@djyc.local', GIT_COMMITTER_NAME: 'djyc test', GIT_COMMITTER_EMAIL: 't@djyc.local' };
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    // Two cores: two workers; each test file uses its own temporary repositories.
-    pool: 'forks',
-    maxWorkers: 2,
-    env: { DJYC_LANG: 'zh', NO_COLOR: '1', GIT_AUTHOR_NAME: 'djyc test', GIT_AUTHOR_EMAIL: 't@djyc.local', GIT_COMMITTER_NAME: 'djyc test', GIT_COMMITTER_EMAIL: 't@djyc.local' },
+    // dist/ is built once, before every tier (test/support/global-setup.ts).
+    globalSetup: ['test/support/global-setup.ts'],
+    reporters: ['default', './test/support/slowest-files.ts'],
+    // One worker per core; each test file uses its own temporary repositories; one browser per worker.
+    maxWorkers: os.availableParallelism(),
+    projects: [
+      // unit and cli files share their worker (no fresh process per file): they leave no global state behind, and
+      // this saves about a quarter of the unit tier's CPU time. Slow files (kill -9, Chromium) get a fresh one.
+      { test: { ...shared, isolate: false, name: 'unit', include: ['test/**/*.test.ts'], exclude: [...CLI, ...SLOW], env: { ...env, DJYC_TEST_TIER: 'unit' } } },
+      { test: { ...shared, isolate: false, name: 'cli', include: CLI, env: { ...env, DJYC_TEST_TIER: 'cli' } } },
+      { test: { ...shared, name: 'slow', include: SLOW, env: { ...env, DJYC_TEST_TIER: 'slow' } } },
+    ],
   },
 });

@@ -8,7 +8,9 @@
 //   node scripts/make-examples.mjs                       # all five into examples/
 //   node scripts/make-examples.mjs --only jinhua-2017    # one of them
 //   node scripts/make-examples.mjs --quick --out /tmp/x  # fewer organisations and projects (used by the tests)
-//   options: --jobs N (examples built at once, default 2), --keep (keep the temporary repositories), --verbose
+//   options: --jobs N (examples built at once, default 2), --keep (keep the temporary repositories), --verbose,
+//            --threads (each step runs the built CLI in a worker thread of this process, scripts/cli-thread.mjs —
+//            the same code as bin/djyc with the step's argv, folder and environment — not in a new node process)
 //
 // Organisations, people and results are invented (the seeds do not name them), except seed 002's 18 projects and
 // their lead units, which come from the seed's 附1 table (test/fixtures/zutuan-2017-tasks.csv, via `djyc import`).
@@ -17,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker } from 'node:worker_threads';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // DJYC_BIN: run another build of the CLI (e.g. a private copy while others rebuild dist/).
@@ -35,6 +38,7 @@ const value = (name, fallback) => {
 const QUICK = flag('--quick');
 const KEEP = flag('--keep');
 const VERBOSE = flag('--verbose');
+const THREADS = flag('--threads');
 const OUT = path.resolve(value('--out', path.join(ROOT, 'examples')));
 const JOBS = Number(value('--jobs', '2'));
 const ONLY = value('--only', '')
@@ -48,7 +52,31 @@ const pick = (list) => (QUICK ? list.filter((x) => x.q || x.quickOnly) : list.fi
 // ------------------------------------------------------------------------------------------------------------
 // Driving the CLI
 // ------------------------------------------------------------------------------------------------------------
-function exec(args, { cwd, env }) {
+// With --threads: one CLI thread per example being built (each runs one step at a time).
+const idleThreads = [];
+function cliThread() {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(new URL('./cli-thread.mjs', import.meta.url), { workerData: { root: path.resolve(path.dirname(BIN), '..'), port: port2 }, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  return {
+    call: (req) =>
+      new Promise((resolve, reject) => {
+        port1.once('message', (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply)));
+        port1.postMessage(req);
+      }),
+  };
+}
+
+async function exec(args, { cwd, env }) {
+  if (THREADS) {
+    const thread = idleThreads.pop() ?? cliThread();
+    try {
+      return await thread.call({ kind: 'run', args, cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', DJYC_LANG: 'zh', ...env } });
+    } finally {
+      idleThreads.push(thread);
+    }
+  }
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,

@@ -9,7 +9,8 @@ if [ ! -d node_modules/.bin ] || [ package.json -nt node_modules/.package-lock.j
   echo "[setup] npm install" >&2
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
 fi
-if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; then
+# --no-build: the caller builds (npm test: vitest's global set-up, test/support/global-setup.ts).
+if [ "${1:-}" != "--no-build" ] && { [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; }; then
   echo "[setup] build" >&2
   npx tsc -p tsconfig.json >&2
 fi
@@ -24,6 +25,7 @@ have_browser() {
 need_apt=()
 have_browser || need_apt+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# The Chinese fonts ship with djyc (templates/fonts/); only CJK Ext-B (𠀀 …) comes from Debian's HanaMinB.
 [ -f /usr/share/fonts/truetype/hanazono/HanaMinB.ttf ] || [ -n "${DJYC_EXTB_FONT:-}" ] || need_apt+=(fonts-hanazono)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)   # test/new-project.test.ts drives prompts in a real terminal

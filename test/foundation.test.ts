@@ -1,27 +1,16 @@
 /**
  * The foundation's promises about writing: one commit per operation, refusal to overwrite uncommitted human edits,
- * no interleaving between concurrent runs, recovery after a crash; and the embedded sample repository at the top
- * level of this package, which must validate and accept new records with nothing set up.
+ * no interleaving between concurrent runs (four processes at once: foundation.cli.test.ts), recovery after a
+ * crash; and the embedded sample repository at the top level of this package, which must validate and accept new
+ * records with nothing set up.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, djyc, git, initRepo, tempDir, type CliResult } from './helpers.js';
+import { ROOT, djyc, git, initRepo, tempDir } from './helpers.js';
 import { writeRecords, editRecordText } from '../src/store/records.js';
 import { loadRepository } from '../src/store/repo.js';
 import { RefusedError } from '../src/domain/errors.js';
-
-function djycAsync(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 const commits = (repo: string) => git(repo, ['rev-list', '--count', 'HEAD']).trim();
 const changedIn = (repo: string, rev: string) => git(repo, ['show', '--name-only', '--format=', rev]).trim().split('\n').filter(Boolean);
@@ -75,23 +64,6 @@ describe('writes refuse uncommitted human edits', () => {
 });
 
 describe('concurrent writers', () => {
-  it('four runs at once: four commits, each with exactly its own file, nothing interleaved', async () => {
-    const repo = initRepo('shuangling', 2020);
-    const before = Number(commits(repo));
-    const names = ['甲', '乙', '丙', '丁'];
-    const results = await Promise.all(names.map((n, i) => djycAsync(['new-org', '--id', `org-c${i}`, '--name', `${n}支部`, '--type', '党支部'], repo)));
-    for (const r of results) expect(r.stderr + r.stdout).not.toContain('    at ');
-    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
-    expect(Number(commits(repo))).toBe(before + 4);
-    const log = git(repo, ['log', '--format=%H', `-4`]).trim().split('\n');
-    const files = log.map((h) => changedIn(repo, h));
-    for (const f of files) expect(f).toHaveLength(1);
-    expect(files.flat().sort()).toEqual(names.map((_, i) => `records/organisations/org-c${i}.yaml`));
-    expect(git(repo, ['status', '--porcelain', '--untracked-files=all'])).toBe('');
-    expect(fs.existsSync(path.join(repo, '.git/djyc.lock'))).toBe(false);
-    expect(djyc(['validate', '--today', '2020-03-05'], { cwd: repo }).code).toBe(0);
-  });
-
   it('a lock held by a live process makes a writer give up cleanly (exit 1, nothing written); a dead holder is taken over', () => {
     const repo = initRepo('shuangling', 2020);
     const lock = path.join(repo, '.git/djyc.lock');

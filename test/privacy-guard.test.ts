@@ -32,12 +32,6 @@ function leaks(outputs: string[], dir?: string): string[] {
   return found;
 }
 
-const known = new Map<string, boolean>();
-function available(cmd: string): boolean {
-  if (!known.has(cmd)) known.set(cmd, djyc([cmd, '--help']).code === 0);
-  return known.get(cmd)!;
-}
-
 /** Gives every member of a repository a phone number (valid, quoted), commits, then changes one (for `log`). */
 function withPhones(repo: string): string | undefined {
   const dir = path.join(repo, 'records', 'members');
@@ -76,17 +70,15 @@ function runAll(repo: string, today: string, member: string | undefined, full: b
   run(['validate', '--lang', 'en', '--output', `sarif=${path.join(out, 'v.sarif')}`, '--output', `junit=${path.join(out, 'v.xml')}`, '--summary', path.join(out, 'summary.md')]);
   if (!full) return { outputs, out, ran };
   run(['validate', '--changed', 'HEAD~1', '--format', 'json']);
-  if (available('ledger')) for (const format of ['table', 'csv', 'md', 'json']) run(['ledger', '--format', format, '--today', today, ...(files ? ['-o', path.join(out, `ledger.${format}`)] : [])]);
-  if (available('deadlines')) for (const format of ['table', 'json', 'ics']) run(['deadlines', '--format', format, '--all', '--today', today, ...(files ? ['-o', path.join(out, `deadlines.${format}`)] : [])]);
-  if (available('log') && member) {
+  for (const format of ['table', 'csv', 'md', 'json']) run(['ledger', '--format', format, '--today', today, ...(files ? ['-o', path.join(out, `ledger.${format}`)] : [])]);
+  for (const format of ['table', 'json', 'ics']) run(['deadlines', '--format', format, '--all', '--today', today, ...(files ? ['-o', path.join(out, `deadlines.${format}`)] : [])]);
+  if (member) {
     run(['log', member]);
     run(['log', member, '--format', 'json']);
   }
-  if (available('status')) {
-    run(['status', '--today', today]);
-    run(['status', '--json', '--today', today]);
-  }
-  if (available('publish')) run(['publish', '-o', path.join(out, 'site'), '--today', today]);
+  run(['status', '--today', today]);
+  run(['status', '--json', '--today', today]);
+  run(['publish', '-o', path.join(out, 'site'), '--today', today]);
   return { outputs, out, ran };
 }
 

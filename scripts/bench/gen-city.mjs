@@ -10,9 +10,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { configureRepo } from './gen-offices.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PKG = path.resolve(HERE, '../..');
+
+/**
+ * Bump when the output changes: the benchmark caches cities by profile and this version. v2: same records as v1;
+ * the repository no longer runs git's automatic gc or maintenance (see configureRepo in gen-offices.mjs).
+ */
+export const GENERATOR_VERSION = 2;
+/** The date the city describes (claims done, implementation started). */
+export const TODAY = '2020-06-01';
 
 /** Full-scale counts (scale 1). */
 export const CITY = { organisations: 2000, members: 40000, projects: 5000, tasks: 40000, reportsPerProject: 2 };
@@ -204,16 +213,24 @@ export async function generateCity(dir, { scale = 1, year = 2020, log = () => {}
   for (const c of commitments) write('commitment', c);
   for (const x of reports) write('report', x);
   log('committing…');
+  configureRepo(dir);
   const env = { ...process.env, GIT_AUTHOR_NAME: 'djyc bench', GIT_AUTHOR_EMAIL: 'bench@localhost', GIT_COMMITTER_NAME: 'djyc bench', GIT_COMMITTER_EMAIL: 'bench@localhost' };
   execFileSync('git', ['add', '--', 'records'], { cwd: dir, env, stdio: 'ignore' });
   execFileSync('git', ['commit', '-q', '-m', 'bench: synthetic city'], { cwd: dir, env, stdio: 'ignore' });
   let bytes = 0;
   for (const f of files) bytes += fs.statSync(path.join(dir, f)).size;
   return {
+    profile: 'city',
+    version: GENERATOR_VERSION,
+    today: TODAY,
     programme,
     files: files.length,
     bytes,
     counts: { organisations: orgs.length, members: members.length, projects: projects.length, tasks: tasks.length, commitments: commitments.length, reports: reports.length },
+    tree: { 机关工委: 1, 党总支: orgs.filter((o) => o.type === '党总支').length, 党支部: orgs.filter((o) => o.type === '党支部').length },
+    // Flat tree: no organisation between one branch (≈ 50 forms) and the whole city (≈ 99,000 forms).
+    batchOrg: null,
+    formRecord: { id: projects[0].id, form: 'apply' },
     sample: { organisations: orgs.map((o) => o.id), members: members.map((m) => m.id), projects: projects.map((p) => p.id), tasks: tasks.map((t) => t.id) },
   };
 }

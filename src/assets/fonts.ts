@@ -1,63 +1,61 @@
 /**
- * The CJK fonts djyc bundles, from npm packages (never from the system, so a PDF or a site looks the same on every
- * machine). Each package ships its face cut into ~100 unicode-range slices of woff2; this module lists every slice
- * of every face, read from the packages' own CSS. The PDF engine serves them all (pdf/fonts.ts); the site copies
- * only the slices its pages use (output/site/fonts.ts).
+ * The project's fonts, shipped with djyc in templates/fonts/ (never taken from the system, so a PDF or a site looks
+ * the same on every machine): woff2 slices with TrueType outlines listed in templates/fonts/fonts.json, built by
+ * scripts/fonts/build.sh. This module reads the list and names every slice of every face; the PDF engine serves them
+ * all (pdf/fonts.ts), the site copies only the slices its pages use (output/site/fonts.ts).
  *
- * Families:
- *   DJYC Song  Noto Serif SC   400 = body text (stand-in for 仿宋), 900 = titles (stand-in for 小标宋)
- *   DJYC Hei   Noto Sans SC    400 / 700 (黑体)
- *   DJYC Kai   LXGW WenKai     400 (楷体); it covers all of GBK and much more, so it is also the
- *                              full-coverage fallback placed last in every stack.
+ * Families (use the CSS variables of templates/forms/_base.css):
+ *   DJYC Fang   FandolFang 400            body text of every form and of prose (仿宋); bold is synthesised
+ *   DJYC Song   Noto Serif SC 700         titles (stand-in for 方正小标宋);
+ *               Noto Serif SC 400         Latin and punctuation only (page numbers are 宋体 in GB/T 9704)
+ *   DJYC Hei    Noto Sans SC 400 / 700    黑体
+ *   DJYC Kai    LXGW WenKai 400           楷体; covers GBK and CJK Ext-A, so it is also the fallback placed
+ *                                         last in every stack
+ *   DJYC Marks  LXGW WenKai 400           □ ■ ☐ ☑ ☒ ✓ ✗ only, first in the form stacks: a row of boxes matches
+ *   DJYC ExtB   HanaMinB (set-up)         CJK Ext-B and beyond (pdf/fonts.ts)
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { TEMPLATES_DIR } from './paths.js';
 
-export const FAMILY = { song: 'DJYC Song', hei: 'DJYC Hei', kai: 'DJYC Kai', extB: 'DJYC ExtB' } as const;
+/** Where the shipped fonts and their list live. */
+export const FONTS_DIR = path.join(TEMPLATES_DIR, 'fonts');
 
-interface Source {
-  /** Short name of the package, e.g. the first path segment of the engine's font URLs. */
-  key: 'serif' | 'sans' | 'wenkai';
+export const FAMILY = { fang: 'DJYC Fang', song: 'DJYC Song', hei: 'DJYC Hei', kai: 'DJYC Kai', marks: 'DJYC Marks', extB: 'DJYC ExtB' } as const;
+
+/** What a face is for: the site picks its faces by role (output/site/fonts.ts). */
+export type FaceRole = 'body' | 'numbers' | 'title' | 'text' | 'fallback' | 'marks';
+
+/** One face of templates/fonts/fonts.json. */
+export interface ShippedFace {
+  key: string;
   family: string;
   weight: number;
-  pkg: string;
-  /** Package-relative path of the CSS whose slices we reuse. */
-  css: string;
+  role: FaceRole;
+  /** PostScript name: what pdffonts shows. */
+  postscript: string;
+  license: string;
+  license_file: string;
+  source: string;
+  /** Slices: file relative to FONTS_DIR, unicode-range as in CSS. */
+  files: Array<{ file: string; range: string }>;
 }
 
-const SOURCES: Source[] = [
-  { key: 'serif', family: FAMILY.song, weight: 400, pkg: '@fontsource/noto-serif-sc', css: '400.css' },
-  { key: 'serif', family: FAMILY.song, weight: 900, pkg: '@fontsource/noto-serif-sc', css: '900.css' },
-  { key: 'sans', family: FAMILY.hei, weight: 400, pkg: '@fontsource/noto-sans-sc', css: '400.css' },
-  { key: 'sans', family: FAMILY.hei, weight: 700, pkg: '@fontsource/noto-sans-sc', css: '700.css' },
-  { key: 'wenkai', family: FAMILY.kai, weight: 400, pkg: '@chinese-fonts/lxgwwenkai', css: 'dist/LXGWWenKai-Regular/result.css' },
-];
+let manifest: ShippedFace[] | undefined;
 
-/** One woff2 slice of a bundled face. */
-export interface FontSlice {
-  key: Source['key'];
-  family: string;
-  weight: number;
-  /** Absolute path of the woff2 file. */
-  file: string;
-  /** unicode-range as written in the package CSS. */
-  range: string;
-  ranges: Array<[number, number]>;
-}
-
-export function packageDir(pkg: string): string {
-  // Resolve from this file, so it works from src/ (vitest) and dist/ alike. fontsource's "exports" hides
-  // package.json, so resolve a file the package does export and walk up to the package folder.
-  const require = createRequire(import.meta.url);
-  const probe = pkg.startsWith('@fontsource/') ? `${pkg}/400.css` : `${pkg}/package.json`;
-  let dir = path.dirname(require.resolve(probe));
-  while (!dir.endsWith(path.join(...pkg.split('/')))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`font package ${pkg} not found`);
-    dir = up;
+/** The shipped faces (templates/fonts/fonts.json), read once. */
+export function shippedFaces(): ShippedFace[] {
+  if (manifest) return manifest;
+  const file = path.join(FONTS_DIR, 'fonts.json');
+  let parsed: { faces?: ShippedFace[] };
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as { faces?: ShippedFace[] };
+  } catch (err) {
+    throw new Error(`djyc's font list ${file} cannot be read (${(err as Error).message}): reinstall djyc`);
   }
-  return dir;
+  if (!Array.isArray(parsed.faces) || parsed.faces.length === 0) throw new Error(`djyc's font list ${file} lists no faces: reinstall djyc`);
+  manifest = parsed.faces;
+  return manifest;
 }
 
 /** Parses "U+4e00-9fff,U+3001" into [start, end] pairs. */
@@ -76,24 +74,35 @@ export function parseUnicodeRange(value: string): Array<[number, number]> {
   return out;
 }
 
+/** One woff2 slice of a shipped face. */
+export interface FontSlice {
+  /** Key of the face (fang, hei-400 …). */
+  key: string;
+  family: string;
+  weight: number;
+  role: FaceRole;
+  /** Path relative to FONTS_DIR, forward slashes (fang/000.woff2). */
+  name: string;
+  /** Absolute path of the woff2 file. */
+  file: string;
+  /** unicode-range as written in the font list. */
+  range: string;
+  ranges: Array<[number, number]>;
+}
+
 let slices: FontSlice[] | undefined;
 
-/** Every woff2 slice of every bundled face (woff fallbacks and local() sources dropped: a system font would defeat the point). */
+/** Every slice of every shipped face, in the list's order. */
 export function fontSlices(): FontSlice[] {
   if (slices) return slices;
   const out: FontSlice[] = [];
-  const dirs = new Map<string, string>();
-  for (const src of SOURCES) {
-    const dir = dirs.get(src.pkg) ?? packageDir(src.pkg);
-    dirs.set(src.pkg, dir);
-    const cssPath = path.join(dir, src.css);
-    for (const block of readFileSync(cssPath, 'utf8').match(/@font-face\s*\{[^}]*\}/g) ?? []) {
-      const url = /url\(\s*["']?([^"')]+\.woff2)["']?\s*\)/.exec(block)?.[1];
-      const range = /unicode-range\s*:\s*([^;}]+)/.exec(block)?.[1]?.trim();
-      if (!url || !range) continue;
-      out.push({ key: src.key, family: src.family, weight: src.weight, file: path.resolve(path.dirname(cssPath), url), range, ranges: parseUnicodeRange(range) });
+  for (const face of shippedFaces()) {
+    for (const slice of face.files) {
+      // The list is data: a slice path must stay inside the fonts folder.
+      const file = path.resolve(FONTS_DIR, slice.file);
+      if (!file.startsWith(FONTS_DIR + path.sep) || !file.endsWith('.woff2')) continue;
+      out.push({ key: face.key, family: face.family, weight: face.weight, role: face.role, name: slice.file, file, range: slice.range, ranges: parseUnicodeRange(slice.range) });
     }
   }
-  if (out.length === 0) throw new Error('no @font-face rules found in the font packages');
   return (slices = out);
 }

@@ -24,12 +24,6 @@ export function makeContext(lang: Lang, cwd: string): CliContext {
   };
 }
 
-/** Picks the language: explicit flag, then DJYC_LANG, then Chinese. */
-export function resolveLang(flag?: string): Lang {
-  const value = flag ?? process.env.DJYC_LANG;
-  return value === 'en' ? 'en' : 'zh';
-}
-
 /** Checks a date option (a usage error unless it is a real YYYY-MM-DD day); returns it unchanged. */
 export function checkIsoDate(value: string | undefined, flag = '--today'): string | undefined {
   if (value !== undefined && !isIsoDate(value)) throw new UsageError(`${flag} 应为日期 YYYY-MM-DD（收到“${value}”）`, `${flag} must be a date YYYY-MM-DD (got "${value}")`);
@@ -68,4 +62,23 @@ export function writeOutput(ctx: CliContext, content: string | Uint8Array, file:
   const abs = path.resolve(ctx.cwd, file);
   writeAtomic(abs, content);
   if (!opts.quiet) ctx.err(tr(ctx.lang, `已写入 ${abs}`, `written: ${abs}`));
+}
+
+/**
+ * A reader that stops reading (`djyc ledger | head -1`) closes the pipe: the next write fails with EPIPE. That is
+ * the reader's choice, not an error: stop writing to that stream, say nothing, and let the command finish with its
+ * own exit code. Any other failure to write (a full disk) is an environment error (exit 2).
+ */
+let pipeGuarded = false;
+export function installPipeGuard(): void {
+  // Once per process (a host that runs main() again and again, like the tests' CLI thread, must not stack listeners).
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+      process.exitCode = 2;
+      if (stream === process.stdout && !process.stderr.destroyed) process.stderr.write(`djyc: ${err.message}\n`);
+    });
+  }
 }

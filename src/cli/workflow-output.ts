@@ -1,37 +1,14 @@
 /** CLI helpers shared by the workflow commands (advance, claim, task, report, close, panel, accept, rate, select, brand). */
-import type { Command } from 'commander';
-import { say, tr, type Lang, type Text } from '../domain/i18n.js';
+import { say, tr, type Text } from '../domain/i18n.js';
 import { formatProblemMessage } from '../domain/problem.js';
 import { requireRoot } from '../store/repo.js';
 import { UsageError } from '../domain/errors.js';
 import type { OpOptions, OpResult } from '../commands/workspace.js';
 import type { CliContext } from './io.js';
+import type { WriteOptions } from './options.js';
 
-/** Repeatable list option: `--x a --x b` or `--x a,b` (also Chinese commas). */
-export const list = (v: string, prev: string[] = []) => [...prev, ...v.split(/[,，、]/).map((s) => s.trim()).filter(Boolean)];
-/** Repeatable option keeping each value whole (texts may contain commas). */
-export const many = (v: string, prev: string[] = []) => [...prev, v];
-
-export interface WriteFlags {
-  date?: string;
-  by?: string;
-  note?: string;
-  dryRun?: boolean;
-  json?: boolean;
-}
-
-/** The options every writing command takes. */
-export function writeOptions(cmd: Command, lang: Lang, opts: { note?: boolean } = {}): Command {
-  cmd
-    .option('--date <YYYY-MM-DD>', tr(lang, '办理日期（默认今天，亚洲/上海；可用 DJYC_TODAY 固定）', 'date of the act (default today, Asia/Shanghai; DJYC_TODAY fixes it)'))
-    .option('--by <name>', tr(lang, '操作人（记入历史记录；默认 git 用户名）', 'who acts (for the history; default the git user name)'));
-  if (opts.note !== false) cmd.option('--note <text>', tr(lang, '备注（记入历史记录）', 'note for the history entry'));
-  return cmd
-    .option('--dry-run', tr(lang, '只显示将要做的更改，不写入', 'show what would change; write nothing'))
-    .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'));
-}
-
-export function opOptions(ctx: CliContext, f: WriteFlags): OpOptions {
+/** The write group of a command's options, as the core's operations take it. */
+export function opOptions(ctx: CliContext, f: WriteOptions): OpOptions {
   return { root: requireRoot(ctx.cwd), date: f.date, by: f.by, note: f.note, dryRun: f.dryRun };
 }
 
@@ -66,8 +43,6 @@ export function parsePairs(values: string[] | undefined, flag: string, keys?: re
   }
   return out;
 }
-
-
 
 /** Prints a writing operation's outcome: the summary, notes, warnings, and for a dry run the changes it would make. */
 export function printOp(ctx: CliContext, r: OpResult, summary: Text, json: boolean | undefined, extra: Record<string, unknown> = {}): void {

@@ -27,7 +27,7 @@ export interface AcceptResult extends OpResult {
 }
 
 export async function accept(o: AcceptOptions): Promise<AcceptResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const { entry: subject, p, track, stage } = ws.staged(o.subject);
   const result = RESULTS[o.result];
   if (!result) usage(`--result 应为 pass（通过）或 rework（整改），收到“${o.result}”`, `--result must be pass or rework (got "${o.result}")`);
@@ -74,7 +74,7 @@ export interface InterveneOptions extends OpOptions {
 }
 
 export async function intervene(o: InterveneOptions): Promise<OpResult & { subject: string; type: string }> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const project = ws.find(o.subject, ['project']);
   const p = ws.programmeOf(project);
   const stage = stageOf(p, project);

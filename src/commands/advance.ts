@@ -126,7 +126,7 @@ export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEnt
 }
 
 export async function advance(o: AdvanceOptions): Promise<AdvanceResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const { entry, p, track, stage: from } = ws.staged(o.id);
   const data = entry.data as Record<string, any>;
 

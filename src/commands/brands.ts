@@ -5,8 +5,9 @@
  * and the brand archive (品牌创建档案): everything recorded about one brand.
  */
 import { newRecordId } from '../store/records.js';
-import fs from 'node:fs';
+import { readBounded, resolveInside } from '../store/containment.js';
 import path from 'node:path';
+import { recordPathProblem, sniffType } from '../domain/paths.js';
 import { initialStage, isTrackEnabled, trackStages, findStage, historyOf, reached, stageName, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import { isIsoDate } from '../domain/dates.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
@@ -30,31 +31,37 @@ export interface BrandNewOptions extends OpOptions {
 
 const MAX_LOGO = 5 * 1024 * 1024;
 
-/** Detects the image type from its bytes (not its name). */
+/** Detects the image type from its bytes (not its name): domain/paths.ts sniffType. */
 export function logoType(bytes: Uint8Array): 'png' | 'jpg' | 'svg' | undefined {
-  if (bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length > 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpg';
-  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '').trimStart();
-  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(head)) return 'svg';
-  return undefined;
+  const type = sniffType(bytes);
+  return type === 'png' ? 'png' : type === 'jpeg' ? 'jpg' : type === 'svg' ? 'svg' : undefined;
 }
 
 function readLogo(file: string): { bytes: Buffer; ext: string } {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    usage(`读不到品牌标识文件 ${file}`, `cannot read the logo file ${file}`);
+  // A file named on the command line: a link to a regular file is fine, a device or FIFO is not, and no more than the limit is read.
+  const read = readBounded(file, MAX_LOGO, { follow: true });
+  if (!read.ok) {
+    if (read.rule === 'file-too-large') usage(`品牌标识文件过大（超过上限 ${MAX_LOGO} 字节）`, `the logo is too large (over the limit of ${MAX_LOGO} bytes)`);
+    usage(`读不到品牌标识文件 ${file}（须为普通文件）`, `cannot read the logo file ${file} (it must be a regular file)`);
   }
-  if (bytes.byteLength > MAX_LOGO) usage(`品牌标识文件过大（${bytes.byteLength} 字节，上限 ${MAX_LOGO}）`, `the logo is too large (${bytes.byteLength} bytes, limit ${MAX_LOGO})`);
+  const bytes = read.bytes;
   const type = logoType(bytes);
   if (!type) usage(`${path.basename(file)} 不是 PNG、JPEG 或 SVG 图片`, `${path.basename(file)} is not a PNG, JPEG or SVG image`);
   if (type === 'svg' && /<script|\son\w+\s*=|javascript:/i.test(bytes.toString('utf8'))) usage('SVG 标识中不能含脚本', 'the SVG logo must not contain scripts');
   return { bytes, ext: type };
 }
 
+/**
+ * The brand's previous logo file, when replacing it may delete it: a path that passes the containment rule, under
+ * attachments/logos/, and a regular file there. Anything else a record says is never deleted.
+ */
+function replaceableLogo(root: string, logo: unknown): string | undefined {
+  if (typeof logo !== 'string' || recordPathProblem(logo) || !logo.startsWith('attachments/logos/')) return undefined;
+  return resolveInside(root, logo).ok ? logo : undefined;
+}
+
 export async function newBrand(o: BrandNewOptions): Promise<OpResult & { brand: string; logo?: string }> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const p = ws.programme(o.programme);
   if (!isTrackEnabled(p, 'brand')) usage(`方案“${p.id}”没有党建品牌`, `programme "${p.id}" has no brands`);
   const org = ws.organisation(o.org, '--org');
@@ -101,7 +108,7 @@ export interface BrandSetOptions extends OpOptions {
 
 /** Updates a brand's application fields while it is cultivated (logo, concept, carrier …) and its recognition data. */
 export async function brandSet(o: BrandSetOptions): Promise<OpResult & { brand: string; logo?: string; fields: string[] }> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const b = ws.find(o.brand, ['brand']);
   const p = ws.programmeOf(b);
   if (o.contact) ws.member(o.contact, '--contact');
@@ -114,7 +121,8 @@ export async function brandSet(o: BrandSetOptions): Promise<OpResult & { brand: 
     const { bytes, ext } = readLogo(o.logo);
     logo = `attachments/logos/${b.id}.${ext}`;
     ws.addFile(logo, bytes, true);
-    if (b.data.logo && b.data.logo !== logo && fs.existsSync(path.join(ws.root, b.data.logo)) && b.data.logo.startsWith('attachments/logos/')) ws.files.push({ path: b.data.logo, content: null });
+    const previous = b.data.logo !== logo ? replaceableLogo(ws.root, b.data.logo) : undefined;
+    if (previous) ws.files.push({ path: previous, content: null });
     fields.push(['logo', logo]);
   }
   for (const [key, value] of [['name', o.name?.trim().normalize('NFC')], ['concept', o.concept], ['philosophy', o.philosophy], ['carrier', o.carrier], ['results', o.results], ['contact', o.contact], ['branch_opinion', o.branchOpinion], ['committee_opinion', o.committeeOpinion]] as const) {
@@ -147,7 +155,7 @@ export interface BrandGoalOptions extends OpOptions {
 }
 
 export async function brandGoal(o: BrandGoalOptions): Promise<OpResult & { brand: string; year: number; late: boolean }> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const b = ws.find(o.brand, ['brand']);
   const p = ws.programmeOf(b);
   const cfg = p.brand?.annual_goals;
@@ -182,7 +190,7 @@ export interface BrandPairOptions extends OpOptions {
 }
 
 export async function brandPair(o: BrandPairOptions): Promise<OpResult & { brand: string; with: string }> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const b = ws.find(o.brand, ['brand']);
   const p = ws.programmeOf(b);
   const partner = ws.organisation(o.with, '--with');
@@ -208,7 +216,7 @@ export interface BrandOutcomeOptions extends OpOptions {
 }
 
 export async function brandOutcome(o: BrandOutcomeOptions): Promise<OpResult & { brand: string; outcome: string; stage?: { from: string; to: string } }> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const b = ws.find(o.brand, ['brand']);
   const p = ws.programmeOf(b);
   const outcomes = p.brand?.outcomes ?? [];
@@ -250,7 +258,7 @@ export interface BrandArchive {
 
 /** Everything recorded about a brand (品牌创建档案), read-only. */
 export async function brandArchive(root: string, id: string): Promise<BrandArchive> {
-  const ws = await Workspace.open({ root });
+  const ws = await Workspace.read({ root });
   const b = ws.find(id, ['brand']);
   const p = ws.programmeOf(b);
   const s = findStage(p, 'brand', b.data.stage);

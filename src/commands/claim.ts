@@ -37,7 +37,7 @@ export interface ClaimResult extends OpResult {
 }
 
 export async function claim(o: ClaimOptions): Promise<ClaimResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const project = ws.find(o.project, ['project']);
   const p = ws.programmeOf(project);
   const org = ws.organisation(o.org, '--org');

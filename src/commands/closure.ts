@@ -6,7 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { slugify } from '../domain/ids.js';
+import { readBounded } from '../store/containment.js';
+import { typeMismatch } from '../domain/paths.js';
 import { Workspace, clean, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
+
+const MAX_ATTACHMENT = 20 * 1024 * 1024;
 import { applyStage, chooseTarget } from './advance.js';
 import { atPoint, pointStages, stageName } from '../domain/programme.js';
 import { closureOf } from '../domain/records.js';
@@ -35,13 +39,17 @@ export interface CloseResult extends OpResult {
 
 /** Copies an outside file into the repository's attachments folder (same commit); returns its repository path. */
 export function attachFile(ws: Workspace, source: string, folder: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(source);
-  } catch {
-    usage(`读不到附件文件 ${source}`, `cannot read attachment ${source}`);
+  // A file named on the command line: a link to a regular file is fine, a device or FIFO is not; read with a bound.
+  const read = readBounded(source, MAX_ATTACHMENT, { follow: true });
+  if (!read.ok) {
+    if (read.rule === 'file-too-large') usage(`附件 ${path.basename(source)} 超过 20 MB`, `attachment ${path.basename(source)} is over 20 MB`);
+    usage(`读不到附件文件 ${source}（须为普通文件）`, `cannot read attachment ${source} (it must be a regular file)`);
   }
-  if (bytes.byteLength > 20 * 1024 * 1024) usage(`附件 ${path.basename(source)} 超过 20 MB`, `attachment ${path.basename(source)} is over 20 MB`);
+  const bytes = read.bytes;
+  const mismatch = typeMismatch(source, bytes);
+  if (mismatch) {
+    usage(`附件 ${path.basename(source)} 的内容不是扩展名所示的 ${mismatch.expected.toUpperCase()} 格式`, `the content of attachment ${path.basename(source)} is not ${mismatch.expected.toUpperCase()} as its extension says`);
+  }
   const ext = path.extname(source).toLowerCase().replace(/[^.a-z0-9]/g, '');
   const base = slugify(path.basename(source, path.extname(source))) || 'file';
   let rel = `attachments/${folder}/${base}${ext}`;
@@ -51,7 +59,7 @@ export function attachFile(ws: Workspace, source: string, folder: string): strin
 }
 
 export async function close(o: CloseOptions): Promise<CloseResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const subject = ws.find(o.subject, ['project', 'task']);
   const p = ws.programmeOf(subject);
   const track = trackOf(subject);

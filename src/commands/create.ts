@@ -1,6 +1,7 @@
 import { loadRepository } from '../store/repo.js';
 import { initialStage } from '../domain/programme.js';
-import { writeRecords, type WriteResult, newRecordId } from '../store/records.js';
+import { serializeRecord, withAct, writeRecords, type Act, type WriteResult, newRecordId } from '../store/records.js';
+import { checkDate } from './workspace.js';
 import { UsageError } from '../domain/errors.js';
 import { resolveProgramme } from '../domain/programme.js';
 import { actor } from '../store/git.js';
@@ -35,6 +36,18 @@ export interface ProjectInput {
 export interface CreateResult extends WriteResult {
   id: string;
   path: string;
+  /** The record file as written (or, for a dry run, as it would be). */
+  text: string;
+  /** The commit message (with the act's trailers). */
+  message: string;
+  dryRun: boolean;
+}
+
+/** How a new record is made: the act (`--date`, `--by`, `--note`), and `dryRun` to validate and describe it only. */
+export interface CreateOptions extends Act {
+  today?: string;
+  repo?: Repository;
+  dryRun?: boolean;
 }
 
 /** A new project record in the programme's first stage, with its first history entry (shared by new-project and import). */
@@ -69,24 +82,32 @@ export function buildProjectRecord(programme: ProgrammeRecord, input: ProjectInp
 }
 
 /** Builds a project record in the programme's first stage, with its first history entry. */
-export async function createProject(root: string, input: ProjectInput, opts: { today?: string; repo?: Repository } = {}): Promise<CreateResult> {
+export async function createProject(root: string, input: ProjectInput, opts: CreateOptions = {}): Promise<CreateResult> {
   const repo = opts.repo ?? loadRepository(root);
   const programme = resolveProgramme(repo, input.programme);
+  const date = opts.date === undefined ? todayIn(opts.today) : checkDate(opts.date);
   const id = input.id ?? newRecordId('project', { year: programme.year, slug: input.slug });
-  const data = buildProjectRecord(programme, input, id, { date: todayIn(opts.today), by: await actor(root) });
-  const result = await writeRecords(root, [{ kind: 'project', id, data }], `djyc new-project: ${id} ${input.title}`, { repo, today: opts.today });
-  return { ...result, id, path: result.paths[0]! };
+  const data = buildProjectRecord(programme, input, id, { date, by: opts.by?.trim() || (await actor(root)), note: opts.note?.trim() || undefined });
+  return write(root, 'project', id, data, `djyc new-project: ${id} ${input.title}`, { ...opts, repo });
+}
+
+async function write(root: string, kind: Kind, id: string, data: object, message: string, opts: CreateOptions): Promise<CreateResult> {
+  const text = serializeRecord(kind, data);
+  const act: Act = { date: opts.date, by: opts.by, note: opts.note };
+  const result = await writeRecords(root, [{ kind, id, data, text }], message, { repo: opts.repo, today: opts.today, dryRun: opts.dryRun, act });
+  return { ...result, id, path: result.paths[0]!, text, message: withAct(message, act), dryRun: !!opts.dryRun };
 }
 
 export async function createSimple<K extends 'organisation' | 'member' | 'expert'>(
   root: string,
   kind: K,
   data: Omit<K extends 'organisation' ? OrganisationRecord : K extends 'member' ? MemberRecord : ExpertRecord, 'id'> & { id?: string },
-  opts: { slug?: string; today?: string; repo?: Repository } = {},
+  opts: CreateOptions & { slug?: string } = {},
 ): Promise<CreateResult> {
+  // These records have no history of their own: the act is kept in the commit (see `withAct`), its date checked the same way.
+  if (opts.date !== undefined) checkDate(opts.date);
   const id = data.id ?? newRecordId(kind as Kind, { slug: opts.slug });
   const record = { ...data, id };
   const label = (record as { name?: string }).name ?? '';
-  const result = await writeRecords(root, [{ kind, id, data: record }], `djyc new-${kind === 'organisation' ? 'org' : kind}: ${id} ${label}`, { repo: opts.repo, today: opts.today });
-  return { ...result, id, path: result.paths[0]! };
+  return write(root, kind, id, record, `djyc new-${kind === 'organisation' ? 'org' : kind}: ${id} ${label}`, opts);
 }

@@ -225,7 +225,7 @@ export function planProjects(
   index: RecordIndex,
   orgs: OrgResolver,
   p: ProgrammeRecord,
-  history: { date: string; by: string; file: string },
+  history: { date: string; by: string; note?: string; file: string },
 ): Planned[] {
   const planned: Planned[] = [];
   const existingTitles = new Map(index.all('project').filter((x) => x.data.programme === p.id).map((x) => [normName(x.data.title), x.id]));
@@ -270,7 +270,7 @@ export function planProjects(
       reason: r.block(a, 'reason'), feasibility: r.block(a, 'feasibility'), goals: r.block(a, 'goals'), content: r.block(a, 'content'),
       measures: r.block(a, 'measures'), start: dateOf('start'), due: dateOf('due'), coOrganisers: coOrganisers.length ? coOrganisers : undefined,
       upper: upperCell ? orgs.resolve(upperCell, r.column('upper')) : undefined,
-    }, id, { date: history.date, by: history.by, note: `导入：${path.basename(history.file)} 第 ${row.line} 行` });
+    }, id, { date: history.date, by: history.by, note: `${history.note ? `${history.note}（` : ''}导入：${path.basename(history.file)} 第 ${row.line} 行${history.note ? '）' : ''}` });
     const number = r.optional(a, 'number');
     if (number) data.number = number;
     const cells = r.cells(a, ['id', 'number', 'title', 'content', 'goals', 'lead', 'co_organisers', 'categories', 'source', 'leader', 'contact', 'reason', 'feasibility', 'measures', 'start', 'due', 'upper']);

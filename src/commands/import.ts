@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { loadRepository } from '../store/repo.js';
 import { writeRecords, serializeRecord, type RecordChange } from '../store/records.js';
+import { writeLock } from '../store/transaction.js';
 import { actor } from '../store/git.js';
 import { validateRepository } from '../store/validate.js';
 import { today as todayIn } from '../store/clock.js';
@@ -18,6 +19,7 @@ import { kindLabels, tr } from '../domain/i18n.js';
 import { RecordIndex, type RecordEntry, type Repository } from '../domain/records.js';
 import { resolveProgramme } from '../domain/programme.js';
 import { problem, readTable, type TableEncoding } from './import-table.js';
+import { checkDate } from './workspace.js';
 import { IMPORT_KINDS, cleanInline, findColumns, whereOf, type ImportKind } from './import-cells.js';
 import { Ctx, OrgResolver, RowReader, planMembers, planOrganisations, planProjects, type Planned } from './import-rows.js';
 
@@ -33,6 +35,10 @@ export interface ImportOptions {
   sheet?: string;
   /** How to name the file in problems (default: the path given). */
   display?: string;
+  /** The act: date and person of the imported projects' first history entry (default today, the git user), a note added to each. */
+  date?: string;
+  by?: string;
+  note?: string;
   today?: string;
   repo?: Repository;
 }
@@ -70,7 +76,9 @@ export async function importFile(root: string, file: string, opts: ImportOptions
     throw new UsageError(`--kind 应为 ${IMPORT_KINDS.join(' / ')}`, `--kind must be one of ${IMPORT_KINDS.join(' / ')}`);
   }
   const display = opts.display ?? file;
-  const repo = opts.repo ?? loadRepository(root);
+  // The write lock first: which rows already exist is decided on the repository as it is under the lock.
+  await using lock = opts.dryRun ? undefined : await writeLock(root);
+  const repo = lock ? loadRepository(root) : opts.repo ?? loadRepository(root);
   const programme = opts.kind === 'project' ? resolveProgramme(repo, opts.programme) : opts.programme ? resolveProgramme(repo, opts.programme) : undefined;
   const read = await readTable(file, { display, sheet: opts.sheet });
   if (!read.table) throw new ProblemsError(read.problems, '无法读取导入文件，未写入任何文件', 'cannot read the import file; nothing was written');
@@ -85,10 +93,13 @@ export async function importFile(root: string, file: string, opts: ImportOptions
   const index = new RecordIndex(repo);
   const orgs = new OrgResolver(index, !!opts.createMissing, ctx);
   const reader = new RowReader(ctx, cols);
+  const date = opts.date === undefined ? todayIn(opts.today) : checkDate(opts.date);
+  const by = opts.by?.trim() || (await actor(root));
+  const note = opts.note?.trim() || undefined;
   const planned =
     opts.kind === 'org' ? planOrganisations(reader, dataRows, index, orgs)
     : opts.kind === 'member' ? planMembers(reader, dataRows, index, orgs)
-    : planProjects(reader, dataRows, index, orgs, programme!, { date: todayIn(opts.today), by: await actor(root), file: display });
+    : planProjects(reader, dataRows, index, orgs, programme!, { date, by, note, file: display });
 
   // Organisations the file named but the repository lacked (--create-missing).
   for (const o of orgs.created) {
@@ -126,7 +137,7 @@ export async function importFile(root: string, file: string, opts: ImportOptions
   if (opts.dryRun || !planned.length) return result;
   const counts = [`${result.records.length} ${kindOf(opts.kind)}${result.records.length === 1 ? '' : 's'}`];
   if (result.createdOrganisations.length) counts.push(`${result.createdOrganisations.length} new organisation${result.createdOrganisations.length === 1 ? '' : 's'}`);
-  const written = await writeRecords(root, changes, `djyc import: ${counts.join(', ')} from ${path.basename(display)}`, { repo, today: opts.today });
+  const written = await writeRecords(root, changes, `djyc import: ${counts.join(', ')} from ${path.basename(display)}`, { repo, today: opts.today, act: { date: opts.date, by: opts.by, note: opts.note }, lock });
   result.commit = written.commit;
   return result;
 }

@@ -32,7 +32,7 @@ import { today as todayIn } from '../store/clock.js';
 import { formsStylesheet } from '../assets/templates.js';
 import { wrapDocument } from '../output/html.js';
 import { selectTargets, type PackDef } from '../output/forms/targets.js';
-import { safeRelative } from '../store/attachments.js';
+import { attachmentPresent } from '../store/attachments.js';
 
 /**
  * The pack to build: the one named, else the one whose calendar window holds today, else the last one whose
@@ -145,8 +145,8 @@ export async function buildPack(opts: PackOptions): Promise<PackResult> {
 
     // 2. The appendix list of supporting files.
     const attachments = attachmentsOf(ctx.index, targets, programme).map((a, i) => {
-      const abs = a.path ? safeRelative(repo.root, a.path) : undefined;
-      const exists = !!abs && fs.existsSync(abs);
+      // Present only when it passes the containment rule (a link or a path out of attachments/ counts as not found).
+      const exists = attachmentPresent(repo.root, a.path);
       return { ...a, index: i + 1, exists, state: a.path ? (exists ? '已随附' : '文件未找到') : '纸质材料' };
     });
     const listed: Array<{ title: string; group?: string; item?: string; path: string; pages: number }> = outputs.map((o) => ({ title: o.label, group: o.group, item: o.item, path: o.out, pages: o.pages ?? 1 }));

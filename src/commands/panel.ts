@@ -122,7 +122,7 @@ export interface PanelResult extends OpResult {
 }
 
 export async function drawPanel(o: PanelOptions): Promise<PanelResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const { entry: subject, p, track, stage } = ws.staged(o.subject);
   const words = ['has-panel', 'acceptance-pass', 'acceptance-rework'];
   if (!atPoint(p, track, stage, ...words).length) {
@@ -180,7 +180,7 @@ export interface VerifyResult {
 /** Re-runs a recorded panel draw from its seed and candidate list, and re-checks the drawn experts. */
 export function verifyPanel(root: string, subjectId: string): Promise<VerifyResult> {
   return (async () => {
-    const ws = await Workspace.open({ root });
+    const ws = await Workspace.read({ root });
     const subject = ws.find(subjectId, ['project', 'task', 'brand']);
     const panel = evaluationOf(ws.index, subject.id)?.data.panel;
     if (!panel) refuse(`${subject.id} 还没有验收组`, `${subject.id} has no panel yet`);
@@ -235,7 +235,7 @@ export function recheckCandidates(index: RecordIndex, p: ProgrammeRecord): Recor
 }
 
 export async function recheck(o: RecheckOptions): Promise<RecheckResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const p = ws.programme(o.programme);
   if (!p.evaluation?.recheck) refuse(`方案“${p.id}”没有抽查复核（evaluation.recheck）`, `programme "${p.id}" has no sampled re-check (evaluation.recheck)`);
   const sample = o.sample ?? p.evaluation.recheck.sample;
@@ -280,7 +280,7 @@ export interface RecheckVerifyResult {
 }
 
 export async function verifyRecheck(root: string, programme?: string, selectionId?: string): Promise<RecheckVerifyResult> {
-  const ws = await Workspace.open({ root });
+  const ws = await Workspace.read({ root });
   const p = ws.programme(programme);
   const sel = selectionId ? ws.find(selectionId, ['selection']) : ws.index.all('selection').find((s) => s.data.programme === p.id && s.data.award === RECHECK_AWARD);
   if (!sel) refuse(`方案“${p.id}”还没有抽查复核记录`, `programme "${p.id}" has no re-check sample yet`);

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadRepository } from '../store/repo.js';
-import { readAttachment, safeRelative } from '../store/attachments.js';
+import { readAttachment } from '../store/attachments.js';
+import { recordPathProblem } from '../domain/paths.js';
 import { today as todayIn } from '../store/clock.js';
 import { ProblemsError, UsageError, RefusedError } from '../domain/errors.js';
 import { findUnmaskedPhones } from '../domain/privacy.js';
@@ -43,21 +44,31 @@ export interface PublishResult {
 const LOGO_TYPES: Record<string, string> = { '.png': 'png', '.jpg': 'jpg', '.jpeg': 'jpg', '.gif': 'gif', '.webp': 'webp', '.svg': 'svg' };
 const LOGO_MAX_BYTES = 4 * 1024 * 1024;
 
-/** Checks a logo path from a record and returns the file to copy, or a warning. */
-function logoFile(root: string, logo: string): { file?: string; warning?: Text } {
-  if (!safeRelative(root, logo)) return { warning: T(`品牌标识“${logo}”不在记录库中，未发布`, `brand logo "${logo}" is outside the repository; not published`) };
-  if (!LOGO_TYPES[path.extname(logo).toLowerCase()]) return { warning: T(`品牌标识“${logo}”不是 PNG/JPEG/GIF/WebP/SVG 图片，未发布`, `brand logo "${logo}" is not a PNG/JPEG/GIF/WebP/SVG image; not published`) };
-  const r = readAttachment(root, logo, LOGO_MAX_BYTES);
-  if ('reason' in r) {
-    return r.reason === 'missing'
-      ? { warning: T(`找不到品牌标识文件“${logo}”，未发布`, `brand logo "${logo}" not found; not published`) }
-      : { warning: T(`品牌标识“${logo}”不是文件或超过 4 MB，未发布`, `brand logo "${logo}" is not a file or exceeds 4 MB; not published`) };
+/**
+ * Checks a logo path from a record by the containment rule (store/attachments.ts: a plain path under attachments/, no
+ * link on the way, a regular file, its content the image its extension says) and returns its bytes, or a warning.
+ */
+function logoFile(root: string, logo: string): { bytes?: Uint8Array; ext?: string; warning?: Text } {
+  if (recordPathProblem(logo)) {
+    return { warning: T(`品牌标识“${logo}”不是 attachments/ 中的规范路径，未发布`, `brand logo "${logo}" is not a plain path under attachments/; not published`) };
+  }
+  const ext = path.extname(logo).toLowerCase();
+  if (!LOGO_TYPES[ext]) return { warning: T(`品牌标识“${logo}”不是 PNG/JPEG/GIF/WebP/SVG 图片，未发布`, `brand logo "${logo}" is not a PNG/JPEG/GIF/WebP/SVG image; not published`) };
+  const read = readAttachment(root, logo, LOGO_MAX_BYTES);
+  if (!read.ok) {
+    if (read.rule === 'path-missing') return { warning: T(`找不到品牌标识文件“${logo}”，未发布`, `brand logo "${logo}" not found; not published`) };
+    if (read.rule === 'path-symlink') return { warning: T(`品牌标识“${logo}”经过符号链接，未发布`, `brand logo "${logo}" goes through a symbolic link; not published`) };
+    if (read.rule === 'path-type-mismatch') {
+      const expected = (read.expected ?? '').toUpperCase();
+      return { warning: T(`品牌标识“${logo}”的内容不是 ${expected} 图片，未发布`, `brand logo "${logo}" is not a ${expected} image; not published`) };
+    }
+    return { warning: T(`品牌标识“${logo}”不是普通文件或超过 4 MB，未发布`, `brand logo "${logo}" is not a regular file or exceeds 4 MB; not published`) };
   }
   // An image must not smuggle a phone number onto the site (SVG is text; look at raster metadata too).
-  if (findUnmaskedPhones(r.bytes.toString('latin1')).length) {
+  if (findUnmaskedPhones(read.bytes.toString('latin1')).length) {
     return { warning: T(`品牌标识“${logo}”中含有手机号码，未发布`, `brand logo "${logo}" contains a phone number; not published`) };
   }
-  return { file: r.file };
+  return { bytes: read.bytes, ext: LOGO_TYPES[ext] };
 }
 
 /** Builds every file of the site in memory (pure apart from reading the repository's logos). */
@@ -65,7 +76,7 @@ export function buildSite(repo: Repository, options: PublishOptions): SiteBuild 
   const opts = { programme: options.programme, today: options.today ?? todayIn(), lang: options.lang ?? 'zh', within: options.within } satisfies SiteOptions;
   return siteFiles(repo, opts, (logo) => {
     const r = logoFile(repo.root, logo);
-    return r.file ? { file: r.file, type: LOGO_TYPES[path.extname(r.file).toLowerCase()] } : r;
+    return r.bytes ? { bytes: r.bytes, type: r.ext } : r;
   });
 }
 
@@ -107,6 +118,9 @@ export function writeSite(files: Map<string, SiteFile>, out: string): { files: n
       if ('text' in f) {
         fs.writeFileSync(dest, f.text);
         bytes += Buffer.byteLength(f.text);
+      } else if ('bytes' in f) {
+        fs.writeFileSync(dest, f.bytes);
+        bytes += f.bytes.byteLength;
       } else {
         fs.copyFileSync(f.copy, dest);
         bytes += fs.statSync(dest).size;

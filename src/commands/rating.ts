@@ -80,7 +80,7 @@ const KIND_NAMES: Record<RatingKind, Text> = {
 };
 
 export async function rate(o: RateOptions): Promise<RateResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const subject = ws.find(o.subject, ['project', 'task', 'brand']);
   const p = ws.programmeOf(subject);
   const track: Track = trackOf(subject);

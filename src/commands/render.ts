@@ -15,6 +15,7 @@ import { readPhoneRoster } from '../store/roster.js';
 import { readAttachment } from '../store/attachments.js';
 import { formDocument, type FormDocument } from '../output/forms/document.js';
 import { fileBase, type FormTarget } from '../output/forms/targets.js';
+import { IMAGE_TYPES, sniffType } from '../domain/paths.js';
 
 /** Largest asset (logo) read into a form. */
 const MAX_ASSET_BYTES = 5 * 1024 * 1024;
@@ -33,9 +34,13 @@ export function viewContext(repo: Repository, programme: ProgrammeRecord, opts: 
     roster: readPhoneRoster(repo.root, repo.config),
     public: opts.public,
     today: opts.today,
+    // The containment rule (store/attachments.ts): a plain path under attachments/, no link on the way, a regular file
+    // within the size limit, and an image by its content as its extension says; else the form shows no logo.
     readAsset: (rel) => {
       const r = readAttachment(repo.root, rel, MAX_ASSET_BYTES);
-      return 'bytes' in r ? r.bytes : undefined;
+      if (!r.ok) return undefined;
+      const type = sniffType(r.bytes);
+      return type && IMAGE_TYPES.has(type) ? r.bytes : undefined;
     },
   };
 }
@@ -75,7 +80,10 @@ export function outputPaths(programme: ProgrammeRecord, targets: FormTarget[], o
     let name = `${base}.${ext}`;
     for (let n = 2; used.has(name); n++) name = `${base}-${n}.${ext}`;
     used.add(name);
-    return path.join(dir, name);
+    // Names come from record data (sanitised by fileBase); whatever they say, the file stays in the folder named.
+    const file = path.join(dir, name);
+    if (path.dirname(file) !== dir) throw new Error(`output name escapes ${dir}: ${name}`);
+    return file;
   });
 }
 

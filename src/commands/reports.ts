@@ -2,11 +2,12 @@
  * `djyc report`: a quarterly report (执行书: 党组织领办项目执行书 / 党员领办任务执行书) for a project or task — one per
  * quarter per subject, from the quarter in which it entered `project.reports.from_stage`, never for a future quarter.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isPair } from 'yaml';
 import { quarterOf } from '../domain/dates.js';
 import { parseRecordBytes } from '../store/yaml.js';
+import { MAX_FILE_BYTES } from '../domain/paths.js';
+import { readBounded } from '../store/containment.js';
 import { ProblemsError } from '../domain/errors.js';
 import type { Problem } from '../domain/problem.js';
 import { Workspace, clean, refuse, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
@@ -41,12 +42,10 @@ const FIELDS: Record<string, 'progress' | 'problems' | 'next_steps' | 'responsib
 
 /** Reads long report text from a file: a YAML mapping, or plain text with 进展情况 / 存在问题 / 下步打算 headings. */
 export function readReportFile(file: string, display = file): Partial<Record<'progress' | 'problems' | 'next_steps' | 'responsible', string>> {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    usage(`读不到文件 ${display}`, `cannot read ${display}`);
-  }
+  // A file named on the command line: a link to a regular file is fine; never a device or FIFO, never over 1 MiB.
+  const read = readBounded(file, MAX_FILE_BYTES, { follow: true });
+  if (!read.ok) usage(`读不到文件 ${display}（须为不超过 1 MiB 的普通文件）`, `cannot read ${display} (it must be a regular file of at most 1 MiB)`);
+  const bytes = read.bytes;
   const out: Partial<Record<'progress' | 'problems' | 'next_steps' | 'responsible', string>> = {};
   if (/\.ya?ml$/i.test(file)) {
     const r = parseRecordBytes(display, bytes);
@@ -95,7 +94,7 @@ export function readReportFile(file: string, display = file): Partial<Record<'pr
 }
 
 export async function fileReport(o: ReportOptions): Promise<ReportResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const subject = ws.find(o.subject, ['project', 'task']);
   const p = ws.programmeOf(subject);
   if (!/^\d{4}Q[1-4]$/.test(o.quarter)) usage(`--quarter 的格式应为 YYYYQn，例如 2020Q3（收到“${o.quarter}”）`, `--quarter must look like 2020Q3 (got "${o.quarter}")`);

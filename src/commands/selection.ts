@@ -120,7 +120,7 @@ function subjectName(index: RecordIndex, id: string): string {
 }
 
 export async function select(o: SelectOptions): Promise<SelectResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const p = ws.programme(o.programme);
   const sels = p.selections ?? [];
   if (!sels.length) refuse(`方案“${p.id}”没有年度评选`, `programme "${p.id}" has no selections`);

@@ -25,7 +25,7 @@ export interface TaskAddResult extends OpResult {
 }
 
 export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const project = ws.find(o.project, ['project']);
   const p = ws.programmeOf(project);
   if (!isTrackEnabled(p, 'task')) usage(`方案“${p.id}”没有党员领办任务`, `programme "${p.id}" has no member tasks`);
@@ -99,7 +99,7 @@ export interface ExemptOptions extends OpOptions {
 }
 
 export async function exemptMember(o: ExemptOptions): Promise<OpResult & { member: string }> {
-  const ws = await Workspace.open(o);
+  await using ws = await Workspace.open(o);
   const m = ws.find(o.member, ['member']);
   const p = ws.programme(o.programme);
   if (!p.task?.every_member) usage(`方案“${p.id}”不要求每名党员领办任务`, `programme "${p.id}" does not ask every member for a task`);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
 import { loadRepository } from '../store/repo.js';
-import { readRecordFile, serializeRecord, writeRecords, type RecordChange, newRecordId } from '../store/records.js';
+import { readRecordFile, serializeRecord, withAct, writeRecords, type RecordChange, newRecordId } from '../store/records.js';
 import { parseRecordText } from '../store/yaml.js';
 import { loadSchema } from '../store/schemas.js';
 import { isIsoDate } from '../domain/dates.js';
@@ -17,7 +17,7 @@ import { ProblemsError, RefusedError, UsageError } from '../domain/errors.js';
 import { recordPath, type Kind } from '../domain/kinds.js';
 import { kindLabels, type Text } from '../domain/i18n.js';
 import { findStage, resolveProgramme, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
-import type { FileChange } from '../store/transaction.js';
+import { writeLock, type FileChange, type WriteLock } from '../store/transaction.js';
 import type { Problem } from '../domain/problem.js';
 
 import type { ProgrammeRecord } from '../domain/types.generated.js';
@@ -141,13 +141,38 @@ export class Workspace {
     readonly date: string,
     readonly by: string,
     readonly opts: OpOptions,
+    /** The write lock, taken before the repository was read (none for a dry run or a read-only view). */
+    private readonly lock?: WriteLock,
   ) {}
 
+  /**
+   * Opens a workspace for a writing operation: takes the repository's write lock FIRST, then reads the repository,
+   * so every check the operation makes (uniqueness, the next number, stage guards, claims) sees the state it will
+   * write onto; a second writer waits for the lock and then sees this one's commit. Hold it with
+   * `await using ws = await Workspace.open(o)`: the lock goes when the operation ends, committed or refused.
+   */
   static async open(opts: OpOptions): Promise<Workspace> {
     const date = checkDate(opts.date);
+    const lock = opts.dryRun ? undefined : await writeLock(opts.root);
+    try {
+      const repo = loadRepository(opts.root);
+      const by = opts.by?.trim() || (await actor(opts.root));
+      return new Workspace(opts.root, repo, date, by, opts, lock);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+  }
+
+  /** A read-only view (archives, verifications): no lock, nothing can be committed through it. */
+  static async read(opts: Pick<OpOptions, 'root'>): Promise<Workspace> {
     const repo = loadRepository(opts.root);
-    const by = opts.by?.trim() || (await actor(opts.root));
-    return new Workspace(opts.root, repo, date, by, opts);
+    return new Workspace(opts.root, repo, todayIn(), '', { root: opts.root, dryRun: true });
+  }
+
+  /** Releases the write lock (also done by commit, and by `await using` on every way out). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.lock?.release();
   }
 
   /** Index over loaded records with every pending change applied. */
@@ -221,12 +246,15 @@ export class Workspace {
     const prior = this.pending.get(file);
     const before = prior ? prior.before : readRecordFile(this.root, entry.kind, entry.id);
     const source = prior ? prior.text : (before ?? entry.text);
+    // The file's own conventions are kept: a byte-order mark and CRLF line ends stay as they were.
     const bom = source.charCodeAt(0) === 0xfeff;
+    const crlf = /^[^\n]*\r\n/.test(source);
     const doc = parseDocument(bom ? source.slice(1) : source, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true });
     mutate(doc, entry.data as Record<string, any>);
-    const text = doc.toString({ lineWidth: 0, minContentWidth: 0 });
-    const parsed = parseRecordText(file, text);
+    const body = doc.toString({ lineWidth: 0, minContentWidth: 0 });
+    const parsed = parseRecordText(file, body);
     if (!parsed.ok) throw new ProblemsError(parsed.problems);
+    const text = `${bom ? '\uFEFF' : ''}${crlf ? body.replace(/\r?\n/g, '\r\n') : body}`;
     this.pending.set(file, { kind: entry.kind, id: entry.id, before, text, data: parsed.parsed.data as Record<string, any> });
     this.cachedIndex = undefined;
   }
@@ -274,10 +302,16 @@ export class Workspace {
   /** Validates and commits every pending change as one operation (or only validates, for a dry run). */
   async commit(message: string): Promise<OpResult> {
     const changes: RecordChange[] = [...this.pending.values()].map((p) => ({ kind: p.kind, id: p.id, data: p.data, text: p.text, previous: p.before }));
-    const result = await writeRecords(this.root, changes, message, { repo: this.repo, today: todayIn(), files: this.files, dryRun: this.opts.dryRun });
+    const act = { date: this.opts.date, by: this.opts.by, note: this.opts.note };
+    let result: Awaited<ReturnType<typeof writeRecords>>;
+    try {
+      result = await writeRecords(this.root, changes, message, { repo: this.repo, today: todayIn(), files: this.files, dryRun: this.opts.dryRun, act, lock: this.lock });
+    } finally {
+      this.lock?.release();
+    }
     const summaries: ChangeSummary[] = [...this.pending.entries()].map(([file, p]) => ({ path: file, action: p.before === null ? 'create' : 'edit', diff: lineDiff(p.before ?? '', p.text) }));
     for (const f of this.files) summaries.push({ path: f.path, action: 'create', diff: typeof f.content === 'string' ? lineDiff('', f.content) : [`+ (${f.content?.byteLength ?? 0} bytes)`] });
-    return { dryRun: !!this.opts.dryRun, commit: result.commit, message, changes: summaries, warnings: result.warnings, notes: this.notes };
+    return { dryRun: !!this.opts.dryRun, commit: result.commit, message: withAct(message, act), changes: summaries, warnings: result.warnings, notes: this.notes };
   }
 }
 

@@ -13,6 +13,7 @@ import { TRACK_OF_KIND, findStage, trackStages, windowClosed, windowDates, type 
 import type { Severity } from './problem.js';
 import type { ProgrammeRecord } from './types.generated.js';
 import { workflowIssues } from './rules.js';
+import { recordPathProblem } from './paths.js';
 
 /** A finding before it has a position: the record file and a JSON Pointer into it. */
 export interface Issue {
@@ -78,6 +79,23 @@ const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
  * member or an organisation must stay possible before it has its task or project. `djyc validate` reports them.
  */
 export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(['member-no-task', 'org-min-projects', 'brand-per-org']);
+
+/** Kinds whose records may name files (a brand's logo; attachments lists). */
+export const PATH_KINDS: ReadonlySet<Kind> = new Set(['brand', 'project', 'task', 'report', 'closure']);
+
+/** The paths a record names, with their JSON Pointers: a brand's logo and every attachment's path. */
+export function recordPaths(data: unknown): { pointer: string; path: unknown }[] {
+  const out: { pointer: string; path: unknown }[] = [];
+  if (!data || typeof data !== 'object') return out;
+  const d = data as Record<string, unknown>;
+  if (d.logo !== undefined && d.logo !== null) out.push({ pointer: '/logo', path: d.logo });
+  if (Array.isArray(d.attachments)) {
+    d.attachments.forEach((a, i) => {
+      if (a && typeof a === 'object' && (a as { path?: unknown }).path !== undefined) out.push({ pointer: `/attachments/${i}/path`, path: (a as { path?: unknown }).path });
+    });
+  }
+  return out;
+}
 
 /** The problems of a loaded repository before positions: files, JSON Pointers, rules (load problems not included). */
 export function checkRepository(repo: Repository, env: CheckEnv, opts: CheckOptions): Issue[] {
@@ -161,6 +179,12 @@ export function localRuleIssues(kind: Kind, data: unknown, programme: ProgrammeR
   const ctx = { issues: [] as Issue[] } as Ctx;
   const r = { kind, data, file: '', id: '', text: '' } as RecordEntry;
   checkHistory(ctx, r);
+  // Paths a record names: well formed and under attachments/ (the disk is checked by attachmentProblems).
+  for (const { pointer, path: p } of recordPaths(data)) {
+    if (typeof p !== 'string') continue;
+    const rule = recordPathProblem(p);
+    if (rule) push(ctx, r, pointer, rule, { path: p });
+  }
   if (kind !== 'programme' && programme) {
     const d = data as Record<string, any>;
     const track = TRACK_OF_KIND[kind];

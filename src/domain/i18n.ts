@@ -32,7 +32,7 @@ export function joinList(items: string[], lang: Lang): string {
 
 const messages = {
   // --- input files ---
-  'file-too-large': { zh: '文件过大（{size} 字节，上限 {max} 字节）', en: 'file too large ({size} bytes, limit {max})' },
+  'file-too-large': { zh: '文件过大（超过上限 {max} 字节）', en: 'file too large (over the limit of {max} bytes)' },
   'not-utf8': { zh: '文件不是有效的 UTF-8 编码（请另存为 UTF-8）', en: 'file is not valid UTF-8 (save it as UTF-8)' },
   'merge-conflict': { zh: '发现未解决的合并冲突标记“{marker}”，请先解决冲突', en: 'unresolved merge-conflict marker "{marker}": resolve the conflict first' },
   'yaml-syntax': { zh: 'YAML 语法错误：{detail}', en: 'YAML syntax error: {detail}' },
@@ -63,6 +63,16 @@ const messages = {
   'ref-wrong-kind': { zh: '“{field}”应引用{kind}，但“{id}”是{actual}', en: '"{field}" must refer to a {kind}, but "{id}" is a {actual}' },
   'unknown-folder': { zh: '不认识的记录目录“{dir}”（可用：{dirs}）', en: 'unknown record folder "{dir}" (known: {dirs})' },
   'stray-temp': { zh: '残留的临时文件（上次写入被中断），下一次写入命令会清理', en: 'stray temporary file from an interrupted write; the next writing command sweeps it' },
+  // --- paths (containment.ts): files a record names, record files themselves ---
+  'path-absolute': { zh: '路径“{path}”应为相对于记录库根目录的路径（不能以 / 开头，也不能是盘符或网址）', en: 'path "{path}" must be relative to the repository root (no leading /, drive letter or URL)' },
+  'path-not-normalised': { zh: '路径“{path}”含有“..”、“.”、空段、反斜杠、控制字符或 .git：请写成规范路径，例如 attachments/logos/x.png', en: 'path "{path}" contains "..", ".", an empty segment, a backslash, a control character or .git: write it plainly, e.g. attachments/logos/x.png' },
+  'path-outside-attachments': { zh: '路径“{path}”不在 attachments/ 目录中：记录只能引用 attachments/ 下的文件', en: 'path "{path}" is not under attachments/: records may only name files under attachments/' },
+  'path-outside': { zh: '“{path}”指向记录库之外', en: '"{path}" points outside the repository' },
+  'path-symlink': { zh: '“{path}”是符号链接：为安全起见，djyc 不跟随、不读取符号链接（请换成普通文件）', en: '"{path}" is a symbolic link: for safety djyc never follows or reads links (use a regular file)' },
+  'path-special': { zh: '“{path}”不是普通文件（设备、管道或套接字），不予读取', en: '"{path}" is not a regular file (a device, FIFO or socket); it is not read' },
+  'path-not-a-file': { zh: '“{path}”不是文件', en: '"{path}" is not a file' },
+  'path-type-mismatch': { zh: '文件“{path}”的内容不是扩展名所示的 {expected} 格式（实际：{found}）', en: 'the content of "{path}" is not {expected} as its extension says (found: {found})' },
+  'pending-write': { zh: '有一次写入尚未完成（{journal}）：它正在进行，或因磁盘已满、断电或被强行终止而中断，文件可能写了一半。下一个写入命令会先把它撤销；在此之前本次校验结果不可信', en: 'a write has not finished ({journal}): it is in progress, or was interrupted by a full disk, a power cut or a kill, so files may be half written. The next writing command undoes it first; until then this result cannot be trusted' },
   'config-missing': { zh: '找不到记录库配置 djyc.yaml（请在记录库中运行，或先运行 djyc init）', en: 'no djyc.yaml found (run inside a records repository, or run djyc init first)' },
   // --- dates ---
   'date-order': { zh: '“{later}”（{laterValue}）早于“{earlier}”（{earlierValue}）', en: '"{later}" ({laterValue}) is before "{earlier}" ({earlierValue})' },

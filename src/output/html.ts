@@ -4,6 +4,7 @@
  * the base stylesheet.
  */
 import { baseStylesheet } from '../assets/templates.js';
+import { breakLongRuns } from './linebreak.js';
 
 /** Escapes text for HTML or SVG content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -49,6 +50,7 @@ export function wrapDocument({ title, css = '', body, lang = 'zh-CN' }: WrapOpti
     `<title>${escapeHtml(title)}</title>\n<link rel="stylesheet" href="${FONT_CSS_URL}">\n` +
     `<style>\n${baseStylesheet()}</style>\n` +
     (css ? `<style>\n${css.replace(/<\/style/gi, '<\\/style')}\n</style>\n` : '') +
-    `</head>\n<body>\n${body}\n</body>\n</html>\n`
+    // Long runs without a break opportunity get some before layout (linebreak.ts): layout time stays linear.
+    `</head>\n<body>\n${breakLongRuns(body)}\n</body>\n</html>\n`
   );
 }

@@ -21,20 +21,33 @@ export const CHROMIUM_PATHS = [
   '/opt/google/chrome/chrome',
 ];
 
-/** No Chromium or Chrome to print with: an environment error (exit 2) that says how to install one. */
+/**
+ * No Chromium or Chrome to print with: an environment error (exit 2) that says how to install one — or, when
+ * PUPPETEER_EXECUTABLE_PATH names no usable browser, says so (nothing else is tried then).
+ */
 export class BrowserNotFoundError extends EnvironmentError {
-  constructor(readonly searched: string[]) {
+  constructor(
+    readonly searched: string[],
+    /** PUPPETEER_EXECUTABLE_PATH when it names no usable browser. */
+    readonly fromEnv?: string,
+  ) {
     super(
-      '找不到 Chromium 或 Chrome 浏览器，无法生成 PDF。请任选一种方式安装：\n' +
-        '  sudo apt-get install chromium        （Debian/Ubuntu）\n' +
-        '  npm run setup                        （在本项目目录中，会自动安装所需软件）\n' +
-        '或设置环境变量 PUPPETEER_EXECUTABLE_PATH 指向已安装的 Chrome/Chromium 可执行文件。\n' +
-        `已查找：${searched.join('、')}`,
-      'No Chromium or Chrome browser found, so PDFs cannot be made. Install one of:\n' +
-        '  sudo apt-get install chromium        (Debian/Ubuntu)\n' +
-        '  npm run setup                        (in this project folder; installs what is missing)\n' +
-        'or set PUPPETEER_EXECUTABLE_PATH to an installed Chrome/Chromium executable.\n' +
-        `Searched: ${searched.join(', ')}`,
+      fromEnv
+        ? `环境变量 PUPPETEER_EXECUTABLE_PATH 指向的 ${fromEnv} 不存在或不可执行，无法生成 PDF（不会改用其他浏览器）。\n` +
+            '请把它改为已安装的 Chrome/Chromium 可执行文件，或删除这个变量让 djyc 自动查找。'
+        : '找不到 Chromium 或 Chrome 浏览器，无法生成 PDF。请任选一种方式安装：\n' +
+            '  sudo apt-get install chromium        （Debian/Ubuntu）\n' +
+            '  npm run setup                        （在本项目目录中，会自动安装所需软件）\n' +
+            '或设置环境变量 PUPPETEER_EXECUTABLE_PATH 指向已安装的 Chrome/Chromium 可执行文件。\n' +
+            `已查找：${searched.join('、')}`,
+      fromEnv
+        ? `PUPPETEER_EXECUTABLE_PATH names ${fromEnv}, which does not exist or is not executable, so PDFs cannot be made (no other browser is tried).\n` +
+            'Point it at an installed Chrome/Chromium executable, or unset it to let djyc look for one.'
+        : 'No Chromium or Chrome browser found, so PDFs cannot be made. Install one of:\n' +
+            '  sudo apt-get install chromium        (Debian/Ubuntu)\n' +
+            '  npm run setup                        (in this project folder; installs what is missing)\n' +
+            'or set PUPPETEER_EXECUTABLE_PATH to an installed Chrome/Chromium executable.\n' +
+            `Searched: ${searched.join(', ')}`,
     );
   }
 }
@@ -53,8 +66,9 @@ export function findChromium(_lang: Lang = 'zh', env: NodeJS.ProcessEnv = proces
   const searched: string[] = [];
   const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
   if (fromEnv) {
+    // The user chose this browser: when it is not there, say so rather than quietly use another one.
     if (isExecutable(fromEnv)) return fromEnv;
-    searched.push(`PUPPETEER_EXECUTABLE_PATH=${fromEnv}`);
+    throw new BrowserNotFoundError([`PUPPETEER_EXECUTABLE_PATH=${fromEnv}`], fromEnv);
   }
   for (const p of candidates) {
     if (isExecutable(p)) return p;
@@ -104,9 +118,51 @@ export interface LaunchOptions {
 
 /**
  * Launches a headless Chromium with a fresh temporary profile, which is deleted when the browser closes or
- * dies. Throws BrowserNotFoundError when there is no browser.
+ * dies (while sharing: hands out the shared browser, see shareBrowser). Throws BrowserNotFoundError when there
+ * is no browser.
  */
 export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> {
+  if (sharing && !opts.executablePath && !opts.extraArgs) return sharedBrowser(opts);
+  return launchOwn(opts);
+}
+
+// One browser for the whole process, for a host that prints again and again (a test worker): while sharing,
+// launchBrowser() hands out this browser — the one given to shareBrowser(), else one launched on first use and
+// again if it died — and closeBrowser() leaves it open. closeSharedBrowser() ends it.
+let sharing = false;
+let shared: { browser: Promise<Browser>; given: boolean } | undefined;
+
+export function shareBrowser(browser?: Browser): void {
+  sharing = true;
+  if (browser) shared = { browser: Promise.resolve(browser), given: true };
+}
+
+async function sharedBrowser(opts: LaunchOptions): Promise<Browser> {
+  const current = shared;
+  const b = await current?.browser.catch(() => undefined);
+  if (b?.connected) return b;
+  if (shared === current) shared = { browser: launchOwn(opts), given: false };
+  return shared!.browser;
+}
+
+function isShared(browser: Browser): Promise<boolean> {
+  return shared ? shared.browser.then((b) => b === browser, () => false) : Promise.resolve(false);
+}
+
+/** Stops sharing; closes the browser launched for sharing (one given to shareBrowser() is only disconnected).
+ * True when there was one. */
+export async function closeSharedBrowser(): Promise<boolean> {
+  const current = shared;
+  sharing = false;
+  shared = undefined;
+  const b = await current?.browser.catch(() => undefined);
+  if (!b) return false;
+  if (current!.given) await b.disconnect().catch(() => undefined);
+  else await closeBrowser(b);
+  return true;
+}
+
+async function launchOwn(opts: LaunchOptions): Promise<Browser> {
   const executablePath = opts.executablePath ?? findChromium(opts.lang);
   if (!existsSync(executablePath)) throw new BrowserNotFoundError([executablePath]);
   const { default: puppeteer } = await import('puppeteer-core');
@@ -150,6 +206,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
 
 /** Closes a browser, ending its process even when it no longer answers, and deletes its profile. */
 export async function closeBrowser(browser: Browser): Promise<void> {
+  if (sharing && (await isShared(browser))) return;
   const proc = browser.process();
   try {
     await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);

@@ -1,7 +1,7 @@
 /**
- * The bundled CJK fonts served to Chromium (assets/fonts.ts lists them): @font-face rules that reuse each
- * package's unicode-range slices, the bytes behind them served from memory, and a coverage check for characters
- * that no bundled font has. Use the stacks in FONT_STACKS or the CSS variables in templates/forms/_base.css.
+ * The shipped fonts served to Chromium (assets/fonts.ts lists them): @font-face rules for every slice of every face,
+ * the bytes behind them served from memory, and a coverage check for characters that no face has. Use the stacks
+ * in FONT_STACKS or the CSS variables in templates/forms/_base.css.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -10,15 +10,16 @@ import { FONT_ORIGIN } from '../output/html.js';
 import { FAMILY, fontSlices, parseUnicodeRange } from '../assets/fonts.js';
 
 export const FONT_STACKS = {
-  song: `"${FAMILY.song}", "${FAMILY.kai}", "${FAMILY.extB}"`,
-  hei: `"${FAMILY.hei}", "${FAMILY.kai}", "${FAMILY.extB}"`,
-  kai: `"${FAMILY.kai}", "${FAMILY.extB}"`,
+  fang: `"${FAMILY.marks}", "${FAMILY.fang}", "${FAMILY.kai}", "${FAMILY.extB}"`,
+  title: `"${FAMILY.marks}", "${FAMILY.song}", "${FAMILY.fang}", "${FAMILY.kai}", "${FAMILY.extB}"`,
+  hei: `"${FAMILY.marks}", "${FAMILY.hei}", "${FAMILY.kai}", "${FAMILY.extB}"`,
+  kai: `"${FAMILY.marks}", "${FAMILY.kai}", "${FAMILY.extB}"`,
 } as const;
 
 /**
- * No npm font package reachable here covers CJK Extension B and beyond (e.g. 𠀀 U+20000), so the project's
- * set-up installs Debian's fonts-hanazono and we serve its HanaMinB.ttf ourselves (never through fontconfig),
- * for the supplementary ideographic plane only. DJYC_EXTB_FONT points at another TrueType file.
+ * No shipped face covers CJK Extension B and beyond (e.g. 𠀀 U+20000; HanaMinB alone is 30 MB), so the
+ * project's set-up installs Debian's fonts-hanazono and we serve its HanaMinB.ttf ourselves (never through
+ * fontconfig), for the supplementary ideographic plane only. DJYC_EXTB_FONT points at another TrueType file.
  */
 const EXT_B = {
   key: 'extb',
@@ -29,9 +30,9 @@ const EXT_B = {
 
 interface FontSet {
   css: string;
-  /** URL path (/serif/x.woff2) → absolute file; only files named in the packages' CSS are served. */
+  /** URL path (/fang/000.woff2) → absolute file; only files named in the font list are served. */
   files: Map<string, string>;
-  /** One bit per code point: some bundled face covers it. */
+  /** One bit per code point: some face covers it. */
   coverage: Uint8Array;
 }
 
@@ -42,12 +43,15 @@ function build(): FontSet {
   const files = new Map<string, string>();
   const coverage = new Uint8Array(0x110000 >> 3);
   const rules: string[] = [];
-  for (const slice of fontSlices()) {
-    const urlPath = `/${slice.key}/${path.basename(slice.file)}`;
-    files.set(urlPath, slice.file);
-    for (const [a, b] of slice.ranges) {
+  const cover = (ranges: Array<[number, number]>) => {
+    for (const [a, b] of ranges) {
       for (let cp = a; cp <= b && cp < 0x110000; cp++) coverage[cp >> 3] |= 1 << (cp & 7);
     }
+  };
+  for (const slice of fontSlices()) {
+    const urlPath = `/${slice.name}`;
+    files.set(urlPath, slice.file);
+    cover(slice.ranges);
     rules.push(
       `@font-face{font-family:"${slice.family}";font-style:normal;font-weight:${slice.weight};font-display:block;` +
         `src:url(${FONT_ORIGIN}${urlPath}) format("woff2");unicode-range:${slice.range}}`,
@@ -56,7 +60,7 @@ function build(): FontSet {
   if (existsSync(EXT_B.file)) {
     const urlPath = `/${EXT_B.key}/${path.basename(EXT_B.file)}`;
     files.set(urlPath, EXT_B.file);
-    for (const [a, b] of parseUnicodeRange(EXT_B.range)) for (let cp = a; cp <= b; cp++) coverage[cp >> 3] |= 1 << (cp & 7);
+    cover(parseUnicodeRange(EXT_B.range));
     rules.push(
       `@font-face{font-family:"${EXT_B.family}";font-style:normal;font-weight:400;font-display:block;` +
         `src:url(${FONT_ORIGIN}${urlPath}) format("truetype");unicode-range:${EXT_B.range}}`,
@@ -70,7 +74,7 @@ function fonts(): FontSet {
   return fontSet;
 }
 
-/** All @font-face rules (≈600 faces, ~0.5 MB): serve it as a stylesheet (FONT_CSS_URL), don't inline it. */
+/** All @font-face rules (≈650 slices, ~0.4 MB): serve it as a stylesheet (FONT_CSS_URL), don't inline it. */
 export function fontFaceCss(): string {
   return fonts().css;
 }
@@ -82,7 +86,7 @@ export interface FontResponse {
 
 /**
  * Answers a request to FONT_ORIGIN from memory (files are read once, on first use), or undefined for
- * anything that is not one of the bundled font files or the font stylesheet.
+ * anything that is not one of the shipped font files or the font stylesheet.
  */
 export async function fontResponse(url: string): Promise<FontResponse | undefined> {
   let u: URL;
@@ -110,16 +114,17 @@ function cssBytes(): Buffer {
   return cssBuffer;
 }
 
-/** True when some bundled face has a glyph for this code point. */
+/** True when some shipped face (or the set-up's Ext-B font) has a glyph for this code point. */
 export function isCovered(codePoint: number): boolean {
   const cov = fonts().coverage;
   return codePoint < 0x110000 && (cov[codePoint >> 3] & (1 << (codePoint & 7))) !== 0;
 }
 
 /**
- * Characters of `text` that no bundled font covers (each once, in order of appearance): they would be drawn
- * from a system font or as a tofu box. Control characters and ordinary whitespace are ignored.
- * HTML numeric character references (&#x20000;) are decoded first, so it can be run on a whole document.
+ * Characters of `text` that no face covers (each once, in order of appearance): they would be drawn from a
+ * system font or as a tofu box. Control characters and ordinary whitespace are ignored. HTML numeric
+ * character references (&#x20000;) are decoded first, so it can be run on a whole document. Name them to a
+ * person with describeChar (output/charmap.ts): a private-use character shows as nothing.
  */
 export function uncoveredChars(text: string): string[] {
   const decoded = text.replace(/&#(x[0-9a-f]+|\d+);/gi, (m, n: string) => {
@@ -130,10 +135,10 @@ export function uncoveredChars(text: string): string[] {
   const out: string[] = [];
   for (const ch of decoded) {
     const cp = ch.codePointAt(0)!;
-    if (cp < 0x80 || seen.has(cp)) continue; // ASCII is covered by every face's latin slice
+    if (cp < 0x80 || seen.has(cp)) continue; // ASCII is in every face
     seen.add(cp);
-    // Skip format/control characters that never need a glyph (ZWSP/ZWJ, BOM, variation selectors).
-    if (cp === 0xfeff || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) continue;
+    // Format characters never need a glyph (ZWSP/ZWJ, BOM, variation selectors); NBSP is a space.
+    if (cp === 0xa0 || cp === 0xfeff || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef)) continue;
     if (!isCovered(cp)) out.push(ch);
   }
   return out;

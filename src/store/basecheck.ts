@@ -89,7 +89,8 @@ interface Changed {
 
 async function changedRecords(root: string, base: string): Promise<Changed[]> {
   const out: Changed[] = [];
-  const diff = await gitText(root, ['diff', '--name-status', '--no-renames', base, '--', `${RECORDS_DIR}/`]);
+  // Paths relative to the records root (--relative; `rev:./path` below), which may be a folder inside a larger repository.
+  const diff = await gitText(root, ['diff', '--name-status', '--no-renames', '--relative', base, '--', `${RECORDS_DIR}/`]);
   const untracked = await gitText(root, ['ls-files', '--others', '--exclude-standard', '--', `${RECORDS_DIR}/`]);
   const lines = [...diff.split('\n'), ...untracked.split('\n').filter(Boolean).map((f) => `A\t${f}`)];
   for (const line of lines) {
@@ -114,7 +115,7 @@ class BaseSchemas {
 
   private async init(): Promise<boolean> {
     if (this.ready !== undefined) return this.ready;
-    const common = await showFile(this.root, this.base, 'schemas/common.schema.json');
+    const common = await showFile(this.root, this.base, './schemas/common.schema.json');
     if (common === null) return (this.ready = false);
     try {
       this.ajv = new Ajv({ allErrors: true, strict: false, $data: false });
@@ -131,7 +132,7 @@ class BaseSchemas {
     if (!(await this.init())) return null;
     if (this.validators.has(kind)) return this.validators.get(kind)!;
     let v: ValidateFunction | null = null;
-    const text = await showFile(this.root, this.base, `schemas/${kind}.schema.json`);
+    const text = await showFile(this.root, this.base, `./schemas/${kind}.schema.json`);
     if (text !== null) {
       try {
         v = this.ajv!.compile(JSON.parse(text));
@@ -176,7 +177,7 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
   const baseProgramme = async (id: unknown): Promise<ProgrammeRecord | null> => {
     if (typeof id !== 'string') return null;
     if (!programmes.has(id)) {
-      const text = await showFile(root, base, `${RECORDS_DIR}/programmes/${id}.yaml`);
+      const text = await showFile(root, base, `./${RECORDS_DIR}/programmes/${id}.yaml`);
       const parsed = text === null ? null : parseRecordText(`${id}.yaml`, text);
       programmes.set(id, parsed?.ok ? (parsed.parsed.data as ProgrammeRecord) : null);
     }
@@ -208,7 +209,7 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
     }
     if (change.status === 'A') continue;
 
-    const baseText = await showFile(root, base, file);
+    const baseText = await showFile(root, base, `./${file}`);
     if (baseText === null) continue;
     const parsedBase = parseRecordText(file, baseText);
     if (!parsedBase.ok || !isObject(parsedBase.parsed.data)) continue;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { findGitDir } from './gitdir.js';
 import { loadSchema } from './schemas.js';
 import { SCHEMAS_DIR, packageVersion } from '../assets/paths.js';
 import type { Kind } from '../domain/kinds.js';
@@ -240,7 +241,7 @@ export function cacheGeneration(programmeFiles: { file: string; key: string }[])
 // ---------------------------------------------------------------------------------------------------------------
 // Where the cache lives.
 
-/** The repository's git directory (`.git`, or the folder a `.git` file points to in linked worktrees). */
+/** The repository's git directory (`.git`, the folder a `.git` file points to in linked worktrees, or git's answer). */
 export function gitDirOf(root: string): string | undefined {
   const dotGit = path.join(root, '.git');
   try {
@@ -249,7 +250,8 @@ export function gitDirOf(root: string): string | undefined {
     const m = /^gitdir:\s*(.+)\s*$/m.exec(fs.readFileSync(dotGit, 'utf8'));
     if (m) return path.resolve(root, m[1]!.trim());
   } catch {
-    /* not a git work tree */
+    // No .git here: the records root may be a folder inside a larger repository; ask git (gitdir.ts).
+    return findGitDir(root);
   }
   return undefined;
 }

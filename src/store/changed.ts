@@ -10,7 +10,7 @@ import type { Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { factsOf, type RecordEntry, type Repository } from '../domain/records.js';
-import { collectIssues, positionProblems } from './validate.js';
+import { attachmentProblems, collectIssues, positionProblems } from './validate.js';
 
 /**
  * `djyc validate --changed [<base>]`: pull-request checks that report what a change did. Reported are
@@ -125,7 +125,8 @@ function isTracked(file: string): boolean {
 export function changedSince(root: string, commit: string): { changed: string[]; deleted: string[] } {
   const changed = new Set<string>();
   const deleted = new Set<string>();
-  const diff = git(root, ['diff', '--name-status', '-z', '--no-renames', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
+  // --relative and no --full-tree below: paths relative to the records root, which may be a folder inside a larger repository.
+  const diff = git(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
   for (let i = 0; i + 1 < diff.length; i += 2) {
     const status = diff[i]!;
     const file = diff[i + 1]!;
@@ -139,10 +140,13 @@ export function changedSince(root: string, commit: string): { changed: string[];
   return { changed: [...changed].sort(), deleted: [...deleted].sort() };
 }
 
-/** The record files `git ls-tree` lists (arguments after `--full-tree -z`), with their kinds and blob ids. */
+/**
+ * The record files `git ls-tree -z` lists (arguments after it), with their kinds and blob ids. No --full-tree: paths
+ * relative to the records root, which may be a folder inside a larger repository.
+ */
 function recordBlobs(root: string, args: string[]): { kind: Kind; file: string; blob: string }[] {
   const out: { kind: Kind; file: string; blob: string }[] = [];
-  for (const line of git(root, ['ls-tree', '-z', '--full-tree', ...args]).split('\0')) {
+  for (const line of git(root, ['ls-tree', '-z', ...args]).split('\0')) {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
     const [, type, blob] = line.slice(0, tab).split(' ');
@@ -171,7 +175,7 @@ export function loadCommit(root: string, commit: string, head: Repository): Repo
  * their loaded objects, so nothing is parsed twice). Otherwise every record of the commit (loadCommit).
  */
 function baseRepository(root: string, commit: string, head: Repository, changed: string[]): Repository {
-  const programmeFiles = git(root, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${RECORDS_DIR}/programmes/`])
+  const programmeFiles = git(root, ['ls-tree', '-r', '-z', commit, '--', `${RECORDS_DIR}/programmes/`])
     .split('\0')
     .flatMap((line): [string, string][] => {
       const tab = line.indexOf('\t');
@@ -247,7 +251,7 @@ function buildCommitRepository(root: string, commit: string, head: Repository, e
   }
   linkProgrammes(records, byId);
   let config = head.config;
-  const configText = tryGit(root, ['cat-file', 'blob', `${commit}:${CONFIG_FILE}`]);
+  const configText = tryGit(root, ['cat-file', 'blob', `${commit}:./${CONFIG_FILE}`]);
   if (configText !== undefined) {
     const r = parseRecordText(CONFIG_FILE, configText);
     if (r.ok) config = r.parsed.data as Repository['config'];
@@ -308,6 +312,9 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   const keep = (p: { file: string; rule: string; pointer?: string; params: Record<string, string | number> }) => changedSet.has(p.file) || (!noChange && !baseKnown.has(identity(p)));
   const reportedIssues: Issue[] = noChange ? [] : headIssues.filter(keep);
   const reportedLoad = noChange ? [] : head.loadProblems.filter(keep);
-  const problems = positionProblems(head, reportedIssues, reportedLoad);
+  // The files under attachments/ (links, devices, content not matching the extension) are reported whatever the
+  // base had: they are what a change could use to make djyc read or publish what it must not.
+  const files = attachmentProblems(head);
+  const problems = positionProblems(head, [...reportedIssues, ...files.issues], [...reportedLoad, ...files.problems]);
   return { base, mergeBase, changed, deleted, related: [...related].sort(), problems, repo: head };
 }

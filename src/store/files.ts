@@ -10,17 +10,27 @@ let tempCounter = 0;
 export function writeAtomic(file: string, content: string | Uint8Array, opts: { mode?: number } = {}): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.djyc-tmp-${process.pid}-${tempCounter++}`);
+  // 'wx': a new file, never through a link someone left under the temp name.
+  let fd: number;
   try {
-    const fd = fs.openSync(tmp, 'w', opts.mode);
+    fd = fs.openSync(tmp, 'wx', opts.mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    fs.rmSync(tmp, { force: true });
+    fd = fs.openSync(tmp, 'wx', opts.mode);
+  }
+  try {
     try {
-      if (typeof content === 'string') fs.writeSync(fd, content);
-      else fs.writeSync(fd, content);
+      const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+      // writeSync may write less than asked (a full disk fails only on a later call): loop until all is written.
+      for (let at = 0; at < bytes.byteLength; ) at += fs.writeSync(fd, bytes, at, bytes.byteLength - at);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, file);
   } catch (err) {
+    // A full disk or an I/O error: no partial temp file is left behind.
     fs.rmSync(tmp, { force: true });
     throw err;
   }

@@ -1,7 +1,7 @@
 /**
  * The one place djyc runs git. Ordinary calls go through simple-git; node's child_process is used only where a
  * caller is synchronous (the loader, crash recovery, `--changed`, the hooks' sandboxes) or feeds git a batch on
- * standard input, and for the loader's background key listing.
+ * standard input (streamed back for the hooks' blobs), and for the loader's background key listing.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -96,6 +96,25 @@ export function gitSyncBytes(cwd: string, args: string[], opts: GitSyncOptions =
   });
 }
 
+/** A git process whose output is read as it comes (blobs streamed to files without holding them all in memory). */
+export interface GitStream {
+  stdout: AsyncIterable<Buffer>;
+  /** Its exit code (1 when it was killed by a signal). */
+  exited: Promise<number>;
+}
+
+/** Starts git with `input` on its standard input; stderr is discarded. */
+export function gitStream(cwd: string, args: string[], opts: GitSyncOptions = {}): GitStream {
+  const child = spawn('git', ['-c', 'core.quotepath=false', ...args], { cwd, env: opts.env, stdio: ['pipe', 'pipe', 'ignore'] });
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  child.stdin.on('error', () => {});
+  child.stdin.end(opts.input ?? '');
+  return { stdout: child.stdout as AsyncIterable<Buffer>, exited };
+}
+
 /** Reads blobs with one `git cat-file --batch`: id → content. */
 export function readBlobs(root: string, ids: string[]): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
@@ -122,7 +141,7 @@ export function readBlobs(root: string, ids: string[]): Map<string, Buffer> {
 export function gitKeys(root: string): Map<string, string> {
   try {
     const listed = gitSync(root, ['ls-files', '-s', '-z', '--', `${RECORDS_DIR}/`]);
-    const dirty = gitSync(root, ['diff-files', '--name-only', '-z', '--', `${RECORDS_DIR}/`]);
+    const dirty = gitSync(root, ['diff-files', '--relative', '--name-only', '-z', '--', `${RECORDS_DIR}/`]);
     return parseGitKeys(listed, dirty);
   } catch {
     return new Map();
@@ -153,10 +172,11 @@ const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 /**
  * Starts `git ls-files -s` and `git diff-files` in the background (where there is a POSIX shell); `wait()` then
  * blocks until they are done and returns what gitKeys() would. Undefined when this cannot be done in background.
+ * Callers start it only for a root inside a git work tree (cache.ts gitDirOf).
  * A plain child process, not simple-git: the loader is synchronous and blocks on the result with Atomics.wait.
  */
 export function startGitKeys(root: string): PendingKeys | undefined {
-  if (process.platform === 'win32' || !fs.existsSync('/bin/sh') || !fs.existsSync(path.join(root, '.git'))) return undefined;
+  if (process.platform === 'win32' || !fs.existsSync('/bin/sh')) return undefined;
   let dir: string;
   try {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-keys-'));
@@ -165,7 +185,7 @@ export function startGitKeys(root: string): PendingKeys | undefined {
   }
   const script = [
     'git -c core.quotepath=false ls-files -s -z -- records/ > "$0/listed" 2>/dev/null & a=$!',
-    'git -c core.quotepath=false diff-files --name-only -z -- records/ > "$0/dirty" 2>/dev/null; b=$?',
+    'git -c core.quotepath=false diff-files --relative --name-only -z -- records/ > "$0/dirty" 2>/dev/null; b=$?',
     'wait $a; c=$?',
     'echo "$c $b" > "$0/status.tmp" && mv "$0/status.tmp" "$0/status"',
   ].join('\n');

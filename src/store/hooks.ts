@@ -1,22 +1,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gitSync } from './git.js';
+import { gitSync, gitStream } from './git.js';
 import { writeAtomic } from './files.js';
 import { PACKAGE_ROOT } from '../assets/paths.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
 import { loadRepository } from './repo.js';
 import { validateChanged } from './changed.js';
 import { sortProblems, type Problem } from '../domain/problem.js';
-import { CONFIG_FILE } from '../domain/kinds.js';
+import { CONFIG_FILE, RECORDS_DIR } from '../domain/kinds.js';
+import { ATTACHMENTS_DIR, MAX_FILE_BYTES, SNIFF_BYTES, lexicalProblem } from '../domain/paths.js';
+import type { MessageKey } from '../domain/i18n.js';
 import { validateRepository } from './validate.js';
 
 /**
  * Git hooks for servers without CI: `pre-receive` refuses a push whose records fail `djyc validate --changed
  * <old>` (plus the base checks of basecheck.ts: legal stage moves, append-only history…); `pre-commit` does the
- * same for what is being committed. Either way the version to check is put in a temporary work tree of its own
- * (a throw-away repository borrowing the objects — quarantined ones included — through `objects/info/alternates`),
- * so nothing of the real repository is touched and a bare repository needs no work tree.
+ * same for what is being committed. Either way the version to check is put in a temporary folder of its own (a
+ * throw-away repository borrowing the objects — quarantined ones included — through `objects/info/alternates`),
+ * so nothing of the real repository is touched and a bare repository needs no work tree. The pushed tree is never
+ * checked out: its entries are listed with `git ls-tree` and the regular files djyc reads are written from their
+ * blobs (`git cat-file`); a symbolic link (mode 120000) or submodule under records/ or attachments/, or as
+ * djyc.yaml, is an error and what it points to is never read — a push cannot make the hook read the server's files.
  */
 
 export type HookType = 'pre-receive' | 'pre-commit';
@@ -145,6 +150,93 @@ async function checkTree(dir: string, base: string | undefined, today?: string):
   return problems;
 }
 
+/** Tree entries the check reads: djyc.yaml, records/ and attachments/. */
+function relevant(file: string): boolean {
+  return file === CONFIG_FILE || file === RECORDS_DIR || file.startsWith(`${RECORDS_DIR}/`) || file === ATTACHMENTS_DIR || file.startsWith(`${ATTACHMENTS_DIR}/`);
+}
+
+/**
+ * Writes the files of `tree` that the check reads into the sandbox `dir` from git's objects, and makes the
+ * sandbox's index and HEAD those of the version checked. Regular blobs only: records and djyc.yaml whole (a
+ * record over the size limit: its first limit + 1 bytes, which the loader reports as too large), attachments
+ * by their first bytes (all the check reads of them: their type). Links, submodules and malformed paths are
+ * returned as problems and nothing of them is read.
+ */
+async function materialise(dir: string, tree: string, head: string | undefined, env: NodeJS.ProcessEnv): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  const refuse = (file: string, rule: MessageKey) => problems.push({ file, line: 1, col: 1, severity: 'error', rule, params: { path: file } });
+  const wanted: { file: string; blob: string; limit: number }[] = [];
+  for (const entry of gitIn(dir, ['ls-tree', '-r', '-z', '-l', '--full-tree', tree], env).split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type, blob] = entry.slice(0, tab).split(/ +/);
+    const file = entry.slice(tab + 1);
+    if (!relevant(file)) continue;
+    if (lexicalProblem(file)) refuse(file, 'path-not-normalised');
+    else if (mode === '120000') refuse(file, 'path-symlink');
+    else if (type !== 'blob' || !blob) refuse(file, 'path-special');
+    else wanted.push({ file, blob, limit: file.startsWith(`${ATTACHMENTS_DIR}/`) ? SNIFF_BYTES : MAX_FILE_BYTES + 1 });
+  }
+  await writeBlobs(dir, wanted, env);
+  // The index is the version checked (so `git diff <base>` sees its changes); HEAD points at it, nothing checked out.
+  gitIn(dir, ['read-tree', tree], env);
+  if (head) gitIn(dir, ['update-ref', '--no-deref', 'HEAD', head], env);
+  return problems;
+}
+
+/** Streams blobs out of one `git cat-file --batch`, writing at most `limit` bytes of each to its file under `dir`. */
+async function writeBlobs(dir: string, wanted: { file: string; blob: string; limit: number }[], env: NodeJS.ProcessEnv): Promise<void> {
+  if (!wanted.length) return;
+  const child = gitStream(dir, ['cat-file', '--batch'], { env, input: `${wanted.map((w) => w.blob).join('\n')}\n` });
+  let at = 0; // the request being answered
+  let pending: Buffer = Buffer.alloc(0);
+  let remaining = -1; // bytes of the current object still to come (+1 for its newline); -1: expecting a header
+  let fd: number | undefined;
+  let kept = 0;
+  const open = (file: string) => {
+    const abs = path.join(dir, ...file.split('/'));
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    return fs.openSync(abs, 'wx');
+  };
+  for await (const chunk of child.stdout) {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length) {
+      if (remaining < 0) {
+        const nl = pending.indexOf(0x0a);
+        if (nl < 0) break;
+        const header = pending.toString('utf8', 0, nl).split(' ');
+        pending = pending.subarray(nl + 1);
+        const w = wanted[at];
+        if (!w || header[1] === 'missing' || header.length < 3) {
+          at++;
+          continue;
+        }
+        remaining = Number(header[2]) + 1;
+        kept = 0;
+        fd = open(w.file);
+        continue;
+      }
+      const take = Math.min(remaining, pending.length);
+      const w = wanted[at]!;
+      // The object's bytes (not its trailing newline), as far as the limit.
+      const content = Math.min(take, remaining - 1);
+      const keep = Math.max(0, Math.min(content, w.limit - kept));
+      if (keep && fd !== undefined) fs.writeSync(fd, pending, 0, keep);
+      kept += keep;
+      remaining -= take;
+      pending = pending.subarray(take);
+      if (remaining === 0) {
+        if (fd !== undefined) fs.closeSync(fd);
+        fd = undefined;
+        remaining = -1;
+        at++;
+      }
+    }
+  }
+  if (fd !== undefined) fs.closeSync(fd);
+  if ((await child.exited) !== 0) throw new Error('git cat-file failed');
+}
+
 /** The object folders a hook's git sees: the quarantine of a push in progress first, then the repository's own. */
 function objectDirs(gitDir: string): string[] {
   const dirs: string[] = [];
@@ -185,7 +277,7 @@ export async function checkPush(gitDir: string, input: string, opts: { today?: s
       }
       const box = sandbox(dirs, env);
       try {
-        gitIn(box.dir, ['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', u.new], env);
+        const refused = await materialise(box.dir, `${u.new}^{tree}`, u.new, env);
         let base: string | undefined = ZERO.test(u.old) ? undefined : u.old;
         if (!base) {
           // A new branch: compare with where it leaves the default branch, if the repository has one.
@@ -204,7 +296,7 @@ export async function checkPush(gitDir: string, input: string, opts: { today?: s
             }
           }
         }
-        const problems = await checkTree(box.dir, base, opts.today);
+        const problems = sortProblems([...refused, ...(await checkTree(box.dir, base, opts.today))]);
         results.push({ target: u.ref, checked: u.new, base, problems, errors: problems.filter((p) => p.severity === 'error').length });
       } finally {
         box.cleanup();
@@ -239,9 +331,8 @@ export async function checkCommit(workTree: string, opts: { today?: string } = {
   for (const k of GIT_ENV) delete process.env[k];
   const box = sandbox(dirs, env);
   try {
-    if (head) gitIn(box.dir, ['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', head], env);
-    gitIn(box.dir, ['read-tree', '-u', '--reset', tree], env);
-    const problems = await checkTree(box.dir, head || undefined, opts.today);
+    const refused = await materialise(box.dir, tree, head || undefined, env);
+    const problems = sortProblems([...refused, ...(await checkTree(box.dir, head || undefined, opts.today))]);
     return { target: 'index', checked: tree, base: head || undefined, problems, errors: problems.filter((p) => p.severity === 'error').length };
   } finally {
     box.cleanup();

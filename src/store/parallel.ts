@@ -9,7 +9,8 @@ import { fastParse } from './fastyaml.js';
 import { checkSchema } from './schemas.js';
 import { localRuleIssues } from '../domain/checks.js';
 import { type Kind } from '../domain/kinds.js';
-import { ResultCache, blobId, cacheGeneration, cacheRoot, dataFileOf, decodeShard, encodeShard, jsonSafe, resultData, type FileResult, type LazyShard, type ShardWriter } from './cache.js';
+import { readRecordBytes } from './containment.js';
+import { ResultCache, blobId, gitDirOf, cacheGeneration, cacheRoot, dataFileOf, decodeShard, encodeShard, jsonSafe, resultData, type FileResult, type LazyShard, type ShardWriter } from './cache.js';
 import type { LocalIssue } from '../domain/checks.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 
@@ -56,12 +57,9 @@ export function cacheKey(kind: Kind, blob: string): string {
 
 function runJobs(root: string, jobs: Job[], programmes: ReadonlyMap<string, ProgrammeRecord>, cache?: ResultCache): Outcome[] {
   return jobs.map(({ kind, file }) => {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path.join(root, file));
-    } catch {
-      return null;
-    }
+    // Never through a link, never from a device, never more than the size limit + 1 byte (containment.ts).
+    const bytes = readRecordBytes(path.join(root, file));
+    if (!bytes) return null;
     const key = blobId(bytes);
     const cached = cache?.get(cacheKey(kind, key));
     if (cached) return { key, result: cached, hit: true };
@@ -74,9 +72,10 @@ function runJobs(root: string, jobs: Job[], programmes: ReadonlyMap<string, Prog
 // the cache when there is one) and kept as facts plus a reference to their data (on disk, or JSON text), so the
 // full data of a city never sits in memory at once.
 
-const CHUNK = Number(process.env.DJYC_CHUNK ?? 4_000);
+// Read when used, like the other DJYC_ settings here, so that an in-process caller's environment counts.
+const chunkSize = () => Number(process.env.DJYC_CHUNK ?? 4_000);
 /** Rows per shard file: few files to read back, no merging for a long time. */
-const SHARD_ROWS = Number(process.env.DJYC_SHARD_ROWS ?? 25_000);
+const shardRows = () => Number(process.env.DJYC_SHARD_ROWS ?? 25_000);
 
 interface ShardOut {
   /** Written to the cache under this name (rows + data files). */
@@ -99,7 +98,7 @@ interface ChunkedResult {
 /** Analyses `jobs` a chunk at a time (see above); `cache` (optional) receives the shards. */
 function runChunked(root: string, jobs: Job[], programmes: ReadonlyMap<string, ProgrammeRecord>, cache: ResultCache | undefined, alwaysEncode: boolean): ChunkedResult {
   const out: ChunkedResult = { outcomes: [], fresh: [], written: [], shards: [] };
-  if (!alwaysEncode && jobs.length < CHUNK) {
+  if (!alwaysEncode && jobs.length < chunkSize()) {
     const part = runJobs(root, jobs, programmes, cache);
     part.forEach((o, i) => {
       if (o && !o.hit && !(o.result.ok && o.result.volatile)) out.fresh.push([cacheKey(jobs[i]!.kind, o.key), o.result]);
@@ -135,8 +134,9 @@ function runChunked(root: string, jobs: Job[], programmes: ReadonlyMap<string, P
     rowCount = 0;
     pending = [];
   };
-  for (let from = 0; from < jobs.length; from += CHUNK) {
-    const part = runJobs(root, jobs.slice(from, from + CHUNK), programmes, cache);
+  const chunk = chunkSize();
+  for (let from = 0; from < jobs.length; from += chunk) {
+    const part = runJobs(root, jobs.slice(from, from + chunk), programmes, cache);
     const fresh: [string, FileResult][] = [];
     part.forEach((o, i) => {
       if (o && !o.hit && !(o.result.ok && o.result.volatile)) fresh.push([cacheKey(jobs[from + i]!.kind, o.key), o.result]);
@@ -159,7 +159,7 @@ function runChunked(root: string, jobs: Job[], programmes: ReadonlyMap<string, P
       const r = o && !o.hit ? lazy.get(cacheKey(jobs[from + i]!.kind, o.key)) : undefined;
       out.outcomes.push(o && r ? { key: o.key, result: r } : o);
     });
-    if (rowCount >= SHARD_ROWS) flush();
+    if (rowCount >= shardRows()) flush();
   }
   flush();
   return out;
@@ -377,16 +377,10 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
   // other records' rules depend on them.
   // Git's view of which files are unchanged comes from a background process while we read the cache.
   const useGit = !!where && listed.length >= Number(process.env.DJYC_GIT_KEYS_MIN ?? 1000);
-  const pending = useGit ? opts.pendingKeys ?? startGitKeys(root) : undefined;
+  const pending = useGit ? opts.pendingKeys ?? (gitDirOf(root) ? startGitKeys(root) : undefined) : undefined;
   if (!useGit) opts.pendingKeys?.cancel();
   const programmeJobs = listed.filter((j) => j.kind === 'programme');
-  const programmeBytes = programmeJobs.map((j) => {
-    try {
-      return fs.readFileSync(path.join(root, j.file));
-    } catch {
-      return null;
-    }
-  });
+  const programmeBytes = programmeJobs.map((j) => readRecordBytes(path.join(root, j.file)));
   const programmeKeys = programmeBytes.map((b) => (b ? blobId(b) : ''));
   let cache: ResultCache | undefined;
   let known = new Map<string, string>();

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseDocument, stringify, type Document } from 'yaml';
@@ -7,7 +6,8 @@ import { newId } from '../domain/ids.js';
 import { loadRepository } from './repo.js';
 import { COVERAGE_RULES } from '../domain/checks.js';
 import { ProblemsError } from '../domain/errors.js';
-import { commitChanges, type FileChange } from './transaction.js';
+import { commitChanges, writeLock, type FileChange, type WriteLock } from './transaction.js';
+import { readRecordBytes } from './containment.js';
 import type { Problem } from '../domain/problem.js';
 import type { RecordEntry, Repository } from '../domain/records.js';
 import { validateRepository } from './validate.js';
@@ -58,19 +58,47 @@ export interface RecordChange {
   text?: string;
 }
 
-/** Validates the changed records against the whole repository, then writes and commits them as one operation. */
+/**
+ * What the person acting said about the act (`--date`, `--by`, `--note`). Records with a history keep it in their
+ * history entry; every commit also keeps it as trailers, so that records without a history (organisations, members,
+ * experts, reports, selections) keep it in theirs: the git log.
+ */
+export interface Act {
+  date?: string;
+  by?: string;
+  note?: string;
+}
+
+/** A commit message with the act's trailers (only what was given). */
+export function withAct(message: string, act: Act = {}): string {
+  const one = (v: string) => v.replace(/\s*\r?\n\s*/g, ' ').trim();
+  const trailers = [
+    act.date?.trim() && `Act-Date: ${one(act.date)}`,
+    act.by?.trim() && `Acted-By: ${one(act.by)}`,
+    act.note?.trim() && `Note: ${one(act.note)}`,
+  ].filter(Boolean);
+  return trailers.length ? `${message}\n\n${trailers.join('\n')}` : message;
+}
+
+/**
+ * Validates the changed records against the whole repository, then writes and commits them as one operation.
+ * The validation runs under the write lock, on the repository as read under it: a repository passed in is used only
+ * when the caller holds the lock (`lock`) and read it after taking it; otherwise it is read again here.
+ */
 export async function writeRecords(
   root: string,
   changes: RecordChange[],
   message: string,
-  /** `files`: other files written in the same commit (e.g. a copied logo); `dryRun`: validate only, write nothing. */
-  opts: { repo?: Repository; today?: string; files?: FileChange[]; dryRun?: boolean } = {},
+  /** `files`: other files written in the same commit (e.g. a copied logo); `dryRun`: validate only, write nothing; `act`: trailers of the commit. */
+  opts: { repo?: Repository; today?: string; files?: FileChange[]; dryRun?: boolean; act?: Act; lock?: WriteLock } = {},
 ): Promise<WriteResult> {
-  const repo = opts.repo ?? loadRepository(root);
+  await using own = opts.dryRun || opts.lock ? undefined : await writeLock(root);
+  const lock = opts.lock ?? own;
+  const repo = opts.repo && (opts.lock || opts.dryRun) ? opts.repo : loadRepository(root);
   const prepared = changes.map((c) => ({ ...c, text: c.text ?? serializeRecord(c.kind, c.data) }));
   const files = new Set(prepared.map((c) => recordPath(c.kind, c.id)));
   const records: RecordEntry[] = repo.records.filter((r) => !files.has(r.file));
-  for (const c of prepared) records.push({ kind: c.kind, id: c.id, file: recordPath(c.kind, c.id), data: c.data as never, text: c.text });
+  for (const c of prepared) records.push({ kind: c.kind, id: c.id, file: recordPath(c.kind, c.id), data: c.data as never, text: c.text.replace(/^\uFEFF/, '') });
   // Coverage rules (a member without a task yet, …) never block a write: they become warnings here.
   const all = validateRepository({ ...repo, records, loadProblems: [] }, { only: files, today: opts.today }).map((p) =>
     p.severity === 'error' && COVERAGE_RULES.has(p.rule) ? { ...p, severity: 'warning' as const } : p,
@@ -83,17 +111,14 @@ export async function writeRecords(
     return { path: rel, content: c.text, expected };
   });
   fileChanges.push(...(opts.files ?? []));
-  if (opts.dryRun) return { ids: prepared.map((c) => c.id), paths: fileChanges.map((f) => f.path), commit: '', warnings: all.filter((p) => p.severity === 'warning') };
-  const result = await commitChanges(root, fileChanges, message);
+  if (opts.dryRun || !lock) return { ids: prepared.map((c) => c.id), paths: fileChanges.map((f) => f.path), commit: '', warnings: all.filter((p) => p.severity === 'warning') };
+  const result = await commitChanges(root, fileChanges, withAct(message, opts.act), { lock });
   return { ids: prepared.map((c) => c.id), paths: result.files, commit: result.commit, warnings: all.filter((p) => p.severity === 'warning') };
 }
 
+/** A record file's text as it is on disk (BOM and line endings kept); null when missing, a link or not a regular file. */
 export function readRecordFile(root: string, kind: Kind, id: string): string | null {
-  try {
-    return fs.readFileSync(path.join(root, recordPath(kind, id)), 'utf8');
-  } catch {
-    return null;
-  }
+  return readRecordBytes(path.join(root, recordPath(kind, id)))?.toString('utf8') ?? null;
 }
 
 /** A new record id (see domain/ids.ts), random from node:crypto. */

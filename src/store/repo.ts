@@ -10,9 +10,11 @@ import { RefusedError, UsageError } from '../domain/errors.js';
 import { loadFiles } from './parallel.js';
 import { gitSync, startGitKeys } from './git.js';
 import { TEMP_PATTERN } from './files.js';
-import { blobId, cacheRoot, resultData, type FileResult, type Precomputed } from './cache.js';
+import { blobId, cacheRoot, gitDirOf, resultData, type FileResult, type Precomputed } from './cache.js';
 import { decodeUtf8, parseRecordText } from './yaml.js';
 import { fastParse } from './fastyaml.js';
+import { readBounded, readRecordBytes } from './containment.js';
+import { MAX_FILE_BYTES } from '../domain/paths.js';
 
 /** Walks up from `start` to the folder holding djyc.yaml. */
 export function findRoot(start: string = process.cwd()): string | undefined {
@@ -38,8 +40,14 @@ export function requireRoot(start?: string): string {
 
 function loadConfig(root: string, problems: Problem[]): ConfigRecord {
   const file = CONFIG_FILE;
-  const bytes = fs.readFileSync(path.join(root, file));
-  const r = parseRecordBytes(file, bytes);
+  // djyc.yaml is read as a record is: never through a link, never from a device, never more than the limit.
+  const read = readBounded(path.join(root, file), MAX_FILE_BYTES, { prefix: true });
+  if (!read.ok) {
+    if (read.rule === 'path-symlink' || read.rule === 'path-special' || read.rule === 'path-not-a-file') problems.push({ file, line: 1, col: 1, severity: 'error', rule: read.rule, params: { path: file } });
+    else throw new UsageError(`读不到记录库配置 ${file}`, `cannot read the repository configuration ${file}`);
+    return { djyc: 1 };
+  }
+  const r = parseRecordBytes(file, read.bytes);
   if (!r.ok) {
     problems.push(...r.problems);
     return { djyc: 1 };
@@ -50,26 +58,49 @@ function loadConfig(root: string, problems: Problem[]): ConfigRecord {
   return r.parsed.data as ConfigRecord;
 }
 
-/** Lists record files: every `records/<kind dir>/*.yaml`, sorted, plus problems for what does not belong. */
+/**
+ * Lists record files: every `records/<kind dir>/*.yaml`, sorted, plus problems for what does not belong. Entries are
+ * judged by lstat (containment.ts): a record, a kind folder or records/ itself that is a symbolic link, a device, a
+ * FIFO or a socket is an error and is never opened.
+ */
 export function listRecordFiles(root: string, problems: Problem[] = []): { kind: Kind; file: string }[] {
   const out: { kind: Kind; file: string }[] = [];
   const recordsDir = path.join(root, RECORDS_DIR);
-  if (!fs.existsSync(recordsDir)) return out;
+  const refused = (file: string, rule: 'path-symlink' | 'path-special') => problems.push({ file, line: 1, col: 1, severity: 'error', rule, params: { path: file } });
+  let top: fs.Stats;
+  try {
+    top = fs.lstatSync(recordsDir);
+  } catch {
+    return out;
+  }
+  if (top.isSymbolicLink()) {
+    refused(RECORDS_DIR, 'path-symlink');
+    return out;
+  }
+  if (!top.isDirectory()) return out;
   for (const dirent of fs.readdirSync(recordsDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (dirent.name.startsWith('.')) continue;
     const rel = `${RECORDS_DIR}/${dirent.name}`;
+    if (dirent.isSymbolicLink()) {
+      refused(rel, 'path-symlink');
+      continue;
+    }
     if (!dirent.isDirectory()) continue;
     const kind = kindOfDir(dirent.name);
     if (!kind) {
       problems.push({ file: rel, line: 1, col: 1, severity: 'warning', rule: 'unknown-folder', params: { dir: dirent.name, dirs: KINDS.map((k) => KIND_DIRS[k]).join(', ') } });
       continue;
     }
-    for (const name of fs.readdirSync(path.join(recordsDir, dirent.name)).sort()) {
+    for (const entry of fs.readdirSync(path.join(recordsDir, dirent.name), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const name = entry.name;
       if (TEMP_PATTERN.test(name)) {
         problems.push({ file: `${rel}/${name}`, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
         continue;
       }
-      if (name.endsWith('.yaml')) out.push({ kind, file: `${rel}/${name}` });
+      if (!name.endsWith('.yaml')) continue;
+      if (entry.isSymbolicLink()) refused(`${rel}/${name}`, 'path-symlink');
+      else if (!entry.isFile() && !entry.isDirectory()) refused(`${rel}/${name}`, 'path-special');
+      else if (entry.isFile()) out.push({ kind, file: `${rel}/${name}` });
     }
   }
   return out;
@@ -98,7 +129,7 @@ export function loadRepository(root: string, opts: LoadOptions = {}): Repository
   // A repository cached before is big enough to ask git which files are unchanged: start that now, in the
   // background, so it overlaps the listing of the files.
   const where = opts.cache === false ? undefined : cacheRoot(root);
-  const pendingKeys = where && fs.existsSync(where) ? startGitKeys(root) : undefined;
+  const pendingKeys = where && fs.existsSync(where) && gitDirOf(root) ? startGitKeys(root) : undefined;
   const { files } = loadFiles(root, listRecordFiles(root, loadProblems), { cache: opts.cache, pendingKeys });
   const seen = new Set<object>();
   const programmeEntries = new Map<string, RecordEntry>();
@@ -236,12 +267,7 @@ function readText(root: string, file: string, key: string): string {
 
 /** A record file's bytes, which must still be the content that was parsed (else: changed while the command ran). */
 function readChecked(root: string, file: string, key: string): Buffer {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(path.join(root, file));
-  } catch {
-    bytes = Buffer.alloc(0);
-  }
+  const bytes = readRecordBytes(path.join(root, file)) ?? Buffer.alloc(0);
   if (blobId(bytes) !== key && !sameAsGitBlob(root, file, key)) {
     throw new RefusedError(
       `文件 ${file} 在命令运行期间被修改，未做任何更改，请重新运行`,

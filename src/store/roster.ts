@@ -1,7 +1,7 @@
 /** The phone roster: members' phone numbers kept outside the repository (see domain/privacy.ts for masking). */
-import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../domain/errors.js';
+import { readBounded } from './containment.js';
 
 /** The part of djyc.yaml this module reads. */
 export interface PersonalDataConfig {
@@ -19,12 +19,13 @@ export function readPhoneRoster(root: string, config: PersonalDataConfig): Map<s
   const roster = new Map<string, string>();
   if (!setting) return roster;
   const file = path.resolve(root, setting);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`找不到电话名册 ${file}（djyc.yaml 中的 personal_data.phone_roster）`, `phone roster ${file} not found (personal_data.phone_roster in djyc.yaml)`);
+  // Outside the repository by design, so a link is fine; a device or FIFO is not, and no more than 16 MiB is read.
+  const read = readBounded(file, 16 * 1024 * 1024, { follow: true });
+  if (!read.ok) {
+    if (read.rule === 'path-missing') throw new UsageError(`找不到电话名册 ${file}（djyc.yaml 中的 personal_data.phone_roster）`, `phone roster ${file} not found (personal_data.phone_roster in djyc.yaml)`);
+    throw new UsageError(`电话名册 ${file} 不是普通文件或超过 16 MiB（djyc.yaml 中的 personal_data.phone_roster）`, `phone roster ${file} is not a regular file or exceeds 16 MiB (personal_data.phone_roster in djyc.yaml)`);
   }
+  const text = read.bytes.toString('utf8');
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((raw, i) => {
     const line = raw.trim();

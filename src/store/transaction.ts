@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { git, commitGit, gitSync } from './git.js';
-import { RefusedError } from '../domain/errors.js';
+import { RefusedError, storageError } from '../domain/errors.js';
 import { RECORDS_DIR } from '../domain/kinds.js';
 import { TEMP_PATTERN, writeAtomic } from './files.js';
+import { resolveInside } from './containment.js';
+import { ATTACHMENTS_DIR, lexicalProblem } from '../domain/paths.js';
+import { locateGit, writable } from './gitdir.js';
 
 /**
  * Every command that writes goes through here: a lock so two runs cannot interleave, a refusal to touch files
@@ -23,8 +26,21 @@ const LOCK = 'djyc.lock';
 const JOURNAL = 'djyc-journal.json';
 let tempCounter = 0;
 
+/** The work tree's git directory, found as git finds it (a linked worktree, a records root inside a larger repository). */
 function gitDir(root: string): string {
-  return path.join(root, '.git');
+  return locateGit(root).gitDir;
+}
+
+/** The journal of an unfinished write, when there is one: its path (the write is in progress, or was interrupted). */
+export function pendingJournal(root: string): string | undefined {
+  let dir: string;
+  try {
+    dir = gitDir(root);
+  } catch {
+    return undefined;
+  }
+  const file = path.join(dir, JOURNAL);
+  return fs.existsSync(file) ? file : undefined;
 }
 
 function isAlive(pid: number): boolean {
@@ -106,12 +122,32 @@ function breakStaleLock(file: string, seen: string): void {
   }
 }
 
+/**
+ * Test hook: with DJYC_TEST_LOCK_HELD=<file>, a run that has taken the lock creates <file> and goes on once it is
+ * removed (at most a minute later), so that a test can act at a known moment while the lock is held.
+ */
+async function lockHeldHook(): Promise<void> {
+  const marker = process.env.DJYC_TEST_LOCK_HELD;
+  if (!marker) return;
+  fs.writeFileSync(marker, `${process.pid}\n`);
+  const until = Date.now() + 60_000;
+  while (fs.existsSync(marker) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+}
+
 /** Takes the repository lock, waiting up to `waitMs` for another djyc run; a lock left by a dead process is taken over. */
 export async function acquireLock(root: string, waitMs = Number(process.env.DJYC_LOCK_WAIT_MS ?? 10_000)): Promise<() => void> {
-  const file = path.join(gitDir(root), LOCK);
+  const dir = gitDir(root);
+  const file = path.join(dir, LOCK);
   const deadline = Date.now() + waitMs;
   for (;;) {
-    if (tryCreateLock(file)) {
+    let created: boolean;
+    try {
+      created = tryCreateLock(file);
+    } catch (err) {
+      throw storageError(err, readOnlyWhere(root, dir), 'untouched') ?? err;
+    }
+    if (created) {
+      await lockHeldHook();
       return () => {
         // Only our own lock: never one another run took over after judging ours stale.
         if (lockHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
@@ -132,6 +168,52 @@ export async function acquireLock(root: string, waitMs = Number(process.env.DJYC
   }
 }
 
+/** How a repository that cannot be written is named in the message: the records root, or git's folder when only that is. */
+function readOnlyWhere(root: string, dir: string): string {
+  return !writable(root) || writable(dir) ? root : dir;
+}
+
+/** The repository's write lock, held from before the state is read until the change is committed. */
+export interface WriteLock {
+  readonly root: string;
+  /** Whether it is still held (released once, by release() or at the end of an `await using` block). */
+  readonly held: boolean;
+  release(): void;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Takes the write lock of a repository and makes its state sound to read: an unfinished write (a crash, a full disk)
+ * is rolled back and stray temp files are swept. Every check that decides a write must run after this, on state
+ * read after this: `await using lock = await writeLock(root)`, then load, decide, commitChanges(…, { lock }).
+ */
+export async function writeLock(root: string): Promise<WriteLock> {
+  const release = await acquireLock(root);
+  let held = true;
+  const lock: WriteLock = {
+    root,
+    get held() {
+      return held;
+    },
+    release() {
+      if (!held) return;
+      held = false;
+      release();
+    },
+    async [Symbol.asyncDispose]() {
+      lock.release();
+    },
+  };
+  try {
+    recover(root);
+    sweepTemps(root);
+  } catch (err) {
+    lock.release();
+    throw storageError(err, root, 'pending') ?? err;
+  }
+  return lock;
+}
+
 /** Removes temp files left by interrupted writes (records, the journal's, the lock's of dead processes). */
 export function sweepTemps(root: string): string[] {
   const removed: string[] = [];
@@ -142,14 +224,15 @@ export function sweepTemps(root: string): string[] {
       const owner = /^djyc\.lock\.(\d+)\.\d+$/.exec(name) ?? /^next-index-(\d+)\.lock$/.exec(name);
       if (TEMP_PATTERN.test(name) || (owner && !isAlive(Number(owner[1])))) {
         fs.rmSync(path.join(g, name), { force: true });
-        removed.push(`.git/${name}`);
+        removed.push(path.relative(root, path.join(g, name)).split(path.sep).join('/'));
       }
     }
   } catch {
     /* no git folder */
   }
   const dir = path.join(root, RECORDS_DIR);
-  if (!fs.existsSync(dir)) return removed;
+  // Never through a link: records/ that is one is reported by validate, and nothing in it is touched.
+  if (!fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return removed;
   for (const sub of fs.readdirSync(dir, { withFileTypes: true })) {
     if (!sub.isDirectory()) continue;
     for (const name of fs.readdirSync(path.join(dir, sub.name))) {
@@ -187,6 +270,8 @@ export function recover(root: string): 'none' | 'rolled-back' | 'completed' {
     fs.rmSync(journalFile, { force: true });
     return 'none';
   }
+  // Only paths the write loop could have written (a journal is ours, but never trust a path blindly).
+  journal.files = (journal.files ?? []).filter((f) => f && typeof f.path === 'string' && !lexicalProblem(f.path) && WRITABLE_TOPS.has(f.path.split('/')[0]!));
   // Git's own lock files, left when the crash killed a git command of ours half way (we hold djyc's lock).
   const branch = (() => {
     try {
@@ -195,21 +280,26 @@ export function recover(root: string): 'none' | 'rolled-back' | 'completed' {
       return '';
     }
   })();
+  const dir = gitDir(root);
   for (const name of ['index.lock', 'HEAD.lock', 'packed-refs.lock', ...(branch ? [`${branch}.lock`] : [])]) {
-    fs.rmSync(path.join(gitDir(root), name), { force: true });
+    fs.rmSync(path.join(dir, name), { force: true });
   }
   // The temporary index of our interrupted `git commit -- <paths>`.
-  for (const name of fs.readdirSync(gitDir(root))) if (/^next-index-\d+\.lock$/.test(name)) fs.rmSync(path.join(gitDir(root), name), { force: true });
+  for (const name of fs.readdirSync(dir)) if (/^next-index-\d+\.lock$/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
   const paths = journal.files.map((f) => f.path);
   // Temp files of the interrupted atomic writes, wherever the files were (attachments too).
   for (const p of paths) {
-    const dir = path.join(root, path.dirname(p));
+    const folder = path.join(root, path.dirname(p));
     const prefix = `.${path.basename(p)}.djyc-tmp-`;
     try {
-      for (const name of fs.readdirSync(dir)) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
+      for (const name of fs.readdirSync(folder)) if (name.startsWith(prefix)) fs.rmSync(path.join(folder, name), { force: true });
     } catch {
       /* no such folder */
     }
+  }
+  if (!paths.length) {
+    fs.rmSync(journalFile, { force: true });
+    return 'rolled-back';
   }
   const headMessage = (() => {
     try {
@@ -223,13 +313,13 @@ export function recover(root: string): 'none' | 'rolled-back' | 'completed' {
     fs.rmSync(journalFile, { force: true });
     return 'completed';
   }
+  // New files go first: on a full disk that frees the space git needs to undo the rest.
+  for (const f of journal.files) if (!f.existed) fs.rmSync(path.join(root, f.path), { force: true });
   // Before writing we required every file to equal HEAD, so HEAD holds the old content.
   gitSync(root, ['reset', '-q', '--', ...paths]);
-  for (const f of journal.files) {
-    const abs = path.join(root, f.path);
-    if (f.existed) gitSync(root, ['checkout', '-q', 'HEAD', '--', f.path]);
-    else fs.rmSync(abs, { force: true });
-  }
+  const existed = journal.files.filter((f) => f.existed).map((f) => f.path);
+  // One checkout for all the files that existed (not one git process per file: a big import is hundreds).
+  if (existed.length) gitSync(root, ['checkout', '-q', 'HEAD', '--', ...existed]);
   fs.rmSync(journalFile, { force: true });
   return 'rolled-back';
 }
@@ -237,11 +327,15 @@ export function recover(root: string): 'none' | 'rolled-back' | 'completed' {
 /** Paths among `paths` that differ from HEAD (modified, staged, or untracked): someone's uncommitted edits. */
 export async function uncommitted(root: string, paths: string[]): Promise<string[]> {
   if (!paths.length) return [];
+  // Paths relative to the records root (porcelain paths are relative to the top of the work tree).
   const status = await git(root).raw(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
+  if (!status.trim()) return [];
+  const prefix = (await git(root).raw(['rev-parse', '--show-prefix'])).trim();
   return status
     .split('\n')
     .filter(Boolean)
-    .map((l) => l.slice(3).replace(/^"|"$/g, ''));
+    .map((l) => l.slice(3).replace(/^"|"$/g, ''))
+    .map((f) => (prefix && f.startsWith(prefix) ? f.slice(prefix.length) : f));
 }
 
 export interface CommitResult {
@@ -249,16 +343,49 @@ export interface CommitResult {
   files: string[];
 }
 
+/** The folders the write loop may write to; deletions only ever in attachments/. */
+const WRITABLE_TOPS: ReadonlySet<string> = new Set([RECORDS_DIR, ATTACHMENTS_DIR]);
+
+/**
+ * The containment rule for a file the write loop is asked to write or delete: a plain relative path under records/
+ * or attachments/ (deletions: attachments/ only), no symbolic link on the way, and a regular file if it exists.
+ */
+function checkTarget(root: string, c: FileChange): void {
+  const top = c.path.split('/')[0]!;
+  const lexical = lexicalProblem(c.path);
+  const allowed = c.content === null ? top === ATTACHMENTS_DIR : WRITABLE_TOPS.has(top);
+  if (lexical || !allowed || !c.path.includes('/')) {
+    throw new RefusedError(
+      `拒绝${c.content === null ? '删除' : '写入'} ${c.path}：djyc 只${c.content === null ? '删除 attachments/ 中' : '写入 records/ 和 attachments/ 中'}以规范路径指明的文件，未做任何更改`,
+      `refused to ${c.content === null ? 'delete' : 'write'} ${c.path}: djyc only ${c.content === null ? 'deletes files under attachments/' : 'writes files under records/ and attachments/'}, named by plain paths; nothing was changed`,
+    );
+  }
+  const r = resolveInside(root, c.path, { allowMissing: true });
+  if (!r.ok) {
+    throw new RefusedError(
+      `拒绝${c.content === null ? '删除' : '写入'} ${c.path}：${r.at} ${r.rule === 'path-symlink' ? '是符号链接' : '不是普通文件或文件夹'}，未做任何更改`,
+      `refused to ${c.content === null ? 'delete' : 'write'} ${c.path}: ${r.at} is ${r.rule === 'path-symlink' ? 'a symbolic link' : 'not a regular file or folder'}; nothing was changed`,
+    );
+  }
+}
+
+export interface CommitOptions {
+  /** The write lock, when the caller took it before reading the state its decisions rest on (see writeLock). */
+  lock?: WriteLock;
+}
+
 /**
  * Applies changes and commits them as one operation. Refuses (nothing written) when another run holds the lock,
- * when a target file has uncommitted edits, or when a file changed since the command read it.
+ * when a target file has uncommitted edits, when a file changed since the command read it, or when a path breaks
+ * the containment rule. Any failure while writing (a full disk, a read-only folder) rolls back at once: no partial
+ * or temp file is left, and the error is one short StorageError.
  */
-export async function commitChanges(root: string, changes: FileChange[], message: string): Promise<CommitResult> {
-  const release = await acquireLock(root);
+export async function commitChanges(root: string, changes: FileChange[], message: string, opts: CommitOptions = {}): Promise<CommitResult> {
+  if (opts.lock && (!opts.lock.held || path.resolve(opts.lock.root) !== path.resolve(root))) throw new Error('commitChanges: the lock given is not held for this repository');
+  const own = opts.lock ? undefined : await writeLock(root);
   try {
-    recover(root);
-    sweepTemps(root);
     const paths = changes.map((c) => c.path);
+    for (const c of changes) checkTarget(root, c);
     const dirty = await uncommitted(root, paths);
     if (dirty.length) {
       throw new RefusedError(
@@ -276,26 +403,37 @@ export async function commitChanges(root: string, changes: FileChange[], message
         );
       }
     }
+    const journalFile = path.join(gitDir(root), JOURNAL);
     const journal: Journal = { message, files: changes.map((c) => ({ path: c.path, existed: fs.existsSync(path.join(root, c.path)) })) };
-    writeAtomic(path.join(gitDir(root), JOURNAL), JSON.stringify(journal));
-    for (const c of changes) {
-      const abs = path.join(root, c.path);
-      if (c.content === null) fs.rmSync(abs, { force: true });
-      else writeAtomic(abs, c.content);
-    }
-    const g = await commitGit(root);
     try {
+      writeAtomic(journalFile, JSON.stringify(journal));
+    } catch (err) {
+      throw storageError(err, readOnlyWhere(root, gitDir(root)), 'untouched') ?? err;
+    }
+    try {
+      for (const c of changes) {
+        const abs = path.join(root, c.path);
+        if (c.content === null) fs.rmSync(abs, { force: true });
+        else writeAtomic(abs, c.content);
+      }
+      const g = await commitGit(root);
       await g.raw(['add', '-A', '--', ...paths]);
       await g.raw(['commit', '-q', '-m', message, '--', ...paths]);
     } catch (err) {
-      recover(root);
-      throw err;
+      // Roll back now, not on the next run: the files from HEAD, new ones removed, temp files and journal gone.
+      let state: 'undone' | 'pending' = 'undone';
+      try {
+        recover(root);
+      } catch {
+        state = 'pending';
+      }
+      throw storageError(err, root, state) ?? err;
     }
-    fs.rmSync(path.join(gitDir(root), JOURNAL), { force: true });
+    fs.rmSync(journalFile, { force: true });
     const commit = (await git(root).revparse(['HEAD'])).trim();
     return { commit, files: paths };
   } finally {
-    release();
+    own?.release();
   }
 }
 

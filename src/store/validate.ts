@@ -3,7 +3,6 @@
  * the schemas (ajv), the references they declare, the shipped form templates, the results the loader computed —
  * then every issue positioned as file:line:col by parsing the files that have one.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { LoadedRecord } from './repo.js';
 import { checkSchema } from './schemas.js';
@@ -11,7 +10,10 @@ import { fastRefs } from './cache.js';
 import { parseRecordText, locate } from './yaml.js';
 import { today as clockToday } from './clock.js';
 import { templateExists } from '../assets/templates.js';
-import { checkRepository, type CheckEnv, type Issue } from '../domain/checks.js';
+import { attachmentViolations, readRecordBytes } from './containment.js';
+import { PATH_KINDS, checkRepository, recordPaths, type CheckEnv, type Issue } from '../domain/checks.js';
+import { recordPathProblem } from '../domain/paths.js';
+import type { MessageKey } from '../domain/i18n.js';
 import { CONFIG_FILE } from '../domain/kinds.js';
 import { sortProblems, type Problem } from '../domain/problem.js';
 import type { RecordEntry, Repository } from '../domain/records.js';
@@ -53,8 +55,41 @@ export function validateRepository(repo: Repository, opts: ValidateOptions = {})
     // Position only what is reported: positions cost a YAML parse of each file.
     issues = issues.filter((i) => opts.only!.has(i.file));
     loadProblems = loadProblems.filter((p) => opts.only!.has(p.file));
+  } else {
+    // The files under attachments/ (the disk side of the containment rule): checked when the whole repository is.
+    const files = attachmentProblems(repo);
+    issues = [...issues, ...files.issues];
+    loadProblems = [...loadProblems, ...files.problems];
   }
   return positionProblems(repo, issues, loadProblems);
+}
+
+/**
+ * The disk side of the containment rule (containment.ts): every symbolic link, device, FIFO or socket under
+ * attachments/ and every file whose content is not what its extension says, as a problem on that file — and, when
+ * there is one, on each record that names it (or a path through it), at the record's path.
+ */
+export function attachmentProblems(repo: Pick<Repository, 'root' | 'records'>): { problems: Problem[]; issues: Issue[] } {
+  const violations = attachmentViolations(repo.root);
+  const problems: Problem[] = violations.map((v) => ({ file: v.file, line: 1, col: 1, severity: 'error', rule: v.rule as MessageKey, params: v.params }));
+  const issues: Issue[] = [];
+  if (!violations.length) return { problems, issues };
+  const bad = new Map(violations.map((v) => [v.file, v]));
+  for (const r of repo.records) {
+    if (!PATH_KINDS.has(r.kind)) continue;
+    for (const { pointer, path: p } of recordPaths(r.data)) {
+      if (typeof p !== 'string' || recordPathProblem(p)) continue;
+      const segs = p.split('/');
+      for (let i = 1; i <= segs.length; i++) {
+        const v = bad.get(segs.slice(0, i).join('/'));
+        if (v) {
+          issues.push({ file: r.file, pointer, at: 'value', severity: 'error', rule: v.rule as MessageKey, params: { ...v.params, path: p } });
+          break;
+        }
+      }
+    }
+  }
+  return { problems, issues };
 }
 
 /** Issues and load problems (some of the repository's) as positioned, sorted problems. */
@@ -65,7 +100,7 @@ export function positionProblems(repo: Repository, issues: Issue[], loadProblems
 function positionConfigProblems(repo: Repository): Problem[] {
   const pending = repo.loadProblems.filter((p) => p.line === 0);
   if (!pending.length) return [];
-  const text = fs.readFileSync(path.join(repo.root, CONFIG_FILE), 'utf8');
+  const text = readRecordBytes(path.join(repo.root, CONFIG_FILE))?.toString('utf8') ?? '';
   const parsed = parseRecordText(CONFIG_FILE, text);
   return pending.map((p) => ({ ...p, ...(parsed.ok ? locate(parsed.parsed, p.pointer ?? '', p.at) : { line: 1, col: 1 }) }));
 }
@@ -85,11 +120,7 @@ export function positionIssues(repo: Pick<Repository, 'records' | 'root'>, issue
   for (const [file, list] of byFile) {
     let text = entries.get(file)?.text;
     if (text === undefined) {
-      try {
-        text = fs.readFileSync(path.join(repo.root, file), 'utf8');
-      } catch {
-        text = '';
-      }
+      text = readRecordBytes(path.join(repo.root, file))?.toString('utf8') ?? '';
     }
     const parsed = parseRecordText(file, text);
     for (const i of list) {

@@ -2,8 +2,7 @@ import { CST, isAlias, isMap, isNode, isPair, isScalar, isSeq, Lexer, LineCounte
 import type { Problem, Severity } from '../domain/problem.js';
 import type { MessageKey } from '../domain/i18n.js';
 
-/** Records are small; anything bigger is a mistake (or an attack) and is refused before parsing. */
-export const MAX_FILE_BYTES = 1024 * 1024;
+import { MAX_FILE_BYTES } from '../domain/paths.js';
 
 const PARSE_OPTIONS = {
   version: '1.2',

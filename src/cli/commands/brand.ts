@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { brandArchive, brandGoal, brandOutcome, brandPair, brandSet, newBrand, type BrandArchive } from '../../commands/brands.js';
 import { requireRoot } from '../../store/repo.js';
-import { opOptions, parseInt10, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
+import { opOptions, parseInt10, printOp } from '../workflow-output.js';
 import { UsageError } from '../../domain/errors.js';
+import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
 
 function archiveText(a: BrandArchive, lang: Lang): string {
   const b = a.brand;
@@ -47,24 +48,59 @@ function archiveText(a: BrandArchive, lang: Lang): string {
   return lines.join('\n');
 }
 
+/** What a brand says about itself: the same fields when it is named (brand new) and while it is cultivated (brand set). */
+const FIELDS = options({
+  name: { flags: '--name <text>', zh: '品牌名称（一般不超过 10 个字）', en: 'brand name (normally at most 10 characters)' },
+  concept: { flags: '--concept <text>', zh: '品牌内涵', en: 'concept' },
+  philosophy: { flags: '--philosophy <text>', zh: '品牌理念', en: 'philosophy' },
+  carrier: { flags: '--carrier <text>', zh: '品牌载体', en: 'carrier' },
+  results: { flags: '--results <text>', zh: '取得成效', en: 'results' },
+  contact: { flags: '--contact <member>', zh: '联系人（党员编号）', en: 'contact (member id)' },
+  logo: { flags: '--logo <file>', zh: '品牌标识图片（PNG / JPEG / SVG，复制到 attachments/logos/）', en: 'logo image (PNG / JPEG / SVG, copied to attachments/logos/)' },
+});
+
+const NEW = options({
+  org: use(SHARED.org, { note: { zh: '创建品牌的党组织', en: 'the organisation that creates the brand' }, required: true }),
+  ...FIELDS,
+  name: use(FIELDS.name, { required: true }),
+  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  id: use(SHARED.id, { note: { zh: '默认自动生成', en: 'default: generated' } }),
+  ...WRITE,
+});
+
+const SET = options({
+  ...FIELDS,
+  branchOpinion: { flags: '--branch-opinion <text>', zh: '基层党组织意见', en: 'opinion of the branch' },
+  committeeOpinion: { flags: '--committee-opinion <text>', zh: '党委（党组）意见', en: 'opinion of the Party committee' },
+  document: { flags: '--document <text>', zh: '命名文件文号', en: 'naming document number' },
+  consultationUntil: { flags: '--consultation-until <YYYY-MM-DD>', zh: '征求意见截止日期', en: 'end of the consultation' },
+  ...WRITE,
+});
+
+const GOAL = options({
+  year: { flags: '--year <yyyy>', zh: '年度', en: 'year', required: true },
+  goals: { flags: '--goals <text>', zh: '目标任务', en: 'goals', required: true },
+  measures: { flags: '--measures <text>', zh: '工作措施', en: 'measures' },
+  replace: { flags: '--replace', zh: '替换已上报的该年度目标', en: 'replace the goals already reported for that year' },
+  ...WRITE,
+});
+
+const PAIR = options({
+  with: { flags: '--with <org>', zh: '后进党组织编号', en: 'lagging organisation id', required: true },
+  markLagging: { flags: '--mark-lagging', zh: '同时将该党组织标记为后进党组织', en: 'also mark that organisation as lagging' },
+  ...WRITE,
+});
+
+const ARCHIVE = options({ json: SHARED.json });
+
 export function register(program: Command, run: Runner, lang: Lang): void {
   const brand = program.command('brand').description(tr(lang, '党建品牌：命名、年度目标、结对共建、提升结论、创建档案', 'brands: naming, annual goals, pairing, outcome, archive'));
 
   const create = brand
     .command('new')
-    .description(tr(lang, '品牌命名：名称（一般不超过 10 个字，超过时警告）、内涵、理念、载体、标识（图片复制到 attachments/logos/）', 'name a brand: name (≤ 10 characters, else a warning), concept, carrier, logo (copied to attachments/logos/)'))
-    .requiredOption('--org <id>', tr(lang, '创建单位（党组织编号）', 'organisation id'))
-    .requiredOption('--name <text>', tr(lang, '品牌名称', 'brand name'))
-    .option('--concept <text>', tr(lang, '品牌内涵', 'concept'))
-    .option('--philosophy <text>', tr(lang, '品牌理念', 'philosophy'))
-    .option('--carrier <text>', tr(lang, '品牌载体', 'carrier'))
-    .option('--results <text>', tr(lang, '取得成效', 'results'))
-    .option('--contact <member>', tr(lang, '联系人（党员编号）', 'contact (member id)'))
-    .option('--logo <file>', tr(lang, '品牌标识图片（PNG / JPEG / SVG）', 'logo image (PNG / JPEG / SVG)'))
-    .option('--programme <id>', tr(lang, '方案编号（默认 djyc.yaml 中的默认方案）', 'programme id (default from djyc.yaml)'))
-    .option('--id <id>', tr(lang, '指定编号（默认自动生成）', 'explicit id'));
-  writeOptions(create, lang).action(
-    run(async (ctx, f: WriteFlags & { org: string; name: string; concept?: string; philosophy?: string; carrier?: string; results?: string; contact?: string; logo?: string; programme?: string; id?: string }) => {
+    .description(tr(lang, '品牌命名：名称（一般不超过 10 个字，超过时警告）、内涵、理念、载体、标识（图片复制到 attachments/logos/）', 'name a brand: name (≤ 10 characters, else a warning), concept, carrier, logo (copied to attachments/logos/)'));
+  addOptions(create, NEW, lang).action(
+    run(async (ctx, f: Options<typeof NEW>) => {
       const r = await newBrand({
         ...opOptions(ctx, f), org: f.org, name: f.name, concept: f.concept, philosophy: f.philosophy, carrier: f.carrier, results: f.results, contact: f.contact,
         logo: f.logo ? path.resolve(ctx.cwd, f.logo) : undefined, programme: f.programme, id: f.id,
@@ -75,20 +111,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   const set = brand
     .command('set <brand>')
-    .description(tr(lang, '培育中完善品牌申报内容（标识、内涵、理念、载体、成效、意见）或记录认定信息（命名文件、征求意见截止）', 'refine a brand while it is cultivated (logo, concept, philosophy, carrier, results, opinions) or record its recognition (naming document, consultation deadline)'))
-    .option('--logo <file>', tr(lang, '品牌标识图片（PNG / JPEG / SVG）', 'logo image (PNG / JPEG / SVG)'))
-    .option('--name <text>', tr(lang, '品牌名称', 'brand name'))
-    .option('--concept <text>', tr(lang, '品牌内涵', 'concept'))
-    .option('--philosophy <text>', tr(lang, '品牌理念', 'philosophy'))
-    .option('--carrier <text>', tr(lang, '品牌载体', 'carrier'))
-    .option('--results <text>', tr(lang, '取得成效', 'results'))
-    .option('--contact <member>', tr(lang, '联系人（党员编号）', 'contact (member id)'))
-    .option('--branch-opinion <text>', tr(lang, '基层党组织意见', 'opinion of the branch'))
-    .option('--committee-opinion <text>', tr(lang, '党委（党组）意见', 'opinion of the Party committee'))
-    .option('--document <text>', tr(lang, '命名文件文号', 'naming document number'))
-    .option('--consultation-until <YYYY-MM-DD>', tr(lang, '征求意见截止日期', 'end of the consultation'));
-  writeOptions(set, lang).action(
-    run(async (ctx, id: string, f: WriteFlags & { logo?: string; name?: string; concept?: string; philosophy?: string; carrier?: string; results?: string; contact?: string; branchOpinion?: string; committeeOpinion?: string; document?: string; consultationUntil?: string }) => {
+    .description(tr(lang, '培育中完善品牌申报内容（标识、内涵、理念、载体、成效、意见）或记录认定信息（命名文件、征求意见截止）', 'refine a brand while it is cultivated (logo, concept, philosophy, carrier, results, opinions) or record its recognition (naming document, consultation deadline)'));
+  addOptions(set, SET, lang).action(
+    run(async (ctx, id: string, f: Options<typeof SET>) => {
       const r = await brandSet({
         ...opOptions(ctx, f), brand: id, logo: f.logo ? path.resolve(ctx.cwd, f.logo) : undefined, name: f.name, concept: f.concept, philosophy: f.philosophy, carrier: f.carrier,
         results: f.results, contact: f.contact, branchOpinion: f.branchOpinion, committeeOpinion: f.committeeOpinion, document: f.document, consultationUntil: f.consultationUntil,
@@ -99,13 +124,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   const goal = brand
     .command('goal <brand>')
-    .description(tr(lang, '已命名品牌上报年度深化创建目标任务和工作措施（每年初）', 'a named brand reports its goals and measures for the year (at each year\'s start)'))
-    .requiredOption('--year <yyyy>', tr(lang, '年度', 'year'))
-    .requiredOption('--goals <text>', tr(lang, '目标任务', 'goals'))
-    .option('--measures <text>', tr(lang, '工作措施', 'measures'))
-    .option('--replace', tr(lang, '替换已上报的该年度目标', 'replace the goals already reported for that year'));
-  writeOptions(goal, lang).action(
-    run(async (ctx, id: string, f: WriteFlags & { year: string; goals: string; measures?: string; replace?: boolean }) => {
+    .description(tr(lang, '已命名品牌上报年度深化创建目标任务和工作措施（每年初）', "a named brand reports its goals and measures for the year (at each year's start)"));
+  addOptions(goal, GOAL, lang).action(
+    run(async (ctx, id: string, f: Options<typeof GOAL>) => {
       const r = await brandGoal({ ...opOptions(ctx, f), brand: id, year: parseInt10(f.year, '--year')!, goals: f.goals, measures: f.measures, replace: f.replace });
       printOp(ctx, r, T(`已上报 ${r.brand} 的 ${r.year} 年度目标`, `reported the ${r.year} goals of ${r.brand}`), f.json, { brand: r.brand, year: r.year, late: r.late });
     }),
@@ -113,11 +134,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   const pair = brand
     .command('pair <brand>')
-    .description(tr(lang, '品牌单位与后进党组织结对共建', 'pair a brand organisation with a lagging one (结对共建)'))
-    .requiredOption('--with <org>', tr(lang, '后进党组织编号', 'lagging organisation id'))
-    .option('--mark-lagging', tr(lang, '同时将该党组织标记为后进党组织', 'also mark that organisation as lagging'));
-  writeOptions(pair, lang).action(
-    run(async (ctx, id: string, f: WriteFlags & { with: string; markLagging?: boolean }) => {
+    .description(tr(lang, '品牌单位与后进党组织结对共建', 'pair a brand organisation with a lagging one (结对共建)'));
+  addOptions(pair, PAIR, lang).action(
+    run(async (ctx, id: string, f: Options<typeof PAIR>) => {
       const r = await brandPair({ ...opOptions(ctx, f), brand: id, with: f.with, markLagging: f.markLagging });
       printOp(ctx, r, T(`${r.brand} 已与 ${r.with} 结对共建`, `${r.brand} paired with ${r.with}`), f.json, { brand: r.brand, with: r.with });
     }),
@@ -126,23 +145,22 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   const outcome = brand
     .command('outcome <brand> <outcome>')
     .description(tr(lang, '提升阶段结论：精品 / 督导提升 / 重新申报（“重新申报”的品牌转入重新申报阶段）', 'phase-2 outcome: 精品 / 督导提升 / 重新申报 (重新申报 moves the brand to the re-apply stage)'));
-  writeOptions(outcome, lang).action(
-    run(async (ctx, id: string, value: string, f: WriteFlags) => {
+  addOptions(outcome, WRITE, lang).action(
+    run(async (ctx, id: string, value: string, f: Options<typeof WRITE>) => {
       const r = await brandOutcome({ ...opOptions(ctx, f), brand: id, outcome: value });
       const move = r.stage ? T(`，从 ${r.stage.from} 转入 ${r.stage.to}`, `, moved from ${r.stage.from} to ${r.stage.to}`) : T('', '');
       printOp(ctx, r, T(`已记录 ${r.brand} 的提升结论：${r.outcome}${move.zh}`, `recorded the outcome of ${r.brand}: ${r.outcome}${move.en}`), f.json, { brand: r.brand, outcome: r.outcome, stage: r.stage });
     }),
   );
 
-  brand
+  const archive = brand
     .command('archive <brand>')
-    .description(tr(lang, '品牌创建档案：品牌的全部历史、年度目标、结对共建、评价和入选情况（只读）', 'brand archive: a brand\'s history, goals, pairings, evaluations and selections (read-only)'))
-    .option('--json', tr(lang, '以 JSON 输出', 'print JSON'))
-    .action(
-      run(async (ctx, id: string, f: { json?: boolean }) => {
-        if (!id) throw new UsageError('缺少品牌编号', 'missing brand id');
-        const a = await brandArchive(requireRoot(ctx.cwd), id);
-        ctx.out(f.json ? JSON.stringify(a, null, 2) : archiveText(a, ctx.lang));
-      }),
-    );
+    .description(tr(lang, '品牌创建档案：品牌的全部历史、年度目标、结对共建、评价和入选情况（只读）', "brand archive: a brand's history, goals, pairings, evaluations and selections (read-only)"));
+  addOptions(archive, ARCHIVE, lang).action(
+    run(async (ctx, id: string, f: Options<typeof ARCHIVE>) => {
+      if (!id) throw new UsageError('缺少品牌编号', 'missing brand id');
+      const a = await brandArchive(requireRoot(ctx.cwd), id);
+      ctx.out(f.json ? JSON.stringify(a, null, 2) : archiveText(a, ctx.lang));
+    }),
+  );
 }

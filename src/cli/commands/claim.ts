@@ -1,33 +1,33 @@
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { claim } from '../../commands/claim.js';
 import { UsageError } from '../../domain/errors.js';
-import { opOptions, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
+import { opOptions, printOp } from '../workflow-output.js';
+import { addOptions, options, SHARED, use, WRITE, type Options } from '../options.js';
 
-interface Flags extends WriteFlags {
-  org: string; assignedBy?: string; lead?: boolean; coOrganiser?: boolean; replace?: boolean; leader?: string; directResponsible?: string; liaison?: string;
-  entryPoint?: string; plan?: string; responsible?: string; commitmentText?: string;
-}
+const OPTIONS = options({
+  org: use(SHARED.org, { note: { zh: '领办或联办的党组织', en: 'the organisation that leads or co-organises' }, required: true }),
+  lead: { flags: '--lead', zh: '作为牵头（领办）单位（默认）', en: 'as the lead (default)' },
+  coOrganiser: { flags: '--co-organiser', zh: '作为联办单位', en: 'as a co-organiser' },
+  assignedBy: { flags: '--assigned-by <org>', zh: '指定领办的上级党组织编号', en: 'upper organisation that designates the lead' },
+  replace: { flags: '--replace', zh: '改由本单位领办（原领办单位尚未签订承诺书时）', en: 'take over from another lead (before it signed a commitment)' },
+  leader: { flags: '--leader <member>', zh: '项目负责人（党员编号）', en: 'project leader (member id)' },
+  directResponsible: { flags: '--direct-responsible <member>', zh: '直接责任人（班子成员，党员编号）', en: 'directly responsible member (of the leadership, member id)' },
+  liaison: { flags: '--liaison <member>', zh: '联络员（党员编号）', en: 'liaison (member id)' },
+  entryPoint: { flags: '--entry-point <text>', zh: '联办切入点', en: "the co-organiser's entry point" },
+  plan: { flags: '--plan <text>', zh: '联办工作计划（报牵头单位）', en: "the co-organiser's work plan (handed to the lead)" },
+  responsible: { flags: '--responsible <member>', zh: '联办单位专人负责（党员编号）', en: "the co-organiser's responsible member" },
+  commitmentText: { flags: '--commitment-text <text>', zh: '承诺书中本项目的承诺内容（默认项目名称）', en: 'commitment text for this project (default: the title)' },
+  ...WRITE,
+});
 
 export function register(program: Command, run: Runner, lang: Lang): void {
   const cmd = program
     .command('claim <project>')
-    .description(tr(lang, '党组织领办项目（生成或补充《党组织领办项目承诺书》）；--assigned-by 为上级指定领办；--co-organiser 为联办单位申报并向牵头单位报送工作计划', 'an organisation claims a project (creates or extends its commitment); --assigned-by: designated by an upper organisation; --co-organiser: joins as co-organiser and hands its work plan to the lead'))
-    .requiredOption('--org <id>', tr(lang, '领办（联办）党组织编号', 'claiming organisation id'))
-    .option('--lead', tr(lang, '作为牵头（领办）单位（默认）', 'as the lead (default)'))
-    .option('--co-organiser', tr(lang, '作为联办单位', 'as a co-organiser'))
-    .option('--assigned-by <org>', tr(lang, '指定领办的上级党组织编号', 'upper organisation that designates the lead'))
-    .option('--replace', tr(lang, '改由本单位领办（原领办单位尚未签订承诺书时）', 'take over from another lead (before it signed a commitment)'))
-    .option('--leader <member>', tr(lang, '项目负责人（党员编号）', 'project leader (member id)'))
-    .option('--direct-responsible <member>', tr(lang, '直接责任人（班子成员，党员编号）', 'direct responsible (member id)'))
-    .option('--liaison <member>', tr(lang, '联络员（党员编号）', 'liaison (member id)'))
-    .option('--entry-point <text>', tr(lang, '联办切入点', 'co-organiser\'s entry point'))
-    .option('--plan <text>', tr(lang, '联办工作计划（报牵头单位）', 'co-organiser\'s work plan (handed to the lead)'))
-    .option('--responsible <member>', tr(lang, '联办单位专人负责（党员编号）', 'co-organiser\'s responsible member'))
-    .option('--commitment-text <text>', tr(lang, '承诺书中本项目的承诺内容（默认项目名称）', 'commitment text for this project (default: the title)'));
-  writeOptions(cmd, lang).action(
-    run(async (ctx, project: string, f: Flags) => {
+    .description(tr(lang, '党组织领办项目（生成或补充《党组织领办项目承诺书》）；--assigned-by 为上级指定领办；--co-organiser 为联办单位申报并向牵头单位报送工作计划', 'an organisation claims a project (creates or extends its commitment); --assigned-by: designated by an upper organisation; --co-organiser: joins as co-organiser and hands its work plan to the lead'));
+  addOptions(cmd, OPTIONS, lang).action(
+    run(async (ctx, project: string, f: Options<typeof OPTIONS>) => {
       if (f.lead && f.coOrganiser) throw new UsageError('--lead 与 --co-organiser 只能选一个', 'choose either --lead or --co-organiser');
       const role = f.coOrganiser ? 'co-organiser' : 'lead';
       const r = await claim({

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { say, type Lang, tr } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
@@ -7,6 +7,22 @@ import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STAT
 import { UsageError } from '../../domain/errors.js';
 import { textTable } from '../../output/text-table.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
+import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+
+const FORMATS = ['table', 'json', 'ics'] as const;
+const FAIL_ON = ['overdue', 'due-soon'] as const;
+
+const OPTIONS = options({
+  today: SHARED.today,
+  within: SHARED.within,
+  org: use(SHARED.org, { note: NOTES.subtree }),
+  programme: use(SHARED.programme, { note: NOTES.allProgrammes }),
+  format: use(SHARED.format, { choices: FORMATS, default: 'table' }),
+  json: use(SHARED.json, { note: NOTES.sameAsFormatJson }),
+  all: { flags: '--all', zh: '列出全部事项（包括已结束、未开始和已完成的）', en: 'list every item (including closed, upcoming and done ones)' },
+  output: use(SHARED.output, { note: { zh: '默认写到标准输出；例如 期限.ics', en: 'default: standard output; e.g. deadlines.ics' } }),
+  failOn: { flags: '--fail-on <level>', zh: '有已逾期（overdue）或即将到期（due-soon）的事项时返回 1', en: 'exit 1 when something is overdue (overdue) or due soon (due-soon)', choices: FAIL_ON },
+});
 
 
 function daysText(item: DeadlineItem, today: string, lang: Lang): string {
@@ -20,21 +36,15 @@ function daysText(item: DeadlineItem, today: string, lang: Lang): string {
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const cmd = program
     .command('deadlines')
-    .description(tr(lang, '时间安排与期限：哪些已逾期、哪些即将到期（按党组织和负责人）', 'deadlines: what is overdue and what falls due soon (per organisation and person in charge)'))
-    .option('--today <date>', tr(lang, '按该日期计算（默认今天，亚洲/上海；也可设 DJYC_TODAY）', 'compute as of this date (default today, Asia/Shanghai; or DJYC_TODAY)'))
-    .option('--within <days>', tr(lang, '多少天内算“即将到期”，例如 14d、2w', 'how soon counts as "due soon", e.g. 14d, 2w'), '14d')
-    .option('--org <id>', tr(lang, '只看该党组织及其下级', 'only this organisation and those under it'))
-    .option('--programme <id>', tr(lang, '只看该方案（默认全部方案）', 'only this programme (default: all)'))
-    .option('--format <format>', tr(lang, '输出格式：table / json / ics', 'output format: table / json / ics'), 'table')
-    .option('--all', tr(lang, '列出全部事项（包括已结束、未开始和已完成的）', 'list every item (including closed, upcoming and done ones)'))
-    .option('-o, --output <file>', tr(lang, '写入文件（例如 期限.ics）', 'write to a file (e.g. deadlines.ics)'))
-    .option('--fail-on <level>', tr(lang, '有已逾期（overdue）或即将到期（due-soon）事项时返回 1', 'exit 1 when something is overdue (overdue) or due soon (due-soon)'))
+    .description(tr(lang, '时间安排与期限：哪些已逾期、哪些即将到期（按党组织和负责人）', 'deadlines: what is overdue and what falls due soon (per organisation and person in charge)'));
+  addOptions(cmd, OPTIONS, lang)
     .action(
-      run(async (ctx, opts: { today?: string; within: string; org?: string; programme?: string; format: string; all?: boolean; output?: string; failOn?: string }) => {
-        if (!['table', 'json', 'ics'].includes(opts.format)) throw new UsageError(`不支持的格式“${opts.format}”（可用：table / json / ics）`, `unknown format "${opts.format}" (known: table / json / ics)`);
-        if (opts.failOn !== undefined && opts.failOn !== 'overdue' && opts.failOn !== 'due-soon') throw new UsageError(`--fail-on 应为 overdue 或 due-soon`, `--fail-on must be overdue or due-soon`);
+      run(async (ctx, opts: Options<typeof OPTIONS>) => {
+        const format = opts.json ? 'json' : opts.format;
+        if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
+        if (opts.failOn !== undefined && !(FAIL_ON as readonly string[]).includes(opts.failOn)) throw new UsageError(`--fail-on 应为 ${FAIL_ON.join(' 或 ')}`, `--fail-on must be ${FAIL_ON.join(' or ')}`);
         checkIsoDate(opts.today);
         if (!opts.today && process.env.DJYC_TODAY) checkIsoDate(process.env.DJYC_TODAY, 'DJYC_TODAY');
         const within = parseWithin(opts.within);
@@ -42,10 +52,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const report = computeDeadlines(loadRepository(root), { today: todayIn(opts.today), within, org: opts.org, programme: opts.programme });
         const shown = opts.all ? report.items : currentItems(report);
         let text: string;
-        if (opts.format === 'ics') {
+        if (format === 'ics') {
           const { toIcs } = await import('../../output/ics.js');
           text = toIcs({ today: report.today, items: opts.all ? report.items : report.items.filter((i) => i.kind !== 'stage' || i.status === 'overdue' || i.status === 'due-soon') }, { lang: ctx.lang });
-        } else if (opts.format === 'json') {
+        } else if (format === 'json') {
           text = `${JSON.stringify({ today: report.today, within: report.within, programmes: report.programmes, counts: report.counts, items: shown }, null, 2)}\n`;
         } else {
           const c = await colors();

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { buildDemo, DEMO_PACK, DEMO_PACK_ORG, prepareDemoOutput } from '../../demo/demo.js';
 import { loadRepository } from '../../store/repo.js';
@@ -14,9 +14,16 @@ import { PACKAGE_ROOT } from '../../assets/paths.js';
 import { progress } from './render.js';
 import { resolveProgramme } from '../../domain/programme.js';
 import { selectTargets } from '../../output/forms/targets.js';
+import { addOptions, options, SHARED, use, type Options } from '../options.js';
+
+const OPTIONS = options({
+  output: use(SHARED.output, { note: { zh: '演示文件夹：记录库在 repo/，PDF 在 pdf/', en: 'the demo folder: the repository in repo/, PDFs in pdf/' }, default: 'demo-output', aliases: ['--dir'] }),
+  pdf: { flags: '--no-pdf', zh: '只建记录库，不生成 PDF', en: 'build the repository only, no PDFs' },
+  json: SHARED.json,
+});
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const cmd = program
     .command('demo')
     .description(
       tr(
@@ -24,15 +31,13 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         '演示：新建一个“双领一创”（惠山区 2020）示例记录库，逐步写入组织、党员、项目、承诺、任务、执行书、结项、验收评议和品牌（每步一次提交），再生成全部表单、一个报送材料包和领办公示',
         'demo: build a sample records repository for 双领一创 (Huishan 2020) step by step — organisations, members, projects, commitments, tasks, reports, closures, ratings and a brand, one commit per step — then print every form, a submission pack and the public notice',
       ),
-    )
-    .option('--dir <dir>', tr(lang, '输出目录（默认 ./demo-output：记录库在 repo/，PDF 在 pdf/）', 'output folder (default ./demo-output: the repository in repo/, PDFs in pdf/)'), 'demo-output')
-    .option('--no-pdf', tr(lang, '只建记录库，不生成 PDF', 'build the repository only, no PDFs'))
-    .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
+    );
+  addOptions(cmd, OPTIONS, lang)
     .action(
-      run(async (ctx, opts: { dir: string; pdf: boolean; json?: boolean }) => {
+      run(async (ctx, opts: Options<typeof OPTIONS>) => {
         const c = await colors();
         const started = Date.now();
-        const outRoot = prepareDemoOutput(path.resolve(ctx.cwd, opts.dir));
+        const outRoot = prepareDemoOutput(path.resolve(ctx.cwd, opts.output));
         const rel = (p: string) => path.relative(ctx.cwd, p) || p;
         const say = (zh: string, en: string) => {
           if (!opts.json) ctx.out(tr(ctx.lang, zh, en));

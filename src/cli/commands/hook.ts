@@ -1,11 +1,21 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { HOOK_TYPES, checkCommit, checkPush, installHook, type CheckResult, type HookType } from '../../store/hooks.js';
 import { UsageError } from '../../domain/errors.js';
 import { stylish } from '../../output/problems/index.js';
 import { colors } from '../io.js';
+import { addOptions, options, SHARED, type Options } from '../options.js';
+
+const INSTALL = options({
+  preReceive: { flags: '--pre-receive', zh: '服务器端：拒绝让记录出错的推送（含非法的阶段变更）', en: 'server side: refuse pushes that break records (illegal stage moves included)' },
+  preCommit: { flags: '--pre-commit', zh: '本地：拒绝让记录出错的提交', en: 'local: refuse commits that break records' },
+  repo: { flags: '--repo <path>', zh: '仓库路径（默认当前目录；可为裸仓库）', en: 'repository path (default: the current folder; may be bare)' },
+  force: { flags: '--force', zh: '覆盖已有的其他钩子', en: 'replace another existing hook' },
+});
+
+const RUN = options({ today: SHARED.today });
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
@@ -19,15 +29,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .command('hook')
     .description(tr(lang, 'git 钩子：没有 CI 的服务器上，拒绝记录校验不通过的推送或提交', 'git hooks: on servers without CI, refuse pushes or commits whose records fail validation'));
 
-  hook
+  const install = hook
     .command('install')
-    .description(tr(lang, '安装钩子（pre-receive 装在服务器的裸仓库上，pre-commit 装在本地仓库）', 'install a hook (pre-receive on the server\'s bare repository, pre-commit in a local clone)'))
-    .option('--pre-receive', tr(lang, '服务器端：拒绝让记录出错的推送（含非法的阶段变更）', 'server side: refuse pushes that break records (illegal stage moves included)'))
-    .option('--pre-commit', tr(lang, '本地：拒绝让记录出错的提交', 'local: refuse commits that break records'))
-    .option('--repo <path>', tr(lang, '仓库路径（默认当前目录；可为裸仓库）', 'repository path (default: current folder; may be bare)'))
-    .option('--force', tr(lang, '覆盖已有的其他钩子', 'replace another existing hook'))
+    .description(tr(lang, '安装钩子（pre-receive 钩子装在服务器的裸仓库上，pre-commit 钩子装在本地仓库）', "install a hook (pre-receive on the server's bare repository, pre-commit in a local clone)"));
+  addOptions(install, INSTALL, lang)
     .action(
-      run(async (ctx, opts: { preReceive?: boolean; preCommit?: boolean; repo?: string; force?: boolean }) => {
+      run(async (ctx, opts: Options<typeof INSTALL>) => {
         const types = HOOK_TYPES.filter((t) => (t === 'pre-receive' ? opts.preReceive : opts.preCommit));
         if (!types.length) throw new UsageError('请指定 --pre-receive 或 --pre-commit', 'choose --pre-receive or --pre-commit');
         const repo = path.resolve(ctx.cwd, opts.repo ?? '.');
@@ -39,12 +46,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       }),
     );
 
-  hook
+  const runHook = hook
     .command('run <type>')
-    .description(tr(lang, '（由钩子调用）执行检查：pre-receive 从标准输入读取“旧 新 引用”行', '(called by the hook) run the check: pre-receive reads "old new ref" lines on standard input'))
-    .option('--today <date>', tr(lang, '按该日期判断时间窗口', 'judge time windows as of this date'))
+    .description(tr(lang, '（由钩子调用）执行检查：pre-receive 钩子从标准输入读取“旧版本 新版本 引用”行', '(called by the hook) run the check: pre-receive reads "old new ref" lines on standard input'));
+  addOptions(runHook, RUN, lang)
     .action(
-      run(async (ctx, type: string, opts: { today?: string }) => {
+      run(async (ctx, type: string, opts: Options<typeof RUN>) => {
         if (!HOOK_TYPES.includes(type as HookType)) throw new UsageError(`未知的钩子类型“${type}”（可用：${HOOK_TYPES.join(' / ')}）`, `unknown hook type "${type}" (known: ${HOOK_TYPES.join(' / ')})`);
         const results: CheckResult[] = type === 'pre-receive'
           ? await checkPush(path.resolve(ctx.cwd, process.env.GIT_DIR ?? '.'), await readStdin(), { today: opts.today })

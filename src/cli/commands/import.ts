@@ -1,14 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
 import { importFile, type ImportResult } from '../../commands/import.js';
-import { ProblemsError, UsageError } from '../../domain/errors.js';
+import { UsageError } from '../../domain/errors.js';
 import { formatProblemMessage } from '../../domain/problem.js';
-import { json as jsonProblems } from '../../output/problems/index.js';
 import { IMPORT_KINDS, type ImportKind } from '../../commands/import-cells.js';
 import type { TableEncoding } from '../../commands/import-table.js';
+import { addOptions, options, SHARED, use, WRITE, type Options } from '../options.js';
 
 const KIND_ZH: Record<ImportKind, string> = { org: '党组织', member: '党员', project: '项目' };
 const KIND_EN: Record<ImportKind, string> = { org: 'organisations', member: 'members', project: 'projects' };
@@ -44,33 +44,31 @@ function report(r: ImportResult, lang: Lang): string {
   return lines.join('\n');
 }
 
+const OPTIONS = options({
+  kind: { flags: '--kind <kind>', zh: '导入的记录种类', en: 'what to import', note: { zh: 'org 为党组织，member 为党员，project 为项目', en: 'organisations, members or projects' }, choices: IMPORT_KINDS, required: true },
+  programme: use(SHARED.programme, { note: { zh: '导入项目所属的方案；默认：记录库的默认方案', en: "the imported projects' programme; default: the repository's default programme" } }),
+  createMissing: { flags: '--create-missing', zh: '自动新建文件中提到但记录库中没有的党组织（类型按名称推断）', en: 'create organisations the file names but the repository lacks (type guessed from the name)' },
+  sheet: { flags: '--sheet <name>', zh: 'Excel 工作表名称（默认第一个有数据的工作表）', en: 'worksheet name (default: the first with data)' },
+  ...WRITE,
+});
+
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const cmd = program
     .command('import <file>')
-    .description(tr(lang, '从台账（CSV 或 Excel .xlsx，中文表头）批量导入党组织、党员或项目：全部有效才写入，一次提交', 'bulk import organisations, members or projects from a ledger (CSV or .xlsx, Chinese headers): all rows valid or nothing written, one commit'))
-    .requiredOption('--kind <kind>', tr(lang, '导入什么：org（党组织）/ member（党员）/ project（项目）', 'what to import: org / member / project'))
-    .option('--programme <id>', tr(lang, '项目所属方案（默认 djyc.yaml 中的默认方案）', 'programme of the projects (default from djyc.yaml)'))
-    .option('--create-missing', tr(lang, '自动新建文件中提到但记录库中没有的党组织（类型按名称推断）', 'create organisations the file names but the repository lacks (type guessed from the name)'))
-    .option('--sheet <name>', tr(lang, 'Excel 工作表名称（默认第一个有数据的工作表）', 'worksheet name (default: the first with data)'))
-    .option('--dry-run', tr(lang, '只检查，不写入', 'check only, write nothing'))
-    .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
+    .description(tr(lang, '从台账（CSV 或 Excel 工作簿，中文表头）批量导入党组织、党员或项目：全部有效才写入，一次提交', 'bulk import organisations, members or projects from a ledger (CSV or .xlsx, Chinese headers): all rows valid or nothing written, one commit'));
+  addOptions(cmd, OPTIONS, lang)
     .action(
-      run(async (ctx, file: string, opts: { kind: string; programme?: string; createMissing?: boolean; sheet?: string; dryRun?: boolean; json?: boolean }) => {
+      run(async (ctx, file: string, opts: Options<typeof OPTIONS>) => {
         if (!IMPORT_KINDS.includes(opts.kind as ImportKind)) {
           throw new UsageError(`--kind 应为 ${IMPORT_KINDS.join(' / ')}（党组织 / 党员 / 项目），收到“${opts.kind}”`, `--kind must be one of ${IMPORT_KINDS.join(' / ')}, got "${opts.kind}"`);
         }
         const root = requireRoot(ctx.cwd);
         const abs = path.resolve(ctx.cwd, file);
-        let result: ImportResult;
-        try {
-          result = await importFile(root, abs, { kind: opts.kind as ImportKind, programme: opts.programme, createMissing: opts.createMissing, dryRun: opts.dryRun, sheet: opts.sheet, display: file });
-        } catch (err) {
-          if (opts.json && err instanceof ProblemsError) {
-            ctx.out(jsonProblems(err.problems, { lang: ctx.lang }).replace(/\n$/, ''));
-            return 1;
-          }
-          throw err;
-        }
+        // Problems in the file reach the boundary, which lists them (and with --json prints them in its JSON object).
+        const result = await importFile(root, abs, {
+          kind: opts.kind as ImportKind, programme: opts.programme, createMissing: opts.createMissing, dryRun: opts.dryRun, sheet: opts.sheet, display: file,
+          date: opts.date, by: opts.by, note: opts.note,
+        });
         if (opts.json) {
           ctx.out(JSON.stringify({
             ...result,

@@ -1,10 +1,19 @@
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { T, say, tr, type Lang, type Text } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
 import { recordLog, showValue, type LogEntry } from '../../store/gitlog.js';
 import { UsageError } from '../../domain/errors.js';
 import { colors } from '../io.js';
+import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+
+const FORMATS = ['text', 'json'] as const;
+
+const OPTIONS = options({
+  format: use(SHARED.format, { choices: FORMATS, default: 'text' }),
+  json: use(SHARED.json, { note: NOTES.sameAsFormatJson }),
+  limit: { flags: '-n, --limit <n>', zh: '只显示最近 n 次提交', en: 'only the last n commits' },
+});
 
 const OP: Record<LogEntry['op'], Text> = {
   created: T('新建', 'created'),
@@ -21,19 +30,19 @@ function shanghaiTime(iso: string): string {
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const cmd = program
     .command('log <id>')
-    .description(tr(lang, '一条记录的变更历史（来自 git）：谁、何时、提交说明、哪些字段变了', "a record's history from git: who, when, the commit message and which fields changed"))
-    .option('--format <format>', tr(lang, '输出格式：text / json', 'output format: text / json'), 'text')
-    .option('-n, --limit <n>', tr(lang, '只显示最近 n 次提交', 'only the last n commits'))
+    .description(tr(lang, '一条记录的变更历史（来自 git）：谁、何时、提交说明、哪些字段变了', "a record's history from git: who, when, the commit message and which fields changed"));
+  addOptions(cmd, OPTIONS, lang)
     .action(
-      run(async (ctx, id: string, opts: { format: string; limit?: string }) => {
-        if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`不支持的格式“${opts.format}”（可用：text / json）`, `unknown format "${opts.format}" (known: text / json)`);
+      run(async (ctx, id: string, opts: Options<typeof OPTIONS>) => {
+        const format = opts.json ? 'json' : opts.format;
+        if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
         const limit = opts.limit === undefined ? undefined : Number(opts.limit);
         if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit 应为正整数', '--limit must be a positive integer');
         const root = requireRoot(ctx.cwd);
         const log = await recordLog(root, id, { limit });
-        if (opts.format === 'json') {
+        if (format === 'json') {
           process.stdout.write(`${JSON.stringify(log, null, 2)}\n`);
           return 0;
         }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
-import { type Lang, tr } from '../../domain/i18n.js';
+import type { Runner } from '../runner.js';
+import { T, tr, type Lang, type Text } from '../../domain/i18n.js';
 import type { CliContext } from '../io.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { createProject, createSimple, type CreateResult, type ProjectInput } from '../../commands/create.js';
@@ -10,13 +10,19 @@ import { askCheckbox, askConfirm, askSelect, askText, isPromptCancel, type Choic
 import { formatProblemMessage } from '../../domain/problem.js';
 import { RecordIndex, type Repository } from '../../domain/records.js';
 import { resolveProgramme } from '../../domain/programme.js';
+import { lineDiff } from '../../commands/workspace.js';
+import { printOp } from '../workflow-output.js';
+import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
 
-const list = (v: string, prev: string[] = []) => [...prev, ...v.split(/[,，、]/).map((s) => s.trim()).filter(Boolean)];
-
-function printResult(ctx: CliContext, kindZh: string, kindEn: string, r: CreateResult, json?: boolean) {
+function printResult(ctx: CliContext, kind: Text, r: CreateResult, json?: boolean) {
+  if (r.dryRun) {
+    // What would be written, as the workflow commands show it; nothing is.
+    const op = { dryRun: true, commit: '', message: r.message, changes: [{ path: r.path, action: 'create' as const, diff: lineDiff('', r.text) }], warnings: r.warnings, notes: [] };
+    return printOp(ctx, op, T(`将新建${kind.zh}：${r.id}`, `would create ${kind.en}: ${r.id}`), json, { id: r.id, path: r.path });
+  }
   if (json) return ctx.out(JSON.stringify({ id: r.id, path: r.path, commit: r.commit }, null, 2));
   for (const w of r.warnings) ctx.err(`${w.file}:${w.line}:${w.col}  ${tr(ctx.lang, '警告', 'warning')}  ${formatProblemMessage(w, ctx.lang)}`);
-  ctx.out(tr(ctx.lang, `已新建${kindZh}：${r.id}\n文件：${r.path}\n提交：${r.commit.slice(0, 8)}`, `created ${kindEn}: ${r.id}\nfile: ${r.path}\ncommit: ${r.commit.slice(0, 8)}`));
+  ctx.out(tr(ctx.lang, `已新建${kind.zh}：${r.id}\n文件：${r.path}\n提交：${r.commit.slice(0, 8)}`, `created ${kind.en}: ${r.id}\nfile: ${r.path}\ncommit: ${r.commit.slice(0, 8)}`));
 }
 
 function missing(lang: Lang, flag: string): never {
@@ -31,10 +37,70 @@ function memberChoices(index: RecordIndex, org?: string): Choice[] {
   return index.all('member').filter((m) => !org || m.data.organisation === org).map((m) => ({ value: m.id, name: `${m.data.name}${m.data.party_title ? `，${m.data.party_title}` : ''}（${m.id}）` }));
 }
 
-interface ProjectFlags {
-  programme?: string; id?: string; slug?: string; title?: string; category?: string[]; source?: string; org?: string; proposedBy?: string; leader?: string;
-  contact?: string; reason?: string; feasibility?: string; goals?: string; content?: string; measures?: string; start?: string; due?: string;
-  coOrganiser?: string[]; upper?: string; yes?: boolean; json?: boolean;
+/** Options of every new-* command: an explicit id or a readable part of a generated one, no prompts, and the write group. */
+const COMMON = options({
+  id: use(SHARED.id, { note: { zh: '默认自动生成', en: 'default: generated' } }),
+  slug: SHARED.slug,
+  yes: SHARED.yes,
+  ...WRITE,
+});
+
+const PROJECT = options({
+  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  title: { flags: '--title <text>', zh: '项目名称', en: 'title' },
+  category: { flags: '--category <name>', zh: '项目类别', en: 'category', repeat: 'split' },
+  source: { flags: '--source <name>', zh: '项目来源：上级提议 / 自行申报 / 社会征集', en: 'source: 上级提议 / 自行申报 / 社会征集' },
+  org: use(SHARED.org, { note: { zh: '领办（申报）的党组织', en: 'the lead organisation' } }),
+  proposedBy: { flags: '--proposed-by <id>', zh: '申报（提议）单位编号（默认同领办单位；认领前可只填此项）', en: 'proposing organisation id (default: the lead; before a claim it may stand alone)' },
+  leader: { flags: '--leader <id>', zh: '项目负责人（党员编号）', en: 'project leader (member id)' },
+  contact: { flags: '--contact <id>', zh: '联系人（党员编号）', en: 'contact (member id)' },
+  coOrganiser: { flags: '--co-organiser <id>', zh: '联办单位编号', en: 'co-organiser id', repeat: 'split' },
+  upper: { flags: '--upper <id>', zh: '报送的上级党组织编号', en: 'upper organisation id' },
+  reason: { flags: '--reason <text>', zh: '理由依据', en: 'reason and basis' },
+  feasibility: { flags: '--feasibility <text>', zh: '可行性分析', en: 'feasibility' },
+  goals: { flags: '--goals <text>', zh: '目标要求', en: 'goals' },
+  content: { flags: '--content <text>', zh: '主要内容', en: 'content' },
+  measures: { flags: '--measures <text>', zh: '推进措施', en: 'measures' },
+  start: { flags: '--start <YYYY-MM-DD>', zh: '开始日期', en: 'start date' },
+  due: { flags: '--due <YYYY-MM-DD>', zh: '完成时限', en: 'due date' },
+  ...COMMON,
+});
+
+const ORG_TYPES = ['党委', '党工委', '机关工委', '党总支', '党支部', '党组', '党小组', '其他'];
+
+const ORG = options({
+  name: { flags: '--name <name>', zh: '党组织名称', en: 'name' },
+  shortName: { flags: '--short-name <name>', zh: '简称', en: 'short name' },
+  type: { flags: '--type <type>', zh: '组织类型', en: 'type', choices: ORG_TYPES },
+  unit: { flags: '--unit <name>', zh: '所在单位', en: 'unit' },
+  parent: { flags: '--parent <id>', zh: '上级党组织编号', en: 'parent organisation id' },
+  external: { flags: '--external', zh: '外部组织（只作引用）', en: 'external organisation (reference only)' },
+  ...COMMON,
+});
+
+const MEMBER = options({
+  name: { flags: '--name <name>', zh: '姓名', en: 'name' },
+  org: use(SHARED.org, { note: { zh: '所在党组织', en: "the member's organisation" } }),
+  adminTitle: { flags: '--admin-title <text>', zh: '行政职务', en: 'administrative title' },
+  partyTitle: { flags: '--party-title <text>', zh: '党内职务', en: 'party title' },
+  phone: { flags: '--phone <digits>', zh: '联系电话（个人信息）', en: 'phone (personal data)' },
+  ...COMMON,
+});
+
+const EXPERT = options({
+  name: { flags: '--name <name>', zh: '姓名', en: 'name' },
+  category: { flags: '--category <name>', zh: '擅长类别', en: 'category', repeat: 'split' },
+  unit: { flags: '--unit <name>', zh: '工作单位', en: 'unit' },
+  org: use(SHARED.org, { note: { zh: '所在党组织，用于回避', en: "the expert's organisation, for conflicts of interest" } }),
+  title: { flags: '--title <text>', zh: '职务职称', en: 'title' },
+  ...COMMON,
+});
+
+type ProjectFlags = Options<typeof PROJECT>;
+
+/** The act and the dry run, as the core's create functions take them. */
+function createOptions(f: Options<typeof COMMON>) {
+  return { date: f.date, by: f.by, note: f.note, dryRun: f.dryRun };
 }
 
 /** Fills what flags left out: asks on a terminal, refuses (naming the flag) without one. */
@@ -78,7 +144,7 @@ async function projectInput(ctx: CliContext, repo: Repository, f: ProjectFlags):
   const measures = await text(f.measures, '推进措施', 'measures');
   const dateCheck = (v: string) => !v || isIsoDate(v) || tr(lang, '日期格式为 YYYY-MM-DD', 'dates look like YYYY-MM-DD');
   const due = f.due ?? (ask ? (await askText(lang, '完成时限（YYYY-MM-DD，可留空）', 'due date (YYYY-MM-DD, optional)', { validate: dateCheck })) || undefined : undefined);
-  if (ask && !(await askConfirm(lang, `新建项目“${title}”并提交？`, `create project "${title}" and commit?`))) {
+  if (ask && !f.dryRun && !(await askConfirm(lang, `新建项目“${title}”并提交？`, `create project "${title}" and commit?`))) {
     throw new RefusedError('已取消，未写入任何文件', 'cancelled; nothing was written');
   }
   return {
@@ -99,114 +165,58 @@ function withPromptGuard<T extends unknown[]>(fn: (...a: T) => Promise<number | 
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const project = program
     .command('new-project')
-    .description(tr(lang, '新建项目（终端中逐项提问；有参数或无终端时不提问）', 'create a project (asks on a terminal; never asks with flags or without one)'))
-    .option('--programme <id>', tr(lang, '方案编号（默认 djyc.yaml 中的默认方案）', 'programme id (default from djyc.yaml)'))
-    .option('--title <text>', tr(lang, '项目名称', 'title'))
-    .option('--category <name>', tr(lang, '项目类别（可重复或用逗号分隔）', 'category (repeat or comma-separate)'), list)
-    .option('--source <name>', tr(lang, '项目来源：上级提议 / 自行申报 / 社会征集', 'source'))
-    .option('--org <id>', tr(lang, '领办（申报）党组织编号', 'lead organisation id'))
-    .option('--proposed-by <id>', tr(lang, '申报（提议）单位编号（默认同领办单位；认领前可只填此项）', 'proposing organisation id (default: the lead; before a claim it may stand alone)'))
-    .option('--leader <id>', tr(lang, '项目负责人（党员编号）', 'leader (member id)'))
-    .option('--contact <id>', tr(lang, '联系人（党员编号）', 'contact (member id)'))
-    .option('--co-organiser <id>', tr(lang, '联办单位（可重复）', 'co-organiser (repeatable)'), list)
-    .option('--upper <id>', tr(lang, '报送上级党组织', 'upper organisation'))
-    .option('--reason <text>', tr(lang, '理由依据', 'reason and basis'))
-    .option('--feasibility <text>', tr(lang, '可行性分析', 'feasibility'))
-    .option('--goals <text>', tr(lang, '目标要求', 'goals'))
-    .option('--content <text>', tr(lang, '主要内容', 'content'))
-    .option('--measures <text>', tr(lang, '推进措施', 'measures'))
-    .option('--start <date>', tr(lang, '开始日期', 'start date'))
-    .option('--due <date>', tr(lang, '完成时限', 'due date'))
-    .option('--id <id>', tr(lang, '指定编号（默认自动生成）', 'explicit id (default generated)'))
-    .option('--slug <text>', tr(lang, '编号中的可读部分（英文或拼音）', 'readable part of the id'))
-    .option('-y, --yes', tr(lang, '不提问，缺项即报错', 'never ask; missing fields are errors'))
-    .option('--json', tr(lang, '以 JSON 输出编号和路径', 'print id and path as JSON'))
-    .action(
-      run(withPromptGuard(async (ctx, f: ProjectFlags) => {
-        const root = requireRoot(ctx.cwd);
-        const repo = loadRepository(root);
-        const input = await projectInput(ctx, repo, f);
-        printResult(ctx, '项目', 'project', await createProject(root, input, { repo }), f.json);
-      })),
-    );
+    .description(tr(lang, '新建项目（终端中逐项提问；有参数或无终端时不提问）', 'create a project (asks on a terminal; never asks with flags or without one)'));
+  addOptions(project, PROJECT, lang).action(
+    run(withPromptGuard(async (ctx, f: ProjectFlags) => {
+      const root = requireRoot(ctx.cwd);
+      const repo = loadRepository(root);
+      const input = await projectInput(ctx, repo, f);
+      printResult(ctx, T('项目', 'project'), await createProject(root, input, { repo, ...createOptions(f) }), f.json);
+    })),
+  );
 
-  program
-    .command('new-org')
-    .description(tr(lang, '新建党组织', 'create an organisation'))
-    .option('--name <name>', tr(lang, '党组织名称', 'name'))
-    .option('--short-name <name>', tr(lang, '简称', 'short name'))
-    .option('--type <type>', tr(lang, '类型：党委 / 党总支 / 党支部 / 党组 …', 'type: 党委 / 党总支 / 党支部 / 党组 …'))
-    .option('--unit <name>', tr(lang, '所在单位', 'unit'))
-    .option('--parent <id>', tr(lang, '上级党组织编号', 'parent organisation id'))
-    .option('--external', tr(lang, '外部组织（只作引用）', 'external organisation (reference only)'))
-    .option('--id <id>', tr(lang, '指定编号', 'explicit id'))
-    .option('--slug <text>', tr(lang, '编号中的可读部分', 'readable part of the id'))
-    .option('-y, --yes', tr(lang, '不提问', 'never ask'))
-    .option('--json', tr(lang, '以 JSON 输出', 'print JSON'))
-    .action(
-      run(withPromptGuard(async (ctx, f: { name?: string; shortName?: string; type?: string; unit?: string; parent?: string; external?: boolean; id?: string; slug?: string; yes?: boolean; json?: boolean }) => {
-        const root = requireRoot(ctx.cwd);
-        const repo = loadRepository(root);
-        const ask = ctx.interactive && !f.yes;
-        const name = f.name ?? (ask ? await askText(ctx.lang, '党组织名称', 'name', { required: true }) : missing(ctx.lang, '--name'));
-        const types = ['党委', '党工委', '机关工委', '党总支', '党支部', '党组', '党小组', '其他'];
-        const type = f.type ?? (ask ? await askSelect(ctx.lang, '组织类型', 'type', types.map((t) => ({ value: t, name: t }))) : missing(ctx.lang, '--type'));
-        const r = await createSimple(root, 'organisation', { id: f.id, name, short_name: f.shortName, type: type as never, unit: f.unit, parent: f.parent, external: f.external || undefined }, { slug: f.slug, repo });
-        printResult(ctx, '党组织', 'organisation', r, f.json);
-      })),
-    );
+  const org = program.command('new-org').description(tr(lang, '新建党组织', 'create an organisation'));
+  addOptions(org, ORG, lang).action(
+    run(withPromptGuard(async (ctx, f: Options<typeof ORG>) => {
+      const root = requireRoot(ctx.cwd);
+      const repo = loadRepository(root);
+      const ask = ctx.interactive && !f.yes;
+      const name = f.name ?? (ask ? await askText(ctx.lang, '党组织名称', 'name', { required: true }) : missing(ctx.lang, '--name'));
+      const type = f.type ?? (ask ? await askSelect(ctx.lang, '组织类型', 'type', ORG_TYPES.map((t) => ({ value: t, name: t }))) : missing(ctx.lang, '--type'));
+      const r = await createSimple(root, 'organisation', { id: f.id, name, short_name: f.shortName, type: type as never, unit: f.unit, parent: f.parent, external: f.external || undefined }, { slug: f.slug, repo, ...createOptions(f) });
+      printResult(ctx, T('党组织', 'organisation'), r, f.json);
+    })),
+  );
 
-  program
-    .command('new-member')
-    .description(tr(lang, '新建党员', 'create a member'))
-    .option('--name <name>', tr(lang, '姓名', 'name'))
-    .option('--org <id>', tr(lang, '所在党组织编号', 'organisation id'))
-    .option('--admin-title <text>', tr(lang, '行政职务', 'administrative title'))
-    .option('--party-title <text>', tr(lang, '党内职务', 'party title'))
-    .option('--phone <digits>', tr(lang, '联系电话（个人信息）', 'phone (personal data)'))
-    .option('--id <id>', tr(lang, '指定编号', 'explicit id'))
-    .option('--slug <text>', tr(lang, '编号中的可读部分', 'readable part of the id'))
-    .option('-y, --yes', tr(lang, '不提问', 'never ask'))
-    .option('--json', tr(lang, '以 JSON 输出', 'print JSON'))
-    .action(
-      run(withPromptGuard(async (ctx, f: { name?: string; org?: string; adminTitle?: string; partyTitle?: string; phone?: string; id?: string; slug?: string; yes?: boolean; json?: boolean }) => {
-        const root = requireRoot(ctx.cwd);
-        const repo = loadRepository(root);
-        const ask = ctx.interactive && !f.yes;
-        const name = f.name ?? (ask ? await askText(ctx.lang, '姓名', 'name', { required: true }) : missing(ctx.lang, '--name'));
-        const org = f.org ?? (ask ? await askSelect(ctx.lang, '所在党组织', 'organisation', orgChoices(new RecordIndex(repo))) : missing(ctx.lang, '--org'));
-        const r = await createSimple(root, 'member', { id: f.id, name, organisation: org, admin_title: f.adminTitle, party_title: f.partyTitle, phone: f.phone }, { slug: f.slug, repo });
-        printResult(ctx, '党员', 'member', r, f.json);
-      })),
-    );
+  const member = program.command('new-member').description(tr(lang, '新建党员', 'create a member'));
+  addOptions(member, MEMBER, lang).action(
+    run(withPromptGuard(async (ctx, f: Options<typeof MEMBER>) => {
+      const root = requireRoot(ctx.cwd);
+      const repo = loadRepository(root);
+      const ask = ctx.interactive && !f.yes;
+      const name = f.name ?? (ask ? await askText(ctx.lang, '姓名', 'name', { required: true }) : missing(ctx.lang, '--name'));
+      const org = f.org ?? (ask ? await askSelect(ctx.lang, '所在党组织', 'organisation', orgChoices(new RecordIndex(repo))) : missing(ctx.lang, '--org'));
+      const r = await createSimple(root, 'member', { id: f.id, name, organisation: org, admin_title: f.adminTitle, party_title: f.partyTitle, phone: f.phone }, { slug: f.slug, repo, ...createOptions(f) });
+      printResult(ctx, T('党员', 'member'), r, f.json);
+    })),
+  );
 
-  program
-    .command('new-expert')
-    .description(tr(lang, '新建专家（专家库）', 'create an expert (expert pool)'))
-    .option('--name <name>', tr(lang, '姓名', 'name'))
-    .option('--category <name>', tr(lang, '擅长类别（可重复）', 'category (repeatable)'), list)
-    .option('--unit <name>', tr(lang, '工作单位', 'unit'))
-    .option('--org <id>', tr(lang, '所在党组织编号（用于回避）', 'organisation id (for conflicts of interest)'))
-    .option('--title <text>', tr(lang, '职务职称', 'title'))
-    .option('--id <id>', tr(lang, '指定编号', 'explicit id'))
-    .option('--slug <text>', tr(lang, '编号中的可读部分', 'readable part of the id'))
-    .option('-y, --yes', tr(lang, '不提问', 'never ask'))
-    .option('--json', tr(lang, '以 JSON 输出', 'print JSON'))
-    .action(
-      run(withPromptGuard(async (ctx, f: { name?: string; category?: string[]; unit?: string; org?: string; title?: string; id?: string; slug?: string; yes?: boolean; json?: boolean }) => {
-        const root = requireRoot(ctx.cwd);
-        const repo = loadRepository(root);
-        const ask = ctx.interactive && !f.yes;
-        const name = f.name ?? (ask ? await askText(ctx.lang, '姓名', 'name', { required: true }) : missing(ctx.lang, '--name'));
-        let categories = f.category;
-        if (!categories?.length) {
-          const cats = [...new Set(new RecordIndex(repo).all('programme').flatMap((p) => p.data.project?.categories ?? []))];
-          categories = ask && cats.length ? await askCheckbox(ctx.lang, '擅长类别', 'categories', cats.map((c) => ({ value: c, name: c }))) : missing(ctx.lang, '--category');
-        }
-        const r = await createSimple(root, 'expert', { id: f.id, name, categories, unit: f.unit, organisation: f.org, title: f.title }, { slug: f.slug, repo });
-        printResult(ctx, '专家', 'expert', r, f.json);
-      })),
-    );
+  const expert = program.command('new-expert').description(tr(lang, '新建专家（专家库）', 'create an expert (expert pool)'));
+  addOptions(expert, EXPERT, lang).action(
+    run(withPromptGuard(async (ctx, f: Options<typeof EXPERT>) => {
+      const root = requireRoot(ctx.cwd);
+      const repo = loadRepository(root);
+      const ask = ctx.interactive && !f.yes;
+      const name = f.name ?? (ask ? await askText(ctx.lang, '姓名', 'name', { required: true }) : missing(ctx.lang, '--name'));
+      let categories = f.category;
+      if (!categories?.length) {
+        const cats = [...new Set(new RecordIndex(repo).all('programme').flatMap((p) => p.data.project?.categories ?? []))];
+        categories = ask && cats.length ? await askCheckbox(ctx.lang, '擅长类别', 'categories', cats.map((c) => ({ value: c, name: c }))) : missing(ctx.lang, '--category');
+      }
+      const r = await createSimple(root, 'expert', { id: f.id, name, categories, unit: f.unit, organisation: f.org, title: f.title }, { slug: f.slug, repo, ...createOptions(f) });
+      printResult(ctx, T('专家', 'expert'), r, f.json);
+    })),
+  );
 }

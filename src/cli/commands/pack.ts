@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
@@ -10,13 +10,25 @@ import { progress, requireOrg } from './render.js';
 import { RecordIndex } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme } from '../../domain/programme.js';
+import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+
+const OPTIONS = options({
+  org: use(SHARED.org, { note: { zh: '报送材料的党组织', en: 'the organisation that submits' }, required: true }),
+  stage: { flags: '--stage <pack>', zh: '材料包编号（方案 packs 中的编号；默认按今天所在的时间窗口选择）', en: 'pack id (the programme\'s packs; default: the one whose window holds today)' },
+  notice: { flags: '--notice', zh: '生成领办公示（公开材料，电话号码打码）', en: 'print the public notice of claims (public: phone numbers masked)' },
+  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  output: use(SHARED.output, { note: { zh: '默认在当前目录下按党组织和环节命名', en: 'default: named after the organisation and the step, in the current folder' }, aliases: ['--out'] }),
+  format: use(SHARED.format, { choices: ['pdf', 'html'], note: { zh: 'html 仅用于 --notice', en: 'html for --notice only' }, default: 'pdf' }),
+  today: SHARED.today,
+  json: SHARED.json,
+});
 
 function safeName(s: string): string {
   return s.normalize('NFC').replace(/[^\p{L}\p{N}_-]+/gu, '').slice(0, 60) || 'pack';
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const cmd = program
     .command('pack')
     .description(
       tr(
@@ -24,17 +36,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         '报送材料包：一个党组织在某一环节报送的全部表单合成一个 PDF（封面、目录、书签、附件材料清单）；--notice 生成领办公示（电话号码打码）',
         'submission pack: every form an organisation submits at a step, as one PDF (cover, contents, bookmarks, list of supporting files); --notice prints the public notice of claims (phone numbers masked)',
       ),
-    )
-    .requiredOption('--org <id>', tr(lang, '党组织编号', 'organisation id'))
-    .option('--stage <pack>', tr(lang, '材料包编号（方案 packs 中的 id，默认按今天所在的时间窗口选择）', 'pack id (programme packs; default: the one whose window holds today)'))
-    .option('--notice', tr(lang, '生成领办公示（公开材料，电话号码打码）', 'print the public notice of claims (public: phone numbers masked)'))
-    .option('--programme <id>', tr(lang, '方案编号（默认记录库的默认方案）', 'programme id (default: the repository\'s default programme)'))
-    .option('-o, --out <file>', tr(lang, '输出文件（默认当前目录下按组织和环节命名）', 'output file (default: named after the organisation and the step, in the current folder)'))
-    .option('--format <format>', tr(lang, '领办公示的输出格式：pdf（默认）或 html', 'format of the notice: pdf (default) or html'), 'pdf')
-    .option('--today <date>', tr(lang, '以该日期为今天（YYYY-MM-DD）', 'take this date as today (YYYY-MM-DD)'))
-    .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
+    );
+  addOptions(cmd, OPTIONS, lang)
     .action(
-      run(async (ctx, opts: { org: string; stage?: string; notice?: boolean; programme?: string; out?: string; format: string; today?: string; json?: boolean }) => {
+      run(async (ctx, opts: Options<typeof OPTIONS>) => {
         if (opts.notice && opts.stage) throw new UsageError('--notice 不能与 --stage 同时使用', '--notice cannot be combined with --stage');
         if (opts.format !== 'pdf' && opts.format !== 'html') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / html）`, `unknown format "${opts.format}" (known: pdf / html)`);
         if (opts.format === 'html' && !opts.notice) throw new UsageError('材料包只能生成 PDF（--format html 仅用于 --notice）', 'a pack is PDF only (--format html is for --notice)');
@@ -49,7 +54,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const started = Date.now();
 
         if (opts.notice) {
-          const out = path.resolve(ctx.cwd, opts.out ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
+          const out = path.resolve(ctx.cwd, opts.output ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
           const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format });
           if (opts.json) ctx.out(JSON.stringify({ ...r, seconds: (Date.now() - started) / 1000 }, null, 2));
           else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, phone numbers masked)`));
@@ -57,7 +62,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         }
 
         const pack = choosePack(programme, opts.stage, today);
-        const out = path.resolve(ctx.cwd, opts.out ?? `${safeName(org.short_name ?? org.name)}-${safeName(pack.label)}.pdf`);
+        const out = path.resolve(ctx.cwd, opts.output ?? `${safeName(org.short_name ?? org.name)}-${safeName(pack.label)}.pdf`);
         const bar = progress(ctx, tr(ctx.lang, '生成材料', 'rendering'));
         let r;
         try {

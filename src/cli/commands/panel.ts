@@ -1,20 +1,38 @@
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { drawPanel, recheck, verifyPanel, verifyRecheck } from '../../commands/panel.js';
 import { requireRoot } from '../../store/repo.js';
-import { opOptions, parseInt10, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
+import { opOptions, parseInt10, printOp } from '../workflow-output.js';
+import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
+
+/** Both draws (a panel, a re-check sample) are seeded the same way. */
+const DRAW = options({
+  seed: { flags: '--seed <text>', zh: '随机种子（默认随机生成并记入记录）', en: 'seed (default: random, recorded)' },
+  redraw: { flags: '--redraw', zh: '重新抽取（用 --note 说明原因）', en: 'draw again (give the reason with --note)' },
+});
+
+const PANEL = options({
+  size: { flags: '--size <n>', zh: '验收组人数（默认方案规定的人数）', en: "panel size (default: the programme's panel_size)" },
+  ...DRAW,
+  verify: { flags: '--verify', zh: '复核：按记录的种子和候选名单重新抽取并比对（不写入）', en: 'verify: re-run the recorded draw and compare (writes nothing)' },
+  ...WRITE,
+});
+
+const RECHECK = options({
+  sample: { flags: '--sample <n>', zh: '抽查数量（默认方案规定的数量）', en: 'sample size (default: evaluation.recheck.sample)' },
+  ...DRAW,
+  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  verify: { flags: '--verify [selection]', zh: '复核：按记录的种子和候选名单重新抽取并比对（不写入；可指定评选记录编号）', en: 'verify: re-run the recorded draw and compare (writes nothing; optionally name the selection record)' },
+  ...WRITE,
+});
 
 export function register(program: Command, run: Runner, lang: Lang): void {
   const panel = program
     .command('panel <project>')
-    .description(tr(lang, '从专家库抽取验收组：类别匹配、回避领办和联办单位、参加次数少者优先；用种子可复现（--verify 复核）', 'draw an acceptance panel from the expert pool: matching categories, none from the lead or co-organising units, fewest assignments first; reproducible from its seed (--verify re-runs it)'))
-    .option('--size <n>', tr(lang, '验收组人数（默认方案的 panel_size）', 'panel size (default: the programme\'s panel_size)'))
-    .option('--seed <text>', tr(lang, '随机种子（默认随机生成并记录）', 'seed (default: random, recorded)'))
-    .option('--redraw', tr(lang, '重新抽取（须用 --note 说明原因）', 'draw again (give the reason with --note)'))
-    .option('--verify', tr(lang, '复核：按记录的种子和候选名单重新抽取并比对（不写入）', 'verify: re-run the recorded draw and compare (writes nothing)'));
-  writeOptions(panel, lang).action(
-    run(async (ctx, subject: string, f: WriteFlags & { size?: string; seed?: string; redraw?: boolean; verify?: boolean }) => {
+    .description(tr(lang, '从专家库抽取验收组：类别匹配、回避领办和联办单位、参加次数少者优先；用种子可复现（--verify 复核）', 'draw an acceptance panel from the expert pool: matching categories, none from the lead or co-organising units, fewest assignments first; reproducible from its seed (--verify re-runs it)'));
+  addOptions(panel, PANEL, lang).action(
+    run(async (ctx, subject: string, f: Options<typeof PANEL>) => {
       if (f.verify) {
         const v = await verifyPanel(requireRoot(ctx.cwd), subject);
         if (f.json) ctx.out(JSON.stringify(v, null, 2));
@@ -34,14 +52,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   const re = program
     .command('recheck')
-    .description(tr(lang, '抽查复核：从已提交自查考评的项目中按种子随机抽取（可复现，记为 selection 记录，award: recheck）', 'sampled re-check: draw projects that filed their self-check, reproducibly (recorded as a selection with award recheck)'))
-    .option('--sample <n>', tr(lang, '抽查数量（默认方案的 evaluation.recheck.sample）', 'sample size (default: evaluation.recheck.sample)'))
-    .option('--seed <text>', tr(lang, '随机种子（默认随机生成并记录）', 'seed (default: random, recorded)'))
-    .option('--programme <id>', tr(lang, '方案编号（默认 djyc.yaml 中的默认方案）', 'programme id (default from djyc.yaml)'))
-    .option('--redraw', tr(lang, '重新抽取', 'draw again'))
-    .option('--verify [selection]', tr(lang, '复核已记录的抽取（不写入）', 'verify the recorded draw (writes nothing)'));
-  writeOptions(re, lang).action(
-    run(async (ctx, f: WriteFlags & { sample?: string; seed?: string; programme?: string; redraw?: boolean; verify?: string | boolean }) => {
+    .description(tr(lang, '抽查复核：从已提交自查考评的项目中按种子随机抽取（可复现，记为评选记录，评选编号 recheck）', 'sampled re-check: draw projects that filed their self-check, reproducibly (recorded as a selection with award recheck)'));
+  addOptions(re, RECHECK, lang).action(
+    run(async (ctx, f: Options<typeof RECHECK>) => {
       if (f.verify) {
         const v = await verifyRecheck(requireRoot(ctx.cwd), f.programme, typeof f.verify === 'string' ? f.verify : undefined);
         if (f.json) ctx.out(JSON.stringify(v, null, 2));

@@ -1,23 +1,28 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { checkIsoDate, colors } from '../io.js';
+import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+
+const OPTIONS = options({
+  output: use(SHARED.output, { note: { zh: '网站文件夹', en: 'the site folder' }, default: 'site' }),
+  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  today: SHARED.today,
+  within: use(SHARED.within, { note: { zh: '首页的“即将到期”', en: 'on the front page' } }),
+});
 
 function size(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const cmd = program
     .command('publish')
-    .description(tr(lang, '生成党务公开栏网站（领办公示、进度公示、品牌展示、年度评选），可放在内网或直接打开', 'build the public notice board website (claims, progress, brands, selections) for an intranet or file://'))
-    .option('-o, --output <dir>', tr(lang, '输出文件夹（默认 site/）', 'output folder (default site/)'), 'site')
-    .option('--programme <id>', tr(lang, '方案编号（默认记录库的默认方案）', 'programme id (default: the repository default)'))
-    .option('--today <date>', tr(lang, '按该日期发布（默认今天；也可设 DJYC_TODAY）', 'publish as of this date (default today; or DJYC_TODAY)'))
-    .option('--within <days>', tr(lang, '首页“即将到期”的天数，例如 14d、2w', 'how soon counts as "due soon" on the front page, e.g. 14d, 2w'), '14d')
+    .description(tr(lang, '生成党务公开栏网站（领办公示、进度公示、品牌展示、年度评选），可放在内网或直接打开', 'build the public notice board website (claims, progress, brands, selections) for an intranet or file://'));
+  addOptions(cmd, OPTIONS, lang)
     .action(
-      run(async (ctx, opts: { output: string; programme?: string; today?: string; within: string }) => {
+      run(async (ctx, opts: Options<typeof OPTIONS>) => {
         // Loaded here, so that other commands do not pay for the site builder.
         const { requireRoot } = await import('../../store/repo.js');
         const { parseWithin } = await import('../../domain/deadlines.js');

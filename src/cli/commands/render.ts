@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { RefusedError, UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
@@ -16,6 +16,22 @@ import { RecordIndex, type Repository } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme } from '../../domain/programme.js';
 import { formSubjectOf, selectTargets, type FormTarget } from '../../output/forms/targets.js';
+import { describeChar } from '../../output/charmap.js';
+import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+
+const FORMATS = ['pdf', 'html'] as const;
+
+const OPTIONS = options({
+  form: { flags: '-f, --form <form>', zh: '只生成该表单（方案 forms 中的表单编号，或模板名）', en: 'only this form (a form id of the programme, e.g. apply, or a template name)' },
+  org: use(SHARED.org, { note: { zh: '批量：该党组织及其下级党组织的全部表单', en: 'batch: every form of this organisation and those under it' } }),
+  stage: { flags: '--stage <stage>', zh: '批量：当前处于该阶段的记录的表单', en: 'batch: the forms of records now in this stage' },
+  all: { flags: '--all', zh: '批量：方案中全部记录的表单', en: 'batch: the forms of every record of the programme' },
+  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  output: use(SHARED.output, { note: { zh: '一条记录时为文件或文件夹，默认当前目录；批量时为文件夹，默认 out/forms', en: 'one record: a file or folder, default the current one; a batch: a folder, default out/forms' }, aliases: ['--out'] }),
+  format: use(SHARED.format, { choices: FORMATS, note: { zh: 'html 用于预览', en: 'html to preview' }, default: 'pdf' }),
+  today: SHARED.today,
+  json: SHARED.json,
+});
 
 /**
  * Progress of a batch: a bar redrawn in place on a terminal, plain lines otherwise (logs, CI). Written to
@@ -87,27 +103,20 @@ function seconds(ms: number): string {
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const cmd = program
     .command('render [id]')
     .description(
       tr(
         lang,
         '生成正式表单（PDF，或 --format html 预览）：一条记录的表单，或按 --org / --stage / --all 批量生成到文件夹',
-        'print the official forms (PDF, or --format html to preview): one record\'s forms, or a batch by --org / --stage / --all into a folder',
+        "print the official forms (PDF, or --format html to preview): one record's forms, or a batch by --org / --stage / --all into a folder",
       ),
-    )
-    .option('-f, --form <form>', tr(lang, '只生成该表单（方案 forms 中的编号，如 apply，或模板名）', 'only this form (a form id of the programme, e.g. apply, or a template name)'))
-    .option('--org <id>', tr(lang, '批量：该党组织（含下级党组织）的全部表单', 'batch: every form of this organisation (and those under it)'))
-    .option('--stage <stage>', tr(lang, '批量：当前处于该阶段的记录的表单', 'batch: the forms of records now in this stage'))
-    .option('--all', tr(lang, '批量：方案中全部记录的表单', 'batch: the forms of every record of the programme'))
-    .option('--programme <id>', tr(lang, '方案编号（默认记录库的默认方案）', 'programme id (default: the repository\'s default programme)'))
-    .option('-o, --out <path>', tr(lang, '输出文件（单条记录）或文件夹（批量，默认 out/forms）', 'output file (one record) or folder (batch, default out/forms)'))
-    .option('--format <format>', tr(lang, '输出格式：pdf（默认）或 html（预览）', 'output format: pdf (default) or html (preview)'), 'pdf')
-    .option('--today <date>', tr(lang, '以该日期为今天（YYYY-MM-DD）', 'take this date as today (YYYY-MM-DD)'))
-    .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
+    );
+  addOptions(cmd, OPTIONS, lang)
     .action(
-      run(async (ctx, id: string | undefined, opts: { form?: string; org?: string; stage?: string; all?: boolean; programme?: string; out?: string; format: string; today?: string; json?: boolean }) => {
-        if (opts.format !== 'pdf' && opts.format !== 'html') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / html）`, `unknown format "${opts.format}" (known: pdf / html)`);
+      run(async (ctx, id: string | undefined, opts: Options<typeof OPTIONS>) => {
+        if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`不支持的格式“${opts.format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${opts.format}" (known: ${FORMATS.join(' / ')})`);
+        const format = opts.format as (typeof FORMATS)[number];
         const batch = !!(opts.org || opts.stage || opts.all);
         if (!id && !batch) {
           throw new UsageError('请指定记录编号，或用 --org / --stage / --all 批量生成', 'name a record id, or use --org / --stage / --all for a batch');
@@ -141,7 +150,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         let outDir: string;
         let outFile: string | undefined;
         let mergeTo: string | undefined;
-        const out = opts.out ? path.resolve(ctx.cwd, opts.out) : undefined;
+        const out = opts.output ? path.resolve(ctx.cwd, opts.output) : undefined;
         if (!batch && out && !(fs.existsSync(out) && fs.statSync(out).isDirectory()) && path.extname(out).toLowerCase() === ext) {
           if (targets.length === 1) outFile = out;
           else if (opts.format === 'pdf') mergeTo = out;
@@ -157,7 +166,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           outputs = await renderForms(vctx, targets, {
             outDir,
             outFile,
-            format: opts.format,
+            format,
             lang: ctx.lang,
             onProgress: targets.length > 1 ? bar.tick : undefined,
           });
@@ -182,7 +191,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             JSON.stringify(
               {
                 programme: programme.id,
-                format: opts.format,
+                format,
                 seconds: Number(seconds(elapsed)),
                 forms_per_second: Number(rate.toFixed(1)),
                 merged: mergeTo && merged !== undefined ? { out: mergeTo, pages: merged } : undefined,
@@ -208,7 +217,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             );
           }
           for (const o of ok) {
-            if (o.missingGlyphs?.length) ctx.err(tr(ctx.lang, `提示：${rel(o.out)} 中以下字符没有内置字体：${o.missingGlyphs.join(' ')}`, `note: no bundled font has these characters of ${rel(o.out)}: ${o.missingGlyphs.join(' ')}`));
+            if (!o.missingGlyphs?.length) continue;
+            const chars = o.missingGlyphs.map(describeChar).join(tr(ctx.lang, '、', ', '));
+            ctx.err(tr(ctx.lang, `提示：${rel(o.out)} 中以下字符没有内置字体，可能印成方框：${chars}`, `note: no bundled font has these characters of ${rel(o.out)}; they may print as boxes: ${chars}`));
           }
         }
         if (failed.length) {

@@ -1,22 +1,27 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { fileReport } from '../../commands/reports.js';
-import { opOptions, printOp, writeOptions, type WriteFlags } from '../workflow-output.js';
+import { opOptions, printOp } from '../workflow-output.js';
+import { addOptions, options, WRITE, type Options } from '../options.js';
+
+const OPTIONS = options({
+  quarter: { flags: '--quarter <YYYYQn>', zh: '所报季度，例如 2020Q3', en: 'quarter, e.g. 2020Q3', required: true },
+  progress: { flags: '--progress <text>', zh: '本季度进展情况', en: 'progress this quarter' },
+  problems: { flags: '--problems <text>', zh: '存在问题', en: 'problems' },
+  next: { flags: '--next <text>', zh: '下步打算', en: 'next steps' },
+  responsible: { flags: '--responsible <member>', zh: '填报责任人（党员编号）', en: 'responsible member id' },
+  fromFile: { flags: '--from-file <file>', zh: '从文件读取长文本：YAML 文件（键为 进展情况、存在问题、下步打算）或带这些小标题的文本文件', en: 'read long text from a file: YAML (进展情况/存在问题/下步打算) or text with those headings' },
+  ...WRITE,
+});
 
 export function register(program: Command, run: Runner, lang: Lang): void {
   const cmd = program
     .command('report <subject>')
-    .description(tr(lang, '填报季度执行书（党组织领办项目执行书 / 党员领办任务执行书），每个项目或任务每季度一份', 'file a quarterly report for a project or task (one per quarter each)'))
-    .requiredOption('--quarter <YYYYQn>', tr(lang, '所报季度，例如 2020Q3', 'quarter, e.g. 2020Q3'))
-    .option('--progress <text>', tr(lang, '本季度进展情况', 'progress this quarter'))
-    .option('--problems <text>', tr(lang, '存在问题', 'problems'))
-    .option('--next <text>', tr(lang, '下步打算', 'next steps'))
-    .option('--responsible <member>', tr(lang, '填报责任人（党员编号）', 'responsible member id'))
-    .option('--from-file <file>', tr(lang, '从文件读取长文本：YAML（进展情况/存在问题/下步打算）或带这些小标题的文本文件', 'read long text from a file: YAML (进展情况/存在问题/下步打算) or text with those headings'));
-  writeOptions(cmd, lang, { note: false }).action(
-    run(async (ctx, subject: string, f: WriteFlags & { quarter: string; progress?: string; problems?: string; next?: string; responsible?: string; fromFile?: string }) => {
+    .description(tr(lang, '填报季度执行书（党组织领办项目执行书 / 党员领办任务执行书），每个项目或任务每季度一份', 'file a quarterly report for a project or task (one per quarter each)'));
+  addOptions(cmd, OPTIONS, lang).action(
+    run(async (ctx, subject: string, f: Options<typeof OPTIONS>) => {
       const r = await fileReport({
         ...opOptions(ctx, f), subject, quarter: f.quarter, progress: f.progress, problems: f.problems, next: f.next, responsible: f.responsible,
         fromFile: f.fromFile ? path.resolve(ctx.cwd, f.fromFile) : undefined,

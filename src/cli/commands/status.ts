@@ -1,26 +1,31 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { UsageError } from '../../domain/errors.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
 import { today as todayIn } from '../../store/clock.js';
+import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const FORMATS = ['table', 'json', 'pdf'] as const;
 
+const OPTIONS = options({
+  programme: use(SHARED.programme, { note: NOTES.allProgrammes }),
+  org: use(SHARED.org, { note: NOTES.subtree }),
+  today: SHARED.today,
+  within: SHARED.within,
+  format: use(SHARED.format, { choices: FORMATS, default: 'table' }),
+  json: use(SHARED.json, { note: NOTES.sameAsFormatJson }),
+  output: use(SHARED.output, { note: { zh: '默认写到标准输出；PDF 默认写到 status.pdf', en: 'default: standard output; PDF: status.pdf' } }),
+});
+
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const cmd = program
     .command('status')
-    .description(tr(lang, '工作进展一览：各阶段数量、逾期和即将到期事项、覆盖面、执行书、评议（终端 / JSON / PDF）', 'at a glance: counts per stage, overdue and due-soon items, coverage, reports, ratings (terminal / JSON / PDF)'))
-    .option('--programme <id>', tr(lang, '只看该方案（默认全部方案）', 'only this programme (default: all)'))
-    .option('--org <id>', tr(lang, '只看该党组织及其下级', 'only this organisation and those under it'))
-    .option('--today <date>', tr(lang, '按该日期计算（默认今天；也可设 DJYC_TODAY）', 'compute as of this date (default today; or DJYC_TODAY)'))
-    .option('--within <days>', tr(lang, '多少天内算“即将到期”，例如 14d、2w', 'how soon counts as "due soon", e.g. 14d, 2w'), '14d')
-    .option('--format <format>', tr(lang, '输出格式：table / json / pdf', 'output format: table / json / pdf'), 'table')
-    .option('--json', tr(lang, '以 JSON 输出（同 --format json）', 'print JSON (same as --format json)'))
-    .option('-o, --output <file>', tr(lang, '写入文件（PDF 默认 status.pdf）', 'write to a file (PDF default: status.pdf)'))
+    .description(tr(lang, '工作进展一览：各阶段数量、逾期和即将到期事项、覆盖面、执行书、评议（终端 / JSON / PDF）', 'at a glance: counts per stage, overdue and due-soon items, coverage, reports, ratings (terminal / JSON / PDF)'));
+  addOptions(cmd, OPTIONS, lang)
     .action(
-      run(async (ctx, opts: { programme?: string; org?: string; today?: string; within: string; format: string; json?: boolean; output?: string }) => {
+      run(async (ctx, opts: Options<typeof OPTIONS>) => {
         const format = opts.json ? 'json' : opts.format;
         if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
         // Loaded here, so that other commands do not pay for the dashboard.
@@ -39,6 +44,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const dashboards = statusDashboards(repo, { programme: opts.programme, org: opts.org, today: todayIn(opts.today), within, lang: ctx.lang });
         if (format === 'pdf') {
           const out = path.resolve(ctx.cwd, opts.output ?? 'status.pdf');
+          // No browser: the boundary reports it as the environment error it is (exit 2), as for render and pack.
           const { renderStatusPdf } = await import('../../commands/status.js');
           const r = await renderStatusPdf(dashboards, out, ctx.lang);
           ctx.out(tr(ctx.lang, `已生成 ${out}（${r.pages} 页）`, `written: ${out} (${r.pages} pages)`));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { countBySeverity, sortProblems, type Problem } from '../../domain/problem.js';
@@ -8,14 +8,36 @@ import { summary } from '../../output/problems/summary.js';
 import { UsageError } from '../../domain/errors.js';
 import { colors, writeOutput } from '../io.js';
 import { validateRepository } from '../../store/validate.js';
+import { pendingJournal } from '../../store/transaction.js';
+import { CONFIG_FILE } from '../../domain/kinds.js';
 import { packageVersion } from '../../assets/paths.js';
 import fs from 'node:fs';
 import path from 'node:path';
+import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
-/** `--output <format>=<file>` (repeatable; `-` is standard output). */
-function collectOutput(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+const OPTIONS = options({
+  format: use(SHARED.format, { choices: [...FORMATS, 'auto'], note: { zh: 'auto 在 GitHub Actions 中为 github，其他情况为 stylish', en: 'auto: github under GitHub Actions, else stylish' }, default: 'auto' }),
+  json: use(SHARED.json, { note: NOTES.sameAsFormatJson }),
+  output: use(SHARED.output, {
+    value: '<format=file>',
+    repeat: 'whole',
+    note: { zh: '把某种格式写到文件，- 为标准输出，例如 -o github=- -o sarif=report.sarif', en: 'write a format to a file, - for standard output, e.g. -o github=- -o sarif=report.sarif' },
+  }),
+  changed: {
+    flags: '--changed [base]',
+    zh: '只报告自与基准分支的合并基点以来改动的记录，以及这些改动新引起的问题（默认基准：拉取请求的目标分支、origin/HEAD 或 main）',
+    en: 'report only on records changed since the merge base with a branch, and on problems those changes caused (default base: the pull request target, origin/HEAD or main)',
+  },
+  today: SHARED.today,
+  maxWarnings: { flags: '--max-warnings <n>', zh: '警告超过该数量时也返回 1', en: 'exit 1 when warnings exceed this number' },
+  base: {
+    flags: '--base <ref>',
+    zh: '与基准版本比较（拉取请求检查）：只许合法的阶段转换、历史只追加、评价一经记录不改、记录不删除；方案与字段定义取自基准版本',
+    en: 'compare with a base version (pull-request check): legal stage moves only, history append-only, ratings frozen, no deletions; programme and schemas read from the base',
+  },
+  summary: { flags: '--summary <file>', zh: '另写一份 Markdown 摘要（GitHub Actions 中默认追加到 $GITHUB_STEP_SUMMARY）', en: 'also write a Markdown summary (under GitHub Actions appended to $GITHUB_STEP_SUMMARY by default)' },
+  cache: { flags: '--no-cache', zh: '不使用校验缓存（.git/djyc-cache）', en: 'do not use the validation cache (.git/djyc-cache)' },
+});
 
 interface Target {
   format: FormatName;
@@ -38,34 +60,37 @@ function parseTargets(values: string[] | undefined, fallback: FormatName, lang: 
   });
 }
 
+/** A path given to validate, as a repository-relative path; a path outside the repository is a usage error. */
+function pathInRepository(root: string, cwd: string, given: string): string {
+  const rel = path.relative(root, path.resolve(cwd, given));
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new UsageError(`路径“${given}”不在记录库 ${root} 之中`, `the path "${given}" is not inside the repository ${root}`);
+  }
+  return rel.split(path.sep).join('/');
+}
+
 export function register(program: Command, run: Runner, lang: Lang): void {
-  program
+  const cmd = program
     .command('validate [paths...]')
-    .description(tr(lang, '校验记录库：YAML 语法、schema、引用、编号、日期和方案规则', 'check the repository: YAML, schemas, references, ids, dates and programme rules'))
-    .option('--format <format>', tr(lang, `输出格式：${FORMATS.join(' / ')} / auto（GitHub Actions 中为 github）`, `output format: ${FORMATS.join(' / ')} / auto (github under GitHub Actions)`), 'auto')
-    .option('--output <format=file>', tr(lang, '把某种格式写到文件（可重复；- 为标准输出），例如 --output github=- --output sarif=report.sarif', 'write a format to a file (repeatable; - is standard output), e.g. --output github=- --output sarif=report.sarif'), collectOutput)
-    .option('--changed [base]', tr(lang, '只报告自与基准分支的合并基点以来改动的记录，以及这些改动新引起的问题（默认基准：拉取请求的目标分支、origin/HEAD 或 main）', 'report only on records changed since the merge base with a branch, and on problems those changes caused (default base: the pull request target, origin/HEAD or main)'))
-    .option('--today <date>', tr(lang, '按该日期判断时间窗口（默认今天，亚洲/上海）', 'judge time windows as of this date (default today, Asia/Shanghai)'))
-    .option('--max-warnings <n>', tr(lang, '警告超过该数量时也返回 1', 'exit 1 when warnings exceed this number'))
-    .option('--base <ref>', tr(lang, '与基准版本比较（拉取请求检查）：只许合法的阶段转换、历史只追加、评价一经记录不改、记录不删除；方案与 schema 取自基准版本', 'compare with a base version (pull-request check): legal stage moves only, history append-only, ratings frozen, no deletions; programme and schemas read from the base'))
-    .option('--summary <file>', tr(lang, '另写一份 Markdown 摘要（GitHub Actions 中默认追加到 $GITHUB_STEP_SUMMARY）', 'also write a Markdown summary (under GitHub Actions appended to $GITHUB_STEP_SUMMARY by default)'))
-    .option('--no-cache', tr(lang, '不使用校验缓存（.git/djyc-cache）', 'do not use the validation cache (.git/djyc-cache)'))
+    .description(tr(lang, '校验记录库：YAML 语法、字段定义、引用、编号、日期和方案规则', 'check the repository: YAML, schemas, references, ids, dates and programme rules'));
+  addOptions(cmd, OPTIONS, lang)
     .action(
-      run(async (ctx, paths: string[], opts: { format: string; output?: string[]; changed?: string | boolean; today?: string; maxWarnings?: string; base?: string; summary?: string; cache?: boolean }) => {
+      run(async (ctx, paths: string[], opts: Options<typeof OPTIONS>) => {
         const onActions = process.env.GITHUB_ACTIONS === 'true';
-        const name = (opts.format === 'auto' ? (onActions ? 'github' : 'stylish') : opts.format) as FormatName;
-        if (!FORMATS.includes(name)) throw new UsageError(`不支持的格式“${opts.format}”（可用：${FORMATS.join(' / ')} / auto）`, `unknown format "${opts.format}" (known: ${FORMATS.join(' / ')} / auto)`);
+        const requested = opts.json ? 'json' : opts.format;
+        const name = (requested === 'auto' ? (onActions ? 'github' : 'stylish') : requested) as FormatName;
+        if (!FORMATS.includes(name)) throw new UsageError(`不支持的格式“${requested}”（可用：${FORMATS.join(' / ')} / auto）`, `unknown format "${requested}" (known: ${FORMATS.join(' / ')} / auto)`);
         const targets = parseTargets(opts.output, name, ctx.lang);
         if (opts.maxWarnings !== undefined && !/^\d+$/.test(opts.maxWarnings)) {
           throw new UsageError(`--max-warnings 应为非负整数（收到“${opts.maxWarnings}”）`, `--max-warnings must be a whole number (got "${opts.maxWarnings}")`);
         }
         const root = requireRoot(ctx.cwd);
+        const only = paths.length ? new Set(paths.map((p) => pathInRepository(root, ctx.cwd, p))) : undefined;
         const repo = loadRepository(root, { cache: opts.cache === false ? false : undefined });
-        const only = paths.length ? new Set(paths.map((p) => path.relative(root, path.resolve(ctx.cwd, p)).split(path.sep).join('/'))) : undefined;
         let problems: Problem[];
         let scope: string | undefined;
         let baseRef = opts.base;
-        if (opts.changed !== undefined && opts.changed !== false) {
+        if (opts.changed !== undefined) {
           const { validateChanged } = await import('../../store/changed.js');
           const result = validateChanged(root, { base: typeof opts.changed === 'string' ? opts.changed : undefined, today: opts.today, repo });
           problems = result.problems;
@@ -78,7 +103,22 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           problems = validateRepository(repo, { today: opts.today });
         }
         if (baseRef) problems = sortProblems([...problems, ...(await (await import('../../store/basecheck.js')).checkAgainstBase(root, baseRef, { today: opts.today, repo }))]);
-        if (only) problems = problems.filter((p) => [...only].some((o) => p.file === o || p.file.startsWith(`${o}/`)));
+        if (only) {
+          // A path that names no record file (nor djyc.yaml, nor anything validate reports on) is a mistake: say so.
+          const known = [CONFIG_FILE, ...repo.records.map((r) => r.file), ...repo.unparsed, ...repo.loadProblems.map((p) => p.file), ...problems.map((p) => p.file)];
+          for (const o of only) {
+            if (o !== '' && !known.some((f) => f === o || f.startsWith(`${o}/`))) {
+              throw new UsageError(`路径“${o}”不对应记录库中的任何记录文件`, `the path "${o}" matches no record file of the repository`);
+            }
+          }
+          problems = problems.filter((p) => [...only].some((o) => o === '' || p.file === o || p.file.startsWith(`${o}/`)));
+        }
+        // A write in progress or interrupted (a full disk, a kill): the files may be half written, so no ✓.
+        const journal = pendingJournal(root);
+        if (journal) {
+          const shown = path.relative(root, journal).split(path.sep).join('/');
+          problems = [{ file: shown.startsWith('..') ? journal : shown, line: 1, col: 1, severity: 'error', rule: 'pending-write', params: { journal: shown.startsWith('..') ? journal : shown } }, ...problems];
+        }
 
         const files = targets.filter((t) => t.file !== '-').map((t) => t.file);
         for (const t of targets) {

@@ -14,6 +14,7 @@
 import Handlebars from 'handlebars';
 import { chineseDate } from '../../domain/dates.js';
 import { formPartials, formTemplateSource, formsStylesheet } from '../../assets/templates.js';
+import { mapSymbols } from '../charmap.js';
 import { wrapDocument } from '../html.js';
 import type { TemplateMeta } from './targets.js';
 
@@ -178,9 +179,9 @@ export function templateMeta(name: string): TemplateMeta {
   return compile(name).meta;
 }
 
-/** The body HTML of a template for a view. */
+/** The body HTML of a template for a view, with Word's symbol-font characters made printable (charmap.ts). */
 export function renderBody(name: string, view: object): string {
-  return compile(name).render(view);
+  return mapSymbols(compile(name).render(view));
 }
 
 /** A complete HTML document (for the engine, or for preview) of a template and its view. */

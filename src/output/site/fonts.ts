@@ -1,40 +1,32 @@
 /**
- * Web fonts for the published site, copied from the npm font packages (never fetched from a CDN, never taken
- * from the system). The packages ship each face cut into ~100 unicode-range slices; the site gets only the
- * slices whose range meets a character that the site's pages actually use, so a site of a few hundred
- * distinct characters carries a few MB of fonts, not 70.
+ * Web fonts for the published site, copied from the faces djyc ships in templates/fonts/ (never fetched from a
+ * CDN, never taken from the system). Each face is cut into ~100 slices by character frequency; the site gets
+ * only the slices whose range meets a character that the site's pages actually use, so a site of a few
+ * hundred distinct characters carries a few MB of fonts, not 19.
  *
- * Faces: DJYC Hei (Noto Sans SC 400/700) for all text, DJYC Song 900 (Noto Serif SC) for page titles, and
- * DJYC Kai (LXGW WenKai, covers all of GBK) only for characters the first two lack.
+ * Faces: DJYC Hei (Noto Sans SC 400/700) for all text, DJYC Song 700 (Noto Serif SC, the forms' title face)
+ * for page titles, and DJYC Kai (LXGW WenKai, covers GBK and Ext-A) only for characters the first two lack.
  */
 import path from 'node:path';
-import { FAMILY, fontSlices, type FontSlice } from '../../assets/fonts.js';
+import { fontSlices, shippedFaces, type FaceRole, type FontSlice } from '../../assets/fonts.js';
 
 export type Role = 'text' | 'title' | 'fallback';
 
-export interface Face extends FontSlice {
+export interface Face extends Omit<FontSlice, 'role'> {
   role: Role;
 }
 
-/** The site's roles: DJYC Hei 400/700 for text, DJYC Song 900 for titles, DJYC Kai for what those lack. */
-function roleOf(s: FontSlice): Role | undefined {
-  if (s.family === FAMILY.hei) return 'text';
-  if (s.family === FAMILY.song && s.weight === 900) return 'title';
-  if (s.family === FAMILY.kai) return 'fallback';
-  return undefined;
-}
+/** Which shipped faces the site uses, by their role in templates/fonts/fonts.json. */
+const SITE_ROLES: Partial<Record<FaceRole, Role>> = { text: 'text', title: 'title', fallback: 'fallback' };
 
 let faces: Face[] | undefined;
 
-/** Every woff2 slice of the site's faces, with its role. */
+/** Every slice of the site's faces, with its role. */
 export function siteFaces(): Face[] {
-  const order: Role[] = ['text', 'title', 'fallback'];
-  faces ??= fontSlices()
-    .flatMap((s) => {
-      const role = roleOf(s);
-      return role ? [{ ...s, role }] : [];
-    })
-    .sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role));
+  faces ??= fontSlices().flatMap((s) => {
+    const role = SITE_ROLES[s.role];
+    return role ? [{ ...s, role }] : [];
+  });
   return faces;
 }
 
@@ -43,7 +35,8 @@ function covers(face: Face, cp: number): boolean {
 }
 
 export interface FontSelection {
-  /** @font-face rules with url(fonts/<name>) — relative to the stylesheet's folder. */
+  /** A comment naming the fonts and their licences, then @font-face rules with url(fonts/<name>) — relative
+   * to the stylesheet's folder. */
   css: string;
   /** File name in the site's fonts folder → absolute source file. */
   files: Map<string, string>;
@@ -72,18 +65,21 @@ export function selectFonts(textChars: Set<number>, titleChars: Set<number>): Fo
   need('fallback', [...uncoveredText, ...uncoveredTitle].filter((cp) => cp > 0x7f));
   const files = new Map<string, string>();
   const rules: string[] = [];
+  const notices = new Set<string>();
+  const shipped = new Map(shippedFaces().map((f) => [f.key, f]));
   for (const f of all) {
     if (!chosen.has(f)) continue;
-    const base = path.basename(f.file);
-    // fontsource names are unique per weight; LXGW's are content hashes: prefix both with the family key.
-    const name = `${f.family.replace(/^DJYC /, '').toLowerCase()}-${base}`;
+    const face = shipped.get(f.key)!;
+    notices.add(`${face.postscript.replace(/-.*/, '')} (${face.license})`);
+    const name = `${f.key}-${path.basename(f.file)}`;
     files.set(name, f.file);
     rules.push(
       `@font-face{font-family:"${f.family}";font-style:normal;font-weight:${f.weight};font-display:swap;` +
         `src:url(fonts/${name}) format("woff2");unicode-range:${f.range}}`,
     );
   }
-  return { css: rules.join('\n') + '\n', files };
+  const notice = `/* Fonts shipped with djyc (templates/fonts; licences there), only the slices this site uses: ${[...notices].join(', ')}. */\n`;
+  return { css: notice + rules.join('\n') + '\n', files };
 }
 
 /** Code points of a string, without control characters. */

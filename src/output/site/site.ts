@@ -12,7 +12,7 @@
  *   counts as not public) and never a project marked `public: false` (nor its tasks, reports or selection entries).
  * - No phone number is ever written: member and expert phone fields are not read, and every text passes through
  *   redactPhones (13912345678 pasted into a project's text becomes 139****5678).
- * - Self-contained: relative links only, fonts copied from the npm font packages (only the unicode-range slices
+ * - Self-contained: relative links only, fonts copied from the ones djyc ships (only the unicode-range slices
  *   the pages use), logos copied in, a Content-Security-Policy that allows nothing from elsewhere.
  * - Written atomically: the site is built in a temporary sibling folder, then swapped in with a rename. An existing
  *   folder is replaced only if an earlier `djyc publish` made it (it holds .djyc-site). *
@@ -32,8 +32,8 @@ import { brandsPage, selectionsPage, organisationsPage, organisationPage, projec
 import { searchEntries, searchPage, scriptJson } from './search.js';
 import type { Text } from '../../domain/i18n.js';
 
-/** A file of the site: text, or a file copied from elsewhere. */
-export type SiteFile = { text: string } | { copy: string };
+/** A file of the site: text, bytes already read and checked (logos), or a file of djyc's own to copy (fonts). */
+export type SiteFile = { text: string } | { bytes: Uint8Array } | { copy: string };
 
 export const SITE_MARKER = '.djyc-site';
 
@@ -63,8 +63,8 @@ function titleText(html: string): string {
   return out.join(' ');
 }
 
-/** Checks a logo path from a record and returns the file to copy, or a warning. */
-export function siteFiles(repo: Repository, opts: SiteOptions, logoFor: (logo: string) => { file?: string; type?: string; warning?: Text }): SiteBuild {
+/** Builds every file of the site in memory; `logoFor` reads and checks a brand's logo (its bytes and type, or a warning). */
+export function siteFiles(repo: Repository, opts: SiteOptions, logoFor: (logo: string) => { bytes?: Uint8Array; type?: string; warning?: Text }): SiteBuild {
   const d = new SiteData(repo, opts);
   const warnings: Text[] = [];
   const files = new Map<string, SiteFile>();
@@ -93,9 +93,9 @@ export function siteFiles(repo: Repository, opts: SiteOptions, logoFor: (logo: s
       if (!logo) continue;
       const r = logoFor(logo);
       if (r.warning) warnings.push(r.warning);
-      if (!r.file) continue;
+      if (!r.bytes) continue;
       const name = `assets/logos/${b.id}.${r.type}`;
-      files.set(name, { copy: r.file });
+      files.set(name, { bytes: r.bytes });
       logos.set(b.id, name);
     }
   }
@@ -137,7 +137,7 @@ export function siteFiles(repo: Repository, opts: SiteOptions, logoFor: (logo: s
   files.set('assets/site.css', { text: siteAsset('site.css') });
 
   const fonts = selectFonts(textChars, titleChars);
-  files.set('assets/fonts.css', { text: `/* Fonts copied from @fontsource/noto-sans-sc, @fontsource/noto-serif-sc (SIL OFL 1.1) and @chinese-fonts/lxgwwenkai (SIL OFL 1.1): only the slices this site uses. */\n${fonts.css}` });
+  files.set('assets/fonts.css', { text: fonts.css });
   for (const [name, file] of fonts.files) files.set(`assets/fonts/${name}`, { copy: file });
   files.set(SITE_MARKER, { text: `${JSON.stringify({ generator: 'djyc publish', programme: d.p.id, date: opts.today })}\n` });
 

@@ -8,6 +8,7 @@
 import Handlebars from 'handlebars';
 import { siteAsset, siteTemplates } from '../../assets/templates.js';
 import { redactPhones } from '../../domain/privacy.js';
+import { mapSymbols } from '../charmap.js';
 import { say, tr, type Lang } from '../../domain/i18n.js';
 import { KIND_LABELS, type DeadlineItem } from '../../domain/deadlines.js';
 import { funnel, horizontalBars, stackedBars } from '../charts.js';
@@ -50,7 +51,7 @@ export function redactDeep<T>(value: T): T {
 export function renderTemplate(name: string, context: object): string {
   const t = templates().get(name);
   if (!t) throw new Error(`no site template ${name}.hbs`);
-  return t(redactDeep(context));
+  return mapSymbols(t(redactDeep(context)));
 }
 
 export function siteStylesheet(): string {

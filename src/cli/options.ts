@@ -1,0 +1,189 @@
+/**
+ * Every command-line option, declared once as data (as vitest declares its CLI): the flags, the Chinese and English
+ * help, and what the value is. Commands add their options from these tables with `addOptions` and type their
+ * action's options as `Options<typeof TABLE>`, so a flag's spelling, its help and its TypeScript type come from one
+ * declaration and cannot drift apart.
+ *
+ * The shared groups (programme, organisation, today, output, format, JSON, the write group) are declared here once;
+ * a command takes one as it is, or through `use` with what only that command knows (its accepted values, its default,
+ * a short note on what the flag means there). The flags and the base description never change per command.
+ */
+import type { Command, Option } from 'commander';
+import { T, type Lang, type Text } from '../domain/i18n.js';
+
+export interface OptionSpec {
+  /** commander flags: `-o, --output <path>`, `--dry-run`, `--changed [base]`, `--no-cache`. */
+  readonly flags: string;
+  /** Help in Chinese (the default language) and English. */
+  readonly zh: string;
+  readonly en: string;
+  /** Repeatable: `split` also splits each value on commas (, ，、); `whole` keeps each value whole. */
+  readonly repeat?: 'split' | 'whole';
+  readonly required?: boolean;
+  /** Default value (shown in the help). */
+  readonly default?: string;
+  /** Accepted values (shown in the help). */
+  readonly choices?: readonly string[];
+  /** What the option means in this command (a default computed at run time, a role), shown after the description. */
+  readonly note?: Text;
+  /** Older spellings still accepted and hidden from the help, so that scripts keep working. */
+  readonly aliases?: readonly string[];
+  /** The shared declaration this one was taken from (set by `use`). */
+  readonly base?: OptionSpec;
+}
+
+export type OptionTable = Readonly<Record<string, OptionSpec>>;
+
+// --- Types derived from the table -----------------------------------------------------------------------------
+
+type LongName<F extends string> = F extends `${string}--${infer R}` ? (R extends `${infer N} ${string}` ? N : R) : never;
+type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+/** The property commander stores a flag under: `--dry-run` → `dryRun`, `--no-cache` → `cache`. */
+export type OptionKey<F extends string> = LongName<F> extends `no-${infer R}` ? Camel<R> : Camel<LongName<F>>;
+
+type Negated<S extends OptionSpec> = S['flags'] extends `${string}--no-${string}` ? true : false;
+type RawValue<S extends OptionSpec> = S extends { repeat: 'split' | 'whole' }
+  ? string[]
+  : S['flags'] extends `${string}<${string}>`
+    ? string
+    : S['flags'] extends `${string}[${string}]`
+      ? string | true
+      : boolean;
+type Value<S extends OptionSpec> = Negated<S> extends true ? boolean : S extends { required: true } | { default: string } ? RawValue<S> : RawValue<S> | undefined;
+
+/** The options object a command's action receives, derived from its table. */
+export type Options<Table extends OptionTable> = { -readonly [K in keyof Table]: Value<Table[K]> };
+
+type KeysMatchFlags<Table extends OptionTable> = {
+  [K in keyof Table]: K extends OptionKey<Table[K]['flags']> ? Table[K] : { flags: `key ${K & string} does not match its long flag` };
+};
+
+/** Declares a table; the compiler refuses a key that is not the flag's camel-case name (the name commander uses). */
+export function options<const Table extends OptionTable>(table: Table & KeysMatchFlags<Table>): Table {
+  return table;
+}
+
+/** What a command may add to a shared option: never its flags or its description. */
+export interface Use {
+  readonly note?: Text;
+  readonly choices?: readonly string[];
+  readonly default?: string;
+  readonly required?: boolean;
+  readonly repeat?: 'split' | 'whole';
+  readonly aliases?: readonly string[];
+  /** Another name for the value in the help (`<format=file>` instead of `<path>`). */
+  readonly value?: string;
+}
+
+/** A shared option as one command uses it. */
+export function use<const S extends OptionSpec, const U extends Use>(shared: S, how: U): Omit<S, keyof U> & Omit<U, 'value'> {
+  const { value, ...rest } = how;
+  const flags = value ? shared.flags.replace(/[<[][^>\]]*[>\]]$/, value) : shared.flags;
+  return { ...shared, ...rest, flags, base: shared.base ?? shared } as unknown as Omit<S, keyof U> & Omit<U, 'value'>;
+}
+
+// --- The shared groups ----------------------------------------------------------------------------------------
+
+/** Notes used by several commands, declared once. */
+export const NOTES = {
+  repositoryProgramme: T('默认：记录库的默认方案', "default: the repository's default programme"),
+  allProgrammes: T('默认：全部方案', 'default: every programme'),
+  subtree: T('限于该党组织及其下级党组织', 'only this organisation and those under it'),
+  sameAsFormatJson: T('同 --format json', 'same as --format json'),
+  standardOutput: T('默认写到标准输出', 'default: standard output'),
+} as const;
+
+export const SHARED = options({
+  programme: { flags: '--programme <id>', zh: '方案编号', en: 'programme id' },
+  org: { flags: '--org <id>', zh: '党组织编号', en: 'organisation id' },
+  today: {
+    flags: '--today <YYYY-MM-DD>',
+    zh: '把该日期当作今天来计算（默认今天，按亚洲/上海时间；也可设环境变量 DJYC_TODAY）',
+    en: 'take this date as today (default: today in Asia/Shanghai, or DJYC_TODAY)',
+  },
+  within: { flags: '--within <days>', zh: '多少天内算“即将到期”，例如 14d、2w', en: 'how soon counts as "due soon", e.g. 14d, 2w', default: '14d' },
+  format: { flags: '--format <format>', zh: '输出格式', en: 'output format' },
+  json: { flags: '--json', zh: '以 JSON 输出结果；出错时也输出一个说明错误的 JSON 对象', en: 'print the result as JSON; an error, too, prints one JSON object' },
+  output: { flags: '-o, --output <path>', zh: '写到该文件或文件夹', en: 'write to this file or folder' },
+  yes: { flags: '-y, --yes', zh: '不提问，缺少必填项即报错', en: 'never ask; a missing required field is an error' },
+  id: { flags: '--id <id>', zh: '指定编号', en: 'explicit id' },
+  slug: { flags: '--slug <text>', zh: '编号中的可读部分（拼音或英文字母）', en: 'readable part of a generated id' },
+});
+
+/** The languages djyc speaks. */
+export const LANGS = ['zh', 'en'] as const;
+
+/** Options of djyc itself, before or after any command. */
+export const GLOBAL = options({
+  lang: { flags: '--lang <lang>', zh: '界面语言', en: 'language', choices: LANGS, note: T('默认为 zh，或环境变量 DJYC_LANG 的值', 'default: zh, or DJYC_LANG') },
+  cwd: { flags: '-C, --cwd <dir>', zh: '在该目录中运行', en: 'run in this folder', note: T('默认当前目录', 'default: the current folder') },
+});
+
+/** The write group: every command that writes records takes all of these (README promises them). */
+export const WRITE = options({
+  date: {
+    flags: '--date <YYYY-MM-DD>',
+    zh: '办理日期，不能晚于今天（默认今天，按亚洲/上海时间；环境变量 DJYC_TODAY 可固定今天）',
+    en: 'date of the act, not after today (default: today in Asia/Shanghai; DJYC_TODAY fixes today)',
+  },
+  by: {
+    flags: '--by <name>',
+    zh: '操作人，记入历史记录和提交说明（默认 git 用户名）',
+    en: 'who acts, for the history and the commit message (default: the git user name)',
+  },
+  note: { flags: '--note <text>', zh: '备注，记入历史记录和提交说明', en: 'a note for the history and the commit message' },
+  dryRun: { flags: '--dry-run', zh: '试运行：校验并显示将要写入的内容，不写入任何文件', en: 'dry run: check and show what would be written; write nothing' },
+  json: SHARED.json,
+});
+
+export type WriteOptions = Options<typeof WRITE>;
+
+// --- Adding a table to a command ------------------------------------------------------------------------------
+
+const specs = new WeakMap<Option, OptionSpec>();
+
+/** The declaration an option was made from (for the tests over the table). */
+export function specOf(option: Option): OptionSpec | undefined {
+  return specs.get(option);
+}
+
+/** The help line of an option: its description, then what the command adds (note, accepted values, default). */
+export function describe(spec: OptionSpec, lang: Lang): string {
+  const en = lang === 'en';
+  const extra: string[] = [];
+  if (spec.note) extra.push(en ? spec.note.en : spec.note.zh);
+  if (spec.repeat === 'split') extra.push(en ? 'repeatable, or comma-separated' : '可重复，也可用逗号分隔');
+  if (spec.repeat === 'whole') extra.push(en ? 'repeatable' : '可重复');
+  if (spec.choices?.length) extra.push(`${en ? 'one of: ' : '可选：'}${spec.choices.join(' / ')}`);
+  if (spec.default !== undefined) extra.push(`${en ? 'default: ' : '默认：'}${spec.default}`);
+  const text = en ? spec.en : spec.zh;
+  if (!extra.length) return text;
+  return en ? `${text} (${extra.join('; ')})` : `${text}（${extra.join('；')}）`;
+}
+
+/** A repeatable value; `split` also takes `a,b` (Chinese commas too). */
+function collect(split: boolean) {
+  return (value: string, previous: string[] | undefined) => [...(previous ?? []), ...(split ? value.split(/[,，、]/).map((s) => s.trim()).filter(Boolean) : [value])];
+}
+
+/** Adds every option of a table to a command, in table order. */
+export function addOptions(cmd: Command, table: OptionTable, lang: Lang): Command {
+  for (const [key, spec] of Object.entries(table)) {
+    const option = cmd.createOption(spec.flags, describe(spec, lang));
+    if (option.attributeName() !== key) throw new Error(`option table: key "${key}" does not match ${spec.flags}`);
+    if (spec.repeat) option.argParser(collect(spec.repeat === 'split'));
+    if (spec.default !== undefined) option.default(spec.default);
+    if (spec.required) option.makeOptionMandatory(true);
+    specs.set(option, spec);
+    cmd.addOption(option);
+    for (const alias of spec.aliases ?? []) {
+      const value = /\s([<[].*)$/.exec(spec.flags)?.[1];
+      const hidden = cmd.createOption(value ? `${alias} ${value}` : alias).hideHelp();
+      if (spec.repeat) hidden.argParser(collect(spec.repeat === 'split'));
+      cmd.addOption(hidden);
+      // commander stores the alias under its own name first; copy it to the option's one.
+      cmd.on(`option:${hidden.name()}`, () => cmd.setOptionValueWithSource(key, cmd.getOptionValue(hidden.attributeName()), 'cli'));
+    }
+  }
+  return cmd;
+}

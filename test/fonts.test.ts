@@ -1,0 +1,223 @@
+// The fonts djyc ships (templates/fonts): what they cover, the 仿宋 body and the title face in real PDFs,
+// Word's private-use symbols mapped before printing, Ext-B from the set-up's font, and the note that names an
+// uncovered character by its code point.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRepository } from '../src/store/repo.js';
+import { resolveProgramme } from '../src/domain/programme.js';
+import { closeBrowser, launchBrowser } from '../src/pdf/browser.js';
+import { CHAR_MAP, describeChar, mapSymbols } from '../src/output/charmap.js';
+import { FONTS_DIR, parseUnicodeRange, shippedFaces } from '../src/assets/fonts.js';
+import { fontFaceCss, isCovered, uncoveredChars } from '../src/pdf/fonts.js';
+import { selectTargets } from '../src/output/forms/targets.js';
+import { renderForms, viewContext } from '../src/commands/render.js';
+import { templateMeta } from '../src/output/forms/templates.js';
+import { selectFonts } from '../src/output/site/fonts.js';
+import { dangjianRecords, makeRepo } from './forms-fixtures.js';
+import { djyc } from './helpers.js';
+
+const squash = (s: string): string => s.replace(/\s+/g, '');
+const text = (pdf: string): string => squash(execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }));
+/** pdffonts rows: [name, type, encoding, emb, sub, uni]. */
+const pdfFonts = (pdf: string): string[][] =>
+  execFileSync('pdffonts', [pdf], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .slice(2)
+    .map((l) => l.trim().split(/\s{2,}|\s(?=yes|no)/));
+
+/** Every character GB2312 (bytes A1–F7, A1–FE) or GBK (81–FE, 40–FE) writes in two bytes; the user-defined
+ * areas, which decode to private use, are left out. */
+function encodingChars(which: 'gb2312' | 'gbk'): number[] {
+  const dec = new TextDecoder('gbk', { fatal: true });
+  const [leads, trails] = which === 'gb2312' ? [[0xa1, 0xf7], [0xa1, 0xfe]] : [[0x81, 0xfe], [0x40, 0xfe]];
+  const out: number[] = [];
+  for (let a = leads[0]!; a <= leads[1]!; a++) {
+    for (let b = trails[0]!; b <= trails[1]!; b++) {
+      if (b === 0x7f) continue;
+      let s: string;
+      try {
+        s = dec.decode(new Uint8Array([a, b]));
+      } catch {
+        continue;
+      }
+      const cps = [...s];
+      const cp = cps[0]?.codePointAt(0) ?? 0;
+      if (cps.length === 1 && cp !== 0xfffd && (cp < 0xe000 || cp > 0xf8ff)) out.push(cp);
+    }
+  }
+  return out;
+}
+
+describe('the shipped faces (no browser)', () => {
+  const faces = shippedFaces();
+  const face = (key: string) => faces.find((f) => f.key === key)!;
+  const sets = new Map<string, Set<number>>();
+  /** Does the face `key` itself (not the chain) cover `cp`? */
+  const covers = (key: string, cp: number): boolean => {
+    let set = sets.get(key);
+    if (!set) {
+      set = new Set();
+      for (const s of face(key).files) for (const [a, b] of parseUnicodeRange(s.range)) for (let c = a; c <= b; c++) set.add(c);
+      sets.set(key, set);
+    }
+    return set.has(cp);
+  };
+
+  it('lists the faces the forms and the site use, each file present, woff2, with its licence beside it', () => {
+    expect(faces.map((f) => `${f.family} ${f.weight}`).sort()).toEqual(
+      ['DJYC Fang 400', 'DJYC Hei 400', 'DJYC Hei 700', 'DJYC Kai 400', 'DJYC Marks 400', 'DJYC Song 400', 'DJYC Song 700'].sort(),
+    );
+    let bytes = 0;
+    for (const f of faces) {
+      expect(fs.existsSync(path.join(FONTS_DIR, f.license_file)), f.license_file).toBe(true);
+      for (const s of f.files) {
+        const file = path.join(FONTS_DIR, s.file);
+        const head = fs.readFileSync(file).subarray(0, 4).toString('latin1');
+        expect(head, s.file).toBe('wOF2');
+        bytes += fs.statSync(file).size;
+      }
+    }
+    // The whole set stays small enough to ship (issue: installed size with fonts ≤ 150 MB).
+    expect(bytes).toBeLessThan(25e6);
+    expect(face('fang').postscript).toBe('FandolFang-Regular');
+    expect(face('fang').license).toMatch(/GPL/);
+    expect(face('song-700').postscript).toBe('NotoSerifSC-Bold');
+  });
+
+  it('仿宋 covers GB2312\'s hanzi (the title and 黑体 all but 33); the chain covers all of GBK and Ext-A; no face maps private use', () => {
+    const gb2312 = encodingChars('gb2312');
+    const gbk = encodingChars('gbk');
+    expect(gb2312.length).toBeGreaterThan(7400);
+    expect(gbk.length).toBeGreaterThan(21000);
+    // The 6,763 hanzi of GB2312 are all in 仿宋 and in the title face; symbols may come from further down the chain.
+    const hanzi = gb2312.filter((cp) => cp >= 0x4e00 && cp <= 0x9fff);
+    expect(hanzi.length).toBe(6763);
+    expect(hanzi.filter((cp) => !covers('fang', cp)).map((cp) => String.fromCodePoint(cp)).join('')).toBe('');
+    // Google's Noto SC slices lack 33 rare ones (劐阢坶 …): LXGW WenKai, last in the stack, has them.
+    for (const key of ['song-700', 'hei-400', 'hei-700']) {
+      const missing = hanzi.filter((cp) => !covers(key, cp));
+      expect(missing.length, key).toBeLessThanOrEqual(33);
+      expect(missing.filter((cp) => !covers('kai', cp))).toEqual([]);
+    }
+    expect(gbk.filter((cp) => !isCovered(cp)).map((cp) => describeChar(String.fromCodePoint(cp)))).toEqual([]);
+    expect(uncoveredChars('王㛃 䶵 㐀')).toEqual([]); // Ext-A, first and last
+    for (const f of faces) {
+      for (const s of f.files) for (const [a, b] of parseUnicodeRange(s.range)) expect(b < 0xe000 || a > 0xf8ff, `${s.file} maps private use`).toBe(true);
+    }
+  });
+
+  it('maps Word\'s symbol-font characters to characters a shipped face draws, and names the rest by code point', () => {
+    expect(mapSymbols('\uF0A3好 \uF0A3较好 \uF0FE一般 \uF052同意')).toBe('□好 □较好 ☑一般 ☑同意');
+    expect(mapSymbols('\uF06F \uF0A8 \uF0FC \uF0B7 \uF0D6 \uF0FD ☐ ✔')).toBe('□ □ ✓ • √ ☒ □ ✓');
+    expect(mapSymbols('\uF0E9 党建 abc')).toBe('\uF0E9 党建 abc'); // unknown: left for the note
+    for (const [cp, to] of CHAR_MAP) {
+      for (const ch of to) expect(ch === ' ' || isCovered(ch.codePointAt(0)!), `${describeChar(String.fromCodePoint(cp))} → ${to}`).toBe(true);
+    }
+    // Boxes and ticks come from one face: the marks face is first in every stack of the forms.
+    for (const ch of '□■☐☑☒✓✗') expect(covers('marks', ch.codePointAt(0)!), ch).toBe(true);
+    const base = fs.readFileSync(path.join(FONTS_DIR, '..', 'forms', '_base.css'), 'utf8');
+    for (const v of ['--font-fang', '--font-title', '--font-hei', '--font-kai']) expect(base).toMatch(new RegExp(`${v}: "DJYC Marks", `));
+    expect(uncoveredChars('\uF0E9 and \uF0A3')).toEqual(['\uF0E9', '\uF0A3']);
+    expect(describeChar('\uF0E9')).toBe('U+F0E9');
+    expect(describeChar('𠀀')).toBe('𠀀 (U+20000)');
+  });
+
+  it('serves the faces as @font-face rules and gives the site only the slices its characters need', () => {
+    const css = fontFaceCss();
+    for (const f of ['DJYC Fang";font-style:normal;font-weight:400', 'DJYC Song";font-style:normal;font-weight:700', 'DJYC Marks', 'DJYC Kai']) expect(css).toContain(f);
+    const cps = (s: string) => new Set([...s].map((c) => c.codePointAt(0)!));
+    const site = selectFonts(cps('党建项目化管理公示'), cps('工作进展'));
+    expect(site.css).toMatch(/^\/\* Fonts shipped with djyc/);
+    expect(site.css).toMatch(/SIL|OFL/);
+    const names = [...site.files.keys()];
+    expect(names.some((n) => n.startsWith('hei-400-'))).toBe(true);
+    expect(names.some((n) => n.startsWith('song-700-'))).toBe(true);
+    expect(names.some((n) => n.startsWith('fang-') || n.startsWith('marks-'))).toBe(false);
+    expect(names.length).toBeLessThan(40);
+  });
+});
+
+describe('the published manifest', () => {
+  it('builds on pack, not on install; ships what exists; takes the font packages only as build sources', () => {
+    const root = path.join(FONTS_DIR, '..', '..');
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      files: string[];
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.scripts.prepare).toBeUndefined();
+    expect(pkg.scripts.prepack).toMatch(/tsc/);
+    for (const f of pkg.files) expect(fs.existsSync(path.join(root, f)), f).toBe(true);
+    expect(pkg.files).toContain('templates');
+    for (const dep of Object.keys(pkg.dependencies)) expect(dep).not.toMatch(/^@fontsource\/|^@chinese-fonts\//);
+    expect(Object.keys(pkg.devDependencies)).toEqual(expect.arrayContaining(['@fontsource/noto-serif-sc', '@fontsource/noto-sans-sc', '@chinese-fonts/lxgwwenkai']));
+  });
+});
+
+/** The 001 fixture with Word's characters in the project's text (measures: 实施方案 and 申报表 both print it). */
+function wordRecords(extra = '') {
+  return dangjianRecords().map((c) =>
+    c.kind === 'project'
+      ? { ...c, data: { ...c.data, measures: `一是设立党员安全责任区；\uF0A3好 \uF0A3较好 \uF0FE一般 \uF0FC达标；二是每月开展隐患排查；罕见字𠀀（扩展B区）。${extra}` } }
+      : c,
+  );
+}
+
+describe('fonts in printed forms (Chromium)', () => {
+  let browser: Browser;
+  const roots: string[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    if (browser) await closeBrowser(browser);
+    for (const r of roots) fs.rmSync(path.dirname(r), { recursive: true, force: true });
+  });
+
+  it('sets the body in FandolFang and the title in Noto Serif SC Bold, embedded as subsets; maps U+F0A3; draws Ext-B', async () => {
+    const root = await makeRepo('dangjian-plus', 2017, wordRecords(), '2017-12-01');
+    roots.push(root);
+    const repo = await loadRepository(root);
+    const programme = resolveProgramme(repo, undefined);
+    const ctx = viewContext(repo, programme, { today: '2017-12-01' });
+    const targets = selectTargets(ctx.index, programme, { record: 'p-dj-anquan' }, templateMeta).filter((t) => ['apply', 'plan'].includes(t.form.id));
+    expect(targets.map((t) => t.form.id).sort()).toEqual(['apply', 'plan']);
+    const outs = await renderForms(ctx, targets, { outDir: path.join(path.dirname(root), 'out'), browser });
+    for (const o of outs) {
+      expect(o.ok, o.error).toBe(true);
+      const rows = pdfFonts(o.out);
+      const names = rows.map((r) => r[0]!);
+      // Every font embedded as a subset with a ToUnicode map; no Type 3, nothing from the system.
+      for (const r of rows) expect(r.join(' '), o.out).toMatch(/CID TrueType Identity-H yes yes yes/);
+      expect(names.some((n) => /^[A-Z]{6}\+FandolFang-Regular$/.test(n)), names.join(' ')).toBe(true);
+      expect(names.some((n) => /^[A-Z]{6}\+NotoSerifSC-Bold$/.test(n)), names.join(' ')).toBe(true);
+      // The boxes come from the marks face (LXGW WenKai), 𠀀 from HanaMinB (scripts/setup.sh), nothing else.
+      expect(names.some((n) => /LXGWWenKai-Regular/.test(n)), names.join(' ')).toBe(true);
+      expect(names.some((n) => /HanaMinB/.test(n)), names.join(' ')).toBe(true);
+      for (const n of names) expect(n).toMatch(/^[A-Z]{6}\+(FandolFang-Regular|NotoSerifSC-(Bold|Regular)|NotoSansSC-(Regular|Bold)|LXGWWenKai-Regular|HanaMinB)$/);
+      const t = text(o.out);
+      expect(t).toContain('□好□较好☑一般✓达标');
+      expect(t).toContain('罕见字𠀀');
+      expect(t).not.toMatch(/[\uE000-\uF8FF]/);
+      expect(o.missingGlyphs ?? []).toEqual([]);
+    }
+  }, 120_000);
+
+  it('reports a character no face has, and the CLI names it by its code point', async () => {
+    const root = await makeRepo('dangjian-plus', 2017, wordRecords('无对应字形：\uF0E9。'), '2017-12-01');
+    roots.push(root);
+    const r = djyc(['render', 'p-dj-anquan', '--form', 'plan', '-o', 'plan.pdf', '--today', '2017-12-01'], { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('U+F0E9');
+    expect(r.stderr).not.toContain('U+F0A3');
+    expect(text(path.join(root, 'plan.pdf'))).toContain('□好□较好☑一般');
+    const json = djyc(['render', 'p-dj-anquan', '--form', 'plan', '-o', 'plan2.pdf', '--today', '2017-12-01', '--json'], { cwd: root });
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).outputs[0].missing_glyphs).toEqual(['\uF0E9']);
+  }, 90_000);
+});
