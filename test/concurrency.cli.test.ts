@@ -52,7 +52,7 @@ class Writer {
 
 function writerScript(dir: string): string {
   const file = path.join(dir, 'writer.mjs');
-  const mod = (p: string) => JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/core/workflow', p)).href);
+  const mod = (p: string) => JSON.stringify(pathToFileURL(path.join(ROOT, 'dist/commands', p)).href);
   fs.writeFileSync(file, `
 import { fileReport } from ${mod('reports.js')};
 import { advance } from ${mod('advance.js')};
