@@ -26,7 +26,7 @@ import { renderPdfs } from '../pdf/engine.js';
 import { attachmentsOf, claimsNoticeView } from '../output/forms/views.js';
 import { mergePdfs, stampPageNumbers } from '../pdf/pdf.js';
 import { renderForms, viewContext, type FormOutput } from './render.js';
-import { renderBody, renderDocument, templateMeta } from '../output/forms/templates.js';
+import { renderBody, renderDocument } from '../output/forms/templates.js';
 import type { Repository } from '../domain/records.js';
 import { today as todayIn } from '../store/clock.js';
 import { formsStylesheet } from '../assets/templates.js';
@@ -127,7 +127,7 @@ export async function buildPack(opts: PackOptions): Promise<PackResult> {
     throw new UsageError(`材料包“${pack.id}”引用了方案中没有的表单：${unknown.join('、')}`, `pack "${pack.id}" names forms the programme does not define: ${unknown.join(', ')}`);
   }
   // The programme's form order within the pack's order.
-  const targets = pack.forms.flatMap((f) => selectTargets(ctx.index, programme, { forms: [f], org: opts.org, includeUnreached: false }, templateMeta));
+  const targets = pack.forms.flatMap((f) => selectTargets(ctx.index, programme, { forms: [f], org: opts.org, includeUnreached: false }));
   if (targets.length === 0) {
     throw new RefusedError(
       `${orgData.name}在“${pack.label}”环节没有可报送的材料：材料包中的表单（${pack.forms.join('、')}）没有该组织已达到相应阶段的记录`,

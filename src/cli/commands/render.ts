@@ -8,7 +8,6 @@ import { RefusedError, UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
 import { renderForms, viewContext, type FormOutput } from '../../commands/render.js';
-import { templateMeta } from '../../output/forms/templates.js';
 import { mergePdfs } from '../../pdf/pdf.js';
 import { colors, type CliContext } from '../io.js';
 import { displayWidth } from '../../output/text-table.js';
@@ -127,7 +126,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           }
         }
         const vctx = viewContext(repo, programme, { today });
-        const targets: FormTarget[] = selectTargets(index, programme, { forms, org: opts.org, stage: opts.stage, record: id }, templateMeta);
+        const targets: FormTarget[] = selectTargets(index, programme, { forms, org: opts.org, stage: opts.stage, record: id });
         if (targets.length === 0) {
           throw new RefusedError(
             id
