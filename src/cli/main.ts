@@ -12,7 +12,7 @@ export type Runner = (action: Action) => (...args: any[]) => Promise<void>;
 const COMMANDS = [
   'init', 'new', 'import', 'validate',
   'advance', 'claim', 'task', 'report', 'close', 'panel', 'accept', 'rate', 'select', 'brand',
-  'deadlines', 'ledger', 'log', 'status', 'render', 'pack', 'publish', 'hook', 'demo',
+  'deadlines', 'ledger', 'log', 'status', 'render', 'pack', 'verify', 'publish', 'hook', 'demo',
 ] as const;
 
 /** Command names registered by a module other than their own name. */

@@ -195,7 +195,7 @@ export async function buildPack(opts: PackOptions): Promise<PackResult> {
         ...listed.map((l) => ({ title: l.title, path: l.path })),
       ],
       merged,
-      { outline: true, title },
+      { outline: true, title, verify: outputs.map((o) => o.stampText).filter((t): t is string => !!t) },
     );
     const doc = await PDFDocument.load(fs.readFileSync(merged), { updateMetadata: false });
     const numbered = doc.getPages().slice(1);

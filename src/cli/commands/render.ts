@@ -7,7 +7,7 @@ import { type Lang, tr } from '../../domain/i18n.js';
 import { RefusedError, UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
-import { renderForms, viewContext, type FormOutput } from '../../commands/render.js';
+import { renderDocxBundle, renderForms, viewContext, type FormFormat, type FormOutput } from '../../commands/render.js';
 import { mergePdfs } from '../../pdf/pdf.js';
 import { colors, type CliContext } from '../io.js';
 import { displayWidth } from '../../output/text-table.js';
@@ -81,6 +81,19 @@ export function requireOrg(index: RecordIndex, id: string | undefined): void {
   if (id && !index.get('organisation', id)) throw new UsageError(`党组织“${id}”不存在`, `organisation "${id}" does not exist`);
 }
 
+/** Says how many forms are drafts (rendered from uncommitted changes) and how to get final copies. */
+export function draftNote(ctx: CliContext, outputs: FormOutput[]): void {
+  const drafts = outputs.filter((o) => o.draft).length;
+  if (!drafts) return;
+  ctx.err(
+    tr(
+      ctx.lang,
+      `提示：${drafts} 份表单的记录有未提交的修改，表单上已标“草稿”；提交后再生成即为定稿（--final 在有未提交修改时拒绝生成）`,
+      `note: ${drafts} form(s) come from uncommitted changes and are marked 草稿 (draft); commit, then render again for final copies (--final refuses drafts)`,
+    ),
+  );
+}
+
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
@@ -91,8 +104,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .description(
       tr(
         lang,
-        '生成正式表单（PDF，或 --format html 预览）：一条记录的表单，或按 --org / --stage / --all 批量生成到文件夹',
-        'print the official forms (PDF, or --format html to preview): one record\'s forms, or a batch by --org / --stage / --all into a folder',
+        '生成正式表单（PDF；--format docx 生成可编辑的 Word 文件；--format html 预览）：一条记录的表单，或按 --org / --stage / --all 批量生成到文件夹。PDF 和 Word 文件页脚带验证码和二维码（djyc verify 核对）',
+        'print the official forms (PDF; --format docx for editable Word files; --format html to preview): one record\'s forms, or a batch by --org / --stage / --all into a folder. PDF and Word files carry a verification code and QR code in the footer (check with djyc verify)',
       ),
     )
     .option('-f, --form <form>', tr(lang, '只生成该表单（方案 forms 中的编号，如 apply，或模板名）', 'only this form (a form id of the programme, e.g. apply, or a template name)'))
@@ -101,12 +114,14 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .option('--all', tr(lang, '批量：方案中全部记录的表单', 'batch: the forms of every record of the programme'))
     .option('--programme <id>', tr(lang, '方案编号（默认记录库的默认方案）', 'programme id (default: the repository\'s default programme)'))
     .option('-o, --out <path>', tr(lang, '输出文件（单条记录）或文件夹（批量，默认 out/forms）', 'output file (one record) or folder (batch, default out/forms)'))
-    .option('--format <format>', tr(lang, '输出格式：pdf（默认）或 html（预览）', 'output format: pdf (default) or html (preview)'), 'pdf')
+    .option('--format <format>', tr(lang, '输出格式：pdf（默认）、docx（Word）或 html（预览）', 'output format: pdf (default), docx (Word) or html (preview)'), 'pdf')
+    .option('--final', tr(lang, '定稿：记录有未提交的修改时拒绝生成（否则表单上标“草稿”）', 'final copy: refuse when the records have uncommitted changes (otherwise the forms are marked 草稿, draft)'))
     .option('--today <date>', tr(lang, '以该日期为今天（YYYY-MM-DD）', 'take this date as today (YYYY-MM-DD)'))
     .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
     .action(
-      run(async (ctx, id: string | undefined, opts: { form?: string; org?: string; stage?: string; all?: boolean; programme?: string; out?: string; format: string; today?: string; json?: boolean }) => {
-        if (opts.format !== 'pdf' && opts.format !== 'html') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / html）`, `unknown format "${opts.format}" (known: pdf / html)`);
+      run(async (ctx, id: string | undefined, opts: { form?: string; org?: string; stage?: string; all?: boolean; programme?: string; out?: string; format: string; final?: boolean; today?: string; json?: boolean }) => {
+        if (opts.format !== 'pdf' && opts.format !== 'html' && opts.format !== 'docx') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / docx / html）`, `unknown format "${opts.format}" (known: pdf / docx / html)`);
+        const format = opts.format as FormFormat;
         const batch = !!(opts.org || opts.stage || opts.all);
         if (!id && !batch) {
           throw new UsageError('请指定记录编号，或用 --org / --stage / --all 批量生成', 'name a record id, or use --org / --stage / --all for a batch');
@@ -136,15 +151,28 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           );
         }
 
-        const ext = opts.format === 'html' ? '.html' : '.pdf';
+        const ext = `.${format}`;
         let outDir: string;
         let outFile: string | undefined;
         let mergeTo: string | undefined;
         const out = opts.out ? path.resolve(ctx.cwd, opts.out) : undefined;
         if (!batch && out && !(fs.existsSync(out) && fs.statSync(out).isDirectory()) && path.extname(out).toLowerCase() === ext) {
           if (targets.length === 1) outFile = out;
-          else if (opts.format === 'pdf') mergeTo = out;
+          else if (format !== 'html') mergeTo = out;
           else throw new UsageError(`该记录有 ${targets.length} 份表单：HTML 请输出到文件夹（-o 文件夹）`, `this record has ${targets.length} forms: write HTML to a folder (-o folder)`);
+        }
+        if (mergeTo && format === 'docx') {
+          // Several forms of one record into one Word file: a section per form.
+          const started = Date.now();
+          const r = await renderDocxBundle(vctx, targets, mergeTo, { title: targets.length ? `${path.basename(mergeTo, '.docx')}` : '', final: opts.final });
+          const seconds = (Date.now() - started) / 1000;
+          if (opts.json) {
+            ctx.out(JSON.stringify({ programme: programme.id, format, seconds, merged: { out: r.out }, outputs: r.forms.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, ok: true, code: o.code, draft: o.draft })) }, null, 2));
+          } else {
+            ctx.out(tr(ctx.lang, `已生成 ${path.relative(ctx.cwd, r.out) || r.out}（${r.forms.length} 份表单，每份一节）`, `wrote ${path.relative(ctx.cwd, r.out) || r.out} (${r.forms.length} forms, a section each)`));
+            draftNote(ctx, r.forms);
+          }
+          return 0;
         }
         outDir = mergeTo ? fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-render-')) : (out ?? (batch ? path.join(ctx.cwd, 'out', 'forms') : ctx.cwd));
         if (outFile) outDir = path.dirname(outFile);
@@ -156,7 +184,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           outputs = await renderForms(vctx, targets, {
             outDir,
             outFile,
-            format: opts.format,
+            format,
+            final: opts.final,
             lang: ctx.lang,
             onProgress: targets.length > 1 ? bar.tick : undefined,
           });
@@ -170,7 +199,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           merged = await mergePdfs(
             outputs.map((o) => ({ title: o.label, path: o.out })),
             mergeTo,
-            { outline: true, title: outputs[0]?.label },
+            { outline: true, title: outputs[0]?.label, verify: outputs.map((o) => o.stampText).filter((t): t is string => !!t) },
           );
         }
         if (mergeTo) fs.rmSync(outDir, { recursive: true, force: true });
@@ -181,11 +210,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             JSON.stringify(
               {
                 programme: programme.id,
-                format: opts.format,
+                format,
                 seconds: Number(seconds(elapsed)),
                 forms_per_second: Number(rate.toFixed(1)),
                 merged: mergeTo && merged !== undefined ? { out: mergeTo, pages: merged } : undefined,
-                outputs: outputs.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, out: mergeTo ? undefined : o.out, ok: o.ok, pages: o.pages, error: o.error, missing_glyphs: o.missingGlyphs })),
+                outputs: outputs.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, out: mergeTo ? undefined : o.out, ok: o.ok, pages: o.pages, code: o.code, draft: o.draft, error: o.error, missing_glyphs: o.missingGlyphs })),
               },
               null,
               2,
@@ -201,11 +230,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             ctx.out(
               tr(
                 ctx.lang,
-                `已生成 ${ok.length} 份表单（${opts.format.toUpperCase()}）到 ${rel(outDir)}，用时 ${seconds(elapsed)} 秒（${rate.toFixed(1)} 份/秒）`,
-                `wrote ${ok.length} forms (${opts.format.toUpperCase()}) to ${rel(outDir)} in ${seconds(elapsed)} s (${rate.toFixed(1)} forms/s)`,
+                `已生成 ${ok.length} 份表单（${format.toUpperCase()}）到 ${rel(outDir)}，用时 ${seconds(elapsed)} 秒（${rate.toFixed(1)} 份/秒）`,
+                `wrote ${ok.length} forms (${format.toUpperCase()}) to ${rel(outDir)} in ${seconds(elapsed)} s (${rate.toFixed(1)} forms/s)`,
               ),
             );
           }
+          draftNote(ctx, ok);
           for (const o of ok) {
             if (o.missingGlyphs?.length) ctx.err(tr(ctx.lang, `提示：${rel(o.out)} 中以下字符没有内置字体：${o.missingGlyphs.join(' ')}`, `note: no bundled font has these characters of ${rel(o.out)}: ${o.missingGlyphs.join(' ')}`));
           }
