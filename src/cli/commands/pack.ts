@@ -30,14 +30,16 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .option('--notice', tr(lang, '生成领办公示（公开材料，电话号码打码）', 'print the public notice of claims (public: phone numbers masked)'))
     .option('--programme <id>', tr(lang, '方案编号（默认记录库的默认方案）', 'programme id (default: the repository\'s default programme)'))
     .option('-o, --out <file>', tr(lang, '输出文件（默认当前目录下按组织和环节命名）', 'output file (default: named after the organisation and the step, in the current folder)'))
-    .option('--format <format>', tr(lang, '领办公示的输出格式：pdf（默认）或 html', 'format of the notice: pdf (default) or html'), 'pdf')
+    .option('--format <format>', tr(lang, '输出格式：pdf（默认）；材料包也可 docx（Word，每份表单一节）；领办公示也可 html', 'output format: pdf (default); a pack also docx (Word, a section per form); the notice also html'), 'pdf')
+    .option('--final', tr(lang, '定稿：记录有未提交的修改时拒绝生成', 'final copy: refuse when the records have uncommitted changes'))
     .option('--today <date>', tr(lang, '以该日期为今天（YYYY-MM-DD）', 'take this date as today (YYYY-MM-DD)'))
     .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
     .action(
-      run(async (ctx, opts: { org: string; stage?: string; notice?: boolean; programme?: string; out?: string; format: string; today?: string; json?: boolean }) => {
+      run(async (ctx, opts: { org: string; stage?: string; notice?: boolean; programme?: string; out?: string; format: string; final?: boolean; today?: string; json?: boolean }) => {
         if (opts.notice && opts.stage) throw new UsageError('--notice 不能与 --stage 同时使用', '--notice cannot be combined with --stage');
-        if (opts.format !== 'pdf' && opts.format !== 'html') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / html）`, `unknown format "${opts.format}" (known: pdf / html)`);
-        if (opts.format === 'html' && !opts.notice) throw new UsageError('材料包只能生成 PDF（--format html 仅用于 --notice）', 'a pack is PDF only (--format html is for --notice)');
+        if (opts.format !== 'pdf' && opts.format !== 'html' && opts.format !== 'docx') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / docx / html）`, `unknown format "${opts.format}" (known: pdf / docx / html)`);
+        if (opts.format === 'html' && !opts.notice) throw new UsageError('材料包不能生成 HTML（--format html 仅用于 --notice）', 'a pack cannot be HTML (--format html is for --notice)');
+        if (opts.format === 'docx' && opts.notice) throw new UsageError('领办公示只能生成 PDF 或 HTML', 'the notice is PDF or HTML only');
         const today = todayIn(opts.today);
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
@@ -50,18 +52,19 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
         if (opts.notice) {
           const out = path.resolve(ctx.cwd, opts.out ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
-          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format });
+          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format as 'pdf' | 'html' });
           if (opts.json) ctx.out(JSON.stringify({ ...r, seconds: (Date.now() - started) / 1000 }, null, 2));
           else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, phone numbers masked)`));
           return 0;
         }
 
         const pack = choosePack(programme, opts.stage, today);
-        const out = path.resolve(ctx.cwd, opts.out ?? `${safeName(org.short_name ?? org.name)}-${safeName(pack.label)}.pdf`);
+        const format = opts.format as 'pdf' | 'docx';
+        const out = path.resolve(ctx.cwd, opts.out ?? `${safeName(org.short_name ?? org.name)}-${safeName(pack.label)}.${format}`);
         const bar = progress(ctx, tr(ctx.lang, '生成材料', 'rendering'));
         let r;
         try {
-          r = await buildPack({ repo, programme, org: opts.org, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick });
+          r = await buildPack({ repo, programme, org: opts.org, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick, format, final: opts.final });
         } finally {
           bar.end();
         }
@@ -74,6 +77,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         if (opts.json) {
           ctx.out(JSON.stringify({ out: r.out, pack: r.pack.id, label: r.pack.label, pages: r.pages, parts: r.parts, attachments: r.attachments, missing_attachments: r.missingAttachments, seconds: Number(seconds) }, null, 2));
+          return 0;
+        }
+        if (format === 'docx') {
+          ctx.out(tr(ctx.lang, `已生成材料包 ${rel(r.out)}：${r.pack.label}，${r.parts.length} 份表单（Word，每份一节），用时 ${seconds} 秒`, `wrote the pack ${rel(r.out)}: ${r.pack.label}, ${r.parts.length} forms (Word, a section each) in ${seconds} s`));
           return 0;
         }
         const forms = r.parts.length - 2 - (r.attachments ? 1 : 0);

@@ -107,7 +107,7 @@ function docxRuns(runs: Run[], style: RunStyle, valueStyle: RunStyle = style): T
 function emWidth(runs: Run[]): number {
   let em = 0;
   let line = 0;
-  const chars = (s: string) => [...s].reduce((n, c) => n + (c.charCodeAt(0) < 0x2e80 ? 0.55 : 1), 0);
+  const chars = textEm;
   for (const r of runs) {
     if (r.t === 'break') {
       em = Math.max(em, line);
@@ -137,10 +137,24 @@ function textParas(v: unknown, size: number): Paragraph[] {
   return paragraphs(v).map((p) => para([textRun(p, { size })], { alignment: AlignmentType.JUSTIFIED, indent: { firstLine: size * 20 } }));
 }
 
-function choicesParagraph(scope: Scope, list: ChoiceList, size: number): Paragraph {
+/** Width of a text in em (CJK one, Latin about half). */
+const textEm = (s: string) => [...s].reduce((n, c) => n + (c.charCodeAt(0) < 0x2e80 ? 0.55 : 1), 0);
+
+/**
+ * Check-box choices on as many lines as they need, never breaking inside one: Word breaks Chinese text anywhere,
+ * so the line breaks are placed here from the cell's width (`width` in twips).
+ */
+function choicesParagraph(scope: Scope, list: ChoiceList, size: number, width: number): Paragraph {
+  const perLine = (width - cellMargins.left - cellMargins.right) / (size * 10) - 0.5;
   const runs: TextRun[] = [];
+  let used = 0;
   choicesOf(scope, list).forEach((c, i) => {
-    runs.push(textRun(`${i ? IDEO + IDEO : ''}${c.on ? '☑' : '☐'}${c.label}`, { size }));
+    const text = `${c.on ? '☑' : '☐'}${c.label}`;
+    const w = textEm(text);
+    const wrap = i > 0 && used + 2 + w > perLine;
+    const lead = i === 0 || wrap ? '' : IDEO + IDEO;
+    runs.push(textRun(lead + text, { size }, wrap ? { break: 1 } : {}));
+    used = (wrap || i === 0 ? 0 : used + 2) + w;
   });
   return para(runs);
 }
@@ -152,9 +166,9 @@ function signParagraph(scope: Scope, s: SignPart, size: number): Paragraph {
   return para(docxRuns(runs, { size }), { alignment: AlignmentType.RIGHT, indent: { right: size * 20 }, spacing: { before: 80 } });
 }
 
-function partParas(scope: Scope, p: Part, size: number): Paragraph[] {
+function partParas(scope: Scope, p: Part, size: number, width: number): Paragraph[] {
   if ('text' in p) return textParas(lookup(scope, p.text), size);
-  if ('choices' in p) return [choicesParagraph(scope, p.choices, p.small ? SIZE.xiaosi : size)];
+  if ('choices' in p) return [choicesParagraph(scope, p.choices, p.small ? SIZE.xiaosi : size, width)];
   if ('line' in p) return [para(docxRuns(inlineRuns(scope, p.line), { size }))];
   if ('each' in p) return listOf(scope, p.each).map((item, k) => para(docxRuns(inlineRuns({ ...scope, item, n: k + 1 }, p.p), { size }), { indent: { firstLine: size * 20 } }));
   return [signParagraph(scope, p, size)];
@@ -247,8 +261,8 @@ function buildCell(scope: Scope, c: CellDef, ts: TableStyle, width: number, head
     height,
   });
   if ('text' in c) return top(textParas(lookup(scope, c.text), size), heightOf(scope, c.height));
-  if ('box' in c) return top(c.box.flatMap((p) => partParas(scope, p, size)), heightOf(scope, c.height));
-  if ('choices' in c) return { cell: new TableCell({ ...common, verticalAlign: VerticalAlignTable.CENTER, children: [choicesParagraph(scope, c.choices, c.small ? SIZE.xiaosi : size)] }) };
+  if ('box' in c) return top(c.box.flatMap((p) => partParas(scope, p, size, width)), heightOf(scope, c.height));
+  if ('choices' in c) return { cell: new TableCell({ ...common, verticalAlign: VerticalAlignTable.CENTER, children: [choicesParagraph(scope, c.choices, c.small ? SIZE.xiaosi : size, width)] }) };
   const h = heightOf(scope, c.height);
   const img = logoRun(lookup(scope, c.logo), h ? Math.min(28, h - 2) : 28);
   return { cell: new TableCell({ ...common, verticalAlign: VerticalAlignTable.CENTER, children: [para(img ? [img] : [], { alignment: AlignmentType.CENTER })] }), height: h };

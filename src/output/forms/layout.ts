@@ -9,7 +9,7 @@
  * assets/templates.ts.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import { chineseDate } from '../../domain/dates.js';
 import { formLayoutSource, layoutSchemaText, layoutFile } from '../../assets/templates.js';
 import { cnCount, cnOrdinal, isEmpty, paragraphs } from './text.js';
@@ -110,10 +110,18 @@ function validate(data: unknown): ErrorObject[] {
   return validator(data) ? [] : [...(validator.errors ?? [])];
 }
 
-/** The most telling of ajv's errors: the deepest one, preferring a wrong key or value over a failed oneOf branch. */
+/**
+ * The most telling of ajv's errors: the deepest one, preferring a wrong key or value over a failed oneOf branch;
+ * of the unknown keys oneOf's branches report, the one every branch refuses (the others belong to some branch).
+ */
 function bestError(errors: ErrorObject[]): ErrorObject {
+  const extra = (e: ErrorObject) => (e.keyword === 'additionalProperties' ? `${e.instancePath}\u0000${(e.params as { additionalProperty: string }).additionalProperty}` : '');
+  const votes = new Map<string, number>();
+  for (const e of errors) if (extra(e)) votes.set(extra(e), (votes.get(extra(e)) ?? 0) + 1);
   const rank = (e: ErrorObject) => (e.keyword === 'additionalProperties' ? 0 : e.keyword === 'enum' || e.keyword === 'const' || e.keyword === 'pattern' || e.keyword === 'minimum' || e.keyword === 'maximum' ? 1 : e.keyword === 'oneOf' ? 3 : 2);
-  return [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length || rank(a) - rank(b))[0]!;
+  return [...errors].sort(
+    (a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length || rank(a) - rank(b) || (votes.get(extra(b)) ?? 0) - (votes.get(extra(a)) ?? 0),
+  )[0]!;
 }
 
 function pointerSegments(pointer: string): Array<string | number> {
@@ -125,7 +133,18 @@ function pointerSegments(pointer: string): Array<string | number> {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function position(doc: Document, lc: LineCounter, path: Array<string | number>): { line: number; col: number } {
+function position(doc: Document, lc: LineCounter, path: Array<string | number>, key?: string): { line: number; col: number } {
+  if (key !== undefined) {
+    // The key itself, not its value.
+    const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    if (isMap(map)) {
+      const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
+      if (pair && isNode(pair.key) && pair.key.range) {
+        const p = lc.linePos(pair.key.range[0]);
+        return { line: p.line, col: p.col };
+      }
+    }
+  }
   for (let n = path.length; n >= 0; n--) {
     const node = path.length === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     if (isNode(node) && node.range) {
@@ -150,7 +169,7 @@ export function parseLayout(name: string, text: string, file = `templates/forms/
   if (errors.length) {
     const e = bestError(errors);
     const at = pointerSegments(e.instancePath);
-    const where = position(doc, lc, e.keyword === 'additionalProperties' ? [...at, (e.params as { additionalProperty: string }).additionalProperty] : at);
+    const where = position(doc, lc, at, e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined);
     const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : e.keyword === 'enum' ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : '';
     throw new LayoutError(file, where.line, where.col, `${e.instancePath || '/'} ${e.message ?? 'is not valid'}${extra}`);
   }
