@@ -4,7 +4,6 @@
 // second reader (mammoth) opening every file. LibreOffice's reading of the same files: forms-docx.slow.test.ts.
 import fs from 'node:fs';
 import path from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
 import mammoth from 'mammoth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listTemplates } from '../src/assets/templates.js';
@@ -20,28 +19,7 @@ import { gitState, stampOf } from '../src/commands/verification.js';
 import type { ViewContext } from '../src/output/forms/views.js';
 import { ROOT } from './helpers.js';
 import { firstOutOfOrder, LABELS, squash } from './forms-labels.js';
-
-export const EXAMPLES = ['huishan-2020', 'dangjian-plus-2017', 'jinhua-2017', 'wxit-shuji-2017', 'genhe-brands-2020'];
-
-/** The parts of a .docx by path, as text. */
-export function docxParts(buf: Buffer): Record<string, string> {
-  const files = unzipSync(buf);
-  return Object.fromEntries(Object.entries(files).filter(([n]) => n.endsWith('.xml') || n.endsWith('.rels')).map(([n, d]) => [n, strFromU8(d)]));
-}
-
-const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-
-/** The text of a WordprocessingML part in reading order: paragraphs and breaks as new lines. */
-export function partText(xml: string): string {
-  return decode(
-    xml
-      .replace(/<w:br\/>/g, '\n')
-      .replace(/<\/w:p>/g, '\n')
-      .replace(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g, '\u0001$1\u0002')
-      .replace(/<[^>]+>/g, '')
-      .replace(/[^\u0001\u0002\n]*\u0001([^\u0002]*)\u0002/g, '$1'),
-  );
-}
+import { docxParts, EXAMPLES, partText, decodeXml as decode } from './docx-helpers.js';
 
 interface Example {
   name: string;

@@ -26,7 +26,7 @@ import {
 } from 'docx';
 import { TextWatermark } from 'docx/watermarks';
 import { DRAFT_MARK, DRAFT_NOTE, FOOTER, VERIFY_HINT, VERIFY_KEY, VERIFY_LABEL, type Stamp } from '../forms/verification.js';
-import { FONTS, PAGE, SIZE, fontOf, mm, xmlSafe } from './form.js';
+import { FONTS, PAGE, SIZE, mm, xmlSafe } from './form.js';
 
 
 export interface DocxSection {
@@ -90,6 +90,26 @@ function headerFor(s: DocxSection): Header | undefined {
   });
 }
 
+/**
+ * The styles part: document defaults (仿宋_GB2312 三号 in every font slot, Chinese language, punctuation kept inside
+ * the margin) and the few styles Word expects. Written here because the docx package writes `overflowPunct` only
+ * to switch it on.
+ */
+function stylesXml(): string {
+  const f = FONTS.body;
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    '<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
+    `<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="${f}" w:hAnsi="${f}" w:eastAsia="${f}" w:cs="${f}"/><w:sz w:val="${SIZE.san}"/><w:szCs w:val="${SIZE.san}"/><w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>` +
+    '<w:pPrDefault><w:pPr><w:overflowPunct w:val="0"/><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>' +
+    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>' +
+    '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>' +
+    '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>' +
+    '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/></w:style>' +
+    '</w:styles>'
+  );
+}
+
 /** The font table: each face with the alternative Word and WPS fall back to where it is not installed. */
 function fontTable(): string {
   const fonts: Array<[string, string, string, string]> = [
@@ -103,24 +123,18 @@ function fontTable(): string {
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">${entries.join('')}</w:fonts>`;
 }
 
+const STYLES = stylesXml();
+const FONT_TABLE = fontTable();
+
 /** A .docx of one or more forms (one section each). */
 export async function docxDocument(sections: DocxSection[], meta: DocxMeta): Promise<Buffer> {
   const stamps = sections.map((s) => s.stamp).filter((s): s is Stamp => !!s);
-  const body = fontOf(FONTS.body);
   const doc = new Document({
     title: xmlSafe(meta.title),
     creator: 'djyc',
     description: stamps.length ? stamps.map((s) => `${VERIFY_LABEL} ${s.code}`).join('；') : undefined,
     keywords: meta.keywords?.join(' '),
     customProperties: stamps.length ? [{ name: VERIFY_KEY, value: stamps.map((s) => s.text).join('\n') }] : [],
-    styles: {
-      default: {
-        document: {
-          run: { font: body, size: SIZE.san, language: { value: 'zh-CN', eastAsia: 'zh-CN' } },
-          paragraph: { spacing: { line: 240, lineRule: LineRuleType.AUTO } },
-        },
-      },
-    },
     sections: sections.map((s, i): ISectionOptions => {
       const header = headerFor(s);
       return {
@@ -138,7 +152,10 @@ export async function docxDocument(sections: DocxSection[], meta: DocxMeta): Pro
       };
     }),
   });
-  return Packer.toBuffer(doc, false, [{ path: 'word/fontTable.xml', data: fontTable() }]);
+  return Packer.toBuffer(doc, false, [
+    { path: 'word/styles.xml', data: STYLES },
+    { path: 'word/fontTable.xml', data: FONT_TABLE },
+  ]);
 }
 
 

@@ -133,8 +133,15 @@ function para(children: ParagraphChild[], opts: ConstructorParameters<typeof Par
   return new Paragraph({ ...(opts as object), children });
 }
 
+/**
+ * Text is set flush left, not justified: LibreOffice drops the comma that ends a full justified line of Chinese
+ * (it neither hangs nor draws it); left-aligned, every character of the record prints. Full-width characters
+ * line up the same either way.
+ */
+const TEXT_ALIGN = AlignmentType.LEFT;
+
 function textParas(v: unknown, size: number): Paragraph[] {
-  return paragraphs(v).map((p) => para([textRun(p, { size })], { alignment: AlignmentType.JUSTIFIED, indent: { firstLine: size * 20 } }));
+  return paragraphs(v).map((p) => para([textRun(p, { size })], { alignment: TEXT_ALIGN, indent: { firstLine: size * 20 } }));
 }
 
 /** Width of a text in em (CJK one, Latin about half). */
@@ -253,7 +260,7 @@ function buildCell(scope: Scope, c: CellDef, ts: TableStyle, width: number, head
     return { cell: centre(docxRuns(runs, labelStyle)) };
   }
   if ('value' in c) {
-    const alignment = c.align === 'center' ? AlignmentType.CENTER : c.top ? AlignmentType.JUSTIFIED : AlignmentType.LEFT;
+    const alignment = c.align === 'center' ? AlignmentType.CENTER : TEXT_ALIGN;
     return { cell: new TableCell({ ...common, verticalAlign: c.top ? VerticalAlignTable.TOP : VerticalAlignTable.CENTER, children: [para(docxRuns(inlineRuns(scope, c.value), { size }), { alignment })] }) };
   }
   const top = (children: Paragraph[], height?: number): Built => ({
@@ -324,7 +331,7 @@ function buildTable(scope: Scope, t: TableDef, keepWithNext: boolean): Table {
 type Child = Paragraph | Table;
 
 function proseParas(scope: Scope, p: Para): Paragraph[] {
-  const base = { spacing: { line: PROSE_LINE, lineRule: LineRuleType.EXACT }, alignment: AlignmentType.JUSTIFIED };
+  const base = { spacing: { line: PROSE_LINE, lineRule: LineRuleType.EXACT }, alignment: TEXT_ALIGN };
   const style = { size: SIZE.san };
   const indent = (s: string | undefined) => (s === 'flush' ? {} : { indent: { firstLine: SIZE.san * 20 } });
   if ('sign' in p) {
