@@ -28,8 +28,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import type { BlockDef, CellDef, ChoiceList, Layout, Para, Part, Run, Scope, SignPart, TableDef } from '../forms/layout.js';
-import { choicesOf, dateRun, guarded, heightOf, inlineRuns, listOf, lookup, runsText } from '../forms/layout.js';
-import { expandRows, headingRuns, rowFlows, type ExpandedRow } from '../forms/html.js';
+import { choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, runsText, type ExpandedRow } from '../forms/layout.js';
 import { paragraphs } from '../forms/text.js';
 
 // ---- page and type ------------------------------------------------------------------------------------------

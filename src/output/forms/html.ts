@@ -4,9 +4,9 @@
  * stacked labels. Every piece of text, from the layout or from a record, is escaped here and nowhere else; no value
  * ever reaches an attribute except the logo, which must be a data: URL of an image.
  */
-import type { BlockDef, CellDef, Inline, Layout, Para, Part, RowDef, Run, Scope, SignPart, TableDef } from './layout.js';
-import { choicesOf, dateRun, guarded, heightOf, inlineRuns, listOf, lookup, runsText } from './layout.js';
-import { isLongText, paragraphs } from './text.js';
+import type { BlockDef, CellDef, ExpandedRow, Inline, Layout, Para, Part, Run, Scope, SignPart, TableDef } from './layout.js';
+import { choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, runsText } from './layout.js';
+import { paragraphs } from './text.js';
 
 /** Escapes text for HTML content and attribute values (the characters handlebars escapes). */
 export function esc(v: unknown): string {
@@ -81,15 +81,6 @@ function partHtml(scope: Scope, p: Part): string {
   return signHtml(scope, p);
 }
 
-/** Whether a cell holds a text long enough that its row must be allowed to break across pages. */
-export function cellIsLong(scope: Scope, c: CellDef): boolean {
-  if (typeof c === 'string') return false;
-  if ('text' in c) return isLongText(lookup(scope, c.text));
-  if ('box' in c) return c.box.some((p) => 'text' in p && isLongText(lookup(scope, p.text)));
-  if ('value' in c) return isLongText(runsText(inlineRuns(scope, c.value)));
-  return false;
-}
-
 function place(c: Exclude<CellDef, string>, rowspan: number | undefined): string {
   return `${c.span && c.span > 1 ? ` colspan="${c.span}"` : ''}${rowspan && rowspan > 1 ? ` rowspan="${rowspan}"` : ''}`;
 }
@@ -119,44 +110,6 @@ function cellHtml(scope: Scope, c: CellDef, tag: 'td' | 'th', rowspan?: number):
   // Only an image data: URL built by the view model (views.ts imageDataUrl) may become an attribute.
   const img = typeof src === 'string' && /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(src) ? `<img src="${src}" alt="">` : '';
   return td(['logo-cell'], img, heightOf(scope, c.height));
-}
-
-/** The rows of a table as they print: repetitions expanded, conditions applied, spans resolved. */
-export interface ExpandedRow {
-  scope: Scope;
-  def: Exclude<RowDef, CellDef[]> | { cells: CellDef[] };
-  /** Cells of this row with their rowspan (cells spanning a repetition appear in its first row only). */
-  cells: Array<{ cell: CellDef; rowspan?: number }>;
-}
-
-export function expandRows(scope: Scope, rows: RowDef[] | undefined): ExpandedRow[] {
-  const out: ExpandedRow[] = [];
-  for (const r of rows ?? []) {
-    const def = Array.isArray(r) ? { cells: r } : r;
-    if (!Array.isArray(r) && !guarded(scope, r)) continue;
-    if (!Array.isArray(r) && r.each) {
-      const items = listOf(scope, r.each, r.min);
-      items.forEach((item, k) => {
-        const s: Scope = { ...scope, item, n: k + 1 };
-        const cells = def.cells.flatMap((cell) => {
-          const all = typeof cell !== 'string' && cell.rows === 'all';
-          if (all && k > 0) return [];
-          return [{ cell, rowspan: all ? items.length : typeof cell !== 'string' && typeof cell.rows === 'number' ? cell.rows : undefined }];
-        });
-        out.push({ scope: s, def, cells });
-      });
-      continue;
-    }
-    out.push({ scope, def, cells: def.cells.map((cell) => ({ cell, rowspan: typeof cell !== 'string' && typeof cell.rows === 'number' ? cell.rows : undefined })) });
-  }
-  return out;
-}
-
-/** Whether an expanded row may break across pages. */
-export function rowFlows(row: ExpandedRow): boolean {
-  const flow = 'flow' in row.def ? row.def.flow ?? 'auto' : 'auto';
-  if (flow !== 'auto') return flow === 'always';
-  return row.cells.some((c) => cellIsLong(row.scope, c.cell));
 }
 
 function tableHtml(scope: Scope, t: TableDef): string {
@@ -202,12 +155,6 @@ function blockHtml(scope: Scope, b: BlockDef): string {
   if ('note' in b) return `<div class="note">${inlineHtml(scope, b.note)}</div>`;
   if ('table' in b) return tableHtml(scope, b.table);
   return `<div class="doc">\n${b.prose.map((p) => paraHtml(scope, p)).filter(Boolean).join('\n')}\n</div>`;
-}
-
-/** The annex label (only when the programme gives the form one) and the title. */
-export function headingRuns(layout: Layout, scope: Scope): { annex?: Run[]; title: Run[] } {
-  const annex = lookup(scope, 'form.annex') ? inlineRuns(scope, layout.annex ?? '{form.annex}') : undefined;
-  return { annex, title: inlineRuns(scope, layout.title ?? '{form.title}') };
 }
 
 /** The body HTML of a form: heading, then its blocks. */

@@ -12,7 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import { chineseDate } from '../../domain/dates.js';
 import { formLayoutSource, layoutSchemaText, layoutFile } from '../../assets/templates.js';
-import { cnCount, cnOrdinal, isEmpty, paragraphs } from './text.js';
+import { cnCount, cnOrdinal, isEmpty, isLongText, paragraphs } from './text.js';
 
 // ---- the layout, as written -----------------------------------------------------------------------------
 
@@ -474,3 +474,59 @@ export function dateRun(v: unknown): Run {
 export function runsText(runs: Run[]): string {
   return runs.map((r) => (r.t === 'break' ? '\n' : r.t === 'blank' ? '' : r.text)).join('');
 }
+
+// ---- tables and headings, as both renderers lay them out -------------------------------------------------------
+
+/** Whether a cell holds a text long enough that its row must be allowed to break across pages. */
+export function cellIsLong(scope: Scope, c: CellDef): boolean {
+  if (typeof c === 'string') return false;
+  if ('text' in c) return isLongText(lookup(scope, c.text));
+  if ('box' in c) return c.box.some((p) => 'text' in p && isLongText(lookup(scope, p.text)));
+  if ('value' in c) return isLongText(runsText(inlineRuns(scope, c.value)));
+  return false;
+}
+
+/** The rows of a table as they print: repetitions expanded, conditions applied, spans resolved. */
+export interface ExpandedRow {
+  scope: Scope;
+  def: Exclude<RowDef, CellDef[]> | { cells: CellDef[] };
+  /** Cells of this row with their rowspan (cells spanning a repetition appear in its first row only). */
+  cells: Array<{ cell: CellDef; rowspan?: number }>;
+}
+
+export function expandRows(scope: Scope, rows: RowDef[] | undefined): ExpandedRow[] {
+  const out: ExpandedRow[] = [];
+  for (const r of rows ?? []) {
+    const def = Array.isArray(r) ? { cells: r } : r;
+    if (!Array.isArray(r) && !guarded(scope, r)) continue;
+    if (!Array.isArray(r) && r.each) {
+      const items = listOf(scope, r.each, r.min);
+      items.forEach((item, k) => {
+        const s: Scope = { ...scope, item, n: k + 1 };
+        const cells = def.cells.flatMap((cell) => {
+          const all = typeof cell !== 'string' && cell.rows === 'all';
+          if (all && k > 0) return [];
+          return [{ cell, rowspan: all ? items.length : typeof cell !== 'string' && typeof cell.rows === 'number' ? cell.rows : undefined }];
+        });
+        out.push({ scope: s, def, cells });
+      });
+      continue;
+    }
+    out.push({ scope, def, cells: def.cells.map((cell) => ({ cell, rowspan: typeof cell !== 'string' && typeof cell.rows === 'number' ? cell.rows : undefined })) });
+  }
+  return out;
+}
+
+/** Whether an expanded row may break across pages. */
+export function rowFlows(row: ExpandedRow): boolean {
+  const flow = 'flow' in row.def ? row.def.flow ?? 'auto' : 'auto';
+  if (flow !== 'auto') return flow === 'always';
+  return row.cells.some((c) => cellIsLong(row.scope, c.cell));
+}
+
+/** The annex label (only when the programme gives the form one) and the title. */
+export function headingRuns(layout: Layout, scope: Scope): { annex?: Run[]; title: Run[] } {
+  const annex = lookup(scope, 'form.annex') ? inlineRuns(scope, layout.annex ?? '{form.annex}') : undefined;
+  return { annex, title: inlineRuns(scope, layout.title ?? '{form.title}') };
+}
+
