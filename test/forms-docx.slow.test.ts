@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import mammoth from 'mammoth';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRepository } from '../src/store/repo.js';
@@ -173,6 +174,14 @@ describe.skipIf(!hasSoffice)('forms as Word files, read by LibreOffice', () => {
       expect(printed).toContain(f.docx.code!);
     }
   });
+
+  it('is opened by a second, independent reader (mammoth) without error: every file', async () => {
+    for (const f of forms) {
+      const r = await mammoth.extractRawText({ buffer: fs.readFileSync(f.docx.out) });
+      expect(r.messages.filter((m) => m.type === 'error'), f.docx.out).toEqual([]);
+      expect(squash(r.value), f.docx.out).toContain(squash(LABELS[f.docx.target.form.template]!.find((l) => !/^附/.test(l))!));
+    }
+  }, 120_000);
 
   it('keeps A4 and the GB/T 9704 margins (37 / 35 / 28 / 26 mm)', () => {
     for (const f of forms.filter((_, i) => i % 9 === 0)) {

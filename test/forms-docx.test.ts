@@ -189,7 +189,7 @@ describe('forms as Word files (no browser)', () => {
     expect(payload).toMatchObject({ repo: '惠山区区级机关“双领一创”（示例）', form: 'apply', ids: [f.target.record.id] });
   });
 
-  it('is read by a second, independent reader (mammoth) without error', async () => {
+  it('is read by a second, independent reader (mammoth) without error (every file of the examples: the slow test)', async () => {
     for (const [key, f] of files) {
       const r = await mammoth.extractRawText({ buffer: f.buf });
       expect(r.messages.filter((m) => m.type === 'error'), key).toEqual([]);
