@@ -79,7 +79,8 @@ export async function payloadsOfFile(file: string): Promise<Payload[]> {
 function docxProperty(bytes: Buffer, file: string): string | undefined {
   let xml: string;
   try {
-    const files = unzipSync(bytes, { filter: (f) => f.name === 'docProps/custom.xml' });
+    // Only the properties part is inflated, and only when it is of a sane size (not a zip bomb).
+    const files = unzipSync(bytes, { filter: (f) => f.name === 'docProps/custom.xml' && f.originalSize < 1 << 20 });
     const custom = files['docProps/custom.xml'];
     if (!custom) return undefined;
     xml = strFromU8(custom);
