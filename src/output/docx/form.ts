@@ -335,7 +335,8 @@ function proseParas(scope: Scope, p: Para): Paragraph[] {
   const indent = (s: string | undefined) => (s === 'flush' ? {} : { indent: { firstLine: SIZE.san * 20 } });
   if ('sign' in p) {
     const lines = p.sign.map((l) => inlineRuns(scope, l));
-    const width = Math.min(TEXT_WIDTH, Math.ceil(Math.max(...lines.map(emWidth)) * SIZE.san * 10));
+    // One em to spare: the estimate does not know the face's Latin widths.
+    const width = Math.min(TEXT_WIDTH, Math.ceil((Math.max(...lines.map(emWidth)) + 1) * SIZE.san * 10));
     return lines.map((runs, i) =>
       para(docxRuns(runs, style), {
         ...base,
