@@ -33,7 +33,8 @@ describe('djyc verify', () => {
     git(root, ['add', '-A']);
     git(root, ['commit', '-qm', 'records']);
     for (const [id, out] of [[KAIBAN, 'kaiban.pdf'], [JIAOTONG, 'jiaotong.pdf'], [KAIBAN, 'kaiban.docx']] as const) {
-      const r = djyc(['render', id, '--form', 'apply', '-o', out, '--json', ...(out.endsWith('.docx') ? ['--format', 'docx'] : [])], { cwd: root });
+      // The format follows the file's extension (.docx: Word) when --format is not given.
+      const r = djyc(['render', id, '--form', 'apply', '-o', out, '--json'], { cwd: root });
       expect(r.code, r.stderr).toBe(0);
       const o = JSON.parse(r.stdout).outputs[0];
       expect(o.draft).toBe(false);

@@ -6,7 +6,7 @@ import { UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { buildNotice, buildPack, choosePack } from '../../commands/pack.js';
 import { colors } from '../io.js';
-import { progress, requireOrg } from './render.js';
+import { formatOfFile, progress, requireOrg } from './render.js';
 import { RecordIndex } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme } from '../../domain/programme.js';
@@ -30,13 +30,14 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .option('--notice', tr(lang, '生成领办公示（公开材料，电话号码打码）', 'print the public notice of claims (public: phone numbers masked)'))
     .option('--programme <id>', tr(lang, '方案编号（默认记录库的默认方案）', 'programme id (default: the repository\'s default programme)'))
     .option('-o, --out <file>', tr(lang, '输出文件（默认当前目录下按组织和环节命名）', 'output file (default: named after the organisation and the step, in the current folder)'))
-    .option('--format <format>', tr(lang, '输出格式：pdf（默认）；材料包也可 docx（Word，每份表单一节）；领办公示也可 html', 'output format: pdf (default); a pack also docx (Word, a section per form); the notice also html'), 'pdf')
+    .option('--format <format>', tr(lang, '输出格式：pdf（默认）；材料包也可 docx（Word，每份表单一节）；领办公示也可 html；不指定时按 -o 文件的扩展名', 'output format: pdf (default); a pack also docx (Word, a section per form); the notice also html; without it, the -o file\'s extension decides'))
     .option('--final', tr(lang, '定稿：记录有未提交的修改时拒绝生成', 'final copy: refuse when the records have uncommitted changes'))
     .option('--today <date>', tr(lang, '以该日期为今天（YYYY-MM-DD）', 'take this date as today (YYYY-MM-DD)'))
     .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
     .action(
-      run(async (ctx, opts: { org: string; stage?: string; notice?: boolean; programme?: string; out?: string; format: string; final?: boolean; today?: string; json?: boolean }) => {
+      run(async (ctx, opts: { org: string; stage?: string; notice?: boolean; programme?: string; out?: string; format?: string; final?: boolean; today?: string; json?: boolean }) => {
         if (opts.notice && opts.stage) throw new UsageError('--notice 不能与 --stage 同时使用', '--notice cannot be combined with --stage');
+        opts.format ??= formatOfFile(opts.out);
         if (opts.format !== 'pdf' && opts.format !== 'html' && opts.format !== 'docx') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / docx / html）`, `unknown format "${opts.format}" (known: pdf / docx / html)`);
         if (opts.format === 'html' && !opts.notice) throw new UsageError('材料包不能生成 HTML（--format html 仅用于 --notice）', 'a pack cannot be HTML (--format html is for --notice)');
         if (opts.format === 'docx' && opts.notice) throw new UsageError('领办公示只能生成 PDF 或 HTML', 'the notice is PDF or HTML only');

@@ -81,6 +81,12 @@ export function requireOrg(index: RecordIndex, id: string | undefined): void {
   if (id && !index.get('organisation', id)) throw new UsageError(`党组织“${id}”不存在`, `organisation "${id}" does not exist`);
 }
 
+/** The format an output file's extension names (.pdf, .docx, .html), else pdf. */
+export function formatOfFile(out: string | undefined): string {
+  const ext = out ? path.extname(out).toLowerCase() : '';
+  return ext === '.docx' || ext === '.html' ? ext.slice(1) : 'pdf';
+}
+
 /** Says how many forms are drafts (rendered from uncommitted changes) and how to get final copies. */
 export function draftNote(ctx: CliContext, outputs: FormOutput[]): void {
   const drafts = outputs.filter((o) => o.draft).length;
@@ -114,12 +120,13 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .option('--all', tr(lang, '批量：方案中全部记录的表单', 'batch: the forms of every record of the programme'))
     .option('--programme <id>', tr(lang, '方案编号（默认记录库的默认方案）', 'programme id (default: the repository\'s default programme)'))
     .option('-o, --out <path>', tr(lang, '输出文件（单条记录）或文件夹（批量，默认 out/forms）', 'output file (one record) or folder (batch, default out/forms)'))
-    .option('--format <format>', tr(lang, '输出格式：pdf（默认）、docx（Word）或 html（预览）', 'output format: pdf (default), docx (Word) or html (preview)'), 'pdf')
+    .option('--format <format>', tr(lang, '输出格式：pdf（默认）、docx（Word）或 html（预览）；不指定时按 -o 文件的扩展名', 'output format: pdf (default), docx (Word) or html (preview); without it, the -o file\'s extension decides'))
     .option('--final', tr(lang, '定稿：记录有未提交的修改时拒绝生成（否则表单上标“草稿”）', 'final copy: refuse when the records have uncommitted changes (otherwise the forms are marked 草稿, draft)'))
     .option('--today <date>', tr(lang, '以该日期为今天（YYYY-MM-DD）', 'take this date as today (YYYY-MM-DD)'))
     .option('--json', tr(lang, '以 JSON 输出结果', 'print the result as JSON'))
     .action(
-      run(async (ctx, id: string | undefined, opts: { form?: string; org?: string; stage?: string; all?: boolean; programme?: string; out?: string; format: string; final?: boolean; today?: string; json?: boolean }) => {
+      run(async (ctx, id: string | undefined, opts: { form?: string; org?: string; stage?: string; all?: boolean; programme?: string; out?: string; format?: string; final?: boolean; today?: string; json?: boolean }) => {
+        opts.format ??= formatOfFile(opts.out);
         if (opts.format !== 'pdf' && opts.format !== 'html' && opts.format !== 'docx') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / docx / html）`, `unknown format "${opts.format}" (known: pdf / docx / html)`);
         const format = opts.format as FormFormat;
         const batch = !!(opts.org || opts.stage || opts.all);
