@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-stop set-up used by `npm run demo`, `npm test` and `npm run bench`:
-# installs npm dependencies (if missing), builds dist/, and installs Debian's Chromium and poppler-utils
-# when no browser is found and we are allowed to (root + apt-get). Idempotent and quiet when all is there.
+# installs npm dependencies (if missing), builds dist/, and installs Debian's Chromium, poppler-utils and
+# LibreOffice Writer (headless, to test the Word forms) when missing and we are allowed to (root + apt-get).
+# Idempotent and quiet when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,7 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/hanazono/HanaMinB.ttf ] || [ -n "${DJYC_EXTB_FONT:-}" ] || need_apt+=(fonts-hanazono)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)   # test/new-project.test.ts drives prompts in a real terminal
+command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)   # test/forms-docx.slow.test.ts reads the Word forms
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "[setup] apt-get install ${need_apt[*]}" >&2

@@ -10,7 +10,7 @@ import { loadRepository } from '../src/store/repo.js';
 import { resolveProgramme } from '../src/domain/programme.js';
 import { selectTargets } from '../src/output/forms/targets.js';
 import { renderForms, viewContext } from '../src/commands/render.js';
-import { templateMeta } from '../src/output/forms/templates.js';
+import { layoutMeta as templateMeta } from "../src/output/forms/layout.js";
 import { dangjianRecords, makeRepo } from './forms-fixtures.js';
 import { djyc, workerBrowser } from './helpers.js';
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmark of the official forms: from records to PDFs, as `djyc render --all` and `djyc pack` do it.
-// Prints the time to build the views and HTML (handlebars, no browser), then forms per second for a batch
+// Prints the time to build the views and HTML (the layouts, no browser), then forms per second for a batch
 // through one browser, then the time of a submission pack (forms, cover, contents, merge, numbering).
 //
 //   npx tsc -p tsconfig.json && node scripts/bench/forms.mjs [--repo DIR] [--rounds 3]
@@ -13,13 +13,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dist = (p) => pathToFileURL(path.join(root, 'dist', p)).href;
-let demo, repoMod, create, forms, templates, render, pack, browserMod;
+let demo, repoMod, programmeMod, targetsMod, documentMod, render, pack, browserMod;
 try {
   demo = await import(dist('demo/demo.js'));
   repoMod = await import(dist('store/repo.js'));
-  create = await import(dist('commands/create.js'));
-  forms = await import(dist('output/forms/views.js'));
-  templates = await import(dist('output/forms/templates.js'));
+  programmeMod = await import(dist('domain/programme.js'));
+  targetsMod = await import(dist('output/forms/targets.js'));
+  documentMod = await import(dist('output/forms/document.js'));
   render = await import(dist('commands/render.js'));
   pack = await import(dist('commands/pack.js'));
   browserMod = await import(dist('pdf/browser.js'));
@@ -45,14 +45,14 @@ if (!repoDir) {
 }
 
 const repo = repoMod.loadRepository(repoDir);
-const programme = create.resolveProgramme(repo);
+const programme = programmeMod.resolveProgramme(repo);
 const ctx = render.viewContext(repo, programme, { today: '2020-12-30' });
-const targets = forms.selectTargets(ctx.index, programme, {}, templates.templateMeta);
+const targets = targetsMod.selectTargets(ctx.index, programme, {});
 
 // Views and HTML only.
 let t = Date.now();
 let bytes = 0;
-for (const target of targets) bytes += render.formDocument(ctx, target).html.length;
+for (const target of targets) bytes += documentMod.formDocument(ctx, target).html.length;
 const htmlMs = Date.now() - t;
 console.log(`views + HTML: ${targets.length} forms in ${s(htmlMs)} s (${(htmlMs / targets.length).toFixed(1)} ms/form, ${(bytes / targets.length / 1024).toFixed(0)} KiB/form)`);
 

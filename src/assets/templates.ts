@@ -1,7 +1,8 @@
 /**
- * The templates djyc ships (templates/forms, templates/site), read once per process. Names are plain words: no
- * path can be smuggled in through a programme file; names starting with an underscore are djyc's own documents
- * and partials (pack cover, contents, notice), never a programme's form.
+ * The templates djyc ships (templates/forms, templates/site), read once per process. A programme's form is a
+ * layout, templates/forms/<name>.yaml (see output/forms/layout.ts); djyc's own documents and partials (pack cover,
+ * contents, notice) are handlebars files named with an underscore, never a programme's form. Names are plain
+ * words: no path can be smuggled in through a programme file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,28 +21,45 @@ function read(file: string): string {
   return t;
 }
 
-export function templatePath(name: string): string {
-  return path.join(FORMS_DIR, `${name}.hbs`);
+/** The layout file of a form, e.g. templates/forms/shuangling-apply.yaml. */
+export function layoutPath(name: string): string {
+  return path.join(FORMS_DIR, `${name}.yaml`);
 }
 
-/** Whether a programme may name this form template: a plain name of a shipped template. */
+/** The layout file as shown in messages (relative to the package). */
+export function layoutFile(name: string): string {
+  return `templates/forms/${name}.yaml`;
+}
+
+/** Whether a programme may name this form template: a plain name of a shipped layout. */
 export function templateExists(name: string): boolean {
-  return FORM_NAME.test(name) && fs.existsSync(templatePath(name));
+  return FORM_NAME.test(name) && fs.existsSync(layoutPath(name));
 }
 
-/** Names of the form templates shipped in templates/forms (partials excluded). */
+/** Names of the form layouts shipped in templates/forms. */
 export function listTemplates(): string[] {
   return fs
     .readdirSync(FORMS_DIR)
-    .filter((f) => f.endsWith('.hbs') && !f.startsWith('_'))
-    .map((f) => f.slice(0, -4))
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('_'))
+    .map((f) => f.slice(0, -5))
     .sort();
 }
 
-/** The source of a form template (a programme's, or one of djyc's own `_name` documents). */
+/** The text of a form's layout. */
+export function formLayoutSource(name: string): string {
+  if (!FORM_NAME.test(name)) throw new Error(`invalid form name: ${name}`);
+  return read(layoutPath(name));
+}
+
+/** templates/forms/_layout.schema.json: the JSON Schema every layout is checked against. */
+export function layoutSchemaText(): string {
+  return read(path.join(FORMS_DIR, '_layout.schema.json'));
+}
+
+/** The source of one of djyc's own documents (`_name.hbs`: pack cover, contents, notice, page numbers). */
 export function formTemplateSource(name: string): string {
-  if (!FORM_NAME.test(name) && !INTERNAL_NAME.test(name)) throw new Error(`invalid template name: ${name}`);
-  return read(templatePath(name));
+  if (!INTERNAL_NAME.test(name)) throw new Error(`invalid template name: ${name}`);
+  return read(path.join(FORMS_DIR, `${name}.hbs`));
 }
 
 /** The form partials (`_name.hbs`, used as {{> name}}): name → source. */

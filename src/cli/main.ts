@@ -30,6 +30,7 @@ const MODULES = {
   status: () => import('./commands/status.js'),
   render: () => import('./commands/render.js'),
   pack: () => import('./commands/pack.js'),
+  verify: () => import('./commands/verify.js'),
   publish: () => import('./commands/publish.js'),
   hook: () => import('./commands/hook.js'),
   demo: () => import('./commands/demo.js'),

@@ -25,8 +25,8 @@ import type { Lang } from '../domain/i18n.js';
 import { renderPdfs } from '../pdf/engine.js';
 import { attachmentsOf, claimsNoticeView } from '../output/forms/views.js';
 import { mergePdfs, stampPageNumbers } from '../pdf/pdf.js';
-import { renderForms, viewContext, type FormOutput } from './render.js';
-import { renderBody, renderDocument, templateMeta } from '../output/forms/templates.js';
+import { renderDocxBundle, renderForms, viewContext, type FormOutput } from './render.js';
+import { renderBody, renderDocument } from '../output/forms/templates.js';
 import type { Repository } from '../domain/records.js';
 import { today as todayIn } from '../store/clock.js';
 import { formsStylesheet } from '../assets/templates.js';
@@ -75,6 +75,10 @@ export interface PackOptions {
   /** Reuse a browser (not closed). */
   browser?: Browser;
   onProgress?: (done: number, total: number, output: FormOutput) => void;
+  /** pdf (default): cover, contents, forms, list of supporting files; docx: the forms, a section each. */
+  format?: 'pdf' | 'docx';
+  /** Refuse when a form's records have uncommitted changes. */
+  final?: boolean;
 }
 
 export interface PackPart {
@@ -127,7 +131,7 @@ export async function buildPack(opts: PackOptions): Promise<PackResult> {
     throw new UsageError(`材料包“${pack.id}”引用了方案中没有的表单：${unknown.join('、')}`, `pack "${pack.id}" names forms the programme does not define: ${unknown.join(', ')}`);
   }
   // The programme's form order within the pack's order.
-  const targets = pack.forms.flatMap((f) => selectTargets(ctx.index, programme, { forms: [f], org: opts.org, includeUnreached: false }, templateMeta));
+  const targets = pack.forms.flatMap((f) => selectTargets(ctx.index, programme, { forms: [f], org: opts.org, includeUnreached: false }));
   if (targets.length === 0) {
     throw new RefusedError(
       `${orgData.name}在“${pack.label}”环节没有可报送的材料：材料包中的表单（${pack.forms.join('、')}）没有该组织已达到相应阶段的记录`,
@@ -135,11 +139,19 @@ export async function buildPack(opts: PackOptions): Promise<PackResult> {
     );
   }
 
+  if (opts.format === 'docx') {
+    // One Word file an office edits: the forms, each in its own section (a page break between annexes).
+    const title = `${orgData.name}${pack.label}报送材料`;
+    const r = await renderDocxBundle(ctx, targets, opts.out, { title, final: opts.final });
+    const parts = r.forms.map((f) => ({ title: f.label, page: 0, pages: 0 }));
+    return { out: r.out, pack, pages: 0, parts, attachments: 0, missingAttachments: 0, failures: [] };
+  }
+
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-pack-'));
   const browser = opts.browser ?? (await launchBrowser({ lang }));
   try {
     // 1. The forms, unnumbered (the pack is numbered as a whole).
-    const outputs = await renderForms(ctx, targets, { outDir: path.join(tmp, 'forms'), browser, lang, pageNumbers: 'never', onProgress: opts.onProgress });
+    const outputs = await renderForms(ctx, targets, { outDir: path.join(tmp, 'forms'), browser, lang, pageNumbers: 'never', onProgress: opts.onProgress, final: opts.final });
     const failures = outputs.filter((o) => !o.ok);
     if (failures.length) return { out: opts.out, pack, pages: 0, parts: [], attachments: 0, missingAttachments: 0, failures };
 
@@ -195,7 +207,7 @@ export async function buildPack(opts: PackOptions): Promise<PackResult> {
         ...listed.map((l) => ({ title: l.title, path: l.path })),
       ],
       merged,
-      { outline: true, title },
+      { outline: true, title, verify: outputs.map((o) => o.stampText).filter((t): t is string => !!t) },
     );
     const doc = await PDFDocument.load(fs.readFileSync(merged), { updateMetadata: false });
     const numbered = doc.getPages().slice(1);

@@ -1,7 +1,8 @@
 /**
- * Forms to files: view models (output/forms) through the templates into HTML documents, and
- * through the PDF engine (pdf/engine.ts, one browser for the whole batch) into PDFs. No terminal here: progress goes
- * to a callback; the CLI draws it.
+ * Forms to files: view models (output/forms) through their layouts into HTML documents and through the PDF engine
+ * (pdf/engine.ts, one browser for the whole batch) into PDFs, or into Word documents (output/docx, no browser).
+ * Every PDF and .docx carries a verification stamp (commands/verification.ts). No terminal here: progress goes to
+ * a callback; the CLI draws it.
  */
 import { writeAtomic } from '../store/files.js';
 import path from 'node:path';
@@ -16,6 +17,13 @@ import { readAttachment } from '../store/attachments.js';
 import { formDocument, type FormDocument } from '../output/forms/document.js';
 import { fileBase, type FormTarget } from '../output/forms/targets.js';
 import { IMAGE_TYPES, sniffType } from '../domain/paths.js';
+import { loadLayout } from '../output/forms/layout.js';
+import { overlayHtml, qrPng, VERIFY_KEY, type Stamp } from '../output/forms/verification.js';
+import { formDocxChildren } from '../output/docx/form.js';
+import { docxDocument, type DocxSection } from '../output/docx/document.js';
+import { RefusedError } from '../domain/errors.js';
+import { gitState, stampOf, type GitState } from './verification.js';
+import { writeDocxBatch, type DocxJob } from './docx-batch.js';
 
 /** Largest asset (logo) read into a form. */
 const MAX_ASSET_BYTES = 5 * 1024 * 1024;
@@ -56,14 +64,28 @@ export interface FormOutput {
   bytes?: number;
   error?: string;
   missingGlyphs?: string[];
+  /** Verification code printed on the form (PDF and .docx). */
+  code?: string;
+  /** The verification payload (QR code text), for the metadata of files that merge forms. */
+  stampText?: string;
+  /** Rendered from uncommitted changes (草稿). */
+  draft?: boolean;
 }
+
+export type FormFormat = 'pdf' | 'html' | 'docx';
 
 export interface RenderFormsOptions {
   /** Folder for the files (named by fileBase); or `outFile` for a single form. */
   outDir?: string;
   outFile?: string;
-  format?: 'pdf' | 'html';
+  format?: FormFormat;
   lang?: Lang;
+  /** Refuse (RefusedError, nothing written) when a form's records have uncommitted changes. */
+  final?: boolean;
+  /** Git state of the repository, when the caller has read it already. */
+  git?: GitState;
+  /** .docx: threads in all (default one per core, at most 4). */
+  threads?: number;
   browser?: Browser;
   pageNumbers?: 'auto' | 'never';
   onProgress?: (done: number, total: number, output: FormOutput) => void;
@@ -71,7 +93,7 @@ export interface RenderFormsOptions {
 
 /** Output path of each target: outFile for a single one, else <outDir>/<fileBase>.<ext>, made unique. */
 export function outputPaths(programme: ProgrammeRecord, targets: FormTarget[], opts: RenderFormsOptions): string[] {
-  const ext = opts.format === 'html' ? 'html' : 'pdf';
+  const ext = opts.format ?? 'pdf';
   if (opts.outFile && targets.length === 1) return [path.resolve(opts.outFile)];
   const dir = path.resolve(opts.outDir ?? '.');
   const used = new Set<string>();
@@ -113,6 +135,28 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
   };
   early.forEach((o, i) => o && report(i, o));
 
+  const stamps = opts.format === 'html' ? [] : stampsOf(ctx, docs, opts);
+  const base = (i: number) => (stamps[i] ? { code: stamps[i]!.code, draft: stamps[i]!.draft, stampText: stamps[i]!.text } : {});
+
+  if (opts.format === 'docx') {
+    const jobs: DocxJob[] = [];
+    const jobIndex: number[] = [];
+    docs.forEach((d, i) => {
+      if (!d) return;
+      jobs.push({ layout: d.target.form.template, view: d.view, stamp: stamps[i], title: d.label, out: outs[i]! });
+      jobIndex.push(i);
+    });
+    await writeDocxBatch(jobs, {
+      threads: opts.threads,
+      onDone: (k, r) => {
+        const i = jobIndex[k]!;
+        const d = docs[i]!;
+        report(i, r.ok ? { target: d.target, label: d.label, group: d.group, item: d.item, out: outs[i]!, ok: true, bytes: r.bytes, ...base(i) } : { target: d.target, label: d.label, out: outs[i]!, ok: false, error: r.error });
+      },
+    });
+    return results;
+  }
+
   if (opts.format === 'html') {
     for (let i = 0; i < total; i++) {
       const d = docs[i];
@@ -132,13 +176,20 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
   const jobIndex: number[] = [];
   docs.forEach((d, i) => {
     if (!d) return;
-    jobs.push({ id: d.target.key + ':' + d.target.form.id, html: d.html, out: outs[i]!, title: d.label });
+    const stamp = stamps[i];
+    jobs.push({
+      id: d.target.key + ':' + d.target.form.id,
+      html: d.html,
+      out: outs[i]!,
+      title: d.label,
+      ...(stamp ? { overlay: overlayHtml(stamp), meta: { keywords: [`djyc-verify:${stamp.code}`], custom: { [VERIFY_KEY]: stamp.text } } } : {}),
+    });
     jobIndex.push(i);
   });
   if (jobs.length === 0) return results;
   const toOutput = (k: number, r: RenderResult): FormOutput => {
     const d = docs[jobIndex[k]!]!;
-    return { target: d.target, label: d.label, group: d.group, item: d.item, out: r.out, ok: r.ok, pages: r.pages, bytes: r.bytes, error: r.error, missingGlyphs: r.missingGlyphs };
+    return { target: d.target, label: d.label, group: d.group, item: d.item, out: r.out, ok: r.ok, pages: r.pages, bytes: r.bytes, error: r.error, missingGlyphs: r.missingGlyphs, ...base(jobIndex[k]!) };
   };
   const byId = new Map(jobs.map((j, k) => [j, k]));
   await renderPdfs(jobs, {
@@ -151,4 +202,48 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
     },
   });
   return results;
+}
+
+/** The stamp of every form; with `final`, refuses when any form would be a draft (nothing is written then). */
+function stampsOf(ctx: ViewContext, docs: Array<FormDocument | undefined>, opts: RenderFormsOptions): Array<Stamp | undefined> {
+  const state = opts.git ?? gitState(ctx.index.repo);
+  const stamps = docs.map((d) => (d ? stampOf(ctx, d.target, d.view, state) : undefined));
+  if (opts.final) {
+    const drafts = docs.filter((d, i) => d && stamps[i]?.draft).map((d) => d!.label);
+    if (drafts.length) {
+      const list = drafts.slice(0, 5).join('\n  ');
+      const more = drafts.length > 5 ? `\n  …（共 ${drafts.length} 份）` : '';
+      throw new RefusedError(
+        `--final：以下表单的记录有未提交的修改（或记录库不在 git 中），请先提交再生成定稿：\n  ${list}${more}`,
+        `--final: the records of these forms have uncommitted changes (or the repository is not in git); commit them first:\n  ${list}${more.replace(/（共 (\d+) 份）/, '($1 in all)')}`,
+      );
+    }
+  }
+  return stamps;
+}
+
+/** One .docx of forms, a section each (with their stamps). */
+export async function docxOf(forms: Array<{ doc: FormDocument; stamp?: Stamp }>, title: string, extra: { before?: DocxSection[]; after?: DocxSection[] } = {}): Promise<Buffer> {
+  const sections: DocxSection[] = [...(extra.before ?? [])];
+  for (const { doc, stamp } of forms) {
+    sections.push({ children: formDocxChildren(loadLayout(doc.target.form.template), doc.view), stamp, qr: stamp ? qrPng(stamp.text) : undefined });
+  }
+  sections.push(...(extra.after ?? []));
+  return docxDocument(sections, { title, keywords: forms.flatMap((f) => (f.stamp ? [`djyc-verify:${f.stamp.code}`] : [])) });
+}
+
+/**
+ * Renders forms into one .docx (a section per form, a page break between them). Throws RefusedError with `final`
+ * when a form would be a draft; throws when the file cannot be written.
+ */
+export async function renderDocxBundle(ctx: ViewContext, targets: FormTarget[], out: string, opts: { title: string; final?: boolean; git?: GitState }): Promise<{ out: string; forms: FormOutput[]; bytes: number }> {
+  const docs = targets.map((t) => formDocument(ctx, t));
+  const stamps = stampsOf(ctx, docs, { final: opts.final, git: opts.git });
+  const data = await docxOf(
+    docs.map((doc, i) => ({ doc, stamp: stamps[i] })),
+    opts.title,
+  );
+  writeAtomic(path.resolve(out), data);
+  const forms = docs.map((d, i): FormOutput => ({ target: d.target, label: d.label, group: d.group, item: d.item, out: path.resolve(out), ok: true, code: stamps[i]?.code, draft: stamps[i]?.draft, stampText: stamps[i]?.text }));
+  return { out: path.resolve(out), forms, bytes: data.length };
 }

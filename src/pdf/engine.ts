@@ -21,7 +21,7 @@ import { closeBrowser, launchBrowser } from './browser.js';
 import { T, say, type Lang } from '../domain/i18n.js';
 import { fontResponse, uncoveredChars } from './fonts.js';
 import { CSP_META, FONT_CSS_URL, FONT_ORIGIN, decodeEntities } from '../output/html.js';
-import { setMeta, stampPageNumbers, takeMarkers } from './pdf.js';
+import { setMeta, stampOverlay, stampPageNumbers, takeMarkers } from './pdf.js';
 
 export interface RenderJob {
   id: string;
@@ -31,6 +31,13 @@ export interface RenderJob {
   out: string;
   /** PDF document title; defaults to the document's <title>, then to id. */
   title?: string;
+  /**
+   * A one-page A4 overlay stamped on every page of the PDF (a footer, a watermark): an HTML body fragment laid
+   * out on the whole sheet (margins 0) and its CSS. Record text in it must already be escaped.
+   */
+  overlay?: { css: string; body: string };
+  /** Extra metadata: keywords, and custom Info entries (name → text). */
+  meta?: { keywords?: string[]; custom?: Record<string, string> };
 }
 
 export interface RenderOptions {
@@ -466,7 +473,8 @@ class BatchRun {
         worker.page = await newLockedPage(browser);
       }
       const doc = await PDFDocument.load(await printOnPage(worker.page, html, unitTimeout, this.lang));
-      const failed = await this.writeForms(doc, idx, prefix, worker.page);
+      const overlays = await this.printOverlays(idx, worker.page, unitTimeout);
+      const failed = await this.writeForms(doc, idx, prefix, worker.page, overlays);
       if (failed) this.requeue(unit, failed.indices, failed.failure);
     } catch (err) {
       const failure = err instanceof RenderFailure ? err : new RenderFailure(err instanceof Error ? err.message : String(err));
@@ -477,8 +485,32 @@ class BatchRun {
     }
   }
 
-  /** Splits a printed unit into its forms (numbering pages where they run over one) and writes each PDF. */
-  private async writeForms(doc: PDFDocument, idx: number[], prefix: string, page: Page): Promise<{ indices: number[]; failure: RenderFailure } | undefined> {
+  /** Prints the overlays of a unit's jobs, one page each, in one document: job index → its page there. */
+  private async printOverlays(idx: number[], page: Page, timeoutMs: number): Promise<{ doc: PDFDocument; pageOf: Map<number, number> } | undefined> {
+    const withOverlay = idx.filter((i) => this.jobs[i]!.overlay);
+    if (withOverlay.length === 0) return undefined;
+    const css = [...new Set(withOverlay.map((i) => this.jobs[i]!.overlay!.css))].join('\n');
+    const body = withOverlay.map((i) => `<div class="djyc-sheet">${this.jobs[i]!.overlay!.body}</div>`).join('');
+    const html =
+      `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">${CSP_META}<link rel="stylesheet" href="${FONT_CSS_URL}"><style>` +
+      '@page{size:210mm 297mm;margin:0}html,body{margin:0;background:transparent}' +
+      '.djyc-sheet{position:relative;width:210mm;height:297mm;overflow:hidden;break-after:page}.djyc-sheet:last-child{break-after:auto}' +
+      `${css.replace(/<\/style/gi, '<\\/style')}</style></head><body>${body}</body></html>`;
+    await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
+    const bytes = await page.pdf({ preferCSSPageSize: true, omitBackground: true, tagged: false, timeout: timeoutMs });
+    const doc = await PDFDocument.load(bytes);
+    if (doc.getPageCount() !== withOverlay.length) throw new RenderFailure(say(this.lang, TEXT.markers));
+    return { doc, pageOf: new Map(withOverlay.map((i, k) => [i, k])) };
+  }
+
+  /** Splits a printed unit into its forms (numbering pages where they run over one, stamping overlays) and writes each PDF. */
+  private async writeForms(
+    doc: PDFDocument,
+    idx: number[],
+    prefix: string,
+    page: Page,
+    overlays?: { doc: PDFDocument; pageOf: Map<number, number> },
+  ): Promise<{ indices: number[]; failure: RenderFailure } | undefined> {
     const starts = formStarts(doc, prefix, idx.length, this.lang);
     const ends = starts.map((s, k) => (k + 1 < starts.length ? starts[k + 1]! : doc.getPageCount()));
     const longest = Math.max(...starts.map((s, k) => ends[k]! - s));
@@ -503,7 +535,10 @@ class BatchRun {
           pages.forEach((p) => out.addPage(p));
         }
         if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);
-        setMeta(out, { title: this.jobs[i]!.title ?? this.parsed[i]!.title ?? this.jobs[i]!.id, lang: langOf(this.parsed[i]!.htmlAttrs) });
+        const o = overlays?.pageOf.get(i);
+        if (overlays && o !== undefined) await stampOverlay(out, out.getPages(), overlays.doc, o);
+        const job = this.jobs[i]!;
+        setMeta(out, { title: job.title ?? this.parsed[i]!.title ?? job.id, lang: langOf(this.parsed[i]!.htmlAttrs), keywords: job.meta?.keywords, custom: job.meta?.custom });
         const data = await out.save();
         writeAtomic(this.jobs[i]!.out, data);
         this.finish(i, { ok: true, pages: count, bytes: data.length });

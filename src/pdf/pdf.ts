@@ -3,6 +3,7 @@
  * stamping, and merging PDFs with bookmarks.
  */
 import { readFile } from 'node:fs/promises';
+import { VERIFY_KEY } from '../output/forms/verification.js';
 import { writeAtomic } from '../store/files.js';
 import {
   PDFArray,
@@ -55,6 +56,14 @@ export function takeMarkers(doc: PDFDocument, prefix: string): Map<number, strin
 export interface PdfMeta {
   title?: string;
   lang?: string;
+  keywords?: string[];
+  /** Custom entries of the document information dictionary (name → text). */
+  custom?: Record<string, string>;
+}
+
+function infoDict(doc: PDFDocument): PDFDict | undefined {
+  const ref = doc.context.trailerInfo.Info;
+  return ref ? doc.context.lookupMaybe(ref, PDFDict) : undefined;
 }
 
 export function setMeta(doc: PDFDocument, meta: PdfMeta): void {
@@ -62,6 +71,27 @@ export function setMeta(doc: PDFDocument, meta: PdfMeta): void {
   doc.setCreator('djyc');
   doc.setProducer('djyc (Chromium, pdf-lib)');
   if (meta.lang) doc.setLanguage(meta.lang);
+  if (meta.keywords?.length) doc.setKeywords(meta.keywords);
+  if (meta.custom) {
+    doc.setCreator('djyc'); // makes sure the information dictionary exists
+    const info = infoDict(doc);
+    for (const [name, text] of Object.entries(meta.custom)) info?.set(PDFName.of(name), PDFHexString.fromText(text));
+  }
+}
+
+/** A custom entry of the document information dictionary, as text. */
+export function readInfoEntry(doc: PDFDocument, name: string): string | undefined {
+  const v = infoDict(doc)?.lookup(PDFName.of(name));
+  return v instanceof PDFString || v instanceof PDFHexString ? v.decodeText() : undefined;
+}
+
+/** Draws page `index` of `sheet` (a full A4 overlay: footer, watermark) over every page of `pages`. */
+export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PDFDocument, index: number): Promise<void> {
+  const [embedded] = await doc.embedPages([sheet.getPage(index)]);
+  for (const page of pages) {
+    const { width, height } = page.getSize();
+    page.drawPage(embedded!, { x: (width - embedded!.width) / 2, y: height - embedded!.height });
+  }
 }
 
 /** Band of the number sheet that holds the page number (bottom 10–40 mm of the page), in points. */
@@ -95,7 +125,10 @@ export interface MergeOptions {
   outline?: boolean;
   /** Document title of the merged file. */
   title?: string;
+  /** Verification payloads of the forms merged (one per form), kept in the metadata. */
+  verify?: string[];
 }
+
 
 /**
  * Concatenates PDFs into `out` (written atomically) and, unless told not to, adds PDF bookmarks: one
@@ -113,7 +146,7 @@ export async function mergePdfs(parts: MergePart[], out: string, opts: MergeOpti
     });
   }
   if (opts.outline !== false && starts.length > 0) addOutline(merged, starts);
-  setMeta(merged, { title: opts.title, lang: 'zh-CN' });
+  setMeta(merged, { title: opts.title, lang: 'zh-CN', ...(opts.verify?.length ? { custom: { [VERIFY_KEY]: opts.verify.join('\n') } } : {}) });
   writeAtomic(out, await merged.save());
   return merged.getPageCount();
 }

@@ -6,7 +6,6 @@ import { buildDemo, DEMO_PACK, DEMO_PACK_ORG, prepareDemoOutput } from '../../de
 import { loadRepository } from '../../store/repo.js';
 import { kindLabels } from '../../domain/i18n.js';
 import { renderForms, viewContext } from '../../commands/render.js';
-import { templateMeta } from '../../output/forms/templates.js';
 import { buildNotice, buildPack } from '../../commands/pack.js';
 import { closeBrowser, launchBrowser } from '../../pdf/browser.js';
 import { colors } from '../io.js';
@@ -59,7 +58,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const programme = resolveProgramme(repo, demo.programme);
           const today = '2020-12-30';
           const vctx = viewContext(repo, programme, { today });
-          const targets = selectTargets(vctx.index, programme, {}, templateMeta);
+          const targets = selectTargets(vctx.index, programme, {});
           const pdfDir = path.join(outRoot, 'pdf');
           const browser = await launchBrowser({ lang: ctx.lang });
           try {

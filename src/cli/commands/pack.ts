@@ -6,7 +6,7 @@ import { UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { buildNotice, buildPack, choosePack } from '../../commands/pack.js';
 import { colors } from '../io.js';
-import { progress, requireOrg } from './render.js';
+import { formatOfFile, progress, requireOrg } from './render.js';
 import { RecordIndex } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme } from '../../domain/programme.js';
@@ -18,7 +18,8 @@ const OPTIONS = options({
   notice: { flags: '--notice', zh: '生成领办公示（公开材料，电话号码打码）', en: 'print the public notice of claims (public: phone numbers masked)' },
   programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
   output: use(SHARED.output, { note: { zh: '默认在当前目录下按党组织和环节命名', en: 'default: named after the organisation and the step, in the current folder' }, aliases: ['--out'] }),
-  format: use(SHARED.format, { choices: ['pdf', 'html'], note: { zh: 'html 仅用于 --notice', en: 'html for --notice only' }, default: 'pdf' }),
+  format: use(SHARED.format, { choices: ['pdf', 'docx', 'html'], note: { zh: 'pdf（默认）；材料包也可 docx（Word，每份表单一节）；领办公示也可 html；不指定时按 -o 文件的扩展名', en: "pdf (default); a pack also docx (Word, a section per form); the notice also html; without it, the -o file's extension decides" } }),
+  final: { flags: '--final', zh: '定稿：记录有未提交的修改时拒绝生成', en: 'final copy: refuse when the records have uncommitted changes' },
   today: SHARED.today,
   json: SHARED.json,
 });
@@ -41,8 +42,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .action(
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
         if (opts.notice && opts.stage) throw new UsageError('--notice 不能与 --stage 同时使用', '--notice cannot be combined with --stage');
-        if (opts.format !== 'pdf' && opts.format !== 'html') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / html）`, `unknown format "${opts.format}" (known: pdf / html)`);
-        if (opts.format === 'html' && !opts.notice) throw new UsageError('材料包只能生成 PDF（--format html 仅用于 --notice）', 'a pack is PDF only (--format html is for --notice)');
+        opts.format ??= formatOfFile(opts.output);
+        if (opts.format !== 'pdf' && opts.format !== 'html' && opts.format !== 'docx') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / docx / html）`, `unknown format "${opts.format}" (known: pdf / docx / html)`);
+        if (opts.format === 'html' && !opts.notice) throw new UsageError('材料包不能生成 HTML（--format html 仅用于 --notice）', 'a pack cannot be HTML (--format html is for --notice)');
+        if (opts.format === 'docx' && opts.notice) throw new UsageError('领办公示只能生成 PDF 或 HTML', 'the notice is PDF or HTML only');
         const today = todayIn(opts.today);
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
@@ -55,18 +58,19 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
         if (opts.notice) {
           const out = path.resolve(ctx.cwd, opts.output ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
-          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format });
+          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format as 'pdf' | 'html' });
           if (opts.json) ctx.out(JSON.stringify({ ...r, seconds: (Date.now() - started) / 1000 }, null, 2));
           else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, phone numbers masked)`));
           return 0;
         }
 
         const pack = choosePack(programme, opts.stage, today);
-        const out = path.resolve(ctx.cwd, opts.output ?? `${safeName(org.short_name ?? org.name)}-${safeName(pack.label)}.pdf`);
+        const format = opts.format as 'pdf' | 'docx';
+        const out = path.resolve(ctx.cwd, opts.output ?? `${safeName(org.short_name ?? org.name)}-${safeName(pack.label)}.${format}`);
         const bar = progress(ctx, tr(ctx.lang, '生成材料', 'rendering'));
         let r;
         try {
-          r = await buildPack({ repo, programme, org: opts.org, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick });
+          r = await buildPack({ repo, programme, org: opts.org, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick, format, final: opts.final });
         } finally {
           bar.end();
         }
@@ -79,6 +83,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         if (opts.json) {
           ctx.out(JSON.stringify({ out: r.out, pack: r.pack.id, label: r.pack.label, pages: r.pages, parts: r.parts, attachments: r.attachments, missing_attachments: r.missingAttachments, seconds: Number(seconds) }, null, 2));
+          return 0;
+        }
+        if (format === 'docx') {
+          ctx.out(tr(ctx.lang, `已生成材料包 ${rel(r.out)}：${r.pack.label}，${r.parts.length} 份表单（Word，每份一节），用时 ${seconds} 秒`, `wrote the pack ${rel(r.out)}: ${r.pack.label}, ${r.parts.length} forms (Word, a section each) in ${seconds} s`));
           return 0;
         }
         const forms = r.parts.length - 2 - (r.attachments ? 1 : 0);

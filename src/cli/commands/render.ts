@@ -7,8 +7,7 @@ import { type Lang, tr } from '../../domain/i18n.js';
 import { RefusedError, UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
-import { renderForms, viewContext, type FormOutput } from '../../commands/render.js';
-import { templateMeta } from '../../output/forms/templates.js';
+import { renderDocxBundle, renderForms, viewContext, type FormFormat, type FormOutput } from '../../commands/render.js';
 import { mergePdfs } from '../../pdf/pdf.js';
 import { colors, type CliContext } from '../io.js';
 import { displayWidth } from '../../output/text-table.js';
@@ -19,7 +18,7 @@ import { formSubjectOf, selectTargets, type FormTarget } from '../../output/form
 import { describeChar } from '../../output/charmap.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
-const FORMATS = ['pdf', 'html'] as const;
+const FORMATS = ['pdf', 'docx', 'html'] as const;
 
 const OPTIONS = options({
   form: { flags: '-f, --form <form>', zh: '只生成该表单（方案 forms 中的表单编号，或模板名）', en: 'only this form (a form id of the programme, e.g. apply, or a template name)' },
@@ -28,7 +27,8 @@ const OPTIONS = options({
   all: { flags: '--all', zh: '批量：方案中全部记录的表单', en: 'batch: the forms of every record of the programme' },
   programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
   output: use(SHARED.output, { note: { zh: '一条记录时为文件或文件夹，默认当前目录；批量时为文件夹，默认 out/forms', en: 'one record: a file or folder, default the current one; a batch: a folder, default out/forms' }, aliases: ['--out'] }),
-  format: use(SHARED.format, { choices: FORMATS, note: { zh: 'html 用于预览', en: 'html to preview' }, default: 'pdf' }),
+  format: use(SHARED.format, { choices: FORMATS, note: { zh: 'pdf（默认）、docx（可编辑的 Word 文件）或 html（预览）；不指定时按 -o 文件的扩展名', en: "pdf (default), docx (editable Word) or html (preview); without it, the -o file's extension decides" } }),
+  final: { flags: '--final', zh: '定稿：记录有未提交的修改时拒绝生成（否则表单上标“草稿”）', en: 'final copy: refuse when the records have uncommitted changes (otherwise the forms are marked 草稿, draft)' },
   today: SHARED.today,
   json: SHARED.json,
 });
@@ -98,6 +98,25 @@ export function requireOrg(index: RecordIndex, id: string | undefined): void {
   if (id && !index.get('organisation', id)) throw new UsageError(`党组织“${id}”不存在`, `organisation "${id}" does not exist`);
 }
 
+/** The format an output file's extension names (.pdf, .docx, .html), else pdf. */
+export function formatOfFile(out: string | undefined): string {
+  const ext = out ? path.extname(out).toLowerCase() : '';
+  return ext === '.docx' || ext === '.html' ? ext.slice(1) : 'pdf';
+}
+
+/** Says how many forms are drafts (rendered from uncommitted changes) and how to get final copies. */
+export function draftNote(ctx: CliContext, outputs: FormOutput[]): void {
+  const drafts = outputs.filter((o) => o.draft).length;
+  if (!drafts) return;
+  ctx.err(
+    tr(
+      ctx.lang,
+      `提示：${drafts} 份表单的记录有未提交的修改，表单上已标“草稿”；提交后再生成即为定稿（--final 在有未提交修改时拒绝生成）`,
+      `note: ${drafts} form(s) come from uncommitted changes and are marked 草稿 (draft); commit, then render again for final copies (--final refuses drafts)`,
+    ),
+  );
+}
+
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
@@ -108,15 +127,16 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .description(
       tr(
         lang,
-        '生成正式表单（PDF，或 --format html 预览）：一条记录的表单，或按 --org / --stage / --all 批量生成到文件夹',
-        "print the official forms (PDF, or --format html to preview): one record's forms, or a batch by --org / --stage / --all into a folder",
+        '生成正式表单（PDF；--format docx 生成可编辑的 Word 文件；--format html 预览）：一条记录的表单，或按 --org / --stage / --all 批量生成到文件夹。PDF 和 Word 文件页脚带验证码和二维码（djyc verify 核对）',
+        'print the official forms (PDF; --format docx for editable Word files; --format html to preview): one record\'s forms, or a batch by --org / --stage / --all into a folder. PDF and Word files carry a verification code and QR code in the footer (check with djyc verify)',
       ),
     );
   addOptions(cmd, OPTIONS, lang)
     .action(
       run(async (ctx, id: string | undefined, opts: Options<typeof OPTIONS>) => {
-        if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`不支持的格式“${opts.format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${opts.format}" (known: ${FORMATS.join(' / ')})`);
-        const format = opts.format as (typeof FORMATS)[number];
+        const chosen = opts.format ?? formatOfFile(opts.output);
+        if (!(FORMATS as readonly string[]).includes(chosen)) throw new UsageError(`不支持的格式“${chosen}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${chosen}" (known: ${FORMATS.join(' / ')})`);
+        const format = chosen as FormFormat;
         const batch = !!(opts.org || opts.stage || opts.all);
         if (!id && !batch) {
           throw new UsageError('请指定记录编号，或用 --org / --stage / --all 批量生成', 'name a record id, or use --org / --stage / --all for a batch');
@@ -136,7 +156,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           }
         }
         const vctx = viewContext(repo, programme, { today });
-        const targets: FormTarget[] = selectTargets(index, programme, { forms, org: opts.org, stage: opts.stage, record: id }, templateMeta);
+        const targets: FormTarget[] = selectTargets(index, programme, { forms, org: opts.org, stage: opts.stage, record: id });
         if (targets.length === 0) {
           throw new RefusedError(
             id
@@ -146,15 +166,28 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           );
         }
 
-        const ext = opts.format === 'html' ? '.html' : '.pdf';
+        const ext = `.${format}`;
         let outDir: string;
         let outFile: string | undefined;
         let mergeTo: string | undefined;
         const out = opts.output ? path.resolve(ctx.cwd, opts.output) : undefined;
         if (!batch && out && !(fs.existsSync(out) && fs.statSync(out).isDirectory()) && path.extname(out).toLowerCase() === ext) {
           if (targets.length === 1) outFile = out;
-          else if (opts.format === 'pdf') mergeTo = out;
+          else if (format !== 'html') mergeTo = out;
           else throw new UsageError(`该记录有 ${targets.length} 份表单：HTML 请输出到文件夹（-o 文件夹）`, `this record has ${targets.length} forms: write HTML to a folder (-o folder)`);
+        }
+        if (mergeTo && format === 'docx') {
+          // Several forms of one record into one Word file: a section per form.
+          const started = Date.now();
+          const r = await renderDocxBundle(vctx, targets, mergeTo, { title: targets.length ? `${path.basename(mergeTo, '.docx')}` : '', final: opts.final });
+          const seconds = (Date.now() - started) / 1000;
+          if (opts.json) {
+            ctx.out(JSON.stringify({ programme: programme.id, format, seconds, merged: { out: r.out }, outputs: r.forms.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, ok: true, code: o.code, draft: o.draft })) }, null, 2));
+          } else {
+            ctx.out(tr(ctx.lang, `已生成 ${path.relative(ctx.cwd, r.out) || r.out}（${r.forms.length} 份表单，每份一节）`, `wrote ${path.relative(ctx.cwd, r.out) || r.out} (${r.forms.length} forms, a section each)`));
+            draftNote(ctx, r.forms);
+          }
+          return 0;
         }
         outDir = mergeTo ? fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-render-')) : (out ?? (batch ? path.join(ctx.cwd, 'out', 'forms') : ctx.cwd));
         if (outFile) outDir = path.dirname(outFile);
@@ -167,6 +200,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             outDir,
             outFile,
             format,
+            final: opts.final,
             lang: ctx.lang,
             onProgress: targets.length > 1 ? bar.tick : undefined,
           });
@@ -180,7 +214,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           merged = await mergePdfs(
             outputs.map((o) => ({ title: o.label, path: o.out })),
             mergeTo,
-            { outline: true, title: outputs[0]?.label },
+            { outline: true, title: outputs[0]?.label, verify: outputs.map((o) => o.stampText).filter((t): t is string => !!t) },
           );
         }
         if (mergeTo) fs.rmSync(outDir, { recursive: true, force: true });
@@ -195,7 +229,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
                 seconds: Number(seconds(elapsed)),
                 forms_per_second: Number(rate.toFixed(1)),
                 merged: mergeTo && merged !== undefined ? { out: mergeTo, pages: merged } : undefined,
-                outputs: outputs.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, out: mergeTo ? undefined : o.out, ok: o.ok, pages: o.pages, error: o.error, missing_glyphs: o.missingGlyphs })),
+                outputs: outputs.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, out: mergeTo ? undefined : o.out, ok: o.ok, pages: o.pages, code: o.code, draft: o.draft, error: o.error, missing_glyphs: o.missingGlyphs })),
               },
               null,
               2,
@@ -211,11 +245,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             ctx.out(
               tr(
                 ctx.lang,
-                `已生成 ${ok.length} 份表单（${opts.format.toUpperCase()}）到 ${rel(outDir)}，用时 ${seconds(elapsed)} 秒（${rate.toFixed(1)} 份/秒）`,
-                `wrote ${ok.length} forms (${opts.format.toUpperCase()}) to ${rel(outDir)} in ${seconds(elapsed)} s (${rate.toFixed(1)} forms/s)`,
+                `已生成 ${ok.length} 份表单（${format.toUpperCase()}）到 ${rel(outDir)}，用时 ${seconds(elapsed)} 秒（${rate.toFixed(1)} 份/秒）`,
+                `wrote ${ok.length} forms (${format.toUpperCase()}) to ${rel(outDir)} in ${seconds(elapsed)} s (${rate.toFixed(1)} forms/s)`,
               ),
             );
           }
+          draftNote(ctx, ok);
           for (const o of ok) {
             if (!o.missingGlyphs?.length) continue;
             const chars = o.missingGlyphs.map(describeChar).join(tr(ctx.lang, '、', ', '));

@@ -2,7 +2,7 @@
 import { memberName, orgName } from '../../domain/records.js';
 import { formTitle, recordLabel, type FormTarget } from './targets.js';
 import { buildView, type ViewContext } from './views.js';
-import { renderDocument } from './templates.js';
+import { formHtmlDocument } from './templates.js';
 
 export interface FormDocument {
   target: FormTarget;
@@ -14,6 +14,8 @@ export interface FormDocument {
   item: string;
   /** group：item — for bookmarks, lists and the PDF's metadata. */
   label: string;
+  /** The view model the form was rendered from (the records it shows are found in it). */
+  view: Record<string, unknown>;
   html: string;
 }
 
@@ -30,5 +32,5 @@ export function formDocument(ctx: ViewContext, target: FormTarget): FormDocument
   if (target.member) item = `${memberName(ctx.index, target.member)}：${item}`;
   if (target.unit) item = `${orgName(ctx.index, target.unit)}：${item}`;
   const label = target.record.kind === 'programme' ? group : `${group}：${item}`;
-  return { target, title, group, item, label, html: renderDocument(target.form.template, view, label) };
+  return { target, title, group, item, label, view, html: formHtmlDocument(target.form.template, view, label) };
 }

@@ -2,18 +2,19 @@
  * Which forms to print: the forms a programme defines, the records each applies to (and, for split forms, the
  * member or unit each copy is for), titles and file names. Pure: records and programme in, targets out. Nothing
  * here branches on a programme id: forms, subjects, stages and titles come from the programme file; the per-member
- * / per-unit split comes from the template's meta comment.
+ * / per-unit split comes from the form's layout (`per`).
  */
 import type { Kind } from '../../domain/kinds.js';
 import { findStage, stageIndex, TRACK_OF_KIND, type Track } from '../../domain/programme.js';
 import type { BrandRecord, ClosureRecord, CommitmentRecord, EvaluationRecord, ProgrammeRecord, ProjectRecord, ReportRecord, TaskRecord } from '../../domain/types.generated.js';
 import { type RecordEntry, type RecordIndex, orgSubtree } from '../../domain/records.js';
+import { layoutMeta } from './layout.js';
 
 export type FormDef = NonNullable<ProgrammeRecord['forms']>[number];
 export type PackDef = NonNullable<ProgrammeRecord['packs']>[number];
 export type Subject = FormDef['subject'];
 
-/** What a template declares about itself in its meta comment (see output/forms/templates.ts). */
+/** What a form's layout declares about splitting it (see output/forms/layout.ts). */
 export interface TemplateMeta {
   per?: 'member' | 'unit';
 }
@@ -272,7 +273,7 @@ export interface Selection {
  * record gets only the forms of stages it has reached; programme-wide forms (subject: programme) come only
  * when no organisation is named.
  */
-export function selectTargets(index: RecordIndex, programme: ProgrammeRecord, sel: Selection, metaOf: (template: string) => TemplateMeta): FormTarget[] {
+export function selectTargets(index: RecordIndex, programme: ProgrammeRecord, sel: Selection, metaOf: (template: string) => TemplateMeta = layoutMeta): FormTarget[] {
   const forms = (programme.forms ?? []).filter((f) => !sel.forms || sel.forms.includes(f.id));
   const unreached = sel.includeUnreached ?? !!sel.forms;
   const subtree = sel.org ? orgSubtree(index, sel.org) : undefined;

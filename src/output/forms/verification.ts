@@ -1,0 +1,259 @@
+/**
+ * Verifiable paper: what a printed form carries so that it can be checked against the repository later.
+ *
+ * The payload names the repository, the form, the record (and the member or unit of a split form), a SHA-256
+ * digest of the canonical content of every record the form shows, and the commit it was rendered from when those
+ * records had no uncommitted change. It goes into the QR code in the footer, the PDF's metadata and the .docx's
+ * custom properties; a short code derived from it is printed beside the QR code for typing in.
+ *
+ * Pure: hashing is done by the caller (commands/verification.ts) and passed in as hex.
+ */
+import { deflateSync } from 'node:zlib';
+import QRCode from 'qrcode';
+import type { RecordEntry, RecordIndex } from '../../domain/records.js';
+import { esc } from './html.js';
+
+export interface Payload {
+  /** The repository's name (djyc.yaml `name`, else its folder name). */
+  repo: string;
+  /** Form id within the record's programme. */
+  form: string;
+  /** The record, then the member or unit of a split form. */
+  ids: string[];
+  /** SHA-256 of canonicalContent(), base64url. */
+  sha256: string;
+  /** Commit the content was rendered from; absent when the records had uncommitted changes (a draft). */
+  commit?: string;
+}
+
+/** What a renderer needs to put on the page. */
+export interface Stamp {
+  payload: Payload;
+  /** payloadText(payload): the QR code's text and the metadata entry. */
+  text: string;
+  /** The short code printed in the footer, e.g. 7KQ2M-XD4PA. */
+  code: string;
+  /** Rendered from uncommitted changes: the page says so (草稿). */
+  draft: boolean;
+}
+
+const MAGIC = 'DJYC1';
+
+/** Name of the PDF information entry and .docx custom property holding the payloads (one per line). */
+export const VERIFY_KEY = 'DjycVerify';
+
+/** Only ; = % are escaped in values (the repository name may hold any text). */
+const encodeValue = (s: string) => s.replace(/[%;=]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+const decodeValue = (s: string) => s.replace(/%(25|3B|3D)/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+/** One line: DJYC1;repo=…;form=…;ids=a,b;sha256=…;commit=… */
+export function payloadText(p: Payload): string {
+  const fields: Array<[string, string]> = [
+    ['repo', p.repo],
+    ['form', p.form],
+    ['ids', p.ids.join(',')],
+    ['sha256', p.sha256],
+  ];
+  if (p.commit) fields.push(['commit', p.commit]);
+  return [MAGIC, ...fields.map(([k, v]) => `${k}=${encodeValue(v)}`)].join(';');
+}
+
+/** The payload in a text (a metadata entry, a scanned QR code); undefined when it is not one. */
+export function parsePayload(text: string): Payload | undefined {
+  const t = text.trim();
+  if (!t.startsWith(`${MAGIC};`)) return undefined;
+  const map = new Map<string, string>();
+  for (const part of t.split(';').slice(1)) {
+    const eq = part.indexOf('=');
+    if (eq < 0) return undefined;
+    map.set(part.slice(0, eq), decodeValue(part.slice(eq + 1)));
+  }
+  const repo = map.get('repo');
+  const form = map.get('form');
+  const ids = map.get('ids')?.split(',').filter(Boolean);
+  const sha256 = map.get('sha256');
+  if (repo === undefined || !form || !ids?.length || !sha256 || !/^[A-Za-z0-9_-]{43}$/.test(sha256)) return undefined;
+  const commit = map.get('commit');
+  if (commit !== undefined && !/^[0-9a-f]{7,64}$/.test(commit)) return undefined;
+  return { repo, form, ids, sha256, ...(commit ? { commit } : {}) };
+}
+
+/** Every payload found in a text (a pack's metadata holds one per form, a line each). */
+export function parsePayloads(text: string): Payload[] {
+  return text
+    .split(/\r?\n/)
+    .map(parsePayload)
+    .filter((p): p is Payload => !!p);
+}
+
+// ---- the records a form shows, as canonical JSON -------------------------------------------------------------
+
+/**
+ * The records a form's view shows: every `id` in the view that names a record (the subject, its organisation,
+ * members, tasks, closures, evaluations, the programme), plus the target's own ids. Sorted, once each.
+ */
+export function recordsOfView(index: RecordIndex, view: unknown, own: string[]): RecordEntry[] {
+  const ids = new Set<string>(own.filter(Boolean));
+  const seen = new Set<object>();
+  const walk = (v: unknown): void => {
+    if (!v || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) return v.forEach(walk);
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'id' && typeof x === 'string') ids.add(x);
+      else walk(x);
+    }
+  };
+  walk(view);
+  return [...ids]
+    .map((id) => index.any(id))
+    .filter((r): r is RecordEntry => !!r)
+    .sort((a, b) => (a.kind === b.kind ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.kind < b.kind ? -1 : 1));
+}
+
+/** JSON with object keys sorted at every level and no spaces: the same data gives the same text. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`;
+  const keys = Object.keys(v)
+    .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+/** The text whose digest a form carries: [[kind, id, data], …] of the records it shows. */
+export function canonicalContent(records: RecordEntry[]): string {
+  return canonicalJson(records.map((r) => [r.kind, r.id, r.data]));
+}
+
+// ---- the short code ------------------------------------------------------------------------------------------
+
+/** Crockford's base32: no I, L, O, U, so that a typed code is not misread. */
+const BASE32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** 50 bits of a hex digest as ten base32 characters, grouped 5-5. */
+export function shortCode(hex: string): string {
+  let bits = '';
+  for (const h of hex.slice(0, 13)) bits += parseInt(h, 16).toString(2).padStart(4, '0');
+  let out = '';
+  for (let i = 0; i < 50; i += 5) out += BASE32[parseInt(bits.slice(i, i + 5), 2)]!;
+  return `${out.slice(0, 5)}-${out.slice(5)}`;
+}
+
+/** A typed code, normalised (case, O→0, I/L→1, separators); undefined when it cannot be one. */
+export function normaliseCode(text: string): string | undefined {
+  const s = text
+    .toUpperCase()
+    .replace(/[\s_-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  if (!/^[0-9A-HJKMNP-TV-Z]{10}$/.test(s)) return undefined;
+  return `${s.slice(0, 5)}-${s.slice(5)}`;
+}
+
+// ---- QR code -------------------------------------------------------------------------------------------------
+
+function qrMatrix(text: string): { size: number; dark: (r: number, c: number) => boolean } {
+  const qr = QRCode.create([{ mode: 'byte', data: Buffer.from(text, 'utf8') }], { errorCorrectionLevel: 'L' });
+  return { size: qr.modules.size, dark: (r, c) => qr.modules.get(r, c) === 1 };
+}
+
+/** The QR code as an SVG path (one unit per module, a 2-module quiet zone), for the PDF footer. */
+export function qrSvg(text: string, sizeMm: number): string {
+  const { size, dark } = qrMatrix(text);
+  const q = 2;
+  let d = '';
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      if (!dark(r, c)) continue;
+      let w = 1;
+      while (c + w < size && dark(r, c + w)) w++;
+      d += `M${c + q} ${r + q}h${w}v1h-${w}z`;
+      c += w - 1;
+    }
+  }
+  const n = size + 2 * q;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${sizeMm}mm" height="${sizeMm}mm" viewBox="0 0 ${n} ${n}" shape-rendering="crispEdges"><rect width="${n}" height="${n}" fill="#fff"/><path d="${d}" fill="#000"/></svg>`;
+}
+
+/**
+ * The QR code as a PNG for the .docx footer: black and white at one bit a pixel, 4 pixels a module, a 2-module quiet
+ * zone. Written here rather than by the qrcode package's PNG renderer, which takes ten times as long.
+ */
+export function qrPng(text: string): Buffer {
+  const { size, dark } = qrMatrix(text);
+  const scale = 4;
+  const n = (size + 4) * scale;
+  const stride = Math.ceil(n / 8) + 1;
+  const raw = Buffer.alloc(stride * n); // filter byte 0, then the row; a set bit is white
+  for (let y = 0; y < n; y++) {
+    const r = Math.floor(y / scale) - 2;
+    for (let x = 0; x < n; x++) {
+      const c = Math.floor(x / scale) - 2;
+      const black = r >= 0 && c >= 0 && r < size && c < size && dark(r, c);
+      if (!black) raw[y * stride + 1 + (x >> 3)]! |= 0x80 >> (x & 7);
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(n, 0);
+  ihdr.writeUInt32BE(n, 4);
+  ihdr[8] = 1; // bit depth
+  ihdr[9] = 0; // greyscale
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+let crcTable: Int32Array | undefined;
+function crc32(buf: Buffer): number {
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let k = 0; k < 256; k++) {
+      let c = k;
+      for (let j = 0; j < 8; j++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[k] = c;
+    }
+  }
+  let c = -1;
+  for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+// ---- on the page ------------------------------------------------------------------------------------------
+
+/** The footer words: 验证码 and how to check. */
+export const VERIFY_LABEL = '验证码';
+export const VERIFY_HINT = '用 djyc verify 核对记录';
+export const DRAFT_MARK = '草稿';
+export const DRAFT_NOTE = '草稿：由未提交的修改生成';
+
+/** Geometry of the footer, in mm from the page's top-left corner (GB/T 9704 A4: text block ends at 262 mm). */
+export const FOOTER = { qrSize: 18, qrRight: 26, qrBottom: 5, textGap: 3 } as const;
+
+/**
+ * A one-page A4 overlay the PDF engine stamps on every page of a form: the QR code at the foot of the page,
+ * right-aligned with the text block and below where page numbers go, the code beside it, and across the page
+ * the 草稿 mark when the form was rendered from uncommitted changes.
+ */
+export function overlayHtml(stamp: Stamp): { css: string; body: string } {
+  const f = FOOTER;
+  const css =
+    `.djyc-qr{position:absolute;right:${f.qrRight}mm;bottom:${f.qrBottom}mm;width:${f.qrSize}mm;height:${f.qrSize}mm}` +
+    `.djyc-qr svg{display:block}` +
+    `.djyc-code{position:absolute;right:${f.qrRight + f.qrSize + f.textGap}mm;bottom:${f.qrBottom + 1}mm;text-align:right;font:400 9pt/1.5 "DJYC Song","DJYC Kai";color:#000;white-space:nowrap}` +
+    `.djyc-draft{position:absolute;left:0;right:0;top:120mm;text-align:center;font:900 96pt/1 "DJYC Song","DJYC Kai";color:#000;opacity:.12;transform:rotate(-30deg);white-space:nowrap}` +
+    `.djyc-draft-note{position:absolute;left:28mm;top:24mm;font:400 10.5pt/1 "DJYC Song","DJYC Kai";color:#000}`;
+  let body = `<div class="djyc-qr">${qrSvg(stamp.text, f.qrSize)}</div>`;
+  body += `<div class="djyc-code">${esc(VERIFY_LABEL)} ${esc(stamp.code)}<br>${esc(VERIFY_HINT)}</div>`;
+  if (stamp.draft) body += `<div class="djyc-draft">${esc(DRAFT_MARK)}</div><div class="djyc-draft-note">${esc(DRAFT_NOTE)}</div>`;
+  return { css, body };
+}
