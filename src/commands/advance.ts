@@ -143,10 +143,10 @@ export async function advance(o: AdvanceOptions): Promise<AdvanceResult> {
   if (o.number !== undefined && !requires(target, 'has-number') && !data.number) {
     usage(`--number 只在进入需要项目编号的阶段（立项）时使用；${stageName(p, track, target.id, 'zh')} 不需要编号`, `--number is given on entering a stage that requires a number (approval); ${stageName(p, track, target.id, 'en')} does not`);
   }
-  if (o.approvedBy) ws.organisation(o.approvedBy, '--approved-by', true);
+  const approvedBy = o.approvedBy ? ws.organisation(o.approvedBy, '--approved-by', true).id : undefined;
   const number = numberFor(target);
   if (number && existingNumbers.includes(number)) refuse(`项目编号 ${number} 已被使用`, `project number ${number} is already taken`);
-  applyStage(ws, p, entry, from, target, { number, approvedBy: number ? (o.approvedBy ?? p.organiser) : undefined, note: o.note });
+  applyStage(ws, p, entry, from, target, { number, approvedBy: number ? (approvedBy ?? p.organiser) : undefined, note: o.note });
   const result = await ws.commit(`djyc advance: ${entry.id} ${from.id} → ${target.id}`);
   return { ...result, id: entry.id, kind: entry.kind, from: from.id, to: target.id, number };
 }

@@ -66,14 +66,14 @@ export async function newBrand(o: BrandNewOptions): Promise<OpResult & { brand: 
   if (!isTrackEnabled(p, 'brand')) usage(`方案“${p.id}”没有党建品牌`, `programme "${p.id}" has no brands`);
   const org = ws.organisation(o.org, '--org');
   if (!o.name?.trim()) usage('缺少 --name（品牌名称）', 'missing --name');
-  if (o.contact) ws.member(o.contact, '--contact');
+  const contact = o.contact ? ws.member(o.contact, '--contact').id : undefined;
   const max = p.brand?.per_organisation?.max;
   const own = ws.index.all('brand').filter((b) => b.data.programme === p.id && b.data.organisation === org.id);
   if (max !== undefined && own.length >= max) {
     refuse(`${orgName(ws.index, org.id)} 已有 ${own.length} 个品牌（${own.map((b) => `${b.id}“${b.data.name}”`).join('、')}），本方案每个党组织至多 ${max} 个`, `${orgName(ws.index, org.id)} already has ${own.length} brand(s); the programme allows at most ${max}`);
   }
   const first = initialStage(p, 'brand')!;
-  const id = o.id ?? newRecordId('brand', { year: p.year });
+  const id = o.id ?? newRecordId('brand', { year: p.year, name: { kind: 'title', name: o.name.trim() } });
   if (ws.index.any(id)) refuse(`编号 ${id} 已被使用`, `id ${id} is already taken`);
   let logo: string | undefined;
   if (o.logo) {
@@ -83,7 +83,7 @@ export async function newBrand(o: BrandNewOptions): Promise<OpResult & { brand: 
   }
   ws.create('brand', clean({
     id, programme: p.id, organisation: org.id, name: o.name.trim().normalize('NFC'), logo, concept: o.concept?.trim(), philosophy: o.philosophy?.trim(),
-    carrier: o.carrier?.trim(), results: o.results?.trim(), contact: o.contact, stage: first.id,
+    carrier: o.carrier?.trim(), results: o.results?.trim(), contact, stage: first.id,
     history: [clean({ stage: first.id, date: ws.date, by: ws.by, note: o.note ?? '确定品牌名称、标识和理念' })],
   }));
   const result = await ws.commit(`djyc brand new: ${id} ${o.name.trim()} (${org.id})`);
@@ -111,7 +111,7 @@ export async function brandSet(o: BrandSetOptions): Promise<OpResult & { brand: 
   await using ws = await Workspace.open(o);
   const b = ws.find(o.brand, ['brand']);
   const p = ws.programmeOf(b);
-  if (o.contact) ws.member(o.contact, '--contact');
+  const contact = o.contact ? ws.member(o.contact, '--contact').id : undefined;
   if (o.consultationUntil !== undefined && !isIsoDate(o.consultationUntil)) usage(`--consultation-until 应为有效日期 YYYY-MM-DD（收到“${o.consultationUntil}”）`, `--consultation-until must be a valid date (got "${o.consultationUntil}")`);
   const stage = stageOf(p, b);
   if (stage.final) refuse(`${b.id} 已处于终结阶段 ${stageName(p, 'brand', stage.id, 'zh')}，不再修改申报内容`, `${b.id} is at its final stage; its application no longer changes`);
@@ -125,7 +125,7 @@ export async function brandSet(o: BrandSetOptions): Promise<OpResult & { brand: 
     if (previous) ws.files.push({ path: previous, content: null });
     fields.push(['logo', logo]);
   }
-  for (const [key, value] of [['name', o.name?.trim().normalize('NFC')], ['concept', o.concept], ['philosophy', o.philosophy], ['carrier', o.carrier], ['results', o.results], ['contact', o.contact], ['branch_opinion', o.branchOpinion], ['committee_opinion', o.committeeOpinion]] as const) {
+  for (const [key, value] of [['name', o.name?.trim().normalize('NFC')], ['concept', o.concept], ['philosophy', o.philosophy], ['carrier', o.carrier], ['results', o.results], ['contact', contact], ['branch_opinion', o.branchOpinion], ['committee_opinion', o.committeeOpinion]] as const) {
     if (value !== undefined && value.trim()) fields.push([key, value.trim()]);
   }
   if (o.document !== undefined || o.consultationUntil !== undefined) {

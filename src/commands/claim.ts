@@ -44,9 +44,11 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
   const stage = stageOf(p, project);
   const role = o.role ?? 'lead';
   const data = project.data;
-  for (const [flag, id] of [['--leader', o.leader], ['--direct-responsible', o.directResponsible], ['--liaison', o.liaison], ['--responsible', o.responsible]] as const) {
-    if (id) ws.member(id, flag);
-  }
+  const person = (text: string | undefined, flag: string) => (text ? ws.member(text, flag).id : undefined);
+  const leader = person(o.leader, '--leader');
+  const directResponsible = person(o.directResponsible, '--direct-responsible');
+  const liaison = person(o.liaison, '--liaison');
+  const responsible = person(o.responsible, '--responsible');
 
   if (role === 'lead') {
     const at = atPoint(p, 'project', stage, 'has-lead', 'has-org-commitment');
@@ -74,9 +76,9 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
     ws.edit(project, (doc) => {
       setField(doc, 'project', 'lead', org.id);
       if (assigner) setField(doc, 'project', 'assigned_by', assigner.id);
-      if (o.leader) setField(doc, 'project', 'leader', o.leader);
-      if (o.directResponsible) setField(doc, 'project', 'direct_responsible', o.directResponsible);
-      if (o.liaison) setField(doc, 'project', 'liaison', o.liaison);
+      if (leader) setField(doc, 'project', 'leader', leader);
+      if (directResponsible) setField(doc, 'project', 'direct_responsible', directResponsible);
+      if (liaison) setField(doc, 'project', 'liaison', liaison);
     });
     let commitment: string | undefined;
     if (usesOrgCommitments(p)) {
@@ -86,7 +88,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
         commitment = existing.id;
         if (!existing.data.items.some((i) => i.project === project.id)) ws.edit(existing, (doc) => appendItem(doc, 'commitment', 'items', item));
       } else {
-        commitment = ws.create('commitment', clean({ programme: p.id, type: 'organisation', organisation: org.id, items: [item], signed_on: ws.date }), { year: p.year });
+        commitment = ws.create('commitment', clean({ programme: p.id, type: 'organisation', organisation: org.id, items: [item], signed_on: ws.date }), { year: p.year, name: { kind: 'organisation', name: orgName(ws.index, org.id) } });
       }
     }
     const note = o.note ?? `${assigner ? `${orgName(ws.index, assigner.id)}指定` : ''}${orgName(ws.index, org.id)}领办`;
@@ -118,7 +120,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
     entry_point: o.entryPoint ?? before.entry_point,
     work_plan: o.plan ?? before.work_plan,
     plan_submitted_on: o.plan ? ws.date : before.plan_submitted_on,
-    responsible: o.responsible ?? before.responsible,
+    responsible: responsible ?? before.responsible,
   });
   if (at >= 0) {
     if (!o.entryPoint && !o.plan && !o.responsible) refuse(`${orgName(ws.index, org.id)} 已是 ${project.id} 的联办单位（如需报送工作计划，请加 --plan）`, `${orgName(ws.index, org.id)} already co-organises ${project.id} (add --plan to hand in its work plan)`);

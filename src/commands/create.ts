@@ -86,7 +86,7 @@ export async function createProject(root: string, input: ProjectInput, opts: Cre
   const repo = opts.repo ?? loadRepository(root);
   const programme = resolveProgramme(repo, input.programme);
   const date = opts.date === undefined ? todayIn(opts.today) : checkDate(opts.date);
-  const id = input.id ?? newRecordId('project', { year: programme.year, slug: input.slug });
+  const id = input.id ?? newRecordId('project', { year: programme.year, slug: input.slug, name: { kind: 'title', name: input.title } });
   const data = buildProjectRecord(programme, input, id, { date, by: opts.by?.trim() || (await actor(root)), note: opts.note?.trim() || undefined });
   return write(root, 'project', id, data, `djyc new-project: ${id} ${input.title}`, { ...opts, repo });
 }
@@ -106,7 +106,8 @@ export async function createSimple<K extends 'organisation' | 'member' | 'expert
 ): Promise<CreateResult> {
   // These records have no history of their own: the act is kept in the commit (see `withAct`), its date checked the same way.
   if (opts.date !== undefined) checkDate(opts.date);
-  const id = data.id ?? newRecordId(kind as Kind, { slug: opts.slug });
+  const named = data as { name?: string; short_name?: string };
+  const id = data.id ?? newRecordId(kind as Kind, { slug: opts.slug, name: kind === 'organisation' ? { kind: 'organisation', name: named.short_name ?? named.name ?? '' } : { kind: 'person', name: named.name ?? '' } });
   const record = { ...data, id };
   const label = (record as { name?: string }).name ?? '';
   return write(root, kind, id, record, `djyc new-${kind === 'organisation' ? 'org' : kind}: ${id} ${label}`, opts);

@@ -104,8 +104,8 @@ export async function fileReport(o: ReportOptions): Promise<ReportResult> {
   const fromFile = o.fromFile ? readReportFile(o.fromFile, path.basename(o.fromFile)) : {};
   const progress = (o.progress ?? fromFile.progress)?.trim();
   if (!progress) usage('缺少 --progress（本季度进展情况），或在 --from-file 中写明“进展情况”', 'missing --progress (this quarter\'s progress), or a 进展情况 section in --from-file');
-  const responsible = o.responsible ?? fromFile.responsible;
-  if (responsible) ws.member(responsible, '--responsible');
+  const named = o.responsible ?? fromFile.responsible;
+  const responsible = named ? ws.member(named, '--responsible').id : undefined;
 
   const project = subject.kind === 'task' ? ws.index.get('project', (subject.data as { project?: string }).project)?.data : undefined;
   const start = reportingStart(p, subject.kind, subject.data as Staged, project);

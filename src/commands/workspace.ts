@@ -22,6 +22,8 @@ import type { Problem } from '../domain/problem.js';
 
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { RecordIndex, evaluationOf, orgName, type RecordEntry, type Repository } from '../domain/records.js';
+import { matchRecords, resolveRecord } from '../domain/resolve.js';
+import type { SlugSource } from '../domain/ids.js';
 import { today as todayIn } from '../store/clock.js';
 
 /** Options every writing operation takes. */
@@ -186,26 +188,24 @@ export class Workspace {
     return this.cachedIndex;
   }
 
-  /** Finds a record by id (or a project by its display number), refusing clearly when it is missing or unreadable. */
-  find<K extends Kind>(id: string, kinds: readonly K[]): RecordEntry<K> {
+  /**
+   * Finds a record by id, project number, name or an unambiguous beginning of one (domain/resolve.ts: the one
+   * resolver), refusing clearly when it is missing, unreadable, of another kind, or when several match.
+   */
+  find<K extends Kind>(id: string, kinds: readonly K[], what?: string): RecordEntry<K> {
     const index = this.index;
-    let found = index.any(id);
-    if (!found && kinds.includes('project' as K)) {
-      const byNumber = index.all('project').filter((p) => p.data.number === id);
-      if (byNumber.length === 1) found = byNumber[0];
-      else if (byNumber.length > 1) usage(`项目编号“${id}”对应多个项目：${byNumber.map((p) => p.id).join('、')}，请改用记录编号`, `project number "${id}" matches several projects: ${byNumber.map((p) => p.id).join(', ')}; use the record id`);
-    }
-    if (!found) {
+    const m = matchRecords(index, id, kinds);
+    if (m.entries.length === 1) return m.entries[0]!;
+    if (!m.entries.length) {
       const unparsed = this.repo.unparsed.filter((f) => path.basename(f, '.yaml') === id);
       if (unparsed.length) throw new ProblemsError(this.repo.loadProblems.filter((p) => unparsed.includes(p.file)), `记录“${id}”的文件有错误，请先修正`, `the file of "${id}" has errors; fix it first`);
-      const names = (l: 'zh' | 'en') => kinds.map((k) => kindLabels[k]?.[l] ?? k).join(l === 'zh' ? '、' : ', ');
-      usage(`找不到${names('zh')}“${id}”`, `no ${names('en')} "${id}"`);
+      const other = index.any(id);
+      if (other) {
+        const names = (l: 'zh' | 'en') => kinds.map((k) => kindLabels[k]?.[l] ?? k).join(l === 'zh' ? '、' : ', ');
+        usage(`“${id}”是${kindLabels[other.kind]!.zh}，这里需要${names('zh')}`, `"${id}" is a ${other.kind}; expected ${names('en')}`);
+      }
     }
-    if (!kinds.includes(found.kind as K)) {
-      const names = (l: 'zh' | 'en') => kinds.map((k) => kindLabels[k]?.[l] ?? k).join(l === 'zh' ? '、' : ', ');
-      usage(`“${id}”是${kindLabels[found.kind]!.zh}，这里需要${names('zh')}`, `"${id}" is a ${found.kind}; expected ${names('en')}`);
-    }
-    return found as RecordEntry<K>;
+    return resolveRecord(index, id, kinds, what);
   }
 
   /** A project, task or brand with its programme, track and current stage, refusing clearly when one is missing. */
@@ -215,18 +215,15 @@ export class Workspace {
     return { entry, p, track: trackOf(entry), stage: stageOf(p, entry) };
   }
 
-  /** An organisation that must exist (and belong to the repository, not be an external reference). */
+  /** An organisation that must exist (and belong to the repository, not be an external reference), named any way the resolver takes. */
   organisation(id: string, flag: string, allowExternal = false): RecordEntry<'organisation'> {
-    const o = this.index.get('organisation', id);
-    if (!o) usage(`${flag}：找不到党组织“${id}”`, `${flag}: no organisation "${id}"`);
+    const o = this.find(id, ['organisation'], flag);
     if (o.data.external && !allowExternal) usage(`${flag}：“${orgName(this.index, o.id)}”是外部组织，不能在这里使用`, `${flag}: "${orgName(this.index, o.id)}" is an external organisation`);
     return o;
   }
 
   member(id: string, flag: string): RecordEntry<'member'> {
-    const m = this.index.get('member', id);
-    if (!m) usage(`${flag}：找不到党员“${id}”`, `${flag}: no member "${id}"`);
-    return m;
+    return this.find(id, ['member'], flag);
   }
 
   programmeOf(entry: RecordEntry): ProgrammeRecord {
@@ -260,7 +257,7 @@ export class Workspace {
   }
 
   /** Adds a new record; returns its id. */
-  create<K extends Kind>(kind: K, data: Record<string, any> & { id?: string }, idOpts: { year?: number; slug?: string } = {}): string {
+  create<K extends Kind>(kind: K, data: Record<string, any> & { id?: string }, idOpts: { year?: number; slug?: string; name?: SlugSource } = {}): string {
     const id = data.id ?? newRecordId(kind, idOpts);
     const record = { ...data, id };
     const ordered: Record<string, unknown> = {};

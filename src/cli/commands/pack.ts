@@ -47,15 +47,15 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
         const index = new RecordIndex(repo);
-        requireOrg(index, opts.org);
+        const orgId = requireOrg(index, opts.org)!;
         const programme = resolveProgramme(repo, opts.programme);
-        const org = index.get('organisation', opts.org)!.data;
+        const org = index.get('organisation', orgId)!.data;
         const rel = (p: string) => path.relative(ctx.cwd, p) || p;
         const started = Date.now();
 
         if (opts.notice) {
           const out = path.resolve(ctx.cwd, opts.output ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
-          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format });
+          const r = await buildNotice({ repo, programme, org: orgId, out, lang: ctx.lang, today, format: opts.format });
           if (opts.json) ctx.out(JSON.stringify({ ...r, seconds: (Date.now() - started) / 1000 }, null, 2));
           else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, phone numbers masked)`));
           return 0;
@@ -66,7 +66,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const bar = progress(ctx, tr(ctx.lang, '生成材料', 'rendering'));
         let r;
         try {
-          r = await buildPack({ repo, programme, org: opts.org, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick });
+          r = await buildPack({ repo, programme, org: orgId, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick });
         } finally {
           bar.end();
         }

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { orgOption, resolveRecord } from '../../domain/resolve.js';
+import { KINDS } from '../../domain/kinds.js';
 import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { RefusedError, UsageError } from '../../domain/errors.js';
@@ -94,8 +96,9 @@ export function programmeFor(repo: Repository, index: RecordIndex, id: string | 
   return resolveProgramme(repo, explicit);
 }
 
-export function requireOrg(index: RecordIndex, id: string | undefined): void {
-  if (id && !index.get('organisation', id)) throw new UsageError(`党组织“${id}”不存在`, `organisation "${id}" does not exist`);
+/** The organisation `--org` names (by id, name or short name: domain/resolve.ts), as its id. */
+export function requireOrg(index: RecordIndex, text: string | undefined): string | undefined {
+  return orgOption(index, text);
 }
 
 function seconds(ms: number): string {
@@ -126,7 +129,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
         const index = new RecordIndex(repo);
-        requireOrg(index, opts.org);
+        const org = requireOrg(index, opts.org);
+        if (id) id = resolveRecord(index, id, KINDS.filter((k) => k !== 'programme'), tr(ctx.lang, '记录', 'record')).id;
         const programme = programmeFor(repo, index, id, opts.programme);
         const forms = findForms(programme, opts.form);
         if (opts.stage) {
@@ -136,7 +140,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           }
         }
         const vctx = viewContext(repo, programme, { today });
-        const targets: FormTarget[] = selectTargets(index, programme, { forms, org: opts.org, stage: opts.stage, record: id }, templateMeta);
+        const targets: FormTarget[] = selectTargets(index, programme, { forms, org, stage: opts.stage, record: id }, templateMeta);
         if (targets.length === 0) {
           throw new RefusedError(
             id
