@@ -4,7 +4,11 @@
  * organisation's commitment (承诺书, 附件2) when the programme uses them.
  */
 import { trackStages, atPoint, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
-import { Workspace, clean, refuse, setField, stageOf, usage, usesOrgCommitments, type OpOptions, type OpResult, appendItem } from './workspace.js';
+import { Workspace, clean, refuse, setField, stageOf, stageText, usage, usesOrgCommitments, type OpOptions, type OpResult, appendItem } from './workspace.js';
+import { applyStage } from './advance.js';
+import { recordName } from '../domain/resolve.js';
+import { checkStage } from '../domain/guards.js';
+import type { Text } from '../domain/i18n.js';
 import { orgName } from '../domain/records.js';
 import { joinList } from '../domain/i18n.js';
 
@@ -32,8 +36,13 @@ export interface ClaimOptions extends OpOptions {
 export interface ClaimResult extends OpResult {
   project: string;
   org: string;
+  /** The project and the organisation as sentences name them. */
+  projectName: Text;
+  orgName: string;
   role: 'lead' | 'co-organiser';
   commitment?: string;
+  /** The stage the claim moved the project into (项目认领), when its guards held. */
+  moved?: { from: string; to: string; fromName: Text; toName: Text };
 }
 
 export async function claim(o: ClaimOptions): Promise<ClaimResult> {
@@ -92,9 +101,13 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
       }
     }
     const note = o.note ?? `${assigner ? `${orgName(ws.index, assigner.id)}指定` : ''}${orgName(ws.index, org.id)}领办`;
-    ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note });
-    const result = await ws.commit(`djyc claim: ${project.id} lead ${org.id}${assigner ? ` (assigned by ${assigner.id})` : ''}`);
-    return { ...result, project: project.id, org: org.id, role, commitment };
+    // The claim moves the project into the claimed stage (项目认领) in the same commit when that stage's guards now
+    // hold (the lead and its commitment are what the claim just wrote); otherwise it stays, and the next step says why.
+    const ready = at.find((s) => !checkStage({ programme: p, track: 'project', subject: ws.index.any(project.id)!, index: ws.index, date: ws.date, fileExists: (rel) => ws.fileExists(rel) }, s).failures.length);
+    if (ready) applyStage(ws, p, project, stage, ready, { note });
+    else ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note });
+    const result = await ws.commit(`djyc claim: ${project.id} lead ${org.id}${assigner ? ` (assigned by ${assigner.id})` : ''}${ready ? ` (${stage.id} → ${ready.id})` : ''}`, { next: [project.id] });
+    return { ...result, project: project.id, org: org.id, projectName: { zh: recordName(ws.index, project, 'zh'), en: recordName(ws.index, project, 'en') }, orgName: orgName(ws.index, org.id), role, commitment, ...(ready ? { moved: { from: stage.id, to: ready.id, fromName: stageText(p, 'project', stage.id), toName: stageText(p, 'project', ready.id) } } : {}) };
   }
 
   // Co-organiser (联办): joins while the project has not yet entered the stage that needs the co-organisers' plans.
@@ -129,6 +142,6 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
   ws.edit(project, (doc) => setField(doc, 'project', 'co_organisers', list));
   const note = o.note ?? (at >= 0 ? `${orgName(ws.index, org.id)}向牵头单位报送联办工作计划` : `${orgName(ws.index, org.id)}申报联办${o.plan ? '并报送工作计划' : ''}`);
   ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note });
-  const result = await ws.commit(`djyc claim: ${project.id} co-organiser ${org.id}${o.plan ? ' (work plan)' : ''}`);
-  return { ...result, project: project.id, org: org.id, role };
+  const result = await ws.commit(`djyc claim: ${project.id} co-organiser ${org.id}${o.plan ? ' (work plan)' : ''}`, { next: [project.id] });
+  return { ...result, project: project.id, org: org.id, projectName: { zh: recordName(ws.index, project, 'zh'), en: recordName(ws.index, project, 'en') }, orgName: orgName(ws.index, org.id), role };
 }

@@ -128,7 +128,7 @@ export async function fileReport(o: ReportOptions): Promise<ReportResult> {
     programme: p.id, subject: subject.id, quarter: o.quarter, progress,
     problems: (o.problems ?? fromFile.problems)?.trim(), next_steps: (o.next ?? fromFile.next_steps)?.trim(), responsible, submitted_on: ws.date,
   }), { year: Number(o.quarter.slice(0, 4)) });
-  const result = await ws.commit(`djyc report: ${subject.id} ${o.quarter}`);
+  const result = await ws.commit(`djyc report: ${subject.id} ${o.quarter}`, { next: [subject.id] });
   const stillDue = reportsDue(p, ws.index.any(subject.id)!, ws.index, ws.date).filter((d) => !d.report);
   return { ...result, report, subject: subject.id, quarter: o.quarter, stillDue };
 }

@@ -90,7 +90,7 @@ export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
   }
   const names = members.map((m) => memberName(ws.index, m));
   ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note: `${joinList(names, 'zh')}认领任务：${o.content.trim()}` });
-  const result = await ws.commit(`djyc task add: ${task} (${project.id}) ${members.join(', ')}`);
+  const result = await ws.commit(`djyc task add: ${task} (${project.id}) ${members.join(', ')}`, { next: [project.id] });
   return { ...result, task, commitments };
 }
 

@@ -16,7 +16,7 @@ import { actor } from '../store/git.js';
 import { ProblemsError, RefusedError, UsageError } from '../domain/errors.js';
 import { recordPath, type Kind } from '../domain/kinds.js';
 import { kindLabels, type Text } from '../domain/i18n.js';
-import { findStage, resolveProgramme, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
+import { findStage, resolveProgramme, stageName, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import { writeLock, type FileChange, type WriteLock } from '../store/transaction.js';
 import type { Problem } from '../domain/problem.js';
 
@@ -24,6 +24,7 @@ import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { RecordIndex, evaluationOf, orgName, type RecordEntry, type Repository } from '../domain/records.js';
 import { matchRecords, resolveRecord } from '../domain/resolve.js';
 import type { SlugSource } from '../domain/ids.js';
+import { nextSteps, type Step } from '../domain/next.js';
 import { today as todayIn } from '../store/clock.js';
 
 /** Options every writing operation takes. */
@@ -58,6 +59,8 @@ export interface OpResult {
   warnings: Problem[];
   /** Other notes for the user (e.g. a stage entered outside its calendar window). */
   notes: Text[];
+  /** What comes next for the records the operation was about (domain/next.ts), each with its command. */
+  next: Step[];
 }
 
 export function refuse(zh: string, en: string): never {
@@ -296,8 +299,26 @@ export class Workspace {
     this.notes.push({ zh, en });
   }
 
-  /** Validates and commits every pending change as one operation (or only validates, for a dry run). */
-  async commit(message: string): Promise<OpResult> {
+  /** The next steps of these records as they stand after the pending changes (domain/next.ts). */
+  nextFor(ids: readonly string[]): Step[] {
+    const steps: Step[] = [];
+    for (const id of ids) {
+      const entry = this.index.any(id);
+      const programme = entry && this.index.get('programme', (entry.data as { programme?: string }).programme);
+      if (!entry || !programme) continue;
+      for (const s of nextSteps({ programme: programme.data, index: this.index, subject: entry, today: this.date, fileExists: (rel) => this.fileExists(rel) })) {
+        if (!steps.some((x) => x.command === s.command)) steps.push(s);
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * Validates and commits every pending change as one operation (or only validates, for a dry run); `next` names
+   * the records whose next steps the result carries.
+   */
+  async commit(message: string, opts: { next?: readonly string[] } = {}): Promise<OpResult> {
+    const next = this.nextFor(opts.next ?? []);
     const changes: RecordChange[] = [...this.pending.values()].map((p) => ({ kind: p.kind, id: p.id, data: p.data, text: p.text, previous: p.before }));
     const act = { date: this.opts.date, by: this.opts.by, note: this.opts.note };
     let result: Awaited<ReturnType<typeof writeRecords>>;
@@ -308,7 +329,7 @@ export class Workspace {
     }
     const summaries: ChangeSummary[] = [...this.pending.entries()].map(([file, p]) => ({ path: file, action: p.before === null ? 'create' : 'edit', diff: lineDiff(p.before ?? '', p.text) }));
     for (const f of this.files) summaries.push({ path: f.path, action: 'create', diff: typeof f.content === 'string' ? lineDiff('', f.content) : [`+ (${f.content?.byteLength ?? 0} bytes)`] });
-    return { dryRun: !!this.opts.dryRun, commit: result.commit, message: withAct(message, act), changes: summaries, warnings: result.warnings, notes: this.notes };
+    return { dryRun: !!this.opts.dryRun, commit: result.commit, message: withAct(message, act), changes: summaries, warnings: result.warnings, notes: this.notes, next };
   }
 }
 
@@ -349,11 +370,16 @@ export function trackOf(entry: RecordEntry): Track {
   return t;
 }
 
+/** A stage's name in both languages, as messages show it (programme label; see domain/programme.ts stageName). */
+export function stageText(p: ProgrammeRecord, track: Track, id: string): Text {
+  return { zh: stageName(p, track, id, 'zh'), en: stageName(p, track, id, 'en') };
+}
+
 export function stageOf(p: ProgrammeRecord, entry: RecordEntry): Stage {
   const track = trackOf(entry);
   const id = (entry.data as { stage?: string }).stage;
   const s = findStage(p, track, id);
-  if (!s) refuse(`${entry.id} 的阶段“${id}”不在方案“${p.id}”中（可用：${trackStages(p, track).map((x) => x.id).join(', ')}）`, `stage "${id}" of ${entry.id} is not in programme "${p.id}"`);
+  if (!s) refuse(`${entry.id} 的阶段“${id}”不在方案“${p.id}”中（可用：${trackStages(p, track).map((x) => x.label).join('、')}）`, `stage "${id}" of ${entry.id} is not in programme "${p.id}"`);
   return s;
 }
 

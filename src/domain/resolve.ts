@@ -150,6 +150,21 @@ export function describeRecord(index: RecordIndex, e: RecordEntry, lang: Lang): 
   return lang === 'zh' ? `${kind} ${name ? `${name}（${e.id}）` : e.id}` : `${kind} ${name ? `${name} (${e.id})` : e.id}`;
 }
 
+/** A record as a sentence names it: a project's title in quotes, a task by its members and content, else its name (or id). */
+export function recordName(index: RecordIndex, e: RecordEntry, lang: Lang): string {
+  const d = e.data as Record<string, any>;
+  const q = (s: string) => (lang === 'zh' ? `“${s}”` : `"${s}"`);
+  if (e.kind === 'task') {
+    const who = (d.members ?? []).map((m: string) => (index.get('member', m) ? (index.get('member', m)!.data as { name: string }).name : m)).join(lang === 'zh' ? '、' : ', ');
+    const content = String(d.content ?? '');
+    const short = content.length > 20 ? `${content.slice(0, 20)}…` : content;
+    return lang === 'zh' ? `${who}的任务${q(short)}` : `${who}'s task ${q(short)}`;
+  }
+  if (e.kind === 'organisation') return d.short_name ?? d.name ?? e.id;
+  const name = namesOf(e)[0];
+  return name ? (e.kind === 'member' || e.kind === 'expert' ? name : q(name)) : e.id;
+}
+
 /** How many candidates a refusal lists before "and N more". */
 const LISTED = 12;
 

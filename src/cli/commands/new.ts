@@ -12,18 +12,19 @@ import { RecordIndex, type Repository } from '../../domain/records.js';
 import { resolveProgramme } from '../../domain/programme.js';
 import { resolveRecord } from '../../domain/resolve.js';
 import { lineDiff } from '../../commands/workspace.js';
-import { printOp } from '../workflow-output.js';
+import { jsonSteps, printNext, printOp } from '../workflow-output.js';
 import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
 
 function printResult(ctx: CliContext, kind: Text, r: CreateResult, json?: boolean) {
   if (r.dryRun) {
     // What would be written, as the workflow commands show it; nothing is.
-    const op = { dryRun: true, commit: '', message: r.message, changes: [{ path: r.path, action: 'create' as const, diff: lineDiff('', r.text) }], warnings: r.warnings, notes: [] };
+    const op = { dryRun: true, commit: '', message: r.message, changes: [{ path: r.path, action: 'create' as const, diff: lineDiff('', r.text) }], warnings: r.warnings, notes: [], next: [] };
     return printOp(ctx, op, T(`将新建${kind.zh}：${r.id}`, `would create ${kind.en}: ${r.id}`), json, { id: r.id, path: r.path });
   }
-  if (json) return ctx.out(JSON.stringify({ id: r.id, path: r.path, commit: r.commit }, null, 2));
+  if (json) return ctx.out(JSON.stringify({ id: r.id, path: r.path, commit: r.commit, nextSteps: jsonSteps(ctx.lang, r.next) }, null, 2));
   for (const w of r.warnings) ctx.err(`${w.file}:${w.line}:${w.col}  ${tr(ctx.lang, '警告', 'warning')}  ${formatProblemMessage(w, ctx.lang)}`);
   ctx.out(tr(ctx.lang, `已新建${kind.zh}：${r.id}\n文件：${r.path}\n提交：${r.commit.slice(0, 8)}`, `created ${kind.en}: ${r.id}\nfile: ${r.path}\ncommit: ${r.commit.slice(0, 8)}`));
+  printNext(ctx, r.next);
 }
 
 function missing(lang: Lang, flag: string): never {
