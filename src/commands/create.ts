@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { initialStage, trackStages } from '../domain/programme.js';
 import { recordPath } from '../domain/kinds.js';
-import { nextSteps, type Step } from '../domain/next.js';
+import { nextSteps, takesTasks, type Step } from '../domain/next.js';
 import { refFor } from '../domain/resolve.js';
 import { T } from '../domain/i18n.js';
 import { serializeRecord, withAct, writeRecords, type Act, type WriteResult, newRecordId } from '../store/records.js';
@@ -124,19 +124,10 @@ function nextAfterCreate(root: string, repo: Repository, entry: RecordEntry, tod
   }
   if (entry.kind === 'member') {
     const org = (entry.data as { organisation?: string }).organisation;
-    const open = index.all('project').filter((p) => p.data.lead === org && !!index.get('programme', p.data.programme) && atTaskStage(index.get('programme', p.data.programme)!.data, p.data.stage));
+    const open = index.all('project').filter((p) => p.data.lead === org && !!index.get('programme', p.data.programme) && takesTasks(index.get('programme', p.data.programme)!.data, p.data.stage));
     return open.slice(0, 1).map((p) => ({ kind: 'guard' as const, subject: entry.id, command: `djyc task add ${refFor(index, p)} --member ${refFor(index, added)} --content <任务内容> --due <完成时限>`, what: T('认领任务（签订承诺书）', 'take a task (and sign the commitment)') }));
   }
   return [];
-}
-
-/** Whether members take tasks at this project stage: claimed (项目认领 …) and not yet at closure. */
-function atTaskStage(p: ProgrammeRecord, stageId: string): boolean {
-  const stages = trackStages(p, 'project');
-  const claimAt = stages.findIndex((s) => (s.requires ?? []).some((w) => w === 'has-lead' || w === 'has-org-commitment'));
-  const closeAt = stages.findIndex((s) => (s.requires ?? []).includes('has-closure'));
-  const at = stages.findIndex((s) => s.id === stageId);
-  return trackStages(p, 'task').length > 0 && claimAt >= 0 && at >= claimAt && (closeAt < 0 || at < closeAt) && !stages[at]?.final;
 }
 
 export async function createSimple<K extends 'organisation' | 'member' | 'expert'>(

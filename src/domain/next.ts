@@ -16,7 +16,7 @@ import { subjectObligations, reportsApply } from './obligations.js';
 import { findStage, findWindow, lastEntered, nextStages, stageName, trackStages, windowDates, TRACK_OF_KIND, type Stage, type Staged, type Track } from './programme.js';
 import { ratingKinds, FOUR_LEVELS } from './ratings.js';
 import { refFor, shellWord } from './resolve.js';
-import { evaluationOf, orgName, tasksOf, type RecordEntry, type RecordIndex } from './records.js';
+import { evaluationOf, orgName, type RecordEntry, type RecordIndex } from './records.js';
 import type { ProgrammeRecord } from './types.generated.js';
 
 export interface Step {
@@ -234,13 +234,11 @@ export function stillNeeded(g: NextInput): Step[] {
   return steps;
 }
 
-/** Tasks a project's organisation still owes its members (project with no task yet, in the claim window). */
-export function projectTaskHint(index: RecordIndex, p: ProgrammeRecord, project: RecordEntry<'project'>): Text | undefined {
-  if (tasksOf(index, project.id).length || !trackStages(p, 'task').length) return undefined;
-  return T(`${orgName(index, project.data.lead)} 的党员尚未认领任务`, `no member of ${orgName(index, project.data.lead)} has taken a task yet`);
-}
-
-/** A report's due day: the end of its quarter plus the programme's grace days. */
-export function reportDue(p: ProgrammeRecord, quarter: string): string {
-  return addDays(quarterEnd(quarter), p.project?.reports?.grace_days ?? 0);
+/** Whether members take tasks while a project is at this stage: once claimed (项目认领 …), before closure is requested. */
+export function takesTasks(p: ProgrammeRecord, stageId: string): boolean {
+  const stages = trackStages(p, 'project');
+  const claimAt = stages.findIndex((s) => (s.requires ?? []).some((w) => w === 'has-lead' || w === 'has-org-commitment'));
+  const closeAt = stages.findIndex((s) => (s.requires ?? []).includes('has-closure'));
+  const at = stages.findIndex((s) => s.id === stageId);
+  return trackStages(p, 'task').length > 0 && at >= 0 && claimAt >= 0 && at >= claimAt && (closeAt < 0 || at < closeAt) && !stages[at]!.final;
 }
