@@ -242,3 +242,26 @@ export function takesTasks(p: ProgrammeRecord, stageId: string): boolean {
   const at = stages.findIndex((s) => s.id === stageId);
   return trackStages(p, 'task').length > 0 && at >= 0 && claimAt >= 0 && at >= claimAt && (closeAt < 0 || at < closeAt) && !stages[at]!.final;
 }
+
+/**
+ * The first steps in a new repository, from the programme: enter the organisations, their members, the expert pool
+ * when acceptance panels are drawn, then the first stage's records in its window; `djyc todo` from then on.
+ */
+export function firstSteps(p: ProgrammeRecord, dir?: string): Step[] {
+  const steps: Step[] = [];
+  const step = (command: string, what: Text, window?: Step['window']): void => void steps.push({ kind: 'guard', subject: p.id, command, what, ...(window ? { window, due: window.end } : {}) });
+  if (dir) step(`cd ${shellWord(dir)}`, T('进入记录库', 'enter the repository'));
+  step('djyc new-org --name <党组织全称> --short-name <简称> --type 党支部', T('登记党组织（每个一次）', 'enter the organisations (once each)'));
+  step('djyc new-member --name <姓名> --org <党组织简称> --admin-title <行政职务> --party-title <党内职务>', T('登记党员（或用 djyc import 导入名册）', 'enter the members (or import the roster with djyc import)'));
+  if (p.evaluation?.panel_size) step('djyc new-expert --name <姓名> --category <擅长类别> --unit <工作单位>', T('建立专家库（验收组从中抽取）', 'build the expert pool (acceptance panels are drawn from it)'));
+  const first = trackStages(p, 'project')[0];
+  if (first && p.project?.enabled !== false) {
+    const flags = [p.project?.categories?.length ? '--category <项目类别>' : '', p.project?.sources?.length ? '--source <项目来源>' : ''].filter(Boolean).join(' ');
+    step(`djyc new-project --title <项目名称> --org <党组织简称> ${flags} --yes`.replace(/\s+/g, ' '), T(first.label, first.label_en ?? first.id), windowOf(p, first));
+  } else {
+    const brand = trackStages(p, 'brand')[0];
+    if (brand) step('djyc brand new --org <党组织简称> --name <品牌名称> --concept <品牌内涵>', T(brand.label, brand.label_en ?? brand.id), windowOf(p, brand));
+  }
+  step('djyc todo', T('此后随时查看各单位要做什么', 'from then on: what each office has to do'));
+  return steps;
+}
