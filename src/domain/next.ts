@@ -65,11 +65,20 @@ export function stepWhen(step: Step, lang: Lang, year?: number): string {
   return '';
 }
 
+/** What and when together, once: `领办公示（5 月 1 日—5 月 10 日）`, not `领办公示（领办公示（…））` when the window is named
+ * after the step. `sep` joins a step to a window of another name. */
+export function whatWhen(what: string, when: string, lang: Lang, sep: 'comma' | 'brackets' = 'comma'): string {
+  if (!when) return what;
+  if (!what || when.startsWith(what)) return when;
+  if (sep === 'brackets') return lang === 'en' ? `${what} (${when})` : `${what}（${when}）`;
+  return lang === 'en' ? `${what}, ${when}` : `${what}，${when}`;
+}
+
 /** One line: `djyc report … --quarter 2020Q2 …  2020Q2 党组织领办项目执行书（2020-07-10 前）`. */
 export function stepLine(step: Step, lang: Lang, year?: number): string {
   const when = stepWhen(step, lang, year);
   const what = lang === 'en' ? step.what.en : step.what.zh;
-  const tail = step.kind === 'advance' ? when || what : when ? (lang === 'en' ? `${what}, ${when}` : `${what}，${when}`) : what;
+  const tail = step.kind === 'advance' ? when || what : whatWhen(what, when, lang);
   return `${step.command}   # ${tail}`;
 }
 

@@ -5,7 +5,7 @@ import { requireRoot } from '../../store/repo.js';
 import { show } from '../../commands/browse.js';
 import { checkIsoDate } from '../io.js';
 import { jsonSteps } from '../workflow-output.js';
-import { stepWhen } from '../../domain/next.js';
+import { stepWhen, whatWhen } from '../../domain/next.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
@@ -49,7 +49,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         for (const s of v.needs) {
           const when = stepWhen(s, ctx.lang);
           const why = s.reason ? say(ctx.lang, s.reason) : say(ctx.lang, s.what);
-          lines.push(`  - ${why}${when ? (en ? ` (${when})` : `（${when}）`) : ''}`);
+          lines.push(`  - ${whatWhen(why, when, ctx.lang, 'brackets')}`);
           lines.push(`    ${s.command}`);
         }
         for (const g of v.gaps) lines.push(`  - ${g}`);

@@ -5,7 +5,7 @@ import { requireRoot } from '../../store/repo.js';
 import { todo } from '../../commands/browse.js';
 import { parseWithin } from '../../domain/deadlines.js';
 import { UsageError } from '../../domain/errors.js';
-import { stepWhen } from '../../domain/next.js';
+import { stepWhen, whatWhen } from '../../domain/next.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
@@ -55,7 +55,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             const paint = i.status === 'overdue' ? c.red : i.status === 'due-soon' ? c.yellow : (s: string) => s;
             const when = i.window ? stepWhen({ window: i.window } as never, ctx.lang) : i.due ? (en ? `by ${i.due}` : `${i.due} 前`) : '';
             const pad = p.person ? '    ' : '  ';
-            lines.push(`${pad}${paint(`[${status}]`)} ${say(ctx.lang, i.what)}${when ? (en ? ` (${when})` : `（${when}）`) : ''}`);
+            lines.push(`${pad}${paint(`[${status}]`)} ${whatWhen(say(ctx.lang, i.what), when, ctx.lang, 'brackets')}`);
             if (i.reason) lines.push(`${pad}  ${say(ctx.lang, i.reason)}`);
             lines.push(`${pad}  ${i.command}`);
           }
