@@ -9,7 +9,8 @@ const CLI = ['test/**/*.cli.test.ts'];
 const SLOW = ['test/**/*.slow.test.ts'];
 
 const shared = {
-  testTimeout: 60_000,
+  // Generous: a timeout is not a speed check (benchmarks are), and CI machines are shared; synchronous spawns under load take long.
+  testTimeout: 180_000,
   hookTimeout: 120_000,
   pool: 'forks' as const,
   setupFiles: ['test/support/worker-setup.ts'],

@@ -273,9 +273,9 @@ async function huishan(d) {
 
   // 项目认领 (04-15 – 04-30): organisations claim, members take tasks
   await d.refuse(`${y}-04-16`, ['advance', p1.id], /承诺书/, { what: 'has-org-commitment' });
+  // The claim signs the organisation's commitment and moves the project into 项目认领 in the same commit.
   for (const p of projects) {
-    await d.run(`${y}-04-16`, ['claim', p.id, '--org', p.org, ...(p.assignedBy ? ['--assigned-by', p.assignedBy] : [])], { by: p.leader === 'm-hs-gu-wei' ? '顾伟' : '周立' });
-    await d.run(`${y}-04-17`, ['advance', p.id, '--note', '签订《党组织领办项目承诺书》']);
+    await d.run(`${y}-04-16`, ['claim', p.id, '--org', p.org, ...(p.assignedBy ? ['--assigned-by', p.assignedBy] : []), '--note', '签订《党组织领办项目承诺书》'], { by: p.leader === 'm-hs-gu-wei' ? '顾伟' : '周立' });
   }
   await d.refuse(`${y}-04-20`, ['advance', p1.id], /领办任务/, { what: 'has-tasks / member-commitments' });
   const tasks = pick([
@@ -318,8 +318,11 @@ async function huishan(d) {
 
   // 实施推进: quarterly reports of projects and tasks
   const q2 = '完成现状调研和问题清单梳理，制定实施方案并召开推进会';
-  for (const p of projects) await d.run(`${y}-07-08`, ['report', p.id, '--quarter', `${y}Q2`, '--progress', q2, '--problems', '部门之间协调机制尚在磨合', '--next', '按方案分片推进，开展第一轮集中行动', '--responsible', p.leader]);
-  for (const t of tasks) await d.run(`${y}-07-09`, ['report', t.id, '--quarter', `${y}Q2`, '--progress', '已制定个人工作计划并开始实施', '--next', '按计划推进', '--responsible', t.members[0]]);
+  // Due 07-10 (quarter end + 10 days): 区民政局 and 区市场监管局 file theirs late, after a reminder on 07-12
+  // (`djyc todo --today 2020-07-12` lists them per organisation).
+  const late = (projectId) => projectId === 'p-2020-hs-zhucan' || projectId === 'p-2020-hs-kaiban';
+  for (const p of projects) await d.run(late(p.id) ? `${y}-07-15` : `${y}-07-08`, ['report', p.id, '--quarter', `${y}Q2`, '--progress', q2, '--problems', '部门之间协调机制尚在磨合', '--next', '按方案分片推进，开展第一轮集中行动', '--responsible', p.leader]);
+  for (const t of tasks) await d.run(late(t.project) ? `${y}-07-16` : `${y}-07-09`, ['report', t.id, '--quarter', `${y}Q2`, '--progress', '已制定个人工作计划并开始实施', '--next', '按计划推进', '--responsible', t.members[0]]);
   const q3file = d.write('reports/jiaotong-2020Q3.txt', '进展情况：\n开展联合整治 6 次，劝导违停车辆 1200 余辆。\n32 所学校全部完成“一校一方案”，设置即停即走接送区 18 处。\n存在问题：\n部分学校周边道路条件限制，接送区设置困难。\n下步打算：\n推广错峰放学，协调属地增设临时停车泊位。\n');
   for (const p of projects.slice(1)) await d.run(`${y}-10-09`, ['report', p.id, '--quarter', `${y}Q3`, '--progress', '主要任务完成 80%，阶段性成效明显', '--problems', '个别点位进度滞后', '--next', '集中攻坚，准备结项自评', '--responsible', p.leader]);
   for (const t of tasks) await d.run(`${y}-10-09`, ['report', t.id, '--quarter', `${y}Q3`, '--progress', '任务完成过半，形成阶段性成果', '--next', '对照承诺查漏补缺', '--responsible', t.members[0]]);
@@ -509,8 +512,8 @@ async function jinhua(d) {
   for (const row of rows) {
     const designated = row >= 11 && row <= 15;
     const extra = row === 11 ? ['--direct-responsible', 'm-jh-ye-jun', '--liaison', 'm-jh-hu-xiao'] : row === 1 ? ['--direct-responsible', 'm-jh-zheng-yu', '--liaison', 'm-jh-fang-lin'] : row === 18 ? ['--direct-responsible', 'm-jh-shi-lei', '--liaison', 'm-jh-mao-qian'] : [];
-    await d.run(`${y}-05-08`, ['claim', pid(row), '--org', lead(row), ...(designated ? ['--assigned-by', 'org-jh-gw'] : []), ...extra], { by: '市直机关工委组宣处' });
-    await d.run(`${y}-05-09`, ['advance', pid(row), '--note', '向市直机关工委申报牵头领办']);
+    // The claim moves the project into 牵头领办申报 in the same commit.
+    await d.run(`${y}-05-08`, ['claim', pid(row), '--org', lead(row), ...(designated ? ['--assigned-by', 'org-jh-gw'] : []), ...extra, '--note', '向市直机关工委申报牵头领办'], { by: '市直机关工委组宣处' });
   }
   // 联办单位 apply (by 05-10) and hand their work plans to the lead (by 05-15)
   const first = joiners.find((j) => j.joins.length);

@@ -29,6 +29,11 @@ describe('djyc init', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`${preset}-${year}`);
+      // The first steps follow, from the programme: organisations first, `djyc todo` last.
+      expect(r.stdout).toContain('下一步：');
+      expect(r.stdout).toContain(`cd ${dir}`);
+      expect(r.stdout).toContain('djyc new-org --name');
+      expect(r.stdout.trim().split('\n').at(-1)).toContain('djyc todo');
       // One commit, nothing left uncommitted.
       expect(git(dir, ['log', '--format=%s']).trim().split('\n')).toEqual([`djyc init: ${preset}-${year} (preset ${preset}, ${year})`]);
       expect(git(dir, ['status', '--porcelain'])).toBe('');
@@ -102,6 +107,7 @@ describe('djyc init', () => {
     expect(out.programme).toBe('dj-2018');
     expect(out.files).toContain('records/programmes/dj-2018.yaml');
     expect(out.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(out.nextSteps.map((s: { command: string }) => s.command)).toContain('djyc todo');
     expect(fs.readFileSync(path.join(dir, 'djyc.yaml'), 'utf8')).toContain('default_programme: dj-2018');
   });
 });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { packageVersion } from '../assets/paths.js';
 import { DjycError, EXIT_CODES, ProblemsError, UsageError, storageError } from '../domain/errors.js';
-import { tr, type Lang } from '../domain/i18n.js';
+import { showIds, tr, type Lang } from '../domain/i18n.js';
 import { installOutputGuard, installPipeGuard, makeContext, colors } from './io.js';
 import type { CommandModule, Runner } from './runner.js';
 import { addOptions, GLOBAL, LANGS } from './options.js';
@@ -27,6 +27,10 @@ const MODULES = {
   deadlines: () => import('./commands/deadlines.js'),
   ledger: () => import('./commands/ledger.js'),
   log: () => import('./commands/log.js'),
+  list: () => import('./commands/list.js'),
+  show: () => import('./commands/show.js'),
+  find: () => import('./commands/find.js'),
+  todo: () => import('./commands/todo.js'),
   status: () => import('./commands/status.js'),
   render: () => import('./commands/render.js'),
   pack: () => import('./commands/pack.js'),
@@ -221,7 +225,8 @@ export async function buildProgram(lang: Lang, opts: { args?: string[] } = {}): 
   program.command = wrapCommand(program, origCommand);
 
   const run: Runner = (action) => async (...actionArgs: any[]) => {
-    const o = program.opts<{ cwd?: string }>();
+    const o = program.opts<{ cwd?: string; verbose?: boolean }>();
+    showIds(!!o.verbose);
     const ctx = makeContext(lang, path.resolve(o.cwd ?? process.cwd()));
     const code = await action(ctx, ...actionArgs);
     if (typeof code === 'number') process.exitCode = code;

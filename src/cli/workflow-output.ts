@@ -1,5 +1,6 @@
 /** CLI helpers shared by the workflow commands (advance, claim, task, report, close, panel, accept, rate, select, brand). */
-import { say, tr, type Text } from '../domain/i18n.js';
+import { say, tr, type Lang, type Text } from '../domain/i18n.js';
+import { stepLine, type Step } from '../domain/next.js';
 import { formatProblemMessage } from '../domain/problem.js';
 import { requireRoot } from '../store/repo.js';
 import { UsageError } from '../domain/errors.js';
@@ -47,7 +48,7 @@ export function parsePairs(values: string[] | undefined, flag: string, keys?: re
 /** Prints a writing operation's outcome: the summary, notes, warnings, and for a dry run the changes it would make. */
 export function printOp(ctx: CliContext, r: OpResult, summary: Text, json: boolean | undefined, extra: Record<string, unknown> = {}): void {
   if (json) {
-    ctx.out(JSON.stringify({ ...extra, dryRun: r.dryRun, commit: r.commit || undefined, message: r.message, changes: r.changes.map((c) => ({ path: c.path, action: c.action, ...(r.dryRun ? { diff: c.diff } : {}) })), notes: r.notes.map((n) => say(ctx.lang, n)), warnings: r.warnings.map((w) => ({ file: w.file, line: w.line, col: w.col, rule: w.rule, message: formatProblemMessage(w, ctx.lang) })) }, null, 2));
+    ctx.out(JSON.stringify({ ...extra, dryRun: r.dryRun, commit: r.commit || undefined, message: r.message, nextSteps: r.dryRun ? undefined : jsonSteps(ctx.lang, r.next), changes: r.changes.map((c) => ({ path: c.path, action: c.action, ...(r.dryRun ? { diff: c.diff } : {}) })), notes: r.notes.map((n) => say(ctx.lang, n)), warnings: r.warnings.map((w) => ({ file: w.file, line: w.line, col: w.col, rule: w.rule, message: formatProblemMessage(w, ctx.lang) })) }, null, 2));
     return;
   }
   for (const w of r.warnings) ctx.err(`${w.file}:${w.line}:${w.col}  ${tr(ctx.lang, '警告', 'warning')}  ${formatProblemMessage(w, ctx.lang)}  [${w.rule}]`);
@@ -64,4 +65,22 @@ export function printOp(ctx: CliContext, r: OpResult, summary: Text, json: boole
   ctx.out(say(ctx.lang, summary));
   ctx.out(tr(ctx.lang, `文件：${r.changes.map((c) => c.path).join('、')}`, `files: ${r.changes.map((c) => c.path).join(', ')}`));
   ctx.out(tr(ctx.lang, `提交：${r.commit.slice(0, 8)}`, `commit: ${r.commit.slice(0, 8)}`));
+  printNext(ctx, r.next);
+}
+
+/** The next steps after a write: `下一步：<command>   # <what, when>` (several: one per line). */
+export function printNext(ctx: CliContext, steps: readonly Step[] | undefined, year?: number): void {
+  if (!steps?.length) return;
+  const head = tr(ctx.lang, '下一步：', 'next: ');
+  if (steps.length === 1) {
+    ctx.out(`${head}${stepLine(steps[0]!, ctx.lang, year)}`);
+    return;
+  }
+  ctx.out(head);
+  for (const s of steps) ctx.out(`  ${stepLine(s, ctx.lang, year)}`);
+}
+
+/** Next steps as JSON output carries them. */
+export function jsonSteps(lang: Lang, steps: readonly Step[] | undefined): unknown[] {
+  return (steps ?? []).map((s) => ({ command: s.command, what: say(lang, s.what), subject: s.subject, due: s.due, window: s.window, reason: s.reason ? say(lang, s.reason) : undefined }));
 }

@@ -23,7 +23,7 @@ export interface AcceptResult extends OpResult {
   evaluation: string;
   result: 'pass' | 'rework';
   /** Stages the subject may now enter (run djyc advance). */
-  next: string[];
+  enterable: string[];
 }
 
 export async function accept(o: AcceptOptions): Promise<AcceptResult> {
@@ -61,9 +61,9 @@ export async function accept(o: AcceptOptions): Promise<AcceptResult> {
   ws.edit(ev, (doc) => setField(doc, 'evaluation', 'acceptance', ordered({ date: ws.date, result, opinion: o.opinion?.trim(), methods: methods.length ? methods : undefined }, ['date', 'result', 'opinion', 'methods'])));
   const label = result === 'pass' ? '通过' : '整改';
   ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `验收结论：${label}${methods.length ? `（${methods.join('、')}）` : ''}` });
-  const commit = await ws.commit(`djyc accept: ${subject.id} ${result}`);
-  const next = targets.filter((s) => s.requires?.includes(result === 'pass' ? 'acceptance-pass' : 'acceptance-rework')).map((s) => s.id);
-  return { ...commit, subject: subject.id, evaluation: ev.id, result, next };
+  const commit = await ws.commit(`djyc accept: ${subject.id} ${result}`, { next: [subject.id] });
+  const enterable = targets.filter((s) => s.requires?.includes(result === 'pass' ? 'acceptance-pass' : 'acceptance-rework')).map((s) => s.id);
+  return { ...commit, subject: subject.id, evaluation: ev.id, result, enterable };
 }
 
 export interface InterveneOptions extends OpOptions {
@@ -85,6 +85,6 @@ export async function intervene(o: InterveneOptions): Promise<OpResult & { subje
   const who = o.who ?? ws.by;
   ws.edit(project, (doc) => appendItem(doc, 'project', 'interventions', clean({ date: ws.date, type: o.type, by: who, note: o.note?.trim() })));
   ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note: `督促措施：${o.type}${o.note ? `（${o.note.trim()}）` : ''}` });
-  const r = await ws.commit(`djyc intervene: ${project.id} ${o.type}`);
+  const r = await ws.commit(`djyc intervene: ${project.id} ${o.type}`, { next: [project.id] });
   return { ...r, subject: project.id, type: o.type };
 }

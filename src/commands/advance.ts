@@ -2,16 +2,29 @@
  * `djyc advance`: moves a project, task or brand to a next stage of its programme, if every guard the stage
  * `requires` passes; appends a history entry; assigns the project number on the way into a `has-number` stage.
  */
-import { type Stage, requires, stageName, nextStages } from '../domain/programme.js';
+import { type Stage, findStage, requires, stageName, nextStages, stagesNamed } from '../domain/programme.js';
 import { findWindow, windowDates } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import { Workspace, ordered, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
-import { checkStage } from '../domain/guards.js';
+import { Workspace, ordered, refuse, setField, stageOf, stageText, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
+import { checkStage, type StageCheck } from '../domain/guards.js';
+import { RefusedError } from '../domain/errors.js';
+import { guardStep, reportSteps } from '../domain/next.js';
+import { recordName, refFor, shellWord } from '../domain/resolve.js';
+import { orgSubtree, tasksOf } from '../domain/records.js';
 import type { RecordEntry } from '../domain/records.js';
 import { type Text, T } from '../domain/i18n.js';
 
 export interface AdvanceOptions extends OpOptions {
-  id: string;
+  /** One record (a name, number or id as domain/resolve.ts takes them). */
+  id?: string;
+  /** Several records. */
+  ids?: string[];
+  /** Every task of this project. */
+  project?: string;
+  /** Only records of this organisation and those under it (alone: every such record not at a final stage). */
+  org?: string;
+  /** Only records now at this stage (its label or id). */
+  stage?: string;
   /** Target stage; default: the first stage the programme lists in `next` (the forward path). */
   to?: string;
   /** Project number to give at approval (default: the next number of `project.numbering.format`). */
@@ -21,6 +34,8 @@ export interface AdvanceOptions extends OpOptions {
 }
 
 export interface AdvanceResult extends OpResult {
+  /** Every move, in order (one commit for all). The fields below repeat the first. */
+  moves: Move[];
   id: string;
   kind: string;
   from: string;
@@ -79,8 +94,9 @@ export function applyStage(ws: Workspace, p: ProgrammeRecord, entry: RecordEntry
 }
 
 /**
- * Chooses and checks the target stage: `to` when given (must be a legal next stage), else the first stage listed in
- * `next`. Refuses with the reasons and the legal next stages.
+ * Chooses and checks the target stage: `to` when given (must be a legal next stage, named by its label, its label
+ * without the bracketed part, or its id), else the first stage listed in `next`. Refuses with the reasons, the
+ * command that would satisfy each guard, and the legal next stages.
  */
 export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEntry, to: string | undefined, pendingNumber?: (s: Stage) => string | undefined): Stage {
   const track = trackOf(entry);
@@ -88,21 +104,36 @@ export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEnt
   const nexts = nextStages(p, track, current);
   const legal = (lang: 'zh' | 'en') => nexts.map((s) => stageName(p, track, s.id, lang)).join(lang === 'zh' ? '、' : ', ') || (lang === 'zh' ? '无' : 'none');
   const here = (lang: 'zh' | 'en') => stageName(p, track, current.id, lang);
-  if (!nexts.length) refuse(`${entry.id} 已处于终结阶段 ${here('zh')}，没有可转入的阶段`, `${entry.id} is at the final stage ${here('en')}; there is no next stage`);
-  const check = (s: Stage) => checkStage({ programme: p, track, subject: ws.index.any(entry.id) ?? entry, index: ws.index, date: ws.date, fileExists: (rel) => ws.fileExists(rel), pendingNumber: pendingNumber?.(s) }, s);
+  const who = (lang: 'zh' | 'en') => recordName(ws.index, entry, lang);
+  if (!nexts.length) refuse(`${who('zh')} 已处于终结阶段 ${here('zh')}，没有可转入的阶段`, `${who('en')} is at the final stage ${here('en')}; there is no next stage`);
+  const subject = () => ws.index.any(entry.id) ?? entry;
+  const check = (s: Stage) => checkStage({ programme: p, track, subject: subject(), index: ws.index, date: ws.date, fileExists: (rel) => ws.fileExists(rel), pendingNumber: pendingNumber?.(s) }, s);
+  // Each failing guard with the command that would make it hold (domain/next.ts), or the quarter's report.
+  const reasons = (c: StageCheck, lang: 'zh' | 'en') => {
+    const g = { programme: p, index: ws.index, subject: subject(), today: ws.date, fileExists: (rel: string) => ws.fileExists(rel) };
+    const ref = refFor(ws.index, subject(), ['project', 'task', 'brand']);
+    return c.failures
+      .map((f) => {
+        const cmd = f.word === 'reports-due-filed' ? reportSteps(g, ref)[0]?.command : guardStep(f.word, g, track, c.stage, ref)?.command;
+        const reason = lang === 'zh' ? f.reason.zh : f.reason.en;
+        return cmd ? (lang === 'zh' ? `${reason}（可运行：${cmd}）` : `${reason} (run: ${cmd})`) : reason;
+      })
+      .join(lang === 'zh' ? '；' : '; ');
+  };
   if (to !== undefined) {
-    const target = nexts.find((s) => s.id === to);
+    const named = stagesNamed(p, track, to);
+    const target = named.find((s) => nexts.includes(s));
     if (!target) {
       refuse(
-        `不能将 ${entry.id} 从 ${here('zh')} 转入“${to}”：这不是方案允许的下一阶段。可转入：${legal('zh')}`,
-        `cannot move ${entry.id} from ${here('en')} to "${to}": not a legal next stage. Legal next stages: ${legal('en')}`,
+        `不能将 ${who('zh')} 从 ${here('zh')} 转入“${to}”：${named.length ? '这不是方案允许的下一阶段' : '方案中没有这个阶段'}。可转入：${legal('zh')}`,
+        `cannot move ${who('en')} from ${here('en')} to "${to}": ${named.length ? 'not a legal next stage' : 'no such stage in the programme'}. Legal next stages: ${legal('en')}`,
       );
     }
     const c = check(target);
     if (c.failures.length) {
       refuse(
-        `不能将 ${entry.id} 从 ${here('zh')} 转入 ${stageName(p, track, target.id, 'zh')}：${c.failures.map((f) => f.reason.zh).join('；')}。可转入：${legal('zh')}`,
-        `cannot move ${entry.id} from ${here('en')} to ${stageName(p, track, target.id, 'en')}: ${c.failures.map((f) => f.reason.en).join('; ')}. Legal next stages: ${legal('en')}`,
+        `不能将 ${who('zh')} 从 ${here('zh')} 转入 ${stageName(p, track, target.id, 'zh')}：${reasons(c, 'zh')}。可转入：${legal('zh')}`,
+        `cannot move ${who('en')} from ${here('en')} to ${stageName(p, track, target.id, 'en')}: ${reasons(c, 'en')}. Legal next stages: ${legal('en')}`,
       );
     }
     return target;
@@ -116,23 +147,107 @@ export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEnt
   const hint = (lang: 'zh' | 'en') =>
     others.length
       ? lang === 'zh'
-        ? `\n  如要转入 ${others.map((x) => stageName(p, track, x.stage.id, 'zh')).join('、')}，请用 --to ${others[0]!.stage.id}`
+        ? `\n  如要转入 ${others.map((x) => stageName(p, track, x.stage.id, 'zh')).join('、')}，请用 --to ${shellWord(others[0]!.stage.label)}`
         : `\n  to move to ${others.map((x) => stageName(p, track, x.stage.id, 'en')).join(', ')} instead, use --to ${others[0]!.stage.id}`
       : '';
   refuse(
-    `不能将 ${entry.id} 从 ${here('zh')} 推进到 ${stageName(p, track, target.id, 'zh')}：${c.failures.map((f) => f.reason.zh).join('；')}。可转入：${legal('zh')}${hint('zh')}`,
-    `cannot advance ${entry.id} from ${here('en')} to ${stageName(p, track, target.id, 'en')}: ${c.failures.map((f) => f.reason.en).join('; ')}. Legal next stages: ${legal('en')}${hint('en')}`,
+    `不能将 ${who('zh')} 从 ${here('zh')} 推进到 ${stageName(p, track, target.id, 'zh')}：${reasons(c, 'zh')}。可转入：${legal('zh')}${hint('zh')}`,
+    `cannot advance ${who('en')} from ${here('en')} to ${stageName(p, track, target.id, 'en')}: ${reasons(c, 'en')}. Legal next stages: ${legal('en')}${hint('en')}`,
   );
+}
+
+/** One record's move in an `advance`. */
+export interface Move {
+  id: string;
+  kind: string;
+  /** The record as a sentence names it (domain/resolve.ts recordName). */
+  name: Text;
+  from: string;
+  to: string;
+  fromName: Text;
+  toName: Text;
+  number?: string;
+}
+
+/** The records an `advance` moves: named ones, a project's tasks, or those of an organisation and/or at a stage. */
+function selectRecords(ws: Workspace, o: AdvanceOptions): RecordEntry<'project' | 'task' | 'brand'>[] {
+  const kinds = ['project', 'task', 'brand'] as const;
+  const named = [...(o.ids ?? []), ...(o.id ? [o.id] : [])];
+  let chosen: RecordEntry<'project' | 'task' | 'brand'>[] = named.map((text) => ws.find(text, kinds));
+  if (o.project) {
+    const project = ws.find(o.project, ['project'], '--project');
+    const tasks = tasksOf(ws.index, project.id);
+    if (!tasks.length) refuse(`${recordName(ws.index, project, 'zh')} 还没有党员任务`, `${recordName(ws.index, project, 'en')} has no member tasks yet`);
+    chosen.push(...tasks);
+  }
+  const explicit = named.length > 0 || !!o.project;
+  if (!explicit && !o.org && !o.stage) usage('请写出要推进的记录（名称、编号），或用 --project、--org、--stage 选择', 'name the records to move, or choose them with --project, --org or --stage');
+  if (!explicit) chosen = kinds.flatMap((k) => ws.index.all(k));
+  if (o.org) {
+    const org = ws.organisation(o.org, '--org', true);
+    const scope = orgSubtree(ws.index, org.id);
+    const memberOrg = (m: string) => ws.index.get('member', m)?.data.organisation;
+    const belongs = (e: RecordEntry<'project' | 'task' | 'brand'>): boolean => {
+      const d = e.data as Record<string, any>;
+      if (e.kind === 'project') return [d.lead ?? d.proposed_by, ...(d.co_organisers ?? []).map((c: { organisation: string }) => c.organisation)].some((x) => x && scope.has(x));
+      if (e.kind === 'task') return (d.members ?? []).some((m: string) => scope.has(memberOrg(m) ?? ''));
+      return scope.has(d.organisation);
+    };
+    chosen = chosen.filter(belongs);
+  }
+  if (o.stage) {
+    const stage = o.stage;
+    const matches = (e: RecordEntry) => {
+      const p = ws.programmeOf(e);
+      return stagesNamed(p, trackOf(e), stage).some((s) => s.id === (e.data as { stage?: string }).stage);
+    };
+    const known = ws.index.all('programme').some((p) => (['project', 'task', 'brand'] as const).some((t) => stagesNamed(p.data, t, stage).length));
+    if (!known) usage(`--stage：方案中没有阶段“${stage}”`, `--stage: no stage "${stage}" in the programmes`);
+    chosen = chosen.filter(matches);
+  }
+  if (!explicit) chosen = chosen.filter((e) => !findStage(ws.programmeOf(e), trackOf(e), (e.data as { stage?: string }).stage)?.final);
+  const unique = [...new Map(chosen.map((e) => [e.id, e])).values()];
+  if (!unique.length) refuse('没有符合条件的记录，未做任何更改', 'no record matches; nothing was changed');
+  return unique;
 }
 
 export async function advance(o: AdvanceOptions): Promise<AdvanceResult> {
   await using ws = await Workspace.open(o);
-  const { entry, p, track, stage: from } = ws.staged(o.id);
-  const data = entry.data as Record<string, any>;
+  const records = selectRecords(ws, o);
+  if (o.number !== undefined && records.length > 1) usage('--number 只能用于一个项目', '--number applies to one project at a time');
+  const approvedBy = o.approvedBy ? ws.organisation(o.approvedBy, '--approved-by', true).id : undefined;
+  const moves: Move[] = [];
+  const refused: Text[] = [];
+  for (const record of records) {
+    try {
+      moves.push(moveOne(ws, record, o, approvedBy));
+    } catch (err) {
+      // All or nothing: every record is checked, every refusal reported, nothing written.
+      if (!(err instanceof RefusedError) || records.length === 1) throw err;
+      refused.push({ zh: err.localized('zh'), en: err.localized('en') });
+    }
+  }
+  if (refused.length) {
+    refuse(
+      `${records.length} 条记录中有 ${refused.length} 条不能推进，全部未做更改：\n${refused.map((r) => `  ${r.zh}`).join('\n')}`,
+      `${refused.length} of ${records.length} records cannot move; nothing was changed:\n${refused.map((r) => `  ${r.en}`).join('\n')}`,
+    );
+  }
+  const message = moves.length === 1
+    ? `djyc advance: ${moves[0]!.id} ${moves[0]!.from} → ${moves[0]!.to}`
+    : `djyc advance: ${moves.length} records\n\n${moves.map((m) => `${m.id} ${m.from} → ${m.to}`).join('\n')}`;
+  const result = await ws.commit(message, { next: moves.map((m) => m.id) });
+  const first = moves[0]!;
+  return { ...result, moves, id: first.id, kind: first.kind, from: first.from, to: first.to, number: first.number };
+}
 
+/** Moves one record (checked under the programme's guards, with the pending moves of the same batch in view). */
+function moveOne(ws: Workspace, record: RecordEntry<'project' | 'task' | 'brand'>, o: AdvanceOptions, approvedBy: string | undefined): Move {
+  const { entry, p, track, stage: from } = ws.staged(record.id);
+  const data = entry.data as Record<string, any>;
   if (o.number !== undefined && entry.kind !== 'project') usage('--number 只适用于项目', '--number applies to projects only');
   if (o.number !== undefined && data.number && data.number !== o.number) {
-    refuse(`${entry.id} 已有项目编号 ${data.number}，编号给定后不再改变`, `${entry.id} already has number ${data.number}; numbers never change once given`);
+    refuse(`${recordName(ws.index, entry, 'zh')} 已有项目编号 ${data.number}，编号给定后不再改变`, `${recordName(ws.index, entry, 'en')} already has number ${data.number}; numbers never change once given`);
   }
   const existingNumbers = ws.index.all('project').filter((x) => x.data.programme === p.id && x.id !== entry.id && x.data.number).map((x) => x.data.number!);
   const numberFor = (s: Stage): string | undefined => {
@@ -143,10 +258,11 @@ export async function advance(o: AdvanceOptions): Promise<AdvanceResult> {
   if (o.number !== undefined && !requires(target, 'has-number') && !data.number) {
     usage(`--number 只在进入需要项目编号的阶段（立项）时使用；${stageName(p, track, target.id, 'zh')} 不需要编号`, `--number is given on entering a stage that requires a number (approval); ${stageName(p, track, target.id, 'en')} does not`);
   }
-  if (o.approvedBy) ws.organisation(o.approvedBy, '--approved-by', true);
   const number = numberFor(target);
   if (number && existingNumbers.includes(number)) refuse(`项目编号 ${number} 已被使用`, `project number ${number} is already taken`);
-  applyStage(ws, p, entry, from, target, { number, approvedBy: number ? (o.approvedBy ?? p.organiser) : undefined, note: o.note });
-  const result = await ws.commit(`djyc advance: ${entry.id} ${from.id} → ${target.id}`);
-  return { ...result, id: entry.id, kind: entry.kind, from: from.id, to: target.id, number };
+  applyStage(ws, p, entry, from, target, { number, approvedBy: number ? (approvedBy ?? p.organiser) : undefined, note: o.note });
+  return {
+    id: entry.id, kind: entry.kind, name: { zh: recordName(ws.index, entry, 'zh'), en: recordName(ws.index, entry, 'en') },
+    from: from.id, to: target.id, fromName: stageText(p, track, from.id), toName: stageText(p, track, target.id), ...(number ? { number } : {}),
+  };
 }

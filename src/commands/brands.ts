@@ -11,7 +11,8 @@ import { recordPathProblem, sniffType } from '../domain/paths.js';
 import { initialStage, isTrackEnabled, trackStages, findStage, historyOf, reached, stageName, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import { isIsoDate } from '../domain/dates.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import { Workspace, appendItem, clean, refuse, setField, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
+import { Workspace, appendItem, clean, refuse, setField, stageOf, stageText, usage, type OpOptions, type OpResult } from './workspace.js';
+import type { Text } from '../domain/i18n.js';
 import { applyStage, chooseTarget } from './advance.js';
 import { type RecordEntry, orgName } from '../domain/records.js';
 
@@ -66,14 +67,14 @@ export async function newBrand(o: BrandNewOptions): Promise<OpResult & { brand: 
   if (!isTrackEnabled(p, 'brand')) usage(`方案“${p.id}”没有党建品牌`, `programme "${p.id}" has no brands`);
   const org = ws.organisation(o.org, '--org');
   if (!o.name?.trim()) usage('缺少 --name（品牌名称）', 'missing --name');
-  if (o.contact) ws.member(o.contact, '--contact');
+  const contact = o.contact ? ws.member(o.contact, '--contact').id : undefined;
   const max = p.brand?.per_organisation?.max;
   const own = ws.index.all('brand').filter((b) => b.data.programme === p.id && b.data.organisation === org.id);
   if (max !== undefined && own.length >= max) {
     refuse(`${orgName(ws.index, org.id)} 已有 ${own.length} 个品牌（${own.map((b) => `${b.id}“${b.data.name}”`).join('、')}），本方案每个党组织至多 ${max} 个`, `${orgName(ws.index, org.id)} already has ${own.length} brand(s); the programme allows at most ${max}`);
   }
   const first = initialStage(p, 'brand')!;
-  const id = o.id ?? newRecordId('brand', { year: p.year });
+  const id = o.id ?? newRecordId('brand', { year: p.year, name: { kind: 'title', name: o.name.trim() } });
   if (ws.index.any(id)) refuse(`编号 ${id} 已被使用`, `id ${id} is already taken`);
   let logo: string | undefined;
   if (o.logo) {
@@ -83,10 +84,10 @@ export async function newBrand(o: BrandNewOptions): Promise<OpResult & { brand: 
   }
   ws.create('brand', clean({
     id, programme: p.id, organisation: org.id, name: o.name.trim().normalize('NFC'), logo, concept: o.concept?.trim(), philosophy: o.philosophy?.trim(),
-    carrier: o.carrier?.trim(), results: o.results?.trim(), contact: o.contact, stage: first.id,
+    carrier: o.carrier?.trim(), results: o.results?.trim(), contact, stage: first.id,
     history: [clean({ stage: first.id, date: ws.date, by: ws.by, note: o.note ?? '确定品牌名称、标识和理念' })],
   }));
-  const result = await ws.commit(`djyc brand new: ${id} ${o.name.trim()} (${org.id})`);
+  const result = await ws.commit(`djyc brand new: ${id} ${o.name.trim()} (${org.id})`, { next: [id] });
   return { ...result, brand: id, logo };
 }
 
@@ -111,7 +112,7 @@ export async function brandSet(o: BrandSetOptions): Promise<OpResult & { brand: 
   await using ws = await Workspace.open(o);
   const b = ws.find(o.brand, ['brand']);
   const p = ws.programmeOf(b);
-  if (o.contact) ws.member(o.contact, '--contact');
+  const contact = o.contact ? ws.member(o.contact, '--contact').id : undefined;
   if (o.consultationUntil !== undefined && !isIsoDate(o.consultationUntil)) usage(`--consultation-until 应为有效日期 YYYY-MM-DD（收到“${o.consultationUntil}”）`, `--consultation-until must be a valid date (got "${o.consultationUntil}")`);
   const stage = stageOf(p, b);
   if (stage.final) refuse(`${b.id} 已处于终结阶段 ${stageName(p, 'brand', stage.id, 'zh')}，不再修改申报内容`, `${b.id} is at its final stage; its application no longer changes`);
@@ -125,7 +126,7 @@ export async function brandSet(o: BrandSetOptions): Promise<OpResult & { brand: 
     if (previous) ws.files.push({ path: previous, content: null });
     fields.push(['logo', logo]);
   }
-  for (const [key, value] of [['name', o.name?.trim().normalize('NFC')], ['concept', o.concept], ['philosophy', o.philosophy], ['carrier', o.carrier], ['results', o.results], ['contact', o.contact], ['branch_opinion', o.branchOpinion], ['committee_opinion', o.committeeOpinion]] as const) {
+  for (const [key, value] of [['name', o.name?.trim().normalize('NFC')], ['concept', o.concept], ['philosophy', o.philosophy], ['carrier', o.carrier], ['results', o.results], ['contact', contact], ['branch_opinion', o.branchOpinion], ['committee_opinion', o.committeeOpinion]] as const) {
     if (value !== undefined && value.trim()) fields.push([key, value.trim()]);
   }
   if (o.document !== undefined || o.consultationUntil !== undefined) {
@@ -137,7 +138,7 @@ export async function brandSet(o: BrandSetOptions): Promise<OpResult & { brand: 
   });
   const labels: Record<string, string> = { logo: '品牌标识', name: '品牌名称', concept: '品牌内涵', philosophy: '品牌理念', carrier: '品牌载体', results: '取得成效', contact: '联系人', branch_opinion: '基层党组织意见', committee_opinion: '党委（党组）意见', recognition: '认定信息' };
   ws.history(b, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `更新${fields.map(([k]) => labels[k] ?? k).join('、')}` });
-  const result = await ws.commit(`djyc brand set: ${b.id} ${fields.map(([k]) => k).join(', ')}`);
+  const result = await ws.commit(`djyc brand set: ${b.id} ${fields.map(([k]) => k).join(', ')}`, { next: [b.id] });
   return { ...result, brand: b.id, logo, fields: fields.map(([k]) => k) };
 }
 
@@ -178,7 +179,7 @@ export async function brandGoal(o: BrandGoalOptions): Promise<OpResult & { brand
   const late = !!due && ws.date > due;
   if (late) ws.note(`注意：${o.year} 年度目标应于 ${due} 前上报，本次 ${ws.date} 上报`, `note: the ${o.year} goals were due by ${due}; reported ${ws.date}`);
   ws.history(b, { stage: b.data.stage, date: ws.date, by: ws.by, note: o.note ?? `上报 ${o.year} 年度目标任务和工作措施` });
-  const result = await ws.commit(`djyc brand goal: ${b.id} ${o.year}`);
+  const result = await ws.commit(`djyc brand goal: ${b.id} ${o.year}`, { next: [b.id] });
   return { ...result, brand: b.id, year: o.year, late };
 }
 
@@ -206,7 +207,7 @@ export async function brandPair(o: BrandPairOptions): Promise<OpResult & { brand
   }
   ws.edit(b, (doc) => appendItem(doc, 'brand', 'pairings', clean({ organisation: partner.id, since: ws.date, note: o.note?.trim() })));
   ws.history(b, { stage: b.data.stage, date: ws.date, by: ws.by, note: `与${orgName(ws.index, partner.id)}结对共建` });
-  const result = await ws.commit(`djyc brand pair: ${b.id} with ${partner.id}`);
+  const result = await ws.commit(`djyc brand pair: ${b.id} with ${partner.id}`, { next: [b.id] });
   return { ...result, brand: b.id, with: partner.id };
 }
 
@@ -215,7 +216,7 @@ export interface BrandOutcomeOptions extends OpOptions {
   outcome: string;
 }
 
-export async function brandOutcome(o: BrandOutcomeOptions): Promise<OpResult & { brand: string; outcome: string; stage?: { from: string; to: string } }> {
+export async function brandOutcome(o: BrandOutcomeOptions): Promise<OpResult & { brand: string; outcome: string; stage?: { from: string; to: string; fromName: Text; toName: Text } }> {
   await using ws = await Workspace.open(o);
   const b = ws.find(o.brand, ['brand']);
   const p = ws.programmeOf(b);
@@ -230,16 +231,16 @@ export async function brandOutcome(o: BrandOutcomeOptions): Promise<OpResult & {
   const from = stageOf(p, b);
   // An outcome that names a stage (重新申报 → reapply) moves the brand there, under that stage's rules.
   const target = stages.find((s) => s.label === o.outcome);
-  let move: { from: string; to: string } | undefined;
+  let move: { from: string; to: string; fromName: Text; toName: Text } | undefined;
   ws.edit(b, (doc) => setField(doc, 'brand', 'outcome', o.outcome));
   if (target && target.id !== from.id) {
     const t = chooseTarget(ws, p, b, target.id);
     applyStage(ws, p, b, from, t, { note: o.note ?? `提升阶段结论：${o.outcome}` });
-    move = { from: from.id, to: t.id };
+    move = { from: from.id, to: t.id, fromName: stageText(p, 'brand', from.id), toName: stageText(p, 'brand', t.id) };
   } else {
     ws.history(b, { stage: from.id, date: ws.date, by: ws.by, note: o.note ?? `提升阶段结论：${o.outcome}` });
   }
-  const result = await ws.commit(`djyc brand outcome: ${b.id} ${o.outcome}${move ? ` (${move.from} → ${move.to})` : ''}`);
+  const result = await ws.commit(`djyc brand outcome: ${b.id} ${o.outcome}${move ? ` (${move.from} → ${move.to})` : ''}`, { next: [b.id] });
   return { ...result, brand: b.id, outcome: o.outcome, stage: move };
 }
 

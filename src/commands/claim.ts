@@ -4,7 +4,11 @@
  * organisation's commitment (承诺书, 附件2) when the programme uses them.
  */
 import { trackStages, atPoint, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
-import { Workspace, clean, refuse, setField, stageOf, usage, usesOrgCommitments, type OpOptions, type OpResult, appendItem } from './workspace.js';
+import { Workspace, clean, refuse, setField, stageOf, stageText, usage, usesOrgCommitments, type OpOptions, type OpResult, appendItem } from './workspace.js';
+import { applyStage } from './advance.js';
+import { recordName } from '../domain/resolve.js';
+import { checkStage } from '../domain/guards.js';
+import type { Text } from '../domain/i18n.js';
 import { orgName } from '../domain/records.js';
 import { joinList } from '../domain/i18n.js';
 
@@ -32,8 +36,13 @@ export interface ClaimOptions extends OpOptions {
 export interface ClaimResult extends OpResult {
   project: string;
   org: string;
+  /** The project and the organisation as sentences name them. */
+  projectName: Text;
+  orgName: string;
   role: 'lead' | 'co-organiser';
   commitment?: string;
+  /** The stage the claim moved the project into (项目认领), when its guards held. */
+  moved?: { from: string; to: string; fromName: Text; toName: Text };
 }
 
 export async function claim(o: ClaimOptions): Promise<ClaimResult> {
@@ -44,11 +53,23 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
   const stage = stageOf(p, project);
   const role = o.role ?? 'lead';
   const data = project.data;
-  for (const [flag, id] of [['--leader', o.leader], ['--direct-responsible', o.directResponsible], ['--liaison', o.liaison], ['--responsible', o.responsible]] as const) {
-    if (id) ws.member(id, flag);
-  }
+  const person = (text: string | undefined, flag: string) => (text ? ws.member(text, flag).id : undefined);
+  const leader = person(o.leader, '--leader');
+  const directResponsible = person(o.directResponsible, '--direct-responsible');
+  const liaison = person(o.liaison, '--liaison');
+  const responsible = person(o.responsible, '--responsible');
 
   if (role === 'lead') {
+    // Another organisation's lead is the clearer refusal, whatever stage the claim moved the project to.
+    if (data.lead && data.lead !== org.id) {
+      const committed = ws.index.all('commitment').some((c) => c.data.type === 'organisation' && c.data.organisation === data.lead && c.data.items.some((i) => i.project === project.id));
+      if (committed || !o.replace) {
+        refuse(
+          `${project.id} 已由 ${orgName(ws.index, data.lead)} ${committed ? '领办并签订承诺书' : '领办（申报）'}${committed ? '' : '；如确需改由本单位领办，请加 --replace'}`,
+          `${project.id} is already led by ${orgName(ws.index, data.lead)}${committed ? ' (commitment signed)' : '; add --replace to take it over'}`,
+        );
+      }
+    }
     const at = atPoint(p, 'project', stage, 'has-lead', 'has-org-commitment');
     if (!at.length) {
       const where = pointStages(p, 'project', 'has-lead', 'has-org-commitment');
@@ -59,24 +80,15 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
     }
     const assigner = o.assignedBy ? ws.organisation(o.assignedBy, '--assigned-by', true) : undefined;
     if (assigner?.id === org.id) usage('--assigned-by 是作出指定的上级党组织，不能是领办单位自己', '--assigned-by is the upper organisation that designates; it cannot be the lead itself');
-    if (data.lead && data.lead !== org.id) {
-      const committed = ws.index.all('commitment').some((c) => c.data.type === 'organisation' && c.data.organisation === data.lead && c.data.items.some((i) => i.project === project.id));
-      if (committed || !o.replace) {
-        refuse(
-          `${project.id} 已由 ${orgName(ws.index, data.lead)} ${committed ? '领办并签订承诺书' : '领办（申报）'}${committed ? '' : '；如确需改由本单位领办，请加 --replace'}`,
-          `${project.id} is already led by ${orgName(ws.index, data.lead)}${committed ? ' (commitment signed)' : '; add --replace to take it over'}`,
-        );
-      }
-    }
     if ((data.co_organisers ?? []).some((c) => c.organisation === org.id)) {
       refuse(`${orgName(ws.index, org.id)} 已是 ${project.id} 的联办单位，不能同时牵头`, `${orgName(ws.index, org.id)} is a co-organiser of ${project.id}; it cannot also lead it`);
     }
     ws.edit(project, (doc) => {
       setField(doc, 'project', 'lead', org.id);
       if (assigner) setField(doc, 'project', 'assigned_by', assigner.id);
-      if (o.leader) setField(doc, 'project', 'leader', o.leader);
-      if (o.directResponsible) setField(doc, 'project', 'direct_responsible', o.directResponsible);
-      if (o.liaison) setField(doc, 'project', 'liaison', o.liaison);
+      if (leader) setField(doc, 'project', 'leader', leader);
+      if (directResponsible) setField(doc, 'project', 'direct_responsible', directResponsible);
+      if (liaison) setField(doc, 'project', 'liaison', liaison);
     });
     let commitment: string | undefined;
     if (usesOrgCommitments(p)) {
@@ -86,13 +98,17 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
         commitment = existing.id;
         if (!existing.data.items.some((i) => i.project === project.id)) ws.edit(existing, (doc) => appendItem(doc, 'commitment', 'items', item));
       } else {
-        commitment = ws.create('commitment', clean({ programme: p.id, type: 'organisation', organisation: org.id, items: [item], signed_on: ws.date }), { year: p.year });
+        commitment = ws.create('commitment', clean({ programme: p.id, type: 'organisation', organisation: org.id, items: [item], signed_on: ws.date }), { year: p.year, name: { kind: 'organisation', name: orgName(ws.index, org.id) } });
       }
     }
     const note = o.note ?? `${assigner ? `${orgName(ws.index, assigner.id)}指定` : ''}${orgName(ws.index, org.id)}领办`;
-    ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note });
-    const result = await ws.commit(`djyc claim: ${project.id} lead ${org.id}${assigner ? ` (assigned by ${assigner.id})` : ''}`);
-    return { ...result, project: project.id, org: org.id, role, commitment };
+    // The claim moves the project into the claimed stage (项目认领) in the same commit when that stage's guards now
+    // hold (the lead and its commitment are what the claim just wrote); otherwise it stays, and the next step says why.
+    const ready = at.find((s) => !checkStage({ programme: p, track: 'project', subject: ws.index.any(project.id)!, index: ws.index, date: ws.date, fileExists: (rel) => ws.fileExists(rel) }, s).failures.length);
+    if (ready) applyStage(ws, p, project, stage, ready, { note });
+    else ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note });
+    const result = await ws.commit(`djyc claim: ${project.id} lead ${org.id}${assigner ? ` (assigned by ${assigner.id})` : ''}${ready ? ` (${stage.id} → ${ready.id})` : ''}`, { next: [project.id] });
+    return { ...result, project: project.id, org: org.id, projectName: { zh: recordName(ws.index, project, 'zh'), en: recordName(ws.index, project, 'en') }, orgName: orgName(ws.index, org.id), role, commitment, ...(ready ? { moved: { from: stage.id, to: ready.id, fromName: stageText(p, 'project', stage.id), toName: stageText(p, 'project', ready.id) } } : {}) };
   }
 
   // Co-organiser (联办): joins while the project has not yet entered the stage that needs the co-organisers' plans.
@@ -118,7 +134,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
     entry_point: o.entryPoint ?? before.entry_point,
     work_plan: o.plan ?? before.work_plan,
     plan_submitted_on: o.plan ? ws.date : before.plan_submitted_on,
-    responsible: o.responsible ?? before.responsible,
+    responsible: responsible ?? before.responsible,
   });
   if (at >= 0) {
     if (!o.entryPoint && !o.plan && !o.responsible) refuse(`${orgName(ws.index, org.id)} 已是 ${project.id} 的联办单位（如需报送工作计划，请加 --plan）`, `${orgName(ws.index, org.id)} already co-organises ${project.id} (add --plan to hand in its work plan)`);
@@ -127,6 +143,6 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
   ws.edit(project, (doc) => setField(doc, 'project', 'co_organisers', list));
   const note = o.note ?? (at >= 0 ? `${orgName(ws.index, org.id)}向牵头单位报送联办工作计划` : `${orgName(ws.index, org.id)}申报联办${o.plan ? '并报送工作计划' : ''}`);
   ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note });
-  const result = await ws.commit(`djyc claim: ${project.id} co-organiser ${org.id}${o.plan ? ' (work plan)' : ''}`);
-  return { ...result, project: project.id, org: org.id, role };
+  const result = await ws.commit(`djyc claim: ${project.id} co-organiser ${org.id}${o.plan ? ' (work plan)' : ''}`, { next: [project.id] });
+  return { ...result, project: project.id, org: org.id, projectName: { zh: recordName(ws.index, project, 'zh'), en: recordName(ws.index, project, 'en') }, orgName: orgName(ws.index, org.id), role };
 }

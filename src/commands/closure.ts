@@ -8,7 +8,8 @@ import path from 'node:path';
 import { slugify } from '../domain/ids.js';
 import { readBounded } from '../store/containment.js';
 import { typeMismatch } from '../domain/paths.js';
-import { Workspace, clean, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
+import { Workspace, clean, refuse, setField, stageOf, stageText, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
+import type { Text } from '../domain/i18n.js';
 
 const MAX_ATTACHMENT = 20 * 1024 * 1024;
 import { applyStage, chooseTarget } from './advance.js';
@@ -35,6 +36,8 @@ export interface CloseResult extends OpResult {
   closure: string;
   from: string;
   to: string;
+  fromName: Text;
+  toName: Text;
 }
 
 /** Copies an outside file into the repository's attachments folder (same commit); returns its repository path. */
@@ -98,6 +101,6 @@ export async function close(o: CloseOptions): Promise<CloseResult> {
   }
   const target = chooseTarget(ws, p, subject, o.to ?? (targets.length === 1 ? targets[0]!.id : undefined));
   applyStage(ws, p, subject, stage, target, { note: o.note ?? `${existing ? '重新' : ''}${target.label}` });
-  const result = await ws.commit(`djyc close: ${subject.id} ${stage.id} → ${target.id}`);
-  return { ...result, subject: subject.id, closure, from: stage.id, to: target.id };
+  const result = await ws.commit(`djyc close: ${subject.id} ${stage.id} → ${target.id}`, { next: [subject.id] });
+  return { ...result, subject: subject.id, closure, from: stage.id, to: target.id, fromName: stageText(p, track, stage.id), toName: stageText(p, track, target.id) };
 }

@@ -87,7 +87,7 @@ export class OrgResolver {
       this.ctx.problem(cell, 'import-org-unknown', { ...whereOf(cell, column), name });
       return undefined;
     }
-    const id = newRecordId('organisation');
+    const id = newRecordId('organisation', { name: { kind: 'organisation', name } });
     this.created.push({ id, name, type: guessOrgType(name), cell });
     this.add(id, [name]);
     return id;
@@ -172,7 +172,7 @@ export function planOrganisations(r: RowReader, rows: TableRow[], index: RecordI
       r.ctx.problem(nameCell, 'import-exists', { ...whereOf(nameCell, r.column('name')), kind_zh: '党组织', kind_en: 'organisation', name, id: existing.join(', ') });
       continue;
     }
-    const id = r.optional(a, 'id') ?? newRecordId('organisation');
+    const id = r.optional(a, 'id') ?? newRecordId('organisation', { name: { kind: 'organisation', name: r.optional(a, 'short_name') ?? name } });
     ids.set(row, id);
     orgs.fileIds.add(id);
     orgs.add(id, [name, r.optional(a, 'short_name')]);
@@ -210,7 +210,7 @@ export function planMembers(r: RowReader, rows: TableRow[], index: RecordIndex, 
       r.ctx.problem(nameCell, 'import-exists', { ...whereOf(nameCell, r.column('name')), kind_zh: '党员', kind_en: 'member', name, id: existing.join(', ') });
       continue;
     }
-    const id = id0 ?? newRecordId('member');
+    const id = id0 ?? newRecordId('member', { name: { kind: 'person', name } });
     const phone = a.text('phone').normalize('NFKC').trim() || undefined;
     const data: MemberRecord = { id, name, organisation, admin_title: r.optional(a, 'admin_title'), party_title: r.optional(a, 'party_title'), phone };
     planned.push({ kind: 'member', id, data, name, row, cells: r.cells(a, ['id', 'name', 'organisation', 'admin_title', 'party_title', 'phone']) });
@@ -264,7 +264,7 @@ export function planProjects(
     };
     const upperCell = a.cell('upper');
     const categories = a.cell('categories') ? splitList(a.text('categories')) : undefined;
-    const id = r.optional(a, 'id') ?? newRecordId('project', { year: p.year });
+    const id = r.optional(a, 'id') ?? newRecordId('project', { year: p.year, name: { kind: 'title', name: title } });
     const data: ProjectRecord = buildProjectRecord(p, {
       title, categories, source: r.optional(a, 'source'), lead, leader: member('leader'), contact: member('contact'),
       reason: r.block(a, 'reason'), feasibility: r.block(a, 'feasibility'), goals: r.block(a, 'goals'), content: r.block(a, 'content'),

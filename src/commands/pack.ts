@@ -44,7 +44,7 @@ export function choosePack(programme: ProgrammeRecord, id: string | undefined, t
     throw new UsageError(`方案“${programme.id}”没有定义报送材料包（packs）`, `programme "${programme.id}" defines no packs`);
   }
   if (id) {
-    const found = packs.find((p) => p.id === id);
+    const found = packs.find((p) => p.id === id) ?? packs.find((p) => p.label === id);
     if (!found) {
       const known = packs.map((p) => `${p.id}（${p.label}）`).join('、');
       throw new UsageError(`方案“${programme.id}”中没有材料包“${id}”（可用：${known}）`, `programme "${programme.id}" has no pack "${id}" (available: ${packs.map((p) => p.id).join(', ')})`);

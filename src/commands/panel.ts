@@ -158,7 +158,7 @@ export async function drawPanel(o: PanelOptions): Promise<PanelResult> {
   ws.edit(ev, (doc) => setField(doc, 'evaluation', 'panel', panel));
   const names = experts.map((x) => ws.index.get('expert', x)!.data.name);
   ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `${existing?.data.panel ? '重新' : ''}抽取验收组：${names.join('、')}（种子 ${seed}）` });
-  const result = await ws.commit(`djyc panel: ${subject.id} ${experts.join(', ')} (seed ${seed})`);
+  const result = await ws.commit(`djyc panel: ${subject.id} ${experts.join(', ')} (seed ${seed})`, { next: [subject.id] });
   return {
     ...result, subject: subject.id, evaluation: ev.id, seed, candidates: candidates.length,
     experts: experts.map((x) => ({ id: x, name: ws.index.get('expert', x)!.data.name, unit: ws.index.get('expert', x)!.data.unit, load: loads.get(x) ?? 0 })),

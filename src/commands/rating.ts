@@ -176,6 +176,6 @@ export async function rate(o: RateOptions): Promise<RateResult> {
   });
   const stage = stageOf(p, subject);
   ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `评价：${notes.join('；')}` });
-  const result = await ws.commit(`djyc rate: ${subject.id} ${notes.length ? kinds.join('+') : ''}`.trim());
+  const result = await ws.commit(`djyc rate: ${subject.id} ${notes.length ? kinds.join('+') : ''}`.trim(), { next: [subject.id] });
   return { ...result, subject: subject.id, evaluation: ev.id, kinds, overall, grade };
 }

@@ -104,8 +104,8 @@ export async function fileReport(o: ReportOptions): Promise<ReportResult> {
   const fromFile = o.fromFile ? readReportFile(o.fromFile, path.basename(o.fromFile)) : {};
   const progress = (o.progress ?? fromFile.progress)?.trim();
   if (!progress) usage('缺少 --progress（本季度进展情况），或在 --from-file 中写明“进展情况”', 'missing --progress (this quarter\'s progress), or a 进展情况 section in --from-file');
-  const responsible = o.responsible ?? fromFile.responsible;
-  if (responsible) ws.member(responsible, '--responsible');
+  const named = o.responsible ?? fromFile.responsible;
+  const responsible = named ? ws.member(named, '--responsible').id : undefined;
 
   const project = subject.kind === 'task' ? ws.index.get('project', (subject.data as { project?: string }).project)?.data : undefined;
   const start = reportingStart(p, subject.kind, subject.data as Staged, project);
@@ -128,7 +128,7 @@ export async function fileReport(o: ReportOptions): Promise<ReportResult> {
     programme: p.id, subject: subject.id, quarter: o.quarter, progress,
     problems: (o.problems ?? fromFile.problems)?.trim(), next_steps: (o.next ?? fromFile.next_steps)?.trim(), responsible, submitted_on: ws.date,
   }), { year: Number(o.quarter.slice(0, 4)) });
-  const result = await ws.commit(`djyc report: ${subject.id} ${o.quarter}`);
+  const result = await ws.commit(`djyc report: ${subject.id} ${o.quarter}`, { next: [subject.id] });
   const stillDue = reportsDue(p, ws.index.any(subject.id)!, ws.index, ws.date).filter((d) => !d.report);
   return { ...result, report, subject: subject.id, quarter: o.quarter, stillDue };
 }

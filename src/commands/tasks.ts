@@ -52,10 +52,13 @@ export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
   const units = new Set<string>();
   for (const org of [project.data.lead!, ...(project.data.co_organisers ?? []).map((c) => c.organisation)]) for (const x of orgSubtree(ws.index, org)) units.add(x);
   const seen = new Set<string>();
-  for (const id of o.members) {
-    const m = ws.member(id, '--member');
-    if (seen.has(id)) usage(`--member ${id} 重复`, `--member ${id} is repeated`);
+  const members: string[] = [];
+  for (const text of o.members) {
+    const m = ws.member(text, '--member');
+    const id = m.id;
+    if (seen.has(id)) usage(`--member ${text} 重复`, `--member ${text} is repeated`);
     seen.add(id);
+    members.push(id);
     if (m.data.active === false) refuse(`党员“${m.data.name}”已不在册`, `member "${m.data.name}" is no longer on the roll`);
     if (!units.has(m.data.organisation)) {
       refuse(
@@ -66,10 +69,10 @@ export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
   }
 
   const first = initialStage(p, 'task')!;
-  const task = ws.create('task', clean({ programme: p.id, project: project.id, members: o.members, content: o.content.trim(), due: o.due, stage: first.id, history: [clean({ stage: first.id, date: ws.date, by: ws.by, note: o.note ?? '认领任务' })] }), { year: p.year });
+  const task = ws.create('task', clean({ programme: p.id, project: project.id, members, content: o.content.trim(), due: o.due, stage: first.id, history: [clean({ stage: first.id, date: ws.date, by: ws.by, note: o.note ?? '认领任务' })] }), { year: p.year, name: { kind: 'person', name: memberName(ws.index, members[0]) } });
   const commitments: string[] = [];
   if (usesMemberCommitments(p)) {
-    for (const id of o.members) {
+    for (const id of members) {
       const m = ws.index.get('member', id)!;
       const existing = ws.index.all('commitment').find((c) => c.data.type === 'member' && c.data.member === id && c.data.programme === p.id);
       const item = { task, text: o.content.trim() };
@@ -81,13 +84,13 @@ export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
         });
         commitments.push(existing.id);
       } else {
-        commitments.push(ws.create('commitment', clean({ programme: p.id, type: 'member', organisation: m.data.organisation, member: id, position: o.position, items: [item], complete_by: o.due, signed_on: ws.date }), { year: p.year }));
+        commitments.push(ws.create('commitment', clean({ programme: p.id, type: 'member', organisation: m.data.organisation, member: id, position: o.position, items: [item], complete_by: o.due, signed_on: ws.date }), { year: p.year, name: { kind: 'person', name: m.data.name } }));
       }
     }
   }
-  const names = o.members.map((m) => memberName(ws.index, m));
+  const names = members.map((m) => memberName(ws.index, m));
   ws.history(project, { stage: stage.id, date: ws.date, by: ws.by, note: `${joinList(names, 'zh')}认领任务：${o.content.trim()}` });
-  const result = await ws.commit(`djyc task add: ${task} (${project.id}) ${o.members.join(', ')}`);
+  const result = await ws.commit(`djyc task add: ${task} (${project.id}) ${members.join(', ')}`, { next: [project.id] });
   return { ...result, task, commitments };
 }
 

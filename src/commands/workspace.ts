@@ -16,12 +16,15 @@ import { actor } from '../store/git.js';
 import { ProblemsError, RefusedError, UsageError } from '../domain/errors.js';
 import { recordPath, type Kind } from '../domain/kinds.js';
 import { kindLabels, type Text } from '../domain/i18n.js';
-import { findStage, resolveProgramme, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
+import { findStage, resolveProgramme, stageName, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import { writeLock, type FileChange, type WriteLock } from '../store/transaction.js';
 import type { Problem } from '../domain/problem.js';
 
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { RecordIndex, evaluationOf, orgName, type RecordEntry, type Repository } from '../domain/records.js';
+import { matchRecords, resolveRecord } from '../domain/resolve.js';
+import type { SlugSource } from '../domain/ids.js';
+import { nextSteps, type Step } from '../domain/next.js';
 import { today as todayIn } from '../store/clock.js';
 
 /** Options every writing operation takes. */
@@ -56,6 +59,8 @@ export interface OpResult {
   warnings: Problem[];
   /** Other notes for the user (e.g. a stage entered outside its calendar window). */
   notes: Text[];
+  /** What comes next for the records the operation was about (domain/next.ts), each with its command. */
+  next: Step[];
 }
 
 export function refuse(zh: string, en: string): never {
@@ -186,26 +191,24 @@ export class Workspace {
     return this.cachedIndex;
   }
 
-  /** Finds a record by id (or a project by its display number), refusing clearly when it is missing or unreadable. */
-  find<K extends Kind>(id: string, kinds: readonly K[]): RecordEntry<K> {
+  /**
+   * Finds a record by id, project number, name or an unambiguous beginning of one (domain/resolve.ts: the one
+   * resolver), refusing clearly when it is missing, unreadable, of another kind, or when several match.
+   */
+  find<K extends Kind>(id: string, kinds: readonly K[], what?: string): RecordEntry<K> {
     const index = this.index;
-    let found = index.any(id);
-    if (!found && kinds.includes('project' as K)) {
-      const byNumber = index.all('project').filter((p) => p.data.number === id);
-      if (byNumber.length === 1) found = byNumber[0];
-      else if (byNumber.length > 1) usage(`项目编号“${id}”对应多个项目：${byNumber.map((p) => p.id).join('、')}，请改用记录编号`, `project number "${id}" matches several projects: ${byNumber.map((p) => p.id).join(', ')}; use the record id`);
-    }
-    if (!found) {
+    const m = matchRecords(index, id, kinds);
+    if (m.entries.length === 1) return m.entries[0]!;
+    if (!m.entries.length) {
       const unparsed = this.repo.unparsed.filter((f) => path.basename(f, '.yaml') === id);
       if (unparsed.length) throw new ProblemsError(this.repo.loadProblems.filter((p) => unparsed.includes(p.file)), `记录“${id}”的文件有错误，请先修正`, `the file of "${id}" has errors; fix it first`);
-      const names = (l: 'zh' | 'en') => kinds.map((k) => kindLabels[k]?.[l] ?? k).join(l === 'zh' ? '、' : ', ');
-      usage(`找不到${names('zh')}“${id}”`, `no ${names('en')} "${id}"`);
+      const other = index.any(id);
+      if (other) {
+        const names = (l: 'zh' | 'en') => kinds.map((k) => kindLabels[k]?.[l] ?? k).join(l === 'zh' ? '、' : ', ');
+        usage(`“${id}”是${kindLabels[other.kind]!.zh}，这里需要${names('zh')}`, `"${id}" is a ${other.kind}; expected ${names('en')}`);
+      }
     }
-    if (!kinds.includes(found.kind as K)) {
-      const names = (l: 'zh' | 'en') => kinds.map((k) => kindLabels[k]?.[l] ?? k).join(l === 'zh' ? '、' : ', ');
-      usage(`“${id}”是${kindLabels[found.kind]!.zh}，这里需要${names('zh')}`, `"${id}" is a ${found.kind}; expected ${names('en')}`);
-    }
-    return found as RecordEntry<K>;
+    return resolveRecord(index, id, kinds, what);
   }
 
   /** A project, task or brand with its programme, track and current stage, refusing clearly when one is missing. */
@@ -215,18 +218,15 @@ export class Workspace {
     return { entry, p, track: trackOf(entry), stage: stageOf(p, entry) };
   }
 
-  /** An organisation that must exist (and belong to the repository, not be an external reference). */
+  /** An organisation that must exist (and belong to the repository, not be an external reference), named any way the resolver takes. */
   organisation(id: string, flag: string, allowExternal = false): RecordEntry<'organisation'> {
-    const o = this.index.get('organisation', id);
-    if (!o) usage(`${flag}：找不到党组织“${id}”`, `${flag}: no organisation "${id}"`);
+    const o = this.find(id, ['organisation'], flag);
     if (o.data.external && !allowExternal) usage(`${flag}：“${orgName(this.index, o.id)}”是外部组织，不能在这里使用`, `${flag}: "${orgName(this.index, o.id)}" is an external organisation`);
     return o;
   }
 
   member(id: string, flag: string): RecordEntry<'member'> {
-    const m = this.index.get('member', id);
-    if (!m) usage(`${flag}：找不到党员“${id}”`, `${flag}: no member "${id}"`);
-    return m;
+    return this.find(id, ['member'], flag);
   }
 
   programmeOf(entry: RecordEntry): ProgrammeRecord {
@@ -260,7 +260,7 @@ export class Workspace {
   }
 
   /** Adds a new record; returns its id. */
-  create<K extends Kind>(kind: K, data: Record<string, any> & { id?: string }, idOpts: { year?: number; slug?: string } = {}): string {
+  create<K extends Kind>(kind: K, data: Record<string, any> & { id?: string }, idOpts: { year?: number; slug?: string; name?: SlugSource } = {}): string {
     const id = data.id ?? newRecordId(kind, idOpts);
     const record = { ...data, id };
     const ordered: Record<string, unknown> = {};
@@ -299,8 +299,26 @@ export class Workspace {
     this.notes.push({ zh, en });
   }
 
-  /** Validates and commits every pending change as one operation (or only validates, for a dry run). */
-  async commit(message: string): Promise<OpResult> {
+  /** The next steps of these records as they stand after the pending changes (domain/next.ts). */
+  nextFor(ids: readonly string[]): Step[] {
+    const steps: Step[] = [];
+    for (const id of ids) {
+      const entry = this.index.any(id);
+      const programme = entry && this.index.get('programme', (entry.data as { programme?: string }).programme);
+      if (!entry || !programme) continue;
+      for (const s of nextSteps({ programme: programme.data, index: this.index, subject: entry, today: this.date, fileExists: (rel) => this.fileExists(rel) })) {
+        if (!steps.some((x) => x.command === s.command)) steps.push(s);
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * Validates and commits every pending change as one operation (or only validates, for a dry run); `next` names
+   * the records whose next steps the result carries.
+   */
+  async commit(message: string, opts: { next?: readonly string[] } = {}): Promise<OpResult> {
+    const next = this.nextFor(opts.next ?? []);
     const changes: RecordChange[] = [...this.pending.values()].map((p) => ({ kind: p.kind, id: p.id, data: p.data, text: p.text, previous: p.before }));
     const act = { date: this.opts.date, by: this.opts.by, note: this.opts.note };
     let result: Awaited<ReturnType<typeof writeRecords>>;
@@ -311,7 +329,7 @@ export class Workspace {
     }
     const summaries: ChangeSummary[] = [...this.pending.entries()].map(([file, p]) => ({ path: file, action: p.before === null ? 'create' : 'edit', diff: lineDiff(p.before ?? '', p.text) }));
     for (const f of this.files) summaries.push({ path: f.path, action: 'create', diff: typeof f.content === 'string' ? lineDiff('', f.content) : [`+ (${f.content?.byteLength ?? 0} bytes)`] });
-    return { dryRun: !!this.opts.dryRun, commit: result.commit, message: withAct(message, act), changes: summaries, warnings: result.warnings, notes: this.notes };
+    return { dryRun: !!this.opts.dryRun, commit: result.commit, message: withAct(message, act), changes: summaries, warnings: result.warnings, notes: this.notes, next };
   }
 }
 
@@ -352,11 +370,16 @@ export function trackOf(entry: RecordEntry): Track {
   return t;
 }
 
+/** A stage's name in both languages, as messages show it (programme label; see domain/programme.ts stageName). */
+export function stageText(p: ProgrammeRecord, track: Track, id: string): Text {
+  return { zh: stageName(p, track, id, 'zh'), en: stageName(p, track, id, 'en') };
+}
+
 export function stageOf(p: ProgrammeRecord, entry: RecordEntry): Stage {
   const track = trackOf(entry);
   const id = (entry.data as { stage?: string }).stage;
   const s = findStage(p, track, id);
-  if (!s) refuse(`${entry.id} 的阶段“${id}”不在方案“${p.id}”中（可用：${trackStages(p, track).map((x) => x.id).join(', ')}）`, `stage "${id}" of ${entry.id} is not in programme "${p.id}"`);
+  if (!s) refuse(`${entry.id} 的阶段“${id}”不在方案“${p.id}”中（可用：${trackStages(p, track).map((x) => x.label).join('、')}）`, `stage "${id}" of ${entry.id} is not in programme "${p.id}"`);
   return s;
 }
 

@@ -294,11 +294,10 @@ export async function buildDemo(dir: string, onStep?: (step: DemoStep) => void):
   // 3. 项目认定 (04-01 – 04-15): the 工委 approves; numbers follow the programme's format.
   for (const p of PROJECTS) await op(`djyc advance ${p.id} → approved（立项）`, advance({ root, id: p.id, to: 'approved', date: '2020-04-10', by: '区级机关工委', approvedBy: W }));
 
-  // 4. 项目认领 (04-15 – 04-30): the organisation claims (its commitment, 附件2, is signed), members take tasks
-  //    (附件3 for each), then the claim is confirmed.
+  // 4. 项目认领 (04-15 – 04-30): the organisation claims (its commitment, 附件2, is signed; the claim moves the
+  //    project into 项目认领), then members take tasks (附件3 for each).
   for (const p of PROJECTS) {
-    await op(`djyc claim ${p.id} --org ${p.org}`, claim({ root, project: p.id, org: p.org, leader: p.leader, date: '2020-04-20', by: memberName(p.leader) }));
-    await op(`djyc advance ${p.id} → claimed（认领）`, advance({ root, id: p.id, to: 'claimed', date: '2020-04-20', by: memberName(p.leader) }));
+    await op(`djyc claim ${p.id} --org ${p.org} → claimed（认领）`, claim({ root, project: p.id, org: p.org, leader: p.leader, date: '2020-04-20', by: memberName(p.leader) }));
   }
   const taskIds = new Map<string, string>();
   for (const p of PROJECTS) {

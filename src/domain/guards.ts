@@ -46,7 +46,7 @@ function currentSince(g: GuardInput): string {
 export const GUARDS: Record<GuardWord, Guard> = {
   'has-lead': (g) => {
     if (g.subject.kind !== 'project') return null;
-    return d(g.subject).lead ? null : T('尚无领办（牵头）单位：请先运行 djyc claim', 'no lead organisation yet: run djyc claim first');
+    return d(g.subject).lead ? null : T('尚无领办（牵头）单位', 'no lead organisation yet');
   },
 
   'has-org-commitment': (g) => {
@@ -54,12 +54,12 @@ export const GUARDS: Record<GuardWord, Guard> = {
     const lead = d(g.subject).lead as string | undefined;
     if (!lead) return T('尚无领办党组织，也就没有《党组织领办项目承诺书》', 'no lead organisation, hence no organisation commitment');
     const ok = g.index.all('commitment').some((c) => c.data.type === 'organisation' && c.data.organisation === lead && c.data.programme === g.programme.id && c.data.items.some((i) => i.project === g.subject.id));
-    return ok ? null : T(`${orgName(g.index, lead)} 尚无包含本项目的《党组织领办项目承诺书》（djyc claim 会生成）`, `${orgName(g.index, lead)} has no organisation commitment listing this project (djyc claim creates it)`);
+    return ok ? null : T(`${orgName(g.index, lead)} 尚无包含本项目的《党组织领办项目承诺书》`, `${orgName(g.index, lead)} has no organisation commitment listing this project`);
   },
 
   'has-tasks': (g) => {
     if (g.subject.kind !== 'project') return null;
-    return tasksOf(g.index, g.subject.id).length ? null : T('尚无党员领办任务：请先运行 djyc task add', 'no member tasks yet: run djyc task add first');
+    return tasksOf(g.index, g.subject.id).length ? null : T('尚无党员领办任务', 'no member tasks yet');
   },
 
   'member-commitments': (g) => {
@@ -69,7 +69,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
     for (const t of tasks) {
       for (const m of t.data.members ?? []) {
         const ok = g.index.all('commitment').some((c) => c.data.type === 'member' && c.data.member === m && c.data.items.some((i) => i.task === t.id));
-        if (!ok) missing.push(`${memberName(g.index, m)}（${t.id}）`);
+        if (!ok) missing.push(memberName(g.index, m));
       }
     }
     return missing.length ? T(`以下党员尚无该任务的《党员领办任务承诺书》：${missing.join('、')}`, `no member commitment for: ${missing.join(', ')}`) : null;
@@ -79,34 +79,34 @@ export const GUARDS: Record<GuardWord, Guard> = {
     const due = reportsDue(g.programme, g.subject, g.index, g.date);
     const missing = due.filter((x) => !x.report).map((x) => x.quarter);
     return missing.length
-      ? T(`尚未填报 ${missing.join('、')} 的执行书（djyc report ${g.subject.id} --quarter ${missing[0]} …）`, `quarterly reports missing for ${missing.join(', ')} (djyc report ${g.subject.id} --quarter ${missing[0]} …)`)
+      ? T(`尚未填报 ${missing.join('、')} 的执行书`, `quarterly reports missing for ${missing.join(', ')}`)
       : null;
   },
 
-  'has-closure': (g) => (closureOf(g.index, g.subject.id) ? null : T('尚无结项书：请运行 djyc close', 'no closure yet: run djyc close')),
+  'has-closure': (g) => (closureOf(g.index, g.subject.id) ? null : T('尚无结项书', 'no closure yet')),
 
-  'has-panel': (g) => (evaluationOf(g.index, g.subject.id)?.data.panel?.experts?.length ? null : T('尚未抽取验收组：请运行 djyc panel', 'no acceptance panel yet: run djyc panel')),
+  'has-panel': (g) => (evaluationOf(g.index, g.subject.id)?.data.panel?.experts?.length ? null : T('尚未抽取验收组', 'no acceptance panel yet')),
 
   'acceptance-pass': (g) => {
     const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
-    if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论：请运行 djyc accept --result pass', 'no acceptance for this round yet: run djyc accept --result pass');
+    if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论', 'no acceptance for this round yet');
     return a.result === 'pass' ? null : T('验收结论为“整改”，不是“通过”', 'the acceptance result is "rework", not "pass"');
   },
 
   'acceptance-rework': (g) => {
     const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
-    if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论：请运行 djyc accept --result rework', 'no acceptance for this round yet: run djyc accept --result rework');
+    if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论', 'no acceptance for this round yet');
     return a.result === 'rework' ? null : T('验收结论为“通过”，不是“整改”', 'the acceptance result is "pass", not "rework"');
   },
 
-  'has-rating': (g) => (hasRating(g.programme, g.subject, g.index) ? null : T('尚未评价：请运行 djyc rate', 'not rated yet: run djyc rate')),
+  'has-rating': (g) => (hasRating(g.programme, g.subject, g.index) ? null : T('尚未评价', 'not rated yet')),
 
   'has-intervention': (g) => {
     if (g.subject.kind !== 'project') return null;
     const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
     const since = a?.result === 'rework' ? a.date : currentSince(g);
     const ok = (d(g.subject).interventions ?? []).some((i: { date: string }) => i.date >= since);
-    return ok ? null : T(`${since} 以来尚无督促措施（约谈 / 挂牌帮扶 / 调整）：请运行 djyc intervene`, `no intervention (约谈 / 挂牌帮扶 / 调整) since ${since}: run djyc intervene`);
+    return ok ? null : T(`${since} 以来尚无督促措施（约谈 / 挂牌帮扶 / 调整）`, `no intervention (约谈 / 挂牌帮扶 / 调整) since ${since}`);
   },
 
   'has-logo-and-concept': (g) => {
@@ -129,19 +129,19 @@ export const GUARDS: Record<GuardWord, Guard> = {
         if (`${y}-${cfg.due}` < g.date && !years.has(y)) missing.push(y);
       }
     }
-    if (missing.length) return T(`尚未上报 ${missing.join('、')} 年度目标任务（djyc brand goal）`, `annual goals missing for ${missing.join(', ')} (djyc brand goal)`);
-    return goals.length ? null : T('尚未上报年度目标任务（djyc brand goal）', 'no annual goals reported yet (djyc brand goal)');
+    if (missing.length) return T(`尚未上报 ${missing.join('、')} 年度目标任务`, `annual goals missing for ${missing.join(', ')}`);
+    return goals.length ? null : T('尚未上报年度目标任务', 'no annual goals reported yet');
   },
 
   'co-organiser-plans': (g) => {
     if (g.subject.kind !== 'project') return null;
     const missing = (d(g.subject).co_organisers ?? []).filter((c: { work_plan?: string; plan_submitted_on?: string }) => !c.work_plan || !c.plan_submitted_on).map((c: { organisation: string }) => orgName(g.index, c.organisation));
-    return missing.length ? T(`以下联办单位尚未向牵头单位报送工作计划：${missing.join('、')}（djyc claim --co-organiser --plan）`, `co-organisers without a work plan handed to the lead: ${missing.join(', ')} (djyc claim --co-organiser --plan)`) : null;
+    return missing.length ? T(`以下联办单位尚未向牵头单位报送工作计划：${missing.join('、')}`, `co-organisers without a work plan handed to the lead: ${missing.join(', ')}`) : null;
   },
 
   'has-number': (g) => {
     if (g.subject.kind !== 'project') return null;
-    return d(g.subject).number || g.pendingNumber ? null : T('尚无项目编号：请用 --number 给定（方案未设编号格式）', 'no project number: give one with --number (the programme has no numbering format)');
+    return d(g.subject).number || g.pendingNumber ? null : T('尚无项目编号（方案未设编号格式，请用 --number 给定）', 'no project number (the programme has no numbering format: give one with --number)');
   },
 };
 

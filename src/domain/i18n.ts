@@ -25,6 +25,19 @@ export function tr(lang: Lang, zh: string, en: string): string {
   return lang === 'en' ? en : zh;
 }
 
+/**
+ * Whether messages also show the internal ids of the things they name by label (a stage: 项目认定（立项）（approved）).
+ * Off by default: Chinese text names stages by their programme label only. The CLI turns it on for `--verbose`, once
+ * per run, before any message is made (a display setting, like the language, not state of the records).
+ */
+let idsShown = false;
+export function showIds(on: boolean): void {
+  idsShown = on;
+}
+export function showingIds(): boolean {
+  return idsShown;
+}
+
 /** A list as a sentence reads it: 甲、乙 / a, b. */
 export function joinList(items: string[], lang: Lang): string {
   return items.join(lang === 'zh' ? '、' : ', ');

@@ -5,7 +5,7 @@
 import type { ProgrammeRecord } from './types.generated.js';
 import { monthDay } from './dates.js';
 import { UsageError } from './errors.js';
-import { tr } from './i18n.js';
+import { showingIds } from './i18n.js';
 import { RecordIndex, type Repository } from './records.js';
 
 export type Track = 'project' | 'task' | 'brand';
@@ -83,10 +83,42 @@ export function stageLabel(s: Stage | undefined, lang: 'zh' | 'en' = 'zh'): stri
   return lang === 'en' ? (s.label_en ?? s.id) : s.label;
 }
 
+/**
+ * A stage as messages name it: by its programme label (项目认定（立项）); in English by its English label with the id
+ * in brackets when they differ (closure requested (closing)); with `--verbose` (showIds) the Chinese, too, adds the id.
+ */
 export function stageName(p: ProgrammeRecord, track: Track, id: string, lang: 'zh' | 'en'): string {
   const s = findStage(p, track, id);
   if (!s) return id;
-  return tr(lang, `${s.id}（${s.label}）`, `${s.id} (${s.label_en ?? s.label})`);
+  if (lang === 'en') {
+    const label = s.label_en ?? s.id;
+    return label === s.id ? s.id : `${label} (${s.id})`;
+  }
+  return showingIds() ? `${s.label}（${s.id}）` : s.label;
+}
+
+/** A label without its bracketed part: 项目认定（立项） → 项目认定. */
+function bare(label: string): string {
+  return label.replace(/[（(][^（）()]*[）)]\s*$/, '').trim();
+}
+
+/**
+ * The stage a user names (`--to 项目认定（立项）`, `--to 项目认定`, `--to approved`, `--to "closure requested"`): its id,
+ * its label, its label without the bracketed part, or its English label; spaces, full- and half-width forms and
+ * Latin case ignored. Several stages of the track answering to the text is an ambiguity the caller reports.
+ */
+export function stagesNamed(p: ProgrammeRecord, track: Track, text: string): Stage[] {
+  const norm = (x: string) => x.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  const want = norm(text);
+  if (!want) return [];
+  const stages = trackStages(p, track);
+  const exact = stages.filter((s) => s.id === text.trim());
+  if (exact.length) return exact;
+  for (const key of [(s: Stage) => [s.id, s.label, s.label_en ?? ''], (s: Stage) => [bare(s.label)]]) {
+    const found = stages.filter((s) => key(s).some((k) => k && norm(k) === want));
+    if (found.length) return found;
+  }
+  return [];
 }
 
 export function nextStages(p: ProgrammeRecord, track: Track, stage: Stage): Stage[] {

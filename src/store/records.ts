@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseDocument, stringify, type Document } from 'yaml';
 import { recordPath, schemaComment, type Kind } from '../domain/kinds.js';
-import { newId } from '../domain/ids.js';
+import { newId, type SlugSource } from '../domain/ids.js';
 import { loadRepository } from './repo.js';
 import { COVERAGE_RULES } from '../domain/checks.js';
 import { ProblemsError } from '../domain/errors.js';
@@ -122,6 +122,6 @@ export function readRecordFile(root: string, kind: Kind, id: string): string | n
 }
 
 /** A new record id (see domain/ids.ts), random from node:crypto. */
-export function newRecordId(kind: Kind, opts: { year?: number; slug?: string } = {}): string {
+export function newRecordId(kind: Kind, opts: { year?: number; slug?: string; name?: SlugSource } = {}): string {
   return newId(kind, randomBytes, opts);
 }

@@ -26,8 +26,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     run(async (ctx, subject: string, f: Options<typeof ACCEPT>) => {
       const r = await accept({ ...opOptions(ctx, f), subject, result: f.result, opinion: f.opinion, methods: f.method });
       const label = r.result === 'pass' ? T('通过', 'pass') : T('整改', 'rework');
-      const next = r.next.length ? T(`；可用 djyc advance ${r.subject} --to ${r.next[0]} 推进`, `; move on with djyc advance ${r.subject} --to ${r.next[0]}`) : T('', '');
-      printOp(ctx, r, T(`已记录 ${r.subject} 的验收结论：${label.zh}${next.zh}`, `recorded the acceptance of ${r.subject}: ${label.en}${next.en}`), f.json, { subject: r.subject, evaluation: r.evaluation, result: r.result, next: r.next });
+      printOp(ctx, r, T(`已记录 ${r.subject} 的验收结论：${label.zh}`, `recorded the acceptance of ${r.subject}: ${label.en}`), f.json, { subject: r.subject, evaluation: r.evaluation, result: r.result, next: r.enterable });
     }),
   );
 

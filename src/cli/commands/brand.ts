@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, T, tr } from '../../domain/i18n.js';
+import { type Lang, T, showingIds, tr } from '../../domain/i18n.js';
 import { brandArchive, brandGoal, brandOutcome, brandPair, brandSet, newBrand, type BrandArchive } from '../../commands/brands.js';
 import { requireRoot } from '../../store/repo.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
@@ -15,7 +15,7 @@ function archiveText(a: BrandArchive, lang: Lang): string {
   lines.push(L(`党建品牌创建档案：${b.name}（${b.id}）`, `Brand archive: ${b.name} (${b.id})`));
   lines.push(L(`创建单位：${a.organisation.name}（${a.organisation.id}）`, `organisation: ${a.organisation.name} (${a.organisation.id})`));
   lines.push(L(`方案：${a.programme.name}（${a.programme.id}）`, `programme: ${a.programme.name} (${a.programme.id})`));
-  lines.push(L(`当前阶段：${a.stage.label}（${a.stage.id}）`, `stage: ${a.stage.id} (${a.stage.label})`));
+  lines.push(L(`当前阶段：${a.stage.label}${showingIds() ? `（${a.stage.id}）` : ''}`, `stage: ${a.stage.id} (${a.stage.label})`));
   if (b.outcome) lines.push(L(`提升阶段结论：${b.outcome}`, `outcome: ${b.outcome}`));
   for (const [zh, en, v] of [['品牌标识', 'logo', b.logo], ['品牌内涵', 'concept', b.concept], ['品牌理念', 'philosophy', b.philosophy], ['品牌载体', 'carrier', b.carrier], ['取得成效', 'results', b.results]] as const) {
     if (v) lines.push(L(`${zh}：${v}`, `${en}: ${v}`));
@@ -148,8 +148,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(outcome, WRITE, lang).action(
     run(async (ctx, id: string, value: string, f: Options<typeof WRITE>) => {
       const r = await brandOutcome({ ...opOptions(ctx, f), brand: id, outcome: value });
-      const move = r.stage ? T(`，从 ${r.stage.from} 转入 ${r.stage.to}`, `, moved from ${r.stage.from} to ${r.stage.to}`) : T('', '');
-      printOp(ctx, r, T(`已记录 ${r.brand} 的提升结论：${r.outcome}${move.zh}`, `recorded the outcome of ${r.brand}: ${r.outcome}${move.en}`), f.json, { brand: r.brand, outcome: r.outcome, stage: r.stage });
+      const move = r.stage ? T(`，从 ${r.stage.fromName.zh} 转入 ${r.stage.toName.zh}`, `, moved from ${r.stage.fromName.en} to ${r.stage.toName.en}`) : T('', '');
+      printOp(ctx, r, T(`已记录 ${r.brand} 的提升结论：${r.outcome}${move.zh}`, `recorded the outcome of ${r.brand}: ${r.outcome}${move.en}`), f.json, { brand: r.brand, outcome: r.outcome, stage: r.stage && { from: r.stage.from, to: r.stage.to } });
     }),
   );
 

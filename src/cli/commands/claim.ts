@@ -34,8 +34,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         ...opOptions(ctx, f), project, org: f.org, role, assignedBy: f.assignedBy, replace: f.replace, leader: f.leader, directResponsible: f.directResponsible,
         liaison: f.liaison, entryPoint: f.entryPoint, plan: f.plan, responsible: f.responsible, commitmentText: f.commitmentText,
       });
-      const what = role === 'lead' ? T(`${r.org} 领办 ${r.project}${r.commitment ? `（承诺书 ${r.commitment}）` : ''}`, `${r.org} leads ${r.project}${r.commitment ? ` (commitment ${r.commitment})` : ''}`) : T(`${r.org} 联办 ${r.project}${f.plan ? '，工作计划已报牵头单位' : ''}`, `${r.org} co-organises ${r.project}${f.plan ? ', work plan handed to the lead' : ''}`);
-      printOp(ctx, r, what, f.json, { project: r.project, org: r.org, role: r.role, commitment: r.commitment });
+      const moved = r.moved ? T(`，从 ${r.moved.fromName.zh} 转入 ${r.moved.toName.zh}`, `, moved from ${r.moved.fromName.en} to ${r.moved.toName.en}`) : T('', '');
+      const what = role === 'lead'
+        ? T(`${r.orgName} 领办 ${r.projectName.zh}${r.commitment ? `（承诺书 ${r.commitment}）` : ''}${moved.zh}`, `${r.orgName} leads ${r.projectName.en}${r.commitment ? ` (commitment ${r.commitment})` : ''}${moved.en}`)
+        : T(`${r.orgName} 联办 ${r.projectName.zh}${f.plan ? '，工作计划已报牵头单位' : ''}`, `${r.orgName} co-organises ${r.projectName.en}${f.plan ? ', work plan handed to the lead' : ''}`);
+      printOp(ctx, r, what, f.json, { project: r.project, org: r.org, role: r.role, commitment: r.commitment, stage: r.moved?.to });
     }),
   );
 }

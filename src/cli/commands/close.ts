@@ -26,7 +26,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         ...opOptions(ctx, f), subject, results: f.results, selfAssessment: f.selfAssessment, summary: f.summary,
         summaryFile: f.summaryFile ? path.resolve(ctx.cwd, f.summaryFile) : undefined, attach: f.attach?.map((a) => path.resolve(ctx.cwd, a)), to: f.to,
       });
-      printOp(ctx, r, T(`已申请结项：${r.subject} 从 ${r.from} 转入 ${r.to}（结项书 ${r.closure}）`, `closure requested: ${r.subject} moved from ${r.from} to ${r.to} (closure ${r.closure})`), f.json, { subject: r.subject, closure: r.closure, from: r.from, to: r.to });
+      printOp(ctx, r, T(`已申请结项：${r.subject} 从 ${r.fromName.zh} 转入 ${r.toName.zh}（结项书 ${r.closure}）`, `closure requested: ${r.subject} moved from ${r.fromName.en} to ${r.toName.en} (closure ${r.closure})`), f.json, { subject: r.subject, closure: r.closure, from: r.from, to: r.to });
     }),
   );
 }

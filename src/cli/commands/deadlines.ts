@@ -5,6 +5,8 @@ import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
 import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../domain/deadlines.js';
 import { UsageError } from '../../domain/errors.js';
+import { RecordIndex } from '../../domain/records.js';
+import { orgOption } from '../../domain/resolve.js';
 import { textTable } from '../../output/text-table.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
@@ -49,7 +51,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (!opts.today && process.env.DJYC_TODAY) checkIsoDate(process.env.DJYC_TODAY, 'DJYC_TODAY');
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);
-        const report = computeDeadlines(loadRepository(root), { today: todayIn(opts.today), within, org: opts.org, programme: opts.programme });
+        const repo = loadRepository(root);
+        const report = computeDeadlines(repo, { today: todayIn(opts.today), within, org: orgOption(new RecordIndex(repo), opts.org), programme: opts.programme });
         const shown = opts.all ? report.items : currentItems(report);
         let text: string;
         if (format === 'ics') {

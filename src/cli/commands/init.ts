@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { loadRepository } from '../../store/repo.js';
+import { resolveProgramme } from '../../domain/programme.js';
+import { firstSteps } from '../../domain/next.js';
+import { jsonSteps, printNext } from '../workflow-output.js';
 import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { initRepository } from '../../commands/init.js';
@@ -27,8 +31,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       const year = Number(opts.year);
       if (!/^\d{4}$/.test(opts.year) || year < 2000 || year > 2100) throw new UsageError(`--year 应为四位年份，例如 2020`, `--year must be a four-digit year, e.g. 2020`);
       const result = await initRepository({ dir: path.resolve(ctx.cwd, dir ?? '.'), preset: opts.programme, year, name: opts.name, programmeId: opts.id });
-      if (opts.json) return ctx.out(JSON.stringify(result, null, 2));
+      const programme = resolveProgramme(loadRepository(result.root), result.programme);
+      const steps = firstSteps(programme, dir && path.resolve(ctx.cwd, dir) !== ctx.cwd ? dir : undefined);
+      if (opts.json) return ctx.out(JSON.stringify({ ...result, nextSteps: jsonSteps(ctx.lang, steps) }, null, 2));
       ctx.out(tr(ctx.lang, `已新建记录库：${result.root}\n方案：${result.programme}\n首次提交：${result.commit.slice(0, 8)}`, `created records repository: ${result.root}\nprogramme: ${result.programme}\nfirst commit: ${result.commit.slice(0, 8)}`));
+      printNext(ctx, steps, programme.year);
     }),
   );
 }

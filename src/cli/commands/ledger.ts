@@ -8,6 +8,7 @@ import { UsageError } from '../../domain/errors.js';
 import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv, TABLE_IDS } from '../../output/ledger-tables.js';
 import { checkIsoDate, writeOutput } from '../io.js';
 import { RecordIndex } from '../../domain/records.js';
+import { orgOption } from '../../domain/resolve.js';
 import { resolveProgramme } from '../../domain/programme.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
@@ -38,8 +39,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
         const programme = resolveProgramme(repo, opts.programme);
-        if (opts.org && !new RecordIndex(repo).get('organisation', opts.org)) throw new UsageError(`党组织“${opts.org}”不存在`, `organisation "${opts.org}" does not exist`);
-        const ledger = computeLedger(repo, { programme: programme.id, org: opts.org, today: todayIn(opts.today) });
+        const org = orgOption(new RecordIndex(repo), opts.org);
+        const ledger = computeLedger(repo, { programme: programme.id, org, today: todayIn(opts.today) });
         let tables = ledgerTables(ledger, programme, ctx.lang);
         const wanted = opts.table ?? (format === 'csv' ? 'projects' : undefined);
         if (wanted) {

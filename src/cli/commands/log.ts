@@ -41,6 +41,13 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const limit = opts.limit === undefined ? undefined : Number(opts.limit);
         if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit 应为正整数', '--limit must be a positive integer');
         const root = requireRoot(ctx.cwd);
+        // A name or number of a record that exists resolves to its id; a deleted record's history is asked for by its id.
+        const { loadRepository } = await import('../../store/repo.js');
+        const { RecordIndex } = await import('../../domain/records.js');
+        const { matchRecords, resolveRecord } = await import('../../domain/resolve.js');
+        const { KINDS } = await import('../../domain/kinds.js');
+        const index = new RecordIndex(loadRepository(root));
+        if (matchRecords(index, id, KINDS).entries.length) id = resolveRecord(index, id, KINDS).id;
         const log = await recordLog(root, id, { limit });
         if (format === 'json') {
           process.stdout.write(`${JSON.stringify(log, null, 2)}\n`);

@@ -10,19 +10,21 @@ import { askCheckbox, askConfirm, askSelect, askText, isPromptCancel, type Choic
 import { formatProblemMessage } from '../../domain/problem.js';
 import { RecordIndex, type Repository } from '../../domain/records.js';
 import { resolveProgramme } from '../../domain/programme.js';
+import { resolveRecord } from '../../domain/resolve.js';
 import { lineDiff } from '../../commands/workspace.js';
-import { printOp } from '../workflow-output.js';
+import { jsonSteps, printNext, printOp } from '../workflow-output.js';
 import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
 
 function printResult(ctx: CliContext, kind: Text, r: CreateResult, json?: boolean) {
   if (r.dryRun) {
     // What would be written, as the workflow commands show it; nothing is.
-    const op = { dryRun: true, commit: '', message: r.message, changes: [{ path: r.path, action: 'create' as const, diff: lineDiff('', r.text) }], warnings: r.warnings, notes: [] };
+    const op = { dryRun: true, commit: '', message: r.message, changes: [{ path: r.path, action: 'create' as const, diff: lineDiff('', r.text) }], warnings: r.warnings, notes: [], next: [] };
     return printOp(ctx, op, T(`将新建${kind.zh}：${r.id}`, `would create ${kind.en}: ${r.id}`), json, { id: r.id, path: r.path });
   }
-  if (json) return ctx.out(JSON.stringify({ id: r.id, path: r.path, commit: r.commit }, null, 2));
+  if (json) return ctx.out(JSON.stringify({ id: r.id, path: r.path, commit: r.commit, nextSteps: jsonSteps(ctx.lang, r.next) }, null, 2));
   for (const w of r.warnings) ctx.err(`${w.file}:${w.line}:${w.col}  ${tr(ctx.lang, '警告', 'warning')}  ${formatProblemMessage(w, ctx.lang)}`);
   ctx.out(tr(ctx.lang, `已新建${kind.zh}：${r.id}\n文件：${r.path}\n提交：${r.commit.slice(0, 8)}`, `created ${kind.en}: ${r.id}\nfile: ${r.path}\ncommit: ${r.commit.slice(0, 8)}`));
+  printNext(ctx, r.next);
 }
 
 function missing(lang: Lang, flag: string): never {
@@ -108,6 +110,10 @@ async function projectInput(ctx: CliContext, repo: Repository, f: ProjectFlags):
   const index = new RecordIndex(repo);
   const programme = resolveProgramme(repo, f.programme);
   const ask = ctx.interactive && !f.yes;
+  // Records named by name, short name, number or id (domain/resolve.ts), kept as ids.
+  const org = (text: string | undefined, flag: string) => (text ? resolveRecord(index, text, ['organisation'], flag).id : undefined);
+  const person = (text: string | undefined, flag: string) => (text ? resolveRecord(index, text, ['member'], flag).id : undefined);
+  f = { ...f, org: org(f.org, '--org'), proposedBy: org(f.proposedBy, '--proposed-by'), upper: org(f.upper, '--upper'), leader: person(f.leader, '--leader'), contact: person(f.contact, '--contact'), coOrganiser: f.coOrganiser?.map((c) => org(c, '--co-organiser')!) };
   const lang = ctx.lang;
   const title = f.title ?? (ask ? await askText(lang, '项目名称', 'project title', { required: true }) : missing(lang, '--title'));
   const cats = programme.project?.categories ?? [];
@@ -185,7 +191,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       const ask = ctx.interactive && !f.yes;
       const name = f.name ?? (ask ? await askText(ctx.lang, '党组织名称', 'name', { required: true }) : missing(ctx.lang, '--name'));
       const type = f.type ?? (ask ? await askSelect(ctx.lang, '组织类型', 'type', ORG_TYPES.map((t) => ({ value: t, name: t }))) : missing(ctx.lang, '--type'));
-      const r = await createSimple(root, 'organisation', { id: f.id, name, short_name: f.shortName, type: type as never, unit: f.unit, parent: f.parent, external: f.external || undefined }, { slug: f.slug, repo, ...createOptions(f) });
+      const parent = f.parent ? resolveRecord(new RecordIndex(repo), f.parent, ['organisation'], '--parent').id : undefined;
+      const r = await createSimple(root, 'organisation', { id: f.id, name, short_name: f.shortName, type: type as never, unit: f.unit, parent, external: f.external || undefined }, { slug: f.slug, repo, ...createOptions(f) });
       printResult(ctx, T('党组织', 'organisation'), r, f.json);
     })),
   );
@@ -197,7 +204,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       const repo = loadRepository(root);
       const ask = ctx.interactive && !f.yes;
       const name = f.name ?? (ask ? await askText(ctx.lang, '姓名', 'name', { required: true }) : missing(ctx.lang, '--name'));
-      const org = f.org ?? (ask ? await askSelect(ctx.lang, '所在党组织', 'organisation', orgChoices(new RecordIndex(repo))) : missing(ctx.lang, '--org'));
+      const org = f.org ? resolveRecord(new RecordIndex(repo), f.org, ['organisation'], '--org').id : ask ? await askSelect(ctx.lang, '所在党组织', 'organisation', orgChoices(new RecordIndex(repo))) : missing(ctx.lang, '--org');
       const r = await createSimple(root, 'member', { id: f.id, name, organisation: org, admin_title: f.adminTitle, party_title: f.partyTitle, phone: f.phone }, { slug: f.slug, repo, ...createOptions(f) });
       printResult(ctx, T('党员', 'member'), r, f.json);
     })),
@@ -215,7 +222,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const cats = [...new Set(new RecordIndex(repo).all('programme').flatMap((p) => p.data.project?.categories ?? []))];
         categories = ask && cats.length ? await askCheckbox(ctx.lang, '擅长类别', 'categories', cats.map((c) => ({ value: c, name: c }))) : missing(ctx.lang, '--category');
       }
-      const r = await createSimple(root, 'expert', { id: f.id, name, categories, unit: f.unit, organisation: f.org, title: f.title }, { slug: f.slug, repo, ...createOptions(f) });
+      const r = await createSimple(root, 'expert', { id: f.id, name, categories, unit: f.unit, organisation: f.org ? resolveRecord(new RecordIndex(repo), f.org, ['organisation'], '--org').id : undefined, title: f.title }, { slug: f.slug, repo, ...createOptions(f) });
       printResult(ctx, T('专家', 'expert'), r, f.json);
     })),
   );

@@ -14,7 +14,7 @@ import { addOptions, NOTES, options, SHARED, use, type Options } from '../option
 
 const OPTIONS = options({
   org: use(SHARED.org, { note: { zh: '报送材料的党组织', en: 'the organisation that submits' }, required: true }),
-  stage: { flags: '--stage <pack>', zh: '材料包编号（方案 packs 中的编号；默认按今天所在的时间窗口选择）', en: 'pack id (the programme\'s packs; default: the one whose window holds today)' },
+  stage: use(SHARED.stage, { value: '<pack>', note: { zh: '此处指报送环节：方案 packs 中材料包的名称或编号（如 项目认领）；默认按今天所在的时间窗口选择', en: "here the submission step: a pack of the programme's packs, by label or id (e.g. 项目认领); default: the one whose window holds today" } }),
   notice: { flags: '--notice', zh: '生成领办公示（公开材料，电话号码打码）', en: 'print the public notice of claims (public: phone numbers masked)' },
   programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
   output: use(SHARED.output, { note: { zh: '默认在当前目录下按党组织和环节命名', en: 'default: named after the organisation and the step, in the current folder' }, aliases: ['--out'] }),
@@ -50,15 +50,15 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
         const index = new RecordIndex(repo);
-        requireOrg(index, opts.org);
+        const orgId = requireOrg(index, opts.org)!;
         const programme = resolveProgramme(repo, opts.programme);
-        const org = index.get('organisation', opts.org)!.data;
+        const org = index.get('organisation', orgId)!.data;
         const rel = (p: string) => path.relative(ctx.cwd, p) || p;
         const started = Date.now();
 
         if (opts.notice) {
           const out = path.resolve(ctx.cwd, opts.output ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
-          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format as 'pdf' | 'html' });
+          const r = await buildNotice({ repo, programme, org: orgId, out, lang: ctx.lang, today, format: opts.format as 'pdf' | 'html' });
           if (opts.json) ctx.out(JSON.stringify({ ...r, seconds: (Date.now() - started) / 1000 }, null, 2));
           else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, phone numbers masked)`));
           return 0;
@@ -70,7 +70,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const bar = progress(ctx, tr(ctx.lang, '生成材料', 'rendering'));
         let r;
         try {
-          r = await buildPack({ repo, programme, org: opts.org, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick, format, final: opts.final });
+          r = await buildPack({ repo, programme, org: orgId, pack: pack.id, out, lang: ctx.lang, today, onProgress: bar.tick, format, final: opts.final });
         } finally {
           bar.end();
         }

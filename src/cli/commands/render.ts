@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { orgOption, resolveRecord } from '../../domain/resolve.js';
+import { KINDS } from '../../domain/kinds.js';
 import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { RefusedError, UsageError } from '../../domain/errors.js';
@@ -13,7 +15,7 @@ import { colors, type CliContext } from '../io.js';
 import { displayWidth } from '../../output/text-table.js';
 import { RecordIndex, type Repository } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
-import { resolveProgramme } from '../../domain/programme.js';
+import { resolveProgramme, stagesNamed } from '../../domain/programme.js';
 import { formSubjectOf, selectTargets, type FormTarget } from '../../output/forms/targets.js';
 import { describeChar } from '../../output/charmap.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
@@ -23,7 +25,7 @@ const FORMATS = ['pdf', 'docx', 'html'] as const;
 const OPTIONS = options({
   form: { flags: '-f, --form <form>', zh: '只生成该表单（方案 forms 中的表单编号，或模板名）', en: 'only this form (a form id of the programme, e.g. apply, or a template name)' },
   org: use(SHARED.org, { note: { zh: '批量：该党组织及其下级党组织的全部表单', en: 'batch: every form of this organisation and those under it' } }),
-  stage: { flags: '--stage <stage>', zh: '批量：当前处于该阶段的记录的表单', en: 'batch: the forms of records now in this stage' },
+  stage: use(SHARED.stage, { note: { zh: '批量：当前处于该阶段的记录的表单', en: 'batch: the forms of records now in this stage' } }),
   all: { flags: '--all', zh: '批量：方案中全部记录的表单', en: 'batch: the forms of every record of the programme' },
   programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
   output: use(SHARED.output, { note: { zh: '一条记录时为文件或文件夹，默认当前目录；批量时为文件夹，默认 out/forms', en: 'one record: a file or folder, default the current one; a batch: a folder, default out/forms' }, aliases: ['--out'] }),
@@ -94,8 +96,9 @@ export function programmeFor(repo: Repository, index: RecordIndex, id: string | 
   return resolveProgramme(repo, explicit);
 }
 
-export function requireOrg(index: RecordIndex, id: string | undefined): void {
-  if (id && !index.get('organisation', id)) throw new UsageError(`党组织“${id}”不存在`, `organisation "${id}" does not exist`);
+/** The organisation `--org` names (by id, name or short name: domain/resolve.ts), as its id. */
+export function requireOrg(index: RecordIndex, text: string | undefined): string | undefined {
+  return orgOption(index, text);
 }
 
 /** The format an output file's extension names (.pdf, .docx, .html), else pdf. */
@@ -146,17 +149,21 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
         const index = new RecordIndex(repo);
-        requireOrg(index, opts.org);
+        const org = requireOrg(index, opts.org);
+        if (id) id = resolveRecord(index, id, KINDS.filter((k) => k !== 'programme'), tr(ctx.lang, '记录', 'record')).id;
         const programme = programmeFor(repo, index, id, opts.programme);
         const forms = findForms(programme, opts.form);
+        let stage: string | undefined;
         if (opts.stage) {
-          const stages = (['project', 'task', 'brand'] as const).flatMap((t) => (programme[t]?.stages ?? []).map((s) => s.id));
-          if (!stages.includes(opts.stage)) {
-            throw new UsageError(`方案“${programme.id}”中没有阶段“${opts.stage}”（可用：${[...new Set(stages)].join('、')}）`, `programme "${programme.id}" has no stage "${opts.stage}" (known: ${[...new Set(stages)].join(', ')})`);
-          }
+          // By label or id (domain/programme.ts stagesNamed), across the programme's tracks.
+          const ids = [...new Set((['project', 'task', 'brand'] as const).flatMap((t) => stagesNamed(programme, t, opts.stage!).map((s) => s.id)))];
+          const labels = [...new Set((['project', 'task', 'brand'] as const).flatMap((t) => (programme[t]?.stages ?? []).map((s) => s.label)))];
+          if (!ids.length) throw new UsageError(`方案“${programme.id}”中没有阶段“${opts.stage}”（可用：${labels.join('、')}）`, `programme "${programme.id}" has no stage "${opts.stage}" (known: ${labels.join(', ')})`);
+          if (ids.length > 1) throw new UsageError(`“${opts.stage}”对应多个阶段：${ids.join('、')}，请写阶段编号`, `"${opts.stage}" names several stages: ${ids.join(', ')}; use the stage id`);
+          stage = ids[0];
         }
         const vctx = viewContext(repo, programme, { today });
-        const targets: FormTarget[] = selectTargets(index, programme, { forms, org: opts.org, stage: opts.stage, record: id });
+        const targets: FormTarget[] = selectTargets(index, programme, { forms, org, stage, record: id });
         if (targets.length === 0) {
           throw new RefusedError(
             id

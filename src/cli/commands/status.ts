@@ -41,7 +41,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (unreadable) {
           ctx.err(c.yellow(tr(ctx.lang, `警告：${unreadable} 处记录文件错误，相关记录未计入（运行 djyc validate 查看）`, `warning: ${unreadable} record file errors; those records are not counted (run djyc validate)`)));
         }
-        const dashboards = statusDashboards(repo, { programme: opts.programme, org: opts.org, today: todayIn(opts.today), within, lang: ctx.lang });
+        const { RecordIndex } = await import('../../domain/records.js');
+        const { orgOption } = await import('../../domain/resolve.js');
+        const org = orgOption(new RecordIndex(repo), opts.org);
+        const dashboards = statusDashboards(repo, { programme: opts.programme, org, today: todayIn(opts.today), within, lang: ctx.lang });
         if (format === 'pdf') {
           const out = path.resolve(ctx.cwd, opts.output ?? 'status.pdf');
           // No browser: the boundary reports it as the environment error it is (exit 2), as for render and pack.

@@ -1,0 +1,172 @@
+/**
+ * `djyc todo`: what each organisation and each person has to do now, with the command that does it. The steps come
+ * from domain/next.ts (reports owed, the next stage and the guards in its way, read from the programme's data), the
+ * coverage reminders from domain/deadlines.ts (members still without a task, …).
+ *
+ * The records are read as they stood on `today` (recordsAsOf): a stage entered, a report or closure filed, a
+ * commitment signed after that day is not there yet. So `djyc todo --today 2020-07-12` answers what was due on that
+ * day, also in a repository that has since moved on.
+ */
+import { computeDeadlines } from './deadlines.js';
+import { daysBetween } from './dates.js';
+import { T, type Text } from './i18n.js';
+import { nextSteps, takesTasks, type Step } from './next.js';
+import { historyOf, TRACK_OF_KIND } from './programme.js';
+import { RecordIndex, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
+import { recordName, refFor } from './resolve.js';
+import { orgsOf } from './browse.js';
+
+export type TodoStatus = 'overdue' | 'due-soon' | 'open';
+
+export interface TodoItem {
+  status: TodoStatus;
+  /** Last day, if any. */
+  due?: string;
+  /** What is to be done (with the record it is about). */
+  what: Text;
+  command: string;
+  /** Why, when a stage cannot be entered yet. */
+  reason?: Text;
+  window?: Step['window'];
+  subject?: string;
+}
+
+export interface TodoPerson {
+  /** Undefined: the organisation as a whole. */
+  person?: Named;
+  items: TodoItem[];
+}
+
+export interface TodoGroup {
+  /** Undefined: records without an organisation. */
+  org?: Named;
+  people: TodoPerson[];
+}
+
+export interface TodoOptions {
+  today: string;
+  /** Days ahead counted as due soon (default 14). */
+  within?: number;
+  /** Only this organisation and those under it (an id). */
+  org?: string;
+  /** Only this programme (default: every programme). */
+  programme?: string;
+  /** Whether a repository-relative file exists (the logo guard). */
+  fileExists(rel: string): boolean;
+}
+
+export interface Todo {
+  today: string;
+  groups: TodoGroup[];
+  count: number;
+}
+
+/**
+ * The repository as it stood at the end of `day`: histories cut at that day (a record's stage is the last one it
+ * had entered), records whose history starts later left out, and reports, closures, commitments and selections
+ * dated later left out, as are acceptances and ratings recorded later.
+ */
+export function recordsAsOf(repo: Repository, day: string): Repository {
+  const records: RecordEntry[] = [];
+  for (const e of repo.records) {
+    const x = e.data as Record<string, any>;
+    if (TRACK_OF_KIND[e.kind]) {
+      const all = historyOf(x);
+      const kept = all.filter((h) => h.date <= day);
+      if (all.length && !kept.length) continue;
+      if (kept.length === all.length) records.push(e);
+      else records.push({ ...e, data: { ...x, history: kept, stage: kept[kept.length - 1]!.stage } as never });
+      continue;
+    }
+    const dated = e.kind === 'report' || e.kind === 'closure' ? x.submitted_on : e.kind === 'commitment' ? x.signed_on : e.kind === 'selection' ? x.decided_on : undefined;
+    if (typeof dated === 'string' && dated > day) continue;
+    if (e.kind === 'evaluation') {
+      const ev = { ...x };
+      if (ev.acceptance?.date > day) delete ev.acceptance;
+      if (ev.rated_on > day) for (const k of ['branch_rating', 'committee_rating', 'poll', 'stars', 'bonus_points', 'review_opinion', 'committee_opinion', 'rated_on']) delete ev[k];
+      records.push({ ...e, data: ev as never });
+      continue;
+    }
+    records.push(e);
+  }
+  return { ...repo, records };
+}
+
+function statusOf(step: { due?: string; window?: Step['window'] }, today: string, within: number): TodoStatus | undefined {
+  if (step.window && step.window.start > today) return undefined;
+  if (!step.due) return 'open';
+  if (step.due < today) return 'overdue';
+  if (daysBetween(today, step.due) <= within) return 'due-soon';
+  return step.window ? 'open' : undefined;
+}
+
+const ORDER: TodoStatus[] = ['overdue', 'due-soon', 'open'];
+
+export function computeTodo(repo: Repository, opts: TodoOptions): Todo {
+  const today = opts.today;
+  const within = opts.within ?? 14;
+  const view = recordsAsOf(repo, today);
+  const index = new RecordIndex(view);
+  const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
+  const groups = new Map<string, TodoGroup>();
+  const add = (orgId: string | undefined, person: Named | undefined, item: TodoItem) => {
+    const key = orgId ?? '';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { ...(orgId ? { org: namedOrg(index, orgId) } : {}), people: [] }));
+    let p = g.people.find((x) => x.person?.id === person?.id);
+    if (!p) g.people.push((p = { ...(person ? { person } : {}), items: [] }));
+    if (!p.items.some((i) => i.command === item.command)) p.items.push(item);
+  };
+
+  for (const kind of ['project', 'task', 'brand'] as const) {
+    for (const e of index.all(kind)) {
+      const x = e.data as Record<string, any>;
+      if (opts.programme && x.programme !== opts.programme) continue;
+      const orgs = orgsOf(index, e);
+      if (scope && !orgs.some((o) => scope.has(o))) continue;
+      const programme = index.get('programme', x.programme);
+      if (!programme) continue;
+      const steps = nextSteps({ programme: programme.data, index, subject: e, today, fileExists: opts.fileExists });
+      const org = (scope ? orgs.find((o) => scope.has(o)) : undefined) ?? orgs[0];
+      const people: Named[] = kind === 'task' ? (x.members ?? []).map((m: string) => namedMember(index, m)!) : kind === 'project' ? [x.leader ?? x.contact].filter(Boolean).map((m: string) => namedMember(index, m)!) : [x.contact].filter(Boolean).map((m: string) => namedMember(index, m)!);
+      const name = recordName(index, e, 'zh');
+      const nameEn = recordName(index, e, 'en');
+      for (const s of steps) {
+        const status = statusOf(s, today, within);
+        if (!status) continue;
+        add(org, people[0], { status, ...(s.due ? { due: s.due } : {}), what: T(`${s.what.zh}：${name}`, `${s.what.en}: ${nameEn}`), command: s.command, ...(s.reason ? { reason: s.reason } : {}), ...(s.window ? { window: s.window } : {}), subject: e.id });
+      }
+    }
+  }
+
+  // Coverage: members without a task (task add or exemption), too few projects or brands.
+  const deadlines = computeDeadlines(view, { today, within, ...(opts.org ? { org: opts.org } : {}), ...(opts.programme ? { programme: opts.programme } : {}) });
+  for (const it of deadlines.items) {
+    if (it.kind !== 'coverage' || !it.organisation || (it.status !== 'overdue' && it.status !== 'due-soon')) continue;
+    const status = it.status;
+    const orgRef = refFor(index, index.get('organisation', it.organisation.id)!);
+    const programme = index.get('programme', it.programme)?.data;
+    const open = index.all('project').find((p) => p.data.lead === it.organisation!.id && p.data.programme === it.programme && !!programme && takesTasks(programme, p.data.stage));
+    if (it.uid.startsWith('coverage-every-member-')) {
+      for (const m of it.people) {
+        const member = index.get('member', m.id);
+        const ref = member ? refFor(index, member) : m.id;
+        const command = open ? `djyc task add ${refFor(index, open)} --member ${ref} --content <任务内容> --due <完成时限>` : `djyc task exempt ${ref} --reason <免领理由>`;
+        add(it.organisation.id, m, { status, due: it.due, what: T(`${m.name} 尚未领办任务（或记录免领理由：djyc task exempt ${ref} --reason <免领理由>）`, `${m.name} holds no task (or record an exemption: djyc task exempt ${ref} --reason <reason>)`), command });
+      }
+    } else if (it.uid.startsWith('coverage-projects-')) {
+      add(it.organisation.id, undefined, { status, due: it.due, what: T(it.title, it.titleEn), command: `djyc new-project --title <项目名称> --org ${orgRef} --category <项目类别> --source <项目来源> --yes` });
+    } else if (it.uid.startsWith('coverage-brands-')) {
+      add(it.organisation.id, undefined, { status, due: it.due, what: T(it.title, it.titleEn), command: `djyc brand new --org ${orgRef} --name <品牌名称> --concept <品牌内涵>` });
+    }
+  }
+
+  const out = [...groups.values()];
+  for (const g of out) {
+    for (const p of g.people) p.items.sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || (a.due ?? '9999').localeCompare(b.due ?? '9999'));
+    g.people.sort((a, b) => (a.person ? 1 : 0) - (b.person ? 1 : 0));
+  }
+  const first = (g: TodoGroup) => Math.min(...g.people.flatMap((p) => p.items.map((i) => ORDER.indexOf(i.status))));
+  out.sort((a, b) => first(a) - first(b));
+  return { today, groups: out, count: out.reduce((n, g) => n + g.people.reduce((m, p) => m + p.items.length, 0), 0) };
+}
