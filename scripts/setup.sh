@@ -16,9 +16,13 @@ if [ "${1:-}" != "--no-build" ] && { [ ! -f dist/cli/main.js ] || [ -n "$(find s
 fi
 
 have_browser() {
-  [ -n "${PUPPETEER_EXECUTABLE_PATH:-}" ] && [ -x "${PUPPETEER_EXECUTABLE_PATH}" ] && return 0
-  for p in /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
-    [ -x "$p" ] && return 0
+  # djyc's own search (src/pdf/discovery.ts: DJYC_BROWSER, install places of Chrome/Chromium/Edge, PATH) once built.
+  if [ -f dist/pdf/discovery.js ]; then
+    node -e "import('./dist/pdf/discovery.js').then((m) => process.exit(m.discoverBrowser().ok ? 0 : 1))" && return 0
+    return 1
+  fi
+  for p in "${DJYC_BROWSER:-}" "${PUPPETEER_EXECUTABLE_PATH:-}" /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome /usr/bin/google-chrome-stable /usr/bin/microsoft-edge; do
+    [ -n "$p" ] && [ -x "$p" ] && return 0
   done
   return 1
 }
@@ -29,14 +33,20 @@ command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/hanazono/HanaMinB.ttf ] || [ -n "${DJYC_EXTB_FONT:-}" ] || need_apt+=(fonts-hanazono)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)   # test/new-project.test.ts drives prompts in a real terminal
+# The tests run the tools a records repository uses beside djyc: the pre-commit framework and yamllint.
+command -v pre-commit >/dev/null 2>&1 || need_apt+=(pre-commit)
+command -v yamllint >/dev/null 2>&1 || need_apt+=(yamllint)
 if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "[setup] apt-get install ${need_apt[*]}" >&2
+  sudo_=()
+  [ "$(id -u)" = "0" ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && sudo_=(sudo); }
+  if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" = "0" ] || [ ${#sudo_[@]} -gt 0 ]; }; then
+    echo "[setup] ${sudo_[*]:+sudo }apt-get install ${need_apt[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >&2
+    "${sudo_[@]}" apt-get update -qq >&2
+    "${sudo_[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >&2
   else
-    echo "[setup] missing: ${need_apt[*]} — install them with your package manager (e.g. sudo apt-get install ${need_apt[*]})," >&2
-    echo "        or point PUPPETEER_EXECUTABLE_PATH at a Chrome/Chromium binary." >&2
+    echo "[setup] missing: ${need_apt[*]} — install them with your package manager" >&2
+    echo "        (Debian/UOS/Kylin: sudo apt-get install ${need_apt[*]}; Fedora: sudo dnf install …; macOS: brew install …)," >&2
+    echo "        and for the browser, any installed Chrome, Chromium or Edge will do (or set DJYC_BROWSER); djyc doctor checks." >&2
   fi
 fi
