@@ -36,6 +36,7 @@ command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)   # test/new-project.test.ts
 # The tests run the tools a records repository uses beside djyc: the pre-commit framework and yamllint.
 command -v pre-commit >/dev/null 2>&1 || need_apt+=(pre-commit)
 command -v yamllint >/dev/null 2>&1 || need_apt+=(yamllint)
+{ [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; } || need_apt+=(python3-openpyxl)   # a second xlsx reader
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo_=()
   [ "$(id -u)" = "0" ] || { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && sudo_=(sudo); }
