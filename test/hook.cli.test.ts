@@ -57,7 +57,8 @@ describe('pre-receive hook on a bare repository', () => {
   it('accepts a legal push, refuses a broken reference and an illegal stage move, and says why', () => {
     const { work, server } = setup();
     const hook = fs.readFileSync(path.join(server, 'hooks', 'pre-receive'), 'utf8');
-    expect(hook).toContain('hook run pre-receive');
+    expect(hook).toContain('type=pre-receive');
+    expect(hook).toContain('hook run "$type"');
     expect(fs.statSync(path.join(server, 'hooks', 'pre-receive')).mode & 0o111).not.toBe(0);
 
     // Legal: a new member, and a legal stage move (proposed → rejected, recorded in the history).
