@@ -12,7 +12,7 @@ export function programmeFromPreset(preset: string, year: number, id = `${preset
   const doc = parseDocument(presetText(preset), { version: '1.2', schema: 'core' });
   doc.set('id', id);
   doc.set('year', year);
-  const text = `# yaml-language-server: $schema=../../schemas/programme.schema.json\n${doc.toString({ lineWidth: 0, minContentWidth: 0 })}`;
+  const text = `# yaml-language-server: $schema=../../schemas/programme.schema.json\n${doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false })}`;
   return { id, text };
 }
 
