@@ -30,7 +30,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       const result = await initRepository({ dir: path.resolve(ctx.cwd, dir ?? '.'), preset: opts.programme, year, name: opts.name, programmeId: opts.id, package: opts.package });
       if (opts.json) return ctx.out(JSON.stringify(result, null, 2));
       ctx.out(tr(ctx.lang, `已新建记录库：${result.root}\n方案：${result.programme}\n首次提交：${result.commit.slice(0, 8)}`, `created records repository: ${result.root}\nprogramme: ${result.programme}\nfirst commit: ${result.commit.slice(0, 8)}`));
-      if (!opts.package) ctx.err(tr(ctx.lang, '提示：在 djyc.yaml 中写明 package:（持续集成安装 djyc 的来源），CI 才能运行；djyc doctor 可检查。', 'note: set package: in djyc.yaml (where CI installs djyc from) for the CI workflow to run; djyc doctor checks it.'));
+      if (!opts.package) ctx.out(tr(ctx.lang, '提示：在 djyc.yaml 中写明 package:（持续集成安装 djyc 的来源），CI 才能运行；djyc doctor 可检查。', 'note: set package: in djyc.yaml (where CI installs djyc from) for the CI workflow to run; djyc doctor checks it.'));
     }),
   );
 }
