@@ -202,7 +202,7 @@ export const PLATFORM = options({
   },
   package: {
     flags: '--package <spec>',
-    zh: '持续集成安装 djyc 的来源，写入 djyc.yaml：本单位掌握的注册表确定版本（如 @本单位/djyc@0.1.0）、git 地址（git+https://…#v0.1.0）或记录库中的 tarball 路径（vendor/djyc-0.1.0.tgz）',
+    zh: '持续集成安装 djyc 的来源，写入 djyc.yaml：本单位掌握的注册表确定版本（如 @本单位/djyc@0.1.0）、git 地址（git+https://…#v0.1.0）或记录库中 npm pack 打出的包文件路径（vendor/djyc-0.1.0.tgz）',
     en: 'where CI installs djyc from, written to djyc.yaml: an exact version of a registry name you control (@org/djyc@0.1.0), a git URL (git+https://…#v0.1.0) or a tarball path in the repository (vendor/djyc-0.1.0.tgz)',
   },
   launch: {

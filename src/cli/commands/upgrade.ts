@@ -9,7 +9,7 @@ const TABLE = options({ dryRun: WRITE.dryRun, json: SHARED.json });
 export function register(program: Command, run: Runner, lang: Lang): void {
   const cmd = program
     .command('upgrade')
-    .description(tr(lang, '升级 djyc 后更新记录库中由 init 复制的文件（schema、编辑器设置、工作流、yamllint 设置、钩子），显示差异并提交一次', "after upgrading djyc, refresh what init copied into the repository (schemas, editor settings, workflows, yamllint settings, hooks), showing the diff, in one commit"));
+    .description(tr(lang, '升级 djyc 后更新记录库中由 init 复制的文件（schemas/、编辑器设置、工作流、.yamllint、钩子），显示差异并提交一次', "after upgrading djyc, refresh what init copied into the repository (schemas, editor settings, workflows, yamllint settings, hooks), showing the diff, in one commit"));
   addOptions(cmd, TABLE, lang).action(
     run(async (ctx, opts: Options<typeof TABLE>) => {
       const r = await upgradeRepository({ cwd: ctx.cwd, dryRun: opts.dryRun });
