@@ -157,7 +157,8 @@ describe('the CI workflows run as shipped', () => {
 
   /** A fresh clone of the records repository, on `branch`; node_modules of an earlier run reused (as a CI cache would). */
   function clone(branch: string): string {
-    const dir = path.join(tempDir('djyc-ci-'), 'clone');
+    // Under the pack's folder, which afterAll removes with everything in it.
+    const dir = path.join(fs.mkdtempSync(path.join(work, 'ci-')), 'clone');
     expect(sh(path.dirname(dir), 'git', ['clone', '-q', '--branch', branch, origin, dir]).code).toBe(0);
     if (modules) expect(sh(dir, 'cp', ['-al', modules, path.join(dir, 'node_modules')]).code).toBe(0);
     return dir;
