@@ -45,7 +45,7 @@ const SYNONYMS: Record<string, string[]> = {
 };
 
 /** Latin words a Chinese text may hold: names of formats, products and tools (not English prose). */
-const NAMES = new Set(['Excel', 'Word', 'Markdown', 'GitHub', 'Actions', 'Chromium', 'Chrome', 'git', 'djyc', 'main' /* git's default branch */]);
+const NAMES = new Set(['Excel', 'Word', 'Markdown', 'GitHub', 'Actions', 'Chromium', 'Chrome', 'git', 'djyc', 'main' /* git's default branch */, 'Node', 'LibreOffice', 'husky', 'npm']);
 
 let zh: Command;
 let en: Command;

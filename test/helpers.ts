@@ -176,3 +176,19 @@ export function git(cwd: string, args: string[]): string {
 export function readJson<T = any>(text: string): T {
   return JSON.parse(text) as T;
 }
+
+let pathDir: string | undefined;
+/**
+ * A PATH on which `djyc` is this checkout's bin/djyc (a folder holding one link, made once per worker): what an
+ * installed hook finds when djyc is installed globally. Hooks name no path of the machine, so tests that commit
+ * or push through one put djyc on the PATH this way (or in the repository's node_modules/.bin).
+ */
+export function pathWithDjyc(base = process.env.PATH ?? ''): string {
+  if (!pathDir) {
+    pathDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-path-'));
+    fs.symlinkSync(BIN, path.join(pathDir, 'djyc'));
+    const dir = pathDir;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return `${pathDir}${path.delimiter}${base}`;
+}

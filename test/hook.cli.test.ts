@@ -7,11 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { djyc, git, initRepo, tempDir } from './helpers.js';
+import { djyc, git, initRepo, pathWithDjyc, tempDir } from './helpers.js';
 
 const ENV = {
   GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t',
   DJYC_TODAY: '2020-03-20', NO_COLOR: '1',
+  // The hooks look djyc up when they run: here, on the PATH.
+  PATH: pathWithDjyc(),
 };
 
 /** git with the test identity; returns status and output instead of throwing. */
@@ -55,7 +57,8 @@ describe('pre-receive hook on a bare repository', () => {
   it('accepts a legal push, refuses a broken reference and an illegal stage move, and says why', () => {
     const { work, server } = setup();
     const hook = fs.readFileSync(path.join(server, 'hooks', 'pre-receive'), 'utf8');
-    expect(hook).toContain('hook run pre-receive');
+    expect(hook).toContain('type=pre-receive');
+    expect(hook).toContain('hook run "$type"');
     expect(fs.statSync(path.join(server, 'hooks', 'pre-receive')).mode & 0o111).not.toBe(0);
 
     // Legal: a new member, and a legal stage move (proposed → rejected, recorded in the history).
@@ -131,8 +134,12 @@ describe('pre-receive hook on a bare repository', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--force');
     expect(fs.readFileSync(file, 'utf8')).toBe('#!/bin/sh\necho mine\n');
-    expect(djyc(['hook', 'install', '--pre-receive', '--repo', server, '--force'], { env: ENV }).code).toBe(0);
+    const forced = djyc(['hook', 'install', '--pre-receive', '--repo', server, '--force'], { env: ENV });
+    expect(forced.code).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toContain('djyc hook');
+    // Not silently: the hook that was there is kept, said so, and still runs.
+    expect(forced.stdout).toContain('pre-receive.before-djyc');
+    expect(fs.readFileSync(`${file}.before-djyc`, 'utf8')).toBe('#!/bin/sh\necho mine\n');
     expect(djyc(['hook', 'install'], { env: ENV }).code).toBe(2);
     expect(djyc(['hook', 'install', '--pre-commit', '--repo', tempDir()], { env: ENV }).code).toBe(2);
   });

@@ -105,9 +105,9 @@ describe('djyc ledger (CLI)', () => {
     const file = path.join(out, '台账.xlsx');
     const r = djyc(['ledger', '--format', 'xlsx', '-o', file, '--today', TODAY], { cwd: root });
     expect(r.code, r.stderr).toBe(0);
-    const ExcelJS = (await import('exceljs')).default;
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(file);
+    const { Workbook } = await import('@cj-tech-master/excelts');
+    const wb = new Workbook();
+    await wb.xlsx.load(fs.readFileSync(file) as never);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['项目台账', '任务台账', '品牌台账', '覆盖情况']);
     const projects = wb.getWorksheet('项目台账')!;
     const header = (projects.getRow(1).values as unknown[]).slice(1);

@@ -79,8 +79,8 @@ describe('fonts and documents (no browser)', () => {
     } catch (err) {
       const e = err as BrowserNotFoundError;
       expect(e.message).toContain('sudo apt-get install chromium');
-      expect(e.message).toContain('npm run setup');
-      expect(e.message).toContain('PUPPETEER_EXECUTABLE_PATH');
+      expect(e.message).toContain('DJYC_BROWSER');
+      expect(e.message).toContain('/nonexistent/chromium');
       expect(e.message).toMatch(/找不到/);
       expect(e.localized('en')).toMatch(/^No Chromium/);
     }

@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { djyc, git, initRepo, tempDir } from './helpers.js';
+import { djyc, git, initRepo, pathWithDjyc, tempDir } from './helpers.js';
 
-export const ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', DJYC_TODAY: '2020-05-05' };
+// PATH: the hooks look djyc up when they run (see helpers.pathWithDjyc).
+export const ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', DJYC_TODAY: '2020-05-05', PATH: pathWithDjyc() };
 export const SECRET = 'secret_key: hunter2-7f3a\nroot_password: swordfish-9c1e\n';
 export const MARKER = /hunter2-7f3a|swordfish-9c1e/;
 export const SVG = '<?xml version="1.0"?>\n<!-- logo -->\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n';

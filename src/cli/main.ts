@@ -38,6 +38,8 @@ const MODULES = {
   publish: () => import('./commands/publish.js'),
   hook: () => import('./commands/hook.js'),
   demo: () => import('./commands/demo.js'),
+  doctor: () => import('./commands/doctor.js'),
+  upgrade: () => import('./commands/upgrade.js'),
 } satisfies Record<string, () => Promise<CommandModule>>;
 
 const COMMANDS = Object.keys(MODULES) as (keyof typeof MODULES)[];

@@ -190,3 +190,27 @@ export function addOptions(cmd: Command, table: OptionTable, lang: Lang): Comman
   }
   return cmd;
 }
+
+/** Options of the commands that fit djyc into a machine and a repository (hook install, doctor, upgrade). */
+export const PLATFORM = options({
+  husky: {
+    flags: '--husky',
+    zh: '仓库使用 husky 时，把 djyc 的一行检查写进 .husky/pre-commit（不改动 husky 生成的文件）',
+    en: "with husky, add djyc's one line to .husky/pre-commit (husky's generated files are left alone)",
+  },
+  force: {
+    flags: '--force',
+    zh: '替换已有的其他钩子（原钩子保留为 <钩子>.before-djyc，并在 djyc 的检查之前照常运行；其他钩子管理工具的钩子不替换）',
+    en: "replace another existing hook (kept as <hook>.before-djyc and still run before djyc's check; never another hook manager's)",
+  },
+  package: {
+    flags: '--package <spec>',
+    zh: '持续集成安装 djyc 的来源，写入 djyc.yaml：本单位掌握的注册表确定版本（如 @本单位/djyc@0.1.0）、git 地址（git+https://…#v0.1.0）或记录库中 npm pack 打出的包文件路径（vendor/djyc-0.1.0.tgz）',
+    en: 'where CI installs djyc from, written to djyc.yaml: an exact version of a registry name you control (@org/djyc@0.1.0), a git URL (git+https://…#v0.1.0) or a tarball path in the repository (vendor/djyc-0.1.0.tgz)',
+  },
+  launch: {
+    flags: '--no-launch',
+    zh: '不启动浏览器打印测试页（只查找浏览器）',
+    en: 'do not start the browser to print the test page (only look for it)',
+  },
+});

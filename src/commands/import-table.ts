@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
+import { readWorkbook } from '../output/xlsx.js';
 import type { Problem, Severity } from '../domain/problem.js';
 import type { MessageKey } from '../domain/i18n.js';
 import { UsageError } from '../domain/errors.js';
@@ -143,57 +144,15 @@ export function readCsv(display: string, bytes: Uint8Array, ext = '.csv'): { tab
   return { table: { format: 'csv', encoding, delimiter, rows }, problems: [] };
 }
 
-function columnLetters(col: number): string {
-  let s = '';
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-/** Text of an exceljs cell value (rich text, hyperlinks, formulas with cached results, dates, numbers). */
-function xlsxText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
-  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((t) => t.text ?? '').join('');
-    if ('result' in o) return xlsxText(o.result);
-    if ('text' in o) return xlsxText(o.text);
-    if ('error' in o) return String(o.error);
-  }
-  return String(v);
-}
-
-/** The raw value behind a formula or hyperlink (a Date stays a Date). */
-function xlsxRaw(v: unknown): unknown {
-  if (v && typeof v === 'object' && !(v instanceof Date) && 'result' in (v as object)) return (v as { result: unknown }).result;
-  return v;
-}
-
 export async function readXlsx(display: string, bytes: Uint8Array, sheet?: string): Promise<{ table?: Table; problems: Problem[] }> {
-  const ExcelJS = (await import('exceljs')).default;
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(Buffer.from(bytes) as never);
-  } catch (err) {
-    return { problems: [problem(display, 1, 1, 'import-xlsx', { detail: String((err as Error).message ?? err).split('\n')[0]! })] };
-  }
-  const ws = sheet !== undefined ? wb.getWorksheet(sheet) : (wb.worksheets.find((w) => w.actualRowCount > 0) ?? wb.worksheets[0]);
+  const read = await readWorkbook(bytes);
+  if (!read.ok) return { problems: [problem(display, 1, 1, 'import-xlsx', { detail: read.detail })] };
+  const ws = sheet !== undefined ? read.sheets.find((w) => w.name === sheet) : (read.sheets.find((w) => w.rows.length > 0) ?? read.sheets[0]);
   if (!ws) {
-    const names = wb.worksheets.map((w) => w.name).join(', ') || '—';
+    const names = read.sheets.map((w) => w.name).join(', ') || '—';
     throw new UsageError(`Excel 文件中没有名为“${sheet ?? ''}”的工作表（可用：${names}）`, `no worksheet "${sheet ?? ''}" in the workbook (available: ${names})`);
   }
-  const rows: TableRow[] = [];
-  ws.eachRow({ includeEmpty: false }, (row, line) => {
-    const cells: Cell[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = { text: xlsxText(cell.value), raw: xlsxRaw(cell.value), line, col, ref: `${ws.name}!${columnLetters(col)}${line}` };
-    });
-    for (let i = 0; i < cells.length; i++) cells[i] ??= { text: '', raw: null, line, col: i + 1, ref: `${ws.name}!${columnLetters(i + 1)}${line}` };
-    if (cells.some((c) => c.text.trim())) rows.push({ line, cells });
-  });
+  const rows: TableRow[] = ws.rows.map((r) => ({ line: r.row, cells: r.cells.map((c) => ({ text: c.text, raw: c.raw, line: c.row, col: c.col, ref: c.ref })) }));
   return { table: { format: 'xlsx', encoding: 'xlsx', sheet: ws.name, rows }, problems: [] };
 }
 

@@ -6,10 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMap, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
+import { isMap, isSeq, type Document, type YAMLMap } from 'yaml';
 import { loadRepository } from '../store/repo.js';
 import { readRecordFile, serializeRecord, withAct, writeRecords, type RecordChange, newRecordId } from '../store/records.js';
 import { parseRecordText } from '../store/yaml.js';
+import { editPreservingFormat } from '../store/yaml-edit.js';
 import { loadSchema } from '../store/schemas.js';
 import { isIsoDate } from '../domain/dates.js';
 import { actor } from '../store/git.js';
@@ -249,9 +250,9 @@ export class Workspace {
     // The file's own conventions are kept: a byte-order mark and CRLF line ends stay as they were.
     const bom = source.charCodeAt(0) === 0xfeff;
     const crlf = /^[^\n]*\r\n/.test(source);
-    const doc = parseDocument(bom ? source.slice(1) : source, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true });
-    mutate(doc, entry.data as Record<string, any>);
-    const body = doc.toString({ lineWidth: 0, minContentWidth: 0 });
+    // Only the keys the operation changes are rewritten: every other line stays byte for byte (yaml-edit.ts).
+    const lf = (bom ? source.slice(1) : source).replace(/\r\n/g, '\n');
+    const body = editPreservingFormat(lf, (doc) => mutate(doc, entry.data as Record<string, any>));
     const parsed = parseRecordText(file, body);
     if (!parsed.ok) throw new ProblemsError(parsed.problems);
     const text = `${bom ? '\uFEFF' : ''}${crlf ? body.replace(/\r?\n/g, '\r\n') : body}`;

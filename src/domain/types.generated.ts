@@ -8,6 +8,8 @@ export interface ConfigRecord {
   name?: string;
   /** 默认方案：命令未指定 --programme 时使用的方案编号 */
   default_programme?: string;
+  /** djyc 的安装来源：持续集成（.github/workflows/djyc.yml 等）安装 djyc 的方式，按 npm 的写法：注册表中的确定版本（如 @本单位/djyc@0.1.0，须是本单位掌握的包名）、git 地址（如 git+https://git.example.cn/it/djyc.git#v0.1.0）或记录库中的 tarball 路径（如 vendor/djyc-0.1.0.tgz）。记录库自己的 package.json 已列出 djyc 时，CI 改用 npm ci，不读这一项。 */
+  package?: string;
   /** 语言：界面语言 */
   lang?: "zh" | "en";
   /** 个人信息：个人信息的保存方式 */

@@ -10,6 +10,7 @@ import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { joinList, say, tr, type Lang } from '../domain/i18n.js';
 import { csvTable, markdownTable, textTable } from './text-table.js';
 import type { ReportSummary } from '../domain/obligations.js';
+import { writeWorkbook } from './xlsx.js';
 
 export type Cell = string | number;
 
@@ -225,31 +226,21 @@ export function tableToCsv(table: LedgerTable): string {
   return csvTable(table.columns.map((c) => c.header), stringRows(table));
 }
 
-/** An xlsx workbook: one sheet per table, bold frozen header row, column widths, autofilter. exceljs is loaded lazily. */
+/** An xlsx workbook: one sheet per table, bold frozen header row, column widths, autofilter (see xlsx.ts). */
 export async function tablesToXlsx(ledger: Ledger, tables: LedgerTable[]): Promise<Buffer> {
-  const mod = (await import('exceljs')) as unknown as { default?: typeof import('exceljs') } & typeof import('exceljs');
-  const ExcelJS = mod.default ?? mod;
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'djyc';
-  wb.title = `${ledger.programme.name} 台账`;
-  // A fixed date keeps the file reproducible from the same records.
-  wb.created = wb.modified = new Date(`${ledger.today}T00:00:00+08:00`);
-  for (const table of tables) {
-    const ws = wb.addWorksheet(table.title, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-    ws.columns = table.columns.map((c, i) => {
-      const longest = Math.max(displayLen(c.header), ...table.rows.map((r) => displayLen(cellText(r[i] ?? '', c))));
-      const alignment = { vertical: 'top', wrapText: true } as const;
-      return { header: c.header, width: Math.min(60, Math.max(c.width ?? 8, Math.min(longest + 2, 60))), style: c.format === 'percent' ? { numFmt: '0.0%', alignment } : { alignment } };
-    });
-    for (const r of table.rows) ws.addRow(r.map((c) => (c === '' ? null : c)));
-    const header = ws.getRow(1);
-    header.font = { bold: true };
-    header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
-    header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
-    if (table.columns.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
-  }
-  const data = await wb.xlsx.writeBuffer();
-  return Buffer.from(data as ArrayBuffer);
+  const bytes = await writeWorkbook({
+    title: `${ledger.programme.name} 台账`,
+    date: ledger.today,
+    sheets: tables.map((table) => ({
+      name: table.title,
+      columns: table.columns.map((c, i) => {
+        const longest = Math.max(displayLen(c.header), ...table.rows.map((r) => displayLen(cellText(r[i] ?? '', c))));
+        return { header: c.header, width: Math.min(60, Math.max(c.width ?? 8, Math.min(longest + 2, 60))), numFmt: c.format === 'percent' ? '0.0%' : undefined };
+      }),
+      rows: table.rows.map((r) => r.map((c) => (c === '' ? null : c))),
+    })),
+  });
+  return Buffer.from(bytes);
 }
 
 function displayLen(s: string): number {

@@ -2,79 +2,57 @@
  * Finding and launching Chromium. puppeteer-core is imported lazily so that commands which never print a
  * PDF do not pay for loading it.
  */
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { EnvironmentError } from '../domain/errors.js';
 import type { Lang } from '../domain/i18n.js';
+import { BROWSER_INSTALL, BROWSER_LOCATIONS, discoverBrowser, platformOf, realHost, type BrowserPlatform } from './discovery.js';
 
 
-/** Where we look, in order, after PUPPETEER_EXECUTABLE_PATH. Debian's real binary first: the
- * /usr/bin/chromium wrapper script prints a warning. */
-export const CHROMIUM_PATHS = [
-  '/usr/lib/chromium/chromium',
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/opt/google/chrome/chrome',
-];
+/** The Linux install places (kept for the tests and benchmarks that list what is installed here). */
+export const CHROMIUM_PATHS = BROWSER_LOCATIONS.linux.filter((l) => l.root === '').map((l) => l.rel);
 
 /**
- * No Chromium or Chrome to print with: an environment error (exit 2) that says how to install one — or, when
- * PUPPETEER_EXECUTABLE_PATH names no usable browser, says so (nothing else is tried then).
+ * No browser to print with: an environment error (exit 2) that lists what was searched and says how to install
+ * one on this platform — or, when DJYC_BROWSER / PUPPETEER_EXECUTABLE_PATH names no usable browser, says so
+ * (nothing else is tried then).
  */
 export class BrowserNotFoundError extends EnvironmentError {
   constructor(
     readonly searched: string[],
-    /** PUPPETEER_EXECUTABLE_PATH when it names no usable browser. */
+    /** The variable's value when DJYC_BROWSER or PUPPETEER_EXECUTABLE_PATH names no usable browser. */
     readonly fromEnv?: string,
+    readonly platform: BrowserPlatform = platformOf(),
+    readonly variable: string = 'PUPPETEER_EXECUTABLE_PATH',
   ) {
+    const install = BROWSER_INSTALL[platform];
     super(
       fromEnv
-        ? `环境变量 PUPPETEER_EXECUTABLE_PATH 指向的 ${fromEnv} 不存在或不可执行，无法生成 PDF（不会改用其他浏览器）。\n` +
-            '请把它改为已安装的 Chrome/Chromium 可执行文件，或删除这个变量让 djyc 自动查找。'
-        : '找不到 Chromium 或 Chrome 浏览器，无法生成 PDF。请任选一种方式安装：\n' +
-            '  sudo apt-get install chromium        （Debian/Ubuntu）\n' +
-            '  npm run setup                        （在本项目目录中，会自动安装所需软件）\n' +
-            '或设置环境变量 PUPPETEER_EXECUTABLE_PATH 指向已安装的 Chrome/Chromium 可执行文件。\n' +
+        ? `环境变量 ${variable} 指向的 ${fromEnv} 不存在或不可执行，无法生成 PDF（不会改用其他浏览器）。\n` +
+            '请把它改为已安装的 Chrome、Chromium 或 Edge 可执行文件，或删除这个变量让 djyc 自动查找。'
+        : '找不到 Chromium、Chrome 或 Microsoft Edge 浏览器，无法生成 PDF。请安装一个：\n' +
+            install.zh.map((l) => `  ${l}\n`).join('') +
+            '或设置环境变量 DJYC_BROWSER 指向已安装浏览器的可执行文件（djyc doctor 可检查）。\n' +
             `已查找：${searched.join('、')}`,
       fromEnv
-        ? `PUPPETEER_EXECUTABLE_PATH names ${fromEnv}, which does not exist or is not executable, so PDFs cannot be made (no other browser is tried).\n` +
-            'Point it at an installed Chrome/Chromium executable, or unset it to let djyc look for one.'
-        : 'No Chromium or Chrome browser found, so PDFs cannot be made. Install one of:\n' +
-            '  sudo apt-get install chromium        (Debian/Ubuntu)\n' +
-            '  npm run setup                        (in this project folder; installs what is missing)\n' +
-            'or set PUPPETEER_EXECUTABLE_PATH to an installed Chrome/Chromium executable.\n' +
+        ? `${variable} names ${fromEnv}, which does not exist or is not executable, so PDFs cannot be made (no other browser is tried).\n` +
+            'Point it at an installed Chrome, Chromium or Edge executable, or unset it to let djyc look for one.'
+        : 'No Chromium, Chrome or Microsoft Edge browser found, so PDFs cannot be made. Install one:\n' +
+            install.en.map((l) => `  ${l}\n`).join('') +
+            'or set DJYC_BROWSER to the executable of an installed browser (djyc doctor checks it).\n' +
             `Searched: ${searched.join(', ')}`,
     );
   }
 }
 
-function isExecutable(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Path of a usable Chromium, or throws BrowserNotFoundError. */
-export function findChromium(_lang: Lang = 'zh', env: NodeJS.ProcessEnv = process.env, candidates = CHROMIUM_PATHS): string {
-  const searched: string[] = [];
-  const fromEnv = env.PUPPETEER_EXECUTABLE_PATH;
-  if (fromEnv) {
-    // The user chose this browser: when it is not there, say so rather than quietly use another one.
-    if (isExecutable(fromEnv)) return fromEnv;
-    throw new BrowserNotFoundError([`PUPPETEER_EXECUTABLE_PATH=${fromEnv}`], fromEnv);
-  }
-  for (const p of candidates) {
-    if (isExecutable(p)) return p;
-    searched.push(p);
-  }
-  throw new BrowserNotFoundError(searched);
+/** Path of a usable browser, or throws BrowserNotFoundError. `places` replaces the install places and the PATH (tests). */
+export function findChromium(_lang: Lang = 'zh', env: NodeJS.ProcessEnv = process.env, places?: readonly string[]): string {
+  const host = realHost(env);
+  const found = discoverBrowser(host, { places });
+  if (found.ok) return found.file;
+  throw new BrowserNotFoundError(found.searched, found.fromEnv?.value, host.platform, found.fromEnv?.variable);
 }
 
 export function chromiumArgs(userDataDir: string): string[] {

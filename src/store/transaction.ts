@@ -350,11 +350,13 @@ const WRITABLE_TOPS: ReadonlySet<string> = new Set([RECORDS_DIR, ATTACHMENTS_DIR
  * The containment rule for a file the write loop is asked to write or delete: a plain relative path under records/
  * or attachments/ (deletions: attachments/ only), no symbolic link on the way, and a regular file if it exists.
  */
-function checkTarget(root: string, c: FileChange): void {
+function checkTarget(root: string, c: FileChange, setup?: ReadonlySet<string>): void {
   const top = c.path.split('/')[0]!;
   const lexical = lexicalProblem(c.path);
-  const allowed = c.content === null ? top === ATTACHMENTS_DIR : WRITABLE_TOPS.has(top);
-  if (lexical || !allowed || !c.path.includes('/')) {
+  // `djyc upgrade` also writes the exact files `init` copied (schemas, workflows, editor settings, djyc.yaml).
+  const setupFile = c.content !== null && !!setup?.has(c.path);
+  const allowed = setupFile || (c.content === null ? top === ATTACHMENTS_DIR : WRITABLE_TOPS.has(top));
+  if (lexical || !allowed || (!c.path.includes('/') && !setupFile)) {
     throw new RefusedError(
       `拒绝${c.content === null ? '删除' : '写入'} ${c.path}：djyc 只${c.content === null ? '删除 attachments/ 中' : '写入 records/ 和 attachments/ 中'}以规范路径指明的文件，未做任何更改`,
       `refused to ${c.content === null ? 'delete' : 'write'} ${c.path}: djyc only ${c.content === null ? 'deletes files under attachments/' : 'writes files under records/ and attachments/'}, named by plain paths; nothing was changed`,
@@ -372,6 +374,8 @@ function checkTarget(root: string, c: FileChange): void {
 export interface CommitOptions {
   /** The write lock, when the caller took it before reading the state its decisions rest on (see writeLock). */
   lock?: WriteLock;
+  /** Files outside records/ and attachments/ this operation may write: the set-up files of `djyc upgrade`. */
+  setupFiles?: ReadonlySet<string>;
 }
 
 /**
@@ -385,7 +389,7 @@ export async function commitChanges(root: string, changes: FileChange[], message
   const own = opts.lock ? undefined : await writeLock(root);
   try {
     const paths = changes.map((c) => c.path);
-    for (const c of changes) checkTarget(root, c);
+    for (const c of changes) checkTarget(root, c, opts.setupFiles);
     const dirty = await uncommitted(root, paths);
     if (dirty.length) {
       throw new RefusedError(

@@ -6,13 +6,14 @@ import { HOOK_TYPES, checkCommit, checkPush, installHook, type CheckResult, type
 import { UsageError } from '../../domain/errors.js';
 import { stylish } from '../../output/problems/index.js';
 import { colors } from '../io.js';
-import { addOptions, options, SHARED, type Options } from '../options.js';
+import { addOptions, options, PLATFORM, SHARED, type Options } from '../options.js';
 
 const INSTALL = options({
   preReceive: { flags: '--pre-receive', zh: '服务器端：拒绝让记录出错的推送（含非法的阶段变更）', en: 'server side: refuse pushes that break records (illegal stage moves included)' },
   preCommit: { flags: '--pre-commit', zh: '本地：拒绝让记录出错的提交', en: 'local: refuse commits that break records' },
   repo: { flags: '--repo <path>', zh: '仓库路径（默认当前目录；可为裸仓库）', en: 'repository path (default: the current folder; may be bare)' },
-  force: { flags: '--force', zh: '覆盖已有的其他钩子', en: 'replace another existing hook' },
+  force: PLATFORM.force,
+  husky: PLATFORM.husky,
 });
 
 const RUN = options({ today: SHARED.today });
@@ -39,8 +40,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (!types.length) throw new UsageError('请指定 --pre-receive 或 --pre-commit', 'choose --pre-receive or --pre-commit');
         const repo = path.resolve(ctx.cwd, opts.repo ?? '.');
         for (const type of types) {
-          const { file, replaced } = installHook(repo, type, { force: opts.force });
-          ctx.out(tr(ctx.lang, `已${replaced ? '更新' : '安装'} ${type} 钩子：${file}`, `${replaced ? 'updated' : 'installed'} the ${type} hook: ${file}`));
+          const r = installHook(repo, type, { force: opts.force, husky: opts.husky });
+          const zh = { installed: '已安装', updated: '已更新', unchanged: '已是最新，未改动', 'line-added': '已加入检查行' }[r.action];
+          const en = { installed: 'installed', updated: 'updated', unchanged: 'already up to date, unchanged', 'line-added': 'added the check line to' }[r.action];
+          ctx.out(tr(ctx.lang, `${zh} ${type} 钩子：${r.file}`, r.action === 'line-added' ? `${en} ${r.file} (${type})` : `${en}: the ${type} hook ${r.file}`));
+          if (r.previous) ctx.out(tr(ctx.lang, `原有的钩子保留为 ${r.previous}，仍在 djyc 的检查之前运行。`, `the hook that was there is kept as ${r.previous} and still runs before djyc's check.`));
         }
         return 0;
       }),
