@@ -271,8 +271,21 @@ describe('cache and worker threads never change a result', () => {
 
   it('a stale or damaged cache is never trusted: edits, new files, programme changes, corrupt segments', () => {
     const repo = messyRepo();
-    const forced = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0' };
-    run(repo, forced);
+    // DJYC_LISTING_SETTLE_MS=0: the kind folders' listing is cached even though they were written just now.
+    const forced = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' };
+    const first = run(repo, forced);
+    const cacheDir = path.join(repo, '.git', 'djyc-cache');
+    expect(fs.existsSync(path.join(cacheDir, 'listing-1.json'))).toBe(true);
+    expect(run(repo, forced)).toEqual(first); // the listing read back
+    // A link and a stray temp file in a folder listed before are seen (the folder's stat data changed).
+    fs.symlinkSync('m-1.yaml', path.join(repo, 'records/members/m-link.yaml'));
+    write(repo, 'records/members/.m-2.yaml.djyc-tmp-1-1', 'x');
+    const linked = run(repo, forced);
+    expect(linked).toEqual(run(repo, { DJYC_NO_CACHE: '1' }));
+    expect(linked.out).toContain('path-symlink');
+    expect(linked.out).toContain('stray-temp');
+    fs.rmSync(path.join(repo, 'records/members/m-link.yaml'));
+    fs.rmSync(path.join(repo, 'records/members/.m-2.yaml.djyc-tmp-1-1'));
     // An edit that keeps the size (git's stat check and our content key both catch it), a new file, a deletion.
     const f = path.join(repo, 'records/members/m-3.yaml');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('党员3', '党员X'));
@@ -285,9 +298,10 @@ describe('cache and worker threads never change a result', () => {
     const prog = path.join(repo, 'records/programmes/shuangling-2020.yaml');
     fs.writeFileSync(prog, fs.readFileSync(prog, 'utf8').replace('name_max_chars: { max: 10, severity: warning }', 'name_max_chars: { max: 2, severity: warning }'));
     expect(run(repo, forced)).toEqual(run(repo, { DJYC_NO_CACHE: '1' }));
-    // Damaged segments are dropped, and the result is still right.
-    const cacheDir = path.join(repo, '.git', 'djyc-cache');
+    // Damaged segments and a damaged listing are dropped, and the result is still right.
+    fs.writeFileSync(path.join(cacheDir, 'listing-1.json'), '{"djyc":"listing-1","dirs":{"members":{"sig":1}}}');
     for (const gen of fs.readdirSync(cacheDir)) {
+      if (!fs.statSync(path.join(cacheDir, gen)).isDirectory()) continue;
       for (const seg of fs.readdirSync(path.join(cacheDir, gen))) fs.writeFileSync(path.join(cacheDir, gen, seg), '{"not": "a segment"');
     }
     expect(run(repo, forced)).toEqual(run(repo, { DJYC_NO_CACHE: '1' }));

@@ -288,7 +288,19 @@ const SEGMENT_HEAD = '{"djyc":"cache-segment-2","rows":';
 
 /** A segment file's text: its rows as JSON, written in pieces (`pieces` of already encoded rows, no brackets). */
 export function segmentText(encodedRows: string[]): string {
-  return `${SEGMENT_HEAD}[${encodedRows.filter(Boolean).join(',')}]}\n`;
+  return segmentPieces(encodedRows).join('');
+}
+
+/** segmentText as pieces, to be written one after the other. */
+function segmentPieces(encodedRows: string[]): string[] {
+  const out = [`${SEGMENT_HEAD}[`];
+  for (const piece of encodedRows) {
+    if (!piece) continue;
+    if (out.length > 1) out.push(',');
+    out.push(piece);
+  }
+  out.push(']}\n');
+  return out;
 }
 
 /** Rows as the inside of a JSON array (no brackets): a worker's share, or a chunk of a big segment. */
@@ -318,6 +330,8 @@ export function decodeSegment(text: string): Row[] {
 // replaces them. Unreadable segments are deleted and ignored; concurrent runs only ever add or remove whole files.
 
 const SEGMENT_RE = /^seg-[0-9a-z-]+\.json$/;
+/** The kind folders' listing (store/repo.ts listRecordFiles), next to the generations: it holds for any of them. */
+export const LISTING_FILE = 'listing-1.json';
 let segmentCounter = 0;
 
 export class RecordCache {
@@ -457,7 +471,7 @@ export class RecordCache {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       const name = this.newSegmentName();
-      writeAtomic(path.join(this.dir, name), segmentText(pieces));
+      writeAtomic(path.join(this.dir, name), segmentPieces(pieces));
       return name;
     } catch {
       return undefined;
@@ -476,7 +490,7 @@ export class RecordCache {
     for (const name of fs.readdirSync(this.root)) {
       const full = path.join(this.root, name);
       // Leave recent folders alone: another run (other programme files) may be using them right now.
-      if (name !== this.generation && old(full)) fs.rmSync(full, { recursive: true, force: true });
+      if (name !== this.generation && name !== LISTING_FILE && old(full)) fs.rmSync(full, { recursive: true, force: true });
     }
     for (const name of fs.readdirSync(this.dir)) {
       const full = path.join(this.dir, name);

@@ -84,7 +84,11 @@ function runJobs(root: string, jobs: Job[], programmes: ReadonlyMap<string, Prog
       continue;
     }
     const result = analyseBytes(kind, file, bytes, programmes);
-    if (result.ok && !keepData) delete result.data;
+    if (result.ok && !keepData) {
+      delete result.data;
+      // The parser's strings are slices of the file's text: copied, the summary no longer keeps the text alive.
+      result.facts = result.volatile ? structuredClone(result.facts) : (JSON.parse(JSON.stringify(result.facts)) as Record<string, unknown>);
+    }
     out[i] = { key, result };
   }
   return out;
@@ -246,7 +250,7 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
 export const lastLoad: { root?: string; cache?: RecordCache; programmeFiles?: string } = {};
 
 /** What the last loadFiles call did (for benchmarks; `DJYC_STATS=1` makes the CLI print it). */
-export const loadStats = { files: 0, cacheHits: 0, analysed: 0, threads: 1, cacheEntries: 0, gitKeys: 0, ms: 0, phases: {} as Record<string, number> };
+export const loadStats = { files: 0, cacheHits: 0, analysed: 0, threads: 1, cacheEntries: 0, gitKeys: 0, ms: 0, rssMB: 0, phases: {} as Record<string, number> };
 
 /** Notes the CPU milliseconds of a loading phase in loadStats (DJYC_STATS=1 only). */
 export function phase(name: string, since: NodeJS.CpuUsage | undefined): NodeJS.CpuUsage | undefined {
@@ -329,10 +333,17 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
     const bytes = programmeBytes[p];
     const key = programmeKeys[p++]!;
     if (!bytes) continue;
-    // Programmes keep their data (every rule reads them): analysed every time, they are few.
-    const result = analyseBytes(job.kind, job.file, bytes, new Map());
-    const row = rowOf(job.file, key, result);
-    if (row && !cache?.get(job.file, key)) freshProgrammes.push(row);
+    // Programmes keep their data (every rule reads them): their summary is all of it, so a cached one serves.
+    const cached = cache?.get(job.file, key);
+    let result: FileResult;
+    if (cached) {
+      result = resultOf(cached);
+      if (result.ok) result.data = result.facts;
+    } else {
+      result = analyseBytes(job.kind, job.file, bytes, new Map());
+      const row = rowOf(job.file, key, result);
+      if (row) freshProgrammes.push(row);
+    }
     slots[i] = { kind: job.kind, file: job.file, key, result };
     const data = result.ok ? result.data : undefined;
     if (data && typeof data.id === 'string' && !programmes.has(data.id)) programmes.set(data.id, data as unknown as ProgrammeRecord);
@@ -384,6 +395,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
   Object.assign(loadStats, {
     files: listed.length, cacheHits: hits, analysed: files.length - hits,
     threads: threadCount(jobs.length), cacheEntries: cache?.rows.size ?? 0, gitKeys: known.size, ms: Math.round(performance.now() - started),
+    rssMB: Math.round(process.memoryUsage.rss() / 1048576),
   });
   return { files, programmes, cache };
 }

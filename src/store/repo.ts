@@ -10,7 +10,7 @@ import { RefusedError, UsageError } from '../domain/errors.js';
 import { loadFiles, phase, phaseStart } from './parallel.js';
 import { gitSync, startGitKeys } from './git.js';
 import { TEMP_PATTERN, writeAtomic } from './files.js';
-import { blobId, cacheRoot, gitDirOf, type FileResult, type Precomputed } from './cache.js';
+import { LISTING_FILE, blobId, cacheRoot, gitDirOf, type FileResult, type Precomputed } from './cache.js';
 import { decodeUtf8, parseRecordText } from './yaml.js';
 import { fastParse } from './fastyaml.js';
 import { readBounded, readRecordBytes } from './containment.js';
@@ -63,9 +63,10 @@ function loadConfig(root: string, problems: Problem[]): ConfigRecord {
  * judged by lstat (containment.ts): a record, a kind folder or records/ itself that is a symbolic link, a device, a
  * FIFO or a socket is an error and is never opened. `cacheDir`: a kind folder whose stat data (inode, mtime, ctime,
  * in nanoseconds) is what it was when it was last listed there is not read again — any entry added, removed,
- * renamed or replaced changes it — unless it had been modified within two seconds of that listing.
+ * renamed or replaced changes it — unless it had been modified within two seconds of that listing. The listing is
+ * kept there when it has at least `minFiles` files (smaller ones cost less to read than the cache does).
  */
-export function listRecordFiles(root: string, problems: Problem[] = [], opts: { cacheDir?: string } = {}): { kind: Kind; file: string }[] {
+export function listRecordFiles(root: string, problems: Problem[] = [], opts: { cacheDir?: string; minFiles?: number } = {}): { kind: Kind; file: string }[] {
   const out: { kind: Kind; file: string }[] = [];
   const recordsDir = path.join(root, RECORDS_DIR);
   const refused = (file: string, rule: 'path-symlink' | 'path-special') => problems.push({ file, line: 1, col: 1, severity: 'error', rule, params: { path: file } });
@@ -103,7 +104,8 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
         const st = fs.lstatSync(abs, { bigint: true });
         sig = `${st.dev}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
         // Modified just before it was listed: a later change within the same clock tick would keep the same mtime.
-        const settled = BigInt(Date.now() - 2000) * 1_000_000n > st.mtimeNs && BigInt(Date.now() - 2000) * 1_000_000n > st.ctimeNs;
+        const before = BigInt(Date.now() - Number(process.env.DJYC_LISTING_SETTLE_MS ?? 2000)) * 1_000_000n;
+        const settled = before > st.mtimeNs && before > st.ctimeNs;
         const cached = known[dirent.name];
         if (cached && cached.sig === sig) listing = cached;
         else if (!settled) sig = undefined;
@@ -130,7 +132,7 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
     problems.push(...listing.problems);
     for (const name of listing.files) out.push({ kind, file: `${rel}/${name}` });
   }
-  if (opts.cacheDir && !sameListing(known, seen)) writeListingCache(opts.cacheDir, seen);
+  if (opts.cacheDir && out.length >= (opts.minFiles ?? 0) && !sameListing(known, seen)) writeListingCache(opts.cacheDir, seen);
   return out;
 }
 
@@ -141,7 +143,6 @@ interface DirListing {
   problems: Problem[];
 }
 type ListingCache = Record<string, DirListing>;
-const LISTING_FILE = 'listing-1.json';
 
 function readListingCache(dir: string): ListingCache | undefined {
   try {
@@ -197,7 +198,7 @@ export function loadRepository(root: string, opts: LoadOptions = {}): Repository
   // background, so it overlaps the listing of the files.
   const where = opts.cache === false ? undefined : cacheRoot(root);
   const pendingKeys = where && fs.existsSync(where) && gitDirOf(root) ? startGitKeys(root) : undefined;
-  const listed = listRecordFiles(root, loadProblems);
+  const listed = listRecordFiles(root, loadProblems, { cacheDir: where, minFiles: Number(process.env.DJYC_CACHE_MIN ?? 200) });
   mark = phase('listing', mark);
   const { files } = loadFiles(root, listed, { cache: opts.cache, pendingKeys });
   mark = phaseStart();
