@@ -156,7 +156,7 @@ export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings 
   if (!evaluations.length) return undefined;
   const sorted = [...evaluations].sort((a, b) => evalDate(summary(a)).localeCompare(evalDate(summary(b))));
   const out: Ratings = { evaluations: sorted.map((e) => e.id) };
-  for (const { data: e } of sorted) {
+  for (const e of sorted.map((r) => summary(r))) {
     if (e.acceptance) out.acceptance = { result: e.acceptance.result, date: e.acceptance.date };
     if (e.branch_rating) out.branchRating = e.branch_rating;
     if (e.committee_rating) out.committeeRating = e.committee_rating;
@@ -215,7 +215,8 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
   const tasks = allTasks.filter((t) => !scope || projectIds.has(summary(t).project) || (summary(t).members ?? []).some((m) => scope.has(memberOrg(m) ?? '')));
 
   const obligations: ReportObligation[] = [];
-  const projectRows: ProjectRow[] = projects.map(({ id, data: pr }) => {
+  const projectRows: ProjectRow[] = projects.map((r) => {
+    const { id } = r, pr = summary(r);
     const closure = closureOf(closures, id);
     const own = subjectObligations(p, 'project', { id, record: pr }, reports, today);
     obligations.push(...own);
@@ -245,7 +246,8 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     };
   });
 
-  const taskRows: TaskRow[] = tasks.map(({ id, data: t }) => {
+  const taskRows: TaskRow[] = tasks.map((r) => {
+    const { id } = r, t = summary(r);
     const project = summary(index.get('project', t.project));
     const closure = closureOf(closures, id);
     const own = subjectObligations(p, 'task', { id, record: t }, reports, today, project);
@@ -275,7 +277,8 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
   });
 
   const brands = ofProgramme('brand').filter((b) => !scope || scope.has(summary(b).organisation));
-  const brandRows: BrandRow[] = brands.map(({ id, data: b }: RecordEntry<'brand'>) => {
+  const brandRows: BrandRow[] = brands.map((r: RecordEntry<'brand'>) => {
+    const { id } = r, b = summary(r);
     const ratings = mergeRatings(evaluations.get(id) ?? []);
     return {
       id,
@@ -351,7 +354,8 @@ export function computeCoverage(
   const holders = new Set(tasks.flatMap((t) => t.members ?? []));
   const membersByOrg = groupBy(index.all('member').filter((m) => summary(m).active !== false), (m) => summary(m).organisation);
   const rows: CoverageRow[] = [];
-  for (const { id, data: o } of index.all('organisation') as RecordEntry<'organisation'>[]) {
+  for (const r of index.all('organisation') as RecordEntry<'organisation'>[]) {
+    const { id } = r, o = summary(r);
     if ((o as OrganisationRecord).external || (scope && !scope.has(id))) continue;
     const members = (membersByOrg.get(id) ?? []) as RecordEntry<'member'>[];
     const holding = members.filter((m) => holders.has(m.id));
