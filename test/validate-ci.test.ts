@@ -248,7 +248,7 @@ describe('cache and worker threads never change a result', () => {
     return { code: r.code, out: r.stdout };
   };
 
-  it('no cache, cold cache, warm cache, worker threads and small chunks all give the same report', () => {
+  it('no cache, cold cache, warm cache, worker threads and summaries only all give the same report', () => {
     const repo = messyRepo();
     const reference = run(repo, { DJYC_NO_CACHE: '1' });
     expect(reference.code).toBe(1);
@@ -257,22 +257,35 @@ describe('cache and worker threads never change a result', () => {
       expect(problems.map((p) => p.rule)).toContain(rule);
     }
     const forced = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0' };
-    const parallel = { ...forced, DJYC_PARALLEL_MIN: '1', DJYC_THREADS: '3', DJYC_CHUNK: '17', DJYC_SHARD_ROWS: '40' };
+    const parallel = { ...forced, DJYC_PARALLEL_MIN: '1', DJYC_THREADS: '3', DJYC_DATA_MAX: '0' };
     expect(run(repo, forced)).toEqual(reference); // cold
     expect(fs.existsSync(path.join(repo, '.git', 'djyc-cache'))).toBe(true);
     expect(run(repo, forced)).toEqual(reference); // warm: every result from the cache
     fs.rmSync(path.join(repo, '.git', 'djyc-cache'), { recursive: true });
     const stats = djyc(['validate', '--format', 'json'], { cwd: repo, env: { ...ENV, ...parallel, DJYC_STATS: '1' } });
     expect(stats.stderr).toMatch(/"threads":3/);
-    expect(stats.stdout).toBe(reference.out); // workers, many shards
+    expect(stats.stdout).toBe(reference.out); // workers, each writing its own segment, summaries only
     expect(run(repo, parallel)).toEqual(reference); // and read back
     expect(run(repo, { ...forced, DJYC_GIT_KEYS_MIN: '999999' })).toEqual(reference); // keys by hashing, not from git
   });
 
-  it('a stale or damaged cache is never trusted: edits, new files, programme changes, corrupt shards', () => {
+  it('a stale or damaged cache is never trusted: edits, new files, programme changes, corrupt segments', () => {
     const repo = messyRepo();
-    const forced = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0' };
-    run(repo, forced);
+    // DJYC_LISTING_SETTLE_MS=0: the kind folders' listing is cached even though they were written just now.
+    const forced = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' };
+    const first = run(repo, forced);
+    const cacheDir = path.join(repo, '.git', 'djyc-cache');
+    expect(fs.existsSync(path.join(cacheDir, 'listing-1.json'))).toBe(true);
+    expect(run(repo, forced)).toEqual(first); // the listing read back
+    // A link and a stray temp file in a folder listed before are seen (the folder's stat data changed).
+    fs.symlinkSync('m-1.yaml', path.join(repo, 'records/members/m-link.yaml'));
+    write(repo, 'records/members/.m-2.yaml.djyc-tmp-1-1', 'x');
+    const linked = run(repo, forced);
+    expect(linked).toEqual(run(repo, { DJYC_NO_CACHE: '1' }));
+    expect(linked.out).toContain('path-symlink');
+    expect(linked.out).toContain('stray-temp');
+    fs.rmSync(path.join(repo, 'records/members/m-link.yaml'));
+    fs.rmSync(path.join(repo, 'records/members/.m-2.yaml.djyc-tmp-1-1'));
     // An edit that keeps the size (git's stat check and our content key both catch it), a new file, a deletion.
     const f = path.join(repo, 'records/members/m-3.yaml');
     fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('党员3', '党员X'));
@@ -285,10 +298,11 @@ describe('cache and worker threads never change a result', () => {
     const prog = path.join(repo, 'records/programmes/shuangling-2020.yaml');
     fs.writeFileSync(prog, fs.readFileSync(prog, 'utf8').replace('name_max_chars: { max: 10, severity: warning }', 'name_max_chars: { max: 2, severity: warning }'));
     expect(run(repo, forced)).toEqual(run(repo, { DJYC_NO_CACHE: '1' }));
-    // Damaged shards are dropped, and the result is still right.
-    const cacheDir = path.join(repo, '.git', 'djyc-cache');
+    // Damaged segments and a damaged listing are dropped, and the result is still right.
+    fs.writeFileSync(path.join(cacheDir, 'listing-1.json'), '{"djyc":"listing-1","dirs":{"members":{"sig":1}}}');
     for (const gen of fs.readdirSync(cacheDir)) {
-      for (const shard of fs.readdirSync(path.join(cacheDir, gen))) fs.writeFileSync(path.join(cacheDir, gen, shard), '{"not": "a shard"');
+      if (!fs.statSync(path.join(cacheDir, gen)).isDirectory()) continue;
+      for (const seg of fs.readdirSync(path.join(cacheDir, gen))) fs.writeFileSync(path.join(cacheDir, gen, seg), '{"not": "a segment"');
     }
     expect(run(repo, forced)).toEqual(run(repo, { DJYC_NO_CACHE: '1' }));
     // And the cache folder can simply be deleted.

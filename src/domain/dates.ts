@@ -22,14 +22,33 @@ function fromUtc(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+// Reports and deadlines ask for the same few days again and again (quarter ends plus grace, for every subject).
+const added = new Map<string, string>();
+
 export function addDays(date: string, days: number): string {
-  const d = toUtc(date);
-  d.setUTCDate(d.getUTCDate() + days);
-  return fromUtc(d);
+  const key = `${date}|${days}`;
+  let out = added.get(key);
+  if (out === undefined) {
+    const d = toUtc(date);
+    d.setUTCDate(d.getUTCDate() + days);
+    out = fromUtc(d);
+    if (added.size >= 10_000) added.clear();
+    added.set(key, out);
+  }
+  return out;
 }
 
+const between = new Map<string, number>();
+
 export function daysBetween(from: string, to: string): number {
-  return Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
+  const key = `${from}|${to}`;
+  let out = between.get(key);
+  if (out === undefined) {
+    out = Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
+    if (between.size >= 10_000) between.clear();
+    between.set(key, out);
+  }
+  return out;
 }
 
 /** Whole months from one date to another, rounded up when days remain (2020-03-01 → 2021-03-02 is 13). */

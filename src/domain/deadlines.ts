@@ -26,7 +26,7 @@ import { UsageError } from './errors.js';
 import { T, type Text } from './i18n.js';
 import type { Kind } from './kinds.js';
 import type { ProgrammeRecord } from './types.generated.js';
-import { RecordIndex, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
+import { RecordIndex, namedMember, summary, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
 import { subjectObligations } from './obligations.js';
 
 export type DeadlineKind = 'window' | 'stage' | 'report' | 'task-due' | 'project-due' | 'duration' | 'annual-goals' | 'coverage';
@@ -183,7 +183,7 @@ export function computeDeadlines(repo: Repository, opts: DeadlineOptions): Deadl
   const index = new RecordIndex(repo);
   const today = opts.today;
   const within = opts.within ?? 14;
-  let programmes = index.all('programme').map((r) => r.data);
+  let programmes = index.all('programme').map((r) => summary(r));
   if (opts.programme) {
     programmes = programmes.filter((p) => p.id === opts.programme);
     if (!programmes.length) {
@@ -206,18 +206,18 @@ export function computeDeadlines(repo: Repository, opts: DeadlineOptions): Deadl
 function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: string, within: number, scope?: Set<string>): DeadlineItem[] {
   const items: DeadlineItem[] = [];
   const mine = <K extends 'project' | 'task' | 'brand' | 'report' | 'closure' | 'commitment'>(kind: K) =>
-    index.all(kind).filter((r) => (r.data as { programme?: string }).programme === p.id);
-  const memberOrg = (id: string) => index.get('member', id)?.data.organisation;
+    index.all(kind).filter((r) => (summary(r) as { programme?: string }).programme === p.id);
+  const memberOrg = (id: string) => summary(index.get('member', id))?.organisation;
   const closures = new Map<string, string | undefined>();
   for (const c of mine('closure')) {
-    const prev = closures.get(c.data.subject);
-    const d = c.data.submitted_on;
-    if (!closures.has(c.data.subject) || (d && (!prev || d < prev))) closures.set(c.data.subject, d);
+    const prev = closures.get(summary(c).subject);
+    const d = summary(c).submitted_on;
+    if (!closures.has(summary(c).subject) || (d && (!prev || d < prev))) closures.set(summary(c).subject, d);
   }
   const reports = new Map<string, RecordEntry<'report'>[]>();
   for (const r of mine('report')) {
-    let list = reports.get(r.data.subject);
-    if (!list) reports.set(r.data.subject, (list = []));
+    let list = reports.get(summary(r).subject);
+    if (!list) reports.set(summary(r).subject, (list = []));
     list.push(r);
   }
   const commitments = mine('commitment');
@@ -227,26 +227,26 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   type Subject = { track: Track; entry: RecordEntry<'project'> | RecordEntry<'task'> | RecordEntry<'brand'>; title: string; org?: Named; people: Named[]; visible: boolean };
   const subjects: Subject[] = [];
   for (const e of mine('project')) {
-    const d = e.data;
+    const d = summary(e);
     const person = d.leader ?? d.contact ?? d.direct_responsible;
     const orgs = [d.lead, ...(d.co_organisers ?? []).map((c) => c.organisation)];
     subjects.push({ track: 'project', entry: e, title: d.title, org: namedOrg(index, d.lead ?? d.proposed_by), people: person ? [namedMember(index, person)!] : [], visible: !scope || orgs.some((o) => inScope(o)) || (!d.lead && inScope(d.proposed_by)) });
   }
   for (const e of mine('task')) {
-    const d = e.data;
-    const project = index.get('project', d.project)?.data;
+    const d = summary(e);
+    const project = summary(index.get('project', d.project));
     const org = (d.members ?? []).map(memberOrg).find(Boolean) ?? project?.lead;
     subjects.push({ track: 'task', entry: e, title: d.content, org: namedOrg(index, org), people: (d.members ?? []).map((m) => namedMember(index, m)!), visible: !scope || (d.members ?? []).some((m) => inScope(memberOrg(m))) || inScope(project?.lead) });
   }
   for (const e of mine('brand')) {
-    const d = e.data;
+    const d = summary(e);
     subjects.push({ track: 'brand', entry: e, title: d.name, org: namedOrg(index, d.organisation), people: d.contact ? [namedMember(index, d.contact)!] : [], visible: inScope(d.organisation) });
   }
   const visible = subjects.filter((s) => s.visible);
   const owedCache = new Map<string, { stage: string; window: Window }[]>();
   const owed = (s: Subject) => {
     let list = owedCache.get(s.entry.id);
-    if (!list) owedCache.set(s.entry.id, (list = owedStages(p, s.track, s.entry.data)));
+    if (!list) owedCache.set(s.entry.id, (list = owedStages(p, s.track, summary(s.entry))));
     return list;
   };
 
@@ -287,8 +287,8 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   const bySubject = new Map(subjects.map((s) => [s.entry.id, s]));
   for (const s of visible) {
     if (s.track === 'brand') continue;
-    const project = s.track === 'task' ? index.get('project', (s.entry.data as { project: string }).project)?.data : undefined;
-    const obligations = subjectObligations(p, s.track, { id: s.entry.id, record: s.entry.data }, reports, today, project);
+    const project = s.track === 'task' ? summary(index.get('project', (summary(s.entry) as { project: string }).project)) : undefined;
+    const obligations = subjectObligations(p, s.track, { id: s.entry.id, record: summary(s.entry) }, reports, today, project);
     for (const o of obligations) {
       if (o.report || !o.required) continue;
       const subj = bySubject.get(o.subject)!;
@@ -307,20 +307,20 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   // Earliest complete_by of the signed commitments naming each task (member commitments) or project (organisation ones).
   const promised = new Map<string, string>();
   for (const c of commitments) {
-    const d = c.data.complete_by;
+    const d = summary(c).complete_by;
     if (!d || !isIsoDate(d)) continue;
-    for (const i of c.data.items ?? []) {
-      const key = c.data.type === 'member' ? (i.task ? `task:${i.task}` : undefined) : i.project ? `project:${i.project}` : undefined;
+    for (const i of summary(c).items ?? []) {
+      const key = summary(c).type === 'member' ? (i.task ? `task:${i.task}` : undefined) : i.project ? `project:${i.project}` : undefined;
       if (key && (!promised.has(key) || d < promised.get(key)!)) promised.set(key, d);
     }
   }
   const commitmentDate = (track: 'task' | 'project', id: string) => promised.get(`${track}:${id}`);
   for (const s of visible) {
     if (s.track === 'brand') continue;
-    const d = s.entry.data as { due?: string };
+    const d = summary(s.entry) as { due?: string };
     const due = d.due ?? commitmentDate(s.track, s.entry.id);
     if (!due || !isIsoDate(due)) continue;
-    const done = finished(p, s.track, s.entry.data, closures.has(s.entry.id));
+    const done = finished(p, s.track, summary(s.entry), closures.has(s.entry.id));
     items.push({
       uid: `${s.track}-due-${s.entry.id}`, kind: s.track === 'task' ? 'task-due' : 'project-due', programme: p.id,
       title: `${s.track === 'task' ? '任务完成时限' : '项目完成时限'}：${s.title}`, titleEn: `${s.track} due: ${s.title}`,
@@ -334,9 +334,9 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   if (duration) {
     for (const s of visible) {
       if (s.track !== 'project') continue;
-      const d = s.entry.data as { start?: string };
+      const d = summary(s.entry) as { start?: string };
       if (!d.start || !isIsoDate(d.start)) continue;
-      const done = finished(p, 'project', s.entry.data, closures.has(s.entry.id));
+      const done = finished(p, 'project', summary(s.entry), closures.has(s.entry.id));
       const limits: [number | undefined, 'warning' | 'error'][] = [[duration.warn_months, 'warning'], [duration.max_months, 'error']];
       for (const [months, severity] of limits) {
         if (!months) continue;
@@ -363,14 +363,14 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
       due: end, status: dateStatus(end, today, within), days: daysBetween(today, end), organisation: org, people, window: w.id,
     });
   };
-  const projects = mine('project').map((r) => r.data);
+  const projects = mine('project').map((r) => summary(r));
   const participating = new Set(projects.flatMap((pr) => [pr.lead, ...(pr.co_organisers ?? []).map((c) => c.organisation)]).filter((o): o is string => !!o));
   const every = p.task?.every_member;
   if (every && isTrackEnabled(p, 'task')) {
-    const holders = new Set(mine('task').flatMap((t) => t.data.members ?? []));
+    const holders = new Set(mine('task').flatMap((t) => summary(t).members ?? []));
     const without = new Map<string, Named[]>();
     for (const m of index.all('member')) {
-      const d = m.data;
+      const d = summary(m);
       if (d.active === false || !participating.has(d.organisation) || holders.has(m.id)) continue;
       if (every.exemption_allowed !== false && (d.exemptions ?? []).some((e) => e.programme === p.id)) continue;
       let list = without.get(d.organisation);
@@ -382,11 +382,11 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     }
   }
   const perOrg = p.project?.per_organisation;
-  const orgs = index.all('organisation').filter((o) => !o.data.external);
+  const orgs = index.all('organisation').filter((o) => !summary(o).external);
   if (perOrg && p.project?.enabled !== false) {
     const types = perOrg.organisation_types ?? [];
     for (const o of orgs) {
-      if (types.length && !types.includes(o.data.type)) continue;
+      if (types.length && !types.includes(summary(o).type)) continue;
       const count = projects.filter((pr) => pr.lead === o.id || (perOrg.counts === 'lead-or-co-organiser' && (pr.co_organisers ?? []).some((c) => c.organisation === o.id))).length;
       if (count < perOrg.min) coverageItem('projects', o.id, perOrg.window, `领办${perOrg.counts === 'lead-or-co-organiser' ? '或参与联办' : ''}项目 ${count} 个，至少 ${perOrg.min} 个`, `leads${perOrg.counts === 'lead-or-co-organiser' ? ' or joins' : ''} ${count} project(s), at least ${perOrg.min}`);
     }
@@ -395,7 +395,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   if (brandRule?.min !== undefined && isTrackEnabled(p, 'brand')) {
     const brands = mine('brand');
     for (const o of orgs) {
-      const count = brands.filter((b) => b.data.organisation === o.id).length;
+      const count = brands.filter((b) => summary(b).organisation === o.id).length;
       if (count < brandRule.min) coverageItem('brands', o.id, brandRule.window, `党建品牌 ${count} 个，至少 ${brandRule.min} 个`, `${count} brand(s), at least ${brandRule.min}`);
     }
   }
@@ -406,7 +406,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     const lastYear = Number(programmeEnd(p).slice(0, 4));
     for (const s of visible) {
       if (s.track !== 'brand') continue;
-      const b = s.entry.data as RecordEntry<'brand'>['data'];
+      const b = summary(s.entry) as RecordEntry<'brand'>['data'];
       if (goals.from_stage && !reachedStage(p, 'brand', b, goals.from_stage)) continue;
       const since = (goals.from_stage ? firstEntered(b, goals.from_stage) : undefined) ?? b.recognition?.named_on;
       for (let year = p.year; year <= lastYear; year++) {

@@ -7,7 +7,7 @@ import { lastEntered, type Stage, type Staged, type Track } from './programme.js
 import type { ProgrammeRecord } from './types.generated.js';
 import { reportsDue } from './obligations.js';
 import { hasRating } from './ratings.js';
-import { type RecordEntry, type RecordIndex, closureOf, evaluationOf, memberName, orgName, tasksOf } from './records.js';
+import { type RecordEntry, type RecordIndex, closureOf, summary, evaluationOf, memberName, orgName, tasksOf } from './records.js';
 import { joinList, type Text, T } from './i18n.js';
 
 export const GUARD_WORDS = [
@@ -36,11 +36,11 @@ export interface GuardInput {
 /** `null` when the guard passes, else the reason in both languages. */
 export type Guard = (g: GuardInput) => Text | null;
 
-const d = (e: RecordEntry) => e.data as Record<string, any>;
+const d = (e: RecordEntry) => summary(e) as Record<string, any>;
 
 /** The date the record last entered the stage it is at now (acceptances and interventions must be newer). */
 function currentSince(g: GuardInput): string {
-  return lastEntered(g.subject.data as Staged, d(g.subject).stage) ?? '0000-00-00';
+  return lastEntered(summary(g.subject) as Staged, d(g.subject).stage) ?? '0000-00-00';
 }
 
 export const GUARDS: Record<GuardWord, Guard> = {
@@ -53,7 +53,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
     if (g.subject.kind !== 'project') return null;
     const lead = d(g.subject).lead as string | undefined;
     if (!lead) return T('尚无领办党组织，也就没有《党组织领办项目承诺书》', 'no lead organisation, hence no organisation commitment');
-    const ok = g.index.all('commitment').some((c) => c.data.type === 'organisation' && c.data.organisation === lead && c.data.programme === g.programme.id && c.data.items.some((i) => i.project === g.subject.id));
+    const ok = g.index.all('commitment').some((c) => summary(c).type === 'organisation' && summary(c).organisation === lead && summary(c).programme === g.programme.id && summary(c).items.some((i) => i.project === g.subject.id));
     return ok ? null : T(`${orgName(g.index, lead)} 尚无包含本项目的《党组织领办项目承诺书》`, `${orgName(g.index, lead)} has no organisation commitment listing this project`);
   },
 
@@ -67,8 +67,8 @@ export const GUARDS: Record<GuardWord, Guard> = {
     if (!tasks.length) return g.target.requires?.includes('has-tasks') ? null : T('尚无党员领办任务，也就没有《党员领办任务承诺书》', 'no member tasks, hence no member commitments');
     const missing: string[] = [];
     for (const t of tasks) {
-      for (const m of t.data.members ?? []) {
-        const ok = g.index.all('commitment').some((c) => c.data.type === 'member' && c.data.member === m && c.data.items.some((i) => i.task === t.id));
+      for (const m of summary(t).members ?? []) {
+        const ok = g.index.all('commitment').some((c) => summary(c).type === 'member' && summary(c).member === m && summary(c).items.some((i) => i.task === t.id));
         if (!ok) missing.push(memberName(g.index, m));
       }
     }
@@ -85,16 +85,16 @@ export const GUARDS: Record<GuardWord, Guard> = {
 
   'has-closure': (g) => (closureOf(g.index, g.subject.id) ? null : T('尚无结项书', 'no closure yet')),
 
-  'has-panel': (g) => (evaluationOf(g.index, g.subject.id)?.data.panel?.experts?.length ? null : T('尚未抽取验收组', 'no acceptance panel yet')),
+  'has-panel': (g) => (summary(evaluationOf(g.index, g.subject.id))?.panel?.experts?.length ? null : T('尚未抽取验收组', 'no acceptance panel yet')),
 
   'acceptance-pass': (g) => {
-    const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+    const a = summary(evaluationOf(g.index, g.subject.id))?.acceptance;
     if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论', 'no acceptance for this round yet');
     return a.result === 'pass' ? null : T('验收结论为“整改”，不是“通过”', 'the acceptance result is "rework", not "pass"');
   },
 
   'acceptance-rework': (g) => {
-    const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+    const a = summary(evaluationOf(g.index, g.subject.id))?.acceptance;
     if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论', 'no acceptance for this round yet');
     return a.result === 'rework' ? null : T('验收结论为“通过”，不是“整改”', 'the acceptance result is "pass", not "rework"');
   },
@@ -103,7 +103,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
 
   'has-intervention': (g) => {
     if (g.subject.kind !== 'project') return null;
-    const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+    const a = summary(evaluationOf(g.index, g.subject.id))?.acceptance;
     const since = a?.result === 'rework' ? a.date : currentSince(g);
     const ok = (d(g.subject).interventions ?? []).some((i: { date: string }) => i.date >= since);
     return ok ? null : T(`${since} 以来尚无督促措施（约谈 / 挂牌帮扶 / 调整）`, `no intervention (约谈 / 挂牌帮扶 / 调整) since ${since}`);
@@ -122,7 +122,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
     const cfg = g.programme.brand?.annual_goals;
     const goals: { year: number }[] = d(g.subject).annual_goals ?? [];
     const years = new Set(goals.map((x) => x.year));
-    const from = cfg?.from_stage ? lastEntered(g.subject.data as Staged, cfg.from_stage) : undefined;
+    const from = cfg?.from_stage ? lastEntered(summary(g.subject) as Staged, cfg.from_stage) : undefined;
     const missing: number[] = [];
     if (from && cfg?.due) {
       for (let y = Number(from.slice(0, 4)) + 1; y <= Number(g.date.slice(0, 4)); y++) {

@@ -23,7 +23,7 @@
  * the organisations under it (via `parent`): projects it leads or joins (or proposed, while no one leads them), tasks
  * of those projects or held by its members, its coverage rows, its brands.
  */
-import { RecordIndex, groupBy, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
+import { RecordIndex, groupBy, summary, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
 import { resolveProgramme, stageInfo, trackStages, type StageInfo, type Track } from './programme.js';
 import { subjectObligations, summariseReports, type ReportObligation, type ReportSummary } from './obligations.js';
 import { type FourLevel } from './ratings.js';
@@ -154,9 +154,9 @@ export interface Ledger {
 /** Merges a subject's evaluations (ordered by rated_on / acceptance date, later values win per field). */
 export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings | undefined {
   if (!evaluations.length) return undefined;
-  const sorted = [...evaluations].sort((a, b) => evalDate(a.data).localeCompare(evalDate(b.data)));
+  const sorted = [...evaluations].sort((a, b) => evalDate(summary(a)).localeCompare(evalDate(summary(b))));
   const out: Ratings = { evaluations: sorted.map((e) => e.id) };
-  for (const { data: e } of sorted) {
+  for (const e of sorted.map((r) => summary(r))) {
     if (e.acceptance) out.acceptance = { result: e.acceptance.result, date: e.acceptance.date };
     if (e.branch_rating) out.branchRating = e.branch_rating;
     if (e.committee_rating) out.committeeRating = e.committee_rating;
@@ -184,8 +184,8 @@ function stageCounts(p: ProgrammeRecord, track: Track, stages: string[]): Record
 function closureOf(closures: Map<string, RecordEntry<'closure'>[]>, id: string): { id: string; submittedOn?: string } | undefined {
   const list = closures.get(id);
   if (!list?.length) return undefined;
-  const c = [...list].sort((a, b) => (a.data.submitted_on ?? '').localeCompare(b.data.submitted_on ?? ''))[0]!;
-  return { id: c.id, ...(c.data.submitted_on ? { submittedOn: c.data.submitted_on } : {}) };
+  const c = [...list].sort((a, b) => (summary(a).submitted_on ?? '').localeCompare(summary(b).submitted_on ?? ''))[0]!;
+  return { id: c.id, ...(summary(c).submitted_on ? { submittedOn: summary(c).submitted_on } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -198,24 +198,25 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
   const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
 
   const ofProgramme = <K extends 'project' | 'task' | 'report' | 'closure' | 'evaluation' | 'brand'>(kind: K) =>
-    index.all(kind).filter((r) => (r.data as { programme?: string }).programme === p.id);
+    index.all(kind).filter((r) => (summary(r) as { programme?: string }).programme === p.id);
   const allProjects = ofProgramme('project');
   const allTasks = ofProgramme('task');
-  const reports = groupBy(ofProgramme('report'), (r) => r.data.subject);
-  const closures = groupBy(ofProgramme('closure'), (r) => r.data.subject);
-  const evaluations = groupBy(ofProgramme('evaluation'), (r) => r.data.subject);
-  const tasksByProject = groupBy(allTasks, (t) => t.data.project);
-  const memberOrg = (id: string) => index.get('member', id)?.data.organisation;
+  const reports = groupBy(ofProgramme('report'), (r) => summary(r).subject);
+  const closures = groupBy(ofProgramme('closure'), (r) => summary(r).subject);
+  const evaluations = groupBy(ofProgramme('evaluation'), (r) => summary(r).subject);
+  const tasksByProject = groupBy(allTasks, (t) => summary(t).project);
+  const memberOrg = (id: string) => summary(index.get('member', id))?.organisation;
 
   const projectInScope = (pr: ProjectRecord) =>
     !scope || (!!pr.lead && scope.has(pr.lead)) || (pr.co_organisers ?? []).some((c) => scope.has(c.organisation)) ||
     (!pr.lead && !!pr.proposed_by && scope.has(pr.proposed_by));
-  const projects = allProjects.filter((r) => projectInScope(r.data));
+  const projects = allProjects.filter((r) => projectInScope(summary(r)));
   const projectIds = new Set(projects.map((r) => r.id));
-  const tasks = allTasks.filter((t) => !scope || projectIds.has(t.data.project) || (t.data.members ?? []).some((m) => scope.has(memberOrg(m) ?? '')));
+  const tasks = allTasks.filter((t) => !scope || projectIds.has(summary(t).project) || (summary(t).members ?? []).some((m) => scope.has(memberOrg(m) ?? '')));
 
   const obligations: ReportObligation[] = [];
-  const projectRows: ProjectRow[] = projects.map(({ id, data: pr }) => {
+  const projectRows: ProjectRow[] = projects.map((r) => {
+    const { id } = r, pr = summary(r);
     const closure = closureOf(closures, id);
     const own = subjectObligations(p, 'project', { id, record: pr }, reports, today);
     obligations.push(...own);
@@ -237,7 +238,7 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
       ...(pr.start ? { start: pr.start } : {}),
       ...(pr.due ? { due: pr.due } : {}),
       tasks: projTasks.length,
-      taskHolders: new Set(projTasks.flatMap((t) => t.data.members ?? [])).size,
+      taskHolders: new Set(projTasks.flatMap((t) => summary(t).members ?? [])).size,
       reports: summariseReports(own),
       ...(closure ? { closure } : {}),
       ...(ratings ? { ratings } : {}),
@@ -245,8 +246,9 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     };
   });
 
-  const taskRows: TaskRow[] = tasks.map(({ id, data: t }) => {
-    const project = index.get('project', t.project)?.data;
+  const taskRows: TaskRow[] = tasks.map((r) => {
+    const { id } = r, t = summary(r);
+    const project = summary(index.get('project', t.project));
     const closure = closureOf(closures, id);
     const own = subjectObligations(p, 'task', { id, record: t }, reports, today, project);
     obligations.push(...own);
@@ -274,8 +276,9 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     };
   });
 
-  const brands = ofProgramme('brand').filter((b) => !scope || scope.has(b.data.organisation));
-  const brandRows: BrandRow[] = brands.map(({ id, data: b }: RecordEntry<'brand'>) => {
+  const brands = ofProgramme('brand').filter((b) => !scope || scope.has(summary(b).organisation));
+  const brandRows: BrandRow[] = brands.map((r: RecordEntry<'brand'>) => {
+    const { id } = r, b = summary(r);
     const ratings = mergeRatings(evaluations.get(id) ?? []);
     return {
       id,
@@ -291,7 +294,7 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     };
   });
 
-  const coverage = computeCoverage(index, p, allProjects.map((r) => r.data), allTasks.map((r) => r.data), ofProgramme('brand').map((r) => r.data), scope);
+  const coverage = computeCoverage(index, p, allProjects.map((r) => summary(r)), allTasks.map((r) => summary(r)), ofProgramme('brand').map((r) => summary(r)), scope);
 
   const rated = [...projectRows, ...taskRows, ...brandRows].map((r) => r.ratings).filter((r): r is Ratings => !!r);
   const ratingDist: Record<FourLevel, number> = { 好: 0, 较好: 0, 一般: 0, 较差: 0 };
@@ -349,14 +352,15 @@ export function computeCoverage(
   scope?: Set<string>,
 ): CoverageRow[] {
   const holders = new Set(tasks.flatMap((t) => t.members ?? []));
-  const membersByOrg = groupBy(index.all('member').filter((m) => m.data.active !== false), (m) => m.data.organisation);
+  const membersByOrg = groupBy(index.all('member').filter((m) => summary(m).active !== false), (m) => summary(m).organisation);
   const rows: CoverageRow[] = [];
-  for (const { id, data: o } of index.all('organisation') as RecordEntry<'organisation'>[]) {
+  for (const r of index.all('organisation') as RecordEntry<'organisation'>[]) {
+    const { id } = r, o = summary(r);
     if ((o as OrganisationRecord).external || (scope && !scope.has(id))) continue;
     const members = (membersByOrg.get(id) ?? []) as RecordEntry<'member'>[];
     const holding = members.filter((m) => holders.has(m.id));
-    const exempt = members.filter((m) => !holders.has(m.id) && (m.data.exemptions ?? []).some((e) => e.programme === p.id));
-    const without = members.filter((m) => !holders.has(m.id) && !exempt.includes(m)).map((m) => (m.data as MemberRecord).name);
+    const exempt = members.filter((m) => !holders.has(m.id) && (summary(m).exemptions ?? []).some((e) => e.programme === p.id));
+    const without = members.filter((m) => !holders.has(m.id) && !exempt.includes(m)).map((m) => (summary(m) as MemberRecord).name);
     rows.push({
       organisation: { id, name: o.short_name ?? o.name ?? id, type: o.type, ...(o.parent ? { parent: o.parent } : {}) },
       members: members.length,

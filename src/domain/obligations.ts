@@ -16,7 +16,7 @@
  */
 import { addDays, isIsoDate, quarterEnd, quartersBetween } from './dates.js';
 import { findStage, firstEntered, programmeEnd, requires, trackStages, type Staged } from './programme.js';
-import type { RecordEntry, RecordIndex } from './records.js';
+import { summary, type RecordEntry, type RecordIndex } from './records.js';
 import type { ProgrammeRecord } from './types.generated.js';
 
 export type ReportStatus = 'on-time' | 'late' | 'undated' | 'missing' | 'pending';
@@ -90,7 +90,7 @@ export function subjectObligations(
   const grace = rules?.grace_days ?? 0;
   const out: ReportObligation[] = [];
   const filed = new Map<string, RecordEntry<'report'>>();
-  for (const r of reportsBySubject.get(subject.id) ?? []) if (!filed.has(r.data.quarter)) filed.set(r.data.quarter, r);
+  for (const r of reportsBySubject.get(subject.id) ?? []) if (!filed.has(summary(r).quarter)) filed.set(summary(r).quarter, r);
   const required = new Set<string>();
   if (reportsApply(p, subjectKind)) {
     const start = reportingStart(p, subjectKind, subject.record, project);
@@ -109,7 +109,7 @@ export function subjectObligations(
     if (!/^\d{4}Q[1-4]$/.test(quarter)) continue;
     const due = addDays(quarterEnd(quarter), grace);
     const r = filed.get(quarter);
-    const submittedOn = r?.data.submitted_on;
+    const submittedOn = summary(r)?.submitted_on;
     let status: ReportStatus;
     if (r) status = !submittedOn ? 'undated' : submittedOn <= due ? 'on-time' : 'late';
     else status = due < today ? 'missing' : 'pending';
@@ -149,9 +149,9 @@ export interface DueReport {
 /** The subject's owed reports whose due day has passed by `today` (filed or not): what the guard requires. */
 export function reportsDue(p: ProgrammeRecord, subject: RecordEntry, index: RecordIndex, today: string): DueReport[] {
   if (subject.kind !== 'project' && subject.kind !== 'task') return [];
-  const reports = new Map([[subject.id, index.all('report').filter((r) => r.data.subject === subject.id)]]);
-  const project = subject.kind === 'task' ? index.get('project', (subject.data as { project?: string }).project)?.data : undefined;
-  return subjectObligations(p, subject.kind, { id: subject.id, record: subject.data as Staged }, reports, today, project)
+  const reports = new Map([[subject.id, index.all('report').filter((r) => summary(r).subject === subject.id)]]);
+  const project = subject.kind === 'task' ? summary(index.get('project', (summary(subject) as { project?: string }).project)) : undefined;
+  return subjectObligations(p, subject.kind, { id: subject.id, record: summary(subject) as Staged }, reports, today, project)
     .filter((o) => o.required && o.due < today)
     .map((o) => ({ quarter: o.quarter, due: o.due, ...(o.report ? { report: o.report } : {}) }));
 }

@@ -56,14 +56,44 @@ export class RecordIndex {
 }
 
 /**
- * A record's fields for cross-record checks without reading all of its data: records the store loads from its
- * cache answer `[FACTS]()` with every field but free text, history and attachments (see store/cache.ts FACT_DROP)
- * until their data is read; every other record answers with its data. A check needing another field reads `data`.
+ * Free text no check, deadline, ledger or status figure reads: left out of a record's summary, which is what the
+ * store keeps of each record of a big repository (and caches) until someone reads the record's `data`. Everything
+ * else — ids, references, dates, stages, history, titles, ratings, opinions — is in the summary.
+ */
+export const PROSE_FIELDS: Readonly<Partial<Record<Kind, readonly string[]>>> = {
+  project: ['reason', 'feasibility', 'goals', 'content', 'measures', 'schedule', 'attachments'],
+  task: ['attachments'],
+  report: ['progress', 'problems', 'next_steps', 'attachments'],
+  closure: ['results', 'self_assessment', 'summary_report', 'attachments'],
+  brand: ['concept', 'philosophy', 'carrier', 'results', 'attachments'],
+  organisation: ['notes'],
+};
+
+/** A record's summary: its data without the kind's prose fields (the same object when it has none of them). */
+export function summaryOf(kind: Kind, data: Record<string, unknown>): Record<string, unknown> {
+  const drop = PROSE_FIELDS[kind];
+  if (!drop || !drop.some((k) => k in data)) return data;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(data)) if (!drop.includes(k)) out[k] = data[k];
+  return out;
+}
+
+/**
+ * A record's summary without reading all of its data: records the store loads from a big repository answer
+ * `[FACTS]()` with their summary (see PROSE_FIELDS) until their data is read; every other record answers with its
+ * data. Checks and reports read records through `factsOf` / `summary`; whoever needs prose reads `data`.
  */
 export const FACTS: unique symbol = Symbol('djyc.facts');
 
 export function factsOf(r: RecordEntry): Record<string, any> {
   return ((r as { [FACTS]?: () => Record<string, unknown> | undefined })[FACTS]?.() ?? r.data) as Record<string, any>;
+}
+
+/** `factsOf`, typed as the record's data (its prose fields may be absent: see PROSE_FIELDS). */
+export function summary<K extends Kind>(r: RecordEntry<K>): RecordTypes[K];
+export function summary<K extends Kind>(r: RecordEntry<K> | undefined): RecordTypes[K] | undefined;
+export function summary<K extends Kind>(r: RecordEntry<K> | undefined): RecordTypes[K] | undefined {
+  return r ? (factsOf(r) as RecordTypes[K]) : undefined;
 }
 
 // ---- names and lookups ----------------------------------------------------------------------------------------
@@ -116,15 +146,15 @@ export function orgSubtree(index: RecordIndex, org: string): Set<string> {
 }
 
 export function evaluationOf(index: RecordIndex, subject: string): RecordEntry<'evaluation'> | undefined {
-  return index.all('evaluation').find((e) => e.data.subject === subject);
+  return index.all('evaluation').find((e) => summary(e).subject === subject);
 }
 
 export function closureOf(index: RecordIndex, subject: string): RecordEntry<'closure'> | undefined {
-  return index.all('closure').find((c) => c.data.subject === subject);
+  return index.all('closure').find((c) => summary(c).subject === subject);
 }
 
 export function tasksOf(index: RecordIndex, project: string): RecordEntry<'task'>[] {
-  return index.all('task').filter((t) => t.data.project === project);
+  return index.all('task').filter((t) => summary(t).project === project);
 }
 
 /** Items grouped by a key (items without one are left out), in first-seen order. */

@@ -3,7 +3,7 @@
  * programme; one quarterly report per subject and quarter; one closure and one evaluation per subject. Two branches merged in git can each break one of these.
  */
 import type { MessageKey } from './i18n.js';
-import { groupBy, type RecordEntry, type RecordIndex } from './records.js';
+import { groupBy, summary, type RecordEntry, type RecordIndex } from './records.js';
 
 export interface RuleIssue {
   file: string;
@@ -21,23 +21,32 @@ function groups<T extends RecordEntry>(items: T[], key: (r: T) => string | undef
 
 export function workflowIssues(index: RecordIndex): RuleIssue[] {
   const out: RuleIssue[] = [];
-  for (const list of groups(index.all('project'), (p) => (typeof p.data.number === 'string' && p.data.number ? `${p.data.programme}|${p.data.number}` : undefined))) {
+  for (const list of groups(index.all('project'), (p) => {
+    const d = summary(p);
+    return typeof d.number === 'string' && d.number ? `${d.programme}|${d.number}` : undefined;
+  })) {
     for (const p of list) {
-      out.push({ file: p.file, pointer: '/number', at: 'value', severity: 'error', rule: 'number-duplicate', params: { number: p.data.number!, others: list.filter((x) => x !== p).map((x) => x.id).join(', ') } });
+      out.push({ file: p.file, pointer: '/number', at: 'value', severity: 'error', rule: 'number-duplicate', params: { number: summary(p).number!, others: list.filter((x) => x !== p).map((x) => x.id).join(', ') } });
     }
   }
-  for (const list of groups(index.all('report'), (r) => (typeof r.data.subject === 'string' && typeof r.data.quarter === 'string' ? `${r.data.subject}|${r.data.quarter}` : undefined))) {
+  for (const list of groups(index.all('report'), (r) => {
+    const d = summary(r);
+    return typeof d.subject === 'string' && typeof d.quarter === 'string' ? `${d.subject}|${d.quarter}` : undefined;
+  })) {
     for (const r of list) {
-      out.push({ file: r.file, pointer: '/quarter', at: 'value', severity: 'error', rule: 'report-duplicate', params: { subject: r.data.subject, quarter: r.data.quarter, others: list.filter((x) => x !== r).map((x) => x.id).join(', ') } });
+      out.push({ file: r.file, pointer: '/quarter', at: 'value', severity: 'error', rule: 'report-duplicate', params: { subject: summary(r).subject, quarter: summary(r).quarter, others: list.filter((x) => x !== r).map((x) => x.id).join(', ') } });
     }
   }
   for (const kind of ['closure', 'evaluation'] as const) {
     const records = index.all(kind) as RecordEntry<'closure' | 'evaluation'>[];
-    for (const list of groups(records, (r) => (typeof r.data.subject === 'string' ? r.data.subject : undefined))) {
+    for (const list of groups(records, (r) => {
+      const subject = summary(r).subject;
+      return typeof subject === 'string' ? subject : undefined;
+    })) {
       for (const r of list) {
         out.push({
           file: r.file, pointer: '/subject', at: 'value', severity: 'error', rule: 'subject-duplicate',
-          params: { subject: r.data.subject, others: list.filter((x) => x !== r).map((x) => x.id).join(', '), kind_zh: kind === 'closure' ? '结项书' : '验收与评价记录', kind_en: kind },
+          params: { subject: summary(r).subject, others: list.filter((x) => x !== r).map((x) => x.id).join(', '), kind_zh: kind === 'closure' ? '结项书' : '验收与评价记录', kind_en: kind },
         });
       }
     }

@@ -18,7 +18,7 @@ import { computeDeadlines, type DeadlineItem } from '../domain/deadlines.js';
 import { findStage, isTrackEnabled, trackStages, type Track, reachedStage, resolveProgramme } from '../domain/programme.js';
 import { T, say, type Lang, type Text } from '../domain/i18n.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import { RecordIndex, namedOrg, type Repository } from '../domain/records.js';
+import { RecordIndex, namedOrg, summary, type Repository } from '../domain/records.js';
 import { FOUR_LEVELS, type FourLevel } from '../domain/ratings.js';
 import type { ReportStatus } from '../domain/obligations.js';
 
@@ -147,7 +147,7 @@ export function buildDashboard(repo: Repository, opts: DashboardOptions): Dashbo
   for (const track of ['project', 'task', 'brand'] as Track[]) {
     if (!isTrackEnabled(p, track)) continue;
     const main = mainPath(p, track);
-    const records = rowsOf[track].map((r) => index.get(track, r.id)?.data).filter((d): d is NonNullable<typeof d> => !!d);
+    const records = rowsOf[track].map((r) => summary(index.get(track, r.id))).filter((d): d is NonNullable<typeof d> => !!d);
     const stages: StageBar[] = trackStages(p, track).map((s) => {
       const onMain = main.includes(s.id);
       return {

@@ -104,6 +104,32 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> 
   return launchOwn(opts);
 }
 
+/** A browser being launched in the background (startBrowser). */
+export interface EarlyBrowser {
+  /** The browser, or undefined when it could not be launched (the caller's own launch then reports why). */
+  browser(): Promise<Browser | undefined>;
+  /** Closes it (once it is up). */
+  close(): Promise<void>;
+}
+
+/**
+ * Launches a browser and returns as soon as Chromium's process is started, so it boots while the caller does
+ * synchronous work (loading records): a form then waits for the longer of the two, not for their sum.
+ */
+export async function startBrowser(opts: LaunchOptions = {}): Promise<EarlyBrowser> {
+  // Loaded first: the launch then reaches the spawn in a few promise turns, without I/O to wait for.
+  await import('puppeteer-core');
+  const launching = launchBrowser(opts).catch(() => undefined);
+  await new Promise((resolve) => setImmediate(resolve));
+  return {
+    browser: () => launching,
+    close: async () => {
+      const b = await launching;
+      if (b) await closeBrowser(b);
+    },
+  };
+}
+
 // One browser for the whole process, for a host that prints again and again (a test worker): while sharing,
 // launchBrowser() hands out this browser — the one given to shareBrowser(), else one launched on first use and
 // again if it died — and closeBrowser() leaves it open. closeSharedBrowser() ends it.

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { findGitDir } from './gitdir.js';
 import { loadSchema } from './schemas.js';
@@ -12,108 +12,43 @@ import { TEMP_PATTERN, writeAtomic } from './files.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 
 /**
- * The validation cache: per-file results (parsed data, the record's own problems, the references it makes) keyed by
- * the file's content — its git blob id, which `git ls-files -s` gives for free, or the same SHA-1 computed from the
- * bytes. Kept out of the records (in the git directory: `.git/djyc-cache/`, or `$DJYC_CACHE_DIR`), safe to delete,
- * never trusted when stale: the folder name is a hash of the cache format, djyc's code, the schemas and the
- * programme files, so any change there starts afresh. Only per-file results are cached; cross-record checks
- * (references, duplicate ids, coverage) always run on the whole repository.
+ * The validation cache: what loading learnt of each record file — its summary (domain/records.ts `summaryOf`: the
+ * data minus prose), its schema problems and its own rules' problems, or the problems that kept it from parsing —
+ * keyed by the file's path and checked against its content: its git blob id, which git's index gives for files
+ * whose stat data says unchanged (no read, no hash), or the same SHA-1 computed from the bytes. Kept out of the
+ * records (in the git directory: `.git/djyc-cache/`, or `$DJYC_CACHE_DIR`), safe to delete, never trusted when
+ * stale: the folder name is a hash of the cache format, djyc's code, the schemas and the programme files, so any
+ * change there starts afresh; a row whose blob id is not the file's is not used. Cross-record checks run on the
+ * summaries; a record's full data is read from its file when someone asks for it.
  */
 
 /**
- * A shard's record data, one JSON text per line, each parsed when its record's data is first used: the
- * cross-record checks mostly need only the records' facts (below). `text` holds the lines when they came from a
- * worker, else they are read from `file`. Unreadable (a concurrent run compacted the shard away): `failed`, and
- * callers re-read the record file.
- */
-export interface LazyShard {
-  file?: string;
-  text?: string;
-  lines?: string[];
-  /** The data file's bytes and where each line starts (only the lines asked for are decoded and parsed). */
-  bytes?: Buffer;
-  starts?: Int32Array;
-  failed?: boolean;
-}
-
-/**
- * The outcome for one file's content. A parsed record has its `data`, or — when it comes from the cache — its
- * `facts` and a `lazy` reference to its data. `volatile`: JSON cannot hold it exactly (NaN, -0…), never cached.
+ * The outcome for one file's content. A parsed record has its `facts` (its summary), and `data` while it is kept
+ * in memory (programmes; small repositories). `volatile`: JSON cannot hold its summary exactly (NaN, -0…), never
+ * cached.
  */
 export type FileResult =
   | {
       ok: true;
       data?: Record<string, unknown>;
-      facts?: Record<string, unknown>;
-      lazy?: { shard: LazyShard; index: number };
+      facts: Record<string, unknown>;
       schema: LocalIssue[];
       local: LocalIssue[];
       volatile?: boolean;
     }
   | { ok: false; problems: Problem[] };
 
-/** Free-text, history and attachment fields: never needed by cross-record checks, so left out of the facts. */
-const FACT_DROP = new Set([
-  'history', 'attachments', 'content', 'progress', 'problems', 'next_steps', 'reason', 'feasibility', 'goals', 'measures',
-  'schedule', 'interventions', 'concept', 'philosophy', 'carrier', 'results', 'outcome', 'branch_opinion', 'committee_opinion',
-  'review_opinion', 'self_assessment', 'summary_report', 'notes', 'logo', 'phone', 'annual_goals', 'pairings', 'work_plan',
-  // Descriptive fields no cross-record check reads through the facts (rules that do, read the record's data).
-  'admin_title', 'party_title', 'unit', 'title', 'categories', 'source', 'due', 'quarter', 'number', 'submitted_on',
-  'signed_on', 'complete_by', 'position',
-]);
-
-/** A record's facts: its fields minus free text, history and attachments (see FACT_DROP). */
-export function factsOf(data: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(data)) if (!FACT_DROP.has(k)) out[k] = data[k];
-  return out;
-}
-
-/** The data of a parsed result (parsing its shard's data when first needed); undefined if the shard is gone. */
-export function resultData(r: Extract<FileResult, { ok: true }>): Record<string, unknown> | undefined {
-  if (r.data) return r.data;
-  if (!r.lazy) return undefined;
-  const shard = r.lazy.shard;
-  if (!shard.lines && !shard.bytes && !shard.failed) {
-    try {
-      if (shard.text !== undefined) shard.lines = shard.text.split('\n');
-      else {
-        const bytes = fs.readFileSync(shard.file!);
-        let count = 1;
-        for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) count++;
-        const starts = new Int32Array(count + 1);
-        let n = 1;
-        for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) starts[n++] = at + 1;
-        starts[count] = bytes.length + 1;
-        shard.bytes = bytes;
-        shard.starts = starts;
-      }
-    } catch {
-      shard.failed = true;
-    }
-    shard.text = undefined;
-  }
-  const i = r.lazy.index;
-  const line = shard.lines ? shard.lines[i] : shard.bytes && shard.starts && i + 1 < shard.starts.length ? shard.bytes.toString('utf8', shard.starts[i]!, shard.starts[i + 1]! - 1) : undefined;
-  if (!line) return undefined;
-  try {
-    const data = JSON.parse(line) as unknown;
-    return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Results computed while loading, kept by the loaded record objects (repo.ts `LoadedRecord.info`, not by their
- * data or by copies), so the checks can reuse them (store/validate.ts). `programme` is the programme data the local checks used; they are reused only when
- * the record still resolves to that very programme object. A record object built afresh (an edit) has no entry.
+ * data or by copies), so the checks can reuse them (store/validate.ts). `programme` is the programme data the local
+ * checks used; they are reused only when the record still resolves to that very programme object. A record object
+ * built afresh (an edit) has no entry.
  */
 export interface Precomputed {
   schema: LocalIssue[];
   local: LocalIssue[];
   programme: ProgrammeRecord | undefined;
-  /** The record's facts while its data has not been read (cleared when it is): see domain/records.ts `factsOf`. */
+  /** The record's summary while its data has not been read (cleared when it is): see domain/records.ts `factsOf`. */
   facts?: Record<string, unknown>;
   /** The results were computed under other programme files (a base version): recompute them. */
   stale?: boolean;
@@ -173,13 +108,18 @@ function compilePlan(schema: Record<string, any> | undefined, depth = 0): RefPla
 
 const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** Every `x-ref` value in a record, in document order: the same result as schemas.ts `collectRefs`, faster. */
-export function fastRefs(kind: Kind | 'config', data: unknown): RefUse[] {
+function planFor(kind: Kind | 'config'): RefPlan | null {
   let plan = plans.get(kind);
   if (plan === undefined) {
     plan = compilePlan(loadSchema(kind));
     plans.set(kind, plan);
   }
+  return plan;
+}
+
+/** Every `x-ref` value in a record, in document order: the same result as schemas.ts `collectRefs`, faster. */
+export function fastRefs(kind: Kind | 'config', data: unknown): RefUse[] {
+  const plan = planFor(kind);
   const out: RefUse[] = [];
   if (!plan) return out;
   const walk = (p: RefPlan, value: unknown, pointer: string) => {
@@ -201,6 +141,26 @@ export function fastRefs(kind: Kind | 'config', data: unknown): RefUse[] {
   return out;
 }
 
+/** Whether a record refers to any of `ids` (fastRefs without building the list). */
+export function refersToAny(kind: Kind, data: unknown, ids: ReadonlySet<string>): boolean {
+  const plan = planFor(kind);
+  if (!plan) return false;
+  const walk = (p: RefPlan, value: unknown): boolean => {
+    if (value === null || value === undefined) return false;
+    if (p.ref && typeof value === 'string') return ids.has(value);
+    if (Array.isArray(value)) {
+      if (p.items) for (let i = 0; i < value.length; i++) if (walk(p.items, value[i])) return true;
+    } else if (typeof value === 'object' && p.props) {
+      for (const k of Object.keys(value as object)) {
+        const sub = p.props.get(k);
+        if (sub && walk(sub, (value as Record<string, unknown>)[k])) return true;
+      }
+    }
+    return false;
+  };
+  return walk(plan, data);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Keys.
 
@@ -209,7 +169,22 @@ export function blobId(bytes: Uint8Array): string {
   return createHash('sha1').update(`blob ${bytes.byteLength}\0`).update(bytes).digest('hex');
 }
 
-const CACHE_FORMAT = 'djyc-cache-1';
+/** Room a buffer needs before its content for blobIdInPlace (git's header for up to 16 MB of content). */
+export const BLOB_HEADER_ROOM = 16;
+
+/**
+ * blobId of `bytes`, whose ArrayBuffer has BLOB_HEADER_ROOM writable bytes just before them (the loader reads
+ * files that way): the header is written there and everything hashed in one call.
+ */
+export function blobIdInPlace(bytes: Buffer): string {
+  const header = `blob ${bytes.byteLength}\0`;
+  if (header.length > BLOB_HEADER_ROOM || bytes.byteOffset < header.length) return blobId(bytes);
+  const whole = Buffer.from(bytes.buffer, bytes.byteOffset - header.length, header.length + bytes.byteLength);
+  whole.write(header, 0, 'latin1');
+  return oneShotHash('sha1', whole, 'hex');
+}
+
+const CACHE_FORMAT = 'djyc-cache-2';
 let codeHash: string | undefined;
 
 /** A hash of djyc's own code (the store, which parses and checks files, and the domain, whose rules it applies) and schemas: results computed by another build are never reused. */
@@ -274,7 +249,10 @@ export function jsonSafe(value: unknown, depth = 0): boolean {
   if (depth > 64) return false;
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (Array.isArray(value)) return value.every((v) => jsonSafe(v, depth + 1));
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!jsonSafe(value[i], depth + 1)) return false;
+    return true;
+  }
   if (typeof value === 'object') {
     for (const k of Object.keys(value as object)) if (k === '__proto__' || !jsonSafe((value as Record<string, unknown>)[k], depth + 1)) return false;
     return Object.getPrototypeOf(value) === Object.prototype;
@@ -282,93 +260,87 @@ export function jsonSafe(value: unknown, depth = 0): boolean {
   return false;
 }
 
-/**
- * The shard format, two files: `<name>.json`, a JSON array of rows `[key, facts, schemaIssues | 0, localIssues | 0,
- * complete]` (a parsed record; `complete`: the facts are the whole data) or `[key, null, problems]` (a file that does
- * not parse); and `<name>.data.json`, one line per row holding the record's data as JSON (empty when the facts are
- * complete). JSON, because JSON.parse is the fastest way back to objects.
- */
-type Row = [string, Record<string, unknown>, LocalIssue[] | 0, LocalIssue[] | 0, 0 | 1] | [string, null, Problem[]];
-
-export interface EncodedShard {
-  rows: string;
-  data: string;
-  /** The same results in their cached form (facts + a reference into `shard`), to stand in for the originals. */
-  results: [string, FileResult][];
-  /** Where those results' data lives: set `file` once written (or keep `text`). */
-  shard: LazyShard;
-}
+// ---------------------------------------------------------------------------------------------------------------
+// Rows and segments.
 
 /**
- * Encodes results as a shard. `shard` and `offset`: when the rows will be appended to a shard being built (after
- * `offset` rows already there), the lazy results point into it.
+ * One file's cached outcome: `[file, blob, facts, schemaIssues | 0, localIssues | 0]` for a parsed record, or
+ * `[file, blob, null, problems]` for a file that does not parse. `file` is repository-relative.
  */
-export function encodeShard(list: [string, FileResult][], shard: LazyShard = {}, offset = 0): EncodedShard {
-  const rows: Row[] = [];
-  const data: string[] = [];
-  const results: [string, FileResult][] = [];
-  for (const [key, r] of list) {
-    if (r.ok) {
-      const d = resultData(r);
-      if (r.volatile || !d) continue;
-      // Facts that leave nothing out are the data itself (always so for programmes: read by every run).
-      const facts = key.startsWith('programme/') ? d : factsOf(d);
-      const complete = facts === d || Object.keys(facts).length === Object.keys(d).length;
-      const schema = r.schema;
-      const local = r.local;
-      results.push([key, complete ? { ok: true, data: d, schema, local } : { ok: true, facts, lazy: { shard, index: offset + rows.length }, schema, local }]);
-      rows.push([key, complete ? d : facts, schema.length ? schema : 0, local.length ? local : 0, complete ? 1 : 0]);
-      data.push(complete ? '' : JSON.stringify(d));
-    } else {
-      results.push([key, r]);
-      rows.push([key, null, r.problems]);
-      data.push('');
-    }
-  }
-  return { rows: JSON.stringify(rows), data: data.join('\n'), results, shard };
+export type Row = [string, string, Record<string, unknown>, LocalIssue[] | 0, LocalIssue[] | 0] | [string, string, null, Problem[]];
+
+const NONE: LocalIssue[] = [];
+
+/** A row for a result (undefined for a volatile one, which is never cached). */
+export function rowOf(file: string, blob: string, r: FileResult): Row | undefined {
+  if (!r.ok) return [file, blob, null, r.problems];
+  if (r.volatile) return undefined;
+  return [file, blob, r.facts, r.schema.length ? r.schema : 0, r.local.length ? r.local : 0];
 }
 
-/** The data file of a shard. */
-export function dataFileOf(rowsFile: string): string {
-  return rowsFile.replace(/\.json$/, '.data.json');
+/** The result a row stands for (its issue lists shared with the row: read-only). */
+export function resultOf(row: Row): FileResult {
+  if (row[2] === null) return { ok: false, problems: row[3] };
+  return { ok: true, facts: row[2], schema: row[3] || NONE, local: row[4] || NONE };
 }
 
-export function decodeShard(rowsText: string, shard: LazyShard): [string, FileResult][] {
-  const rows = JSON.parse(rowsText) as Row[];
-  if (!Array.isArray(rows)) throw new Error('not a shard');
-  const out: [string, FileResult][] = new Array(rows.length);
-  const none: LocalIssue[] = [];
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    out[i] = row[1] === null
-      ? [row[0], { ok: false, problems: row[2] as Problem[] }]
-      : row[4]
-        ? [row[0], { ok: true, data: row[1], schema: (row[2] || none) as LocalIssue[], local: (row[3] || none) as LocalIssue[] }]
-        : [row[0], { ok: true, facts: row[1], lazy: { shard, index: i }, schema: (row[2] || none) as LocalIssue[], local: (row[3] || none) as LocalIssue[] }];
+const SEGMENT_HEAD = '{"djyc":"cache-segment-2","rows":';
+
+/** A segment file's text: its rows as JSON, written in pieces (`pieces` of already encoded rows, no brackets). */
+export function segmentText(encodedRows: string[]): string {
+  return segmentPieces(encodedRows).join('');
+}
+
+/** segmentText as pieces, to be written one after the other. */
+function segmentPieces(encodedRows: string[]): string[] {
+  const out = [`${SEGMENT_HEAD}[`];
+  for (const piece of encodedRows) {
+    if (!piece) continue;
+    if (out.length > 1) out.push(',');
+    out.push(piece);
   }
+  out.push(']}\n');
   return out;
 }
 
-/** See ResultCache.beginShard. */
-export interface ShardWriter {
-  append(rowsInner: string, dataLines: string): void;
-  finish(keys: string[]): string | undefined;
-  abort(): void;
+/** Rows as the inside of a JSON array (no brackets): a worker's share, or a chunk of a big segment. */
+export function encodeRows(rows: Row[]): string {
+  const json = JSON.stringify(rows);
+  return json.slice(1, -1);
+}
+
+/** The rows of a segment file's text; throws when it is not one. */
+export function decodeSegment(text: string): Row[] {
+  if (!text.startsWith(SEGMENT_HEAD)) throw new Error('not a cache segment');
+  const parsed = JSON.parse(text) as { rows?: unknown };
+  const rows = parsed.rows;
+  if (!Array.isArray(rows)) throw new Error('not a cache segment');
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as unknown[];
+    if (!Array.isArray(r) || typeof r[0] !== 'string' || typeof r[1] !== 'string' || (r[2] !== null && (typeof r[2] !== 'object' || Array.isArray(r[2])))) throw new Error('bad cache row');
+    if (r[2] === null ? !Array.isArray(r[3]) : (r[3] !== 0 && !Array.isArray(r[3])) || (r[4] !== 0 && !Array.isArray(r[4]))) throw new Error('bad cache row');
+  }
+  return rows as Row[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Storage: a generation folder of shard files. New results go to a new shard (atomic: temp file + rename); when
-// shards pile up or hold many unused entries, one compacted shard replaces them. Unreadable shards are deleted and
-// ignored; concurrent runs only ever add or remove whole files.
+// Storage: a generation folder of segment files, each a JSON list of rows written atomically (temp file + rename);
+// later segments override earlier ones for the same file. Each run that computed something adds one segment (or
+// one per thread); when segments pile up or hold many rows no file needs any more, one segment of the live rows
+// replaces them. Unreadable segments are deleted and ignored; concurrent runs only ever add or remove whole files.
 
-const SHARD_RE = /^shard-[0-9a-z-]+\.json$/; // not `.data.json`: the dot is not in the class
-let shardCounter = 0;
+const SEGMENT_RE = /^seg-[0-9a-z-]+\.json$/;
+/** The kind folders' listing (store/repo.ts listRecordFiles), next to the generations: it holds for any of them. */
+export const LISTING_FILE = 'listing-1.json';
+let segmentCounter = 0;
 
-export class ResultCache {
-  readonly entries = new Map<string, FileResult>();
-  private shards: string[] = [];
-  /** The keys each shard holds (to merge small shards). */
-  private readonly shardKeys = new Map<string, string[]>();
+export class RecordCache {
+  /** The newest row of each file. */
+  readonly rows = new Map<string, Row>();
+  /** Older rows of files (other contents: a branch switched, a base version): looked up by blob. */
+  private readonly older = new Map<string, Row[]>();
+  private segments: { name: string; rows: number }[] = [];
+  private rowsOnDisk = 0;
   private readonly dir: string;
 
   constructor(
@@ -378,68 +350,98 @@ export class ResultCache {
     this.dir = path.join(root, generation);
   }
 
-  /** Reads every shard of this generation (a missing folder is an empty cache). */
+  /** Whether this generation has anything on disk (a cache was written before under this code and programmes). */
+  exists(): boolean {
+    try {
+      return fs.readdirSync(this.dir).some((n) => SEGMENT_RE.test(n));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Reads every segment of this generation (a missing folder is an empty cache). */
   load(): this {
     let names: string[];
     try {
-      names = fs.readdirSync(this.dir).filter((n) => SHARD_RE.test(n)).sort();
+      names = fs.readdirSync(this.dir).filter((n) => SEGMENT_RE.test(n)).sort();
     } catch {
       return this;
     }
     for (const name of names) {
       const file = path.join(this.dir, name);
+      let text: string;
       try {
-        const shard: LazyShard = { file: dataFileOf(file) };
-        const list = decodeShard(fs.readFileSync(file, 'utf8'), shard);
-        for (const [key, value] of list) this.entries.set(key, value);
-        this.shards.push(name);
-        this.shardKeys.set(name, list.map(([k]) => k));
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        continue; // removed by a concurrent run's compaction: its rows are in that run's new segment
+      }
+      let rows: Row[];
+      try {
+        rows = decodeSegment(text);
       } catch {
         fs.rmSync(file, { force: true });
+        continue;
       }
+      this.addRows(rows);
+      this.segments.push({ name, rows: rows.length });
+      this.rowsOnDisk += rows.length;
     }
     return this;
   }
 
-  /** A result by cache key (`<kind>/<blob id>`, see parallel.ts `cacheKey`). */
-  get(key: string): FileResult | undefined {
-    return this.entries.get(key);
+  private addRows(rows: Row[]): void {
+    for (const row of rows) {
+      const prev = this.rows.get(row[0]);
+      if (prev && prev[1] !== row[1]) {
+        let list = this.older.get(row[0]);
+        if (!list) this.older.set(row[0], (list = []));
+        if (list.length >= 4) list.shift();
+        list.push(prev);
+      }
+      this.rows.set(row[0], row);
+    }
+  }
+
+  /** The row of a file with that content, if cached. */
+  get(file: string, blob: string): Row | undefined {
+    const row = this.rows.get(file);
+    if (row && row[1] === blob) return row;
+    const older = this.older.get(file);
+    if (older) for (let i = older.length - 1; i >= 0; i--) if (older[i]![1] === blob) return older[i];
+    return undefined;
+  }
+
+  /** A cached result for content seen under another path (a base version's file that moved); slow: scans. */
+  findBlob(kind: Kind, blob: string, dirOf: (file: string) => Kind | undefined): Row | undefined {
+    for (const row of this.rows.values()) if (row[1] === blob && dirOf(row[0]) === kind) return row;
+    return undefined;
+  }
+
+  /** Records segments written by others for this run (a worker thread's share), and their rows. */
+  adopt(name: string, rows: Row[]): void {
+    this.addRows(rows);
+    this.segments.push({ name, rows: rows.length });
+    this.rowsOnDisk += rows.length;
   }
 
   /**
-   * Saves what this run computed. `fresh` are new results, `used` every key the repository needs now, `extraShards`
-   * shards the workers wrote (`extraKeys`: their keys). Writes a shard of the fresh results; when shards pile up,
-   * merges the small ones; when stale entries dominate, writes one shard of the used ones in place of all.
-   * Failures are ignored: the cache is an optimisation only.
+   * Saves what this run computed: `fresh` rows, as one new segment. `liveRows` gives the rows of the `liveCount`
+   * files the repository has now: when rows no file needs any more dominate, or segments pile up, one segment of
+   * them replaces every segment read. Failures are ignored: the cache is an optimisation only.
    */
-  save(fresh: [string, FileResult][], used: Set<string>, extraShards: string[] = [], extraKeys: string[] = []): void {
-    for (const [k, v] of fresh) this.entries.set(k, v);
-    for (const name of extraShards) if (!this.shards.includes(name)) this.shards.push(name);
-    if (extraShards.length === 1) this.shardKeys.set(extraShards[0]!, extraKeys);
-    const stale = this.entries.size - used.size;
+  save(fresh: Row[], liveCount: number, liveRows: () => Row[]): void {
     try {
-      if (stale > Math.max(2000, used.size / 2)) {
-        const all: [string, FileResult][] = [];
-        for (const k of used) {
-          const v = this.entries.get(k);
-          if (v) all.push([k, v]);
+      const stale = this.rowsOnDisk + fresh.length - liveCount;
+      if (this.segments.length && (stale > Math.max(2000, liveCount / 4) || this.segments.length >= 16)) {
+        const old = this.segments.map((s) => s.name);
+        const live = liveRows();
+        if (this.writeSegment(live)) {
+          for (const name of old) fs.rmSync(path.join(this.dir, name), { force: true });
+          this.segments = this.segments.filter((s) => !old.includes(s.name));
+          this.rowsOnDisk = live.length;
         }
-        this.replace(this.shards, all);
-      } else {
-        if (fresh.length) this.writeShard(encodeShard(fresh), fresh.map(([k]) => k));
-        if (this.shards.length > 12) {
-          // Many small shards (one per pull request…): merge them; the big ones stay as they are.
-          const small = this.shards.filter((n) => (this.shardKeys.get(n)?.length ?? Infinity) < 5000);
-          if (small.length > 1) {
-            const keys = new Set(small.flatMap((n) => this.shardKeys.get(n) ?? []));
-            const list: [string, FileResult][] = [];
-            for (const k of keys) {
-              const v = this.entries.get(k);
-              if (v && used.has(k)) list.push([k, v]);
-            }
-            this.replace(small, list);
-          }
-        }
+      } else if (fresh.length) {
+        this.writeSegment(fresh);
       }
       this.sweep();
     } catch {
@@ -447,88 +449,30 @@ export class ResultCache {
     }
   }
 
-  /** Writes `list` as one shard, then removes the shards `old` (their data is read first where needed). */
-  private replace(old: string[], list: [string, FileResult][]): void {
-    const encoded = encodeShard(list);
-    if (!this.writeShard(encoded, list.map(([k]) => k))) return;
-    for (const name of old) {
-      fs.rmSync(path.join(this.dir, name), { force: true });
-      fs.rmSync(dataFileOf(path.join(this.dir, name)), { force: true });
-      this.shards = this.shards.filter((n) => n !== name);
-      this.shardKeys.delete(name);
-    }
+  /** A new segment's file name (unique across processes and threads). */
+  newSegmentName(): string {
+    return `seg-${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}${(segmentCounter++).toString(36)}.json`;
   }
 
-  /**
-   * A shard written piece by piece (so a big one never sits in memory as one string): `append` the inside of a rows
-   * array and the matching data lines, then `finish` to make it visible (or `abort`). Undefined when the cache
-   * folder cannot be written.
-   */
-  beginShard(): ShardWriter | undefined {
+  /** Writes rows as a new segment (in pieces, so a big one is never one giant string); returns its name, or undefined. */
+  writeSegment(rows: Row[]): string | undefined {
+    const pieces: string[] = [];
+    for (let i = 0; i < rows.length; i += 2000) pieces.push(encodeRows(rows.slice(i, i + 2000)));
+    const name = this.writeEncoded(pieces);
+    if (name) {
+      this.segments.push({ name, rows: rows.length });
+      this.rowsOnDisk += rows.length;
+    }
+    return name;
+  }
+
+  /** Writes already encoded rows (see encodeRows) as a new segment; returns its name, or undefined. */
+  writeEncoded(pieces: string[]): string | undefined {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      const base = `shard-${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}${(shardCounter++).toString(36)}`;
-      const rowsTmp = path.join(this.dir, `.${base}.json.tmp`);
-      const dataTmp = path.join(this.dir, `.${base}.data.json.tmp`);
-      const rowsFd = fs.openSync(rowsTmp, 'w');
-      const dataFd = fs.openSync(dataTmp, 'w');
-      let pieces = 0;
-      const close = () => {
-        fs.closeSync(rowsFd);
-        fs.closeSync(dataFd);
-      };
-      fs.writeSync(rowsFd, '[');
-      return {
-        append: (rowsInner: string, dataLines: string) => {
-          if (!rowsInner) return;
-          fs.writeSync(rowsFd, pieces ? `,${rowsInner}` : rowsInner);
-          fs.writeSync(dataFd, pieces ? `\n${dataLines}` : dataLines);
-          pieces++;
-        },
-        finish: (keys: string[]) => {
-          try {
-            fs.writeSync(rowsFd, ']');
-            close();
-            fs.renameSync(dataTmp, path.join(this.dir, `${base}.data.json`));
-            fs.renameSync(rowsTmp, path.join(this.dir, `${base}.json`));
-            this.shards.push(`${base}.json`);
-            this.shardKeys.set(`${base}.json`, keys);
-            return `${base}.json`;
-          } catch {
-            fs.rmSync(rowsTmp, { force: true });
-            fs.rmSync(dataTmp, { force: true });
-            return undefined;
-          }
-        },
-        abort: () => {
-          try {
-            close();
-          } catch {
-            /* closed already */
-          }
-          fs.rmSync(rowsTmp, { force: true });
-          fs.rmSync(dataTmp, { force: true });
-        },
-      };
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The full path of a shard (rows file) of this cache. */
-  shardPath(name: string): string {
-    return path.join(this.dir, name);
-  }
-
-  /** Writes an encoded shard (data first, then the rows that make it visible); returns its name, or undefined. */
-  writeShard(shard: { rows: string; data: string }, keys?: string[]): string | undefined {
-    try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      const base = `shard-${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}${(shardCounter++).toString(36)}`;
-      for (const [name, text] of [[`${base}.data.json`, shard.data], [`${base}.json`, shard.rows]] as const) writeAtomic(path.join(this.dir, name), text);
-      this.shards.push(`${base}.json`);
-      if (keys) this.shardKeys.set(`${base}.json`, keys);
-      return `${base}.json`;
+      const name = this.newSegmentName();
+      writeAtomic(path.join(this.dir, name), segmentPieces(pieces));
+      return name;
     } catch {
       return undefined;
     }
@@ -546,13 +490,11 @@ export class ResultCache {
     for (const name of fs.readdirSync(this.root)) {
       const full = path.join(this.root, name);
       // Leave recent folders alone: another run (other programme files) may be using them right now.
-      if (name !== this.generation && old(full)) fs.rmSync(full, { recursive: true, force: true });
+      if (name !== this.generation && name !== LISTING_FILE && old(full)) fs.rmSync(full, { recursive: true, force: true });
     }
-    const names = new Set(fs.readdirSync(this.dir));
-    for (const name of names) {
+    for (const name of fs.readdirSync(this.dir)) {
       const full = path.join(this.dir, name);
-      const orphan = name.endsWith('.data.json') && !names.has(name.replace(/\.data\.json$/, '.json'));
-      if (((name.startsWith('.') && (name.endsWith('.tmp') || TEMP_PATTERN.test(name))) || orphan) && old(full)) fs.rmSync(full, { force: true });
+      if (name.startsWith('.') && (name.endsWith('.tmp') || TEMP_PATTERN.test(name)) && old(full)) fs.rmSync(full, { force: true });
     }
   }
 }

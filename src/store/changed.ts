@@ -4,8 +4,8 @@ import { gitSync, readBlobs } from './git.js';
 import type { Issue } from '../domain/checks.js';
 import { parseRecordText } from './yaml.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
-import { analyseBytes, cacheKey, lastLoad, programmeSignature } from './parallel.js';
-import { fastRefs, resultData, type FileResult } from './cache.js';
+import { analyseBytes, lastLoad, programmeSignature } from './parallel.js';
+import { refersToAny, resultOf, type FileResult } from './cache.js';
 import type { Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
@@ -200,7 +200,9 @@ function buildCommitRepository(root: string, commit: string, head: Repository, e
   const cache = lastLoad.root === head.root ? lastLoad.cache : undefined;
   const programmeEntries = entries.filter((e) => e.kind === 'programme');
   const sameProgrammes = !!givenProgrammes || (!!cache && lastLoad.programmeFiles === programmeSignature(programmeEntries.map((e) => [e.file, e.blob])));
-  const missing = entries.filter((e) => e.kind === 'programme' || !cache?.get(cacheKey(e.kind, e.blob)));
+  // Results cached under the working tree's programme files hold for this commit only when its programmes are those.
+  const cached = (e: { file: string; blob: string }) => (sameProgrammes ? cache?.get(e.file, e.blob) : undefined);
+  const missing = entries.filter((e) => e.kind === 'programme' || !cached(e));
   const blobs = readBlobs(root, [...new Set(missing.map((e) => e.blob))]);
 
   const programmes = new Map<string, ProgrammeRecord>();
@@ -213,7 +215,7 @@ function buildCommitRepository(root: string, commit: string, head: Repository, e
     if (!bytes) continue;
     const r = analyseBytes(e.kind, e.file, bytes, new Map());
     results.set(e.file, r);
-    const data = r.ok ? resultData(r) : undefined;
+    const data = r.ok ? r.data : undefined;
     if (data && typeof data.id === 'string' && !programmes.has(data.id)) programmes.set(data.id, data as unknown as ProgrammeRecord);
   }
   const records: RecordEntry[] = [];
@@ -221,14 +223,12 @@ function buildCommitRepository(root: string, commit: string, head: Repository, e
   const unparsed: string[] = [];
   const byId = new Map<string, RecordEntry>();
   for (const r of givenProgrammes ?? []) if (!byId.has(r.id)) byId.set(r.id, r);
-  const seen = new Set<string>();
   for (const e of entries) {
     let r = results.get(e.file);
-    let fresh = !!r;
     if (!r) {
-      r = cache?.get(cacheKey(e.kind, e.blob));
-      fresh = !r;
-      if (!r) {
+      const row = cached(e);
+      if (row) r = resultOf(row);
+      else {
         const bytes = blobs.get(e.blob);
         if (!bytes) continue;
         r = analyseBytes(e.kind, e.file, bytes, programmes);
@@ -240,12 +240,7 @@ function buildCommitRepository(root: string, commit: string, head: Repository, e
       continue;
     }
     const blob = e.blob;
-    const entry = new LoadedRecord(root, e.kind, e.file, blob, r, seen.has(blob), {
-      // Results computed under the working tree's programme files do not hold for other programme files.
-      stale: !fresh && !sameProgrammes,
-      readText: () => git(root, ['cat-file', 'blob', blob]),
-    }) as unknown as RecordEntry;
-    seen.add(blob);
+    const entry = new LoadedRecord(root, e.kind, e.file, blob, r, { readText: () => git(root, ['cat-file', 'blob', blob]) }) as unknown as RecordEntry;
     records.push(entry);
     if (e.kind === 'programme' && !byId.has(entry.id)) byId.set(entry.id, entry);
   }
@@ -293,8 +288,7 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
         related.add(r.file);
         continue;
       }
-      const view = factsOf(r);
-      if (fastRefs(r.kind, view).some((ref) => ids.has(ref.id))) related.add(r.file);
+      if (refersToAny(r.kind, factsOf(r), ids)) related.add(r.file);
     }
   }
   const scope = new Set([...changedSet, ...related]);

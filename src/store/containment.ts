@@ -109,6 +109,30 @@ export function readBounded(file: string, maxBytes: number, opts: { follow?: boo
 }
 
 /**
+ * The loader's read of a record file: into `buf` at `at` (a buffer reused from file to file, with room for at least
+ * MAX_FILE_BYTES + 1 bytes there), opened as readBounded opens files (no link followed at the last component,
+ * non-blocking) and read with one call bounded by MAX_FILE_BYTES + 1: a regular file's read is short only at its end.
+ * Returns the number of bytes (MAX_FILE_BYTES + 1: larger than the limit, reported by the parser's size check), or
+ * -1 when the file is gone, a link, a folder or unreadable — the listing, which judged every entry by its type,
+ * reports those. No fstat: a FIFO swapped in after the listing reads as empty (non-blocking), a device is bounded.
+ */
+export function readRecordInto(file: string, buf: Buffer, at: number): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | NONBLOCK | NOFOLLOW);
+  } catch {
+    return -1;
+  }
+  try {
+    return fs.readSync(fd, buf, at, Math.min(MAX_FILE_BYTES + 1, buf.length - at), null);
+  } catch {
+    return -1;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
  * A record file's bytes (djyc.yaml too): no link followed, regular files only, at most MAX_FILE_BYTES + 1 bytes (the
  * parser's size check then reports a larger file). null when the file is gone, a link or not a regular file: the
  * listing reports those before anything is read.

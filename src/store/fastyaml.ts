@@ -2,7 +2,7 @@ import { Schema, isScalar } from 'yaml';
 
 /**
  * A fast path for the plain YAML that records are made of: block mappings and sequences, plain, quoted and
- * literal (`|`, `|-`) scalars, one-line flow sequences, comments. It returns the same JS value as the safe
+ * literal (`|`, `|-`) and folded (`>`, `>-`) scalars, one-line flow sequences, comments, a leading `---`. It returns the same JS value as the safe
  * parser (src/store/yaml.ts: YAML 1.2, core schema, unique keys, strict) or `undefined` — "not sure, use the safe
  * parser" — for anything outside that subset: anchors, aliases, tags, merge keys, flow mappings, folded or
  * multi-line scalars, duplicate keys, tabs, control characters, odd indentation, directives, several
@@ -83,7 +83,13 @@ class FastParser {
     const first = this.next();
     if (first < 0 || this.lines[first]!.indent !== 0) throw BAIL;
     const rest = this.lines[first]!.rest;
-    if (rest.startsWith('---') || rest.startsWith('...') || rest.startsWith('%')) throw BAIL;
+    if (/^---(?: +(?:#.*)?)?$/.test(rest)) {
+      // An explicit start of the one document (offices write it after the schema comment): content follows on
+      // the next lines; a second `---` or a `...` later is not a key and makes the parser bail.
+      this.i = first + 1;
+      const body = this.next();
+      if (body < 0 || this.lines[body]!.indent !== 0) throw BAIL;
+    } else if (rest.startsWith('---') || rest.startsWith('...') || rest.startsWith('%')) throw BAIL;
     const out = this.map(0);
     if (this.next() >= 0) throw BAIL;
     return out;
@@ -166,6 +172,7 @@ class FastParser {
     else if (c === 39 /* ' */) value = this.whole(body, singleQuoted);
     else if (c === 91 /* [ */) value = this.whole(body, flowSeq);
     else if (c === 124 /* | */) return this.literal(body, indent);
+    else if (c === 62 /* > */) return this.folded(body, indent);
     else value = plain(body);
     // A more indented line after an inline value would continue it (multi-line scalar) or be an error.
     const at = this.next();
@@ -186,6 +193,38 @@ class FastParser {
     if (header === '|') strip = false;
     else if (header === '|-') strip = true;
     else throw BAIL;
+    const content = this.blockLines(indent);
+    const text = content.join('\n');
+    return strip ? text : `${text}\n`;
+  }
+
+  /**
+   * A folded block scalar (`>` or `>-`): lines joined by a space, each run of n blank lines between two lines
+   * kept as n line breaks. More indented lines (kept as they are by YAML) and leading blank lines make it bail.
+   */
+  private folded(header: string, indent: number): string {
+    let strip: boolean;
+    if (header === '>') strip = false;
+    else if (header === '>-') strip = true;
+    else throw BAIL;
+    const content = this.blockLines(indent);
+    let text = '';
+    let blanks = -1;
+    for (const line of content) {
+      if (line === '') {
+        if (blanks < 0) throw BAIL;
+        blanks++;
+        continue;
+      }
+      if (line.charCodeAt(0) === 32) throw BAIL;
+      text += blanks < 0 ? line : blanks === 0 ? ` ${line}` : `${'\n'.repeat(blanks)}${line}`;
+      blanks = 0;
+    }
+    return strip ? text : `${text}\n`;
+  }
+
+  /** The content lines of a block scalar (its indentation removed, blank lines inside as ''), its end checked. */
+  private blockLines(indent: number): string[] {
     let contentIndent = -1;
     const body: string[] = [];
     let bodyLength = 0;
@@ -212,8 +251,7 @@ class FastParser {
     const content = body.slice(0, bodyLength);
     const after = this.next();
     if (after >= 0 && this.lines[after]!.indent > indent) throw BAIL;
-    const text = content.join('\n');
-    return strip ? text : `${text}\n`;
+    return content;
   }
 }
 

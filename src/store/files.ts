@@ -7,7 +7,7 @@ export const TEMP_PATTERN = /\.djyc-tmp-\d+(-\d+)?$/;
 let tempCounter = 0;
 
 /** Writes a file atomically: a temp file in the same folder, fsync, rename; the folder is made when missing. */
-export function writeAtomic(file: string, content: string | Uint8Array, opts: { mode?: number } = {}): void {
+export function writeAtomic(file: string, content: string | Uint8Array | readonly string[], opts: { mode?: number } = {}): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.djyc-tmp-${process.pid}-${tempCounter++}`);
   // 'wx': a new file, never through a link someone left under the temp name.
@@ -21,9 +21,12 @@ export function writeAtomic(file: string, content: string | Uint8Array, opts: { 
   }
   try {
     try {
-      const bytes = typeof content === 'string' ? Buffer.from(content) : content;
-      // writeSync may write less than asked (a full disk fails only on a later call): loop until all is written.
-      for (let at = 0; at < bytes.byteLength; ) at += fs.writeSync(fd, bytes, at, bytes.byteLength - at);
+      // Pieces are written one by one: a big file is never one giant string or buffer in memory.
+      for (const piece of Array.isArray(content) ? content : [content]) {
+        const bytes = typeof piece === 'string' ? Buffer.from(piece) : (piece as Uint8Array);
+        // writeSync may write less than asked (a full disk fails only on a later call): loop until all is written.
+        for (let at = 0; at < bytes.byteLength; ) at += fs.writeSync(fd, bytes, at, bytes.byteLength - at);
+      }
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

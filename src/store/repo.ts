@@ -7,10 +7,10 @@ import type { Problem } from '../domain/problem.js';
 import type { ConfigRecord, ProgrammeRecord } from '../domain/types.generated.js';
 import { FACTS, type RecordEntry, type Repository } from '../domain/records.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
-import { loadFiles } from './parallel.js';
+import { loadFiles, phase, phaseStart } from './parallel.js';
 import { gitSync, startGitKeys } from './git.js';
-import { TEMP_PATTERN } from './files.js';
-import { blobId, cacheRoot, gitDirOf, resultData, type FileResult, type Precomputed } from './cache.js';
+import { TEMP_PATTERN, writeAtomic } from './files.js';
+import { LISTING_FILE, blobId, cacheRoot, gitDirOf, type FileResult, type Precomputed } from './cache.js';
 import { decodeUtf8, parseRecordText } from './yaml.js';
 import { fastParse } from './fastyaml.js';
 import { readBounded, readRecordBytes } from './containment.js';
@@ -61,9 +61,12 @@ function loadConfig(root: string, problems: Problem[]): ConfigRecord {
 /**
  * Lists record files: every `records/<kind dir>/*.yaml`, sorted, plus problems for what does not belong. Entries are
  * judged by lstat (containment.ts): a record, a kind folder or records/ itself that is a symbolic link, a device, a
- * FIFO or a socket is an error and is never opened.
+ * FIFO or a socket is an error and is never opened. `cacheDir`: a kind folder whose stat data (inode, mtime, ctime,
+ * in nanoseconds) is what it was when it was last listed there is not read again — any entry added, removed,
+ * renamed or replaced changes it — unless it had been modified within two seconds of that listing. The listing is
+ * kept there when it has at least `minFiles` files (smaller ones cost less to read than the cache does).
  */
-export function listRecordFiles(root: string, problems: Problem[] = []): { kind: Kind; file: string }[] {
+export function listRecordFiles(root: string, problems: Problem[] = [], opts: { cacheDir?: string; minFiles?: number } = {}): { kind: Kind; file: string }[] {
   const out: { kind: Kind; file: string }[] = [];
   const recordsDir = path.join(root, RECORDS_DIR);
   const refused = (file: string, rule: 'path-symlink' | 'path-special') => problems.push({ file, line: 1, col: 1, severity: 'error', rule, params: { path: file } });
@@ -78,6 +81,8 @@ export function listRecordFiles(root: string, problems: Problem[] = []): { kind:
     return out;
   }
   if (!top.isDirectory()) return out;
+  const known = opts.cacheDir ? readListingCache(opts.cacheDir) : undefined;
+  const seen: ListingCache = {};
   for (const dirent of fs.readdirSync(recordsDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (dirent.name.startsWith('.')) continue;
     const rel = `${RECORDS_DIR}/${dirent.name}`;
@@ -91,19 +96,81 @@ export function listRecordFiles(root: string, problems: Problem[] = []): { kind:
       problems.push({ file: rel, line: 1, col: 1, severity: 'warning', rule: 'unknown-folder', params: { dir: dirent.name, dirs: KINDS.map((k) => KIND_DIRS[k]).join(', ') } });
       continue;
     }
-    for (const entry of fs.readdirSync(path.join(recordsDir, dirent.name), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const name = entry.name;
-      if (TEMP_PATTERN.test(name)) {
-        problems.push({ file: `${rel}/${name}`, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
-        continue;
+    const abs = path.join(recordsDir, dirent.name);
+    let listing: DirListing | undefined;
+    let sig: string | undefined;
+    if (known) {
+      try {
+        const st = fs.lstatSync(abs, { bigint: true });
+        sig = `${st.dev}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
+        // Modified just before it was listed: a later change within the same clock tick would keep the same mtime.
+        const before = BigInt(Date.now() - Number(process.env.DJYC_LISTING_SETTLE_MS ?? 2000)) * 1_000_000n;
+        const settled = before > st.mtimeNs && before > st.ctimeNs;
+        const cached = known[dirent.name];
+        if (cached && cached.sig === sig) listing = cached;
+        else if (!settled) sig = undefined;
+      } catch {
+        sig = undefined;
       }
-      if (!name.endsWith('.yaml')) continue;
-      if (entry.isSymbolicLink()) refused(`${rel}/${name}`, 'path-symlink');
-      else if (!entry.isFile() && !entry.isDirectory()) refused(`${rel}/${name}`, 'path-special');
-      else if (entry.isFile()) out.push({ kind, file: `${rel}/${name}` });
     }
+    if (!listing) {
+      listing = { sig: sig ?? '', files: [], problems: [] };
+      for (const entry of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+        const name = entry.name;
+        const file = `${rel}/${name}`;
+        if (TEMP_PATTERN.test(name)) {
+          listing.problems.push({ file, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
+          continue;
+        }
+        if (!name.endsWith('.yaml')) continue;
+        if (entry.isSymbolicLink()) listing.problems.push({ file, line: 1, col: 1, severity: 'error', rule: 'path-symlink', params: { path: file } });
+        else if (!entry.isFile() && !entry.isDirectory()) listing.problems.push({ file, line: 1, col: 1, severity: 'error', rule: 'path-special', params: { path: file } });
+        else if (entry.isFile()) listing.files.push(name);
+      }
+    }
+    if (sig) seen[dirent.name] = listing;
+    problems.push(...listing.problems);
+    for (const name of listing.files) out.push({ kind, file: `${rel}/${name}` });
   }
+  if (opts.cacheDir && out.length >= (opts.minFiles ?? 0) && !sameListing(known, seen)) writeListingCache(opts.cacheDir, seen);
   return out;
+}
+
+/** A kind folder as last listed: its stat signature, its record files' names and the problems of its entries. */
+interface DirListing {
+  sig: string;
+  files: string[];
+  problems: Problem[];
+}
+type ListingCache = Record<string, DirListing>;
+
+function readListingCache(dir: string): ListingCache | undefined {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(path.join(dir, LISTING_FILE), 'utf8')) as { djyc?: string; dirs?: ListingCache };
+    if (parsed.djyc !== 'listing-1' || !parsed.dirs || typeof parsed.dirs !== 'object') return {};
+    for (const l of Object.values(parsed.dirs)) {
+      if (typeof l?.sig !== 'string' || !Array.isArray(l.files) || !Array.isArray(l.problems) || !l.files.every((f) => typeof f === 'string')) return {};
+    }
+    return parsed.dirs;
+  } catch {
+    return {};
+  }
+}
+
+function sameListing(a: ListingCache | undefined, b: ListingCache): boolean {
+  if (!a) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && kb.every((k) => a[k] === b[k]);
+}
+
+function writeListingCache(dir: string, dirs: ListingCache): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    writeAtomic(path.join(dir, LISTING_FILE), JSON.stringify({ djyc: 'listing-1', dirs }));
+  } catch {
+    /* the cache is an optimisation only */
+  }
 }
 
 export interface LoadOptions {
@@ -122,6 +189,7 @@ export interface LoadOptions {
  * is refused, as a write would be).
  */
 export function loadRepository(root: string, opts: LoadOptions = {}): Repository {
+  let mark = phaseStart();
   const loadProblems: Problem[] = [];
   const config = loadConfig(root, loadProblems);
   const records: RecordEntry[] = [];
@@ -130,8 +198,10 @@ export function loadRepository(root: string, opts: LoadOptions = {}): Repository
   // background, so it overlaps the listing of the files.
   const where = opts.cache === false ? undefined : cacheRoot(root);
   const pendingKeys = where && fs.existsSync(where) && gitDirOf(root) ? startGitKeys(root) : undefined;
-  const { files } = loadFiles(root, listRecordFiles(root, loadProblems), { cache: opts.cache, pendingKeys });
-  const seen = new Set<object>();
+  const listed = listRecordFiles(root, loadProblems, { cacheDir: where, minFiles: Number(process.env.DJYC_CACHE_MIN ?? 200) });
+  mark = phase('listing', mark);
+  const { files } = loadFiles(root, listed, { cache: opts.cache, pendingKeys });
+  mark = phaseStart();
   const programmeEntries = new Map<string, RecordEntry>();
   for (const f of files) {
     const r = f.result;
@@ -140,15 +210,13 @@ export function loadRepository(root: string, opts: LoadOptions = {}): Repository
       unparsed.push(f.file);
       continue;
     }
-    // Two files with the same content share one cached result: give each record its own data.
-    const shared = seen.has(r);
-    seen.add(r);
-    const entry = new LoadedRecord(root, f.kind, f.file, f.key, r, shared) as unknown as RecordEntry;
-    const id = LoadedRecord.info(entry)!.facts?.id ?? (r.data ?? (entry.kind === 'programme' ? entry.data : undefined))?.id;
+    const entry = new LoadedRecord(root, f.kind, f.file, f.key, r) as unknown as RecordEntry;
+    const id = r.facts.id;
     if (f.kind === 'programme' && typeof id === 'string' && !programmeEntries.has(id)) programmeEntries.set(id, entry);
     records.push(entry);
   }
   linkProgrammes(records, programmeEntries);
+  phase('records', mark);
   return { root, config, records, loadProblems, unparsed };
 }
 
@@ -182,17 +250,15 @@ type Parsed = Extract<FileResult, { ok: true }>;
 interface LoadInfo extends Precomputed {
   root: string;
   key: string;
-  result: Parsed;
-  clone: boolean;
   /** Where the text comes from when it is not the file under `root` (a record of a base version, from git). */
   readText?: () => string;
 }
 
 /**
  * A record as loaded from disk or the cache. Plain to its users — own enumerable `kind`, `id`, `file`, `data`,
- * `text` (a spread copies them all) — but `data` may be read from the cache on first use (until then the
- * cross-record checks use the record's facts) and `text` from disk on first use, checked against the content
- * that was parsed. The load information lives in a private field: copies do not carry it.
+ * `text` (a spread copies them all) — but, in a big repository, `data` is read from the file on first use (until
+ * then the checks and reports use the record's summary, `[FACTS]()`) and `text` likewise, both checked against
+ * the content that was loaded. The load information lives in a private field: copies do not carry it.
  */
 export class LoadedRecord {
   declare kind: Kind;
@@ -200,22 +266,20 @@ export class LoadedRecord {
   declare file: string;
   #info: LoadInfo;
 
-  constructor(root: string, kind: Kind, file: string, key: string, result: Parsed, clone: boolean, opts: { readText?: () => string; stale?: boolean } = {}) {
+  constructor(root: string, kind: Kind, file: string, key: string, result: Parsed, opts: { readText?: () => string; stale?: boolean } = {}) {
     this.kind = kind;
     this.id = path.basename(file, '.yaml');
     this.file = file;
-    this.#info = { root, key, result, clone, schema: result.schema, local: result.local, programme: undefined, facts: undefined, readText: opts.readText, stale: opts.stale };
-    if (result.data || kind === 'programme') {
-      const data = result.data ?? resultData(result) ?? reparse(root, file, key);
-      (this as unknown as { data: unknown }).data = clone ? structuredClone(data) : data;
-    } else {
+    this.#info = { root, key, schema: result.schema, local: result.local, programme: undefined, facts: undefined, readText: opts.readText, stale: opts.stale };
+    if (result.data) (this as unknown as { data: unknown }).data = result.data;
+    else {
       this.#info.facts = result.facts;
       Object.defineProperty(this, 'data', LoadedRecord.DATA);
     }
     Object.defineProperty(this, 'text', LoadedRecord.TEXT);
   }
 
-  /** Its facts while its data has not been read (see domain/records.ts `factsOf`). */
+  /** Its summary while its data has not been read (see domain/records.ts `factsOf`). */
   [FACTS](): Record<string, unknown> | undefined {
     return this.#info.facts;
   }
@@ -230,8 +294,7 @@ export class LoadedRecord {
     configurable: true,
     get(this: LoadedRecord) {
       const info = this.#info;
-      let data: unknown = resultData(info.result) ?? reparse(info.root, this.file, info.key);
-      if (info.clone) data = structuredClone(data);
+      const data = info.readText ? parseText(this.file, info.readText()) : reparse(info.root, this.file, info.key);
       LoadedRecord.settle(this, 'data', data);
       return data;
     },
@@ -253,11 +316,22 @@ export class LoadedRecord {
     },
   };
 
-  /** Turns an accessor into a plain property; once `data` is real, the facts no longer stand for it. */
+  /** Turns an accessor into a plain property; once `data` is real, the summary no longer stands for it. */
   private static settle(r: LoadedRecord, name: 'data' | 'text', value: unknown): void {
     Object.defineProperty(r, name, { value, writable: true, enumerable: true, configurable: true });
     if (name === 'data') r.#info.facts = undefined;
   }
+}
+
+/** Parses a record's text (from git: a base version) the way the loader did. */
+function parseText(file: string, text: string): Record<string, unknown> {
+  const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const parsed = fastParse(clean) ?? (() => {
+    const r = parseRecordText(file, clean);
+    return r.ok ? (r.parsed.data as Record<string, unknown>) : undefined;
+  })();
+  if (!parsed) throw new RefusedError(`文件 ${file} 在命令运行期间被修改，未做任何更改，请重新运行`, `${file} changed while the command ran; nothing was changed, run it again`);
+  return parsed;
 }
 
 function readText(root: string, file: string, key: string): string {

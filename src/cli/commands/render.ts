@@ -11,6 +11,7 @@ import { loadRepository, requireRoot } from '../../store/repo.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
 import { renderDocxBundle, renderForms, viewContext, type FormFormat, type FormOutput } from '../../commands/render.js';
 import { mergePdfs } from '../../pdf/pdf.js';
+import { startBrowser } from '../../pdf/browser.js';
 import { colors, type CliContext } from '../io.js';
 import { displayWidth } from '../../output/text-table.js';
 import { RecordIndex, type Repository } from '../../domain/records.js';
@@ -147,130 +148,138 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (id && batch) throw new UsageError('记录编号不能与 --org / --stage / --all 同时使用', 'a record id cannot be combined with --org / --stage / --all');
         const today = todayIn(opts.today);
         const root = requireRoot(ctx.cwd);
-        const repo = loadRepository(root);
-        const index = new RecordIndex(repo);
-        const org = requireOrg(index, opts.org);
-        if (id) id = resolveRecord(index, id, KINDS.filter((k) => k !== 'programme'), tr(ctx.lang, '记录', 'record')).id;
-        const programme = programmeFor(repo, index, id, opts.programme);
-        const forms = findForms(programme, opts.form);
-        let stage: string | undefined;
-        if (opts.stage) {
-          // By label or id (domain/programme.ts stagesNamed), across the programme's tracks.
-          const ids = [...new Set((['project', 'task', 'brand'] as const).flatMap((t) => stagesNamed(programme, t, opts.stage!).map((s) => s.id)))];
-          const labels = [...new Set((['project', 'task', 'brand'] as const).flatMap((t) => (programme[t]?.stages ?? []).map((s) => s.label)))];
-          if (!ids.length) throw new UsageError(`方案“${programme.id}”中没有阶段“${opts.stage}”（可用：${labels.join('、')}）`, `programme "${programme.id}" has no stage "${opts.stage}" (known: ${labels.join(', ')})`);
-          if (ids.length > 1) throw new UsageError(`“${opts.stage}”对应多个阶段：${ids.join('、')}，请写阶段编号`, `"${opts.stage}" names several stages: ${ids.join(', ')}; use the stage id`);
-          stage = ids[0];
-        }
-        const vctx = viewContext(repo, programme, { today });
-        const targets: FormTarget[] = selectTargets(index, programme, { forms, org, stage, record: id });
-        if (targets.length === 0) {
-          throw new RefusedError(
-            id
-              ? `记录“${id}”还没有可生成的表单（尚未到达任何表单所在的阶段；可用 --form 指定表单生成空白表）`
-              : '没有符合条件的表单',
-            id ? `record "${id}" has no form to print yet (it has not reached the stage of any form; name one with --form to print it blank)` : 'no form matches',
-          );
-        }
-
-        const ext = `.${format}`;
-        let outDir: string;
-        let outFile: string | undefined;
-        let mergeTo: string | undefined;
-        const out = opts.output ? path.resolve(ctx.cwd, opts.output) : undefined;
-        if (!batch && out && !(fs.existsSync(out) && fs.statSync(out).isDirectory()) && path.extname(out).toLowerCase() === ext) {
-          if (targets.length === 1) outFile = out;
-          else if (format !== 'html') mergeTo = out;
-          else throw new UsageError(`该记录有 ${targets.length} 份表单：HTML 请输出到文件夹（-o 文件夹）`, `this record has ${targets.length} forms: write HTML to a folder (-o folder)`);
-        }
-        if (mergeTo && format === 'docx') {
-          // Several forms of one record into one Word file: a section per form.
-          const started = Date.now();
-          const r = await renderDocxBundle(vctx, targets, mergeTo, { title: targets.length ? `${path.basename(mergeTo, '.docx')}` : '', final: opts.final });
-          const seconds = (Date.now() - started) / 1000;
-          if (opts.json) {
-            ctx.out(JSON.stringify({ programme: programme.id, format, seconds, merged: { out: r.out }, outputs: r.forms.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, ok: true, code: o.code, draft: o.draft })) }, null, 2));
-          } else {
-            ctx.out(tr(ctx.lang, `已生成 ${path.relative(ctx.cwd, r.out) || r.out}（${r.forms.length} 份表单，每份一节）`, `wrote ${path.relative(ctx.cwd, r.out) || r.out} (${r.forms.length} forms, a section each)`));
-            draftNote(ctx, r.forms);
-          }
-          return 0;
-        }
-        outDir = mergeTo ? fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-render-')) : (out ?? (batch ? path.join(ctx.cwd, 'out', 'forms') : ctx.cwd));
-        if (outFile) outDir = path.dirname(outFile);
-
-        const started = Date.now();
-        const bar = progress(ctx, tr(ctx.lang, '生成表单', 'rendering'), { paths: !mergeTo });
-        let outputs: FormOutput[];
+        // Chromium boots in its own processes while the records load (synchronous): one form waits for the longer
+        // of the two, not for their sum.
+        const early = format === 'pdf' ? await startBrowser({ lang: ctx.lang }) : undefined;
         try {
-          outputs = await renderForms(vctx, targets, {
-            outDir,
-            outFile,
-            format,
-            final: opts.final,
-            lang: ctx.lang,
-            onProgress: targets.length > 1 ? bar.tick : undefined,
-          });
-        } finally {
-          bar.end();
-        }
-        const elapsed = Date.now() - started;
-        const failed = outputs.filter((o) => !o.ok);
-        let merged: number | undefined;
-        if (mergeTo && failed.length === 0) {
-          merged = await mergePdfs(
-            outputs.map((o) => ({ title: o.label, path: o.out })),
-            mergeTo,
-            { outline: true, title: outputs[0]?.label, verify: outputs.map((o) => o.stampText).filter((t): t is string => !!t) },
-          );
-        }
-        if (mergeTo) fs.rmSync(outDir, { recursive: true, force: true });
-        const ok = outputs.filter((o) => o.ok);
-        const rate = ok.length / Math.max(0.001, elapsed / 1000);
-        if (opts.json) {
-          ctx.out(
-            JSON.stringify(
-              {
-                programme: programme.id,
-                format,
-                seconds: Number(seconds(elapsed)),
-                forms_per_second: Number(rate.toFixed(1)),
-                merged: mergeTo && merged !== undefined ? { out: mergeTo, pages: merged } : undefined,
-                outputs: outputs.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, out: mergeTo ? undefined : o.out, ok: o.ok, pages: o.pages, code: o.code, draft: o.draft, error: o.error, missing_glyphs: o.missingGlyphs })),
-              },
-              null,
-              2,
-            ),
-          );
-        } else {
-          const rel = (p: string) => path.relative(ctx.cwd, p) || p;
-          if (mergeTo && merged !== undefined) {
-            ctx.out(tr(ctx.lang, `已生成 ${rel(mergeTo)}（${ok.length} 份表单，共 ${merged} 页，含书签）`, `wrote ${rel(mergeTo)} (${ok.length} forms, ${merged} pages, with bookmarks)`));
-          } else if (!batch && ok.length <= 3) {
-            for (const o of ok) ctx.out(tr(ctx.lang, `已生成 ${rel(o.out)}（${o.label}${o.pages ? `，${o.pages} 页` : ''}）`, `wrote ${rel(o.out)} (${o.label}${o.pages ? `, ${o.pages} page(s)` : ''})`));
-          } else {
-            ctx.out(
-              tr(
-                ctx.lang,
-                `已生成 ${ok.length} 份表单（${format.toUpperCase()}）到 ${rel(outDir)}，用时 ${seconds(elapsed)} 秒（${rate.toFixed(1)} 份/秒）`,
-                `wrote ${ok.length} forms (${format.toUpperCase()}) to ${rel(outDir)} in ${seconds(elapsed)} s (${rate.toFixed(1)} forms/s)`,
-              ),
+          const repo = loadRepository(root);
+          const index = new RecordIndex(repo);
+          const org = requireOrg(index, opts.org);
+          if (id) id = resolveRecord(index, id, KINDS.filter((k) => k !== 'programme'), tr(ctx.lang, '记录', 'record')).id;
+          const programme = programmeFor(repo, index, id, opts.programme);
+          const forms = findForms(programme, opts.form);
+          let stage: string | undefined;
+          if (opts.stage) {
+            // By label or id (domain/programme.ts stagesNamed), across the programme's tracks.
+            const ids = [...new Set((['project', 'task', 'brand'] as const).flatMap((t) => stagesNamed(programme, t, opts.stage!).map((s) => s.id)))];
+            const labels = [...new Set((['project', 'task', 'brand'] as const).flatMap((t) => (programme[t]?.stages ?? []).map((s) => s.label)))];
+            if (!ids.length) throw new UsageError(`方案“${programme.id}”中没有阶段“${opts.stage}”（可用：${labels.join('、')}）`, `programme "${programme.id}" has no stage "${opts.stage}" (known: ${labels.join(', ')})`);
+            if (ids.length > 1) throw new UsageError(`“${opts.stage}”对应多个阶段：${ids.join('、')}，请写阶段编号`, `"${opts.stage}" names several stages: ${ids.join(', ')}; use the stage id`);
+            stage = ids[0];
+          }
+          const vctx = viewContext(repo, programme, { today });
+          const targets: FormTarget[] = selectTargets(index, programme, { forms, org, stage, record: id });
+          if (targets.length === 0) {
+            throw new RefusedError(
+              id
+                ? `记录“${id}”还没有可生成的表单（尚未到达任何表单所在的阶段；可用 --form 指定表单生成空白表）`
+                : '没有符合条件的表单',
+              id ? `record "${id}" has no form to print yet (it has not reached the stage of any form; name one with --form to print it blank)` : 'no form matches',
             );
           }
-          draftNote(ctx, ok);
-          for (const o of ok) {
-            if (!o.missingGlyphs?.length) continue;
-            const chars = o.missingGlyphs.map(describeChar).join(tr(ctx.lang, '、', ', '));
-            ctx.err(tr(ctx.lang, `提示：${rel(o.out)} 中以下字符没有内置字体，可能印成方框：${chars}`, `note: no bundled font has these characters of ${rel(o.out)}; they may print as boxes: ${chars}`));
+
+          const ext = `.${format}`;
+          let outDir: string;
+          let outFile: string | undefined;
+          let mergeTo: string | undefined;
+          const out = opts.output ? path.resolve(ctx.cwd, opts.output) : undefined;
+          if (!batch && out && !(fs.existsSync(out) && fs.statSync(out).isDirectory()) && path.extname(out).toLowerCase() === ext) {
+            if (targets.length === 1) outFile = out;
+            else if (format !== 'html') mergeTo = out;
+            else throw new UsageError(`该记录有 ${targets.length} 份表单：HTML 请输出到文件夹（-o 文件夹）`, `this record has ${targets.length} forms: write HTML to a folder (-o folder)`);
           }
+          if (mergeTo && format === 'docx') {
+            // Several forms of one record into one Word file: a section per form.
+            const started = Date.now();
+            const r = await renderDocxBundle(vctx, targets, mergeTo, { title: targets.length ? `${path.basename(mergeTo, '.docx')}` : '', final: opts.final });
+            const seconds = (Date.now() - started) / 1000;
+            if (opts.json) {
+              ctx.out(JSON.stringify({ programme: programme.id, format, seconds, merged: { out: r.out }, outputs: r.forms.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, ok: true, code: o.code, draft: o.draft })) }, null, 2));
+            } else {
+              ctx.out(tr(ctx.lang, `已生成 ${path.relative(ctx.cwd, r.out) || r.out}（${r.forms.length} 份表单，每份一节）`, `wrote ${path.relative(ctx.cwd, r.out) || r.out} (${r.forms.length} forms, a section each)`));
+              draftNote(ctx, r.forms);
+            }
+            return 0;
+          }
+          outDir = mergeTo ? fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-render-')) : (out ?? (batch ? path.join(ctx.cwd, 'out', 'forms') : ctx.cwd));
+          if (outFile) outDir = path.dirname(outFile);
+
+          const started = Date.now();
+          const bar = progress(ctx, tr(ctx.lang, '生成表单', 'rendering'), { paths: !mergeTo });
+          let outputs: FormOutput[];
+          try {
+            outputs = await renderForms(vctx, targets, {
+              outDir,
+              outFile,
+              format,
+              final: opts.final,
+              browser: await early?.browser(),
+              lang: ctx.lang,
+              onProgress: targets.length > 1 ? bar.tick : undefined,
+            });
+          } finally {
+            bar.end();
+          }
+          const elapsed = Date.now() - started;
+          const failed = outputs.filter((o) => !o.ok);
+          let merged: number | undefined;
+          if (mergeTo && failed.length === 0) {
+            merged = await mergePdfs(
+              outputs.map((o) => ({ title: o.label, path: o.out })),
+              mergeTo,
+              { outline: true, title: outputs[0]?.label, verify: outputs.map((o) => o.stampText).filter((t): t is string => !!t) },
+            );
+          }
+          if (mergeTo) fs.rmSync(outDir, { recursive: true, force: true });
+          const ok = outputs.filter((o) => o.ok);
+          const rate = ok.length / Math.max(0.001, elapsed / 1000);
+          if (opts.json) {
+            ctx.out(
+              JSON.stringify(
+                {
+                  programme: programme.id,
+                  format,
+                  seconds: Number(seconds(elapsed)),
+                  forms_per_second: Number(rate.toFixed(1)),
+                  merged: mergeTo && merged !== undefined ? { out: mergeTo, pages: merged } : undefined,
+                  outputs: outputs.map((o) => ({ form: o.target.form.id, record: o.target.record.id, member: o.target.member, unit: o.target.unit, title: o.label, out: mergeTo ? undefined : o.out, ok: o.ok, pages: o.pages, code: o.code, draft: o.draft, error: o.error, missing_glyphs: o.missingGlyphs })),
+                },
+                null,
+                2,
+              ),
+            );
+          } else {
+            const rel = (p: string) => path.relative(ctx.cwd, p) || p;
+            if (mergeTo && merged !== undefined) {
+              ctx.out(tr(ctx.lang, `已生成 ${rel(mergeTo)}（${ok.length} 份表单，共 ${merged} 页，含书签）`, `wrote ${rel(mergeTo)} (${ok.length} forms, ${merged} pages, with bookmarks)`));
+            } else if (!batch && ok.length <= 3) {
+              for (const o of ok) ctx.out(tr(ctx.lang, `已生成 ${rel(o.out)}（${o.label}${o.pages ? `，${o.pages} 页` : ''}）`, `wrote ${rel(o.out)} (${o.label}${o.pages ? `, ${o.pages} page(s)` : ''})`));
+            } else {
+              ctx.out(
+                tr(
+                  ctx.lang,
+                  `已生成 ${ok.length} 份表单（${format.toUpperCase()}）到 ${rel(outDir)}，用时 ${seconds(elapsed)} 秒（${rate.toFixed(1)} 份/秒）`,
+                  `wrote ${ok.length} forms (${format.toUpperCase()}) to ${rel(outDir)} in ${seconds(elapsed)} s (${rate.toFixed(1)} forms/s)`,
+                ),
+              );
+            }
+            draftNote(ctx, ok);
+            for (const o of ok) {
+              if (!o.missingGlyphs?.length) continue;
+              const chars = o.missingGlyphs.map(describeChar).join(tr(ctx.lang, '、', ', '));
+              ctx.err(tr(ctx.lang, `提示：${rel(o.out)} 中以下字符没有内置字体，可能印成方框：${chars}`, `note: no bundled font has these characters of ${rel(o.out)}; they may print as boxes: ${chars}`));
+            }
+          }
+          if (failed.length) {
+            const c = await colors(process.stderr);
+            ctx.err(c.red(tr(ctx.lang, `${failed.length} 份表单生成失败：`, `${failed.length} form(s) failed:`)));
+            for (const f of failed) ctx.err(`  ${f.label} → ${path.relative(ctx.cwd, f.out) || f.out}: ${f.error ?? ''}`);
+            return 1;
+          }
+          return 0;
+        } finally {
+          await early?.close();
         }
-        if (failed.length) {
-          const c = await colors(process.stderr);
-          ctx.err(c.red(tr(ctx.lang, `${failed.length} 份表单生成失败：`, `${failed.length} form(s) failed:`)));
-          for (const f of failed) ctx.err(`  ${f.label} → ${path.relative(ctx.cwd, f.out) || f.out}: ${f.error ?? ''}`);
-          return 1;
-        }
-        return 0;
       }),
     );
 }
