@@ -173,6 +173,34 @@ describe('forms as Word files (no browser)', () => {
     expect(files.get('huishan-2020/apply')!.parts['word/document.xml']).toMatch(/<w:trHeight w:val="6236" w:hRule="atLeast"\/>/);
   });
 
+  it('keeps seal and signature rows, and the notes, on the page of the rows above them (Word and the PDF\'s HTML)', () => {
+    const SEAL = /盖章|签名|签字（章）/;
+    const rowsOf = (xml: string) => [...xml.matchAll(/<w:tbl>(.*?)<\/w:tbl>/gs)].map((t) => [...t[1]!.matchAll(/<w:tr[ >].*?<\/w:tr>/gs)].map((r) => r[0]));
+    let seals = 0;
+    for (const [key, f] of files) {
+      const xml = f.parts['word/document.xml']!;
+      for (const rows of rowsOf(xml)) {
+        rows.forEach((row, i) => {
+          if (i === 0 || !SEAL.test(partText(row))) return;
+          seals++;
+          expect(rows[i - 1], `${key}: the row above ${partText(row).trim()} does not keep with it`).toContain('<w:keepNext/>');
+          expect(row, key).toContain('<w:cantSplit/>');
+        });
+      }
+      // A note under a table: the table's last row keeps with it.
+      for (const m of xml.matchAll(/<w:tr[ >](?:(?!<w:tr[ >]).)*?<\/w:tr><\/w:tbl><w:p>(?:(?!<\/w:p>).)*?注：/gs)) expect(m[0], key).toContain('<w:keepNext/>');
+      // A signature under prose: the paragraph above keeps with it.
+      for (const m of xml.matchAll(/<w:p>((?:(?!<w:p>).)*?)<\/w:p><w:p>(?:(?!<\/w:p>).)*?(承诺单位：|承诺人：)/gs)) expect(m[1], key).toContain('<w:keepNext/>');
+      const html = layoutHtml(loadLayout(f.target.form.template), f.view);
+      for (const tr of html.match(/<tr[ >].*?<\/tr>/gs) ?? []) if (SEAL.test(tr.replace(/<[^>]+>/g, ''))) expect(tr, key).toMatch(/^<tr class="[^"]*\bkeep\b/);
+    }
+    expect(seals).toBeGreaterThanOrEqual(8);
+    const css = fs.readFileSync(path.join(ROOT, 'templates/forms/_forms.css'), 'utf8');
+    expect(css).toMatch(/table\.form tr\.keep \{\s*break-before: avoid;/);
+    expect(css).toMatch(/\.note \{[^}]*break-before: avoid;/);
+    expect(css).toMatch(/\.sign-block \{[^}]*break-before: avoid;/);
+  });
+
   it('keeps record text as text: no fields, no markup, = + - @ as typed, 5,000 characters whole', async () => {
     const ex = examples[0]!;
     const t = ex.targets.find((x) => x.form.id === 'apply')!;

@@ -28,7 +28,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import type { BlockDef, CellDef, ChoiceList, Layout, Para, Part, Run, Scope, SignPart, TableDef } from '../forms/layout.js';
-import { choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, runsText, type ExpandedRow } from '../forms/layout.js';
+import { choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, rowKeptWithPrevious, runsText, type ExpandedRow } from '../forms/layout.js';
 import { paragraphs } from '../forms/text.js';
 
 // ---- page and type ------------------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ function buildRows(rows: ExpandedRow[], t: TableDef, ts: TableStyle, header: boo
       col += span;
     }
     for (let k = 0; k < cols; k++) if (covered[k]! > 0) covered[k]!--;
-    out.push({ cells, height, flows: !header && rowFlows(row), keepPrev: 'keep' in row.def && row.def.keep === 'with-previous' });
+    out.push({ cells, height, flows: !header && rowFlows(row), keepPrev: !header && rowKeptWithPrevious(row) });
   }
   return out.map((r, i) => {
     const min = ts.dense ? r.height : Math.max(10, r.height ?? 0);
@@ -329,7 +329,7 @@ function buildTable(scope: Scope, t: TableDef, keepWithNext: boolean): Table {
 
 type Child = Paragraph | Table;
 
-function proseParas(scope: Scope, p: Para): Paragraph[] {
+function proseParas(scope: Scope, p: Para, keepWithNext = false): Paragraph[] {
   const base = { spacing: { line: PROSE_LINE, lineRule: LineRuleType.EXACT }, alignment: TEXT_ALIGN };
   const style = { size: SIZE.san };
   const indent = (s: string | undefined) => (s === 'flush' ? {} : { indent: { firstLine: SIZE.san * 20 } });
@@ -347,20 +347,22 @@ function proseParas(scope: Scope, p: Para): Paragraph[] {
       }),
     );
   }
+  // The paragraphs before a signature block stay on its page.
+  const last = <T,>(list: T[], make: (x: T, keep: boolean, i: number) => Paragraph): Paragraph[] => list.map((x, i) => make(x, keepWithNext && i === list.length - 1, i));
   if ('each' in p) {
     const items = listOf(scope, p.each);
-    if (items.length === 0) return (p.else ?? []).map((l) => para(docxRuns(inlineRuns(scope, l), style), { ...base, ...indent(p.style) }));
-    return items.map((item, k) => para(docxRuns(inlineRuns({ ...scope, item, n: k + 1 }, p.p), style), { ...base, ...indent(p.style) }));
+    if (items.length === 0) return last(p.else ?? [], (l, keepNext) => para(docxRuns(inlineRuns(scope, l), style), { ...base, ...indent(p.style), keepNext }));
+    return last(items, (item, keepNext, k) => para(docxRuns(inlineRuns({ ...scope, item, n: k + 1 }, p.p), style), { ...base, ...indent(p.style), keepNext }));
   }
   if ('p' in p) {
     if (!guarded(scope, p)) return [];
     const runs = inlineRuns(scope, p.p);
     if (p.style === 'heading') return [para(docxRuns(runs, { ...style, font: fontOf(FONTS.heading) }, style), { ...base, ...indent(undefined), keepNext: true })];
-    return [para(docxRuns(runs, style), { ...base, ...indent(p.style) })];
+    return [para(docxRuns(runs, style), { ...base, ...indent(p.style), keepNext: keepWithNext })];
   }
   const v = lookup(scope, p.text);
-  if (paragraphs(v).length) return paragraphs(v).map((t) => para([textRun(t, style)], { ...base, ...indent(undefined) }));
-  return p.else !== undefined ? [para(docxRuns(inlineRuns(scope, p.else), style), { ...base, ...indent(undefined) })] : [];
+  if (paragraphs(v).length) return last(paragraphs(v), (t, keepNext) => para([textRun(t, style)], { ...base, ...indent(undefined), keepNext }));
+  return p.else !== undefined ? [para(docxRuns(inlineRuns(scope, p.else), style), { ...base, ...indent(undefined), keepNext: keepWithNext })] : [];
 }
 
 function blockChildren(scope: Scope, b: BlockDef, next: BlockDef | undefined): Child[] {
@@ -374,7 +376,7 @@ function blockChildren(scope: Scope, b: BlockDef, next: BlockDef | undefined): C
   if ('subtitle' in b) return [para(docxRuns(inlineRuns(scope, b.subtitle), { size: SIZE.si }), { alignment: AlignmentType.CENTER, spacing: { after: 200 } })];
   if ('note' in b) return [para(docxRuns(inlineRuns(scope, b.note), { size: SIZE.xiaosi }), { spacing: { before: 60 } })];
   if ('table' in b) return [buildTable(scope, b.table, !!next && 'note' in next && guarded(scope, next))];
-  return b.prose.flatMap((p) => proseParas(scope, p));
+  return b.prose.flatMap((p, i) => proseParas(scope, p, !!b.prose[i + 1] && 'sign' in b.prose[i + 1]!));
 }
 
 /** The body of a form as Word content: the annex label, the title, then the layout's blocks. */

@@ -5,7 +5,7 @@
  * ever reaches an attribute except the logo, which must be a data: URL of an image.
  */
 import type { BlockDef, CellDef, ExpandedRow, Inline, Layout, Para, Part, Run, Scope, SignPart, TableDef } from './layout.js';
-import { choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, runsText } from './layout.js';
+import { choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, rowKeptWithPrevious, runsText } from './layout.js';
 import { paragraphs } from './text.js';
 
 /** Escapes text for HTML content and attribute values (the characters handlebars escapes). */
@@ -118,7 +118,7 @@ function tableHtml(scope: Scope, t: TableDef): string {
   const edges = t.edges ?? true;
   const edge = `<tr class="page-edge"><td colspan="${cols}"></td></tr>`;
   const rowHtml = (row: ExpandedRow, tag: 'td' | 'th') => {
-    const cls = [...(tag === 'td' && rowFlows(row) ? ['long'] : []), ...('keep' in row.def && row.def.keep ? ['keep'] : [])];
+    const cls = [...(tag === 'td' && rowFlows(row) ? ['long'] : []), ...(tag === 'td' && rowKeptWithPrevious(row) ? ['keep'] : [])];
     return `<tr${cls.length ? ` class="${cls.join(' ')}"` : ''}>${row.cells.map((c) => cellHtml(row.scope, c.cell, tag, c.rowspan)).join('')}</tr>`;
   };
   const head = expandRows(scope, t.header).map((r) => rowHtml(r, 'th')).join('\n');

@@ -524,6 +524,15 @@ export function rowFlows(row: ExpandedRow): boolean {
   return row.cells.some((c) => cellIsLong(row.scope, c.cell));
 }
 
+/**
+ * Whether a row stays on the page of the row above it: the layout's `keep: with-previous`, and every row with a
+ * seal or signature space, which must never stand alone on a page apart from what it approves.
+ */
+export function rowKeptWithPrevious(row: ExpandedRow): boolean {
+  if ('keep' in row.def && row.def.keep === 'with-previous') return true;
+  return row.cells.some(({ cell }) => typeof cell !== 'string' && 'box' in cell && cell.box.some((p) => 'sign' in p));
+}
+
 /** The annex label (only when the programme gives the form one) and the title. */
 export function headingRuns(layout: Layout, scope: Scope): { annex?: Run[]; title: Run[] } {
   const annex = lookup(scope, 'form.annex') ? inlineRuns(scope, layout.annex ?? '{form.annex}') : undefined;
