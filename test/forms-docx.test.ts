@@ -192,6 +192,8 @@ describe('forms as Word files (no browser)', () => {
       // A signature under prose: the paragraph above keeps with it.
       for (const m of xml.matchAll(/<w:p>((?:(?!<w:p>).)*?)<\/w:p><w:p>(?:(?!<\/w:p>).)*?(承诺单位：|承诺人：)/gs)) expect(m[1], key).toContain('<w:keepNext/>');
       const html = layoutHtml(loadLayout(f.target.form.template), f.view);
+      // The note rides in its table as the last row, kept with the row above (when no row of the table splits).
+      if (html.includes('注：') && !html.includes('class="long')) expect(html, key).toMatch(/<tr class="keep note-row"><td colspan="\d+"><div class="note">注：[^<]*<\/div><\/td><\/tr>\n<\/tbody>/);
       for (const tr of html.match(/<tr[ >].*?<\/tr>/gs) ?? []) if (SEAL.test(tr.replace(/<[^>]+>/g, ''))) expect(tr, key).toMatch(/^<tr class="[^"]*\bkeep\b/);
     }
     expect(seals).toBeGreaterThanOrEqual(8);
@@ -199,6 +201,35 @@ describe('forms as Word files (no browser)', () => {
     expect(css).toMatch(/table\.form tr\.keep \{\s*break-before: avoid;/);
     expect(css).toMatch(/\.note \{[^}]*break-before: avoid;/);
     expect(css).toMatch(/\.sign-block \{[^}]*break-before: avoid;/);
+  });
+
+  it('puts a seal or signature at the foot of its cell, below the recorded opinion (Word and the PDF\'s HTML)', () => {
+    const SEAL = /（盖章）|签字（章）|盖章（签名）/;
+    let seals = 0;
+    let pushed = 0;
+    for (const [key, f] of files) {
+      for (const row of f.parts['word/document.xml']!.match(/<w:tr[ >].*?<\/w:tr>/gs) ?? []) {
+        const cells = row.match(/<w:tc>.*?<\/w:tc>/gs) ?? [];
+        if (!cells.some((c) => SEAL.test(partText(c)))) continue;
+        seals++;
+        // The sign is the cell's last paragraph, set apart from the opinion above it.
+        for (const c of cells.filter((x) => SEAL.test(partText(x)))) {
+          const paras = c.match(/<w:p>.*?<\/w:p>/gs)!;
+          expect(partText(paras.at(-1)!), key).toMatch(SEAL);
+          // Pushed down by what the cell's height leaves (cells without a height: right under the opinion).
+          if (Number(/<w:spacing w:before="(\d+)"/.exec(paras.at(-1)!)?.[1]) > 80) pushed++;
+        }
+      }
+      const html = layoutHtml(loadLayout(f.target.form.template), f.view);
+      for (const m of html.matchAll(/<div class="opinion"(?: style="min-height:(\d+)mm")?><div class="op-body">(.*?)<\/div><div class="op-foot">(.*?)<\/div><\/div>/gs)) {
+        if (!SEAL.test(m[3]!.replace(/<[^>]+>/g, ''))) continue;
+        seals++;
+        expect(m[2]!.replace(/<[^>]+>/g, ''), key).not.toMatch(SEAL);
+      }
+    }
+    expect(seals).toBeGreaterThanOrEqual(6);
+    expect(pushed).toBeGreaterThanOrEqual(3);
+    expect(fs.readFileSync(path.join(ROOT, 'templates/forms/_forms.css'), 'utf8')).toMatch(/\.opinion \.op-foot \{\s*margin-top: auto;/);
   });
 
   it('keeps record text as text: no fields, no markup, = + - @ as typed, 5,000 characters whole', async () => {

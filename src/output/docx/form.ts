@@ -28,8 +28,8 @@ import {
   type ParagraphChild,
 } from 'docx';
 import type { BlockDef, CellDef, ChoiceList, Layout, Para, Part, Run, Scope, SignPart, TableDef } from '../forms/layout.js';
-import { choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, rowKeptWithPrevious, runsText, type ExpandedRow } from '../forms/layout.js';
-import { paragraphs } from '../forms/text.js';
+import { boxParts, choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, rowKeptWithPrevious, runsText, type ExpandedRow } from '../forms/layout.js';
+import { estimateLines, paragraphs } from '../forms/text.js';
 
 // ---- page and type ------------------------------------------------------------------------------------------
 
@@ -165,11 +165,28 @@ function choicesParagraph(scope: Scope, list: ChoiceList, size: number, width: n
   return para(runs);
 }
 
-function signParagraph(scope: Scope, s: SignPart, size: number): Paragraph {
+function signParagraph(scope: Scope, s: SignPart, size: number, before = 80): Paragraph {
   const runs: Run[] = [...inlineRuns(scope, s.sign)];
   if (s.space) runs.push({ t: 'label', text: IDEO.repeat(7) });
   if (s.date !== undefined) runs.push({ t: 'label', text: IDEO.repeat(2) }, dateRun(s.date === true ? undefined : lookup(scope, s.date)));
-  return para(docxRuns(runs, { size }), { alignment: AlignmentType.RIGHT, indent: { right: size * 20 }, spacing: { before: 80 } });
+  return para(docxRuns(runs, { size }), { alignment: AlignmentType.RIGHT, indent: { right: size * 20 }, spacing: { before } });
+}
+
+/**
+ * The paragraphs of an opinion cell: the opinion at the top, the seal or signature and the date at the foot. Word
+ * has no "push to the bottom" inside a cell, so the space above the foot is what the cell's height leaves after
+ * the opinion's estimated lines (over-estimated: a line too many leaves the sign a little higher, never the row
+ * taller than asked).
+ */
+function boxParas(scope: Scope, c: Extract<CellDef, { box: Part[] }>, size: number, width: number, heightMm: number | undefined): Paragraph[] {
+  const { body, foot } = boxParts(c);
+  const top = body.flatMap((p) => partParas(scope, p, size, width));
+  if (!foot.length) return top;
+  const line = Math.ceil(size * 10 * 1.4); // twips of one line at this size (half-points × 10 × line height)
+  const perLine = Math.max(1, Math.floor((width - cellMargins.left - cellMargins.right) / (size * 10)));
+  const lines = body.reduce((n, p) => n + ('text' in p ? estimateLines(lookup(scope, p.text), perLine) : 'choices' in p ? 2 : 'each' in p ? listOf(scope, p.each).length : 1), 0);
+  const room = heightMm ? mm(heightMm) - cellMargins.top - cellMargins.bottom - (lines + 1) * line - foot.length * (line + 80) : 0;
+  return [...top, ...foot.map((p, i) => signParagraph(scope, p as SignPart, size, i === 0 ? Math.max(80, room) : 80))];
 }
 
 function partParas(scope: Scope, p: Part, size: number, width: number): Paragraph[] {
@@ -267,7 +284,10 @@ function buildCell(scope: Scope, c: CellDef, ts: TableStyle, width: number, head
     height,
   });
   if ('text' in c) return top(textParas(lookup(scope, c.text), size), heightOf(scope, c.height));
-  if ('box' in c) return top(c.box.flatMap((p) => partParas(scope, p, size, width)), heightOf(scope, c.height));
+  if ('box' in c) {
+    const h = heightOf(scope, c.height);
+    return top(boxParas(scope, c, size, width, h), h);
+  }
   if ('choices' in c) return { cell: new TableCell({ ...common, verticalAlign: VerticalAlignTable.CENTER, children: [choicesParagraph(scope, c.choices, c.small ? SIZE.xiaosi : size, width)] }) };
   const h = heightOf(scope, c.height);
   const img = logoRun(lookup(scope, c.logo), h ? Math.min(28, h - 2) : 28);

@@ -297,6 +297,12 @@ export function heightOf(scope: Scope, h: Height | undefined): number | undefine
   return typeof h === 'number' ? h : holds(scope, h.when) ? h.then : h.else;
 }
 
+/** A box's parts split where its seal or signature begins: the opinion above, the sign and date at the foot. */
+export function boxParts(c: Extract<CellDef, { box: Part[] }>): { body: Part[]; foot: Part[] } {
+  const at = c.box.findIndex((p) => 'sign' in p);
+  return at < 0 ? { body: c.box, foot: [] } : { body: c.box.slice(0, at), foot: c.box.slice(at) };
+}
+
 /** The list a path names (non-lists: empty), padded with blank items to `min`. */
 export function listOf(scope: Scope, path: string, min = 0): unknown[] {
   const v = lookup(scope, path);
