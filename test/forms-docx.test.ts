@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import mammoth from 'mammoth';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTemplates } from '../src/assets/templates.js';
 import { loadRepository } from '../src/store/repo.js';
 import { resolveProgramme } from '../src/domain/programme.js';
@@ -13,11 +13,11 @@ import { LayoutError, loadLayout, parseLayout } from '../src/output/forms/layout
 import { layoutHtml } from '../src/output/forms/html.js';
 import { formDocument } from '../src/output/forms/document.js';
 import { selectTargets, type FormTarget } from '../src/output/forms/targets.js';
-import { canonicalJson, normaliseCode, parsePayload, payloadText, shortCode } from '../src/output/forms/verification.js';
+import { canonicalJson, normaliseCode, parsePayload, parsePayloads, payloadText, shortCode } from '../src/output/forms/verification.js';
 import { docxOf, viewContext } from '../src/commands/render.js';
 import { gitState, stampOf } from '../src/commands/verification.js';
 import type { ViewContext } from '../src/output/forms/views.js';
-import { ROOT } from './helpers.js';
+import { djyc, ROOT, tempDir } from './helpers.js';
 import { firstOutOfOrder, LABELS, squash } from './forms-labels.js';
 import { docxParts, EXAMPLES, partText, decodeXml as decode } from './docx-helpers.js';
 
@@ -143,6 +143,20 @@ describe('forms as Word files (no browser)', () => {
     expect(fonts).toContain('<w:font w:name="方正小标宋简体">');
   });
 
+  it('requests only the faces offices have in every file: 仿宋_GB2312 body, 方正小标宋简体 title, 黑体 headings', () => {
+    const allowed = new Set(['仿宋_GB2312', '方正小标宋简体', '黑体']);
+    for (const [key, f] of files) {
+      const xml = Object.entries(f.parts).filter(([n]) => /^word\/(document|styles|header\d*|footer\d*)\.xml$/.test(n)).map(([, x]) => x).join('');
+      const named = new Set([...xml.matchAll(/<w:rFonts ([^>]*)\/>/g)].flatMap((m) => [...m[1]!.matchAll(/w:(?:ascii|hAnsi|eastAsia|cs)="([^"]*)"/g)].map((n) => n[1]!)));
+      expect([...named].filter((n) => !allowed.has(n)), key).toEqual([]);
+      expect(named.has('仿宋_GB2312'), key).toBe(true);
+      // The title, in the East Asian slot where Word and WPS look for Chinese text.
+      expect(f.parts['word/document.xml'], key).toMatch(/<w:rFonts(?=[^>]*w:eastAsia="方正小标宋简体")[^>]*\/>/);
+      // Theme fonts would override the named ones in Word.
+      expect(xml, key).not.toMatch(/w:(?:ascii|hAnsi|eastAsia|cs)Theme=/);
+    }
+  });
+
   it('makes real Word tables: merged cells, repeated header rows, rows that stay whole', () => {
     const apply = files.get('dangjian-plus-2017/apply')!.parts['word/document.xml']!;
     // 项目组成员及职务 spans the team's rows; 项目名称's value spans four columns.
@@ -157,6 +171,65 @@ describe('forms as Word files (no browser)', () => {
     expect((list.match(/<w:tr>|<w:tr /g) ?? []).length).toBe(19);
     // A blank cell keeps its height: the 理由依据 box is at least 110 mm (6236 twips) high.
     expect(files.get('huishan-2020/apply')!.parts['word/document.xml']).toMatch(/<w:trHeight w:val="6236" w:hRule="atLeast"\/>/);
+  });
+
+  it('keeps seal and signature rows, and the notes, on the page of the rows above them (Word and the PDF\'s HTML)', () => {
+    const SEAL = /盖章|签名|签字（章）/;
+    const rowsOf = (xml: string) => [...xml.matchAll(/<w:tbl>(.*?)<\/w:tbl>/gs)].map((t) => [...t[1]!.matchAll(/<w:tr[ >].*?<\/w:tr>/gs)].map((r) => r[0]));
+    let seals = 0;
+    for (const [key, f] of files) {
+      const xml = f.parts['word/document.xml']!;
+      for (const rows of rowsOf(xml)) {
+        rows.forEach((row, i) => {
+          if (i === 0 || !SEAL.test(partText(row))) return;
+          seals++;
+          expect(rows[i - 1], `${key}: the row above ${partText(row).trim()} does not keep with it`).toContain('<w:keepNext/>');
+          expect(row, key).toContain('<w:cantSplit/>');
+        });
+      }
+      // A note under a table: the table's last row keeps with it.
+      for (const m of xml.matchAll(/<w:tr[ >](?:(?!<w:tr[ >]).)*?<\/w:tr><\/w:tbl><w:p>(?:(?!<\/w:p>).)*?注：/gs)) expect(m[0], key).toContain('<w:keepNext/>');
+      // A signature under prose: the paragraph above keeps with it.
+      for (const m of xml.matchAll(/<w:p>((?:(?!<w:p>).)*?)<\/w:p><w:p>(?:(?!<\/w:p>).)*?(承诺单位：|承诺人：)/gs)) expect(m[1], key).toContain('<w:keepNext/>');
+      const html = layoutHtml(loadLayout(f.target.form.template), f.view);
+      // The note rides in its table as the last row, kept with the row above (when no row of the table splits).
+      if (html.includes('注：') && !html.includes('class="long')) expect(html, key).toMatch(/<tr class="keep note-row"><td colspan="\d+"><div class="note">注：[^<]*<\/div><\/td><\/tr>\n<\/tbody>/);
+      for (const tr of html.match(/<tr[ >].*?<\/tr>/gs) ?? []) if (SEAL.test(tr.replace(/<[^>]+>/g, ''))) expect(tr, key).toMatch(/^<tr class="[^"]*\bkeep\b/);
+    }
+    expect(seals).toBeGreaterThanOrEqual(8);
+    const css = fs.readFileSync(path.join(ROOT, 'templates/forms/_forms.css'), 'utf8');
+    expect(css).toMatch(/table\.form tr\.keep \{\s*break-before: avoid;/);
+    expect(css).toMatch(/\.note \{[^}]*break-before: avoid;/);
+    expect(css).toMatch(/\.sign-block \{[^}]*break-before: avoid;/);
+  });
+
+  it('puts a seal or signature at the foot of its cell, below the recorded opinion (Word and the PDF\'s HTML)', () => {
+    const SEAL = /（盖章）|签字（章）|盖章（签名）/;
+    let seals = 0;
+    let pushed = 0;
+    for (const [key, f] of files) {
+      for (const row of f.parts['word/document.xml']!.match(/<w:tr[ >].*?<\/w:tr>/gs) ?? []) {
+        const cells = row.match(/<w:tc>.*?<\/w:tc>/gs) ?? [];
+        if (!cells.some((c) => SEAL.test(partText(c)))) continue;
+        seals++;
+        // The sign is the cell's last paragraph, set apart from the opinion above it.
+        for (const c of cells.filter((x) => SEAL.test(partText(x)))) {
+          const paras = c.match(/<w:p>.*?<\/w:p>/gs)!;
+          expect(partText(paras.at(-1)!), key).toMatch(SEAL);
+          // Pushed down by what the cell's height leaves (cells without a height: right under the opinion).
+          if (Number(/<w:spacing w:before="(\d+)"/.exec(paras.at(-1)!)?.[1]) > 80) pushed++;
+        }
+      }
+      const html = layoutHtml(loadLayout(f.target.form.template), f.view);
+      for (const m of html.matchAll(/<div class="opinion"(?: style="min-height:(\d+)mm")?><div class="op-body">(.*?)<\/div><div class="op-foot">(.*?)<\/div><\/div>/gs)) {
+        if (!SEAL.test(m[3]!.replace(/<[^>]+>/g, ''))) continue;
+        seals++;
+        expect(m[2]!.replace(/<[^>]+>/g, ''), key).not.toMatch(SEAL);
+      }
+    }
+    expect(seals).toBeGreaterThanOrEqual(6);
+    expect(pushed).toBeGreaterThanOrEqual(3);
+    expect(fs.readFileSync(path.join(ROOT, 'templates/forms/_forms.css'), 'utf8')).toMatch(/\.opinion \.op-foot \{\s*margin-top: auto;/);
   });
 
   it('keeps record text as text: no fields, no markup, = + - @ as typed, 5,000 characters whole', async () => {
@@ -224,5 +297,64 @@ describe('verification payload', () => {
 
   it('hashes the same content the same way whatever the key order', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: '中' }], u: undefined })).toBe('{"a":[{"c":"中","d":2}],"b":1}');
+  });
+});
+
+describe('render --format docx through the CLI: the batch selectors of PDF, and one file for a record\'s forms', () => {
+  let root: string;
+  let ex: Example;
+  const docxIn = (dir: string): string[] => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.docx')).sort();
+
+  beforeAll(() => {
+    root = path.join(tempDir('djyc-docx-cli-'), 'repo');
+    fs.cpSync(path.join(ROOT, 'examples', 'huishan-2020'), root, { recursive: true });
+    ex = loadExamples()[0]!;
+    expect(ex.name).toBe('huishan-2020');
+  });
+
+  afterAll(() => fs.rmSync(path.dirname(root), { recursive: true, force: true }));
+
+  it('writes one Word file per form for --org, --stage and --all, the forms the PDF batch selects', () => {
+    const programme = ex.ctx.programme;
+    for (const [args, sel] of [
+      // Each with a form or two, to keep the test short.
+      [['--org', 'org-hs-gw', '--form', 'apply'], { org: 'org-hs-gw', forms: ['apply'] }],
+      [['--stage', 'showcased', '--form', 'project-closure'], { stage: 'showcased', forms: ['project-closure'] }],
+      [['--all', '--form', 'brand'], { forms: ['brand'] }],
+    ] as const) {
+      const dir = `out-${args[0]!.slice(2)}`;
+      const r = djyc(['render', ...args, '--format', 'docx', '-o', dir, '--json'], { cwd: root });
+      expect(r.code, r.stderr).toBe(0);
+      const expected = selectTargets(ex.ctx.index, programme, sel);
+      expect(expected.length, args.join(' ')).toBeGreaterThan(0);
+      const files = docxIn(path.join(root, dir));
+      expect(files.length, args.join(' ')).toBe(expected.length);
+      const outputs = JSON.parse(r.stdout).outputs as Array<{ form: string; record: string; out: string; ok: boolean }>;
+      expect(outputs.map((o) => `${o.form} ${o.record}`).sort()).toEqual(expected.map((t) => `${t.form.id} ${t.record.id}`).sort());
+      // Each a Word package with the seed's labels of its form.
+      for (const o of outputs.filter((_, i) => i % 7 === 0)) {
+        const text = partText(docxParts(fs.readFileSync(o.out))['word/document.xml']!);
+        const template = programme.forms!.find((x) => x.id === o.form)!.template;
+        expect(firstOutOfOrder(text, LABELS[template]!), o.out).toBeUndefined();
+      }
+    }
+  });
+
+  it('puts a record\'s several forms into one Word file, a section (new page) and a stamp each', () => {
+    // A task with a 附件5 for each of its members.
+    const id = ex.targets.find((t) => t.form.id === 'task-closure' && t.member && ex.targets.some((u) => u.record.id === t.record.id && u.member !== t.member))!.record.id;
+    const copies = selectTargets(ex.ctx.index, ex.ctx.programme, { record: id });
+    expect(copies.length).toBeGreaterThan(1);
+    const r = djyc(['render', id, '-o', 'task.docx'], { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    const parts = docxParts(fs.readFileSync(path.join(root, 'task.docx')));
+    const doc = parts['word/document.xml']!;
+    const sections = doc.match(/<w:sectPr/g) ?? [];
+    expect(sections.length).toBe(copies.length);
+    // A section that starts on the same page would be w:type="continuous".
+    expect(doc).not.toContain('w:val="continuous"');
+    const text = partText(doc);
+    for (const t of copies) expect(squash(text)).toContain(squash(t.member ? (ex.ctx.index.get('member', t.member)?.data as { name: string }).name : ''));
+    expect(parsePayloads(decode(/<vt:lpwstr>([^<]*)<\/vt:lpwstr>/.exec(parts['docProps/custom.xml']!)![1]!)).length).toBe(copies.length);
   });
 });

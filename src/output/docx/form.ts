@@ -28,8 +28,8 @@ import {
   type ParagraphChild,
 } from 'docx';
 import type { BlockDef, CellDef, ChoiceList, Layout, Para, Part, Run, Scope, SignPart, TableDef } from '../forms/layout.js';
-import { choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, runsText, type ExpandedRow } from '../forms/layout.js';
-import { paragraphs } from '../forms/text.js';
+import { boxParts, choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, rowKeptWithPrevious, runsText, type ExpandedRow } from '../forms/layout.js';
+import { estimateLines, paragraphs } from '../forms/text.js';
 
 // ---- page and type ------------------------------------------------------------------------------------------
 
@@ -165,11 +165,28 @@ function choicesParagraph(scope: Scope, list: ChoiceList, size: number, width: n
   return para(runs);
 }
 
-function signParagraph(scope: Scope, s: SignPart, size: number): Paragraph {
+function signParagraph(scope: Scope, s: SignPart, size: number, before = 80): Paragraph {
   const runs: Run[] = [...inlineRuns(scope, s.sign)];
   if (s.space) runs.push({ t: 'label', text: IDEO.repeat(7) });
   if (s.date !== undefined) runs.push({ t: 'label', text: IDEO.repeat(2) }, dateRun(s.date === true ? undefined : lookup(scope, s.date)));
-  return para(docxRuns(runs, { size }), { alignment: AlignmentType.RIGHT, indent: { right: size * 20 }, spacing: { before: 80 } });
+  return para(docxRuns(runs, { size }), { alignment: AlignmentType.RIGHT, indent: { right: size * 20 }, spacing: { before } });
+}
+
+/**
+ * The paragraphs of an opinion cell: the opinion at the top, the seal or signature and the date at the foot. Word
+ * has no "push to the bottom" inside a cell, so the space above the foot is what the cell's height leaves after
+ * the opinion's estimated lines (over-estimated: a line too many leaves the sign a little higher, never the row
+ * taller than asked).
+ */
+function boxParas(scope: Scope, c: Extract<CellDef, { box: Part[] }>, size: number, width: number, heightMm: number | undefined): Paragraph[] {
+  const { body, foot } = boxParts(c);
+  const top = body.flatMap((p) => partParas(scope, p, size, width));
+  if (!foot.length) return top;
+  const line = Math.ceil(size * 10 * 1.4); // twips of one line at this size (half-points × 10 × line height)
+  const perLine = Math.max(1, Math.floor((width - cellMargins.left - cellMargins.right) / (size * 10)));
+  const lines = body.reduce((n, p) => n + ('text' in p ? estimateLines(lookup(scope, p.text), perLine) : 'choices' in p ? 2 : 'each' in p ? listOf(scope, p.each).length : 1), 0);
+  const room = heightMm ? mm(heightMm) - cellMargins.top - cellMargins.bottom - (lines + 1) * line - foot.length * (line + 80) : 0;
+  return [...top, ...foot.map((p, i) => signParagraph(scope, p as SignPart, size, i === 0 ? Math.max(80, room) : 80))];
 }
 
 function partParas(scope: Scope, p: Part, size: number, width: number): Paragraph[] {
@@ -267,7 +284,10 @@ function buildCell(scope: Scope, c: CellDef, ts: TableStyle, width: number, head
     height,
   });
   if ('text' in c) return top(textParas(lookup(scope, c.text), size), heightOf(scope, c.height));
-  if ('box' in c) return top(c.box.flatMap((p) => partParas(scope, p, size, width)), heightOf(scope, c.height));
+  if ('box' in c) {
+    const h = heightOf(scope, c.height);
+    return top(boxParas(scope, c, size, width, h), h);
+  }
   if ('choices' in c) return { cell: new TableCell({ ...common, verticalAlign: VerticalAlignTable.CENTER, children: [choicesParagraph(scope, c.choices, c.small ? SIZE.xiaosi : size, width)] }) };
   const h = heightOf(scope, c.height);
   const img = logoRun(lookup(scope, c.logo), h ? Math.min(28, h - 2) : 28);
@@ -296,7 +316,7 @@ function buildRows(rows: ExpandedRow[], t: TableDef, ts: TableStyle, header: boo
       col += span;
     }
     for (let k = 0; k < cols; k++) if (covered[k]! > 0) covered[k]!--;
-    out.push({ cells, height, flows: !header && rowFlows(row), keepPrev: 'keep' in row.def && row.def.keep === 'with-previous' });
+    out.push({ cells, height, flows: !header && rowFlows(row), keepPrev: !header && rowKeptWithPrevious(row) });
   }
   return out.map((r, i) => {
     const min = ts.dense ? r.height : Math.max(10, r.height ?? 0);
@@ -329,7 +349,7 @@ function buildTable(scope: Scope, t: TableDef, keepWithNext: boolean): Table {
 
 type Child = Paragraph | Table;
 
-function proseParas(scope: Scope, p: Para): Paragraph[] {
+function proseParas(scope: Scope, p: Para, keepWithNext = false): Paragraph[] {
   const base = { spacing: { line: PROSE_LINE, lineRule: LineRuleType.EXACT }, alignment: TEXT_ALIGN };
   const style = { size: SIZE.san };
   const indent = (s: string | undefined) => (s === 'flush' ? {} : { indent: { firstLine: SIZE.san * 20 } });
@@ -347,20 +367,22 @@ function proseParas(scope: Scope, p: Para): Paragraph[] {
       }),
     );
   }
+  // The paragraphs before a signature block stay on its page.
+  const last = <T,>(list: T[], make: (x: T, keep: boolean, i: number) => Paragraph): Paragraph[] => list.map((x, i) => make(x, keepWithNext && i === list.length - 1, i));
   if ('each' in p) {
     const items = listOf(scope, p.each);
-    if (items.length === 0) return (p.else ?? []).map((l) => para(docxRuns(inlineRuns(scope, l), style), { ...base, ...indent(p.style) }));
-    return items.map((item, k) => para(docxRuns(inlineRuns({ ...scope, item, n: k + 1 }, p.p), style), { ...base, ...indent(p.style) }));
+    if (items.length === 0) return last(p.else ?? [], (l, keepNext) => para(docxRuns(inlineRuns(scope, l), style), { ...base, ...indent(p.style), keepNext }));
+    return last(items, (item, keepNext, k) => para(docxRuns(inlineRuns({ ...scope, item, n: k + 1 }, p.p), style), { ...base, ...indent(p.style), keepNext }));
   }
   if ('p' in p) {
     if (!guarded(scope, p)) return [];
     const runs = inlineRuns(scope, p.p);
     if (p.style === 'heading') return [para(docxRuns(runs, { ...style, font: fontOf(FONTS.heading) }, style), { ...base, ...indent(undefined), keepNext: true })];
-    return [para(docxRuns(runs, style), { ...base, ...indent(p.style) })];
+    return [para(docxRuns(runs, style), { ...base, ...indent(p.style), keepNext: keepWithNext })];
   }
   const v = lookup(scope, p.text);
-  if (paragraphs(v).length) return paragraphs(v).map((t) => para([textRun(t, style)], { ...base, ...indent(undefined) }));
-  return p.else !== undefined ? [para(docxRuns(inlineRuns(scope, p.else), style), { ...base, ...indent(undefined) })] : [];
+  if (paragraphs(v).length) return last(paragraphs(v), (t, keepNext) => para([textRun(t, style)], { ...base, ...indent(undefined), keepNext }));
+  return p.else !== undefined ? [para(docxRuns(inlineRuns(scope, p.else), style), { ...base, ...indent(undefined), keepNext: keepWithNext })] : [];
 }
 
 function blockChildren(scope: Scope, b: BlockDef, next: BlockDef | undefined): Child[] {
@@ -374,7 +396,7 @@ function blockChildren(scope: Scope, b: BlockDef, next: BlockDef | undefined): C
   if ('subtitle' in b) return [para(docxRuns(inlineRuns(scope, b.subtitle), { size: SIZE.si }), { alignment: AlignmentType.CENTER, spacing: { after: 200 } })];
   if ('note' in b) return [para(docxRuns(inlineRuns(scope, b.note), { size: SIZE.xiaosi }), { spacing: { before: 60 } })];
   if ('table' in b) return [buildTable(scope, b.table, !!next && 'note' in next && guarded(scope, next))];
-  return b.prose.flatMap((p) => proseParas(scope, p));
+  return b.prose.flatMap((p, i) => proseParas(scope, p, !!b.prose[i + 1] && 'sign' in b.prose[i + 1]!));
 }
 
 /** The body of a form as Word content: the annex label, the title, then the layout's blocks. */

@@ -5,7 +5,7 @@
  * ever reaches an attribute except the logo, which must be a data: URL of an image.
  */
 import type { BlockDef, CellDef, ExpandedRow, Inline, Layout, Para, Part, Run, Scope, SignPart, TableDef } from './layout.js';
-import { choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, runsText } from './layout.js';
+import { boxParts, choicesOf, dateRun, expandRows, guarded, headingRuns, heightOf, inlineRuns, listOf, lookup, rowFlows, rowKeptWithPrevious, runsText } from './layout.js';
 import { paragraphs } from './text.js';
 
 /** Escapes text for HTML content and attribute values (the characters handlebars escapes). */
@@ -104,7 +104,14 @@ function cellHtml(scope: Scope, c: CellDef, tag: 'td' | 'th', rowspan?: number):
   };
   if ('value' in c) return td([...(c.align === 'center' ? ['num'] : []), ...(c.top ? ['box'] : [])], inlineHtml(scope, c.value));
   if ('text' in c) return td(['box'], textHtml(lookup(scope, c.text)), heightOf(scope, c.height));
-  if ('box' in c) return td(['box'], c.box.map((p) => partHtml(scope, p)).join(''), heightOf(scope, c.height));
+  if ('box' in c) {
+    const { body, foot } = boxParts(c);
+    const h = heightOf(scope, c.height);
+    if (!foot.length) return td(['box'], body.map((p) => partHtml(scope, p)).join(''), h);
+    // The opinion at the top, the seal or signature and the date at the foot of the cell (room for a round seal).
+    const inner = `<div class="opinion"${h ? ` style="min-height:${h}mm"` : ''}><div class="op-body">${body.map((p) => partHtml(scope, p)).join('')}</div><div class="op-foot">${foot.map((p) => partHtml(scope, p)).join('')}</div></div>`;
+    return td(['box', 'opinion-cell'], inner);
+  }
   if ('choices' in c) return td(['choices-row', ...(c.small ? ['small'] : [])], choicesHtml(scope, c.choices));
   const src = lookup(scope, c.logo);
   // Only an image data: URL built by the view model (views.ts imageDataUrl) may become an attribute.
@@ -112,19 +119,24 @@ function cellHtml(scope: Scope, c: CellDef, tag: 'td' | 'th', rowspan?: number):
   return td(['logo-cell'], img, heightOf(scope, c.height));
 }
 
-function tableHtml(scope: Scope, t: TableDef): string {
+/**
+ * A table; `note` (the 注 under it) goes in as its last row, borderless and kept with the row above, so that it
+ * never starts a page alone (Chromium keeps table rows together, not a block after a table).
+ */
+function tableHtml(scope: Scope, t: TableDef, note?: string): string {
   const cols = t.columns.length;
   const classes = ['form', ...(t.style === 'list' ? ['list'] : []), ...(t.dense ? ['dense'] : [])];
   const edges = t.edges ?? true;
   const edge = `<tr class="page-edge"><td colspan="${cols}"></td></tr>`;
   const rowHtml = (row: ExpandedRow, tag: 'td' | 'th') => {
-    const cls = [...(tag === 'td' && rowFlows(row) ? ['long'] : []), ...('keep' in row.def && row.def.keep ? ['keep'] : [])];
+    const cls = [...(tag === 'td' && rowFlows(row) ? ['long'] : []), ...(tag === 'td' && rowKeptWithPrevious(row) ? ['keep'] : [])];
     return `<tr${cls.length ? ` class="${cls.join(' ')}"` : ''}>${row.cells.map((c) => cellHtml(row.scope, c.cell, tag, c.rowspan)).join('')}</tr>`;
   };
   const head = expandRows(scope, t.header).map((r) => rowHtml(r, 'th')).join('\n');
   let html = `<table class="${classes.join(' ')}">\n<colgroup>${t.columns.map((w) => `<col style="width:${Number(w)}%">`).join('')}</colgroup>\n`;
   if (head || edges) html += `<thead>${head || edge}</thead>\n`;
-  html += `<tbody>\n${expandRows(scope, t.rows).map((r) => rowHtml(r, 'td')).join('\n')}\n</tbody>\n`;
+  const noteRow = note ? `\n<tr class="keep note-row"><td colspan="${cols}"><div class="note">${note}</div></td></tr>` : '';
+  html += `<tbody>\n${expandRows(scope, t.rows).map((r) => rowHtml(r, 'td')).join('\n')}${noteRow}\n</tbody>\n`;
   if (edges) html += `<tfoot>${edge}</tfoot>\n`;
   return `${html}</table>`;
 }
@@ -164,7 +176,17 @@ export function layoutHtml(layout: Layout, view: Record<string, unknown>): strin
   const parts: string[] = [];
   if (annex) parts.push(`<div class="annex-label">${annex.map(runHtml).join('')}</div>`);
   parts.push(`<h1 class="form-title">${title.map(runHtml).join('')}</h1>`);
-  for (const b of layout.body) {
+  for (let i = 0; i < layout.body.length; i++) {
+    const b = layout.body[i]!;
+    const next = layout.body[i + 1];
+    // A note under a table whose rows all stay whole rides in the table (the page-edge rows that close split
+    // rows would rule a line under it).
+    const splits = 'table' in b && (b.table.edges ?? true) && expandRows(scope, b.table.rows).some(rowFlows);
+    if ('table' in b && !splits && guarded(scope, b) && next && 'note' in next && guarded(scope, next)) {
+      parts.push(tableHtml(scope, { ...b.table, edges: false }, inlineHtml(scope, next.note)));
+      i++;
+      continue;
+    }
     const html = blockHtml(scope, b);
     if (html) parts.push(html);
   }

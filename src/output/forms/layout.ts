@@ -297,6 +297,12 @@ export function heightOf(scope: Scope, h: Height | undefined): number | undefine
   return typeof h === 'number' ? h : holds(scope, h.when) ? h.then : h.else;
 }
 
+/** A box's parts split where its seal or signature begins: the opinion above, the sign and date at the foot. */
+export function boxParts(c: Extract<CellDef, { box: Part[] }>): { body: Part[]; foot: Part[] } {
+  const at = c.box.findIndex((p) => 'sign' in p);
+  return at < 0 ? { body: c.box, foot: [] } : { body: c.box.slice(0, at), foot: c.box.slice(at) };
+}
+
 /** The list a path names (non-lists: empty), padded with blank items to `min`. */
 export function listOf(scope: Scope, path: string, min = 0): unknown[] {
   const v = lookup(scope, path);
@@ -522,6 +528,15 @@ export function rowFlows(row: ExpandedRow): boolean {
   const flow = 'flow' in row.def ? row.def.flow ?? 'auto' : 'auto';
   if (flow !== 'auto') return flow === 'always';
   return row.cells.some((c) => cellIsLong(row.scope, c.cell));
+}
+
+/**
+ * Whether a row stays on the page of the row above it: the layout's `keep: with-previous`, and every row with a
+ * seal or signature space, which must never stand alone on a page apart from what it approves.
+ */
+export function rowKeptWithPrevious(row: ExpandedRow): boolean {
+  if ('keep' in row.def && row.def.keep === 'with-previous') return true;
+  return row.cells.some(({ cell }) => typeof cell !== 'string' && 'box' in cell && cell.box.some((p) => 'sign' in p));
 }
 
 /** The annex label (only when the programme gives the form one) and the title. */

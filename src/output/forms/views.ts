@@ -236,9 +236,15 @@ class ViewBuilder {
     return view;
   }
 
+  /** Opinions recorded on the record itself and by `djyc rate` in its evaluation: both print, once each. */
+  private opinions(...texts: Array<string | undefined>): string {
+    return [...new Set(texts.map((x) => this.t(x)).filter(Boolean))].join('\n');
+  }
+
   brand(id: string) {
     const b: BrandRecord | undefined = this.index.get('brand', id)?.data;
     if (!b) return undefined;
+    const evaluation = this.evaluation(b.id) as { committee_opinion?: string; review_opinion?: string };
     return {
       id: b.id,
       name: this.t(b.name),
@@ -251,12 +257,12 @@ class ViewBuilder {
       contact: this.person(b.contact),
       org: this.org(b.organisation),
       branch_opinion: this.t(b.branch_opinion),
-      committee_opinion: this.t(b.committee_opinion),
-      review_opinion: this.t(b.review_opinion),
+      committee_opinion: this.opinions(b.committee_opinion, evaluation.committee_opinion),
+      review_opinion: this.opinions(b.review_opinion, evaluation.review_opinion),
       outcome: b.outcome,
       recognition: b.recognition,
       annual_goals: b.annual_goals ?? [],
-      evaluation: this.evaluation(b.id),
+      evaluation,
       attachments: b.attachments ?? [],
     };
   }
