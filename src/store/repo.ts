@@ -5,7 +5,7 @@ import { parseRecordBytes } from './yaml.js';
 import { checkSchema } from './schemas.js';
 import type { Problem } from '../domain/problem.js';
 import type { ConfigRecord, ProgrammeRecord } from '../domain/types.generated.js';
-import { FACTS, type RecordEntry, type Repository } from '../domain/records.js';
+import { FACTS, PROSE_FIELDS, type RecordEntry, type Repository } from '../domain/records.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
 import { loadFiles, phase, phaseStart } from './parallel.js';
 import { gitSync, startGitKeys } from './git.js';
@@ -294,7 +294,8 @@ export class LoadedRecord {
     configurable: true,
     get(this: LoadedRecord) {
       const info = this.#info;
-      const data = info.readText ? parseText(this.file, info.readText()) : reparse(info.root, this.file, info.key);
+      // A kind without prose fields: its summary is all of its data (read exactly: see cache.ts jsonSafe).
+      const data = info.facts && !PROSE_FIELDS[this.kind] ? info.facts : info.readText ? parseText(this.file, info.readText()) : reparse(info.root, this.file, info.key);
       LoadedRecord.settle(this, 'data', data);
       return data;
     },

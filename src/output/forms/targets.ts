@@ -7,7 +7,7 @@
 import type { Kind } from '../../domain/kinds.js';
 import { findStage, stageIndex, TRACK_OF_KIND, type Track } from '../../domain/programme.js';
 import type { BrandRecord, ClosureRecord, CommitmentRecord, EvaluationRecord, ProgrammeRecord, ProjectRecord, ReportRecord, TaskRecord } from '../../domain/types.generated.js';
-import { type RecordEntry, type RecordIndex, orgSubtree } from '../../domain/records.js';
+import { type RecordEntry, type RecordIndex, orgSubtree, summary } from '../../domain/records.js';
 import { layoutMeta } from './layout.js';
 
 export type FormDef = NonNullable<ProgrammeRecord['forms']>[number];
@@ -40,7 +40,7 @@ export function formTitle(programme: ProgrammeRecord, form: FormDef): string {
 
 /** A record's human label for lists and bookmarks. */
 export function recordLabel(index: RecordIndex, r: RecordEntry): string {
-  const d = r.data as unknown as Record<string, unknown>;
+  const d = summary(r) as unknown as Record<string, unknown>;
   switch (r.kind) {
     case 'project':
       return (d.title as string) ?? r.id;
@@ -52,18 +52,18 @@ export function recordLabel(index: RecordIndex, r: RecordEntry): string {
     case 'programme':
       return (d.name as string) ?? r.id;
     case 'commitment': {
-      const c = r.data as CommitmentRecord;
-      const who = c.type === 'member' ? index.get('member', c.member)?.data.name : index.get('organisation', c.organisation)?.data.name;
+      const c = summary(r) as CommitmentRecord;
+      const who = c.type === 'member' ? summary(index.get('member', c.member))?.name : summary(index.get('organisation', c.organisation))?.name;
       return who ?? r.id;
     }
     case 'report': {
-      const rep = r.data as ReportRecord;
+      const rep = summary(r) as ReportRecord;
       const s = index.any(rep.subject);
       return `${s ? recordLabel(index, s) : rep.subject} ${quarterLabel(rep.quarter)}`;
     }
     case 'closure':
     case 'evaluation': {
-      const s = index.any((r.data as ClosureRecord | EvaluationRecord).subject);
+      const s = index.any((summary(r) as ClosureRecord | EvaluationRecord).subject);
       return s && s.kind !== r.kind ? recordLabel(index, s) : r.id;
     }
     default:
@@ -106,7 +106,7 @@ const SUBJECT_KIND: Record<Subject, Kind> = {
 
 function inProgramme(r: RecordEntry, programme: ProgrammeRecord): boolean {
   if (r.kind === 'programme') return r.id === programme.id;
-  const p = (r.data as { programme?: string }).programme;
+  const p = (summary(r) as { programme?: string }).programme;
   return p === undefined ? true : p === programme.id;
 }
 
@@ -115,15 +115,15 @@ export function matchesSubject(index: RecordIndex, form: FormDef, r: RecordEntry
   if (SUBJECT_KIND[form.subject] !== r.kind) return false;
   switch (form.subject) {
     case 'org-commitment':
-      return (r.data as CommitmentRecord).type === 'organisation';
+      return (summary(r) as CommitmentRecord).type === 'organisation';
     case 'member-commitment':
-      return (r.data as CommitmentRecord).type === 'member';
+      return (summary(r) as CommitmentRecord).type === 'member';
     case 'project-report':
     case 'project-closure':
-      return index.any((r.data as ReportRecord | ClosureRecord).subject)?.kind === 'project';
+      return index.any((summary(r) as ReportRecord | ClosureRecord).subject)?.kind === 'project';
     case 'task-report':
     case 'task-closure':
-      return index.any((r.data as ReportRecord | ClosureRecord).subject)?.kind === 'task';
+      return index.any((summary(r) as ReportRecord | ClosureRecord).subject)?.kind === 'task';
     default:
       return true;
   }
@@ -137,7 +137,7 @@ export function recordsForForm(index: RecordIndex, programme: ProgrammeRecord, f
 }
 
 function sortKey(index: RecordIndex, r: RecordEntry): string {
-  const d = r.data as unknown as Record<string, unknown>;
+  const d = summary(r) as unknown as Record<string, unknown>;
   if (r.kind === 'project') return `${(d.number as string) ?? '~'}|${r.file}`;
   if (r.kind === 'task') {
     const p = index.get('project', d.project as string);
@@ -160,7 +160,7 @@ export function formReached(programme: ProgrammeRecord, form: FormDef, r: Record
   if (!form.stage) return true;
   const track = TRACK_OF_KIND[r.kind] as Track | undefined;
   if (!track) return true;
-  const d = r.data as { stage?: string; history?: { stage: string }[] };
+  const d = summary(r) as { stage?: string; history?: { stage: string }[] };
   if (!findStage(programme, track, form.stage)) return true;
   if (d.stage === form.stage || d.history?.some((h) => h.stage === form.stage)) return true;
   if (d.history?.length) return false;
@@ -171,7 +171,7 @@ export function formReached(programme: ProgrammeRecord, form: FormDef, r: Record
 /** The subject record behind a closure or evaluation id; any other record stands for itself. */
 export function formSubjectOf(index: RecordIndex, r: RecordEntry): RecordEntry {
   if (r.kind === 'closure' || r.kind === 'evaluation') {
-    const s = index.any((r.data as ClosureRecord | EvaluationRecord).subject);
+    const s = index.any((summary(r) as ClosureRecord | EvaluationRecord).subject);
     if (s) return s;
   }
   return r;
@@ -180,12 +180,12 @@ export function formSubjectOf(index: RecordIndex, r: RecordEntry): RecordEntry {
 /** The forms a record can be printed on, split per member or unit when the template says so. */
 export function targetsFor(index: RecordIndex, form: FormDef, r: RecordEntry, meta: TemplateMeta = {}): FormTarget[] {
   if (meta.per === 'member' && r.kind === 'task') {
-    const members = (r.data as TaskRecord).members ?? [];
+    const members = (summary(r) as TaskRecord).members ?? [];
     if (members.length > 1) return members.map((m) => ({ form, record: r, member: m, key: `${r.id}-${m}` }));
     return [{ form, record: r, member: members[0], key: r.id }];
   }
   if (meta.per === 'unit' && r.kind === 'project') {
-    const p = r.data as ProjectRecord;
+    const p = summary(r) as ProjectRecord;
     const units = [p.lead ?? p.proposed_by, ...(p.co_organisers ?? []).map((c) => c.organisation)].filter((u): u is string => !!u);
     const unique = [...new Set(units)];
     if (unique.length > 1) return unique.map((u, i) => ({ form, record: r, unit: u, key: i === 0 ? r.id : `${r.id}-${u}` }));
@@ -199,7 +199,7 @@ export function ownersOf(index: RecordIndex, t: FormTarget): string[] {
   if (t.unit) return [t.unit];
   if (t.member) {
     const m = index.get('member', t.member);
-    return m ? [m.data.organisation] : [];
+    return m ? [summary(m).organisation] : [];
   }
   return recordOwners(index, t.record);
 }
@@ -208,12 +208,12 @@ function recordOwners(index: RecordIndex, r: RecordEntry, depth = 0): string[] {
   if (depth > 3) return [];
   switch (r.kind) {
     case 'project': {
-      const p = r.data as ProjectRecord;
+      const p = summary(r) as ProjectRecord;
       const o = p.lead ?? p.proposed_by;
       return o ? [o] : [];
     }
     case 'task': {
-      const t = r.data as TaskRecord;
+      const t = summary(r) as TaskRecord;
       const out = new Set<string>();
       const p = index.get('project', t.project);
       if (p) recordOwners(index, p, depth + 1).forEach((o) => out.add(o));
@@ -224,15 +224,15 @@ function recordOwners(index: RecordIndex, r: RecordEntry, depth = 0): string[] {
       return [...out];
     }
     case 'commitment':
-      return [(r.data as CommitmentRecord).organisation];
+      return [(summary(r) as CommitmentRecord).organisation];
     case 'brand':
-      return [(r.data as BrandRecord).organisation];
+      return [(summary(r) as BrandRecord).organisation];
     case 'organisation':
       return [r.id];
     case 'report':
     case 'closure':
     case 'evaluation': {
-      const s = index.any((r.data as { subject: string }).subject);
+      const s = index.any((summary(r) as { subject: string }).subject);
       return s ? recordOwners(index, s, depth + 1) : [];
     }
     default:
@@ -243,11 +243,11 @@ function recordOwners(index: RecordIndex, r: RecordEntry, depth = 0): string[] {
 /** The current stage a target's record is in (for `--stage`): its own, or its subject's. */
 export function targetStage(index: RecordIndex, t: FormTarget): string | undefined {
   const r = t.record;
-  const own = (r.data as { stage?: string }).stage;
+  const own = (summary(r) as { stage?: string }).stage;
   if (own) return own;
-  if (r.kind === 'report') return (index.any((r.data as ReportRecord).subject)?.data as { stage?: string } | undefined)?.stage;
+  if (r.kind === 'report') return (index.any((summary(r) as ReportRecord).subject)?.data as { stage?: string } | undefined)?.stage;
   if (r.kind === 'commitment') {
-    for (const it of (r.data as CommitmentRecord).items ?? []) {
+    for (const it of (summary(r) as CommitmentRecord).items ?? []) {
       const s = (index.any(it.project ?? it.task)?.data as { stage?: string } | undefined)?.stage;
       if (s) return s;
     }

@@ -8,7 +8,7 @@ import type { Kind } from '../../domain/kinds.js';
 import { maskPhone, phoneOf, redactPhones } from '../../domain/privacy.js';
 import { findStage, TRACK_OF_KIND, type Track, lastEntered, type Staged } from '../../domain/programme.js';
 import type { BrandRecord, ClosureRecord, CommitmentRecord, EvaluationRecord, MemberRecord, ProgrammeRecord, ProjectRecord, ReportRecord, TaskRecord } from '../../domain/types.generated.js';
-import { type RecordEntry, type RecordIndex, orgSubtree } from '../../domain/records.js';
+import { type RecordEntry, type RecordIndex, orgSubtree, summary } from '../../domain/records.js';
 import { FOUR_LEVELS } from '../../domain/ratings.js';
 import { type FormTarget, formTitle, recordLabel, quarterLabel, recordsForForm, sortRecords } from './targets.js';
 
@@ -113,7 +113,7 @@ class ViewBuilder {
   }
 
   latest<K extends 'closure' | 'evaluation'>(kind: K, subject: string): RecordEntry<K> | undefined {
-    const list = this.index.all(kind).filter((r) => (r.data as { subject: string }).subject === subject);
+    const list = this.index.all(kind).filter((r) => (summary(r) as { subject: string }).subject === subject);
     const date = (r: RecordEntry<K>): string => {
       const d = r.data as ClosureRecord & EvaluationRecord;
       return d.submitted_on ?? d.rated_on ?? d.acceptance?.date ?? '';
@@ -208,7 +208,7 @@ class ViewBuilder {
       view.evaluation = this.evaluation(p.id);
       view.tasks = this.index
         .all('task')
-        .filter((t) => t.data.project === p.id)
+        .filter((t) => summary(t).project === p.id)
         .map((t) => this.task(t.id, false));
     }
     return view;
@@ -454,14 +454,14 @@ export function claimsNoticeView(ctx: ViewContext, orgId: string): Record<string
   const subtree = orgSubtree(ctx.index, orgId);
   const projects = sortRecords(
     ctx.index,
-    ctx.index.all('project').filter((r) => r.data.programme === ctx.programme.id && r.data.public !== false && !!r.data.lead && subtree.has(r.data.lead)),
+    ctx.index.all('project').filter((r) => summary(r).programme === ctx.programme.id && summary(r).public !== false && !!summary(r).lead && subtree.has(summary(r).lead!)),
   );
   if (projects.length === 0) return undefined;
   const rows = projects.map((r, i) => {
     const p = b.project(r.id, false)!;
     const tasks = ctx.index
       .all('task')
-      .filter((t) => t.data.project === r.id)
+      .filter((t) => summary(t).project === r.id)
       .map((t) => b.task(t.id, false)!);
     const lead = p.lead as OrgView | undefined;
     const leader = (p.leader as PersonView | undefined) ?? lead?.secretary;
@@ -502,7 +502,7 @@ export function attachmentsOf(index: RecordIndex, targets: FormTarget[], program
     const atClosure = !!programme && !!track && !!t.form.stage && !!findStage(programme, track, t.form.stage)?.requires?.includes('has-closure');
     // At closure the application's 依据性 materials are not sent again.
     add(t.record, atClosure ? '依据性' : undefined);
-    if (atClosure) for (const c of index.all('closure')) if (c.data.subject === t.record.id) add(c);
+    if (atClosure) for (const c of index.all('closure')) if (summary(c).subject === t.record.id) add(c);
   }
   return out;
 }
