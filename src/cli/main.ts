@@ -31,6 +31,7 @@ const MODULES = {
   show: () => import('./commands/show.js'),
   find: () => import('./commands/find.js'),
   todo: () => import('./commands/todo.js'),
+  set: () => import('./commands/set.js'),
   status: () => import('./commands/status.js'),
   render: () => import('./commands/render.js'),
   pack: () => import('./commands/pack.js'),

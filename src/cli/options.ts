@@ -93,11 +93,15 @@ export const NOTES = {
   standardOutput: T('默认写到标准输出', 'default: standard output'),
 } as const;
 
+/** A stage by its label or id, for the commands that select records by stage (`pack --stage` names a pack instead). */
+export const STAGE = options({
+  stage: { flags: '--stage <stage>', zh: '阶段（方案中的阶段名称，如 领办公示；或阶段编号）', en: "stage (its label in the programme, e.g. 领办公示, or its id)" },
+});
+
 export const SHARED = options({
   programme: { flags: '--programme <id>', zh: '方案编号', en: 'programme id' },
   org: { flags: '--org <org>', zh: '党组织（名称、简称或编号）', en: 'organisation (name, short name or id)' },
   project: { flags: '--project <project>', zh: '项目（名称、项目编号或记录编号）', en: 'project (title, project number or id)' },
-  stage: { flags: '--stage <stage>', zh: '阶段（方案中的阶段名称，如 领办公示；或阶段编号）', en: "stage (its label in the programme, e.g. 领办公示, or its id)" },
   today: {
     flags: '--today <YYYY-MM-DD>',
     zh: '把该日期当作今天来计算（默认今天，按亚洲/上海时间；也可设环境变量 DJYC_TODAY）',
@@ -117,7 +121,7 @@ export const LANGS = ['zh', 'en'] as const;
 
 /** Options of djyc itself, before or after any command. */
 export const GLOBAL = options({
-  verbose: { flags: '--verbose', zh: '消息中同时写出阶段的编号（如 项目认定（立项）（approved））', en: 'also show stage ids in messages (e.g. approved)' },
+  verbose: { flags: '--verbose', zh: '消息中在阶段名称后的括号内同时写出阶段编号', en: 'also show stage ids in messages (e.g. approved)' },
   lang: { flags: '--lang <lang>', zh: '界面语言', en: 'language', choices: LANGS, note: T('默认为 zh，或环境变量 DJYC_LANG 的值', 'default: zh, or DJYC_LANG') },
   cwd: { flags: '-C, --cwd <dir>', zh: '在该目录中运行', en: 'run in this folder', note: T('默认当前目录', 'default: the current folder') },
 });

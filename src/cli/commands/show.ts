@@ -10,7 +10,7 @@ import { addOptions, NOTES, options, SHARED, use, type Options } from '../option
 
 const OPTIONS = options({
   today: SHARED.today,
-  json: use(SHARED.json, { note: NOTES.sameAsFormatJson }),
+  json: SHARED.json,
 });
 
 /** Indents the continuation lines of a multi-line value under its label. */
