@@ -106,6 +106,7 @@ describe('seed 002 附1: 18 projects with the seed\'s own column headers', () =>
       expect(p.categories).toBeUndefined(); // nothing inferred
       expect(p.id).toMatch(/^p-2017-[a-z0-9]+-[a-z0-9]{5}$/);
       expect(p.line).toBe(i + 2);
+      expect(p.sequence).toBe(Number(SEED[i]![0])); // the 工委's own 序号 is kept
     });
     const orgs = records(repo, 'organisations');
     expect(orgs).toHaveLength(18);

@@ -32,6 +32,7 @@ const MODULES = {
   find: () => import('./commands/find.js'),
   todo: () => import('./commands/todo.js'),
   set: () => import('./commands/set.js'),
+  sheet: () => import('./commands/sheet.js'),
   status: () => import('./commands/status.js'),
   render: () => import('./commands/render.js'),
   pack: () => import('./commands/pack.js'),
