@@ -85,7 +85,8 @@ describe('djyc sheet --kind report → filled → djyc import', () => {
     });
     const r = djyc(['import', bad], { cwd: repo, env: at('2020-10-09') });
     expect(r.code).toBe(1);
-    expect(r.stdout + r.stderr).toContain('执行书!I7');
+    expect(r.stdout + r.stderr).toContain('执行书!I7 “进展情况（必填）”：“进展情况（必填）”不能为空');
+    expect(r.stdout + r.stderr).not.toMatch(/\{\w+\}/);
     expect(r.stdout + r.stderr).toContain('执行书!L9');
     expect(r.stdout + r.stderr).toContain('查无此人');
     expect(r.stderr).toContain('未写入任何文件');

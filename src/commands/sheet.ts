@@ -122,7 +122,7 @@ export async function importReportSheet(o: ImportSheetOptions): Promise<OpResult
     const at = (key: string, rule: Parameters<typeof problem>[3], params: Record<string, string | number> = {}) => {
       const c = cell(key);
       const column = REPORT_COLUMNS.find((x) => x.key === key)!.header;
-      problems.push(problem(display, c.line, c.col, rule, { ...whereOf(c, column), ...params }));
+      problems.push(problem(display, c.line, c.col, rule, { ...whereOf(c, column), column, ...params }));
     };
     const id = cell('id').text.trim();
     if (!id) {
