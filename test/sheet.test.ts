@@ -122,4 +122,34 @@ describe('djyc sheet --kind report → filled → djyc import', () => {
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain('已填报');
   });
+
+  it('a blank roster sheet (members) comes back through djyc import: drop-down of organisations, one commit, bad cell named', async () => {
+    const blank = path.join(dir, 'roster.xlsx');
+    const r = ok(repo, '2020-10-10', ['sheet', '--kind', 'member', '-o', blank]);
+    expect(r.stdout).toContain('党员名册');
+    const fillRoster = async (to: string, org: string) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(blank);
+      expect(wb.worksheets[0]!.name).toBe('填表说明');
+      const sheet = wb.getWorksheet('党员名册')!;
+      expect(sheet.getRow(1).getCell(1).value).toBe('姓名');
+      expect(sheet.getRow(2).getCell(2).dataValidation?.type).toBe('list');
+      sheet.getRow(2).getCell(1).value = '郑七';
+      sheet.getRow(2).getCell(2).value = '区教育局机关支部';
+      sheet.getRow(3).getCell(1).value = '王八';
+      sheet.getRow(3).getCell(2).value = org;
+      await wb.xlsx.writeFile(to);
+    };
+    const before = head(repo);
+    await fillRoster(path.join(dir, 'roster-bad.xlsx'), '不存在的支部');
+    const bad = djyc(['import', path.join(dir, 'roster-bad.xlsx')], { cwd: repo, env: at('2020-10-10') });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout + bad.stderr).toContain('党员名册!B3');
+    expect(head(repo)).toBe(before);
+    await fillRoster(path.join(dir, 'roster.filled.xlsx'), '区住建局机关支部');
+    const good = ok(repo, '2020-10-10', ['import', path.join(dir, 'roster.filled.xlsx')]);
+    expect(good.stdout).toContain('导入 2 个党员');
+    expect(git(repo, ['rev-list', '--count', `${before}..HEAD`]).trim()).toBe('1');
+    expect(porcelain(repo)).toBe('');
+  });
 });

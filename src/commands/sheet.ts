@@ -14,7 +14,10 @@ import { isIsoDate } from '../domain/dates.js';
 import { DjycError, ProblemsError, UsageError } from '../domain/errors.js';
 import type { Problem } from '../domain/problem.js';
 import type { Staged } from '../domain/programme.js';
-import { MARKER_SHEET, REPORT_COLUMNS, REPORT_SHEET_TITLE, reportSheetWorkbook, type ReportSheetRow } from '../output/report-sheet.js';
+import { MARKER_SHEET, REPORT_COLUMNS, REPORT_SHEET_TITLE, blankSheetWorkbook, reportSheetWorkbook, type ReportSheetRow } from '../output/report-sheet.js';
+import { IMPORT_FIELDS, type ImportKind } from './import-cells.js';
+import { resolveProgramme } from '../domain/programme.js';
+import { loadSchema } from '../store/schemas.js';
 import { problem, readXlsx, type Cell } from './import-table.js';
 import { parseDateCell, whereOf } from './import-cells.js';
 import { addReport } from './reports.js';
@@ -69,8 +72,46 @@ export async function reportSheet(o: ReportSheetOptions): Promise<{ bytes: Uint8
   return { bytes, rows: r.rows.length };
 }
 
+const BLANK_TITLES: Record<ImportKind, string> = { org: '党组织', member: '党员名册', project: '项目申报' };
+/** Columns a blank sheet leaves out: the record id (made from the name) and what only approval gives. */
+const BLANK_SKIP = new Set(['id', 'number', 'sequence']);
+
+/** A blank sheet for the roster (organisations, members) or project applications, with drop-down lists for choices. */
+export async function blankSheet(o: { root: string; kind: ImportKind; programme?: string; rows?: number }): Promise<{ bytes: Uint8Array; title: string }> {
+  const repo = loadRepository(o.root);
+  const index = new RecordIndex(repo);
+  const fields = IMPORT_FIELDS[o.kind].filter((f) => !BLANK_SKIP.has(f.key));
+  const header = (key: string) => fields.find((f) => f.key === key)?.headers[0] ?? key;
+  const orgNames = index.all('organisation').filter((x) => !x.data.external).map((x) => x.data.short_name ?? x.data.name);
+  const lists: Record<string, string[]> = {};
+  if (o.kind === 'org') {
+    lists[header('type')] = loadSchema('organisation').properties.type.enum as string[];
+    lists[header('parent')] = orgNames;
+  } else if (o.kind === 'member') {
+    lists[header('organisation')] = orgNames;
+  } else {
+    const p = resolveProgramme(index, o.programme);
+    lists[header('categories')] = p.project?.categories ?? [];
+    lists[header('source')] = p.project?.sources ?? [];
+    lists[header('lead')] = orgNames;
+  }
+  const title = BLANK_TITLES[o.kind];
+  const required = fields.filter((f) => f.required).map((f) => `“${f.headers[0]}”`).join('、');
+  const bytes = await blankSheetWorkbook({
+    kind: o.kind, title, headers: fields.map((f) => f.headers[0]!), lists, rows: o.rows ?? 200,
+    instructions: [
+      `${title}（交各单位填写）`, '',
+      `1. 在“${title}”工作表中每行填写一条，${required}必填；有下拉列表的列请从列表中选择。`,
+      '2. 不要改动表头，不要增加工作表。',
+      '3. 填好后交回，由机关工委运行 djyc import <文件>.xlsx 导入：全部行有效才写入，一次提交；有错时指出单元格，不写入任何内容。',
+      '', `English: one row per ${o.kind === 'org' ? 'organisation' : o.kind}; then run djyc import on the file.`,
+    ],
+  });
+  return { bytes, title };
+}
+
 /** What a workbook made by `djyc sheet` says it is (its hidden marker sheet), or undefined for any other file. */
-export async function sheetKind(file: string): Promise<{ kind: string; quarter: string } | undefined> {
+export async function sheetKind(file: string): Promise<{ kind: string; quarter: string; sheet: string } | undefined> {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
@@ -87,7 +128,8 @@ export async function sheetKind(file: string): Promise<{ kind: string; quarter: 
   }
   const marker = wb.getWorksheet(MARKER_SHEET);
   if (!marker) return undefined;
-  return { kind: String(marker.getCell('A1').value ?? ''), quarter: String(marker.getCell('B1').value ?? '') };
+  // B1: the quarter of a report sheet, the data sheet's name of a blank one.
+  return { kind: String(marker.getCell('A1').value ?? ''), quarter: String(marker.getCell('B1').value ?? ''), sheet: String(marker.getCell('B1').value ?? '') };
 }
 
 export interface ImportSheetOptions extends OpOptions {

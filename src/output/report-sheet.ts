@@ -95,3 +95,49 @@ export async function reportSheetWorkbook(input: ReportSheetInput): Promise<Uint
   const buffer = await wb.xlsx.writeBuffer();
   return new Uint8Array(buffer as ArrayBuffer);
 }
+
+export interface BlankSheetInput {
+  /** What `djyc import` reads it as: org, member or project. */
+  kind: string;
+  title: string;
+  headers: string[];
+  /** Choices per header (a list in the cell's drop-down). */
+  lists: Record<string, string[]>;
+  instructions: string[];
+  rows: number;
+}
+
+/** A blank sheet for the roster or project applications, read back by `djyc import` as its kind says. */
+export async function blankSheetWorkbook(input: BlankSheetInput): Promise<Uint8Array> {
+  const ExcelJS = (await import('exceljs')).default;
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'djyc';
+  const help = wb.addWorksheet('填表说明');
+  help.getColumn(1).width = 100;
+  input.instructions.forEach((text, i) => {
+    const cell = help.getCell(i + 1, 1);
+    cell.value = text;
+    cell.alignment = { wrapText: true, vertical: 'top' };
+    if (i === 0) cell.font = { bold: true, size: 14 };
+  });
+  const sheet = wb.addWorksheet(input.title, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  sheet.columns = input.headers.map((h) => ({ header: h, key: h, width: Math.max(12, h.length * 3) }));
+  sheet.getRow(1).font = { bold: true };
+  const marker = wb.addWorksheet(MARKER_SHEET, { state: 'veryHidden' });
+  marker.getCell('A1').value = input.kind;
+  marker.getCell('B1').value = input.title;
+  let listCol = 4;
+  for (const [header, values] of Object.entries(input.lists)) {
+    const at = input.headers.indexOf(header);
+    if (at < 0 || !values.length) continue;
+    values.forEach((v, i) => (marker.getCell(i + 1, listCol).value = v));
+    const letters = marker.getColumn(listCol).letter;
+    const range = `${MARKER_SHEET}!$${letters}$1:$${letters}$${values.length}`;
+    for (let r = 2; r <= input.rows + 1; r++) {
+      sheet.getCell(r, at + 1).dataValidation = { type: 'list', allowBlank: true, formulae: [range], showErrorMessage: false };
+    }
+    listCol++;
+  }
+  const buffer = await wb.xlsx.writeBuffer();
+  return new Uint8Array(buffer as ArrayBuffer);
+}

@@ -68,6 +68,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           printOp(ctx, r, T(`已从 ${file} 导入 ${r.reports.length} 份 ${r.quarter} 执行书`, `imported ${r.reports.length} ${r.quarter} report(s) from ${file}`), opts.json, { quarter: r.quarter, reports: r.reports });
           return 0;
         }
+        if (sheet && (IMPORT_KINDS as string[]).includes(sheet.kind)) {
+          opts.kind = sheet.kind;
+          opts.sheet ??= sheet.sheet;
+        }
         if (!opts.kind) throw new UsageError(`缺少 --kind（${IMPORT_KINDS.join(' / ')}）；djyc sheet 生成的表格不需要 --kind`, `missing --kind (${IMPORT_KINDS.join(' / ')}); workbooks made by djyc sheet need none`);
         if (!IMPORT_KINDS.includes(opts.kind as ImportKind)) {
           throw new UsageError(`--kind 应为 ${IMPORT_KINDS.join(' / ')}（党组织 / 党员 / 项目），收到“${opts.kind}”`, `--kind must be one of ${IMPORT_KINDS.join(' / ')}, got "${opts.kind}"`);
