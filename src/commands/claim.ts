@@ -60,6 +60,16 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
   const responsible = person(o.responsible, '--responsible');
 
   if (role === 'lead') {
+    // Another organisation's lead is named first: once claimed the project has moved on, and the stage alone would not say why.
+    if (data.lead && data.lead !== org.id) {
+      const committed = ws.index.all('commitment').some((c) => c.data.type === 'organisation' && c.data.organisation === data.lead && c.data.items.some((i) => i.project === project.id));
+      if (committed || !o.replace) {
+        refuse(
+          `${project.id} 已由 ${orgName(ws.index, data.lead)} ${committed ? '领办并签订承诺书' : '领办（申报）'}${committed ? '' : '；如确需改由本单位领办，请加 --replace'}`,
+          `${project.id} is already led by ${orgName(ws.index, data.lead)}${committed ? ' (commitment signed)' : '; add --replace to take it over'}`,
+        );
+      }
+    }
     const at = atPoint(p, 'project', stage, 'has-lead', 'has-org-commitment');
     if (!at.length) {
       const where = pointStages(p, 'project', 'has-lead', 'has-org-commitment');
@@ -70,15 +80,6 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
     }
     const assigner = o.assignedBy ? ws.organisation(o.assignedBy, '--assigned-by', true) : undefined;
     if (assigner?.id === org.id) usage('--assigned-by 是作出指定的上级党组织，不能是领办单位自己', '--assigned-by is the upper organisation that designates; it cannot be the lead itself');
-    if (data.lead && data.lead !== org.id) {
-      const committed = ws.index.all('commitment').some((c) => c.data.type === 'organisation' && c.data.organisation === data.lead && c.data.items.some((i) => i.project === project.id));
-      if (committed || !o.replace) {
-        refuse(
-          `${project.id} 已由 ${orgName(ws.index, data.lead)} ${committed ? '领办并签订承诺书' : '领办（申报）'}${committed ? '' : '；如确需改由本单位领办，请加 --replace'}`,
-          `${project.id} is already led by ${orgName(ws.index, data.lead)}${committed ? ' (commitment signed)' : '; add --replace to take it over'}`,
-        );
-      }
-    }
     if ((data.co_organisers ?? []).some((c) => c.organisation === org.id)) {
       refuse(`${orgName(ws.index, org.id)} 已是 ${project.id} 的联办单位，不能同时牵头`, `${orgName(ws.index, org.id)} is a co-organiser of ${project.id}; it cannot also lead it`);
     }
