@@ -301,7 +301,8 @@ describe('the write group on new-*, import, task exempt, report and select', () 
 
   it('task exempt and report: --dry-run writes nothing; --by/--note are kept in the commit', () => {
     ok(repo, '2020-04-08', ['advance', 'p-1', '--to', 'approved']);
-    ok(repo, '2020-04-20', ['claim', 'p-1', '--org', 'org-a', '--leader', 'm-a']);
+    // claim enters 项目认领 itself.
+    expect(ok(repo, '2020-04-20', ['claim', 'p-1', '--org', 'org-a', '--leader', 'm-a']).stdout).toContain('转入 项目认领');
     const task = JSON.parse(ok(repo, '2020-04-21', ['task', 'add', 'p-1', '--member', 'm-a', '--content', '每月一次联合整治', '--json']).stdout).task as string;
 
     let before = head(repo);

@@ -162,7 +162,7 @@ describe('the embedded sample repository (top level of this package)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.id).toMatch(/^p-2026-(?:[a-z0-9]+-)?[a-z0-9]{5}$/);
+    expect(out.id).toMatch(/^p-2026-[a-z0-9]+-[a-z0-9]{5}$/);
     expect(changedIn(dir, 'HEAD')).toEqual([out.path]);
     const v = djyc(['validate', '--today', '2026-03-10'], { cwd: dir });
     expect(v.stdout).not.toMatch(/:\d+:\d+  错误/);

@@ -104,8 +104,9 @@ describe('seed 002 附1: 18 projects with the seed\'s own column headers', () =>
       expect(participants).toBe('自主申报');
       expect(p.co_organisers).toBeUndefined(); // 自主申报: co-organisers apply later
       expect(p.categories).toBeUndefined(); // nothing inferred
-      expect(p.id).toMatch(/^p-2017-(?:[a-z0-9]+-)?[a-z0-9]{5}$/);
+      expect(p.id).toMatch(/^p-2017-[a-z0-9]+-[a-z0-9]{5}$/);
       expect(p.line).toBe(i + 2);
+      expect(p.sequence).toBe(Number(SEED[i]![0])); // the 工委's own 序号 is kept
     });
     const orgs = records(repo, 'organisations');
     expect(orgs).toHaveLength(18);

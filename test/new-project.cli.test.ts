@@ -171,7 +171,7 @@ describe('new-project in a terminal (tmux)', () => {
 
     expect(Number(commits(repo))).toBe(before + 1);
     const file = git(repo, ['show', '--name-only', '--format=', 'HEAD']).trim();
-    expect(file).toMatch(/^records\/projects\/p-2020-(?:[a-z0-9]+-)?[a-z0-9]{5}\.yaml$/);
+    expect(file).toMatch(/^records\/projects\/p-2020-[a-z0-9]+-[a-z0-9]{5}\.yaml$/);
     expect(done).toContain(`文件：${file}`);
     const rec = parse(fs.readFileSync(path.join(repo, file), 'utf8'));
     expect(rec).toMatchObject({

@@ -250,7 +250,7 @@ describe('guards refuse with nothing written; edits keep comments and key order'
 
     await refused(root, claim({ root, project: 'p-1', org: 'org-a' }), /立项之后/);
     on('2020-04-08');
-    await refused(root, advance({ root, id: 'p-1', to: 'claimed' }), /不是方案允许的下一阶段.*可转入：项目认定（立项）、未予立项/);
+    await refused(root, advance({ root, id: 'p-1', to: 'claimed' }), /不是方案允许的下一阶段.*可转入：项目认定（立项）/);
     const approved = await advance({ root, id: 'p-1' });
     expect(approved.to).toBe('approved');
     expect(approved.number).toBe('2020-001');
@@ -261,7 +261,9 @@ describe('guards refuse with nothing written; edits keep comments and key order'
     on('2020-04-16');
     await refused(root, advance({ root, id: 'p-1' }), /承诺书/);
     await refused(root, claim({ root, project: 'p-1', org: 'org-b' }), /已由 .* 领办/);
-    await claim({ root, project: 'p-1', org: 'org-a' }); // enters 项目认领 itself
+    // claim enters 项目认领 itself, in the same commit.
+    await claim({ root, project: 'p-1', org: 'org-a' });
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/^stage: claimed$/m);
     await refused(root, advance({ root, id: 'p-1' }), /领办任务/);
     await refused(root, addTask({ root, project: 'p-1', members: ['m-c'], content: '送餐', due: '2020-11-10' }), /不是 p-1 的领办/);
     const t = await addTask({ root, project: 'p-1', members: ['m-a', 'm-b'], content: '护学岗', due: '2020-11-10' });

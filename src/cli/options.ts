@@ -93,11 +93,15 @@ export const NOTES = {
   standardOutput: T('默认写到标准输出', 'default: standard output'),
 } as const;
 
+/** A stage by its label or id, for the commands that select records by stage (`pack --stage` names a pack instead). */
+export const STAGE = options({
+  stage: { flags: '--stage <stage>', zh: '阶段（方案中的阶段名称，如 领办公示；或阶段编号）', en: "stage (its label in the programme, e.g. 领办公示, or its id)" },
+});
+
 export const SHARED = options({
   programme: { flags: '--programme <id>', zh: '方案编号', en: 'programme id' },
   org: { flags: '--org <org>', zh: '党组织（名称、简称或编号）', en: 'organisation (name, short name or id)' },
   project: { flags: '--project <project>', zh: '项目（名称、项目编号或记录编号）', en: 'project (title, project number or id)' },
-  stage: { flags: '--stage <stage>', zh: '阶段（方案中的阶段名称，如 领办公示；或阶段编号）', en: "stage (its label in the programme, e.g. 领办公示, or its id)" },
   today: {
     flags: '--today <YYYY-MM-DD>',
     zh: '把该日期当作今天来计算（默认今天，按亚洲/上海时间；也可设环境变量 DJYC_TODAY）',

@@ -60,7 +60,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
   const responsible = person(o.responsible, '--responsible');
 
   if (role === 'lead') {
-    // Another organisation's lead is the clearer refusal, whatever stage the claim moved the project to.
+    // Another organisation's lead is named first: once claimed the project has moved on, and the stage alone would not say why.
     if (data.lead && data.lead !== org.id) {
       const committed = ws.index.all('commitment').some((c) => c.data.type === 'organisation' && c.data.organisation === data.lead && c.data.items.some((i) => i.project === project.id));
       if (committed || !o.replace) {

@@ -18,7 +18,7 @@ interface FieldSpec {
 }
 
 const ID_FIELD: FieldSpec = { key: 'id', headers: ['编号', '记录编号', 'id'] };
-const IGNORED = ['序号', '顺序号', 'no', 'no.', '#', 'index'];
+const IGNORED = ['no', 'no.', '#', 'index'];
 
 /** Columns per kind, with the seeds' headers first and a few synonyms (Chinese and English). */
 export const IMPORT_FIELDS: Record<ImportKind, FieldSpec[]> = {
@@ -42,6 +42,7 @@ export const IMPORT_FIELDS: Record<ImportKind, FieldSpec[]> = {
   project: [
     ID_FIELD,
     { key: 'number', headers: ['项目编号', 'number'] },
+    { key: 'sequence', headers: ['序号', '顺序号', 'sequence'] },
     { key: 'title', headers: ['项目名称', '名称', '项目', 'title', 'name'], required: true },
     { key: 'content', headers: ['项目内容及目标要求', '项目内容', '主要内容', '内容', 'content'] },
     { key: 'goals', headers: ['目标要求', '主要目标', '目标', '预期目标', 'goals'] },

@@ -273,7 +273,14 @@ export function planProjects(
     }, id, { date: history.date, by: history.by, note: `${history.note ? `${history.note}（` : ''}导入：${path.basename(history.file)} 第 ${row.line} 行${history.note ? '）' : ''}` });
     const number = r.optional(a, 'number');
     if (number) data.number = number;
-    const cells = r.cells(a, ['id', 'number', 'title', 'content', 'goals', 'lead', 'co_organisers', 'categories', 'source', 'leader', 'contact', 'reason', 'feasibility', 'measures', 'start', 'due', 'upper']);
+    // 序号 as the source table numbers its rows (002 附1), kept so lists can follow the 工委's own order.
+    const seqCell = a.cell('sequence');
+    const seqText = seqCell ? cleanInline(seqCell.text) : '';
+    if (seqCell && seqText) {
+      if (/^\d{1,6}$/.test(seqText) && Number(seqText) >= 1) data.sequence = Number(seqText);
+      else r.ctx.problem(seqCell, 'import-invalid', { ...whereOf(seqCell, r.column('sequence')), message_zh: `序号应为正整数（收到“${seqText}”）`, message_en: `the sequence must be a positive whole number (got "${seqText}")` });
+    }
+    const cells = r.cells(a, ['id', 'number', 'sequence', 'title', 'content', 'goals', 'lead', 'co_organisers', 'categories', 'source', 'leader', 'contact', 'reason', 'feasibility', 'measures', 'start', 'due', 'upper']);
     if (cells.has('lead')) cells.set('proposed_by', cells.get('lead')!);
     planned.push({ kind: 'project', id, data, name: title, row, cells });
   }

@@ -13,6 +13,8 @@ import type { Problem } from '../domain/problem.js';
 import { Workspace, clean, refuse, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { reportingStart, reportsApply, reportsDue, type DueReport } from '../domain/obligations.js';
 import { stageName, type Staged } from '../domain/programme.js';
+import type { RecordEntry } from '../domain/records.js';
+import type { ProgrammeRecord } from '../domain/types.generated.js';
 
 export interface ReportOptions extends OpOptions {
   subject: string;
@@ -95,16 +97,36 @@ export function readReportFile(file: string, display = file): Partial<Record<'pr
 
 export async function fileReport(o: ReportOptions): Promise<ReportResult> {
   await using ws = await Workspace.open(o);
+  const fromFile = o.fromFile ? readReportFile(o.fromFile, path.basename(o.fromFile)) : {};
+  const { report, subject, p } = addReport(ws, { ...o, progress: o.progress ?? fromFile.progress, problems: o.problems ?? fromFile.problems, next: o.next ?? fromFile.next_steps, responsible: o.responsible ?? fromFile.responsible });
+  const result = await ws.commit(`djyc report: ${subject.id} ${o.quarter}`, { next: [subject.id] });
+  const stillDue = reportsDue(p, ws.index.any(subject.id)!, ws.index, ws.date).filter((d) => !d.report);
+  return { ...result, report, subject: subject.id, quarter: o.quarter, stillDue };
+}
+
+/** The fields of one report, as `djyc report` and an imported sheet row give them. */
+export interface ReportFields {
+  subject: string;
+  quarter: string;
+  progress?: string;
+  problems?: string;
+  next?: string;
+  responsible?: string;
+  /** The day it was handed in (default: the operation's date); never after it. */
+  submittedOn?: string;
+}
+
+/** Checks one report against the programme and the records and adds it to the workspace (no commit). */
+export function addReport(ws: Workspace, o: ReportFields): { report: string; subject: RecordEntry<'project' | 'task'>; p: ProgrammeRecord } {
   const subject = ws.find(o.subject, ['project', 'task']);
   const p = ws.programmeOf(subject);
   if (!/^\d{4}Q[1-4]$/.test(o.quarter)) usage(`--quarter 的格式应为 YYYYQn，例如 2020Q3（收到“${o.quarter}”）`, `--quarter must look like 2020Q3 (got "${o.quarter}")`);
   if (!reportsApply(p, subject.kind)) {
     refuse(`方案“${p.id}”不要求为${subject.kind === 'task' ? '党员任务' : '项目'}填报执行书`, `programme "${p.id}" asks no quarterly reports of ${subject.kind}s`);
   }
-  const fromFile = o.fromFile ? readReportFile(o.fromFile, path.basename(o.fromFile)) : {};
-  const progress = (o.progress ?? fromFile.progress)?.trim();
+  const progress = o.progress?.trim();
   if (!progress) usage('缺少 --progress（本季度进展情况），或在 --from-file 中写明“进展情况”', 'missing --progress (this quarter\'s progress), or a 进展情况 section in --from-file');
-  const named = o.responsible ?? fromFile.responsible;
+  const named = o.responsible;
   const responsible = named ? ws.member(named, '--responsible').id : undefined;
 
   const project = subject.kind === 'task' ? ws.index.get('project', (subject.data as { project?: string }).project)?.data : undefined;
@@ -126,9 +148,7 @@ export async function fileReport(o: ReportOptions): Promise<ReportResult> {
 
   const report = ws.create('report', clean({
     programme: p.id, subject: subject.id, quarter: o.quarter, progress,
-    problems: (o.problems ?? fromFile.problems)?.trim(), next_steps: (o.next ?? fromFile.next_steps)?.trim(), responsible, submitted_on: ws.date,
+    problems: o.problems?.trim() || undefined, next_steps: o.next?.trim() || undefined, responsible, submitted_on: o.submittedOn ?? ws.date,
   }), { year: Number(o.quarter.slice(0, 4)) });
-  const result = await ws.commit(`djyc report: ${subject.id} ${o.quarter}`, { next: [subject.id] });
-  const stillDue = reportsDue(p, ws.index.any(subject.id)!, ws.index, ws.date).filter((d) => !d.report);
-  return { ...result, report, subject: subject.id, quarter: o.quarter, stillDue };
+  return { report, subject, p };
 }

@@ -419,6 +419,8 @@ export interface ProjectRecord {
   programme: string;
   /** 项目编号：立项时由审批机关给定的编号，例如 2020-007；给定后不再改变 */
   number?: string;
+  /** 序号：原表中的序号（如组团式领办的任务分解清单），清单按此排列 */
+  sequence?: number;
   /** 项目名称 */
   title: string;
   /** 项目类别：项目类别，取自方案的类别列表；部分方案可多选 */

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, tr } from '../../domain/i18n.js';
+import { type Lang, T, tr } from '../../domain/i18n.js';
+import { importReportSheet, sheetKind } from '../../commands/sheet.js';
+import { opOptions, printOp } from '../workflow-output.js';
 import { requireRoot } from '../../store/repo.js';
 import { importFile, type ImportResult } from '../../commands/import.js';
 import { UsageError } from '../../domain/errors.js';
@@ -45,7 +47,7 @@ function report(r: ImportResult, lang: Lang): string {
 }
 
 const OPTIONS = options({
-  kind: { flags: '--kind <kind>', zh: '导入的记录种类', en: 'what to import', note: { zh: 'org 为党组织，member 为党员，project 为项目', en: 'organisations, members or projects' }, choices: IMPORT_KINDS, required: true },
+  kind: { flags: '--kind <kind>', zh: '导入的记录种类', en: 'what to import', note: { zh: 'org 为党组织，member 为党员，project 为项目', en: 'organisations, members or projects' }, choices: IMPORT_KINDS },
   programme: use(SHARED.programme, { note: { zh: '导入项目所属的方案；默认：记录库的默认方案', en: "the imported projects' programme; default: the repository's default programme" } }),
   createMissing: { flags: '--create-missing', zh: '自动新建文件中提到但记录库中没有的党组织（类型按名称推断）', en: 'create organisations the file names but the repository lacks (type guessed from the name)' },
   sheet: { flags: '--sheet <name>', zh: 'Excel 工作表名称（默认第一个有数据的工作表）', en: 'worksheet name (default: the first with data)' },
@@ -59,6 +61,18 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(cmd, OPTIONS, lang)
     .action(
       run(async (ctx, file: string, opts: Options<typeof OPTIONS>) => {
+                // A workbook made by `djyc sheet` says what it is; it needs no --kind.
+        const sheet = opts.kind ? undefined : await sheetKind(path.resolve(ctx.cwd, file));
+        if (sheet?.kind === 'report') {
+          const r = await importReportSheet({ ...opOptions(ctx, opts), root: requireRoot(ctx.cwd), file: path.resolve(ctx.cwd, file), display: file });
+          printOp(ctx, r, T(`已从 ${file} 导入 ${r.reports.length} 份 ${r.quarter} 执行书`, `imported ${r.reports.length} ${r.quarter} report(s) from ${file}`), opts.json, { quarter: r.quarter, reports: r.reports });
+          return 0;
+        }
+        if (sheet && (IMPORT_KINDS as string[]).includes(sheet.kind)) {
+          opts.kind = sheet.kind;
+          opts.sheet ??= sheet.sheet;
+        }
+        if (!opts.kind) throw new UsageError(`缺少 --kind（${IMPORT_KINDS.join(' / ')}）；djyc sheet 生成的表格不需要 --kind`, `missing --kind (${IMPORT_KINDS.join(' / ')}); workbooks made by djyc sheet need none`);
         if (!IMPORT_KINDS.includes(opts.kind as ImportKind)) {
           throw new UsageError(`--kind 应为 ${IMPORT_KINDS.join(' / ')}（党组织 / 党员 / 项目），收到“${opts.kind}”`, `--kind must be one of ${IMPORT_KINDS.join(' / ')}, got "${opts.kind}"`);
         }

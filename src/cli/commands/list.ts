@@ -6,13 +6,13 @@ import { list } from '../../commands/browse.js';
 import { UsageError } from '../../domain/errors.js';
 import { csvTable, textTable } from '../../output/text-table.js';
 import { writeOutput } from '../io.js';
-import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+import { addOptions, NOTES, options, SHARED, use, type Options, STAGE } from '../options.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 
 const OPTIONS = options({
   org: use(SHARED.org, { note: NOTES.subtree }),
-  stage: use(SHARED.stage, { note: { zh: '只列出当前处于该阶段的记录', en: 'only records now at this stage' } }),
+  stage: use(STAGE.stage, { note: { zh: '只列出当前处于该阶段的记录', en: 'only records now at this stage' } }),
   programme: use(SHARED.programme, { note: NOTES.allProgrammes }),
   year: { flags: '--year <YYYY>', zh: '只列出该年度方案的记录', en: "only records of that year's programmes" },
   format: use(SHARED.format, { choices: FORMATS, default: 'table' }),

@@ -14,7 +14,7 @@ import { addOptions, NOTES, options, SHARED, use, type Options } from '../option
 
 const OPTIONS = options({
   org: use(SHARED.org, { note: { zh: '报送材料的党组织', en: 'the organisation that submits' }, required: true }),
-  stage: use(SHARED.stage, { value: '<pack>', note: { zh: '此处指报送环节：方案 packs 中材料包的名称或编号（如 项目认领）；默认按今天所在的时间窗口选择', en: "here the submission step: a pack of the programme's packs, by label or id (e.g. 项目认领); default: the one whose window holds today" } }),
+  stage: { flags: '--stage <pack>', zh: '报送环节：方案 packs 中材料包的名称或编号（如 项目认领；默认按今天所在的时间窗口选择）', en: "the submission step: a pack of the programme, by label or id (e.g. 项目认领; default: the one whose window holds today)" },
   notice: { flags: '--notice', zh: '生成领办公示（公开材料，电话号码打码）', en: 'print the public notice of claims (public: phone numbers masked)' },
   programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
   output: use(SHARED.output, { note: { zh: '默认在当前目录下按党组织和环节命名', en: 'default: named after the organisation and the step, in the current folder' }, aliases: ['--out'] }),

@@ -19,14 +19,14 @@ import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme, stagesNamed } from '../../domain/programme.js';
 import { formSubjectOf, selectTargets, type FormTarget } from '../../output/forms/targets.js';
 import { describeChar } from '../../output/charmap.js';
-import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+import { addOptions, NOTES, options, SHARED, use, type Options, STAGE } from '../options.js';
 
 const FORMATS = ['pdf', 'docx', 'html'] as const;
 
 const OPTIONS = options({
   form: { flags: '-f, --form <form>', zh: '只生成该表单（方案 forms 中的表单编号，或模板名）', en: 'only this form (a form id of the programme, e.g. apply, or a template name)' },
   org: use(SHARED.org, { note: { zh: '批量：该党组织及其下级党组织的全部表单', en: 'batch: every form of this organisation and those under it' } }),
-  stage: use(SHARED.stage, { note: { zh: '批量：当前处于该阶段的记录的表单', en: 'batch: the forms of records now in this stage' } }),
+  stage: use(STAGE.stage, { note: { zh: '批量：当前处于该阶段的记录的表单', en: 'batch: the forms of records now in this stage' } }),
   all: { flags: '--all', zh: '批量：方案中全部记录的表单', en: 'batch: the forms of every record of the programme' },
   programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
   output: use(SHARED.output, { note: { zh: '一条记录时为文件或文件夹，默认当前目录；批量时为文件夹，默认 out/forms', en: 'one record: a file or folder, default the current one; a batch: a folder, default out/forms' }, aliases: ['--out'] }),
