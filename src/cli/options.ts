@@ -138,6 +138,23 @@ export const WRITE = options({
 
 export type WriteOptions = Options<typeof WRITE>;
 
+/**
+ * Correcting a recorded result (`rate`, `accept`): the two flags go together. Without them a recorded rating, vote,
+ * star rating, bonus or acceptance round is never changed (domain/frozen.ts); with them the old value and the reason
+ * stay in the record's amendments, and `validate --base` shows the change as an amendment.
+ */
+export const CORRECT = options({
+  correct: {
+    flags: '--correct',
+    zh: '更正已记录的结论（评议等次、群众测评、星级、加分、评审意见或本轮验收结论）：原值和理由记入更正记录',
+    en: 'correct a recorded result (ratings, poll, stars, bonus, review opinion or this round\'s acceptance): the old value and the reason go into the amendments',
+    note: T('须同时用 --reason 说明理由', 'needs --reason'),
+  },
+  reason: { flags: '--reason <text>', zh: '更正理由', en: 'why the result is corrected', note: T('与 --correct 同用', 'with --correct') },
+});
+
+export type CorrectOptions = Options<typeof CORRECT>;
+
 // --- Adding a table to a command ------------------------------------------------------------------------------
 
 const specs = new WeakMap<Option, OptionSpec>();

@@ -7,6 +7,7 @@ import { lastEntered, type Stage, type Staged, type Track } from './programme.js
 import type { ProgrammeRecord } from './types.generated.js';
 import { reportsDue } from './obligations.js';
 import { hasRating } from './ratings.js';
+import { latestRound } from './acceptance.js';
 import { type RecordEntry, type RecordIndex, closureOf, evaluationOf, memberName, orgName, tasksOf } from './records.js';
 import { joinList, type Text, T } from './i18n.js';
 
@@ -88,13 +89,13 @@ export const GUARDS: Record<GuardWord, Guard> = {
   'has-panel': (g) => (evaluationOf(g.index, g.subject.id)?.data.panel?.experts?.length ? null : T('尚未抽取验收组：请运行 djyc panel', 'no acceptance panel yet: run djyc panel')),
 
   'acceptance-pass': (g) => {
-    const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+    const a = latestRound(evaluationOf(g.index, g.subject.id)?.data);
     if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论：请运行 djyc accept --result pass', 'no acceptance for this round yet: run djyc accept --result pass');
     return a.result === 'pass' ? null : T('验收结论为“整改”，不是“通过”', 'the acceptance result is "rework", not "pass"');
   },
 
   'acceptance-rework': (g) => {
-    const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+    const a = latestRound(evaluationOf(g.index, g.subject.id)?.data);
     if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论：请运行 djyc accept --result rework', 'no acceptance for this round yet: run djyc accept --result rework');
     return a.result === 'rework' ? null : T('验收结论为“通过”，不是“整改”', 'the acceptance result is "pass", not "rework"');
   },
@@ -103,7 +104,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
 
   'has-intervention': (g) => {
     if (g.subject.kind !== 'project') return null;
-    const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+    const a = latestRound(evaluationOf(g.index, g.subject.id)?.data);
     const since = a?.result === 'rework' ? a.date : currentSince(g);
     const ok = (d(g.subject).interventions ?? []).some((i: { date: string }) => i.date >= since);
     return ok ? null : T(`${since} 以来尚无督促措施（约谈 / 挂牌帮扶 / 调整）：请运行 djyc intervene`, `no intervention (约谈 / 挂牌帮扶 / 调整) since ${since}: run djyc intervene`);

@@ -122,6 +122,10 @@ const messages = {
   'report-duplicate': { zh: '{subject} 的 {quarter} 执行书重复：{others}', en: 'duplicate {quarter} report of {subject}: also {others}' },
   'subject-duplicate': { zh: '{subject} 有多份{kind}：{others}（每个项目、任务或品牌只应有一份）', en: '{subject} has more than one {kind}: also {others} (one per subject)' },
   'task-project-programme': { zh: '任务所属项目“{project}”属于方案“{other}”，与任务的方案不一致', en: 'the task\'s project "{project}" belongs to programme "{other}"' },
+  // --- recorded results (domain/frozen.ts: the write path, validate --base and the hooks) ---
+  frozen: { zh: '{label}已记录为“{before}”，一经记录不能更改（确需更正，请加 --correct --reason “理由”，原值保留在更正记录中）', en: '{label} was recorded as "{before}" and cannot change (to correct it, add --correct --reason "why"; the old value stays in the amendments)' },
+  'frozen-amended': { zh: '{label}已更正：“{before}”→“{after}”（{date} {by}，理由：{reason}）', en: '{label} amended: "{before}" → "{after}" ({date} {by}, reason: {reason})' },
+  'amendments-changed': { zh: '更正记录只能追加：第 {n} 条被改动或删除', en: 'amendments are append-only: entry {n} was changed or removed' },
   // --- pull-request checks against a base version (validate --base) ---
   'base-deleted': { zh: '记录在基准版本 {ref} 中存在，不能删除', en: 'the record exists at {ref} and must not be deleted' },
   'base-stage-move': { zh: '阶段不能从“{from}”转入“{to}”：按基准版本 {ref} 的方案，“{from}”只能转入：{allowed}', en: 'stage cannot move from "{from}" to "{to}": by the programme at {ref}, "{from}" leads only to: {allowed}' },
@@ -129,7 +133,6 @@ const messages = {
   'base-history-from': { zh: '历史记录写明从“{from}”转入，但此前记录处于“{actual}”', en: 'the history entry says it moved from "{from}", but the record was at "{actual}"' },
   'base-history-changed': { zh: '历史记录只能追加：第 {n} 条与基准版本 {ref} 中的不同', en: 'history is append-only: entry {n} differs from the one at {ref}' },
   'base-history-removed': { zh: '历史记录只能追加：基准版本 {ref} 中有 {before} 条，现在只有 {after} 条', en: 'history is append-only: {ref} has {before} entries, now there are {after}' },
-  'base-frozen': { zh: '“{field}”在基准版本 {ref} 中已记录为 {before}，一经记录不能更改', en: '"{field}" was recorded as {before} at {ref} and cannot change' },
   'base-schema': { zh: '按基准版本 {ref} 的 schema：{detail}', en: 'by the schema at {ref}: {detail}' },
   'base-ref': { zh: '无法读取基准版本“{ref}”：{detail}', en: 'cannot read base version "{ref}": {detail}' },
 } as const;

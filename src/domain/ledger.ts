@@ -10,7 +10,8 @@
  * - Reports (执行书): every quarter a report is owed for, with its status (see obligations.ts). In a ReportSummary,
  *   `required` (应报) counts owed quarters that are due by today or already filed; `pending` those not yet due.
  * - Closure: the subject's closure record (结项书), if any. Ratings: merged from the subject's evaluation records
- *   (later `rated_on` wins per field): acceptance result, four-level ratings (支委会/党委 好/较好/一般/较差),
+ *   (later `rated_on` wins per field): every acceptance round and the one that stands (the latest), four-level
+ *   ratings (支委会/党委 好/较好/一般/较差),
  *   public poll (参与人数 and votes), stars (综合星级), bonus points (加分).
  * - CoverageRow: per organisation (not external): active `members`, `holders` = members holding at least one task of
  *   the programme, `exempt` = members without a task but with a recorded exemption for the programme,
@@ -27,6 +28,7 @@ import { RecordIndex, groupBy, namedMember, namedOrg, orgSubtree, type Named, ty
 import { resolveProgramme, stageInfo, trackStages, type StageInfo, type Track } from './programme.js';
 import { subjectObligations, summariseReports, type ReportObligation, type ReportSummary } from './obligations.js';
 import { type FourLevel } from './ratings.js';
+import { acceptanceRounds, latestRound } from './acceptance.js';
 import type {
   BrandRecord, EvaluationRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord, TaskRecord,
 } from './types.generated.js';
@@ -41,7 +43,10 @@ export interface LedgerOptions {
 }
 
 export interface Ratings {
+  /** The acceptance that stands: the latest round. */
   acceptance?: { result: 'pass' | 'rework'; date: string };
+  /** Every acceptance round, oldest first (a rework round stays when a later one passes). */
+  acceptanceRounds: { date: string; result: 'pass' | 'rework'; opinion?: string; methods?: string[] }[];
   branchRating?: FourLevel;
   committeeRating?: FourLevel;
   poll?: { participants: number; votes: Record<FourLevel, number> };
@@ -134,7 +139,11 @@ export interface LedgerTotals {
   /** Overall stars 1–5 → count. */
   stars: Record<string, number>;
   bonus: { count: number; sum: number };
-  acceptance: { pass: number; rework: number };
+  /**
+   * Subjects whose latest round passed (`pass`; `passedAfterRework` of them after a rework round) or asked for rework
+   * (`rework`: being reworked now); every round held (`rounds`) and the rework rounds among them (`reworkRounds`).
+   */
+  acceptance: { pass: number; rework: number; passedAfterRework: number; rounds: number; reworkRounds: number };
   coverage: { members: number; holders: number; exempt: number; ratio: number };
 }
 
@@ -155,9 +164,9 @@ export interface Ledger {
 export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings | undefined {
   if (!evaluations.length) return undefined;
   const sorted = [...evaluations].sort((a, b) => evalDate(a.data).localeCompare(evalDate(b.data)));
-  const out: Ratings = { evaluations: sorted.map((e) => e.id) };
+  const out: Ratings = { evaluations: sorted.map((e) => e.id), acceptanceRounds: [] };
   for (const { data: e } of sorted) {
-    if (e.acceptance) out.acceptance = { result: e.acceptance.result, date: e.acceptance.date };
+    for (const r of acceptanceRounds(e)) out.acceptanceRounds.push({ date: r.date, result: r.result, ...(r.opinion ? { opinion: r.opinion } : {}), ...(r.methods?.length ? { methods: [...r.methods] } : {}) });
     if (e.branch_rating) out.branchRating = e.branch_rating;
     if (e.committee_rating) out.committeeRating = e.committee_rating;
     if (e.poll) out.poll = { participants: e.poll.participants, votes: { ...e.poll.votes } };
@@ -166,11 +175,14 @@ export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings 
     const d = e.rated_on ?? e.stars?.date;
     if (d) out.ratedOn = d;
   }
+  out.acceptanceRounds.sort((a, b) => a.date.localeCompare(b.date));
+  const last = out.acceptanceRounds[out.acceptanceRounds.length - 1];
+  if (last) out.acceptance = { result: last.result, date: last.date };
   return out;
 }
 
 function evalDate(e: EvaluationRecord): string {
-  return e.rated_on ?? e.stars?.date ?? e.acceptance?.date ?? '';
+  return e.rated_on ?? e.stars?.date ?? latestRound(e)?.date ?? '';
 }
 
 function stageCounts(p: ProgrammeRecord, track: Track, stages: string[]): Record<string, number> {
@@ -299,7 +311,7 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
   const starsRule = p.evaluation?.stars;
   if (starsRule) for (let s = starsRule.min ?? 1; s <= (starsRule.max ?? 5); s++) starDist[String(s)] = 0;
   const bonus = { count: 0, sum: 0 };
-  const acceptance = { pass: 0, rework: 0 };
+  const acceptance = { pass: 0, rework: 0, passedAfterRework: 0, rounds: 0, reworkRounds: 0 };
   for (const r of rated) {
     const level = r.committeeRating ?? r.branchRating;
     if (level) ratingDist[level]++;
@@ -309,6 +321,10 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
       bonus.sum += r.bonusPoints;
     }
     if (r.acceptance) acceptance[r.acceptance.result]++;
+    const reworked = r.acceptanceRounds.filter((x) => x.result === 'rework').length;
+    acceptance.rounds += r.acceptanceRounds.length;
+    acceptance.reworkRounds += reworked;
+    if (r.acceptance?.result === 'pass' && reworked) acceptance.passedAfterRework++;
   }
   const rep = summariseReports(obligations);
   const cov = coverage.reduce((a, c) => ({ members: a.members + c.members, holders: a.holders + c.holders, exempt: a.exempt + c.exempt }), { members: 0, holders: 0, exempt: 0 });

@@ -138,7 +138,12 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
     if (rt.usesFourLevel) out.push(c.bold(tr(lang, '评议：', 'Ratings: ')) + rt.fourLevel.map((l) => `${l.level} ${l.count}`).join(tr(lang, '，', ', ')));
     if (rt.stars) out.push(c.bold(tr(lang, '星级：', 'Stars: ')) + [...rt.stars].reverse().map((s) => `${'★'.repeat(s.stars)} ${s.count}`).join(tr(lang, '，', ', ')));
     if (rt.acceptance.pass + rt.acceptance.rework || d.tracks.some((t) => t.track === 'project')) {
-      out.push(c.bold(tr(lang, '验收：', 'Acceptance: ')) + tr(lang, `通过 ${rt.acceptance.pass}，整改 ${rt.acceptance.rework}`, `passed ${rt.acceptance.pass}, rework ${rt.acceptance.rework}`));
+      const a = rt.acceptance;
+      const after = a.passedAfterRework ? tr(lang, `（其中整改后通过 ${a.passedAfterRework}）`, ` (${a.passedAfterRework} after rework)`) : '';
+      out.push(
+        c.bold(tr(lang, '验收：', 'Acceptance: ')) +
+          tr(lang, `通过 ${a.pass}${after}，正在整改 ${a.rework}；共验收 ${a.rounds} 轮，其中整改 ${a.reworkRounds} 轮`, `passed ${a.pass}${after}, in rework ${a.rework}; ${a.rounds} round(s), ${a.reworkRounds} of them rework`),
+      );
     }
     if (rt.usesBonus) out.push(c.bold(tr(lang, '加分：', 'Bonus: ')) + tr(lang, `${rt.bonus.count} 项，合计 ${rt.bonus.sum} 分`, `${rt.bonus.count} awarded, ${rt.bonus.sum} points in all`));
     out.push('');

@@ -173,9 +173,10 @@ export function closureText(d: SiteData, c: { submittedOn?: string } | undefined
   return c.submittedOn ? d.tr(`已申请（${c.submittedOn}）`, `requested (${c.submittedOn})`) : d.tr('已申请', 'requested');
 }
 
-export function acceptanceText(d: SiteData, a: { result: 'pass' | 'rework'; date: string } | undefined): string {
-  if (!a) return '—';
-  return a.result === 'pass' ? d.tr(`通过（${a.date}）`, `passed (${a.date})`) : d.tr(`整改（${a.date}）`, `rework (${a.date})`);
+/** Every acceptance round, in order: 整改（2020-11-25）→ 通过（2020-12-08）; — when none. */
+export function acceptanceText(d: SiteData, rounds: { result: 'pass' | 'rework'; date: string }[] | undefined): string {
+  if (!rounds?.length) return '—';
+  return rounds.map((a) => (a.result === 'pass' ? d.tr(`通过（${a.date}）`, `passed (${a.date})`) : d.tr(`整改（${a.date}）`, `rework (${a.date})`))).join(' → ');
 }
 
 export function progressPage(d: SiteData): PageContext {
@@ -197,7 +198,7 @@ export function progressPage(d: SiteData): PageContext {
             { text: stageText(pr.stage, d.lang) },
             { text: reportsText(d, pr.id) },
             { text: closureText(d, pr.closure), cls: 'nowrap' },
-            { text: acceptanceText(d, pr.ratings?.acceptance), cls: 'nowrap' },
+            { text: acceptanceText(d, pr.ratings?.acceptanceRounds), cls: 'nowrap' },
           ] as Cell[],
         };
       }),
