@@ -13,9 +13,11 @@
  *   (later `rated_on` wins per field): every acceptance round and the one that stands (the latest), four-level
  *   ratings (支委会/党委 好/较好/一般/较差),
  *   public poll (参与人数 and votes), stars (综合星级), bonus points (加分).
- * - CoverageRow: per organisation (not external): active `members`, `holders` = members holding at least one task of
- *   the programme, `exempt` = members without a task but with a recorded exemption for the programme,
- *   `coverage` = holders / members (0 when no members), `projectsLed` / `projectsJoined` (as co-organiser), `brands`.
+ * - CoverageRow: per organisation the programme covers (not external, not the organiser): active `members`,
+ *   `holders` = members holding at least one task of a counted project, `exempt` = members without a task but with a
+ *   recorded exemption for the programme, `coverage` = holders / members (0 when no members), `projectsLed` /
+ *   `projectsJoined` (counted projects, as co-organiser), `brands` — domain/participation.ts, the one definition.
+ * - A dropped project (未予立项, 撤销…) is listed with no lead and `dropped: true`; it is in no total and no count.
  * - Totals: counts of projects/tasks/brands by stage id, report statuses summed over all obligations, the
  *   distribution of four-level ratings (committee opinion if given, else branch opinion; one per rated subject), of
  *   overall stars (1–5) and the sum and count of bonus points, and overall member coverage.
@@ -29,6 +31,7 @@ import { resolveProgramme, stageInfo, trackStages, type StageInfo, type Track } 
 import { subjectObligations, summariseReports, type ReportObligation, type ReportSummary } from './obligations.js';
 import { type FourLevel } from './ratings.js';
 import { acceptanceRounds, latestRound } from './acceptance.js';
+import { brandCounts, coOrganisersOf, counts, coveredMembers, coveredOrganisations, isExempt, leadOf, projectCounts, taskHolders } from './participation.js';
 import type {
   BrandRecord, EvaluationRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord, TaskRecord,
 } from './types.generated.js';
@@ -79,6 +82,8 @@ export interface ProjectRow {
   closure?: { id: string; submittedOn?: string };
   ratings?: Ratings;
   public: boolean;
+  /** Dropped (未予立项, 撤销…): led by nobody, counted in no total, published nowhere (domain/participation.ts). */
+  dropped: boolean;
 }
 
 export interface TaskRow {
@@ -126,7 +131,10 @@ export interface CoverageRow {
 }
 
 export interface LedgerTotals {
+  /** Projects that count (dropped ones are not counted; see `dropped`). */
   projects: number;
+  /** Dropped projects (未予立项, 撤销…), listed in the ledger but counted nowhere. */
+  dropped: number;
   tasks: number;
   brands: number;
   /** Stage id → count, in the programme's stage order. */
@@ -224,10 +232,14 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     (!pr.lead && !!pr.proposed_by && scope.has(pr.proposed_by));
   const projects = allProjects.filter((r) => projectInScope(r.data));
   const projectIds = new Set(projects.map((r) => r.id));
-  const tasks = allTasks.filter((t) => !scope || projectIds.has(t.data.project) || (t.data.members ?? []).some((m) => scope.has(memberOrg(m) ?? '')));
+  // Tasks of a dropped project count nowhere (as the project itself).
+  const droppedIds = new Set(allProjects.filter((r) => !counts(p, r.data)).map((r) => r.id));
+  const tasks = allTasks.filter((t) => !droppedIds.has(t.data.project) && (!scope || projectIds.has(t.data.project) || (t.data.members ?? []).some((m) => scope.has(memberOrg(m) ?? ''))));
 
   const obligations: ReportObligation[] = [];
   const projectRows: ProjectRow[] = projects.map(({ id, data: pr }) => {
+    const dropped = !counts(p, pr);
+    const lead = leadOf(p, pr);
     const closure = closureOf(closures, id);
     const own = subjectObligations(p, 'project', { id, record: pr }, reports, today);
     obligations.push(...own);
@@ -242,8 +254,8 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
       categories: pr.categories ?? [],
       ...(pr.source ? { source: pr.source } : {}),
       ...(pr.proposed_by ? { proposedBy: namedOrg(index, pr.proposed_by)! } : {}),
-      ...(pr.lead ? { lead: namedOrg(index, pr.lead)! } : {}),
-      coOrganisers: (pr.co_organisers ?? []).map((c) => namedOrg(index, c.organisation)!),
+      ...(lead ? { lead: namedOrg(index, lead)! } : {}),
+      coOrganisers: coOrganisersOf(p, pr).map((c) => namedOrg(index, c)!),
       ...(person ? { leader: namedMember(index, person)! } : {}),
       stage: stageInfo(p, 'project', pr),
       ...(pr.start ? { start: pr.start } : {}),
@@ -254,8 +266,10 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
       ...(closure ? { closure } : {}),
       ...(ratings ? { ratings } : {}),
       public: pr.public !== false,
+      dropped,
     };
   });
+  const countedRows = projectRows.filter((r) => !r.dropped);
 
   const taskRows: TaskRow[] = tasks.map(({ id, data: t }) => {
     const project = index.get('project', t.project)?.data;
@@ -303,9 +317,9 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     };
   });
 
-  const coverage = computeCoverage(index, p, allProjects.map((r) => r.data), allTasks.map((r) => r.data), ofProgramme('brand').map((r) => r.data), scope);
+  const coverage = computeCoverage(index, p, scope);
 
-  const rated = [...projectRows, ...taskRows, ...brandRows].map((r) => r.ratings).filter((r): r is Ratings => !!r);
+  const rated = [...countedRows, ...taskRows, ...brandRows].map((r) => r.ratings).filter((r): r is Ratings => !!r);
   const ratingDist: Record<FourLevel, number> = { 好: 0, 较好: 0, 一般: 0, 较差: 0 };
   const starDist: Record<string, number> = {};
   const starsRule = p.evaluation?.stars;
@@ -339,10 +353,11 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     coverage,
     obligations,
     totals: {
-      projects: projectRows.length,
+      projects: countedRows.length,
+      dropped: projectRows.length - countedRows.length,
       tasks: taskRows.length,
       brands: brandRows.length,
-      projectStages: stageCounts(p, 'project', projectRows.map((r) => r.stage.id)),
+      projectStages: stageCounts(p, 'project', countedRows.map((r) => r.stage.id)),
       taskStages: stageCounts(p, 'task', taskRows.map((r) => r.stage.id)),
       brandStages: stageCounts(p, 'brand', brandRows.map((r) => r.stage.id)),
       reports: { required: rep.required, filed: rep.filed, onTime: rep.onTime, late: rep.late, undated: rep.undated, missing: rep.missing, pending: rep.pending },
@@ -355,23 +370,22 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
   };
 }
 
-/** Coverage per organisation: members holding a task, exemptions, projects led and joined, brands. */
-export function computeCoverage(
-  index: RecordIndex,
-  p: ProgrammeRecord,
-  projects: ProjectRecord[],
-  tasks: TaskRecord[],
-  brands: BrandRecord[],
-  scope?: Set<string>,
-): CoverageRow[] {
-  const holders = new Set(tasks.flatMap((t) => t.members ?? []));
-  const membersByOrg = groupBy(index.all('member').filter((m) => m.data.active !== false), (m) => m.data.organisation);
+/**
+ * Coverage per organisation the programme covers (not external, not its organiser): members holding a task,
+ * exemptions, projects led and joined, brands — counted by domain/participation.ts, as validate and deadlines count.
+ */
+export function computeCoverage(index: RecordIndex, p: ProgrammeRecord, scope?: Set<string>): CoverageRow[] {
+  const holders = taskHolders(index, p);
+  const projects = projectCounts(index, p);
+  const brands = brandCounts(index, p);
+  const membersByOrg = groupBy(coveredMembers(index, p), (m) => m.data.organisation);
   const rows: CoverageRow[] = [];
-  for (const { id, data: o } of index.all('organisation') as RecordEntry<'organisation'>[]) {
-    if ((o as OrganisationRecord).external || (scope && !scope.has(id))) continue;
-    const members = (membersByOrg.get(id) ?? []) as RecordEntry<'member'>[];
+  for (const org of coveredOrganisations(index, p)) {
+    const { id, data: o } = org;
+    if (scope && !scope.has(id)) continue;
+    const members = membersByOrg.get(id) ?? [];
     const holding = members.filter((m) => holders.has(m.id));
-    const exempt = members.filter((m) => !holders.has(m.id) && (m.data.exemptions ?? []).some((e) => e.programme === p.id));
+    const exempt = members.filter((m) => !holders.has(m.id) && isExempt(p, m));
     const without = members.filter((m) => !holders.has(m.id) && !exempt.includes(m)).map((m) => (m.data as MemberRecord).name);
     rows.push({
       organisation: { id, name: o.short_name ?? o.name ?? id, type: o.type, ...(o.parent ? { parent: o.parent } : {}) },
@@ -380,11 +394,10 @@ export function computeCoverage(
       exempt: exempt.length,
       coverage: members.length ? holding.length / members.length : 0,
       without,
-      projectsLed: projects.filter((pr) => pr.lead === id).length,
-      projectsJoined: projects.filter((pr) => (pr.co_organisers ?? []).some((c) => c.organisation === id)).length,
-      brands: brands.filter((b) => b.organisation === id).length,
+      projectsLed: projects.led.get(id) ?? 0,
+      projectsJoined: projects.joined.get(id) ?? 0,
+      brands: brands.get(id) ?? 0,
     });
   }
   return rows;
 }
-

@@ -111,13 +111,35 @@ export function pointStages(p: ProgrammeRecord, track: Track, ...words: string[]
   return trackStages(p, track).filter((s) => atPoint(p, track, s, ...words).length > 0);
 }
 
-/** Dropped before anyone claimed it (未予立项): a final stage earlier in the track than the first needing a lead. */
+/**
+ * Whether a stage drops its records (未予立项, 撤销…): nobody leads them and nothing counts them. The programme says
+ * so with `dropped` on the stage; a programme file without the flag: a final stage that cannot be reached from a
+ * stage requiring a closure (a project that ended before it was ever closed, as against one that failed review).
+ */
+export function isDroppedStage(p: ProgrammeRecord, track: Track, stageId: string | undefined): boolean {
+  const stages = trackStages(p, track);
+  const s = stages.find((x) => x.id === stageId);
+  if (!s) return false;
+  if (s.dropped !== undefined) return s.dropped;
+  if (!s.final) return false;
+  const closing = stages.filter((x) => requires(x, 'has-closure'));
+  if (!closing.length) return false;
+  const seen = new Set<string>(closing.map((x) => x.id));
+  const queue = [...seen];
+  while (queue.length) {
+    for (const n of findStage(p, track, queue.shift())?.next ?? []) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        queue.push(n);
+      }
+    }
+  }
+  return !seen.has(s.id);
+}
+
+/** Whether a project is dropped (see isDroppedStage): not led by anyone, counted nowhere, published nowhere. */
 export function isDropped(p: ProgrammeRecord, project: { stage?: string }): boolean {
-  const stages = trackStages(p, 'project');
-  const s = stages.find((x) => x.id === project.stage);
-  if (!s?.final) return false;
-  const claimAt = stages.findIndex((x) => requires(x, 'has-lead'));
-  return claimAt >= 0 && stages.indexOf(s) < claimAt;
+  return isDroppedStage(p, 'project', project.stage);
 }
 
 // ---- history ----------------------------------------------------------------------------------------------------

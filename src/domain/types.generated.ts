@@ -59,6 +59,8 @@ export interface ProgrammeRecord {
       window?: string;
       /** 终结阶段：是否为终结阶段 */
       final?: boolean;
+      /** 不计入：未予立项、撤销等终结阶段：处于该阶段的记录不算由任何党组织领办，不计入领办项目数、覆盖面、台账合计和公示（不写时：不能从结项阶段到达的终结阶段视为不计入） */
+      dropped?: boolean;
     }>;
     /** 启用：是否使用项目 */
     enabled?: boolean;
@@ -136,6 +138,8 @@ export interface ProgrammeRecord {
       window?: string;
       /** 终结阶段：是否为终结阶段 */
       final?: boolean;
+      /** 不计入：未予立项、撤销等终结阶段：处于该阶段的记录不算由任何党组织领办，不计入领办项目数、覆盖面、台账合计和公示（不写时：不能从结项阶段到达的终结阶段视为不计入） */
+      dropped?: boolean;
     }>;
     /** 启用：是否使用党员任务 */
     enabled?: boolean;
@@ -167,6 +171,8 @@ export interface ProgrammeRecord {
       window?: string;
       /** 终结阶段：是否为终结阶段 */
       final?: boolean;
+      /** 不计入：未予立项、撤销等终结阶段：处于该阶段的记录不算由任何党组织领办，不计入领办项目数、覆盖面、台账合计和公示（不写时：不能从结项阶段到达的终结阶段视为不计入） */
+      dropped?: boolean;
     }>;
     /** 启用：是否使用品牌 */
     enabled?: boolean;

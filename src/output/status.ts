@@ -93,6 +93,10 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
     // Counts per stage.
     for (const t of d.tracks) {
       out.push(c.bold(tr(lang, `${t.label}阶段（共 ${t.total}）`, `${t.label} by stage (${t.total})`)));
+      if (t.track === 'project' && d.dropped.length) {
+        const list = d.dropped.map((x) => `${x.label} ${x.count}`).join(tr(lang, '，', ', '));
+        out.push(c.dim(tr(lang, `  另有${list}：不由任何党组织领办，不计入各项统计`, `  besides: ${list} — led by no one, counted nowhere`)));
+      }
       const w = Math.max(...t.stages.map((s) => displayWidth(s.label))) + 2;
       const max = Math.max(1, ...t.stages.map((s) => s.count));
       for (const s of t.stages) {

@@ -11,6 +11,7 @@ import { findStage, TRACK_OF_KIND, type Track, lastEntered, type Staged } from '
 import type { BrandRecord, ClosureRecord, CommitmentRecord, EvaluationRecord, MemberRecord, ProgrammeRecord, ProjectRecord, ReportRecord, TaskRecord } from '../../domain/types.generated.js';
 import { type RecordEntry, type RecordIndex, orgSubtree } from '../../domain/records.js';
 import { FOUR_LEVELS } from '../../domain/ratings.js';
+import { leadOf } from '../../domain/participation.js';
 import { type FormTarget, formTitle, recordLabel, quarterLabel, recordsForForm, sortRecords } from './targets.js';
 
 // ---- view model ------------------------------------------------------------------------------------------
@@ -466,7 +467,7 @@ export function claimsNoticeView(ctx: ViewContext, orgId: string): Record<string
   const subtree = orgSubtree(ctx.index, orgId);
   const projects = sortRecords(
     ctx.index,
-    ctx.index.all('project').filter((r) => r.data.programme === ctx.programme.id && r.data.public !== false && !!r.data.lead && subtree.has(r.data.lead)),
+    ctx.index.all('project').filter((r) => r.data.programme === ctx.programme.id && r.data.public !== false && subtree.has(leadOf(ctx.programme, r.data) ?? '')),
   );
   if (projects.length === 0) return undefined;
   const rows = projects.map((r, i) => {

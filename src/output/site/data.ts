@@ -88,6 +88,8 @@ export class SiteData {
   readonly projects: ProjectRow[];
   readonly tasks: TaskRow[];
   readonly hidden: Set<string>;
+  /** Dropped projects: listed nowhere, and not among the hidden ones either (they are in no total). */
+  readonly dropped: Set<string>;
   readonly orgIds: Set<string>;
   readonly t: Strings;
   // Lookups, so that a city of thousands of projects builds in linear time.
@@ -111,10 +113,12 @@ export class SiteData {
     this.p = resolveProgramme(repo, opts.programme);
     this.pub = publicFlags(this.p);
     this.ledger = computeLedger(repo, { programme: this.p.id, today: opts.today });
-    this.hidden = new Set(this.ledger.projects.filter((r) => !r.public).map((r) => r.id));
+    this.hidden = new Set(this.ledger.projects.filter((r) => !r.public && !r.dropped).map((r) => r.id));
+    // Dropped projects (未予立项, 撤销…) are published nowhere and counted nowhere (domain/participation.ts).
+    this.dropped = new Set(this.ledger.projects.filter((r) => r.dropped).map((r) => r.id));
     // Numbered projects first, in number order; then the others by title.
     this.projects = this.ledger.projects
-      .filter((r) => r.public)
+      .filter((r) => r.public && !r.dropped)
       .sort((a, b) => (a.number ? 0 : 1) - (b.number ? 0 : 1) || (a.number ?? '').localeCompare(b.number ?? '') || a.title.localeCompare(b.title, 'zh-CN'));
     this.tasks = this.ledger.tasks.filter((t) => !this.hidden.has(t.project));
     this.orgIds = new Set(this.ledger.coverage.map((c) => c.organisation.id));

@@ -1,6 +1,6 @@
 /** The notice pages of the site: the front page, the claims notice (领办公示) and the progress notice (进度公示). */
 import { isTrackEnabled, windowDates } from '../../domain/programme.js';
-import { buildDashboard, mainPath } from '../dashboard.js';
+import { buildDashboard } from '../dashboard.js';
 import { dashboardView, type Cell, type TableView } from './view.js';
 import { SiteData, type PageContext, period, dateText, stageText, CLAIMS_INLINE_TASKS } from './data.js';
 
@@ -89,12 +89,11 @@ export function claimsPage(d: SiteData): PageContext {
     }
     return g;
   };
-  const main = mainPath(d.p, 'project');
   // Organisations in ledger order (the records' order), each with its projects and its members' tasks.
   for (const c of d.ledger.coverage) if (c.projectsLed + c.projectsJoined > 0 || c.holders > 0) group(c.organisation.id);
   for (const pr of d.projects) {
-    // A project appears once it has a lead, unless it ended off the main path (未予立项).
-    if (!pr.lead || (pr.stage.final && !main.includes(pr.stage.id))) continue;
+    // A project appears once it has a lead; dropped ones (未予立项) are not among d.projects (domain/participation.ts).
+    if (!pr.lead) continue;
     const orgs: [string, string][] = [[pr.lead!.id, d.tr('领办', 'lead')], ...pr.coOrganisers.map((c) => [c.id, d.tr('联办', 'co-organiser')] as [string, string])];
     for (const [org, role] of orgs) {
       const g = group(org);

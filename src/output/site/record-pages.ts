@@ -62,7 +62,7 @@ export function selectionsPage(d: SiteData): PageContext {
       .map((s) => {
         const entries = [...s.data.entries]
           .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity))
-          .filter((e) => !(def.of === 'project' && d.hidden.has(e.subject)));
+          .filter((e) => !(def.of === 'project' && (d.hidden.has(e.subject) || d.dropped.has(e.subject))));
         const scored = entries.some((e) => e.score !== undefined);
         const table: TableView = {
           head: [
