@@ -9,7 +9,7 @@ import { factsOf, RecordIndex, type RecordEntry, type Repository } from './recor
 import { kindLabels, type MessageKey } from './i18n.js';
 import { isIsoDate, monthsBetween } from './dates.js';
 import { CONFIG_FILE, type Kind } from './kinds.js';
-import { TRACK_OF_KIND, findStage, isDropped, trackStages, windowClosed, windowDates, type Track } from './programme.js';
+import { TRACK_OF_KIND, durationStart, findStage, isDropped, trackStages, windowClosed, windowDates, type Track } from './programme.js';
 import type { Severity } from './problem.js';
 import type { ProgrammeRecord } from './types.generated.js';
 import { workflowIssues } from './rules.js';
@@ -239,10 +239,15 @@ function checkProject(ctx: Ctx, r: RecordEntry, programme: ProgrammeRecord) {
   dateOrder(ctx, r, 'start', d.start, 'due', d.due, '/due');
   d.schedule?.forEach?.((s: any, i: number) => dateOrder(ctx, r, 'from', s?.from, 'to', s?.to, `/schedule/${i}/to`));
   const duration = p.project.duration;
-  if (duration && typeof d.start === 'string' && typeof d.due === 'string' && isIsoDate(d.start) && isIsoDate(d.due) && d.due >= d.start) {
-    const months = monthsBetween(d.start, d.due);
-    if (duration.max_months && months > duration.max_months) push(ctx, r, '/due', 'duration-max', { months, limit: duration.max_months });
-    else if (duration.warn_months && months > duration.warn_months) push(ctx, r, '/due', 'duration-warn', { months, limit: duration.warn_months }, 'warning');
+  // Without a start date the duration counts from approval, else from the programme year's start (programme.ts).
+  const from = durationStart(programme, d);
+  if (duration && isIsoDate(from.date) && typeof d.due === 'string' && isIsoDate(d.due) && d.due >= from.date) {
+    const months = monthsBetween(from.date, d.due);
+    const since = from.from === 'start' ? { from_zh: '', from_en: '' } : from.from === 'approval'
+      ? { from_zh: `（未写开始日期，自立项之日 ${from.date} 起计）`, from_en: ` (no start date: counted from approval on ${from.date})` }
+      : { from_zh: `（未写开始日期，自 ${from.date} 起计）`, from_en: ` (no start date: counted from ${from.date})` };
+    if (duration.max_months && months > duration.max_months) push(ctx, r, '/due', 'duration-max', { months, limit: duration.max_months, ...since });
+    else if (duration.warn_months && months > duration.warn_months) push(ctx, r, '/due', 'duration-warn', { months, limit: duration.warn_months, ...since }, 'warning');
   }
 }
 

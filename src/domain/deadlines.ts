@@ -21,7 +21,7 @@
  * upcoming (later) / closed (a window ended with nothing lagging) / done (met).
  */
 import { daysBetween, isIsoDate, monthDay } from './dates.js';
-import { findStage, firstEntered, isTrackEnabled, programmeEnd, reachedStage, trackStages, windowDates, type Track, type Window } from './programme.js';
+import { durationStart, findStage, firstEntered, isTrackEnabled, programmeEnd, reachedStage, trackStages, windowDates, type Track, type Window } from './programme.js';
 import { UsageError } from './errors.js';
 import { T, type Text } from './i18n.js';
 import type { Kind } from './kinds.js';
@@ -338,13 +338,14 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   if (duration) {
     for (const s of visible) {
       if (s.track !== 'project') continue;
-      const d = s.entry.data as { start?: string };
-      if (!d.start || !isIsoDate(d.start)) continue;
+      // The same start as `validate`: the start date, else approval, else the programme year (programme.ts).
+      const start = durationStart(p, s.entry.data as { start?: string });
+      if (!isIsoDate(start.date)) continue;
       const done = finished(p, 'project', s.entry.data, closures.has(s.entry.id));
       const limits: [number | undefined, 'warning' | 'error'][] = [[duration.warn_months, 'warning'], [duration.max_months, 'error']];
       for (const [months, severity] of limits) {
         if (!months) continue;
-        const due = addMonths(d.start, months);
+        const due = addMonths(start.date, months);
         items.push({
           uid: `duration-${severity}-${s.entry.id}`, kind: 'duration', programme: p.id,
           title: severity === 'error' ? `实施周期最长 ${months} 个月：${s.title}` : `实施周期一般在 ${months} 个月以内：${s.title}`,

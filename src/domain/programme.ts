@@ -208,3 +208,30 @@ export function stageInfo(p: ProgrammeRecord, track: Track, record: { stage: str
   const since = [...historyOf(record)].reverse().find((h) => h.stage === record.stage)?.date;
   return { id: record.stage, label: s?.label ?? record.stage, labelEn: s?.label_en ?? record.stage, final: !!s?.final, ...(since ? { since } : {}) };
 }
+
+/**
+ * The stage at which a project is approved (立项, 审核确定): the stage a decision leads to besides a dropped one
+ * (applied → approved | rejected); without such a branch, the first stage requiring a number.
+ */
+export function approvalStage(p: ProgrammeRecord, track: Track = 'project'): Stage | undefined {
+  const stages = trackStages(p, track);
+  for (const s of stages) {
+    const next = s.next ?? [];
+    if (!next.some((n) => isDroppedStage(p, track, n))) continue;
+    const approved = next.find((n) => !isDroppedStage(p, track, n));
+    if (approved) return findStage(p, track, approved);
+  }
+  return stages.find((s) => requires(s, 'has-number'));
+}
+
+/**
+ * Where a project's duration (project.duration: 最长不超过2年) counts from: its start date, else the date it was
+ * approved (from its history), else the start of the programme's year — so leaving out the start never lifts the limit.
+ */
+export function durationStart(p: ProgrammeRecord, project: Staged & { start?: unknown }): { date: string; from: 'start' | 'approval' | 'year' } {
+  if (typeof project.start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(project.start)) return { date: project.start, from: 'start' };
+  const approval = approvalStage(p);
+  const approved = approval ? firstEntered(project, approval.id) : undefined;
+  if (approved) return { date: approved, from: 'approval' };
+  return { date: `${p.year}-01-01`, from: 'year' };
+}

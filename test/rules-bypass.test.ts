@@ -1,0 +1,53 @@
+/**
+ * Issue 12 item 3: rules that could be bypassed by leaving a field out, checked on copies of the examples.
+ * - 003's "最长不超过2年": without `start`, the duration counts from approval (the record's history), else from the
+ *   programme year's start; `validate` and `deadlines` count from the same day.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from './helpers.js';
+import { loadRepository } from '../src/store/repo.js';
+import { validateRepository } from '../src/store/validate.js';
+import { computeDeadlines } from '../src/domain/deadlines.js';
+import { formatProblemMessage } from '../src/domain/problem.js';
+
+function copyOf(example: string): string {
+  const root = path.join(tempDir('djyc-bypass-'), 'repo');
+  fs.cpSync(path.join(ROOT, 'examples', example), root, { recursive: true });
+  return root;
+}
+
+const edit = (file: string, f: (t: string) => string) => fs.writeFileSync(file, f(fs.readFileSync(file, 'utf8')));
+
+describe('003: a project runs at most 2 years, with or without a start date', () => {
+  it('counts from approval, else from the programme year, when --start was left out', () => {
+    const root = copyOf('wxit-shuji-2017');
+    const dir = path.join(root, 'records/projects');
+    // Approved on 2017-03-28 (history), no start, due mid-2019: 28 months (a month begun counts).
+    edit(path.join(dir, 'p-2017-wx-biaozhun.yaml'), (t) => t.replace(/^start: .*\n/m, '').replace(/^due: .*$/m, 'due: 2019-06-30'));
+    // Never approved, no start, due end of 2019: counted from 2017-01-01, 36 months.
+    const other = fs.readFileSync(path.join(dir, 'p-2017-wx-biaozhun.yaml'), 'utf8');
+    const cut = other.indexOf('  - stage: approved');
+    fs.writeFileSync(
+      path.join(dir, 'p-2017-wx-later.yaml'),
+      other.slice(0, cut).replace('id: p-2017-wx-biaozhun', 'id: p-2017-wx-later').replace(/^title: .*$/m, 'title: 书记项目（未写开始日期）').replace(/^stage: .*$/m, 'stage: applied').replace(/^due: .*$/m, 'due: 2019-12-31'),
+    );
+    const repo = loadRepository(root);
+    const problems = validateRepository(repo, { today: '2017-06-01' }).filter((p) => p.rule === 'duration-max');
+    const byFile = Object.fromEntries(problems.map((p) => [p.file, formatProblemMessage(p, 'zh')]));
+    expect(byFile['records/projects/p-2017-wx-biaozhun.yaml']).toBe('项目实施周期 28 个月（未写开始日期，自立项之日 2017-03-28 起计），最长不超过 24 个月');
+    expect(byFile['records/projects/p-2017-wx-later.yaml']).toBe('项目实施周期 36 个月（未写开始日期，自 2017-01-01 起计），最长不超过 24 个月');
+    expect(problems.find((p) => p.file.endsWith('p-2017-wx-later.yaml'))!.severity).toBe('error');
+
+    // `deadlines` counts from the same day.
+    const dl = computeDeadlines(repo, { today: '2017-06-01' });
+    expect(dl.items.find((i) => i.uid === 'duration-error-p-2017-wx-biaozhun')?.due).toBe('2019-03-28');
+    expect(dl.items.find((i) => i.uid === 'duration-error-p-2017-wx-later')?.due).toBe('2019-01-01');
+
+    // With a start date, the start counts (as before).
+    edit(path.join(dir, 'p-2017-wx-later.yaml'), (t) => t.replace(/^due: .*$/m, 'start: 2018-02-01\ndue: 2019-12-31'));
+    const again = validateRepository(loadRepository(root), { today: '2017-06-01' }).filter((p) => p.file.endsWith('p-2017-wx-later.yaml') && p.rule.startsWith('duration'));
+    expect(again.map((p) => [p.rule, formatProblemMessage(p, 'zh')])).toEqual([['duration-warn', '项目实施周期 23 个月，一般应在 12 个月以内']]);
+  });
+});
