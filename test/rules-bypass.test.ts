@@ -51,3 +51,15 @@ describe('003: a project runs at most 2 years, with or without a start date', ()
     expect(again.map((p) => [p.rule, formatProblemMessage(p, 'zh')])).toEqual([['duration-warn', '项目实施周期 23 个月，一般应在 12 个月以内']]);
   });
 });
+
+describe('001: 由党支部书记任项目负责人', () => {
+  it('warns when the leader of a 党建+ project is not the branch secretary (known from the organisation or the members\' titles)', () => {
+    const root = copyOf('dangjian-plus-2017');
+    const rel = 'records/projects/p-2017-dj-anquan.yaml';
+    expect(validateRepository(loadRepository(root), { today: '2017-06-01' }).filter((p) => p.rule === 'leader-not-secretary')).toEqual([]);
+    fs.writeFileSync(path.join(root, 'records/members/m-dj-x.yaml'), 'id: m-dj-x\nname: 王五\norganisation: org-dj-yj\nparty_title: 党员\n');
+    edit(path.join(root, rel), (t) => t.replace(/^leader: .*$/m, 'leader: m-dj-x'));
+    const problems = validateRepository(loadRepository(root), { today: '2017-06-01' }).filter((p) => p.rule === 'leader-not-secretary');
+    expect(problems.map((p) => [p.file, p.severity, formatProblemMessage(p, 'zh')])).toEqual([[rel, 'warning', '项目负责人应由领办党组织的书记“林涛”担任']]);
+  });
+});

@@ -251,14 +251,31 @@ function checkProject(ctx: Ctx, r: RecordEntry, programme: ProgrammeRecord) {
   }
 }
 
-/** 书记项目: the leader is the lead organisation's secretary (a cross-record check). */
+/** 书记项目, 001's 由党支部书记任项目负责人: the leader is the lead organisation's secretary (a cross-record check). */
 function checkProjectLeader(ctx: Ctx, r: RecordEntry, programme: ProgrammeRecord) {
   const d = view(r);
   if (programme.project?.leader_is_secretary && typeof d.lead === 'string' && typeof d.leader === 'string') {
-    const org = ctx.index.get('organisation', d.lead);
-    const secretary = org ? view(org).secretary : undefined;
-    if (secretary && secretary !== d.leader) push(ctx, r, '/leader', 'leader-not-secretary', { secretary }, 'warning');
+    const secretary = secretaryOf(ctx.index, d.lead);
+    if (secretary && secretary !== d.leader) {
+      const m = ctx.index.get('member', secretary);
+      push(ctx, r, '/leader', 'leader-not-secretary', { secretary: m ? (view(m).name ?? secretary) : secretary }, 'warning');
+    }
   }
+}
+
+/**
+ * An organisation's secretary: its `secretary`, else its one active member whose party title is 书记 (党支部书记,
+ * 党总支书记; not 副书记). Undefined when the records do not say.
+ */
+function secretaryOf(index: RecordIndex, orgId: string): string | undefined {
+  const org = index.get('organisation', orgId);
+  if (!org) return undefined;
+  if (typeof view(org).secretary === 'string') return view(org).secretary;
+  const titled = index.all('member').filter((m) => {
+    const d = view(m);
+    return d.organisation === orgId && d.active !== false && typeof d.party_title === 'string' && d.party_title.endsWith('书记') && !d.party_title.includes('副书记');
+  });
+  return titled.length === 1 ? titled[0]!.id : undefined;
 }
 
 function checkTask(ctx: Ctx, r: RecordEntry) {

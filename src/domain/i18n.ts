@@ -95,7 +95,7 @@ const messages = {
   'member-no-task-org': { zh: '党员“{member}”尚未领办任务，也没有免领记录：所在党组织“{org}”尚未领办（联办）项目', en: 'member "{member}" holds no task and has no recorded exemption: the organisation "{org}" leads (joins) no project yet' },
   'org-min-projects': { zh: '党组织“{org}”领办{mode}的项目 {count} 个，方案要求至少 {min} 个', en: 'organisation "{org}" leads{mode} {count} projects; the programme requires at least {min}' },
   'brand-per-org': { zh: '党组织“{org}”有 {count} 个品牌，方案要求{range}', en: 'organisation "{org}" has {count} brands; the programme requires {range}' },
-  'leader-not-secretary': { zh: '书记项目的负责人应为领办党组织的书记“{secretary}”', en: 'the leader of a secretary project must be the lead organisation\'s secretary "{secretary}"' },
+  'leader-not-secretary': { zh: '项目负责人应由领办党组织的书记“{secretary}”担任', en: 'the project leader should be the lead organisation\'s secretary "{secretary}"' },
   'programme-stage-next': { zh: '阶段“{stage}”的可转入阶段“{next}”不存在', en: 'stage "{stage}" lists unknown next stage "{next}"' },
   'programme-window': { zh: '引用的日历窗口“{window}”不存在', en: 'refers to unknown calendar window "{window}"' },
   'programme-duplicate': { zh: '编号“{id}”在{where}中重复', en: 'id "{id}" is repeated in {where}' },
