@@ -101,6 +101,11 @@ export const SHARED = options({
     zh: '把该日期当作今天来计算（默认今天，按亚洲/上海时间；也可设环境变量 DJYC_TODAY）',
     en: 'take this date as today (default: today in Asia/Shanghai, or DJYC_TODAY)',
   },
+  asOf: {
+    flags: '--as-of <YYYY-MM-DD>',
+    zh: '按记录在该日的状态输出（由各记录的历史还原），时限也按该日计算',
+    en: 'the state the records held on that date (from each record\'s history); deadlines counted on that date too',
+  },
   within: { flags: '--within <days>', zh: '多少天内算“即将到期”，例如 14d、2w', en: 'how soon counts as "due soon", e.g. 14d, 2w', default: '14d' },
   format: { flags: '--format <format>', zh: '输出格式', en: 'output format' },
   json: { flags: '--json', zh: '以 JSON 输出结果；出错时也输出一个说明错误的 JSON 对象', en: 'print the result as JSON; an error, too, prints one JSON object' },

@@ -17,6 +17,7 @@ import { computeLedger, type Ledger, type LedgerTotals } from '../domain/ledger.
 import { computeDeadlines, type DeadlineItem } from '../domain/deadlines.js';
 import { findStage, isDroppedStage, isTrackEnabled, trackStages, type Track, reachedStage, resolveProgramme } from '../domain/programme.js';
 import { T, say, type Lang, type Text } from '../domain/i18n.js';
+import type { Dated } from '../domain/as-of.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { RecordIndex, namedOrg, type Repository } from '../domain/records.js';
 import { FOUR_LEVELS, type FourLevel } from '../domain/ratings.js';
@@ -112,6 +113,8 @@ export interface Dashboard {
   dropped: { id: string; label: string; count: number }[];
   /** Projects not public (left out of lists on the site). */
   hiddenProjects: number;
+  /** Set by `djyc status`: 'as-of' when the records were rewound to `today`, 'today' when only the deadlines' day moved. */
+  dated?: Dated;
 }
 
 /** Main path of a track: from the first stage, follow each stage's first `next` until a final stage or a loop. */

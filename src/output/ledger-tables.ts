@@ -5,6 +5,7 @@
  * out. No phone numbers: the ledger holds names only.
  */
 import type { Ledger, Ratings } from '../domain/ledger.js';
+import { datedText, type Dated } from '../domain/as-of.js';
 import { isTrackEnabled } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { joinList, say, tr, type Lang } from '../domain/i18n.js';
@@ -204,8 +205,8 @@ export function totalsText(ledger: Ledger, lang: Lang): string {
   return lines.join('\n');
 }
 
-export function tablesToText(ledger: Ledger, tables: LedgerTable[], lang: Lang): string {
-  const head = `${ledger.programme.shortName ?? ledger.programme.name}（${ledger.programme.id}）${tr(lang, ` 台账，截至 ${ledger.today}`, ` ledger as of ${ledger.today}`)}`;
+export function tablesToText(ledger: Ledger, tables: LedgerTable[], lang: Lang, dated?: Dated): string {
+  const head = `${ledger.programme.shortName ?? ledger.programme.name}（${ledger.programme.id}）${tr(lang, ' 台账，', ' ledger, ')}${datedText(lang, ledger.today, dated)}`;
   const parts = [head, ''];
   for (const table of tables) {
     parts.push(`■ ${table.title}`, table.rows.length ? textTable(table.columns.map((c) => c.header), stringRows(table), { maxWidth: 30 }) : tr(lang, '（无）', '(none)'), '');
@@ -214,8 +215,8 @@ export function tablesToText(ledger: Ledger, tables: LedgerTable[], lang: Lang):
   return `${parts.join('\n')}\n`;
 }
 
-export function tablesToMarkdown(ledger: Ledger, tables: LedgerTable[], lang: Lang): string {
-  const parts = [`# ${ledger.programme.shortName ?? ledger.programme.name} ${tr(lang, '台账', 'ledger')}`, '', tr(lang, `截至 ${ledger.today}。`, `As of ${ledger.today}.`), ''];
+export function tablesToMarkdown(ledger: Ledger, tables: LedgerTable[], lang: Lang, dated?: Dated): string {
+  const parts = [`# ${ledger.programme.shortName ?? ledger.programme.name} ${tr(lang, '台账', 'ledger')}`, '', `${datedText(lang, ledger.today, dated)}${tr(lang, '。', '.')}`, ''];
   for (const table of tables) {
     parts.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table.columns.map((c) => c.header), stringRows(table)) : tr(lang, '（无）', '(none)'), '');
   }

@@ -1,4 +1,5 @@
 /** What every page of the site is built from: the ledger, the records, what is public, and the site's words. */
+import type { Dated } from '../../domain/as-of.js';
 import { computeLedger, type Ledger, type ProjectRow, type TaskRow } from '../../domain/ledger.js';
 import { chineseDate } from '../../domain/dates.js';
 import { isTrackEnabled, resolveProgramme } from '../../domain/programme.js';
@@ -13,6 +14,8 @@ export interface SiteOptions {
   lang: Lang;
   /** Days ahead counted as due soon on the dashboard. */
   within?: number;
+  /** What `today` means (domain/as-of.ts): the records as of that day, or only the deadlines' day. */
+  dated?: Dated;
 }
 
 export const CLAIMS_INLINE_TASKS = 1500;

@@ -1,4 +1,5 @@
 /** The notice pages of the site: the front page, the claims notice (领办公示) and the progress notice (进度公示). */
+import { datedText } from '../../domain/as-of.js';
 import { isTrackEnabled, windowDates } from '../../domain/programme.js';
 import { buildDashboard } from '../dashboard.js';
 import { dashboardView, type Cell, type TableView } from './view.js';
@@ -225,7 +226,7 @@ export function progressPage(d: SiteData): PageContext {
     page: 'progress',
     root: '',
     heading: projects ? d.tr('项目推进情况公示', 'Progress board') : d.tr('党建品牌创建进展公示', 'Brands: progress board'),
-    sub: d.tr(`${d.p.name}　截至 ${dateText(d.opts.today, d.lang)}`, `${d.p.name} — as of ${d.opts.today}`),
+    sub: d.opts.dated === 'today' ? `${d.p.name}${d.tr('　', ' — ')}${datedText(d.lang, d.opts.today, 'today')}` : d.tr(`${d.p.name}　截至 ${dateText(d.opts.today, d.lang)}`, `${d.p.name} — as of ${d.opts.today}`),
     intro: projects
       ? d.tr(
           '下表列出各项目所处阶段、季度执行书报送情况（逾期未报的季度以“✕ 缺报”标明）以及结项和验收情况。',
