@@ -63,3 +63,46 @@ describe('001: 由党支部书记任项目负责人', () => {
     expect(problems.map((p) => [p.file, p.severity, formatProblemMessage(p, 'zh')])).toEqual([[rel, 'warning', '项目负责人应由领办党组织的书记“林涛”担任']]);
   });
 });
+
+describe('000 附件3: the member commitment always promises a date', () => {
+  it('without --due, the commitment takes the project\'s due date, else the programme\'s end, and says so', { timeout: 120_000 }, async () => {
+    const { initRepository } = await import('../src/commands/init.js');
+    const { createProject, createSimple } = await import('../src/commands/create.js');
+    const { advance } = await import('../src/commands/advance.js');
+    const { claim } = await import('../src/commands/claim.js');
+    const { addTask } = await import('../src/commands/tasks.js');
+    const saved = process.env.DJYC_TODAY;
+    const on = (d: string) => (process.env.DJYC_TODAY = d);
+    try {
+      const root = path.join(tempDir('djyc-due-'), 'repo');
+      on('2020-01-02');
+      await initRepository({ dir: root, preset: 'shuangling', year: 2020 });
+      on('2020-03-05');
+      await createSimple(root, 'organisation', { id: 'org-a', name: '区教育局机关支部', type: '党支部', unit: '区教育局' });
+      await createSimple(root, 'member', { id: 'm-a', name: '周立', organisation: 'org-a' });
+      await createSimple(root, 'member', { id: 'm-b', name: '徐静', organisation: 'org-a' });
+      await createProject(root, { id: 'p-1', title: '校园周边交通安全综合治理', lead: 'org-a', categories: ['呼应群众期待'], source: '社会征集' });
+      on('2020-04-08');
+      await advance({ root, id: 'p-1' });
+      on('2020-04-16');
+      await claim({ root, project: 'p-1', org: 'org-a' });
+      await advance({ root, id: 'p-1' });
+      const r = await addTask({ root, project: 'p-1', members: ['m-a'], content: '护学岗' });
+      expect(r.notes.map((n) => n.zh)).toContain('未写 --due：承诺书的完成时限按方案截止日期 2020-12-31 填写');
+      const commitment = loadRepository(root).records.find((x) => x.kind === 'commitment' && (x.data as { member?: string }).member === 'm-a')!;
+      expect((commitment.data as { complete_by?: string }).complete_by).toBe('2020-12-31');
+      // A project with a due date: that date.
+      const file = path.join(root, 'records/projects/p-1.yaml');
+      edit(file, (t) => t.replace(/^title: .*$/m, (l) => `${l}\ndue: 2020-11-30`));
+      const { git } = await import('./helpers.js');
+      git(root, ['commit', '-qam', 'due']);
+      const r2 = await addTask({ root, project: 'p-1', members: ['m-b'], content: '家长满意度调查' });
+      expect(r2.notes.map((n) => n.zh)).toContain('未写 --due：承诺书的完成时限按项目完成时限 2020-11-30 填写');
+      const c2 = loadRepository(root).records.find((x) => x.kind === 'commitment' && (x.data as { member?: string }).member === 'm-b')!;
+      expect((c2.data as { complete_by?: string }).complete_by).toBe('2020-11-30');
+    } finally {
+      if (saved === undefined) delete process.env.DJYC_TODAY;
+      else process.env.DJYC_TODAY = saved;
+    }
+  });
+});
