@@ -106,3 +106,15 @@ describe('000 附件3: the member commitment always promises a date', () => {
     }
   });
 });
+
+describe('000 附件3: a member commitment without a finish date is reported', () => {
+  it('warns on a hand-written member commitment without complete_by', () => {
+    const root = copyOf('huishan-2020');
+    const dir = path.join(root, 'records/commitments');
+    const file = fs.readdirSync(dir).find((f) => /^type: member$/m.test(fs.readFileSync(path.join(dir, f), 'utf8')))!;
+    expect(validateRepository(loadRepository(root), { today: '2020-12-15' }).filter((p) => p.rule === 'commitment-no-date')).toEqual([]);
+    edit(path.join(dir, file), (t) => t.replace(/^complete_by: .*\n/m, ''));
+    const problems = validateRepository(loadRepository(root), { today: '2020-12-15' }).filter((p) => p.rule === 'commitment-no-date');
+    expect(problems.map((p) => [p.file, p.severity, formatProblemMessage(p, 'zh')])).toEqual([[`records/commitments/${file}`, 'warning', '承诺书没有完成时限（complete_by），打印的附件3 党员领办任务承诺书将留空']]);
+  });
+});

@@ -198,6 +198,11 @@ export function localRuleIssues(kind: Kind, data: unknown, programme: ProgrammeR
     if (kind === 'project') checkProject(ctx, r, programme);
     if (kind === 'brand') checkBrand(ctx, r, programme);
     if (kind === 'evaluation') checkEvaluation(ctx, r, programme);
+    // A member commitment the programme prints (000 附件3) promises a finish date: without it the form shows a blank.
+    if (kind === 'commitment' && d.type === 'member' && d.complete_by === undefined && (programme.forms ?? []).some((f) => f.subject === 'member-commitment')) {
+      const form = (programme.forms ?? []).find((f) => f.subject === 'member-commitment')!;
+      push(ctx, r, '/member', 'commitment-no-date', { form: [form.annex, form.title].filter(Boolean).join(' ') }, 'warning');
+    }
   }
   return ctx.issues.map(({ file: _file, ...rest }) => rest);
 }

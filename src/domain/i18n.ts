@@ -92,6 +92,7 @@ const messages = {
   'stars-criterion': { zh: '星级指标“{criterion}”不在方案指标中（可选：{allowed}）', en: 'criterion "{criterion}" is not one of the programme\'s ({allowed})' },
   'votes-sum': { zh: '各等次票数合计 {sum} 与参与测评人数 {participants} 不一致', en: 'votes add up to {sum}, but {participants} took part' },
   'member-no-task': { zh: '党员“{member}”（{org}）尚未领办任务，也没有免领记录', en: 'member "{member}" ({org}) holds no task and has no recorded exemption' },
+  'commitment-no-date': { zh: '承诺书没有完成时限（complete_by），打印的{form}将留空', en: 'the commitment has no finish date (complete_by); the printed {form} would show a blank' },
   'member-no-task-org': { zh: '党员“{member}”尚未领办任务，也没有免领记录：所在党组织“{org}”尚未领办（联办）项目', en: 'member "{member}" holds no task and has no recorded exemption: the organisation "{org}" leads (joins) no project yet' },
   'org-min-projects': { zh: '党组织“{org}”领办{mode}的项目 {count} 个，方案要求至少 {min} 个', en: 'organisation "{org}" leads{mode} {count} projects; the programme requires at least {min}' },
   'brand-per-org': { zh: '党组织“{org}”有 {count} 个品牌，方案要求{range}', en: 'organisation "{org}" has {count} brands; the programme requires {range}' },
