@@ -9,7 +9,8 @@
  *   tasks.
  * - Every member rule (原则上每名党员必须领办任务): each active member of a covered organisation holds a task of the
  *   programme (a task of a counted project), or has a recorded exemption (when the programme allows them) — whether
- *   or not the member's organisation has claimed a project yet (if it has not, that is why the member has no task).
+ *   or not the member's organisation has claimed a project (if it has not, that is why the member has no task),
+ *   once any organisation has claimed one (before that, there is nothing to take a task on).
  * - Projects per organisation: counted projects led, and (where the programme counts them) joined as co-organiser.
  * - Brands per organisation: the programme's brands of each covered organisation.
  *
@@ -128,6 +129,8 @@ export function membersWithoutTask(index: RecordIndex, p: ProgrammeRecord): { me
   for (const m of coveredMembers(index, p)) {
     if (holders.has(m.id) || isExempt(p, m)) continue;
     const org = factsOf(m).organisation as string;
+    // Before any organisation has claimed a project there is nothing to take a task on: the rule starts with the claims.
+    if (!taking.size) continue;
     out.push({ member: m, org, orgHasProject: taking.has(org) });
   }
   return out;
