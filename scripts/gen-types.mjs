@@ -21,6 +21,8 @@ function typeOf(schema, indent) {
     return typeOf({ ...def, $ref: undefined }, indent);
   }
   if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
+  // if/then/else (a value of one shape or another, e.g. a list of rounds or one legacy round): either branch.
+  if (schema.then && schema.else) return `${typeOf(schema.then, indent)} | ${typeOf(schema.else, indent)}`;
   switch (schema.type) {
     case 'string': return 'string';
     case 'integer': case 'number': return 'number';

@@ -39,6 +39,8 @@ const QUICK = flag('--quick');
 const KEEP = flag('--keep');
 const VERBOSE = flag('--verbose');
 const THREADS = flag('--threads');
+// --hook pre-commit: install djyc's pre-commit hook right after `djyc init`, so that every later step commits through it.
+const HOOK = value('--hook', '');
 const OUT = path.resolve(value('--out', path.join(ROOT, 'examples')));
 const JOBS = Number(value('--jobs', '2'));
 const ONLY = value('--only', '')
@@ -352,6 +354,8 @@ async function huishan(d) {
   await d.run(`${y}-12-04`, ['advance', p1.id, '--to', 'closing', '--note', '整改完成，重新申请验收']);
   await d.run(`${y}-12-08`, ['accept', p1.id, '--result', 'pass', '--opinion', '整改到位，资料齐全，现场印证情况属实，同意通过验收', '--method', '查阅资料', '--method', '四不两直现场印证']);
   await d.refuse(`${y}-12-08`, ['advance', p1.id, '--to', 'rework'], /不是“整改”|本轮验收/, { what: 'acceptance-rework' });
+  // The round is concluded: a second conclusion would replace it (the rework round before it stays in the record).
+  await d.refuse(`${y}-12-08`, ['accept', p1.id, '--result', 'rework', '--opinion', '再议'], /本轮验收已有结论/, { what: 'a second conclusion of one round' });
   for (const p of projects.slice(1)) await d.run(`${y}-11-27`, ['accept', p.id, '--result', 'pass', '--opinion', '项目目标全部实现，群众认可度高，同意通过验收', '--method', '查阅资料', '--method', '听取汇报', '--method', '四不两直现场印证']);
   for (const p of projects) await d.run(`${y}-12-08`, ['advance', p.id, '--to', 'accepted']);
 
@@ -456,6 +460,8 @@ async function dangjianPlus(d) {
     await d.run(`${y}-12-22`, ['rate', p.id, '--stars', `群众满意率=${a},综合效益=${b},经验可推广性=${c}`, '--opinion', '组织基层党员干部和群众代表评估']);
     await d.run(`${y}-12-22`, ['advance', p.id]);
   }
+  // Recorded results are never silently replaced: a second rating is refused unless it is a correction (--correct --reason).
+  await d.refuse(`${y}-12-23`, ['rate', p1.id, '--stars', '群众满意率=4,综合效益=4,经验可推广性=4'], /已记录为.*--correct/, { what: 'a second rating without --correct' });
   await d.run(`${y}-12-28`, ['select']);
 }
 
@@ -724,6 +730,7 @@ async function buildOne(ex) {
   const started = Date.now();
   await d.run(`${ex.year}-01-02`, ['init', repo, '--programme', ex.preset, '--year', String(ex.year), '--name', ex.title]);
   d.dir = repo;
+  if (HOOK) await d.run(`${ex.year}-01-02`, ['hook', 'install', `--${HOOK}`]);
   await ex.build(d);
   const validate = await exec(['validate'], { cwd: repo, env: {} });
   if (validate.code !== 0) throw new StepError(`[${ex.name}] djyc validate failed:\n${validate.stdout}${validate.stderr}`);

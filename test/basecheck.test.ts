@@ -96,17 +96,17 @@ describe('validate --base: changes judged against the base version', () => {
     ['poll', (t: string) => t.replace('好: 8\n', '好: 7\n').replace('较好: 2\n', '较好: 3\n')],
     ['stars', (t: string) => t.replace('overall: 4', 'overall: 5')],
     ['bonus_points', (t: string) => t.replace('bonus_points: 5', 'bonus_points: 6')],
-    ['acceptance.result', (t: string) => t.replace('result: pass', 'result: rework')],
+    ['acceptance/0', (t: string) => t.replace('result: pass', 'result: rework')],
     ['branch_rating', (t: string) => t.replace('branch_rating: 好\n', '')],
   ])('freezes %s once recorded', async (field, change) => {
     const problems = await pr(`frozen-${field}`, () => edit(EV, change));
-    expect(rules(problems)).toEqual([`${EV}:base-frozen`]);
+    expect(rules(problems)).toEqual([`${EV}:frozen`]);
     expect(problems[0]!.params.field).toBe(field);
   });
 
   it('freezes a project number once given', async () => {
     const problems = await pr('number', () => edit(recordFile('project', 'p-a'), (t) => t.replace('number: 2020-001', 'number: 2020-009')));
-    expect(rules(problems)).toEqual([`${recordFile('project', 'p-a')}:base-frozen`]);
+    expect(rules(problems)).toEqual([`${recordFile('project', 'p-a')}:frozen`]);
   });
 
   it('refuses deleting a record', async () => {

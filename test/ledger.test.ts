@@ -187,7 +187,7 @@ describe('djyc ledger (CLI)', () => {
     expect(rows[0]).toMatchObject({ 牵头单位: '市委组织部机关党委', 联办单位: '市财政局机关党委', 加分: '15', 验收: '通过（2017-12-15）' });
     const l = computeLedger(loadRepository(dir), { today: '2017-12-31' });
     expect(l.totals.bonus).toEqual({ count: 1, sum: 15 });
-    expect(l.totals.acceptance).toEqual({ pass: 1, rework: 0 });
+    expect(l.totals.acceptance).toEqual({ pass: 1, rework: 0, passedAfterRework: 0, rounds: 1, reworkRounds: 0 });
     expect(l.coverage.find((c) => c.organisation.id === 'org-b')!.projectsJoined).toBe(1);
   });
 });

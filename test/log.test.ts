@@ -60,10 +60,16 @@ describe('djyc log <id>: a record history from git', () => {
     expect(JSON.stringify({ ...log, entries: log.entries.map((e) => ({ ...e, commit: '' })) })).not.toMatch(/1[3-9]\d{9}/);
   });
 
-  it('follows renames and finds deleted records', async () => {
-    const renamed = await recordLog(root, 'm-li2');
-    expect(renamed.entries.map((e) => e.op)).toEqual(['renamed', 'created']);
-    expect(renamed.entries[0]).toMatchObject({ from: 'records/members/m-li.yaml', file: 'records/members/m-li2.yaml', changes: [{ path: 'id', op: 'changed', before: 'm-li', after: 'm-li2' }] });
+  it("follows the record's own path only (no rename guessing between records) and finds deleted records", async () => {
+    // m-li2 took over m-li's content in the commit that deleted m-li: git would call it a rename, but it is another
+    // record (another id, another file); its history starts where it was created, and m-li keeps its own.
+    const other = await recordLog(root, 'm-li2');
+    expect(other.entries.map((e) => e.op)).toEqual(['created']);
+    expect(other.entries[0]!.file).toBe('records/members/m-li2.yaml');
+    const gone = await recordLog(root, 'm-li');
+    expect(gone).toMatchObject({ file: 'records/members/m-li.yaml', exists: false });
+    expect(gone.entries.map((e) => e.op)).toEqual(['deleted', 'created']);
+    expect(gone.entries.every((e) => e.file === 'records/members/m-li.yaml')).toBe(true);
     const deleted = djyc(['log', 'r-a-q2'], { cwd: root });
     expect(deleted.code).toBe(0);
     expect(deleted.stdout).toContain('（已删除）');

@@ -153,7 +153,7 @@ describe('djyc publish: the site', () => {
   it('the search box finds a project by a word of its title (typed into the form, JavaScript on)', async () => {
     for (const p of published) {
       const ledger = computeLedger(loadRepository(p.root), { today: p.today });
-      const project = ledger.projects.find((r) => r.public && [...r.title.replace(/[“”"‘’\s]/g, '')].length >= 4);
+      const project = ledger.projects.find((r) => r.public && !r.dropped && [...r.title.replace(/[“”"‘’\s]/g, '')].length >= 4);
       if (!project) continue; // brand-only programmes have no projects
       const word = [...project.title.replace(/[“”"‘’\s]/g, '')].slice(1, 3).join('');
       const { page, problems } = await sitePage(p.site);

@@ -54,7 +54,8 @@ describe('djyc status --json', () => {
     const funnel = d.tracks.find((t) => t.track === 'project')!.stages.filter((s) => s.main);
     expect(funnel.map((s) => s.id)).toEqual(mainPath(p, 'project'));
     expect(funnel.map((s) => s.id)).not.toContain('rejected');
-    expect(funnel.map((s) => s.reached)).toEqual([6, 4, 4, 4, 4, 2, 1, 0]);
+    // The rejected project (未予立项) is counted nowhere, not even at the funnel's first stage.
+    expect(funnel.map((s) => s.reached)).toEqual([5, 4, 4, 4, 4, 2, 1, 0]);
     for (let i = 1; i < funnel.length; i++) expect(funnel[i]!.reached!).toBeLessThanOrEqual(funnel[i - 1]!.reached!);
   });
 });
@@ -67,12 +68,13 @@ describe('djyc status in the terminal', () => {
     const out = res.stdout;
     expect(out).not.toMatch(/\x1b\[/);
     const iOverdue = out.indexOf('逾期事项 ');
-    const iStages = out.indexOf('项目阶段（共 6）');
+    const iStages = out.indexOf('项目阶段（共 5）');
     const iCoverage = out.indexOf('覆盖面：党员领办任务 8/10（80%）');
     expect(iOverdue).toBeGreaterThan(-1);
     expect(iStages).toBeGreaterThan(iOverdue);
     expect(iCoverage).toBeGreaterThan(iStages);
     expect(out).toMatch(/实施推进\s+2 /);
+    expect(out).toContain('另有未予立项 1：不由任何党组织领办，不计入各项统计');
     expect(out).toContain('季度执行书：应报');
     expect(out).not.toMatch(/1[3-9]\d{9}/);
     const en = djyc(['status', '--today', r.today, '--lang', 'en'], { cwd: r.root });

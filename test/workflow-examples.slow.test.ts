@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, djyc, tempDir } from './helpers.js';
 
 const EXAMPLES: { name: string; refusals: string[] }[] = [
-  { name: 'huishan-2020', refusals: ['claim before approval', 'has-org-commitment', 'has-tasks / member-commitments', 'reports-due-filed', 'has-panel', 'acceptance-pass', 'has-intervention', 'acceptance-rework', 'has-rating (task)', 'has-logo-and-concept', 'has-rating (brand)', 'poll votes must add up', 'rating before acceptance'] },
-  { name: 'dangjian-plus-2017', refusals: ['has-closure', 'has-panel', 'has-intervention', 'has-rating', 'rating before acceptance', 'stars out of range'] },
+  { name: 'huishan-2020', refusals: ['claim before approval', 'has-org-commitment', 'has-tasks / member-commitments', 'reports-due-filed', 'has-panel', 'acceptance-pass', 'has-intervention', 'acceptance-rework', 'has-rating (task)', 'has-logo-and-concept', 'has-rating (brand)', 'poll votes must add up', 'rating before acceptance', 'a second conclusion of one round'] },
+  { name: 'dangjian-plus-2017', refusals: ['has-closure', 'has-panel', 'has-intervention', 'has-rating', 'rating before acceptance', 'stars out of range', 'a second rating without --correct'] },
   { name: 'jinhua-2017', refusals: ['co-organiser-plans', 'reports-due-filed', 'acceptance-pass / has-rating', 'acceptance-rework', 'has-rating', 'bonus cap'] },
   { name: 'wxit-shuji-2017', refusals: ['one project per secretary per year', 'has-closure', 'has-intervention', 're-check before self-checks', 'model projects: at least 3'] },
   { name: 'genhe-brands-2020', refusals: ['one brand per organisation', 'has-logo-and-concept', 'has-rating', 'has-annual-goals', 'pairing with an organisation not marked lagging'] },

@@ -107,6 +107,11 @@ export const SHARED = options({
     zh: '把该日期当作今天来计算（默认今天，按亚洲/上海时间；也可设环境变量 DJYC_TODAY）',
     en: 'take this date as today (default: today in Asia/Shanghai, or DJYC_TODAY)',
   },
+  asOf: {
+    flags: '--as-of <YYYY-MM-DD>',
+    zh: '按记录在该日的状态输出（由各记录的历史还原），时限也按该日计算',
+    en: 'the state the records held on that date (from each record\'s history); deadlines counted on that date too',
+  },
   within: { flags: '--within <days>', zh: '多少天内算“即将到期”，例如 14d、2w', en: 'how soon counts as "due soon", e.g. 14d, 2w', default: '14d' },
   format: { flags: '--format <format>', zh: '输出格式', en: 'output format' },
   json: { flags: '--json', zh: '以 JSON 输出结果；出错时也输出一个说明错误的 JSON 对象', en: 'print the result as JSON; an error, too, prints one JSON object' },
@@ -144,6 +149,23 @@ export const WRITE = options({
 });
 
 export type WriteOptions = Options<typeof WRITE>;
+
+/**
+ * Correcting a recorded result (`rate`, `accept`): the two flags go together. Without them a recorded rating, vote,
+ * star rating, bonus or acceptance round is never changed (domain/frozen.ts); with them the old value and the reason
+ * stay in the record's amendments, and `validate --base` shows the change as an amendment.
+ */
+export const CORRECT = options({
+  correct: {
+    flags: '--correct',
+    zh: '更正已记录的结论（评议等次、群众测评、星级、加分、评审意见或本轮验收结论）：原值和理由记入更正记录',
+    en: 'correct a recorded result (ratings, poll, stars, bonus, review opinion or this round\'s acceptance): the old value and the reason go into the amendments',
+    note: T('须同时用 --reason 说明理由', 'needs --reason'),
+  },
+  reason: { flags: '--reason <text>', zh: '更正理由', en: 'why the result is corrected', note: T('与 --correct 同用', 'with --correct') },
+});
+
+export type CorrectOptions = Options<typeof CORRECT>;
 
 // --- Adding a table to a command ------------------------------------------------------------------------------
 

@@ -6,11 +6,19 @@ import { requireRoot } from '../store/repo.js';
 import { UsageError } from '../domain/errors.js';
 import type { OpOptions, OpResult } from '../commands/workspace.js';
 import type { CliContext } from './io.js';
-import type { WriteOptions } from './options.js';
+import type { CorrectOptions, WriteOptions } from './options.js';
 
 /** The write group of a command's options, as the core's operations take it. */
 export function opOptions(ctx: CliContext, f: WriteOptions): OpOptions {
   return { root: requireRoot(ctx.cwd), date: f.date, by: f.by, note: f.note, dryRun: f.dryRun };
+}
+
+/** `--correct --reason`: a correction of recorded results (both flags, or neither). */
+export function correction(f: Partial<CorrectOptions>): OpOptions['correction'] {
+  if (f.reason !== undefined && !f.correct) throw new UsageError('--reason 只与 --correct 同用（说明更正理由）', '--reason goes with --correct (why the result is corrected)');
+  if (!f.correct) return undefined;
+  if (!f.reason?.trim()) throw new UsageError('--correct 须同时用 --reason 说明更正理由', '--correct needs --reason to say why');
+  return { reason: f.reason.trim() };
 }
 
 export function parseInt10(value: string | undefined, flag: string): number | undefined {
@@ -51,7 +59,7 @@ export function printOp(ctx: CliContext, r: OpResult, summary: Text, json: boole
     ctx.out(JSON.stringify({ ...extra, dryRun: r.dryRun, commit: r.commit || undefined, message: r.message, nextSteps: r.dryRun ? undefined : jsonSteps(ctx.lang, r.next), changes: r.changes.map((c) => ({ path: c.path, action: c.action, ...(r.dryRun ? { diff: c.diff } : {}) })), notes: r.notes.map((n) => say(ctx.lang, n)), warnings: r.warnings.map((w) => ({ file: w.file, line: w.line, col: w.col, rule: w.rule, message: formatProblemMessage(w, ctx.lang) })) }, null, 2));
     return;
   }
-  for (const w of r.warnings) ctx.err(`${w.file}:${w.line}:${w.col}  ${tr(ctx.lang, '警告', 'warning')}  ${formatProblemMessage(w, ctx.lang)}  [${w.rule}]`);
+  for (const w of r.warnings) ctx.err(`${w.file}:${w.line}:${w.col}  ${w.severity === 'notice' ? tr(ctx.lang, '更正', 'notice') : tr(ctx.lang, '警告', 'warning')}  ${formatProblemMessage(w, ctx.lang)}  [${w.rule}]`);
   for (const n of r.notes) ctx.err(say(ctx.lang, n));
   if (r.dryRun) {
     ctx.out(tr(ctx.lang, `（试运行，未写入任何文件）${summary.zh}`, `(dry run, nothing written) ${summary.en}`));

@@ -1,10 +1,11 @@
 /**
  * `djyc accept`: the panel's acceptance (验收) — pass, or rework (整改), with the panel's opinion and the methods
- * used (查阅资料, 听取汇报, 调查走访, “四不两直”现场印证). `djyc intervene`: 约谈 / 挂牌帮扶 / 调整 for slow or failing
+ * used (查阅资料, 听取汇报, 调查走访, “四不两直”现场印证) — recorded as a new round; earlier rounds stay. `djyc intervene`: 约谈 / 挂牌帮扶 / 调整 for slow or failing
  * projects; after a rework acceptance an intervention opens the way back (the programme's rework stage).
  */
 import { Workspace, evaluationFor, ordered, refuse, setField, appendItem, clean, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
-import { atPoint, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
+import { atPoint, lastEntered, pointStages, stageName, stagesRequiring, type Staged } from '../domain/programme.js';
+import { acceptanceRounds } from '../domain/acceptance.js';
 import { evaluationOf } from '../domain/records.js';
 import { joinList } from '../domain/i18n.js';
 
@@ -58,9 +59,30 @@ export async function accept(o: AcceptOptions): Promise<AcceptResult> {
     refuse(`${subject.id} 尚未抽取验收组，不能验收：请先运行 djyc panel ${subject.id}`, `${subject.id} has no acceptance panel; run djyc panel ${subject.id} first`);
   }
   const { entry: ev } = evaluationFor(ws, p, subject);
-  ws.edit(ev, (doc) => setField(doc, 'evaluation', 'acceptance', ordered({ date: ws.date, result, opinion: o.opinion?.trim(), methods: methods.length ? methods : undefined }, ['date', 'result', 'opinion', 'methods'])));
+  // Each acceptance is a round of its own; the earlier ones stay. A round already concluded since the record last
+  // (re-)entered its stage is not concluded again, unless corrected (--correct --reason: the old round is kept in
+  // the record's amendments).
+  const rounds = acceptanceRounds(ev.data);
+  const last = rounds[rounds.length - 1];
+  const since = lastEntered(subject.data as Staged, stage.id) ?? '0000-00-00';
+  const concluded = !!last && last.date >= since;
+  if (concluded && !o.correction) {
+    const said = last.result === 'pass' ? '通过' : '整改';
+    refuse(
+      `${subject.id} 本轮验收已有结论（${last.date} ${said}），已记录的结论不能更改；确需更正，请加 --correct --reason “理由”`,
+      `${subject.id} already has this round's acceptance (${last.date} ${last.result}); a recorded result cannot change — to correct it, add --correct --reason "why"`,
+    );
+  }
+  const round = ordered(
+    { date: ws.date, result, opinion: o.opinion?.trim(), methods: methods.length ? methods : undefined, panel: ev.data.panel?.experts?.length ? [...ev.data.panel.experts] : undefined },
+    ['date', 'result', 'opinion', 'methods', 'panel'],
+  );
+  const list = concluded ? [...rounds.slice(0, -1), round] : [...rounds, round];
+  ws.edit(ev, (doc) => setField(doc, 'evaluation', 'acceptance', list));
   const label = result === 'pass' ? '通过' : '整改';
-  ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `验收结论：${label}${methods.length ? `（${methods.join('、')}）` : ''}` });
+  const n = list.length;
+  const what = concluded ? `更正第 ${n} 轮验收结论：${label}（理由：${o.correction!.reason.trim()}）` : `第 ${n} 轮验收结论：${label}`;
+  ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `${what}${methods.length ? `（${methods.join('、')}）` : ''}` });
   const commit = await ws.commit(`djyc accept: ${subject.id} ${result}`, { next: [subject.id] });
   const enterable = targets.filter((s) => s.requires?.includes(result === 'pass' ? 'acceptance-pass' : 'acceptance-rework')).map((s) => s.id);
   return { ...commit, subject: subject.id, evaluation: ev.id, result, enterable };

@@ -5,9 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { slugify } from '../domain/ids.js';
 import { readBounded } from '../store/containment.js';
-import { typeMismatch } from '../domain/paths.js';
+import { numberedFileName, safeFileName, typeMismatch } from '../domain/paths.js';
 import { Workspace, clean, refuse, setField, stageOf, stageText, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import type { Text } from '../domain/i18n.js';
 
@@ -53,10 +52,11 @@ export function attachFile(ws: Workspace, source: string, folder: string): strin
   if (mismatch) {
     usage(`附件 ${path.basename(source)} 的内容不是扩展名所示的 ${mismatch.expected.toUpperCase()} 格式`, `the content of attachment ${path.basename(source)} is not ${mismatch.expected.toUpperCase()} as its extension says`);
   }
-  const ext = path.extname(source).toLowerCase().replace(/[^.a-z0-9]/g, '');
-  const base = slugify(path.basename(source, path.extname(source))) || 'file';
-  let rel = `attachments/${folder}/${base}${ext}`;
-  for (let i = 2; fs.existsSync(path.join(ws.root, rel)) || ws.files.some((f) => f.path === rel); i++) rel = `attachments/${folder}/${base}-${i}${ext}`;
+  // The file keeps its own name (sanitised); a name already taken, on disk or by this operation, gets -2, -3 …
+  const name = safeFileName(path.basename(source));
+  const taken = (rel: string) => fs.existsSync(path.join(ws.root, rel)) || ws.files.some((f) => f.path.toLowerCase() === rel.toLowerCase());
+  let rel = `attachments/${folder}/${name}`;
+  for (let i = 2; taken(rel); i++) rel = `attachments/${folder}/${numberedFileName(name, i)}`;
   ws.addFile(rel, bytes);
   return rel;
 }

@@ -7,7 +7,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { loadSchema } from '../store/schemas.js';
-import { FROZEN_FIELDS } from '../store/basecheck.js';
+import { FROZEN_FIELDS } from '../domain/frozen.js';
 import type { Kind } from '../domain/kinds.js';
 import type { RecordEntry } from '../domain/records.js';
 import { Workspace, appendItem, clean, refuse, setField, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
@@ -119,7 +119,8 @@ export async function setFields(o: SetOptions): Promise<OpResult & { record: str
       const how = key === 'stage' || key === 'history' ? 'djyc advance' : key === 'interventions' ? 'djyc intervene' : '';
       refuse(`字段“${key}”不能用 set 修改${how ? `，请用 ${how}` : ''}`, `"${key}" cannot be changed with set${how ? `; use ${how}` : ''}`);
     }
-    const frozen = (FROZEN_FIELDS[entry.kind as Kind] ?? []).some((ptr) => ptr === `/${key}` || ptr.startsWith(`/${key}/`));
+    // Acceptance rounds and amendments are history: only accept / --correct write them (domain/frozen.ts).
+    const frozen = key === 'acceptance' || key === 'amendments' || (FROZEN_FIELDS[entry.kind as Kind] ?? []).some((f) => f.field === key);
     if (frozen && data[key] !== undefined) refuse(`“${prop.title ?? key}”一经记录不能更改（${entry.id}：${JSON.stringify(data[key])}）`, `"${key}" cannot change once recorded (${entry.id}: ${JSON.stringify(data[key])})`);
     const s = deref(prop)!;
     const prior = changes.get(key)?.value ?? data[key];

@@ -3,6 +3,7 @@
  * writes it atomically: built in a temporary sibling folder, then swapped in with a rename. An existing folder is
  * replaced only if an earlier `djyc publish` made it (it holds .djyc-site).
  */
+import { recordsAsOf, type Dated } from '../domain/as-of.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadRepository } from '../store/repo.js';
@@ -26,6 +27,10 @@ export interface PublishOptions {
   lang?: Lang;
   /** Days ahead counted as due soon on the dashboard. */
   within?: number;
+  /** Publish the records as they stood on `today` (rebuilt from their history: domain/as-of.ts). */
+  asOf?: boolean;
+  /** What the site's date means (see domain/as-of.ts). */
+  dated?: Dated;
 }
 
 export interface PublishResult {
@@ -73,7 +78,7 @@ function logoFile(root: string, logo: string): { bytes?: Uint8Array; ext?: strin
 
 /** Builds every file of the site in memory (pure apart from reading the repository's logos). */
 export function buildSite(repo: Repository, options: PublishOptions): SiteBuild {
-  const opts = { programme: options.programme, today: options.today ?? todayIn(), lang: options.lang ?? 'zh', within: options.within } satisfies SiteOptions;
+  const opts = { programme: options.programme, today: options.today ?? todayIn(), lang: options.lang ?? 'zh', within: options.within, dated: options.dated } satisfies SiteOptions;
   return siteFiles(repo, opts, (logo) => {
     const r = logoFile(repo.root, logo);
     return r.bytes ? { bytes: r.bytes, type: r.ext } : r;
@@ -148,7 +153,8 @@ export function writeSite(files: Map<string, SiteFile>, out: string): { files: n
 export function publishSite(root: string, opts: PublishOptions): PublishResult {
   const out = path.resolve(opts.out);
   checkOut(root, out);
-  const repo = loadRepository(root);
+  const loaded = loadRepository(root);
+  const repo = opts.asOf && opts.today ? recordsAsOf(loaded, opts.today) : loaded;
   const errors = repo.loadProblems.filter((p) => p.severity === 'error');
   if (errors.length) {
     throw new ProblemsError(errors, '记录文件有错误，无法发布（未写入任何文件）', 'record files have errors; nothing was published');

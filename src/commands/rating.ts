@@ -4,6 +4,8 @@
  *   stars (001): 1–5 on each criterion (群众满意率, 综合效益, 经验可推广性), overall grade by the thresholds;
  *   bonus (002): points up to the cap;
  *   otherwise a written review opinion (评审组意见).
+ * Once recorded, a rating does not change (domain/frozen.ts, applied by the store to every write): a second `rate`
+ * of the same value is refused, unless it is an explicit correction (`--correct --reason`), kept in `amendments`.
  */
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { findStage, type Track, reached, stageName, nextStages, requires, type Staged } from '../domain/programme.js';
@@ -175,7 +177,8 @@ export async function rate(o: RateOptions): Promise<RateResult> {
     for (const [k, v] of sets) setField(doc, 'evaluation', k, v);
   });
   const stage = stageOf(p, subject);
-  ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `评价：${notes.join('；')}` });
+  const what = o.correction ? `更正评价：${notes.join('；')}（理由：${o.correction.reason.trim()}）` : `评价：${notes.join('；')}`;
+  ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? what });
   const result = await ws.commit(`djyc rate: ${subject.id} ${notes.length ? kinds.join('+') : ''}`.trim(), { next: [subject.id] });
   return { ...result, subject: subject.id, evaluation: ev.id, kinds, overall, grade };
 }

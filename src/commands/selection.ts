@@ -11,6 +11,7 @@
  */
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { findStage, isDropped, reached, requires } from '../domain/programme.js';
+import { latestRound } from '../domain/acceptance.js';
 import { Workspace, clean, refuse, setField, usage, type OpOptions, type OpResult } from './workspace.js';
 import { hasRating, FOUR_LEVELS, LEVEL_POINTS, type FourLevel } from '../domain/ratings.js';
 import { RECHECK_AWARD } from './panel.js';
@@ -145,7 +146,7 @@ export async function select(o: SelectOptions): Promise<SelectResult> {
       if (r.kind === 'project') {
         const pr = r as RecordEntry<'project'>;
         const after = p.evaluation?.rating_after;
-        const passed = evaluationOf(ws.index, pr.id)?.data.acceptance?.result === 'pass';
+        const passed = latestRound(evaluationOf(ws.index, pr.id)?.data)?.result === 'pass';
         if (!(after ? reached(pr.data, after) : passed)) refuse(`${pr.id}“${pr.data.title}”尚未通过验收，不能入选`, `${pr.id} has not passed acceptance; it cannot be selected`);
       }
       return { subject: r.id, reason: '经评审确定' };

@@ -3,7 +3,7 @@
  * commitment (党员领办任务承诺书, 附件3) is created or extended with the finish date. `djyc task exempt`: records why
  * a member holds no task (原则上每名党员必须领办任务: an exemption needs a reason).
  */
-import { initialStage, isTrackEnabled, trackStages, stageName, stagesRequiring } from '../domain/programme.js';
+import { initialStage, isTrackEnabled, programmeEnd, trackStages, stageName, stagesRequiring } from '../domain/programme.js';
 import { isIsoDate } from '../domain/dates.js';
 import { Workspace, appendItem, clean, refuse, setField, stageOf, usage, usesMemberCommitments, type OpOptions, type OpResult } from './workspace.js';
 import { orgSubtree, memberName, orgName } from '../domain/records.js';
@@ -71,6 +71,14 @@ export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
   const first = initialStage(p, 'task')!;
   const task = ws.create('task', clean({ programme: p.id, project: project.id, members, content: o.content.trim(), due: o.due, stage: first.id, history: [clean({ stage: first.id, date: ws.date, by: ws.by, note: o.note ?? '认领任务' })] }), { year: p.year, name: { kind: 'person', name: memberName(ws.index, members[0]) } });
   const commitments: string[] = [];
+  // The member commitment (000 附件3) promises a date: without --due, the project's due date, else the programme's end — said so.
+  const completeBy = o.due ?? (usesMemberCommitments(p) ? (project.data.due ?? programmeEnd(p)) : undefined);
+  if (usesMemberCommitments(p) && !o.due) {
+    ws.note(
+      `未写 --due：承诺书的完成时限按${project.data.due ? '项目完成时限' : '方案截止日期'} ${completeBy} 填写`,
+      `no --due: the commitment's finish date is the ${project.data.due ? "project's due date" : "programme's end"}, ${completeBy}`,
+    );
+  }
   if (usesMemberCommitments(p)) {
     for (const id of members) {
       const m = ws.index.get('member', id)!;
@@ -79,12 +87,12 @@ export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
       if (existing) {
         ws.edit(existing, (doc) => {
           appendItem(doc, 'commitment', 'items', item);
-          if (o.due && (!existing.data.complete_by || o.due > existing.data.complete_by)) setField(doc, 'commitment', 'complete_by', o.due);
+          if (completeBy && (!existing.data.complete_by || completeBy > existing.data.complete_by)) setField(doc, 'commitment', 'complete_by', completeBy);
           if (o.position && !existing.data.position) setField(doc, 'commitment', 'position', o.position);
         });
         commitments.push(existing.id);
       } else {
-        commitments.push(ws.create('commitment', clean({ programme: p.id, type: 'member', organisation: m.data.organisation, member: id, position: o.position, items: [item], complete_by: o.due, signed_on: ws.date }), { year: p.year, name: { kind: 'person', name: m.data.name } }));
+        commitments.push(ws.create('commitment', clean({ programme: p.id, type: 'member', organisation: m.data.organisation, member: id, position: o.position, items: [item], complete_by: completeBy, signed_on: ws.date }), { year: p.year, name: { kind: 'person', name: m.data.name } }));
       }
     }
   }

@@ -11,6 +11,7 @@ import { loadRepository } from '../store/repo.js';
 import { readRecordFile, serializeRecord, withAct, writeRecords, type RecordChange, newRecordId } from '../store/records.js';
 import { parseRecordText } from '../store/yaml.js';
 import { editPreservingFormat } from '../store/yaml-edit.js';
+import { frozenChanges } from '../domain/frozen.js';
 import { loadSchema } from '../store/schemas.js';
 import { isIsoDate } from '../domain/dates.js';
 import { actor } from '../store/git.js';
@@ -40,6 +41,12 @@ export interface OpOptions {
   note?: string;
   /** Validate and describe the change, write nothing. */
   dryRun?: boolean;
+  /**
+   * `--correct --reason`: the operation may change values already recorded (ratings, votes, stars, bonus points,
+   * acceptance rounds, a project number); each one changed gets an entry in its record's `amendments` with the old
+   * value and this reason. Without it such a change is refused (domain/frozen.ts).
+   */
+  correction?: { reason: string };
 }
 
 /** One file an operation creates or edits, with a line diff for `--dry-run`. */
@@ -315,10 +322,41 @@ export class Workspace {
   }
 
   /**
+   * With `--correct`: every recorded value the pending edits change gets an amendment entry (old value, reason,
+   * date, who) in its own record, so that the store's frozen rule sees a correction, not a silent replacement.
+   * A correction that changes nothing recorded is a usage error.
+   */
+  private recordCorrections(): void {
+    const reason = this.opts.correction?.reason?.trim();
+    if (this.opts.correction && !reason) usage('--correct 须同时用 --reason 说明更正理由', '--correct needs --reason to say why');
+    if (!reason) return;
+    let corrected = 0;
+    for (const [file, p] of [...this.pending]) {
+      if (p.before === null) continue;
+      const before = parseRecordText(file, p.before.replace(/^\uFEFF/, ''));
+      if (!before.ok) continue;
+      const changed = frozenChanges(p.kind, before.parsed.data, p.data).filter((f) => f.rule === 'frozen');
+      if (!changed.length) continue;
+      const entry = this.index.any(p.id)!;
+      this.edit(entry, (doc) => {
+        for (const f of changed) appendItem(doc, p.kind, 'amendments', clean({ date: this.date, by: this.by, field: f.field, before: f.was, reason }));
+      });
+      corrected += changed.length;
+    }
+    if (!corrected) {
+      usage(
+        '没有需要更正的已记录内容：--correct 只用于更正已记录的评价、票数、星级、加分、验收结论或项目编号',
+        'nothing recorded would change: --correct is for correcting a recorded rating, vote, star rating, bonus, acceptance round or project number',
+      );
+    }
+  }
+
+  /**
    * Validates and commits every pending change as one operation (or only validates, for a dry run); `next` names
    * the records whose next steps the result carries.
    */
   async commit(message: string, opts: { next?: readonly string[] } = {}): Promise<OpResult> {
+    this.recordCorrections();
     const next = this.nextFor(opts.next ?? []);
     const changes: RecordChange[] = [...this.pending.values()].map((p) => ({ kind: p.kind, id: p.id, data: p.data, text: p.text, previous: p.before }));
     const act = { date: this.opts.date, by: this.opts.by, note: this.opts.note };

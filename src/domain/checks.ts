@@ -9,10 +9,11 @@ import { factsOf, RecordIndex, type RecordEntry, type Repository } from './recor
 import { kindLabels, type MessageKey } from './i18n.js';
 import { isIsoDate, monthsBetween } from './dates.js';
 import { CONFIG_FILE, type Kind } from './kinds.js';
-import { TRACK_OF_KIND, findStage, trackStages, windowClosed, windowDates, type Track, isDropped } from './programme.js';
+import { TRACK_OF_KIND, durationStart, findStage, isDropped, trackStages, windowClosed, windowDates, type Track } from './programme.js';
 import type { Severity } from './problem.js';
 import type { ProgrammeRecord } from './types.generated.js';
 import { workflowIssues } from './rules.js';
+import { membersWithoutTask, organisationsOutsideBrandRange, organisationsShortOfProjects } from './participation.js';
 import { recordPathProblem } from './paths.js';
 
 /** A finding before it has a position: the record file and a JSON Pointer into it. */
@@ -78,7 +79,7 @@ const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
  * brands per organisation). They describe what is still missing, so a write never fails because of them: adding a
  * member or an organisation must stay possible before it has its task or project. `djyc validate` reports them.
  */
-export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(['member-no-task', 'org-min-projects', 'brand-per-org']);
+export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(['member-no-task', 'member-no-task-org', 'org-min-projects', 'brand-per-org']);
 
 /** Kinds whose records may name files (a brand's logo; attachments lists). */
 export const PATH_KINDS: ReadonlySet<Kind> = new Set(['brand', 'project', 'task', 'report', 'closure']);
@@ -197,6 +198,11 @@ export function localRuleIssues(kind: Kind, data: unknown, programme: ProgrammeR
     if (kind === 'project') checkProject(ctx, r, programme);
     if (kind === 'brand') checkBrand(ctx, r, programme);
     if (kind === 'evaluation') checkEvaluation(ctx, r, programme);
+    // A member commitment the programme prints (000 附件3) promises a finish date: without it the form shows a blank.
+    if (kind === 'commitment' && d.type === 'member' && d.complete_by === undefined && (programme.forms ?? []).some((f) => f.subject === 'member-commitment')) {
+      const form = (programme.forms ?? []).find((f) => f.subject === 'member-commitment')!;
+      push(ctx, r, '/member', 'commitment-no-date', { form: [form.annex, form.title].filter(Boolean).join(' ') }, 'warning');
+    }
   }
   return ctx.issues.map(({ file: _file, ...rest }) => rest);
 }
@@ -238,21 +244,43 @@ function checkProject(ctx: Ctx, r: RecordEntry, programme: ProgrammeRecord) {
   dateOrder(ctx, r, 'start', d.start, 'due', d.due, '/due');
   d.schedule?.forEach?.((s: any, i: number) => dateOrder(ctx, r, 'from', s?.from, 'to', s?.to, `/schedule/${i}/to`));
   const duration = p.project.duration;
-  if (duration && typeof d.start === 'string' && typeof d.due === 'string' && isIsoDate(d.start) && isIsoDate(d.due) && d.due >= d.start) {
-    const months = monthsBetween(d.start, d.due);
-    if (duration.max_months && months > duration.max_months) push(ctx, r, '/due', 'duration-max', { months, limit: duration.max_months });
-    else if (duration.warn_months && months > duration.warn_months) push(ctx, r, '/due', 'duration-warn', { months, limit: duration.warn_months }, 'warning');
+  // Without a start date the duration counts from approval, else from the programme year's start (programme.ts).
+  const from = durationStart(programme, d);
+  if (duration && isIsoDate(from.date) && typeof d.due === 'string' && isIsoDate(d.due) && d.due >= from.date) {
+    const months = monthsBetween(from.date, d.due);
+    const since = from.from === 'start' ? { from_zh: '', from_en: '' } : from.from === 'approval'
+      ? { from_zh: `（未写开始日期，自立项之日 ${from.date} 起计）`, from_en: ` (no start date: counted from approval on ${from.date})` }
+      : { from_zh: `（未写开始日期，自 ${from.date} 起计）`, from_en: ` (no start date: counted from ${from.date})` };
+    if (duration.max_months && months > duration.max_months) push(ctx, r, '/due', 'duration-max', { months, limit: duration.max_months, ...since });
+    else if (duration.warn_months && months > duration.warn_months) push(ctx, r, '/due', 'duration-warn', { months, limit: duration.warn_months, ...since }, 'warning');
   }
 }
 
-/** 书记项目: the leader is the lead organisation's secretary (a cross-record check). */
+/** 书记项目, 001's 由党支部书记任项目负责人: the leader is the lead organisation's secretary (a cross-record check). */
 function checkProjectLeader(ctx: Ctx, r: RecordEntry, programme: ProgrammeRecord) {
   const d = view(r);
   if (programme.project?.leader_is_secretary && typeof d.lead === 'string' && typeof d.leader === 'string') {
-    const org = ctx.index.get('organisation', d.lead);
-    const secretary = org ? view(org).secretary : undefined;
-    if (secretary && secretary !== d.leader) push(ctx, r, '/leader', 'leader-not-secretary', { secretary }, 'warning');
+    const secretary = secretaryOf(ctx.index, d.lead);
+    if (secretary && secretary !== d.leader) {
+      const m = ctx.index.get('member', secretary);
+      push(ctx, r, '/leader', 'leader-not-secretary', { secretary: m ? (view(m).name ?? secretary) : secretary }, 'warning');
+    }
   }
+}
+
+/**
+ * An organisation's secretary: its `secretary`, else its one active member whose party title is 书记 (党支部书记,
+ * 党总支书记; not 副书记). Undefined when the records do not say.
+ */
+function secretaryOf(index: RecordIndex, orgId: string): string | undefined {
+  const org = index.get('organisation', orgId);
+  if (!org) return undefined;
+  if (typeof view(org).secretary === 'string') return view(org).secretary;
+  const titled = index.all('member').filter((m) => {
+    const d = view(m);
+    return d.organisation === orgId && d.active !== false && typeof d.party_title === 'string' && d.party_title.endsWith('书记') && !d.party_title.includes('副书记');
+  });
+  return titled.length === 1 ? titled[0]!.id : undefined;
 }
 
 function checkTask(ctx: Ctx, r: RecordEntry) {
@@ -354,92 +382,42 @@ function orgName(index: RecordIndex, id: string): string {
   return o ? (view(o).short_name ?? view(o).name ?? id) : id;
 }
 
-/** Coverage rules: every member holds a task; every organisation leads (or joins) enough projects; brands per organisation. */
+/**
+ * Coverage rules: every member holds a task; every organisation leads (or joins) enough projects; brands per
+ * organisation — counted by domain/participation.ts, the definition deadlines, the ledger, status and publish use.
+ */
 function checkCoverage(ctx: Ctx) {
   const { index } = ctx;
   for (const prog of index.all('programme')) {
     const p = prog.data;
-    // Projects dropped before anyone claimed them (未予立项) count for nothing; the organiser runs the campaign.
-    const projects = index.all('project').filter((r) => view(r).programme === p.id && !isDropped(p, view(r)));
-    const participating = new Set<string>();
-    for (const pr of projects) {
-      const d = view(pr);
-      if (d.lead) participating.add(d.lead);
-      for (const c of d.co_organisers ?? []) participating.add(c.organisation);
-    }
-    // Members of a participating organisation's sub-organisations (党支部 under a leading 党总支) take part too.
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const o of index.all('organisation')) {
-        const parent = view(o).parent;
-        if (parent && participating.has(parent) && !participating.has(o.id)) {
-          participating.add(o.id);
-          grew = true;
-        }
-      }
-    }
-
     const every = p.task?.every_member;
-    if (every && p.task?.enabled !== false && p.task?.stages?.length) {
+    if (every) {
       const severity = windowSeverity(p, every, ctx.today);
-      const holders = new Set<string>();
-      for (const t of index.all('task')) {
-        const d = view(t);
-        if (d.programme === p.id) for (const m of d.members ?? []) holders.add(m);
-      }
-      for (const m of index.all('member')) {
-        const d = view(m);
-        if (d.active === false || !participating.has(d.organisation) || holders.has(m.id)) continue;
-        if (every.exemption_allowed !== false && (d.exemptions ?? []).some((e: { programme?: string }) => e?.programme === p.id)) continue;
-        push(ctx, m, '/organisation', 'member-no-task', { member: d.name ?? m.id, org: orgName(index, d.organisation) }, severity);
+      for (const { member, org, orgHasProject } of membersWithoutTask(index, p)) {
+        const rule: MessageKey = orgHasProject ? 'member-no-task' : 'member-no-task-org';
+        push(ctx, member, '/organisation', rule, { member: view(member).name ?? member.id, org: orgName(index, org) }, severity);
       }
     }
 
     const perOrg = p.project?.per_organisation;
-    if (perOrg && p.project?.enabled !== false) {
+    if (perOrg) {
       const severity = windowSeverity(p, perOrg, ctx.today);
-      const types = perOrg.organisation_types ?? [];
-      // Projects led, and projects joined without leading them, per organisation (one pass, not one per organisation).
-      const led = new Map<string, number>();
-      const joined = new Map<string, number>();
-      for (const pr of projects) {
-        const d = view(pr);
-        if (typeof d.lead === 'string') led.set(d.lead, (led.get(d.lead) ?? 0) + 1);
-        const co = new Set<string>();
-        for (const c of d.co_organisers ?? []) if (c && typeof c.organisation === 'string' && c.organisation !== d.lead) co.add(c.organisation);
-        for (const id of co) joined.set(id, (joined.get(id) ?? 0) + 1);
-      }
-      for (const o of index.all('organisation')) {
-        const od = view(o);
-        if (od.external || o.id === p.organiser || (types.length && !types.includes(od.type))) continue;
-        const count = (led.get(o.id) ?? 0) + (perOrg.counts === 'lead-or-co-organiser' ? joined.get(o.id) ?? 0 : 0);
-        if (count < perOrg.min) {
-          push(ctx, o, '/id', 'org-min-projects', {
-            org: od.short_name ?? od.name ?? o.id, count, min: perOrg.min,
-            mode_zh: perOrg.counts === 'lead-or-co-organiser' ? '或参与联办' : '', mode_en: perOrg.counts === 'lead-or-co-organiser' ? ' or joins' : '',
-          }, severity);
-        }
+      for (const { org, count, min } of organisationsShortOfProjects(index, p)) {
+        const od = view(org);
+        push(ctx, org, '/id', 'org-min-projects', {
+          org: od.short_name ?? od.name ?? org.id, count, min,
+          mode_zh: perOrg.counts === 'lead-or-co-organiser' ? '或参与联办' : '', mode_en: perOrg.counts === 'lead-or-co-organiser' ? ' or joins' : '',
+        }, severity);
       }
     }
 
     const brandRule = p.brand?.per_organisation;
-    if (brandRule && p.brand?.enabled !== false && p.brand?.stages?.length) {
+    if (brandRule) {
       const severity = windowSeverity(p, brandRule, ctx.today);
-      const brandsOf = new Map<string, number>();
-      for (const b of index.all('brand')) {
-        const d = view(b);
-        if (d.programme === p.id && typeof d.organisation === 'string') brandsOf.set(d.organisation, (brandsOf.get(d.organisation) ?? 0) + 1);
-      }
-      for (const o of index.all('organisation')) {
-        const od = view(o);
-        if (od.external || o.id === p.organiser) continue;
-        const count = brandsOf.get(o.id) ?? 0;
-        const tooFew = brandRule.min !== undefined && count < brandRule.min;
-        const tooMany = brandRule.max !== undefined && count > brandRule.max;
-        if (tooFew || tooMany) {
-          const range = (lang: 'zh' | 'en') => [brandRule.min !== undefined ? (lang === 'zh' ? `至少 ${brandRule.min} 个` : `at least ${brandRule.min}`) : '', brandRule.max !== undefined ? (lang === 'zh' ? `至多 ${brandRule.max} 个` : `at most ${brandRule.max}`) : ''].filter(Boolean).join(lang === 'zh' ? '，' : ', ');
-          push(ctx, o, '/id', 'brand-per-org', { org: od.short_name ?? od.name ?? o.id, count, range_zh: range('zh'), range_en: range('en') }, tooMany ? (brandRule.severity ?? 'error') : severity);
-        }
+      for (const { org, count, tooMany } of organisationsOutsideBrandRange(index, p)) {
+        const od = view(org);
+        const range = (lang: 'zh' | 'en') => [brandRule.min !== undefined ? (lang === 'zh' ? `至少 ${brandRule.min} 个` : `at least ${brandRule.min}`) : '', brandRule.max !== undefined ? (lang === 'zh' ? `至多 ${brandRule.max} 个` : `at most ${brandRule.max}`) : ''].filter(Boolean).join(lang === 'zh' ? '，' : ', ');
+        push(ctx, org, '/id', 'brand-per-org', { org: od.short_name ?? od.name ?? org.id, count, range_zh: range('zh'), range_en: range('en') }, tooMany ? (brandRule.severity ?? 'error') : severity);
       }
     }
   }

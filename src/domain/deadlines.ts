@@ -21,13 +21,14 @@
  * upcoming (later) / closed (a window ended with nothing lagging) / done (met).
  */
 import { daysBetween, isIsoDate, monthDay } from './dates.js';
-import { findStage, firstEntered, isTrackEnabled, programmeEnd, reachedStage, trackStages, windowDates, type Track, type Window } from './programme.js';
+import { durationStart, findStage, firstEntered, isTrackEnabled, programmeEnd, reachedStage, trackStages, windowDates, type Track, type Window } from './programme.js';
 import { UsageError } from './errors.js';
 import { T, type Text } from './i18n.js';
 import type { Kind } from './kinds.js';
 import type { ProgrammeRecord } from './types.generated.js';
 import { RecordIndex, namedMember, summary, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
 import { subjectObligations } from './obligations.js';
+import { counts, membersWithoutTask, organisationsOutsideBrandRange, organisationsShortOfProjects } from './participation.js';
 
 export type DeadlineKind = 'window' | 'stage' | 'report' | 'task-due' | 'project-due' | 'duration' | 'annual-goals' | 'coverage';
 export type DeadlineStatus = 'overdue' | 'due-soon' | 'open' | 'upcoming' | 'closed' | 'done';
@@ -226,8 +227,10 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   // Who is in charge of each record.
   type Subject = { track: Track; entry: RecordEntry<'project'> | RecordEntry<'task'> | RecordEntry<'brand'>; title: string; org?: Named; people: Named[]; visible: boolean };
   const subjects: Subject[] = [];
+  // A dropped project (未予立项, 撤销…) owes nothing, and neither do its tasks.
   for (const e of mine('project')) {
     const d = summary(e);
+    if (!counts(p, d)) continue;
     const person = d.leader ?? d.contact ?? d.direct_responsible;
     const orgs = [d.lead, ...(d.co_organisers ?? []).map((c) => c.organisation)];
     subjects.push({ track: 'project', entry: e, title: d.title, org: namedOrg(index, d.lead ?? d.proposed_by), people: person ? [namedMember(index, person)!] : [], visible: !scope || orgs.some((o) => inScope(o)) || (!d.lead && inScope(d.proposed_by)) });
@@ -235,6 +238,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   for (const e of mine('task')) {
     const d = summary(e);
     const project = summary(index.get('project', d.project));
+    if (project && !counts(p, project)) continue;
     const org = (d.members ?? []).map(memberOrg).find(Boolean) ?? project?.lead;
     subjects.push({ track: 'task', entry: e, title: d.content, org: namedOrg(index, org), people: (d.members ?? []).map((m) => namedMember(index, m)!), visible: !scope || (d.members ?? []).some((m) => inScope(memberOrg(m))) || inScope(project?.lead) });
   }
@@ -334,13 +338,14 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   if (duration) {
     for (const s of visible) {
       if (s.track !== 'project') continue;
-      const d = summary(s.entry) as { start?: string };
-      if (!d.start || !isIsoDate(d.start)) continue;
+      // The same start as `validate`: the start date, else approval, else the programme year (programme.ts).
+      const start = durationStart(p, summary(s.entry) as { start?: string });
+      if (!isIsoDate(start.date)) continue;
       const done = finished(p, 'project', summary(s.entry), closures.has(s.entry.id));
       const limits: [number | undefined, 'warning' | 'error'][] = [[duration.warn_months, 'warning'], [duration.max_months, 'error']];
       for (const [months, severity] of limits) {
         if (!months) continue;
-        const due = addMonths(d.start, months);
+        const due = addMonths(start.date, months);
         items.push({
           uid: `duration-${severity}-${s.entry.id}`, kind: 'duration', programme: p.id,
           title: severity === 'error' ? `实施周期最长 ${months} 个月：${s.title}` : `实施周期一般在 ${months} 个月以内：${s.title}`,
@@ -363,41 +368,25 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
       due: end, status: dateStatus(end, today, within), days: daysBetween(today, end), organisation: org, people, window: w.id,
     });
   };
-  const projects = mine('project').map((r) => summary(r));
-  const participating = new Set(projects.flatMap((pr) => [pr.lead, ...(pr.co_organisers ?? []).map((c) => c.organisation)]).filter((o): o is string => !!o));
-  const every = p.task?.every_member;
-  if (every && isTrackEnabled(p, 'task')) {
-    const holders = new Set(mine('task').flatMap((t) => summary(t).members ?? []));
-    const without = new Map<string, Named[]>();
-    for (const m of index.all('member')) {
-      const d = summary(m);
-      if (d.active === false || !participating.has(d.organisation) || holders.has(m.id)) continue;
-      if (every.exemption_allowed !== false && (d.exemptions ?? []).some((e) => e.programme === p.id)) continue;
-      let list = without.get(d.organisation);
-      if (!list) without.set(d.organisation, (list = []));
-      list.push({ id: m.id, name: d.name ?? m.id });
-    }
-    for (const [org, members] of without) {
-      coverageItem('every-member', org, every.window, `${members.length} 名党员尚未领办任务`, `${members.length} member(s) without a task`, members);
-    }
+  // The same rules and the same counts as `djyc validate` (domain/participation.ts).
+  const without = new Map<string, Named[]>();
+  for (const { member, org } of membersWithoutTask(index, p)) {
+    let list = without.get(org);
+    if (!list) without.set(org, (list = []));
+    list.push({ id: member.id, name: member.data.name ?? member.id });
+  }
+  for (const [org, members] of without) {
+    coverageItem('every-member', org, p.task?.every_member?.window, `${members.length} 名党员尚未领办任务`, `${members.length} member(s) without a task`, members);
   }
   const perOrg = p.project?.per_organisation;
-  const orgs = index.all('organisation').filter((o) => !summary(o).external);
-  if (perOrg && p.project?.enabled !== false) {
-    const types = perOrg.organisation_types ?? [];
-    for (const o of orgs) {
-      if (types.length && !types.includes(summary(o).type)) continue;
-      const count = projects.filter((pr) => pr.lead === o.id || (perOrg.counts === 'lead-or-co-organiser' && (pr.co_organisers ?? []).some((c) => c.organisation === o.id))).length;
-      if (count < perOrg.min) coverageItem('projects', o.id, perOrg.window, `领办${perOrg.counts === 'lead-or-co-organiser' ? '或参与联办' : ''}项目 ${count} 个，至少 ${perOrg.min} 个`, `leads${perOrg.counts === 'lead-or-co-organiser' ? ' or joins' : ''} ${count} project(s), at least ${perOrg.min}`);
-    }
+  for (const { org, count, min } of organisationsShortOfProjects(index, p)) {
+    const co = perOrg?.counts === 'lead-or-co-organiser';
+    coverageItem('projects', org.id, perOrg?.window, `领办${co ? '或参与联办' : ''}项目 ${count} 个，至少 ${min} 个`, `leads${co ? ' or joins' : ''} ${count} project(s), at least ${min}`);
   }
   const brandRule = p.brand?.per_organisation;
-  if (brandRule?.min !== undefined && isTrackEnabled(p, 'brand')) {
-    const brands = mine('brand');
-    for (const o of orgs) {
-      const count = brands.filter((b) => summary(b).organisation === o.id).length;
-      if (count < brandRule.min) coverageItem('brands', o.id, brandRule.window, `党建品牌 ${count} 个，至少 ${brandRule.min} 个`, `${count} brand(s), at least ${brandRule.min}`);
-    }
+  for (const { org, count, tooMany } of organisationsOutsideBrandRange(index, p)) {
+    if (tooMany || brandRule?.min === undefined) continue; // too many is no deadline: validate reports it
+    coverageItem('brands', org.id, brandRule.window, `党建品牌 ${count} 个，至少 ${brandRule.min} 个`, `${count} brand(s), at least ${brandRule.min}`);
   }
 
   // Annual brand goals.

@@ -7,6 +7,7 @@ import { lastEntered, type Stage, type Staged, type Track } from './programme.js
 import type { ProgrammeRecord } from './types.generated.js';
 import { reportsDue } from './obligations.js';
 import { hasRating } from './ratings.js';
+import { latestRound } from './acceptance.js';
 import { type RecordEntry, type RecordIndex, closureOf, summary, evaluationOf, memberName, orgName, tasksOf } from './records.js';
 import { joinList, type Text, T } from './i18n.js';
 
@@ -88,13 +89,13 @@ export const GUARDS: Record<GuardWord, Guard> = {
   'has-panel': (g) => (summary(evaluationOf(g.index, g.subject.id))?.panel?.experts?.length ? null : T('尚未抽取验收组', 'no acceptance panel yet')),
 
   'acceptance-pass': (g) => {
-    const a = summary(evaluationOf(g.index, g.subject.id))?.acceptance;
+    const a = latestRound(summary(evaluationOf(g.index, g.subject.id)));
     if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论', 'no acceptance for this round yet');
     return a.result === 'pass' ? null : T('验收结论为“整改”，不是“通过”', 'the acceptance result is "rework", not "pass"');
   },
 
   'acceptance-rework': (g) => {
-    const a = summary(evaluationOf(g.index, g.subject.id))?.acceptance;
+    const a = latestRound(summary(evaluationOf(g.index, g.subject.id)));
     if (!a || a.date < currentSince(g)) return T('尚无本轮验收结论', 'no acceptance for this round yet');
     return a.result === 'rework' ? null : T('验收结论为“通过”，不是“整改”', 'the acceptance result is "pass", not "rework"');
   },
@@ -103,7 +104,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
 
   'has-intervention': (g) => {
     if (g.subject.kind !== 'project') return null;
-    const a = summary(evaluationOf(g.index, g.subject.id))?.acceptance;
+    const a = latestRound(summary(evaluationOf(g.index, g.subject.id)));
     const since = a?.result === 'rework' ? a.date : currentSince(g);
     const ok = (d(g.subject).interventions ?? []).some((i: { date: string }) => i.date >= since);
     return ok ? null : T(`${since} 以来尚无督促措施（约谈 / 挂牌帮扶 / 调整）`, `no intervention (约谈 / 挂牌帮扶 / 调整) since ${since}`);

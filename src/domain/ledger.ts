@@ -10,11 +10,14 @@
  * - Reports (执行书): every quarter a report is owed for, with its status (see obligations.ts). In a ReportSummary,
  *   `required` (应报) counts owed quarters that are due by today or already filed; `pending` those not yet due.
  * - Closure: the subject's closure record (结项书), if any. Ratings: merged from the subject's evaluation records
- *   (later `rated_on` wins per field): acceptance result, four-level ratings (支委会/党委 好/较好/一般/较差),
+ *   (later `rated_on` wins per field): every acceptance round and the one that stands (the latest), four-level
+ *   ratings (支委会/党委 好/较好/一般/较差),
  *   public poll (参与人数 and votes), stars (综合星级), bonus points (加分).
- * - CoverageRow: per organisation (not external): active `members`, `holders` = members holding at least one task of
- *   the programme, `exempt` = members without a task but with a recorded exemption for the programme,
- *   `coverage` = holders / members (0 when no members), `projectsLed` / `projectsJoined` (as co-organiser), `brands`.
+ * - CoverageRow: per organisation the programme covers (not external, not the organiser): active `members`,
+ *   `holders` = members holding at least one task of a counted project, `exempt` = members without a task but with a
+ *   recorded exemption for the programme, `coverage` = holders / members (0 when no members), `projectsLed` /
+ *   `projectsJoined` (counted projects, as co-organiser), `brands` — domain/participation.ts, the one definition.
+ * - A dropped project (未予立项, 撤销…) is listed with no lead and `dropped: true`; it is in no total and no count.
  * - Totals: counts of projects/tasks/brands by stage id, report statuses summed over all obligations, the
  *   distribution of four-level ratings (committee opinion if given, else branch opinion; one per rated subject), of
  *   overall stars (1–5) and the sum and count of bonus points, and overall member coverage.
@@ -27,6 +30,8 @@ import { RecordIndex, groupBy, summary, namedMember, namedOrg, orgSubtree, type 
 import { resolveProgramme, stageInfo, trackStages, type StageInfo, type Track } from './programme.js';
 import { subjectObligations, summariseReports, type ReportObligation, type ReportSummary } from './obligations.js';
 import { type FourLevel } from './ratings.js';
+import { acceptanceRounds, latestRound } from './acceptance.js';
+import { brandCounts, coOrganisersOf, counts, coveredMembers, coveredOrganisations, isExempt, leadOf, projectCounts, taskHolders } from './participation.js';
 import type {
   BrandRecord, EvaluationRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord, TaskRecord,
 } from './types.generated.js';
@@ -41,7 +46,10 @@ export interface LedgerOptions {
 }
 
 export interface Ratings {
+  /** The acceptance that stands: the latest round. */
   acceptance?: { result: 'pass' | 'rework'; date: string };
+  /** Every acceptance round, oldest first (a rework round stays when a later one passes). */
+  acceptanceRounds: { date: string; result: 'pass' | 'rework'; opinion?: string; methods?: string[] }[];
   branchRating?: FourLevel;
   committeeRating?: FourLevel;
   poll?: { participants: number; votes: Record<FourLevel, number> };
@@ -74,6 +82,8 @@ export interface ProjectRow {
   closure?: { id: string; submittedOn?: string };
   ratings?: Ratings;
   public: boolean;
+  /** Dropped (未予立项, 撤销…): led by nobody, counted in no total, published nowhere (domain/participation.ts). */
+  dropped: boolean;
 }
 
 export interface TaskRow {
@@ -121,7 +131,10 @@ export interface CoverageRow {
 }
 
 export interface LedgerTotals {
+  /** Projects that count (dropped ones are not counted; see `dropped`). */
   projects: number;
+  /** Dropped projects (未予立项, 撤销…), listed in the ledger but counted nowhere. */
+  dropped: number;
   tasks: number;
   brands: number;
   /** Stage id → count, in the programme's stage order. */
@@ -134,7 +147,11 @@ export interface LedgerTotals {
   /** Overall stars 1–5 → count. */
   stars: Record<string, number>;
   bonus: { count: number; sum: number };
-  acceptance: { pass: number; rework: number };
+  /**
+   * Subjects whose latest round passed (`pass`; `passedAfterRework` of them after a rework round) or asked for rework
+   * (`rework`: being reworked now); every round held (`rounds`) and the rework rounds among them (`reworkRounds`).
+   */
+  acceptance: { pass: number; rework: number; passedAfterRework: number; rounds: number; reworkRounds: number };
   coverage: { members: number; holders: number; exempt: number; ratio: number };
 }
 
@@ -155,9 +172,9 @@ export interface Ledger {
 export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings | undefined {
   if (!evaluations.length) return undefined;
   const sorted = [...evaluations].sort((a, b) => evalDate(summary(a)).localeCompare(evalDate(summary(b))));
-  const out: Ratings = { evaluations: sorted.map((e) => e.id) };
+  const out: Ratings = { evaluations: sorted.map((e) => e.id), acceptanceRounds: [] };
   for (const e of sorted.map((r) => summary(r))) {
-    if (e.acceptance) out.acceptance = { result: e.acceptance.result, date: e.acceptance.date };
+    for (const r of acceptanceRounds(e)) out.acceptanceRounds.push({ date: r.date, result: r.result, ...(r.opinion ? { opinion: r.opinion } : {}), ...(r.methods?.length ? { methods: [...r.methods] } : {}) });
     if (e.branch_rating) out.branchRating = e.branch_rating;
     if (e.committee_rating) out.committeeRating = e.committee_rating;
     if (e.poll) out.poll = { participants: e.poll.participants, votes: { ...e.poll.votes } };
@@ -166,11 +183,14 @@ export function mergeRatings(evaluations: RecordEntry<'evaluation'>[]): Ratings 
     const d = e.rated_on ?? e.stars?.date;
     if (d) out.ratedOn = d;
   }
+  out.acceptanceRounds.sort((a, b) => a.date.localeCompare(b.date));
+  const last = out.acceptanceRounds[out.acceptanceRounds.length - 1];
+  if (last) out.acceptance = { result: last.result, date: last.date };
   return out;
 }
 
 function evalDate(e: EvaluationRecord): string {
-  return e.rated_on ?? e.stars?.date ?? e.acceptance?.date ?? '';
+  return e.rated_on ?? e.stars?.date ?? latestRound(e)?.date ?? '';
 }
 
 function stageCounts(p: ProgrammeRecord, track: Track, stages: string[]): Record<string, number> {
@@ -212,11 +232,15 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     (!pr.lead && !!pr.proposed_by && scope.has(pr.proposed_by));
   const projects = allProjects.filter((r) => projectInScope(summary(r)));
   const projectIds = new Set(projects.map((r) => r.id));
-  const tasks = allTasks.filter((t) => !scope || projectIds.has(summary(t).project) || (summary(t).members ?? []).some((m) => scope.has(memberOrg(m) ?? '')));
+  // Tasks of a dropped project count nowhere (as the project itself).
+  const droppedIds = new Set(allProjects.filter((r) => !counts(p, summary(r))).map((r) => r.id));
+  const tasks = allTasks.filter((t) => !droppedIds.has(summary(t).project) && (!scope || projectIds.has(summary(t).project) || (summary(t).members ?? []).some((m) => scope.has(memberOrg(m) ?? ''))));
 
   const obligations: ReportObligation[] = [];
   const projectRows: ProjectRow[] = projects.map((r) => {
     const { id } = r, pr = summary(r);
+    const dropped = !counts(p, pr);
+    const lead = leadOf(p, pr);
     const closure = closureOf(closures, id);
     const own = subjectObligations(p, 'project', { id, record: pr }, reports, today);
     obligations.push(...own);
@@ -231,8 +255,8 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
       categories: pr.categories ?? [],
       ...(pr.source ? { source: pr.source } : {}),
       ...(pr.proposed_by ? { proposedBy: namedOrg(index, pr.proposed_by)! } : {}),
-      ...(pr.lead ? { lead: namedOrg(index, pr.lead)! } : {}),
-      coOrganisers: (pr.co_organisers ?? []).map((c) => namedOrg(index, c.organisation)!),
+      ...(lead ? { lead: namedOrg(index, lead)! } : {}),
+      coOrganisers: coOrganisersOf(p, pr).map((c) => namedOrg(index, c)!),
       ...(person ? { leader: namedMember(index, person)! } : {}),
       stage: stageInfo(p, 'project', pr),
       ...(pr.start ? { start: pr.start } : {}),
@@ -243,8 +267,10 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
       ...(closure ? { closure } : {}),
       ...(ratings ? { ratings } : {}),
       public: pr.public !== false,
+      dropped,
     };
   });
+  const countedRows = projectRows.filter((r) => !r.dropped);
 
   const taskRows: TaskRow[] = tasks.map((r) => {
     const { id } = r, t = summary(r);
@@ -294,15 +320,15 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     };
   });
 
-  const coverage = computeCoverage(index, p, allProjects.map((r) => summary(r)), allTasks.map((r) => summary(r)), ofProgramme('brand').map((r) => summary(r)), scope);
+  const coverage = computeCoverage(index, p, scope);
 
-  const rated = [...projectRows, ...taskRows, ...brandRows].map((r) => r.ratings).filter((r): r is Ratings => !!r);
+  const rated = [...countedRows, ...taskRows, ...brandRows].map((r) => r.ratings).filter((r): r is Ratings => !!r);
   const ratingDist: Record<FourLevel, number> = { 好: 0, 较好: 0, 一般: 0, 较差: 0 };
   const starDist: Record<string, number> = {};
   const starsRule = p.evaluation?.stars;
   if (starsRule) for (let s = starsRule.min ?? 1; s <= (starsRule.max ?? 5); s++) starDist[String(s)] = 0;
   const bonus = { count: 0, sum: 0 };
-  const acceptance = { pass: 0, rework: 0 };
+  const acceptance = { pass: 0, rework: 0, passedAfterRework: 0, rounds: 0, reworkRounds: 0 };
   for (const r of rated) {
     const level = r.committeeRating ?? r.branchRating;
     if (level) ratingDist[level]++;
@@ -312,6 +338,10 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
       bonus.sum += r.bonusPoints;
     }
     if (r.acceptance) acceptance[r.acceptance.result]++;
+    const reworked = r.acceptanceRounds.filter((x) => x.result === 'rework').length;
+    acceptance.rounds += r.acceptanceRounds.length;
+    acceptance.reworkRounds += reworked;
+    if (r.acceptance?.result === 'pass' && reworked) acceptance.passedAfterRework++;
   }
   const rep = summariseReports(obligations);
   const cov = coverage.reduce((a, c) => ({ members: a.members + c.members, holders: a.holders + c.holders, exempt: a.exempt + c.exempt }), { members: 0, holders: 0, exempt: 0 });
@@ -326,10 +356,11 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     coverage,
     obligations,
     totals: {
-      projects: projectRows.length,
+      projects: countedRows.length,
+      dropped: projectRows.length - countedRows.length,
       tasks: taskRows.length,
       brands: brandRows.length,
-      projectStages: stageCounts(p, 'project', projectRows.map((r) => r.stage.id)),
+      projectStages: stageCounts(p, 'project', countedRows.map((r) => r.stage.id)),
       taskStages: stageCounts(p, 'task', taskRows.map((r) => r.stage.id)),
       brandStages: stageCounts(p, 'brand', brandRows.map((r) => r.stage.id)),
       reports: { required: rep.required, filed: rep.filed, onTime: rep.onTime, late: rep.late, undated: rep.undated, missing: rep.missing, pending: rep.pending },
@@ -342,25 +373,23 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
   };
 }
 
-/** Coverage per organisation: members holding a task, exemptions, projects led and joined, brands. */
-export function computeCoverage(
-  index: RecordIndex,
-  p: ProgrammeRecord,
-  projects: ProjectRecord[],
-  tasks: TaskRecord[],
-  brands: BrandRecord[],
-  scope?: Set<string>,
-): CoverageRow[] {
-  const holders = new Set(tasks.flatMap((t) => t.members ?? []));
-  const membersByOrg = groupBy(index.all('member').filter((m) => summary(m).active !== false), (m) => summary(m).organisation);
+/**
+ * Coverage per organisation the programme covers (not external, not its organiser): members holding a task,
+ * exemptions, projects led and joined, brands — counted by domain/participation.ts, as validate and deadlines count.
+ */
+export function computeCoverage(index: RecordIndex, p: ProgrammeRecord, scope?: Set<string>): CoverageRow[] {
+  const holders = taskHolders(index, p);
+  const projects = projectCounts(index, p);
+  const brands = brandCounts(index, p);
+  const membersByOrg = groupBy(coveredMembers(index, p), (m) => m.data.organisation);
   const rows: CoverageRow[] = [];
-  for (const r of index.all('organisation') as RecordEntry<'organisation'>[]) {
-    const { id } = r, o = summary(r);
-    if ((o as OrganisationRecord).external || (scope && !scope.has(id))) continue;
-    const members = (membersByOrg.get(id) ?? []) as RecordEntry<'member'>[];
+  for (const org of coveredOrganisations(index, p)) {
+    const { id, data: o } = org;
+    if (scope && !scope.has(id)) continue;
+    const members = membersByOrg.get(id) ?? [];
     const holding = members.filter((m) => holders.has(m.id));
-    const exempt = members.filter((m) => !holders.has(m.id) && (summary(m).exemptions ?? []).some((e) => e.programme === p.id));
-    const without = members.filter((m) => !holders.has(m.id) && !exempt.includes(m)).map((m) => (summary(m) as MemberRecord).name);
+    const exempt = members.filter((m) => !holders.has(m.id) && isExempt(p, m));
+    const without = members.filter((m) => !holders.has(m.id) && !exempt.includes(m)).map((m) => (m.data as MemberRecord).name);
     rows.push({
       organisation: { id, name: o.short_name ?? o.name ?? id, type: o.type, ...(o.parent ? { parent: o.parent } : {}) },
       members: members.length,
@@ -368,11 +397,10 @@ export function computeCoverage(
       exempt: exempt.length,
       coverage: members.length ? holding.length / members.length : 0,
       without,
-      projectsLed: projects.filter((pr) => pr.lead === id).length,
-      projectsJoined: projects.filter((pr) => (pr.co_organisers ?? []).some((c) => c.organisation === id)).length,
-      brands: brands.filter((b) => b.organisation === id).length,
+      projectsLed: projects.led.get(id) ?? 0,
+      projectsJoined: projects.joined.get(id) ?? 0,
+      brands: brands.get(id) ?? 0,
     });
   }
   return rows;
 }
-

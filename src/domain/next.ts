@@ -16,7 +16,8 @@ import { subjectObligations, reportsApply } from './obligations.js';
 import { findStage, findWindow, lastEntered, nextStages, stageName, trackStages, windowDates, TRACK_OF_KIND, type Stage, type Staged, type Track } from './programme.js';
 import { ratingKinds, FOUR_LEVELS } from './ratings.js';
 import { refFor, shellWord } from './resolve.js';
-import { evaluationOf, orgName, type RecordEntry, type RecordIndex } from './records.js';
+import { evaluationOf, orgName, summary, type RecordEntry, type RecordIndex } from './records.js';
+import { latestRound } from './acceptance.js';
 import type { ProgrammeRecord } from './types.generated.js';
 
 export interface Step {
@@ -174,7 +175,7 @@ export function reportSteps(g: NextInput, ref: string): Step[] {
 /** Whether a failing guard can no longer hold this round: the acceptance recorded asks for the other outcome. */
 function decidedOtherwise(word: GuardWord, g: NextInput): boolean {
   if (word !== 'acceptance-pass' && word !== 'acceptance-rework') return false;
-  const a = evaluationOf(g.index, g.subject.id)?.data.acceptance;
+  const a = latestRound(summary(evaluationOf(g.index, g.subject.id)));
   const since = lastEntered(g.subject.data as Staged, (g.subject.data as { stage: string }).stage) ?? '0000-00-00';
   if (!a || a.date < since) return false;
   return word === 'acceptance-pass' ? a.result !== 'pass' : a.result !== 'rework';

@@ -45,6 +45,41 @@ export function recordPathProblem(rel: unknown): 'path-absolute' | 'path-not-nor
   return (rel as string).startsWith(`${ATTACHMENTS_DIR}/`) ? undefined : 'path-outside-attachments';
 }
 
+/** Characters no file name keeps: separators, what Windows forbids, controls, and invisible direction marks. */
+// eslint-disable-next-line no-control-regex
+const NAME_UNSAFE = /[\u0000-\u001f\u007f/\\:*?"<>|\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+/** Names Windows reserves whatever the extension. */
+const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+/** Longest name kept, in UTF-8 bytes (file systems allow 255; room left for a "-2" and a temp suffix). */
+const NAME_MAX_BYTES = 180;
+
+/**
+ * The name a copied file keeps on disk: its own name (满意度调查.csv stays 满意度调查.csv), Unicode kept and
+ * normalised to NFC, with separators, controls, characters Windows forbids and invisible direction marks replaced by
+ * "_", no leading or trailing dots or spaces, reserved device names prefixed, and cut to a safe length with its
+ * extension kept. Never empty ("file").
+ */
+export function safeFileName(name: string): string {
+  let s = name.normalize('NFC').replace(NAME_UNSAFE, '_').replace(/\s+/g, ' ').replace(/^[.\s]+|[.\s]+$/g, '');
+  const dot = s.lastIndexOf('.');
+  let base = dot > 0 ? s.slice(0, dot) : s;
+  const ext = dot > 0 ? s.slice(dot) : '';
+  if (RESERVED.test(base)) base = `_${base}`;
+  const bytes = (t: string) => new TextEncoder().encode(t).length;
+  const chars = [...base];
+  while (chars.length && bytes(chars.join('')) + bytes(ext) > NAME_MAX_BYTES) chars.pop();
+  base = chars.join('').replace(/[.\s]+$/, '');
+  s = `${base || 'file'}${bytes(ext) < NAME_MAX_BYTES ? ext : ''}`;
+  return s.toLowerCase() === '.git' ? 'file.git' : s;
+}
+
+/** The n-th name for a file when its own is taken: 照片.jpg → 照片-2.jpg, 照片-3.jpg … */
+export function numberedFileName(name: string, n: number): string {
+  if (n <= 1) return name;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(0, dot)}-${n}${name.slice(dot)}` : `${name}-${n}`;
+}
+
 /** Whether `child` (an absolute path) is `parent` or inside it. */
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);

@@ -1,6 +1,10 @@
 import { message, type Lang, type MessageKey } from './i18n.js';
 
-export type Severity = 'error' | 'warning';
+/**
+ * error: the records are wrong; warning: worth a look; notice: allowed and shown, never a failure (an amendment
+ * made with --correct, reported by validate --base so that it stays visible).
+ */
+export type Severity = 'error' | 'warning' | 'notice';
 
 /**
  * One finding about one file. Positions are 1-based. `pointer` (JSON Pointer into the record) is kept
@@ -34,9 +38,14 @@ export function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
 }
 
-export function countBySeverity(problems: Problem[]): { errors: number; warnings: number } {
+export function countBySeverity(problems: Problem[]): { errors: number; warnings: number; notices: number } {
   let errors = 0;
   let warnings = 0;
-  for (const p of problems) p.severity === 'error' ? errors++ : warnings++;
-  return { errors, warnings };
+  let notices = 0;
+  for (const p of problems) {
+    if (p.severity === 'error') errors++;
+    else if (p.severity === 'notice') notices++;
+    else warnings++;
+  }
+  return { errors, warnings, notices };
 }

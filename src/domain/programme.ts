@@ -143,13 +143,35 @@ export function pointStages(p: ProgrammeRecord, track: Track, ...words: string[]
   return trackStages(p, track).filter((s) => atPoint(p, track, s, ...words).length > 0);
 }
 
-/** Dropped before anyone claimed it (未予立项): a final stage earlier in the track than the first needing a lead. */
+/**
+ * Whether a stage drops its records (未予立项, 撤销…): nobody leads them and nothing counts them. The programme says
+ * so with `dropped` on the stage; a programme file without the flag: a final stage that cannot be reached from a
+ * stage requiring a closure (a project that ended before it was ever closed, as against one that failed review).
+ */
+export function isDroppedStage(p: ProgrammeRecord, track: Track, stageId: string | undefined): boolean {
+  const stages = trackStages(p, track);
+  const s = stages.find((x) => x.id === stageId);
+  if (!s) return false;
+  if (s.dropped !== undefined) return s.dropped;
+  if (!s.final) return false;
+  const closing = stages.filter((x) => requires(x, 'has-closure'));
+  if (!closing.length) return false;
+  const seen = new Set<string>(closing.map((x) => x.id));
+  const queue = [...seen];
+  while (queue.length) {
+    for (const n of findStage(p, track, queue.shift())?.next ?? []) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        queue.push(n);
+      }
+    }
+  }
+  return !seen.has(s.id);
+}
+
+/** Whether a project is dropped (see isDroppedStage): not led by anyone, counted nowhere, published nowhere. */
 export function isDropped(p: ProgrammeRecord, project: { stage?: string }): boolean {
-  const stages = trackStages(p, 'project');
-  const s = stages.find((x) => x.id === project.stage);
-  if (!s?.final) return false;
-  const claimAt = stages.findIndex((x) => requires(x, 'has-lead'));
-  return claimAt >= 0 && stages.indexOf(s) < claimAt;
+  return isDroppedStage(p, 'project', project.stage);
 }
 
 // ---- history ----------------------------------------------------------------------------------------------------
@@ -217,4 +239,31 @@ export function stageInfo(p: ProgrammeRecord, track: Track, record: { stage: str
   const s = findStage(p, track, record.stage);
   const since = [...historyOf(record)].reverse().find((h) => h.stage === record.stage)?.date;
   return { id: record.stage, label: s?.label ?? record.stage, labelEn: s?.label_en ?? record.stage, final: !!s?.final, ...(since ? { since } : {}) };
+}
+
+/**
+ * The stage at which a project is approved (立项, 审核确定): the stage a decision leads to besides a dropped one
+ * (applied → approved | rejected); without such a branch, the first stage requiring a number.
+ */
+export function approvalStage(p: ProgrammeRecord, track: Track = 'project'): Stage | undefined {
+  const stages = trackStages(p, track);
+  for (const s of stages) {
+    const next = s.next ?? [];
+    if (!next.some((n) => isDroppedStage(p, track, n))) continue;
+    const approved = next.find((n) => !isDroppedStage(p, track, n));
+    if (approved) return findStage(p, track, approved);
+  }
+  return stages.find((s) => requires(s, 'has-number'));
+}
+
+/**
+ * Where a project's duration (project.duration: 最长不超过2年) counts from: its start date, else the date it was
+ * approved (from its history), else the start of the programme's year — so leaving out the start never lifts the limit.
+ */
+export function durationStart(p: ProgrammeRecord, project: Staged & { start?: unknown }): { date: string; from: 'start' | 'approval' | 'year' } {
+  if (typeof project.start === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(project.start)) return { date: project.start, from: 'start' };
+  const approval = approvalStage(p);
+  const approved = approval ? firstEntered(project, approval.id) : undefined;
+  if (approved) return { date: approved, from: 'approval' };
+  return { date: `${p.year}-01-01`, from: 'year' };
 }

@@ -61,6 +61,8 @@ export interface ProgrammeRecord {
       window?: string;
       /** 终结阶段：是否为终结阶段 */
       final?: boolean;
+      /** 不计入：未予立项、撤销等终结阶段：处于该阶段的记录不算由任何党组织领办，不计入领办项目数、覆盖面、台账合计和公示（不写时：不能从结项阶段到达的终结阶段视为不计入） */
+      dropped?: boolean;
     }>;
     /** 启用：是否使用项目 */
     enabled?: boolean;
@@ -138,6 +140,8 @@ export interface ProgrammeRecord {
       window?: string;
       /** 终结阶段：是否为终结阶段 */
       final?: boolean;
+      /** 不计入：未予立项、撤销等终结阶段：处于该阶段的记录不算由任何党组织领办，不计入领办项目数、覆盖面、台账合计和公示（不写时：不能从结项阶段到达的终结阶段视为不计入） */
+      dropped?: boolean;
     }>;
     /** 启用：是否使用党员任务 */
     enabled?: boolean;
@@ -169,6 +173,8 @@ export interface ProgrammeRecord {
       window?: string;
       /** 终结阶段：是否为终结阶段 */
       final?: boolean;
+      /** 不计入：未予立项、撤销等终结阶段：处于该阶段的记录不算由任何党组织领办，不计入领办项目数、覆盖面、台账合计和公示（不写时：不能从结项阶段到达的终结阶段视为不计入） */
+      dropped?: boolean;
     }>;
     /** 启用：是否使用品牌 */
     enabled?: boolean;
@@ -536,6 +542,19 @@ export interface ProjectRecord {
   }>;
   /** 公开：是否在党务公开栏公开（默认公开） */
   public?: boolean;
+  /** 更正记录：项目编号的更正（原值与理由） */
+  amendments?: Array<{
+    /** 更正日期 */
+    date: string;
+    /** 操作人：更正人姓名 */
+    by?: string;
+    /** 字段：被更正的字段，例如 branch_rating、poll、acceptance/0、number */
+    field: string;
+    /** 原值：更正前记录的值 */
+    before?: unknown;
+    /** 更正理由：为什么更正（例如：录入错误，以纸质结项书为准） */
+    reason: string;
+  }>;
 }
 
 /** 任务：党员（或党员小组）领办的一项任务 */
@@ -691,16 +710,29 @@ export interface EvaluationRecord {
       load: number;
     }>;
   };
-  /** 验收：验收结论 */
-  acceptance?: {
+  /** 验收：验收轮次，按先后排列：每次验收追加一轮，整改后再验收为新的一轮，先前各轮保留（只有一轮的旧格式可以直接写成一个对象） */
+  acceptance?: Array<{
     /** 验收日期 */
     date: string;
-    /** 验收结论：pass：通过；rework：整改（约谈 / 挂牌帮扶 / 调整后再验收） */
+    /** 验收结论：pass：通过；rework：整改（约谈 / 挂牌帮扶 / 调整后再验收，为新的一轮） */
     result: "pass" | "rework";
     /** 验收组意见 */
     opinion?: string;
     /** 验收方式：查阅资料 / 听取汇报 / 调查走访 / 四不两直现场印证 */
     methods?: Array<"查阅资料" | "听取汇报" | "调查走访" | "四不两直现场印证">;
+    /** 验收组：本轮验收组专家编号（验收时的验收组） */
+    panel?: string[];
+  }> | {
+    /** 验收日期 */
+    date: string;
+    /** 验收结论：pass：通过；rework：整改（约谈 / 挂牌帮扶 / 调整后再验收，为新的一轮） */
+    result: "pass" | "rework";
+    /** 验收组意见 */
+    opinion?: string;
+    /** 验收方式：查阅资料 / 听取汇报 / 调查走访 / 四不两直现场印证 */
+    methods?: Array<"查阅资料" | "听取汇报" | "调查走访" | "四不两直现场印证">;
+    /** 验收组：本轮验收组专家编号（验收时的验收组） */
+    panel?: string[];
   };
   /** 党委（党组）意见：党委（党组）意见（文字） */
   committee_opinion?: string;
@@ -739,6 +771,19 @@ export interface EvaluationRecord {
   review_opinion?: string;
   /** 评价日期 */
   rated_on?: string;
+  /** 更正记录：评价、票数、星级、加分或验收结论的更正（原值与理由） */
+  amendments?: Array<{
+    /** 更正日期 */
+    date: string;
+    /** 操作人：更正人姓名 */
+    by?: string;
+    /** 字段：被更正的字段，例如 branch_rating、poll、acceptance/0、number */
+    field: string;
+    /** 原值：更正前记录的值 */
+    before?: unknown;
+    /** 更正理由：为什么更正（例如：录入错误，以纸质结项书为准） */
+    reason: string;
+  }>;
 }
 
 /** 党建品牌：党组织创建的党建品牌（命名 → 培育 → 申报 → 认定） */

@@ -15,8 +15,9 @@
  */
 import { computeLedger, type Ledger, type LedgerTotals } from '../domain/ledger.js';
 import { computeDeadlines, type DeadlineItem } from '../domain/deadlines.js';
-import { findStage, isTrackEnabled, trackStages, type Track, reachedStage, resolveProgramme } from '../domain/programme.js';
+import { findStage, isDroppedStage, isTrackEnabled, trackStages, type Track, reachedStage, resolveProgramme } from '../domain/programme.js';
 import { T, say, type Lang, type Text } from '../domain/i18n.js';
+import type { Dated } from '../domain/as-of.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { RecordIndex, namedOrg, summary, type Repository } from '../domain/records.js';
 import { FOUR_LEVELS, type FourLevel } from '../domain/ratings.js';
@@ -108,8 +109,12 @@ export interface Dashboard {
   };
   deadlines: { overdue: DeadlineItem[]; dueSoon: DeadlineItem[] };
   totals: { projects: number; tasks: number; brands: number };
+  /** Dropped projects per stage (未予立项 …), counted nowhere; said once, beside the figures (never on the public site). */
+  dropped: { id: string; label: string; count: number }[];
   /** Projects not public (left out of lists on the site). */
   hiddenProjects: number;
+  /** Set by `djyc status`: 'as-of' when the records were rewound to `today`, 'today' when only the deadlines' day moved. */
+  dated?: Dated;
 }
 
 /** Main path of a track: from the first stage, follow each stage's first `next` until a final stage or a loop. */
@@ -138,17 +143,19 @@ export function buildDashboard(repo: Repository, opts: DashboardOptions): Dashbo
   const deadlines = computeDeadlines(repo, { programme: p.id, org: opts.org, today: ledger.today, within: opts.within });
   const index = new RecordIndex(repo);
 
-  const hidden = new Set(ledger.projects.filter((r) => !r.public).map((r) => r.id));
+  const hidden = new Set(ledger.projects.filter((r) => !r.public || r.dropped).map((r) => r.id));
   const hiddenTasks = new Set(ledger.tasks.filter((t) => hidden.has(t.project)).map((t) => t.id));
 
   const tracks: TrackDashboard[] = [];
   const stageTotals: Record<Track, Record<string, number>> = { project: ledger.totals.projectStages, task: ledger.totals.taskStages, brand: ledger.totals.brandStages };
-  const rowsOf: Record<Track, { id: string }[]> = { project: ledger.projects, task: ledger.tasks, brand: ledger.brands };
+  // Dropped projects (未予立项, 撤销…) count nowhere: not in the totals, the stages or the funnel (domain/participation.ts).
+  const counted = ledger.projects.filter((r) => !r.dropped);
+  const rowsOf: Record<Track, { id: string }[]> = { project: counted, task: ledger.tasks, brand: ledger.brands };
   for (const track of ['project', 'task', 'brand'] as Track[]) {
     if (!isTrackEnabled(p, track)) continue;
     const main = mainPath(p, track);
     const records = rowsOf[track].map((r) => summary(index.get(track, r.id))).filter((d): d is NonNullable<typeof d> => !!d);
-    const stages: StageBar[] = trackStages(p, track).map((s) => {
+    const stages: StageBar[] = trackStages(p, track).filter((s) => !isDroppedStage(p, track, s.id)).map((s) => {
       const onMain = main.includes(s.id);
       return {
         id: s.id,
@@ -161,7 +168,7 @@ export function buildDashboard(repo: Repository, opts: DashboardOptions): Dashbo
     });
     // Records at a stage the programme does not know (bad data) still count: show them rather than lose them.
     for (const [id, count] of Object.entries(stageTotals[track])) {
-      if (!stages.some((s) => s.id === id)) stages.push({ id, label: id, count, main: false, final: false });
+      if (!stages.some((s) => s.id === id) && !isDroppedStage(p, track, id)) stages.push({ id, label: id, count, main: false, final: false });
     }
     tracks.push({ track, label: trackLabel(track, lang), total: rowsOf[track].length, stages });
   }
@@ -237,8 +244,21 @@ export function buildDashboard(repo: Repository, opts: DashboardOptions): Dashbo
     ratings,
     deadlines: { overdue: items.filter((i) => i.status === 'overdue'), dueSoon: items.filter((i) => i.status === 'due-soon') },
     totals: { projects: t.projects, tasks: t.tasks, brands: t.brands },
-    hiddenProjects: opts.publicOnly ? hidden.size : 0,
+    dropped: opts.publicOnly ? [] : droppedStages(ledger),
+    hiddenProjects: opts.publicOnly ? ledger.projects.filter((r) => !r.public && !r.dropped).length : 0,
   };
+}
+
+/** Dropped projects per dropped stage, for a line beside the figures. */
+function droppedStages(ledger: Ledger): Dashboard['dropped'] {
+  const out: Dashboard['dropped'] = [];
+  for (const r of ledger.projects) {
+    if (!r.dropped) continue;
+    const known = out.find((x) => x.id === r.stage.id);
+    if (known) known.count++;
+    else out.push({ id: r.stage.id, label: r.stage.label, count: 1 });
+  }
+  return out;
 }
 
 /** Percent with no decimals unless needed: 0.875 → "87.5%". */

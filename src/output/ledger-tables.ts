@@ -5,6 +5,7 @@
  * out. No phone numbers: the ledger holds names only.
  */
 import type { Ledger, Ratings } from '../domain/ledger.js';
+import { datedText, type Dated } from '../domain/as-of.js';
 import { isTrackEnabled } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { joinList, say, tr, type Lang } from '../domain/i18n.js';
@@ -47,10 +48,12 @@ function pollText(r: Ratings | undefined, lang: Lang): string {
   return tr(lang, `${r.poll.participants} 人：好 ${v.好}，较好 ${v.较好}，一般 ${v.一般}，较差 ${v.较差}`, `${r.poll.participants}: good ${v.好}, fairly good ${v.较好}, fair ${v.一般}, poor ${v.较差}`);
 }
 
+/** The result that stands first, then the earlier rounds: 通过（2020-12-08）；此前：整改（2020-11-25）. */
 function acceptanceText(r: Ratings | undefined, lang: Lang): string {
-  if (!r?.acceptance) return '';
-  const result = r.acceptance.result === 'pass' ? tr(lang, '通过', 'passed') : tr(lang, '整改', 'rework');
-  return `${result}（${r.acceptance.date}）`;
+  const rounds = (r?.acceptanceRounds ?? []).map((x) => `${x.result === 'pass' ? tr(lang, '通过', 'passed') : tr(lang, '整改', 'rework')}（${x.date}）`);
+  const last = rounds.pop();
+  if (!last) return '';
+  return rounds.length ? `${last}${tr(lang, `；此前：${rounds.join('、')}`, `; earlier: ${rounds.join(', ')}`)}` : last;
 }
 
 const joinNames = (names: { name: string }[], lang: Lang) => joinList(names.map((n) => n.name), lang);
@@ -86,7 +89,7 @@ export function ledgerTables(ledger: Ledger, programme: ProgrammeRecord, lang: L
       { header: tr(lang, '执行书', 'reports'), width: 28 },
       { header: tr(lang, '已报季度', 'quarters filed'), width: 20 },
       { header: tr(lang, '结项', 'closure'), width: 12 },
-      { header: tr(lang, '验收', 'acceptance'), width: 16 },
+      { header: tr(lang, '验收', 'acceptance'), width: 40 },
     );
     if (fourOn('project')) columns.push({ header: tr(lang, '支委会意见', 'branch rating'), width: 10 }, { header: tr(lang, '党委意见', 'committee rating'), width: 10 }, { header: tr(lang, '群众测评', 'public poll'), width: 30 });
     if (starsOn) columns.push({ header: tr(lang, '星级', 'stars'), format: 'integer', width: 6 });
@@ -203,8 +206,8 @@ export function totalsText(ledger: Ledger, lang: Lang): string {
   return lines.join('\n');
 }
 
-export function tablesToText(ledger: Ledger, tables: LedgerTable[], lang: Lang): string {
-  const head = `${ledger.programme.shortName ?? ledger.programme.name}（${ledger.programme.id}）${tr(lang, ` 台账，截至 ${ledger.today}`, ` ledger as of ${ledger.today}`)}`;
+export function tablesToText(ledger: Ledger, tables: LedgerTable[], lang: Lang, dated?: Dated): string {
+  const head = `${ledger.programme.shortName ?? ledger.programme.name}（${ledger.programme.id}）${tr(lang, ' 台账，', ' ledger, ')}${datedText(lang, ledger.today, dated)}`;
   const parts = [head, ''];
   for (const table of tables) {
     parts.push(`■ ${table.title}`, table.rows.length ? textTable(table.columns.map((c) => c.header), stringRows(table), { maxWidth: 30 }) : tr(lang, '（无）', '(none)'), '');
@@ -213,8 +216,8 @@ export function tablesToText(ledger: Ledger, tables: LedgerTable[], lang: Lang):
   return `${parts.join('\n')}\n`;
 }
 
-export function tablesToMarkdown(ledger: Ledger, tables: LedgerTable[], lang: Lang): string {
-  const parts = [`# ${ledger.programme.shortName ?? ledger.programme.name} ${tr(lang, '台账', 'ledger')}`, '', tr(lang, `截至 ${ledger.today}。`, `As of ${ledger.today}.`), ''];
+export function tablesToMarkdown(ledger: Ledger, tables: LedgerTable[], lang: Lang, dated?: Dated): string {
+  const parts = [`# ${ledger.programme.shortName ?? ledger.programme.name} ${tr(lang, '台账', 'ledger')}`, '', `${datedText(lang, ledger.today, dated)}${tr(lang, '。', '.')}`, ''];
   for (const table of tables) {
     parts.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table.columns.map((c) => c.header), stringRows(table)) : tr(lang, '（无）', '(none)'), '');
   }

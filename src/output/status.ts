@@ -11,6 +11,7 @@ import { buildDashboard, percent, type Dashboard } from './dashboard.js';
 import { dashboardView, deadlineKindLabel, renderTemplate, siteStylesheet } from './site/view.js';
 import { RecordIndex, type Repository } from '../domain/records.js';
 import { wrapDocument } from './html.js';
+import { datedText, type Dated } from '../domain/as-of.js';
 
 export interface StatusOptions {
   /** One programme (default: every programme of the repository, the default one first). */
@@ -19,6 +20,8 @@ export interface StatusOptions {
   today: string;
   within?: number;
   lang?: Lang;
+  /** What `today` means: the records as of that date (`--as-of`, the caller rewound them) or only the deadlines' day. */
+  dated?: Dated;
 }
 
 /** Dashboards of the programmes asked for. */
@@ -33,7 +36,7 @@ export function statusDashboards(repo: Repository, opts: StatusOptions): Dashboa
     if (def && ids.includes(def)) ids = [def, ...ids.filter((i) => i !== def)];
     if (!ids.length) throw new UsageError('记录库中没有方案：请先运行 djyc init', 'the repository has no programme: run djyc init first');
   }
-  return ids.map((programme) => buildDashboard(repo, { programme, org: opts.org, today: opts.today, within: opts.within, lang: opts.lang }));
+  return ids.map((programme) => ({ ...buildDashboard(repo, { programme, org: opts.org, today: opts.today, within: opts.within, lang: opts.lang }), ...(opts.dated ? { dated: opts.dated } : {}) }));
 }
 
 // ---- terminal ---------------------------------------------------------------------------------------------
@@ -69,7 +72,7 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
   for (const d of dashboards) {
     const name = d.programme.shortName ? `“${d.programme.shortName.replace(/[“”"]/g, '')}” ${d.programme.name}` : d.programme.name;
     const scope = d.org ? tr(lang, `　${d.org.name}及其下级党组织`, `  ${d.org.name} and the organisations under it`) : '';
-    out.push(c.bold(`${name}（${d.programme.id}）`) + c.dim(tr(lang, `　截至 ${d.today}`, `  as of ${d.today}`) + scope));
+    out.push(c.bold(`${name}（${d.programme.id}）`) + c.dim(tr(lang, '　', '  ') + datedText(lang, d.today, d.dated) + scope));
     out.push('');
 
     // Overdue first.
@@ -93,6 +96,10 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
     // Counts per stage.
     for (const t of d.tracks) {
       out.push(c.bold(tr(lang, `${t.label}阶段（共 ${t.total}）`, `${t.label} by stage (${t.total})`)));
+      if (t.track === 'project' && d.dropped.length) {
+        const list = d.dropped.map((x) => `${x.label} ${x.count}`).join(tr(lang, '，', ', '));
+        out.push(c.dim(tr(lang, `  另有${list}：不由任何党组织领办，不计入各项统计`, `  besides: ${list} — led by no one, counted nowhere`)));
+      }
       const w = Math.max(...t.stages.map((s) => displayWidth(s.label))) + 2;
       const max = Math.max(1, ...t.stages.map((s) => s.count));
       for (const s of t.stages) {
@@ -138,7 +145,12 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
     if (rt.usesFourLevel) out.push(c.bold(tr(lang, '评议：', 'Ratings: ')) + rt.fourLevel.map((l) => `${l.level} ${l.count}`).join(tr(lang, '，', ', ')));
     if (rt.stars) out.push(c.bold(tr(lang, '星级：', 'Stars: ')) + [...rt.stars].reverse().map((s) => `${'★'.repeat(s.stars)} ${s.count}`).join(tr(lang, '，', ', ')));
     if (rt.acceptance.pass + rt.acceptance.rework || d.tracks.some((t) => t.track === 'project')) {
-      out.push(c.bold(tr(lang, '验收：', 'Acceptance: ')) + tr(lang, `通过 ${rt.acceptance.pass}，整改 ${rt.acceptance.rework}`, `passed ${rt.acceptance.pass}, rework ${rt.acceptance.rework}`));
+      const a = rt.acceptance;
+      const after = a.passedAfterRework ? tr(lang, `（其中整改后通过 ${a.passedAfterRework}）`, ` (${a.passedAfterRework} after rework)`) : '';
+      out.push(
+        c.bold(tr(lang, '验收：', 'Acceptance: ')) +
+          tr(lang, `通过 ${a.pass}${after}，正在整改 ${a.rework}；共验收 ${a.rounds} 轮，其中整改 ${a.reworkRounds} 轮`, `passed ${a.pass}${after}, in rework ${a.rework}; ${a.rounds} round(s), ${a.reworkRounds} of them rework`),
+      );
     }
     if (rt.usesBonus) out.push(c.bold(tr(lang, '加分：', 'Bonus: ')) + tr(lang, `${rt.bonus.count} 项，合计 ${rt.bonus.sum} 分`, `${rt.bonus.count} awarded, ${rt.bonus.sum} points in all`));
     out.push('');
@@ -149,7 +161,7 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
 // ---- JSON ---------------------------------------------------------------------------------------------------
 
 export function statusJson(dashboards: Dashboard[]): string {
-  return redactPhones(`${JSON.stringify({ today: dashboards[0]?.today, programmes: dashboards }, null, 2)}\n`);
+  return redactPhones(`${JSON.stringify({ today: dashboards[0]?.today, ...(dashboards[0]?.dated ? { dated: dashboards[0].dated } : {}), programmes: dashboards }, null, 2)}\n`);
 }
 
 // ---- PDF ----------------------------------------------------------------------------------------------------
@@ -208,7 +220,7 @@ export function statusDocument(dashboards: Dashboard[], lang: Lang = 'zh'): stri
     kicker: tr(lang, '工 作 进 展', 'STATUS'),
     title: dashboards.length === 1 ? first.programme.name : tr(lang, '党建项目化管理工作进展', 'Party-building programmes: status'),
     issuer: dashboards.length === 1 ? (first.programme.issuer ?? '') : '',
-    asOf: tr(lang, `截至 ${first.today}`, `as of ${first.today}`),
+    asOf: datedText(lang, first.today, first.dated),
     org: first.org ? tr(lang, `${first.org.name}及其下级党组织`, `${first.org.name} and the organisations under it`) : '',
     programmes,
   });

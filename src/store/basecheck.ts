@@ -11,8 +11,10 @@
  * - stage moves follow the base programme's `next` lists, step by step through the appended history entries
  *   (base-stage-move), an entry's `from` matches where the record was (base-history-from), and a stage change is
  *   recorded in the history (base-stage-history);
- * - once recorded, ratings and votes are frozen: evaluation `branch_rating`, `committee_rating`, `poll`, `stars`,
- *   `bonus_points`, `acceptance.result`; and a project's `number` (given once, at approval) (base-frozen);
+ * - recorded results are never silently replaced (domain/frozen.ts, the rule the write path and the hooks apply
+ *   too): ratings, votes, stars, bonus points, review opinions, acceptance rounds and a project's number (frozen);
+ *   a change made with `--correct --reason` (an entry in the record's `amendments`) is allowed and reported as a
+ *   visible amendment (severity notice, frozen-amended);
  * - changed and added records satisfy the base schemas too (base-schema).
  * Problems carry file:line:col through store/validate.ts `positionIssues`.
  */
@@ -25,6 +27,7 @@ import type { Issue } from '../domain/checks.js';
 import { checkSchema } from './schemas.js';
 import { findStage, TRACK_OF_KIND } from '../domain/programme.js';
 import { deepEqual, isObject } from './gitlog.js';
+import { frozenChanges } from '../domain/frozen.js';
 import { sortProblems, type Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
@@ -41,27 +44,8 @@ export interface BaseCheckOptions {
   repo?: Repository;
 }
 
-/** Fields that cannot change once they hold a value, per kind (JSON Pointers). */
-export const FROZEN_FIELDS: Partial<Record<Kind, string[]>> = {
-  evaluation: ['/branch_rating', '/committee_rating', '/poll', '/stars', '/bonus_points', '/acceptance/result'],
-  project: ['/number'],
-};
-
 type Data = Record<string, any>;
 type HistoryEntry = { stage?: unknown; from?: unknown };
-
-function getPointer(data: unknown, pointer: string): unknown {
-  let v: unknown = data;
-  for (const seg of pointer.split('/').slice(1)) {
-    if (!isObject(v)) return undefined;
-    v = v[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return v;
-}
-
-function show(v: unknown): string {
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
 
 /** Resolves the commit to compare with: the merge base of `ref` and HEAD (or `ref` itself when there is none). */
 export async function resolveBase(root: string, ref: string): Promise<string> {
@@ -250,11 +234,9 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
       }
     }
 
-    // Frozen fields.
-    for (const pointer of FROZEN_FIELDS[kind] ?? []) {
-      const was = getPointer(before, pointer);
-      if (was === undefined || was === null) continue;
-      if (!deepEqual(was, getPointer(now, pointer))) push(file, pointer, 'base-frozen', { field: pointer.slice(1).replace(/\//g, '.'), before: show(was) });
+    // Recorded results: the same rule as every write (domain/frozen.ts).
+    for (const f of frozenChanges(kind, before, now)) {
+      issues.push({ file, pointer: f.pointer, at: 'value', severity: f.severity, rule: f.rule, params: { ref, ...f.params } });
     }
   }
   return sortProblems(positionIssues(repo, issues));

@@ -103,6 +103,16 @@ function compilePlan(schema: Record<string, any> | undefined, depth = 0): RefPla
       useful = true;
     }
   }
+  // if/then/else (a list of rounds or one legacy round): the walk follows the value's own shape, so a list takes
+  // the branch's items and a mapping its properties.
+  for (const b of [s.then, s.else]) {
+    const sub = b && typeof b === 'object' ? compilePlan(b as Record<string, any>, depth + 1) : null;
+    if (!sub) continue;
+    if (sub.items && !plan.items) plan.items = sub.items;
+    if (sub.props && !plan.props) plan.props = sub.props;
+    if (sub.ref && !plan.ref) plan.ref = sub.ref;
+    useful = true;
+  }
   return useful ? plan : null;
 }
 

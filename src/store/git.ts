@@ -25,35 +25,47 @@ function failOnExitCode(error: Buffer | Error | undefined, result: { exitCode: n
   return result.exitCode === 0 ? undefined : Buffer.concat([...result.stdOut, ...result.stdErr]);
 }
 
-/** Environment for commits: use the user's identity if set, else a neutral djyc one (CI machines often have none). */
-export async function commitEnv(root: string): Promise<Record<string, string>> {
-  const g = git(root);
-  const name = (await g.raw(['config', '--get', 'user.name']).catch(() => '')).trim();
-  const email = (await g.raw(['config', '--get', 'user.email']).catch(() => '')).trim();
-  const env: Record<string, string> = {};
-  if (!name) env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = process.env.DJYC_USER || 'djyc';
-  if (!email) env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = 'djyc@localhost';
-  return env;
+/** The person acting: the name history entries get (`by:`) and the author of the commit that records the act. */
+export interface Identity {
+  name: string;
+  email: string;
 }
 
-/** Who is acting, for history entries: DJYC_USER, then git's user.name, then the OS user. */
-export async function actor(root: string): Promise<string> {
-  if (process.env.DJYC_USER) return process.env.DJYC_USER;
-  const name = (await git(root).raw(['config', '--get', 'user.name']).catch(() => '')).trim();
-  return name || process.env.USER || 'djyc';
+async function gitConfig(root: string, key: string): Promise<string> {
+  return (await git(root).raw(['config', '--get', key]).catch(() => '')).trim();
 }
 
 /**
- * A simple-git instance for committing, with a neutral djyc identity (as `-c` settings) when the machine has none.
- * Never pass the environment through simple-git's `.env()`: it refuses any environment that holds EDITOR, PAGER,
- * GIT_EDITOR, … and many users have those set. Without `.env()`, git inherits the environment as it is.
+ * Who is acting — the one decision for both the history's `by:` and the commit's author, so the two always name
+ * the same person: DJYC_USER (djyc's own setting), else GIT_AUTHOR_NAME (what git would author with), else git's
+ * user.name, else "djyc". The e-mail: GIT_AUTHOR_EMAIL, else git's user.email, else djyc@localhost.
  */
-export async function commitGit(root: string): Promise<SimpleGit> {
-  const env = await commitEnv(root);
+export async function identity(root: string): Promise<Identity> {
+  const name = process.env.DJYC_USER?.trim() || process.env.GIT_AUTHOR_NAME?.trim() || (await gitConfig(root, 'user.name')) || 'djyc';
+  const email = process.env.GIT_AUTHOR_EMAIL?.trim() || (await gitConfig(root, 'user.email')) || 'djyc@localhost';
+  return { name, email };
+}
+
+/** Who is acting, for history entries (see identity()). */
+export async function actor(root: string): Promise<string> {
+  return (await identity(root)).name;
+}
+
+/**
+ * A simple-git instance for committing, and the `--author` argument that makes the commit's author the person
+ * identity() names (it takes precedence over GIT_AUTHOR_NAME). A machine without any identity gets djyc's as
+ * committer (as `-c` settings). Never pass the environment through simple-git's `.env()`: it refuses any
+ * environment that holds EDITOR, PAGER, GIT_EDITOR, … and many users have those set. Without `.env()`, git
+ * inherits the environment as it is.
+ */
+export async function commitGit(root: string): Promise<{ git: SimpleGit; author: string }> {
+  const who = await identity(root);
   const config = ['core.quotepath=false'];
-  if (env.GIT_AUTHOR_NAME) config.push(`user.name=${env.GIT_AUTHOR_NAME}`);
-  if (env.GIT_AUTHOR_EMAIL) config.push(`user.email=${env.GIT_AUTHOR_EMAIL}`);
-  return simpleGit({ baseDir: root, config, errors: failOnExitCode });
+  if (!process.env.GIT_COMMITTER_NAME && !(await gitConfig(root, 'user.name'))) config.push(`user.name=${who.name}`);
+  if (!process.env.GIT_COMMITTER_EMAIL && !(await gitConfig(root, 'user.email'))) config.push(`user.email=${who.email}`);
+  // Angle brackets and line breaks cannot stand in an author line.
+  const part = (s: string) => s.replace(/[<>\r\n]/g, ' ').trim();
+  return { git: simpleGit({ baseDir: root, config, errors: failOnExitCode }), author: `--author=${part(who.name) || 'djyc'} <${part(who.email)}>` };
 }
 
 /** Git's output as text (async callers: history, base checks). */

@@ -1,5 +1,6 @@
 /**
- * A record's history from git: every commit that touched its file (following renames), who and when, the commit
+ * A record's history from git: every commit that touched its file — its own path, records/<kind>/<id>.yaml, and no
+ * other (no rename detection: two similar records are not one record renamed) — who and when, the commit
  * message, and which fields changed — both versions parsed and compared field by field (nested paths such as
  * `history[4].stage` or `poll.votes.好`). Phone numbers are masked (138****8000) wherever they appear: in values of
  * `phone` fields, inside any text value, and in commit messages.
@@ -31,9 +32,7 @@ export interface LogEntry {
   /** First line of the commit message (phone numbers masked). */
   message: string;
   file: string;
-  op: 'created' | 'modified' | 'deleted' | 'renamed';
-  /** Previous path, for renames. */
-  from?: string;
+  op: 'created' | 'modified' | 'deleted';
   changes: FieldChange[];
   /** True when one of the two versions could not be parsed (changes then stay empty). */
   unparsable?: boolean;
@@ -70,7 +69,9 @@ const FIELD = '\u001f';
 /** The history of one record. */
 export async function recordLog(root: string, id: string, opts: { limit?: number } = {}): Promise<RecordLog> {
   const { kind, file, exists } = await findRecordFile(root, id);
-  const args = ['log', '--follow', '--name-status', '-M', `--format=${SEP}%H${FIELD}%an${FIELD}%aI${FIELD}%s`];
+  // The record's own path only: an id names one file, and git's rename guessing would take a similar record's
+  // history (a new record copied from another, one deleted as another was added) for this one's.
+  const args = ['log', '--no-renames', '--name-status', `--format=${SEP}%H${FIELD}%an${FIELD}%aI${FIELD}%s`];
   if (opts.limit) args.push(`-n${opts.limit}`);
   let out: string;
   try {
@@ -84,29 +85,19 @@ export async function recordLog(root: string, id: string, opts: { limit?: number
     const [commit, author, date, subject] = head!.split(FIELD) as [string, string, string, string];
     const status = rest.map((l) => l.trim()).find((l) => /^[AMDRTC]/.test(l));
     let op: LogEntry['op'] = 'modified';
-    let after = file;
-    let before = file;
     if (status) {
-      const parts = status.split('\t');
-      const code = parts[0]!;
-      if (code.startsWith('R') || code.startsWith('C')) {
-        before = parts[1]!;
-        after = parts[2]!;
-        op = 'renamed';
-      } else {
-        after = before = parts[1] ?? file;
-        op = code === 'A' ? 'created' : code === 'D' ? 'deleted' : 'modified';
-      }
+      const code = status.split('\t')[0]!;
+      op = code === 'A' ? 'created' : code === 'D' ? 'deleted' : 'modified';
     }
-    const newText = op === 'deleted' ? null : await showFile(root, commit, after);
-    const oldText = op === 'created' ? null : await showFile(root, `${commit}^`, before);
-    const oldData = oldText === null ? undefined : parseData(before, oldText);
-    const newData = newText === null ? undefined : parseData(after, newText);
+    const newText = op === 'deleted' ? null : await showFile(root, commit, `./${file}`);
+    const oldText = op === 'created' ? null : await showFile(root, `${commit}^`, `./${file}`);
+    const oldData = oldText === null ? undefined : parseData(file, oldText);
+    const newData = newText === null ? undefined : parseData(file, newText);
     const unparsable = oldData === FAILED || newData === FAILED;
     const changes = unparsable ? [] : diffRecords(oldData as unknown, newData as unknown);
     entries.push({
-      commit, author, date, message: redactPhones(subject ?? ''), file: after, op,
-      ...(op === 'renamed' ? { from: before } : {}), changes, ...(unparsable ? { unparsable: true } : {}),
+      commit, author, date, message: redactPhones(subject ?? ''), file, op,
+      changes, ...(unparsable ? { unparsable: true } : {}),
     });
   }
   return { id, kind, file, exists, entries };

@@ -10,7 +10,10 @@ import { commitChanges, writeLock, type FileChange, type WriteLock } from './tra
 import { readRecordBytes } from './containment.js';
 import type { Problem } from '../domain/problem.js';
 import type { RecordEntry, Repository } from '../domain/records.js';
-import { validateRepository } from './validate.js';
+import { positionIssues, validateRepository } from './validate.js';
+import { parseRecordText } from './yaml.js';
+import { frozenChanges } from '../domain/frozen.js';
+import type { Issue } from '../domain/checks.js';
 
 const STRINGIFY = { lineWidth: 0, minContentWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN', version: '1.2' } as const;
 
@@ -103,6 +106,8 @@ export async function writeRecords(
   const all = validateRepository({ ...repo, records, loadProblems: [] }, { only: files, today: opts.today }).map((p) =>
     p.severity === 'error' && COVERAGE_RULES.has(p.rule) ? { ...p, severity: 'warning' as const } : p,
   );
+  // Recorded results are never silently replaced: the rule validate --base and the hooks apply (domain/frozen.ts).
+  all.push(...frozenProblems(records, prepared));
   const errors = all.filter((p) => p.severity === 'error');
   if (errors.length) throw new ProblemsError(errors);
   const fileChanges: FileChange[] = prepared.map((c) => {
@@ -111,9 +116,23 @@ export async function writeRecords(
     return { path: rel, content: c.text, expected };
   });
   fileChanges.push(...(opts.files ?? []));
-  if (opts.dryRun || !lock) return { ids: prepared.map((c) => c.id), paths: fileChanges.map((f) => f.path), commit: '', warnings: all.filter((p) => p.severity === 'warning') };
+  const warnings = all.filter((p) => p.severity !== 'error');
+  if (opts.dryRun || !lock) return { ids: prepared.map((c) => c.id), paths: fileChanges.map((f) => f.path), commit: '', warnings };
   const result = await commitChanges(root, fileChanges, withAct(message, opts.act), { lock });
-  return { ids: prepared.map((c) => c.id), paths: result.files, commit: result.commit, warnings: all.filter((p) => p.severity === 'warning') };
+  return { ids: prepared.map((c) => c.id), paths: result.files, commit: result.commit, warnings };
+}
+
+/** The frozen-value findings of the edited records: each compared with the file as it was read (`previous`). */
+function frozenProblems(records: RecordEntry[], changes: (RecordChange & { text: string })[]): Problem[] {
+  const issues: Issue[] = [];
+  for (const c of changes) {
+    if (typeof c.previous !== 'string') continue;
+    const file = recordPath(c.kind, c.id);
+    const before = parseRecordText(file, c.previous.replace(/^\uFEFF/, ''));
+    if (!before.ok) continue;
+    for (const f of frozenChanges(c.kind, before.parsed.data, c.data)) issues.push({ file, pointer: f.pointer, at: 'value', severity: f.severity, rule: f.rule, params: f.params });
+  }
+  return issues.length ? positionIssues({ root: '', records }, issues) : [];
 }
 
 /** A record file's text as it is on disk (BOM and line endings kept); null when missing, a link or not a regular file. */

@@ -56,7 +56,8 @@ export function checkSchema(name: Exclude<SchemaName, 'common'>, data: unknown):
   const validate = validatorFor(name);
   if (validate(data)) return [];
   currentSchema = loadSchema(name);
-  return dedupe((validate.errors ?? []).map(toIssue));
+  // An `if` error only says the taken branch failed; that branch's own errors say where and why.
+  return dedupe((validate.errors ?? []).filter((e) => e.keyword !== 'if').map(toIssue));
 }
 
 function dedupe(issues: SchemaIssue[]): SchemaIssue[] {
@@ -97,7 +98,7 @@ function titleAt(root: JsonSchema, pointer: string): string | undefined {
   let title: string | undefined;
   for (const seg of pointer.split('/').slice(1)) {
     if (!s) return undefined;
-    s = resolveRef(s);
+    s = resolveRef(branch(resolveRef(s), /^\d+$/.test(seg) ? [] : {}));
     if (/^\d+$/.test(seg) && s.items) s = s.items as JsonSchema;
     else s = (s.properties as Record<string, JsonSchema> | undefined)?.[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
     title = typeof s?.title === 'string' ? s.title : undefined;
@@ -169,12 +170,24 @@ function resolveRef(schema: JsonSchema): JsonSchema {
   return { ...target, ...schema, $ref: undefined };
 }
 
+/**
+ * The branch of an `if: {type}` / `then` / `else` schema a value takes (the schemas use only that form: a list of
+ * rounds, or one legacy round); any other schema as it is.
+ */
+function branch(schema: JsonSchema, value: unknown): JsonSchema {
+  const cond = schema.if as JsonSchema | undefined;
+  if (!cond || (!schema.then && !schema.else)) return schema;
+  const type = cond.type as string | undefined;
+  const matches = type === 'array' ? Array.isArray(value) : type === 'object' ? !!value && typeof value === 'object' && !Array.isArray(value) : typeof value === type;
+  return ((matches ? schema.then : schema.else) as JsonSchema | undefined) ?? schema;
+}
+
 /** Walks a record alongside its schema and lists every `x-ref` value: references are declared in the schemas. */
 export function collectRefs(name: Exclude<SchemaName, 'common'>, data: unknown): RefUse[] {
   const out: RefUse[] = [];
   const walk = (schema: JsonSchema | undefined, value: unknown, pointer: string) => {
     if (!schema || value === null || value === undefined) return;
-    const s = resolveRef(schema);
+    const s = resolveRef(branch(resolveRef(schema), value));
     if (typeof s['x-ref'] === 'string' && typeof value === 'string') {
       out.push({ pointer, kinds: (s['x-ref'] as string).split('|') as Kind[], id: value });
       return;

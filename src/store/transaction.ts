@@ -420,9 +420,9 @@ export async function commitChanges(root: string, changes: FileChange[], message
         if (c.content === null) fs.rmSync(abs, { force: true });
         else writeAtomic(abs, c.content);
       }
-      const g = await commitGit(root);
+      const { git: g, author } = await commitGit(root);
       await g.raw(['add', '-A', '--', ...paths]);
-      await g.raw(['commit', '-q', '-m', message, '--', ...paths]);
+      await g.raw(['commit', '-q', author, '-m', message, '--', ...paths]);
     } catch (err) {
       // Roll back now, not on the next run: the files from HEAD, new ones removed, temp files and journal gone.
       let state: 'undone' | 'pending' = 'undone';
@@ -447,8 +447,8 @@ export async function createRepository(root: string, files: Map<string, string>,
   const g = git(root);
   if (!fs.existsSync(path.join(root, '.git'))) await g.raw(['init', '-q', '-b', 'main']);
   for (const [rel, content] of files) writeAtomic(path.join(root, rel), content);
-  const c = await commitGit(root);
+  const { git: c, author } = await commitGit(root);
   await c.raw(['add', '--', ...files.keys()]);
-  await c.raw(['commit', '-q', '-m', message]);
+  await c.raw(['commit', '-q', author, '-m', message]);
   return (await g.revparse(['HEAD'])).trim();
 }

@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { accept, intervene, INTERVENTIONS } from '../../commands/acceptance.js';
-import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, options, WRITE, type Options } from '../options.js';
+import { correction, opOptions, printOp } from '../workflow-output.js';
+import { addOptions, CORRECT, options, WRITE, type Options } from '../options.js';
 
 const ACCEPT = options({
   result: { flags: '--result <result>', zh: '验收结论', en: 'the result', note: { zh: 'pass 为通过，rework 为整改', en: 'pass or rework' }, choices: ['pass', 'rework'], required: true },
   opinion: { flags: '--opinion <text>', zh: '验收组意见', en: "the panel's opinion" },
   method: { flags: '--method <name>', zh: '验收方式：查阅资料 / 听取汇报 / 调查走访 / 四不两直现场印证', en: 'method: 查阅资料 / 听取汇报 / 调查走访 / 四不两直现场印证', repeat: 'whole' },
+  ...CORRECT,
   ...WRITE,
 });
 
@@ -24,7 +25,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .description(tr(lang, '记录验收结论（通过 / 整改）、验收组意见和验收方式；方案要求时须先抽取验收组', "record the acceptance (pass / rework), the panel's opinion and methods; needs a panel when the programme asks for one"));
   addOptions(cmd, ACCEPT, lang).action(
     run(async (ctx, subject: string, f: Options<typeof ACCEPT>) => {
-      const r = await accept({ ...opOptions(ctx, f), subject, result: f.result, opinion: f.opinion, methods: f.method });
+      const r = await accept({ ...opOptions(ctx, f), correction: correction(f), subject, result: f.result, opinion: f.opinion, methods: f.method });
       const label = r.result === 'pass' ? T('通过', 'pass') : T('整改', 'rework');
       printOp(ctx, r, T(`已记录 ${r.subject} 的验收结论：${label.zh}`, `recorded the acceptance of ${r.subject}: ${label.en}`), f.json, { subject: r.subject, evaluation: r.evaluation, result: r.result, next: r.enterable });
     }),

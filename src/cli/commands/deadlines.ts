@@ -3,6 +3,7 @@ import type { Runner } from '../runner.js';
 import { say, type Lang, tr } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
+import { datedText, recordsAsOf, type Dated } from '../../domain/as-of.js';
 import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../domain/deadlines.js';
 import { UsageError } from '../../domain/errors.js';
 import { RecordIndex } from '../../domain/records.js';
@@ -16,6 +17,7 @@ const FAIL_ON = ['overdue', 'due-soon'] as const;
 
 const OPTIONS = options({
   today: SHARED.today,
+  asOf: SHARED.asOf,
   within: SHARED.within,
   org: use(SHARED.org, { note: NOTES.subtree }),
   programme: use(SHARED.programme, { note: NOTES.allProgrammes }),
@@ -50,9 +52,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         checkIsoDate(opts.today);
         if (!opts.today && process.env.DJYC_TODAY) checkIsoDate(process.env.DJYC_TODAY, 'DJYC_TODAY');
         const within = parseWithin(opts.within);
+        checkIsoDate(opts.asOf);
+        if (opts.asOf && opts.today) throw new UsageError('--as-of 与 --today 只能选一个', 'choose either --as-of or --today');
         const root = requireRoot(ctx.cwd);
-        const repo = loadRepository(root);
-        const report = computeDeadlines(repo, { today: todayIn(opts.today), within, org: orgOption(new RecordIndex(repo), opts.org), programme: opts.programme });
+        const repo = opts.asOf ? recordsAsOf(loadRepository(root), opts.asOf) : loadRepository(root);
+        const dated: Dated | undefined = opts.asOf ? 'as-of' : opts.today ? 'today' : undefined;
+        const report = computeDeadlines(repo, { today: opts.asOf ?? todayIn(opts.today), within, org: orgOption(new RecordIndex(repo), opts.org), programme: opts.programme });
         const shown = opts.all ? report.items : currentItems(report);
         let text: string;
         if (format === 'ics') {
@@ -73,7 +78,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             i.organisation?.name ?? i.responsible ?? '',
             i.people.map((p) => p.name).join(ctx.lang === 'en' ? ', ' : '、'),
           ]);
-          const header = tr(ctx.lang, `截至 ${report.today}（${report.within} 天内为即将到期）`, `as of ${report.today} (due soon = within ${report.within} days)`);
+          const header = `${datedText(ctx.lang, report.today, dated)}${tr(ctx.lang, `（${report.within} 天内为即将到期）`, ` (due soon = within ${report.within} days)`)}`;
           const summary = tr(ctx.lang, `已逾期 ${report.counts.overdue} 项，即将到期 ${report.counts['due-soon']} 项，进行中 ${report.counts.open} 项`, `${report.counts.overdue} overdue, ${report.counts['due-soon']} due soon, ${report.counts.open} open`);
           const table = rows.length ? textTable(headers, rows).split('\n').map((line, i) => (i >= 2 ? paint(shown[i - 2]!.status, line) : line)).join('\n') : tr(ctx.lang, '没有需要提醒的事项。', 'nothing to remind.');
           text = `${header}\n\n${table}\n\n${summary}\n`;

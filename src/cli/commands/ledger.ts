@@ -3,6 +3,7 @@ import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
+import { recordsAsOf, type Dated } from '../../domain/as-of.js';
 import { computeLedger } from '../../domain/ledger.js';
 import { UsageError } from '../../domain/errors.js';
 import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv, TABLE_IDS } from '../../output/ledger-tables.js';
@@ -21,6 +22,7 @@ const OPTIONS = options({
   json: use(SHARED.json, { note: NOTES.sameAsFormatJson }),
   table: { flags: '--table <name>', zh: '只输出一张表', en: 'only one table', note: { zh: 'CSV 默认为 projects', en: 'CSV default: projects' }, choices: TABLE_IDS },
   today: SHARED.today,
+  asOf: SHARED.asOf,
   output: use(SHARED.output, { note: { zh: '默认写到标准输出；xlsx 必须指定', en: 'default: standard output; required for xlsx' } }),
 });
 
@@ -36,11 +38,14 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (opts.table && !(TABLE_IDS as readonly string[]).includes(opts.table)) throw new UsageError(`没有表“${opts.table}”（可用：${TABLE_IDS.join(' / ')}）`, `no table "${opts.table}" (known: ${TABLE_IDS.join(' / ')})`);
         if (format === 'xlsx' && !opts.output) throw new UsageError('xlsx 格式请用 -o 指定输出文件，例如 -o 台账.xlsx', 'xlsx needs an output file: -o ledger.xlsx');
         checkIsoDate(opts.today);
+        checkIsoDate(opts.asOf);
+        if (opts.asOf && opts.today) throw new UsageError('--as-of 与 --today 只能选一个', 'choose either --as-of or --today');
         const root = requireRoot(ctx.cwd);
-        const repo = loadRepository(root);
+        const repo = opts.asOf ? recordsAsOf(loadRepository(root), opts.asOf) : loadRepository(root);
+        const dated: Dated | undefined = opts.asOf ? 'as-of' : opts.today ? 'today' : undefined;
         const programme = resolveProgramme(repo, opts.programme);
         const org = orgOption(new RecordIndex(repo), opts.org);
-        const ledger = computeLedger(repo, { programme: programme.id, org, today: todayIn(opts.today) });
+        const ledger = computeLedger(repo, { programme: programme.id, org, today: opts.asOf ?? todayIn(opts.today) });
         let tables = ledgerTables(ledger, programme, ctx.lang);
         const wanted = opts.table ?? (format === 'csv' ? 'projects' : undefined);
         if (wanted) {
@@ -50,9 +55,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         let content: string | Buffer;
         if (format === 'xlsx') content = await tablesToXlsx(ledger, tables);
         else if (format === 'csv') content = tableToCsv(tables[0]!);
-        else if (format === 'md') content = tablesToMarkdown(ledger, tables, ctx.lang);
-        else if (format === 'json') content = `${JSON.stringify(ledger, null, 2)}\n`;
-        else content = tablesToText(ledger, tables, ctx.lang);
+        else if (format === 'md') content = tablesToMarkdown(ledger, tables, ctx.lang, dated);
+        else if (format === 'json') content = `${JSON.stringify(dated ? { dated, ...ledger } : ledger, null, 2)}\n`;
+        else content = tablesToText(ledger, tables, ctx.lang, dated);
         writeOutput(ctx, content, opts.output);
         return 0;
       }),

@@ -19,7 +19,6 @@ const OP: Record<LogEntry['op'], Text> = {
   created: T('新建', 'created'),
   modified: T('修改', 'modified'),
   deleted: T('删除', 'deleted'),
-  renamed: T('改名', 'renamed'),
 };
 
 /** A commit time as Asia/Shanghai wall-clock time (the programmes' days), e.g. 2020-05-11 09:30. */
@@ -59,7 +58,6 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         for (const e of log.entries) {
           const when = shanghaiTime(e.date);
           lines.push(`${c.yellow(e.commit.slice(0, 8))}  ${when}  ${e.author}  ${c.dim(`[${say(ctx.lang, OP[e.op])}]`)}  ${e.message}`);
-          if (e.op === 'renamed' && e.from) lines.push(`    ${e.from} → ${e.file}`);
           if (e.unparsable) lines.push(`    ${tr(ctx.lang, '（该版本无法解析，未比较字段）', '(a version could not be parsed; fields not compared)')}`);
           for (const ch of e.changes) {
             if (ch.op === 'added') lines.push(`    ${c.green('+')} ${ch.path}: ${showValue(ch.after)}`);

@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { checkIsoDate, colors } from '../io.js';
+import { UsageError } from '../../domain/errors.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
   output: use(SHARED.output, { note: { zh: '网站文件夹', en: 'the site folder' }, default: 'site' }),
   programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
   today: SHARED.today,
+  asOf: SHARED.asOf,
   within: use(SHARED.within, { note: { zh: '首页的“即将到期”', en: 'on the front page' } }),
 });
 
@@ -28,10 +30,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const { parseWithin } = await import('../../domain/deadlines.js');
         const { publishSite } = await import('../../commands/publish.js');
         checkIsoDate(opts.today);
+        checkIsoDate(opts.asOf);
+        if (opts.asOf && opts.today) throw new UsageError('--as-of 与 --today 只能选一个', 'choose either --as-of or --today');
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);
         const out = path.resolve(ctx.cwd, opts.output);
-        const r = publishSite(root, { out, programme: opts.programme, today: opts.today, within, lang: ctx.lang });
+        const r = publishSite(root, { out, programme: opts.programme, today: opts.asOf ?? opts.today, asOf: !!opts.asOf, dated: opts.asOf ? 'as-of' : opts.today ? 'today' : undefined, within, lang: ctx.lang });
         const c = await colors(process.stderr);
         for (const w of r.warnings) ctx.err(c.yellow(`${tr(ctx.lang, '警告：', 'warning: ')}${ctx.lang === 'en' ? w.en : w.zh}`));
         const names: [keyof typeof r.sections, string, string][] = [

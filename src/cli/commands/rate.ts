@@ -3,8 +3,8 @@ import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { rate } from '../../commands/rating.js';
 import { FOUR_LEVELS } from '../../domain/ratings.js';
-import { opOptions, parseInt10, parseNumber, parsePairs, printOp } from '../workflow-output.js';
-import { addOptions, options, WRITE, type Options } from '../options.js';
+import { correction, opOptions, parseInt10, parseNumber, parsePairs, printOp } from '../workflow-output.js';
+import { addOptions, CORRECT, options, WRITE, type Options } from '../options.js';
 
 const OPTIONS = options({
   branch: { flags: '--branch <level>', zh: '支委会意见', en: 'opinion of the branch committee', choices: FOUR_LEVELS },
@@ -16,6 +16,7 @@ const OPTIONS = options({
   bonus: { flags: '--bonus <points>', zh: '加分（不超过方案上限）', en: "bonus points (up to the programme's cap)" },
   opinion: { flags: '--opinion <text>', zh: '评审组意见', en: 'review opinion' },
   committeeOpinion: { flags: '--committee-opinion <text>', zh: '党委（党组）意见（文字）', en: 'Party committee opinion (text)' },
+  ...CORRECT,
   ...WRITE,
 });
 
@@ -26,7 +27,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(cmd, OPTIONS, lang).action(
     run(async (ctx, subject: string, f: Options<typeof OPTIONS>) => {
       const r = await rate({
-        ...opOptions(ctx, f), subject, branch: f.branch, committee: f.committee, participants: parseInt10(f.participants, '--participants'),
+        ...opOptions(ctx, f), correction: correction(f), subject, branch: f.branch, committee: f.committee, participants: parseInt10(f.participants, '--participants'),
         votes: parsePairs(f.votes, '--votes', FOUR_LEVELS), stars: parsePairs(f.stars, '--stars'), overall: parseInt10(f.overall, '--overall'),
         bonus: parseNumber(f.bonus, '--bonus'), opinion: f.opinion, committeeOpinion: f.committeeOpinion,
       });

@@ -13,6 +13,7 @@ const OPTIONS = options({
   programme: use(SHARED.programme, { note: NOTES.allProgrammes }),
   org: use(SHARED.org, { note: NOTES.subtree }),
   today: SHARED.today,
+  asOf: SHARED.asOf,
   within: SHARED.within,
   format: use(SHARED.format, { choices: FORMATS, default: 'table' }),
   json: use(SHARED.json, { note: NOTES.sameAsFormatJson }),
@@ -33,9 +34,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const { parseWithin } = await import('../../domain/deadlines.js');
         const { statusDashboards, statusJson, statusText } = await import('../../output/status.js');
         checkIsoDate(opts.today);
+        checkIsoDate(opts.asOf);
+        if (opts.asOf && opts.today) throw new UsageError('--as-of 与 --today 只能选一个', 'choose either --as-of or --today');
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);
-        const repo = loadRepository(root);
+        const { recordsAsOf } = await import('../../domain/as-of.js');
+        const repo = opts.asOf ? recordsAsOf(loadRepository(root), opts.asOf) : loadRepository(root);
         const c = await colors(process.stderr);
         const unreadable = repo.loadProblems.filter((p) => p.severity === 'error').length;
         if (unreadable) {
@@ -44,7 +48,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const { RecordIndex } = await import('../../domain/records.js');
         const { orgOption } = await import('../../domain/resolve.js');
         const org = orgOption(new RecordIndex(repo), opts.org);
-        const dashboards = statusDashboards(repo, { programme: opts.programme, org, today: todayIn(opts.today), within, lang: ctx.lang });
+        const dashboards = statusDashboards(repo, { programme: opts.programme, org, today: opts.asOf ?? todayIn(opts.today), within, lang: ctx.lang, dated: opts.asOf ? 'as-of' : opts.today ? 'today' : undefined });
         if (format === 'pdf') {
           const out = path.resolve(ctx.cwd, opts.output ?? 'status.pdf');
           // No browser: the boundary reports it as the environment error it is (exit 2), as for render and pack.

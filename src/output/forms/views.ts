@@ -3,6 +3,7 @@
  * records). Pure: no terminal, no browser, no writes. The only outside input is `readAsset` (the brand logo), which
  * the caller passes in.
  */
+import { acceptanceRounds, latestRound, panelOpinionText, type AcceptanceRound } from '../../domain/acceptance.js';
 import { chineseDate, quarterEnd, quarterStart } from '../../domain/dates.js';
 import type { Kind } from '../../domain/kinds.js';
 import { maskPhone, phoneOf, redactPhones } from '../../domain/privacy.js';
@@ -10,6 +11,7 @@ import { findStage, TRACK_OF_KIND, type Track, lastEntered, type Staged } from '
 import type { BrandRecord, ClosureRecord, CommitmentRecord, EvaluationRecord, MemberRecord, ProgrammeRecord, ProjectRecord, ReportRecord, TaskRecord } from '../../domain/types.generated.js';
 import { type RecordEntry, type RecordIndex, orgSubtree, summary } from '../../domain/records.js';
 import { FOUR_LEVELS } from '../../domain/ratings.js';
+import { leadOf } from '../../domain/participation.js';
 import { type FormTarget, formTitle, recordLabel, quarterLabel, recordsForForm, sortRecords } from './targets.js';
 
 // ---- view model ------------------------------------------------------------------------------------------
@@ -116,7 +118,7 @@ class ViewBuilder {
     const list = this.index.all(kind).filter((r) => (summary(r) as { subject: string }).subject === subject);
     const date = (r: RecordEntry<K>): string => {
       const d = r.data as ClosureRecord & EvaluationRecord;
-      return d.submitted_on ?? d.rated_on ?? d.acceptance?.date ?? '';
+      return d.submitted_on ?? d.rated_on ?? latestRound(d)?.date ?? '';
     };
     return [...list].sort((a, b) => (date(a) < date(b) ? -1 : date(a) > date(b) ? 1 : 0)).pop();
   }
@@ -134,13 +136,30 @@ class ViewBuilder {
     };
   }
 
+  /**
+   * The acceptance as the closure form shows it: `opinion` is the 验收组意见 box — the opinion that stands, with the
+   * earlier rounds listed under it when there were any (domain/acceptance.ts panelOpinionText); `rounds` each round.
+   */
+  acceptance(e: EvaluationRecord) {
+    const last = latestRound(e);
+    if (!last) return undefined;
+    const label = (r: AcceptanceRound) => (r.result === 'pass' ? '通过' : '整改');
+    return {
+      ...last,
+      opinion: this.t(panelOpinionText(e)),
+      final_opinion: this.t(last.opinion),
+      result_label: label(last),
+      rounds: acceptanceRounds(e).map((r, i) => ({ ...r, n: i + 1, opinion: this.t(r.opinion), result_label: label(r) })),
+    };
+  }
+
   evaluation(subject: string) {
     const e = this.latest('evaluation', subject)?.data;
     if (!e) return { branch_levels: fourLevels(undefined), committee_levels: fourLevels(undefined) };
     const experts = (e.panel?.experts ?? []).map((x) => this.index.get('expert', x)?.data.name ?? '').filter(Boolean);
     return {
       id: e.id,
-      acceptance: e.acceptance ? { ...e.acceptance, opinion: this.t(e.acceptance.opinion), result_label: e.acceptance.result === 'pass' ? '通过' : '整改' } : undefined,
+      acceptance: this.acceptance(e),
       committee_opinion: this.t(e.committee_opinion),
       review_opinion: this.t(e.review_opinion),
       branch_rating: e.branch_rating,
@@ -454,7 +473,7 @@ export function claimsNoticeView(ctx: ViewContext, orgId: string): Record<string
   const subtree = orgSubtree(ctx.index, orgId);
   const projects = sortRecords(
     ctx.index,
-    ctx.index.all('project').filter((r) => summary(r).programme === ctx.programme.id && summary(r).public !== false && !!summary(r).lead && subtree.has(summary(r).lead!)),
+    ctx.index.all('project').filter((r) => summary(r).programme === ctx.programme.id && summary(r).public !== false && subtree.has(leadOf(ctx.programme, summary(r)) ?? '')),
   );
   if (projects.length === 0) return undefined;
   const rows = projects.map((r, i) => {

@@ -1,6 +1,6 @@
 import { countBySeverity, type Problem } from '../../domain/problem.js';
 import { tr, type Lang } from '../../domain/i18n.js';
-import { problemText } from './text.js';
+import { problemText, severityLabel } from './text.js';
 import { junit } from './junit.js';
 import { sarif } from './sarif.js';
 
@@ -21,27 +21,26 @@ export interface FormatOptions {
 
 const plain = { red: (s: string) => s, yellow: (s: string) => s, dim: (s: string) => s, bold: (s: string) => s, green: (s: string) => s };
 
-function severityLabel(sev: Problem['severity'], lang: Lang): string {
-  return sev === 'error' ? tr(lang, '错误', 'error') : tr(lang, '警告', 'warning');
-}
 
 /** `file:line:col  error|warning  message  [rule]`, one line per problem, then a summary. */
 export function stylish(problems: Problem[], opts: FormatOptions): string {
   const c = opts.color ?? plain;
   const lines = problems.map((p) => {
-    const sev = p.severity === 'error' ? c.red(severityLabel(p.severity, opts.lang)) : c.yellow(severityLabel(p.severity, opts.lang));
+    const label = severityLabel(p.severity, opts.lang);
+    const sev = p.severity === 'error' ? c.red(label) : p.severity === 'notice' ? c.bold(label) : c.yellow(label);
     return `${p.file}:${p.line}:${p.col}  ${sev}  ${problemText(p, opts.lang)}  ${c.dim(`[${p.rule}]`)}`;
   });
-  const { errors, warnings } = countBySeverity(problems);
-  if (!problems.length) lines.push(c.green(tr(opts.lang, '✓ 未发现问题', '✓ no problems')));
-  else lines.push('', c.bold(tr(opts.lang, `✖ ${errors} 个错误，${warnings} 个警告`, `✖ ${errors} error(s), ${warnings} warning(s)`)));
+  const { errors, warnings, notices } = countBySeverity(problems);
+  const amended = notices ? tr(opts.lang, `（${notices} 处更正，已说明理由）`, ` (${notices} amendment(s), with reasons)`) : '';
+  if (!errors && !warnings) lines.push(...(problems.length ? [''] : []), c.green(tr(opts.lang, `✓ 未发现问题${amended}`, `✓ no problems${amended}`)));
+  else lines.push('', c.bold(tr(opts.lang, `✖ ${errors} 个错误，${warnings} 个警告${amended}`, `✖ ${errors} error(s), ${warnings} warning(s)${amended}`)));
   return `${lines.join('\n')}\n`;
 }
 
 export function json(problems: Problem[], opts: FormatOptions): string {
-  const { errors, warnings } = countBySeverity(problems);
+  const { errors, warnings, notices } = countBySeverity(problems);
   return `${JSON.stringify({
-    errors, warnings,
+    errors, warnings, notices,
     problems: problems.map((p) => ({ file: p.file, line: p.line, col: p.col, severity: p.severity, rule: p.rule, message: problemText(p, opts.lang) })),
   }, null, 2)}\n`;
 }
@@ -56,7 +55,7 @@ export function escapeProperty(s: string): string {
 
 export function github(problems: Problem[], opts: FormatOptions): string {
   return problems
-    .map((p) => `::${p.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(p.file)},line=${p.line},col=${p.col},title=${escapeProperty(`djyc ${p.rule}`)}::${escapeData(problemText(p, opts.lang))}`)
+    .map((p) => `::${p.severity} file=${escapeProperty(p.file)},line=${p.line},col=${p.col},title=${escapeProperty(`djyc ${p.rule}`)}::${escapeData(problemText(p, opts.lang))}`)
     .join('\n') + (problems.length ? '\n' : '');
 }
 

@@ -18,7 +18,9 @@ export function xmlEscape(s: string): string {
  * JUnit XML (as CI systems read it): one test suite per file with problems, one failing test case per problem
  * (`type` says error or warning); no problems at all → one passing test case, so the report is never empty.
  */
-export function junit(problems: Problem[], opts: { lang: Lang }): string {
+export function junit(all: Problem[], opts: { lang: Lang }): string {
+  // An amendment (notice) is no failure: JUnit has nothing between passing and failing, so it is left out.
+  const problems = all.filter((p) => p.severity !== 'notice');
   const { errors, warnings } = countBySeverity(problems);
   const byFile = new Map<string, Problem[]>();
   for (const p of problems) {

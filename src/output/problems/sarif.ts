@@ -20,9 +20,12 @@ function ruleText(rule: string, lang: Lang): string {
 export function sarif(problems: Problem[], opts: { lang: Lang; toolVersion?: string }): string {
   const ruleIds = [...new Set(problems.map((p) => p.rule))].sort();
   const index = new Map(ruleIds.map((id, i) => [id, i]));
-  const worst = new Map<string, 'error' | 'warning'>();
-  for (const p of problems) if (worst.get(p.rule) !== 'error') worst.set(p.rule, p.severity);
-  const { errors, warnings } = countBySeverity(problems);
+  // SARIF levels: error, warning, note (an amendment is a note).
+  const level = (s: Problem['severity']) => (s === 'notice' ? 'note' : s);
+  const rank = { note: 0, warning: 1, error: 2 } as const;
+  const worst = new Map<string, 'error' | 'warning' | 'note'>();
+  for (const p of problems) if (rank[level(p.severity)] > rank[worst.get(p.rule) ?? 'note'] || !worst.has(p.rule)) worst.set(p.rule, level(p.severity));
+  const { errors, warnings, notices } = countBySeverity(problems);
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -45,7 +48,7 @@ export function sarif(problems: Problem[], opts: { lang: Lang; toolVersion?: str
         results: problems.map((p) => ({
           ruleId: p.rule,
           ruleIndex: index.get(p.rule),
-          level: p.severity,
+          level: level(p.severity),
           message: { text: problemText(p, opts.lang) },
           locations: [
             {
@@ -56,7 +59,7 @@ export function sarif(problems: Problem[], opts: { lang: Lang; toolVersion?: str
             },
           ],
         })),
-        properties: { errors, warnings },
+        properties: { errors, warnings, notices },
       },
     ],
   };

@@ -1,6 +1,6 @@
 import { countBySeverity, type Problem } from '../../domain/problem.js';
 import { tr, type Lang } from '../../domain/i18n.js';
-import { problemText } from './text.js';
+import { problemText, severityLabel } from './text.js';
 
 /** GitHub shows at most this many error (and as many warning) annotations per step. */
 export const GITHUB_ANNOTATION_LIMIT = 10;
@@ -24,14 +24,20 @@ function cell(s: string): string {
  * counts, the annotation limit when it bites, then one table row per problem.
  */
 export function summary(problems: Problem[], opts: SummaryOptions): string {
-  const { errors, warnings } = countBySeverity(problems);
+  const { errors, warnings, notices } = countBySeverity(problems);
   const out: string[] = [`## djyc validate`, ''];
   if (opts.scope) out.push(tr(opts.lang, `范围：${opts.scope}`, `Scope: ${opts.scope}`), '');
   if (!problems.length) {
     out.push(tr(opts.lang, '✓ 未发现问题。', '✓ No problems found.'), '');
     return `${out.join('\n')}\n`;
   }
-  out.push(tr(opts.lang, `✖ **${errors}** 个错误，**${warnings}** 个警告。`, `✖ **${errors}** error(s), **${warnings}** warning(s).`), '');
+  const amended = notices ? tr(opts.lang, `另有 **${notices}** 处更正（已说明理由）。`, ` **${notices}** amendment(s), with reasons.`) : '';
+  out.push(
+    errors || warnings
+      ? tr(opts.lang, `✖ **${errors}** 个错误，**${warnings}** 个警告。${amended}`, `✖ **${errors}** error(s), **${warnings}** warning(s).${amended}`)
+      : tr(opts.lang, `✓ 未发现问题。${amended}`, `✓ No problems found.${amended}`),
+    '',
+  );
   if (errors > GITHUB_ANNOTATION_LIMIT || warnings > GITHUB_ANNOTATION_LIMIT) {
     const also = opts.reports?.length ? tr(opts.lang, `及报告 ${opts.reports.join('、')}`, ` and in ${opts.reports.join(', ')}`) : '';
     out.push(
@@ -45,7 +51,7 @@ export function summary(problems: Problem[], opts: SummaryOptions): string {
   }
   out.push(tr(opts.lang, '| 文件 | 行:列 | 级别 | 说明 | 规则 |', '| File | Line:Col | Severity | Message | Rule |'), '|---|---|---|---|---|');
   for (const p of problems.slice(0, MAX_ROWS)) {
-    const sev = p.severity === 'error' ? tr(opts.lang, '错误', 'error') : tr(opts.lang, '警告', 'warning');
+    const sev = severityLabel(p.severity, opts.lang);
     out.push(`| \`${cell(p.file)}\` | ${p.line}:${p.col} | ${sev} | ${cell(problemText(p, opts.lang))} | \`${p.rule}\` |`);
   }
   if (problems.length > MAX_ROWS) {

@@ -1,4 +1,5 @@
 /** What every page of the site is built from: the ledger, the records, what is public, and the site's words. */
+import type { Dated } from '../../domain/as-of.js';
 import { computeLedger, type Ledger, type ProjectRow, type TaskRow } from '../../domain/ledger.js';
 import { chineseDate } from '../../domain/dates.js';
 import { isTrackEnabled, resolveProgramme } from '../../domain/programme.js';
@@ -13,6 +14,8 @@ export interface SiteOptions {
   lang: Lang;
   /** Days ahead counted as due soon on the dashboard. */
   within?: number;
+  /** What `today` means (domain/as-of.ts): the records as of that day, or only the deadlines' day. */
+  dated?: Dated;
 }
 
 export const CLAIMS_INLINE_TASKS = 1500;
@@ -88,6 +91,8 @@ export class SiteData {
   readonly projects: ProjectRow[];
   readonly tasks: TaskRow[];
   readonly hidden: Set<string>;
+  /** Dropped projects: listed nowhere, and not among the hidden ones either (they are in no total). */
+  readonly dropped: Set<string>;
   readonly orgIds: Set<string>;
   readonly t: Strings;
   // Lookups, so that a city of thousands of projects builds in linear time.
@@ -111,10 +116,12 @@ export class SiteData {
     this.p = resolveProgramme(repo, opts.programme);
     this.pub = publicFlags(this.p);
     this.ledger = computeLedger(repo, { programme: this.p.id, today: opts.today });
-    this.hidden = new Set(this.ledger.projects.filter((r) => !r.public).map((r) => r.id));
+    this.hidden = new Set(this.ledger.projects.filter((r) => !r.public && !r.dropped).map((r) => r.id));
+    // Dropped projects (未予立项, 撤销…) are published nowhere and counted nowhere (domain/participation.ts).
+    this.dropped = new Set(this.ledger.projects.filter((r) => r.dropped).map((r) => r.id));
     // Numbered projects first, in number order; then the others by title.
     this.projects = this.ledger.projects
-      .filter((r) => r.public)
+      .filter((r) => r.public && !r.dropped)
       .sort((a, b) => (a.number ? 0 : 1) - (b.number ? 0 : 1) || (a.number ?? '').localeCompare(b.number ?? '') || a.title.localeCompare(b.title, 'zh-CN'));
     this.tasks = this.ledger.tasks.filter((t) => !this.hidden.has(t.project));
     this.orgIds = new Set(this.ledger.coverage.map((c) => c.organisation.id));

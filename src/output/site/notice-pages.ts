@@ -1,6 +1,7 @@
 /** The notice pages of the site: the front page, the claims notice (领办公示) and the progress notice (进度公示). */
+import { datedText } from '../../domain/as-of.js';
 import { isTrackEnabled, windowDates } from '../../domain/programme.js';
-import { buildDashboard, mainPath } from '../dashboard.js';
+import { buildDashboard } from '../dashboard.js';
 import { dashboardView, type Cell, type TableView } from './view.js';
 import { SiteData, type PageContext, period, dateText, stageText, CLAIMS_INLINE_TASKS } from './data.js';
 
@@ -89,12 +90,11 @@ export function claimsPage(d: SiteData): PageContext {
     }
     return g;
   };
-  const main = mainPath(d.p, 'project');
   // Organisations in ledger order (the records' order), each with its projects and its members' tasks.
   for (const c of d.ledger.coverage) if (c.projectsLed + c.projectsJoined > 0 || c.holders > 0) group(c.organisation.id);
   for (const pr of d.projects) {
-    // A project appears once it has a lead, unless it ended off the main path (未予立项).
-    if (!pr.lead || (pr.stage.final && !main.includes(pr.stage.id))) continue;
+    // A project appears once it has a lead; dropped ones (未予立项) are not among d.projects (domain/participation.ts).
+    if (!pr.lead) continue;
     const orgs: [string, string][] = [[pr.lead!.id, d.tr('领办', 'lead')], ...pr.coOrganisers.map((c) => [c.id, d.tr('联办', 'co-organiser')] as [string, string])];
     for (const [org, role] of orgs) {
       const g = group(org);
@@ -173,9 +173,10 @@ export function closureText(d: SiteData, c: { submittedOn?: string } | undefined
   return c.submittedOn ? d.tr(`已申请（${c.submittedOn}）`, `requested (${c.submittedOn})`) : d.tr('已申请', 'requested');
 }
 
-export function acceptanceText(d: SiteData, a: { result: 'pass' | 'rework'; date: string } | undefined): string {
-  if (!a) return '—';
-  return a.result === 'pass' ? d.tr(`通过（${a.date}）`, `passed (${a.date})`) : d.tr(`整改（${a.date}）`, `rework (${a.date})`);
+/** Every acceptance round, in order: 整改（2020-11-25）→ 通过（2020-12-08）; — when none. */
+export function acceptanceText(d: SiteData, rounds: { result: 'pass' | 'rework'; date: string }[] | undefined): string {
+  if (!rounds?.length) return '—';
+  return rounds.map((a) => (a.result === 'pass' ? d.tr(`通过（${a.date}）`, `passed (${a.date})`) : d.tr(`整改（${a.date}）`, `rework (${a.date})`))).join(' → ');
 }
 
 export function progressPage(d: SiteData): PageContext {
@@ -197,7 +198,7 @@ export function progressPage(d: SiteData): PageContext {
             { text: stageText(pr.stage, d.lang) },
             { text: reportsText(d, pr.id) },
             { text: closureText(d, pr.closure), cls: 'nowrap' },
-            { text: acceptanceText(d, pr.ratings?.acceptance), cls: 'nowrap' },
+            { text: acceptanceText(d, pr.ratings?.acceptanceRounds), cls: 'nowrap' },
           ] as Cell[],
         };
       }),
@@ -225,7 +226,7 @@ export function progressPage(d: SiteData): PageContext {
     page: 'progress',
     root: '',
     heading: projects ? d.tr('项目推进情况公示', 'Progress board') : d.tr('党建品牌创建进展公示', 'Brands: progress board'),
-    sub: d.tr(`${d.p.name}　截至 ${dateText(d.opts.today, d.lang)}`, `${d.p.name} — as of ${d.opts.today}`),
+    sub: d.opts.dated === 'today' ? `${d.p.name}${d.tr('　', ' — ')}${datedText(d.lang, d.opts.today, 'today')}` : d.tr(`${d.p.name}　截至 ${dateText(d.opts.today, d.lang)}`, `${d.p.name} — as of ${d.opts.today}`),
     intro: projects
       ? d.tr(
           '下表列出各项目所处阶段、季度执行书报送情况（逾期未报的季度以“✕ 缺报”标明）以及结项和验收情况。',

@@ -6,6 +6,7 @@ import { percent } from '../dashboard.js';
 import type { Cell, TableView } from './view.js';
 import { SiteData, filledTexts, type PageContext, period, dateText, stageText } from './data.js';
 import { reportsText, closureText, acceptanceText } from './notice-pages.js';
+import { roundLine, type AcceptanceRound } from '../../domain/acceptance.js';
 
 export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext {
   const brands = d.ledger.brands.map((b) => {
@@ -61,7 +62,7 @@ export function selectionsPage(d: SiteData): PageContext {
       .map((s) => {
         const entries = [...s.data.entries]
           .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity))
-          .filter((e) => !(def.of === 'project' && d.hidden.has(e.subject)));
+          .filter((e) => !(def.of === 'project' && (d.hidden.has(e.subject) || d.dropped.has(e.subject))));
         const scored = entries.some((e) => e.score !== undefined);
         const table: TableView = {
           head: [
@@ -325,14 +326,16 @@ export function projectPage(d: SiteData, pr: ProjectRow): PageContext {
       });
     }
     const closure = pr.closure ? d.index.get('closure', pr.closure.id)?.data : undefined;
-    const a = pr.ratings?.acceptance;
-    const evalRec = pr.ratings?.evaluations.map((id) => d.index.get('evaluation', id)?.data).filter((x) => !!x).reverse().find((e) => e!.acceptance);
+    const rounds = pr.ratings?.acceptanceRounds ?? [];
+    const last = rounds[rounds.length - 1];
     const rows: { cells: Cell[] }[] = [];
     rows.push({ cells: [{ text: d.tr('结项申请', 'closure'), header: true }, { text: closureText(d, pr.closure) }] });
     if (closure?.results) rows.push({ cells: [{ text: d.tr('取得成效', 'results'), header: true }, { text: closure.results }] });
-    rows.push({ cells: [{ text: d.tr('验收结论', 'acceptance'), header: true }, { text: acceptanceText(d, a) }] });
-    if (evalRec?.acceptance?.methods?.length) rows.push({ cells: [{ text: d.tr('验收方式', 'methods'), header: true }, { text: evalRec.acceptance.methods.join('、') }] });
-    if (evalRec?.acceptance?.opinion) rows.push({ cells: [{ text: d.tr('验收组意见', 'panel opinion'), header: true }, { text: evalRec.acceptance.opinion }] });
+    rows.push({ cells: [{ text: d.tr('验收结论', 'acceptance'), header: true }, { text: acceptanceText(d, rounds) }] });
+    if (last?.methods?.length) rows.push({ cells: [{ text: d.tr('验收方式', 'methods'), header: true }, { text: last.methods.join('、') }] });
+    if (last?.opinion) rows.push({ cells: [{ text: d.tr('验收组意见', 'panel opinion'), header: true }, { text: last.opinion }] });
+    // Earlier rounds (a rework before the pass) stay on the record, and on the page.
+    rounds.slice(0, -1).forEach((r, i) => rows.push({ cells: [{ text: d.tr(`此前验收（第 ${i + 1} 轮）`, `earlier round ${i + 1}`), header: true }, { text: roundLine(r as AcceptanceRound, d.lang) }] }));
     if (typeof pr.ratings?.stars === 'number') rows.push({ cells: [{ text: d.tr('星级评估', 'stars'), header: true }, { text: `${'★'.repeat(pr.ratings.stars)}${'☆'.repeat(Math.max(0, (d.p.evaluation?.stars?.max ?? 5) - pr.ratings.stars))}（${pr.ratings.stars} ${d.tr('星', 'stars')}）` }] });
     if (typeof pr.ratings?.bonusPoints === 'number') rows.push({ cells: [{ text: d.tr('加分', 'bonus'), header: true }, { text: String(pr.ratings.bonusPoints) }] });
     sections.push({ title: d.tr('结项与验收', 'Closure and acceptance'), table: { head: [d.tr('事项', 'item'), d.tr('情况', 'state')], rows } });

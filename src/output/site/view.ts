@@ -365,7 +365,8 @@ export function dashboardView(input: Dashboard, o: DashboardViewOptions): Dashbo
     const a = d.ratings.acceptance;
     if (a.pass + a.rework > 0 || d.tracks.some((t) => t.track === 'project')) {
       stats.push({ value: n(a.pass), label: tr(lang, '验收通过', 'accepted') });
-      if (a.rework) stats.push({ value: n(a.rework), label: tr(lang, '验收整改', 'rework') });
+      if (a.rework) stats.push({ value: n(a.rework), label: tr(lang, '正在整改', 'in rework') });
+      if (a.reworkRounds) stats.push({ value: n(a.reworkRounds), label: tr(lang, '整改轮次', 'rework rounds') });
     }
     if (d.ratings.usesBonus) stats.push({ value: `${d.ratings.bonus.sum}`, label: tr(lang, `加分合计（${d.ratings.bonus.count} 项）`, `bonus points (${d.ratings.bonus.count})`) });
   }
