@@ -55,7 +55,7 @@ function change<T extends { id: string }>(kind: RecordChange['kind'], data: T): 
 // ---- the cast ------------------------------------------------------------------------------------------------
 
 const ORGS: OrganisationRecord[] = [
-  { id: ISSUER_ORG, name: '中共无锡市惠山区区级机关工作委员会', short_name: '区级机关工委', type: '机关工委', unit: '惠山区区级机关', secretary: 'm-hs-zhou-jianguo', contact: 'm-hs-gu-yun' },
+  { id: ISSUER_ORG, name: '中共无锡市惠山区区级机关工作委员会', short_name: '区级机关工委', type: '机关工委', unit: '惠山区区级机关', secretary: 'm-hs-zhou-jianguo', contact: 'm-hs-gu-yun', external: true },
   { id: 'org-hs-jiaoyu', name: '中共无锡市惠山区教育局机关支部委员会', short_name: '区教育局机关党支部', type: '党支部', unit: '惠山区教育局', parent: ISSUER_ORG, secretary: 'm-hs-wang-hua', contact: 'm-hs-li-min' },
   { id: 'org-hs-weijian', name: '中共无锡市惠山区卫生健康委员会机关支部委员会', short_name: '区卫健委机关党支部', type: '党支部', unit: '惠山区卫生健康委员会', parent: ISSUER_ORG, secretary: 'm-hs-zhang-li', contact: 'm-hs-chen-jing' },
   { id: 'org-hs-shichang', name: '中共无锡市惠山区市场监督管理局机关总支部委员会', short_name: '区市场监管局机关党总支', type: '党总支', unit: '惠山区市场监督管理局', parent: ISSUER_ORG, secretary: 'm-hs-sun-qiang', contact: 'm-hs-xu-ting' },
