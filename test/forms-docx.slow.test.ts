@@ -134,7 +134,13 @@ describe.skipIf(!hasSoffice)('forms as Word files, read by LibreOffice', () => {
       const repo = loadRepository(path.join(ROOT, 'examples', name));
       const programme = resolveProgramme(repo);
       const ctx = viewContext(repo, programme, { today: '2020-12-30' });
-      const targets = selectTargets(ctx.index, programme, {});
+      // Two records of each form per example (the first and the last): every form of the seeds, with different data,
+      // at a fraction of the cost of all ~190 (the PDF batch tests print them all).
+      const all = selectTargets(ctx.index, programme, {});
+      const targets = all.filter((t) => {
+        const same = all.filter((x) => x.form.id === t.form.id);
+        return t === same[0] || t === same[same.length - 1];
+      });
       const docx = await renderForms(ctx, targets, { format: 'docx', outDir: path.join(tmp, 'docx', name) });
       const pdf = await renderForms(ctx, targets, { outDir: path.join(tmp, 'pdf', name), browser });
       expect([...docx, ...pdf].filter((o) => !o.ok).map((o) => `${o.label}: ${o.error}`)).toEqual([]);
@@ -168,7 +174,7 @@ describe.skipIf(!hasSoffice)('forms as Word files, read by LibreOffice', () => {
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('converts every form of every example, with the seed\'s labels in order and every text of the file', () => {
-    expect(forms.length).toBeGreaterThanOrEqual(180);
+    expect(forms.length).toBeGreaterThanOrEqual(28);
     expect(new Set(forms.map((f) => f.docx.target.form.template)).size).toBe(14);
     for (const f of forms) {
       const key = path.relative(tmp, f.lo);
