@@ -33,6 +33,8 @@ const MODULES = {
   publish: () => import('./commands/publish.js'),
   hook: () => import('./commands/hook.js'),
   demo: () => import('./commands/demo.js'),
+  programme: () => import('./commands/programme.js'),
+  'carry-over': () => import('./commands/carry-over.js'),
 } satisfies Record<string, () => Promise<CommandModule>>;
 
 const COMMANDS = Object.keys(MODULES) as (keyof typeof MODULES)[];
@@ -43,7 +45,7 @@ const MODULE_OF: Record<string, (typeof COMMANDS)[number]> = {
 };
 
 /** Commands that group subcommands (`djyc brand new`). */
-const GROUPS = new Set(['brand', 'task', 'hook']);
+const GROUPS = new Set(['brand', 'task', 'hook', 'programme']);
 
 function moduleOf(command: string | undefined): (typeof COMMANDS)[number] | undefined {
   if (!command) return undefined;

@@ -8,8 +8,8 @@ import type { CliContext } from './io.js';
 import type { WriteOptions } from './options.js';
 
 /** The write group of a command's options, as the core's operations take it. */
-export function opOptions(ctx: CliContext, f: WriteOptions): OpOptions {
-  return { root: requireRoot(ctx.cwd), date: f.date, by: f.by, note: f.note, dryRun: f.dryRun };
+export function opOptions(ctx: CliContext, f: WriteOptions & { programme?: string }): OpOptions {
+  return { root: requireRoot(ctx.cwd), date: f.date, by: f.by, note: f.note, dryRun: f.dryRun, programme: f.programme };
 }
 
 export function parseInt10(value: string | undefined, flag: string): number | undefined {

@@ -16,9 +16,10 @@ import { actor } from '../store/git.js';
 import { ProblemsError, RefusedError, UsageError } from '../domain/errors.js';
 import { recordPath, type Kind } from '../domain/kinds.js';
 import { kindLabels, type Text } from '../domain/i18n.js';
-import { findStage, resolveProgramme, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
+import { findStage, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import { writeLock, type FileChange, type WriteLock } from '../store/transaction.js';
 import type { Problem } from '../domain/problem.js';
+import { chooseProgramme, choiceNote } from '../domain/years.js';
 
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { RecordIndex, evaluationOf, orgName, type RecordEntry, type Repository } from '../domain/records.js';
@@ -36,6 +37,8 @@ export interface OpOptions {
   note?: string;
   /** Validate and describe the change, write nothing. */
   dryRun?: boolean;
+  /** `--programme`: the record must belong to it; project numbers are looked up in it. */
+  programme?: string;
 }
 
 /** One file an operation creates or edits, with a line diff for `--dry-run`. */
@@ -165,9 +168,9 @@ export class Workspace {
   }
 
   /** A read-only view (archives, verifications): no lock, nothing can be committed through it. */
-  static async read(opts: Pick<OpOptions, 'root'>): Promise<Workspace> {
+  static async read(opts: Pick<OpOptions, 'root' | 'programme'>): Promise<Workspace> {
     const repo = loadRepository(opts.root);
-    return new Workspace(opts.root, repo, todayIn(), '', { root: opts.root, dryRun: true });
+    return new Workspace(opts.root, repo, todayIn(), '', { root: opts.root, dryRun: true, programme: opts.programme });
   }
 
   /** Releases the write lock (also done by commit, and by `await using` on every way out). */
@@ -189,11 +192,23 @@ export class Workspace {
   /** Finds a record by id (or a project by its display number), refusing clearly when it is missing or unreadable. */
   find<K extends Kind>(id: string, kinds: readonly K[]): RecordEntry<K> {
     const index = this.index;
+    const wanted = this.opts.programme;
+    if (wanted !== undefined && !index.get('programme', wanted)) usage(`方案“${wanted}”不存在`, `programme "${wanted}" does not exist`);
     let found = index.any(id);
     if (!found && kinds.includes('project' as K)) {
-      const byNumber = index.all('project').filter((p) => p.data.number === id);
+      let byNumber = index.all('project').filter((p) => p.data.number === id && (wanted === undefined || p.data.programme === wanted));
+      // The same number in two rounds (a format without the year): the current round's, when one of them is.
+      if (byNumber.length > 1 && wanted === undefined) {
+        try {
+          const current = chooseProgramme(index, undefined, this.date).programme.id;
+          const mine = byNumber.filter((p) => p.data.programme === current);
+          if (mine.length === 1) byNumber = mine;
+        } catch {
+          // no single current programme: stay ambiguous
+        }
+      }
       if (byNumber.length === 1) found = byNumber[0];
-      else if (byNumber.length > 1) usage(`项目编号“${id}”对应多个项目：${byNumber.map((p) => p.id).join('、')}，请改用记录编号`, `project number "${id}" matches several projects: ${byNumber.map((p) => p.id).join(', ')}; use the record id`);
+      else if (byNumber.length > 1) usage(`项目编号“${id}”对应多个项目：${byNumber.map((p) => `${p.id}（${p.data.programme}）`).join('、')}，请用 --programme 指定方案或改用记录编号`, `project number "${id}" matches several projects: ${byNumber.map((p) => `${p.id} (${p.data.programme})`).join(', ')}; choose the programme with --programme or use the record id`);
     }
     if (!found) {
       const unparsed = this.repo.unparsed.filter((f) => path.basename(f, '.yaml') === id);
@@ -205,6 +220,8 @@ export class Workspace {
       const names = (l: 'zh' | 'en') => kinds.map((k) => kindLabels[k]?.[l] ?? k).join(l === 'zh' ? '、' : ', ');
       usage(`“${id}”是${kindLabels[found.kind]!.zh}，这里需要${names('zh')}`, `"${id}" is a ${found.kind}; expected ${names('en')}`);
     }
+    const own = (found.data as { programme?: string }).programme;
+    if (wanted !== undefined && own !== undefined && own !== wanted) usage(`${found.id} 属于方案“${own}”，不是 --programme 所指的“${wanted}”`, `${found.id} belongs to programme "${own}", not "${wanted}" (--programme)`);
     return found as RecordEntry<K>;
   }
 
@@ -236,8 +253,12 @@ export class Workspace {
     return p.data;
   }
 
+  /** The programme an operation acts on: named, else the one of the act's year (said in a note when there are several). */
   programme(id?: string): ProgrammeRecord {
-    return resolveProgramme(this.index, id);
+    const choice = chooseProgramme(this.index, id, this.date);
+    const n = choiceNote(choice, this.date);
+    if (n && !this.notes.some((x) => x.zh === n.zh)) this.notes.push(n);
+    return choice.programme;
   }
 
   /** Edits a record through the YAML Document API; several edits of one record in one operation accumulate. */
@@ -257,6 +278,16 @@ export class Workspace {
     const text = `${bom ? '\uFEFF' : ''}${crlf ? body.replace(/\r?\n/g, '\r\n') : body}`;
     this.pending.set(file, { kind: entry.kind, id: entry.id, before, text, data: parsed.parsed.data as Record<string, any> });
     this.cachedIndex = undefined;
+  }
+
+  /** Adds a new record from its YAML text (comments kept, as a programme copied from a preset); returns its id. */
+  createText(kind: Kind, id: string, text: string): string {
+    const file = recordPath(kind, id);
+    const parsed = parseRecordText(file, text);
+    if (!parsed.ok) throw new ProblemsError(parsed.problems);
+    this.pending.set(file, { kind, id, before: null, text, data: parsed.parsed.data as Record<string, any> });
+    this.cachedIndex = undefined;
+    return id;
   }
 
   /** Adds a new record; returns its id. */

@@ -122,6 +122,9 @@ const messages = {
   'report-duplicate': { zh: '{subject} 的 {quarter} 执行书重复：{others}', en: 'duplicate {quarter} report of {subject}: also {others}' },
   'subject-duplicate': { zh: '{subject} 有多份{kind}：{others}（每个项目、任务或品牌只应有一份）', en: '{subject} has more than one {kind}: also {others} (one per subject)' },
   'task-project-programme': { zh: '任务所属项目“{project}”属于方案“{other}”，与任务的方案不一致', en: 'the task\'s project "{project}" belongs to programme "{other}"' },
+  'expert-category-unknown': { zh: '专家擅长类别“{value}”不是任何方案的项目类别或通用类别（可选：{allowed}）', en: 'expert category "{value}" is neither a project category nor a general category of any programme ({allowed})' },
+  'bonus-unit-not-in-project': { zh: '“{org}”不是项目 {project} 的牵头单位或联办单位，不能按单位加分', en: '"{org}" is neither the lead nor a co-organiser of project {project}: it cannot earn its bonus' },
+  'carried-programme-order': { zh: '转入记录“{other}”属于方案“{programme}”（{year} 年度），不在本记录的方案之后', en: 'the carried record "{other}" belongs to programme "{programme}" ({year}), not a later round' },
   // --- pull-request checks against a base version (validate --base) ---
   'base-deleted': { zh: '记录在基准版本 {ref} 中存在，不能删除', en: 'the record exists at {ref} and must not be deleted' },
   'base-stage-move': { zh: '阶段不能从“{from}”转入“{to}”：按基准版本 {ref} 的方案，“{from}”只能转入：{allowed}', en: 'stage cannot move from "{from}" to "{to}": by the programme at {ref}, "{from}" leads only to: {allowed}' },

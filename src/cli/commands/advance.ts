@@ -3,12 +3,13 @@ import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { advance } from '../../commands/advance.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, options, WRITE, type Options } from '../options.js';
+import { addOptions, options, RECORD, WRITE, type Options } from '../options.js';
 
 const OPTIONS = options({
   to: { flags: '--to <stage>', zh: '目标阶段编号（默认：唯一满足条件的下一阶段）', en: 'target stage id (default: the only next stage that is ready)' },
   number: { flags: '--number <no>', zh: '立项时给定的项目编号，例如 2020-007（默认按方案的编号格式顺延）', en: "project number given at approval, e.g. 2020-007 (default: the next one in the programme's format)" },
   approvedBy: { flags: '--approved-by <org>', zh: '立项的审批党组织编号（默认方案的主管党组织）', en: "approving organisation id (default: the programme's organiser)" },
+  ...RECORD,
   ...WRITE,
 });
 

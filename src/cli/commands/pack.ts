@@ -5,20 +5,22 @@ import { type Lang, tr } from '../../domain/i18n.js';
 import { UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { buildNotice, buildPack, choosePack } from '../../commands/pack.js';
-import { colors } from '../io.js';
+import { checkIsoDate, colors } from '../io.js';
 import { progress, requireOrg } from './render.js';
 import { RecordIndex } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
-import { resolveProgramme } from '../../domain/programme.js';
+import { pickProgramme } from '../programme-choice.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
   org: use(SHARED.org, { note: { zh: '报送材料的党组织', en: 'the organisation that submits' }, required: true }),
   stage: { flags: '--stage <pack>', zh: '材料包编号（方案 packs 中的编号；默认按今天所在的时间窗口选择）', en: 'pack id (the programme\'s packs; default: the one whose window holds today)' },
   notice: { flags: '--notice', zh: '生成领办公示（公开材料，电话号码打码）', en: 'print the public notice of claims (public: phone numbers masked)' },
-  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   output: use(SHARED.output, { note: { zh: '默认在当前目录下按党组织和环节命名', en: 'default: named after the organisation and the step, in the current folder' }, aliases: ['--out'] }),
   format: use(SHARED.format, { choices: ['pdf', 'html'], note: { zh: 'html 仅用于 --notice', en: 'html for --notice only' }, default: 'pdf' }),
+  from: { flags: '--from <YYYY-MM-DD>', zh: '领办公示的公示期开始日期（默认取方案 public.notice_window 窗口）', en: "start of the notice period (default: the programme's public.notice_window)" },
+  until: { flags: '--until <YYYY-MM-DD>', zh: '领办公示的公示期结束日期', en: 'end of the notice period' },
   today: SHARED.today,
   json: SHARED.json,
 });
@@ -43,21 +45,24 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (opts.notice && opts.stage) throw new UsageError('--notice 不能与 --stage 同时使用', '--notice cannot be combined with --stage');
         if (opts.format !== 'pdf' && opts.format !== 'html') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / html）`, `unknown format "${opts.format}" (known: pdf / html)`);
         if (opts.format === 'html' && !opts.notice) throw new UsageError('材料包只能生成 PDF（--format html 仅用于 --notice）', 'a pack is PDF only (--format html is for --notice)');
+        if ((opts.from || opts.until) && !opts.notice) throw new UsageError('--from / --until 是领办公示的公示期，仅用于 --notice', '--from / --until are the notice period: for --notice only');
+        checkIsoDate(opts.from, '--from');
+        checkIsoDate(opts.until, '--until');
         const today = todayIn(opts.today);
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
         const index = new RecordIndex(repo);
         requireOrg(index, opts.org);
-        const programme = resolveProgramme(repo, opts.programme);
+        const programme = pickProgramme(ctx, repo, opts.programme, today);
         const org = index.get('organisation', opts.org)!.data;
         const rel = (p: string) => path.relative(ctx.cwd, p) || p;
         const started = Date.now();
 
         if (opts.notice) {
           const out = path.resolve(ctx.cwd, opts.output ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
-          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format });
+          const r = await buildNotice({ repo, programme, org: opts.org, out, lang: ctx.lang, today, format: opts.format, from: opts.from, until: opts.until });
           if (opts.json) ctx.out(JSON.stringify({ ...r, seconds: (Date.now() - started) / 1000 }, null, 2));
-          else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, phone numbers masked)`));
+          else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，${r.period ? `公示期 ${r.period.from} 至 ${r.period.until}，` : ''}电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, ${r.period ? `notice period ${r.period.from} – ${r.period.until}, ` : ''}phone numbers masked)`));
           return 0;
         }
 

@@ -10,7 +10,7 @@ import { addOptions, NOTES, options, SHARED, use, type Options } from '../option
 const FORMATS = ['table', 'json', 'pdf'] as const;
 
 const OPTIONS = options({
-  programme: use(SHARED.programme, { note: NOTES.allProgrammes }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   org: use(SHARED.org, { note: NOTES.subtree }),
   today: SHARED.today,
   within: SHARED.within,
@@ -41,7 +41,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (unreadable) {
           ctx.err(c.yellow(tr(ctx.lang, `警告：${unreadable} 处记录文件错误，相关记录未计入（运行 djyc validate 查看）`, `warning: ${unreadable} record file errors; those records are not counted (run djyc validate)`)));
         }
-        const dashboards = statusDashboards(repo, { programme: opts.programme, org: opts.org, today: todayIn(opts.today), within, lang: ctx.lang });
+        const today = todayIn(opts.today);
+        const { pickProgramme } = await import('../programme-choice.js');
+        const programme = pickProgramme(ctx, repo, opts.programme, today).id;
+        const dashboards = statusDashboards(repo, { programme, org: opts.org, today, within, lang: ctx.lang });
         if (format === 'pdf') {
           const out = path.resolve(ctx.cwd, opts.output ?? 'status.pdf');
           // No browser: the boundary reports it as the environment error it is (exit 2), as for render and pack.
