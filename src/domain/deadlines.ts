@@ -21,7 +21,7 @@
  * upcoming (later) / closed (a window ended with nothing lagging) / done (met).
  */
 import { daysBetween, isIsoDate, monthDay } from './dates.js';
-import { calendarEnd, findStage, firstEntered, isTrackEnabled, occurrenceFrom, programmeEnd, reachedStage, roundAnchor, trackStages, windowDates, windowOccurrences, type Occurrence, type Track, type Window } from './programme.js';
+import { calendarEnd, findStage, firstEntered, reached, isTrackEnabled, occurrenceFrom, programmeEnd, reachedStage, roundAnchor, trackStages, windowDates, windowOccurrences, type Occurrence, type Track, type Window } from './programme.js';
 import { UsageError } from './errors.js';
 import { T, type Text } from './i18n.js';
 import type { Kind } from './kinds.js';
@@ -163,9 +163,10 @@ function owedStages(p: ProgrammeRecord, track: Track, record: Staged): { stage: 
   const ahead = reachable(p, track, record.stage);
   const out: { stage: string; window: Window }[] = [];
   for (const s of trackStages(p, track)) {
-    if (!ahead.has(s.id) || (record.history ?? []).some((h) => h?.stage === s.id)) continue;
+    if (!ahead.has(s.id)) continue;
     const w = (p.calendar ?? []).find((c) => (c.stage ? c.stage === s.id : c.id === s.window));
-    if (w) out.push({ stage: s.id, window: w });
+    // A yearly window is owed again in each round (继续培育: last year's 初选 does not count for this year's review).
+    if (w && (w.every_year || !(record.history ?? []).some((h) => h?.stage === s.id))) out.push({ stage: s.id, window: w });
   }
   return out;
 }
@@ -429,7 +430,9 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     for (const s of visible) {
       if (s.track !== 'brand') continue;
       const b = s.entry.data as RecordEntry<'brand'>['data'];
-      if (goals.from_stage && !reachedStage(p, 'brand', b, goals.from_stage)) continue;
+      // Named brands only: at from_stage, or at a final stage they reached through it (示范品牌) — not a brand that
+      // went on to 重新申报, 继续培育 or 不予认定, whatever the order the stages are listed in.
+      if (goals.from_stage && !(b.stage === goals.from_stage || (findStage(p, 'brand', b.stage)?.final && (reached(b, goals.from_stage) || !!b.recognition?.named_on)))) continue;
       const since = (goals.from_stage ? firstEntered(b, goals.from_stage) : undefined) ?? b.recognition?.named_on;
       for (let year = p.year; year <= lastYear; year++) {
         const due = monthDay(year, goals.due);

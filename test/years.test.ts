@@ -1,0 +1,188 @@
+/**
+ * Programmes that run year after year (issue 15), called in-process on real temporary git repositories: the next
+ * round in the same repository, carry-over, phase years with their own windows (004), decisions made by people
+ * (--pick with a basis), re-check results (003) and bonus per unit (002).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { git, tempDir } from './helpers.js';
+import { commitAll, writeRecordFiles } from './ledger-fixture.js';
+import { initRepository } from '../src/commands/init.js';
+import { createProject, createSimple } from '../src/commands/create.js';
+import { addProgramme, listProgrammes } from '../src/commands/programmes.js';
+import { carryOver } from '../src/commands/carryover.js';
+import { advance } from '../src/commands/advance.js';
+import { close } from '../src/commands/closure.js';
+import { recheck, recordRecheck } from '../src/commands/panel.js';
+import { loadRepository } from '../src/store/repo.js';
+import { validateRepository } from '../src/store/validate.js';
+import { computeLedger } from '../src/domain/ledger.js';
+import { computeDeadlines } from '../src/domain/deadlines.js';
+import { chooseProgramme } from '../src/domain/years.js';
+import { ledgerTables, tablesToText } from '../src/output/ledger-tables.js';
+import { RefusedError, UsageError } from '../src/domain/errors.js';
+
+const savedToday = process.env.DJYC_TODAY;
+afterEach(() => {
+  if (savedToday === undefined) delete process.env.DJYC_TODAY;
+  else process.env.DJYC_TODAY = savedToday;
+});
+const on = (date: string) => (process.env.DJYC_TODAY = date);
+
+async function repoWith(preset: string, year: number): Promise<string> {
+  const dir = path.join(tempDir('djyc-years-'), 'repo');
+  on(`${year}-01-02`);
+  await initRepository({ dir, preset, year });
+  return dir;
+}
+const head = (root: string) => git(root, ['rev-parse', 'HEAD']).trim();
+const problemsOf = (root: string, today: string, prefix: string) =>
+  validateRepository(loadRepository(root), { today })
+    .filter((p) => p.file.includes(prefix))
+    .map((p) => `${p.file} ${p.rule} ${p.severity}`)
+    .sort();
+
+describe('000: the next round in the same repository', () => {
+  it('runs 2020 and then 2021; 2020 records validate unchanged; commands default to the year; carry-over keeps history', async () => {
+    const root = await repoWith('shuangling', 2020);
+    on('2020-03-05');
+    await createSimple(root, 'organisation', { id: 'org-a', name: '区档案局支部', type: '党支部' });
+    await createSimple(root, 'member', { id: 'm-1', name: '丁宁', organisation: 'org-a' });
+    await createProject(root, { id: 'p-2020-kehou', title: '课后服务', lead: 'org-a', leader: 'm-1', categories: ['呼应群众期待'], source: '自行申报' });
+    await createProject(root, { id: 'p-2020-dangan', title: '档案数字化', lead: 'org-a', leader: 'm-1', categories: ['突出典型示范'], source: '自行申报' });
+    on('2020-04-08');
+    await advance({ root, id: 'p-2020-kehou', to: 'approved' });
+    const before2020 = problemsOf(root, '2021-03-05', 'p-2020');
+    const files2020 = fs.readdirSync(path.join(root, 'records/projects')).map((f) => [f, fs.readFileSync(path.join(root, 'records/projects', f), 'utf8')]);
+
+    on('2021-01-04');
+    const added = await addProgramme({ root, from: 'shuangling-2020', year: 2021 });
+    expect(added).toMatchObject({ programme: 'shuangling-2021', year: 2021 });
+    const text = fs.readFileSync(path.join(root, 'records/programmes/shuangling-2021.yaml'), 'utf8');
+    expect(text).toMatch(/^id: shuangling-2021$/m);
+    expect(text).toMatch(/^year: 2021$/m);
+    expect(text).toMatch(/^# /m); // comments of the carried programme kept
+    await expect(addProgramme({ root, from: 'shuangling-2020', year: 2021 })).rejects.toBeInstanceOf(RefusedError);
+    await expect(addProgramme({ root, preset: 'shuangling', from: 'shuangling-2020', year: 2022 })).rejects.toBeInstanceOf(UsageError);
+
+    // Commands without --programme act on the round of the year; earlier records untouched and still valid.
+    expect(chooseProgramme(loadRepository(root), undefined, '2021-03-05').programme.id).toBe('shuangling-2021');
+    expect(chooseProgramme(loadRepository(root), undefined, '2020-12-05').programme.id).toBe('shuangling-2020');
+    on('2021-03-05');
+    const created = await createProject(root, { title: '新一年项目', lead: 'org-a', leader: 'm-1', categories: ['呼应群众期待'], source: '自行申报' });
+    expect(loadRepository(root).records.find((r) => r.id === created.id)!.data.programme).toBe('shuangling-2021');
+    expect(problemsOf(root, '2021-03-05', 'p-2020')).toEqual(before2020);
+    for (const [f, t] of files2020) expect(fs.readFileSync(path.join(root, 'records/projects', f!), 'utf8')).toBe(t);
+    expect(listProgrammes(root, '2021-03-05').programmes.map((p) => [p.id, p.current, p.projects])).toEqual([
+      ['shuangling-2021', true, 1],
+      ['shuangling-2020', false, 2],
+    ]);
+
+    // Carry-over: the old record says where it went and keeps its history; the new one says where it came from.
+    const c = await carryOver({ root, id: 'p-2020-kehou', to: 'shuangling-2021', due: '2021-11-30' });
+    expect(c).toMatchObject({ from: 'p-2020-kehou', to: 'p-2021-kehou', programme: 'shuangling-2021', stage: 'approved' });
+    const repo = loadRepository(root);
+    const old = repo.records.find((r) => r.id === 'p-2020-kehou')!.data as any;
+    const fresh = repo.records.find((r) => r.id === 'p-2021-kehou')!.data as any;
+    expect(old.carried_to).toBe('p-2021-kehou');
+    expect(old.history.map((h: any) => h.stage)).toEqual(['proposed', 'approved', 'approved']);
+    expect(old.history.at(-1).note).toMatch(/转入 shuangling-2021/);
+    expect(fresh).toMatchObject({ programme: 'shuangling-2021', carried_from: 'p-2020-kehou', stage: 'approved', due: '2021-11-30', title: '课后服务' });
+    await expect(carryOver({ root, id: 'p-2020-kehou', to: 'shuangling-2021' })).rejects.toThrow(/已转入/);
+    await expect(carryOver({ root, id: 'p-2021-kehou', to: 'shuangling-2020' })).rejects.toThrow(/只能转入之后年度的方案/);
+    expect(validateRepository(loadRepository(root), { today: '2021-03-05' }).filter((p) => p.severity === 'error' && /carried/.test(p.rule))).toEqual([]);
+
+    // The ledger shows the year selector; a carried record owes nothing more in its old round.
+    const ledger = computeLedger(loadRepository(root), { today: '2021-03-05' });
+    expect(ledger.programme.id).toBe('shuangling-2021');
+    expect(ledger.programmes.map((y) => [y.period, y.current])).toEqual([['2021', true], ['2020', false]]);
+    expect(ledger.projects.map((p) => p.id).sort()).toEqual([created.id, 'p-2021-kehou'].sort());
+    const text2020 = tablesToText(computeLedger(loadRepository(root), { today: '2021-03-05', programme: 'shuangling-2020' }), ledgerTables(computeLedger(loadRepository(root), { today: '2021-03-05', programme: 'shuangling-2020' }), loadRepository(root).records.find((r) => r.id === 'shuangling-2020')!.data as any, 'zh'), 'zh');
+    expect(text2020).toContain('课后服务');
+    const stageItems = computeDeadlines(loadRepository(root), { today: '2021-03-05', programme: 'shuangling-2020' }).items.filter((i) => i.uid.startsWith('stage-p-2020-kehou'));
+    expect(stageItems).toEqual([]);
+  });
+});
+
+describe('004: phase years with their own windows', () => {
+  it('a brand re-applying in 2021 owes the 2021 review; a brand not recognised is not overdue', async () => {
+    const root = await repoWith('brand-plan', 2020);
+    const P = 'brand-plan-2020';
+    writeRecordFiles(root, [
+      ['organisation', { id: 'org-a', name: '市林业局机关党支部', type: '党支部' }],
+      ['organisation', { id: 'org-b', name: '市财政局机关党支部', type: '党支部' }],
+      ['organisation', { id: 'org-c', name: '市档案局机关党支部', type: '党支部' }],
+      ['brand', { id: 'b-re', programme: P, organisation: 'org-a', name: '林海先锋', stage: 'applied', history: [
+        { stage: 'chosen', date: '2020-03-01' }, { stage: 'applied', date: '2020-04-01' }, { stage: 'cultivating', date: '2020-05-01' },
+        { stage: 'reapply', date: '2020-12-20' }, { stage: 'applied', date: '2021-03-01' },
+      ] }],
+      ['brand', { id: 'b-no', programme: P, organisation: 'org-b', name: '财政红', stage: 'not-recognised', history: [
+        { stage: 'chosen', date: '2020-03-01' }, { stage: 'applied', date: '2020-04-01' }, { stage: 'cultivating', date: '2020-05-01' }, { stage: 'not-recognised', date: '2020-12-20' },
+      ] }],
+      ['brand', { id: 'b-go', programme: P, organisation: 'org-c', name: '兰台先锋', stage: 'continued', history: [
+        { stage: 'chosen', date: '2020-03-01' }, { stage: 'applied', date: '2020-04-01' }, { stage: 'cultivating', date: '2020-05-01' },
+        { stage: 'preselected', date: '2020-12-05' }, { stage: 'continued', date: '2020-12-20' },
+      ] }],
+    ]);
+    commitAll(root, 'three brands');
+    const items = computeDeadlines(loadRepository(root), { today: '2021-06-01' }).items;
+    const of = (id: string) => items.filter((i) => i.uid.includes(`-${id}-`) || i.uid.endsWith(`-${id}`));
+    expect(of('b-re').map((i) => [i.kind, i.due, i.status])).toEqual([['stage', '2021-12-31', 'upcoming']]);
+    expect(of('b-go').map((i) => [i.kind, i.due, i.status])).toEqual([['stage', '2021-12-31', 'upcoming']]);
+    expect(of('b-no')).toEqual([]);
+    expect(items.filter((i) => i.status === 'overdue').map((i) => i.uid)).toEqual([]);
+    // The 2021 review window is its own occurrence, with the two brands lagging behind it.
+    expect(items.find((i) => i.uid === `window-${P}-review-2021`)).toMatchObject({ start: '2021-12-01', due: '2021-12-31', lagging: 2 });
+    expect(items.find((i) => i.uid === `window-${P}-review-2020`)).toMatchObject({ status: 'closed', lagging: 0 });
+  });
+});
+
+describe('003: sampled re-check results in their time', () => {
+  it('records three results (合格 / 需整改 with a note) and shows them in the ledger', async () => {
+    const root = await repoWith('shuji', 2017);
+    on('2017-01-05');
+    await createSimple(root, 'organisation', { id: 'org-dw', name: '学校党委', type: '党委' });
+    const ids: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      await createSimple(root, 'organisation', { id: `org-${i}`, name: `第${i}党总支`, type: '党总支', parent: 'org-dw' });
+      await createSimple(root, 'member', { id: `m-${i}`, name: `书记${i}`, organisation: `org-${i}` });
+      await createProject(root, { id: `p-${i}`, title: `书记项目${i}`, lead: `org-${i}`, leader: `m-${i}`, categories: ['组织建设'], start: '2017-03-01', due: '2017-12-20' });
+      ids.push(`p-${i}`);
+    }
+    for (const id of ids) {
+      for (const [d, to] of [['2017-03-10', 'applied'], ['2017-03-28', 'approved'], ['2017-04-05', 'implementing']] as const) {
+        on(d);
+        await advance({ root, id, to });
+      }
+    }
+    on('2017-12-08');
+    for (const id of ids) await close({ root, subject: id, results: '完成', summary: '总结' });
+    const drawn = await recheck({ root, sample: 3, seed: 'wx' });
+    const sampled = drawn.sampled.map((s) => s.id);
+    const other = ids.find((id) => !sampled.includes(id))!;
+    on('2017-12-15');
+    await expect(recordRecheck({ root, project: other, result: '合格' })).rejects.toThrow(/不在抽查复核抽中的项目之中/);
+    const before = head(root);
+    await expect(recordRecheck({ root, project: sampled[1]!, result: '需整改' })).rejects.toThrow(/--note/);
+    expect(head(root)).toBe(before);
+    await recordRecheck({ root, project: sampled[0]!, result: '合格', by: '组织部 王老师' });
+    await recordRecheck({ root, project: sampled[1]!, result: '需整改', note: '台账资料不全', by: '组织部 王老师' });
+    await recordRecheck({ root, project: sampled[2]!, result: '合格', by: '组织部 李老师' });
+    await expect(recordRecheck({ root, project: sampled[0]!, result: '需整改', note: 'x' })).rejects.toThrow(/--replace/);
+
+    const repo = loadRepository(root);
+    const ledger = computeLedger(repo, { today: '2017-12-20' });
+    expect(ledger.recheck!.results.map((r) => [r.project, r.result, r.checkedOn, r.checkedBy]).sort()).toEqual([
+      [sampled[0], '合格', '2017-12-15', '组织部 王老师'],
+      [sampled[1], '需整改', '2017-12-15', '组织部 王老师'],
+      [sampled[2], '合格', '2017-12-15', '组织部 李老师'],
+    ].sort());
+    const p = repo.records.find((r) => r.kind === 'programme')!.data as any;
+    const text = tablesToText(ledger, ledgerTables(ledger, p, 'zh'), 'zh');
+    expect(text).toContain('需整改：台账资料不全');
+    expect((text.match(/合格/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    const history = (repo.records.find((r) => r.id === sampled[1])!.data as any).history;
+    expect(history.at(-1).note).toMatch(/抽查复核结论：需整改（台账资料不全）/);
+  });
+});
