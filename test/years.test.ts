@@ -186,3 +186,76 @@ describe('003: sampled re-check results in their time', () => {
     expect(history.at(-1).note).toMatch(/抽查复核结论：需整改（台账资料不全）/);
   });
 });
+
+describe('decisions made by people: 十佳 by --pick with its basis', () => {
+  it('suggests (saying it is a suggestion), refuses a pick without a basis, records the decision; the site shows no score', async () => {
+    const { select } = await import('../src/commands/selection.js');
+    const { siteFiles } = await import('../src/output/site/site.js');
+    const root = await repoWith('shuangling', 2020);
+    on('2020-03-05');
+    await createSimple(root, 'organisation', { id: 'org-gw', name: '区级机关工委', type: '机关工委' });
+    await createSimple(root, 'organisation', { id: 'org-a', name: '区档案局支部', type: '党支部', parent: 'org-gw' });
+    await createSimple(root, 'organisation', { id: 'org-b', name: '区财政局支部', type: '党支部', parent: 'org-gw' });
+    on('2021-01-10');
+    const award = 'top-ten-organisations';
+    const before = head(root);
+    const suggestion = await select({ root, award });
+    expect(suggestion).toMatchObject({ decided: false, considers: ['认领项目情况（纳入基层党建工作考核）'], decidedBy: '区委区级机关工委' });
+    expect(suggestion.method.zh).toMatch(/并非方案规定的评选办法/);
+    expect(head(root)).toBe(before);
+    await expect(select({ root, award, pick: ['org-b', 'org-a'] })).rejects.toThrow(/--meeting|--document/);
+    await expect(select({ root, award, meeting: '工委会议' })).rejects.toBeInstanceOf(UsageError);
+    expect(head(root)).toBe(before);
+    const decided = await select({ root, award, pick: ['org-b', 'org-a'], meeting: '2021 年 1 月 8 日区级机关工委会议', document: '惠机工委〔2021〕3号' });
+    expect(decided).toMatchObject({ decided: true, decision: { by: '区委区级机关工委', document: '惠机工委〔2021〕3号' } });
+    const record = loadRepository(root).records.find((r) => r.kind === 'selection')!.data as any;
+    expect(record.entries.map((e: any) => [e.subject, e.rank])).toEqual([['org-b', 1], ['org-a', 2]]);
+    expect(JSON.stringify(record)).not.toMatch(/score|平均|好 4/);
+    await expect(select({ root, award, pick: ['org-a'], document: 'x' })).rejects.toThrow(/--replace/);
+
+    const site = siteFiles(loadRepository(root), { today: '2021-01-10', lang: 'zh' }, () => ({}));
+    const pages = [...site.files.entries()].filter(([f]) => f.endsWith('.html')).map(([f, c]) => [f, 'text' in c ? c.text : ''] as const);
+    const page = pages.find(([, t]) => t.includes('惠机工委〔2021〕3号'));
+    expect(page, 'the selections page names the decision').toBeDefined();
+    expect(page![1]).toContain('评选依据：认领项目情况');
+    for (const [f, t] of pages) expect(t, f).not.toMatch(/好 4|较差 1|平均分|折算/);
+  });
+});
+
+describe('002: bonus per unit', () => {
+  it('awards the lead and each co-organiser (≤ 20 each) and lists the points per unit', async () => {
+    const { rate } = await import('../src/commands/rating.js');
+    const root = await repoWith('zutuan', 2017);
+    const P = 'zutuan-2017';
+    const project = (id: string, lead: string, co: string[]) => ['project', {
+      id, programme: P, title: `项目${id}`, lead, co_organisers: co.map((organisation) => ({ organisation })), stage: 'reviewed',
+      history: [{ stage: 'listed', date: '2017-04-01' }, { stage: 'reviewed', date: '2017-12-10' }],
+    }] as [string, Record<string, unknown>];
+    writeRecordFiles(root, [
+      ['organisation', { id: 'org-a', name: '市委组织部机关党委', type: '党委' }],
+      ['organisation', { id: 'org-b', name: '市财政局机关党委', type: '党委' }],
+      ['organisation', { id: 'org-c', name: '市教育局机关党委', type: '党委' }],
+      project('p-1', 'org-a', ['org-b']),
+      project('p-2', 'org-b', ['org-c']),
+    ]);
+    commitAll(root, 'two reviewed projects');
+    on('2017-12-15');
+    await expect(rate({ root, subject: 'p-1', bonus: 10, bonusUnits: { 'org-c': 5 } })).rejects.toThrow(/不是本项目的牵头单位或联办单位/);
+    await expect(rate({ root, subject: 'p-1', bonusUnits: { 'org-a': 25, 'org-b': 5 } })).rejects.toThrow(/超过上限 20/);
+    await rate({ root, subject: 'p-1', bonusUnits: { 'org-a': 15, 'org-b': 12 } });
+    await rate({ root, subject: 'p-2', bonus: 10 });
+    const repo = loadRepository(root);
+    const ev = repo.records.find((r) => r.kind === 'evaluation' && (r.data as any).subject === 'p-2')!.data as any;
+    expect(ev.bonus_by_unit).toEqual([{ organisation: 'org-b', points: 10 }, { organisation: 'org-c', points: 10 }]);
+    const ledger = computeLedger(repo, { today: '2017-12-20' });
+    expect(ledger.bonus!.map((r) => [r.organisation.id, r.total, r.counted, r.awards.map((a) => `${a.project}:${a.role}:${a.points}`)])).toEqual([
+      ['org-b', 22, 20, ['p-1:co-organiser:12', 'p-2:lead:10']],
+      ['org-a', 15, 15, ['p-1:lead:15']],
+      ['org-c', 10, 10, ['p-2:co-organiser:10']],
+    ]);
+    const p = repo.records.find((r) => r.kind === 'programme')!.data as any;
+    const table = ledgerTables(ledger, p, 'zh').find((t) => t.id === 'bonus')!;
+    expect(table.rows.length).toBe(3);
+    expect(validateRepository(repo, { today: '2017-12-20' }).filter((x) => /bonus/.test(x.rule))).toEqual([]);
+  });
+});
