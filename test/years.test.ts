@@ -259,3 +259,42 @@ describe('002: bonus per unit', () => {
     expect(validateRepository(repo, { today: '2017-12-20' }).filter((x) => /bonus/.test(x.rule))).toEqual([]);
   });
 });
+
+describe('004: naming after the consultation, with its document; the brand archive', () => {
+  it('refuses 命名 before the consultation ends or without the document number, then prints both in the archive', async () => {
+    const { brandSet } = await import('../src/commands/brands.js');
+    const { rate } = await import('../src/commands/rating.js');
+    const { viewContext } = await import('../src/commands/render.js');
+    const { formDocument } = await import('../src/output/forms/document.js');
+    const { ARCHIVE_FORM } = await import('../src/output/forms/targets.js');
+    const root = await repoWith('brand-plan', 2020);
+    const P = 'brand-plan-2020';
+    writeRecordFiles(root, [
+      ['organisation', { id: 'org-a', name: '市林业局机关党支部', type: '党支部' }],
+      ['organisation', { id: 'org-b', name: '市财政局机关党支部', type: '党支部' }],
+      ['brand', { id: 'b-1', programme: P, organisation: 'org-a', name: '林海先锋', concept: '守护林海', stage: 'consulted', pairings: [{ organisation: 'org-b', since: '2020-06-01' }], history: [
+        { stage: 'chosen', date: '2020-03-01' }, { stage: 'applied', date: '2020-04-01' }, { stage: 'cultivating', date: '2020-05-01' },
+        { stage: 'preselected', date: '2020-12-05' }, { stage: 'consulted', date: '2020-12-10' },
+      ] }],
+    ]);
+    commitAll(root, 'a brand under consultation');
+    on('2020-12-15');
+    await rate({ root, subject: 'b-1', opinion: '创建特色鲜明' });
+    await expect(advance({ root, id: 'b-1', to: 'named' })).rejects.toThrow(/征求意见截止日期/);
+    await brandSet({ root, brand: 'b-1', consultationUntil: '2020-12-20' });
+    await expect(advance({ root, id: 'b-1', to: 'named' })).rejects.toThrow(/征求意见至 2020-12-20 止，尚未结束/);
+    on('2020-12-21');
+    await expect(advance({ root, id: 'b-1', to: 'named' })).rejects.toThrow(/命名文件文号/);
+    await brandSet({ root, brand: 'b-1', document: '根直工委发〔2020〕15号' });
+    await advance({ root, id: 'b-1', to: 'named' });
+
+    const repo = loadRepository(root);
+    const p = repo.records.find((r) => r.kind === 'programme')!.data as any;
+    const record = repo.records.find((r) => r.id === 'b-1')!;
+    expect((record.data as any).stage).toBe('named');
+    const doc = formDocument(viewContext(repo, p, { today: '2020-12-21' }), { form: ARCHIVE_FORM, record, key: 'b-1' });
+    const text = doc.html.replace(/<[^>]+>/g, ' ');
+    expect(doc.title).toBe('党建品牌创建档案');
+    for (const s of ['林海先锋', '根直工委发〔2020〕15号', '2020年12月20日', '市财政局机关党支部', '征求意见', '命名', '创建特色鲜明']) expect(text, s).toContain(s);
+  });
+});
