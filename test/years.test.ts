@@ -298,3 +298,54 @@ describe('004: naming after the consultation, with its document; the brand archi
     for (const s of ['林海先锋', '根直工委发〔2020〕15号', '2020年12月20日', '市财政局机关党支部', '征求意见', '命名', '创建特色鲜明']) expect(text, s).toContain(s);
   });
 });
+
+describe('000: the committee opinion before acceptance, the notice period, panels', () => {
+  it('takes 党委（党组）意见 with the closure request, prints the 公示期, asks --reason for a small panel and checks expert categories', async () => {
+    const { rate } = await import('../src/commands/rating.js');
+    const { drawPanel } = await import('../src/commands/panel.js');
+    const { buildNotice, noticePeriod } = await import('../src/commands/pack.js');
+    const root = await repoWith('shuangling', 2020);
+    const P = 'shuangling-2020';
+    writeRecordFiles(root, [
+      ['organisation', { id: 'org-a', name: '区档案局支部', type: '党支部' }],
+      ['organisation', { id: 'org-b', name: '区财政局支部', type: '党支部' }],
+      ['member', { id: 'm-1', name: '丁宁', organisation: 'org-a' }],
+      ['project', { id: 'p-1', programme: P, number: '2020-001', title: '档案数字化', categories: ['突出典型示范'], lead: 'org-a', leader: 'm-1', stage: 'implementing', history: [
+        { stage: 'proposed', date: '2020-03-05' }, { stage: 'implementing', date: '2020-05-11' },
+      ] }],
+      ['expert', { id: 'e-1', name: '甲专家', organisation: 'org-b', categories: ['突出典型示范'] }],
+      ['expert', { id: 'e-2', name: '乙专家', organisation: 'org-b', categories: ['突出典型示范'] }],
+      ['expert', { id: 'e-3', name: '丙专家', organisation: 'org-b', categories: ['不存在的类别'] }],
+    ]);
+    commitAll(root, 'a project in progress and three experts');
+    const unknown = validateRepository(loadRepository(root), { today: '2020-06-01' }).filter((x) => x.rule === 'expert-category-unknown');
+    expect(unknown.map((x) => x.file)).toEqual(['records/experts/e-3.yaml']);
+
+    on('2020-06-01');
+    await close({ root, subject: 'p-1', results: '完成馆藏数字化', committeeOpinion: '同意结项' });
+    const closure = () => loadRepository(root).records.find((r) => r.kind === 'closure')!.data as any;
+    expect(closure()).toMatchObject({ committee_opinion: '同意结项', committee_opinion_on: '2020-06-01' });
+    await expect(rate({ root, subject: 'p-1', committeeOpinion: '同意' })).rejects.toThrow(/djyc close p-1 --committee-opinion/);
+    on('2020-06-03');
+    await close({ root, subject: 'p-1', committeeOpinion: '同意结项，成效明显' });
+    expect(closure()).toMatchObject({ committee_opinion: '同意结项，成效明显', committee_opinion_on: '2020-06-03', results: '完成馆藏数字化' });
+
+    // Panels: fewer experts than panel_size only with a reason; an expert outside the categories is not drawn.
+    await expect(drawPanel({ root, subject: 'p-1', size: 2, seed: 's' })).rejects.toThrow(/--reason/);
+    const panel = await drawPanel({ root, subject: 'p-1', size: 2, seed: 's', reason: '本类别专家仅 2 人' });
+    expect(panel.experts.map((e) => e.id).sort()).toEqual(['e-1', 'e-2']);
+    const ev = loadRepository(root).records.find((r) => r.kind === 'evaluation')!.data as any;
+    expect(ev.panel.size_reason).toBe('本类别专家仅 2 人');
+
+    // The 领办公示 prints its notice period: the programme's window, or --from/--until.
+    const p = loadRepository(root).records.find((r) => r.id === P)!.data as any;
+    expect(noticePeriod(p, '2020-04-20')).toEqual({ from: '2020-05-01', until: '2020-05-10' });
+    expect(noticePeriod(p, '2020-04-20', '2020-05-02', '2020-05-08')).toEqual({ from: '2020-05-02', until: '2020-05-08' });
+    expect(() => noticePeriod(p, '2020-04-20', '2020-05-09', '2020-05-08')).toThrow(UsageError);
+    const out = path.join(tempDir('djyc-notice-'), 'notice.html');
+    const r = await buildNotice({ repo: loadRepository(root), programme: p, org: 'org-a', out, today: '2020-04-28', format: 'html' });
+    expect(r.period).toEqual({ from: '2020-05-01', until: '2020-05-10' });
+    expect(fs.readFileSync(out, 'utf8').replace(/<[^>]+>/g, '')).toContain('2020年5月1日至2020年5月10日');
+    await expect(buildNotice({ repo: loadRepository(root), programme: { ...p, public: { ...p.public, claims: false } }, org: 'org-a', out, today: '2020-04-28', format: 'html' })).rejects.toThrow(/public\.claims/);
+  });
+});
