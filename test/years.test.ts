@@ -100,6 +100,17 @@ describe('000: the next round in the same repository', () => {
     expect(ledger.projects.map((p) => p.id).sort()).toEqual([created.id, 'p-2021-kehou'].sort());
     const text2020 = tablesToText(computeLedger(loadRepository(root), { today: '2021-03-05', programme: 'shuangling-2020' }), ledgerTables(computeLedger(loadRepository(root), { today: '2021-03-05', programme: 'shuangling-2020' }), loadRepository(root).records.find((r) => r.id === 'shuangling-2020')!.data as any, 'zh'), 'zh');
     expect(text2020).toContain('课后服务');
+    // The site: this year's round at the top, the other round whole under years/<id>/, a year selector on every page.
+    const { buildSite } = await import('../src/commands/publish.js');
+    const site = buildSite(loadRepository(root), { out: '/unused', today: '2021-03-05', lang: 'zh' });
+    const html = (f: string) => {
+      const c = site.files.get(f);
+      return c && 'text' in c ? c.text : '';
+    };
+    expect(site.result.years).toEqual(['shuangling-2021', 'shuangling-2020']);
+    expect(html('index.html')).toContain('href="years/shuangling-2020/index.html"');
+    expect(html('years/shuangling-2020/index.html')).toContain('href="../../index.html"');
+    expect([...site.files.keys()].filter((f) => f.startsWith('years/shuangling-2020/') && f.endsWith('.html')).length).toBeGreaterThan(3);
     const stageItems = computeDeadlines(loadRepository(root), { today: '2021-03-05', programme: 'shuangling-2020' }).items.filter((i) => i.uid.startsWith('stage-p-2020-kehou'));
     expect(stageItems).toEqual([]);
   });
@@ -182,6 +193,11 @@ describe('003: sampled re-check results in their time', () => {
     const text = tablesToText(ledger, ledgerTables(ledger, p, 'zh'), 'zh');
     expect(text).toContain('需整改：台账资料不全');
     expect((text.match(/合格/g) ?? []).length).toBeGreaterThanOrEqual(2);
+    // shuji's 抽查复核 is public: the progress page shows each result.
+    const { buildSite } = await import('../src/commands/publish.js');
+    const site = buildSite(repo, { out: '/unused', today: '2017-12-20', lang: 'zh' });
+    const pages = [...site.files.entries()].filter(([f]) => f.endsWith('.html')).map(([, c]) => ('text' in c ? c.text : ''));
+    expect(pages.some((t) => t.includes('抽查复核') && t.includes('需整改：台账资料不全'))).toBe(true);
     const history = (repo.records.find((r) => r.id === sampled[1])!.data as any).history;
     expect(history.at(-1).note).toMatch(/抽查复核结论：需整改（台账资料不全）/);
   });

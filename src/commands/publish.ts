@@ -19,7 +19,7 @@ import type { SiteOptions } from '../output/site/data.js';
 import { chooseProgramme, yearSelector } from '../domain/years.js';
 
 export interface PublishOptions {
-  /** Programme id (default: the repository's default or only programme). */
+  /** Programme id (default: the programme of today's year, see domain/years.ts). */
   programme?: string;
   /** Output folder (absolute). */
   out: string;
