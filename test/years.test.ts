@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { git, tempDir } from './helpers.js';
+import { djyc, git, readJson, tempDir } from './helpers.js';
 import { commitAll, writeRecordFiles } from './ledger-fixture.js';
 import { initRepository } from '../src/commands/init.js';
 import { createProject, createSimple } from '../src/commands/create.js';
@@ -363,5 +363,37 @@ describe('000: the committee opinion before acceptance, the notice period, panel
     expect(r.period).toEqual({ from: '2020-05-01', until: '2020-05-10' });
     expect(fs.readFileSync(out, 'utf8').replace(/<[^>]+>/g, '')).toContain('2020年5月1日至2020年5月10日');
     await expect(buildNotice({ repo: loadRepository(root), programme: { ...p, public: { ...p.public, claims: false } }, org: 'org-a', out, today: '2020-04-28', format: 'html' })).rejects.toThrow(/public\.claims/);
+  });
+});
+
+describe('the command line: programme add / list, --programme, carry-over, select', () => {
+  it('adds the next round, names the programme chosen among several, refuses bad input with exit 2 and writes nothing', async () => {
+    const root = await repoWith('shuangling', 2020);
+    const run = (args: string[], today: string) => djyc(args, { cwd: root, env: { DJYC_TODAY: today } });
+    const before = head(root);
+    expect(run(['programme', 'add', '--year', '21', '--preset', 'shuangling'], '2021-01-04')).toMatchObject({ code: 2 });
+    expect(run(['programme', 'add', '--year', '2021'], '2021-01-04').code).toBe(2);
+    expect(run(['programme', 'add', '--year', '2021', '--from', 'nope-2020'], '2021-01-04').code).toBe(2);
+    expect(head(root)).toBe(before);
+    const add = run(['programme', 'add', '--preset', 'shuangling', '--year', '2021', '--json'], '2021-01-04');
+    expect(add.code, add.stderr).toBe(0);
+    expect(readJson(add.stdout)).toMatchObject({ programme: 'shuangling-2021', year: 2021 });
+    const list = readJson(run(['programme', 'list', '--json', '--today', '2021-06-01'], '2021-06-01').stdout);
+    expect(list.programmes.map((p: any) => [p.id, p.current])).toEqual([['shuangling-2021', true], ['shuangling-2020', false]]);
+    // A command acting on the round of the year says so on standard error when there are several.
+    const org = run(['new-org', '--name', '区档案局支部', '--type', '党支部', '--id', 'org-a', '-y'], '2021-03-01');
+    expect(org.code, org.stderr).toBe(0);
+    const proj = run(['new-project', '--title', '档案数字化', '--category', '突出典型示范', '--source', '自行申报', '--org', 'org-a', '--id', 'p-2021-a', '-y'], '2021-03-05');
+    expect(proj.code, proj.stderr).toBe(0);
+    expect(proj.stderr).toMatch(/方案：shuangling-2021（2021 年度的方案；另有 shuangling-2020/);
+    const ledger = run(['ledger', '--programme', 'shuangling-2020'], '2021-03-05');
+    expect(ledger.stdout).toMatch(/年度：.*【2020 shuangling-2020】/);
+    expect(run(['ledger', '--programme', 'shuangling-2019'], '2021-03-05').code).toBe(2);
+    const suggestion = run(['select', '--award', 'top-ten-organisations'], '2021-12-20');
+    expect(suggestion.code, suggestion.stderr).toBe(0);
+    expect(suggestion.stdout + suggestion.stderr).toMatch(/建议/);
+    expect(run(['select', '--award', 'top-ten-organisations', '--pick', 'org-a'], '2021-12-20').code).toBe(2);
+    expect(run(['carry-over', 'p-2021-a', '--to', 'shuangling-2020'], '2021-03-05').code).toBe(1);
+    expect(head(root)).not.toBe(before);
   });
 });
