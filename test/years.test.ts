@@ -152,21 +152,18 @@ describe('004: phase years with their own windows', () => {
 describe('003: sampled re-check results in their time', () => {
   it('records three results (合格 / 需整改 with a note) and shows them in the ledger', async () => {
     const root = await repoWith('shuji', 2017);
-    on('2017-01-05');
-    await createSimple(root, 'organisation', { id: 'org-dw', name: '学校党委', type: '党委' });
-    const ids: string[] = [];
-    for (let i = 1; i <= 4; i++) {
-      await createSimple(root, 'organisation', { id: `org-${i}`, name: `第${i}党总支`, type: '党总支', parent: 'org-dw' });
-      await createSimple(root, 'member', { id: `m-${i}`, name: `书记${i}`, organisation: `org-${i}` });
-      await createProject(root, { id: `p-${i}`, title: `书记项目${i}`, lead: `org-${i}`, leader: `m-${i}`, categories: ['组织建设'], start: '2017-03-01', due: '2017-12-20' });
-      ids.push(`p-${i}`);
-    }
-    for (const id of ids) {
-      for (const [d, to] of [['2017-03-10', 'applied'], ['2017-03-28', 'approved'], ['2017-04-05', 'implementing']] as const) {
-        on(d);
-        await advance({ root, id, to });
-      }
-    }
+    const ids = [1, 2, 3, 4].map((i) => `p-${i}`);
+    writeRecordFiles(root, [
+      ['organisation', { id: 'org-dw', name: '学校党委', type: '党委' }],
+      ...[1, 2, 3, 4].flatMap((i) => [
+        ['organisation', { id: `org-${i}`, name: `第${i}党总支`, type: '党总支', parent: 'org-dw' }],
+        ['member', { id: `m-${i}`, name: `书记${i}`, organisation: `org-${i}` }],
+        ['project', { id: `p-${i}`, programme: 'shuji-2017', title: `书记项目${i}`, lead: `org-${i}`, leader: `m-${i}`, categories: ['组织建设'], start: '2017-03-01', due: '2017-12-20', stage: 'implementing', history: [
+          { stage: 'set', date: '2017-01-05' }, { stage: 'applied', date: '2017-03-10' }, { stage: 'approved', date: '2017-03-28' }, { stage: 'implementing', date: '2017-04-05' },
+        ] }],
+      ] as [string, Record<string, unknown>][]),
+    ]);
+    commitAll(root, 'four secretaries\' projects in progress');
     on('2017-12-08');
     for (const id of ids) await close({ root, subject: id, results: '完成', summary: '总结' });
     const drawn = await recheck({ root, sample: 3, seed: 'wx' });
