@@ -195,6 +195,10 @@ describe('003: sampled re-check results in their time', () => {
     const site = buildSite(repo, { out: '/unused', today: '2017-12-20', lang: 'zh' });
     const pages = [...site.files.entries()].filter(([f]) => f.endsWith('.html')).map(([, c]) => ('text' in c ? c.text : ''));
     expect(pages.some((t) => t.includes('抽查复核') && t.includes('需整改：台账资料不全'))).toBe(true);
+    // … and djyc show names the result on the project.
+    const shown = djyc(['show', sampled[1]!], { cwd: root, env: { DJYC_TODAY: '2017-12-20' } });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('抽查复核：需整改：台账资料不全');
     const history = (repo.records.find((r) => r.id === sampled[1])!.data as any).history;
     expect(history.at(-1).note).toMatch(/抽查复核结论：需整改（台账资料不全）/);
   });
@@ -342,6 +346,10 @@ describe('000: the committee opinion before acceptance, the notice period, panel
     on('2020-06-03');
     await close({ root, subject: 'p-1', committeeOpinion: '同意结项，成效明显' });
     expect(closure()).toMatchObject({ committee_opinion: '同意结项，成效明显', committee_opinion_on: '2020-06-03', results: '完成馆藏数字化' });
+    const shown = djyc(['show', '2020-001', '--json'], { cwd: root, env: { DJYC_TODAY: '2020-06-03' } });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(readJson(shown.stdout).facts).toContainEqual({ label: { zh: '党委（党组）意见', en: "committee's opinion" }, value: '同意结项，成效明显（2020-06-03）' });
+    expect(djyc(['show', 'org-a'], { cwd: root }).code).toBe(2);
 
     // Panels: fewer experts than panel_size only with a reason; an expert outside the categories is not drawn.
     await expect(drawPanel({ root, subject: 'p-1', size: 2, seed: 's' })).rejects.toThrow(/--reason/);

@@ -35,6 +35,7 @@ const MODULES = {
   demo: () => import('./commands/demo.js'),
   programme: () => import('./commands/programme.js'),
   'carry-over': () => import('./commands/carry-over.js'),
+  show: () => import('./commands/show.js'),
 } satisfies Record<string, () => Promise<CommandModule>>;
 
 const COMMANDS = Object.keys(MODULES) as (keyof typeof MODULES)[];
