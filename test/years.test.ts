@@ -402,3 +402,31 @@ describe('the command line: programme add / list, --programme, carry-over, selec
     expect(head(root)).not.toBe(before);
   });
 });
+
+describe("001: 抽检 of the applications", () => {
+  it('samples from the applied projects (not the dropped or unfinished ones) and records results under the programme label', async () => {
+    const root = await repoWith('dangjian-plus', 2017);
+    const P = 'dangjian-plus-2017';
+    const project = (id: string, stage: string, stages: string[]) => ['project', {
+      id, programme: P, title: `项目${id}`, lead: 'org-a', categories: ['基层组织建设'], stage,
+      history: stages.map((s, i) => ({ stage: s, date: `2017-04-${String(13 + i).padStart(2, '0')}` })),
+    }] as [string, Record<string, unknown>];
+    writeRecordFiles(root, [
+      ['organisation', { id: 'org-a', name: '第一党支部', type: '党支部' }],
+      project('p-1', 'applied', ['topic', 'argued', 'applied']),
+      project('p-2', 'argued', ['topic', 'argued']),
+      project('p-3', 'rejected', ['topic', 'argued', 'applied', 'rejected']),
+      project('p-4', 'approved', ['topic', 'argued', 'applied', 'approved']),
+    ]);
+    commitAll(root, 'four projects');
+    on('2017-05-02');
+    await expect(recheck({ root, sample: 3, seed: 'dj' })).rejects.toThrow(/只有 2 个项目符合条件/);
+    const drawn = await recheck({ root, sample: 2, seed: 'dj' });
+    expect(drawn.sampled.map((s) => s.id).sort()).toEqual(['p-1', 'p-4']);
+    await recordRecheck({ root, project: 'p-4', result: '需整改', note: '立项书缺少可行性分析' });
+    const ledger = computeLedger(loadRepository(root), { today: '2017-05-03' });
+    expect(ledger.recheck!.label).toBe('抽检');
+    expect(ledger.recheck!.results.find((r) => r.project === 'p-4')).toMatchObject({ result: '需整改', passed: false, note: '立项书缺少可行性分析', checkedOn: '2017-05-02' });
+    expect(ledger.recheck!.results.find((r) => r.project === 'p-1')!.result).toBeUndefined();
+  });
+});
