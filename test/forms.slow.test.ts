@@ -100,6 +100,7 @@ const LABELS: Record<string, string[]> = {
   'member-commitment': ['附件3', '党员领办任务承诺书', '作为', '结合本单位领办项目工作实际，我自愿领办以下', '项工作：', '1．', '我将亲自谋划、亲自部署、亲自推动，确保', '前完成领办的工作。', '承诺人：'],
   'shuangling-project-closure': ['附件4', '党组织领办项目结项书', '申报单位（盖章）：', '单位主要负责人（签字）：', '项目名称', '联系人', '联系电话', '取得成效', '党委（党组）意见', '验收组意见', '注：印证性文件材料作为附件报送。'],
   'shuangling-task-closure': ['附件5', '党员领办任务结项书', '申报人', '行政职务', '党内职务', '任务内容', '完成质效', '支委会意见', ...FOUR, '盖章（签名）：', '群众测评', '参与测评人数', '好：', '票；较好：', '票；一般：', '票；较差：', '票', '党委（党组）意见', ...FOUR, '盖章（签名）：'],
+  'brand-archive': ['创建单位：', '建档日期：', '品牌名称', '所属方案', '当前阶段', '提升结论', '品牌标识', '品牌内涵', '取得成效', '征求意见至', '命名日期', '命名文件', '评审组意见', '一、年度目标任务和工作措施', '二、结对共建', '三、评选入选', '四、创建历程'],
   'brand-apply': ['创建单位', '品牌名称', '联系人', '联系电话', '品牌内涵', '品牌标识', '取得成效', '基层党组织意见', '（盖章）', '党委（党组）意见', '（盖章）', '评审组意见', '签名：'],
   'project-report': ['领办党组织（盖章）：', '填报日期：', '项目名称', '项目编号', '项目负责人', '报告期', '进展情况', '存在问题', '下步打算', '责任人（签字）', '联系电话'],
   'task-report': ['党员领办任务执行书', '所在党组织：', '填报日期：', '任务内容', '所属项目', '领办党员', '完成时限', '报告期', '进展情况', '存在问题', '下步打算', '责任人（签字）', '联系电话'],
@@ -123,7 +124,7 @@ describe('templates (no browser)', () => {
       }
     }
     expect([...names].sort()).toEqual(
-      ['brand-apply', 'dangjian-apply', 'dangjian-plan', 'member-commitment', 'org-commitment', 'project-report', 'shuangling-apply', 'shuangling-project-closure', 'shuangling-task-closure', 'shuji-apply', 'summary-report', 'task-report', 'zutuan-apply', 'zutuan-task-list'].sort(),
+      ['brand-apply', 'brand-archive', 'dangjian-apply', 'dangjian-plan', 'member-commitment', 'org-commitment', 'project-report', 'shuangling-apply', 'shuangling-project-closure', 'shuangling-task-closure', 'shuji-apply', 'summary-report', 'task-report', 'zutuan-apply', 'zutuan-task-list'].sort(),
     );
     expect(listTemplates()).toEqual(expect.arrayContaining([...names]));
     expect(Object.keys(LABELS).sort()).toEqual([...names].sort());
@@ -262,17 +263,18 @@ describe('forms as PDF', () => {
     const res = await outputsOf(demo, '2020-12-30', {}, 'shuangling');
     const seconds = (Date.now() - t0) / 1000;
     // 3 applications, 3 + 10 commitments, 3 + 10 closures, 1 brand, 6 + 16 reports; and the test records:
-    // 3 projects at the application stage, 2 brands at the brand application stage.
-    expect(res.length).toBe(57);
+    // 3 projects at the application stage, 2 brands at the brand application stage; 3 brand archives (品牌创建档案).
+    expect(res.length).toBe(60);
     const id = ids(demo);
     const kehou2 = id.task('联系堰桥、长安片区10所学校');
     const byTemplate = new Map<string, FormOutput[]>();
     for (const r of res) byTemplate.set(r.target.form.template, [...(byTemplate.get(r.target.form.template) ?? []), r]);
-    expect([...byTemplate.keys()].sort()).toEqual(['brand-apply', 'member-commitment', 'org-commitment', 'project-report', 'shuangling-apply', 'shuangling-project-closure', 'shuangling-task-closure', 'task-report']);
+    expect([...byTemplate.keys()].sort()).toEqual(['brand-apply', 'brand-archive', 'member-commitment', 'org-commitment', 'project-report', 'shuangling-apply', 'shuangling-project-closure', 'shuangling-task-closure', 'task-report']);
     for (const r of res) {
       if (r.target.record.id.startsWith('p-test') || r.target.record.id.startsWith('b-test')) continue;
       expectLabels(r.out, LABELS[r.target.form.template]!);
-      expect(r.pages, `${r.label} fits one page`).toBe(1);
+      // The brand archive is a file that grows with the brand's history, not a one-page form.
+      if (r.target.form.template !== 'brand-archive') expect(r.pages, `${r.label} fits one page`).toBe(1);
     }
     console.log(`[forms] ${res.length} forms of 000 in ${seconds.toFixed(1)} s (${(res.length / seconds).toFixed(1)} forms/s)`);
 
@@ -435,7 +437,7 @@ describe('forms as PDF', () => {
       if (r.target.form.template === 'zutuan-apply' || r.target.form.template === 'project-report') continue;
       expectLabels(r.out, LABELS[r.target.form.template]!);
     }
-    expect(all.filter((r) => r.pages !== 1).map((r) => r.label)).toEqual([]);
+    expect(all.filter((r) => r.pages !== 1 && r.target.form.template !== 'brand-archive').map((r) => r.label)).toEqual([]);
 
     // 001 附件1: leader, team with roles, goals, the branch's opinion; 附件2 the plan.
     const dj = squash(raw(get('dangjian-apply').out));
@@ -573,7 +575,7 @@ describe('djyc render / pack / demo (CLI)', () => {
     const html = djyc(['render', '--all', '--format', 'html', '-o', 'out/html'], { cwd: root });
     expect(html.code, html.stderr).toBe(0);
     const pagesHtml = fs.readdirSync(path.join(root, 'out/html'));
-    expect(pagesHtml.length).toBe(52);
+    expect(pagesHtml.length).toBe(53); // with the brand archive (品牌创建档案) of the one brand
     const doc = fs.readFileSync(path.join(root, 'out/html', pagesHtml.find((f) => f.startsWith('brand_'))!), 'utf8');
     expect(doc).toContain("default-src 'none'");
     expect(doc).toContain('惠山区机关党建品牌申报审批表');
