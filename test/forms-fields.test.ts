@@ -25,7 +25,9 @@ const PRINTED: Record<string, string[]> = {
   'shuangling-apply': ['project.title', 'project.reason'],
   'org-commitment': ['commitment.items[].text'],
   'member-commitment': ['commitment.position', 'commitment.items[].text'],
-  'shuangling-project-closure': ['project.title', 'closure.results', 'evaluation.committee_opinion', 'evaluation.acceptance.opinion'],
+  // The committee's opinion comes with the closure request (issue 15); an older record's on the evaluation prints
+  // only when the closure has none, so with both marked the closure's shows.
+  'shuangling-project-closure': ['project.title', 'closure.results', 'closure.committee_opinion', 'evaluation.acceptance[].opinion'],
   'shuangling-task-closure': ['task.content', 'closure.results', 'evaluation.committee_opinion'],
   'brand-apply': ['brand.name', 'brand.concept', 'brand.philosophy', 'brand.carrier', 'brand.results', 'brand.branch_opinion', 'brand.committee_opinion', 'brand.review_opinion', 'evaluation.committee_opinion', 'evaluation.review_opinion'],
   'project-report': ['project.title', 'project.number', 'report.progress', 'report.problems', 'report.next_steps'],
@@ -51,9 +53,12 @@ const NOT_ON_FORMS: Record<string, string> = {
   'brand.recognition.document': 'the naming document: the public notice, not the application form',
   'evaluation.panel.seed': 'the seed of the panel draw: the draw\'s audit (djyc panel --verify)',
   'evaluation.panel.algorithm': 'how the panel was drawn: the draw\'s audit (djyc panel --verify)',
+  'evaluation.panel.size_reason': 'why a panel is smaller than the programme asks: the history note and the draw\'s audit, no seed form',
 };
 
 /** Free-text fields of a record kind's schema: strings and `text`, not ids, dates, codes or the stage. */
+const COMMON = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'common.schema.json'), 'utf8'));
+
 function textFields(kind: string): string[] {
   const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', `${kind}.schema.json`), 'utf8'));
   const out: string[] = [];
@@ -61,8 +66,12 @@ function textFields(kind: string): string[] {
     const ref = node.$ref as string | undefined;
     if (ref) {
       if (ref.endsWith('/text')) out.push(at);
+      // A shared structure (an acceptance round): its own text fields.
+      else if (COMMON.definitions[ref.split('/').pop()!]?.properties) walk(COMMON.definitions[ref.split('/').pop()!], at);
       return;
     }
+    // A list that may also be written as one object (acceptance rounds): the list's fields.
+    if (node.if && node.then) return walk(node.then as Record<string, unknown>, at);
     if (node.properties) {
       for (const [name, sub] of Object.entries(node.properties as Record<string, Record<string, unknown>>)) walk(sub, at ? `${at}.${name}` : name);
     } else if (node.type === 'array' && node.items) {
@@ -89,6 +98,8 @@ function setMarker(data: Record<string, unknown>, segs: string[], value: string)
   }
   if (seg.endsWith('[]')) {
     const name = seg.slice(0, -2);
+    // One object where a list is allowed (an acceptance recorded in the older form) is that list's one item.
+    if (data[name] && typeof data[name] === 'object' && !Array.isArray(data[name])) data[name] = [data[name]];
     if (!Array.isArray(data[name]) || !(data[name] as unknown[]).length) data[name] = [{}];
     for (const item of data[name] as Array<Record<string, unknown>>) setMarker(item, rest, value);
     return;

@@ -85,8 +85,7 @@ describe('000 附件3: the member commitment always promises a date', () => {
       on('2020-04-08');
       await advance({ root, id: 'p-1' });
       on('2020-04-16');
-      await claim({ root, project: 'p-1', org: 'org-a' });
-      await advance({ root, id: 'p-1' });
+      await claim({ root, project: 'p-1', org: 'org-a' }); // enters 项目认领 itself
       const r = await addTask({ root, project: 'p-1', members: ['m-a'], content: '护学岗' });
       expect(r.notes.map((n) => n.zh)).toContain('未写 --due：承诺书的完成时限按方案截止日期 2020-12-31 填写');
       const commitment = loadRepository(root).records.find((x) => x.kind === 'commitment' && (x.data as { member?: string }).member === 'm-a')!;
