@@ -158,6 +158,17 @@ class Driver {
   }
 }
 
+/**
+ * A year-end selection as an office makes it: djyc's ranked suggestion goes to the committee, which decides; the
+ * decision is recorded with its basis (here the committee takes the suggestion as it stands).
+ */
+async function decide(d, date, basis, award) {
+  const which = award ? ['--award', award] : [];
+  const suggestion = await d.run(date, ['select', ...which, '--json']);
+  const ids = suggestion.entries.map((e) => e.subject);
+  if (ids.length) await d.run(date, ['select', ...which, '--pick', ids.join(','), ...basis]);
+}
+
 /** A simple emblem: a disc, a five-pointed star and a ring (no text, so it renders the same everywhere). */
 function logoSvg(fill, accent, rays = 0) {
   const star = [];
@@ -380,7 +391,7 @@ async function huishan(d) {
 
   // 交流展示 (2021-01 – 02) and 十佳基层党组织
   for (const p of projects) await d.run(`${y + 1}-01-20`, ['advance', p.id, '--note', '在“双领一创”经验交流会上展示']);
-  await d.run(`${y + 1}-01-22`, ['select']);
+  await decide(d, `${y + 1}-01-22`, ['--meeting', `${y + 1}年1月22日区级机关工委会议`, '--document', `惠机工委〔${y + 1}〕2号`]);
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -462,7 +473,7 @@ async function dangjianPlus(d) {
   }
   // Recorded results are never silently replaced: a second rating is refused unless it is a correction (--correct --reason).
   await d.refuse(`${y}-12-23`, ['rate', p1.id, '--stars', '群众满意率=4,综合效益=4,经验可推广性=4'], /已记录为.*--correct/, { what: 'a second rating without --correct' });
-  await d.run(`${y}-12-28`, ['select']);
+  await decide(d, `${y}-12-28`, ['--meeting', `${y}年12月28日公司党委会`, '--document', `思政〔${y}〕15号`]);
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -562,7 +573,7 @@ async function jinhua(d) {
     await d.run(`${y}-12-12`, ['rate', pid(row), '--bonus', String(bonus), '--opinion', i % 3 === 0 ? '成果突出，予以通报表彰' : '评审通过，予以通报表彰']);
     await d.run(`${y}-12-12`, ['advance', pid(row), '--to', 'reviewed']);
   }
-  await d.run(`${y}-12-20`, ['select']);
+  await decide(d, `${y}-12-20`, ['--meeting', `${y}年12月20日市直机关工委评审小组会议`, '--document', `金直委发〔${y}〕45号`]);
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -625,8 +636,9 @@ async function wxit(d) {
   await d.run(`${y}-12-27`, ['accept', pd.id, '--result', 'pass', '--opinion', '整改到位', '--method', '查阅资料', '--method', '调查走访']);
   for (const p of projects.filter((x) => x !== pd)) await d.run(`${y}-12-20`, ['accept', p.id, '--result', 'pass', '--opinion', '达到立项时确定的目标，同意验收', '--method', '查阅资料', '--method', '听取汇报', '--method', '调查走访']);
   for (const p of projects) await d.run(`${y}-12-27`, ['advance', p.id, '--to', 'accepted']);
-  await d.refuse(`${y}-12-28`, ['select', '--pick', pa.id, '--pick', pb.id], /至少需要 3 个/, { what: 'model projects: at least 3' });
-  await d.run(`${y}-12-28`, ['select', '--pick', [pa.id, pb.id, pc.id, ...(QUICK ? [] : ['p-2017-wx-yinqing'])].join(',')]);
+  await d.refuse(`${y}-12-28`, ['select', '--pick', pa.id], /--meeting|--document/, { code: 2, what: 'a decision without its basis' });
+  await d.refuse(`${y}-12-28`, ['select', '--pick', pa.id, '--pick', pb.id, '--meeting', '学校党委会'], /至少需要 3 个/, { what: 'model projects: at least 3' });
+  await d.run(`${y}-12-28`, ['select', '--pick', [pa.id, pb.id, pc.id, ...(QUICK ? [] : ['p-2017-wx-yinqing'])].join(','), '--meeting', `${y}年12月28日学校党委会`, '--document', `院党〔${y}〕30号`]);
   for (const p of projects) await d.run(`${y + 1}-01-16`, ['advance', p.id, '--note', '参加党建“书记项目”成果展评']);
 }
 
@@ -675,10 +687,10 @@ async function genhe(d) {
   await d.refuse('2020-12-22', ['advance', lc.id], /尚未评价/, { what: 'has-rating' });
   for (const b of firstRound) {
     await d.run('2020-12-22', ['rate', b.id, '--opinion', '品牌主题鲜明、载体贴近实际，党员群众满意，同意命名']);
-    await d.run('2020-12-25', ['advance', b.id, '--to', 'named']);
     await d.run('2020-12-25', ['brand', 'set', b.id, '--document', '根直工委发〔2020〕21号']);
+    await d.run('2020-12-25', ['advance', b.id, '--to', 'named']);
   }
-  await d.run('2020-12-28', ['select']);
+  await decide(d, '2020-12-28', ['--meeting', '2020年12月28日市直属机关工委会议', '--document', '根直工委发〔2020〕22号']);
 
   // Phase 2 (2021): goals at the start of the year, outcomes, re-application, pairing
   for (const b of firstRound.filter((x) => x.outcome === '精品')) {
@@ -694,7 +706,9 @@ async function genhe(d) {
   await d.run('2021-09-20', ['advance', mz.id]);
   await d.run('2021-12-06', ['advance', mz.id, '--to', 'preselected']);
   await d.run('2021-12-10', ['advance', mz.id]);
+  await d.run('2021-12-10', ['brand', 'set', mz.id, '--consultation-until', '2021-12-20']);
   await d.run('2021-12-22', ['rate', mz.id, '--opinion', '重新申报后定位准确，特色鲜明，同意命名']);
+  await d.run('2021-12-23', ['brand', 'set', mz.id, '--document', '根直工委发〔2021〕18号']);
   await d.run('2021-12-24', ['advance', mz.id, '--to', 'named']);
   for (const b of firstRound.filter((x) => x.outcome === '精品')) await d.run('2021-12-28', ['advance', b.id, '--to', 'model', '--note', '打造成精品，确定为示范品牌']);
 

@@ -329,10 +329,15 @@ describe('the write group on new-*, import, task exempt, report and select', () 
     git(hs, ['add', '-A']);
     git(hs, ['-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qm', 'example']);
     const before = head(hs);
-    expect(ok(hs, '2021-02-01', ['select', '--replace', '--dry-run']).stdout).toContain('（试运行，未写入任何文件）');
+    // The suggestion writes nothing; the committee's decision (--pick with its basis) is what gets recorded.
+    const suggestion = JSON.parse(ok(hs, '2021-02-01', ['select', '--json']).stdout);
+    expect(suggestion.suggestion).toBe(true);
     nothingWritten(hs, before);
-    const r = JSON.parse(ok(hs, '2021-02-01', ['select', '--replace', '--date', '2021-01-30', '--by', '区级机关工委', '--note', '常委会审定', '--json']).stdout);
-    expect(record(hs, `records/selections/${r.selection}.yaml`).decided_on).toBe('2021-01-30');
+    const pick = ['--pick', suggestion.entries.map((e: { subject: string }) => e.subject).join(','), '--document', '惠机工委〔2021〕2号'];
+    expect(ok(hs, '2021-02-01', ['select', '--replace', ...pick, '--dry-run']).stdout).toContain('（试运行，未写入任何文件）');
+    nothingWritten(hs, before);
+    const r = JSON.parse(ok(hs, '2021-02-01', ['select', '--replace', ...pick, '--date', '2021-01-30', '--by', '区级机关工委', '--note', '常委会审定', '--json']).stdout);
+    expect(record(hs, `records/selections/${r.selection}.yaml`)).toMatchObject({ decided_on: '2021-01-30', decision: { document: '惠机工委〔2021〕2号' } });
     expect(lastMessage(hs)).toContain('Act-Date: 2021-01-30\nActed-By: 区级机关工委\nNote: 常委会审定');
   });
 });

@@ -29,7 +29,7 @@ const longOf = (flags: string) => /--[\w-]+/.exec(flags)![0];
 const WRITE_COMMANDS = [
   'new-project', 'new-org', 'new-member', 'new-expert', 'import',
   'advance', 'claim', 'task add', 'task exempt', 'report', 'close', 'panel', 'recheck', 'accept', 'intervene', 'rate', 'select',
-  'brand new', 'brand set', 'brand goal', 'brand pair', 'brand outcome',
+  'brand new', 'brand set', 'brand goal', 'brand pair', 'brand outcome', 'programme add', 'carry-over',
 ];
 
 /** Other spellings of ideas that have a shared flag: none of these may appear on any command. */

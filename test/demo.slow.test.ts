@@ -23,7 +23,7 @@ describe('djyc demo', () => {
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.repo).toBe(path.join(dir, 'repo'));
-    expect(j.forms).toBe(52);
+    expect(j.forms).toBe(53); // with the brand archive (品牌创建档案) of the one brand
     expect(j.forms_failed).toBe(0);
     expect(j.records).toMatchObject({ organisation: 4, member: 12, project: 3, task: 8, commitment: 13, report: 22, closure: 11, brand: 1 });
     // One commit per step, all of them in the repository's history.
@@ -31,7 +31,7 @@ describe('djyc demo', () => {
     expect(j.commits).toBeGreaterThan(90);
     expect(git(j.repo, ['status', '--porcelain']).trim()).toBe('');
     expect(djyc(['validate'], { cwd: j.repo }).code).toBe(0);
-    expect(fs.readdirSync(path.join(dir, 'pdf', 'forms')).filter((f) => f.endsWith('.pdf')).length).toBe(52);
+    expect(fs.readdirSync(path.join(dir, 'pdf', 'forms')).filter((f) => f.endsWith('.pdf')).length).toBe(53);
     expect(j.pack.pages).toBe(9);
     expect(fs.existsSync(j.pack.out)).toBe(true);
     expect(fs.existsSync(j.notice)).toBe(true);

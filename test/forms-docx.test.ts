@@ -12,7 +12,7 @@ import { resolveProgramme } from '../src/domain/programme.js';
 import { LayoutError, loadLayout, parseLayout } from '../src/output/forms/layout.js';
 import { layoutHtml } from '../src/output/forms/html.js';
 import { formDocument } from '../src/output/forms/document.js';
-import { selectTargets, type FormTarget } from '../src/output/forms/targets.js';
+import { selectTargets, withArchiveForm, type FormTarget } from '../src/output/forms/targets.js';
 import { canonicalJson, normaliseCode, parsePayload, parsePayloads, payloadText, shortCode } from '../src/output/forms/verification.js';
 import { docxOf, viewContext } from '../src/commands/render.js';
 import { gitState, stampOf } from '../src/commands/verification.js';
@@ -30,7 +30,8 @@ interface Example {
 function loadExamples(): Example[] {
   return EXAMPLES.map((name) => {
     const repo = loadRepository(path.join(ROOT, 'examples', name));
-    const programme = resolveProgramme(repo);
+    // The examples' programme files predate the brand archive (品牌创建档案): it is added as `--form archive` adds it.
+    const programme = withArchiveForm(resolveProgramme(repo), 'archive');
     const ctx = viewContext(repo, programme, { today: '2020-12-30' });
     return { name, ctx, targets: selectTargets(ctx.index, programme, {}) };
   });
@@ -39,7 +40,7 @@ function loadExamples(): Example[] {
 describe('form layouts', () => {
   it('every shipped layout passes its schema, and every form of every preset has one', () => {
     const names = listTemplates();
-    expect(names.length).toBe(14);
+    expect(names.length).toBe(15);
     for (const n of names) expect(loadLayout(n).body.length, n).toBeGreaterThan(0);
   });
 

@@ -25,7 +25,9 @@ const PRINTED: Record<string, string[]> = {
   'shuangling-apply': ['project.title', 'project.reason'],
   'org-commitment': ['commitment.items[].text'],
   'member-commitment': ['commitment.position', 'commitment.items[].text'],
-  'shuangling-project-closure': ['project.title', 'closure.results', 'evaluation.committee_opinion', 'evaluation.acceptance[].opinion'],
+  // The committee's opinion comes with the closure request (issue 15); an older record's on the evaluation prints
+  // only when the closure has none, so with both marked the closure's shows.
+  'shuangling-project-closure': ['project.title', 'closure.results', 'closure.committee_opinion', 'evaluation.acceptance[].opinion'],
   'shuangling-task-closure': ['task.content', 'closure.results', 'evaluation.committee_opinion'],
   'brand-apply': ['brand.name', 'brand.concept', 'brand.philosophy', 'brand.carrier', 'brand.results', 'brand.branch_opinion', 'brand.committee_opinion', 'brand.review_opinion', 'evaluation.committee_opinion', 'evaluation.review_opinion'],
   'project-report': ['project.title', 'project.number', 'report.progress', 'report.problems', 'report.next_steps'],
@@ -51,6 +53,7 @@ const NOT_ON_FORMS: Record<string, string> = {
   'brand.recognition.document': 'the naming document: the public notice, not the application form',
   'evaluation.panel.seed': 'the seed of the panel draw: the draw\'s audit (djyc panel --verify)',
   'evaluation.panel.algorithm': 'how the panel was drawn: the draw\'s audit (djyc panel --verify)',
+  'evaluation.panel.size_reason': 'why a panel is smaller than the programme asks: the history note and the draw\'s audit, no seed form',
 };
 
 /** Free-text fields of a record kind's schema: strings and `text`, not ids, dates, codes or the stage. */

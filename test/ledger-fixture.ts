@@ -9,7 +9,7 @@ import { git, initRepo } from './helpers.js';
 
 export const DIRS: Record<string, string> = {
   organisation: 'organisations', member: 'members', project: 'projects', task: 'tasks', commitment: 'commitments',
-  report: 'reports', closure: 'closures', evaluation: 'evaluations', brand: 'brands', programme: 'programmes', selection: 'selections',
+  report: 'reports', closure: 'closures', evaluation: 'evaluations', brand: 'brands', programme: 'programmes', selection: 'selections', expert: 'experts',
 };
 
 export function recordFile(kind: string, id: string): string {

@@ -42,6 +42,8 @@ const MODULES = {
   demo: () => import('./commands/demo.js'),
   doctor: () => import('./commands/doctor.js'),
   upgrade: () => import('./commands/upgrade.js'),
+  programme: () => import('./commands/programme.js'),
+  'carry-over': () => import('./commands/carry-over.js'),
 } satisfies Record<string, () => Promise<CommandModule>>;
 
 const COMMANDS = Object.keys(MODULES) as (keyof typeof MODULES)[];
@@ -52,7 +54,7 @@ const MODULE_OF: Record<string, (typeof COMMANDS)[number]> = {
 };
 
 /** Commands that group subcommands (`djyc brand new`). */
-const GROUPS = new Set(['brand', 'task', 'hook']);
+const GROUPS = new Set(['brand', 'task', 'hook', 'programme']);
 
 function moduleOf(command: string | undefined): (typeof COMMANDS)[number] | undefined {
   if (!command) return undefined;

@@ -87,7 +87,8 @@ export function use<const S extends OptionSpec, const U extends Use>(shared: S, 
 /** Notes used by several commands, declared once. */
 export const NOTES = {
   repositoryProgramme: T('默认：记录库的默认方案', "default: the repository's default programme"),
-  allProgrammes: T('默认：全部方案', 'default: every programme'),
+  currentProgramme: T('默认：今天所在年度的方案（没有则为最新的方案；并列时取 djyc.yaml 的 default_programme）', "default: the programme of today's year (else the newest; djyc.yaml's default_programme breaks a tie)"),
+  allProgrammes: T('默认：日历仍在进行的方案（例如次年初的交流展示、多年规划），没有则为今天所在年度的方案', 'default: the programmes whose calendar reaches today (a showcase the next January, a plan over several years), else the one of today\'s year'),
   subtree: T('限于该党组织及其下级党组织', 'only this organisation and those under it'),
   sameAsFormatJson: T('同 --format json', 'same as --format json'),
   standardOutput: T('默认写到标准输出', 'default: standard output'),
@@ -166,6 +167,11 @@ export const CORRECT = options({
 });
 
 export type CorrectOptions = Options<typeof CORRECT>;
+
+/** `--programme` on a command that acts on one record: where its project number is looked up, and a check that it belongs there. */
+export const RECORD = options({
+  programme: use(SHARED.programme, { note: T('记录所属的方案：项目编号在该方案中查找，记录须属于该方案', "the record's programme: project numbers are looked up in it, and the record must belong to it") }),
+});
 
 // --- Adding a table to a command ------------------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ import type { CliContext } from './io.js';
 import type { CorrectOptions, WriteOptions } from './options.js';
 
 /** The write group of a command's options, as the core's operations take it. */
-export function opOptions(ctx: CliContext, f: WriteOptions): OpOptions {
-  return { root: requireRoot(ctx.cwd), date: f.date, by: f.by, note: f.note, dryRun: f.dryRun };
+export function opOptions(ctx: CliContext, f: WriteOptions & { programme?: string }): OpOptions {
+  return { root: requireRoot(ctx.cwd), date: f.date, by: f.by, note: f.note, dryRun: f.dryRun, programme: f.programme };
 }
 
 /** `--correct --reason`: a correction of recorded results (both flags, or neither). */

@@ -3,7 +3,7 @@
  * `requires` passes; appends a history entry; assigns the project number on the way into a `has-number` stage.
  */
 import { type Stage, findStage, requires, stageName, nextStages, stagesNamed } from '../domain/programme.js';
-import { findWindow, windowDates } from '../domain/programme.js';
+import { findWindow, inWindow, windowDates } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { Workspace, ordered, refuse, setField, stageOf, stageText, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { checkStage, type StageCheck } from '../domain/guards.js';
@@ -74,9 +74,10 @@ export function nextNumber(p: ProgrammeRecord, numbers: string[]): string | unde
 export function windowNote(p: ProgrammeRecord, stage: Stage, date: string): Text | undefined {
   const w = findWindow(p, stage.window);
   if (!w) return undefined;
+  if (inWindow(p, w, date)) return undefined;
   const { start, end } = windowDates(p, w);
-  if (date >= start && date <= end) return undefined;
-  return T(`注意：${date} 不在“${w.label}”时间窗口（${start} 至 ${end}）内`, `note: ${date} is outside the window "${w.label}" (${start} – ${end})`);
+  const when = w.every_year ? T(`每年 ${w.start} 至 ${w.end}`, `every year ${w.start} – ${w.end}`) : T(`${start} 至 ${end}`, `${start} – ${end}`);
+  return T(`注意：${date} 不在“${w.label}”时间窗口（${when.zh}）内`, `note: ${date} is outside the window "${w.label}" (${when.en})`);
 }
 
 /** Moves the record into `target` (already checked), with history, number and approval. */

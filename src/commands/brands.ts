@@ -254,12 +254,14 @@ export interface BrandArchive {
   annualGoals: NonNullable<RecordEntry<'brand'>['data']['annual_goals']>;
   pairings: (NonNullable<RecordEntry<'brand'>['data']['pairings']>[number] & { name: string })[];
   evaluations: RecordEntry<'evaluation'>['data'][];
-  selections: { id: string; title: string; rank?: number; decided_on?: string }[];
+  selections: { id: string; title: string; rank?: number; decided_on?: string; meeting?: string; document?: string }[];
+  /** Carried over from the previous round / into the next one (djyc carry-over). */
+  carried: { from?: string; to?: string };
 }
 
 /** Everything recorded about a brand (品牌创建档案), read-only. */
-export async function brandArchive(root: string, id: string): Promise<BrandArchive> {
-  const ws = await Workspace.read({ root });
+export async function brandArchive(root: string, id: string, programme?: string): Promise<BrandArchive> {
+  const ws = await Workspace.read({ root, programme });
   const b = ws.find(id, ['brand']);
   const p = ws.programmeOf(b);
   const s = findStage(p, 'brand', b.data.stage);
@@ -279,6 +281,7 @@ export async function brandArchive(root: string, id: string): Promise<BrandArchi
       .all('selection')
       .map((sel) => ({ sel, e: sel.data.entries.find((x) => x.subject === b.id) }))
       .filter((x) => x.e)
-      .map((x) => clean({ id: x.sel.id, title: x.sel.data.title ?? x.sel.data.award, rank: x.e!.rank, decided_on: x.sel.data.decided_on })),
+      .map((x) => clean({ id: x.sel.id, title: x.sel.data.title ?? x.sel.data.award, rank: x.e!.rank, decided_on: x.sel.data.decided_on, meeting: x.sel.data.decision?.meeting, document: x.sel.data.decision?.document })),
+    carried: clean({ from: b.data.carried_from, to: b.data.carried_to }),
   };
 }

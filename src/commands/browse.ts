@@ -11,7 +11,7 @@ import { UsageError } from '../domain/errors.js';
 import type { Lang } from '../domain/i18n.js';
 import { KINDS, type Kind } from '../domain/kinds.js';
 import { RecordIndex } from '../domain/records.js';
-import { kindOfWord, orgOption, resolveRecord } from '../domain/resolve.js';
+import { kindOfWord, matchRecords, orgOption, resolveRecord } from '../domain/resolve.js';
 import { findRecords, knownStage, listView, showView, type Hit, type ListView, type ShowView } from '../domain/browse.js';
 import { computeTodo, type Todo } from '../domain/todo.js';
 import { resolveProgramme } from '../domain/programme.js';
@@ -55,9 +55,26 @@ export function find(o: { root: string; text: string; kind?: string; lang: Lang;
   return findRecords(index, o.text, o.lang, { ...(o.kind ? { kinds: [kindNamed(o.kind)] } : {}), limit: o.limit });
 }
 
-export function show(o: { root: string; text: string; lang: Lang; today?: string }): ShowView {
+/**
+ * The record `text` names (domain/resolve.ts); with `programme`, one of that programme's records: the same project
+ * number in two rounds (a format without the year) names the one of that round.
+ */
+function recordIn(index: RecordIndex, text: string, programme: string | undefined, lang: Lang) {
+  const what = lang === 'en' ? 'record' : '记录';
+  if (programme === undefined) return resolveRecord(index, text, KINDS, what);
+  const p = resolveProgramme(index, programme);
+  const own = (e: { data: unknown }) => (e.data as { programme?: string }).programme;
+  const m = matchRecords(index, text, KINDS);
+  const mine = m.entries.filter((e) => own(e) === p.id);
+  const entry = mine.length === 1 ? mine[0]! : resolveRecord(index, text, KINDS, what);
+  const theirs = own(entry);
+  if (theirs !== undefined && theirs !== p.id) throw new UsageError(`${entry.id} 属于方案“${theirs}”，不是 --programme 所指的“${p.id}”`, `${entry.id} belongs to programme "${theirs}", not "${p.id}" (--programme)`);
+  return entry;
+}
+
+export function show(o: { root: string; text: string; lang: Lang; today?: string; programme?: string }): ShowView {
   const index = new RecordIndex(loadRepository(o.root));
-  const entry = resolveRecord(index, o.text, KINDS, o.lang === 'en' ? 'record' : '记录');
+  const entry = recordIn(index, o.text, o.programme, o.lang);
   const props = (loadSchema(entry.kind).properties ?? {}) as Record<string, { title?: string }>;
   const labels = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, v.title ?? k]));
   return showView(index, entry, { today: todayIn(o.today), fileExists: (rel) => fs.existsSync(path.join(o.root, rel)), labels }, o.lang);

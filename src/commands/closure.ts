@@ -2,6 +2,8 @@
  * `djyc close`: 结项申请 — files the closure (结项书: 取得成效 / 完成质效, self-assessment, 001's 总结报告) and moves the
  * project or task into the stage that requires it, in one commit, only if every guard of that stage passes (so no
  * closure without the quarterly reports due so far). After a rework round the closure is updated, not duplicated.
+ * The 党委（党组）意见 of 000 附件4 is given here, with the request (`--committee-opinion`), or added to a closure
+ * already filed while it waits for acceptance — so the closure pack sent in November carries it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,8 @@ import type { Text } from '../domain/i18n.js';
 const MAX_ATTACHMENT = 20 * 1024 * 1024;
 import { applyStage, chooseTarget } from './advance.js';
 import { atPoint, pointStages, stageName } from '../domain/programme.js';
-import { closureOf } from '../domain/records.js';
+import { closureOf, evaluationOf } from '../domain/records.js';
+import { latestRound } from '../domain/acceptance.js';
 import { joinList } from '../domain/i18n.js';
 
 export interface CloseOptions extends OpOptions {
@@ -28,6 +31,8 @@ export interface CloseOptions extends OpOptions {
   attach?: string[];
   /** Target stage when several next stages require a closure. */
   to?: string;
+  /** 党委（党组）意见 (000 附件4), given with the closure request, before acceptance. */
+  committeeOpinion?: string;
 }
 
 export interface CloseResult extends OpResult {
@@ -61,8 +66,33 @@ export function attachFile(ws: Workspace, source: string, folder: string): strin
   return rel;
 }
 
+/**
+ * The 党委（党组）意见 of a closure already filed (000 附件4: the unit's Party committee signs the 结项书 before it
+ * goes to the acceptance panel). Added while the closure waits for acceptance; refused once it was accepted.
+ */
+async function addCommitteeOpinion(ws: Workspace, o: CloseOptions): Promise<CloseResult> {
+  const subject = ws.find(o.subject, ['project', 'task']);
+  const p = ws.programmeOf(subject);
+  const stage = stageOf(p, subject);
+  const closure = closureOf(ws.index, subject.id);
+  if (!closure) refuse(`${subject.id} 尚未申请结项：党委（党组）意见随结项书给出（djyc close ${subject.id} --results … --committee-opinion …）`, `${subject.id} has no closure yet: the committee's opinion comes with it (djyc close ${subject.id} --results … --committee-opinion …)`);
+  const acceptance = latestRound(evaluationOf(ws.index, subject.id)?.data);
+  const filed = closure.data.submitted_on ?? '0000-00-00';
+  if (acceptance && acceptance.date >= filed) refuse(`${subject.id} 已于 ${acceptance.date} 验收：党委（党组）意见应在结项申请时、验收之前给出`, `${subject.id} was accepted on ${acceptance.date}: the committee's opinion comes with the closure request, before acceptance`);
+  ws.edit(closure, (doc) => {
+    setField(doc, 'closure', 'committee_opinion', o.committeeOpinion!.trim());
+    setField(doc, 'closure', 'committee_opinion_on', ws.date);
+  });
+  ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? '党委（党组）意见' });
+  const result = await ws.commit(`djyc close: ${subject.id} committee opinion`, { next: [subject.id] });
+  const name = stageText(p, trackOf(subject), stage.id);
+  return { ...result, subject: subject.id, closure: closure.id, from: stage.id, to: stage.id, fromName: name, toName: name };
+}
+
 export async function close(o: CloseOptions): Promise<CloseResult> {
   await using ws = await Workspace.open(o);
+  if (o.committeeOpinion !== undefined && !o.committeeOpinion.trim()) usage('--committee-opinion 不能为空', '--committee-opinion must not be empty');
+  if (!o.results?.trim() && o.committeeOpinion && !o.selfAssessment && !o.summary && !o.summaryFile && !o.attach?.length) return addCommitteeOpinion(ws, o);
   const subject = ws.find(o.subject, ['project', 'task']);
   const p = ws.programmeOf(subject);
   const track = trackOf(subject);
@@ -94,10 +124,17 @@ export async function close(o: CloseOptions): Promise<CloseResult> {
       if (o.selfAssessment) setField(doc, 'closure', 'self_assessment', o.selfAssessment.trim());
       if (summary) setField(doc, 'closure', 'summary_report', summary);
       setField(doc, 'closure', 'submitted_on', ws.date);
+      if (o.committeeOpinion) {
+        setField(doc, 'closure', 'committee_opinion', o.committeeOpinion.trim());
+        setField(doc, 'closure', 'committee_opinion_on', ws.date);
+      }
       if (attachments.length) setField(doc, 'closure', 'attachments', [...(existing.data.attachments ?? []), ...attachments]);
     });
   } else {
-    closure = ws.create('closure', clean({ programme: p.id, subject: subject.id, results: o.results.trim(), self_assessment: o.selfAssessment?.trim(), summary_report: summary, submitted_on: ws.date, attachments }), { year: p.year });
+    closure = ws.create('closure', clean({
+      programme: p.id, subject: subject.id, results: o.results.trim(), self_assessment: o.selfAssessment?.trim(), summary_report: summary, submitted_on: ws.date,
+      committee_opinion: o.committeeOpinion?.trim(), committee_opinion_on: o.committeeOpinion ? ws.date : undefined, attachments,
+    }), { year: p.year });
   }
   const target = chooseTarget(ws, p, subject, o.to ?? (targets.length === 1 ? targets[0]!.id : undefined));
   applyStage(ws, p, subject, stage, target, { note: o.note ?? `${existing ? '重新' : ''}${target.label}` });

@@ -92,8 +92,8 @@ export function buildProjectRecord(programme: ProgrammeRecord, input: ProjectInp
 /** Builds a project record in the programme's first stage, with its first history entry. */
 export async function createProject(root: string, input: ProjectInput, opts: CreateOptions = {}): Promise<CreateResult> {
   const repo = opts.repo ?? loadRepository(root);
-  const programme = resolveProgramme(repo, input.programme);
   const date = opts.date === undefined ? todayIn(opts.today) : checkDate(opts.date);
+  const programme = resolveProgramme(repo, input.programme, date);
   const id = input.id ?? newRecordId('project', { year: programme.year, slug: input.slug, name: { kind: 'title', name: input.title } });
   const data = buildProjectRecord(programme, input, id, { date, by: opts.by?.trim() || (await actor(root)), note: opts.note?.trim() || undefined });
   return write(root, 'project', id, data, `djyc new-project: ${id} ${input.title}`, { ...opts, repo });

@@ -79,7 +79,7 @@ export async function importFile(root: string, file: string, opts: ImportOptions
   // The write lock first: which rows already exist is decided on the repository as it is under the lock.
   await using lock = opts.dryRun ? undefined : await writeLock(root);
   const repo = lock ? loadRepository(root) : opts.repo ?? loadRepository(root);
-  const programme = opts.kind === 'project' ? resolveProgramme(repo, opts.programme) : opts.programme ? resolveProgramme(repo, opts.programme) : undefined;
+  const programme = opts.kind === 'project' || opts.programme ? resolveProgramme(repo, opts.programme, todayIn()) : undefined;
   const read = await readTable(file, { display, sheet: opts.sheet });
   if (!read.table) throw new ProblemsError(read.problems, '无法读取导入文件，未写入任何文件', 'cannot read the import file; nothing was written');
   const table = read.table;

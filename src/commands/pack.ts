@@ -18,7 +18,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { Browser } from 'puppeteer-core';
 import { chineseDate } from '../domain/dates.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
-import { windowDates, findWindow } from '../domain/programme.js';
+import { findWindow, windowDates, windowOccurrences } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { closeBrowser, launchBrowser } from '../pdf/browser.js';
 import type { Lang } from '../domain/i18n.js';
@@ -51,15 +51,13 @@ export function choosePack(programme: ProgrammeRecord, id: string | undefined, t
     }
     return found;
   }
-  const dated = packs
-    .map((p) => {
-      const w = findWindow(programme, p.window);
-      return { p, dates: w ? windowDates(programme, w) : undefined };
-    })
-    .filter((x) => x.dates);
-  const open = dated.find((x) => x.dates!.start <= today && today <= x.dates!.end);
+  const dated = packs.flatMap((p) => {
+    const w = findWindow(programme, p.window);
+    return w ? windowOccurrences(programme, w).map((dates) => ({ p, dates })) : [];
+  });
+  const open = dated.find((x) => x.dates.start <= today && today <= x.dates.end);
   if (open) return open.p;
-  const begun = dated.filter((x) => x.dates!.start <= today).pop();
+  const begun = dated.filter((x) => x.dates.start <= today).sort((a, b) => a.dates.start.localeCompare(b.dates.start)).pop();
   return begun?.p ?? packs[0]!;
 }
 
@@ -244,6 +242,26 @@ export interface NoticeOptions {
   today?: string;
   browser?: Browser;
   format?: 'pdf' | 'html';
+  /** The notice period (公示期): given, else the programme's `public.notice_window`. */
+  from?: string;
+  until?: string;
+}
+
+/**
+ * The notice period (公示期): `from`/`until` when given, else the dates of the programme's `public.notice_window`
+ * (the occurrence holding today, or the next one); undefined when neither says.
+ */
+export function noticePeriod(programme: ProgrammeRecord, today: string, from?: string, until?: string): { from: string; until: string } | undefined {
+  const w = findWindow(programme, programme.public?.notice_window);
+  const occ = w ? windowOccurrences(programme, w).find((o) => o.end >= today) ?? windowOccurrences(programme, w).pop() : undefined;
+  const start = from ?? occ?.start;
+  const end = until ?? occ?.end;
+  if (!start || !end) {
+    if (from || until) throw new UsageError('公示期须有起止日期：请同时给出 --from 和 --until（或在方案 public.notice_window 中指定公示期窗口）', 'a notice period has a start and an end: give --from and --until (or name the window in public.notice_window)');
+    return undefined;
+  }
+  if (end < start) throw new UsageError(`公示期结束日期 ${end} 早于开始日期 ${start}`, `the notice period ends (${end}) before it starts (${start})`);
+  return { from: start, until: end };
 }
 
 export interface NoticeResult {
@@ -251,6 +269,7 @@ export interface NoticeResult {
   projects: number;
   tasks: number;
   pages: number;
+  period?: { from: string; until: string };
 }
 
 /** The public notice of an organisation's claims (领办公示), phone numbers masked. */
@@ -258,15 +277,20 @@ export async function buildNotice(opts: NoticeOptions): Promise<NoticeResult> {
   const lang = opts.lang ?? 'zh';
   const today = opts.today ?? todayIn();
   const orgData = requireOrg(opts.repo, opts.org);
+  // The notice is public: the programme's public flags govern it as they govern the site.
+  if (opts.programme.public?.claims !== true) {
+    throw new RefusedError(`方案“${opts.programme.id}”未公开领办情况（public.claims），不生成领办公示`, `programme "${opts.programme.id}" does not make claims public (public.claims): no notice`);
+  }
+  const period = noticePeriod(opts.programme, today, opts.from, opts.until);
   const ctx = viewContext(opts.repo, opts.programme, { today, public: true });
   const view = claimsNoticeView(ctx, opts.org);
   if (!view) {
     throw new RefusedError(`${orgData.name}尚未领办项目，没有可公示的内容`, `${orgData.name} leads no project yet: nothing to publish`);
   }
   const title = `${opts.programme.project?.label ?? '项目'}领办公示`;
-  const html = renderDocument('_notice', { ...view, title, date: chineseDate(today) }, `${orgData.name}${title}`);
+  const html = renderDocument('_notice', { ...view, title, date: chineseDate(today), period: period ? `${chineseDate(period.from)}至${chineseDate(period.until)}` : '' }, `${orgData.name}${title}`);
   const out = path.resolve(opts.out);
-  const counts = { projects: view.project_count as number, tasks: view.task_count as number };
+  const counts = { projects: view.project_count as number, tasks: view.task_count as number, ...(period ? { period } : {}) };
   if (opts.format === 'html') {
     writeAtomic(out, Buffer.from(html, 'utf8'));
     return { out, ...counts, pages: 0 };

@@ -17,7 +17,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { Workspace, clean, evaluationFor, ordered, refuse, setField, usage, type OpOptions, type OpResult } from './workspace.js';
 import { type RecordEntry, type RecordIndex, orgSubtree, closureOf, evaluationOf } from '../domain/records.js';
-import { atPoint, isDropped, pointStages, stageName, stagesRequiring } from '../domain/programme.js';
+import { atPoint, isDropped, pointStages, reachedStage, stageName, stagesRequiring } from '../domain/programme.js';
+import { RECHECK_AWARD, recheckRule } from '../domain/recheck.js';
 import { T, joinList } from '../domain/i18n.js';
 
 export const DRAW_ALGORITHM = 'djyc-draw-v1';
@@ -81,12 +82,16 @@ export interface Eligibility {
   reason?: { zh: string; en: string };
 }
 
-/** Whether an expert may sit on a subject's panel: in the pool, categories matching, no conflict of interest. */
+/**
+ * Whether an expert may sit on a subject's panel: in the pool, categories matching (or a general category the
+ * programme declares, `evaluation.general_categories`), no conflict of interest.
+ */
 export function expertEligibility(index: RecordIndex, subject: RecordEntry, expert: RecordEntry<'expert'>): Eligibility {
   const e = expert.data;
   if (e.active === false) return { expert, ok: false, reason: T('已不在专家库中', 'no longer in the pool') };
   const cats = ((subject.data as { categories?: string[] }).categories ?? []);
-  if (cats.length && !e.categories.some((c) => cats.includes(c))) return { expert, ok: false, reason: T('擅长类别与项目类别不符', 'categories do not match') };
+  const general = index.get('programme', (subject.data as { programme?: string }).programme)?.data.evaluation?.general_categories ?? [];
+  if (cats.length && !e.categories.some((c) => cats.includes(c) || general.includes(c))) return { expert, ok: false, reason: T('擅长类别与项目类别不符', 'categories do not match') };
   const { orgs, units } = conflictUnits(index, subject);
   const ownUnit = e.organisation ? index.get('organisation', e.organisation)?.data.unit : undefined;
   if ((e.organisation && orgs.has(e.organisation)) || (e.unit && units.has(e.unit)) || (ownUnit && units.has(ownUnit))) {
@@ -108,6 +113,8 @@ export function panelLoads(index: RecordIndex, excludeSubject?: string): Map<str
 export interface PanelOptions extends OpOptions {
   subject: string;
   size?: number;
+  /** Why the panel is smaller than the programme's panel_size (required then). */
+  reason?: string;
   seed?: string;
   /** Replace an existing panel (the old one stays in git history; the note says why). */
   redraw?: boolean;
@@ -142,6 +149,12 @@ export async function drawPanel(o: PanelOptions): Promise<PanelResult> {
   }
   const size = o.size ?? p.evaluation?.panel_size ?? 3;
   if (!Number.isInteger(size) || size < 1) usage('--size 应为正整数', '--size must be a positive integer');
+  const required = p.evaluation?.panel_size;
+  const reason = o.reason?.trim();
+  if (required !== undefined && size < required && !reason) {
+    usage(`方案规定验收组 ${required} 人；少于 ${required} 人须用 --reason 说明理由`, `the programme's panel has ${required} experts; a smaller one needs --reason`);
+  }
+  if (reason && !(required !== undefined && size < required)) usage('--reason 只在验收组人数少于方案规定时使用', '--reason is for a panel smaller than the programme asks');
   const loads = panelLoads(ws.index, subject.id);
   const eligible = ws.index.all('expert').map((e) => expertEligibility(ws.index, subject, e)).filter((x) => x.ok);
   const candidates = eligible.map((x) => ({ id: x.expert.id, load: loads.get(x.expert.id) ?? 0 })).sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -154,10 +167,10 @@ export async function drawPanel(o: PanelOptions): Promise<PanelResult> {
   const seed = o.seed ?? newSeed();
   const experts = draw(seed, candidates, size);
   const { entry: ev } = evaluationFor(ws, p, subject);
-  const panel = ordered({ seed, drawn_on: ws.date, experts, algorithm: DRAW_ALGORITHM, candidates: candidates.map((c) => ({ expert: c.id, load: c.load })) }, ['seed', 'drawn_on', 'experts', 'algorithm', 'candidates']);
+  const panel = ordered({ seed, drawn_on: ws.date, experts, algorithm: DRAW_ALGORITHM, size_reason: reason, candidates: candidates.map((c) => ({ expert: c.id, load: c.load })) }, ['seed', 'drawn_on', 'experts', 'algorithm', 'size_reason', 'candidates']);
   ws.edit(ev, (doc) => setField(doc, 'evaluation', 'panel', panel));
   const names = experts.map((x) => ws.index.get('expert', x)!.data.name);
-  ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `${existing?.data.panel ? '重新' : ''}抽取验收组：${names.join('、')}（种子 ${seed}）` });
+  ws.history(subject, { stage: stage.id, date: ws.date, by: ws.by, note: o.note ?? `${existing?.data.panel ? '重新' : ''}抽取验收组：${names.join('、')}（种子 ${seed}）${reason ? `；${size} 人，少于规定的 ${required} 人：${reason}` : ''}` });
   const result = await ws.commit(`djyc panel: ${subject.id} ${experts.join(', ')} (seed ${seed})`, { next: [subject.id] });
   return {
     ...result, subject: subject.id, evaluation: ev.id, seed, candidates: candidates.length,
@@ -209,7 +222,7 @@ export function verifyPanel(root: string, subjectId: string): Promise<VerifyResu
 // record with award "recheck" (title 抽查复核) holding the seed and the candidate list.
 // ---------------------------------------------------------------------------------------------------------------
 
-export const RECHECK_AWARD = 'recheck';
+export { RECHECK_AWARD } from '../domain/recheck.js';
 
 export interface RecheckOptions extends OpOptions {
   programme?: string;
@@ -225,11 +238,15 @@ export interface RecheckResult extends OpResult {
   candidates: number;
 }
 
-/** Projects that may be re-checked: self-check filed (a closure), not dropped, managed here (upper not external). */
+/**
+ * Projects that may be sampled: not dropped, managed here (upper not external), and — by the programme's rule —
+ * at or past `from_stage` (001's 抽检 of the applications), else with their self-check filed (a closure, 003).
+ */
 export function recheckCandidates(index: RecordIndex, p: ProgrammeRecord): RecordEntry<'project'>[] {
+  const from = recheckRule(p)?.fromStage;
   return index
     .all('project')
-    .filter((x) => x.data.programme === p.id && !isDropped(p, x.data) && !!closureOf(index, x.id))
+    .filter((x) => x.data.programme === p.id && !isDropped(p, x.data) && (from ? reachedStage(p, 'project', x.data, from) : !!closureOf(index, x.id)))
     .filter((x) => !x.data.upper || !index.get('organisation', x.data.upper)?.data.external)
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }
@@ -237,22 +254,24 @@ export function recheckCandidates(index: RecordIndex, p: ProgrammeRecord): Recor
 export async function recheck(o: RecheckOptions): Promise<RecheckResult> {
   await using ws = await Workspace.open(o);
   const p = ws.programme(o.programme);
-  if (!p.evaluation?.recheck) refuse(`方案“${p.id}”没有抽查复核（evaluation.recheck）`, `programme "${p.id}" has no sampled re-check (evaluation.recheck)`);
-  const sample = o.sample ?? p.evaluation.recheck.sample;
+  const rule = recheckRule(p);
+  if (!rule) refuse(`方案“${p.id}”没有抽查复核（evaluation.recheck）`, `programme "${p.id}" has no sampled re-check (evaluation.recheck)`);
+  const sample = o.sample ?? rule.sample;
   if (!sample || !Number.isInteger(sample) || sample < 1) usage('请用 --sample 给定抽查数量（正整数）', 'give the sample size with --sample (a positive integer)');
   const existing = ws.index.all('selection').find((s) => s.data.programme === p.id && s.data.award === RECHECK_AWARD);
-  if (existing && !o.redraw) refuse(`本方案已抽查复核：${existing.id}（种子 ${existing.data.draw?.seed ?? '—'}）；如需重新抽取，请加 --redraw`, `the re-check sample was already drawn: ${existing.id}; add --redraw to draw again`);
+  if (existing && !o.redraw) refuse(`本方案已${rule.label}：${existing.id}（种子 ${existing.data.draw?.seed ?? '—'}）；如需重新抽取，请加 --redraw`, `the re-check sample was already drawn: ${existing.id}; add --redraw to draw again`);
+  if (existing?.data.entries.some((e) => e.result) && !o.note) usage(`已有${rule.label}结论，重新抽取须用 --note 说明原因`, 'results were already recorded: give the reason for drawing again with --note');
   const candidates = recheckCandidates(ws.index, p);
   if (candidates.length < sample) {
-    const needs = stagesRequiring(p, 'project', 'has-closure').map((s) => s.label).join('、');
-    refuse(`只有 ${candidates.length} 个项目已提交自查考评（${needs}），不足抽查数量 ${sample}`, `only ${candidates.length} projects have filed their self-check; the sample is ${sample}`);
+    const needs = rule.fromStage ? stageName(p, 'project', rule.fromStage, 'zh') : `已提交自查考评（${stagesRequiring(p, 'project', 'has-closure').map((s) => s.label).join('、')}）`;
+    refuse(`只有 ${candidates.length} 个项目符合条件（${needs}），不足抽查数量 ${sample}`, `only ${candidates.length} projects qualify; the sample is ${sample}`);
   }
   const seed = o.seed ?? newSeed();
   const picked = draw(seed, candidates.map((c) => ({ id: c.id })), sample);
   const data = clean({
-    programme: p.id, award: RECHECK_AWARD, title: '抽查复核', decided_on: ws.date,
+    programme: p.id, award: RECHECK_AWARD, title: rule.label, decided_on: ws.date,
     draw: { seed, algorithm: DRAW_ALGORITHM, sample, candidates: candidates.map((c) => c.id) },
-    entries: picked.map((id, i) => ({ subject: id, rank: i + 1, reason: '随机抽中，重点复核完成情况和目标效果' })),
+    entries: picked.map((id, i) => ({ subject: id, rank: i + 1, reason: `随机抽中（${rule.label}）` })),
   });
   let selection: string;
   if (existing) {
@@ -265,10 +284,48 @@ export async function recheck(o: RecheckOptions): Promise<RecheckResult> {
   } else selection = ws.create('selection', data, { year: p.year });
   for (const id of picked) {
     const pr = ws.index.get('project', id)!;
-    ws.history(pr, { stage: pr.data.stage, date: ws.date, by: ws.by, note: o.note ?? `抽中抽查复核（种子 ${seed}）` });
+    ws.history(pr, { stage: pr.data.stage, date: ws.date, by: ws.by, note: o.note ?? `抽中${rule.label}（种子 ${seed}）` });
   }
   const result = await ws.commit(`djyc recheck: ${p.id} ${picked.join(', ')} (seed ${seed})`);
   return { ...result, selection, seed, candidates: candidates.length, sampled: picked.map((id) => ({ id, title: ws.index.get('project', id)!.data.title })) };
+}
+
+export interface RecheckResultOptions extends OpOptions {
+  project: string;
+  /** 合格 / 需整改 … (the programme's `recheck.results`). */
+  result: string;
+  /** Correct a result already recorded. */
+  replace?: boolean;
+}
+
+/**
+ * Records a sampled project's result (合格, or 需整改 with what to put right in --note) in the sample's entry, with
+ * the day and who checked, and a line in the project's history. A project found 需整改 can be checked again (its
+ * new result replaces the entry; the history keeps both); a recorded pass changes only with `replace`.
+ */
+export async function recordRecheck(o: RecheckResultOptions): Promise<OpResult & { project: string; result: string; passed: boolean; selection: string }> {
+  await using ws = await Workspace.open(o);
+  const project = ws.find(o.project, ['project']);
+  const p = ws.programmeOf(project);
+  const rule = recheckRule(p);
+  if (!rule) refuse(`方案“${p.id}”没有抽查复核（evaluation.recheck）`, `programme "${p.id}" has no sampled re-check (evaluation.recheck)`);
+  const sel = ws.index.all('selection').find((s) => s.data.programme === p.id && s.data.award === RECHECK_AWARD);
+  if (!sel) refuse(`方案“${p.id}”尚未${rule.label}抽取：请先运行 djyc recheck --sample N`, `programme "${p.id}" has no sample yet: run djyc recheck --sample N first`);
+  const at = sel.data.entries.findIndex((e) => e.subject === project.id);
+  if (at < 0) refuse(`${project.id}“${project.data.title}”不在${rule.label}抽中的项目之中（${sel.data.entries.map((e) => e.subject).join('、')}）`, `${project.id} is not in the sample (${sel.data.entries.map((e) => e.subject).join(', ')})`);
+  if (!rule.results.includes(o.result)) usage(`--result 应为 ${rule.results.join(' / ')}（收到“${o.result}”）`, `--result must be ${rule.results.join(' / ')} (got "${o.result}")`);
+  const passed = o.result === rule.results[0];
+  const note = o.note?.trim();
+  if (!passed && !note) usage(`结论为“${o.result}”时须用 --note 写明整改意见`, `a result of "${o.result}" needs what to put right in --note`);
+  const before = sel.data.entries[at]!;
+  if (before.result && before.result === rule.results[0] && !o.replace) {
+    refuse(`${project.id} 已记录${rule.label}结论“${before.result}”（${before.checked_on ?? ''}）；如需更正，请加 --replace`, `${project.id} already has the result "${before.result}"; add --replace to correct it`);
+  }
+  const entries = sel.data.entries.map((e, i) => (i === at ? clean({ subject: e.subject, rank: e.rank, reason: e.reason, result: o.result, result_note: note, checked_on: ws.date, checked_by: ws.by }) : e));
+  ws.edit(sel, (doc) => setField(doc, 'selection', 'entries', entries));
+  ws.history(project, { stage: project.data.stage, date: ws.date, by: ws.by, note: `${rule.label}结论：${o.result}${note ? `（${note}）` : ''}${before.result ? `，此前为“${before.result}”` : ''}` });
+  const result = await ws.commit(`djyc recheck: ${project.id} ${o.result}`);
+  return { ...result, project: project.id, result: o.result, passed, selection: sel.id };
 }
 
 export interface RecheckVerifyResult {

@@ -17,9 +17,10 @@ import { T, type Lang, type Text } from '../domain/i18n.js';
 import type { Repository } from '../domain/records.js';
 import { SITE_MARKER, siteFiles, type SiteBuild, type SiteFile } from '../output/site/site.js';
 import type { SiteOptions } from '../output/site/data.js';
+import { chooseProgramme, yearSelector } from '../domain/years.js';
 
 export interface PublishOptions {
-  /** Programme id (default: the repository's default or only programme). */
+  /** Programme id (default: the programme of today's year, see domain/years.ts). */
   programme?: string;
   /** Output folder (absolute). */
   out: string;
@@ -43,6 +44,8 @@ export interface PublishResult {
   sections: { claims: boolean; progress: boolean; brands: boolean; selections: boolean };
   projects: number;
   hiddenProjects: number;
+  /** Every programme published (the top one is `programme`; the others under years/<id>/). */
+  years?: string[];
   warnings: Text[];
 }
 
@@ -76,13 +79,41 @@ function logoFile(root: string, logo: string): { bytes?: Uint8Array; ext?: strin
   return { bytes: read.bytes, ext: LOGO_TYPES[ext] };
 }
 
-/** Builds every file of the site in memory (pure apart from reading the repository's logos). */
+/**
+ * Builds every file of the site in memory (pure apart from reading the repository's logos). With several
+ * programmes (one round a year), the chosen one is published at the top and each other one, whole, under
+ * years/<programme>/; every page carries the year selector linking them.
+ */
 export function buildSite(repo: Repository, options: PublishOptions): SiteBuild {
-  const opts = { programme: options.programme, today: options.today ?? todayIn(), lang: options.lang ?? 'zh', within: options.within, dated: options.dated } satisfies SiteOptions;
-  return siteFiles(repo, opts, (logo) => {
+  const today = options.today ?? todayIn();
+  const lang = options.lang ?? 'zh';
+  const choice = chooseProgramme(repo, options.programme, today);
+  const main = choice.programme.id;
+  const entries = yearSelector(choice.all, main);
+  const sameYear = (y: number) => entries.filter((e) => e.year === y).length > 1;
+  const selector = (base: string, self: string) =>
+    entries.length > 1
+      ? entries.map((e) => ({
+          label: lang === 'en' ? `${e.period}${sameYear(e.year) ? ` ${e.name}` : ''}` : `${e.period} 年${sameYear(e.year) ? ` ${e.name}` : ''}`,
+          href: e.id === main ? `${base}index.html` : `${base}years/${e.id}/index.html`,
+          current: e.id === self,
+        }))
+      : undefined;
+  const logos = (logo: string) => {
     const r = logoFile(repo.root, logo);
     return r.bytes ? { bytes: r.bytes, type: r.ext } : r;
-  });
+  };
+  const build = (programme: string, base: string) =>
+    siteFiles(repo, { programme, today, lang, within: options.within, dated: options.dated, years: selector(base, programme) } satisfies SiteOptions, logos);
+  const top = build(main, '');
+  for (const other of choice.all.filter((p) => p.id !== main)) {
+    const sub = build(other.id, '../../');
+    for (const [file, content] of sub.files) if (file !== SITE_MARKER) top.files.set(`years/${other.id}/${file}`, content);
+    top.result.pages += sub.result.pages;
+    top.result.warnings.push(...sub.result.warnings);
+  }
+  top.result.years = entries.map((e) => e.id);
+  return top;
 }
 
 /** Refuses output folders that would mix the site with the records or the repository itself. */

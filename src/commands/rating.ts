@@ -27,6 +27,8 @@ export interface RateOptions extends OpOptions {
   stars?: Record<string, number>;
   overall?: number;
   bonus?: number;
+  /** Points per unit (organisation id → points) where the programme awards bonus per unit; others get `bonus`. */
+  bonusUnits?: Record<string, number>;
   /** 评审组意见 / 党委（党组）意见 as text. */
   opinion?: string;
   committeeOpinion?: string;
@@ -90,7 +92,7 @@ export async function rate(o: RateOptions): Promise<RateResult> {
   const given: Record<RatingKind, boolean> = {
     'four-level': o.branch !== undefined || o.committee !== undefined || o.participants !== undefined || o.votes !== undefined,
     stars: o.stars !== undefined || o.overall !== undefined,
-    bonus: o.bonus !== undefined,
+    bonus: o.bonus !== undefined || o.bonusUnits !== undefined,
     opinion: false,
   };
   const kindLabel = (l: 'zh' | 'en') => joinList(kinds.map((k) => KIND_NAMES[k][l]), l);
@@ -103,6 +105,13 @@ export async function rate(o: RateOptions): Promise<RateResult> {
     usage(`请给出评价内容（本方案采用：${kindLabel('zh')}）`, `give the rating (this programme uses: ${kindLabel('en')})`);
   }
   const gate = ratingGate(ws, p, subject);
+  if (gate && o.committeeOpinion && subject.kind !== 'brand') {
+    // 000 附件4: the committee's opinion belongs to the closure request, before acceptance — not to the rating.
+    refuse(
+      `不能评价 ${subject.id}：${gate.zh}。党委（党组）意见随结项书在验收之前给出：djyc close ${subject.id} --committee-opinion …`,
+      `cannot rate ${subject.id}: ${gate.en}. The committee's opinion comes with the closure, before acceptance: djyc close ${subject.id} --committee-opinion …`,
+    );
+  }
   if (gate) refuse(`不能评价 ${subject.id}：${gate.zh}`, `cannot rate ${subject.id}: ${gate.en}`);
 
   const sets: [string, unknown][] = [];
@@ -156,11 +165,35 @@ export async function rate(o: RateOptions): Promise<RateResult> {
   }
 
   if (given.bonus) {
-    const cap = p.evaluation!.bonus!.max;
-    if (typeof o.bonus !== 'number' || Number.isNaN(o.bonus) || o.bonus < 0) usage('--bonus 应为非负数', '--bonus must be a non-negative number');
-    if (o.bonus > cap) refuse(`加分 ${o.bonus} 超过上限 ${cap} 分（最高不超过 ${cap} 分）`, `bonus ${o.bonus} exceeds the cap of ${cap}`);
-    sets.push(['bonus_points', o.bonus]);
-    notes.push(`加分 ${o.bonus} 分`);
+    const rule = p.evaluation!.bonus!;
+    const cap = rule.max;
+    const check = (v: unknown, what: string) => {
+      if (typeof v !== 'number' || Number.isNaN(v) || v < 0) usage(`${what} 应为非负数`, `${what} must be a non-negative number`);
+      if (v > cap) refuse(`加分 ${v} 超过上限 ${cap} 分（最高不超过 ${cap} 分）`, `bonus ${v} exceeds the cap of ${cap}`);
+    };
+    if (o.bonus !== undefined) check(o.bonus, '--bonus');
+    const d = subject.data as { lead?: string; co_organisers?: { organisation: string }[] };
+    if (rule.per_unit && d.lead) {
+      // 002: the lead unit and each co-organiser earn their own points (each at most the cap).
+      const units = [d.lead, ...(d.co_organisers ?? []).map((c) => c.organisation).filter((x) => x !== d.lead)];
+      for (const org of Object.keys(o.bonusUnits ?? {})) {
+        if (!units.includes(org)) usage(`--bonus-unit：${org} 不是本项目的牵头单位或联办单位（${units.join('、')}）`, `--bonus-unit: ${org} is neither the lead nor a co-organiser (${units.join(', ')})`);
+      }
+      const byUnit = units.map((org) => {
+        const points = o.bonusUnits?.[org] ?? o.bonus;
+        if (points === undefined) usage(`缺少 ${org} 的加分：用 --bonus 给出各单位的加分，或 --bonus-unit ${org}=分数`, `no points for ${org}: give --bonus for every unit, or --bonus-unit ${org}=points`);
+        check(points, `--bonus-unit ${org}`);
+        return { organisation: org, points };
+      });
+      sets.push(['bonus_points', byUnit[0]!.points]);
+      sets.push(['bonus_by_unit', byUnit]);
+      notes.push(`加分：${byUnit.map((u) => `${u.organisation} ${u.points} 分`).join('，')}`);
+    } else {
+      if (o.bonusUnits !== undefined) usage(`方案“${p.id}”不按单位加分（evaluation.bonus.per_unit）`, `programme "${p.id}" does not award bonus per unit (evaluation.bonus.per_unit)`);
+      if (o.bonus === undefined) usage('请用 --bonus 给出加分', 'give the points with --bonus');
+      sets.push(['bonus_points', o.bonus]);
+      notes.push(`加分 ${o.bonus} 分`);
+    }
   }
   if (o.opinion) {
     sets.push(['review_opinion', o.opinion.trim()]);

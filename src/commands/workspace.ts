@@ -21,6 +21,7 @@ import { kindLabels, type Text } from '../domain/i18n.js';
 import { findStage, resolveProgramme, stageName, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import { writeLock, type FileChange, type WriteLock } from '../store/transaction.js';
 import type { Problem } from '../domain/problem.js';
+import { chooseProgramme, choiceNote } from '../domain/years.js';
 
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { RecordIndex, evaluationOf, orgName, type RecordEntry, type Repository } from '../domain/records.js';
@@ -47,6 +48,8 @@ export interface OpOptions {
    * value and this reason. Without it such a change is refused (domain/frozen.ts).
    */
   correction?: { reason: string };
+  /** `--programme`: the record must belong to it; project numbers are looked up in it. */
+  programme?: string;
 }
 
 /** One file an operation creates or edits, with a line diff for `--dry-run`. */
@@ -178,9 +181,9 @@ export class Workspace {
   }
 
   /** A read-only view (archives, verifications): no lock, nothing can be committed through it. */
-  static async read(opts: Pick<OpOptions, 'root'>): Promise<Workspace> {
+  static async read(opts: Pick<OpOptions, 'root' | 'programme'>): Promise<Workspace> {
     const repo = loadRepository(opts.root);
-    return new Workspace(opts.root, repo, todayIn(), '', { root: opts.root, dryRun: true });
+    return new Workspace(opts.root, repo, todayIn(), '', { root: opts.root, dryRun: true, programme: opts.programme });
   }
 
   /** Releases the write lock (also done by commit, and by `await using` on every way out). */
@@ -205,9 +208,36 @@ export class Workspace {
    */
   find<K extends Kind>(id: string, kinds: readonly K[], what?: string): RecordEntry<K> {
     const index = this.index;
+    const wanted = this.opts.programme;
+    if (wanted !== undefined && !index.get('programme', wanted)) usage(`方案“${wanted}”不存在`, `programme "${wanted}" does not exist`);
     const m = matchRecords(index, id, kinds);
-    if (m.entries.length === 1) return m.entries[0]!;
-    if (!m.entries.length) {
+    let entries = m.entries;
+    const programmeOf = (e: RecordEntry) => (e.data as { programme?: string }).programme;
+    // Several rounds in one repository: --programme narrows the candidates.
+    if (entries.length > 1 && wanted !== undefined) {
+      const mine = entries.filter((e) => programmeOf(e) === wanted);
+      if (mine.length) entries = mine;
+    }
+    if (entries.length > 1 && m.rule === 'number') {
+      // The same number in two rounds (a format without the year): the current round's, when one of them is.
+      if (wanted === undefined) {
+        try {
+          const current = chooseProgramme(index, undefined, this.date).programme.id;
+          const mine = entries.filter((p) => programmeOf(p) === current);
+          if (mine.length === 1) entries = mine;
+        } catch {
+          // no single current programme: stay ambiguous
+        }
+      }
+      if (entries.length > 1) usage(`项目编号“${id}”对应多个项目：${entries.map((p) => `${p.id}（${programmeOf(p)}）`).join('、')}，请用 --programme 指定方案或改用记录编号`, `project number "${id}" matches several projects: ${entries.map((p) => `${p.id} (${programmeOf(p)})`).join(', ')}; choose the programme with --programme or use the record id`);
+    }
+    if (entries.length === 1) {
+      const found = entries[0]!;
+      const own = programmeOf(found);
+      if (wanted !== undefined && own !== undefined && own !== wanted) usage(`${found.id} 属于方案“${own}”，不是 --programme 所指的“${wanted}”`, `${found.id} belongs to programme "${own}", not "${wanted}" (--programme)`);
+      return found;
+    }
+    if (!entries.length) {
       const unparsed = this.repo.unparsed.filter((f) => path.basename(f, '.yaml') === id);
       if (unparsed.length) throw new ProblemsError(this.repo.loadProblems.filter((p) => unparsed.includes(p.file)), `记录“${id}”的文件有错误，请先修正`, `the file of "${id}" has errors; fix it first`);
       const other = index.any(id);
@@ -244,8 +274,12 @@ export class Workspace {
     return p.data;
   }
 
+  /** The programme an operation acts on: named, else the one of the act's year (said in a note when there are several). */
   programme(id?: string): ProgrammeRecord {
-    return resolveProgramme(this.index, id);
+    const choice = chooseProgramme(this.index, id, this.date);
+    const n = choiceNote(choice, this.date);
+    if (n && !this.notes.some((x) => x.zh === n.zh)) this.notes.push(n);
+    return choice.programme;
   }
 
   /** Edits a record through the YAML Document API; several edits of one record in one operation accumulate. */
@@ -265,6 +299,16 @@ export class Workspace {
     const text = `${bom ? '\uFEFF' : ''}${crlf ? body.replace(/\r?\n/g, '\r\n') : body}`;
     this.pending.set(file, { kind: entry.kind, id: entry.id, before, text, data: parsed.parsed.data as Record<string, any> });
     this.cachedIndex = undefined;
+  }
+
+  /** Adds a new record from its YAML text (comments kept, as a programme copied from a preset); returns its id. */
+  createText(kind: Kind, id: string, text: string): string {
+    const file = recordPath(kind, id);
+    const parsed = parseRecordText(file, text);
+    if (!parsed.ok) throw new ProblemsError(parsed.problems);
+    this.pending.set(file, { kind, id, before: null, text, data: parsed.parsed.data as Record<string, any> });
+    this.cachedIndex = undefined;
+    return id;
   }
 
   /** Adds a new record; returns its id. */

@@ -3,6 +3,7 @@
  * Records are named as people know them (a project's title, an organisation's short name, a member's name), stages by
  * their programme label. Pure: the index in, plain data out (the CLI prints it).
  */
+import { roundFacts, type RoundFacts, type ShowFact } from './show.js';
 import { T, kindLabel, type Lang, type Text } from './i18n.js';
 import type { Kind } from './kinds.js';
 import { stillNeeded, type Step } from './next.js';
@@ -249,6 +250,10 @@ export interface ShowView {
   programme?: { id: string; name: string };
   stage?: { id: string; label: string; since?: string; final: boolean };
   fields: Field[];
+  /** The record's round (domain/show.ts): carry-over, the committee's opinion, acceptance rounds. */
+  facts: ShowFact[];
+  /** The re-check result of a sampled project. */
+  recheck?: RoundFacts['recheck'];
   history: { date: string; from?: string; to: string; by?: string; note?: string }[];
   related: { kind: Kind; kindLabel: string; id: string; name: string; note: string }[];
   /** What the record still needs, each with the command that does it. */
@@ -265,7 +270,7 @@ export interface ShowInput {
 }
 
 /** Fields the view shows elsewhere (heading, stage, history) or never (personal data). */
-const NOT_FIELDS = new Set(['id', 'stage', 'history', 'programme', 'phone']);
+const NOT_FIELDS = new Set(['id', 'stage', 'history', 'programme', 'phone', 'carried_from', 'carried_to']);
 
 /** A field's value as text: a record id becomes the record's name, lists are joined, objects show their parts. */
 function valueText(index: RecordIndex, value: unknown, lang: Lang, self: string): string {
@@ -295,7 +300,7 @@ export function showView(index: RecordIndex, e: RecordEntry, input: ShowInput, l
   const track = TRACK_OF_KIND[e.kind];
   const view: ShowView = {
     kind: e.kind, id: e.id, kindLabel: kindLabel(e.kind, lang), name: recordName(index, e, lang).replace(/^[“"]|[”"]$/g, ''),
-    fields: [], history: [], related: [], needs: [], gaps: [],
+    fields: [], facts: [], history: [], related: [], needs: [], gaps: [],
   };
   if (p) view.programme = { id: p.id, name: p.short_name ?? p.name };
   if (track && p && x.stage) {
@@ -303,6 +308,9 @@ export function showView(index: RecordIndex, e: RecordEntry, input: ShowInput, l
     const since = [...historyOf(x)].reverse().find((h) => h.stage === x.stage)?.date;
     view.stage = { id: x.stage, label: stageName(p, track, x.stage, lang), final: !!s?.final, ...(since ? { since } : {}) };
   }
+  const round = roundFacts(index, e, lang);
+  view.facts = round.facts;
+  if (round.recheck) view.recheck = round.recheck;
   for (const [key, value] of Object.entries(x)) {
     if (NOT_FIELDS.has(key)) continue;
     const text = valueText(index, value, lang, e.id);

@@ -66,7 +66,7 @@ export interface CheckOptions {
   scope?: Set<string>;
 }
 
-type Ctx = { index: RecordIndex; today: string; issues: Issue[]; env: CheckEnv };
+type Ctx = { index: RecordIndex; today: string; issues: Issue[]; env: CheckEnv; categories?: Set<string> };
 
 function push(ctx: Ctx, r: Pick<RecordEntry, 'file'>, pointer: string, rule: MessageKey, params: Issue['params'] = {}, severity: Severity = 'error', at: 'key' | 'value' = 'value') {
   ctx.issues.push({ file: r.file, pointer, at, severity, rule, params });
@@ -166,7 +166,10 @@ function checkRecord(ctx: Ctx, r: RecordEntry) {
 
   pushLocal(usable ? usable.local : localRuleIssues(r.kind, r.data, programme));
   if (r.kind === 'programme') return checkProgramme(ctx, r, r.data as ProgrammeRecord);
+  if (r.kind === 'expert') checkExpertCategories(ctx, r);
   if (!programme) return;
+  if (r.kind === 'evaluation') checkUnitBonus(ctx, r);
+  if (r.kind === 'project' || r.kind === 'task' || r.kind === 'brand') checkCarried(ctx, r, programme);
   if (r.kind === 'project') checkProjectLeader(ctx, r, programme);
   if (r.kind === 'task') checkTask(ctx, r);
 }
@@ -283,6 +286,47 @@ function secretaryOf(index: RecordIndex, orgId: string): string | undefined {
   return titled.length === 1 ? titled[0]!.id : undefined;
 }
 
+/**
+ * An expert's categories are project categories of a programme, or general categories a programme declares
+ * (`evaluation.general_categories`): a category matching nothing would keep the expert off every panel unseen.
+ */
+function checkExpertCategories(ctx: Ctx, r: RecordEntry) {
+  if (!ctx.categories) {
+    ctx.categories = new Set<string>();
+    for (const prog of ctx.index.all('programme')) {
+      for (const c of [...(prog.data.project?.categories ?? []), ...(prog.data.evaluation?.general_categories ?? [])]) if (typeof c === 'string') ctx.categories.add(c);
+    }
+  }
+  if (!ctx.categories.size) return;
+  const cats: unknown = view(r).categories;
+  if (!Array.isArray(cats)) return;
+  cats.forEach((c, i) => {
+    if (typeof c === 'string' && !ctx.categories!.has(c)) push(ctx, r, `/categories/${i}`, 'expert-category-unknown', { value: c, allowed: [...ctx.categories!].join(' / ') });
+  });
+}
+
+/** 002: bonus per unit goes to the project's lead unit and co-organisers only. */
+function checkUnitBonus(ctx: Ctx, r: RecordEntry) {
+  const d = view(r);
+  if (!Array.isArray(d.bonus_by_unit)) return;
+  const project = ctx.index.get('project', d.subject);
+  if (!project) return;
+  const pd = view(project);
+  const units = new Set([pd.lead, ...(pd.co_organisers ?? []).map((c: { organisation?: string }) => c?.organisation)].filter(Boolean));
+  d.bonus_by_unit.forEach((u: { organisation?: unknown }, i: number) => {
+    if (typeof u?.organisation === 'string' && !units.has(u.organisation)) push(ctx, r, `/bonus_by_unit/${i}/organisation`, 'bonus-unit-not-in-project', { org: u.organisation, project: project.id });
+  });
+}
+
+/** A record carried into another round points to a record of a later programme (djyc carry-over). */
+function checkCarried(ctx: Ctx, r: RecordEntry, p: ProgrammeRecord) {
+  const to = view(r).carried_to;
+  if (typeof to !== 'string') return;
+  const other = ctx.index.any(to);
+  const op = other ? ctx.index.get('programme', factsOf(other).programme)?.data : undefined;
+  if (op && op.year <= p.year) push(ctx, r, '/carried_to', 'carried-programme-order', { other: to, programme: op.id, year: op.year });
+}
+
 function checkTask(ctx: Ctx, r: RecordEntry) {
   const d = view(r);
   const project = ctx.index.get('project', d.project);
@@ -305,6 +349,11 @@ function checkEvaluation(ctx: Ctx, r: RecordEntry, p: ProgrammeRecord) {
   const bonus = p.evaluation?.bonus;
   if (bonus && typeof d.bonus_points === 'number' && d.bonus_points > bonus.max) {
     push(ctx, r, '/bonus_points', 'bonus-max', { value: d.bonus_points, max: bonus.max });
+  }
+  if (bonus && Array.isArray(d.bonus_by_unit)) {
+    d.bonus_by_unit.forEach((u: { points?: unknown }, i: number) => {
+      if (typeof u?.points === 'number' && u.points > bonus.max) push(ctx, r, `/bonus_by_unit/${i}/points`, 'bonus-max', { value: u.points, max: bonus.max });
+    });
   }
   const stars = p.evaluation?.stars;
   if (stars && d.stars && typeof d.stars === 'object') {

@@ -21,7 +21,7 @@
  * upcoming (later) / closed (a window ended with nothing lagging) / done (met).
  */
 import { daysBetween, isIsoDate, monthDay } from './dates.js';
-import { durationStart, findStage, firstEntered, isTrackEnabled, programmeEnd, reachedStage, trackStages, windowDates, type Track, type Window } from './programme.js';
+import { calendarEnd, durationStart, findStage, firstEntered, reached, isTrackEnabled, occurrenceFrom, programmeEnd, reachedStage, roundAnchor, trackStages, windowDates, windowOccurrences, type Occurrence, type Track, type Window } from './programme.js';
 import { UsageError } from './errors.js';
 import { T, type Text } from './i18n.js';
 import type { Kind } from './kinds.js';
@@ -29,6 +29,7 @@ import type { ProgrammeRecord } from './types.generated.js';
 import { RecordIndex, namedMember, summary, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
 import { subjectObligations } from './obligations.js';
 import { counts, membersWithoutTask, organisationsOutsideBrandRange, organisationsShortOfProjects } from './participation.js';
+import { activeOn, chooseProgramme } from './years.js';
 
 export type DeadlineKind = 'window' | 'stage' | 'report' | 'task-due' | 'project-due' | 'duration' | 'annual-goals' | 'coverage';
 export type DeadlineStatus = 'overdue' | 'due-soon' | 'open' | 'upcoming' | 'closed' | 'done';
@@ -88,7 +89,7 @@ export interface DeadlineOptions {
   today: string;
   /** Days ahead counted as "due soon" (default 14). */
   within?: number;
-  /** Only this programme (default: every programme in the repository). */
+  /** Only this programme (default: the programmes whose calendar reaches today, else the current one; see years.ts). */
   programme?: string;
   /** Only this organisation and those under it (windows stay, their lag counts are restricted). */
   org?: string;
@@ -163,9 +164,10 @@ function owedStages(p: ProgrammeRecord, track: Track, record: Staged): { stage: 
   const ahead = reachable(p, track, record.stage);
   const out: { stage: string; window: Window }[] = [];
   for (const s of trackStages(p, track)) {
-    if (!ahead.has(s.id) || (record.history ?? []).some((h) => h?.stage === s.id)) continue;
+    if (!ahead.has(s.id)) continue;
     const w = (p.calendar ?? []).find((c) => (c.stage ? c.stage === s.id : c.id === s.window));
-    if (w) out.push({ stage: s.id, window: w });
+    // A yearly window is owed again in each round (继续培育: last year's 初选 does not count for this year's review).
+    if (w && (w.every_year || !(record.history ?? []).some((h) => h?.stage === s.id))) out.push({ stage: s.id, window: w });
   }
   return out;
 }
@@ -190,6 +192,18 @@ export function computeDeadlines(repo: Repository, opts: DeadlineOptions): Deadl
     if (!programmes.length) {
       const known = index.all('programme').map((r) => r.id).join(', ') || '—';
       throw new UsageError(`方案“${opts.programme}”不存在（可用：${known}）`, `programme "${opts.programme}" does not exist (available: ${known})`);
+    }
+  } else if (programmes.length > 1) {
+    // Several rounds: those whose calendar reaches today (a 2020 round still showing in January 2021, a three-year
+    // plan), else the current one (years.ts), else — when even that is a tie — every programme.
+    const active = activeOn(programmes, today, calendarEnd);
+    if (active.length) programmes = active;
+    else {
+      try {
+        programmes = [chooseProgramme(index, undefined, today).programme];
+      } catch {
+        // a tie: keep them all
+      }
     }
   }
   if (opts.org && !index.get('organisation', opts.org)) {
@@ -246,37 +260,47 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     const d = summary(e);
     subjects.push({ track: 'brand', entry: e, title: d.name, org: namedOrg(index, d.organisation), people: d.contact ? [namedMember(index, d.contact)!] : [], visible: inScope(d.organisation) });
   }
-  const visible = subjects.filter((s) => s.visible);
-  const owedCache = new Map<string, { stage: string; window: Window }[]>();
+  // A record carried into another round (djyc carry-over) owes nothing more here: the new record does.
+  const visible = subjects.filter((s) => s.visible && !(summary(s.entry) as { carried_to?: string }).carried_to);
+  const owedCache = new Map<string, { stage: string; window: Window; occurrence: Occurrence }[]>();
   const owed = (s: Subject) => {
     let list = owedCache.get(s.entry.id);
-    if (!list) owedCache.set(s.entry.id, (list = owedStages(p, s.track, summary(s.entry))));
+    if (!list) {
+      // A window that recurs every year applies in the record's own round (a brand re-applying in 2021 owes 2021's review).
+      const data = summary(s.entry);
+      const anchor = roundAnchor(p, s.track, data);
+      owedCache.set(s.entry.id, (list = owedStages(p, s.track, data).map((o) => ({ ...o, occurrence: occurrenceFrom(p, o.window, anchor) }))));
+    }
     return list;
   };
 
-  // Calendar windows, with the records lagging behind each.
+  // Calendar windows (each occurrence of a yearly one), with the records lagging behind each.
   for (const w of p.calendar ?? []) {
     if (typeof w.start !== 'string' || typeof w.end !== 'string') continue;
-    const { start, end } = windowDates(p, w);
-    if (!isIsoDate(start) || !isIsoDate(end)) continue;
     const targets = windowTargets(p, w);
-    const lagging = visible.filter((s) => owed(s).some((o) => o.window.id === w.id && targets.some((t) => t.track === s.track && t.stage === o.stage))).length;
-    let status: DeadlineStatus;
-    if (end < today) status = lagging ? 'overdue' : 'closed';
-    else if (start > today) status = 'upcoming';
-    else status = daysBetween(today, end) <= within ? 'due-soon' : 'open';
-    items.push({
-      uid: `window-${p.id}-${w.id}`, kind: 'window', programme: p.id, title: w.label, titleEn: w.label,
-      start, due: end, status, days: daysBetween(today, end), people: [],
-      ...(w.responsible ? { responsible: w.responsible } : {}), window: w.id, lagging,
-    });
+    for (const occ of windowOccurrences(p, w)) {
+      const { start, end } = occ;
+      if (!isIsoDate(start) || !isIsoDate(end)) continue;
+      const lagging = visible.filter((s) => owed(s).some((o) => o.window.id === w.id && o.occurrence.start === start && targets.some((t) => t.track === s.track && t.stage === o.stage))).length;
+      let status: DeadlineStatus;
+      if (end < today) status = lagging ? 'overdue' : 'closed';
+      else if (start > today) status = 'upcoming';
+      else status = daysBetween(today, end) <= within ? 'due-soon' : 'open';
+      const yearly = !!w.every_year;
+      items.push({
+        uid: yearly ? `window-${p.id}-${w.id}-${occ.year}` : `window-${p.id}-${w.id}`, kind: 'window', programme: p.id,
+        title: yearly ? `${w.label}（${occ.year} 年度）` : w.label, titleEn: yearly ? `${w.label} (${occ.year})` : w.label,
+        start, due: end, status, days: daysBetween(today, end), people: [],
+        ...(w.responsible ? { responsible: w.responsible } : {}), window: w.id, lagging,
+      });
+    }
   }
 
   // Per record: the next stage it owes.
   for (const s of visible) {
     const next = owed(s)[0];
     if (!next) continue;
-    const { end } = windowDates(p, next.window);
+    const { end } = next.occurrence;
     const stage = findStage(p, s.track, next.stage)!;
     items.push({
       uid: `stage-${s.entry.id}-${next.stage}`, kind: 'stage', programme: p.id,
@@ -396,7 +420,9 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     for (const s of visible) {
       if (s.track !== 'brand') continue;
       const b = summary(s.entry) as RecordEntry<'brand'>['data'];
-      if (goals.from_stage && !reachedStage(p, 'brand', b, goals.from_stage)) continue;
+      // Named brands only: at from_stage, or at a final stage they reached through it (示范品牌) — not a brand that
+      // went on to 重新申报, 继续培育 or 不予认定, whatever the order the stages are listed in.
+      if (goals.from_stage && !(b.stage === goals.from_stage || (findStage(p, 'brand', b.stage)?.final && (reached(b, goals.from_stage) || !!b.recognition?.named_on)))) continue;
       const since = (goals.from_stage ? firstEntered(b, goals.from_stage) : undefined) ?? b.recognition?.named_on;
       for (let year = p.year; year <= lastYear; year++) {
         const due = monthDay(year, goals.due);

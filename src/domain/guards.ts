@@ -14,7 +14,7 @@ import { joinList, type Text, T } from './i18n.js';
 export const GUARD_WORDS = [
   'has-lead', 'has-org-commitment', 'has-tasks', 'member-commitments', 'reports-due-filed', 'has-closure', 'has-panel',
   'acceptance-pass', 'acceptance-rework', 'has-rating', 'has-intervention', 'has-logo-and-concept', 'has-annual-goals',
-  'co-organiser-plans', 'has-number',
+  'co-organiser-plans', 'has-number', 'consultation-ended', 'has-naming-document',
 ] as const;
 export type GuardWord = (typeof GUARD_WORDS)[number];
 
@@ -139,6 +139,16 @@ export const GUARDS: Record<GuardWord, Guard> = {
     const missing = (d(g.subject).co_organisers ?? []).filter((c: { work_plan?: string; plan_submitted_on?: string }) => !c.work_plan || !c.plan_submitted_on).map((c: { organisation: string }) => orgName(g.index, c.organisation));
     return missing.length ? T(`以下联办单位尚未向牵头单位报送工作计划：${missing.join('、')}`, `co-organisers without a work plan handed to the lead: ${missing.join(', ')}`) : null;
   },
+
+  // 004 品牌评选和命名: 初选 → 征求意见 → 命名文件. Naming waits for the consultation to end, and carries its document.
+  'consultation-ended': (g) => {
+    const until = d(g.subject).recognition?.consultation_until as string | undefined;
+    if (!until) return T('尚未记录征求意见截止日期（djyc brand set --consultation-until YYYY-MM-DD）', 'no end of the consultation recorded yet (djyc brand set --consultation-until YYYY-MM-DD)');
+    return until < g.date ? null : T(`征求意见至 ${until} 止，尚未结束`, `the consultation runs until ${until}; it has not ended`);
+  },
+
+  'has-naming-document': (g) =>
+    d(g.subject).recognition?.document ? null : T('尚无命名文件文号（djyc brand set --document …）', 'no naming document number yet (djyc brand set --document …)'),
 
   'has-number': (g) => {
     if (g.subject.kind !== 'project') return null;

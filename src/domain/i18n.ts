@@ -141,6 +141,9 @@ const messages = {
   frozen: { zh: '{label}已记录为“{before}”，一经记录不能更改（确需更正，请加 --correct --reason “理由”，原值保留在更正记录中）', en: '{label} was recorded as "{before}" and cannot change (to correct it, add --correct --reason "why"; the old value stays in the amendments)' },
   'frozen-amended': { zh: '{label}已更正：“{before}”→“{after}”（{date} {by}，理由：{reason}）', en: '{label} amended: "{before}" → "{after}" ({date} {by}, reason: {reason})' },
   'amendments-changed': { zh: '更正记录只能追加：第 {n} 条被改动或删除', en: 'amendments are append-only: entry {n} was changed or removed' },
+  'expert-category-unknown': { zh: '专家擅长类别“{value}”不是任何方案的项目类别或通用类别（可选：{allowed}）', en: 'expert category "{value}" is neither a project category nor a general category of any programme ({allowed})' },
+  'bonus-unit-not-in-project': { zh: '“{org}”不是项目 {project} 的牵头单位或联办单位，不能按单位加分', en: '"{org}" is neither the lead nor a co-organiser of project {project}: it cannot earn its bonus' },
+  'carried-programme-order': { zh: '转入记录“{other}”属于方案“{programme}”（{year} 年度），不在本记录的方案之后', en: 'the carried record "{other}" belongs to programme "{programme}" ({year}), not a later round' },
   // --- pull-request checks against a base version (validate --base) ---
   'base-deleted': { zh: '记录在基准版本 {ref} 中存在，不能删除', en: 'the record exists at {ref} and must not be deleted' },
   'base-stage-move': { zh: '阶段不能从“{from}”转入“{to}”：按基准版本 {ref} 的方案，“{from}”只能转入：{allowed}', en: 'stage cannot move from "{from}" to "{to}": by the programme at {ref}, "{from}" leads only to: {allowed}' },

@@ -27,17 +27,20 @@
  * of those projects or held by its members, its coverage rows, its brands.
  */
 import { RecordIndex, groupBy, summary, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
-import { resolveProgramme, stageInfo, trackStages, type StageInfo, type Track } from './programme.js';
+import { stageInfo, trackStages, type StageInfo, type Track } from './programme.js';
 import { subjectObligations, summariseReports, type ReportObligation, type ReportSummary } from './obligations.js';
 import { type FourLevel } from './ratings.js';
 import { acceptanceRounds, latestRound } from './acceptance.js';
 import { brandCounts, coOrganisersOf, counts, coveredMembers, coveredOrganisations, isExempt, leadOf, projectCounts, taskHolders } from './participation.js';
+import { recheckResults, recheckRule, type RecheckEntry } from './recheck.js';
+import { unitBonusList, type UnitBonusRow } from './bonus.js';
+import { chooseProgramme, yearSelector, type YearEntry } from './years.js';
 import type {
   BrandRecord, EvaluationRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord, TaskRecord,
 } from './types.generated.js';
 
 export interface LedgerOptions {
-  /** Programme id (default: the repository's default programme, else its only one). */
+  /** Programme id (default: the programme of today's year, see years.ts chooseProgramme). */
   programme?: string;
   /** Organisation id: keep it and the organisations under it. */
   org?: string;
@@ -81,6 +84,11 @@ export interface ProjectRow {
   reports: ReportSummary;
   closure?: { id: string; submittedOn?: string };
   ratings?: Ratings;
+  /** The sample check (抽查复核 / 抽检), when the project was sampled: its result once recorded. */
+  recheck?: RecheckEntry;
+  /** Carried over from the previous round's project / into the next round's (djyc carry-over). */
+  carriedFrom?: { id: string; programme?: string };
+  carriedTo?: { id: string; programme?: string };
   public: boolean;
   /** Dropped (未予立项, 撤销…): led by nobody, counted in no total, published nowhere (domain/participation.ts). */
   dropped: boolean;
@@ -114,6 +122,8 @@ export interface BrandRow {
   namedOn?: string;
   annualGoals: { year: number; submittedOn?: string }[];
   ratings?: Ratings;
+  carriedFrom?: { id: string; programme?: string };
+  carriedTo?: { id: string; programme?: string };
 }
 
 export interface CoverageRow {
@@ -157,6 +167,8 @@ export interface LedgerTotals {
 
 export interface Ledger {
   programme: { id: string; name: string; shortName?: string; year: number };
+  /** Every programme of the repository, newest first, the one shown marked (the year selector). */
+  programmes: YearEntry[];
   today: string;
   org?: string;
   projects: ProjectRow[];
@@ -165,6 +177,10 @@ export interface Ledger {
   coverage: CoverageRow[];
   /** Every report obligation (and every filed report) of the projects and tasks in scope. */
   obligations: ReportObligation[];
+  /** Bonus points per unit (加分), for the annual assessment: present when the programme awards bonus points. */
+  bonus?: UnitBonusRow[];
+  /** The programme's sample check (抽查复核 / 抽检) and every sampled project's result. */
+  recheck?: { label: string; results: RecheckEntry[] };
   totals: LedgerTotals;
 }
 
@@ -213,8 +229,16 @@ function closureOf(closures: Map<string, RecordEntry<'closure'>[]>, id: string):
 /** Computes the ledger of one programme (optionally one organisation and those under it). */
 export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
   const index = new RecordIndex(repo);
-  const p = resolveProgramme(repo, opts.programme);
+  const choice = chooseProgramme(index, opts.programme, opts.today);
+  const p = choice.programme;
   const today = opts.today;
+  const rechecks = new Map(recheckResults(index, p).map((r) => [r.project, r]));
+  const carried = (d: { carried_from?: string; carried_to?: string }) => {
+    const ref = (id: string | undefined) => (id ? { id, ...(index.any(id) ? { programme: (summary(index.any(id)!) as { programme?: string }).programme } : {}) } : undefined);
+    const from = ref(d.carried_from);
+    const to = ref(d.carried_to);
+    return { ...(from ? { carriedFrom: from } : {}), ...(to ? { carriedTo: to } : {}) };
+  };
   const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
 
   const ofProgramme = <K extends 'project' | 'task' | 'report' | 'closure' | 'evaluation' | 'brand'>(kind: K) =>
@@ -266,6 +290,8 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
       reports: summariseReports(own),
       ...(closure ? { closure } : {}),
       ...(ratings ? { ratings } : {}),
+      ...(rechecks.has(id) ? { recheck: rechecks.get(id)! } : {}),
+      ...carried(pr),
       public: pr.public !== false,
       dropped,
     };
@@ -317,6 +343,7 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
       ...(b.recognition?.named_on ? { namedOn: b.recognition.named_on } : {}),
       annualGoals: (b.annual_goals ?? []).map((g) => ({ year: g.year, ...(g.submitted_on ? { submittedOn: g.submitted_on } : {}) })),
       ...(ratings ? { ratings } : {}),
+      ...carried(b),
     };
   });
 
@@ -346,8 +373,10 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
   const rep = summariseReports(obligations);
   const cov = coverage.reduce((a, c) => ({ members: a.members + c.members, holders: a.holders + c.holders, exempt: a.exempt + c.exempt }), { members: 0, holders: 0, exempt: 0 });
 
+  const rule = recheckRule(p);
   return {
     programme: { id: p.id, name: p.name, ...(p.short_name ? { shortName: p.short_name } : {}), year: p.year },
+    programmes: yearSelector(choice.all, p.id),
     today,
     ...(opts.org ? { org: opts.org } : {}),
     projects: projectRows,
@@ -355,6 +384,8 @@ export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
     brands: brandRows,
     coverage,
     obligations,
+    ...(p.evaluation?.bonus ? { bonus: unitBonusList(index, p, scope) } : {}),
+    ...(rule ? { recheck: { label: rule.label, results: projectRows.filter((r) => r.recheck).map((r) => r.recheck!) } } : {}),
     totals: {
       projects: countedRows.length,
       dropped: projectRows.length - countedRows.length,

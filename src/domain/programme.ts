@@ -7,6 +7,7 @@ import { monthDay } from './dates.js';
 import { UsageError } from './errors.js';
 import { showingIds } from './i18n.js';
 import { RecordIndex, type Repository } from './records.js';
+import { chooseProgramme } from './years.js';
 
 export type Track = 'project' | 'task' | 'brand';
 export type Stage = NonNullable<ProgrammeRecord['project']>['stages'][number];
@@ -38,11 +39,52 @@ export function stageIndex(p: ProgrammeRecord, track: Track, id: string | undefi
 
 export type Window = NonNullable<ProgrammeRecord['calendar']>[number];
 
-/** Absolute start and end of a calendar window. */
+/** Absolute start and end of a calendar window (its first occurrence, for a window that recurs every year). */
 export function windowDates(p: ProgrammeRecord, w: Window): { start: string; end: string } {
   const startYear = p.year + (w.year_offset ?? 0);
   const endYear = p.year + (w.end_year_offset ?? w.year_offset ?? 0);
   return { start: monthDay(startYear, w.start), end: monthDay(endYear, w.end) };
+}
+
+/** One occurrence of a window: its dates and the programme year it belongs to. */
+export interface Occurrence {
+  start: string;
+  end: string;
+  year: number;
+}
+
+/**
+ * Every occurrence of a window: one, or — for a window marked `every_year` — one in each programme year from its
+ * `year_offset` to the programme's last year (004: a review at the end of every phase year).
+ */
+export function windowOccurrences(p: ProgrammeRecord, w: Window): Occurrence[] {
+  const first = windowDates(p, w);
+  const year = p.year + (w.year_offset ?? 0);
+  if (!w.every_year) return [{ ...first, year }];
+  const span = (w.end_year_offset ?? w.year_offset ?? 0) - (w.year_offset ?? 0);
+  const out: Occurrence[] = [];
+  for (let y = year; y <= p.year + (p.years ?? 1) - 1; y++) out.push({ start: monthDay(y, w.start), end: monthDay(y + span, w.end), year: y });
+  return out.length ? out : [{ ...first, year }];
+}
+
+/** The occurrence of a window that applies from `anchor` on: the first not yet ended on that day, else the last. */
+export function occurrenceFrom(p: ProgrammeRecord, w: Window, anchor: string): Occurrence {
+  const all = windowOccurrences(p, w);
+  return all.find((o) => o.end >= anchor) ?? all[all.length - 1]!;
+}
+
+/** Whether a day falls inside any occurrence of a window. */
+export function inWindow(p: ProgrammeRecord, w: Window, day: string): Occurrence | undefined {
+  return windowOccurrences(p, w).find((o) => o.start <= day && day <= o.end);
+}
+
+/**
+ * The day from which a record's windows are counted: the day it entered its current stage; for a stage marked
+ * `next_year` (继续培育: the decision carries the record into next year's round), the first day of the next year.
+ */
+export function roundAnchor(p: ProgrammeRecord, track: Track, record: Staged): string {
+  const since = lastEntered(record, record.stage ?? '') ?? historyOf(record)[0]?.date ?? `${p.year}-01-01`;
+  return findStage(p, track, record.stage)?.next_year ? `${Number(since.slice(0, 4)) + 1}-01-01` : since;
 }
 
 export function findWindow(p: ProgrammeRecord, id: string | undefined): Window | undefined {
@@ -60,8 +102,22 @@ export function programmeEnd(p: ProgrammeRecord): string {
   return `${p.year + (p.years ?? 1) - 1}-12-31`;
 }
 
-/** Resolves which programme a command acts on: explicit, else the repository's default, else the only one. */
-export function resolveProgramme(repo: Repository | RecordIndex, id?: string): ProgrammeRecord {
+/** The last day of the programme's calendar: its end, or a later window (交流展示 in the next January). */
+export function calendarEnd(p: ProgrammeRecord): string {
+  let last = programmeEnd(p);
+  for (const w of p.calendar ?? []) {
+    if (typeof w.start !== 'string' || typeof w.end !== 'string') continue;
+    for (const o of windowOccurrences(p, w)) if (o.end > last) last = o.end;
+  }
+  return last;
+}
+
+/**
+ * Resolves which programme a command acts on. With `today`: explicit, else the one of today's year (years.ts
+ * chooseProgramme). Without: explicit, else the repository's default, else the only one.
+ */
+export function resolveProgramme(repo: Repository | RecordIndex, id?: string, today?: string): ProgrammeRecord {
+  if (today !== undefined) return chooseProgramme(repo, id, today).programme;
   const index = repo instanceof RecordIndex ? repo : new RecordIndex(repo);
   const wanted = id ?? index.repo.config.default_programme;
   const all = index.all('programme');

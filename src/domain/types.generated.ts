@@ -56,13 +56,15 @@ export interface ProgrammeRecord {
       /** 可转入阶段：从本阶段可以转入的阶段编号 */
       next?: string[];
       /** 前置条件：进入本阶段前必须满足的条件 */
-      requires?: Array<"has-lead" | "has-org-commitment" | "has-tasks" | "member-commitments" | "reports-due-filed" | "has-closure" | "has-panel" | "acceptance-pass" | "acceptance-rework" | "has-rating" | "has-intervention" | "has-logo-and-concept" | "has-annual-goals" | "co-organiser-plans" | "has-number">;
+      requires?: Array<"has-lead" | "has-org-commitment" | "has-tasks" | "member-commitments" | "reports-due-filed" | "has-closure" | "has-panel" | "acceptance-pass" | "acceptance-rework" | "has-rating" | "has-intervention" | "has-logo-and-concept" | "has-annual-goals" | "co-organiser-plans" | "has-number" | "consultation-ended" | "has-naming-document">;
       /** 时间窗口：对应的日历窗口编号 */
       window?: string;
       /** 终结阶段：是否为终结阶段 */
       final?: boolean;
       /** 不计入：未予立项、撤销等终结阶段：处于该阶段的记录不算由任何党组织领办，不计入领办项目数、覆盖面、台账合计和公示（不写时：不能从结项阶段到达的终结阶段视为不计入） */
       dropped?: boolean;
+      /** 转入下一年度：进入本阶段即转入下一年度（例如年底评审决定“继续培育”）：此后各阶段按下一年度的时间窗口计算 */
+      next_year?: boolean;
     }>;
     /** 启用：是否使用项目 */
     enabled?: boolean;
@@ -135,13 +137,15 @@ export interface ProgrammeRecord {
       /** 可转入阶段：从本阶段可以转入的阶段编号 */
       next?: string[];
       /** 前置条件：进入本阶段前必须满足的条件 */
-      requires?: Array<"has-lead" | "has-org-commitment" | "has-tasks" | "member-commitments" | "reports-due-filed" | "has-closure" | "has-panel" | "acceptance-pass" | "acceptance-rework" | "has-rating" | "has-intervention" | "has-logo-and-concept" | "has-annual-goals" | "co-organiser-plans" | "has-number">;
+      requires?: Array<"has-lead" | "has-org-commitment" | "has-tasks" | "member-commitments" | "reports-due-filed" | "has-closure" | "has-panel" | "acceptance-pass" | "acceptance-rework" | "has-rating" | "has-intervention" | "has-logo-and-concept" | "has-annual-goals" | "co-organiser-plans" | "has-number" | "consultation-ended" | "has-naming-document">;
       /** 时间窗口：对应的日历窗口编号 */
       window?: string;
       /** 终结阶段：是否为终结阶段 */
       final?: boolean;
       /** 不计入：未予立项、撤销等终结阶段：处于该阶段的记录不算由任何党组织领办，不计入领办项目数、覆盖面、台账合计和公示（不写时：不能从结项阶段到达的终结阶段视为不计入） */
       dropped?: boolean;
+      /** 转入下一年度：进入本阶段即转入下一年度（例如年底评审决定“继续培育”）：此后各阶段按下一年度的时间窗口计算 */
+      next_year?: boolean;
     }>;
     /** 启用：是否使用党员任务 */
     enabled?: boolean;
@@ -168,13 +172,15 @@ export interface ProgrammeRecord {
       /** 可转入阶段：从本阶段可以转入的阶段编号 */
       next?: string[];
       /** 前置条件：进入本阶段前必须满足的条件 */
-      requires?: Array<"has-lead" | "has-org-commitment" | "has-tasks" | "member-commitments" | "reports-due-filed" | "has-closure" | "has-panel" | "acceptance-pass" | "acceptance-rework" | "has-rating" | "has-intervention" | "has-logo-and-concept" | "has-annual-goals" | "co-organiser-plans" | "has-number">;
+      requires?: Array<"has-lead" | "has-org-commitment" | "has-tasks" | "member-commitments" | "reports-due-filed" | "has-closure" | "has-panel" | "acceptance-pass" | "acceptance-rework" | "has-rating" | "has-intervention" | "has-logo-and-concept" | "has-annual-goals" | "co-organiser-plans" | "has-number" | "consultation-ended" | "has-naming-document">;
       /** 时间窗口：对应的日历窗口编号 */
       window?: string;
       /** 终结阶段：是否为终结阶段 */
       final?: boolean;
       /** 不计入：未予立项、撤销等终结阶段：处于该阶段的记录不算由任何党组织领办，不计入领办项目数、覆盖面、台账合计和公示（不写时：不能从结项阶段到达的终结阶段视为不计入） */
       dropped?: boolean;
+      /** 转入下一年度：进入本阶段即转入下一年度（例如年底评审决定“继续培育”）：此后各阶段按下一年度的时间窗口计算 */
+      next_year?: boolean;
     }>;
     /** 启用：是否使用品牌 */
     enabled?: boolean;
@@ -223,8 +229,10 @@ export interface ProgrammeRecord {
   evaluation?: {
     /** 验收方式：查阅资料 / 听取汇报 / 调查走访 / 四不两直现场印证 */
     methods?: string[];
-    /** 验收组人数：验收组专家人数 */
+    /** 验收组人数：验收组专家人数；少于此数须说明理由（djyc panel --size … --reason …） */
     panel_size?: number;
+    /** 通用类别：专家库的通用类别（例如 党建综合）：此类专家可参加任何类别项目的验收组；专家的擅长类别须为方案的项目类别或通用类别 */
+    general_categories?: string[];
     /** 评价前置阶段：评价只能在该阶段之后进行 */
     rating_after?: string;
     /** 评议：好 / 较好 / 一般 / 较差 */
@@ -256,13 +264,25 @@ export interface ProgrammeRecord {
     };
     /** 加分：年度考核加分 */
     bonus?: {
-      /** 上限：最高分 */
+      /** 上限：最高分（每个单位） */
       max: number;
+      /** 按单位加分：加分给牵头单位和每个联办单位（各自不超过上限），年度考核按单位汇总 */
+      per_unit?: boolean;
     };
     /** 抽查复核：上级党组织抽查复核 */
     recheck?: {
       /** 抽查数量：默认抽查项目数 */
       sample?: number;
+      /** 名称：例如 抽查复核（书记项目）、抽检（“党建+”项目申报） */
+      label?: string;
+      /** 抽查单位：进行抽查的上级党组织或部门 */
+      by?: string;
+      /** 抽查对象：从哪个阶段起的项目可被抽中（缺省：已提交结项书、自查考评的项目） */
+      from_stage?: string;
+      /** 抽查结论：可记录的结论，第一个为合格（缺省：合格、需整改）；其余结论须写明整改意见 */
+      results?: string[];
+      /** 公开：抽查结论是否在进度公示中公开 */
+      public?: boolean;
     };
   };
   /** 年度评选：十佳 / 示范项目 / 示范品牌 */
@@ -277,8 +297,12 @@ export interface ProgrammeRecord {
     min?: number;
     /** 最多：最多入选数 */
     max?: number;
-    /** 排序依据 */
+    /** 建议排序方法：djyc 按此生成建议名单（仅供评审参考，不是评选办法）：stars 按星级、four-level 按评议等次、bonus 按加分、brand-recognition 按品牌认定情况、manual 不生成建议；入选名单由评审确定（djyc select --pick） */
     criteria?: "stars" | "four-level" | "bonus" | "brand-recognition" | "manual";
+    /** 评选依据：依据文件规定的评选依据，例如 项目立意、开展情况、项目资料、结题报告、汇报演示 */
+    considers?: string[];
+    /** 评选机关：负责评选确定的机关或委员会，例如 公司思想政治工作部 */
+    decided_by?: string;
     /** 窗口：评选所在的日历窗口 */
     window?: string;
   }>;
@@ -300,6 +324,8 @@ export interface ProgrammeRecord {
     responsible?: string;
     /** 对应阶段：窗口结束时项目应达到的阶段 */
     stage?: string;
+    /** 每年一次：多年方案中每个年度重复的窗口（例如每年年底集中评审）：从 year_offset 所指年度起，至方案最后一年，每年一次；记录按其当前一轮所在年度的窗口计算期限 */
+    every_year?: boolean;
   }>;
   /** 表单：本方案的正式表单 */
   forms?: Array<{
@@ -341,6 +367,8 @@ export interface ProgrammeRecord {
     brands?: boolean;
     /** 评选：公开评选结果 */
     selections?: boolean;
+    /** 公示期：领办公示的公示期所对应的日历窗口编号（例如 publicise），印在领办公示上 */
+    notice_window?: string;
   };
 }
 
@@ -518,6 +546,10 @@ export interface ProjectRecord {
   }>;
   /** 阶段：当前阶段编号（取自方案） */
   stage: string;
+  /** 转入自：由上一轮方案中的哪个项目转入（djyc carry-over）；原项目的历史记录保留在原记录中 */
+  carried_from?: string;
+  /** 已转入：本项目未完成，已转入下一轮方案中的哪个项目（djyc carry-over）；转入后本轮不再计为逾期 */
+  carried_to?: string;
   /** 历史记录：阶段变更与操作记录，只可追加（stage history, append-only） */
   history?: Array<{
     /** 阶段：变更后的阶段编号 */
@@ -573,6 +605,10 @@ export interface TaskRecord {
   due?: string;
   /** 阶段：当前阶段编号（取自方案） */
   stage: string;
+  /** 转入自：由上一轮方案中的哪个任务转入（djyc carry-over）；原任务的历史记录保留在原记录中 */
+  carried_from?: string;
+  /** 已转入：本任务未完成，已转入下一轮方案中的哪个任务（djyc carry-over）；转入后本轮不再计为逾期 */
+  carried_to?: string;
   /** 历史记录：阶段变更与操作记录，只可追加（stage history, append-only） */
   history?: Array<{
     /** 阶段：变更后的阶段编号 */
@@ -673,6 +709,10 @@ export interface ClosureRecord {
   summary_report?: string;
   /** 申请日期：申请结项日期 */
   submitted_on?: string;
+  /** 党委（党组）意见：结项申请时领办单位党委（党组）的意见（000 附件4），随结项材料报送，在验收之前给出 */
+  committee_opinion?: string;
+  /** 党委（党组）意见日期：党委（党组）给出意见的日期 */
+  committee_opinion_on?: string;
   /** 附件材料：依据性或印证性文件材料的清单，路径相对于记录库根目录 */
   attachments?: Array<{
     /** 材料名称 */
@@ -702,6 +742,8 @@ export interface EvaluationRecord {
     experts: string[];
     /** 抽取算法：抽取算法的名称和版本，例如 djyc-draw-v1（SHA-256 计数器 + Fisher–Yates 洗牌，再按已参加验收组次数从少到多排序） */
     algorithm?: string;
+    /** 人数少于规定的理由：验收组人数少于方案规定人数（panel_size）时的理由 */
+    size_reason?: string;
     /** 候选名单：抽取时的候选专家（类别匹配、回避领办和联办单位，按编号排序），用于复核抽取结果 */
     candidates?: Array<{
       /** 专家：专家编号 */
@@ -765,8 +807,15 @@ export interface EvaluationRecord {
     /** 评估日期 */
     date?: string;
   };
-  /** 加分：年度考核加分（组团式：最高不超过 20 分） */
+  /** 加分：年度考核加分（组团式：最高不超过 20 分）；按单位加分时为牵头单位所得 */
   bonus_points?: number;
+  /** 按单位加分：加分给牵头单位和每个联办单位（组团式领办） */
+  bonus_by_unit?: Array<{
+    /** 单位：牵头单位或联办单位的党组织编号 */
+    organisation: string;
+    /** 加分：该单位所得加分（不超过方案上限） */
+    points: number;
+  }>;
   /** 评审组意见 */
   review_opinion?: string;
   /** 评价日期 */
@@ -849,6 +898,10 @@ export interface BrandRecord {
   };
   /** 阶段：当前阶段编号（取自方案） */
   stage: string;
+  /** 转入自：由上一轮方案中的哪个品牌转入（djyc carry-over）；原品牌的历史记录保留在原记录中 */
+  carried_from?: string;
+  /** 已转入：本品牌未完成，已转入下一轮方案中的哪个品牌（djyc carry-over）；转入后本轮不再计为逾期 */
+  carried_to?: string;
   /** 历史记录：阶段变更与操作记录，只可追加（stage history, append-only） */
   history?: Array<{
     /** 阶段：变更后的阶段编号 */
@@ -885,6 +938,17 @@ export interface SelectionRecord {
   title?: string;
   /** 确定日期 */
   decided_on?: string;
+  /** 评审决定：由评审确定入选名单的依据：会议、文件文号、评审机关 */
+  decision?: {
+    /** 评审机关：作出决定的机关或委员会 */
+    by?: string;
+    /** 会议：作出决定的会议，例如 2020年12月28日区级机关工委会议 */
+    meeting?: string;
+    /** 文件文号：公布结果的文件文号，例如 惠机工委〔2020〕15号 */
+    document?: string;
+    /** 说明：其他说明 */
+    note?: string;
+  };
   /** 随机抽取：抽查复核等随机抽取的依据（可复现：同一种子、同一候选名单得到同一结果） */
   draw?: {
     /** 抽取种子：抽取所用的随机种子 */
@@ -906,6 +970,14 @@ export interface SelectionRecord {
     score?: number;
     /** 理由：入选理由 */
     reason?: string;
+    /** 抽查结论：抽查复核、抽检的结论，例如 合格 / 需整改 */
+    result?: string;
+    /** 结论说明：整改意见或其他说明 */
+    result_note?: string;
+    /** 复核日期：给出结论的日期 */
+    checked_on?: string;
+    /** 复核人：给出结论的人或单位 */
+    checked_by?: string;
   }>;
 }
 

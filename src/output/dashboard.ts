@@ -15,6 +15,7 @@
  */
 import { computeLedger, type Ledger, type LedgerTotals } from '../domain/ledger.js';
 import { computeDeadlines, type DeadlineItem } from '../domain/deadlines.js';
+import type { YearEntry } from '../domain/years.js';
 import { findStage, isDroppedStage, isTrackEnabled, trackStages, type Track, reachedStage, resolveProgramme } from '../domain/programme.js';
 import { T, say, type Lang, type Text } from '../domain/i18n.js';
 import type { Dated } from '../domain/as-of.js';
@@ -79,6 +80,8 @@ export interface QuarterReports {
 
 export interface Dashboard {
   programme: { id: string; name: string; shortName?: string; issuer?: string; document?: string; year: number; years: number; projectLabel?: string };
+  /** Every programme of the repository, newest first, this one marked (the year selector). */
+  programmes: YearEntry[];
   today: string;
   within: number;
   /** The organisation filter (--org): it and those under it. */
@@ -138,7 +141,7 @@ function trackLabel(track: Track, lang: Lang): string {
 /** Builds the dashboard of one programme. */
 export function buildDashboard(repo: Repository, opts: DashboardOptions): Dashboard {
   const lang = opts.lang ?? 'zh';
-  const p = resolveProgramme(repo, opts.programme);
+  const p = resolveProgramme(repo, opts.programme, opts.today);
   const ledger: Ledger = computeLedger(repo, { programme: p.id, org: opts.org, today: opts.today });
   const deadlines = computeDeadlines(repo, { programme: p.id, org: opts.org, today: ledger.today, within: opts.within });
   const index = new RecordIndex(repo);
@@ -225,6 +228,7 @@ export function buildDashboard(repo: Repository, opts: DashboardOptions): Dashbo
       years: p.years ?? 1,
       ...(p.project?.label ? { projectLabel: p.project.label } : {}),
     },
+    programmes: ledger.programmes,
     today: ledger.today,
     within: deadlines.within,
     ...(opts.org ? { org: namedOrg(index, opts.org)! } : {}),

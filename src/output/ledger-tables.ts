@@ -12,6 +12,7 @@ import { joinList, say, tr, type Lang } from '../domain/i18n.js';
 import { csvTable, markdownTable, textTable } from './text-table.js';
 import type { ReportSummary } from '../domain/obligations.js';
 import { writeWorkbook } from './xlsx.js';
+import type { RecheckEntry } from '../domain/recheck.js';
 
 export type Cell = string | number;
 
@@ -24,14 +25,14 @@ export interface LedgerColumn {
 }
 
 export interface LedgerTable {
-  id: 'projects' | 'tasks' | 'brands' | 'coverage';
+  id: 'projects' | 'tasks' | 'brands' | 'coverage' | 'bonus';
   /** Sheet name / heading: 项目台账, 任务台账, 品牌台账, 覆盖情况. */
   title: string;
   columns: LedgerColumn[];
   rows: Cell[][];
 }
 
-export const TABLE_IDS = ['projects', 'tasks', 'brands', 'coverage'] as const;
+export const TABLE_IDS = ['projects', 'tasks', 'brands', 'coverage', 'bonus'] as const;
 
 function reportsText(r: ReportSummary, lang: Lang): string {
   if (!r.required && !r.filed) return '';
@@ -57,6 +58,22 @@ function acceptanceText(r: Ratings | undefined, lang: Lang): string {
 }
 
 const joinNames = (names: { name: string }[], lang: Lang) => joinList(names.map((n) => n.name), lang);
+
+/** A sample check's result as one cell: 合格（2017-12-20，学校党委）/ 需整改：… / 已抽中，待复核. */
+export function recheckText(r: RecheckEntry | undefined, lang: Lang): string {
+  if (!r) return '';
+  if (!r.result) return tr(lang, '已抽中，待复核', 'sampled, pending');
+  const who = [r.checkedOn, r.checkedBy].filter(Boolean).join(tr(lang, '，', ', '));
+  return `${r.result}${r.note ? `：${r.note}` : ''}${who ? `（${who}）` : ''}`;
+}
+
+/** A stage cell with where the record went or came from (djyc carry-over). */
+function carriedText(r: { carriedFrom?: { id: string; programme?: string }; carriedTo?: { id: string; programme?: string } }, lang: Lang): string {
+  const parts: string[] = [];
+  if (r.carriedTo) parts.push(tr(lang, `已转入 ${r.carriedTo.programme ?? ''} ${r.carriedTo.id}`, `carried into ${r.carriedTo.programme ?? ''} ${r.carriedTo.id}`).replace(/\s+/g, ' '));
+  if (r.carriedFrom) parts.push(tr(lang, `由 ${r.carriedFrom.programme ?? ''} ${r.carriedFrom.id} 转入`, `carried from ${r.carriedFrom.programme ?? ''} ${r.carriedFrom.id}`).replace(/\s+/g, ' '));
+  return parts.length ? tr(lang, `（${parts.join('；')}）`, ` (${parts.join('; ')})`) : '';
+}
 
 /** The ledger's tables for one programme. */
 export function ledgerTables(ledger: Ledger, programme: ProgrammeRecord, lang: Lang): LedgerTable[] {
@@ -94,17 +111,20 @@ export function ledgerTables(ledger: Ledger, programme: ProgrammeRecord, lang: L
     if (fourOn('project')) columns.push({ header: tr(lang, '支委会意见', 'branch rating'), width: 10 }, { header: tr(lang, '党委意见', 'committee rating'), width: 10 }, { header: tr(lang, '群众测评', 'public poll'), width: 30 });
     if (starsOn) columns.push({ header: tr(lang, '星级', 'stars'), format: 'integer', width: 6 });
     if (bonusOn) columns.push({ header: tr(lang, '加分', 'bonus'), width: 6 });
+    const recheckOn = !!ledger.recheck;
+    if (recheckOn) columns.push({ header: ledger.recheck!.label, width: 24 });
     const rows = ledger.projects.map((p, i) => {
       const row: Cell[] = [i + 1, p.number ?? '', p.title, joinList(p.categories, lang), p.lead?.name ?? ''];
       if (coMode) row.push(joinNames(p.coOrganisers, lang));
       row.push(
-        p.leader?.name ?? '', stageLabel(p.stage), p.stage.since ?? '', p.due ?? '', p.tasks, p.taskHolders,
+        p.leader?.name ?? '', `${stageLabel(p.stage)}${carriedText(p, lang)}`, p.stage.since ?? '', p.due ?? '', p.tasks, p.taskHolders,
         reportsText(p.reports, lang), joinList(p.reports.quartersFiled, lang),
         p.closure ? (p.closure.submittedOn ?? tr(lang, '已提交', 'filed')) : '', acceptanceText(p.ratings, lang),
       );
       if (fourOn('project')) row.push(p.ratings?.branchRating ?? '', p.ratings?.committeeRating ?? '', pollText(p.ratings, lang));
       if (starsOn) row.push(p.ratings?.stars ?? '');
       if (bonusOn) row.push(p.ratings?.bonusPoints ?? '');
+      if (recheckOn) row.push(recheckText(p.recheck, lang));
       return row;
     });
     tables.push({ id: 'projects', title: tr(lang, '项目台账', 'projects'), columns, rows });
@@ -155,7 +175,7 @@ export function ledgerTables(ledger: Ledger, programme: ProgrammeRecord, lang: L
       { header: tr(lang, '评议', 'rating'), width: 10 },
     ];
     const rows = ledger.brands.map((b, i) => [
-      i + 1, b.name, b.organisation.name, b.contact?.name ?? '', stageLabel(b.stage), b.stage.since ?? '', b.namedOn ?? '', b.outcome ?? '',
+      i + 1, b.name, b.organisation.name, b.contact?.name ?? '', `${stageLabel(b.stage)}${carriedText(b, lang)}`, b.stage.since ?? '', b.namedOn ?? '', b.outcome ?? '',
       joinList(b.annualGoals.map((g) => `${g.year}${g.submittedOn ? `（${g.submittedOn}）` : ''}`), lang),
       b.ratings?.committeeRating ?? b.ratings?.branchRating ?? '',
     ] as Cell[]);
@@ -182,7 +202,31 @@ export function ledgerTables(ledger: Ledger, programme: ProgrammeRecord, lang: L
     ] as Cell[]);
     tables.push({ id: 'coverage', title: tr(lang, '覆盖情况', 'coverage'), columns, rows });
   }
+
+  // 加分（按单位）: for the annual assessment, each unit's awards, their sum and what counts under the cap.
+  if (ledger.bonus) {
+    const cap = programme.evaluation?.bonus?.max;
+    const columns: LedgerColumn[] = [
+      { header: tr(lang, '序号', 'No.'), format: 'integer', width: 6 },
+      { header: tr(lang, '单位', 'unit'), width: 24 },
+      { header: tr(lang, '牵头项目加分', 'as lead'), width: 30 },
+      { header: tr(lang, '联办项目加分', 'as co-organiser'), width: 30 },
+      { header: tr(lang, '合计', 'total'), width: 8 },
+      { header: cap === undefined ? tr(lang, '计入年度考核', 'counted') : tr(lang, `计入年度考核（最高 ${cap} 分）`, `counted (at most ${cap})`), width: 14 },
+    ];
+    const awards = (row: (typeof ledger.bonus)[number], role: 'lead' | 'co-organiser') =>
+      joinList(row.awards.filter((a) => a.role === role).map((a) => `${a.number ?? a.title} ${a.points}`), lang);
+    const rows = ledger.bonus.map((b, i) => [i + 1, b.organisation.name, awards(b, 'lead'), awards(b, 'co-organiser'), b.total, b.counted] as Cell[]);
+    tables.push({ id: 'bonus', title: tr(lang, '加分（按单位）', 'bonus by unit'), columns, rows });
+  }
   return tables;
+}
+
+/** The year selector line: every programme of the repository, the one shown marked (only when there are several). */
+export function yearsText(ledger: Pick<Ledger, 'programmes'>, lang: Lang, command = 'djyc ledger'): string {
+  if (ledger.programmes.length < 2) return '';
+  const items = ledger.programmes.map((y) => (y.current ? tr(lang, `【${y.period} ${y.id}】`, `[${y.period} ${y.id}]`) : `${y.period} ${y.id}`));
+  return tr(lang, `年度：${items.join('　')}（其他年度：${command} --programme <编号>）`, `years: ${items.join('  ')} (another year: ${command} --programme <id>)`);
 }
 
 function cellText(c: Cell, col: LedgerColumn): string {
@@ -208,7 +252,8 @@ export function totalsText(ledger: Ledger, lang: Lang): string {
 
 export function tablesToText(ledger: Ledger, tables: LedgerTable[], lang: Lang, dated?: Dated): string {
   const head = `${ledger.programme.shortName ?? ledger.programme.name}（${ledger.programme.id}）${tr(lang, ' 台账，', ' ledger, ')}${datedText(lang, ledger.today, dated)}`;
-  const parts = [head, ''];
+  const years = yearsText(ledger, lang);
+  const parts = years ? [head, years, ''] : [head, ''];
   for (const table of tables) {
     parts.push(`■ ${table.title}`, table.rows.length ? textTable(table.columns.map((c) => c.header), stringRows(table), { maxWidth: 30 }) : tr(lang, '（无）', '(none)'), '');
   }
@@ -217,7 +262,8 @@ export function tablesToText(ledger: Ledger, tables: LedgerTable[], lang: Lang, 
 }
 
 export function tablesToMarkdown(ledger: Ledger, tables: LedgerTable[], lang: Lang, dated?: Dated): string {
-  const parts = [`# ${ledger.programme.shortName ?? ledger.programme.name} ${tr(lang, '台账', 'ledger')}`, '', `${datedText(lang, ledger.today, dated)}${tr(lang, '。', '.')}`, ''];
+  const years = yearsText(ledger, lang);
+  const parts = [`# ${ledger.programme.shortName ?? ledger.programme.name} ${tr(lang, '台账', 'ledger')}`, '', `${datedText(lang, ledger.today, dated)}${tr(lang, '。', '.')}`, '', ...(years ? [years, ''] : [])];
   for (const table of tables) {
     parts.push(`## ${table.title}`, '', table.rows.length ? markdownTable(table.columns.map((c) => c.header), stringRows(table)) : tr(lang, '（无）', '(none)'), '');
   }

@@ -12,9 +12,11 @@ import { dashboardView, deadlineKindLabel, renderTemplate, siteStylesheet } from
 import { RecordIndex, type Repository } from '../domain/records.js';
 import { wrapDocument } from './html.js';
 import { datedText, type Dated } from '../domain/as-of.js';
+import { chooseProgramme } from '../domain/years.js';
+import { yearsText } from './ledger-tables.js';
 
 export interface StatusOptions {
-  /** One programme (default: every programme of the repository, the default one first). */
+  /** One programme (default: the programme of today's year, see domain/years.ts). */
   programme?: string;
   org?: string;
   today: string;
@@ -28,15 +30,8 @@ export interface StatusOptions {
 export function statusDashboards(repo: Repository, opts: StatusOptions): Dashboard[] {
   const index = new RecordIndex(repo);
   if (opts.org && !index.get('organisation', opts.org)) throw new UsageError(`党组织“${opts.org}”不存在`, `organisation "${opts.org}" does not exist`);
-  let ids: string[];
-  if (opts.programme) ids = [opts.programme];
-  else {
-    ids = index.all('programme').map((p) => p.id);
-    const def = repo.config.default_programme;
-    if (def && ids.includes(def)) ids = [def, ...ids.filter((i) => i !== def)];
-    if (!ids.length) throw new UsageError('记录库中没有方案：请先运行 djyc init', 'the repository has no programme: run djyc init first');
-  }
-  return ids.map((programme) => ({ ...buildDashboard(repo, { programme, org: opts.org, today: opts.today, within: opts.within, lang: opts.lang }), ...(opts.dated ? { dated: opts.dated } : {}) }));
+  const programme = chooseProgramme(index, opts.programme, opts.today).programme.id;
+  return [{ ...buildDashboard(repo, { programme, org: opts.org, today: opts.today, within: opts.within, lang: opts.lang }), ...(opts.dated ? { dated: opts.dated } : {}) }];
 }
 
 // ---- terminal ---------------------------------------------------------------------------------------------
@@ -73,6 +68,8 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
     const name = d.programme.shortName ? `“${d.programme.shortName.replace(/[“”"]/g, '')}” ${d.programme.name}` : d.programme.name;
     const scope = d.org ? tr(lang, `　${d.org.name}及其下级党组织`, `  ${d.org.name} and the organisations under it`) : '';
     out.push(c.bold(`${name}（${d.programme.id}）`) + c.dim(tr(lang, '　', '  ') + datedText(lang, d.today, d.dated) + scope));
+    const years = yearsText(d, lang, 'djyc status');
+    if (years) out.push(c.dim(years));
     out.push('');
 
     // Overdue first.
@@ -161,7 +158,8 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
 // ---- JSON ---------------------------------------------------------------------------------------------------
 
 export function statusJson(dashboards: Dashboard[]): string {
-  return redactPhones(`${JSON.stringify({ today: dashboards[0]?.today, ...(dashboards[0]?.dated ? { dated: dashboards[0].dated } : {}), programmes: dashboards }, null, 2)}\n`);
+  return redactPhones(`${JSON.stringify({ today: dashboards[0]?.today, ...(dashboards[0]?.dated ? { dated: dashboards[0].dated } : {}), years: dashboards[0]?.programmes ?? [], programmes: dashboards }, null, 2)}
+`);
 }
 
 // ---- PDF ----------------------------------------------------------------------------------------------------

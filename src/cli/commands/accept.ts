@@ -3,19 +3,21 @@ import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { accept, intervene, INTERVENTIONS } from '../../commands/acceptance.js';
 import { correction, opOptions, printOp } from '../workflow-output.js';
-import { addOptions, CORRECT, options, WRITE, type Options } from '../options.js';
+import { addOptions, CORRECT, options, RECORD, WRITE, type Options } from '../options.js';
 
 const ACCEPT = options({
   result: { flags: '--result <result>', zh: '验收结论', en: 'the result', note: { zh: 'pass 为通过，rework 为整改', en: 'pass or rework' }, choices: ['pass', 'rework'], required: true },
   opinion: { flags: '--opinion <text>', zh: '验收组意见', en: "the panel's opinion" },
   method: { flags: '--method <name>', zh: '验收方式：查阅资料 / 听取汇报 / 调查走访 / 四不两直现场印证', en: 'method: 查阅资料 / 听取汇报 / 调查走访 / 四不两直现场印证', repeat: 'whole' },
   ...CORRECT,
+  ...RECORD,
   ...WRITE,
 });
 
 const INTERVENE = options({
   type: { flags: '--type <type>', zh: '督促措施', en: 'the measure', choices: INTERVENTIONS, required: true },
   who: { flags: '--who <name>', zh: '实施人（上级党组织或分管领导；默认同 --by）', en: 'who intervenes (an upper organisation or the leader in charge; default: --by)' },
+  ...RECORD,
   ...WRITE,
 });
 

@@ -3,7 +3,7 @@ import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { advance, type Move } from '../../commands/advance.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, options, SHARED, use, WRITE, type Options, STAGE } from '../options.js';
+import { addOptions, options, RECORD, SHARED, use, WRITE, type Options, STAGE } from '../options.js';
 
 const OPTIONS = options({
   to: { flags: '--to <stage>', zh: '目标阶段：方案中的阶段名称（如 项目认定（立项），也可只写 项目认定）或阶段编号（默认：下一阶段）', en: 'target stage: its label in the programme (e.g. 项目认定（立项）, or 项目认定) or its id (default: the next stage)' },
@@ -12,6 +12,7 @@ const OPTIONS = options({
   stage: use(STAGE.stage, { note: { zh: '只推进当前处于该阶段的记录', en: 'only records now at this stage' } }),
   number: { flags: '--number <no>', zh: '立项时给定的项目编号，例如 2020-007（默认按方案的编号格式顺延）', en: "project number given at approval, e.g. 2020-007 (default: the next one in the programme's format)" },
   approvedBy: { flags: '--approved-by <org>', zh: '立项的审批党组织（名称或编号；默认方案的主管党组织）', en: "approving organisation (name or id; default: the programme's organiser)" },
+  ...RECORD,
   ...WRITE,
 });
 

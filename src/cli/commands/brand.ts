@@ -6,7 +6,7 @@ import { brandArchive, brandGoal, brandOutcome, brandPair, brandSet, newBrand, t
 import { requireRoot } from '../../store/repo.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
 import { UsageError } from '../../domain/errors.js';
-import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
+import { addOptions, NOTES, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
 
 function archiveText(a: BrandArchive, lang: Lang): string {
   const b = a.brand;
@@ -17,6 +17,10 @@ function archiveText(a: BrandArchive, lang: Lang): string {
   lines.push(L(`方案：${a.programme.name}（${a.programme.id}）`, `programme: ${a.programme.name} (${a.programme.id})`));
   lines.push(L(`当前阶段：${a.stage.label}${showingIds() ? `（${a.stage.id}）` : ''}`, `stage: ${a.stage.id} (${a.stage.label})`));
   if (b.outcome) lines.push(L(`提升阶段结论：${b.outcome}`, `outcome: ${b.outcome}`));
+  const rec = b.recognition;
+  if (rec?.consultation_until || rec?.document || rec?.named_on) {
+    lines.push(L(`认定：${[rec.consultation_until && `征求意见至 ${rec.consultation_until}`, rec.named_on && `${rec.named_on} 命名`, rec.document && `命名文件 ${rec.document}`].filter(Boolean).join('，')}`, `recognition: ${[rec.consultation_until && `consultation until ${rec.consultation_until}`, rec.named_on && `named ${rec.named_on}`, rec.document && `document ${rec.document}`].filter(Boolean).join(', ')}`));
+  }
   for (const [zh, en, v] of [['品牌标识', 'logo', b.logo], ['品牌内涵', 'concept', b.concept], ['品牌理念', 'philosophy', b.philosophy], ['品牌载体', 'carrier', b.carrier], ['取得成效', 'results', b.results]] as const) {
     if (v) lines.push(L(`${zh}：${v}`, `${en}: ${v}`));
   }
@@ -43,8 +47,14 @@ function archiveText(a: BrandArchive, lang: Lang): string {
   }
   if (a.selections.length) {
     lines.push('', L('入选：', 'selections:'));
-    for (const s of a.selections) lines.push(`  ${s.title}${s.rank ? L(` 第 ${s.rank} 名`, ` #${s.rank}`) : ''}${s.decided_on ? `（${s.decided_on}）` : ''}`);
+    for (const s of a.selections) lines.push(`  ${s.title}${s.rank ? L(` 第 ${s.rank} 名`, ` #${s.rank}`) : ''}${s.decided_on ? `（${s.decided_on}）` : ''}${[s.meeting, s.document].filter(Boolean).length ? `  ${[s.meeting, s.document].filter(Boolean).join(L('，', ', '))}` : ''}`);
   }
+  if (a.carried.from || a.carried.to) {
+    lines.push('');
+    if (a.carried.from) lines.push(L(`由 ${a.carried.from} 转入`, `carried from ${a.carried.from}`));
+    if (a.carried.to) lines.push(L(`已转入 ${a.carried.to}`, `carried into ${a.carried.to}`));
+  }
+  lines.push('', L(`可打印的品牌创建档案：djyc render ${b.id} --form archive`, `printable archive: djyc render ${b.id} --form archive`));
   return lines.join('\n');
 }
 
@@ -63,7 +73,7 @@ const NEW = options({
   org: use(SHARED.org, { note: { zh: '创建品牌的党组织', en: 'the organisation that creates the brand' }, required: true }),
   ...FIELDS,
   name: use(FIELDS.name, { required: true }),
-  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   id: use(SHARED.id, { note: { zh: '默认自动生成', en: 'default: generated' } }),
   ...WRITE,
 });
@@ -74,6 +84,7 @@ const SET = options({
   committeeOpinion: { flags: '--committee-opinion <text>', zh: '党委（党组）意见', en: 'opinion of the Party committee' },
   document: { flags: '--document <text>', zh: '命名文件文号', en: 'naming document number' },
   consultationUntil: { flags: '--consultation-until <YYYY-MM-DD>', zh: '征求意见截止日期', en: 'end of the consultation' },
+  ...RECORD,
   ...WRITE,
 });
 
@@ -82,16 +93,19 @@ const GOAL = options({
   goals: { flags: '--goals <text>', zh: '目标任务', en: 'goals', required: true },
   measures: { flags: '--measures <text>', zh: '工作措施', en: 'measures' },
   replace: { flags: '--replace', zh: '替换已上报的该年度目标', en: 'replace the goals already reported for that year' },
+  ...RECORD,
   ...WRITE,
 });
 
 const PAIR = options({
   with: { flags: '--with <org>', zh: '后进党组织编号', en: 'lagging organisation id', required: true },
   markLagging: { flags: '--mark-lagging', zh: '同时将该党组织标记为后进党组织', en: 'also mark that organisation as lagging' },
+  ...RECORD,
   ...WRITE,
 });
 
-const ARCHIVE = options({ json: SHARED.json });
+const ARCHIVE = options({ ...RECORD, json: SHARED.json });
+const OUTCOME = options({ ...RECORD, ...WRITE });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
   const brand = program.command('brand').description(tr(lang, '党建品牌：命名、年度目标、结对共建、提升结论、创建档案', 'brands: naming, annual goals, pairing, outcome, archive'));
@@ -145,8 +159,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   const outcome = brand
     .command('outcome <brand> <outcome>')
     .description(tr(lang, '提升阶段结论：精品 / 督导提升 / 重新申报（“重新申报”的品牌转入重新申报阶段）', 'phase-2 outcome: 精品 / 督导提升 / 重新申报 (重新申报 moves the brand to the re-apply stage)'));
-  addOptions(outcome, WRITE, lang).action(
-    run(async (ctx, id: string, value: string, f: Options<typeof WRITE>) => {
+  addOptions(outcome, OUTCOME, lang).action(
+    run(async (ctx, id: string, value: string, f: Options<typeof OUTCOME>) => {
       const r = await brandOutcome({ ...opOptions(ctx, f), brand: id, outcome: value });
       const move = r.stage ? T(`，从 ${r.stage.fromName.zh} 转入 ${r.stage.toName.zh}`, `, moved from ${r.stage.fromName.en} to ${r.stage.toName.en}`) : T('', '');
       printOp(ctx, r, T(`已记录 ${r.brand} 的提升结论：${r.outcome}${move.zh}`, `recorded the outcome of ${r.brand}: ${r.outcome}${move.en}`), f.json, { brand: r.brand, outcome: r.outcome, stage: r.stage && { from: r.stage.from, to: r.stage.to } });
@@ -159,7 +173,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(archive, ARCHIVE, lang).action(
     run(async (ctx, id: string, f: Options<typeof ARCHIVE>) => {
       if (!id) throw new UsageError('缺少品牌编号', 'missing brand id');
-      const a = await brandArchive(requireRoot(ctx.cwd), id);
+      const a = await brandArchive(requireRoot(ctx.cwd), id, f.programme);
       ctx.out(f.json ? JSON.stringify(a, null, 2) : archiveText(a, ctx.lang));
     }),
   );

@@ -4,7 +4,7 @@ import { type Lang, T, tr } from '../../domain/i18n.js';
 import { claim } from '../../commands/claim.js';
 import { UsageError } from '../../domain/errors.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, options, SHARED, use, WRITE, type Options } from '../options.js';
+import { addOptions, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
 
 const OPTIONS = options({
   org: use(SHARED.org, { note: { zh: '领办或联办的党组织', en: 'the organisation that leads or co-organises' }, required: true }),
@@ -19,6 +19,7 @@ const OPTIONS = options({
   plan: { flags: '--plan <text>', zh: '联办工作计划（报牵头单位）', en: "the co-organiser's work plan (handed to the lead)" },
   responsible: { flags: '--responsible <member>', zh: '联办单位专人负责（党员编号）', en: "the co-organiser's responsible member" },
   commitmentText: { flags: '--commitment-text <text>', zh: '承诺书中本项目的承诺内容（默认项目名称）', en: 'commitment text for this project (default: the title)' },
+  ...RECORD,
   ...WRITE,
 });
 

@@ -10,17 +10,17 @@ import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv,
 import { checkIsoDate, writeOutput } from '../io.js';
 import { RecordIndex } from '../../domain/records.js';
 import { orgOption } from '../../domain/resolve.js';
-import { resolveProgramme } from '../../domain/programme.js';
+import { pickProgramme } from '../programme-choice.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const FORMATS = ['table', 'csv', 'xlsx', 'md', 'json'] as const;
 
 const OPTIONS = options({
-  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   org: use(SHARED.org, { note: NOTES.subtree }),
   format: use(SHARED.format, { choices: FORMATS, default: 'table' }),
   json: use(SHARED.json, { note: NOTES.sameAsFormatJson }),
-  table: { flags: '--table <name>', zh: '只输出一张表', en: 'only one table', note: { zh: 'CSV 默认为 projects', en: 'CSV default: projects' }, choices: TABLE_IDS },
+  table: { flags: '--table <name>', zh: '只输出一张表（bonus：按单位的加分清单，供年度考核）', en: 'only one table (bonus: bonus points per unit, for the annual assessment)', note: { zh: 'CSV 默认为 projects', en: 'CSV default: projects' }, choices: TABLE_IDS },
   today: SHARED.today,
   asOf: SHARED.asOf,
   output: use(SHARED.output, { note: { zh: '默认写到标准输出；xlsx 必须指定', en: 'default: standard output; required for xlsx' } }),
@@ -43,9 +43,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const root = requireRoot(ctx.cwd);
         const repo = opts.asOf ? recordsAsOf(loadRepository(root), opts.asOf) : loadRepository(root);
         const dated: Dated | undefined = opts.asOf ? 'as-of' : opts.today ? 'today' : undefined;
-        const programme = resolveProgramme(repo, opts.programme);
+        const today = opts.asOf ?? todayIn(opts.today);
+        const programme = pickProgramme(ctx, repo, opts.programme, today);
         const org = orgOption(new RecordIndex(repo), opts.org);
-        const ledger = computeLedger(repo, { programme: programme.id, org, today: opts.asOf ?? todayIn(opts.today) });
+        const ledger = computeLedger(repo, { programme: programme.id, org, today });
         let tables = ledgerTables(ledger, programme, ctx.lang);
         const wanted = opts.table ?? (format === 'csv' ? 'projects' : undefined);
         if (wanted) {

@@ -9,8 +9,9 @@ import { isIsoDate } from '../../domain/dates.js';
 import { askCheckbox, askConfirm, askSelect, askText, isPromptCancel, type Choice } from '../prompts.js';
 import { formatProblemMessage } from '../../domain/problem.js';
 import { RecordIndex, type Repository } from '../../domain/records.js';
-import { resolveProgramme } from '../../domain/programme.js';
 import { resolveRecord } from '../../domain/resolve.js';
+import { pickProgramme } from '../programme-choice.js';
+import { today as todayIn } from '../../store/clock.js';
 import { lineDiff } from '../../commands/workspace.js';
 import { jsonSteps, printNext, printOp } from '../workflow-output.js';
 import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
@@ -48,7 +49,7 @@ const COMMON = options({
 });
 
 const PROJECT = options({
-  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   title: { flags: '--title <text>', zh: '项目名称', en: 'title' },
   category: { flags: '--category <name>', zh: '项目类别', en: 'category', repeat: 'split' },
   source: { flags: '--source <name>', zh: '项目来源：上级提议 / 自行申报 / 社会征集', en: 'source: 上级提议 / 自行申报 / 社会征集' },
@@ -108,7 +109,8 @@ function createOptions(f: Options<typeof COMMON>) {
 /** Fills what flags left out: asks on a terminal, refuses (naming the flag) without one. */
 async function projectInput(ctx: CliContext, repo: Repository, f: ProjectFlags): Promise<ProjectInput> {
   const index = new RecordIndex(repo);
-  const programme = resolveProgramme(repo, f.programme);
+  // The act's day picks the round (a project filed with --date 2020-03-16 belongs to 2020's programme).
+  const programme = pickProgramme(ctx, repo, f.programme, f.date && isIsoDate(f.date) ? f.date : todayIn());
   const ask = ctx.interactive && !f.yes;
   // Records named by name, short name, number or id (domain/resolve.ts), kept as ids.
   const org = (text: string | undefined, flag: string) => (text ? resolveRecord(index, text, ['organisation'], flag).id : undefined);

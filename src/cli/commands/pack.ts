@@ -5,21 +5,23 @@ import { type Lang, tr } from '../../domain/i18n.js';
 import { UsageError } from '../../domain/errors.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { buildNotice, buildPack, choosePack } from '../../commands/pack.js';
-import { colors } from '../io.js';
+import { checkIsoDate, colors } from '../io.js';
 import { formatOfFile, progress, requireOrg } from './render.js';
 import { RecordIndex } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
-import { resolveProgramme } from '../../domain/programme.js';
+import { pickProgramme } from '../programme-choice.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
   org: use(SHARED.org, { note: { zh: '报送材料的党组织', en: 'the organisation that submits' }, required: true }),
   stage: { flags: '--stage <pack>', zh: '报送环节：方案 packs 中材料包的名称或编号（如 项目认领；默认按今天所在的时间窗口选择）', en: "the submission step: a pack of the programme, by label or id (e.g. 项目认领; default: the one whose window holds today)" },
   notice: { flags: '--notice', zh: '生成领办公示（公开材料，电话号码打码）', en: 'print the public notice of claims (public: phone numbers masked)' },
-  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   output: use(SHARED.output, { note: { zh: '默认在当前目录下按党组织和环节命名', en: 'default: named after the organisation and the step, in the current folder' }, aliases: ['--out'] }),
   format: use(SHARED.format, { choices: ['pdf', 'docx', 'html'], note: { zh: 'pdf（默认）；材料包也可 docx（Word，每份表单一节）；领办公示也可 html；不指定时按 -o 文件的扩展名', en: "pdf (default); a pack also docx (Word, a section per form); the notice also html; without it, the -o file's extension decides" } }),
   final: { flags: '--final', zh: '定稿：记录有未提交的修改时拒绝生成', en: 'final copy: refuse when the records have uncommitted changes' },
+  from: { flags: '--from <YYYY-MM-DD>', zh: '领办公示的公示期开始日期（默认取方案 public.notice_window 窗口）', en: "start of the notice period (default: the programme's public.notice_window)" },
+  until: { flags: '--until <YYYY-MM-DD>', zh: '领办公示的公示期结束日期', en: 'end of the notice period' },
   today: SHARED.today,
   json: SHARED.json,
 });
@@ -46,21 +48,24 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (opts.format !== 'pdf' && opts.format !== 'html' && opts.format !== 'docx') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / docx / html）`, `unknown format "${opts.format}" (known: pdf / docx / html)`);
         if (opts.format === 'html' && !opts.notice) throw new UsageError('材料包不能生成 HTML（--format html 仅用于 --notice）', 'a pack cannot be HTML (--format html is for --notice)');
         if (opts.format === 'docx' && opts.notice) throw new UsageError('领办公示只能生成 PDF 或 HTML', 'the notice is PDF or HTML only');
+        if ((opts.from || opts.until) && !opts.notice) throw new UsageError('--from / --until 是领办公示的公示期，仅用于 --notice', '--from / --until are the notice period: for --notice only');
+        checkIsoDate(opts.from, '--from');
+        checkIsoDate(opts.until, '--until');
         const today = todayIn(opts.today);
         const root = requireRoot(ctx.cwd);
         const repo = loadRepository(root);
         const index = new RecordIndex(repo);
         const orgId = requireOrg(index, opts.org)!;
-        const programme = resolveProgramme(repo, opts.programme);
+        const programme = pickProgramme(ctx, repo, opts.programme, today);
         const org = index.get('organisation', orgId)!.data;
         const rel = (p: string) => path.relative(ctx.cwd, p) || p;
         const started = Date.now();
 
         if (opts.notice) {
           const out = path.resolve(ctx.cwd, opts.output ?? `${safeName(org.short_name ?? org.name)}-领办公示.${opts.format}`);
-          const r = await buildNotice({ repo, programme, org: orgId, out, lang: ctx.lang, today, format: opts.format as 'pdf' | 'html' });
+          const r = await buildNotice({ repo, programme, org: orgId, out, lang: ctx.lang, today, format: opts.format as 'pdf' | 'html', from: opts.from, until: opts.until });
           if (opts.json) ctx.out(JSON.stringify({ ...r, seconds: (Date.now() - started) / 1000 }, null, 2));
-          else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, phone numbers masked)`));
+          else ctx.out(tr(ctx.lang, `已生成领办公示 ${rel(r.out)}（${r.projects} 个项目、${r.tasks} 项任务，${r.period ? `公示期 ${r.period.from} 至 ${r.period.until}，` : ''}电话号码已打码）`, `wrote the notice ${rel(r.out)} (${r.projects} projects, ${r.tasks} tasks, ${r.period ? `notice period ${r.period.from} – ${r.period.until}, ` : ''}phone numbers masked)`));
           return 0;
         }
 

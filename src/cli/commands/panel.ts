@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
-import { drawPanel, recheck, verifyPanel, verifyRecheck } from '../../commands/panel.js';
+import { drawPanel, recheck, recordRecheck, verifyPanel, verifyRecheck } from '../../commands/panel.js';
+import { UsageError } from '../../domain/errors.js';
 import { requireRoot } from '../../store/repo.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
-import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
+import { addOptions, NOTES, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
 
 /** Both draws (a panel, a re-check sample) are seeded the same way. */
 const DRAW = options({
@@ -13,16 +14,20 @@ const DRAW = options({
 });
 
 const PANEL = options({
-  size: { flags: '--size <n>', zh: '验收组人数（默认方案规定的人数）', en: "panel size (default: the programme's panel_size)" },
+  size: { flags: '--size <n>', zh: '验收组人数（默认方案规定的人数；少于规定人数须加 --reason）', en: "panel size (default: the programme's panel_size; fewer needs --reason)" },
+  reason: { flags: '--reason <text>', zh: '验收组人数少于方案规定时的理由（记入记录）', en: 'why the panel is smaller than the programme asks (recorded)' },
   ...DRAW,
   verify: { flags: '--verify', zh: '复核：按记录的种子和候选名单重新抽取并比对（不写入）', en: 'verify: re-run the recorded draw and compare (writes nothing)' },
+  ...RECORD,
   ...WRITE,
 });
 
 const RECHECK = options({
   sample: { flags: '--sample <n>', zh: '抽查数量（默认方案规定的数量）', en: 'sample size (default: evaluation.recheck.sample)' },
   ...DRAW,
-  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
+  result: { flags: '--result <result>', zh: '记录抽中项目的结论（合格 / 需整改，以方案为准；需整改时用 --note 写明整改意见），与项目编号一起给出', en: "record a sampled project's result (合格 / 需整改, as the programme lists them; 需整改 needs --note), with the project id" },
+  replace: { flags: '--replace', zh: '更正已记录的合格结论', en: 'correct a pass already recorded' },
   verify: { flags: '--verify [selection]', zh: '复核：按记录的种子和候选名单重新抽取并比对（不写入；可指定评选记录编号）', en: 'verify: re-run the recorded draw and compare (writes nothing; optionally name the selection record)' },
   ...WRITE,
 });
@@ -44,17 +49,25 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         }
         return v.ok ? 0 : 1;
       }
-      const r = await drawPanel({ ...opOptions(ctx, f), subject, size: parseInt10(f.size, '--size'), seed: f.seed, redraw: f.redraw });
+      const r = await drawPanel({ ...opOptions(ctx, f), subject, size: parseInt10(f.size, '--size'), reason: f.reason, seed: f.seed, redraw: f.redraw });
       const names = r.experts.map((e) => `${e.name}${e.unit ? `（${e.unit}）` : ''}`);
       printOp(ctx, r, T(`已为 ${r.subject} 抽取验收组：${names.join('、')}（种子 ${r.seed}，候选 ${r.candidates} 名）`, `panel drawn for ${r.subject}: ${names.join(', ')} (seed ${r.seed}, ${r.candidates} candidates)`), f.json, { subject: r.subject, evaluation: r.evaluation, seed: r.seed, experts: r.experts, candidates: r.candidates });
     }),
   );
 
   const re = program
-    .command('recheck')
-    .description(tr(lang, '抽查复核：从已提交自查考评的项目中按种子随机抽取（可复现，记为评选记录，评选编号 recheck）', 'sampled re-check: draw projects that filed their self-check, reproducibly (recorded as a selection with award recheck)'));
+    .command('recheck [project]')
+    .description(tr(lang, '抽查复核、抽检：从符合条件的项目中按种子随机抽取（可复现，记为评选记录，评选编号 recheck）；djyc recheck <项目> --result 合格|需整改 记录每个抽中项目的结论', 'sampled re-check: draw projects reproducibly (recorded as a selection with award recheck); djyc recheck <project> --result … records each sampled project\'s result'));
   addOptions(re, RECHECK, lang).action(
-    run(async (ctx, f: Options<typeof RECHECK>) => {
+    run(async (ctx, project: string | undefined, f: Options<typeof RECHECK>) => {
+      if (project !== undefined || f.result !== undefined) {
+        if (project === undefined) throw new UsageError('--result 须与抽中的项目编号一起给出：djyc recheck <项目> --result 合格', '--result goes with a sampled project: djyc recheck <project> --result <result>');
+        if (f.result === undefined) throw new UsageError(`请用 --result 给出 ${project} 的结论`, `give the result of ${project} with --result`);
+        if (f.verify || f.sample !== undefined || f.seed !== undefined || f.redraw) throw new UsageError('记录结论时不能同时抽取或复核（--sample / --seed / --redraw / --verify）', 'recording a result does not go with drawing or verifying (--sample / --seed / --redraw / --verify)');
+        const r = await recordRecheck({ ...opOptions(ctx, f), project, result: f.result, replace: f.replace });
+        printOp(ctx, r, T(`已记录 ${r.project} 的结论：${r.result}`, `recorded the result of ${r.project}: ${r.result}`), f.json, { project: r.project, result: r.result, passed: r.passed, selection: r.selection });
+        return 0;
+      }
       if (f.verify) {
         const v = await verifyRecheck(requireRoot(ctx.cwd), f.programme, typeof f.verify === 'string' ? f.verify : undefined);
         if (f.json) ctx.out(JSON.stringify(v, null, 2));

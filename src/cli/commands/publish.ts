@@ -8,7 +8,7 @@ import { addOptions, NOTES, options, SHARED, use, type Options } from '../option
 
 const OPTIONS = options({
   output: use(SHARED.output, { note: { zh: '网站文件夹', en: 'the site folder' }, default: 'site' }),
-  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   today: SHARED.today,
   asOf: SHARED.asOf,
   within: use(SHARED.within, { note: { zh: '首页的“即将到期”', en: 'on the front page' } }),
@@ -55,6 +55,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             `site published: ${r.out} (${r.pages} pages, ${r.files} files, ${size(r.bytes)})\npublic sections: ${shown.join(', ') || 'none'}; ${r.projects} projects${r.hiddenProjects ? ` (${r.hiddenProjects} more not public)` : ''}\nopen ${path.join(r.out, 'index.html')}; the folder can be copied anywhere on an intranet`,
           ),
         );
+        if (r.years && r.years.length > 1) {
+          const others = r.years.filter((y) => y !== r.programme);
+          ctx.out(tr(ctx.lang, `年度：首页为 ${r.programme}；${others.map((y) => `${y} 在 years/${y}/`).join('、')}（每页顶部可切换年度）`, `years: ${r.programme} at the top; ${others.map((y) => `${y} in years/${y}/`).join(', ')} (every page links the years)`));
+        }
         return 0;
       }),
     );

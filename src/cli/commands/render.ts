@@ -17,7 +17,8 @@ import { displayWidth } from '../../output/text-table.js';
 import { RecordIndex, type Repository } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme, stagesNamed } from '../../domain/programme.js';
-import { formSubjectOf, selectTargets, type FormTarget } from '../../output/forms/targets.js';
+import { pickProgramme } from '../programme-choice.js';
+import { formSubjectOf, selectTargets, withArchiveForm, type FormTarget } from '../../output/forms/targets.js';
 import { describeChar } from '../../output/charmap.js';
 import { addOptions, NOTES, options, SHARED, use, type Options, STAGE } from '../options.js';
 
@@ -28,7 +29,7 @@ const OPTIONS = options({
   org: use(SHARED.org, { note: { zh: '批量：该党组织及其下级党组织的全部表单', en: 'batch: every form of this organisation and those under it' } }),
   stage: use(STAGE.stage, { note: { zh: '批量：当前处于该阶段的记录的表单', en: 'batch: the forms of records now in this stage' } }),
   all: { flags: '--all', zh: '批量：方案中全部记录的表单', en: 'batch: the forms of every record of the programme' },
-  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   output: use(SHARED.output, { note: { zh: '一条记录时为文件或文件夹，默认当前目录；批量时为文件夹，默认 out/forms', en: 'one record: a file or folder, default the current one; a batch: a folder, default out/forms' }, aliases: ['--out'] }),
   format: use(SHARED.format, { choices: FORMATS, note: { zh: 'pdf（默认）、docx（可编辑的 Word 文件）或 html（预览）；不指定时按 -o 文件的扩展名', en: "pdf (default), docx (editable Word) or html (preview); without it, the -o file's extension decides" } }),
   final: { flags: '--final', zh: '定稿：记录有未提交的修改时拒绝生成（否则表单上标“草稿”）', en: 'final copy: refuse when the records have uncommitted changes (otherwise the forms are marked 草稿, draft)' },
@@ -86,15 +87,15 @@ function findForms(programme: ProgrammeRecord, name: string | undefined): string
 }
 
 /** The programme a record belongs to (or the repository's default one). */
-export function programmeFor(repo: Repository, index: RecordIndex, id: string | undefined, explicit: string | undefined): ProgrammeRecord {
+export function programmeFor(repo: Repository, index: RecordIndex, id: string | undefined, explicit: string | undefined, today: string): ProgrammeRecord {
   if (id) {
     const r = index.any(id);
     if (!r) throw new UsageError(`记录“${id}”不存在`, `record "${id}" does not exist`);
     const subject = formSubjectOf(index, r);
     const pid = subject.kind === 'programme' ? subject.id : (subject.data as { programme?: string }).programme;
-    if (pid) return resolveProgramme(repo, explicit ?? pid);
+    if (pid) return resolveProgramme(repo, explicit ?? pid, today);
   }
-  return resolveProgramme(repo, explicit);
+  return resolveProgramme(repo, explicit, today);
 }
 
 /** The organisation `--org` names (by id, name or short name: domain/resolve.ts), as its id. */
@@ -156,7 +157,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const index = new RecordIndex(repo);
           const org = requireOrg(index, opts.org);
           if (id) id = resolveRecord(index, id, KINDS.filter((k) => k !== 'programme'), tr(ctx.lang, '记录', 'record')).id;
-          const programme = programmeFor(repo, index, id, opts.programme);
+          const programme = withArchiveForm(id ? programmeFor(repo, index, id, opts.programme, today) : pickProgramme(ctx, repo, opts.programme, today), opts.form);
           const forms = findForms(programme, opts.form);
           let stage: string | undefined;
           if (opts.stage) {

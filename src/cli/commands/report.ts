@@ -4,7 +4,7 @@ import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { fileReport } from '../../commands/reports.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, options, WRITE, type Options } from '../options.js';
+import { addOptions, options, RECORD, WRITE, type Options } from '../options.js';
 
 const OPTIONS = options({
   quarter: { flags: '--quarter <YYYYQn>', zh: '所报季度，例如 2020Q3', en: 'quarter, e.g. 2020Q3', required: true },
@@ -13,6 +13,7 @@ const OPTIONS = options({
   next: { flags: '--next <text>', zh: '下步打算', en: 'next steps' },
   responsible: { flags: '--responsible <member>', zh: '填报责任人（党员编号）', en: 'responsible member id' },
   fromFile: { flags: '--from-file <file>', zh: '从文件读取长文本：YAML 文件（键为 进展情况、存在问题、下步打算）或带这些小标题的文本文件', en: 'read long text from a file: YAML (进展情况/存在问题/下步打算) or text with those headings' },
+  ...RECORD,
   ...WRITE,
 });
 

@@ -3,12 +3,14 @@ import type { Runner } from '../runner.js';
 import { type Lang, say, tr } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
 import { show } from '../../commands/browse.js';
+import { recheckText } from '../../output/ledger-tables.js';
 import { checkIsoDate } from '../io.js';
 import { jsonSteps } from '../workflow-output.js';
 import { stepWhen, whatWhen } from '../../domain/next.js';
-import { addOptions, options, SHARED, type Options } from '../options.js';
+import { addOptions, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
+  programme: use(SHARED.programme, { note: { zh: '按项目编号查找时所在的方案（同一编号在几个年度都有时）', en: 'the programme a project number is looked up in (when several rounds use it)' } }),
   today: SHARED.today,
   json: SHARED.json,
 });
@@ -21,11 +23,11 @@ function indent(text: string, by: string): string {
 export function register(program: Command, run: Runner, lang: Lang): void {
   const cmd = program
     .command('show <record>')
-    .description(tr(lang, '查看一条记录（名称、项目编号或编号）：各栏内容、所处阶段、历史、相关记录，以及还缺什么（执行书、任务、承诺书、意见）和可运行的命令', 'show a record (by name, project number or id): its fields, stage, history, related records, and what it still needs with the commands that do it'));
+    .description(tr(lang, '查看一条记录（名称、项目编号或编号）：各栏内容、所处阶段、转入转出、党委（党组）意见、各轮验收、抽查复核结论、历史、相关记录，以及还缺什么（执行书、任务、承诺书、意见）和可运行的命令', 'show a record (by name, project number or id): its fields, stage, carry-over, committee opinion, acceptance rounds, re-check result, history, related records, and what it still needs with the commands that do it'));
   addOptions(cmd, OPTIONS, lang).action(
     run(async (ctx, text: string, f: Options<typeof OPTIONS>) => {
       checkIsoDate(f.today);
-      const v = show({ root: requireRoot(ctx.cwd), text, lang: ctx.lang, today: f.today });
+      const v = show({ root: requireRoot(ctx.cwd), text, lang: ctx.lang, today: f.today, programme: f.programme });
       if (f.json) {
         ctx.out(JSON.stringify({ ...v, needs: jsonSteps(ctx.lang, v.needs) }, null, 2));
         return;
@@ -36,6 +38,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       lines.push(`  ${en ? 'id' : '编号'}${colon}${v.id}${v.programme ? `${en ? '; programme: ' : '；方案：'}${v.programme.name}` : ''}`);
       if (v.stage) lines.push(`  ${en ? 'stage' : '阶段'}${colon}${v.stage.label}${v.stage.since ? (en ? ` (since ${v.stage.since})` : `（${v.stage.since} 起）`) : ''}${v.stage.final ? (en ? ', final' : '，已结束') : ''}`);
       for (const field of v.fields) lines.push(`  ${field.label}${colon}${indent(field.value, '    ')}`);
+      for (const fact of v.facts) lines.push(`  ${say(ctx.lang, fact.label)}${colon}${indent(fact.value, '    ')}`);
+      if (v.recheck) lines.push(`  ${v.recheck.label}${colon}${recheckText(v.recheck, ctx.lang) || tr(ctx.lang, '已抽中，尚无结论', 'sampled, no result yet')}`);
       if (v.history.length) {
         lines.push('', en ? 'history:' : '历史记录：');
         for (const h of v.history) lines.push(`  ${h.date}  ${h.from ? `${h.from} → ` : ''}${h.to}${h.by ? `  ${h.by}` : ''}${h.note ? `  ${h.note}` : ''}`);

@@ -10,7 +10,7 @@ import { addOptions, NOTES, options, SHARED, use, type Options } from '../option
 const FORMATS = ['table', 'json', 'pdf'] as const;
 
 const OPTIONS = options({
-  programme: use(SHARED.programme, { note: NOTES.allProgrammes }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   org: use(SHARED.org, { note: NOTES.subtree }),
   today: SHARED.today,
   asOf: SHARED.asOf,
@@ -45,10 +45,13 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (unreadable) {
           ctx.err(c.yellow(tr(ctx.lang, `警告：${unreadable} 处记录文件错误，相关记录未计入（运行 djyc validate 查看）`, `warning: ${unreadable} record file errors; those records are not counted (run djyc validate)`)));
         }
+        const today = opts.asOf ?? todayIn(opts.today);
         const { RecordIndex } = await import('../../domain/records.js');
         const { orgOption } = await import('../../domain/resolve.js');
+        const { pickProgramme } = await import('../programme-choice.js');
         const org = orgOption(new RecordIndex(repo), opts.org);
-        const dashboards = statusDashboards(repo, { programme: opts.programme, org, today: opts.asOf ?? todayIn(opts.today), within, lang: ctx.lang, dated: opts.asOf ? 'as-of' : opts.today ? 'today' : undefined });
+        const programme = pickProgramme(ctx, repo, opts.programme, today).id;
+        const dashboards = statusDashboards(repo, { programme, org, today, within, lang: ctx.lang, dated: opts.asOf ? 'as-of' : opts.today ? 'today' : undefined });
         if (format === 'pdf') {
           const out = path.resolve(ctx.cwd, opts.output ?? 'status.pdf');
           // No browser: the boundary reports it as the environment error it is (exit 2), as for render and pack.

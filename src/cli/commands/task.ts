@@ -3,20 +3,21 @@ import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { addTask, exemptMember } from '../../commands/tasks.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
+import { addOptions, NOTES, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
 
 const ADD = options({
   member: { flags: '--member <id>', zh: '领办党员编号', en: 'member id', note: { zh: '多名党员组团认领时写多个', en: 'several: a group takes it together' }, repeat: 'split', required: true },
   content: { flags: '--content <text>', zh: '任务内容', en: 'the task', required: true },
   due: { flags: '--due <YYYY-MM-DD>', zh: '承诺完成日期（确保 年 月 日前完成）', en: 'promised finish date' },
   position: { flags: '--position <text>', zh: '承诺书中承诺人的身份，例如 区教育局党组书记', en: "the member's position on the commitment" },
+  ...RECORD,
   ...WRITE,
 });
 
 const EXEMPT = options({
   reason: { flags: '--reason <text>', zh: '免领理由', en: 'reason', required: true },
   approvedBy: { flags: '--approved-by <name>', zh: '批准人', en: 'approved by' },
-  programme: use(SHARED.programme, { note: NOTES.repositoryProgramme }),
+  programme: use(SHARED.programme, { note: NOTES.currentProgramme }),
   ...WRITE,
 });
 

@@ -29,6 +29,7 @@ const OPTIONS = options({
     en: 'report only on records changed since the merge base with a branch, and on problems those changes caused (default base: the pull request target, origin/HEAD or main)',
   },
   today: SHARED.today,
+  programme: use(SHARED.programme, { note: { zh: '只报告该方案的记录（及不属于任何方案的党组织、党员、专家和配置）上的问题；跨记录的检查仍看全库', en: 'report only on the records of this programme (and on those of no programme: organisations, members, experts, the configuration); cross-record checks still see everything' } }),
   maxWarnings: { flags: '--max-warnings <n>', zh: '警告超过该数量时也返回 1', en: 'exit 1 when warnings exceed this number' },
   base: {
     flags: '--base <ref>',
@@ -103,6 +104,12 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           problems = validateRepository(repo, { today: opts.today });
         }
         if (baseRef) problems = sortProblems([...problems, ...(await (await import('../../store/basecheck.js')).checkAgainstBase(root, baseRef, { today: opts.today, repo }))]);
+        if (opts.programme !== undefined) {
+          if (!repo.records.some((r) => r.kind === 'programme' && r.id === opts.programme)) throw new UsageError(`方案“${opts.programme}”不存在`, `programme "${opts.programme}" does not exist`);
+          // Records of the other programmes (and the other programme files) are left out.
+          const others = new Set(repo.records.filter((r) => (r.kind === 'programme' ? r.id : (r.data as { programme?: unknown }).programme) !== undefined && (r.kind === 'programme' ? r.id : (r.data as { programme?: unknown }).programme) !== opts.programme).map((r) => r.file));
+          problems = problems.filter((p) => !others.has(p.file));
+        }
         if (only) {
           // A path that names no record file (nor djyc.yaml, nor anything validate reports on) is a mistake: say so.
           const known = [CONFIG_FILE, ...repo.records.map((r) => r.file), ...repo.unparsed, ...repo.loadProblems.map((p) => p.file), ...problems.map((p) => p.file)];

@@ -31,6 +31,20 @@ export interface FormTarget {
   key: string;
 }
 
+/**
+ * The brand archive (品牌创建档案, 004 “设立品牌创建档案，全面记载创建情况”): the presets list it; a programme file made
+ * before it existed still gets it on `djyc render <brand> --form archive` when the programme has brands.
+ */
+export const ARCHIVE_FORM: FormDef = { id: 'archive', title: '党建品牌创建档案', template: 'brand-archive', subject: 'brand' };
+
+/** The programme's forms, plus the brand archive when asked for by name and the programme file predates it. */
+export function withArchiveForm(programme: ProgrammeRecord, asked: string | undefined): ProgrammeRecord {
+  const forms = programme.forms ?? [];
+  if ((asked !== ARCHIVE_FORM.id && asked !== ARCHIVE_FORM.template) || forms.some((f) => f.id === asked || f.template === asked)) return programme;
+  if (!programme.brand?.stages?.length || programme.brand.enabled === false) return programme;
+  return { ...programme, forms: [...forms, ARCHIVE_FORM] };
+}
+
 // ---- titles and names -------------------------------------------------------------------------------------
 
 /** The printed title of a form: the programme's region in front when the form asks for it. */

@@ -7,7 +7,7 @@ import { acceptanceRounds, latestRound, panelOpinionText, type AcceptanceRound }
 import { chineseDate, quarterEnd, quarterStart } from '../../domain/dates.js';
 import type { Kind } from '../../domain/kinds.js';
 import { maskPhone, phoneOf, redactPhones } from '../../domain/privacy.js';
-import { findStage, TRACK_OF_KIND, type Track, lastEntered, type Staged } from '../../domain/programme.js';
+import { findStage, historyOf, TRACK_OF_KIND, trackStages, type Track, lastEntered, type Staged } from '../../domain/programme.js';
 import type { BrandRecord, ClosureRecord, CommitmentRecord, EvaluationRecord, MemberRecord, ProgrammeRecord, ProjectRecord, ReportRecord, TaskRecord } from '../../domain/types.generated.js';
 import { type RecordEntry, type RecordIndex, orgSubtree, summary } from '../../domain/records.js';
 import { FOUR_LEVELS } from '../../domain/ratings.js';
@@ -132,6 +132,8 @@ class ViewBuilder {
       self_assessment: this.t(c.self_assessment),
       summary_report: this.t(c.summary_report),
       submitted_on: c.submitted_on,
+      committee_opinion: this.t(c.committee_opinion),
+      committee_opinion_on: c.committee_opinion_on,
       attachments: c.attachments ?? [],
     };
   }
@@ -223,8 +225,12 @@ class ViewBuilder {
       attachments: p.attachments ?? [],
     };
     if (full) {
-      view.closure = this.closure(p.id);
-      view.evaluation = this.evaluation(p.id);
+      const closure = this.closure(p.id);
+      const evaluation = this.evaluation(p.id);
+      view.closure = closure;
+      // 000 附件4: the committee's opinion is given with the closure request (before acceptance); an older record
+      // may hold it on the evaluation instead.
+      view.evaluation = closure?.committee_opinion ? { ...evaluation, committee_opinion: closure.committee_opinion } : evaluation;
       view.tasks = this.index
         .all('task')
         .filter((t) => summary(t).project === p.id)
@@ -283,6 +289,42 @@ class ViewBuilder {
       annual_goals: b.annual_goals ?? [],
       evaluation,
       attachments: b.attachments ?? [],
+    };
+  }
+
+  /** 品牌创建档案 (004): the whole history of a brand, for the archive form. */
+  archive(id: string) {
+    const r = this.index.get('brand', id);
+    if (!r) return undefined;
+    const b: BrandRecord = r.data;
+    const p = this.ctx.programme;
+    const label = (stage: string | undefined) => (stage ? (findStage(p, 'brand', stage)?.label ?? stage) : '');
+    const namingStage = trackStages(p, 'brand').find((s) => s.requires?.includes('has-naming-document') || s.requires?.includes('has-rating'));
+    const history = historyOf(b);
+    const evaluations = this.index.all('evaluation').filter((e) => e.data.subject === id).map((e) => e.data);
+    const years = p.years ?? 1;
+    const carried = [
+      b.carried_from ? `由 ${(this.index.any(b.carried_from)?.data as { programme?: string } | undefined)?.programme ?? ''} ${b.carried_from} 转入` : '',
+      b.carried_to ? `已转入 ${(this.index.any(b.carried_to)?.data as { programme?: string } | undefined)?.programme ?? ''} ${b.carried_to}` : '',
+    ].filter(Boolean).map((x) => x.replace(/\s+/g, ' '));
+    return {
+      stage_label: label(b.stage),
+      period: years > 1 ? `${p.year}—${p.year + years - 1}年` : `${p.year}年度`,
+      recognition: {
+        consultation_until: b.recognition?.consultation_until,
+        named_on: b.recognition?.named_on ?? (namingStage ? lastEntered(b as Staged, namingStage.id) : undefined),
+        document: b.recognition?.document ?? '',
+      },
+      review_opinion: this.t(b.review_opinion ?? evaluations.map((e) => e.review_opinion).filter(Boolean).pop()),
+      annual_goals: (b.annual_goals ?? []).map((g) => ({ year: g.year, goals: this.t(g.goals), measures: this.t(g.measures), submitted_on: g.submitted_on })),
+      pairings: (b.pairings ?? []).map((x) => ({ name: this.index.get('organisation', x.organisation)?.data.name ?? x.organisation, since: x.since, note: this.t(x.note) })),
+      selections: this.index
+        .all('selection')
+        .map((sel) => ({ sel: sel.data, e: sel.data.entries.find((x) => x.subject === id) }))
+        .filter((x) => x.e)
+        .map((x) => ({ title: x.sel.title ?? x.sel.award, rank: x.e!.rank, decided_on: x.sel.decided_on, basis: [x.sel.decision?.meeting, x.sel.decision?.document].filter(Boolean).join('，') })),
+      history: history.map((h) => ({ date: h.date, stage_label: label(h.stage), from_label: h.from ? label(h.from) : '', by: h.by ?? '', note: this.t(h.note) })),
+      carried: carried.join('；'),
     };
   }
 
@@ -447,6 +489,7 @@ export function buildView(ctx: ViewContext, target: FormTarget): Record<string, 
       const brand = b.brand(record.id)!;
       view.brand = brand;
       view.org = brand.org;
+      view.archive = b.archive(record.id);
       break;
     }
     case 'organisation':

@@ -8,7 +8,7 @@ import type { ProgrammeRecord } from '../../domain/types.generated.js';
 import { RecordIndex, orgName, type Repository } from '../../domain/records.js';
 
 export interface SiteOptions {
-  /** Programme id (default: the repository's default or only programme). */
+  /** Programme id (default: the programme of today's year, see domain/years.ts). */
   programme?: string;
   today: string;
   lang: Lang;
@@ -16,6 +16,8 @@ export interface SiteOptions {
   within?: number;
   /** What `today` means (domain/as-of.ts): the records as of that day, or only the deadlines' day. */
   dated?: Dated;
+  /** The year selector: every programme published with this one, hrefs relative to this site's root. */
+  years?: { label: string; href: string; current: boolean }[];
 }
 
 export const CLAIMS_INLINE_TASKS = 1500;
@@ -55,6 +57,8 @@ function strings(lang: Lang) {
     noScript: tr(lang, '搜索需要浏览器启用 JavaScript；也可以在下面的总目录中查找。', 'Search needs JavaScript; the full index below works without it.'),
     allEntries: tr(lang, '总目录', 'Index'),
     seq: tr(lang, '序号', 'No.'),
+    years: tr(lang, '年度', 'Years'),
+    recheck: tr(lang, '抽查结论', 'check result'),
   };
 }
 
@@ -113,7 +117,7 @@ export class SiteData {
     readonly opts: SiteOptions,
   ) {
     this.index = new RecordIndex(repo);
-    this.p = resolveProgramme(repo, opts.programme);
+    this.p = resolveProgramme(repo, opts.programme, opts.today);
     this.pub = publicFlags(this.p);
     this.ledger = computeLedger(repo, { programme: this.p.id, today: opts.today });
     this.hidden = new Set(this.ledger.projects.filter((r) => !r.public && !r.dropped).map((r) => r.id));

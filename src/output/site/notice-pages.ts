@@ -1,7 +1,9 @@
 /** The notice pages of the site: the front page, the claims notice (领办公示) and the progress notice (进度公示). */
 import { datedText } from '../../domain/as-of.js';
-import { isTrackEnabled, windowDates } from '../../domain/programme.js';
-import { buildDashboard } from '../dashboard.js';
+import { isTrackEnabled, windowDates, windowOccurrences } from '../../domain/programme.js';
+import { recheckRule } from '../../domain/recheck.js';
+import { recheckText } from '../ledger-tables.js';
+import { buildDashboard, mainPath } from '../dashboard.js';
 import { dashboardView, type Cell, type TableView } from './view.js';
 import { SiteData, type PageContext, period, dateText, stageText, CLAIMS_INLINE_TASKS } from './data.js';
 
@@ -46,7 +48,9 @@ export function indexPage(d: SiteData): PageContext {
         head: [t.seq, d.tr('工作步骤', 'step'), d.tr('时间', 'dates'), d.tr('责任单位', 'responsible')],
         rows: (p.calendar ?? []).map((w, i) => {
           const { start, end } = windowDates(p, w);
-          return { cells: [{ text: String(i + 1), cls: 'seq' }, { text: w.label }, { text: `${start} — ${end}`, cls: 'nowrap' }, { text: w.responsible ?? '' }] };
+          const last = windowOccurrences(p, w).pop()!;
+          const dates = w.every_year && last.start !== start ? d.tr(`每年 ${w.start} — ${w.end}（${start.slice(0, 4)}—${last.start.slice(0, 4)}）`, `every year ${w.start} — ${w.end} (${start.slice(0, 4)}–${last.start.slice(0, 4)})`) : `${start} — ${end}`;
+          return { cells: [{ text: String(i + 1), cls: 'seq' }, { text: w.label }, { text: dates, cls: 'nowrap' }, { text: w.responsible ?? '' }] };
         }),
       }
     : undefined;
@@ -183,8 +187,11 @@ export function progressPage(d: SiteData): PageContext {
   const { t } = d;
   let projects: TableView | undefined;
   if (isTrackEnabled(d.p, 'project')) {
+    // Sample checks (抽查复核) are shown when the programme makes their results public.
+    const rule = recheckRule(d.p);
+    const rechecks = !!rule?.public && d.projects.some((pr) => pr.recheck);
     projects = {
-      head: [t.seq, d.tr('项目编号', 'number'), d.tr('项目名称', 'project'), d.tr('领办单位', 'lead'), d.tr('当前阶段', 'stage'), d.tr('季度执行书', 'quarterly reports'), d.tr('结项', 'closure'), d.tr('验收', 'acceptance')],
+      head: [t.seq, d.tr('项目编号', 'number'), d.tr('项目名称', 'project'), d.tr('领办单位', 'lead'), d.tr('当前阶段', 'stage'), d.tr('季度执行书', 'quarterly reports'), d.tr('结项', 'closure'), d.tr('验收', 'acceptance'), ...(rechecks ? [rule!.label] : [])],
       rows: d.projects.map((pr, i) => {
         const href = d.link('project', pr.id);
         const lead = pr.lead ? d.link('organisation', pr.lead.id) : undefined;
@@ -199,6 +206,7 @@ export function progressPage(d: SiteData): PageContext {
             { text: reportsText(d, pr.id) },
             { text: closureText(d, pr.closure), cls: 'nowrap' },
             { text: acceptanceText(d, pr.ratings?.acceptanceRounds), cls: 'nowrap' },
+            ...(rechecks ? [{ text: recheckText(pr.recheck, d.lang) || '—' }] : []),
           ] as Cell[],
         };
       }),

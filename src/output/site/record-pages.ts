@@ -1,4 +1,6 @@
 /** The pages of the site about records: brands, selections, organisations (the list and one page each) and projects. */
+import { recheckRule } from '../../domain/recheck.js';
+import { recheckText } from '../ledger-tables.js';
 import { T, say, type Text } from '../../domain/i18n.js';
 import type { ProjectRow } from '../../domain/ledger.js';
 import { isTrackEnabled } from '../../domain/programme.js';
@@ -42,19 +44,18 @@ export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext
   };
 }
 
+/**
+ * 年度评选: what the committee decided, with its basis (meeting, document). Never a score: djyc's ranking of the
+ * candidates is a suggestion for the committee, not the rule, so no computed score or ranking method is published;
+ * the page names the criteria the programme's source document gives (评选依据) and who decides.
+ */
 export function selectionsPage(d: SiteData): PageContext {
-  const criteria: Record<string, Text> = {
-    stars: T('按星级评估结果', 'by stars'),
-    'four-level': T('按评议等次', 'by four-level rating'),
-    bonus: T('按加分', 'by bonus points'),
-    'brand-recognition': T('按品牌认定结果', 'by brand recognition'),
-    manual: T('择优评选', 'chosen on merit'),
-  };
   const awards = (d.p.selections ?? []).map((def) => {
     const ruleParts: string[] = [];
     if (def.min !== undefined && def.max !== undefined) ruleParts.push(d.tr(`评选 ${def.min}—${def.max} 个`, `${def.min}–${def.max} chosen`));
     else if (def.max !== undefined) ruleParts.push(d.tr(`至多 ${def.max} 个`, `at most ${def.max}`));
-    if (def.criteria) ruleParts.push(say(d.lang, criteria[def.criteria]!));
+    if (def.considers?.length) ruleParts.push(d.tr(`评选依据：${def.considers.join('、')}`, `criteria: ${def.considers.join(', ')}`));
+    if (def.decided_by) ruleParts.push(d.tr(`由${def.decided_by}评选确定`, `decided by ${def.decided_by}`));
     const results = d.index
       .all('selection')
       .filter((s) => s.data.programme === d.p.id && s.data.award === def.id)
@@ -63,14 +64,14 @@ export function selectionsPage(d: SiteData): PageContext {
         const entries = [...s.data.entries]
           .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity))
           .filter((e) => !(def.of === 'project' && (d.hidden.has(e.subject) || d.dropped.has(e.subject))));
-        const scored = entries.some((e) => e.score !== undefined);
+        // Reasons are published only from a recorded decision: older records hold computed ones (averages, points).
+        const decided = !!s.data.decision;
         const table: TableView = {
           head: [
-            d.tr('名次', 'rank'),
+            d.tr('序号', 'No.'),
             d.tr('入选', 'chosen'),
             def.of === 'organisation' ? d.tr('上级党组织', 'parent') : d.tr('所属党组织', 'organisation'),
-            ...(scored ? [d.tr('得分', 'score')] : []),
-            d.tr('入选理由', 'reason'),
+            ...(decided ? [d.tr('入选理由', 'reason')] : []),
           ],
           rows: entries.map((e, i) => {
             let name = e.subject;
@@ -98,14 +99,17 @@ export function selectionsPage(d: SiteData): PageContext {
                 { text: String(e.rank ?? i + 1), cls: 'seq' },
                 { text: name, ...(href ? { href } : {}) },
                 { text: org, ...(orgHref ? { href: orgHref } : {}) },
-                ...(scored ? [{ text: e.score === undefined ? '—' : String(e.score), num: true }] : []),
-                { text: e.reason ?? '' },
+                ...(decided ? [{ text: e.reason ?? '' }] : []),
               ] as Cell[],
             };
           }),
           empty: d.t.notSelectedYet,
         };
-        return { title: s.data.title ?? '', decided: s.data.decided_on ? d.tr(`${dateText(s.data.decided_on, d.lang)}确定`, `decided ${s.data.decided_on}`) : '', table };
+        const dec = s.data.decision;
+        const basis = [dec?.by, dec?.meeting, dec?.document].filter(Boolean).join(d.tr('，', ', '));
+        const when = s.data.decided_on ? dateText(s.data.decided_on, d.lang) : '';
+        const line = basis ? d.tr(`${when}确定（${basis}）`, `decided ${s.data.decided_on ?? ''} (${basis})`) : when ? d.tr(`${when}确定`, `decided ${s.data.decided_on}`) : '';
+        return { title: s.data.title ?? '', decided: line, table };
       });
     return { id: def.id, label: def.label, rule: ruleParts.join('；'), results, empty: d.t.notSelectedYet };
   });
@@ -260,6 +264,8 @@ export function projectPage(d: SiteData, pr: ProjectRow): PageContext {
   add(d.tr('立项日期', 'approved on'), rec.approval?.date);
   if (pr.start || pr.due) add(d.tr('实施时间', 'period'), `${pr.start ?? '…'} — ${pr.due ?? '…'}`);
   if (d.pub.progress) facts.push({ label: d.tr('当前阶段', 'stage'), text: stageText(pr.stage, d.lang), tag: pr.stage.final ? 'done' : 'pending' });
+  const rule = recheckRule(d.p);
+  if (d.pub.progress && rule?.public && pr.recheck) facts.push({ label: rule.label, text: recheckText(pr.recheck, d.lang), tag: pr.recheck.result ? (pr.recheck.passed ? 'done' : 'pending') : 'pending' });
 
   const texts = filledTexts([
     [d.tr('项目内容', 'content'), rec.content],

@@ -47,6 +47,8 @@ export interface SiteBuild {
     sections: { claims: boolean; progress: boolean; brands: boolean; selections: boolean };
     projects: number;
     hiddenProjects: number;
+    /** Programmes published with it (the year selector), when there are several. */
+    years?: string[];
     warnings: Text[];
   };
 }
@@ -81,6 +83,7 @@ export function siteFiles(repo: Repository, opts: SiteOptions, logoFor: (logo: s
       period: period(d.p, d.lang),
     },
     nav: nav(d),
+    years: opts.years && opts.years.length > 1 ? opts.years : undefined,
     t,
     generatedOn: opts.today,
   };
