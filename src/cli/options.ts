@@ -9,7 +9,7 @@
  * a short note on what the flag means there). The flags and the base description never change per command.
  */
 import type { Command, Option } from 'commander';
-import { T, type Lang, type Text } from '../domain/i18n.js';
+import { say, T, type Lang, type Text } from '../domain/i18n.js';
 
 export interface OptionSpec {
   /** commander flags: `-o, --output <path>`, `--dry-run`, `--changed [base]`, `--no-cache`. */
@@ -202,6 +202,11 @@ function collect(split: boolean) {
 }
 
 /** Adds every option of a table to a command, in table order. */
+/** A command as its data: usage, help in both languages and option table, added to `parent`; `.action()` follows. */
+export function command(parent: Command, lang: Lang, usage: string, help: Text, table: OptionTable): Command {
+  return addOptions(parent.command(usage).description(say(lang, help)), table, lang);
+}
+
 export function addOptions(cmd: Command, table: OptionTable, lang: Lang): Command {
   for (const [key, spec] of Object.entries(table)) {
     const option = cmd.createOption(spec.flags, describe(spec, lang));

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, T, tr } from '../../domain/i18n.js';
+import { type Lang, T } from '../../domain/i18n.js';
 import { accept, intervene, INTERVENTIONS } from '../../commands/acceptance.js';
 import { correction, opOptions, printOp } from '../workflow-output.js';
-import { addOptions, CORRECT, options, RECORD, WRITE, type Options } from '../options.js';
+import { command, CORRECT, options, RECORD, WRITE, type Options } from '../options.js';
 
 const ACCEPT = options({
   result: { flags: '--result <result>', zh: '验收结论', en: 'the result', note: { zh: 'pass 为通过，rework 为整改', en: 'pass or rework' }, choices: ['pass', 'rework'], required: true },
@@ -22,10 +22,7 @@ const INTERVENE = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('accept <project>')
-    .description(tr(lang, '记录验收结论（通过 / 整改）、验收组意见和验收方式；方案要求时须先抽取验收组', "record the acceptance (pass / rework), the panel's opinion and methods; needs a panel when the programme asks for one"));
-  addOptions(cmd, ACCEPT, lang).action(
+  command(program, lang, 'accept <project>', T('记录验收结论（通过 / 整改）、验收组意见和验收方式；方案要求时须先抽取验收组', "record the acceptance (pass / rework), the panel's opinion and methods; needs a panel when the programme asks for one"), ACCEPT).action(
     run(async (ctx, subject: string, f: Options<typeof ACCEPT>) => {
       const r = await accept({ ...opOptions(ctx, f), correction: correction(f), subject, result: f.result, opinion: f.opinion, methods: f.method });
       const label = r.result === 'pass' ? T('通过', 'pass') : T('整改', 'rework');
@@ -33,10 +30,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     }),
   );
 
-  const iv = program
-    .command('intervene <project>')
-    .description(tr(lang, '督促措施：约谈 / 挂牌帮扶 / 调整（进度缓慢、工作不力或验收需整改的项目）', 'intervene: 约谈 / 挂牌帮扶 / 调整 (slow, failing or rework projects)'));
-  addOptions(iv, INTERVENE, lang).action(
+  command(program, lang, 'intervene <project>', T('督促措施：约谈 / 挂牌帮扶 / 调整（进度缓慢、工作不力或验收需整改的项目）', 'intervene: 约谈 / 挂牌帮扶 / 调整 (slow, failing or rework projects)'), INTERVENE).action(
     run(async (ctx, subject: string, f: Options<typeof INTERVENE>) => {
       const r = await intervene({ ...opOptions(ctx, f), subject, type: f.type, who: f.who });
       printOp(ctx, r, T(`已记录 ${r.subject} 的督促措施：${r.type}`, `recorded an intervention on ${r.subject}: ${r.type}`), f.json, { subject: r.subject, type: r.type });

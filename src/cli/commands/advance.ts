@@ -3,7 +3,7 @@ import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { advance, type Move } from '../../commands/advance.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, options, RECORD, SHARED, use, WRITE, type Options, STAGE } from '../options.js';
+import { command, options, RECORD, SHARED, use, WRITE, type Options, STAGE } from '../options.js';
 
 const OPTIONS = options({
   to: { flags: '--to <stage>', zh: '目标阶段：方案中的阶段名称（如 项目认定（立项），也可只写 项目认定）或阶段编号（默认：下一阶段）', en: 'target stage: its label in the programme (e.g. 项目认定（立项）, or 项目认定) or its id (default: the next stage)' },
@@ -17,10 +17,7 @@ const OPTIONS = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('advance [records...]')
-    .description(tr(lang, '推进项目、任务或品牌到下一阶段（按方案的阶段和前置条件；不满足时拒绝并说明原因、可运行的命令和可转入阶段）；可一次推进多条（名称或编号，或 --project / --org / --stage 选择），全部满足才写入，一次提交', "move projects, tasks or brands to their next stage (under the programme's stages and guards; refused with the reason, the command that helps and the legal next stages); several at once (names or ids, or chosen by --project / --org / --stage): all or nothing, one commit"));
-  addOptions(cmd, OPTIONS, lang).action(
+  command(program, lang, 'advance [records...]', T('推进项目、任务或品牌到下一阶段（按方案的阶段和前置条件；不满足时拒绝并说明原因、可运行的命令和可转入阶段）；可一次推进多条（名称或编号，或 --project / --org / --stage 选择），全部满足才写入，一次提交', "move projects, tasks or brands to their next stage (under the programme's stages and guards; refused with the reason, the command that helps and the legal next stages); several at once (names or ids, or chosen by --project / --org / --stage): all or nothing, one commit"), OPTIONS).action(
     run(async (ctx, records: string[], f: Options<typeof OPTIONS>) => {
       const r = await advance({ ...opOptions(ctx, f), ids: records, project: f.project, org: f.org, stage: f.stage, to: f.to, number: f.number, approvedBy: f.approvedBy });
       const one = (m: Move, lang: Lang) => {

@@ -6,7 +6,7 @@ import { brandArchive, brandGoal, brandOutcome, brandPair, brandSet, newBrand, t
 import { requireRoot } from '../../store/repo.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
 import { UsageError } from '../../domain/errors.js';
-import { addOptions, NOTES, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
+import { command, NOTES, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
 
 function archiveText(a: BrandArchive, lang: Lang): string {
   const b = a.brand;
@@ -110,10 +110,7 @@ const OUTCOME = options({ ...RECORD, ...WRITE });
 export function register(program: Command, run: Runner, lang: Lang): void {
   const brand = program.command('brand').description(tr(lang, '党建品牌：命名、年度目标、结对共建、提升结论、创建档案', 'brands: naming, annual goals, pairing, outcome, archive'));
 
-  const create = brand
-    .command('new')
-    .description(tr(lang, '品牌命名：名称（一般不超过 10 个字，超过时警告）、内涵、理念、载体、标识（图片复制到 attachments/logos/）', 'name a brand: name (≤ 10 characters, else a warning), concept, carrier, logo (copied to attachments/logos/)'));
-  addOptions(create, NEW, lang).action(
+  command(brand, lang, 'new', T('品牌命名：名称（一般不超过 10 个字，超过时警告）、内涵、理念、载体、标识（图片复制到 attachments/logos/）', 'name a brand: name (≤ 10 characters, else a warning), concept, carrier, logo (copied to attachments/logos/)'), NEW).action(
     run(async (ctx, f: Options<typeof NEW>) => {
       const r = await newBrand({
         ...opOptions(ctx, f), org: f.org, name: f.name, concept: f.concept, philosophy: f.philosophy, carrier: f.carrier, results: f.results, contact: f.contact,
@@ -123,10 +120,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     }),
   );
 
-  const set = brand
-    .command('set <brand>')
-    .description(tr(lang, '培育中完善品牌申报内容（标识、内涵、理念、载体、成效、意见）或记录认定信息（命名文件、征求意见截止）', 'refine a brand while it is cultivated (logo, concept, philosophy, carrier, results, opinions) or record its recognition (naming document, consultation deadline)'));
-  addOptions(set, SET, lang).action(
+  command(brand, lang, 'set <brand>', T('培育中完善品牌申报内容（标识、内涵、理念、载体、成效、意见）或记录认定信息（命名文件、征求意见截止）', 'refine a brand while it is cultivated (logo, concept, philosophy, carrier, results, opinions) or record its recognition (naming document, consultation deadline)'), SET).action(
     run(async (ctx, id: string, f: Options<typeof SET>) => {
       const r = await brandSet({
         ...opOptions(ctx, f), brand: id, logo: f.logo ? path.resolve(ctx.cwd, f.logo) : undefined, name: f.name, concept: f.concept, philosophy: f.philosophy, carrier: f.carrier,
@@ -136,30 +130,21 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     }),
   );
 
-  const goal = brand
-    .command('goal <brand>')
-    .description(tr(lang, '已命名品牌上报年度深化创建目标任务和工作措施（每年初）', "a named brand reports its goals and measures for the year (at each year's start)"));
-  addOptions(goal, GOAL, lang).action(
+  command(brand, lang, 'goal <brand>', T('已命名品牌上报年度深化创建目标任务和工作措施（每年初）', "a named brand reports its goals and measures for the year (at each year's start)"), GOAL).action(
     run(async (ctx, id: string, f: Options<typeof GOAL>) => {
       const r = await brandGoal({ ...opOptions(ctx, f), brand: id, year: parseInt10(f.year, '--year')!, goals: f.goals, measures: f.measures, replace: f.replace });
       printOp(ctx, r, T(`已上报 ${r.brand} 的 ${r.year} 年度目标`, `reported the ${r.year} goals of ${r.brand}`), f.json, { brand: r.brand, year: r.year, late: r.late });
     }),
   );
 
-  const pair = brand
-    .command('pair <brand>')
-    .description(tr(lang, '品牌单位与后进党组织结对共建', 'pair a brand organisation with a lagging one (结对共建)'));
-  addOptions(pair, PAIR, lang).action(
+  command(brand, lang, 'pair <brand>', T('品牌单位与后进党组织结对共建', 'pair a brand organisation with a lagging one (结对共建)'), PAIR).action(
     run(async (ctx, id: string, f: Options<typeof PAIR>) => {
       const r = await brandPair({ ...opOptions(ctx, f), brand: id, with: f.with, markLagging: f.markLagging });
       printOp(ctx, r, T(`${r.brand} 已与 ${r.with} 结对共建`, `${r.brand} paired with ${r.with}`), f.json, { brand: r.brand, with: r.with });
     }),
   );
 
-  const outcome = brand
-    .command('outcome <brand> <outcome>')
-    .description(tr(lang, '提升阶段结论：精品 / 督导提升 / 重新申报（“重新申报”的品牌转入重新申报阶段）', 'phase-2 outcome: 精品 / 督导提升 / 重新申报 (重新申报 moves the brand to the re-apply stage)'));
-  addOptions(outcome, OUTCOME, lang).action(
+  command(brand, lang, 'outcome <brand> <outcome>', T('提升阶段结论：精品 / 督导提升 / 重新申报（“重新申报”的品牌转入重新申报阶段）', 'phase-2 outcome: 精品 / 督导提升 / 重新申报 (重新申报 moves the brand to the re-apply stage)'), OUTCOME).action(
     run(async (ctx, id: string, value: string, f: Options<typeof OUTCOME>) => {
       const r = await brandOutcome({ ...opOptions(ctx, f), brand: id, outcome: value });
       const move = r.stage ? T(`，从 ${r.stage.fromName.zh} 转入 ${r.stage.toName.zh}`, `, moved from ${r.stage.fromName.en} to ${r.stage.toName.en}`) : T('', '');
@@ -167,10 +152,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     }),
   );
 
-  const archive = brand
-    .command('archive <brand>')
-    .description(tr(lang, '品牌创建档案：品牌的全部历史、年度目标、结对共建、评价和入选情况（只读）', "brand archive: a brand's history, goals, pairings, evaluations and selections (read-only)"));
-  addOptions(archive, ARCHIVE, lang).action(
+  command(brand, lang, 'archive <brand>', T('品牌创建档案：品牌的全部历史、年度目标、结对共建、评价和入选情况（只读）', "brand archive: a brand's history, goals, pairings, evaluations and selections (read-only)"), ARCHIVE).action(
     run(async (ctx, id: string, f: Options<typeof ARCHIVE>) => {
       if (!id) throw new UsageError('缺少品牌编号', 'missing brand id');
       const a = await brandArchive(requireRoot(ctx.cwd), id, f.programme);

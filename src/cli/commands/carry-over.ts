@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, T, tr } from '../../domain/i18n.js';
+import { type Lang, T } from '../../domain/i18n.js';
 import { carryOver } from '../../commands/carryover.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, options, RECORD, WRITE, type Options } from '../options.js';
+import { command, options, RECORD, WRITE, type Options } from '../options.js';
 
 const OPTIONS = options({
   to: { flags: '--to <programme>', zh: '转入的下一轮方案编号', en: 'the later programme to carry it into', required: true },
@@ -14,10 +14,7 @@ const OPTIONS = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('carry-over <id>')
-    .description(tr(lang, '把上一轮未完成的项目（连同未完成的党员任务）或品牌转入下一轮方案：原记录保留历史并注明已转入，新记录注明转入自何处', "carry an unfinished project (with its unfinished member tasks) or brand into a later programme: the old record keeps its history and says where it went, the new one where it came from"));
-  addOptions(cmd, OPTIONS, lang).action(
+  command(program, lang, 'carry-over <id>', T('把上一轮未完成的项目（连同未完成的党员任务）或品牌转入下一轮方案：原记录保留历史并注明已转入，新记录注明转入自何处', "carry an unfinished project (with its unfinished member tasks) or brand into a later programme: the old record keeps its history and says where it went, the new one where it came from"), OPTIONS).action(
     run(async (ctx, id: string, f: Options<typeof OPTIONS>) => {
       const r = await carryOver({ ...opOptions(ctx, f), id, to: f.to, stage: f.stage, due: f.due });
       const tasks = r.tasks.length ? T(`，党员任务 ${r.tasks.length} 项随同转入`, `, with ${r.tasks.length} member task(s)`) : T('', '');

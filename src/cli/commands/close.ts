@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, T, tr } from '../../domain/i18n.js';
+import { type Lang, T } from '../../domain/i18n.js';
 import { close } from '../../commands/closure.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, options, RECORD, WRITE, type Options } from '../options.js';
+import { command, options, RECORD, WRITE, type Options } from '../options.js';
 
 const OPTIONS = options({
   results: { flags: '--results <text>', zh: '取得成效（项目）或完成质效（任务）；申请结项时必填', en: 'results (project) or quality of completion (task); required to request closure' },
@@ -19,10 +19,7 @@ const OPTIONS = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('close <subject>')
-    .description(tr(lang, '申请结项：填写结项书（取得成效或完成质效、自评、总结报告）并转入结项阶段；所欠执行书未补齐时拒绝', 'request closure: file the closure (results, self-assessment, summary report) and enter the closure stage; refused while quarterly reports are owed'));
-  addOptions(cmd, OPTIONS, lang).action(
+  command(program, lang, 'close <subject>', T('申请结项：填写结项书（取得成效或完成质效、自评、总结报告）并转入结项阶段；所欠执行书未补齐时拒绝', 'request closure: file the closure (results, self-assessment, summary report) and enter the closure stage; refused while quarterly reports are owed'), OPTIONS).action(
     run(async (ctx, subject: string, f: Options<typeof OPTIONS>) => {
       const r = await close({
         ...opOptions(ctx, f), subject, results: f.results ?? '', selfAssessment: f.selfAssessment, summary: f.summary,

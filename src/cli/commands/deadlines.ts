@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { say, type Lang, tr } from '../../domain/i18n.js';
+import { say, type Lang, tr, T } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
 import { datedText, recordsAsOf, type Dated } from '../../domain/as-of.js';
@@ -10,7 +10,7 @@ import { RecordIndex } from '../../domain/records.js';
 import { orgOption } from '../../domain/resolve.js';
 import { textTable } from '../../output/text-table.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
-import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const FORMATS = ['table', 'json', 'ics'] as const;
 const FAIL_ON = ['overdue', 'due-soon'] as const;
@@ -40,10 +40,7 @@ function daysText(item: DeadlineItem, today: string, lang: Lang): string {
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('deadlines')
-    .description(tr(lang, '时间安排与期限：哪些已逾期、哪些即将到期（按党组织和负责人）', 'deadlines: what is overdue and what falls due soon (per organisation and person in charge)'));
-  addOptions(cmd, OPTIONS, lang)
+  command(program, lang, 'deadlines', T('时间安排与期限：哪些已逾期、哪些即将到期（按党组织和负责人）', 'deadlines: what is overdue and what falls due soon (per organisation and person in charge)'), OPTIONS)
     .action(
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
         const format = opts.json ? 'json' : opts.format;

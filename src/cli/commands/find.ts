@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, say, tr } from '../../domain/i18n.js';
+import { type Lang, say, tr, T } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
 import { find } from '../../commands/browse.js';
 import { textTable } from '../../output/text-table.js';
-import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+import { command, options, SHARED, type Options } from '../options.js';
 
 const OPTIONS = options({
   kind: { flags: '--kind <kind>', zh: '只找这一类记录（项目、任务、党组织、党员 …）', en: 'only this kind of record (project, task, org, member …)' },
@@ -12,10 +12,7 @@ const OPTIONS = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('find <text>')
-    .description(tr(lang, '查找记录：按名称、项目名称、项目编号、记录编号、任务内容，或拼音、拼音首字母', 'find records by name, title, project number, id, task content, or pinyin and pinyin initials (jtaq finds 交通安全)'));
-  addOptions(cmd, OPTIONS, lang).action(
+  command(program, lang, 'find <text>', T('查找记录：按名称、项目名称、项目编号、记录编号、任务内容，或拼音、拼音首字母', 'find records by name, title, project number, id, task content, or pinyin and pinyin initials (jtaq finds 交通安全)'), OPTIONS).action(
     run(async (ctx, text: string, f: Options<typeof OPTIONS>) => {
       const hits = find({ root: requireRoot(ctx.cwd), text, kind: f.kind, lang: ctx.lang });
       if (f.json) {

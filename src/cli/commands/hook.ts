@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, tr } from '../../domain/i18n.js';
+import { type Lang, tr, T } from '../../domain/i18n.js';
 import { HOOK_TYPES, checkCommit, checkPush, installHook, type CheckResult, type HookType } from '../../store/hooks.js';
 import { UsageError } from '../../domain/errors.js';
 import { stylish } from '../../output/problems/index.js';
 import { colors } from '../io.js';
-import { addOptions, options, PLATFORM, SHARED, type Options } from '../options.js';
+import { command, options, PLATFORM, SHARED, type Options } from '../options.js';
 
 const INSTALL = options({
   preReceive: { flags: '--pre-receive', zh: '服务器端：拒绝让记录出错的推送（含非法的阶段变更）', en: 'server side: refuse pushes that break records (illegal stage moves included)' },
@@ -30,10 +30,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     .command('hook')
     .description(tr(lang, 'git 钩子：没有 CI 的服务器上，拒绝记录校验不通过的推送或提交', 'git hooks: on servers without CI, refuse pushes or commits whose records fail validation'));
 
-  const install = hook
-    .command('install')
-    .description(tr(lang, '安装钩子（pre-receive 钩子装在服务器的裸仓库上，pre-commit 钩子装在本地仓库）', "install a hook (pre-receive on the server's bare repository, pre-commit in a local clone)"));
-  addOptions(install, INSTALL, lang)
+  command(hook, lang, 'install', T('安装钩子（pre-receive 钩子装在服务器的裸仓库上，pre-commit 钩子装在本地仓库）', "install a hook (pre-receive on the server's bare repository, pre-commit in a local clone)"), INSTALL)
     .action(
       run(async (ctx, opts: Options<typeof INSTALL>) => {
         const types = HOOK_TYPES.filter((t) => (t === 'pre-receive' ? opts.preReceive : opts.preCommit));
@@ -50,10 +47,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       }),
     );
 
-  const runHook = hook
-    .command('run <type>')
-    .description(tr(lang, '（由钩子调用）执行检查：pre-receive 钩子从标准输入读取“旧版本 新版本 引用”行', '(called by the hook) run the check: pre-receive reads "old new ref" lines on standard input'));
-  addOptions(runHook, RUN, lang)
+  command(hook, lang, 'run <type>', T('（由钩子调用）执行检查：pre-receive 钩子从标准输入读取“旧版本 新版本 引用”行', '(called by the hook) run the check: pre-receive reads "old new ref" lines on standard input'), RUN)
     .action(
       run(async (ctx, type: string, opts: Options<typeof RUN>) => {
         if (!HOOK_TYPES.includes(type as HookType)) throw new UsageError(`未知的钩子类型“${type}”（可用：${HOOK_TYPES.join(' / ')}）`, `unknown hook type "${type}" (known: ${HOOK_TYPES.join(' / ')})`);

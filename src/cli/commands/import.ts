@@ -10,7 +10,7 @@ import { UsageError } from '../../domain/errors.js';
 import { formatProblemMessage } from '../../domain/problem.js';
 import { IMPORT_KINDS, type ImportKind } from '../../commands/import-cells.js';
 import type { TableEncoding } from '../../commands/import-table.js';
-import { addOptions, options, SHARED, use, WRITE, type Options } from '../options.js';
+import { command, options, SHARED, use, WRITE, type Options } from '../options.js';
 
 const KIND_ZH: Record<ImportKind, string> = { org: '党组织', member: '党员', project: '项目' };
 const KIND_EN: Record<ImportKind, string> = { org: 'organisations', member: 'members', project: 'projects' };
@@ -55,10 +55,7 @@ const OPTIONS = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('import <file>')
-    .description(tr(lang, '从台账（CSV 或 Excel 工作簿，中文表头）批量导入党组织、党员或项目：全部有效才写入，一次提交', 'bulk import organisations, members or projects from a ledger (CSV or .xlsx, Chinese headers): all rows valid or nothing written, one commit'));
-  addOptions(cmd, OPTIONS, lang)
+  command(program, lang, 'import <file>', T('从台账（CSV 或 Excel 工作簿，中文表头）批量导入党组织、党员或项目：全部有效才写入，一次提交', 'bulk import organisations, members or projects from a ledger (CSV or .xlsx, Chinese headers): all rows valid or nothing written, one commit'), OPTIONS)
     .action(
       run(async (ctx, file: string, opts: Options<typeof OPTIONS>) => {
                 // A workbook made by `djyc sheet` says what it is; it needs no --kind.

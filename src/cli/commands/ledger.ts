@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, tr } from '../../domain/i18n.js';
+import { type Lang, T } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
 import { recordsAsOf, type Dated } from '../../domain/as-of.js';
@@ -11,7 +11,7 @@ import { checkIsoDate, writeOutput } from '../io.js';
 import { RecordIndex } from '../../domain/records.js';
 import { orgOption } from '../../domain/resolve.js';
 import { pickProgramme } from '../programme-choice.js';
-import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const FORMATS = ['table', 'csv', 'xlsx', 'md', 'json'] as const;
 
@@ -27,10 +27,7 @@ const OPTIONS = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('ledger')
-    .description(tr(lang, '台账：项目、任务、执行书、结项与评价、覆盖情况（表格 / CSV / Excel / Markdown）', 'the ledger: projects, tasks, reports, closure and ratings, coverage (table / CSV / Excel / Markdown)'));
-  addOptions(cmd, OPTIONS, lang)
+  command(program, lang, 'ledger', T('台账：项目、任务、执行书、结项与评价、覆盖情况（表格 / CSV / Excel / Markdown）', 'the ledger: projects, tasks, reports, closure and ratings, coverage (table / CSV / Excel / Markdown)'), OPTIONS)
     .action(
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
         const format = opts.json ? 'json' : opts.format;

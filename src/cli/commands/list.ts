@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, say, tr } from '../../domain/i18n.js';
+import { type Lang, say, tr, T } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
 import { list } from '../../commands/browse.js';
 import { UsageError } from '../../domain/errors.js';
 import { csvTable, textTable } from '../../output/text-table.js';
 import { writeOutput } from '../io.js';
-import { addOptions, NOTES, options, SHARED, use, type Options, STAGE } from '../options.js';
+import { command, NOTES, options, SHARED, use, type Options, STAGE } from '../options.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 
@@ -21,10 +21,7 @@ const OPTIONS = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('list [kind]')
-    .description(tr(lang, '列出记录：项目（默认）、任务、党组织、党员、专家、品牌、承诺书、执行书、结项书、评价、评选或方案；名称、阶段按中文显示', 'list records: projects (default), tasks, organisations, members, experts, brands, commitments, reports, closures, evaluations, selections or programmes'));
-  addOptions(cmd, OPTIONS, lang).action(
+  command(program, lang, 'list [kind]', T('列出记录：项目（默认）、任务、党组织、党员、专家、品牌、承诺书、执行书、结项书、评价、评选或方案；名称、阶段按中文显示', 'list records: projects (default), tasks, organisations, members, experts, brands, commitments, reports, closures, evaluations, selections or programmes'), OPTIONS).action(
     run(async (ctx, kind: string | undefined, f: Options<typeof OPTIONS>) => {
       const format = f.json ? 'json' : f.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);

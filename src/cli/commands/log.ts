@@ -5,7 +5,7 @@ import { requireRoot } from '../../store/repo.js';
 import { recordLog, showValue, type LogEntry } from '../../store/gitlog.js';
 import { UsageError } from '../../domain/errors.js';
 import { colors } from '../io.js';
-import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const FORMATS = ['text', 'json'] as const;
 
@@ -29,10 +29,7 @@ function shanghaiTime(iso: string): string {
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('log <id>')
-    .description(tr(lang, '一条记录的变更历史（来自 git）：谁、何时、提交说明、哪些字段变了', "a record's history from git: who, when, the commit message and which fields changed"));
-  addOptions(cmd, OPTIONS, lang)
+  command(program, lang, 'log <id>', T('一条记录的变更历史（来自 git）：谁、何时、提交说明、哪些字段变了', "a record's history from git: who, when, the commit message and which fields changed"), OPTIONS)
     .action(
       run(async (ctx, id: string, opts: Options<typeof OPTIONS>) => {
         const format = opts.json ? 'json' : opts.format;

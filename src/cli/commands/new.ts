@@ -14,7 +14,7 @@ import { pickProgramme } from '../programme-choice.js';
 import { today as todayIn } from '../../store/clock.js';
 import { lineDiff } from '../../commands/workspace.js';
 import { jsonSteps, printNext, printOp } from '../workflow-output.js';
-import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
+import { command, addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
 
 function printResult(ctx: CliContext, kind: Text, r: CreateResult, json?: boolean) {
   if (r.dryRun) {
@@ -173,10 +173,7 @@ function withPromptGuard<T extends unknown[]>(fn: (...a: T) => Promise<number | 
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const project = program
-    .command('new-project')
-    .description(tr(lang, '新建项目（终端中逐项提问；有参数或无终端时不提问）', 'create a project (asks on a terminal; never asks with flags or without one)'));
-  addOptions(project, PROJECT, lang).action(
+  command(program, lang, 'new-project', T('新建项目（终端中逐项提问；有参数或无终端时不提问）', 'create a project (asks on a terminal; never asks with flags or without one)'), PROJECT).action(
     run(withPromptGuard(async (ctx, f: ProjectFlags) => {
       const root = requireRoot(ctx.cwd);
       const repo = loadRepository(root);

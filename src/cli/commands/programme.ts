@@ -7,7 +7,7 @@ import { requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
 import { checkIsoDate } from '../io.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
-import { addOptions, options, SHARED, use, WRITE, type Options } from '../options.js';
+import { command, addOptions, options, SHARED, use, WRITE, type Options } from '../options.js';
 import { UsageError } from '../../domain/errors.js';
 
 function addTable() {
@@ -26,10 +26,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   const group = program.command('programme').description(tr(lang, '方案（每年一轮）：在同一记录库中新增下一轮方案、列出各轮方案', 'programmes (one round a year): add the next round to the same repository, list the rounds'));
 
   const table = addTable();
-  const add = group
-    .command('add')
-    .description(tr(lang, '在现有记录库中新增一个方案（下一年度）：--preset 从预设新建，或 --from 沿用已有方案；以前各轮的记录不变', 'add a programme (the next year) to this repository: --preset from a preset, or --from an existing programme; earlier rounds are left as they are'));
-  addOptions(add, table, lang).action(
+  command(group, lang, 'add', T('在现有记录库中新增一个方案（下一年度）：--preset 从预设新建，或 --from 沿用已有方案；以前各轮的记录不变', 'add a programme (the next year) to this repository: --preset from a preset, or --from an existing programme; earlier rounds are left as they are'), table).action(
     run(async (ctx, f: Options<typeof table>) => {
       const r = await addProgramme({ ...opOptions(ctx, f), preset: f.preset, from: f.from, year: parseInt10(f.year, '--year')!, id: f.id });
       const src = r.source.from ? T(`沿用 ${r.source.from}`, `carried from ${r.source.from}`) : T(`预设 ${r.source.preset}`, `preset ${r.source.preset}`);

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, tr } from '../../domain/i18n.js';
+import { type Lang, tr, T } from '../../domain/i18n.js';
 import { checkIsoDate, colors } from '../io.js';
 import { UsageError } from '../../domain/errors.js';
-import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
   output: use(SHARED.output, { note: { zh: '网站文件夹', en: 'the site folder' }, default: 'site' }),
@@ -19,10 +19,7 @@ function size(bytes: number): string {
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('publish')
-    .description(tr(lang, '生成党务公开栏网站（领办公示、进度公示、品牌展示、年度评选），可放在内网或直接打开', 'build the public notice board website (claims, progress, brands, selections) for an intranet or file://'));
-  addOptions(cmd, OPTIONS, lang)
+  command(program, lang, 'publish', T('生成党务公开栏网站（领办公示、进度公示、品牌展示、年度评选），可放在内网或直接打开', 'build the public notice board website (claims, progress, brands, selections) for an intranet or file://'), OPTIONS)
     .action(
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
         // Loaded here, so that other commands do not pay for the site builder.

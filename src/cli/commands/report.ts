@@ -4,7 +4,7 @@ import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
 import { fileReport } from '../../commands/reports.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { addOptions, options, RECORD, WRITE, type Options } from '../options.js';
+import { command, options, RECORD, WRITE, type Options } from '../options.js';
 
 const OPTIONS = options({
   quarter: { flags: '--quarter <YYYYQn>', zh: '所报季度，例如 2020Q3', en: 'quarter, e.g. 2020Q3', required: true },
@@ -18,10 +18,7 @@ const OPTIONS = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('report <subject>')
-    .description(tr(lang, '填报季度执行书（党组织领办项目执行书 / 党员领办任务执行书），每个项目或任务每季度一份', 'file a quarterly report for a project or task (one per quarter each)'));
-  addOptions(cmd, OPTIONS, lang).action(
+  command(program, lang, 'report <subject>', T('填报季度执行书（党组织领办项目执行书 / 党员领办任务执行书），每个项目或任务每季度一份', 'file a quarterly report for a project or task (one per quarter each)'), OPTIONS).action(
     run(async (ctx, subject: string, f: Options<typeof OPTIONS>) => {
       const r = await fileReport({
         ...opOptions(ctx, f), subject, quarter: f.quarter, progress: f.progress, problems: f.problems, next: f.next, responsible: f.responsible,

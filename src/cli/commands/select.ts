@@ -3,7 +3,7 @@ import type { Runner } from '../runner.js';
 import { type Lang, say, T, tr } from '../../domain/i18n.js';
 import { select, type SelectResult } from '../../commands/selection.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
-import { addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
+import { command, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
 
 const OPTIONS = options({
   award: { flags: '--award <id>', zh: '评选编号（方案文件 selections 中的编号；方案只有一项评选时可省略）', en: "selection id (the programme's selections[].id; optional when there is one)" },
@@ -25,10 +25,7 @@ function basisLines(r: SelectResult, lang: Lang): string[] {
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('select')
-    .description(tr(lang, '年度评选（十佳、示范项目、示范品牌）：由评审确定。不加 --pick 显示按方案排序方法生成的建议名单（仅供参考，不写入）；--pick 连同 --meeting / --document 记录评审决定', 'year-end selection (top ten, model projects, model brands), decided by a committee: without --pick, a ranked suggestion (for reference, nothing written); --pick with --meeting / --document records the decision'));
-  addOptions(cmd, OPTIONS, lang).action(
+  command(program, lang, 'select', T('年度评选（十佳、示范项目、示范品牌）：由评审确定。不加 --pick 显示按方案排序方法生成的建议名单（仅供参考，不写入）；--pick 连同 --meeting / --document 记录评审决定', 'year-end selection (top ten, model projects, model brands), decided by a committee: without --pick, a ranked suggestion (for reference, nothing written); --pick with --meeting / --document records the decision'), OPTIONS).action(
     run(async (ctx, f: Options<typeof OPTIONS>) => {
       const r = await select({ ...opOptions(ctx, f), award: f.award, programme: f.programme, pick: f.pick, meeting: f.meeting, document: f.document, decidedBy: f.decidedBy, max: parseInt10(f.max, '--max'), replace: f.replace });
       if (!r.decided) {

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, say, tr } from '../../domain/i18n.js';
+import { type Lang, say, tr, T } from '../../domain/i18n.js';
 import { requireRoot } from '../../store/repo.js';
 import { show } from '../../commands/browse.js';
 import { recheckText } from '../../output/ledger-tables.js';
 import { checkIsoDate } from '../io.js';
 import { jsonSteps } from '../workflow-output.js';
 import { stepWhen, whatWhen } from '../../domain/next.js';
-import { addOptions, options, SHARED, use, type Options } from '../options.js';
+import { command, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
   programme: use(SHARED.programme, { note: { zh: '按项目编号查找时所在的方案（同一编号在几个年度都有时）', en: 'the programme a project number is looked up in (when several rounds use it)' } }),
@@ -21,10 +21,7 @@ function indent(text: string, by: string): string {
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('show <record>')
-    .description(tr(lang, '查看一条记录（名称、项目编号或编号）：各栏内容、所处阶段、转入转出、党委（党组）意见、各轮验收、抽查复核结论、历史、相关记录，以及还缺什么（执行书、任务、承诺书、意见）和可运行的命令', 'show a record (by name, project number or id): its fields, stage, carry-over, committee opinion, acceptance rounds, re-check result, history, related records, and what it still needs with the commands that do it'));
-  addOptions(cmd, OPTIONS, lang).action(
+  command(program, lang, 'show <record>', T('查看一条记录（名称、项目编号或编号）：各栏内容、所处阶段、转入转出、党委（党组）意见、各轮验收、抽查复核结论、历史、相关记录，以及还缺什么（执行书、任务、承诺书、意见）和可运行的命令', 'show a record (by name, project number or id): its fields, stage, carry-over, committee opinion, acceptance rounds, re-check result, history, related records, and what it still needs with the commands that do it'), OPTIONS).action(
     run(async (ctx, text: string, f: Options<typeof OPTIONS>) => {
       checkIsoDate(f.today);
       const v = show({ root: requireRoot(ctx.cwd), text, lang: ctx.lang, today: f.today, programme: f.programme });

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, tr } from '../../domain/i18n.js';
+import { type Lang, tr, T } from '../../domain/i18n.js';
 import { UsageError } from '../../domain/errors.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
 import { today as todayIn } from '../../store/clock.js';
-import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const FORMATS = ['table', 'json', 'pdf'] as const;
 
@@ -21,10 +21,7 @@ const OPTIONS = options({
 });
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('status')
-    .description(tr(lang, '工作进展一览：各阶段数量、逾期和即将到期事项、覆盖面、执行书、评议（终端 / JSON / PDF）', 'at a glance: counts per stage, overdue and due-soon items, coverage, reports, ratings (terminal / JSON / PDF)'));
-  addOptions(cmd, OPTIONS, lang)
+  command(program, lang, 'status', T('工作进展一览：各阶段数量、逾期和即将到期事项、覆盖面、执行书、评议（终端 / JSON / PDF）', 'at a glance: counts per stage, overdue and due-soon items, coverage, reports, ratings (terminal / JSON / PDF)'), OPTIONS)
     .action(
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
         const format = opts.json ? 'json' : opts.format;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { type Lang, tr } from '../../domain/i18n.js';
+import { type Lang, tr, T } from '../../domain/i18n.js';
 import { loadRepository, requireRoot } from '../../store/repo.js';
 import { countBySeverity, sortProblems, type Problem } from '../../domain/problem.js';
 import { format, FORMATS, type FormatName } from '../../output/problems/index.js';
@@ -13,7 +13,7 @@ import { CONFIG_FILE } from '../../domain/kinds.js';
 import { packageVersion } from '../../assets/paths.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
+import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
   format: use(SHARED.format, { choices: [...FORMATS, 'auto'], note: { zh: 'auto 在 GitHub Actions 中为 github，其他情况为 stylish', en: 'auto: github under GitHub Actions, else stylish' }, default: 'auto' }),
@@ -71,10 +71,7 @@ function pathInRepository(root: string, cwd: string, given: string): string {
 }
 
 export function register(program: Command, run: Runner, lang: Lang): void {
-  const cmd = program
-    .command('validate [paths...]')
-    .description(tr(lang, '校验记录库：YAML 语法、字段定义、引用、编号、日期和方案规则', 'check the repository: YAML, schemas, references, ids, dates and programme rules'));
-  addOptions(cmd, OPTIONS, lang)
+  command(program, lang, 'validate [paths...]', T('校验记录库：YAML 语法、字段定义、引用、编号、日期和方案规则', 'check the repository: YAML, schemas, references, ids, dates and programme rules'), OPTIONS)
     .action(
       run(async (ctx, paths: string[], opts: Options<typeof OPTIONS>) => {
         const onActions = process.env.GITHUB_ACTIONS === 'true';
