@@ -22,8 +22,10 @@ export default defineConfig({
     // dist/ is built once, before every tier (test/support/global-setup.ts).
     globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/slowest-files.ts'],
-    // One worker per core; each test file uses its own temporary repositories; one browser per worker.
-    maxWorkers: os.availableParallelism(),
+    // One worker more than cores: many files wait on child processes (git, Chromium, LibreOffice, djyc itself), so a
+    // third worker keeps two cores busy (on 2 cores: 392 s → 316 s). Each test file uses its own temporary
+    // repositories; one browser per worker.
+    maxWorkers: os.availableParallelism() + 1,
     projects: [
       // unit and cli files share their worker (no fresh process per file): they leave no global state behind, and
       // this saves about a quarter of the unit tier's CPU time. Slow files (kill -9, Chromium) get a fresh one.
