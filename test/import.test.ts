@@ -84,7 +84,7 @@ describe('seed 002 附1: 18 projects with the seed\'s own column headers', () =>
     expect(clean(repo)).toBe('');
   });
 
-  it('--create-missing: 18 valid project records and their 18 lead organisations, in ONE commit', () => {
+  it('--create-missing: 18 valid project records and their 18 lead organisations, in ONE commit', async () => {
     const before = commits(repo);
     const r = djyc(['import', CSV, '--kind', 'project', '--create-missing'], { cwd: repo });
     expect(r.stderr).toBe('');
@@ -108,6 +108,17 @@ describe('seed 002 附1: 18 projects with the seed\'s own column headers', () =>
       expect(p.line).toBe(i + 2);
       expect(p.sequence).toBe(Number(SEED[i]![0])); // the 工委's own 序号 is kept
     });
+    // 附1 lists them in the 工委's order (序号), not by record id.
+    const { selectTargets } = await import('../src/output/forms/targets.js');
+    const { viewContext } = await import('../src/commands/render.js');
+    const { formDocument } = await import('../src/output/forms/document.js');
+    const { loadRepository } = await import('../src/store/repo.js');
+    const { resolveProgramme } = await import('../src/domain/programme.js');
+    const loaded = loadRepository(repo);
+    const vctx = viewContext(loaded, resolveProgramme(loaded), { today: '2017-05-01' });
+    const list = selectTargets(vctx.index, vctx.programme, { forms: ['task-list'] });
+    const listed = (formDocument(vctx, list[0]!).view.projects as { title: string }[]).map((x) => x.title);
+    expect(listed).toEqual(SEED.map((row) => row[1]));
     const orgs = records(repo, 'organisations');
     expect(orgs).toHaveLength(18);
     expect(orgs.every((o) => o.type === '党委')).toBe(true);

@@ -152,7 +152,8 @@ export function recordsForForm(index: RecordIndex, programme: ProgrammeRecord, f
 
 function sortKey(index: RecordIndex, r: RecordEntry): string {
   const d = summary(r) as unknown as Record<string, unknown>;
-  if (r.kind === 'project') return `${(d.number as string) ?? '~'}|${r.file}`;
+  // The issuing office's own 序号 (kept by import as `sequence`) first, then the project number, then the file.
+  if (r.kind === 'project') return `${typeof d.sequence === 'number' ? `0${String(d.sequence).padStart(6, '0')}` : '1'}|${(d.number as string) ?? '~'}|${r.file}`;
   if (r.kind === 'task') {
     const p = index.get('project', d.project as string);
     return `${p ? sortKey(index, p) : '~'}|${r.file}`;
