@@ -66,6 +66,7 @@ command -v tmux >/dev/null 2>&1 || missing_test+=(tmux)   # test/new-project.cli
 # The tests run the tools a records repository uses beside djyc: the pre-commit framework and yamllint.
 command -v pre-commit >/dev/null 2>&1 || missing_test+=(pre-commit)
 command -v yamllint >/dev/null 2>&1 || missing_test+=(yamllint)
+command -v script >/dev/null 2>&1 || missing_test+=(script)   # test/status.cli.test.ts: a pseudo-terminal
 command -v soffice >/dev/null 2>&1 || missing_test+=(soffice)   # test/forms-docx.slow.test.ts reads the Word forms with LibreOffice
 # A second xlsx reader; the system's python3 first (test/xlsx.test.ts tries it before the PATH's).
 { /usr/bin/python3 -c 'import openpyxl' 2>/dev/null || python3 -c 'import openpyxl' 2>/dev/null; } || missing_test+=(openpyxl)
@@ -90,6 +91,8 @@ package_of() {
   case "$pm:$tool" in
     apt-get:browser) echo chromium ;;       apt-get:pdftotext) echo poppler-utils ;;
     apt-get:hanazono) echo fonts-hanazono ;; apt-get:openpyxl) echo python3-openpyxl ;;
+    apt-get:script) echo bsdutils ;; dnf:script | yum:script | zypper:script | pacman:script | apk:script) echo util-linux ;;
+    brew:script | windows:script) echo "" ;;
     apt-get:soffice) echo libreoffice-writer-nogui ;; dnf:soffice | yum:soffice | zypper:soffice) echo libreoffice-writer ;;
     pacman:soffice) echo libreoffice-fresh ;; apk:soffice) echo libreoffice-writer ;;
     brew:soffice | windows:soffice) echo "" ;;
@@ -127,6 +130,7 @@ note_of() {
     pre-commit | yamllint) echo "$1 (tests only): pipx install $1 (or python3 -m pip install --user $1)" ;;
     pdftotext) echo "pdftotext (tests only): install poppler (Windows: use WSL with Debian: sudo apt-get install poppler-utils)" ;;
     tmux) echo "tmux (tests only): not on Windows; run the tests in WSL" ;;
+    script) echo "script (tests only): part of util-linux / BSD base; on Windows run the tests in WSL" ;;
     soffice) echo "LibreOffice (tests only): https://www.libreoffice.org/download/ (macOS: brew install --cask libreoffice)" ;;
     git) echo "git: https://git-scm.com/downloads (Windows: winget install --id Git.Git)" ;;
   esac

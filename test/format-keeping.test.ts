@@ -13,7 +13,7 @@ import { parse, parseDocument } from 'yaml';
 import { editPreservingFormat } from '../src/store/yaml-edit.js';
 import { appendItem, setField } from '../src/commands/workspace.js';
 import { dangjianRecords, makeRepo } from './forms-fixtures.js';
-import { ROOT, djyc, git, initRepo } from './helpers.js';
+import { ROOT, djyc, git, initRepo, requireTool } from './helpers.js';
 
 const HAS_YAMLLINT = spawnSync('yamllint', ['--version'], { stdio: 'ignore' }).status === 0;
 const YAMLLINT_CONFIG = path.join(ROOT, 'templates/repo/yamllint.yml');
@@ -146,7 +146,8 @@ describe('an edit rewrites only the keys it changes', () => {
   });
 });
 
-describe.skipIf(!HAS_YAMLLINT)('yamllint: what djyc writes, and what it edits', () => {
+describe('yamllint: what djyc writes, and what it edits', () => {
+  requireTool(HAS_YAMLLINT, 'yamllint');
   it('a new repository of every preset passes the shipped .yamllint, the programme file included', () => {
     for (const preset of ['shuangling', 'dangjian-plus', 'zutuan', 'shuji', 'brand-plan']) {
       const repo = initRepo(preset, 2020);

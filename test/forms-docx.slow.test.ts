@@ -15,7 +15,7 @@ import { layoutHtml } from '../src/output/forms/html.js';
 import { loadLayout } from '../src/output/forms/layout.js';
 import { docxOf, renderForms, viewContext, type FormOutput } from '../src/commands/render.js';
 import { closeBrowser, launchBrowser } from '../src/pdf/browser.js';
-import { ROOT, tempDir } from './helpers.js';
+import { ROOT, requireTool, tempDir } from './helpers.js';
 import { firstOutOfOrder, LABELS, squash } from './forms-labels.js';
 import { docxParts, EXAMPLES, partText } from './docx-helpers.js';
 
@@ -121,7 +121,8 @@ export function unlike(a: Picture, b: Picture): string | undefined {
   return undefined;
 }
 
-describe.skipIf(!hasSoffice)('forms as Word files, read by LibreOffice', () => {
+describe('forms as Word files, read by LibreOffice', () => {
+  requireTool(hasSoffice, 'LibreOffice (soffice)');
   const tmp = tempDir('djyc-docx-lo-');
   const forms: Array<{ example: string; docx: FormOutput; pdf: FormOutput; lo: string; parts: Record<string, string>; content: string }> = [];
   let longLo = '';

@@ -192,3 +192,11 @@ export function pathWithDjyc(base = process.env.PATH ?? ''): string {
   }
   return `${pathDir}${path.delimiter}${base}`;
 }
+
+/**
+ * A tool the tests need and scripts/setup.sh installs (`npm test` runs it first): missing, the test file fails and
+ * says so, rather than skipping and hiding a missing install step.
+ */
+export function requireTool(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`${what} is missing: scripts/setup.sh installs it (as root or with password-less sudo), or install it by hand`);
+}

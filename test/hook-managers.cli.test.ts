@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ROOT, djyc, git, initRepo, pathWithDjyc, tempDir } from './helpers.js';
+import { ROOT, djyc, git, initRepo, pathWithDjyc, requireTool, tempDir } from './helpers.js';
 
 const IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', DJYC_TODAY: '2020-03-20', NO_COLOR: '1' };
 /** A PATH with node and git but no djyc. */
@@ -193,7 +193,8 @@ describe('other hook managers', () => {
     expect(d.checks.find((x: { id: string }) => x.id === 'hooks')).toMatchObject({ status: 'ok' });
   });
 
-  it.skipIf(!HAS_PRE_COMMIT)('the pre-commit framework runs the shipped .pre-commit-hooks.yaml once per commit: blocks a bad record, passes a good one', () => {
+  it('the pre-commit framework runs the shipped .pre-commit-hooks.yaml once per commit: blocks a bad record, passes a good one', () => {
+    requireTool(HAS_PRE_COMMIT, 'pre-commit (the framework)');
     const repo = records();
     const tmp = tempDir('djyc-pre-commit-');
     try {

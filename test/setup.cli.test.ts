@@ -74,14 +74,14 @@ const browserFirst = (here: boolean, name = 'chromium') => (here ? '' : `${name}
 
 describe('scripts/setup.sh beyond Debian and root', () => {
   it('nothing missing: silent, exit 0, no package manager called', () => {
-    const r = setup({ real: ['git'], fakes: ['apt-get', 'pdftotext', 'tmux', 'pre-commit', 'yamllint', 'soffice'] });
+    const r = setup({ real: ['git'], fakes: ['apt-get', 'pdftotext', 'tmux', 'pre-commit', 'yamllint', 'soffice', 'script'] });
     expect(r.code).toBe(0);
     expect(r.browserHere ? r.err : '').toBe('');
     expect(r.calls).toEqual([]);
   });
 
   it('Fedora, not root, no sudo: installs nothing and prints the one dnf command to run', () => {
-    const r = setup({ real: ['git'], fakes: ['dnf', 'soffice'] });
+    const r = setup({ real: ['git'], fakes: ['dnf', 'soffice', 'script'] });
     expect(r.code, r.err).toBe(0);
     expect(r.calls).toEqual([]);
     expect(r.err).toContain('not root and no password-less sudo: nothing installed');
@@ -89,7 +89,7 @@ describe('scripts/setup.sh beyond Debian and root', () => {
   });
 
   it('password-less sudo: dnf is run through sudo with the packages', () => {
-    const r = setup({ real: ['git'], fakes: ['dnf', 'soffice'], sudo: true });
+    const r = setup({ real: ['git'], fakes: ['dnf', 'soffice', 'script'], sudo: true });
     expect(r.code, r.err).toBe(0);
     expect(r.calls).toEqual([
       `sudo dnf install -y ${browserFirst(r.browserHere)}poppler-utils tmux pre-commit yamllint`,
@@ -98,26 +98,26 @@ describe('scripts/setup.sh beyond Debian and root', () => {
   });
 
   it('root on Debian/UOS/Kylin: apt-get update, then apt-get install; --dry-run only says so', () => {
-    let r = setup({ real: ['git'], fakes: ['apt-get', 'tmux', 'pre-commit', 'yamllint', 'soffice'], uid: 0 });
+    let r = setup({ real: ['git'], fakes: ['apt-get', 'tmux', 'pre-commit', 'yamllint', 'soffice', 'script'], uid: 0 });
     expect(r.code, r.err).toBe(0);
     expect(r.calls).toEqual(['apt-get update -qq', `apt-get install -y --no-install-recommends ${browserFirst(r.browserHere)}poppler-utils`]);
-    r = setup({ real: ['git'], fakes: ['apt-get', 'tmux', 'pre-commit', 'yamllint', 'soffice'], uid: 0, args: ['--dry-run'] });
+    r = setup({ real: ['git'], fakes: ['apt-get', 'tmux', 'pre-commit', 'yamllint', 'soffice', 'script'], uid: 0, args: ['--dry-run'] });
     expect(r.calls).toEqual([]);
     expect(r.err).toContain(`would run: apt-get install -y --no-install-recommends ${browserFirst(r.browserHere)}poppler-utils`);
     // LibreOffice reads the Word forms in the tests: Debian's headless Writer.
-    r = setup({ real: ['git'], fakes: ['apt-get', 'pdftotext', 'tmux', 'pre-commit', 'yamllint'], uid: 0 });
+    r = setup({ real: ['git'], fakes: ['apt-get', 'pdftotext', 'tmux', 'pre-commit', 'yamllint', 'script'], uid: 0 });
     expect(r.calls).toEqual(['apt-get update -qq', `apt-get install -y --no-install-recommends ${browserFirst(r.browserHere)}libreoffice-writer-nogui`]);
   });
 
   it('Arch and openSUSE: their own package names', () => {
-    let r = setup({ real: ['git'], fakes: ['pacman', 'tmux', 'yamllint', 'soffice'], uid: 0 });
+    let r = setup({ real: ['git'], fakes: ['pacman', 'tmux', 'yamllint', 'soffice', 'script'], uid: 0 });
     expect(r.calls).toEqual([`pacman -S --needed --noconfirm ${browserFirst(r.browserHere)}poppler python-pre-commit`]);
-    r = setup({ real: ['git'], fakes: ['zypper', 'tmux', 'pre-commit', 'soffice'], uid: 0 });
+    r = setup({ real: ['git'], fakes: ['zypper', 'tmux', 'pre-commit', 'soffice', 'script'], uid: 0 });
     expect(r.calls).toEqual([`zypper --non-interactive install ${browserFirst(r.browserHere)}poppler-tools python3-yamllint`]);
   });
 
   it('macOS: Homebrew as the user (never sudo); without Homebrew, what to install and where from', () => {
-    let r = setup({ real: ['git'], fakes: ['brew', 'tmux', 'soffice'], os: 'Darwin', uid: 501 });
+    let r = setup({ real: ['git'], fakes: ['brew', 'tmux', 'soffice', 'script'], os: 'Darwin', uid: 501 });
     expect(r.code, r.err).toBe(0);
     expect(r.calls).toEqual(['brew install poppler pre-commit yamllint']);
     if (!r.browserHere) expect(r.err).toContain('brew install --cask chromium');
@@ -128,17 +128,17 @@ describe('scripts/setup.sh beyond Debian and root', () => {
   });
 
   it('no package manager and no git (Windows shell, unknown system): each missing thing with what to do', () => {
-    let r = setup({ os: 'MINGW64_NT-10.0', fakes: ['pdftotext', 'tmux', 'pre-commit', 'yamllint', 'soffice'] });
+    let r = setup({ os: 'MINGW64_NT-10.0', fakes: ['pdftotext', 'tmux', 'pre-commit', 'yamllint', 'soffice', 'script'] });
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain('winget install --id Git.Git');
-    r = setup({ fakes: ['tmux', 'pre-commit', 'yamllint', 'soffice'] });
+    r = setup({ fakes: ['tmux', 'pre-commit', 'yamllint', 'soffice', 'script'] });
     expect(r.err).toContain('no known package manager found');
     expect(r.err).toContain('git: https://git-scm.com/downloads');
     expect(r.err).toContain('pdftotext (tests only): install poppler');
   });
 
   it('DJYC_BROWSER naming nothing: says so, and installs no other browser', () => {
-    const r = setup({ real: ['git'], fakes: ['apt-get', 'pdftotext', 'tmux', 'pre-commit', 'yamllint', 'soffice'], uid: 0, env: { DJYC_BROWSER: '/opt/none/chrome' } });
+    const r = setup({ real: ['git'], fakes: ['apt-get', 'pdftotext', 'tmux', 'pre-commit', 'yamllint', 'soffice', 'script'], uid: 0, env: { DJYC_BROWSER: '/opt/none/chrome' } });
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain('DJYC_BROWSER=/opt/none/chrome names no browser');
     expect(r.calls).toEqual([]);

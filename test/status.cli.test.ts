@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from './helpers.js';
+import { BIN, requireTool } from './helpers.js';
 import { FIXTURE_TODAY, shuanglingRepo } from './publish-fixture.js';
 
 // util-linux `script` provides the pseudo-terminal.
@@ -16,7 +16,8 @@ beforeAll(() => {
 });
 
 describe('djyc status in the terminal', () => {
-  it.skipIf(!script)('colours when the terminal supports it, and respects NO_COLOR', () => {
+  it('colours when the terminal supports it, and respects NO_COLOR', () => {
+    requireTool(!!script, 'script (util-linux)');
     const base = { ...process.env, TERM: 'xterm' } as Record<string, string>;
     delete base.NO_COLOR;
     delete base.FORCE_COLOR;

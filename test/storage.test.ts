@@ -36,6 +36,8 @@ function tmpfs(size: string): string | undefined {
   return at;
 }
 
+// Mounting a tmpfs needs root with CAP_SYS_ADMIN, a privilege of the machine (not a tool setup could install): an
+// unprivileged container leaves these two cases out (rollback itself: faults.slow.test.ts and the unfinished write below).
 const canMount = (() => {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return false;
   const at = tmpfs('64k');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { readWorkbook, writeWorkbook, type WorkbookSpec } from '../src/output/xlsx.js';
-import { tempDir } from './helpers.js';
+import { requireTool, tempDir } from './helpers.js';
 
 const SPEC: WorkbookSpec = {
   title: '测试工作簿',
@@ -61,7 +61,8 @@ describe('the xlsx module', () => {
     expect(r.ok).toBe(false);
   });
 
-  it.skipIf(!PY)('openpyxl reads the same workbook: list, protection, hidden column, frozen pane, number format', async () => {
+  it('openpyxl reads the same workbook: list, protection, hidden column, frozen pane, number format', async () => {
+    requireTool(!!PY, 'python3 with openpyxl');
     const dir = tempDir('djyc-xlsx-');
     try {
       const file = path.join(dir, '任务.xlsx');
