@@ -10,9 +10,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { djyc, git, tempDir } from './helpers.js';
+import { on } from './today.js';
 import { initRepository } from '../src/commands/init.js';
 import { createProject, createSimple } from '../src/commands/create.js';
 import { advance } from '../src/commands/advance.js';
@@ -33,12 +34,6 @@ import { statusDashboards, statusText } from '../src/output/status.js';
 import { buildView } from '../src/output/forms/views.js';
 import type { EvaluationRecord, ProgrammeRecord } from '../src/domain/types.generated.js';
 
-const savedToday = process.env.DJYC_TODAY;
-afterEach(() => {
-  if (savedToday === undefined) delete process.env.DJYC_TODAY;
-  else process.env.DJYC_TODAY = savedToday;
-});
-const on = (date: string) => (process.env.DJYC_TODAY = date);
 const head = (root: string) => git(root, ['rev-parse', 'HEAD']).trim();
 
 function evaluation(root: string): { file: string; data: EvaluationRecord } {

@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { git, tempDir } from './helpers.js';
-import { initRepository } from '../src/commands/init.js';
+import { on, repoWith } from './today.js';
 import { createProject, createSimple } from '../src/commands/create.js';
 import { loadRepository } from '../src/store/repo.js';
 import { ProblemsError, RefusedError } from '../src/domain/errors.js';
@@ -27,19 +27,7 @@ import { formatProblemMessage } from '../src/domain/problem.js';
 import { RecordIndex, type RecordEntry, type Repository } from '../src/domain/records.js';
 import { validateRepository } from '../src/store/validate.js';
 
-const savedToday = process.env.DJYC_TODAY;
-afterEach(() => {
-  if (savedToday === undefined) delete process.env.DJYC_TODAY;
-  else process.env.DJYC_TODAY = savedToday;
-});
-const on = (date: string) => (process.env.DJYC_TODAY = date);
 
-async function repoWith(preset: string, year: number): Promise<string> {
-  const dir = path.join(tempDir('djyc-wf-'), 'repo');
-  on(`${year}-01-02`);
-  await initRepository({ dir, preset, year });
-  return dir;
-}
 const head = (root: string) => git(root, ['rev-parse', 'HEAD']).trim();
 const clean = (root: string) => git(root, ['status', '--porcelain', '--untracked-files=all']);
 

@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { djyc, git, readJson, tempDir } from './helpers.js';
+import { on, repoWith } from './today.js';
 import { commitAll, writeRecordFiles } from './ledger-fixture.js';
-import { initRepository } from '../src/commands/init.js';
 import { createProject, createSimple } from '../src/commands/create.js';
 import { addProgramme, listProgrammes } from '../src/commands/programmes.js';
 import { carryOver } from '../src/commands/carryover.js';
@@ -23,19 +23,7 @@ import { chooseProgramme } from '../src/domain/years.js';
 import { ledgerTables, tablesToText } from '../src/output/ledger-tables.js';
 import { RefusedError, UsageError } from '../src/domain/errors.js';
 
-const savedToday = process.env.DJYC_TODAY;
-afterEach(() => {
-  if (savedToday === undefined) delete process.env.DJYC_TODAY;
-  else process.env.DJYC_TODAY = savedToday;
-});
-const on = (date: string) => (process.env.DJYC_TODAY = date);
 
-async function repoWith(preset: string, year: number): Promise<string> {
-  const dir = path.join(tempDir('djyc-years-'), 'repo');
-  on(`${year}-01-02`);
-  await initRepository({ dir, preset, year });
-  return dir;
-}
 const head = (root: string) => git(root, ['rev-parse', 'HEAD']).trim();
 const problemsOf = (root: string, today: string, prefix: string) =>
   validateRepository(loadRepository(root), { today })

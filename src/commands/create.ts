@@ -1,7 +1,7 @@
 import { loadRepository } from '../store/repo.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { initialStage, trackStages } from '../domain/programme.js';
+import { initialStage } from '../domain/programme.js';
 import { recordPath } from '../domain/kinds.js';
 import { nextSteps, takesTasks, type Step } from '../domain/next.js';
 import { refFor } from '../domain/resolve.js';

@@ -18,7 +18,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { Browser } from 'puppeteer-core';
 import { chineseDate } from '../domain/dates.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
-import { findWindow, windowDates, windowOccurrences } from '../domain/programme.js';
+import { findWindow, windowOccurrences } from '../domain/programme.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { closeBrowser, launchBrowser } from '../pdf/browser.js';
 import type { Lang } from '../domain/i18n.js';

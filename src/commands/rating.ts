@@ -8,7 +8,7 @@
  * of the same value is refused, unless it is an explicit correction (`--correct --reason`), kept in `amendments`.
  */
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import { findStage, type Track, reached, stageName, nextStages, requires, type Staged } from '../domain/programme.js';
+import { findStage, reached, stageName, nextStages, requires, type Staged } from '../domain/programme.js';
 import { Workspace, evaluationFor, ordered, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { checkStage } from '../domain/guards.js';
 import { FOUR_LEVELS, ratingKinds, starGrade, type FourLevel, type RatingKind } from '../domain/ratings.js';
@@ -87,7 +87,6 @@ export async function rate(o: RateOptions): Promise<RateResult> {
   await using ws = await Workspace.open(o);
   const subject = ws.find(o.subject, ['project', 'task', 'brand']);
   const p = ws.programmeOf(subject);
-  const track: Track = trackOf(subject);
   const kinds = ratingKinds(p, subject.kind);
   const given: Record<RatingKind, boolean> = {
     'four-level': o.branch !== undefined || o.committee !== undefined || o.participants !== undefined || o.votes !== undefined,

@@ -18,7 +18,7 @@ import { actor } from '../store/git.js';
 import { ProblemsError, RefusedError, UsageError } from '../domain/errors.js';
 import { recordPath, type Kind } from '../domain/kinds.js';
 import { kindLabels, type Text } from '../domain/i18n.js';
-import { findStage, resolveProgramme, stageName, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
+import { findStage, stageName, trackStages, TRACK_OF_KIND, type Stage, type Track, stagesRequiring, type HistoryEntry } from '../domain/programme.js';
 import { writeLock, type FileChange, type WriteLock } from '../store/transaction.js';
 import type { Problem } from '../domain/problem.js';
 import { chooseProgramme, choiceNote } from '../domain/years.js';

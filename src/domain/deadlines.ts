@@ -21,7 +21,7 @@
  * upcoming (later) / closed (a window ended with nothing lagging) / done (met).
  */
 import { daysBetween, isIsoDate, monthDay } from './dates.js';
-import { calendarEnd, durationStart, findStage, firstEntered, reached, isTrackEnabled, occurrenceFrom, programmeEnd, reachedStage, roundAnchor, trackStages, windowDates, windowOccurrences, type Occurrence, type Track, type Window } from './programme.js';
+import { calendarEnd, durationStart, findStage, firstEntered, reached, occurrenceFrom, programmeEnd, roundAnchor, trackStages, windowDates, windowOccurrences, type Occurrence, type Track, type Window } from './programme.js';
 import { UsageError } from './errors.js';
 import { T, type Text } from './i18n.js';
 import type { Kind } from './kinds.js';

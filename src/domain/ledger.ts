@@ -36,7 +36,7 @@ import { recheckResults, recheckRule, type RecheckEntry } from './recheck.js';
 import { unitBonusList, type UnitBonusRow } from './bonus.js';
 import { chooseProgramme, yearSelector, type YearEntry } from './years.js';
 import type {
-  BrandRecord, EvaluationRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord, TaskRecord,
+  BrandRecord, EvaluationRecord, MemberRecord, ProgrammeRecord, ProjectRecord,
 } from './types.generated.js';
 
 export interface LedgerOptions {

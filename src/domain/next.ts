@@ -9,14 +9,14 @@
  *      guard that fails, the command that satisfies it (GUARD_STEPS below).
  * Each step names its window (领办公示（5 月 1 日—5 月 10 日）) or its due day.
  */
-import { addDays, quarterEnd } from './dates.js';
+import { quarterEnd } from './dates.js';
 import { checkStage, type GuardWord } from './guards.js';
 import { T, type Lang, type Text } from './i18n.js';
 import { subjectObligations, reportsApply } from './obligations.js';
 import { findStage, findWindow, lastEntered, nextStages, stageName, trackStages, windowDates, TRACK_OF_KIND, type Stage, type Staged, type Track } from './programme.js';
 import { ratingKinds, FOUR_LEVELS } from './ratings.js';
 import { refFor, shellWord } from './resolve.js';
-import { evaluationOf, orgName, summary, type RecordEntry, type RecordIndex } from './records.js';
+import { evaluationOf, summary, type RecordEntry, type RecordIndex } from './records.js';
 import { latestRound } from './acceptance.js';
 import type { ProgrammeRecord } from './types.generated.js';
 

@@ -69,7 +69,7 @@ class FastParser {
   private readonly raw: string[];
   private i = 0;
 
-  constructor(private readonly text: string) {
+  constructor(text: string) {
     this.raw = text.split('\n');
     this.lines = this.raw.map((l) => {
       let n = 0;

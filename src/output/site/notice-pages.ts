@@ -3,7 +3,7 @@ import { datedText } from '../../domain/as-of.js';
 import { isTrackEnabled, windowDates, windowOccurrences } from '../../domain/programme.js';
 import { recheckRule } from '../../domain/recheck.js';
 import { recheckText } from '../ledger-tables.js';
-import { buildDashboard, mainPath } from '../dashboard.js';
+import { buildDashboard } from '../dashboard.js';
 import { dashboardView, type Cell, type TableView } from './view.js';
 import { SiteData, type PageContext, period, dateText, stageText, CLAIMS_INLINE_TASKS } from './data.js';
 

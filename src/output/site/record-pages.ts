@@ -1,7 +1,6 @@
 /** The pages of the site about records: brands, selections, organisations (the list and one page each) and projects. */
 import { recheckRule } from '../../domain/recheck.js';
 import { recheckText } from '../ledger-tables.js';
-import { T, say, type Text } from '../../domain/i18n.js';
 import type { ProjectRow } from '../../domain/ledger.js';
 import { isTrackEnabled } from '../../domain/programme.js';
 import { percent } from '../dashboard.js';
