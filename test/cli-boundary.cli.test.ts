@@ -1,5 +1,5 @@
 /**
- * The CLI boundary through the built binary (bin/djyc runs dist/: build with `npx tsc -p tsconfig.json` first):
+ * The CLI boundary of the built CLI (dist/, run in a thread of the worker; the pipe cases run bin/djyc in a shell):
  * with --json every failure is also one JSON object on standard output; an unknown language is a usage error; every
  * help ends with the exit codes; a reader that closes the pipe (`| head`) gets a clean, silent exit; and the write
  * group (--dry-run, --date, --by, --note) is real on new-*, import, task exempt, report and select.
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { djyc as threaded } from './helpers.js';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'djyc');
@@ -21,15 +22,10 @@ interface Run {
   stderr: string;
 }
 
+/** The built CLI in a thread of this worker (test/helpers.ts): the process itself is not the point here, except in
+ * the pipe cases below, which run the real binary in a shell. test/golden.cli.test.ts holds both ways equal. */
 function djyc(args: string[], opts: { cwd: string; env?: Record<string, string> }): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd,
-    env: { ...process.env, NO_COLOR: '1', CI: '1', DJYC_LANG: '', DJYC_USER: '测试员', ...opts.env },
-    input: '',
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  return threaded(args, { cwd: opts.cwd, env: { DJYC_LANG: '', DJYC_USER: '测试员', ...opts.env } });
 }
 
 function ok(repo: string, date: string, args: string[]): Run {
