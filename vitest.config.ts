@@ -10,8 +10,8 @@ const SLOW = ['test/**/*.slow.test.ts'];
 
 const shared = {
   // Generous: a timeout is not a speed check (benchmarks are), and CI machines are shared; synchronous spawns under load take long.
-  testTimeout: 180_000,
-  hookTimeout: 120_000,
+  testTimeout: 300_000,
+  hookTimeout: 300_000,
   pool: 'forks' as const,
   setupFiles: ['test/support/worker-setup.ts'],
 };

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { djyc as threaded } from './helpers.js';
+import { callTimeout, djyc as threaded } from './helpers.js';
 
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'djyc');
@@ -42,7 +42,7 @@ function git(cwd: string, args: string[]): string {
 
 /** A shell pipeline, as a user types it; `$DJYC` is the built binary. */
 function sh(script: string, cwd: string): Run {
-  const r = spawnSync('bash', ['-c', script], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', DJYC_LANG: '', DJYC: `${process.execPath} ${BIN}` }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync('bash', ['-c', script], { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1', DJYC_LANG: '', DJYC: `${process.execPath} ${BIN}` }, encoding: 'utf8', timeout: callTimeout() });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

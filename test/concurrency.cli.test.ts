@@ -218,7 +218,7 @@ describe('20 rounds of two concurrent writers of each kind', () => {
       const records = afterRound(repo, i);
       expect(records.filter((r) => r.kind === 'report' && data(r).subject === subject && data(r).quarter === quarter)).toHaveLength(1);
     }
-  }, 300_000);
+  });
 
   it.concurrent('advance --to approved: two projects get two numbers in order; one project is approved once', async () => {
     const repo = (advanceRepo = raceRepo((project) => {
@@ -240,7 +240,7 @@ describe('20 rounds of two concurrent writers of each kind', () => {
       const numbers = afterRound(repo, i).filter((r) => r.kind === 'project' && data(r).number).map((r) => data(r).number);
       expect(new Set(numbers).size).toBe(numbers.length);
     }
-  }, 300_000);
+  });
 
   it.concurrent('claim: two organisations, one project — one leads; one organisation, two projects — one commitment holds both', async () => {
     const repo = raceRepo((project) => {
@@ -264,7 +264,7 @@ describe('20 rounds of two concurrent writers of each kind', () => {
       const items = (commitments[0] ? data(commitments[0]).items : []) as { project: string }[];
       expect(items.map((it) => it.project).sort()).toEqual(leadsOfB);
     }
-  }, 300_000);
+  });
 
   it.concurrent('task add: two tasks for one member on one project both apply, in order, on one commitment', async () => {
     const repo = claimedRepo(ROUNDS, 0);
@@ -283,7 +283,7 @@ describe('20 rounds of two concurrent writers of each kind', () => {
       expect((data(p).history as { note?: string }[]).filter((h) => /认领任务/.test(h.note ?? ''))).toHaveLength(2);
     }
     expect(git(repo, ['status', '--porcelain'])).toBe('');
-  }, 300_000);
+  });
 });
 
 describe('the same race through the CLI', () => {
@@ -314,5 +314,5 @@ describe('the same race through the CLI', () => {
       expect(loser.stderr).not.toMatch(/\n\s+at |内部错误/);
       expect(state(repo).errors).toEqual([]);
     }
-  }, 120_000);
+  });
 });

@@ -41,5 +41,5 @@ describe('djyc demo', () => {
     // A second run may clear its own earlier output (and only that).
     prepareDemoOutput(dir);
     expect(fs.readdirSync(dir)).toEqual(['.djyc-demo']);
-  }, 180_000);
+  });
 });

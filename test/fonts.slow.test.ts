@@ -39,7 +39,7 @@ describe('fonts in printed forms (Chromium)', () => {
   beforeAll(async () => {
     // The worker's one browser (closed when the file ends, test/support/worker-setup.ts).
     browser = await workerBrowser();
-  }, 60_000);
+  });
   afterAll(() => {
     for (const r of roots) fs.rmSync(path.dirname(r), { recursive: true, force: true });
   });
@@ -71,7 +71,7 @@ describe('fonts in printed forms (Chromium)', () => {
       expect(t).not.toMatch(/[\uE000-\uF8FF]/);
       expect(o.missingGlyphs ?? []).toEqual([]);
     }
-  }, 120_000);
+  });
 
   it('reports a character no face has, and the CLI names it by its code point', async () => {
     const root = await makeRepo('dangjian-plus', 2017, wordRecords('无对应字形：\uF0E9。'), '2017-12-01');
@@ -84,5 +84,5 @@ describe('fonts in printed forms (Chromium)', () => {
     const json = djyc(['render', 'p-dj-anquan', '--form', 'plan', '-o', 'plan2.pdf', '--today', '2017-12-01', '--json'], { cwd: root });
     expect(json.code, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout).outputs[0].missing_glyphs).toEqual(['\uF0E9']);
-  }, 90_000);
+  });
 });

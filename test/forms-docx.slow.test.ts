@@ -15,7 +15,7 @@ import { layoutHtml } from '../src/output/forms/html.js';
 import { loadLayout } from '../src/output/forms/layout.js';
 import { docxOf, renderForms, viewContext, type FormOutput } from '../src/commands/render.js';
 import { closeBrowser, launchBrowser } from '../src/pdf/browser.js';
-import { ROOT, requireTool, tempDir } from './helpers.js';
+import { ROOT, callTimeout, requireTool, tempDir } from './helpers.js';
 import { firstOutOfOrder, LABELS, squash } from './forms-labels.js';
 import { docxParts, EXAMPLES, partText } from './docx-helpers.js';
 
@@ -167,7 +167,7 @@ describe('forms as Word files, read by LibreOffice', () => {
     // One soffice run per folder of files (its own profile, so that another LibreOffice running does not interfere).
     for (const dir of fs.readdirSync(path.join(tmp, 'docx'))) {
       const files = fs.readdirSync(path.join(tmp, 'docx', dir)).map((f) => path.join(tmp, 'docx', dir, f));
-      const r = spawnSync('soffice', [`-env:UserInstallation=file://${tmp}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', path.join(tmp, 'lo', dir), ...files], { encoding: 'utf8', timeout: 240_000 });
+      const r = spawnSync('soffice', [`-env:UserInstallation=file://${tmp}/lo-profile`, '--headless', '--convert-to', 'pdf', '--outdir', path.join(tmp, 'lo', dir), ...files], { encoding: 'utf8', timeout: callTimeout() });
       expect(r.status, r.stderr).toBe(0);
     }
   }, 480_000);
@@ -195,7 +195,7 @@ describe('forms as Word files, read by LibreOffice', () => {
       expect(r.messages.filter((m) => m.type === 'error'), f.docx.out).toEqual([]);
       expect(squash(r.value), f.docx.out).toContain(squash(LABELS[f.docx.target.form.template]!.find((l) => !/^附/.test(l))!));
     }
-  }, 120_000);
+  });
 
   it('keeps A4 and the GB/T 9704 margins (37 / 35 / 28 / 26 mm)', () => {
     for (const f of forms.filter((_, i) => i % 9 === 0)) {

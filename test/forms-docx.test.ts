@@ -100,7 +100,7 @@ describe('forms as Word files (no browser)', () => {
         files.set(`${ex.name}/${t.form.id}`, { target: t, buf, parts: docxParts(buf), view: doc.view });
       }
     }
-  }, 60_000);
+  });
 
   it('renders every form of the seeds, labels in the seed\'s order, with the record\'s values', () => {
     const templates = new Set([...files.values()].map((f) => f.target.form.template));

@@ -134,7 +134,7 @@ describe('every recorded field that belongs on a form prints on it', () => {
         }
       }
     }
-  }, 120_000);
+  });
 
   it('knows every free-text field of the record schemas: printed by a form, or said why not', () => {
     const printed = new Set(Object.values(PRINTED).flat());

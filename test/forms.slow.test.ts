@@ -209,7 +209,7 @@ describe('forms as PDF', () => {
       others[preset] = { root, today };
     }
     browser = await launching;
-  }, 90_000);
+  });
 
   afterAll(async () => {
     server?.close();
@@ -287,7 +287,7 @@ describe('forms as PDF', () => {
     expect(fonts.length).toBeGreaterThan(0);
     for (const line of fonts) expect(line, line).toMatch(/CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/);
     expect(fonts.some((l) => /NotoSerifSC/.test(l))).toBe(true);
-  }, 90_000);
+  });
 
   it('selects forms by organisation (with the organisations under it), by stage, by record', () => {
     const ctx = viewContext(demo, demoProgramme, {});
@@ -443,7 +443,7 @@ describe('forms as PDF', () => {
     expectLabels(bp.out, ['附件', '市直机关党建品牌申报表', '创建单位', '品牌名称', '联系人', '联系电话', '品牌内涵', '品牌理念', '品牌载体', '品牌标识', '取得成效']);
     expect(squash(raw(bp.out))).toContain('理财为民，服务至上。');
     expect(fs.readFileSync(bp.out, 'latin1')).toMatch(/\/Subtype\s*\/Image/);
-  }, 60_000);
+  });
 
   it('packs what an organisation submits at a step: cover, contents, bookmarks, numbers, supporting files', async () => {
     expect(choosePack(demoProgramme, undefined, '2020-11-05').id).toBe('closure');
@@ -487,7 +487,7 @@ describe('forms as PDF', () => {
 
     // Nothing to submit: refused with the reason.
     await expect(buildPack({ repo: demo, programme: demoProgramme, org: 'org-test-empty', pack: 'closure', out: path.join(out, 'none.pdf'), browser })).rejects.toThrow(/没有可报送的材料/);
-  }, 60_000);
+  });
 
   it('prints the public notice of claims with phone numbers masked', async () => {
     const file = path.join(out, 'notice.pdf');
@@ -507,7 +507,7 @@ describe('djyc render / pack / demo (CLI)', () => {
   beforeAll(async () => {
     root = path.join(tempDir('djyc-cli-demo-'), 'repo');
     fs.cpSync(await demoRepository(), root, { recursive: true });
-  }, 90_000);
+  });
 
   it('renders one record to a file, several forms into one PDF with bookmarks, and reports usage errors', async () => {
     const one = djyc(['render', 'p-2020-hs-kehou', '--form', 'apply', '-o', 'apply.pdf'], { cwd: root });
@@ -529,7 +529,7 @@ describe('djyc render / pack / demo (CLI)', () => {
     expect(badForm.stderr).toContain('apply');
     expect(djyc(['render', '--org', 'org-nope'], { cwd: root }).code).toBe(2);
     expect(djyc(['render', '--all', '--format', 'odt'], { cwd: root }).code).toBe(2);
-  }, 60_000);
+  });
 
   it('renders a batch into a folder (plain progress lines without a terminal), and HTML for preview', () => {
     const batch = djyc(['render', '--org', 'org-hs-weijian', '-o', 'out/weijian'], { cwd: root });
@@ -548,7 +548,7 @@ describe('djyc render / pack / demo (CLI)', () => {
     expect(doc).toContain("default-src 'none'");
     expect(doc).toContain('惠山区机关党建品牌申报审批表');
     expect(doc).toContain('src="data:image/svg+xml;base64,');
-  }, 60_000);
+  });
 
   it('packs and prints the notice from the command line', async () => {
     const pack = djyc(['pack', '--org', 'org-hs-yizhan', '--stage', 'claim'], { cwd: root });
@@ -562,5 +562,5 @@ describe('djyc render / pack / demo (CLI)', () => {
     expect(notice.code, notice.stderr).toBe(0);
     expect(notice.stdout).toContain('phone numbers masked');
     expect(findUnmaskedPhones(raw(path.join(root, 'notice.pdf')))).toEqual([]);
-  }, 60_000);
+  });
 });

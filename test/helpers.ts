@@ -25,7 +25,7 @@ export interface CliOptions {
 
 /** How long one call may take: the running test's own timeout (a call can never cut a test short), else the
  * longest hook of the suite. */
-function callTimeout(): number {
+export function callTimeout(): number {
   return TestRunner.getCurrentTest()?.timeout ?? 600_000;
 }
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ROOT, djyc, git, initRepo, pathWithDjyc, requireTool, tempDir } from './helpers.js';
+import { ROOT, callTimeout, djyc, git, initRepo, pathWithDjyc, requireTool, tempDir } from './helpers.js';
 
 const IDENTITY = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', DJYC_TODAY: '2020-03-20', NO_COLOR: '1' };
 /** A PATH with node and git but no djyc. */
@@ -17,7 +17,7 @@ const HAS_PRE_COMMIT = spawnSync('pre-commit', ['--version'], { stdio: 'ignore' 
 const HUSKY_BIN = path.join(ROOT, 'node_modules', 'husky', 'bin.js');
 
 function run(cwd: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): { code: number; out: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...IDENTITY, ...env }, timeout: 120_000 });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...IDENTITY, ...env }, timeout: callTimeout() });
   return { code: r.status ?? -1, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 

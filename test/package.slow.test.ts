@@ -181,7 +181,7 @@ describe('the CI workflows run as shipped', () => {
     git(origin, ['add', '-A']);
     git(origin, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'a broken member']);
     git(origin, ['checkout', '-q', 'main']);
-  }, 120_000);
+  });
 
   const workflows: [string, string, 'actions' | 'gitlab'][] = [
     ['GitHub (written by init)', '.github/workflows/djyc.yml', 'actions'],
@@ -205,7 +205,7 @@ describe('the CI workflows run as shipped', () => {
       expect(fail.log).toContain('records/members/m-1.yaml');
       // The reports the artifact steps keep were written.
       expect(fs.existsSync(path.join(bad, 'djyc-junit.xml'))).toBe(true);
-    }, 300_000);
+    });
   }
 
   it('a repository that says nothing about how to install djyc: the install step fails and says what to set', () => {

@@ -20,5 +20,5 @@ describe('masked in the public notice PDF', () => {
     expect(leaks(noticeText)).toEqual([]);
     expect(findPersonalData(noticeText)).toEqual([]);
     expect(leaks(`${n.stdout}\n${n.stderr}`)).toEqual([]);
-  }, 240_000);
+  });
 });

@@ -124,5 +124,5 @@ describe('random operation sequences on a random repository', () => {
       }),
       { numRuns: 12 },
     );
-  }, 300_000);
+  });
 });

@@ -64,7 +64,7 @@ beforeAll(async () => {
     published.push({ ...r, site });
   }
   browser = await workerBrowser();
-}, 180_000);
+});
 
 /** A page that may load only files of the site: anything else is recorded and aborted. */
 async function sitePage(site: string, js = true): Promise<{ page: Page; problems: string[] }> {
@@ -110,7 +110,7 @@ describe('djyc publish: the site', () => {
       await page.close();
       expect(problems, p.name).toEqual([]);
     }
-  }, 180_000);
+  });
 
   it('pages also load with JavaScript off', async () => {
     for (const p of published) {
@@ -121,7 +121,7 @@ describe('djyc publish: the site', () => {
       await page.close();
       expect(problems, p.name).toEqual([]);
     }
-  }, 60_000);
+  });
 
   it('every internal link and asset resolves to an existing file (and anchor); no absolute URL anywhere', () => {
     for (const p of published) {
@@ -172,7 +172,7 @@ describe('djyc publish: the site', () => {
       await page.close();
       expect(problems).toEqual([]);
     }
-  }, 60_000);
+  });
 
   it('no unmasked phone number in any file of any site; free-text phones are shown masked', () => {
     for (const p of published) {
@@ -244,7 +244,7 @@ describe('djyc publish: the site', () => {
       await page.close();
       expect(problems).toEqual([]);
     }
-  }, 120_000);
+  });
 
   it('writes atomically: republishing replaces the site; a folder it did not make is refused untouched; records/ is refused', () => {
     const sl = published.find((p) => p.name === 'shuangling')!;
@@ -287,7 +287,7 @@ describe('djyc publish: the site', () => {
       expect(result.projects).toBe(0);
       for (const [name, f] of files) if ('text' in f) expect(f.text, `${preset} ${name}`).not.toMatch(/undefined|\[object Object\]|NaN/);
     }
-  }, 60_000);
+  });
 
   it('templates use double-stash only', () => {
     const dir = path.join(ROOT, 'templates/site');

@@ -313,5 +313,5 @@ describe('a browser killed in the middle of a batch', () => {
       expect(await pageCount(j.out)).toBe(res[k].pages);
       expect(res[k].pages).toBe(k >= 5 && k < 10 ? 3 : 1);
     }
-  }, 60_000);
+  });
 });

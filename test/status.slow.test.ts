@@ -19,7 +19,7 @@ const repos: Repo[] = [];
 beforeAll(async () => {
   repos.push(...statusRepos());
   await workerBrowser();
-}, 120_000);
+});
 
 /** pdftotext -layout, split into the sections of one programme's dashboard by their headings. */
 function pdfSections(text: string, headings: string[]): Map<string, string> {
@@ -110,5 +110,5 @@ describe('djyc status --format pdf', () => {
         }
       }
     }
-  }, 240_000);
+  });
 });

@@ -14,7 +14,7 @@ import { ledgerJson, statusRepos, TRACK_TOTALS, type Repo } from './status-fixtu
 const repos: Repo[] = [];
 beforeAll(() => {
   repos.push(...statusRepos());
-}, 120_000);
+});
 
 describe('djyc status --json', () => {
   it('agrees with djyc ledger on stages, coverage, reports, ratings and stars', () => {

@@ -40,7 +40,7 @@ describe('djyc verify', () => {
       expect(o.draft).toBe(false);
       codes[out] = o.code;
     }
-  }, 120_000);
+  });
 
   it('says a form matches while its records are as they were', () => {
     for (const f of ['kaiban.pdf', 'kaiban.docx']) {
@@ -81,7 +81,7 @@ describe('djyc verify', () => {
     const gone = djyc(['verify', codes['kaiban.pdf']!], { cwd: root });
     expect(gone.code).toBe(1);
     expect(gone.stdout).toContain('✗ 未知记录');
-  }, 60_000);
+  });
 
   it('marks a form made from uncommitted changes as a draft, and --final refuses to make one', () => {
     edit(root, `records/projects/${JIAOTONG}.yaml`, /^title: .*$/m, 'title: 未提交的标题');
@@ -101,7 +101,7 @@ describe('djyc verify', () => {
     // A draft names no commit: verify says whether the content is still the same, without a field list if not.
     expect(djyc(['verify', 'draft.pdf'], { cwd: root }).stdout).toContain('草稿');
     git(root, ['checkout', '--', '.']);
-  }, 60_000);
+  });
 
   it('puts every form of a Word pack in its own section with its own stamp, and verifies them all', () => {
     const r = djyc(['pack', '--org', 'org-hs-gw', '--stage', 'closure', '--format', 'docx', '-o', 'pack.docx'], { cwd: root });
@@ -124,7 +124,7 @@ describe('djyc verify', () => {
     expect(changed.length).toBeGreaterThanOrEqual(1);
     expect(changed.every((l) => l.includes('记录已变更'))).toBe(true);
     expect(after.stdout).toMatch(/~ title: .+ → 改名后的项目/);
-  }, 120_000);
+  });
 
   it('says a form from another repository is unknown here', () => {
     edit(root, 'djyc.yaml', /^name: .*$/m, 'name: "另一个记录库"');
