@@ -18,6 +18,8 @@
  * - changed and added records satisfy the base schemas too (base-schema).
  * Problems carry file:line:col through store/validate.ts `positionIssues`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { loadRepository } from './repo.js';
@@ -33,7 +35,8 @@ import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import type { Repository } from '../domain/records.js';
 import { positionIssues } from './validate.js';
-import { gitText, showFile } from './git.js';
+import { gitText, showFile, showFiles } from './git.js';
+import { SCHEMAS_DIR } from '../assets/paths.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv, opts?: unknown) => Ajv;
 
@@ -42,6 +45,8 @@ export interface BaseCheckOptions {
   today?: string;
   /** An already loaded repository (the working tree). */
   repo?: Repository;
+  /** The files changed since the base, when the caller has listed them already (validate --changed). */
+  changes?: { base: string; changed: string[]; deleted: string[] };
 }
 
 type Data = Record<string, any>;
@@ -72,34 +77,46 @@ interface Changed {
 }
 
 async function changedRecords(root: string, base: string): Promise<Changed[]> {
-  const out: Changed[] = [];
   // Paths relative to the records root (--relative; `rev:./path` below), which may be a folder inside a larger repository.
   const diff = await gitText(root, ['diff', '--name-status', '--no-renames', '--relative', base, '--', `${RECORDS_DIR}/`]);
   const untracked = await gitText(root, ['ls-files', '--others', '--exclude-standard', '--', `${RECORDS_DIR}/`]);
   const lines = [...diff.split('\n'), ...untracked.split('\n').filter(Boolean).map((f) => `A\t${f}`)];
-  for (const line of lines) {
+  return lines.flatMap((line) => {
     const [code, file] = line.split('\t');
-    if (!code || !file) continue;
-    const m = /^records\/([^/]+)\/[^/]+\.yaml$/.exec(file);
-    const kind = m ? kindOfDir(m[1]!) : undefined;
-    if (!kind) continue;
-    const status = code[0] === 'D' ? 'D' : code[0] === 'A' ? 'A' : 'M';
-    out.push({ status, file, kind });
-  }
-  return out;
+    return code && file ? changeOf(file, code[0] === 'D' ? 'D' : code[0] === 'A' ? 'A' : 'M') : [];
+  });
 }
 
-/** Ajv over the base's own schemas (`schemas/*.schema.json` at the base commit), compiled lazily per kind. */
+function changeOf(file: string, status: Changed['status']): Changed[] {
+  const m = /^records\/([^/]+)\/[^/]+\.yaml$/.exec(file);
+  const kind = m ? kindOfDir(m[1]!) : undefined;
+  return kind ? [{ status, file, kind }] : [];
+}
+
+/**
+ * Ajv over the base's own schemas (`schemas/*.schema.json` at the base commit), compiled lazily per kind. Where the
+ * base's schema and common definitions are byte for byte the installed ones, the base can add no error that plain
+ * validation does not already report (same schema, same pointers): no second compile.
+ */
 class BaseSchemas {
   private ajv: Ajv | undefined;
   private validators = new Map<string, ValidateFunction | null>();
   private ready: boolean | undefined;
+  private texts: Map<string, string | null>;
 
-  constructor(private root: string, private base: string) {}
+  constructor(private root: string, private base: string, kinds: Kind[]) {
+    this.texts = showFiles(root, base, ['common', ...new Set(kinds)].map((name) => `schemas/${name}.schema.json`));
+  }
 
-  private async init(): Promise<boolean> {
+  private text(name: string): string | null {
+    const file = `schemas/${name}.schema.json`;
+    if (!this.texts.has(file)) this.texts.set(file, showFiles(this.root, this.base, [file]).get(file) ?? null);
+    return this.texts.get(file)!;
+  }
+
+  private init(): boolean {
     if (this.ready !== undefined) return this.ready;
-    const common = await showFile(this.root, this.base, './schemas/common.schema.json');
+    const common = this.text('common');
     if (common === null) return (this.ready = false);
     try {
       this.ajv = new Ajv({ allErrors: true, strict: false, $data: false });
@@ -112,12 +129,13 @@ class BaseSchemas {
     }
   }
 
-  async validator(kind: Kind): Promise<ValidateFunction | null> {
-    if (!(await this.init())) return null;
+  validator(kind: Kind): ValidateFunction | null {
     if (this.validators.has(kind)) return this.validators.get(kind)!;
     let v: ValidateFunction | null = null;
-    const text = await showFile(this.root, this.base, `./schemas/${kind}.schema.json`);
-    if (text !== null) {
+    const text = this.text(kind);
+    const installed = (name: string) => fs.readFileSync(path.join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8');
+    const same = text !== null && this.text('common') === installed('common') && text === installed(kind);
+    if (text !== null && !same && this.init()) {
       try {
         v = this.ajv!.compile(JSON.parse(text));
       } catch {
@@ -157,6 +175,14 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
   const push = (file: string, pointer: string, rule: Issue['rule'], params: Issue['params'], at: 'key' | 'value' = 'value') =>
     issues.push({ file, pointer, at, severity: 'error', rule, params: { ref, ...params } });
 
+  // The caller's list of changes when it is for this base; else git's. Added or modified is told by the base text.
+  const given = opts.changes && opts.changes.base === base ? opts.changes : undefined;
+  const deleted = new Set(given?.deleted);
+  const listed = given ? given.changed.flatMap((f) => changeOf(f, deleted.has(f) ? 'D' : 'M')) : await changedRecords(root, base);
+  // Every base version read with one git process.
+  const baseTexts = showFiles(root, base, listed.filter((c) => c.status !== 'D').map((c) => c.file));
+  const changes = listed.map((c) => (c.status === 'M' && baseTexts.get(c.file) == null ? { ...c, status: 'A' as const } : c));
+
   const programmes = new Map<string, ProgrammeRecord | null>();
   const baseProgramme = async (id: unknown): Promise<ProgrammeRecord | null> => {
     if (typeof id !== 'string') return null;
@@ -167,9 +193,9 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
     }
     return programmes.get(id)!;
   };
-  const schemas = new BaseSchemas(root, base);
+  const schemas = new BaseSchemas(root, base, changes.filter((c) => c.status !== 'D').map((c) => c.kind));
 
-  for (const change of await changedRecords(root, base)) {
+  for (const change of changes) {
     const { file, kind } = change;
     if (change.status === 'D') {
       push(file, '', 'base-deleted', {});
@@ -180,7 +206,7 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
     const now = head.data as Data;
 
     // The base schemas must accept the record too.
-    const validate = await schemas.validator(kind);
+    const validate = schemas.validator(kind);
     if (validate && !validate(now)) {
       const known = new Set(checkSchema(kind, now).map((i) => i.pointer));
       const seen = new Set<string>();
@@ -193,8 +219,8 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
     }
     if (change.status === 'A') continue;
 
-    const baseText = await showFile(root, base, `./${file}`);
-    if (baseText === null) continue;
+    const baseText = baseTexts.get(file);
+    if (baseText == null) continue;
     const parsedBase = parseRecordText(file, baseText);
     if (!parsedBase.ok || !isObject(parsedBase.parsed.data)) continue;
     const before = parsedBase.parsed.data as Data;

@@ -127,6 +127,38 @@ export function gitStream(cwd: string, args: string[], opts: GitSyncOptions = {}
   return { stdout: child.stdout as AsyncIterable<Buffer>, exited };
 }
 
+/**
+ * `git show <rev>:./<file>` for many files with one `git cat-file --batch`: file → text, or null where the file does
+ * not exist at `rev`. Paths relative to `root` (the records root, which may be a folder inside a larger repository).
+ */
+export function showFiles(root: string, rev: string, files: string[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  const wanted = [...new Set(files)].filter((f) => !/[\n\r]/.test(f));
+  if (!wanted.length) return out;
+  let buf: Buffer;
+  try {
+    buf = gitSyncBytes(root, ['cat-file', '--batch'], { input: `${wanted.map((f) => `${rev}:./${f}`).join('\n')}\n` });
+  } catch {
+    return out;
+  }
+  let at = 0;
+  for (const file of wanted) {
+    const nl = buf.indexOf(0x0a, at);
+    if (nl < 0) break;
+    const header = buf.toString('utf8', at, nl).split(' ');
+    at = nl + 1;
+    // `<oid> <type> <size>`, or `<name> missing` / `<name> ambiguous`.
+    const size = Number(header[header.length - 1]);
+    if (header.length !== 3 || !Number.isInteger(size)) {
+      out.set(file, null);
+      continue;
+    }
+    out.set(file, header[1] === 'blob' ? buf.toString('utf8', at, at + size) : null);
+    at += size + 1;
+  }
+  return out;
+}
+
 /** Reads blobs with one `git cat-file --batch`: id → content. */
 export function readBlobs(root: string, ids: string[]): Map<string, Buffer> {
   const out = new Map<string, Buffer>();

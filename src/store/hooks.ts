@@ -318,7 +318,7 @@ async function checkTree(dir: string, base: string | undefined, today?: string):
   let problems = changed.problems;
   try {
     const { checkAgainstBase } = await import('./basecheck.js');
-    problems = sortProblems([...problems, ...(await checkAgainstBase(dir, base, { today, repo }))]);
+    problems = sortProblems([...problems, ...(await checkAgainstBase(dir, base, { today, repo, changes: { base: changed.mergeBase, changed: changed.changed, deleted: changed.deleted } }))]);
   } catch (err) {
     if ((err as NodeJS.ErrnoException)?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
   }

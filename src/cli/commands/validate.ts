@@ -88,6 +88,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         let problems: Problem[];
         let scope: string | undefined;
         let baseRef = opts.base;
+        let changes: { base: string; changed: string[]; deleted: string[] } | undefined;
         if (opts.changed !== undefined) {
           const { validateChanged } = await import('../../store/changed.js');
           const result = validateChanged(root, { base: typeof opts.changed === 'string' ? opts.changed : undefined, today: opts.today, repo });
@@ -97,10 +98,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             `${result.changed.length} file(s) changed since ${result.base} (merge base ${result.mergeBase.slice(0, 8)})${result.related.length ? `, and ${result.related.length} record(s) referring to them` : ''}`);
           // A pull request also gets the base checks (legal stage moves, append-only history…) against the same base.
           baseRef ??= result.mergeBase;
+          changes = { base: result.mergeBase, changed: result.changed, deleted: result.deleted };
         } else {
           problems = validateRepository(repo, { today: opts.today });
         }
-        if (baseRef) problems = sortProblems([...problems, ...(await (await import('../../store/basecheck.js')).checkAgainstBase(root, baseRef, { today: opts.today, repo }))]);
+        if (baseRef) problems = sortProblems([...problems, ...(await (await import('../../store/basecheck.js')).checkAgainstBase(root, baseRef, { today: opts.today, repo, changes }))]);
         if (opts.programme !== undefined) {
           if (!repo.records.some((r) => r.kind === 'programme' && r.id === opts.programme)) throw new UsageError(`方案“${opts.programme}”不存在`, `programme "${opts.programme}" does not exist`);
           // Records of the other programmes (and the other programme files) are left out.
