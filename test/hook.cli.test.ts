@@ -163,5 +163,19 @@ describe('pre-commit hook', () => {
     r = gitRun(work, ['commit', '-q', '-m', 'good staged version']);
     expect(r.code, r.out).toBe(0);
     expect(git(work, ['show', 'HEAD:records/members/m-5.yaml'])).toContain('organisation: org-a');
+    // Staged: a broken version; in the work tree: a good one. The staged one is what is refused.
+    write(work, 'records/members/m-5.yaml', 'id: m-5\nname: 孙七\norganisation: org-staged-broken\n');
+    gitRun(work, ['add', 'records/members/m-5.yaml']);
+    write(work, 'records/members/m-5.yaml', 'id: m-5\nname: 孙七\norganisation: org-a\n');
+    r = gitRun(work, ['commit', '-q', '-m', 'broken staged version']);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('org-staged-broken');
+    gitRun(work, ['reset', '-q']);
+    // A broken file git does not track (nor one it ignores) is not part of the commit: not checked.
+    write(work, 'records/members/m-9.yaml', 'id: m-9\nname: 未跟踪\norganisation: org-untracked\n');
+    write(work, 'records/members/m-6.yaml', 'id: m-6\nname: 周八\norganisation: org-a\n');
+    gitRun(work, ['add', 'records/members/m-6.yaml']);
+    r = gitRun(work, ['commit', '-q', '-m', 'one good record beside an untracked broken one']);
+    expect(r.code, r.out).toBe(0);
   });
 });

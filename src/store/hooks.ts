@@ -330,18 +330,12 @@ function relevant(file: string): boolean {
   return file === CONFIG_FILE || file === RECORDS_DIR || file.startsWith(`${RECORDS_DIR}/`) || file === ATTACHMENTS_DIR || file.startsWith(`${ATTACHMENTS_DIR}/`);
 }
 
-/**
- * Writes the files of `tree` that the check reads into the sandbox `dir` from git's objects, and makes the
- * sandbox's index and HEAD those of the version checked. Regular blobs only: records and djyc.yaml whole (a
- * record over the size limit: its first limit + 1 bytes, which the loader reports as too large), attachments
- * by their first bytes (all the check reads of them: their type). Links, submodules and malformed paths are
- * returned as problems and nothing of them is read.
- */
-async function materialise(dir: string, tree: string, head: string | undefined, env: NodeJS.ProcessEnv): Promise<Problem[]> {
+/** The entries of `tree` the check reads: the regular blobs to read, and the links, submodules and malformed paths refused. */
+function scanTree(cwd: string, tree: string, env: NodeJS.ProcessEnv): { problems: Problem[]; wanted: { file: string; blob: string; limit: number }[] } {
   const problems: Problem[] = [];
   const refuse = (file: string, rule: MessageKey) => problems.push({ file, line: 1, col: 1, severity: 'error', rule, params: { path: file } });
   const wanted: { file: string; blob: string; limit: number }[] = [];
-  for (const entry of gitIn(dir, ['ls-tree', '-r', '-z', '-l', '--full-tree', tree], env).split('\0')) {
+  for (const entry of gitIn(cwd, ['ls-tree', '-r', '-z', '-l', '--full-tree', tree], env).split('\0')) {
     const tab = entry.indexOf('\t');
     if (tab < 0) continue;
     const [mode, type, blob] = entry.slice(0, tab).split(/ +/);
@@ -352,6 +346,35 @@ async function materialise(dir: string, tree: string, head: string | undefined, 
     else if (type !== 'blob' || !blob) refuse(file, 'path-special');
     else wanted.push({ file, blob, limit: file.startsWith(`${ATTACHMENTS_DIR}/`) ? SNIFF_BYTES : MAX_FILE_BYTES + 1 });
   }
+  return { problems, wanted };
+}
+
+/**
+ * Whether the work tree holds exactly what is staged where the check reads (djyc.yaml, records/, attachments/):
+ * every index entry there plainly tracked (no assume-unchanged or skip-worktree flag), none changed in the work
+ * tree, no file git does not track (ignored ones included). Then the staged version can be checked in the work
+ * tree itself, with its cache — the usual case (djyc's own commits, `git add -A`), and in a big repository the
+ * difference between a second and minutes: a sandbox writes out every file of the tree.
+ */
+function workTreeIsStaged(workTree: string): boolean {
+  const scope = ['--', CONFIG_FILE, `${RECORDS_DIR}/`, `${ATTACHMENTS_DIR}/`];
+  try {
+    const flagged = gitIn(workTree, ['ls-files', '-v', '-z', ...scope]).split('\0').some((e) => e !== '' && !e.startsWith('H '));
+    return !flagged && gitIn(workTree, ['diff-files', '--name-only', '-z', ...scope]) === '' && gitIn(workTree, ['ls-files', '--others', '-z', ...scope]) === '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes the files of `tree` that the check reads into the sandbox `dir` from git's objects, and makes the
+ * sandbox's index and HEAD those of the version checked. Regular blobs only: records and djyc.yaml whole (a
+ * record over the size limit: its first limit + 1 bytes, which the loader reports as too large), attachments
+ * by their first bytes (all the check reads of them: their type). Links, submodules and malformed paths are
+ * returned as problems and nothing of them is read.
+ */
+async function materialise(dir: string, tree: string, head: string | undefined, env: NodeJS.ProcessEnv): Promise<Problem[]> {
+  const { problems, wanted } = scanTree(dir, tree, env);
   await writeBlobs(dir, wanted, env);
   // The index is the version checked (so `git diff <base>` sees its changes); HEAD points at it, nothing checked out.
   gitIn(dir, ['read-tree', tree], env);
@@ -499,6 +522,11 @@ export async function checkCommit(workTree: string, opts: { today?: string } = {
     }
   })();
   const gitDir = path.resolve(workTree, gitIn(workTree, ['rev-parse', '--git-dir']).trim());
+  // Nothing refused in the tree and the work tree is the staged version: check it in place.
+  if (!scanTree(workTree, tree, process.env).problems.length && workTreeIsStaged(workTree)) {
+    const problems = await checkTree(workTree, head || undefined, opts.today);
+    return { target: 'index', checked: tree, base: head || undefined, problems, errors: problems.filter((p) => p.severity === 'error').length };
+  }
   const dirs = objectDirs(gitDir);
   const env = cleanEnv();
   process.env.DJYC_CACHE_PATH ??= path.join(gitDir, 'djyc-cache');
