@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { djyc, git, initRepo, tempDir } from './helpers.js';
+import { parse as parseYaml } from 'yaml';
+import { ROOT, djyc, git, initRepo, tempDir } from './helpers.js';
 import { escapeData, escapeProperty, format, github } from '../src/output/problems/index.js';
 import { sarif } from '../src/output/problems/sarif.js';
 import { junit } from '../src/output/problems/junit.js';
@@ -336,5 +337,18 @@ describe('djyc init: the pull-request workflow', () => {
     expect(wf).toContain('--output github=-');
     expect(wf).toContain('sarif=');
     expect(wf).not.toContain('{{version}}');
+  });
+
+  it('runs on a maintained Node with the current action majors; djyc\'s own test workflow covers Node 20, 22 and 24', () => {
+    type Wf = { jobs: Record<string, { strategy?: { matrix?: { node?: number[] } }; steps: { uses?: string; with?: Record<string, unknown> }[] }> };
+    const read = (f: string) => parseYaml(fs.readFileSync(path.join(ROOT, f), 'utf8')) as Wf;
+    const steps = Object.values(read('templates/repo/github-workflow.yml').jobs)[0]!.steps;
+    // Node 22 and 24 are the LTS lines still maintained (20 reached its end of life in April 2026).
+    expect([22, 24]).toContain(Number(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with!['node-version']));
+    const majors = Object.fromEntries(steps.filter((s) => s.uses).map((s) => s.uses!.split('@') as [string, string]).map(([a, v]) => [a, Number(v.slice(1))]));
+    expect(majors).toEqual({ 'actions/checkout': 7, 'actions/setup-node': 7, 'actions/cache': 6, 'actions/upload-artifact': 7 });
+    const tests = Object.values(read('examples/ci/djyc-tests.yml').jobs)[0]!;
+    expect(tests.strategy?.matrix?.node).toEqual([20, 22, 24]);
+    expect(tests.steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with!['node-version']).toBe('${{ matrix.node }}');
   });
 });

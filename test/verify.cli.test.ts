@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument } from '@pdfme/pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readInfoEntry } from '../src/pdf/pdf.js';
 import { parsePayloads, VERIFY_KEY } from '../src/output/forms/verification.js';

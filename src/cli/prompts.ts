@@ -1,4 +1,8 @@
-/** Every interactive question djyc asks lives here (Chinese by default), so commands stay testable without a terminal. */
+/**
+ * Every interactive question djyc asks lives here (Chinese by default), so commands stay testable without a terminal.
+ * One package per prompt kind, loaded when asked: @inquirer/prompts would install the editor, search, password …
+ * prompts djyc never shows.
+ */
 import { type Lang, tr } from '../domain/i18n.js';
 
 export interface Choice {
@@ -6,12 +10,8 @@ export interface Choice {
   name: string;
 }
 
-async function inquirer() {
-  return import('@inquirer/prompts');
-}
-
 export async function askText(lang: Lang, zh: string, en: string, opts: { required?: boolean; multiline?: boolean; validate?: (v: string) => string | true } = {}): Promise<string> {
-  const { input } = await inquirer();
+  const { default: input } = await import('@inquirer/input');
   return (
     await input({
       message: tr(lang, zh, en),
@@ -28,12 +28,12 @@ function keysHelp(lang: Lang, names: Record<string, string>) {
 }
 
 export async function askSelect(lang: Lang, zh: string, en: string, choices: Choice[]): Promise<string> {
-  const { select } = await inquirer();
+  const { default: select } = await import('@inquirer/select');
   return select({ message: tr(lang, zh, en), choices, pageSize: 12, theme: keysHelp(lang, { navigate: '移动', select: '确定' }) });
 }
 
 export async function askCheckbox(lang: Lang, zh: string, en: string, choices: Choice[], required = true): Promise<string[]> {
-  const { checkbox } = await inquirer();
+  const { default: checkbox } = await import('@inquirer/checkbox');
   return checkbox({
     message: tr(lang, `${zh}（空格选择，回车确认）`, `${en} (space to select, enter to confirm)`),
     choices,
@@ -44,7 +44,7 @@ export async function askCheckbox(lang: Lang, zh: string, en: string, choices: C
 }
 
 export async function askConfirm(lang: Lang, zh: string, en: string, initial = true): Promise<boolean> {
-  const { confirm } = await inquirer();
+  const { default: confirm } = await import('@inquirer/confirm');
   return confirm({ message: tr(lang, zh, en), default: initial, transformer: (yes) => (yes ? tr(lang, '是', 'Yes') : tr(lang, '否', 'No')) });
 }
 

@@ -1,6 +1,6 @@
 /** The doctor's test page: a browser started, one A4 page of Chinese text printed with djyc's fonts, read back. */
 import fs from 'node:fs';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument } from '@pdfme/pdf-lib';
 import { closeBrowser, launchBrowser } from '../pdf/browser.js';
 import { renderPdfs } from '../pdf/engine.js';
 import { wrapDocument } from '../output/html.js';

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { writeAtomic } from '../store/files.js';
 import os from 'node:os';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument } from '@pdfme/pdf-lib';
 import type { Browser } from 'puppeteer-core';
 import { chineseDate } from '../domain/dates.js';
 import { RefusedError, UsageError } from '../domain/errors.js';

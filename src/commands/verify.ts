@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument } from '@pdfme/pdf-lib';
 import { UsageError } from '../domain/errors.js';
 import { RecordIndex, type RecordEntry, type Repository } from '../domain/records.js';
 import { resolveProgramme } from '../domain/programme.js';

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { writeAtomic } from '../store/files.js';
 import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument } from '@pdfme/pdf-lib';
 import { closeBrowser, launchBrowser } from './browser.js';
 import { T, say, type Lang } from '../domain/i18n.js';
 import { fontResponse, uncoveredChars } from './fonts.js';

@@ -16,7 +16,7 @@ import {
   PDFRef,
   PDFString,
   type PDFEmbeddedPage,
-} from 'pdf-lib';
+} from '@pdfme/pdf-lib';
 
 function uriOf(annot: PDFDict): string | undefined {
   if (annot.get(PDFName.of('Subtype')) !== PDFName.of('Link')) return undefined;
