@@ -11,6 +11,8 @@ import type { ValidateFunction } from 'ajv';
 import { ROOT } from './helpers.js';
 import { listRecordFiles } from '../src/store/repo.js';
 import { parseRecordText } from '../src/store/yaml.js';
+import { parse as parseYaml } from 'yaml';
+import { FORMS_DIR, LAYOUT_VALIDATOR_FILE, createLayoutAjv, layoutSchemaText, layoutValidator, listTemplates } from '../src/assets/templates.js';
 import { checkSchema, compileValidator, precompiledValidators, schemaNames, schemasHash, PRECOMPILED_FILE, type SchemaName } from '../src/store/schemas.js';
 
 type Name = Exclude<SchemaName, 'common'>;
@@ -123,6 +125,38 @@ describe('precompiled schema validators', () => {
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the forms\' layout schema too: the same errors on every shipped layout and on broken ones; a stale one is ignored', () => {
+    const DIST_ASSETS = path.join(ROOT, 'dist', 'assets');
+    const fast = layoutValidator({ dir: DIST_ASSETS, compile: false });
+    expect(fast).toBeDefined();
+    const slow = createLayoutAjv().compile(JSON.parse(layoutSchemaText()) as object);
+    const seen: [string, string][] = [];
+    let invalid = 0;
+    for (const name of listTemplates()) {
+      const layout = parseYaml(fs.readFileSync(path.join(FORMS_DIR, `${name}.yaml`), 'utf8')) as Record<string, unknown>;
+      expect(fast!(layout)).toBe(true);
+      for (const bad of mutants(layout)) {
+        const errors = errorsOf(fast!, bad);
+        if (errors.length) invalid++;
+        seen.push([JSON.stringify(errors), JSON.stringify(errorsOf(slow, bad))]);
+      }
+    }
+    for (const [a, b] of seen) if (a !== b) expect(a).toBe(b);
+    expect(invalid).toBeGreaterThan(seen.length / 2);
+    const stale = fs.mkdtempSync(path.join(DIST_ASSETS, '..', '.precompiled-test-'));
+    try {
+      const text = fs.readFileSync(path.join(DIST_ASSETS, LAYOUT_VALIDATOR_FILE), 'utf8');
+      fs.writeFileSync(path.join(stale, LAYOUT_VALIDATOR_FILE), text.replace(/exports\.LAYOUT_SCHEMA_HASH = "[0-9a-f]+"/, 'exports.LAYOUT_SCHEMA_HASH = "0000"'));
+      expect(layoutValidator({ dir: stale, compile: false })).toBeUndefined();
+      // The same copy with the true digest is used (so the one above was refused for its digest alone).
+      fs.mkdirSync(path.join(stale, 'good'));
+      fs.writeFileSync(path.join(stale, 'good', LAYOUT_VALIDATOR_FILE), text);
+      expect(layoutValidator({ dir: path.join(stale, 'good'), compile: false })).toBeDefined();
+    } finally {
+      fs.rmSync(stale, { recursive: true, force: true });
     }
   });
 });
