@@ -25,9 +25,10 @@ if [ ! -d node_modules/.bin ] || [ package.json -nt node_modules/.package-lock.j
   if [ -f package-lock.json ]; then run npm ci --no-audit --no-fund >&2; else run npm install --no-audit --no-fund >&2; fi
 fi
 # --no-build: the caller builds (npm test: vitest's global set-up, test/support/global-setup.ts).
-if [ "$build" = 1 ] && { [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -name '*.ts' -print -quit 2>/dev/null)" ]; }; then
+if [ "$build" = 1 ] && { [ ! -f dist/cli/main.js ] || [ ! -f dist/store/schema-validators.generated.cjs ] || [ -n "$(find src schemas -newer dist/cli/main.js \( -name '*.ts' -o -name '*.json' \) -print -quit 2>/dev/null)" ]; }; then
   echo "[setup] build" >&2
   run npx tsc -p tsconfig.json >&2
+  run node scripts/gen-validators.mjs >&2
 fi
 
 # The browser: djyc's own search (src/pdf/discovery.ts: DJYC_BROWSER, PUPPETEER_EXECUTABLE_PATH, the install places

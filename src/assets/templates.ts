@@ -4,9 +4,14 @@
  * contents, notice) are handlebars files named with an underscore, never a programme's form. Names are plain
  * words: no path can be smuggled in through a programme file.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Ajv, Options, ValidateFunction } from 'ajv';
 import { TEMPLATES_DIR } from './paths.js';
+
+const require = createRequire(import.meta.url);
 
 export const FORMS_DIR = path.join(TEMPLATES_DIR, 'forms');
 export const SITE_DIR = path.join(TEMPLATES_DIR, 'site');
@@ -54,6 +59,35 @@ export function formLayoutSource(name: string): string {
 /** templates/forms/_layout.schema.json: the JSON Schema every layout is checked against. */
 export function layoutSchemaText(): string {
   return read(path.join(FORMS_DIR, '_layout.schema.json'));
+}
+
+/** Written by scripts/gen-validators.mjs next to the compiled templates.js: the layout schema, precompiled. */
+export const LAYOUT_VALIDATOR_FILE = 'layout-validator.generated.cjs';
+
+/** A digest of the layout schema: the precompiled validator is used only when generated from this very text. */
+export function layoutSchemaHash(): string {
+  return crypto.createHash('sha256').update(layoutSchemaText()).digest('hex');
+}
+
+/** The ajv that checks layouts (every problem, typos in the schema fail loudly); `extra` for the generator. */
+export function createLayoutAjv(extra: Options = {}): Ajv {
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  return new AjvClass({ allErrors: true, strict: true, ...extra });
+}
+
+/**
+ * The layout schema's validator: precompiled at build time (from a folder, default this module's), or compiled now
+ * when there is none or it was generated from another schema text (a stale build). `compile: false` for the first
+ * only (undefined without one).
+ */
+export function layoutValidator(opts: { dir?: string; compile?: boolean } = {}): ValidateFunction | undefined {
+  try {
+    const mod = require(opts.dir ? path.join(opts.dir, LAYOUT_VALIDATOR_FILE) : `./${LAYOUT_VALIDATOR_FILE}`) as { LAYOUT_SCHEMA_HASH?: string; layout?: ValidateFunction };
+    if (mod.LAYOUT_SCHEMA_HASH === layoutSchemaHash() && typeof mod.layout === 'function') return mod.layout;
+  } catch {
+    // running from src/ (tests) or an unbuilt checkout
+  }
+  return opts.compile === false ? undefined : createLayoutAjv().compile(JSON.parse(layoutSchemaText()) as object);
 }
 
 /** The source of one of djyc's own documents (`_name.hbs`: pack cover, contents, notice, page numbers). */

@@ -2,7 +2,7 @@
 import { say, tr, type Lang, type Text } from '../domain/i18n.js';
 import { stepLine, type Step } from '../domain/next.js';
 import { formatProblemMessage } from '../domain/problem.js';
-import { requireRoot } from '../store/repo.js';
+import { requireRoot } from '../store/root.js';
 import { UsageError } from '../domain/errors.js';
 import type { OpOptions, OpResult } from '../commands/workspace.js';
 import type { CliContext } from './io.js';

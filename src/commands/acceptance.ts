@@ -5,12 +5,12 @@
  */
 import { Workspace, evaluationFor, ordered, refuse, setField, appendItem, clean, stageOf, usage, type OpOptions, type OpResult } from './workspace.js';
 import { atPoint, lastEntered, pointStages, stageName, stagesRequiring, type Staged } from '../domain/programme.js';
-import { acceptanceRounds } from '../domain/acceptance.js';
+import { acceptanceRounds, INTERVENTIONS } from '../domain/acceptance.js';
 import { evaluationOf } from '../domain/records.js';
 import { joinList } from '../domain/i18n.js';
 
 export const RESULTS: Record<string, 'pass' | 'rework'> = { pass: 'pass', rework: 'rework', 通过: 'pass', 验收通过: 'pass', 整改: 'rework', 不通过: 'rework', 未通过: 'rework' };
-export const INTERVENTIONS = ['约谈', '挂牌帮扶', '调整'] as const;
+export { INTERVENTIONS };
 
 export interface AcceptOptions extends OpOptions {
   subject: string;

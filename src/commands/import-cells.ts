@@ -4,8 +4,9 @@ import type { Problem } from '../domain/problem.js';
 import { isIsoDate } from '../domain/dates.js';
 import { problem, type Cell, type Table, type TableRow } from './import-table.js';
 
-export type ImportKind = 'org' | 'member' | 'project';
-export const IMPORT_KINDS: ImportKind[] = ['org', 'member', 'project'];
+import { IMPORT_KINDS, type ImportKind } from '../domain/kinds.js';
+
+export { IMPORT_KINDS, type ImportKind };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Columns

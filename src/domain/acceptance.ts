@@ -8,6 +8,9 @@ import type { EvaluationRecord } from './types.generated.js';
 import { chineseDate } from './dates.js';
 import { T, type Text } from './i18n.js';
 
+/** The measures `djyc intervene` records on slow or failing projects. */
+export const INTERVENTIONS = ['约谈', '挂牌帮扶', '调整'] as const;
+
 export type AcceptanceRound = Extract<NonNullable<EvaluationRecord['acceptance']>, unknown[]>[number];
 
 /** The rounds of an evaluation, oldest first (a legacy single mapping is one round). */

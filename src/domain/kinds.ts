@@ -56,3 +56,7 @@ export function recordPath(kind: Kind, id: string): string {
 export function schemaComment(kind: Kind): string {
   return `# yaml-language-server: $schema=../../schemas/${kind}.schema.json`;
 }
+
+/** What `djyc import` reads from a table: organisations, members or projects. */
+export type ImportKind = 'org' | 'member' | 'project';
+export const IMPORT_KINDS: ImportKind[] = ['org', 'member', 'project'];

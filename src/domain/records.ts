@@ -53,6 +53,29 @@ export class RecordIndex {
   any(id: string | undefined): RecordEntry | undefined {
     return id ? this.byId.get(id) : undefined;
   }
+
+  private readonly byField = new Map<string, Map<unknown, RecordEntry[]>>();
+
+  /**
+   * The records of a kind whose summary has `field` equal to `value`, in file order. A map per kind and field, built
+   * on first use: a batch of forms asks this for every form (the reports, closures, tasks of each subject), which a
+   * filter over all records of the kind made quadratic.
+   */
+  where<K extends Kind>(kind: K, field: string, value: string): RecordEntry<K>[] {
+    const key = `${kind}\0${field}`;
+    let map = this.byField.get(key);
+    if (!map) {
+      map = new Map();
+      for (const r of this.all(kind)) {
+        const v = (factsOf(r) as Record<string, unknown>)[field];
+        let list = map.get(v);
+        if (!list) map.set(v, (list = []));
+        list.push(r);
+      }
+      this.byField.set(key, map);
+    }
+    return (map.get(value) ?? []) as RecordEntry<K>[];
+  }
 }
 
 /**

@@ -12,9 +12,15 @@ import {
   PDFHexString,
   PDFName,
   PDFNumber,
+  PDFObjectCopier,
   PDFPage,
+  PDFRawStream,
   PDFRef,
   PDFString,
+  drawObject,
+  popGraphicsState,
+  pushGraphicsState,
+  translate,
   type PDFEmbeddedPage,
 } from '@pdfme/pdf-lib';
 
@@ -87,11 +93,51 @@ export function readInfoEntry(doc: PDFDocument, name: string): string | undefine
 
 /** Draws page `index` of `sheet` (a full A4 overlay: footer, watermark) over every page of `pages`. */
 export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PDFDocument, index: number): Promise<void> {
-  const [embedded] = await doc.embedPages([sheet.getPage(index)]);
+  const source = sheet.getPage(index);
+  const xobject = embedAsPrinted(doc, source);
+  if (!xobject) {
+    const [embedded] = await doc.embedPages([source]);
+    for (const page of pages) {
+      const { width, height } = page.getSize();
+      page.drawPage(embedded!, { x: (width - embedded!.width) / 2, y: height - embedded!.height });
+    }
+    return;
+  }
+  const box = source.getMediaBox();
   for (const page of pages) {
     const { width, height } = page.getSize();
-    page.drawPage(embedded!, { x: (width - embedded!.width) / 2, y: height - embedded!.height });
+    const name = page.node.newXObject('DjycOverlay', xobject);
+    page.pushOperators(pushGraphicsState(), translate((width - box.width) / 2, height - box.height), drawObject(name), popGraphicsState());
   }
+}
+
+/**
+ * A page of another document as a form XObject whose content is the page's own compressed stream, as Chromium
+ * printed it. pdf-lib's embedPages inflates the content and deflates it again in JavaScript: for an overlay with a
+ * QR code that was most of a batch's time. Only for a page with one Flate-compressed content stream (what
+ * Chromium writes); undefined otherwise, and the caller embeds the page with pdf-lib.
+ */
+function embedAsPrinted(doc: PDFDocument, source: PDFPage): PDFRef | undefined {
+  const contents = source.node.Contents();
+  const stream = contents instanceof PDFArray ? (contents.size() === 1 ? contents.lookup(0) : undefined) : contents;
+  if (!(stream instanceof PDFRawStream)) return undefined;
+  const filter = stream.dict.lookup(PDFName.of('Filter'));
+  if (filter !== PDFName.of('FlateDecode') || stream.dict.has(PDFName.of('DecodeParms'))) return undefined;
+  // The page's resources (fonts, images) copied into this document; not the page itself, whose content stream
+  // would be copied as an orphan.
+  const resources = source.node.Resources();
+  const copied = resources ? PDFObjectCopier.for(source.doc.context, doc.context).copy(resources) : doc.context.obj({});
+  const { x, y, width, height } = source.getMediaBox();
+  const dict = doc.context.obj({
+    Type: 'XObject',
+    Subtype: 'Form',
+    FormType: 1,
+    BBox: [x, y, x + width, y + height],
+    Matrix: [1, 0, 0, 1, -x, -y],
+    Resources: copied,
+    Filter: 'FlateDecode',
+  });
+  return doc.context.register(PDFRawStream.of(dict, stream.contents));
 }
 
 /** Band of the number sheet that holds the page number (bottom 10–40 mm of the page), in points. */

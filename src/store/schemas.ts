@@ -1,7 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { SCHEMAS_DIR } from '../assets/paths.js';
 import type { Kind } from '../domain/kinds.js';
 import { T, type MessageKey, type Text } from '../domain/i18n.js';
@@ -9,7 +10,12 @@ import { T, type MessageKey, type Text } from '../domain/i18n.js';
 export type SchemaName = Kind | 'config' | 'common';
 type JsonSchema = Record<string, any>;
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv, opts?: unknown) => Ajv;
+// ajv and ajv-formats are CommonJS: loaded only when a schema must be compiled (a stale or missing precompiled
+// module, see scripts/gen-validators.mjs), since loading and compiling them is most of a small command's start.
+const require = createRequire(import.meta.url);
+
+/** Written by scripts/gen-validators.mjs next to the compiled schemas.js: every kind's validator, precompiled. */
+export const PRECOMPILED_FILE = 'schema-validators.generated.cjs';
 
 /** A schema violation, not yet positioned: a JSON Pointer into the record plus a message key and params. */
 export interface SchemaIssue {
@@ -32,28 +38,74 @@ export function loadSchema(name: SchemaName): JsonSchema {
   return schema;
 }
 
+/** The names of the package's schemas (every schemas/<name>.schema.json), `common` included. */
+export function schemaNames(): string[] {
+  return fs.readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.schema.json')).map((f) => f.slice(0, -'.schema.json'.length)).sort();
+}
+
+/** A digest of every schema file: the precompiled validators are used only when built from these very files. */
+export function schemasHash(): string {
+  const h = crypto.createHash('sha256');
+  for (const name of schemaNames()) h.update(`${name}\0`).update(fs.readFileSync(path.join(SCHEMAS_DIR, `${name}.schema.json`))).update('\0');
+  return h.digest('hex');
+}
+
+/**
+ * The one ajv configuration of the records' schemas, shared by the run-time compiler and the build-time generator
+ * (which passes `code` options): every problem (allErrors), typos in our schemas fail loudly (strict), errors keep
+ * the failing value (verbose); full-mode dates; `x-ref` only marks references (collectRefs reads it).
+ */
+export function createAjv(extra: Options = {}): Ajv {
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  const addFormats = require('ajv-formats') as (ajv: Ajv, opts?: unknown) => Ajv;
+  const instance = new AjvClass({ allErrors: true, strict: true, verbose: true, $data: false, ...extra });
+  addFormats(instance, { mode: 'full', formats: ['date'] });
+  instance.addKeyword({ keyword: 'x-ref', schemaType: 'string' });
+  instance.addSchema(loadSchema('common'));
+  return instance;
+}
+
 function getAjv(): Ajv {
-  if (ajv) return ajv;
-  // allErrors: report every problem, never stop at the first. strict: typos in our schemas fail loudly.
-  ajv = new Ajv({ allErrors: true, strict: true, verbose: true, $data: false });
-  addFormats(ajv, { mode: 'full', formats: ['date'] });
-  ajv.addKeyword({ keyword: 'x-ref', schemaType: 'string' });
-  ajv.addSchema(loadSchema('common'));
-  return ajv;
+  return (ajv ??= createAjv());
+}
+
+type PrecompiledModule = { SCHEMAS_HASH?: string } & Record<string, ValidateFunction | string | undefined>;
+let precompiledModule: PrecompiledModule | null | undefined;
+
+/**
+ * The build's precompiled validators (from a folder, default this module's), or null when there are none or they
+ * were generated from other schema files than the package's (a stale build): then the schemas are compiled.
+ */
+export function precompiledValidators(dir?: string): PrecompiledModule | null {
+  if (!dir && precompiledModule !== undefined) return precompiledModule;
+  let mod: PrecompiledModule | undefined;
+  try {
+    mod = require(dir ? path.join(dir, PRECOMPILED_FILE) : `./${PRECOMPILED_FILE}`) as PrecompiledModule;
+  } catch {
+    mod = undefined; // running from src/ (tests) or an unbuilt checkout
+  }
+  const found = mod && mod.SCHEMAS_HASH === schemasHash() ? mod : null;
+  if (!dir) precompiledModule = found;
+  return found;
+}
+
+/** Compiles a kind's schema now (what the precompiled module holds; the tests compare the two). */
+export function compileValidator(name: Exclude<SchemaName, 'common'>): ValidateFunction {
+  return getAjv().compile(loadSchema(name));
 }
 
 export function validatorFor(name: Exclude<SchemaName, 'common'>): ValidateFunction {
   let v = validators.get(name);
   if (!v) {
-    v = getAjv().compile(loadSchema(name));
+    const ready = precompiledValidators()?.[name];
+    v = typeof ready === 'function' ? ready : compileValidator(name);
     validators.set(name, v);
   }
   return v;
 }
 
 /** Validates data against a kind's schema and turns ajv's errors into positioned-later issues. */
-export function checkSchema(name: Exclude<SchemaName, 'common'>, data: unknown): SchemaIssue[] {
-  const validate = validatorFor(name);
+export function checkSchema(name: Exclude<SchemaName, 'common'>, data: unknown, validate: ValidateFunction = validatorFor(name)): SchemaIssue[] {
   if (validate(data)) return [];
   currentSchema = loadSchema(name);
   // An `if` error only says the taken branch failed; that branch's own errors say where and why.

@@ -29,7 +29,7 @@ function digest(list: string[]): string {
   return h.digest('hex');
 }
 
-const inputs = () => `${digest([...files(SRC), path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'node_modules/typescript/package.json')])}`;
+const inputs = () => `${digest([...files(SRC), ...files(path.join(ROOT, 'schemas')), path.join(ROOT, 'scripts/gen-validators.mjs'), path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'node_modules/typescript/package.json')])}`;
 const outputs = () => digest(files(DIST));
 
 function pruneOrphans(): void {
@@ -49,6 +49,13 @@ export default function setup(): void {
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
     throw new Error(`the build (tsc -p tsconfig.json) failed, so no test runs:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+  // The rest of `npm run build`: the precompiled schema validators (scripts/gen-validators.mjs).
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'gen-validators.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    throw new Error(`the build (node scripts/gen-validators.mjs) failed, so no test runs:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
   }
   fs.mkdirSync(path.dirname(STAMP), { recursive: true });
   fs.writeFileSync(STAMP, `${inputs()} ${outputs()}`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T } from '../../domain/i18n.js';
-import { accept, intervene, INTERVENTIONS } from '../../commands/acceptance.js';
+import { INTERVENTIONS } from '../../domain/acceptance.js';
 import { correction, opOptions, printOp } from '../workflow-output.js';
 import { command, CORRECT, options, RECORD, WRITE, type Options } from '../options.js';
 
@@ -24,6 +24,7 @@ const INTERVENE = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'accept <project>', T('记录验收结论（通过 / 整改）、验收组意见和验收方式；方案要求时须先抽取验收组', "record the acceptance (pass / rework), the panel's opinion and methods; needs a panel when the programme asks for one"), ACCEPT).action(
     run(async (ctx, subject: string, f: Options<typeof ACCEPT>) => {
+      const { accept } = await import('../../commands/acceptance.js');
       const r = await accept({ ...opOptions(ctx, f), correction: correction(f), subject, result: f.result, opinion: f.opinion, methods: f.method });
       const label = r.result === 'pass' ? T('通过', 'pass') : T('整改', 'rework');
       printOp(ctx, r, T(`已记录 ${r.subject} 的验收结论：${label.zh}`, `recorded the acceptance of ${r.subject}: ${label.en}`), f.json, { subject: r.subject, evaluation: r.evaluation, result: r.result, next: r.enterable });
@@ -32,6 +33,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   command(program, lang, 'intervene <project>', T('督促措施：约谈 / 挂牌帮扶 / 调整（进度缓慢、工作不力或验收需整改的项目）', 'intervene: 约谈 / 挂牌帮扶 / 调整 (slow, failing or rework projects)'), INTERVENE).action(
     run(async (ctx, subject: string, f: Options<typeof INTERVENE>) => {
+      const { intervene } = await import('../../commands/acceptance.js');
       const r = await intervene({ ...opOptions(ctx, f), subject, type: f.type, who: f.who });
       printOp(ctx, r, T(`已记录 ${r.subject} 的督促措施：${r.type}`, `recorded an intervention on ${r.subject}: ${r.type}`), f.json, { subject: r.subject, type: r.type });
     }),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
-import { advance, type Move } from '../../commands/advance.js';
+import type { Move } from '../../commands/advance.js';
 import { opOptions, printOp } from '../workflow-output.js';
 import { command, options, RECORD, SHARED, use, WRITE, type Options, STAGE } from '../options.js';
 
@@ -19,6 +19,7 @@ const OPTIONS = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'advance [records...]', T('推进项目、任务或品牌到下一阶段（按方案的阶段和前置条件；不满足时拒绝并说明原因、可运行的命令和可转入阶段）；可一次推进多条（名称或编号，或 --project / --org / --stage 选择），全部满足才写入，一次提交', "move projects, tasks or brands to their next stage (under the programme's stages and guards; refused with the reason, the command that helps and the legal next stages); several at once (names or ids, or chosen by --project / --org / --stage): all or nothing, one commit"), OPTIONS).action(
     run(async (ctx, records: string[], f: Options<typeof OPTIONS>) => {
+      const { advance } = await import('../../commands/advance.js');
       const r = await advance({ ...opOptions(ctx, f), ids: records, project: f.project, org: f.org, stage: f.stage, to: f.to, number: f.number, approvedBy: f.approvedBy });
       const one = (m: Move, lang: Lang) => {
         const num = m.number ? tr(lang, `，项目编号 ${m.number}`, `, number ${m.number}`) : '';

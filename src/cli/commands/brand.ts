@@ -2,8 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, showingIds, tr } from '../../domain/i18n.js';
-import { brandArchive, brandGoal, brandOutcome, brandPair, brandSet, newBrand, type BrandArchive } from '../../commands/brands.js';
-import { requireRoot } from '../../store/repo.js';
+import type { BrandArchive } from '../../commands/brands.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
 import { UsageError } from '../../domain/errors.js';
 import { command, NOTES, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
@@ -112,6 +111,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   command(brand, lang, 'new', T('品牌命名：名称（一般不超过 10 个字，超过时警告）、内涵、理念、载体、标识（图片复制到 attachments/logos/）', 'name a brand: name (≤ 10 characters, else a warning), concept, carrier, logo (copied to attachments/logos/)'), NEW).action(
     run(async (ctx, f: Options<typeof NEW>) => {
+      const { newBrand } = await import('../../commands/brands.js');
       const r = await newBrand({
         ...opOptions(ctx, f), org: f.org, name: f.name, concept: f.concept, philosophy: f.philosophy, carrier: f.carrier, results: f.results, contact: f.contact,
         logo: f.logo ? path.resolve(ctx.cwd, f.logo) : undefined, programme: f.programme, id: f.id,
@@ -122,6 +122,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   command(brand, lang, 'set <brand>', T('培育中完善品牌申报内容（标识、内涵、理念、载体、成效、意见）或记录认定信息（命名文件、征求意见截止）', 'refine a brand while it is cultivated (logo, concept, philosophy, carrier, results, opinions) or record its recognition (naming document, consultation deadline)'), SET).action(
     run(async (ctx, id: string, f: Options<typeof SET>) => {
+      const { brandSet } = await import('../../commands/brands.js');
       const r = await brandSet({
         ...opOptions(ctx, f), brand: id, logo: f.logo ? path.resolve(ctx.cwd, f.logo) : undefined, name: f.name, concept: f.concept, philosophy: f.philosophy, carrier: f.carrier,
         results: f.results, contact: f.contact, branchOpinion: f.branchOpinion, committeeOpinion: f.committeeOpinion, document: f.document, consultationUntil: f.consultationUntil,
@@ -132,6 +133,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   command(brand, lang, 'goal <brand>', T('已命名品牌上报年度深化创建目标任务和工作措施（每年初）', "a named brand reports its goals and measures for the year (at each year's start)"), GOAL).action(
     run(async (ctx, id: string, f: Options<typeof GOAL>) => {
+      const { brandGoal } = await import('../../commands/brands.js');
       const r = await brandGoal({ ...opOptions(ctx, f), brand: id, year: parseInt10(f.year, '--year')!, goals: f.goals, measures: f.measures, replace: f.replace });
       printOp(ctx, r, T(`已上报 ${r.brand} 的 ${r.year} 年度目标`, `reported the ${r.year} goals of ${r.brand}`), f.json, { brand: r.brand, year: r.year, late: r.late });
     }),
@@ -139,6 +141,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   command(brand, lang, 'pair <brand>', T('品牌单位与后进党组织结对共建', 'pair a brand organisation with a lagging one (结对共建)'), PAIR).action(
     run(async (ctx, id: string, f: Options<typeof PAIR>) => {
+      const { brandPair } = await import('../../commands/brands.js');
       const r = await brandPair({ ...opOptions(ctx, f), brand: id, with: f.with, markLagging: f.markLagging });
       printOp(ctx, r, T(`${r.brand} 已与 ${r.with} 结对共建`, `${r.brand} paired with ${r.with}`), f.json, { brand: r.brand, with: r.with });
     }),
@@ -146,6 +149,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   command(brand, lang, 'outcome <brand> <outcome>', T('提升阶段结论：精品 / 督导提升 / 重新申报（“重新申报”的品牌转入重新申报阶段）', 'phase-2 outcome: 精品 / 督导提升 / 重新申报 (重新申报 moves the brand to the re-apply stage)'), OUTCOME).action(
     run(async (ctx, id: string, value: string, f: Options<typeof OUTCOME>) => {
+      const { brandOutcome } = await import('../../commands/brands.js');
       const r = await brandOutcome({ ...opOptions(ctx, f), brand: id, outcome: value });
       const move = r.stage ? T(`，从 ${r.stage.fromName.zh} 转入 ${r.stage.toName.zh}`, `, moved from ${r.stage.fromName.en} to ${r.stage.toName.en}`) : T('', '');
       printOp(ctx, r, T(`已记录 ${r.brand} 的提升结论：${r.outcome}${move.zh}`, `recorded the outcome of ${r.brand}: ${r.outcome}${move.en}`), f.json, { brand: r.brand, outcome: r.outcome, stage: r.stage && { from: r.stage.from, to: r.stage.to } });
@@ -154,6 +158,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   command(brand, lang, 'archive <brand>', T('品牌创建档案：品牌的全部历史、年度目标、结对共建、评价和入选情况（只读）', "brand archive: a brand's history, goals, pairings, evaluations and selections (read-only)"), ARCHIVE).action(
     run(async (ctx, id: string, f: Options<typeof ARCHIVE>) => {
+      const { brandArchive } = await import('../../commands/brands.js');
+      const { requireRoot } = await import('../../store/repo.js');
       if (!id) throw new UsageError('缺少品牌编号', 'missing brand id');
       const a = await brandArchive(requireRoot(ctx.cwd), id, f.programme);
       ctx.out(f.json ? JSON.stringify(a, null, 2) : archiveText(a, ctx.lang));

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T } from '../../domain/i18n.js';
-import { claim } from '../../commands/claim.js';
 import { UsageError } from '../../domain/errors.js';
 import { opOptions, printOp } from '../workflow-output.js';
 import { command, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
@@ -26,6 +25,7 @@ const OPTIONS = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'claim <project>', T('党组织领办项目（生成或补充《党组织领办项目承诺书》）；--assigned-by 为上级指定领办；--co-organiser 为联办单位申报并向牵头单位报送工作计划', 'an organisation claims a project (creates or extends its commitment); --assigned-by: designated by an upper organisation; --co-organiser: joins as co-organiser and hands its work plan to the lead'), OPTIONS).action(
     run(async (ctx, project: string, f: Options<typeof OPTIONS>) => {
+      const { claim } = await import('../../commands/claim.js');
       if (f.lead && f.coOrganiser) throw new UsageError('--lead 与 --co-organiser 只能选一个', 'choose either --lead or --co-organiser');
       const role = f.coOrganiser ? 'co-organiser' : 'lead';
       const r = await claim({

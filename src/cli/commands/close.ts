@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T } from '../../domain/i18n.js';
-import { close } from '../../commands/closure.js';
 import { opOptions, printOp } from '../workflow-output.js';
 import { command, options, RECORD, WRITE, type Options } from '../options.js';
 
@@ -21,6 +20,7 @@ const OPTIONS = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'close <subject>', T('申请结项：填写结项书（取得成效或完成质效、自评、总结报告）并转入结项阶段；所欠执行书未补齐时拒绝', 'request closure: file the closure (results, self-assessment, summary report) and enter the closure stage; refused while quarterly reports are owed'), OPTIONS).action(
     run(async (ctx, subject: string, f: Options<typeof OPTIONS>) => {
+      const { close } = await import('../../commands/closure.js');
       const r = await close({
         ...opOptions(ctx, f), subject, results: f.results ?? '', selfAssessment: f.selfAssessment, summary: f.summary,
         summaryFile: f.summaryFile ? path.resolve(ctx.cwd, f.summaryFile) : undefined, attach: f.attach?.map((a) => path.resolve(ctx.cwd, a)), to: f.to,

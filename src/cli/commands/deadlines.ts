@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { say, type Lang, tr, T } from '../../domain/i18n.js';
-import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
-import { datedText, recordsAsOf, type Dated } from '../../domain/as-of.js';
-import { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS, type DeadlineItem, type DeadlineStatus } from '../../domain/deadlines.js';
+import type { Dated } from '../../domain/as-of.js';
+import type { DeadlineItem, DeadlineStatus } from '../../domain/deadlines.js';
 import { UsageError } from '../../domain/errors.js';
-import { RecordIndex } from '../../domain/records.js';
-import { orgOption } from '../../domain/resolve.js';
 import { textTable } from '../../output/text-table.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
 import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
@@ -43,6 +40,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'deadlines', T('时间安排与期限：哪些已逾期、哪些即将到期（按党组织和负责人）', 'deadlines: what is overdue and what falls due soon (per organisation and person in charge)'), OPTIONS)
     .action(
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
+        const { loadRepository, requireRoot } = await import('../../store/repo.js');
+        const { datedText, recordsAsOf } = await import('../../domain/as-of.js');
+        const { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS } = await import('../../domain/deadlines.js');
+        const { RecordIndex } = await import('../../domain/records.js');
+        const { orgOption } = await import('../../domain/resolve.js');
         const format = opts.json ? 'json' : opts.format;
         if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
         if (opts.failOn !== undefined && !(FAIL_ON as readonly string[]).includes(opts.failOn)) throw new UsageError(`--fail-on 应为 ${FAIL_ON.join(' 或 ')}`, `--fail-on must be ${FAIL_ON.join(' or ')}`);

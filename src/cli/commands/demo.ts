@@ -2,17 +2,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
-import { buildDemo, DEMO_PACK, DEMO_PACK_ORG, prepareDemoOutput } from '../../demo/demo.js';
-import { loadRepository } from '../../store/repo.js';
 import { kindLabels } from '../../domain/i18n.js';
-import { renderForms, viewContext } from '../../commands/render.js';
-import { buildNotice, buildPack } from '../../commands/pack.js';
-import { closeBrowser, launchBrowser } from '../../pdf/browser.js';
 import { colors } from '../io.js';
 import { PACKAGE_ROOT } from '../../assets/paths.js';
-import { progress } from './render.js';
-import { resolveProgramme } from '../../domain/programme.js';
-import { selectTargets } from '../../output/forms/targets.js';
 import { addOptions, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
@@ -34,6 +26,14 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(cmd, OPTIONS, lang)
     .action(
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
+        const { buildDemo, DEMO_PACK, DEMO_PACK_ORG, prepareDemoOutput } = await import('../../demo/demo.js');
+        const { loadRepository } = await import('../../store/repo.js');
+        const { renderForms, viewContext } = await import('../../commands/render.js');
+        const { buildNotice, buildPack } = await import('../../commands/pack.js');
+        const { closeBrowser, launchBrowser } = await import('../../pdf/browser.js');
+        const { progress } = await import('./render.js');
+        const { resolveProgramme } = await import('../../domain/programme.js');
+        const { selectTargets } = await import('../../output/forms/targets.js');
         const c = await colors();
         const started = Date.now();
         const outRoot = prepareDemoOutput(path.resolve(ctx.cwd, opts.output));

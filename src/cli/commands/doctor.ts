@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, say, tr, T } from '../../domain/i18n.js';
-import { runDoctor, type CheckStatus } from '../../commands/doctor.js';
+import type { CheckStatus } from '../../commands/doctor.js';
 import { textTable } from '../../output/text-table.js';
 import { colors } from '../io.js';
 import { command, options, PLATFORM, SHARED, use, type Options } from '../options.js';
@@ -15,6 +15,7 @@ const TABLE = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'doctor', T('检查本机与记录库：Node、git、浏览器（打印测试页）、字体、LibreOffice、写入权限、记录库设置与钩子', 'check this machine and repository: Node, git, the browser (prints a test page), fonts, LibreOffice, write access, repository set-up and hooks'), TABLE).action(
     run(async (ctx, opts: Options<typeof TABLE>) => {
+      const { runDoctor } = await import('../../commands/doctor.js');
       const report = await runDoctor({ cwd: ctx.cwd, launch: opts.launch, output: opts.output });
       if (opts.json) {
         const checks = report.checks.map((c) => ({ id: c.id, label: say(ctx.lang, c.label), status: c.status, detail: say(ctx.lang, c.detail), fix: c.fix ? say(ctx.lang, c.fix) : null }));

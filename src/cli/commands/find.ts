@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, say, tr, T } from '../../domain/i18n.js';
-import { requireRoot } from '../../store/repo.js';
-import { find } from '../../commands/browse.js';
 import { textTable } from '../../output/text-table.js';
 import { command, options, SHARED, type Options } from '../options.js';
 
@@ -14,6 +12,8 @@ const OPTIONS = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'find <text>', T('查找记录：按名称、项目名称、项目编号、记录编号、任务内容，或拼音、拼音首字母', 'find records by name, title, project number, id, task content, or pinyin and pinyin initials (jtaq finds 交通安全)'), OPTIONS).action(
     run(async (ctx, text: string, f: Options<typeof OPTIONS>) => {
+      const { requireRoot } = await import('../../store/repo.js');
+      const { find } = await import('../../commands/browse.js');
       const hits = find({ root: requireRoot(ctx.cwd), text, kind: f.kind, lang: ctx.lang });
       if (f.json) {
         ctx.out(JSON.stringify(hits.map((h) => ({ ...h, where: say(ctx.lang, h.where) })), null, 2));

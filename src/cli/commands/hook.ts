@@ -2,9 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, tr, T } from '../../domain/i18n.js';
-import { HOOK_TYPES, checkCommit, checkPush, installHook, type CheckResult, type HookType } from '../../store/hooks.js';
+import type { CheckResult, HookType } from '../../store/hooks.js';
 import { UsageError } from '../../domain/errors.js';
-import { stylish } from '../../output/problems/index.js';
 import { colors } from '../io.js';
 import { command, options, PLATFORM, SHARED, type Options } from '../options.js';
 
@@ -33,6 +32,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   command(hook, lang, 'install', T('安装钩子（pre-receive 钩子装在服务器的裸仓库上，pre-commit 钩子装在本地仓库）', "install a hook (pre-receive on the server's bare repository, pre-commit in a local clone)"), INSTALL)
     .action(
       run(async (ctx, opts: Options<typeof INSTALL>) => {
+        const { HOOK_TYPES, installHook } = await import('../../store/hooks.js');
         const types = HOOK_TYPES.filter((t) => (t === 'pre-receive' ? opts.preReceive : opts.preCommit));
         if (!types.length) throw new UsageError('请指定 --pre-receive 或 --pre-commit', 'choose --pre-receive or --pre-commit');
         const repo = path.resolve(ctx.cwd, opts.repo ?? '.');
@@ -50,6 +50,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   command(hook, lang, 'run <type>', T('（由钩子调用）执行检查：pre-receive 钩子从标准输入读取“旧版本 新版本 引用”行', '(called by the hook) run the check: pre-receive reads "old new ref" lines on standard input'), RUN)
     .action(
       run(async (ctx, type: string, opts: Options<typeof RUN>) => {
+        const { HOOK_TYPES, checkCommit, checkPush } = await import('../../store/hooks.js');
+        const { stylish } = await import('../../output/problems/index.js');
         if (!HOOK_TYPES.includes(type as HookType)) throw new UsageError(`未知的钩子类型“${type}”（可用：${HOOK_TYPES.join(' / ')}）`, `unknown hook type "${type}" (known: ${HOOK_TYPES.join(' / ')})`);
         const results: CheckResult[] = type === 'pre-receive'
           ? await checkPush(path.resolve(ctx.cwd, process.env.GIT_DIR ?? '.'), await readStdin(), { today: opts.today })

@@ -2,13 +2,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
-import { importReportSheet, sheetKind } from '../../commands/sheet.js';
 import { opOptions, printOp } from '../workflow-output.js';
-import { requireRoot } from '../../store/repo.js';
-import { importFile, type ImportResult } from '../../commands/import.js';
+import type { ImportResult } from '../../commands/import.js';
 import { UsageError } from '../../domain/errors.js';
-import { formatProblemMessage } from '../../domain/problem.js';
-import { IMPORT_KINDS, type ImportKind } from '../../commands/import-cells.js';
+import { IMPORT_KINDS, type ImportKind } from '../../domain/kinds.js';
 import type { TableEncoding } from '../../commands/import-table.js';
 import { command, options, SHARED, use, WRITE, type Options } from '../options.js';
 
@@ -58,6 +55,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'import <file>', T('从台账（CSV 或 Excel 工作簿，中文表头）批量导入党组织、党员或项目：全部有效才写入，一次提交', 'bulk import organisations, members or projects from a ledger (CSV or .xlsx, Chinese headers): all rows valid or nothing written, one commit'), OPTIONS)
     .action(
       run(async (ctx, file: string, opts: Options<typeof OPTIONS>) => {
+                const { importReportSheet, sheetKind } = await import('../../commands/sheet.js');
+                const { requireRoot } = await import('../../store/repo.js');
+                const { importFile } = await import('../../commands/import.js');
+                const { formatProblemMessage } = await import('../../domain/problem.js');
+                const { IMPORT_KINDS } = await import('../../commands/import-cells.js');
                 // A workbook made by `djyc sheet` says what it is; it needs no --kind.
         const sheet = opts.kind ? undefined : await sheetKind(path.resolve(ctx.cwd, file));
         if (sheet?.kind === 'report') {

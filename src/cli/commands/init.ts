@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { loadRepository } from '../../store/repo.js';
-import { resolveProgramme } from '../../domain/programme.js';
-import { firstSteps } from '../../domain/next.js';
 import { jsonSteps, printNext } from '../workflow-output.js';
 import type { Runner } from '../runner.js';
 import { type Lang, tr, T } from '../../domain/i18n.js';
-import { initRepository } from '../../commands/init.js';
 import { UsageError } from '../../domain/errors.js';
 import { listPresets } from '../../assets/presets.js';
 import path from 'node:path';
@@ -26,6 +22,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   const table = optionTable();
   command(program, lang, 'init [dir]', T('新建记录库（git 仓库、配置、方案文件、编辑器与持续集成设置）', 'create a records repository (git, config, programme, editor and CI settings)'), table).action(
     run(async (ctx, dir: string | undefined, opts: Options<typeof table>) => {
+      const { loadRepository } = await import('../../store/repo.js');
+      const { resolveProgramme } = await import('../../domain/programme.js');
+      const { firstSteps } = await import('../../domain/next.js');
+      const { initRepository } = await import('../../commands/init.js');
       const year = Number(opts.year);
       if (!/^\d{4}$/.test(opts.year) || year < 2000 || year > 2100) throw new UsageError(`--year 应为四位年份，例如 2020`, `--year must be a four-digit year, e.g. 2020`);
       const result = await initRepository({ dir: path.resolve(ctx.cwd, dir ?? '.'), preset: opts.programme, year, name: opts.name, programmeId: opts.id, package: opts.package });

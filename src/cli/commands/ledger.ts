@@ -1,15 +1,11 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T } from '../../domain/i18n.js';
-import { loadRepository, requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
-import { recordsAsOf, type Dated } from '../../domain/as-of.js';
-import { computeLedger } from '../../domain/ledger.js';
+import type { Dated } from '../../domain/as-of.js';
 import { UsageError } from '../../domain/errors.js';
 import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv, TABLE_IDS } from '../../output/ledger-tables.js';
 import { checkIsoDate, writeOutput } from '../io.js';
-import { RecordIndex } from '../../domain/records.js';
-import { orgOption } from '../../domain/resolve.js';
 import { pickProgramme } from '../programme-choice.js';
 import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
@@ -30,6 +26,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'ledger', T('台账：项目、任务、执行书、结项与评价、覆盖情况（表格 / CSV / Excel / Markdown）', 'the ledger: projects, tasks, reports, closure and ratings, coverage (table / CSV / Excel / Markdown)'), OPTIONS)
     .action(
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
+        const { loadRepository, requireRoot } = await import('../../store/repo.js');
+        const { recordsAsOf } = await import('../../domain/as-of.js');
+        const { computeLedger } = await import('../../domain/ledger.js');
+        const { RecordIndex } = await import('../../domain/records.js');
+        const { orgOption } = await import('../../domain/resolve.js');
         const format = opts.json ? 'json' : opts.format;
         if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
         if (opts.table && !(TABLE_IDS as readonly string[]).includes(opts.table)) throw new UsageError(`没有表“${opts.table}”（可用：${TABLE_IDS.join(' / ')}）`, `no table "${opts.table}" (known: ${TABLE_IDS.join(' / ')})`);

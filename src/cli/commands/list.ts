@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, say, tr, T } from '../../domain/i18n.js';
-import { requireRoot } from '../../store/repo.js';
-import { list } from '../../commands/browse.js';
 import { UsageError } from '../../domain/errors.js';
 import { csvTable, textTable } from '../../output/text-table.js';
 import { writeOutput } from '../io.js';
@@ -23,6 +21,8 @@ const OPTIONS = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'list [kind]', T('列出记录：项目（默认）、任务、党组织、党员、专家、品牌、承诺书、执行书、结项书、评价、评选或方案；名称、阶段按中文显示', 'list records: projects (default), tasks, organisations, members, experts, brands, commitments, reports, closures, evaluations, selections or programmes'), OPTIONS).action(
     run(async (ctx, kind: string | undefined, f: Options<typeof OPTIONS>) => {
+      const { requireRoot } = await import('../../store/repo.js');
+      const { list } = await import('../../commands/browse.js');
       const format = f.json ? 'json' : f.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
       const view = list({ root: requireRoot(ctx.cwd), kind, org: f.org, stage: f.stage, programme: f.programme, year: f.year, lang: ctx.lang });

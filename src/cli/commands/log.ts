@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { T, say, tr, type Lang, type Text } from '../../domain/i18n.js';
-import { requireRoot } from '../../store/repo.js';
-import { recordLog, showValue, type LogEntry } from '../../store/gitlog.js';
+import type { LogEntry } from '../../store/gitlog.js';
 import { UsageError } from '../../domain/errors.js';
 import { colors } from '../io.js';
 import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
@@ -32,6 +31,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'log <id>', T('一条记录的变更历史（来自 git）：谁、何时、提交说明、哪些字段变了', "a record's history from git: who, when, the commit message and which fields changed"), OPTIONS)
     .action(
       run(async (ctx, id: string, opts: Options<typeof OPTIONS>) => {
+        const { requireRoot } = await import('../../store/repo.js');
+        const { recordLog, showValue } = await import('../../store/gitlog.js');
         const format = opts.json ? 'json' : opts.format;
         if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
         const limit = opts.limit === undefined ? undefined : Number(opts.limit);

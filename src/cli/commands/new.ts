@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { T, tr, type Lang, type Text } from '../../domain/i18n.js';
 import type { CliContext } from '../io.js';
-import { loadRepository, requireRoot } from '../../store/repo.js';
-import { createProject, createSimple, type CreateResult, type ProjectInput } from '../../commands/create.js';
+import { requireRoot } from '../../store/root.js';
+import type { CreateResult, ProjectInput } from '../../commands/create.js';
 import { RefusedError, UsageError } from '../../domain/errors.js';
 import { isIsoDate } from '../../domain/dates.js';
 import { askCheckbox, askConfirm, askSelect, askText, isPromptCancel, type Choice } from '../prompts.js';
@@ -12,12 +12,12 @@ import { RecordIndex, type Repository } from '../../domain/records.js';
 import { resolveRecord } from '../../domain/resolve.js';
 import { pickProgramme } from '../programme-choice.js';
 import { today as todayIn } from '../../store/clock.js';
-import { lineDiff } from '../../commands/workspace.js';
 import { jsonSteps, printNext, printOp } from '../workflow-output.js';
 import { command, addOptions, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
 
-function printResult(ctx: CliContext, kind: Text, r: CreateResult, json?: boolean) {
+async function printResult(ctx: CliContext, kind: Text, r: CreateResult, json?: boolean) {
   if (r.dryRun) {
+    const { lineDiff } = await import('../../commands/workspace.js');
     // What would be written, as the workflow commands show it; nothing is.
     const op = { dryRun: true, commit: '', message: r.message, changes: [{ path: r.path, action: 'create' as const, diff: lineDiff('', r.text) }], warnings: r.warnings, notes: [], next: [] };
     return printOp(ctx, op, T(`将新建${kind.zh}：${r.id}`, `would create ${kind.en}: ${r.id}`), json, { id: r.id, path: r.path });
@@ -176,9 +176,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'new-project', T('新建项目（终端中逐项提问；有参数或无终端时不提问）', 'create a project (asks on a terminal; never asks with flags or without one)'), PROJECT).action(
     run(withPromptGuard(async (ctx, f: ProjectFlags) => {
       const root = requireRoot(ctx.cwd);
+      const { loadRepository } = await import('../../store/repo.js');
+      const { createProject } = await import('../../commands/create.js');
       const repo = loadRepository(root);
       const input = await projectInput(ctx, repo, f);
-      printResult(ctx, T('项目', 'project'), await createProject(root, input, { repo, ...createOptions(f) }), f.json);
+      await printResult(ctx, T('项目', 'project'), await createProject(root, input, { repo, ...createOptions(f) }), f.json);
     })),
   );
 
@@ -186,13 +188,15 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(org, ORG, lang).action(
     run(withPromptGuard(async (ctx, f: Options<typeof ORG>) => {
       const root = requireRoot(ctx.cwd);
+      const { loadRepository } = await import('../../store/repo.js');
+      const { createSimple } = await import('../../commands/create.js');
       const repo = loadRepository(root);
       const ask = ctx.interactive && !f.yes;
       const name = f.name ?? (ask ? await askText(ctx.lang, '党组织名称', 'name', { required: true }) : missing(ctx.lang, '--name'));
       const type = f.type ?? (ask ? await askSelect(ctx.lang, '组织类型', 'type', ORG_TYPES.map((t) => ({ value: t, name: t }))) : missing(ctx.lang, '--type'));
       const parent = f.parent ? resolveRecord(new RecordIndex(repo), f.parent, ['organisation'], '--parent').id : undefined;
       const r = await createSimple(root, 'organisation', { id: f.id, name, short_name: f.shortName, type: type as never, unit: f.unit, parent, external: f.external || undefined }, { slug: f.slug, repo, ...createOptions(f) });
-      printResult(ctx, T('党组织', 'organisation'), r, f.json);
+      await printResult(ctx, T('党组织', 'organisation'), r, f.json);
     })),
   );
 
@@ -200,12 +204,14 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(member, MEMBER, lang).action(
     run(withPromptGuard(async (ctx, f: Options<typeof MEMBER>) => {
       const root = requireRoot(ctx.cwd);
+      const { loadRepository } = await import('../../store/repo.js');
+      const { createSimple } = await import('../../commands/create.js');
       const repo = loadRepository(root);
       const ask = ctx.interactive && !f.yes;
       const name = f.name ?? (ask ? await askText(ctx.lang, '姓名', 'name', { required: true }) : missing(ctx.lang, '--name'));
       const org = f.org ? resolveRecord(new RecordIndex(repo), f.org, ['organisation'], '--org').id : ask ? await askSelect(ctx.lang, '所在党组织', 'organisation', orgChoices(new RecordIndex(repo))) : missing(ctx.lang, '--org');
       const r = await createSimple(root, 'member', { id: f.id, name, organisation: org, admin_title: f.adminTitle, party_title: f.partyTitle, phone: f.phone }, { slug: f.slug, repo, ...createOptions(f) });
-      printResult(ctx, T('党员', 'member'), r, f.json);
+      await printResult(ctx, T('党员', 'member'), r, f.json);
     })),
   );
 
@@ -213,6 +219,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(expert, EXPERT, lang).action(
     run(withPromptGuard(async (ctx, f: Options<typeof EXPERT>) => {
       const root = requireRoot(ctx.cwd);
+      const { loadRepository } = await import('../../store/repo.js');
+      const { createSimple } = await import('../../commands/create.js');
       const repo = loadRepository(root);
       const ask = ctx.interactive && !f.yes;
       const name = f.name ?? (ask ? await askText(ctx.lang, '姓名', 'name', { required: true }) : missing(ctx.lang, '--name'));
@@ -222,7 +230,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         categories = ask && cats.length ? await askCheckbox(ctx.lang, '擅长类别', 'categories', cats.map((c) => ({ value: c, name: c }))) : missing(ctx.lang, '--category');
       }
       const r = await createSimple(root, 'expert', { id: f.id, name, categories, unit: f.unit, organisation: f.org ? resolveRecord(new RecordIndex(repo), f.org, ['organisation'], '--org').id : undefined, title: f.title }, { slug: f.slug, repo, ...createOptions(f) });
-      printResult(ctx, T('专家', 'expert'), r, f.json);
+      await printResult(ctx, T('专家', 'expert'), r, f.json);
     })),
   );
 }

@@ -3,11 +3,7 @@ import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { UsageError } from '../../domain/errors.js';
-import { loadRepository, requireRoot } from '../../store/repo.js';
-import { buildNotice, buildPack, choosePack } from '../../commands/pack.js';
 import { checkIsoDate, colors } from '../io.js';
-import { formatOfFile, progress, requireOrg } from './render.js';
-import { RecordIndex } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { pickProgramme } from '../programme-choice.js';
 import { addOptions, NOTES, options, SHARED, use, type Options } from '../options.js';
@@ -43,6 +39,10 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(cmd, OPTIONS, lang)
     .action(
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
+        const { loadRepository, requireRoot } = await import('../../store/repo.js');
+        const { buildNotice, buildPack, choosePack } = await import('../../commands/pack.js');
+        const { formatOfFile, progress, requireOrg } = await import('./render.js');
+        const { RecordIndex } = await import('../../domain/records.js');
         if (opts.notice && opts.stage) throw new UsageError('--notice 不能与 --stage 同时使用', '--notice cannot be combined with --stage');
         opts.format ??= formatOfFile(opts.output);
         if (opts.format !== 'pdf' && opts.format !== 'html' && opts.format !== 'docx') throw new UsageError(`不支持的格式“${opts.format}”（可用：pdf / docx / html）`, `unknown format "${opts.format}" (known: pdf / docx / html)`);

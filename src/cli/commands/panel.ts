@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
-import { drawPanel, recheck, recordRecheck, verifyPanel, verifyRecheck } from '../../commands/panel.js';
 import { UsageError } from '../../domain/errors.js';
-import { requireRoot } from '../../store/repo.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
 import { command, NOTES, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
 
@@ -35,6 +33,8 @@ const RECHECK = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'panel <project>', T('从专家库抽取验收组：类别匹配、回避领办和联办单位、参加次数少者优先；用种子可复现（--verify 复核）', 'draw an acceptance panel from the expert pool: matching categories, none from the lead or co-organising units, fewest assignments first; reproducible from its seed (--verify re-runs it)'), PANEL).action(
     run(async (ctx, subject: string, f: Options<typeof PANEL>) => {
+      const { drawPanel, verifyPanel } = await import('../../commands/panel.js');
+      const { requireRoot } = await import('../../store/repo.js');
       if (f.verify) {
         const v = await verifyPanel(requireRoot(ctx.cwd), subject);
         if (f.json) ctx.out(JSON.stringify(v, null, 2));
@@ -54,6 +54,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
 
   command(program, lang, 'recheck [project]', T('抽查复核、抽检：从符合条件的项目中按种子随机抽取（可复现，记为评选记录，评选编号 recheck）；djyc recheck <项目> --result 合格|需整改 记录每个抽中项目的结论', 'sampled re-check: draw projects reproducibly (recorded as a selection with award recheck); djyc recheck <project> --result … records each sampled project\'s result'), RECHECK).action(
     run(async (ctx, project: string | undefined, f: Options<typeof RECHECK>) => {
+      const { recheck, recordRecheck, verifyRecheck } = await import('../../commands/panel.js');
+      const { requireRoot } = await import('../../store/repo.js');
       if (project !== undefined || f.result !== undefined) {
         if (project === undefined) throw new UsageError('--result 须与抽中的项目编号一起给出：djyc recheck <项目> --result 合格', '--result goes with a sampled project: djyc recheck <project> --result <result>');
         if (f.result === undefined) throw new UsageError(`请用 --result 给出 ${project} 的结论`, `give the result of ${project} with --result`);

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
-import { addProgramme, listProgrammes } from '../../commands/programmes.js';
 import { listPresets } from '../../assets/presets.js';
-import { requireRoot } from '../../store/repo.js';
 import { today as todayIn } from '../../store/clock.js';
 import { checkIsoDate } from '../io.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
@@ -28,6 +26,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   const table = addTable();
   command(group, lang, 'add', T('在现有记录库中新增一个方案（下一年度）：--preset 从预设新建，或 --from 沿用已有方案；以前各轮的记录不变', 'add a programme (the next year) to this repository: --preset from a preset, or --from an existing programme; earlier rounds are left as they are'), table).action(
     run(async (ctx, f: Options<typeof table>) => {
+      const { addProgramme } = await import('../../commands/programmes.js');
       const r = await addProgramme({ ...opOptions(ctx, f), preset: f.preset, from: f.from, year: parseInt10(f.year, '--year')!, id: f.id });
       const src = r.source.from ? T(`沿用 ${r.source.from}`, `carried from ${r.source.from}`) : T(`预设 ${r.source.preset}`, `preset ${r.source.preset}`);
       printOp(ctx, r, T(`已新增方案 ${r.programme}（${r.year} 年度，${src.zh}）；今后不加 --programme 的命令在 ${r.year} 年按此方案办理`, `added programme ${r.programme} (${r.year}, ${src.en}); in ${r.year}, commands without --programme act on it`), f.json, { programme: r.programme, year: r.year, source: r.source });
@@ -37,6 +36,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   const list = group.command('list').description(tr(lang, '列出记录库中的各轮方案，标明不加 --programme 时命令所用的方案', 'list the rounds of the repository, marking the one commands use without --programme'));
   addOptions(list, LIST, lang).action(
     run(async (ctx, f: Options<typeof LIST>) => {
+      const { listProgrammes } = await import('../../commands/programmes.js');
+      const { requireRoot } = await import('../../store/repo.js');
       checkIsoDate(f.today);
       const r = listProgrammes(requireRoot(ctx.cwd), todayIn(f.today));
       if (f.json) return ctx.out(JSON.stringify(r, null, 2));

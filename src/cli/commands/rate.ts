@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T } from '../../domain/i18n.js';
-import { rate } from '../../commands/rating.js';
 import { FOUR_LEVELS } from '../../domain/ratings.js';
 import { correction, opOptions, parseInt10, parseNumber, parsePairs, printOp } from '../workflow-output.js';
 import { command, CORRECT, options, RECORD, WRITE, type Options } from '../options.js';
@@ -25,6 +24,7 @@ const OPTIONS = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'rate <subject>', T('评价（按方案：评议 好/较好/一般/较差 与群众测评；1–5 星；加分；或评审意见），只能在验收之后', 'rate (per programme: four-level opinions and public poll; 1–5 stars; bonus points; or a review opinion), only after acceptance'), OPTIONS).action(
     run(async (ctx, subject: string, f: Options<typeof OPTIONS>) => {
+      const { rate } = await import('../../commands/rating.js');
       const r = await rate({
         ...opOptions(ctx, f), correction: correction(f), subject, branch: f.branch, committee: f.committee, participants: parseInt10(f.participants, '--participants'),
         votes: parsePairs(f.votes, '--votes', FOUR_LEVELS), stars: parsePairs(f.stars, '--stars'), overall: parseInt10(f.overall, '--overall'),

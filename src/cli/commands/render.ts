@@ -7,19 +7,16 @@ import { KINDS } from '../../domain/kinds.js';
 import type { Runner } from '../runner.js';
 import { type Lang, tr } from '../../domain/i18n.js';
 import { RefusedError, UsageError } from '../../domain/errors.js';
-import { loadRepository, requireRoot } from '../../store/repo.js';
+import { requireRoot } from '../../store/root.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
-import { renderDocxBundle, renderForms, viewContext, type FormFormat, type FormOutput } from '../../commands/render.js';
-import { mergePdfs } from '../../pdf/pdf.js';
-import { startBrowser } from '../../pdf/browser.js';
+import type { FormFormat, FormOutput } from '../../commands/render.js';
 import { colors, type CliContext } from '../io.js';
 import { displayWidth } from '../../output/text-table.js';
 import { RecordIndex, type Repository } from '../../domain/records.js';
 import { today as todayIn } from '../../store/clock.js';
 import { resolveProgramme, stagesNamed } from '../../domain/programme.js';
 import { pickProgramme } from '../programme-choice.js';
-import { formSubjectOf, selectTargets, withArchiveForm, type FormTarget } from '../../output/forms/targets.js';
-import { describeChar } from '../../output/charmap.js';
+import type { FormTarget } from '../../output/forms/targets.js';
 import { addOptions, NOTES, options, SHARED, use, type Options, STAGE } from '../options.js';
 
 const FORMATS = ['pdf', 'docx', 'html'] as const;
@@ -87,8 +84,9 @@ function findForms(programme: ProgrammeRecord, name: string | undefined): string
 }
 
 /** The programme a record belongs to (or the repository's default one). */
-export function programmeFor(repo: Repository, index: RecordIndex, id: string | undefined, explicit: string | undefined, today: string): ProgrammeRecord {
+export async function programmeFor(repo: Repository, index: RecordIndex, id: string | undefined, explicit: string | undefined, today: string): Promise<ProgrammeRecord> {
   if (id) {
+    const { formSubjectOf } = await import('../../output/forms/targets.js');
     const r = index.any(id);
     if (!r) throw new UsageError(`记录“${id}”不存在`, `record "${id}" does not exist`);
     const subject = formSubjectOf(index, r);
@@ -151,13 +149,17 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const root = requireRoot(ctx.cwd);
         // Chromium boots in its own processes while the records load (synchronous): one form waits for the longer
         // of the two, not for their sum.
+        const { startBrowser } = await import('../../pdf/browser.js');
         const early = format === 'pdf' ? await startBrowser({ lang: ctx.lang }) : undefined;
         try {
+          const { loadRepository } = await import('../../store/repo.js');
+          const { renderDocxBundle, renderForms, viewContext } = await import('../../commands/render.js');
+          const { selectTargets, withArchiveForm } = await import('../../output/forms/targets.js');
           const repo = loadRepository(root);
           const index = new RecordIndex(repo);
           const org = requireOrg(index, opts.org);
           if (id) id = resolveRecord(index, id, KINDS.filter((k) => k !== 'programme'), tr(ctx.lang, '记录', 'record')).id;
-          const programme = withArchiveForm(id ? programmeFor(repo, index, id, opts.programme, today) : pickProgramme(ctx, repo, opts.programme, today), opts.form);
+          const programme = withArchiveForm(id ? await programmeFor(repo, index, id, opts.programme, today) : pickProgramme(ctx, repo, opts.programme, today), opts.form);
           const forms = findForms(programme, opts.form);
           let stage: string | undefined;
           if (opts.stage) {
@@ -225,6 +227,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const failed = outputs.filter((o) => !o.ok);
           let merged: number | undefined;
           if (mergeTo && failed.length === 0) {
+            const { mergePdfs } = await import('../../pdf/pdf.js');
             merged = await mergePdfs(
               outputs.map((o) => ({ title: o.label, path: o.out })),
               mergeTo,
@@ -265,6 +268,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
               );
             }
             draftNote(ctx, ok);
+            const { describeChar } = await import('../../output/charmap.js');
             for (const o of ok) {
               if (!o.missingGlyphs?.length) continue;
               const chars = o.missingGlyphs.map(describeChar).join(tr(ctx.lang, '、', ', '));

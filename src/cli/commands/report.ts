@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
-import { fileReport } from '../../commands/reports.js';
 import { opOptions, printOp } from '../workflow-output.js';
 import { command, options, RECORD, WRITE, type Options } from '../options.js';
 
@@ -20,6 +19,7 @@ const OPTIONS = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'report <subject>', T('填报季度执行书（党组织领办项目执行书 / 党员领办任务执行书），每个项目或任务每季度一份', 'file a quarterly report for a project or task (one per quarter each)'), OPTIONS).action(
     run(async (ctx, subject: string, f: Options<typeof OPTIONS>) => {
+      const { fileReport } = await import('../../commands/reports.js');
       const r = await fileReport({
         ...opOptions(ctx, f), subject, quarter: f.quarter, progress: f.progress, problems: f.problems, next: f.next, responsible: f.responsible,
         fromFile: f.fromFile ? path.resolve(ctx.cwd, f.fromFile) : undefined,

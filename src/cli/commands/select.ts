@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, say, T, tr } from '../../domain/i18n.js';
-import { select, type SelectResult } from '../../commands/selection.js';
+import type { SelectResult } from '../../commands/selection.js';
 import { opOptions, parseInt10, printOp } from '../workflow-output.js';
 import { command, NOTES, options, SHARED, use, WRITE, type Options } from '../options.js';
 
@@ -27,6 +27,7 @@ function basisLines(r: SelectResult, lang: Lang): string[] {
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'select', T('年度评选（十佳、示范项目、示范品牌）：由评审确定。不加 --pick 显示按方案排序方法生成的建议名单（仅供参考，不写入）；--pick 连同 --meeting / --document 记录评审决定', 'year-end selection (top ten, model projects, model brands), decided by a committee: without --pick, a ranked suggestion (for reference, nothing written); --pick with --meeting / --document records the decision'), OPTIONS).action(
     run(async (ctx, f: Options<typeof OPTIONS>) => {
+      const { select } = await import('../../commands/selection.js');
       const r = await select({ ...opOptions(ctx, f), award: f.award, programme: f.programme, pick: f.pick, meeting: f.meeting, document: f.document, decidedBy: f.decidedBy, max: parseInt10(f.max, '--max'), replace: f.replace });
       if (!r.decided) {
         const payload = { suggestion: true, award: r.award, title: r.title, considers: r.considers, decidedBy: r.decidedBy, method: say(ctx.lang, r.method), entries: r.entries, decided: r.selection || undefined };

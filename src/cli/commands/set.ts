@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
-import { setFields } from '../../commands/edit.js';
 import { opOptions, printOp } from '../workflow-output.js';
 import { addOptions, options, WRITE, type Options } from '../options.js';
 
@@ -22,6 +21,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
     );
   addOptions(cmd, OPTIONS, lang).action(
     run(async (ctx, record: string, assignments: string[], f: Options<typeof OPTIONS>) => {
+      const { setFields } = await import('../../commands/edit.js');
       const r = await setFields({ ...opOptions(ctx, f), record, assignments, adjust: f.adjust });
       const names = r.fields.map((x) => x.title).join('、');
       printOp(ctx, r, T(`已修改 ${r.record}：${names}${f.adjust ? '（记为调整）' : ''}`, `changed ${r.record}: ${r.fields.map((x) => x.key).join(', ')}${f.adjust ? ' (recorded as 调整)' : ''}`), f.json, { record: r.record, kind: r.kind, fields: r.fields });

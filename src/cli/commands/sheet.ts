@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, tr, T } from '../../domain/i18n.js';
-import { requireRoot } from '../../store/repo.js';
-import { blankSheet, reportSheet } from '../../commands/sheet.js';
 import type { ImportKind } from '../../commands/import-cells.js';
 import { UsageError } from '../../domain/errors.js';
 import { checkIsoDate, writeOutput } from '../io.js';
@@ -22,6 +20,8 @@ const OPTIONS = options({
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'sheet', T('生成交各单位填写的 Excel 表格（季度执行书：每个应报的项目和党员任务一行；或党组织、党员名册、项目申报空白表；中文表头，首页为填表说明）；填好后用 djyc import 导入', 'write the workbook the branches fill in (quarterly reports: one row per project and task that owes one, Chinese headers, instructions first); read it back with djyc import'), OPTIONS).action(
     run(async (ctx, f: Options<typeof OPTIONS>) => {
+      const { requireRoot } = await import('../../store/repo.js');
+      const { blankSheet, reportSheet } = await import('../../commands/sheet.js');
       if (!(KINDS as readonly string[]).includes(f.kind)) throw new UsageError(`--kind 应为 ${KINDS.join(' / ')}（收到“${f.kind}”）`, `--kind must be ${KINDS.join(' / ')} (got "${f.kind}")`);
       checkIsoDate(f.today);
       if (f.kind !== 'report') {

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, say, tr, T } from '../../domain/i18n.js';
-import { requireRoot } from '../../store/repo.js';
-import { show } from '../../commands/browse.js';
-import { recheckText } from '../../output/ledger-tables.js';
 import { checkIsoDate } from '../io.js';
 import { jsonSteps } from '../workflow-output.js';
-import { stepWhen, whatWhen } from '../../domain/next.js';
 import { command, options, SHARED, use, type Options } from '../options.js';
 
 const OPTIONS = options({
@@ -23,6 +19,10 @@ function indent(text: string, by: string): string {
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'show <record>', T('查看一条记录（名称、项目编号或编号）：各栏内容、所处阶段、转入转出、党委（党组）意见、各轮验收、抽查复核结论、历史、相关记录，以及还缺什么（执行书、任务、承诺书、意见）和可运行的命令', 'show a record (by name, project number or id): its fields, stage, carry-over, committee opinion, acceptance rounds, re-check result, history, related records, and what it still needs with the commands that do it'), OPTIONS).action(
     run(async (ctx, text: string, f: Options<typeof OPTIONS>) => {
+      const { requireRoot } = await import('../../store/repo.js');
+      const { show } = await import('../../commands/browse.js');
+      const { recheckText } = await import('../../output/ledger-tables.js');
+      const { stepWhen, whatWhen } = await import('../../domain/next.js');
       checkIsoDate(f.today);
       const v = show({ root: requireRoot(ctx.cwd), text, lang: ctx.lang, today: f.today, programme: f.programme });
       if (f.json) {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, T, tr } from '../../domain/i18n.js';
-import { addTask, exemptMember } from '../../commands/tasks.js';
 import { opOptions, printOp } from '../workflow-output.js';
 import { command, NOTES, options, SHARED, use, RECORD, WRITE, type Options } from '../options.js';
 
@@ -25,12 +24,14 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   const task = program.command('task').description(tr(lang, '党员领办任务', 'member tasks'));
   command(task, lang, 'add <project>', T('党员（或多名党员组团）认领项目的任务，生成或补充《党员领办任务承诺书》', "a member (or a group) takes a task of a project; creates or extends the member's commitment"), ADD).action(
     run(async (ctx, project: string, f: Options<typeof ADD>) => {
+      const { addTask } = await import('../../commands/tasks.js');
       const r = await addTask({ ...opOptions(ctx, f), project, members: f.member, content: f.content, due: f.due, position: f.position });
       printOp(ctx, r, T(`已新建任务 ${r.task}${r.commitments.length ? `（承诺书 ${r.commitments.join('、')}）` : ''}`, `created task ${r.task}${r.commitments.length ? ` (commitments ${r.commitments.join(', ')})` : ''}`), f.json, { task: r.task, commitments: r.commitments });
     }),
   );
   command(task, lang, 'exempt <member>', T('记录党员免领任务及理由（原则上每名党员必须领办任务）', 'record why a member holds no task (an exemption needs a reason)'), EXEMPT).action(
     run(async (ctx, member: string, f: Options<typeof EXEMPT>) => {
+      const { exemptMember } = await import('../../commands/tasks.js');
       const r = await exemptMember({ ...opOptions(ctx, f), member, reason: f.reason, approvedBy: f.approvedBy, programme: f.programme });
       printOp(ctx, r, T(`已记录 ${r.member} 免领任务`, `recorded the exemption of ${r.member}`), f.json, { member: r.member });
     }),

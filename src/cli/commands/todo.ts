@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, say, tr, T } from '../../domain/i18n.js';
-import { requireRoot } from '../../store/repo.js';
-import { todo } from '../../commands/browse.js';
-import { parseWithin } from '../../domain/deadlines.js';
 import { UsageError } from '../../domain/errors.js';
-import { stepWhen, whatWhen } from '../../domain/next.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
 import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
@@ -30,6 +26,10 @@ const STATUS: Record<string, { zh: string; en: string }> = {
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'todo', T('待办：每个党组织、每名党员现在要做什么（已逾期、即将到期、进行中），以及完成它的命令', 'to do: what each organisation and member has to do now (overdue, due soon, open), and the command that does it'), OPTIONS).action(
     run(async (ctx, f: Options<typeof OPTIONS>) => {
+      const { requireRoot } = await import('../../store/repo.js');
+      const { todo } = await import('../../commands/browse.js');
+      const { parseWithin } = await import('../../domain/deadlines.js');
+      const { stepWhen, whatWhen } = await import('../../domain/next.js');
       const format = f.json ? 'json' : f.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
       checkIsoDate(f.today);

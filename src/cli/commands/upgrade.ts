@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, tr, T } from '../../domain/i18n.js';
-import { upgradeRepository } from '../../commands/upgrade.js';
 import { command, options, SHARED, WRITE, type Options } from '../options.js';
 
 const TABLE = options({ dryRun: WRITE.dryRun, json: SHARED.json });
@@ -9,6 +8,7 @@ const TABLE = options({ dryRun: WRITE.dryRun, json: SHARED.json });
 export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'upgrade', T('升级 djyc 后更新记录库中由 init 复制的文件（schemas/、编辑器设置、工作流、.yamllint、钩子），显示差异并提交一次', "after upgrading djyc, refresh what init copied into the repository (schemas, editor settings, workflows, yamllint settings, hooks), showing the diff, in one commit"), TABLE).action(
     run(async (ctx, opts: Options<typeof TABLE>) => {
+      const { upgradeRepository } = await import('../../commands/upgrade.js');
       const r = await upgradeRepository({ cwd: ctx.cwd, dryRun: opts.dryRun });
       if (opts.json) return ctx.out(JSON.stringify(r, null, 2));
       for (const c of r.changes) {

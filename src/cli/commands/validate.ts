@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, tr, T } from '../../domain/i18n.js';
-import { loadRepository, requireRoot } from '../../store/repo.js';
-import { countBySeverity, sortProblems, type Problem } from '../../domain/problem.js';
+import type { Problem } from '../../domain/problem.js';
 import { format, FORMATS, type FormatName } from '../../output/problems/index.js';
-import { summary } from '../../output/problems/summary.js';
 import { UsageError } from '../../domain/errors.js';
 import { colors, writeOutput } from '../io.js';
-import { validateRepository } from '../../store/validate.js';
-import { pendingJournal } from '../../store/transaction.js';
 import { CONFIG_FILE } from '../../domain/kinds.js';
 import { packageVersion } from '../../assets/paths.js';
 import fs from 'node:fs';
@@ -74,6 +70,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   command(program, lang, 'validate [paths...]', T('校验记录库：YAML 语法、字段定义、引用、编号、日期和方案规则', 'check the repository: YAML, schemas, references, ids, dates and programme rules'), OPTIONS)
     .action(
       run(async (ctx, paths: string[], opts: Options<typeof OPTIONS>) => {
+        const { loadRepository, requireRoot } = await import('../../store/repo.js');
+        const { countBySeverity, sortProblems } = await import('../../domain/problem.js');
+        const { summary } = await import('../../output/problems/summary.js');
+        const { validateRepository } = await import('../../store/validate.js');
+        const { pendingJournal } = await import('../../store/transaction.js');
         const onActions = process.env.GITHUB_ACTIONS === 'true';
         const requested = opts.json ? 'json' : opts.format;
         const name = (requested === 'auto' ? (onActions ? 'github' : 'stylish') : requested) as FormatName;

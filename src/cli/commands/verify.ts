@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { T, say, tr, type Lang, type Text } from '../../domain/i18n.js';
-import { loadRepository, requireRoot } from '../../store/repo.js';
-import { showValue } from '../../store/gitlog.js';
-import { verifyInput, type VerifyOutcome } from '../../commands/verify.js';
+import type { VerifyOutcome } from '../../commands/verify.js';
 import { colors } from '../io.js';
 import { addOptions, options, SHARED } from '../options.js';
 
@@ -39,6 +37,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
   addOptions(cmd, OPTIONS, lang)
     .action(
       run(async (ctx, input: string, opts: { json?: boolean }) => {
+        const { loadRepository, requireRoot } = await import('../../store/repo.js');
+        const { showValue } = await import('../../store/gitlog.js');
+        const { verifyInput } = await import('../../commands/verify.js');
         const repo = loadRepository(requireRoot(ctx.cwd));
         const outcomes = await verifyInput(repo, input, ctx.cwd);
         const ok = outcomes.every((o) => o.status === 'matches');

@@ -8,10 +8,10 @@
  * it produces neutral pieces (Run[]) that each renderer turns into its own markup. Pure: the file text comes from
  * assets/templates.ts.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument, isMap, isNode, isScalar, type Document } from 'yaml';
 import { chineseDate } from '../../domain/dates.js';
-import { formLayoutSource, layoutSchemaText, layoutFile } from '../../assets/templates.js';
+import { formLayoutSource, layoutValidator, layoutFile } from '../../assets/templates.js';
 import { cnCount, cnOrdinal, isEmpty, isLongText, paragraphs } from './text.js';
 
 // ---- the layout, as written -----------------------------------------------------------------------------
@@ -104,9 +104,9 @@ export class LayoutError extends Error {
 
 // ---- loading and checking ---------------------------------------------------------------------------------
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+let validator: ValidateFunction | undefined;
 function validate(data: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(layoutSchemaText()) as object);
+  validator ??= layoutValidator()!;
   return validator(data) ? [] : [...(validator.errors ?? [])];
 }
 

@@ -115,7 +115,7 @@ class ViewBuilder {
   }
 
   latest<K extends 'closure' | 'evaluation'>(kind: K, subject: string): RecordEntry<K> | undefined {
-    const list = this.index.all(kind).filter((r) => (summary(r) as { subject: string }).subject === subject);
+    const list = this.index.where(kind, 'subject', subject);
     const date = (r: RecordEntry<K>): string => {
       const d = r.data as ClosureRecord & EvaluationRecord;
       return d.submitted_on ?? d.rated_on ?? latestRound(d)?.date ?? '';
@@ -232,8 +232,7 @@ class ViewBuilder {
       // may hold it on the evaluation instead.
       view.evaluation = closure?.committee_opinion ? { ...evaluation, committee_opinion: closure.committee_opinion } : evaluation;
       view.tasks = this.index
-        .all('task')
-        .filter((t) => summary(t).project === p.id)
+        .where('task', 'project', p.id)
         .map((t) => this.task(t.id, false));
     }
     return view;
@@ -301,7 +300,7 @@ class ViewBuilder {
     const label = (stage: string | undefined) => (stage ? (findStage(p, 'brand', stage)?.label ?? stage) : '');
     const namingStage = trackStages(p, 'brand').find((s) => s.requires?.includes('has-naming-document') || s.requires?.includes('has-rating'));
     const history = historyOf(b);
-    const evaluations = this.index.all('evaluation').filter((e) => e.data.subject === id).map((e) => e.data);
+    const evaluations = this.index.where('evaluation', 'subject', id).map((e) => e.data);
     const years = p.years ?? 1;
     const carried = [
       b.carried_from ? `由 ${(this.index.any(b.carried_from)?.data as { programme?: string } | undefined)?.programme ?? ''} ${b.carried_from} 转入` : '',
@@ -522,8 +521,7 @@ export function claimsNoticeView(ctx: ViewContext, orgId: string): Record<string
   const rows = projects.map((r, i) => {
     const p = b.project(r.id, false)!;
     const tasks = ctx.index
-      .all('task')
-      .filter((t) => summary(t).project === r.id)
+      .where('task', 'project', r.id)
       .map((t) => b.task(t.id, false)!);
     const lead = p.lead as OrgView | undefined;
     const leader = (p.leader as PersonView | undefined) ?? lead?.secretary;
@@ -564,7 +562,7 @@ export function attachmentsOf(index: RecordIndex, targets: FormTarget[], program
     const atClosure = !!programme && !!track && !!t.form.stage && !!findStage(programme, track, t.form.stage)?.requires?.includes('has-closure');
     // At closure the application's 依据性 materials are not sent again.
     add(t.record, atClosure ? '依据性' : undefined);
-    if (atClosure) for (const c of index.all('closure')) if (summary(c).subject === t.record.id) add(c);
+    if (atClosure) for (const c of index.where('closure', 'subject', t.record.id)) add(c);
   }
   return out;
 }
