@@ -8,9 +8,13 @@ export function isIsoDate(value: string): boolean {
   return d.getUTCFullYear() === +m[1]! && d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]!;
 }
 
-/** The Asia/Shanghai calendar day of an instant (the caller reads the clock: see store/clock.ts). */
+/**
+ * The Asia/Shanghai calendar day of an instant (the caller reads the clock: see store/clock.ts). China Standard Time
+ * has been UTC+8 all year since September 1991 (no daylight saving), so plain arithmetic gives it: an
+ * Intl.DateTimeFormat with a time zone costs every command ≈ 0.1 s of ICU start-up.
+ */
 export function todayIn(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 function toUtc(date: string): Date {
