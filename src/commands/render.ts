@@ -22,7 +22,7 @@ import { overlayHtml, qrPng, VERIFY_KEY, type Stamp } from '../output/forms/veri
 import { formDocxChildren } from '../output/docx/form.js';
 import { docxDocument, type DocxSection } from '../output/docx/document.js';
 import { RefusedError } from '../domain/errors.js';
-import { gitState, stampOf, type GitState } from './verification.js';
+import { formContent, gitState, stampOf, type GitState } from './verification.js';
 import { writeDocxBatch, type DocxJob } from './docx-batch.js';
 
 /** Largest asset (logo) read into a form. */
@@ -206,8 +206,11 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
 
 /** The stamp of every form; with `final`, refuses when any form would be a draft (nothing is written then). */
 function stampsOf(ctx: ViewContext, docs: Array<FormDocument | undefined>, opts: RenderFormsOptions): Array<Stamp | undefined> {
-  const state = opts.git ?? gitState(ctx.index.repo);
-  const stamps = docs.map((d) => (d ? stampOf(ctx, d.target, d.view, state) : undefined));
+  const contents = docs.map((d) => (d ? formContent(ctx, d.target, d.view) : undefined));
+  const files = new Set(contents.flatMap((c) => c?.records.map((r) => r.file) ?? []));
+  // A few forms: git is asked about their records only, not about every file of the repository.
+  const state = opts.git ?? gitState(ctx.index.repo, files.size <= 200 ? [...files] : undefined);
+  const stamps = docs.map((d, i) => (d ? stampOf(ctx, d.target, d.view, state, contents[i]) : undefined));
   if (opts.final) {
     const drafts = docs.filter((d, i) => d && stamps[i]?.draft).map((d) => d!.label);
     if (drafts.length) {

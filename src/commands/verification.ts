@@ -24,12 +24,18 @@ export function repositoryName(repo: Repository): string {
   return (repo.config.name ?? '').trim() || path.basename(repo.root);
 }
 
-/** HEAD and the uncommitted files of the records; outside git, no HEAD (every form is then a draft). */
-export function gitState(repo: Repository): GitState {
+/**
+ * HEAD and the uncommitted files of the records; outside git, no HEAD (every form is then a draft). With `files`
+ * (repository-relative), git is asked about those and djyc.yaml only: for a few forms of a big repository, a status
+ * of every record file costs more than the forms.
+ */
+export function gitState(repo: Repository, files?: readonly string[]): GitState {
   const repoName = repositoryName(repo);
   try {
     const [head, prefix] = gitSync(repo.root, ['rev-parse', 'HEAD', '--show-prefix']).split('\n');
-    const status = gitSync(repo.root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', RECORDS_DIR, CONFIG_FILE]);
+    // :(literal): a file name is a name, never a pattern.
+    const paths = files ? [...files, CONFIG_FILE].map((f) => `:(literal)${f}`) : [RECORDS_DIR, CONFIG_FILE];
+    const status = gitSync(repo.root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--', ...paths]);
     const dirty = new Set<string>();
     for (const entry of status.split('\0')) {
       if (entry.length < 4) continue;
@@ -66,8 +72,8 @@ export function stampFor(payload: Payload, draft: boolean): Stamp {
 }
 
 /** The stamp of one form: draft when a record it shows (or djyc.yaml) has uncommitted changes, or outside git. */
-export function stampOf(ctx: ViewContext, target: FormTarget, view: Record<string, unknown>, state: GitState): Stamp {
-  const { records, sha256 } = formContent(ctx, target, view);
+export function stampOf(ctx: ViewContext, target: FormTarget, view: Record<string, unknown>, state: GitState, content = formContent(ctx, target, view)): Stamp {
+  const { records, sha256 } = content;
   const draft = !state.head || state.dirty.has(CONFIG_FILE) || records.some((r) => state.dirty.has(r.file));
   const payload: Payload = { repo: state.repoName, form: target.form.id, ids: targetIds(target), sha256, ...(draft ? {} : { commit: state.head }) };
   return stampFor(payload, draft);
