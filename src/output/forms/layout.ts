@@ -84,6 +84,8 @@ export interface Layout {
   /** File name without .yaml. */
   name: string;
   per?: 'member' | 'unit';
+  /** 1: a one-page form of the seeds, printed tighter rather than spilling onto a second page. */
+  pages?: 1;
   annex?: Inline;
   title?: Inline;
   body: BlockDef[];
@@ -251,8 +253,9 @@ export function loadLayout(name: string): Layout {
 }
 
 /** What a layout declares about splitting its form (per member of a task, per unit of a project). */
-export function layoutMeta(name: string): { per?: 'member' | 'unit' } {
-  return { per: loadLayout(name).per };
+export function layoutMeta(name: string): { per?: 'member' | 'unit'; pages?: 1 } {
+  const l = loadLayout(name);
+  return { per: l.per, pages: l.pages };
 }
 
 // ---- evaluating against a view ----------------------------------------------------------------------------
