@@ -397,6 +397,16 @@ describe('forms as PDF', () => {
     // Page numbers on a multi-page form: — 1 —, — 2 —.
     expect(text).toMatch(/—\s*1\s*—/);
     expect(text).toMatch(/—\s*2\s*—/);
+    // GB/T 9704: odd page numbers at the right of the text block, even at the left, one character (14 pt) in.
+    const numberLine = (page: number) => {
+      const xml = execFileSync('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), r!.out, '-'], { encoding: 'utf8' });
+      const words = [...xml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map((m) => ({ x0: Number(m[1]), y0: Number(m[2]), x1: Number(m[3]), t: m[4]! }));
+      const line = words.filter((w) => /^(—|\d+|—\d+—)$/.test(w.t) && Math.abs(w.y0 - 762) < 12);
+      return { left: Math.min(...line.map((w) => w.x0)), right: Math.max(...line.map((w) => w.x1)) };
+    };
+    const pt = (mm: number) => (mm * 72) / 25.4;
+    expect(numberLine(1).right).toBeCloseTo(pt(210 - 26) - 14, -1);
+    expect(numberLine(2).left).toBeCloseTo(pt(28) + 14, -1);
     // Page numbers and the verification footer of each page come between the parts of a paragraph split by a page.
     const body = squash(text).replace(/—\d+—/g, '').replace(/验证码[0-9A-Z]{5}-[0-9A-Z]{5}用djycverify核对记录/g, '');
     for (const para of LONG_REASON.split('\n')) expect(body, para.slice(0, 8)).toContain(squash(para));
