@@ -282,6 +282,14 @@ describe('forms as PDF', () => {
     }
     console.log(`[forms] ${res.length} forms of 000 in ${seconds.toFixed(1)} s (${(res.length / seconds).toFixed(1)} forms/s)`);
     const seals = await expectSealSpaces(browser, viewContext(demo, demoProgramme, { today: '2020-12-30' }), res);
+    // 责任人（签字）: the signature space left empty, the typed name beside it in brackets.
+    const sctx = viewContext(demo, demoProgramme, { today: '2020-12-30' });
+    const signed = byTemplate.get('task-report')!.flatMap((r) => {
+      const name = (formDocument(sctx, r.target).view as { report?: { responsible?: { name?: string } } }).report?.responsible?.name;
+      return name ? [{ r, name }] : [];
+    });
+    expect(signed.length).toBeGreaterThan(0);
+    for (const { r, name } of signed) expect(squash(raw(r.out)), r.label).toContain(`（签字）（${name}）`);
     console.log(`[forms] ${seals} seal spaces of 000 at least 40 mm high`);
 
     const find = (template: string, key: string) => byTemplate.get(template)!.find((r) => r.target.key === key)!;

@@ -292,7 +292,7 @@ function buildCell(scope: Scope, c: CellDef, ts: TableStyle, width: number, head
     return { cell: centre(docxRuns(runs, labelStyle)) };
   }
   if ('value' in c) {
-    const alignment = c.align === 'center' ? AlignmentType.CENTER : TEXT_ALIGN;
+    const alignment = c.align === 'center' ? AlignmentType.CENTER : c.align === 'right' ? AlignmentType.RIGHT : TEXT_ALIGN;
     return { cell: new TableCell({ ...common, verticalAlign: c.top ? VerticalAlignTable.TOP : VerticalAlignTable.CENTER, children: [para(docxRuns(inlineRuns(scope, c.value), { size }), { alignment })] }) };
   }
   const top = (children: Paragraph[], height?: number): Built => ({
@@ -332,7 +332,7 @@ function buildRows(rows: ExpandedRow[], t: TableDef, ts: TableStyle, header: boo
       col += span;
     }
     for (let k = 0; k < cols; k++) if (covered[k]! > 0) covered[k]!--;
-    out.push({ cells, height, flows: !header && rowFlows(row), keepPrev: !header && rowKeptWithPrevious(row) });
+    out.push({ cells, height, flows: !header && rowFlows(row, t), keepPrev: !header && rowKeptWithPrevious(row) });
   }
   return out.map((r, i) => {
     const min = ts.dense ? r.height : Math.max(10, r.height ?? 0);

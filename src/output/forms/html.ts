@@ -102,7 +102,7 @@ function cellHtml(scope: Scope, c: CellDef, tag: 'td' | 'th', rowspan?: number):
     const { cls, style } = heightAttr(classes, h);
     return `<${tag}${at}${cls.length ? ` class="${cls.join(' ')}"` : ''}${style}>${inner}</${tag}>`;
   };
-  if ('value' in c) return td([...(c.align === 'center' ? ['num'] : []), ...(c.top ? ['box'] : [])], inlineHtml(scope, c.value));
+  if ('value' in c) return td([...(c.align === 'center' ? ['num'] : c.align === 'right' ? ['right'] : []), ...(c.top ? ['box'] : [])], inlineHtml(scope, c.value));
   if ('text' in c) return td(['box'], textHtml(lookup(scope, c.text)), heightOf(scope, c.height));
   if ('box' in c) {
     const { body, foot } = boxParts(c);
@@ -129,7 +129,7 @@ function tableHtml(scope: Scope, t: TableDef, note?: string): string {
   const edges = t.edges ?? true;
   const edge = `<tr class="page-edge"><td colspan="${cols}"></td></tr>`;
   const rowHtml = (row: ExpandedRow, tag: 'td' | 'th') => {
-    const cls = [...(tag === 'td' && rowFlows(row) ? ['long'] : []), ...(tag === 'td' && rowKeptWithPrevious(row) ? ['keep'] : [])];
+    const cls = [...(tag === 'td' && rowFlows(row, t) ? ['long'] : []), ...(tag === 'td' && rowKeptWithPrevious(row) ? ['keep'] : [])];
     return `<tr${cls.length ? ` class="${cls.join(' ')}"` : ''}>${row.cells.map((c) => cellHtml(row.scope, c.cell, tag, c.rowspan)).join('')}</tr>`;
   };
   const head = expandRows(scope, t.header).map((r) => rowHtml(r, 'th')).join('\n');
@@ -190,7 +190,7 @@ function layoutBodyHtml(layout: Layout, view: Record<string, unknown>): string {
     const next = layout.body[i + 1];
     // A note under a table whose rows all stay whole rides in the table (the page-edge rows that close split
     // rows would rule a line under it).
-    const splits = 'table' in b && (b.table.edges ?? true) && expandRows(scope, b.table.rows).some(rowFlows);
+    const splits = 'table' in b && (b.table.edges ?? true) && expandRows(scope, b.table.rows).some((r) => rowFlows(r, b.table));
     if ('table' in b && !splits && guarded(scope, b) && next && 'note' in next && guarded(scope, next)) {
       parts.push(tableHtml(scope, { ...b.table, edges: false }, inlineHtml(scope, next.note)));
       i++;
