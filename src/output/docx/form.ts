@@ -201,7 +201,8 @@ function bodyLines(scope: Scope, c: Extract<CellDef, { box: Part[] }>, size: num
 function boxHeight(scope: Scope, c: Extract<CellDef, { box: Part[] }>, size: number, width: number): number | undefined {
   const h = heightOf(scope, c.height);
   if (!boxParts(c).foot.length) return h;
-  const opinion = ((bodyLines(scope, c, size, width) + 1) * lineTwips(size) + cellMargins.top + cellMargins.bottom) * (25.4 / 1440);
+  // The 40 mm hold the sign and the date as well (as the PDF's .op-foot does).
+  const opinion = (bodyLines(scope, c, size, width) * lineTwips(size) + cellMargins.top + cellMargins.bottom) * (25.4 / 1440);
   return Math.max(h ?? 0, Math.ceil(opinion + SEAL_MM));
 }
 
@@ -424,6 +425,7 @@ export function formDocxChildren(layout: Layout, view: Record<string, unknown>):
   out.push(para(docxRuns(title, { size: SIZE.er, font: fontOf(FONTS.title) }), { alignment: AlignmentType.CENTER, spacing: { after: 240 }, keepNext: true }));
   layout.body.forEach((b, i) => out.push(...blockChildren(scope, b, layout.body[i + 1])));
   // A table as the last thing of a section needs a paragraph after it (Word's rule).
-  if (out[out.length - 1] instanceof Table) out.push(para([], { spacing: { before: 0, after: 0 } }));
+  // One point high, so that a form filling its page to the foot does not get a blank second page from it.
+  if (out[out.length - 1] instanceof Table) out.push(para([new TextRun({ text: '', size: 2 })], { spacing: { before: 0, after: 0, line: 20, lineRule: LineRuleType.EXACT } }));
   return out;
 }
