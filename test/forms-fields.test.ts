@@ -38,6 +38,8 @@ const PRINTED: Record<string, string[]> = {
   'zutuan-task-list': ['project.title', 'project.content'],
   'zutuan-apply': ['project.title', 'project.content', 'project.measures', 'project.co_organisers[].entry_point', 'project.co_organisers[].work_plan'],
   'shuji-apply': ['project.title', 'project.feasibility', 'project.content', 'project.goals', 'project.schedule[].work', 'project.measures', 'project.approval.note'],
+  // 004 品牌创建档案 (designed, not a seed form; the examples made with the current presets have it).
+  'brand-archive': ['brand.name', 'brand.concept', 'brand.philosophy', 'brand.carrier', 'brand.results'],
 };
 
 /** Free-text fields no form of the seeds has, and why. */

@@ -35,6 +35,8 @@ import { listPresets } from '../src/assets/presets.js';
 import { formTitle, selectTargets, type FormTarget } from '../src/output/forms/targets.js';
 import { readAttachment } from '../src/store/attachments.js';
 import { formDocument } from '../src/output/forms/document.js';
+import { parseDocument as parseHtml } from '../src/pdf/engine.js';
+import type { ViewContext } from '../src/output/forms/views.js';
 
 
 const raw = (pdf: string): string => execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
@@ -54,6 +56,41 @@ function redPixels(pdf: string): number {
   off++;
   let n = 0;
   for (let i = off; i + 2 < ppm.length; i += 3) if (ppm[i]! > 150 && ppm[i + 1]! < 90 && ppm[i + 2]! < 90) n++;
+  return n;
+}
+
+/** Templates whose forms hold a seal or signature space (（盖章）, 签名, 签字（章）, 盖章（签名）). */
+const SEALED = new Set(['brand-apply', 'dangjian-apply', 'shuji-apply', 'shuangling-task-closure', 'zutuan-apply']);
+
+/**
+ * The seal and signature spaces of printed forms, in mm: from the end of the opinion to the foot of its cell. The
+ * forms' own HTML, at the fit level each was printed at, laid out once as printed (print media, the 156 mm text
+ * block) in a page of the shared browser — no PDF printed again.
+ */
+async function sealSpaces(browser: Browser, ctx: ViewContext, outputs: FormOutput[]): Promise<Map<FormOutput, number[]>> {
+  const done = outputs.filter((r) => r.ok);
+  const parts = done.map((r) => parseHtml(formDocument(ctx, r.target, r.fit ?? 0).html));
+  const html = `<!DOCTYPE html><html lang="zh-CN"><head>${parts[0]!.head}</head><body style="width:156mm">${parts.map((p) => `<section>${p.body}</section>`).join('')}</body></html>`;
+  const page = await browser.newPage();
+  try {
+    await page.emulateMediaType('print');
+    await page.setContent(html, { waitUntil: 'load' });
+    const mm = (await page.evaluate(`[...document.querySelectorAll('body > section')].map((s) => [...s.querySelectorAll('td.opinion-cell')].map((td) => (td.getBoundingClientRect().bottom - td.querySelector('.op-body').getBoundingClientRect().bottom) * 25.4 / 96))`)) as number[][];
+    return new Map(done.map((r, i) => [r, mm[i]!]));
+  } finally {
+    await page.close();
+  }
+}
+
+/** Every form of a sealed template has its seal spaces, each at least 40 mm high (a round seal is Ø 40–42 mm). */
+async function expectSealSpaces(browser: Browser, ctx: ViewContext, outputs: FormOutput[]): Promise<number> {
+  const spaces = await sealSpaces(browser, ctx, outputs);
+  let n = 0;
+  for (const [r, mm] of spaces) {
+    if (SEALED.has(r.target.form.template)) expect(mm.length, `${r.label}: seal spaces`).toBeGreaterThan(0);
+    for (const h of mm) expect(h, `${r.label}: seal space ${h.toFixed(1)} mm (fit ${r.fit ?? 0})`).toBeGreaterThanOrEqual(39.9);
+    n += mm.length;
+  }
   return n;
 }
 
@@ -244,6 +281,16 @@ describe('forms as PDF', () => {
       if (r.target.form.template !== 'brand-archive') expect(r.pages, `${r.label} fits one page`).toBe(1);
     }
     console.log(`[forms] ${res.length} forms of 000 in ${seconds.toFixed(1)} s (${(res.length / seconds).toFixed(1)} forms/s)`);
+    const seals = await expectSealSpaces(browser, viewContext(demo, demoProgramme, { today: '2020-12-30' }), res);
+    // 责任人（签字）: the signature space left empty, the typed name beside it in brackets.
+    const sctx = viewContext(demo, demoProgramme, { today: '2020-12-30' });
+    const signed = byTemplate.get('task-report')!.flatMap((r) => {
+      const name = (formDocument(sctx, r.target).view as { report?: { responsible?: { name?: string } } }).report?.responsible?.name;
+      return name ? [{ r, name }] : [];
+    });
+    expect(signed.length).toBeGreaterThan(0);
+    for (const { r, name } of signed) expect(squash(raw(r.out)), r.label).toContain(`（签字）（${name}）`);
+    console.log(`[forms] ${seals} seal spaces of 000 at least 40 mm high`);
 
     const find = (template: string, key: string) => byTemplate.get(template)!.find((r) => r.target.key === key)!;
     // 附件1: the applying unit, category ticks, the contact and the phone (forms for the upper organisation show it).
@@ -274,8 +321,10 @@ describe('forms as PDF', () => {
     const brand = find('brand-apply', 'b-2020-hs-jiaoyu');
     expectLabels(brand.out, ['附件6', '惠山区机关党建品牌申报审批表', ...LABELS['brand-apply']!]);
     expect(squash(raw(brand.out))).toContain('红烛先锋');
-    // The logo (red, vector SVG) is drawn in the 品牌标识 cell: red pixels on the page.
-    expect(redPixels(brand.out)).toBeGreaterThan(50);
+    // The logo (red, vector SVG) is drawn in the 品牌标识 cell: red pixels on the page (18 mm high: the form is
+    // set at its tightest to keep the demo's texts and three 40 mm seal spaces on one page).
+    expect(brand.fit).toBe(3);
+    expect(redPixels(brand.out)).toBeGreaterThan(20);
     // Quarterly reports.
     const rep = squash(raw(find('project-report', id.report('p-2020-hs-kehou', '2020Q3')).out));
     expect(rep).toContain('（2020年第三季度）');
@@ -356,6 +405,16 @@ describe('forms as PDF', () => {
     // Page numbers on a multi-page form: — 1 —, — 2 —.
     expect(text).toMatch(/—\s*1\s*—/);
     expect(text).toMatch(/—\s*2\s*—/);
+    // GB/T 9704: odd page numbers at the right of the text block, even at the left, one character (14 pt) in.
+    const numberLine = (page: number) => {
+      const xml = execFileSync('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), r!.out, '-'], { encoding: 'utf8' });
+      const words = [...xml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<\/word>/g)].map((m) => ({ x0: Number(m[1]), y0: Number(m[2]), x1: Number(m[3]), t: m[4]! }));
+      const line = words.filter((w) => /^(—|\d+|—\d+—)$/.test(w.t) && Math.abs(w.y0 - 762) < 12);
+      return { left: Math.min(...line.map((w) => w.x0)), right: Math.max(...line.map((w) => w.x1)) };
+    };
+    const pt = (mm: number) => (mm * 72) / 25.4;
+    expect(numberLine(1).right).toBeCloseTo(pt(210 - 26) - 14, -1);
+    expect(numberLine(2).left).toBeCloseTo(pt(28) + 14, -1);
     // Page numbers and the verification footer of each page come between the parts of a paragraph split by a page.
     const body = squash(text).replace(/—\d+—/g, '').replace(/验证码[0-9A-Z]{5}-[0-9A-Z]{5}用djycverify核对记录/g, '');
     for (const para of LONG_REASON.split('\n')) expect(body, para.slice(0, 8)).toContain(squash(para));
@@ -395,11 +454,15 @@ describe('forms as PDF', () => {
 
   it('renders every form of the other presets (001, 002, 003, 004) with their values', async () => {
     const all: FormOutput[] = [];
+    let seals = 0;
     for (const [preset, { root, today }] of Object.entries(others)) {
       const repo = loadRepository(root);
       expect(validateRepository(repo, { today }).filter((p) => p.rule === 'programme-form-template')).toEqual([]);
-      all.push(...(await outputsOf(repo, today, { includeUnreached: true }, preset)));
+      const res = await outputsOf(repo, today, { includeUnreached: true }, preset);
+      seals += await expectSealSpaces(browser, viewContext(repo, resolveProgramme(repo), { today }), res);
+      all.push(...res);
     }
+    expect(seals).toBeGreaterThan(0);
     const get = (template: string, key?: string) => all.find((r) => r.target.form.template === template && (!key || r.target.key === key))!;
     for (const r of all) {
       if (r.target.form.template === 'zutuan-apply' || r.target.form.template === 'project-report') continue;

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ROOT, djyc, git, initRepo, tempDir } from './helpers.js';
 import { writeRecords, editRecordText } from '../src/store/records.js';
 import { loadRepository } from '../src/store/repo.js';
@@ -167,5 +168,22 @@ describe('the embedded sample repository (top level of this package)', () => {
     const v = djyc(['validate', '--today', '2026-03-10'], { cwd: dir });
     expect(v.stdout).not.toMatch(/:\d+:\d+  错误/);
     expect(v.code).toBe(0);
+  });
+  it('new-project takes the team (member:role) and the schedule (from~to:work) that 001 and 003 print', () => {
+    const dir = sampleCopy();
+    const args = ['new-project', '--title', '党员责任区', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-sfq-minzheng', '--slug', 'zrq'];
+    const r = djyc([...args, '--team', '胡琳：组长', '--team', 'm-sfq-mafang', '--schedule', '2026-04-01~2026-06-30:划分责任区', '--schedule', '2026-07-01至2026-11-30：创建与验收', '--schedule', '总结推广', '--json'], { cwd: dir, env: { DJYC_TODAY: '2026-03-10' } });
+    expect(r.code, r.stderr).toBe(0);
+    const data = parse(fs.readFileSync(path.join(dir, JSON.parse(r.stdout).path), 'utf8'));
+    expect(data.team).toEqual([{ member: 'm-sfq-hulin', role: '组长' }, { member: 'm-sfq-mafang' }]);
+    expect(data.schedule).toEqual([{ from: '2026-04-01', to: '2026-06-30', work: '划分责任区' }, { from: '2026-07-01', to: '2026-11-30', work: '创建与验收' }, { work: '总结推广' }]);
+    for (const bad of ['2026-13-01~2026-06-30:x', '2026-06-30~2026-04-01:x', '2026-04-01~2026-06-30:']) {
+      const b = djyc([...args, '--schedule', bad], { cwd: dir, env: { DJYC_TODAY: '2026-03-10' } });
+      expect(b.code, bad).toBe(2);
+      expect(b.stderr).toContain('--schedule');
+    }
+    const nobody = djyc([...args, '--team', '查无此人:组员'], { cwd: dir, env: { DJYC_TODAY: '2026-03-10' } });
+    expect(nobody.code).not.toBe(0);
+    expect(nobody.stderr).toContain('--team');
   });
 });

@@ -35,6 +35,7 @@ export interface ProjectInput {
   start?: string;
   due?: string;
   team?: { member: string; role?: string }[];
+  schedule?: { from?: string; to?: string; work: string }[];
   coOrganisers?: string[];
   upper?: string;
 }
@@ -75,13 +76,14 @@ export function buildProjectRecord(programme: ProgrammeRecord, input: ProjectInp
     co_organisers: input.coOrganisers?.map((organisation) => ({ organisation })),
     leader: input.leader,
     contact: input.contact,
-    team: input.team,
+    team: input.team?.length ? input.team : undefined,
     upper: input.upper,
     reason: input.reason,
     feasibility: input.feasibility,
     goals: input.goals,
     content: input.content,
     measures: input.measures,
+    schedule: input.schedule?.length ? input.schedule : undefined,
     start: input.start,
     due: input.due,
     stage: stage.id,

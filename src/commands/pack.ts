@@ -112,7 +112,7 @@ async function printOne(name: string, view: object, title: string, out: string, 
 
 /** A PDF whose page n shows “— n —” where GB/T 9704 puts page numbers; stamped onto the merged pack. */
 async function numberSheet(count: number, out: string, browser: Browser, lang: Lang): Promise<PDFDocument> {
-  const pages = Array.from({ length: count }, (_, i) => i + 1);
+  const pages = Array.from({ length: count }, (_, i) => ({ n: i + 1, even: i % 2 === 1 }));
   await printOne('_page-numbers', { pages }, '页码', out, browser, lang, `${formsStylesheet()}\n@page { size: A4; margin: 0; }\nbody { line-height: 1; }`);
   return PDFDocument.load(fs.readFileSync(out), { updateMetadata: false });
 }

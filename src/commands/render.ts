@@ -17,7 +17,9 @@ import { readAttachment } from '../store/attachments.js';
 import { formDocument, type FormDocument } from '../output/forms/document.js';
 import { fileBase, type FormTarget } from '../output/forms/targets.js';
 import { IMAGE_TYPES, sniffType } from '../domain/paths.js';
-import { loadLayout } from '../output/forms/layout.js';
+import { layoutMeta, loadLayout } from '../output/forms/layout.js';
+import { MAX_FIT, type FitLevel } from '../output/forms/html.js';
+import { formHtmlDocument } from '../output/forms/templates.js';
 import { overlayHtml, qrPng, VERIFY_KEY, type Stamp } from '../output/forms/verification.js';
 import { formDocxChildren } from '../output/docx/form.js';
 import { docxDocument, type DocxSection } from '../output/docx/document.js';
@@ -70,6 +72,8 @@ export interface FormOutput {
   stampText?: string;
   /** Rendered from uncommitted changes (草稿). */
   draft?: boolean;
+  /** A one-page form set tighter to stay on one page (1 leading, 2 小四 tables, 3 五号); absent when as designed. */
+  fit?: FitLevel;
 }
 
 export type FormFormat = 'pdf' | 'html' | 'docx';
@@ -172,35 +176,39 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
     return results;
   }
 
-  const jobs: RenderJob[] = [];
-  const jobIndex: number[] = [];
-  docs.forEach((d, i) => {
-    if (!d) return;
+  // A one-page form (layout `pages: 1`) that spills is printed again tighter (fit levels), and reported once.
+  const jobOf = (i: number, fit: FitLevel): RenderJob => {
+    const d = docs[i]!;
     const stamp = stamps[i];
-    jobs.push({
+    return {
       id: d.target.key + ':' + d.target.form.id,
-      html: d.html,
+      html: fit ? formHtmlDocument(d.target.form.template, d.view, d.label, '', fit) : d.html,
       out: outs[i]!,
       title: d.label,
       ...(stamp ? { overlay: overlayHtml(stamp), meta: { keywords: [`djyc-verify:${stamp.code}`], custom: { [VERIFY_KEY]: stamp.text } } } : {}),
-    });
-    jobIndex.push(i);
-  });
-  if (jobs.length === 0) return results;
-  const toOutput = (k: number, r: RenderResult): FormOutput => {
-    const d = docs[jobIndex[k]!]!;
-    return { target: d.target, label: d.label, group: d.group, item: d.item, out: r.out, ok: r.ok, pages: r.pages, bytes: r.bytes, error: r.error, missingGlyphs: r.missingGlyphs, ...base(jobIndex[k]!) };
+    };
   };
-  const byId = new Map(jobs.map((j, k) => [j, k]));
-  await renderPdfs(jobs, {
-    browser: opts.browser,
-    lang: opts.lang,
-    pageNumbers: opts.pageNumbers,
-    onProgress: (_d, _t, job, r) => {
-      const k = byId.get(job)!;
-      report(jobIndex[k]!, toOutput(k, r));
-    },
-  });
+  const toOutput = (i: number, r: RenderResult, fit: FitLevel): FormOutput => {
+    const d = docs[i]!;
+    return { target: d.target, label: d.label, group: d.group, item: d.item, out: r.out, ok: r.ok, pages: r.pages, bytes: r.bytes, error: r.error, missingGlyphs: r.missingGlyphs, ...(fit ? { fit } : {}), ...base(i) };
+  };
+  let pending = docs.flatMap((d, i) => (d ? [i] : []));
+  for (let fit: FitLevel = 0; pending.length; fit = (fit + 1) as FitLevel) {
+    const jobs = pending.map((i) => jobOf(i, fit));
+    const indexOf = new Map(jobs.map((j, k) => [j, pending[k]!]));
+    const again: number[] = [];
+    await renderPdfs(jobs, {
+      browser: opts.browser,
+      lang: opts.lang,
+      pageNumbers: opts.pageNumbers,
+      onProgress: (_d, _t, job, r) => {
+        const i = indexOf.get(job)!;
+        if (r.ok && (r.pages ?? 1) > 1 && fit < MAX_FIT && layoutMeta(docs[i]!.target.form.template).pages === 1) again.push(i);
+        else report(i, toOutput(i, r, fit));
+      },
+    });
+    pending = again;
+  }
   return results;
 }
 

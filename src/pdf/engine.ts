@@ -288,19 +288,21 @@ async function printOnPage(page: Page, html: string, timeoutMs: number, lang: La
 
 let numberSheet: { pages: number; doc: Promise<PDFDocument> } | undefined;
 
-/** A PDF whose page n shows "— n —" (DJYC Song 14 pt, centred, its top 7 mm below the text block of a
- * GB/T 9704 page), rendered once per process by Chromium so that the digits are an embedded subset font. */
+/** A PDF whose page n shows "— n —" (DJYC Song 14 pt, its top 7 mm below the text block of a GB/T 9704 page;
+ * odd pages at the right of the block, even at the left, one character in), rendered once per process by Chromium
+ * so that the digits are an embedded subset font. */
 function pageNumberSheet(page: Page, needed: number, timeoutMs: number): Promise<PDFDocument> {
   if (numberSheet && numberSheet.pages >= needed) return numberSheet.doc;
   const pages = Math.max(32, 2 ** Math.ceil(Math.log2(needed)));
   let body = '';
-  for (let n = 1; n <= pages; n++) body += `<div class="n"><span>— ${n} —</span></div>`;
+  for (let n = 1; n <= pages; n++) body += `<div class="n${n % 2 ? '' : ' even'}"><span>— ${n} —</span></div>`;
   const html =
     `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">${CSP_META}` +
     `<link rel="stylesheet" href="${FONT_CSS_URL}"><style>` +
     '@page{size:210mm 297mm;margin:0}html,body{margin:0;background:transparent}' +
     '.n{position:relative;height:290mm;break-after:page}.n:last-child{break-after:auto}' +
-    '.n span{position:absolute;left:0;right:0;top:269mm;text-align:center;font:400 14pt/1 "DJYC Song";white-space:pre}' +
+    '.n span{position:absolute;left:calc(28mm + 14pt);right:calc(26mm + 14pt);top:269mm;text-align:right;font:400 14pt/1 "DJYC Song";white-space:pre}' +
+    '.n.even span{text-align:left}' +
     `</style></head><body>${body}</body></html>`;
   const doc = (async () => {
     await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });

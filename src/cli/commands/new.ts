@@ -66,6 +66,8 @@ const PROJECT = options({
   measures: { flags: '--measures <text>', zh: '推进措施', en: 'measures' },
   start: { flags: '--start <YYYY-MM-DD>', zh: '开始日期', en: 'start date' },
   due: { flags: '--due <YYYY-MM-DD>', zh: '完成时限', en: 'due date' },
+  team: { flags: '--team <member[:role]>', zh: '项目组成员及其在项目组的职务，如 孙晓燕:副组长', en: 'a team member and their role in the team, e.g. 孙晓燕:副组长', repeat: 'whole' },
+  schedule: { flags: '--schedule <from~to:work>', zh: '进度安排一段，如 2017-03-01~2017-06-30:制定标准（日期可省）', en: 'one period of the schedule, e.g. 2017-03-01~2017-06-30:set the standard (dates optional)', repeat: 'whole' },
   ...COMMON,
 });
 
@@ -115,6 +117,11 @@ async function projectInput(ctx: CliContext, repo: Repository, f: ProjectFlags):
   // Records named by name, short name, number or id (domain/resolve.ts), kept as ids.
   const org = (text: string | undefined, flag: string) => (text ? resolveRecord(index, text, ['organisation'], flag).id : undefined);
   const person = (text: string | undefined, flag: string) => (text ? resolveRecord(index, text, ['member'], flag).id : undefined);
+  const team = f.team?.map((t) => {
+    const m = /^(.+?)(?:\s*[:：]\s*(.*))?$/.exec(t.trim());
+    return { member: person(m![1]!.trim(), '--team')!, ...(m![2]?.trim() ? { role: m![2].trim() } : {}) };
+  });
+  const schedule = f.schedule?.map(parseSchedule);
   f = { ...f, org: org(f.org, '--org'), proposedBy: org(f.proposedBy, '--proposed-by'), upper: org(f.upper, '--upper'), leader: person(f.leader, '--leader'), contact: person(f.contact, '--contact'), coOrganiser: f.coOrganiser?.map((c) => org(c, '--co-organiser')!) };
   const lang = ctx.lang;
   const title = f.title ?? (ask ? await askText(lang, '项目名称', 'project title', { required: true }) : missing(lang, '--title'));
@@ -157,8 +164,23 @@ async function projectInput(ctx: CliContext, repo: Repository, f: ProjectFlags):
   }
   return {
     programme: programme.id, id: f.id, slug: f.slug, title, categories, source, lead, proposedBy: f.proposedBy, leader, contact: f.contact, reason, feasibility,
-    goals, content, measures, start: f.start, due, coOrganisers: f.coOrganiser, upper: f.upper,
+    goals, content, measures, start: f.start, due, coOrganisers: f.coOrganiser, upper: f.upper, team, schedule,
   };
+}
+
+/** One period of a schedule: `2017-03-01~2017-06-30:work` (至 for ~, ： for :; either date, or both, may be left out). */
+export function parseSchedule(text: string): { from?: string; to?: string; work: string } {
+  const m = /^\s*(\d{4}-\d{2}-\d{2})?\s*(?:(?:~|～|至)\s*(\d{4}-\d{2}-\d{2})?)?\s*[:：]\s*(\S[\s\S]*)$/.exec(text);
+  const bad = () => new UsageError(`--schedule “${text}”：应为 起始日期~结束日期:工作内容，如 2017-03-01~2017-06-30:制定标准`, `--schedule "${text}": expected from~to:work, e.g. 2017-03-01~2017-06-30:set the standard`);
+  if (!m) {
+    if (/^\s*\d{4}-/.test(text)) throw bad();
+    if (!text.trim()) throw bad();
+    return { work: text.trim() };
+  }
+  const [, from, to, work] = m;
+  for (const d of [from, to]) if (d && !isIsoDate(d)) throw bad();
+  if (from && to && from > to) throw new UsageError(`--schedule “${text}”：开始日期晚于结束日期`, `--schedule "${text}": starts after it ends`);
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}), work: work!.trim() };
 }
 
 function withPromptGuard<T extends unknown[]>(fn: (...a: T) => Promise<number | void>) {

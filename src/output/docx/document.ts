@@ -44,9 +44,12 @@ export interface DocxMeta {
 
 const PX_PER_MM = 96 / 25.4;
 
-function footerFor(s: DocxSection): Footer {
+/** GB/T 9704-2012 7.5: page numbers of odd pages at the right of the text block, of even pages at the left, one character (四号) in. */
+function footerFor(s: DocxSection, page: 'odd' | 'even'): Footer {
+  const oneChar = SIZE.si * 10; // twips of one 四号 character (size in half-points)
   const pageNumber = new Paragraph({
-    alignment: AlignmentType.CENTER,
+    alignment: page === 'odd' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+    indent: page === 'odd' ? { right: oneChar } : { left: oneChar },
     children: [new TextRun({ size: SIZE.si, children: ['— ', PageNumber.CURRENT, ' —'] })],
   });
   if (!s.stamp) return new Footer({ children: [pageNumber] });
@@ -135,8 +138,10 @@ export async function docxDocument(sections: DocxSection[], meta: DocxMeta): Pro
     description: stamps.length ? stamps.map((s) => `${VERIFY_LABEL} ${s.code}`).join('；') : undefined,
     keywords: meta.keywords?.join(' '),
     customProperties: stamps.length ? [{ name: VERIFY_KEY, value: stamps.map((s) => s.text).join('\n') }] : [],
+    evenAndOddHeaderAndFooters: true,
     sections: sections.map((s, i): ISectionOptions => {
       const header = headerFor(s);
+      const evenHeader = header ? headerFor(s) : undefined;
       return {
         properties: {
           ...(i > 0 ? { type: SectionType.NEXT_PAGE } : {}),
@@ -146,8 +151,8 @@ export async function docxDocument(sections: DocxSection[], meta: DocxMeta): Pro
             pageNumbers: { start: 1 },
           },
         },
-        headers: header ? { default: header } : undefined,
-        footers: { default: footerFor(s) },
+        headers: header ? { default: header, even: evenHeader } : undefined,
+        footers: { default: footerFor(s, 'odd'), even: footerFor(s, 'even') },
         children: s.children,
       };
     }),

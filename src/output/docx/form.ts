@@ -182,11 +182,28 @@ function boxParas(scope: Scope, c: Extract<CellDef, { box: Part[] }>, size: numb
   const { body, foot } = boxParts(c);
   const top = body.flatMap((p) => partParas(scope, p, size, width));
   if (!foot.length) return top;
-  const line = Math.ceil(size * 10 * 1.4); // twips of one line at this size (half-points × 10 × line height)
-  const perLine = Math.max(1, Math.floor((width - cellMargins.left - cellMargins.right) / (size * 10)));
-  const lines = body.reduce((n, p) => n + ('text' in p ? estimateLines(lookup(scope, p.text), perLine) : 'choices' in p ? 2 : 'each' in p ? listOf(scope, p.each).length : 1), 0);
-  const room = heightMm ? mm(heightMm) - cellMargins.top - cellMargins.bottom - (lines + 1) * line - foot.length * (line + 80) : 0;
+  const line = lineTwips(size);
+  const room = heightMm ? mm(heightMm) - cellMargins.top - cellMargins.bottom - (bodyLines(scope, c, size, width) + 1) * line - foot.length * (line + 80) : 0;
   return [...top, ...foot.map((p, i) => signParagraph(scope, p as SignPart, size, i === 0 ? Math.max(80, room) : 80))];
+}
+
+/** Room for a round seal (Ø 40–42 mm) over the sign and the date, below the opinion: as in the PDF (.op-foot). */
+const SEAL_MM = 40;
+const lineTwips = (size: number): number => Math.ceil(size * 10 * 1.4); // half-points × 10 × line height
+
+/** Estimated lines of the opinion above a box's sign (over-estimated, like the PDF's text). */
+function bodyLines(scope: Scope, c: Extract<CellDef, { box: Part[] }>, size: number, width: number): number {
+  const perLine = Math.max(1, Math.floor((width - cellMargins.left - cellMargins.right) / (size * 10)));
+  return boxParts(c).body.reduce((n, p) => n + ('text' in p ? estimateLines(lookup(scope, p.text), perLine) : 'choices' in p ? 2 : 'each' in p ? listOf(scope, p.each).length : 1), 0);
+}
+
+/** Minimum height of a box cell in mm: the layout's, and for a box with a seal or signature, the opinion and 40 mm under it. */
+function boxHeight(scope: Scope, c: Extract<CellDef, { box: Part[] }>, size: number, width: number): number | undefined {
+  const h = heightOf(scope, c.height);
+  if (!boxParts(c).foot.length) return h;
+  // The 40 mm hold the sign and the date as well (as the PDF's .op-foot does).
+  const opinion = (bodyLines(scope, c, size, width) * lineTwips(size) + cellMargins.top + cellMargins.bottom) * (25.4 / 1440);
+  return Math.max(h ?? 0, Math.ceil(opinion + SEAL_MM));
 }
 
 function partParas(scope: Scope, p: Part, size: number, width: number): Paragraph[] {
@@ -276,7 +293,7 @@ function buildCell(scope: Scope, c: CellDef, ts: TableStyle, width: number, head
     return { cell: centre(docxRuns(runs, labelStyle)) };
   }
   if ('value' in c) {
-    const alignment = c.align === 'center' ? AlignmentType.CENTER : TEXT_ALIGN;
+    const alignment = c.align === 'center' ? AlignmentType.CENTER : c.align === 'right' ? AlignmentType.RIGHT : TEXT_ALIGN;
     return { cell: new TableCell({ ...common, verticalAlign: c.top ? VerticalAlignTable.TOP : VerticalAlignTable.CENTER, children: [para(docxRuns(inlineRuns(scope, c.value), { size }), { alignment })] }) };
   }
   const top = (children: Paragraph[], height?: number): Built => ({
@@ -285,7 +302,7 @@ function buildCell(scope: Scope, c: CellDef, ts: TableStyle, width: number, head
   });
   if ('text' in c) return top(textParas(lookup(scope, c.text), size), heightOf(scope, c.height));
   if ('box' in c) {
-    const h = heightOf(scope, c.height);
+    const h = boxHeight(scope, c, size, width);
     return top(boxParas(scope, c, size, width, h), h);
   }
   if ('choices' in c) return { cell: new TableCell({ ...common, verticalAlign: VerticalAlignTable.CENTER, children: [choicesParagraph(scope, c.choices, c.small ? SIZE.xiaosi : size, width)] }) };
@@ -316,7 +333,7 @@ function buildRows(rows: ExpandedRow[], t: TableDef, ts: TableStyle, header: boo
       col += span;
     }
     for (let k = 0; k < cols; k++) if (covered[k]! > 0) covered[k]!--;
-    out.push({ cells, height, flows: !header && rowFlows(row), keepPrev: !header && rowKeptWithPrevious(row) });
+    out.push({ cells, height, flows: !header && rowFlows(row, t), keepPrev: !header && rowKeptWithPrevious(row) });
   }
   return out.map((r, i) => {
     const min = ts.dense ? r.height : Math.max(10, r.height ?? 0);
@@ -408,6 +425,7 @@ export function formDocxChildren(layout: Layout, view: Record<string, unknown>):
   out.push(para(docxRuns(title, { size: SIZE.er, font: fontOf(FONTS.title) }), { alignment: AlignmentType.CENTER, spacing: { after: 240 }, keepNext: true }));
   layout.body.forEach((b, i) => out.push(...blockChildren(scope, b, layout.body[i + 1])));
   // A table as the last thing of a section needs a paragraph after it (Word's rule).
-  if (out[out.length - 1] instanceof Table) out.push(para([], { spacing: { before: 0, after: 0 } }));
+  // One point high, so that a form filling its page to the foot does not get a blank second page from it.
+  if (out[out.length - 1] instanceof Table) out.push(para([new TextRun({ text: '', size: 2 })], { spacing: { before: 0, after: 0, line: 20, lineRule: LineRuleType.EXACT } }));
   return out;
 }

@@ -3,6 +3,7 @@ import { memberName, orgName } from '../../domain/records.js';
 import { formTitle, recordLabel, type FormTarget } from './targets.js';
 import { buildView, type ViewContext } from './views.js';
 import { formHtmlDocument } from './templates.js';
+import type { FitLevel } from './html.js';
 
 export interface FormDocument {
   target: FormTarget;
@@ -24,7 +25,8 @@ function shorten(s: string, max: number): string {
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : chars.join('');
 }
 
-export function formDocument(ctx: ViewContext, target: FormTarget): FormDocument {
+/** `fit`: how tightly to set a one-page form (render.ts prints a spilled one again tighter). */
+export function formDocument(ctx: ViewContext, target: FormTarget, fit: FitLevel = 0): FormDocument {
   const title = formTitle(ctx.programme, target.form);
   const group = target.form.annex ? `${target.form.annex} ${title}` : title;
   const view = buildView(ctx, target);
@@ -32,5 +34,5 @@ export function formDocument(ctx: ViewContext, target: FormTarget): FormDocument
   if (target.member) item = `${memberName(ctx.index, target.member)}：${item}`;
   if (target.unit) item = `${orgName(ctx.index, target.unit)}：${item}`;
   const label = target.record.kind === 'programme' ? group : `${group}：${item}`;
-  return { target, title, group, item, label, view, html: formHtmlDocument(target.form.template, view, label) };
+  return { target, title, group, item, label, view, html: formHtmlDocument(target.form.template, view, label, '', fit) };
 }

@@ -88,7 +88,7 @@ function place(c: Exclude<CellDef, string>, rowspan: number | undefined): string
 function heightAttr(classes: string[], h: number | undefined): { cls: string[]; style: string } {
   if (h === undefined) return { cls: classes, style: '' };
   if (HEIGHT_CLASSES.has(h)) return { cls: [...classes, `h-${h}`], style: '' };
-  return { cls: classes, style: ` style="height:${Math.round(h)}mm"` };
+  return { cls: classes, style: ` style="height:calc(var(--hs) * ${Math.round(h)}mm)"` };
 }
 
 function cellHtml(scope: Scope, c: CellDef, tag: 'td' | 'th', rowspan?: number): string {
@@ -102,14 +102,14 @@ function cellHtml(scope: Scope, c: CellDef, tag: 'td' | 'th', rowspan?: number):
     const { cls, style } = heightAttr(classes, h);
     return `<${tag}${at}${cls.length ? ` class="${cls.join(' ')}"` : ''}${style}>${inner}</${tag}>`;
   };
-  if ('value' in c) return td([...(c.align === 'center' ? ['num'] : []), ...(c.top ? ['box'] : [])], inlineHtml(scope, c.value));
+  if ('value' in c) return td([...(c.align === 'center' ? ['num'] : c.align === 'right' ? ['right'] : []), ...(c.top ? ['box'] : [])], inlineHtml(scope, c.value));
   if ('text' in c) return td(['box'], textHtml(lookup(scope, c.text)), heightOf(scope, c.height));
   if ('box' in c) {
     const { body, foot } = boxParts(c);
     const h = heightOf(scope, c.height);
     if (!foot.length) return td(['box'], body.map((p) => partHtml(scope, p)).join(''), h);
     // The opinion at the top, the seal or signature and the date at the foot of the cell (room for a round seal).
-    const inner = `<div class="opinion"${h ? ` style="min-height:${h}mm"` : ''}><div class="op-body">${body.map((p) => partHtml(scope, p)).join('')}</div><div class="op-foot">${foot.map((p) => partHtml(scope, p)).join('')}</div></div>`;
+    const inner = `<div class="opinion"${h ? ` style="min-height:calc(var(--hs) * ${Math.round(h)}mm)"` : ''}><div class="op-body">${body.map((p) => partHtml(scope, p)).join('')}</div><div class="op-foot">${foot.map((p) => partHtml(scope, p)).join('')}</div></div>`;
     return td(['box', 'opinion-cell'], inner);
   }
   if ('choices' in c) return td(['choices-row', ...(c.small ? ['small'] : [])], choicesHtml(scope, c.choices));
@@ -129,7 +129,7 @@ function tableHtml(scope: Scope, t: TableDef, note?: string): string {
   const edges = t.edges ?? true;
   const edge = `<tr class="page-edge"><td colspan="${cols}"></td></tr>`;
   const rowHtml = (row: ExpandedRow, tag: 'td' | 'th') => {
-    const cls = [...(tag === 'td' && rowFlows(row) ? ['long'] : []), ...(tag === 'td' && rowKeptWithPrevious(row) ? ['keep'] : [])];
+    const cls = [...(tag === 'td' && rowFlows(row, t) ? ['long'] : []), ...(tag === 'td' && rowKeptWithPrevious(row) ? ['keep'] : [])];
     return `<tr${cls.length ? ` class="${cls.join(' ')}"` : ''}>${row.cells.map((c) => cellHtml(row.scope, c.cell, tag, c.rowspan)).join('')}</tr>`;
   };
   const head = expandRows(scope, t.header).map((r) => rowHtml(r, 'th')).join('\n');
@@ -169,8 +169,17 @@ function blockHtml(scope: Scope, b: BlockDef): string {
   return `<div class="doc">\n${b.prose.map((p) => paraHtml(scope, p)).filter(Boolean).join('\n')}\n</div>`;
 }
 
-/** The body HTML of a form: heading, then its blocks. */
-export function layoutHtml(layout: Layout, view: Record<string, unknown>): string {
+/** How tightly a one-page form is set to stay on one page: 0 as designed, 1 tighter leading, 2 小四 tables, 3 五号. */
+export type FitLevel = 0 | 1 | 2 | 3;
+export const MAX_FIT: FitLevel = 3;
+
+/** The body HTML of a form: heading, then its blocks (inside a .fit-N wrapper when set tighter). */
+export function layoutHtml(layout: Layout, view: Record<string, unknown>, fit: FitLevel = 0): string {
+  const body = layoutBodyHtml(layout, view);
+  return fit ? `<div class="fit-${fit}">\n${body}\n</div>` : body;
+}
+
+function layoutBodyHtml(layout: Layout, view: Record<string, unknown>): string {
   const scope: Scope = { view };
   const { annex, title } = headingRuns(layout, scope);
   const parts: string[] = [];
@@ -181,7 +190,7 @@ export function layoutHtml(layout: Layout, view: Record<string, unknown>): strin
     const next = layout.body[i + 1];
     // A note under a table whose rows all stay whole rides in the table (the page-edge rows that close split
     // rows would rule a line under it).
-    const splits = 'table' in b && (b.table.edges ?? true) && expandRows(scope, b.table.rows).some(rowFlows);
+    const splits = 'table' in b && (b.table.edges ?? true) && expandRows(scope, b.table.rows).some((r) => rowFlows(r, b.table));
     if ('table' in b && !splits && guarded(scope, b) && next && 'note' in next && guarded(scope, next)) {
       parts.push(tableHtml(scope, { ...b.table, edges: false }, inlineHtml(scope, next.note)));
       i++;

@@ -36,7 +36,7 @@ interface Place {
 export type CellDef =
   | string
   | ({ label: Inline; vertical?: boolean } & Place)
-  | ({ value: Inline; align?: 'center'; top?: boolean } & Place)
+  | ({ value: Inline; align?: 'center' | 'right'; top?: boolean } & Place)
   | ({ text: string; height?: Height } & Place)
   | ({ box: Part[]; height?: Height } & Place)
   | ({ choices: ChoiceList; small?: boolean } & Place)
@@ -84,6 +84,8 @@ export interface Layout {
   /** File name without .yaml. */
   name: string;
   per?: 'member' | 'unit';
+  /** 1: a one-page form of the seeds, printed tighter rather than spilling onto a second page. */
+  pages?: 1;
   annex?: Inline;
   title?: Inline;
   body: BlockDef[];
@@ -251,8 +253,9 @@ export function loadLayout(name: string): Layout {
 }
 
 /** What a layout declares about splitting its form (per member of a task, per unit of a project). */
-export function layoutMeta(name: string): { per?: 'member' | 'unit' } {
-  return { per: loadLayout(name).per };
+export function layoutMeta(name: string): { per?: 'member' | 'unit'; pages?: 1 } {
+  const l = loadLayout(name);
+  return { per: l.per, pages: l.pages };
 }
 
 // ---- evaluating against a view ----------------------------------------------------------------------------
@@ -484,13 +487,17 @@ export function runsText(runs: Run[]): string {
 // ---- tables and headings, as both renderers lay them out -------------------------------------------------------
 
 /** Whether a cell holds a text long enough that its row must be allowed to break across pages. */
-export function cellIsLong(scope: Scope, c: CellDef): boolean {
+export function cellIsLong(scope: Scope, c: CellDef, perLine = 24): boolean {
   if (typeof c === 'string') return false;
-  if ('text' in c) return isLongText(lookup(scope, c.text));
-  if ('box' in c) return c.box.some((p) => 'text' in p && isLongText(lookup(scope, p.text)));
-  if ('value' in c) return isLongText(runsText(inlineRuns(scope, c.value)));
+  if ('text' in c) return isLongText(lookup(scope, c.text), perLine);
+  if ('box' in c) return c.box.some((p) => 'text' in p && isLongText(lookup(scope, p.text), perLine));
+  if ('value' in c) return isLongText(runsText(inlineRuns(scope, c.value)), perLine);
   return false;
 }
+
+/** The 156 mm text block of GB/T 9704, and one character of a table at 四号 (14 pt) or 小四 (12 pt), in mm. */
+const BLOCK_MM = 156;
+const CHAR_MM = { normal: 4.94, dense: 4.23 };
 
 /** The rows of a table as they print: repetitions expanded, conditions applied, spans resolved. */
 export interface ExpandedRow {
@@ -524,10 +531,19 @@ export function expandRows(scope: Scope, rows: RowDef[] | undefined): ExpandedRo
 }
 
 /** Whether an expanded row may break across pages. */
-export function rowFlows(row: ExpandedRow): boolean {
+export function rowFlows(row: ExpandedRow, table?: Pick<TableDef, 'columns' | 'dense'>): boolean {
   const flow = 'flow' in row.def ? row.def.flow ?? 'auto' : 'auto';
   if (flow !== 'auto') return flow === 'always';
-  return row.cells.some((c) => cellIsLong(row.scope, c.cell));
+  // Each cell's text counted in lines of its own width (a narrow column of a list runs long sooner).
+  const total = table ? table.columns.reduce((a, b) => a + b, 0) : 0;
+  let col = 0;
+  return row.cells.some(({ cell }) => {
+    const span = typeof cell !== 'string' && cell.span ? cell.span : 1;
+    const share = table && total ? table.columns.slice(col, col + span).reduce((a, b) => a + b, 0) / total : 0;
+    col += span;
+    const perLine = share ? Math.max(2, Math.floor((BLOCK_MM * share) / (table?.dense ? CHAR_MM.dense : CHAR_MM.normal)) - 1) : 24;
+    return cellIsLong(row.scope, cell, perLine);
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import { formPartials, formTemplateSource, formsStylesheet } from '../../assets/
 import { mapSymbols } from '../charmap.js';
 import { wrapDocument } from '../html.js';
 import { loadLayout } from './layout.js';
-import { layoutHtml } from './html.js';
+import { layoutHtml, type FitLevel } from './html.js';
 import { isEmpty, paragraphs } from './text.js';
 
 const hb = Handlebars.create();
@@ -77,6 +77,6 @@ export function renderDocument(name: string, view: object, title: string): strin
 }
 
 /** A complete HTML document of a form: its layout over its view. */
-export function formHtmlDocument(layoutName: string, view: Record<string, unknown>, title: string, extraBody = ''): string {
-  return wrapDocument({ title, css: formsStylesheet(), body: mapSymbols(layoutHtml(loadLayout(layoutName), view)) + extraBody, lang: 'zh-CN' });
+export function formHtmlDocument(layoutName: string, view: Record<string, unknown>, title: string, extraBody = '', fit: FitLevel = 0): string {
+  return wrapDocument({ title, css: formsStylesheet(), body: mapSymbols(layoutHtml(loadLayout(layoutName), view, fit)) + extraBody, lang: 'zh-CN' });
 }
