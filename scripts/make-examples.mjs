@@ -233,11 +233,11 @@ async function huishan(d) {
   for (const m of members) await d.run(`${y}-03-03`, ['new-member', '--id', m.id, '--name', m.name, '--org', m.org, '--admin-title', m.admin, '--party-title', m.party]);
   const experts = [
     ['exp-hs-wang', '王建国', '区委组织部', '组织科科长', '服务“四个区”打造,突出典型示范'],
-    ['exp-hs-chen', '陈雅琴', '区委党校', '副教授', '呼应群众期待,突出典型示范,服务高质量发展'],
-    ['exp-hs-zhang', '张卫东', '区发展和改革委员会', '副主任', '服务高质量发展,服务“四个区”打造'],
-    ['exp-hs-li', '李秀英', '区人大常委会办公室', '副主任', '呼应群众期待,服务“四个区”打造'],
-    ['exp-hs-zhao', '赵明', '区财政局', '四级调研员', '服务高质量发展,呼应群众期待'],
-    ['exp-hs-sun', '孙丽', '区教育局', '督导室主任', '呼应群众期待,突出典型示范', 'org-hs-jyj'],
+    ['exp-hs-chen', '陈雅琴', '区委党校', '副教授', '呼应群众普遍期待,突出典型示范,服务高质量发展任务'],
+    ['exp-hs-zhang', '张卫东', '区发展和改革委员会', '副主任', '服务高质量发展任务,服务“四个区”打造'],
+    ['exp-hs-li', '李秀英', '区人大常委会办公室', '副主任', '呼应群众普遍期待,服务“四个区”打造'],
+    ['exp-hs-zhao', '赵明', '区财政局', '四级调研员', '服务高质量发展任务,呼应群众普遍期待'],
+    ['exp-hs-sun', '孙丽', '区教育局', '督导室主任', '呼应群众普遍期待,突出典型示范', 'org-hs-jyj'],
   ];
   for (const [id, name, unit, title, cats, org] of experts) {
     await d.run(`${y}-03-04`, ['new-expert', '--id', id, '--name', name, '--unit', unit, '--title', title, '--category', cats, ...(org ? ['--org', org] : [])]);
@@ -246,7 +246,7 @@ async function huishan(d) {
   // 项目申报 (03-01 – 03-31)
   const projects = pick([
     {
-      id: 'p-2020-hs-jiaotong', q: true, org: 'org-hs-jyj', leader: 'm-hs-zhou-li', source: '社会征集', cats: '呼应群众期待',
+      id: 'p-2020-hs-jiaotong', q: true, org: 'org-hs-jyj', leader: 'm-hs-zhou-li', source: '社会征集', cats: '呼应群众普遍期待',
       title: '校园周边交通安全综合治理',
       reason: '区人大代表建议和“寒山闻钟”平台群众反映：全区中小学上下学高峰时段校门口车辆拥堵、人车混行，存在安全隐患。',
       goals: '年底前全区 32 所中小学校门口实现“一校一方案”，高峰时段平均通行时间缩短三分之一，护学岗全覆盖。',
@@ -254,7 +254,7 @@ async function huishan(d) {
       measures: '支部书记牵头，党员分片包校；每月一次联合执法；每季度开展家长满意度调查。',
     },
     {
-      id: 'p-2020-hs-wuye', q: true, org: 'org-hs-zjj', leader: 'm-hs-gu-wei', source: '上级提议', cats: '服务高质量发展,呼应群众期待', assignedBy: 'org-hs-gw',
+      id: 'p-2020-hs-wuye', q: true, org: 'org-hs-zjj', leader: 'm-hs-gu-wei', source: '上级提议', cats: '服务高质量发展任务,呼应群众普遍期待', assignedBy: 'org-hs-gw',
       title: '老旧小区“红色物业”提升行动',
       reason: '区委“4331”工作部署要求推进老旧小区改造；群众对物业服务质量反映集中。',
       goals: '完成 12 个老旧小区改造，组建小区党支部（党小组）与物业企业联建，物业服务满意度达到 90% 以上。',
@@ -262,7 +262,7 @@ async function huishan(d) {
       measures: '建立问题清单、责任清单、销号清单；每季度召开联席会议；纳入物业企业信用评价。',
     },
     {
-      id: 'p-2020-hs-zhucan', org: 'org-hs-mzj', leader: 'm-hs-jiang-yan', source: '自行申报', cats: '呼应群众期待',
+      id: 'p-2020-hs-zhucan', org: 'org-hs-mzj', leader: 'm-hs-jiang-yan', source: '自行申报', cats: '呼应群众普遍期待',
       title: '“银发助餐”社区养老服务点建设',
       reason: '全区 60 周岁以上老年人口占比超过 25%，社区助餐需求迫切。',
       goals: '新建社区助餐点 20 个，覆盖 80% 以上城市社区，困难老人助餐补贴应享尽享。',
@@ -270,7 +270,7 @@ async function huishan(d) {
       measures: '分片包干，月度通报；引入第三方评估；接受群众监督。',
     },
     {
-      id: 'p-2020-hs-kaiban', org: 'org-hs-scj', leader: 'm-hs-pan-lei', source: '自行申报', cats: '服务高质量发展',
+      id: 'p-2020-hs-kaiban', org: 'org-hs-scj', leader: 'm-hs-pan-lei', source: '自行申报', cats: '服务高质量发展任务',
       title: '小微企业“一站式”开办帮办服务',
       reason: '优化营商环境，落实企业开办“一窗受理、一日办结”要求。',
       goals: '企业开办全流程压缩至 1 个工作日内，帮办服务满意率 95% 以上。',

@@ -61,8 +61,8 @@ beforeAll(() => {
   };
   run(['new-org', '--id', 'org-a', '--name', '甲支部', '--type', '党支部']);
   run(['new-member', '--id', 'm-a', '--name', '张三', '--org', 'org-a', '--admin-title', '科长', '--phone', PHONE]);
-  run(['new-project', '--id', 'p-a', '--title', '测试项目', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-a', '--start', '2020-03-01', '--due', '2020-10-31']);
-  run(['new-expert', '--id', 'exp-a', '--name', '李四', '--category', '呼应群众期待']);
+  run(['new-project', '--id', 'p-a', '--title', '测试项目', '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', 'org-a', '--start', '2020-03-01', '--due', '2020-10-31']);
+  run(['new-expert', '--id', 'exp-a', '--name', '李四', '--category', '呼应群众普遍期待']);
   // The cases below edit records exactly as djyc writes them.
   expect(fs.readFileSync(path.join(repo, 'records/members/m-a.yaml'), 'utf8')).toBe(memberText('m-a'));
   projectText = fs.readFileSync(path.join(repo, 'records/projects/p-a.yaml'), 'utf8');
@@ -97,7 +97,7 @@ beforeAll(() => {
   add({ name: 'bad id pattern', file: M('m_bad'), content: member('m_bad'), errors: [['schema-pattern', 2, 5]] });
   add({ name: 'invalid date 2023-02-29', file: 'records/projects/p-date.yaml', content: project('p-date', (t) => t.replace('due: 2020-10-31', 'due: 2023-02-29')), errors: [['schema-format', due, 6]] });
   add({ name: 'dangling reference', file: M('m-dangling'), content: member('m-dangling', (t) => t.replace('organisation: org-a', 'organisation: org-nowhere')), errors: [['ref-missing', 4, 15]] });
-  add({ name: 'duplicate id across two files (expert side is valid)', file: 'records/experts/m-dup.yaml', content: `${H('expert')}id: m-dup\nname: 王五\ncategories:\n  - 呼应群众期待\n`, errors: [] });
+  add({ name: 'duplicate id across two files (expert side is valid)', file: 'records/experts/m-dup.yaml', content: `${H('expert')}id: m-dup\nname: 王五\ncategories:\n  - 呼应群众普遍期待\n`, errors: [] });
   add({ name: 'duplicate id across two files', file: M('m-dup'), content: member('m-dup'), errors: [['duplicate-id', 2, 5]] });
   add({ name: 'id differs from the file name', file: M('m-idname'), content: member('m-other-name'), errors: [['id-filename', 2, 5]] });
   add({ name: 'start after due', file: 'records/projects/p-order.yaml', content: project('p-order', (t) => t.replace('due: 2020-10-31', 'due: 2020-02-01')), errors: [['date-order', due, 6]] });

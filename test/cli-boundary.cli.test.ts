@@ -64,7 +64,7 @@ function smallRepo(): string {
   ok(repo, '2020-03-05', ['new-org', '--id', 'org-a', '--name', '中共某区教育局机关支部委员会', '--short-name', '甲支部', '--type', '党支部']);
   ok(repo, '2020-03-05', ['new-member', '--id', 'm-a', '--name', '周立', '--org', 'org-a']);
   ok(repo, '2020-03-05', ['new-member', '--id', 'm-b', '--name', '徐静', '--org', 'org-a']);
-  ok(repo, '2020-03-10', ['new-project', '--id', 'p-1', '--title', '校园周边交通安全综合治理', '--category', '呼应群众期待', '--source', '社会征集', '--org', 'org-a']);
+  ok(repo, '2020-03-10', ['new-project', '--id', 'p-1', '--title', '校园周边交通安全综合治理', '--category', '呼应群众普遍期待', '--source', '社会征集', '--org', 'org-a']);
   return repo;
 }
 
@@ -241,13 +241,13 @@ describe('a reader that closes the pipe (| head): a clean, silent exit', () => {
 describe('the write group on new-*, import, task exempt, report and select', () => {
   it('new-project --dry-run validates and prints the record it would write; nothing is written', () => {
     const before = head(repo);
-    const r = ok(repo, '2020-03-12', ['new-project', '--id', 'p-dry', '--title', '机关食堂光盘行动', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-a', '--dry-run']);
+    const r = ok(repo, '2020-03-12', ['new-project', '--id', 'p-dry', '--title', '机关食堂光盘行动', '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', 'org-a', '--dry-run']);
     expect(r.stdout).toContain('（试运行，未写入任何文件）将新建项目：p-dry');
     expect(r.stdout).toContain('新建 records/projects/p-dry.yaml');
     expect(r.stdout).toContain('+ title: 机关食堂光盘行动');
     expect(r.stdout).toContain('+     date: 2020-03-12');
     nothingWritten(repo, before);
-    const json = JSON.parse(ok(repo, '2020-03-12', ['new-project', '--id', 'p-dry', '--title', '机关食堂光盘行动', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-a', '--dry-run', '--json']).stdout);
+    const json = JSON.parse(ok(repo, '2020-03-12', ['new-project', '--id', 'p-dry', '--title', '机关食堂光盘行动', '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', 'org-a', '--dry-run', '--json']).stdout);
     expect(json).toMatchObject({ id: 'p-dry', path: 'records/projects/p-dry.yaml', dryRun: true, changes: [{ path: 'records/projects/p-dry.yaml', action: 'create' }] });
     nothingWritten(repo, before);
     // A dry run checks as the write would: a category the programme does not know is refused.
@@ -258,12 +258,12 @@ describe('the write group on new-*, import, task exempt, report and select', () 
   });
 
   it('new-project --date/--by/--note: the first history entry, and trailers of the commit', () => {
-    ok(repo, '2020-03-12', ['new-project', '--id', 'p-2', '--title', '社区党员志愿服务', '--category', '呼应群众期待', '--source', '上级提议', '--org', 'org-a', '--date', '2020-03-11', '--by', '区级机关工委 周晓燕', '--note', '区委提议，列入清单']);
+    ok(repo, '2020-03-12', ['new-project', '--id', 'p-2', '--title', '社区党员志愿服务', '--category', '呼应群众普遍期待', '--source', '上级提议', '--org', 'org-a', '--date', '2020-03-11', '--by', '区级机关工委 周晓燕', '--note', '区委提议，列入清单']);
     expect(record(repo, 'records/projects/p-2.yaml').history).toEqual([{ stage: 'proposed', date: '2020-03-11', by: '区级机关工委 周晓燕', note: '区委提议，列入清单' }]);
     expect(lastMessage(repo)).toBe('djyc new-project: p-2 社区党员志愿服务\n\nAct-Date: 2020-03-11\nActed-By: 区级机关工委 周晓燕\nNote: 区委提议，列入清单\n\n');
     // A date after today is refused (exit 2), as for every write command.
     const before = head(repo);
-    const late = djyc(['new-project', '--id', 'p-late', '--title', '项目', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-a', '--date', '2020-03-13'], { cwd: repo, env: { DJYC_TODAY: '2020-03-12' } });
+    const late = djyc(['new-project', '--id', 'p-late', '--title', '项目', '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', 'org-a', '--date', '2020-03-13'], { cwd: repo, env: { DJYC_TODAY: '2020-03-12' } });
     expect(late.code).toBe(2);
     expect(late.stderr).toContain('--date 2020-03-13 晚于今天');
     nothingWritten(repo, before);
@@ -273,7 +273,7 @@ describe('the write group on new-*, import, task exempt, report and select', () 
     const before = head(repo);
     ok(repo, '2020-03-12', ['new-org', '--id', 'org-dry', '--name', '试运行支部', '--type', '党支部', '--dry-run']);
     ok(repo, '2020-03-12', ['new-member', '--id', 'm-dry', '--name', '试运行', '--org', 'org-a', '--dry-run']);
-    const expert = ok(repo, '2020-03-12', ['new-expert', '--id', 'e-dry', '--name', '陈明', '--category', '呼应群众期待', '--dry-run', '--json']);
+    const expert = ok(repo, '2020-03-12', ['new-expert', '--id', 'e-dry', '--name', '陈明', '--category', '呼应群众普遍期待', '--dry-run', '--json']);
     expect(JSON.parse(expert.stdout)).toMatchObject({ id: 'e-dry', dryRun: true });
     nothingWritten(repo, before);
     ok(repo, '2020-03-12', ['new-member', '--id', 'm-c', '--name', '蒋燕', '--org', 'org-a', '--by', '组织委员 王华', '--note', '由外单位转入', '--date', '2020-03-10']);
@@ -283,7 +283,7 @@ describe('the write group on new-*, import, task exempt, report and select', () 
 
   it('import: --dry-run writes nothing; --by/--note go into each imported project\'s history and the commit', () => {
     const csv = path.join(tempDir(), '项目清单.csv');
-    fs.writeFileSync(csv, '项目名称,项目类别,项目来源,牵头单位\n项目甲,呼应群众期待,社会征集,甲支部\n项目乙,服务高质量发展,自行申报,org-a\n');
+    fs.writeFileSync(csv, '项目名称,项目类别,项目来源,牵头单位\n项目甲,呼应群众普遍期待,社会征集,甲支部\n项目乙,服务高质量发展任务,自行申报,org-a\n');
     const before = head(repo);
     expect(ok(repo, '2020-03-20', ['import', csv, '--kind', 'project', '--dry-run', '--by', '赵六']).stdout).toContain('试运行');
     nothingWritten(repo, before);

@@ -113,7 +113,7 @@ function raceRepo(body: (project: (id: string, text: string) => void, write: (re
   write(repo, 'records/organisations/org-gw.yaml', 'id: org-gw\nname: 区级机关工委\ntype: 机关工委\n');
   for (const o of ['a', 'b']) write(repo, `records/organisations/org-${o}.yaml`, `id: org-${o}\nname: ${o} 支部\ntype: 党支部\nparent: org-gw\n`);
   for (const m of ['a1', 'a2', 'b1']) write(repo, `records/members/m-${m}.yaml`, `id: m-${m}\nname: 党员${m}\norganisation: org-${m[0]}\n`);
-  const project = (id: string, text: string) => write(repo, `records/projects/${id}.yaml`, `id: ${id}\nprogramme: ${P}\ntitle: 项目 ${id}\ncategories: [呼应群众期待]\nsource: 自行申报\nproposed_by: org-a\n${text}`);
+  const project = (id: string, text: string) => write(repo, `records/projects/${id}.yaml`, `id: ${id}\nprogramme: ${P}\ntitle: 项目 ${id}\ncategories: [呼应群众普遍期待]\nsource: 自行申报\nproposed_by: org-a\n${text}`);
   body(project, (rel, text) => write(repo, rel, text));
   git(repo, ['add', '-A']);
   git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'race fixture']);

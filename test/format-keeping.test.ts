@@ -27,7 +27,7 @@ function yamllint(target: string, cwd?: string): string {
 
 const spaces = fc.integer({ min: 1, max: 4 }).map((n) => ' '.repeat(n));
 const comment = fc.option(fc.tuple(spaces, fc.constantFrom('说明', 'note', '待核实', '  spaced')).map(([s, t]) => `${s}#${t.startsWith(' ') ? t : ` ${t}`}`), { nil: '' });
-const word = fc.constantFrom('便民服务', '呼应群众期待', 'org-a', '2020-03-05', 'x y', '“引号”');
+const word = fc.constantFrom('便民服务', '呼应群众普遍期待', 'org-a', '2020-03-05', 'x y', '“引号”');
 const scalarText = fc.tuple(word, fc.constantFrom('plain', 'single', 'double')).map(([w, q]) => (q === 'single' ? `'${w}'` : q === 'double' ? `"${w}"` : /^\d|\s|“/.test(w) ? `"${w}"` : w));
 
 /** One top-level key as a person might write it: [key, text of its lines]. */

@@ -295,7 +295,7 @@ describe('forms as PDF', () => {
     const find = (template: string, key: string) => byTemplate.get(template)!.find((r) => r.target.key === key)!;
     // 附件1: the applying unit, category ticks, the contact and the phone (forms for the upper organisation show it).
     const apply = squash(raw(find('shuangling-apply', 'p-2020-hs-kehou').out));
-    for (const v of ['区教育局机关党支部', '“双减”背景下课后服务党员先锋岗建设', '服务高质量发展', '呼应群众期待', '李敏', '13905100202', '全区义务教育学校参加课后服务的学生约4.2万人']) expect(apply).toContain(squash(v));
+    for (const v of ['区教育局机关党支部', '“双减”背景下课后服务党员先锋岗建设', '服务高质量发展任务', '呼应群众普遍期待', '李敏', '13905100202', '全区义务教育学校参加课后服务的学生约4.2万人']) expect(apply).toContain(squash(v));
     // 附件2 and 附件3: the pledge with the organisation, the item, the dates.
     const orgC = squash(raw(find('org-commitment', id.commitment('organisation', 'org-hs-jiaoyu')).out));
     expect(orgC).toContain('中共无锡市惠山区教育局机关支部委员会领办以下一项工作：1．“双减”背景下课后服务党员先锋岗建设。');
@@ -366,7 +366,7 @@ describe('forms as PDF', () => {
     expect(html.slice(html.indexOf('<body>'))).not.toContain('☐');
     const apply = formDocument(ctx, { form: demoProgramme.forms!.find((f) => f.id === 'apply')!, record: ctx.index.get('project', 'p-2020-hs-yizhan')!, key: 'x' }).html;
     const cats = [...apply.slice(apply.indexOf('<body>')).matchAll(/<span class="check( on)?"><\/span>([^<]+)/g)].map((m) => `${m[2]}${m[1] ? '√' : ''}`);
-    expect(cats).toEqual(['服务“四个区”打造', '服务高质量发展', '呼应群众期待√', '突出典型示范']);
+    expect(cats).toEqual(['服务“四个区”打造', '服务高质量发展任务', '呼应群众普遍期待√', '突出典型示范']);
   });
 
   it('takes the district of the brand form from the programme, not from the code', () => {

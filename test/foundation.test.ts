@@ -159,7 +159,7 @@ describe('the embedded sample repository (top level of this package)', () => {
 
   it('new-project works in a copy of it with nothing set up (flags, no terminal)', () => {
     const dir = sampleCopy();
-    const r = djyc(['new-project', '--title', '机关食堂“光盘行动”', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-sfq-minzheng', '--json'], { cwd: dir, env: { DJYC_TODAY: '2026-03-10' } });
+    const r = djyc(['new-project', '--title', '机关食堂“光盘行动”', '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', 'org-sfq-minzheng', '--json'], { cwd: dir, env: { DJYC_TODAY: '2026-03-10' } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -171,7 +171,7 @@ describe('the embedded sample repository (top level of this package)', () => {
   });
   it('new-project takes the team (member:role) and the schedule (from~to:work) that 001 and 003 print', () => {
     const dir = sampleCopy();
-    const args = ['new-project', '--title', '党员责任区', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-sfq-minzheng', '--slug', 'zrq'];
+    const args = ['new-project', '--title', '党员责任区', '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', 'org-sfq-minzheng', '--slug', 'zrq'];
     const r = djyc([...args, '--team', '胡琳：组长', '--team', 'm-sfq-mafang', '--schedule', '2026-04-01~2026-06-30:划分责任区', '--schedule', '2026-07-01至2026-11-30：创建与验收', '--schedule', '总结推广', '--json'], { cwd: dir, env: { DJYC_TODAY: '2026-03-10' } });
     expect(r.code, r.stderr).toBe(0);
     const data = parse(fs.readFileSync(path.join(dir, JSON.parse(r.stdout).path), 'utf8'));

@@ -117,8 +117,8 @@ describe('the binary and djyc() agree', () => {
   it('new-org, new-member, new-expert and new-project write the same records', () => {
     expect(sameWrite(repo, () => ['new-org', '--id', 'org-golden', '--name', '中共某局机关第九支部委员会', '--type', '党支部', '--parent', 'org-gw'], env).code).toBe(0);
     expect(sameWrite(repo, () => ['new-member', '--id', 'm-golden', '--name', '金文', '--org', 'org-jyj', '--phone', '13800138123'], env).code).toBe(0);
-    expect(sameWrite(repo, () => ['new-expert', '--id', 'exp-golden', '--name', '钱专家', '--category', '呼应群众期待'], env).code).toBe(0);
-    expect(sameWrite(repo, () => ['new-project', '--id', 'p-golden', '--title', '金色阳光', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-jyj', '--json'], env).code).toBe(0);
+    expect(sameWrite(repo, () => ['new-expert', '--id', 'exp-golden', '--name', '钱专家', '--category', '呼应群众普遍期待'], env).code).toBe(0);
+    expect(sameWrite(repo, () => ['new-project', '--id', 'p-golden', '--title', '金色阳光', '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', 'org-jyj', '--json'], env).code).toBe(0);
   });
 
   it('import', () => {

@@ -46,7 +46,7 @@ export function baseRecords(): [string, Record<string, unknown>][] {
     ['member', { id: 'm-zhao', name: '赵强', organisation: 'org-wj', party_title: '支部书记' }],
     ['member', { id: 'm-qian', name: '钱伟', organisation: 'org-wj', party_title: '党员' }],
     ['project', {
-      id: 'p-a', programme: P, number: '2020-001', title: '教育惠民服务项目', categories: ['呼应群众期待'], source: '自行申报',
+      id: 'p-a', programme: P, number: '2020-001', title: '教育惠民服务项目', categories: ['呼应群众普遍期待'], source: '自行申报',
       proposed_by: 'org-jy', lead: 'org-jy', leader: 'm-zhang', start: '2020-05-11', due: '2020-11-15', stage: 'implementing',
       history: [
         { stage: 'proposed', date: '2020-03-10', by: '张明' },
@@ -57,7 +57,7 @@ export function baseRecords(): [string, Record<string, unknown>][] {
       ],
     }],
     ['project', {
-      id: 'p-b', programme: P, title: '健康社区行动', categories: ['服务高质量发展'], source: '上级提议', proposed_by: 'org-wj', stage: 'proposed',
+      id: 'p-b', programme: P, title: '健康社区行动', categories: ['服务高质量发展任务'], source: '上级提议', proposed_by: 'org-wj', stage: 'proposed',
       history: [{ stage: 'proposed', date: '2020-03-15', by: '赵强' }],
     }],
     ['task', { id: 't-a1', programme: P, project: 'p-a', members: ['m-zhang'], content: '组织送教下乡 10 次', due: '2020-10-31', stage: 'implementing', history: [{ stage: 'claimed', date: '2020-04-25' }, { stage: 'implementing', from: 'claimed', date: '2020-05-11' }] }],

@@ -28,7 +28,7 @@ beforeAll(() => {
 });
 
 describe('new-project without a terminal', () => {
-  const full = ['new-project', '--title', '党员先锋岗', '--category', '呼应群众期待', '--source', '自行申报', '--org', 'org-a', '--leader', 'm-a', '--due', '2020-11-30'];
+  const full = ['new-project', '--title', '党员先锋岗', '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', 'org-a', '--leader', 'm-a', '--due', '2020-11-30'];
 
   it('with every flag and stdin closed: never prompts, commits one record (also when CI is not set)', () => {
     for (const env of [{ CI: '1' }, { CI: '' }]) {
@@ -41,7 +41,7 @@ describe('new-project without a terminal', () => {
       expect(Number(commits(repo))).toBe(before + 1);
       expect(git(repo, ['show', '--name-only', '--format=', 'HEAD']).trim()).toBe(out.path);
       const rec = parse(fs.readFileSync(path.join(repo, out.path), 'utf8'));
-      expect(rec).toMatchObject({ title: '党员先锋岗', categories: ['呼应群众期待'], source: '自行申报', lead: 'org-a', proposed_by: 'org-a', leader: 'm-a', due: '2020-11-30', stage: 'proposed' });
+      expect(rec).toMatchObject({ title: '党员先锋岗', categories: ['呼应群众普遍期待'], source: '自行申报', lead: 'org-a', proposed_by: 'org-a', leader: 'm-a', due: '2020-11-30', stage: 'proposed' });
       expect(rec.history).toEqual([{ stage: 'proposed', date: TODAY, by: expect.any(String), note: '创建' }]);
     }
   });
@@ -132,7 +132,7 @@ describe('new-project in a terminal (tmux)', () => {
     expect(cats).toContain('服务“四个区”打造');
     expect(cats).toContain('空格 选择'); // key hints in Chinese too
     keys(s, 'Space', 'Down', 'Down', 'Space');
-    await waitFor(s, /◉ 服务“四个区”打造[\s\S]*◉ 呼应群众期待/);
+    await waitFor(s, /◉ 服务“四个区”打造[\s\S]*◉ 呼应群众普遍期待/);
     keys(s, 'Enter');
 
     await waitFor(s, '? 项目来源');
@@ -175,7 +175,7 @@ describe('new-project in a terminal (tmux)', () => {
     expect(done).toContain(`文件：${file}`);
     const rec = parse(fs.readFileSync(path.join(repo, file), 'utf8'));
     expect(rec).toMatchObject({
-      programme: 'shuangling-2020', title: '社区党员志愿服务站', categories: ['服务“四个区”打造', '呼应群众期待'], source: '自行申报',
+      programme: 'shuangling-2020', title: '社区党员志愿服务站', categories: ['服务“四个区”打造', '呼应群众普遍期待'], source: '自行申报',
       lead: 'org-a', leader: 'm-b', reason: '群众反映社区缺少便民服务点', goals: '年内建成志愿服务站1个', content: '组织党员每周轮值',
       measures: '每月公示服务情况', due: '2020-11-30', stage: 'proposed',
     });

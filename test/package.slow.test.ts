@@ -77,7 +77,7 @@ describe('npm pack → npm install in an empty folder → npx djyc', () => {
     r = npx(repo, ['new-org', '--name', '中共测试支部委员会', '--short-name', '测试支部', '--type', '党支部', '--slug', 'ceshi', '--json']);
     expect(r.code, r.out).toBe(0);
     const org = JSON.parse(r.stdout).id as string;
-    r = npx(repo, ['new-project', '--title', '便民服务', '--org', org, '--category', '呼应群众期待', '--source', '自行申报', '--reason', '群众需要', '--yes', '--json']);
+    r = npx(repo, ['new-project', '--title', '便民服务', '--org', org, '--category', '呼应群众普遍期待', '--source', '自行申报', '--reason', '群众需要', '--yes', '--json']);
     expect(r.code, r.out).toBe(0);
     const project = JSON.parse(r.stdout).id as string;
     r = npx(repo, ['validate']);

@@ -56,7 +56,7 @@ export function shuanglingRepo(): string {
     {
       kind: 'project',
       data: {
-        id: 'p-hongzhu', programme: P, number: '2020-001', title: '“红烛先锋”送教下乡行动', categories: ['呼应群众期待'], source: '自行申报',
+        id: 'p-hongzhu', programme: P, number: '2020-001', title: '“红烛先锋”送教下乡行动', categories: ['呼应群众普遍期待'], source: '自行申报',
         proposed_by: 'org-jyj', lead: 'org-jyj', leader: 'm-wang', contact: 'm-li', start: '2020-05-01', due: '2020-11-30',
         content: '组织党员教师每月到农村学校送教一次，结对帮扶薄弱学科。报名咨询：李老师 13912345678。',
         goals: '全年送教不少于 10 次，覆盖全区 8 所农村学校。',
@@ -67,7 +67,7 @@ export function shuanglingRepo(): string {
     {
       kind: 'project',
       data: {
-        id: 'p-yizhan', programme: P, number: '2020-002', title: '健康驿站进社区', categories: ['呼应群众期待', '服务高质量发展'], source: '上级提议',
+        id: 'p-yizhan', programme: P, number: '2020-002', title: '健康驿站进社区', categories: ['呼应群众普遍期待', '服务高质量发展任务'], source: '上级提议',
         proposed_by: 'org-wjw', lead: 'org-wjw', leader: 'm-zhao', start: '2020-05-01', due: '2020-11-15',
         content: '在 12 个社区设立党员健康驿站，定期义诊。', stage: 'closing', approval: { date: '2020-04-10' },
         history: h(['proposed', '2020-03-12'], ['approved', '2020-04-10'], ['claimed', '2020-04-22'], ['published', '2020-05-06'], ['implementing', '2020-05-11'], ['closing', '2020-11-05']),
@@ -76,7 +76,7 @@ export function shuanglingRepo(): string {
     {
       kind: 'project',
       data: {
-        id: 'p-jixiao', programme: P, number: '2020-003', title: '预算绩效党员先锋岗', categories: ['服务高质量发展'], source: '自行申报',
+        id: 'p-jixiao', programme: P, number: '2020-003', title: '预算绩效党员先锋岗', categories: ['服务高质量发展任务'], source: '自行申报',
         proposed_by: 'org-czj', lead: 'org-czj', leader: 'm-sun', start: '2020-05-01', due: '2020-10-31',
         content: '设立预算绩效评价党员先锋岗，公开承诺、亮岗履职。', stage: 'accepted', approval: { date: '2020-04-11' },
         history: h(['proposed', '2020-03-15'], ['approved', '2020-04-11'], ['claimed', '2020-04-21'], ['published', '2020-05-05'], ['implementing', '2020-05-10'], ['closing', '2020-10-30'], ['accepted', '2020-11-18']),
@@ -99,7 +99,7 @@ export function shuanglingRepo(): string {
     {
       kind: 'project',
       data: {
-        id: 'p-neibu', programme: P, number: '2020-004', title: '内部审计整改专项', categories: ['服务高质量发展'], lead: 'org-czj', leader: 'm-xu', proposed_by: 'org-czj',
+        id: 'p-neibu', programme: P, number: '2020-004', title: '内部审计整改专项', categories: ['服务高质量发展任务'], lead: 'org-czj', leader: 'm-xu', proposed_by: 'org-czj',
         content: '不公开的内部项目', stage: 'implementing', public: false,
         history: h(['proposed', '2020-03-16'], ['approved', '2020-04-11'], ['claimed', '2020-04-25'], ['published', '2020-05-07'], ['implementing', '2020-05-12']),
       },

@@ -81,7 +81,7 @@ describe('000 附件3: the member commitment always promises a date', () => {
       await createSimple(root, 'organisation', { id: 'org-a', name: '区教育局机关支部', type: '党支部', unit: '区教育局' });
       await createSimple(root, 'member', { id: 'm-a', name: '周立', organisation: 'org-a' });
       await createSimple(root, 'member', { id: 'm-b', name: '徐静', organisation: 'org-a' });
-      await createProject(root, { id: 'p-1', title: '校园周边交通安全综合治理', lead: 'org-a', categories: ['呼应群众期待'], source: '社会征集' });
+      await createProject(root, { id: 'p-1', title: '校园周边交通安全综合治理', lead: 'org-a', categories: ['呼应群众普遍期待'], source: '社会征集' });
       on('2020-04-08');
       await advance({ root, id: 'p-1' });
       on('2020-04-16');

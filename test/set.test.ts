@@ -30,7 +30,7 @@ describe('djyc set', () => {
     ok(repo, '2020-03-05', ['new-org', '--name', '中共无锡市惠山区教育局机关支部委员会', '--short-name', '区教育局机关支部', '--type', '党支部']);
     ok(repo, '2020-03-05', ['new-member', '--name', '王华', '--org', '区教育局机关支部']);
     ok(repo, '2020-03-05', ['new-member', '--name', '周立', '--org', '区教育局机关支部']);
-    ok(repo, '2020-03-10', ['new-project', '--title', '校园周边交通安全综合治理', '--category', '呼应群众期待', '--source', '社会征集', '--org', '区教育局机关支部', '--yes']);
+    ok(repo, '2020-03-10', ['new-project', '--title', '校园周边交通安全综合治理', '--category', '呼应群众普遍期待', '--source', '社会征集', '--org', '区教育局机关支部', '--yes']);
   });
 
   it("sets an organisation's secretary and contact by Chinese field names and member names, in one commit", () => {

@@ -42,7 +42,7 @@ describe('djyc sheet --kind report → filled → djyc import', () => {
     const people = ['赵一', '钱二', '孙三', '李四', '周五', '吴六'];
     people.forEach((m, i) => ok(repo, '2020-03-01', ['new-member', '--name', m, '--org', `区${orgs[i % 2]}机关支部`]));
     // 10 projects × 3 tasks = 40 subjects owing the 2020Q3 report.
-    for (let i = 1; i <= 10; i++) ok(repo, '2020-03-10', ['new-project', '--title', `服务项目${i}`, '--category', '呼应群众期待', '--source', '自行申报', '--org', `区${orgs[i % 2]}机关支部`, '--yes']);
+    for (let i = 1; i <= 10; i++) ok(repo, '2020-03-10', ['new-project', '--title', `服务项目${i}`, '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', `区${orgs[i % 2]}机关支部`, '--yes']);
     ok(repo, '2020-04-02', ['advance', '--stage', '项目申报', '--to', '项目认定']);
     for (let i = 1; i <= 10; i++) {
       const org = `区${orgs[i % 2]}机关支部`;

@@ -34,8 +34,8 @@ describe('a year of shuangling by names only', () => {
     ok(repo, '2020-03-05', ['new-member', '--name', '王华', '--org', '区教育局机关支部', '--admin-title', '副局长', '--party-title', '支部书记']);
     ok(repo, '2020-03-05', ['new-member', '--name', '周立', '--org', '区教育局机关支部']);
     ok(repo, '2020-03-05', ['new-member', '--name', '唐敏', '--org', '区住建局机关支部']);
-    ok(repo, '2020-03-10', ['new-project', '--title', title, '--category', '呼应群众期待', '--source', '社会征集', '--org', '区教育局机关支部', '--yes']);
-    ok(repo, '2020-03-10', ['new-project', '--title', '老旧小区物业管理提升', '--category', '呼应群众期待', '--source', '自行申报', '--org', '区住建局机关支部', '--yes']);
+    ok(repo, '2020-03-10', ['new-project', '--title', title, '--category', '呼应群众普遍期待', '--source', '社会征集', '--org', '区教育局机关支部', '--yes']);
+    ok(repo, '2020-03-10', ['new-project', '--title', '老旧小区物业管理提升', '--category', '呼应群众普遍期待', '--source', '自行申报', '--org', '区住建局机关支部', '--yes']);
   });
 
   it('makes readable ids from names: pinyin slugs for organisations, members and projects', () => {

@@ -24,7 +24,7 @@ describe('workflow commands (shuangling)', () => {
     repo = initRepo('shuangling', 2020);
     ok(repo, '2020-03-05', ['new-org', '--id', 'org-a', '--name', '中共无锡市惠山区教育局机关支部委员会', '--short-name', '区教育局机关支部', '--type', '党支部', '--unit', '区教育局']);
     ok(repo, '2020-03-05', ['new-member', '--id', 'm-a', '--name', '周立', '--org', 'org-a']);
-    ok(repo, '2020-03-10', ['new-project', '--id', 'p-1', '--title', '校园周边交通安全综合治理', '--category', '呼应群众期待', '--source', '社会征集', '--org', 'org-a']);
+    ok(repo, '2020-03-10', ['new-project', '--id', 'p-1', '--title', '校园周边交通安全综合治理', '--category', '呼应群众普遍期待', '--source', '社会征集', '--org', 'org-a']);
   });
 
   it('refuses an illegal move in Chinese by default and in English with --lang en; exit 1, nothing written', () => {

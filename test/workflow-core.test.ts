@@ -229,8 +229,8 @@ describe('guards refuse with nothing written; edits keep comments and key order'
     await createSimple(root, 'member', { id: 'm-b', name: '徐静', organisation: 'org-a' });
     await createSimple(root, 'organisation', { id: 'org-b', name: '区民政局机关支部', type: '党支部', unit: '区民政局' });
     await createSimple(root, 'member', { id: 'm-c', name: '蒋燕', organisation: 'org-b' });
-    for (const id of ['exp-1', 'exp-2', 'exp-3']) await createSimple(root, 'expert', { id, name: id, categories: ['呼应群众期待'], unit: `单位${id}` });
-    await createProject(root, { id: 'p-1', title: '校园周边交通安全综合治理', lead: 'org-a', categories: ['呼应群众期待'], source: '社会征集' });
+    for (const id of ['exp-1', 'exp-2', 'exp-3']) await createSimple(root, 'expert', { id, name: id, categories: ['呼应群众普遍期待'], unit: `单位${id}` });
+    await createProject(root, { id: 'p-1', title: '校园周边交通安全综合治理', lead: 'org-a', categories: ['呼应群众普遍期待'], source: '社会征集' });
     // A person's comment in the file survives every edit; keys keep their order; new keys land at their schema place.
     const file = path.join(root, 'records/projects/p-1.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('title: 校园周边交通安全综合治理', '# 区人大代表建议第 12 号\ntitle: 校园周边交通安全综合治理 # 暂定名'));
@@ -354,7 +354,7 @@ describe('validate: coverage rules and uniqueness', () => {
     await createSimple(root, 'member', { id: 'm-1', name: '唐敏', organisation: 'org-zj-1' });
     await createSimple(root, 'organisation', { id: 'org-x', name: '区档案局支部', type: '党支部' });
     await createSimple(root, 'member', { id: 'm-2', name: '丁宁', organisation: 'org-x' });
-    await createProject(root, { id: 'p-1', title: '红色物业', lead: 'org-zj', categories: ['呼应群众期待'], source: '上级提议' });
+    await createProject(root, { id: 'p-1', title: '红色物业', lead: 'org-zj', categories: ['呼应群众普遍期待'], source: '上级提议' });
     await createProject(root, { id: 'p-2', title: '档案数字化', lead: 'org-x', categories: ['突出典型示范'], source: '自行申报' });
     on('2020-04-08');
     await advance({ root, id: 'p-2', to: 'rejected' });

@@ -37,7 +37,7 @@ describe('000: the next round in the same repository', () => {
     on('2020-03-05');
     await createSimple(root, 'organisation', { id: 'org-a', name: '区档案局支部', type: '党支部' });
     await createSimple(root, 'member', { id: 'm-1', name: '丁宁', organisation: 'org-a' });
-    await createProject(root, { id: 'p-2020-kehou', title: '课后服务', lead: 'org-a', leader: 'm-1', categories: ['呼应群众期待'], source: '自行申报' });
+    await createProject(root, { id: 'p-2020-kehou', title: '课后服务', lead: 'org-a', leader: 'm-1', categories: ['呼应群众普遍期待'], source: '自行申报' });
     await createProject(root, { id: 'p-2020-dangan', title: '档案数字化', lead: 'org-a', leader: 'm-1', categories: ['突出典型示范'], source: '自行申报' });
     on('2020-04-08');
     await advance({ root, id: 'p-2020-kehou', to: 'approved' });
@@ -58,7 +58,7 @@ describe('000: the next round in the same repository', () => {
     expect(chooseProgramme(loadRepository(root), undefined, '2021-03-05').programme.id).toBe('shuangling-2021');
     expect(chooseProgramme(loadRepository(root), undefined, '2020-12-05').programme.id).toBe('shuangling-2020');
     on('2021-03-05');
-    const created = await createProject(root, { title: '新一年项目', lead: 'org-a', leader: 'm-1', categories: ['呼应群众期待'], source: '自行申报' });
+    const created = await createProject(root, { title: '新一年项目', lead: 'org-a', leader: 'm-1', categories: ['呼应群众普遍期待'], source: '自行申报' });
     expect(loadRepository(root).records.find((r) => r.id === created.id)!.data.programme).toBe('shuangling-2021');
     expect(problemsOf(root, '2021-03-05', 'p-2020')).toEqual(before2020);
     for (const [f, t] of files2020) expect(fs.readFileSync(path.join(root, 'records/projects', f!), 'utf8')).toBe(t);

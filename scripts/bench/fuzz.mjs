@@ -49,7 +49,7 @@ const int = (n) => Math.floor(random() * n);
 const SAMPLES = [
   ['organisation', { id: 'org-a', name: '中共某区教育局机关支部委员会', short_name: '教育局支部', type: '党支部', parent: 'org-top', secretary: 'm-1' }],
   ['member', { id: 'm-1', name: '张三', organisation: 'org-a', admin_title: '科长', party_title: '支部书记', phone: '13800138000', exemptions: [{ programme: 'shuangling-2020', reason: '长期病假' }] }],
-  ['project', { id: 'p-1', programme: 'shuangling-2020', number: '2020-001', title: '“红色课堂”进社区', categories: ['呼应群众期待'], source: '自行申报', lead: 'org-a', leader: 'm-1', team: [{ member: 'm-2', role: '组员' }], goals: '第一行\n第二行\n', start: '2020-05-01', due: '2020-11-30', stage: 'implementing', history: [{ stage: 'proposed', date: '2020-03-05', by: '张三' }, { stage: 'implementing', from: 'proposed', date: '2020-05-11' }] }],
+  ['project', { id: 'p-1', programme: 'shuangling-2020', number: '2020-001', title: '“红色课堂”进社区', categories: ['呼应群众普遍期待'], source: '自行申报', lead: 'org-a', leader: 'm-1', team: [{ member: 'm-2', role: '组员' }], goals: '第一行\n第二行\n', start: '2020-05-01', due: '2020-11-30', stage: 'implementing', history: [{ stage: 'proposed', date: '2020-03-05', by: '张三' }, { stage: 'implementing', from: 'proposed', date: '2020-05-11' }] }],
   ['task', { id: 't-1', programme: 'shuangling-2020', project: 'p-1', members: ['m-1', 'm-2'], content: '走访困难党员 #3 户：每月一次', due: '2020-10-31', stage: 'claimed' }],
   ['report', { id: 'r-1', programme: 'shuangling-2020', subject: 'p-1', quarter: '2020Q3', progress: '完成 80%，见附件', responsible: 'm-1' }],
   ['evaluation', { id: 'ev-1', programme: 'shuangling-2020', subject: 'p-1', stars: { overall: 4 }, bonus_points: 12.5, poll: { participants: 20, votes: { 好: 15, 较好: 5 } } }],

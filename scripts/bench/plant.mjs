@@ -130,7 +130,7 @@ export function plantErrors(root) {
   {
     const member = take('members');
     const rel = `records/experts/${member.id}.yaml`;
-    fs.writeFileSync(path.join(root, rel), `id: ${member.id}\nname: 重名专家\ncategories:\n  - 服务高质量发展\nunit: 区委党校\n`);
+    fs.writeFileSync(path.join(root, rel), `id: ${member.id}\nname: 重名专家\ncategories:\n  - 服务高质量发展任务\nunit: 区委党校\n`);
     add('duplicate id: an expert file named like an existing member', ['duplicate-id'], [{ file: rel, line: 1 }, { file: member.rel, line: keyLine(member.rec.lines, 'id') + 1 }]);
   }
   // ---- programme rules and cross-record rules ----

@@ -81,10 +81,10 @@ const MEMBERS: MemberRecord[] = [
 ];
 
 const EXPERTS: ExpertRecord[] = [
-  { id: 'exp-hs-shen-li', name: '沈莉', unit: '惠山区委党校', title: '副教授', categories: ['服务“四个区”打造', '呼应群众期待', '突出典型示范'], phone: '13905100901' },
-  { id: 'exp-hs-jiang-bo', name: '蒋波', unit: '惠山区委组织部', title: '组织科科长', categories: ['服务高质量发展', '呼应群众期待'], phone: '13905100902' },
-  { id: 'exp-hs-qian-hong', name: '钱红', unit: '惠山区融媒体中心', title: '主任记者', categories: ['呼应群众期待', '突出典型示范'], phone: '13905100903' },
-  { id: 'exp-hs-lu-ming', name: '陆明', unit: '惠山区发展和改革委员会', title: '四级调研员', categories: ['服务“四个区”打造', '服务高质量发展', '呼应群众期待'], phone: '13905100904' },
+  { id: 'exp-hs-shen-li', name: '沈莉', unit: '惠山区委党校', title: '副教授', categories: ['服务“四个区”打造', '呼应群众普遍期待', '突出典型示范'], phone: '13905100901' },
+  { id: 'exp-hs-jiang-bo', name: '蒋波', unit: '惠山区委组织部', title: '组织科科长', categories: ['服务高质量发展任务', '呼应群众普遍期待'], phone: '13905100902' },
+  { id: 'exp-hs-qian-hong', name: '钱红', unit: '惠山区融媒体中心', title: '主任记者', categories: ['呼应群众普遍期待', '突出典型示范'], phone: '13905100903' },
+  { id: 'exp-hs-lu-ming', name: '陆明', unit: '惠山区发展和改革委员会', title: '四级调研员', categories: ['服务“四个区”打造', '服务高质量发展任务', '呼应群众普遍期待'], phone: '13905100904' },
 ];
 
 interface DemoProject {
@@ -117,7 +117,7 @@ const PROJECTS: DemoProject[] = [
     leader: 'm-hs-wang-hua',
     contact: 'm-hs-li-min',
     title: '“双减”背景下课后服务党员先锋岗建设',
-    categories: ['服务高质量发展', '呼应群众期待'],
+    categories: ['服务高质量发展任务', '呼应群众普遍期待'],
     source: '自行申报',
     reason:
       '课后服务是家长普遍关心的民生实事。全区义务教育学校参加课后服务的学生约4.2万人，家长对服务时段、内容质量和收费透明的呼声强烈，部分学校存在师资不足、内容单一等问题。\n' +
@@ -148,7 +148,7 @@ const PROJECTS: DemoProject[] = [
     leader: 'm-hs-zhang-li',
     contact: 'm-hs-chen-jing',
     title: '家庭医生签约服务“党员健康驿站”',
-    categories: ['呼应群众期待'],
+    categories: ['呼应群众普遍期待'],
     source: '上级提议',
     reason: '老年人、慢性病患者对家庭医生签约服务需求大，基层医疗机构服务能力和群众知晓率有待提高。根据区委关于健康惠山建设的部署提议设立本项目。',
     goals: '在全区7个街道（镇）各建成1个党员健康驿站，重点人群家庭医生签约率提高到75%。',
@@ -176,7 +176,7 @@ const PROJECTS: DemoProject[] = [
     leader: 'm-hs-sun-qiang',
     contact: 'm-hs-xu-ting',
     title: '“阳光厨房”食品安全党员监督岗',
-    categories: ['服务“四个区”打造', '呼应群众期待'],
+    categories: ['服务“四个区”打造', '呼应群众普遍期待'],
     source: '社会征集',
     reason: '通过区人大代表建议和新媒体平台征集，群众对学校食堂、养老机构食堂的食品安全关注度高，要求“看得见、管得住”。',
     goals: '全区学校、养老机构食堂“明厨亮灶”覆盖率达到100%，设立党员监督岗50个。',
