@@ -31,8 +31,18 @@ export interface Identity {
   email: string;
 }
 
-async function gitConfig(root: string, key: string): Promise<string> {
-  return (await git(root).raw(['config', '--get', key]).catch(() => '')).trim();
+/** git's user.name and user.email (the last value of each, as `git config --get` gives), with one git process. */
+async function gitUser(root: string): Promise<{ name: string; email: string }> {
+  const out = await git(root).raw(['config', '--get-regexp', '^user\\.(name|email)$']).catch(() => '');
+  const user = { name: '', email: '' };
+  for (const line of out.split('\n')) {
+    const space = line.indexOf(' ');
+    const key = (space < 0 ? line : line.slice(0, space)).toLowerCase();
+    const value = space < 0 ? '' : line.slice(space + 1).trim();
+    if (key === 'user.name') user.name = value;
+    else if (key === 'user.email') user.email = value;
+  }
+  return user;
 }
 
 /**
@@ -40,10 +50,11 @@ async function gitConfig(root: string, key: string): Promise<string> {
  * the same person: DJYC_USER (djyc's own setting), else GIT_AUTHOR_NAME (what git would author with), else git's
  * user.name, else "djyc". The e-mail: GIT_AUTHOR_EMAIL, else git's user.email, else djyc@localhost.
  */
-export async function identity(root: string): Promise<Identity> {
-  const name = process.env.DJYC_USER?.trim() || process.env.GIT_AUTHOR_NAME?.trim() || (await gitConfig(root, 'user.name')) || 'djyc';
-  const email = process.env.GIT_AUTHOR_EMAIL?.trim() || (await gitConfig(root, 'user.email')) || 'djyc@localhost';
-  return { name, email };
+export async function identity(root: string, user?: { name: string; email: string }): Promise<Identity> {
+  const name = process.env.DJYC_USER?.trim() || process.env.GIT_AUTHOR_NAME?.trim();
+  const email = process.env.GIT_AUTHOR_EMAIL?.trim();
+  const config = name && email ? undefined : (user ?? (await gitUser(root)));
+  return { name: name || config?.name || 'djyc', email: email || config?.email || 'djyc@localhost' };
 }
 
 /** Who is acting, for history entries (see identity()). */
@@ -59,10 +70,13 @@ export async function actor(root: string): Promise<string> {
  * inherits the environment as it is.
  */
 export async function commitGit(root: string): Promise<{ git: SimpleGit; author: string }> {
-  const who = await identity(root);
+  const fromEnv = (process.env.DJYC_USER?.trim() || process.env.GIT_AUTHOR_NAME?.trim()) && process.env.GIT_AUTHOR_EMAIL?.trim() && process.env.GIT_COMMITTER_NAME && process.env.GIT_COMMITTER_EMAIL;
+  // One git process for everything git's configuration is asked (none when the environment names everyone).
+  const user = fromEnv ? { name: '', email: '' } : await gitUser(root);
+  const who = await identity(root, user);
   const config = ['core.quotepath=false'];
-  if (!process.env.GIT_COMMITTER_NAME && !(await gitConfig(root, 'user.name'))) config.push(`user.name=${who.name}`);
-  if (!process.env.GIT_COMMITTER_EMAIL && !(await gitConfig(root, 'user.email'))) config.push(`user.email=${who.email}`);
+  if (!process.env.GIT_COMMITTER_NAME && !user.name) config.push(`user.name=${who.name}`);
+  if (!process.env.GIT_COMMITTER_EMAIL && !user.email) config.push(`user.email=${who.email}`);
   // Angle brackets and line breaks cannot stand in an author line.
   const part = (s: string) => s.replace(/[<>\r\n]/g, ' ').trim();
   return { git: simpleGit({ baseDir: root, config, errors: failOnExitCode }), author: `--author=${part(who.name) || 'djyc'} <${part(who.email)}>` };
