@@ -20,7 +20,7 @@ const env = { DJYC_LANG: 'zh', NO_COLOR: '1', GIT_AUTHOR_NAME: 'djyc test', GIT_
 export default defineConfig({
   test: {
     // dist/ is built once, before every tier (test/support/global-setup.ts).
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'test/support/temp-root.ts'],
     reporters: ['default', './test/support/slowest-files.ts'],
     // One worker more than cores: many files wait on child processes (git, Chromium, LibreOffice, djyc itself), so a
     // third worker keeps two cores busy (on 2 cores: 392 s → 316 s). Each test file uses its own temporary
