@@ -16,13 +16,7 @@ import { stageName, type Staged } from '../domain/programme.js';
 import type { RecordEntry } from '../domain/records.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 
-export interface ReportOptions extends OpOptions {
-  subject: string;
-  quarter: string;
-  progress?: string;
-  problems?: string;
-  next?: string;
-  responsible?: string;
+export interface ReportOptions extends OpOptions, Omit<ReportFields, 'submittedOn'> {
   /** A YAML file (keys 进展情况/存在问题/下步打算 or progress/problems/next_steps) or a text file with those headings. */
   fromFile?: string;
 }

@@ -20,13 +20,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { loadRepository } from './repo.js';
 import { kindOfDir, RECORDS_DIR, type Kind } from '../domain/kinds.js';
 import { parseRecordText } from './yaml.js';
 import type { Issue } from '../domain/checks.js';
-import { checkSchema } from './schemas.js';
+import { checkSchema, createAjv } from './schemas.js';
 import { findStage, TRACK_OF_KIND } from '../domain/programme.js';
 import { deepEqual, isObject } from './gitlog.js';
 import { frozenChanges } from '../domain/frozen.js';
@@ -38,7 +37,6 @@ import { positionIssues } from './validate.js';
 import { gitText, showFile, showFiles } from './git.js';
 import { SCHEMAS_DIR } from '../assets/paths.js';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv, opts?: unknown) => Ajv;
 
 export interface BaseCheckOptions {
   /** Today's date (kept for symmetry with validate; the base rules do not depend on it). */
@@ -93,6 +91,14 @@ function changeOf(file: string, status: Changed['status']): Changed[] {
   return kind ? [{ status, file, kind }] : [];
 }
 
+const installedTexts = new Map<string, string>();
+/** An installed schema file's text, read once. */
+function installedText(name: string): string {
+  let text = installedTexts.get(name);
+  if (text === undefined) installedTexts.set(name, (text = fs.readFileSync(path.join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')));
+  return text;
+}
+
 /**
  * Ajv over the base's own schemas (`schemas/*.schema.json` at the base commit), compiled lazily per kind. Where the
  * base's schema and common definitions are byte for byte the installed ones, the base can add no error that plain
@@ -108,10 +114,9 @@ class BaseSchemas {
     this.texts = showFiles(root, base, ['common', ...new Set(kinds)].map((name) => `schemas/${name}.schema.json`));
   }
 
+  /** A schema's text at the base (the constructor read every one the checks ask for), or null. */
   private text(name: string): string | null {
-    const file = `schemas/${name}.schema.json`;
-    if (!this.texts.has(file)) this.texts.set(file, showFiles(this.root, this.base, [file]).get(file) ?? null);
-    return this.texts.get(file)!;
+    return this.texts.get(`schemas/${name}.schema.json`) ?? null;
   }
 
   private init(): boolean {
@@ -119,10 +124,7 @@ class BaseSchemas {
     const common = this.text('common');
     if (common === null) return (this.ready = false);
     try {
-      this.ajv = new Ajv({ allErrors: true, strict: false, $data: false });
-      addFormats(this.ajv, { mode: 'full', formats: ['date'] });
-      this.ajv.addKeyword({ keyword: 'x-ref', schemaType: 'string' });
-      this.ajv.addSchema(JSON.parse(common));
+      this.ajv = createAjv({ strict: false, verbose: false }, JSON.parse(common) as object);
       return (this.ready = true);
     } catch {
       return (this.ready = false);
@@ -133,8 +135,7 @@ class BaseSchemas {
     if (this.validators.has(kind)) return this.validators.get(kind)!;
     let v: ValidateFunction | null = null;
     const text = this.text(kind);
-    const installed = (name: string) => fs.readFileSync(path.join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8');
-    const same = text !== null && this.text('common') === installed('common') && text === installed(kind);
+    const same = text !== null && this.text('common') === installedText('common') && text === installedText(kind);
     if (text !== null && !same && this.init()) {
       try {
         v = this.ajv!.compile(JSON.parse(text));

@@ -7,10 +7,15 @@ import path from 'node:path';
 export const TEMP_PATTERN = /\.djyc-tmp-\d+(-\d+)?$/;
 let tempCounter = 0;
 
+/** A new temp name beside `file`, matching TEMP_PATTERN. */
+function tempFile(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.djyc-tmp-${process.pid}-${tempCounter++}`);
+}
+
 /** Writes a file atomically: a temp file in the same folder, fsync, rename; the folder is made when missing. */
 export function writeAtomic(file: string, content: string | Uint8Array | readonly string[], opts: { mode?: number } = {}): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.djyc-tmp-${process.pid}-${tempCounter++}`);
+  const tmp = tempFile(file);
   // 'wx': a new file, never through a link someone left under the temp name.
   let fd: number;
   try {
@@ -46,7 +51,7 @@ export function writeAtomic(file: string, content: string | Uint8Array | readonl
  */
 export async function writeAtomicAsync(file: string, bytes: Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.djyc-tmp-${process.pid}-${tempCounter++}`);
+  const tmp = tempFile(file);
   let handle = await open(tmp, 'wx').catch(async (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EEXIST') throw err;
     await rm(tmp, { force: true });

@@ -53,15 +53,16 @@ export function schemasHash(): string {
 /**
  * The one ajv configuration of the records' schemas, shared by the run-time compiler and the build-time generator
  * (which passes `code` options): every problem (allErrors), typos in our schemas fail loudly (strict), errors keep
- * the failing value (verbose); full-mode dates; `x-ref` only marks references (collectRefs reads it).
+ * the failing value (verbose); full-mode dates; `x-ref` only marks references (collectRefs reads it). The base
+ * checks pass a base version's own common definitions, without strictness (older schemas are read as they are).
  */
-export function createAjv(extra: Options = {}): Ajv {
+export function createAjv(extra: Options = {}, common: object = loadSchema('common')): Ajv {
   const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
   const addFormats = require('ajv-formats') as (ajv: Ajv, opts?: unknown) => Ajv;
   const instance = new AjvClass({ allErrors: true, strict: true, verbose: true, $data: false, ...extra });
   addFormats(instance, { mode: 'full', formats: ['date'] });
   instance.addKeyword({ keyword: 'x-ref', schemaType: 'string' });
-  instance.addSchema(loadSchema('common'));
+  instance.addSchema(common);
   return instance;
 }
 
