@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/sequencer.js';
 
 // Three tiers, one command (`npm test` runs them all; `npx vitest run --project unit` one of them):
 // - unit: in-process, no browser, no djyc process (djyc() runs the CLI in a thread of the test worker);
@@ -22,6 +23,8 @@ export default defineConfig({
     // dist/ is built once, before every tier (test/support/global-setup.ts).
     globalSetup: ['test/support/global-setup.ts', 'test/support/temp-root.ts'],
     reporters: ['default', './test/support/slowest-files.ts'],
+    // Longest files first across the tiers (test/support/sequencer.ts).
+    sequence: { sequencer: LongestFirst },
     // One worker more than cores: many files wait on child processes (git, Chromium, LibreOffice, djyc itself), so a
     // third worker keeps two cores busy (on 2 cores: 392 s → 316 s). Each test file uses its own temporary
     // repositories; one browser per worker.
