@@ -9,14 +9,13 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const ESTIMATE_S: Record<string, number> = {
   'test/forms.slow.test.ts': 110,
-  'test/hook-workflow.cli.test.ts': 80,
   'test/package.slow.test.ts': 70,
   'test/faults.slow.test.ts': 60,
   'test/forms-docx.slow.test.ts': 60,
   'test/publish.slow.test.ts': 58,
   'test/demo.slow.test.ts': 50,
   'test/golden.cli.test.ts': 42,
-  'test/workflow-examples.slow.test.ts': 40,
+  'test/workflow-examples.slow.test.ts': 60,
   'test/workflow-core.test.ts': 40,
   'test/fonts.slow.test.ts': 33,
   'test/concurrency.cli.test.ts': 25,
