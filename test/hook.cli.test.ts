@@ -103,9 +103,9 @@ describe('pre-receive hook on a bare repository', () => {
     push = gitRun(work, ['push', 'origin', 'main']);
     expect(push.code, push.out).toBe(0);
     expect(tip(server)).toBe(tip(work));
-    // The server repository has no leftovers of the checks (temporary work trees live elsewhere).
+    // The server repository has no leftovers of the checks: only the check tree it keeps (djyc-check/), no lock.
     expect(gitRun(server, ['status', '--porcelain']).code).not.toBe(0); // bare: no work tree at all
-    expect(fs.readdirSync(server).filter((f) => f.startsWith('djyc-hook'))).toEqual([]);
+    expect(fs.readdirSync(server).filter((f) => f.startsWith('djyc-') && f !== 'djyc-cache')).toEqual(['djyc-check']);
   });
 
   it('checks a new branch against where it leaves main, and lets branches be deleted', () => {
@@ -124,6 +124,51 @@ describe('pre-receive hook on a bare repository', () => {
     push = gitRun(work, ['push', 'origin', '--delete', 'topic']);
     expect(push.code, push.out).toBe(0);
     expect(git(server, ['branch', '--list', 'topic']).trim()).toBe('');
+  });
+
+  it('keeps one check tree between pushes: what the pushed tree lacks is gone from it, stray files in it are not read, a busy one is not waited for', () => {
+    const { work, server } = setup();
+    const checkTree = path.join(server, 'djyc-check');
+    const start = tip(work);
+    write(work, 'records/organisations/org-b.yaml', 'id: org-b\nname: 乙支部\ntype: 党支部\n');
+    write(work, 'records/members/m-5.yaml', 'id: m-5\nname: 钱五\norganisation: org-b\n');
+    commitAll(work, 'org-b');
+    let push = gitRun(work, ['push', 'origin', 'main']);
+    expect(push.code, push.out).toBe(0);
+    expect(fs.readFileSync(path.join(checkTree, 'records/organisations/org-b.yaml'), 'utf8')).toContain('乙支部');
+    // A file nobody pushed (a crash, a hand): never part of a check.
+    write(checkTree, 'records/members/m-stray.yaml', 'id: m-stray\nname: 无\norganisation: org-nowhere\n');
+    // A branch from before org-b that refers to it: refused, because org-b is not in that tree (nor in the check tree).
+    gitRun(work, ['checkout', '-q', '-b', 'other', start]);
+    write(work, 'records/members/m-7.yaml', 'id: m-7\nname: 周七\norganisation: org-b\n');
+    commitAll(work, 'm-7 in org-b');
+    push = gitRun(work, ['push', 'origin', 'other']);
+    expect(push.code).not.toBe(0);
+    expect(push.out).toContain('records/members/m-7.yaml');
+    expect(push.out).not.toContain('m-stray');
+    expect(fs.existsSync(path.join(checkTree, 'records/organisations/org-b.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(checkTree, 'records/members/m-stray.yaml'))).toBe(false);
+    write(work, 'records/members/m-7.yaml', 'id: m-7\nname: 周七\norganisation: org-a\n');
+    commitAll(work, 'm-7 in org-a');
+    push = gitRun(work, ['push', 'origin', 'other']);
+    expect(push.code, push.out).toBe(0);
+    gitRun(work, ['checkout', '-q', 'main']);
+    // Another push holds the check tree (a live process): this one is checked in a throw-away tree, same verdict.
+    fs.writeFileSync(path.join(server, 'djyc-check.lock'), String(process.pid));
+    write(work, 'records/members/m-6.yaml', 'id: m-6\nname: 孙六\norganisation: org-gone\n');
+    commitAll(work, 'm-6 in an organisation that does not exist');
+    push = gitRun(work, ['push', 'origin', 'main']);
+    expect(push.code).not.toBe(0);
+    expect(push.out).toContain('records/members/m-6.yaml');
+    expect(fs.readFileSync(path.join(server, 'djyc-check.lock'), 'utf8')).toBe(String(process.pid));
+    // A lock left by a process that is gone is taken over.
+    fs.writeFileSync(path.join(server, 'djyc-check.lock'), '999999999');
+    write(work, 'records/members/m-6.yaml', 'id: m-6\nname: 孙六\norganisation: org-a\n');
+    commitAll(work, 'm-6 fixed');
+    push = gitRun(work, ['push', 'origin', 'main']);
+    expect(push.code, push.out).toBe(0);
+    expect(fs.existsSync(path.join(server, 'djyc-check.lock'))).toBe(false);
+    expect(fs.readFileSync(path.join(checkTree, 'records/members/m-6.yaml'), 'utf8')).toContain('org-a');
   });
 
   it('does not overwrite a foreign hook unless --force', () => {

@@ -12,6 +12,7 @@ import { CONFIG_FILE, RECORDS_DIR } from '../domain/kinds.js';
 import { ATTACHMENTS_DIR, MAX_FILE_BYTES, SNIFF_BYTES, lexicalProblem } from '../domain/paths.js';
 import type { MessageKey } from '../domain/i18n.js';
 import { validateRepository } from './validate.js';
+import { isAlive } from './transaction.js';
 
 /**
  * Git hooks for servers without CI: `pre-receive` refuses a push whose records fail `djyc validate --changed
@@ -22,6 +23,9 @@ import { validateRepository } from './validate.js';
  * checked out: its entries are listed with `git ls-tree` and the regular files djyc reads are written from their
  * blobs (`git cat-file`); a symbolic link (mode 120000) or submodule under records/ or attachments/, or as
  * djyc.yaml, is an error and what it points to is never read — a push cannot make the hook read the server's files.
+ * A receiving repository keeps one check tree between pushes (`djyc-check/` in its git folder, see checkTreeFor):
+ * each push rewrites only the files it changed there, so a push to a big repository costs what it changes, not
+ * what the repository holds.
  */
 
 export type HookType = 'pre-receive' | 'pre-commit';
@@ -450,19 +454,102 @@ function objectDirs(gitDir: string): string[] {
   return [...new Set(dirs)];
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// The check tree a receiving repository keeps between pushes.
+
+const CHECK_DIR = 'djyc-check';
+const CHECK_LOCK = 'djyc-check.lock';
+
 /**
- * pre-receive: checks every branch update of a push in a sandbox. `gitDir` is the receiving repository (the hook's
- * working directory), `input` the hook's standard input.
+ * Attributes for every path of the check tree, above any .gitattributes a push brings: files are written exactly as
+ * their blobs hold them (no end-of-line conversion, no filters, no re-encoding, no keyword expansion).
+ */
+const RAW_ATTRIBUTES = '* -text -eol -ident -filter -working-tree-encoding\n';
+
+/**
+ * Takes the receiving repository's check tree (`<gitDir>/djyc-check`, made on first use) for one push, or
+ * undefined when another push holds it (the caller then uses a throw-away sandbox) or it cannot be made. The tree
+ * is a repository of its own borrowing the objects like a sandbox; links are written as plain files holding the
+ * link's text (core.symlinks=false) and attributes are off (RAW_ATTRIBUTES). Safe to delete at any time.
+ */
+function takeCheckTree(gitDir: string, dirs: string[], env: NodeJS.ProcessEnv): { dir: string; release(): void } | undefined {
+  const lock = path.join(gitDir, CHECK_LOCK);
+  const dir = path.join(gitDir, CHECK_DIR);
+  const tryLock = (): boolean => {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!tryLock()) {
+    // A lock whose process is gone (a hook killed mid-check) is taken over once; a live or unreadable one is not.
+    let holder = NaN;
+    try {
+      holder = Number(fs.readFileSync(lock, 'utf8').trim());
+    } catch {
+      /* released meanwhile */
+    }
+    if (!Number.isInteger(holder) || holder <= 0 || holder === process.pid || isAlive(holder)) return undefined;
+    fs.rmSync(lock, { force: true });
+    if (!tryLock()) return undefined;
+  }
+  const release = () => fs.rmSync(lock, { force: true });
+  try {
+    if (!fs.existsSync(path.join(dir, '.git'))) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true });
+      gitIn(dir, ['init', '-q'], env);
+      gitIn(dir, ['config', 'core.symlinks', 'false'], env);
+      gitIn(dir, ['config', 'core.autocrlf', 'false'], env);
+      gitIn(dir, ['config', 'gc.auto', '0'], env);
+      fs.mkdirSync(path.join(dir, '.git', 'info'), { recursive: true });
+      fs.writeFileSync(path.join(dir, '.git', 'info', 'attributes'), RAW_ATTRIBUTES);
+    }
+    // This push's objects (its quarantine first): rewritten for every push.
+    const alternates = path.join(dir, '.git', 'objects', 'info', 'alternates');
+    fs.mkdirSync(path.dirname(alternates), { recursive: true });
+    fs.writeFileSync(alternates, `${dirs.filter((d) => fs.existsSync(d)).join('\n')}\n`);
+    return { dir, release };
+  } catch {
+    fs.rmSync(dir, { recursive: true, force: true });
+    release();
+    return undefined;
+  }
+}
+
+/**
+ * Makes the check tree hold `commit`'s tree: git rewrites only the entries that differ from what it held (the
+ * index keeps the stat data of the others, so the loader takes their blob ids from it without reading them) and
+ * removes what the tree no longer has; files nobody tracks (a crash, a hand) are removed too. Links, submodules
+ * and malformed paths are refused as in a sandbox, and their paths removed from the work tree: never read.
+ */
+function updateCheckTree(dir: string, commit: string, env: NodeJS.ProcessEnv): Problem[] {
+  const tree = `${commit}^{tree}`;
+  const { problems } = scanTree(dir, tree, env);
+  gitIn(dir, ['read-tree', '--reset', '-u', tree], env);
+  gitIn(dir, ['update-ref', '--no-deref', 'HEAD', commit], env);
+  gitIn(dir, ['clean', '-ffdxq', '--', CONFIG_FILE, `${RECORDS_DIR}/`, `${ATTACHMENTS_DIR}/`], env);
+  for (const p of problems) if (p.file) fs.rmSync(path.join(dir, ...p.file.split('/')), { recursive: true, force: true });
+  return problems;
+}
+
+/**
+ * pre-receive: checks every branch update of a push, in the repository's check tree (a throw-away sandbox when
+ * another push is using it). `gitDir` is the receiving repository (the hook's working directory), `input` the
+ * hook's standard input.
  */
 export async function checkPush(gitDir: string, input: string, opts: { today?: string } = {}): Promise<CheckResult[]> {
   const dirs = objectDirs(gitDir);
   const env = cleanEnv();
   const results: CheckResult[] = [];
-  // Throw-away work trees, one lasting cache: the receiving repository's (content-keyed, so always safe to share).
+  // One lasting cache: the receiving repository's (content-keyed, so always safe to share).
   process.env.DJYC_CACHE_PATH ??= path.join(gitDir, 'djyc-cache');
-  // The sandbox's own git commands (djyc's loader, changed.ts, basecheck.ts) must not see the hook's variables.
+  // The check tree's own git commands (djyc's loader, changed.ts, basecheck.ts) must not see the hook's variables.
   const saved = Object.fromEntries(GIT_ENV.map((k) => [k, process.env[k]]));
   for (const k of GIT_ENV) delete process.env[k];
+  const kept = takeCheckTree(gitDir, dirs, env);
   try {
     for (const u of parseRefUpdates(input)) {
       if (ZERO.test(u.new)) {
@@ -473,9 +560,24 @@ export async function checkPush(gitDir: string, input: string, opts: { today?: s
         results.push({ target: u.ref, checked: u.new, problems: [], errors: 0, skipped: 'not a branch' });
         continue;
       }
-      const box = sandbox(dirs, env);
+      let box: { dir: string; cleanup(): void } | undefined;
+      let refused: Problem[] | undefined;
+      if (kept) {
+        try {
+          refused = updateCheckTree(kept.dir, u.new, env);
+        } catch {
+          // A tree git cannot write here (or a damaged check tree): this update is checked in a sandbox, and the
+          // check tree is made afresh next time.
+          fs.rmSync(path.join(kept.dir, '.git'), { recursive: true, force: true });
+          refused = undefined;
+        }
+      }
+      if (!refused) {
+        box = sandbox(dirs, env);
+        refused = await materialise(box.dir, `${u.new}^{tree}`, u.new, env);
+      }
+      const dir = box?.dir ?? kept!.dir;
       try {
-        const refused = await materialise(box.dir, `${u.new}^{tree}`, u.new, env);
         let base: string | undefined = ZERO.test(u.old) ? undefined : u.old;
         if (!base) {
           // A new branch: compare with where it leaves the default branch, if the repository has one.
@@ -488,19 +590,20 @@ export async function checkPush(gitDir: string, input: string, opts: { today?: s
           })();
           if (head) {
             try {
-              base = gitIn(box.dir, ['merge-base', u.new, head], env).trim() || undefined;
+              base = gitIn(dir, ['merge-base', u.new, head], env).trim() || undefined;
             } catch {
               base = undefined;
             }
           }
         }
-        const problems = sortProblems([...refused, ...(await checkTree(box.dir, base, opts.today))]);
+        const problems = sortProblems([...refused, ...(await checkTree(dir, base, opts.today))]);
         results.push({ target: u.ref, checked: u.new, base, problems, errors: problems.filter((p) => p.severity === 'error').length });
       } finally {
-        box.cleanup();
+        box?.cleanup();
       }
     }
   } finally {
+    kept?.release();
     for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
   }
   return results;

@@ -43,7 +43,8 @@ export function pendingJournal(root: string): string | undefined {
   return fs.existsSync(file) ? file : undefined;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process runs (a zombie does not). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
