@@ -1,0 +1,122 @@
+/**
+ * The memo of whole results (store/memo.ts): a run with nothing changed answers from it; any change to what the
+ * answer depends on — a record edited (staged or not), added, deleted, renamed, untracked and edited, djyc.yaml,
+ * a programme, attachments/, the date — makes the next run check in full, and it agrees with a run without cache.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { git, initRepo } from './helpers.js';
+import { validateWhole } from '../src/store/memo.js';
+
+const ENV: Record<string, string> = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' };
+const saved: Record<string, string | undefined> = {};
+beforeAll(() => {
+  for (const [k, v] of Object.entries(ENV)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+});
+afterAll(() => {
+  for (const k of Object.keys(ENV)) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+});
+
+function write(repo: string, rel: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
+  fs.writeFileSync(path.join(repo, rel), text);
+}
+
+const member = (id: string, org: string, name = '张三') => `id: ${id}\nname: ${name}\norganisation: ${org}\nparty_title: 党员\n`;
+
+describe('the memo of a whole validation', () => {
+  let repo: string;
+  const TODAY = '2020-03-10';
+  /** Validates with the memo and checks the answer against a run without any cache; returns whether the memo answered. */
+  const check = (today = TODAY) => {
+    const got = validateWhole(repo, { today });
+    const reference = validateWhole(repo, { today, cache: false });
+    expect(got.problems).toEqual(reference.problems);
+    return got.memo;
+  };
+
+  beforeAll(() => {
+    repo = initRepo('shuangling', 2020);
+    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    for (let i = 0; i < 5; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a'));
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+  });
+
+  it('answers when nothing changed, and never when something did', () => {
+    expect(check()).toBe(false); // first run: writes the memo
+    expect(check()).toBe(true);
+    expect(check('2020-03-11')).toBe(false); // another date
+    expect(check()).toBe(false); // the memo now holds the other date's answer
+    expect(check()).toBe(true);
+
+    // A tracked record edited in place, not staged (same folder, same size).
+    const m1 = path.join(repo, 'records/members/m-1.yaml');
+    fs.writeFileSync(m1, fs.readFileSync(m1, 'utf8').replace('org-a', 'org-x'));
+    expect(check()).toBe(false);
+    expect(validateWhole(repo, { today: TODAY }).problems.map((p) => p.file)).toContain('records/members/m-1.yaml');
+    expect(check()).toBe(true);
+    // Staged.
+    git(repo, ['add', 'records/members/m-1.yaml']);
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    // Edited again after staging.
+    fs.writeFileSync(m1, member('m-1', 'org-a'));
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+
+    // A new, untracked record; then that untracked record edited in place.
+    write(repo, 'records/members/m-new.yaml', member('m-new', 'org-a'));
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    write(repo, 'records/members/m-new.yaml', member('m-new', 'org-b'));
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+
+    // Deleted from disk only; renamed with git.
+    fs.rmSync(path.join(repo, 'records/members/m-2.yaml'));
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    git(repo, ['mv', 'records/members/m-3.yaml', 'records/members/m-33.yaml']);
+    expect(check()).toBe(false);
+    expect(validateWhole(repo, { today: TODAY }).problems.map((p) => p.rule)).toContain('id-filename');
+    expect(check()).toBe(true);
+
+    // A new kind folder, djyc.yaml, a programme, the attachments folder.
+    write(repo, 'records/experts/e-1.yaml', 'id: e-1\nname: 专家\n');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    fs.appendFileSync(path.join(repo, 'djyc.yaml'), '\n# a comment\n');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    const prog = fs.readdirSync(path.join(repo, 'records/programmes')).map((f) => path.join(repo, 'records/programmes', f))[0]!;
+    fs.appendFileSync(prog, '\n# a comment\n');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    write(repo, 'attachments/x.pdf', 'not a pdf');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+
+    // Committing all of it changes git's index: checked in full once more, then answered.
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'more']);
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+  });
+
+  it('a damaged memo is ignored', () => {
+    check();
+    const memo = path.join(repo, '.git', 'djyc-cache', 'memo-validate.json');
+    expect(fs.existsSync(memo)).toBe(true);
+    fs.writeFileSync(memo, '{"djyc": "djyc-memo-1"');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+  });
+});
