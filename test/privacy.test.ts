@@ -84,6 +84,19 @@ const email = fc
   });
 
 describe('maskPersonalData: generated variants', () => {
+  it('a long text (masked line by line) comes out as each of its lines masked alone', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(context, mobile, after), { minLength: 1, maxLength: 20 }), (pieces) => {
+        const lines = pieces.map(([before, m, end]) => `${before}${m.written}${end}`.replace(/\n/g, ' '));
+        // Filler lines that only look like numbers (dates, ids, 9 digits) between them, past the long-text threshold.
+        const filler = Array.from({ length: 2500 }, (_, i) => `  "due": "2020-12-${String(i % 28 + 1).padStart(2, '0')}", "id": "t-${i}-001"`);
+        const all = [...filler.slice(0, 1200), ...lines, ...filler.slice(1200), 'x 13800138000 @ y'];
+        expect(maskPersonalData(all.join('\n'))).toBe(all.map((l) => maskPersonalData(l)).join('\n'));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('masks a mobile number in every common writing, in any text around it', () => {
     fc.assert(
       fc.property(context, mobile, after, (before, m, end) => {
