@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, initRepo } from './helpers.js';
+import { djyc, git, initRepo } from './helpers.js';
 import { validateWhole } from '../src/store/memo.js';
 
 const ENV: Record<string, string> = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' };
@@ -118,5 +118,44 @@ describe('the memo of a whole validation', () => {
     fs.writeFileSync(memo, '{"djyc": "djyc-memo-1"');
     expect(check()).toBe(false);
     expect(check()).toBe(true);
+  });
+});
+
+describe('deadlines and ledger from the memo', () => {
+  it('print what a run without cache prints, before and after a change, exit code and notes included', () => {
+    const repo = initRepo('shuangling', 2020);
+    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    write(repo, 'records/projects/p-1.yaml', 'id: p-1\nprogramme: shuangling-2020\ntitle: 便民服务\nlead: org-a\nstage: proposed\ndue: "2020-03-12"\nhistory:\n  - stage: proposed\n    date: "2020-03-05"\n');
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+    const runs = [
+      ['deadlines', '--today', '2020-03-10', '--format', 'json', '--fail-on', 'due-soon'],
+      ['deadlines', '--today', '2020-03-10'],
+      ['ledger', '--today', '2020-03-10', '--format', 'csv'],
+    ];
+    const run = (args: string[], env: Record<string, string> = ENV) => {
+      const r = djyc(args, { cwd: repo, env });
+      expect(r.stderr).not.toContain('    at ');
+      return r;
+    };
+    const memoFile = (name: string) => path.join(repo, '.git', 'djyc-cache', `memo-${name}.json`);
+    for (const args of runs) {
+      const reference = run(args, { DJYC_NO_CACHE: '1' });
+      expect(run(args)).toEqual(reference); // cold: writes the memo
+      expect(fs.existsSync(memoFile(args[0]!))).toBe(true);
+      expect(run(args)).toEqual(reference); // from the memo
+    }
+    // The answer comes from the memo: a memo of another repository state is not used (marked here by hand).
+    const text = fs.readFileSync(memoFile('ledger'));
+    const nl = text.indexOf(0x0a);
+    fs.writeFileSync(memoFile('ledger'), Buffer.concat([text.subarray(0, nl + 1), Buffer.from('MEMO')]));
+    expect(run(runs[2]!).stdout).toBe('MEMO');
+    const p1 = path.join(repo, 'records/projects/p-1.yaml');
+    fs.writeFileSync(p1, fs.readFileSync(p1, 'utf8').replace('便民服务', '便民服务站').replace('2020-03-12', '2020-04-30'));
+    for (const args of runs) {
+      const reference = run(args, { DJYC_NO_CACHE: '1' });
+      expect(run(args)).toEqual(reference);
+      expect(run(args)).toEqual(reference);
+    }
   });
 });

@@ -34,8 +34,8 @@ const FORMAT = 'djyc-memo-1';
 
 /** What a memo holds besides its witness: the command's answer. */
 export interface MemoValue {
-  /** What the command printed (or the data it found), as the command wrote it down. */
-  payload: Buffer;
+  /** What the command printed (or the data it found), as the command wrote it down (read back as bytes). */
+  payload: Buffer | string;
   /** Anything else the command keeps (its exit code, notes it gave on standard error). */
   meta?: Record<string, unknown>;
 }
@@ -103,7 +103,7 @@ function configKey(root: string): string {
  * The memo of `name` for these parameters, when the repository is what it was when the memo was written (see the
  * module comment); `extra`: what else the answer depends on, computed by the caller now (compared as text).
  */
-export function readMemo(root: string, name: string, params: Record<string, unknown>, extra?: () => string): MemoValue | undefined {
+export function readMemo(root: string, name: string, params: Record<string, unknown>, extra?: () => string): (MemoValue & { payload: Buffer }) | undefined {
   const file = memoFile(root, name);
   if (!file) return undefined;
   let bytes: Buffer;
@@ -147,7 +147,9 @@ export function writeMemo(repo: Repository, name: string, params: Record<string,
   const head: MemoHead = { djyc: FORMAT, code: codeFingerprint(), params: paramsText(params), witness, extra, meta: value.meta };
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeAtomic(file, Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), value.payload]));
+    const line = `${JSON.stringify(head)}\n`;
+    // Text in pieces: a report of many megabytes is not copied into one buffer.
+    writeAtomic(file, typeof value.payload === 'string' ? [line, value.payload] : Buffer.concat([Buffer.from(line), value.payload]));
   } catch {
     /* the memo is an optimisation only */
   }
@@ -168,6 +170,6 @@ export function validateWhole(root: string, opts: { today?: string; cache?: bool
   const taken = attachmentViolations(root);
   const repo = loadRepository(root, { cache: opts.cache });
   const problems = validateRepository(repo, { today: params.today, violations: taken });
-  if (opts.cache !== false) writeMemo(repo, 'validate', params, { payload: Buffer.from(JSON.stringify(problems)) }, JSON.stringify(taken));
+  if (opts.cache !== false) writeMemo(repo, 'validate', params, { payload: JSON.stringify(problems) }, JSON.stringify(taken));
   return { problems, repo, memo: false };
 }
