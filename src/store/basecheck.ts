@@ -20,12 +20,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { loadRepository } from './repo.js';
 import { kindOfDir, RECORDS_DIR, type Kind } from '../domain/kinds.js';
 import { parseRecordText } from './yaml.js';
 import type { Issue } from '../domain/checks.js';
-import { checkSchema, createAjv } from './schemas.js';
+import { checkSchema, compileWithCache } from './schemas.js';
+import { VALIDATORS_DIR, cacheRoot } from './cache.js';
 import { findStage, TRACK_OF_KIND } from '../domain/programme.js';
 import { deepEqual, isObject } from './gitlog.js';
 import { frozenChanges } from '../domain/frozen.js';
@@ -105,9 +106,7 @@ function installedText(name: string): string {
  * validation does not already report (same schema, same pointers): no second compile.
  */
 class BaseSchemas {
-  private ajv: Ajv | undefined;
   private validators = new Map<string, ValidateFunction | null>();
-  private ready: boolean | undefined;
   private texts: Map<string, string | null>;
 
   constructor(private root: string, private base: string, kinds: Kind[]) {
@@ -119,26 +118,17 @@ class BaseSchemas {
     return this.texts.get(`schemas/${name}.schema.json`) ?? null;
   }
 
-  private init(): boolean {
-    if (this.ready !== undefined) return this.ready;
-    const common = this.text('common');
-    if (common === null) return (this.ready = false);
-    try {
-      this.ajv = createAjv({ strict: false, verbose: false }, JSON.parse(common) as object);
-      return (this.ready = true);
-    } catch {
-      return (this.ready = false);
-    }
-  }
-
   validator(kind: Kind): ValidateFunction | null {
     if (this.validators.has(kind)) return this.validators.get(kind)!;
     let v: ValidateFunction | null = null;
     const text = this.text(kind);
-    const same = text !== null && this.text('common') === installedText('common') && text === installedText(kind);
-    if (text !== null && !same && this.init()) {
+    const common = this.text('common');
+    const same = text !== null && common === installedText('common') && text === installedText(kind);
+    if (text !== null && common !== null && !same) {
       try {
-        v = this.ajv!.compile(JSON.parse(text));
+        // Compiled once per pair of texts and kept in the cache folder (the base of the next pull request is often the same).
+        const where = cacheRoot(this.root);
+        v = compileWithCache(text, common, { strict: false, verbose: false }, where && path.join(where, VALIDATORS_DIR));
       } catch {
         v = null;
       }

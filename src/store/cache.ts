@@ -345,6 +345,8 @@ export const LISTING_FILE = 'listing-1.json';
 let segmentCounter = 0;
 /** Whole results of commands (memo.ts), next to the generations: each knows the code that wrote it. */
 const MEMO_RE = /^memo-[a-z-]+\.json$/;
+/** Compiled base-version schemas (schemas.ts compileWithCache), next to the generations: named by their texts. */
+export const VALIDATORS_DIR = 'validators';
 
 export class RecordCache {
   /** The newest row of each file. */
@@ -502,7 +504,7 @@ export class RecordCache {
     for (const name of fs.readdirSync(this.root)) {
       const full = path.join(this.root, name);
       // Leave recent folders alone: another run (other programme files) may be using them right now.
-      if (name !== this.generation && name !== LISTING_FILE && !MEMO_RE.test(name) && old(full)) fs.rmSync(full, { recursive: true, force: true });
+      if (name !== this.generation && name !== LISTING_FILE && !MEMO_RE.test(name) && name !== VALIDATORS_DIR && old(full)) fs.rmSync(full, { recursive: true, force: true });
     }
     for (const name of fs.readdirSync(this.dir)) {
       const full = path.join(this.dir, name);
