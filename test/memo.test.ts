@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { djyc, git, initRepo } from './helpers.js';
 import { validateWhole } from '../src/store/memo.js';
+import { loadRepository, witnessOf } from '../src/store/repo.js';
+import { changedSince } from '../src/store/changed.js';
 
 const ENV: Record<string, string> = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' };
 const saved: Record<string, string | undefined> = {};
@@ -157,5 +159,44 @@ describe('deadlines and ledger from the memo', () => {
       expect(run(args)).toEqual(reference);
       expect(run(args)).toEqual(reference);
     }
+  });
+});
+
+describe('validate --changed: the changes worked out from what loading learnt of git', () => {
+  it('are those a stat pass over every file finds: committed, staged, unstaged, untracked, deleted, ignored, touched', () => {
+    const repo = initRepo('shuangling', 2020);
+    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    for (let i = 0; i < 8; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a'));
+    const commit = (m: string) => {
+      git(repo, ['add', '-A']);
+      git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', m]);
+    };
+    commit('base');
+    git(repo, ['checkout', '-q', '-b', 'pr']);
+    write(repo, 'records/members/m-0.yaml', member('m-0', 'org-b')); // committed on the branch
+    commit('pr');
+    write(repo, 'records/members/m-1.yaml', member('m-1', 'org-c')); // staged
+    git(repo, ['add', 'records/members/m-1.yaml']);
+    write(repo, 'records/members/m-2.yaml', member('m-2', 'org-d')); // unstaged
+    write(repo, 'records/members/m-new.yaml', member('m-new', 'org-a')); // untracked
+    fs.rmSync(path.join(repo, 'records/members/m-3.yaml')); // deleted on disk
+    git(repo, ['rm', '-q', '--cached', 'records/members/m-4.yaml']); // removed from the index, still on disk
+    git(repo, ['rm', '-q', 'records/members/m-5.yaml']); // removed with git
+    fs.appendFileSync(path.join(repo, '.gitignore'), '\nrecords/members/m-ignored.yaml\n');
+    write(repo, 'records/members/m-ignored.yaml', member('m-ignored', 'org-a')); // untracked but ignored
+    const touched = path.join(repo, 'records/members/m-6.yaml'); // stat changed, content not
+    fs.writeFileSync(touched, fs.readFileSync(touched));
+    fs.appendFileSync(path.join(repo, 'djyc.yaml'), '\n# changed\n');
+    const mergeBase = git(repo, ['merge-base', 'HEAD', 'main']).trim();
+    const head = loadRepository(repo);
+    const witness = witnessOf(head)?.content;
+    expect(witness).toBeDefined();
+    const hinted = changedSince(repo, mergeBase, { dirty: witness!.dirty, unvouched: Object.keys(witness!.read) });
+    const plain = changedSince(repo, mergeBase);
+    expect(hinted).toEqual(plain);
+    expect(plain.changed).toEqual(expect.arrayContaining(['djyc.yaml', 'records/members/m-0.yaml', 'records/members/m-1.yaml', 'records/members/m-2.yaml', 'records/members/m-new.yaml', 'records/members/m-3.yaml', 'records/members/m-4.yaml', 'records/members/m-5.yaml']));
+    expect(plain.changed).not.toContain('records/members/m-ignored.yaml');
+    expect(plain.changed).not.toContain('records/members/m-6.yaml');
+    expect(plain.deleted).toEqual(['records/members/m-3.yaml', 'records/members/m-4.yaml', 'records/members/m-5.yaml']);
   });
 });
