@@ -24,6 +24,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { loadRepository } from './repo.js';
 import { kindOfDir, RECORDS_DIR, type Kind } from '../domain/kinds.js';
 import { parseRecordText } from './yaml.js';
+import { fastParse } from './fastyaml.js';
 import type { Issue } from '../domain/checks.js';
 import { checkSchema, compileWithCache } from './schemas.js';
 import { VALIDATORS_DIR, cacheRoot } from './cache.js';
@@ -157,6 +158,14 @@ function schemaDetail(e: ErrorObject): { pointer: string; at: 'key' | 'value'; z
   }
 }
 
+/** A record text's data as the loader reads it (the fast parser, else the safe one), or undefined when it does not parse. */
+function dataOf(file: string, text: string): unknown {
+  const fast = fastParse(text);
+  if (fast !== undefined) return fast;
+  const r = parseRecordText(file, text);
+  return r.ok ? r.parsed.data : undefined;
+}
+
 /** Compares the working tree's records with their versions at `ref`. */
 export async function checkAgainstBase(root: string, ref: string, opts: BaseCheckOptions = {}): Promise<Problem[]> {
   const base = await resolveBase(root, ref);
@@ -179,8 +188,8 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
     if (typeof id !== 'string') return null;
     if (!programmes.has(id)) {
       const text = await showFile(root, base, `./${RECORDS_DIR}/programmes/${id}.yaml`);
-      const parsed = text === null ? null : parseRecordText(`${id}.yaml`, text);
-      programmes.set(id, parsed?.ok ? (parsed.parsed.data as ProgrammeRecord) : null);
+      const data = text === null ? undefined : dataOf(`${id}.yaml`, text);
+      programmes.set(id, isObject(data) ? (data as unknown as ProgrammeRecord) : null);
     }
     return programmes.get(id)!;
   };
@@ -212,9 +221,9 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
 
     const baseText = baseTexts.get(file);
     if (baseText == null) continue;
-    const parsedBase = parseRecordText(file, baseText);
-    if (!parsedBase.ok || !isObject(parsedBase.parsed.data)) continue;
-    const before = parsedBase.parsed.data as Data;
+    const parsedBase = dataOf(file, baseText);
+    if (!isObject(parsedBase)) continue;
+    const before = parsedBase as Data;
 
     // History: append-only.
     const beforeHistory: HistoryEntry[] = Array.isArray(before.history) ? before.history : [];
