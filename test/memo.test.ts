@@ -150,8 +150,12 @@ describe('deadlines and ledger from the memo', () => {
     // The answer comes from the memo: a memo of another repository state is not used (marked here by hand).
     const text = fs.readFileSync(memoFile('ledger'));
     const nl = text.indexOf(0x0a);
-    fs.writeFileSync(memoFile('ledger'), Buffer.concat([text.subarray(0, nl + 1), Buffer.from('MEMO')]));
-    expect(run(runs[2]!).stdout).toBe('MEMO');
+    const head = JSON.parse(text.subarray(0, nl).toString('utf8')) as { size: number };
+    fs.writeFileSync(memoFile('ledger'), `${JSON.stringify({ ...head, size: 5 })}\nMEMO\n`);
+    expect(run(runs[2]!).stdout).toBe('MEMO\n');
+    // One cut short is not used.
+    fs.writeFileSync(memoFile('ledger'), `${JSON.stringify({ ...head, size: 6 })}\nMEMO\n`);
+    expect(run(runs[2]!).stdout).not.toBe('MEMO\n');
     const p1 = path.join(repo, 'records/projects/p-1.yaml');
     fs.writeFileSync(p1, fs.readFileSync(p1, 'utf8').replace('便民服务', '便民服务站').replace('2020-03-12', '2020-04-30'));
     for (const args of runs) {

@@ -40,7 +40,22 @@ export interface MemoValue {
   meta?: Record<string, unknown>;
 }
 
+/** A text cut into pieces of about `size` characters, never inside a surrogate pair. */
+function textPieces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + size);
+    const c = text.charCodeAt(end - 1);
+    if (end < text.length && c >= 0xd800 && c <= 0xdbff) end--;
+    out.push(text.slice(at, end));
+    at = end;
+  }
+  return out;
+}
+
 interface MemoHead {
+  /** The payload's length in bytes (a memo cut short is not used). */
+  size?: number;
   djyc: typeof FORMAT;
   code: string;
   params: string;
@@ -129,7 +144,9 @@ export function readMemo(root: string, name: string, params: Record<string, unkn
       if ((now ? blobId(now) : '') !== key) return undefined;
     }
     if ((extra ? extra() : undefined) !== head.extra) return undefined;
-    return { payload: bytes.subarray(nl + 1), meta: head.meta };
+    const payload = bytes.subarray(nl + 1);
+    if (payload.byteLength !== head.size) return undefined;
+    return { payload, meta: head.meta };
   } catch {
     return undefined;
   }
@@ -147,9 +164,11 @@ export function writeMemo(repo: Repository, name: string, params: Record<string,
   const head: MemoHead = { djyc: FORMAT, code: codeFingerprint(), params: paramsText(params), witness, extra, meta: value.meta };
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    const payload = value.payload;
+    head.size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
     const line = `${JSON.stringify(head)}\n`;
-    // Text in pieces: a report of many megabytes is not copied into one buffer.
-    writeAtomic(file, typeof value.payload === 'string' ? [line, value.payload] : Buffer.concat([Buffer.from(line), value.payload]));
+    // Text in pieces of about a megabyte: a report of many megabytes is never encoded into one buffer.
+    writeAtomic(file, typeof payload === 'string' ? [line, ...textPieces(payload, 1 << 20)] : Buffer.concat([Buffer.from(line), payload]));
   } catch {
     /* the memo is an optimisation only */
   }
