@@ -150,6 +150,13 @@ describe('validate --base: changes judged against the base version', () => {
     commitAll(root, 'relax the schema and add a task without due');
     const problems = await checkAgainstBase(root, 'base3');
     expect(problems).toMatchObject([{ file: recordFile('task', 't-new'), rule: 'base-schema', params: { detail_zh: '缺少必填字段“due”' } }]);
+    // The base schema compiled once is kept as code (named by the texts) and gives the same answer; broken code is compiled again.
+    const kept = path.join(root, '.git', 'djyc-cache', 'validators');
+    const files = fs.readdirSync(kept);
+    expect(files).toHaveLength(1);
+    expect(await checkAgainstBase(root, 'base3')).toEqual(problems);
+    fs.writeFileSync(path.join(kept, files[0]!), 'this is not javascript (');
+    expect(await checkAgainstBase(root, 'base3')).toEqual(problems);
   });
 
   it('refuses an unknown base ref with exit 2', async () => {

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { djyc, tempDir } from './helpers.js';
 import { findPersonalData, isIdCardNumber, maskPersonalData, maskPhone, redactPhones } from '../src/domain/privacy.js';
 import { PLANTED_ENV, leaks, plantedRepo } from './privacy-fixture.js';
+import { linePieces } from '../src/cli/io.js';
 
 const RUNS = 400;
 const fullWidth = (s: string) => s.replace(/[0-9+()@xX]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
@@ -84,6 +85,25 @@ const email = fc
   });
 
 describe('maskPersonalData: generated variants', () => {
+  it('a long text (masked line by line) comes out as each of its lines masked alone', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(context, mobile, after), { minLength: 1, maxLength: 20 }), (pieces) => {
+        const lines = pieces.map(([before, m, end]) => `${before}${m.written}${end}`.replace(/\n/g, ' '));
+        // Filler lines that only look like numbers (dates, ids, 9 digits) between them, past the long-text threshold.
+        const filler = Array.from({ length: 2500 }, (_, i) => `  "due": "2020-12-${String(i % 28 + 1).padStart(2, '0')}", "id": "t-${i}-001"`);
+        const all = [...filler.slice(0, 1200), ...lines, ...filler.slice(1200), 'x 13800138000 @ y'];
+        const text = all.join('\n');
+        expect(maskPersonalData(text)).toBe(all.map((l) => maskPersonalData(l)).join('\n'));
+        // Written to the terminal in pieces of whole lines (cli/io.ts writeOutput), each masked by the guard: the same text.
+        const written = linePieces(text, 5000);
+        expect(written.join('')).toBe(text);
+        expect(written.slice(0, -1).every((p) => p.endsWith('\n'))).toBe(true);
+        expect(written.map((p) => maskPersonalData(p)).join('')).toBe(maskPersonalData(text));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('masks a mobile number in every common writing, in any text around it', () => {
     fc.assert(
       fc.property(context, mobile, after, (before, m, end) => {

@@ -55,13 +55,30 @@ export function installOutputGuard(): void {
  * folder), written atomically and named on standard error unless `quiet`.
  */
 export function writeOutput(ctx: CliContext, content: string | Uint8Array, file: string | undefined, opts: { quiet?: boolean } = {}): void {
+  // A long text (a report of many megabytes) goes out in pieces of whole lines: never encoded into one buffer.
+  const pieces = typeof content === 'string' && content.length > 4 * LINE_PIECE ? linePieces(content, LINE_PIECE) : undefined;
   if (file === undefined || file === '-') {
-    process.stdout.write(content);
+    if (pieces) for (const piece of pieces) process.stdout.write(piece);
+    else process.stdout.write(content);
     return;
   }
   const abs = path.resolve(ctx.cwd, file);
-  writeAtomic(abs, content);
+  writeAtomic(abs, pieces ?? content);
   if (!opts.quiet) ctx.err(tr(ctx.lang, `已写入 ${abs}`, `written: ${abs}`));
+}
+
+const LINE_PIECE = 1 << 20;
+
+/** A text in pieces of about `size` characters, each ending with a line break (the last one as the text ends). */
+export function linePieces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < text.length; ) {
+    const nl = at + size >= text.length ? -1 : text.indexOf('\n', at + size);
+    const end = nl < 0 ? text.length : nl + 1;
+    out.push(text.slice(at, end));
+    at = end;
+  }
+  return out;
 }
 
 /**

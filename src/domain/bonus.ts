@@ -4,7 +4,7 @@
  * (机关党建年度考核) reads: each unit's awards, their sum, and what counts after the cap. Pure.
  */
 import type { EvaluationRecord, ProgrammeRecord, ProjectRecord } from './types.generated.js';
-import { groupBy, namedOrg, type Named, type RecordIndex } from './records.js';
+import { groupBy, namedOrg, summary, type Named, type RecordIndex } from './records.js';
 
 export interface UnitAward {
   organisation: string;
@@ -34,15 +34,17 @@ export interface UnitBonusRow {
 /** The per-unit bonus list of a programme, units in order of points counted (most first), then name. */
 export function unitBonusList(index: RecordIndex, p: ProgrammeRecord, scope?: Set<string>): UnitBonusRow[] {
   const cap = p.evaluation?.bonus?.max;
-  const evaluations = groupBy(index.all('evaluation').filter((e) => e.data.programme === p.id), (e) => e.data.subject);
+  // Summaries only (domain/records.ts): titles, leads, numbers and ratings are in them; the projects' prose is not read.
+  const evaluations = groupBy(index.all('evaluation').filter((e) => summary(e).programme === p.id), (e) => summary(e).subject);
   const rows = new Map<string, UnitBonusRow>();
-  for (const pr of index.all('project').filter((x) => x.data.programme === p.id)) {
-    const ev = (evaluations.get(pr.id) ?? []).map((e) => e.data).sort((a, b) => (a.rated_on ?? '').localeCompare(b.rated_on ?? '')).pop();
-    for (const a of unitAwards(pr.data, ev)) {
+  for (const entry of index.all('project').filter((x) => summary(x).programme === p.id)) {
+    const pr = summary(entry);
+    const ev = (evaluations.get(entry.id) ?? []).map((e) => summary(e)).sort((a, b) => (a.rated_on ?? '').localeCompare(b.rated_on ?? '')).pop();
+    for (const a of unitAwards(pr, ev)) {
       if (scope && !scope.has(a.organisation)) continue;
       let row = rows.get(a.organisation);
       if (!row) rows.set(a.organisation, (row = { organisation: namedOrg(index, a.organisation)!, awards: [], total: 0, counted: 0 }));
-      row.awards.push({ project: pr.id, title: pr.data.title, ...(pr.data.number ? { number: pr.data.number } : {}), role: a.organisation === pr.data.lead ? 'lead' : 'co-organiser', points: a.points });
+      row.awards.push({ project: entry.id, title: pr.title, ...(pr.number ? { number: pr.number } : {}), role: a.organisation === pr.lead ? 'lead' : 'co-organiser', points: a.points });
       row.total += a.points;
     }
   }

@@ -21,7 +21,7 @@
  * upcoming (later) / closed (a window ended with nothing lagging) / done (met).
  */
 import { daysBetween, isIsoDate, monthDay } from './dates.js';
-import { calendarEnd, durationStart, findStage, firstEntered, reached, occurrenceFrom, programmeEnd, roundAnchor, trackStages, windowDates, windowOccurrences, type Occurrence, type Track, type Window } from './programme.js';
+import { calendarEnd, durationStart, findStage, firstEntered, reached, programmeEnd, roundAnchor, trackStages, windowDates, windowOccurrences, type Occurrence, type Track, type Window } from './programme.js';
 import { UsageError } from './errors.js';
 import { T, type Text } from './i18n.js';
 import type { Kind } from './kinds.js';
@@ -130,6 +130,18 @@ function dateStatus(due: string, today: string, within: number): DeadlineStatus 
 type Staged = { stage: string; history?: { stage: string; date: string; from?: string }[] };
 
 /** Stages reachable from the current one through `next` (excluding it), in track order. */
+const reachableMemo = new WeakMap<ProgrammeRecord, Map<string, Set<string>>>();
+
+/** reachable, computed once per programme, track and stage (thousands of records share a handful of stages). Read-only. */
+function reachableOnce(p: ProgrammeRecord, track: Track, from: string): Set<string> {
+  let byStage = reachableMemo.get(p);
+  if (!byStage) reachableMemo.set(p, (byStage = new Map()));
+  const key = `${track}\0${from}`;
+  let set = byStage.get(key);
+  if (!set) byStage.set(key, (set = reachable(p, track, from)));
+  return set;
+}
+
 function reachable(p: ProgrammeRecord, track: Track, from: string): Set<string> {
   const seen = new Set<string>();
   const queue = [from];
@@ -161,7 +173,7 @@ function windowTargets(p: ProgrammeRecord, w: Window): { track: Track; stage: st
 function owedStages(p: ProgrammeRecord, track: Track, record: Staged): { stage: string; window: Window }[] {
   const current = findStage(p, track, record.stage);
   if (!current || current.final) return [];
-  const ahead = reachable(p, track, record.stage);
+  const ahead = reachableOnce(p, track, record.stage);
   const out: { stage: string; window: Window }[] = [];
   for (const s of trackStages(p, track)) {
     if (!ahead.has(s.id)) continue;
@@ -263,25 +275,44 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   // A record carried into another round (djyc carry-over) owes nothing more here: the new record does.
   const visible = subjects.filter((s) => s.visible && !(summary(s.entry) as { carried_to?: string }).carried_to);
   const owedCache = new Map<string, { stage: string; window: Window; occurrence: Occurrence }[]>();
+  // occurrenceFrom with each window's occurrences listed once.
+  const occurrences = new Map<Window, Occurrence[]>();
+  const occurrenceOf = (w: Window, anchor: string): Occurrence => {
+    let all = occurrences.get(w);
+    if (!all) occurrences.set(w, (all = windowOccurrences(p, w)));
+    return all.find((o) => o.end >= anchor) ?? all[all.length - 1]!;
+  };
   const owed = (s: Subject) => {
     let list = owedCache.get(s.entry.id);
     if (!list) {
       // A window that recurs every year applies in the record's own round (a brand re-applying in 2021 owes 2021's review).
       const data = summary(s.entry);
       const anchor = roundAnchor(p, s.track, data);
-      owedCache.set(s.entry.id, (list = owedStages(p, s.track, data).map((o) => ({ ...o, occurrence: occurrenceFrom(p, o.window, anchor) }))));
+      owedCache.set(s.entry.id, (list = owedStages(p, s.track, data).map((o) => ({ ...o, occurrence: occurrenceOf(o.window, anchor) }))));
     }
     return list;
   };
 
-  // Calendar windows (each occurrence of a yearly one), with the records lagging behind each.
+  // Calendar windows (each occurrence of a yearly one), with the records lagging behind each: the records owing a
+  // stage, by window id, occurrence and (track, stage), gathered in one pass (not one pass per window).
+  const owing = new Map<string, Set<Subject>>();
+  for (const s of visible) {
+    for (const o of owed(s)) {
+      const key = `${o.window.id}\0${o.occurrence.start}\0${s.track}\0${o.stage}`;
+      let set = owing.get(key);
+      if (!set) owing.set(key, (set = new Set()));
+      set.add(s);
+    }
+  }
   for (const w of p.calendar ?? []) {
     if (typeof w.start !== 'string' || typeof w.end !== 'string') continue;
     const targets = windowTargets(p, w);
     for (const occ of windowOccurrences(p, w)) {
       const { start, end } = occ;
       if (!isIsoDate(start) || !isIsoDate(end)) continue;
-      const lagging = visible.filter((s) => owed(s).some((o) => o.window.id === w.id && o.occurrence.start === start && targets.some((t) => t.track === s.track && t.stage === o.stage))).length;
+      const behind = new Set<Subject>();
+      for (const t of targets) for (const s of owing.get(`${w.id}\0${start}\0${t.track}\0${t.stage}`) ?? []) behind.add(s);
+      const lagging = behind.size;
       let status: DeadlineStatus;
       if (end < today) status = lagging ? 'overdue' : 'closed';
       else if (start > today) status = 'upcoming';

@@ -412,7 +412,7 @@ export function computeCoverage(index: RecordIndex, p: ProgrammeRecord, scope?: 
   const holders = taskHolders(index, p);
   const projects = projectCounts(index, p);
   const brands = brandCounts(index, p);
-  const membersByOrg = groupBy(coveredMembers(index, p), (m) => m.data.organisation);
+  const membersByOrg = groupBy(coveredMembers(index, p), (m) => summary(m).organisation);
   const rows: CoverageRow[] = [];
   for (const org of coveredOrganisations(index, p)) {
     const { id, data: o } = org;
@@ -420,7 +420,7 @@ export function computeCoverage(index: RecordIndex, p: ProgrammeRecord, scope?: 
     const members = membersByOrg.get(id) ?? [];
     const holding = members.filter((m) => holders.has(m.id));
     const exempt = members.filter((m) => !holders.has(m.id) && isExempt(p, m));
-    const without = members.filter((m) => !holders.has(m.id) && !exempt.includes(m)).map((m) => (m.data as MemberRecord).name);
+    const without = members.filter((m) => !holders.has(m.id) && !exempt.includes(m)).map((m) => (summary(m) as MemberRecord).name);
     rows.push({
       organisation: { id, name: o.short_name ?? o.name ?? id, type: o.type, ...(o.parent ? { parent: o.parent } : {}) },
       members: members.length,

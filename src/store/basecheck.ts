@@ -20,12 +20,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { loadRepository } from './repo.js';
 import { kindOfDir, RECORDS_DIR, type Kind } from '../domain/kinds.js';
 import { parseRecordText } from './yaml.js';
+import { fastParse } from './fastyaml.js';
 import type { Issue } from '../domain/checks.js';
-import { checkSchema, createAjv } from './schemas.js';
+import { checkSchema, compileWithCache } from './schemas.js';
+import { VALIDATORS_DIR, cacheRoot } from './cache.js';
 import { findStage, TRACK_OF_KIND } from '../domain/programme.js';
 import { deepEqual, isObject } from './gitlog.js';
 import { frozenChanges } from '../domain/frozen.js';
@@ -105,9 +107,7 @@ function installedText(name: string): string {
  * validation does not already report (same schema, same pointers): no second compile.
  */
 class BaseSchemas {
-  private ajv: Ajv | undefined;
   private validators = new Map<string, ValidateFunction | null>();
-  private ready: boolean | undefined;
   private texts: Map<string, string | null>;
 
   constructor(private root: string, private base: string, kinds: Kind[]) {
@@ -119,26 +119,17 @@ class BaseSchemas {
     return this.texts.get(`schemas/${name}.schema.json`) ?? null;
   }
 
-  private init(): boolean {
-    if (this.ready !== undefined) return this.ready;
-    const common = this.text('common');
-    if (common === null) return (this.ready = false);
-    try {
-      this.ajv = createAjv({ strict: false, verbose: false }, JSON.parse(common) as object);
-      return (this.ready = true);
-    } catch {
-      return (this.ready = false);
-    }
-  }
-
   validator(kind: Kind): ValidateFunction | null {
     if (this.validators.has(kind)) return this.validators.get(kind)!;
     let v: ValidateFunction | null = null;
     const text = this.text(kind);
-    const same = text !== null && this.text('common') === installedText('common') && text === installedText(kind);
-    if (text !== null && !same && this.init()) {
+    const common = this.text('common');
+    const same = text !== null && common === installedText('common') && text === installedText(kind);
+    if (text !== null && common !== null && !same) {
       try {
-        v = this.ajv!.compile(JSON.parse(text));
+        // Compiled once per pair of texts and kept in the cache folder (the base of the next pull request is often the same).
+        const where = cacheRoot(this.root);
+        v = compileWithCache(text, common, { strict: false, verbose: false }, where && path.join(where, VALIDATORS_DIR));
       } catch {
         v = null;
       }
@@ -167,6 +158,14 @@ function schemaDetail(e: ErrorObject): { pointer: string; at: 'key' | 'value'; z
   }
 }
 
+/** A record text's data as the loader reads it (the fast parser, else the safe one), or undefined when it does not parse. */
+function dataOf(file: string, text: string): unknown {
+  const fast = fastParse(text);
+  if (fast !== undefined) return fast;
+  const r = parseRecordText(file, text);
+  return r.ok ? r.parsed.data : undefined;
+}
+
 /** Compares the working tree's records with their versions at `ref`. */
 export async function checkAgainstBase(root: string, ref: string, opts: BaseCheckOptions = {}): Promise<Problem[]> {
   const base = await resolveBase(root, ref);
@@ -189,8 +188,8 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
     if (typeof id !== 'string') return null;
     if (!programmes.has(id)) {
       const text = await showFile(root, base, `./${RECORDS_DIR}/programmes/${id}.yaml`);
-      const parsed = text === null ? null : parseRecordText(`${id}.yaml`, text);
-      programmes.set(id, parsed?.ok ? (parsed.parsed.data as ProgrammeRecord) : null);
+      const data = text === null ? undefined : dataOf(`${id}.yaml`, text);
+      programmes.set(id, isObject(data) ? (data as unknown as ProgrammeRecord) : null);
     }
     return programmes.get(id)!;
   };
@@ -222,9 +221,9 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
 
     const baseText = baseTexts.get(file);
     if (baseText == null) continue;
-    const parsedBase = parseRecordText(file, baseText);
-    if (!parsedBase.ok || !isObject(parsedBase.parsed.data)) continue;
-    const before = parsedBase.parsed.data as Data;
+    const parsedBase = dataOf(file, baseText);
+    if (!isObject(parsedBase)) continue;
+    const before = parsedBase as Data;
 
     // History: append-only.
     const beforeHistory: HistoryEntry[] = Array.isArray(before.history) ? before.history : [];

@@ -198,7 +198,7 @@ const CACHE_FORMAT = 'djyc-cache-2';
 let codeHash: string | undefined;
 
 /** A hash of djyc's own code (the store, which parses and checks files, and the domain, whose rules it applies) and schemas: results computed by another build are never reused. */
-function codeFingerprint(): string {
+export function codeFingerprint(): string {
   if (codeHash) return codeHash;
   const h = createHash('sha1').update(CACHE_FORMAT);
   h.update(`version ${packageVersion()}\0`);
@@ -343,6 +343,10 @@ const SEGMENT_RE = /^seg-[0-9a-z-]+\.json$/;
 /** The kind folders' listing (store/repo.ts listRecordFiles), next to the generations: it holds for any of them. */
 export const LISTING_FILE = 'listing-1.json';
 let segmentCounter = 0;
+/** Whole results of commands (memo.ts), next to the generations: each knows the code that wrote it. */
+const MEMO_RE = /^memo-[a-z-]+\.json$/;
+/** Compiled base-version schemas (schemas.ts compileWithCache), next to the generations: named by their texts. */
+export const VALIDATORS_DIR = 'validators';
 
 export class RecordCache {
   /** The newest row of each file. */
@@ -500,7 +504,7 @@ export class RecordCache {
     for (const name of fs.readdirSync(this.root)) {
       const full = path.join(this.root, name);
       // Leave recent folders alone: another run (other programme files) may be using them right now.
-      if (name !== this.generation && name !== LISTING_FILE && old(full)) fs.rmSync(full, { recursive: true, force: true });
+      if (name !== this.generation && name !== LISTING_FILE && !MEMO_RE.test(name) && name !== VALIDATORS_DIR && old(full)) fs.rmSync(full, { recursive: true, force: true });
     }
     for (const name of fs.readdirSync(this.dir)) {
       const full = path.join(this.dir, name);

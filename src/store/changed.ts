@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LoadedRecord, linkProgrammes, loadRepository } from './repo.js';
+import { LoadedRecord, linkProgrammes, loadRepository, witnessOf } from './repo.js';
 import { gitSync, readBlobs } from './git.js';
 import type { Issue } from '../domain/checks.js';
 import { parseRecordText } from './yaml.js';
@@ -121,8 +121,18 @@ function isTracked(file: string): boolean {
   return file === CONFIG_FILE || (!!m && !!kindOfDir(m[1]!));
 }
 
+/**
+ * What loading already learnt from git (repo.ts witnessOf): the files whose stat data differs from git's index, and
+ * the listed files git did not vouch for (untracked among them). With it, only those few are compared on disk.
+ */
+export interface WorkTreeHint {
+  dirty: string[];
+  unvouched: string[];
+}
+
 /** Files changed since `commit` in the working tree (committed, staged, unstaged, untracked): records and djyc.yaml. */
-export function changedSince(root: string, commit: string): { changed: string[]; deleted: string[] } {
+export function changedSince(root: string, commit: string, hint?: WorkTreeHint): { changed: string[]; deleted: string[] } {
+  if (hint && hint.dirty.length + hint.unvouched.length <= 1000) return changedSinceWithHint(root, commit, hint);
   const changed = new Set<string>();
   const deleted = new Set<string>();
   // --relative and no --full-tree below: paths relative to the records root, which may be a folder inside a larger repository.
@@ -138,6 +148,32 @@ export function changedSince(root: string, commit: string): { changed: string[];
     if (file && isTracked(file)) changed.add(file);
   }
   return { changed: [...changed].sort(), deleted: [...deleted].sort() };
+}
+
+/**
+ * changedSince without a stat pass over every file: git's index against the commit (`diff --cached`: files whose
+ * working copy git vouches for are as in the index), and the working tree against the commit for only the files
+ * it does not vouch for and djyc.yaml; untracked ones confirmed by `ls-files --others` (ignored files stay out).
+ */
+function changedSinceWithHint(root: string, commit: string, hint: WorkTreeHint): { changed: string[]; deleted: string[] } {
+  const status = new Map<string, string>();
+  const onDisk = new Set([...hint.dirty, ...hint.unvouched, CONFIG_FILE]);
+  const parse = (out: string, take: (file: string) => boolean) => {
+    const parts = out.split('\0');
+    for (let i = 0; i + 1 < parts.length; i += 2) if (isTracked(parts[i + 1]!) && take(parts[i + 1]!)) status.set(parts[i + 1]!, parts[i]!);
+  };
+  parse(git(root, ['diff', '--cached', '--name-status', '-z', '--no-renames', '--relative', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]), (f) => !onDisk.has(f));
+  // Literal paths: a file name is never read as a pattern.
+  parse(git(root, ['--literal-pathspecs', 'diff', '--name-status', '-z', '--no-renames', '--relative', commit, '--', ...onDisk]), () => true);
+  const dirty = new Set(hint.dirty);
+  const candidates = hint.unvouched.filter((f) => !dirty.has(f) && isTracked(f));
+  if (candidates.length) {
+    for (const file of git(root, ['--literal-pathspecs', 'ls-files', '--others', '--exclude-standard', '-z', '--', ...candidates]).split('\0')) {
+      if (file && isTracked(file) && !status.has(file)) status.set(file, '?');
+    }
+  }
+  const changed = [...status.keys()].sort();
+  return { changed, deleted: changed.filter((f) => status.get(f)!.startsWith('D')) };
 }
 
 /**
@@ -274,8 +310,9 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
     base = found.ref;
   }
   const mergeBase = mergeBaseOf(root, base);
-  const { changed, deleted } = changedSince(root, mergeBase);
   const head = opts.repo ?? loadRepository(root);
+  const witness = witnessOf(head)?.content;
+  const { changed, deleted } = changedSince(root, mergeBase, witness && { dirty: witness.dirty, unvouched: Object.keys(witness.read) });
   const changedSet = new Set(changed);
   const ids = new Set(changed.filter((f) => f !== CONFIG_FILE).map((f) => path.basename(f, '.yaml')));
 

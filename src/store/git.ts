@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { RECORDS_DIR } from '../domain/kinds.js';
 
@@ -195,20 +196,48 @@ export function readBlobs(root: string, ids: string[]): Map<string, Buffer> {
 // ---- content keys -------------------------------------------------------------------------------------------
 // Content keys from git: for files git knows and whose stat data says unchanged, the index holds the blob id.
 
-/** Blob ids of the tracked, unmodified files under `records/` (empty map when git is unavailable). */
-export function gitKeys(root: string): Map<string, string> {
+/**
+ * What git says of the files under `records/`: the blob ids of the tracked, unmodified ones (`keys`), and the
+ * witness of that answer (see memo.ts): a hash of the index entries (`index`) and the files whose stat data
+ * differs from the index (`dirty`, sorted). Unavailable git: no keys and no index.
+ */
+export interface GitKeys {
+  keys: Map<string, string>;
+  index?: string;
+  dirty: string[];
+}
+
+/** The raw answers of git for gitKeys: `git ls-files -s -z` and `git diff-files --name-only -z`, under records/. */
+export const GIT_KEY_COMMANDS = {
+  listed: ['ls-files', '-s', '-z', '--', `${RECORDS_DIR}/`],
+  dirty: ['diff-files', '--relative', '--name-only', '-z', '--', `${RECORDS_DIR}/`],
+} as const;
+
+/** GitKeys of the tracked, unmodified files under `records/` (none when git is unavailable). */
+export function gitKeys(root: string): GitKeys {
   try {
-    const listed = gitSync(root, ['ls-files', '-s', '-z', '--', `${RECORDS_DIR}/`]);
-    const dirty = gitSync(root, ['diff-files', '--relative', '--name-only', '-z', '--', `${RECORDS_DIR}/`]);
+    const listed = gitSync(root, [...GIT_KEY_COMMANDS.listed]);
+    const dirty = gitSync(root, [...GIT_KEY_COMMANDS.dirty]);
     return parseGitKeys(listed, dirty);
   } catch {
-    return new Map();
+    return { keys: new Map(), dirty: [] };
   }
 }
 
-function parseGitKeys(listed: string, dirty: string): Map<string, string> {
+/** The index witness: a hash of `git ls-files -s` output (the same entries, the same hash). */
+export function indexWitness(listed: string): string {
+  return createHash('sha1').update(listed).digest('hex');
+}
+
+/** The dirty list of `git diff-files --name-only -z` output, sorted. */
+export function dirtyList(dirty: string): string[] {
+  return dirty.split('\0').filter(Boolean).sort();
+}
+
+function parseGitKeys(listed: string, dirty: string): GitKeys {
   const keys = new Map<string, string>();
-  const skip = new Set(dirty.split('\0'));
+  const dirtyFiles = dirtyList(dirty);
+  const skip = new Set(dirtyFiles);
   for (const entry of listed.split('\0')) {
     // `<mode> <blob> <stage>\t<path>`; conflicted entries (stage ≠ 0) are read from disk instead.
     const tab = entry.indexOf('\t');
@@ -216,12 +245,12 @@ function parseGitKeys(listed: string, dirty: string): Map<string, string> {
     const file = entry.slice(tab + 1);
     if (!skip.has(file)) keys.set(file, entry.slice(7, tab - 2));
   }
-  return keys;
+  return { keys, index: indexWitness(listed), dirty: dirtyFiles };
 }
 
 /** Git keys being computed by a background process (git's index read and stat pass overlap our own work). */
 export interface PendingKeys {
-  wait(): Map<string, string>;
+  wait(): GitKeys;
   cancel(): void;
 }
 
@@ -234,6 +263,35 @@ const SLEEP = new Int32Array(new SharedArrayBuffer(4));
  * A plain child process, not simple-git: the loader is synchronous and blocks on the result with Atomics.wait.
  */
 export function startGitKeys(root: string): PendingKeys | undefined {
+  const raw = startGitAnswers(root);
+  if (!raw) return undefined;
+  return {
+    wait() {
+      const answers = raw.wait();
+      return answers === 'timeout' ? gitKeys(root) : answers ? parseGitKeys(answers.listed, answers.dirty) : { keys: new Map(), dirty: [] };
+    },
+    cancel: raw.cancel,
+  };
+}
+
+/** The witness git gives of the files under records/ (see GitKeys) without building the keys; undefined without git. */
+export function gitWitness(root: string): { index: string; dirty: string[] } | undefined {
+  let answers: { listed: string; dirty: string } | undefined;
+  const raw = startGitAnswers(root);
+  const got = raw?.wait();
+  if (got && got !== 'timeout') answers = got;
+  else if (!raw || got === 'timeout') {
+    try {
+      answers = { listed: gitSync(root, [...GIT_KEY_COMMANDS.listed]), dirty: gitSync(root, [...GIT_KEY_COMMANDS.dirty]) };
+    } catch {
+      answers = undefined;
+    }
+  }
+  return answers ? { index: indexWitness(answers.listed), dirty: dirtyList(answers.dirty) } : undefined;
+}
+
+/** `git ls-files -s` and `git diff-files` (GIT_KEY_COMMANDS) run side by side in the background; undefined where there is no POSIX shell. */
+function startGitAnswers(root: string): { wait(): { listed: string; dirty: string } | 'timeout' | undefined; cancel(): void } | undefined {
   if (process.platform === 'win32' || !fs.existsSync('/bin/sh')) return undefined;
   let dir: string;
   try {
@@ -242,8 +300,8 @@ export function startGitKeys(root: string): PendingKeys | undefined {
     return undefined;
   }
   const script = [
-    'git -c core.quotepath=false ls-files -s -z -- records/ > "$0/listed" 2>/dev/null & a=$!',
-    'git -c core.quotepath=false diff-files --relative --name-only -z -- records/ > "$0/dirty" 2>/dev/null; b=$?',
+    `git -c core.quotepath=false ${GIT_KEY_COMMANDS.listed.join(' ')} > "$0/listed" 2>/dev/null & a=$!`,
+    `git -c core.quotepath=false ${GIT_KEY_COMMANDS.dirty.join(' ')} > "$0/dirty" 2>/dev/null; b=$?`,
     'wait $a; c=$?',
     'echo "$c $b" > "$0/status.tmp" && mv "$0/status.tmp" "$0/status"',
   ].join('\n');
@@ -263,13 +321,13 @@ export function startGitKeys(root: string): PendingKeys | undefined {
       const deadline = Date.now() + 60_000;
       try {
         while (!fs.existsSync(status)) {
-          if (Date.now() > deadline) return gitKeys(root);
+          if (Date.now() > deadline) return 'timeout';
           Atomics.wait(SLEEP, 0, 0, 2);
         }
-        if (fs.readFileSync(status, 'utf8').trim() !== '0 0') return new Map();
-        return parseGitKeys(fs.readFileSync(path.join(dir, 'listed'), 'utf8'), fs.readFileSync(path.join(dir, 'dirty'), 'utf8'));
+        if (fs.readFileSync(status, 'utf8').trim() !== '0 0') return undefined;
+        return { listed: fs.readFileSync(path.join(dir, 'listed'), 'utf8'), dirty: fs.readFileSync(path.join(dir, 'dirty'), 'utf8') };
       } catch {
-        return new Map();
+        return undefined;
       } finally {
         cleanup();
       }
@@ -284,4 +342,3 @@ export function startGitKeys(root: string): PendingKeys | undefined {
     },
   };
 }
-

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { gitKeys, startGitKeys, type PendingKeys } from './git.js';
+import { gitKeys, startGitKeys, type GitKeys, type PendingKeys } from './git.js';
 import { precheck, parseRecordText } from './yaml.js';
 import { fastParse } from './fastyaml.js';
 import { checkSchema } from './schemas.js';
@@ -246,8 +246,18 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
   return { outcomes, fresh };
 }
 
-/** The last loadFiles call's cache and programme files (changed.ts reuses them for the base version). */
-export const lastLoad: { root?: string; cache?: RecordCache; programmeFiles?: string } = {};
+/**
+ * What the last loadFiles call saw of the files' contents (memo.ts): git's index and dirty files, and the blob id of
+ * every listed file git did not vouch for (read from disk; '' when it could not be read). Only when git answered.
+ */
+export interface ContentWitness {
+  index: string;
+  dirty: string[];
+  read: Record<string, string>;
+}
+
+/** The last loadFiles call's cache and programme files (changed.ts reuses them for the base version), and its witness. */
+export const lastLoad: { root?: string; cache?: RecordCache; programmeFiles?: string; witness?: ContentWitness } = {};
 
 /** What the last loadFiles call did (for benchmarks; `DJYC_STATS=1` makes the CLI print it). */
 export const loadStats = { files: 0, cacheHits: 0, analysed: 0, threads: 1, cacheEntries: 0, gitKeys: 0, ms: 0, rssMB: 0, phases: {} as Record<string, number> };
@@ -303,6 +313,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
   const programmeBytes = programmeJobs.map((j) => readRecordBytes(path.join(root, j.file)));
   const programmeKeys = programmeBytes.map((b) => (b ? blobId(b) : ''));
   let cache: RecordCache | undefined;
+  let gitAnswer: GitKeys | undefined;
   let known = new Map<string, string>();
   let pending = opts.pendingKeys;
   mark = phase('programmeRead', mark);
@@ -314,7 +325,8 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
       pending ??= gitDirOf(root) ? startGitKeys(root) : undefined;
       cache.load();
       mark = phase('cacheLoad', mark);
-      known = pending ? pending.wait() : gitKeys(root);
+      gitAnswer = pending ? pending.wait() : gitKeys(root);
+      known = gitAnswer.keys;
       mark = phase('gitKeys', mark);
       pending = undefined;
     } else {
@@ -322,7 +334,10 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
       mark = phase('cacheLoad', mark);
     }
   }
-  pending?.cancel();
+  // An empty cache: git's answer is not waited for, but taken at the end (it is long done by then) as the witness
+  // of what this run read (memo.ts), so the next run with nothing changed can reuse whole results.
+  const witnessKeys = where && !gitAnswer && listed.length >= Number(process.env.DJYC_GIT_KEYS_MIN ?? 1000) ? (pending ?? (gitDirOf(root) ? startGitKeys(root) : undefined)) : undefined;
+  if (pending !== witnessKeys) pending?.cancel();
   const programmes = new Map<string, ProgrammeRecord>();
   const slots: (LoadedFile | undefined)[] = new Array(listed.length);
   const freshProgrammes: Row[] = [];
@@ -391,7 +406,20 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
     if (fresh.length || cache.rows.size > files.length) cache.save(fresh, files.length, live);
   }
   mark = phase('save', mark);
-  Object.assign(lastLoad, { root, cache, programmeFiles: programmeSignature(programmeJobs.map((j, i) => [j.file, programmeKeys[i]!])) });
+  let witness: ContentWitness | undefined;
+  gitAnswer ??= witnessKeys?.wait();
+  if (gitAnswer?.index) {
+    // Files whose content this run took from elsewhere than git's word (read from disk: untracked, modified, or
+    // different bytes from the index's, as line-ending filters make them): a later run hashes them again.
+    const read: Record<string, string> = {};
+    for (let i = 0; i < listed.length; i++) {
+      const file = listed[i]!.file;
+      const key = slots[i]?.key ?? '';
+      if (gitAnswer.keys.get(file) !== key) read[file] = key;
+    }
+    witness = { index: gitAnswer.index, dirty: gitAnswer.dirty, read };
+  }
+  Object.assign(lastLoad, { root, cache, programmeFiles: programmeSignature(programmeJobs.map((j, i) => [j.file, programmeKeys[i]!])), witness });
   Object.assign(loadStats, {
     files: listed.length, cacheHits: hits, analysed: files.length - hits,
     threads: threadCount(jobs.length), cacheEntries: cache?.rows.size ?? 0, gitKeys: known.size, ms: Math.round(performance.now() - started),

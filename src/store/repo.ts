@@ -7,7 +7,7 @@ import type { Problem } from '../domain/problem.js';
 import type { ConfigRecord, ProgrammeRecord } from '../domain/types.generated.js';
 import { FACTS, PROSE_FIELDS, type RecordEntry, type Repository } from '../domain/records.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
-import { loadFiles, phase, phaseStart } from './parallel.js';
+import { lastLoad, loadFiles, phase, phaseStart, type ContentWitness } from './parallel.js';
 import { gitSync, startGitKeys } from './git.js';
 import { TEMP_PATTERN, writeAtomic } from './files.js';
 import { LISTING_FILE, blobId, cacheRoot, gitDirOf, type FileResult, type Precomputed } from './cache.js';
@@ -19,7 +19,7 @@ import { MAX_FILE_BYTES } from '../domain/paths.js';
 // In a module of their own so that the CLI can find the repository without loading the store.
 export { findRoot, requireRoot } from './root.js';
 
-function loadConfig(root: string, problems: Problem[]): ConfigRecord {
+function loadConfig(root: string, problems: Problem[], seen: { key: string } = { key: '' }): ConfigRecord {
   const file = CONFIG_FILE;
   // djyc.yaml is read as a record is: never through a link, never from a device, never more than the limit.
   const read = readBounded(path.join(root, file), MAX_FILE_BYTES, { prefix: true });
@@ -28,6 +28,7 @@ function loadConfig(root: string, problems: Problem[]): ConfigRecord {
     else throw new UsageError(`读不到记录库配置 ${file}`, `cannot read the repository configuration ${file}`);
     return { djyc: 1 };
   }
+  seen.key = blobId(read.bytes);
   const r = parseRecordBytes(file, read.bytes);
   if (!r.ok) {
     problems.push(...r.problems);
@@ -47,7 +48,7 @@ function loadConfig(root: string, problems: Problem[]): ConfigRecord {
  * renamed or replaced changes it — unless it had been modified within two seconds of that listing. The listing is
  * kept there when it has at least `minFiles` files (smaller ones cost less to read than the cache does).
  */
-export function listRecordFiles(root: string, problems: Problem[] = [], opts: { cacheDir?: string; minFiles?: number } = {}): { kind: Kind; file: string }[] {
+export function listRecordFiles(root: string, problems: Problem[] = [], opts: { cacheDir?: string; minFiles?: number; entries?: Record<string, string> } = {}): { kind: Kind; file: string }[] {
   const out: { kind: Kind; file: string }[] = [];
   const recordsDir = path.join(root, RECORDS_DIR);
   const refused = (file: string, rule: 'path-symlink' | 'path-special') => problems.push({ file, line: 1, col: 1, severity: 'error', rule, params: { path: file } });
@@ -68,11 +69,17 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
     if (dirent.name.startsWith('.')) continue;
     const rel = `${RECORDS_DIR}/${dirent.name}`;
     if (dirent.isSymbolicLink()) {
+      if (opts.entries) opts.entries[dirent.name] = 'L';
       refused(rel, 'path-symlink');
       continue;
     }
-    if (!dirent.isDirectory()) continue;
+    if (!dirent.isDirectory()) {
+      if (opts.entries) opts.entries[dirent.name] = 'F';
+      continue;
+    }
     const kind = kindOfDir(dirent.name);
+    // A kind folder is a witness only with a settled signature (see dirSignature); '?' never matches one.
+    if (opts.entries) opts.entries[dirent.name] = kind ? '?' : 'U';
     if (!kind) {
       problems.push({ file: rel, line: 1, col: 1, severity: 'warning', rule: 'unknown-folder', params: { dir: dirent.name, dirs: KINDS.map((k) => KIND_DIRS[k]).join(', ') } });
       continue;
@@ -80,16 +87,15 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
     const abs = path.join(recordsDir, dirent.name);
     let listing: DirListing | undefined;
     let sig: string | undefined;
-    if (known) {
+    if (known || opts.entries) {
       try {
-        const st = fs.lstatSync(abs, { bigint: true });
-        sig = `${st.dev}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`;
-        // Modified just before it was listed: a later change within the same clock tick would keep the same mtime.
-        const before = BigInt(Date.now() - Number(process.env.DJYC_LISTING_SETTLE_MS ?? 2000)) * 1_000_000n;
-        const settled = before > st.mtimeNs && before > st.ctimeNs;
-        const cached = known[dirent.name];
+        const taken = dirSignature(abs);
+        sig = taken.sig;
+        const settled = taken.settled;
+        const cached = known?.[dirent.name];
         if (cached && cached.sig === sig) listing = cached;
         else if (!settled) sig = undefined;
+        if (opts.entries && settled) opts.entries[dirent.name] = taken.sig;
       } catch {
         sig = undefined;
       }
@@ -115,6 +121,18 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
   }
   if (opts.cacheDir && out.length >= (opts.minFiles ?? 0) && !sameListing(known, seen)) writeListingCache(opts.cacheDir, seen);
   return out;
+}
+
+/**
+ * A folder's stat signature: any entry added, removed, renamed or replaced changes it. Trusted only when the
+ * folder was last modified some seconds before it was taken (a change within the same clock tick keeps it).
+ */
+export function dirSignature(abs: string): { sig: string; settled: boolean } {
+  const st = fs.lstatSync(abs, { bigint: true });
+  // Modified just before it was listed: a later change within the same clock tick would keep the same mtime.
+  const before = BigInt(Date.now() - Number(process.env.DJYC_LISTING_SETTLE_MS ?? 2000)) * 1_000_000n;
+  const settled = before > st.mtimeNs && before > st.ctimeNs;
+  return { sig: `${st.isDirectory() ? 'D' : 'N'}:${st.dev}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`, settled };
 }
 
 /** A kind folder as last listed: its stat signature, its record files' names and the problems of its entries. */
@@ -172,15 +190,18 @@ export interface LoadOptions {
 export function loadRepository(root: string, opts: LoadOptions = {}): Repository {
   let mark = phaseStart();
   const loadProblems: Problem[] = [];
-  const config = loadConfig(root, loadProblems);
+  const configSeen = { key: '' };
+  const config = loadConfig(root, loadProblems, configSeen);
   const records: RecordEntry[] = [];
   const unparsed: string[] = [];
   // A repository cached before is big enough to ask git which files are unchanged: start that now, in the
   // background, so it overlaps the listing of the files.
   const where = opts.cache === false ? undefined : cacheRoot(root);
   const pendingKeys = where && fs.existsSync(where) && gitDirOf(root) ? startGitKeys(root) : undefined;
-  const listed = listRecordFiles(root, loadProblems, { cacheDir: where, minFiles: Number(process.env.DJYC_CACHE_MIN ?? 200) });
+  const entries: Record<string, string> = {};
+  const listed = listRecordFiles(root, loadProblems, { cacheDir: where, minFiles: Number(process.env.DJYC_CACHE_MIN ?? 200), entries });
   mark = phase('listing', mark);
+  lastLoad.witness = undefined;
   const { files } = loadFiles(root, listed, { cache: opts.cache, pendingKeys });
   mark = phaseStart();
   const programmeEntries = new Map<string, RecordEntry>();
@@ -198,7 +219,27 @@ export function loadRepository(root: string, opts: LoadOptions = {}): Repository
   }
   linkProgrammes(records, programmeEntries);
   phase('records', mark);
-  return { root, config, records, loadProblems, unparsed };
+  const repo: Repository = { root, config, records, loadProblems, unparsed };
+  const content = lastLoad.root === root ? lastLoad.witness : undefined;
+  if (content && !Object.values(entries).includes('?')) witnesses.set(repo, { config: configSeen.key, entries, content });
+  return repo;
+}
+
+/**
+ * What a loaded repository's contents were, as far as a later run can check it cheaply (memo.ts): the config's
+ * blob id, records/'s entries (kind folders by settled stat signatures), and git's witness of the record files.
+ */
+export interface RepositoryWitness {
+  config: string;
+  entries: Record<string, string>;
+  content: ContentWitness;
+}
+
+const witnesses = new WeakMap<Repository, RepositoryWitness>();
+
+/** The witness of a repository loadRepository returned, when it has one (git answered; every folder settled). */
+export function witnessOf(repo: Repository): RepositoryWitness | undefined {
+  return witnesses.get(repo);
 }
 
 /** Notes on each loaded record the programme its local checks used: the object the checks will find in the repository. */

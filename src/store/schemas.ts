@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
 import { SCHEMAS_DIR } from '../assets/paths.js';
+import { writeAtomic } from './files.js';
 import type { Kind } from '../domain/kinds.js';
 import { T, type MessageKey, type Text } from '../domain/i18n.js';
 
@@ -256,4 +257,45 @@ export function collectRefs(name: Exclude<SchemaName, 'common'>, data: unknown):
   };
   walk(loadSchema(name), data, '');
   return out;
+}
+
+/**
+ * A validator for a schema under other common definitions (a base version's schemas: store/basecheck.ts), as
+ * createAjv would compile it with `extra` options; kept as ajv standalone code in `cacheDir` (named by a hash of
+ * the texts, the options and ajv's version) so a later run loads that code instead of loading ajv and compiling.
+ * Unreadable or broken kept code is compiled again; an unusable folder only costs the compile.
+ */
+export function compileWithCache(schemaText: string, commonText: string, extra: Options, cacheDir: string | undefined): ValidateFunction {
+  let versions = '';
+  try {
+    versions = `${(require('ajv/package.json') as { version: string }).version} ${(require('ajv-formats/package.json') as { version: string }).version}`;
+  } catch {
+    cacheDir = undefined; // no version to name the code by: compile every time
+  }
+  const key = crypto.createHash('sha256').update(`djyc-validator-1\0${versions}\0${JSON.stringify(extra)}\0${commonText}\0${schemaText}`).digest('hex').slice(0, 32);
+  const file = cacheDir ? path.join(cacheDir, `validator-${key}.cjs`) : undefined;
+  if (file) {
+    try {
+      const code = fs.readFileSync(file, 'utf8');
+      const mod = { exports: {} as { default?: ValidateFunction } };
+      // The code ajv generated for this very text (named by its hash): its `require`s are ajv's runtime helpers.
+      new Function('require', 'module', 'exports', code)(require, mod, mod.exports);
+      const v = mod.exports.default ?? (mod.exports as unknown as ValidateFunction);
+      if (typeof v === 'function') return v;
+    } catch {
+      /* missing or broken: compile */
+    }
+  }
+  const ajv = createAjv({ ...extra, code: { source: true } }, JSON.parse(commonText) as object);
+  const v = ajv.compile(JSON.parse(schemaText) as object);
+  if (file) {
+    try {
+      const standaloneCode = require('ajv/dist/standalone').default as (ajv: Ajv, v: ValidateFunction) => string;
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      writeAtomic(file, standaloneCode(ajv, v));
+    } catch {
+      /* the cache is an optimisation only */
+    }
+  }
+  return v;
 }

@@ -10,7 +10,7 @@ import { fastRefs } from './cache.js';
 import { parseRecordText, locate } from './yaml.js';
 import { today as clockToday } from './clock.js';
 import { templateExists } from '../assets/templates.js';
-import { attachmentViolations, readRecordBytes } from './containment.js';
+import { attachmentViolations, readRecordBytes, type FileViolation } from './containment.js';
 import { PATH_KINDS, checkRepository, recordPaths, type CheckEnv, type Issue } from '../domain/checks.js';
 import { recordPathProblem } from '../domain/paths.js';
 import type { MessageKey } from '../domain/i18n.js';
@@ -28,6 +28,8 @@ export interface ValidateOptions {
    * `djyc validate --changed` uses it; `only`, when also given, still filters what is reported.
    */
   scope?: Set<string>;
+  /** attachments/'s violations, when the caller took them already (containment.ts attachmentViolations). */
+  violations?: FileViolation[];
 }
 
 /** The store's side of the checks. */
@@ -57,7 +59,7 @@ export function validateRepository(repo: Repository, opts: ValidateOptions = {})
     loadProblems = loadProblems.filter((p) => opts.only!.has(p.file));
   } else {
     // The files under attachments/ (the disk side of the containment rule): checked when the whole repository is.
-    const files = attachmentProblems(repo);
+    const files = attachmentProblems(repo, opts.violations);
     issues = [...issues, ...files.issues];
     loadProblems = [...loadProblems, ...files.problems];
   }
@@ -69,8 +71,7 @@ export function validateRepository(repo: Repository, opts: ValidateOptions = {})
  * attachments/ and every file whose content is not what its extension says, as a problem on that file — and, when
  * there is one, on each record that names it (or a path through it), at the record's path.
  */
-export function attachmentProblems(repo: Pick<Repository, 'root' | 'records'>): { problems: Problem[]; issues: Issue[] } {
-  const violations = attachmentViolations(repo.root);
+export function attachmentProblems(repo: Pick<Repository, 'root' | 'records'>, violations: FileViolation[] = attachmentViolations(repo.root)): { problems: Problem[]; issues: Issue[] } {
   const problems: Problem[] = violations.map((v) => ({ file: v.file, line: 1, col: 1, severity: 'error', rule: v.rule as MessageKey, params: v.params }));
   const issues: Issue[] = [];
   if (!violations.length) return { problems, issues };

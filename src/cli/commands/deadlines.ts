@@ -54,6 +54,11 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         checkIsoDate(opts.asOf);
         if (opts.asOf && opts.today) throw new UsageError('--as-of 与 --today 只能选一个', 'choose either --as-of or --today');
         const root = requireRoot(ctx.cwd);
+        // Unchanged repository, same options: what the last run printed (cli/memo-output.ts).
+        const { keepInMemo, printFromMemo, reportParams } = await import('../memo-output.js');
+        const params = opts.asOf ? undefined : reportParams('deadlines', ctx, { today: todayIn(opts.today), dated: !!opts.today, within: opts.within ?? null, org: opts.org ?? null, programme: opts.programme ?? null, format, all: !!opts.all, failOn: opts.failOn ?? null });
+        const memo = params && (await printFromMemo(ctx, root, 'deadlines', params, opts.output));
+        if (memo !== undefined) return memo;
         const repo = opts.asOf ? recordsAsOf(loadRepository(root), opts.asOf) : loadRepository(root);
         const dated: Dated | undefined = opts.asOf ? 'as-of' : opts.today ? 'today' : undefined;
         const report = computeDeadlines(repo, { today: opts.asOf ?? todayIn(opts.today), within, org: orgOption(new RecordIndex(repo), opts.org), programme: opts.programme });
@@ -83,8 +88,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           text = `${header}\n\n${table}\n\n${summary}\n`;
         }
         writeOutput(ctx, text, opts.output);
-        if (opts.failOn && failsOn(report.items, opts.failOn as 'overdue' | 'due-soon')) return 1;
-        return 0;
+        const code = opts.failOn && failsOn(report.items, opts.failOn as 'overdue' | 'due-soon') ? 1 : 0;
+        if (params) await keepInMemo(repo, 'deadlines', params, text, code, []);
+        return code;
       }),
     );
 }

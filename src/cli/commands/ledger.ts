@@ -39,10 +39,16 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         checkIsoDate(opts.asOf);
         if (opts.asOf && opts.today) throw new UsageError('--as-of 与 --today 只能选一个', 'choose either --as-of or --today');
         const root = requireRoot(ctx.cwd);
+        const today = opts.asOf ?? todayIn(opts.today);
+        // Unchanged repository, same options: what the last run printed (cli/memo-output.ts).
+        const { keepInMemo, notingContext, printFromMemo, reportParams } = await import('../memo-output.js');
+        const params = opts.asOf ? undefined : reportParams('ledger', ctx, { today, dated: !!opts.today, programme: opts.programme ?? null, org: opts.org ?? null, format, table: opts.table ?? null });
+        const memo = params && (await printFromMemo(ctx, root, 'ledger', params, opts.output));
+        if (memo !== undefined) return memo;
         const repo = opts.asOf ? recordsAsOf(loadRepository(root), opts.asOf) : loadRepository(root);
         const dated: Dated | undefined = opts.asOf ? 'as-of' : opts.today ? 'today' : undefined;
-        const today = opts.asOf ?? todayIn(opts.today);
-        const programme = pickProgramme(ctx, repo, opts.programme, today);
+        const noting = notingContext(ctx);
+        const programme = pickProgramme(noting.ctx, repo, opts.programme, today);
         const org = orgOption(new RecordIndex(repo), opts.org);
         const ledger = computeLedger(repo, { programme: programme.id, org, today });
         let tables = ledgerTables(ledger, programme, ctx.lang);
@@ -58,6 +64,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         else if (format === 'json') content = `${JSON.stringify(dated ? { dated, ...ledger } : ledger, null, 2)}\n`;
         else content = tablesToText(ledger, tables, ctx.lang, dated);
         writeOutput(ctx, content, opts.output);
+        if (params) await keepInMemo(repo, 'ledger', params, content, 0, noting.notes);
         return 0;
       }),
     );

@@ -85,9 +85,15 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         }
         const root = requireRoot(ctx.cwd);
         const only = paths.length ? new Set(paths.map((p) => pathInRepository(root, ctx.cwd, p))) : undefined;
+        let scope: string | undefined;
+        const whole = opts.changed === undefined && !opts.base && opts.programme === undefined && !only;
+        if (whole) {
+          // The whole repository: answered from the memo of the last run when nothing changed since (store/memo.ts).
+          const { validateWhole } = await import('../../store/memo.js');
+          return report(validateWhole(root, { today: opts.today, cache: opts.cache === false ? false : undefined }).problems);
+        }
         const repo = loadRepository(root, { cache: opts.cache === false ? false : undefined });
         let problems: Problem[];
-        let scope: string | undefined;
         let baseRef = opts.base;
         let changes: { base: string; changed: string[]; deleted: string[] } | undefined;
         if (opts.changed !== undefined) {
@@ -120,34 +126,39 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           }
           problems = problems.filter((p) => [...only].some((o) => o === '' || p.file === o || p.file.startsWith(`${o}/`)));
         }
-        // A write in progress or interrupted (a full disk, a kill): the files may be half written, so no ✓.
-        const journal = pendingJournal(root);
-        if (journal) {
-          const shown = path.relative(root, journal).split(path.sep).join('/');
-          problems = [{ file: shown.startsWith('..') ? journal : shown, line: 1, col: 1, severity: 'error', rule: 'pending-write', params: { journal: shown.startsWith('..') ? journal : shown } }, ...problems];
-        }
+        return report(problems);
 
-        const files = targets.filter((t) => t.file !== '-').map((t) => t.file);
-        for (const t of targets) {
-          const text = format(t.format, problems, { lang: ctx.lang, color: t.format === 'stylish' && t.file === '-' ? await colors() : undefined, toolVersion: packageVersion() });
-          writeOutput(ctx, text, t.file, { quiet: true });
+        async function report(found: Problem[]): Promise<number> {
+          let problems = found;
+          // A write in progress or interrupted (a full disk, a kill): the files may be half written, so no ✓.
+          const journal = pendingJournal(root);
+          if (journal) {
+            const shown = path.relative(root, journal).split(path.sep).join('/');
+            problems = [{ file: shown.startsWith('..') ? journal : shown, line: 1, col: 1, severity: 'error', rule: 'pending-write', params: { journal: shown.startsWith('..') ? journal : shown } }, ...problems];
+          }
+
+          const files = targets.filter((t) => t.file !== '-').map((t) => t.file);
+          for (const t of targets) {
+            const text = format(t.format, problems, { lang: ctx.lang, color: t.format === 'stylish' && t.file === '-' ? await colors() : undefined, toolVersion: packageVersion() });
+            writeOutput(ctx, text, t.file, { quiet: true });
+          }
+          const { errors, warnings } = countBySeverity(problems);
+          if (!targets.some((t) => t.file === '-')) {
+            ctx.out(errors || warnings
+              ? tr(ctx.lang, `✖ ${errors} 个错误，${warnings} 个警告（报告：${files.join('、')}）`, `✖ ${errors} error(s), ${warnings} warning(s) (reports: ${files.join(', ')})`)
+              : tr(ctx.lang, `✓ 未发现问题（报告：${files.join('、')}）`, `✓ no problems (reports: ${files.join(', ')})`));
+          }
+          const summaryFile = opts.summary ?? (onActions ? process.env.GITHUB_STEP_SUMMARY : undefined);
+          if (summaryFile) {
+            const text = summary(problems, { lang: ctx.lang, scope, reports: files });
+            // The step summary file is GitHub's: append, as every step does; a file of one's own is written whole.
+            if (!opts.summary) fs.appendFileSync(summaryFile, text);
+            else writeOutput(ctx, text, summaryFile, { quiet: true });
+          }
+          if (errors) return 1;
+          if (opts.maxWarnings !== undefined && warnings > Number(opts.maxWarnings)) return 1;
+          return 0;
         }
-        const { errors, warnings } = countBySeverity(problems);
-        if (!targets.some((t) => t.file === '-')) {
-          ctx.out(errors || warnings
-            ? tr(ctx.lang, `✖ ${errors} 个错误，${warnings} 个警告（报告：${files.join('、')}）`, `✖ ${errors} error(s), ${warnings} warning(s) (reports: ${files.join(', ')})`)
-            : tr(ctx.lang, `✓ 未发现问题（报告：${files.join('、')}）`, `✓ no problems (reports: ${files.join(', ')})`));
-        }
-        const summaryFile = opts.summary ?? (onActions ? process.env.GITHUB_STEP_SUMMARY : undefined);
-        if (summaryFile) {
-          const text = summary(problems, { lang: ctx.lang, scope, reports: files });
-          // The step summary file is GitHub's: append, as every step does; a file of one's own is written whole.
-          if (!opts.summary) fs.appendFileSync(summaryFile, text);
-          else writeOutput(ctx, text, summaryFile, { quiet: true });
-        }
-        if (errors) return 1;
-        if (opts.maxWarnings !== undefined && warnings > Number(opts.maxWarnings)) return 1;
-        return 0;
       }),
     );
 }

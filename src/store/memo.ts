@@ -1,0 +1,194 @@
+/**
+ * Whole results kept for an unchanged repository: a command that read every record (validate, deadlines, ledger)
+ * keeps what it printed or found, with a witness of the contents it read; the next run with the same parameters
+ * checks the witness — cheaply, without reading a record — and, when it holds, answers from the memo.
+ *
+ * The witness (repo.ts `RepositoryWitness`): djyc.yaml's blob id; records/'s entries, each kind folder by its stat
+ * signature, taken only when the folder had settled (so any record file added, removed or renamed since shows);
+ * git's index entries under records/ (a hash of `git ls-files -s`) and the files whose stat data differs from the
+ * index (`git diff-files`: anything edited since, staged or not); and the blob id of every record file git did not
+ * vouch for (untracked, modified, conflicted), hashed again from disk. Plus djyc's code and schemas, the shipped
+ * form layouts, and what a command adds (validate: the attachments/ folder's violations). Any difference: no
+ * answer, the command runs in full and writes a new memo. Never a source of truth: safe to delete, one file per
+ * command in the cache folder (cache.ts `cacheRoot`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { blobId, cacheRoot, codeFingerprint } from './cache.js';
+import { gitWitness } from './git.js';
+import { readBounded, readRecordBytes } from './containment.js';
+import { dirSignature, witnessOf } from './repo.js';
+import { writeAtomic } from './files.js';
+import { CONFIG_FILE, RECORDS_DIR, kindOfDir } from '../domain/kinds.js';
+import { MAX_FILE_BYTES } from '../domain/paths.js';
+import { listTemplates } from '../assets/templates.js';
+import type { Repository } from '../domain/records.js';
+import type { Problem } from '../domain/problem.js';
+import type { RepositoryWitness } from './repo.js';
+import { attachmentViolations } from './containment.js';
+import { loadRepository } from './repo.js';
+import { today as clockToday } from './clock.js';
+import { validateRepository } from './validate.js';
+
+const FORMAT = 'djyc-memo-1';
+
+/** What a memo holds besides its witness: the command's answer. */
+export interface MemoValue {
+  /** What the command printed (or the data it found), as the command wrote it down (read back as bytes). */
+  payload: Buffer | string;
+  /** Anything else the command keeps (its exit code, notes it gave on standard error). */
+  meta?: Record<string, unknown>;
+}
+
+/** A text cut into pieces of about `size` characters, never inside a surrogate pair. */
+function textPieces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + size);
+    const c = text.charCodeAt(end - 1);
+    if (end < text.length && c >= 0xd800 && c <= 0xdbff) end--;
+    out.push(text.slice(at, end));
+    at = end;
+  }
+  return out;
+}
+
+interface MemoHead {
+  /** The payload's length in bytes (a memo cut short is not used). */
+  size?: number;
+  djyc: typeof FORMAT;
+  code: string;
+  params: string;
+  witness: RepositoryWitness;
+  extra?: string;
+  meta?: Record<string, unknown>;
+}
+
+/** The memo file of a command (names are djyc's own: validate, deadlines, ledger). */
+export function memoFile(root: string, name: string): string | undefined {
+  const where = cacheRoot(root);
+  return where ? path.join(where, `memo-${name}.json`) : undefined;
+}
+
+/** The parameters' text a memo is kept under: djyc's code, the form layouts it knows, the command's own. */
+function paramsText(params: Record<string, unknown>): string {
+  return JSON.stringify({ ...params, templates: listTemplates() });
+}
+
+/** records/'s entries as listRecordFiles notes them (repo.ts); undefined when records/ is not a plain folder. */
+function recordsEntries(root: string): Record<string, string> | undefined {
+  const dir = path.join(root, RECORDS_DIR);
+  let top: fs.Stats;
+  try {
+    top = fs.lstatSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (!top.isDirectory() || top.isSymbolicLink()) return undefined;
+  const out: Record<string, string> = {};
+  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (d.name.startsWith('.')) continue;
+    if (d.isSymbolicLink()) out[d.name] = 'L';
+    else if (!d.isDirectory()) out[d.name] = 'F';
+    else if (!kindOfDir(d.name)) out[d.name] = 'U';
+    else {
+      try {
+        out[d.name] = dirSignature(path.join(dir, d.name)).sig;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return out;
+}
+
+function sameEntries(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (a[k] === '?' || a[k] !== b[k]) return false;
+  return true;
+}
+
+function configKey(root: string): string {
+  const read = readBounded(path.join(root, CONFIG_FILE), MAX_FILE_BYTES, { prefix: true });
+  return read.ok ? blobId(read.bytes) : '';
+}
+
+/**
+ * The memo of `name` for these parameters, when the repository is what it was when the memo was written (see the
+ * module comment); `extra`: what else the answer depends on, computed by the caller now (compared as text).
+ */
+export function readMemo(root: string, name: string, params: Record<string, unknown>, extra?: () => string): (MemoValue & { payload: Buffer }) | undefined {
+  const file = memoFile(root, name);
+  if (!file) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  try {
+    const nl = bytes.indexOf(0x0a);
+    if (nl < 0) return undefined;
+    const head = JSON.parse(bytes.toString('utf8', 0, nl)) as MemoHead;
+    if (head.djyc !== FORMAT || head.code !== codeFingerprint() || head.params !== paramsText(params)) return undefined;
+    const w = head.witness;
+    if (!w || typeof w.config !== 'string' || !w.entries || !w.content || !Array.isArray(w.content.dirty) || !w.content.read) return undefined;
+    if (configKey(root) !== w.config) return undefined;
+    const entries = recordsEntries(root);
+    if (!entries || !sameEntries(w.entries, entries)) return undefined;
+    const git = gitWitness(root);
+    if (!git || git.index !== w.content.index || git.dirty.length !== w.content.dirty.length || git.dirty.some((f, i) => f !== w.content.dirty[i])) return undefined;
+    for (const [f, key] of Object.entries(w.content.read)) {
+      const now = readRecordBytes(path.join(root, f));
+      if ((now ? blobId(now) : '') !== key) return undefined;
+    }
+    if ((extra ? extra() : undefined) !== head.extra) return undefined;
+    const payload = bytes.subarray(nl + 1);
+    if (payload.byteLength !== head.size) return undefined;
+    return { payload, meta: head.meta };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps `value` as the memo of `name` for these parameters and the contents `repo` was loaded from (nothing when
+ * its loading had no witness: no git, a folder modified just before it was listed, the cache turned off).
+ * `extra`: what else the answer depended on, as the caller computed it for this answer.
+ */
+export function writeMemo(repo: Repository, name: string, params: Record<string, unknown>, value: MemoValue, extra?: string): void {
+  const witness = witnessOf(repo);
+  const file = memoFile(repo.root, name);
+  if (!witness || !file) return;
+  const head: MemoHead = { djyc: FORMAT, code: codeFingerprint(), params: paramsText(params), witness, extra, meta: value.meta };
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const payload = value.payload;
+    head.size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+    const line = `${JSON.stringify(head)}\n`;
+    // Text in pieces of about a megabyte: a report of many megabytes is never encoded into one buffer.
+    writeAtomic(file, typeof payload === 'string' ? [line, ...textPieces(payload, 1 << 20)] : Buffer.concat([Buffer.from(line), payload]));
+  } catch {
+    /* the memo is an optimisation only */
+  }
+}
+
+/**
+ * `djyc validate` of the whole repository: from the memo when nothing changed since a run that kept one, else
+ * loaded and checked in full (and kept). `repo`: the loaded repository, when it was loaded.
+ */
+export function validateWhole(root: string, opts: { today?: string; cache?: boolean } = {}): { problems: Problem[]; repo?: Repository; memo: boolean } {
+  const params = { today: clockToday(opts.today) };
+  // The attachments folder is read every time (it is not a record): its findings are part of the witness.
+  const violations = () => JSON.stringify(attachmentViolations(root));
+  if (opts.cache !== false) {
+    const hit = readMemo(root, 'validate', params, violations);
+    if (hit) return { problems: JSON.parse(hit.payload.toString('utf8')) as Problem[], memo: true };
+  }
+  const taken = attachmentViolations(root);
+  const repo = loadRepository(root, { cache: opts.cache });
+  const problems = validateRepository(repo, { today: params.today, violations: taken });
+  if (opts.cache !== false) writeMemo(repo, 'validate', params, { payload: JSON.stringify(problems) }, JSON.stringify(taken));
+  return { problems, repo, memo: false };
+}

@@ -1,0 +1,206 @@
+/**
+ * The memo of whole results (store/memo.ts): a run with nothing changed answers from it; any change to what the
+ * answer depends on — a record edited (staged or not), added, deleted, renamed, untracked and edited, djyc.yaml,
+ * a programme, attachments/, the date — makes the next run check in full, and it agrees with a run without cache.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { djyc, git, initRepo } from './helpers.js';
+import { validateWhole } from '../src/store/memo.js';
+import { loadRepository, witnessOf } from '../src/store/repo.js';
+import { changedSince } from '../src/store/changed.js';
+
+const ENV: Record<string, string> = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' };
+const saved: Record<string, string | undefined> = {};
+beforeAll(() => {
+  for (const [k, v] of Object.entries(ENV)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+});
+afterAll(() => {
+  for (const k of Object.keys(ENV)) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+});
+
+function write(repo: string, rel: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
+  fs.writeFileSync(path.join(repo, rel), text);
+}
+
+const member = (id: string, org: string, name = '张三') => `id: ${id}\nname: ${name}\norganisation: ${org}\nparty_title: 党员\n`;
+
+describe('the memo of a whole validation', () => {
+  let repo: string;
+  const TODAY = '2020-03-10';
+  /** Validates with the memo and checks the answer against a run without any cache; returns whether the memo answered. */
+  const check = (today = TODAY) => {
+    const got = validateWhole(repo, { today });
+    const reference = validateWhole(repo, { today, cache: false });
+    expect(got.problems).toEqual(reference.problems);
+    return got.memo;
+  };
+
+  beforeAll(() => {
+    repo = initRepo('shuangling', 2020);
+    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    for (let i = 0; i < 5; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a'));
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+  });
+
+  it('answers when nothing changed, and never when something did', () => {
+    expect(check()).toBe(false); // first run: writes the memo
+    expect(check()).toBe(true);
+    expect(check('2020-03-11')).toBe(false); // another date
+    expect(check()).toBe(false); // the memo now holds the other date's answer
+    expect(check()).toBe(true);
+
+    // A tracked record edited in place, not staged (same folder, same size).
+    const m1 = path.join(repo, 'records/members/m-1.yaml');
+    fs.writeFileSync(m1, fs.readFileSync(m1, 'utf8').replace('org-a', 'org-x'));
+    expect(check()).toBe(false);
+    expect(validateWhole(repo, { today: TODAY }).problems.map((p) => p.file)).toContain('records/members/m-1.yaml');
+    expect(check()).toBe(true);
+    // Staged.
+    git(repo, ['add', 'records/members/m-1.yaml']);
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    // Edited again after staging.
+    fs.writeFileSync(m1, member('m-1', 'org-a'));
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+
+    // A new, untracked record; then that untracked record edited in place.
+    write(repo, 'records/members/m-new.yaml', member('m-new', 'org-a'));
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    write(repo, 'records/members/m-new.yaml', member('m-new', 'org-b'));
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+
+    // Deleted from disk only; renamed with git.
+    fs.rmSync(path.join(repo, 'records/members/m-2.yaml'));
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    git(repo, ['mv', 'records/members/m-3.yaml', 'records/members/m-33.yaml']);
+    expect(check()).toBe(false);
+    expect(validateWhole(repo, { today: TODAY }).problems.map((p) => p.rule)).toContain('id-filename');
+    expect(check()).toBe(true);
+
+    // A new kind folder, djyc.yaml, a programme, the attachments folder.
+    write(repo, 'records/experts/e-1.yaml', 'id: e-1\nname: 专家\n');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    fs.appendFileSync(path.join(repo, 'djyc.yaml'), '\n# a comment\n');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    const prog = fs.readdirSync(path.join(repo, 'records/programmes')).map((f) => path.join(repo, 'records/programmes', f))[0]!;
+    fs.appendFileSync(prog, '\n# a comment\n');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+    write(repo, 'attachments/x.pdf', 'not a pdf');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+
+    // Committing all of it changes git's index: checked in full once more, then answered.
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'more']);
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+  });
+
+  it('a damaged memo is ignored', () => {
+    check();
+    const memo = path.join(repo, '.git', 'djyc-cache', 'memo-validate.json');
+    expect(fs.existsSync(memo)).toBe(true);
+    fs.writeFileSync(memo, '{"djyc": "djyc-memo-1"');
+    expect(check()).toBe(false);
+    expect(check()).toBe(true);
+  });
+});
+
+describe('deadlines and ledger from the memo', () => {
+  it('print what a run without cache prints, before and after a change, exit code and notes included', () => {
+    const repo = initRepo('shuangling', 2020);
+    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    write(repo, 'records/projects/p-1.yaml', 'id: p-1\nprogramme: shuangling-2020\ntitle: 便民服务\nlead: org-a\nstage: proposed\ndue: "2020-03-12"\nhistory:\n  - stage: proposed\n    date: "2020-03-05"\n');
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+    const runs = [
+      ['deadlines', '--today', '2020-03-10', '--format', 'json', '--fail-on', 'due-soon'],
+      ['deadlines', '--today', '2020-03-10'],
+      ['ledger', '--today', '2020-03-10', '--format', 'csv'],
+    ];
+    const run = (args: string[], env: Record<string, string> = ENV) => {
+      const r = djyc(args, { cwd: repo, env });
+      expect(r.stderr).not.toContain('    at ');
+      return r;
+    };
+    const memoFile = (name: string) => path.join(repo, '.git', 'djyc-cache', `memo-${name}.json`);
+    for (const args of runs) {
+      const reference = run(args, { DJYC_NO_CACHE: '1' });
+      expect(run(args)).toEqual(reference); // cold: writes the memo
+      expect(fs.existsSync(memoFile(args[0]!))).toBe(true);
+      expect(run(args)).toEqual(reference); // from the memo
+    }
+    // The answer comes from the memo: a memo of another repository state is not used (marked here by hand).
+    const text = fs.readFileSync(memoFile('ledger'));
+    const nl = text.indexOf(0x0a);
+    const head = JSON.parse(text.subarray(0, nl).toString('utf8')) as { size: number };
+    fs.writeFileSync(memoFile('ledger'), `${JSON.stringify({ ...head, size: 5 })}\nMEMO\n`);
+    expect(run(runs[2]!).stdout).toBe('MEMO\n');
+    // One cut short is not used.
+    fs.writeFileSync(memoFile('ledger'), `${JSON.stringify({ ...head, size: 6 })}\nMEMO\n`);
+    expect(run(runs[2]!).stdout).not.toBe('MEMO\n');
+    const p1 = path.join(repo, 'records/projects/p-1.yaml');
+    fs.writeFileSync(p1, fs.readFileSync(p1, 'utf8').replace('便民服务', '便民服务站').replace('2020-03-12', '2020-04-30'));
+    for (const args of runs) {
+      const reference = run(args, { DJYC_NO_CACHE: '1' });
+      expect(run(args)).toEqual(reference);
+      expect(run(args)).toEqual(reference);
+    }
+  });
+});
+
+describe('validate --changed: the changes worked out from what loading learnt of git', () => {
+  it('are those a stat pass over every file finds: committed, staged, unstaged, untracked, deleted, ignored, touched', () => {
+    const repo = initRepo('shuangling', 2020);
+    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    for (let i = 0; i < 8; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a'));
+    const commit = (m: string) => {
+      git(repo, ['add', '-A']);
+      git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', m]);
+    };
+    commit('base');
+    git(repo, ['checkout', '-q', '-b', 'pr']);
+    write(repo, 'records/members/m-0.yaml', member('m-0', 'org-b')); // committed on the branch
+    commit('pr');
+    write(repo, 'records/members/m-1.yaml', member('m-1', 'org-c')); // staged
+    git(repo, ['add', 'records/members/m-1.yaml']);
+    write(repo, 'records/members/m-2.yaml', member('m-2', 'org-d')); // unstaged
+    write(repo, 'records/members/m-new.yaml', member('m-new', 'org-a')); // untracked
+    fs.rmSync(path.join(repo, 'records/members/m-3.yaml')); // deleted on disk
+    git(repo, ['rm', '-q', '--cached', 'records/members/m-4.yaml']); // removed from the index, still on disk
+    git(repo, ['rm', '-q', 'records/members/m-5.yaml']); // removed with git
+    fs.appendFileSync(path.join(repo, '.gitignore'), '\nrecords/members/m-ignored.yaml\n');
+    write(repo, 'records/members/m-ignored.yaml', member('m-ignored', 'org-a')); // untracked but ignored
+    const touched = path.join(repo, 'records/members/m-6.yaml'); // stat changed, content not
+    fs.writeFileSync(touched, fs.readFileSync(touched));
+    fs.appendFileSync(path.join(repo, 'djyc.yaml'), '\n# changed\n');
+    const mergeBase = git(repo, ['merge-base', 'HEAD', 'main']).trim();
+    const head = loadRepository(repo);
+    const witness = witnessOf(head)?.content;
+    expect(witness).toBeDefined();
+    const hinted = changedSince(repo, mergeBase, { dirty: witness!.dirty, unvouched: Object.keys(witness!.read) });
+    const plain = changedSince(repo, mergeBase);
+    expect(hinted).toEqual(plain);
+    expect(plain.changed).toEqual(expect.arrayContaining(['djyc.yaml', 'records/members/m-0.yaml', 'records/members/m-1.yaml', 'records/members/m-2.yaml', 'records/members/m-new.yaml', 'records/members/m-3.yaml', 'records/members/m-4.yaml', 'records/members/m-5.yaml']));
+    expect(plain.changed).not.toContain('records/members/m-ignored.yaml');
+    expect(plain.changed).not.toContain('records/members/m-6.yaml');
+    expect(plain.deleted).toEqual(['records/members/m-3.yaml', 'records/members/m-4.yaml', 'records/members/m-5.yaml']);
+  });
+});
