@@ -155,7 +155,9 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const { loadRepository } = await import('../../store/repo.js');
           const { renderDocxBundle, renderForms, viewContext } = await import('../../commands/render.js');
           const { selectTargets, withArchiveForm } = await import('../../output/forms/targets.js');
-          const repo = loadRepository(root);
+          // One record's forms: only the records they show (store/partial.ts), else the whole repository.
+          const { loadForRecord } = await import('../../store/partial.js');
+          const repo = (id && !batch ? await loadForRecord(root, id) : undefined) ?? loadRepository(root);
           const index = new RecordIndex(repo);
           const org = requireOrg(index, opts.org);
           if (id) id = resolveRecord(index, id, KINDS.filter((k) => k !== 'programme'), tr(ctx.lang, '记录', 'record')).id;
