@@ -117,22 +117,23 @@ export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PD
  * QR code that was most of a batch's time. Only for a page with one Flate-compressed content stream (what
  * Chromium writes); undefined otherwise, and the caller embeds the page with pdf-lib.
  */
-function embedAsPrinted(doc: PDFDocument, source: PDFPage): PDFRef | undefined {
+function embedAsPrinted(doc: PDFDocument, source: PDFPage, copier?: PDFObjectCopier, band?: { bottom: number; top: number }): PDFRef | undefined {
   const contents = source.node.Contents();
   const stream = contents instanceof PDFArray ? (contents.size() === 1 ? contents.lookup(0) : undefined) : contents;
   if (!(stream instanceof PDFRawStream)) return undefined;
   const filter = stream.dict.lookup(PDFName.of('Filter'));
   if (filter !== PDFName.of('FlateDecode') || stream.dict.has(PDFName.of('DecodeParms'))) return undefined;
   // The page's resources (fonts, images) copied into this document; not the page itself, whose content stream
-  // would be copied as an orphan.
+  // would be copied as an orphan. One copier for several pages copies what they share (a font) once.
   const resources = source.node.Resources();
-  const copied = resources ? PDFObjectCopier.for(source.doc.context, doc.context).copy(resources) : doc.context.obj({});
+  const copied = resources ? (copier ?? PDFObjectCopier.for(source.doc.context, doc.context)).copy(resources) : doc.context.obj({});
   const { x, y, width, height } = source.getMediaBox();
   const dict = doc.context.obj({
     Type: 'XObject',
     Subtype: 'Form',
     FormType: 1,
-    BBox: [x, y, x + width, y + height],
+    // A band of the page (page numbers) or all of it; either way in the page's own coordinates.
+    BBox: band ? [x, y + band.bottom, x + width, y + band.top] : [x, y, x + width, y + height],
     Matrix: [1, 0, 0, 1, -x, -y],
     Resources: copied,
     Filter: 'FlateDecode',
@@ -153,6 +154,17 @@ export async function stampPageNumbers(doc: PDFDocument, pages: PDFPage[], sheet
   if (pages.length > sheet.getPageCount()) throw new Error(`page-number sheet has ${sheet.getPageCount()} pages, ${pages.length} needed`);
   const sheetPages = sheet.getPages().slice(0, pages.length);
   const width = sheetPages[0].getWidth();
+  // As printed (no inflating and deflating in JavaScript), when Chromium wrote each page as one compressed stream.
+  const copier = PDFObjectCopier.for(sheet.context, doc.context);
+  const xobjects = sheetPages.map((p) => embedAsPrinted(doc, p, copier, NUMBER_BAND));
+  if (xobjects.every((x) => x)) {
+    pages.forEach((page, i) => {
+      const { width: w } = page.getSize();
+      const name = page.node.newXObject('DjycPageNumber', xobjects[i]!);
+      page.pushOperators(pushGraphicsState(), translate((w - width) / 2, 0), drawObject(name), popGraphicsState());
+    });
+    return;
+  }
   const boxes = sheetPages.map(() => ({ left: 0, right: width, bottom: NUMBER_BAND.bottom, top: NUMBER_BAND.top }));
   const embedded: PDFEmbeddedPage[] = await doc.embedPages(sheetPages, boxes);
   pages.forEach((page, i) => {
