@@ -21,7 +21,7 @@ import { closeBrowser, launchBrowser } from './browser.js';
 import { T, say, type Lang } from '../domain/i18n.js';
 import { fontResponse, uncoveredChars } from './fonts.js';
 import { CSP_META, FONT_CSS_URL, FONT_ORIGIN, decodeEntities } from '../output/html.js';
-import { setMeta, stampOverlay, stampPageNumbers, takeMarkers } from './pdf.js';
+import { copyPagesSharing, setMeta, stampOverlay, stampPageNumbers, takeMarkers } from './pdf.js';
 
 export interface RenderJob {
   id: string;
@@ -540,7 +540,7 @@ class BatchRun {
           out = doc; // a lone form: edit the printed document in place
         } else {
           out = await PDFDocument.create();
-          const pages = await out.copyPages(doc, range(starts[k]!, ends[k]!));
+          const pages = await copyPagesSharing(doc, out, range(starts[k]!, ends[k]!));
           pages.forEach((p) => out.addPage(p));
         }
         if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);

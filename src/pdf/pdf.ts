@@ -16,6 +16,9 @@ import {
   PDFObjectCopier,
   PDFOperator,
   PDFPage,
+  PDFPageLeaf,
+  PDFStream,
+  type PDFObject,
   PDFRawStream,
   PDFRef,
   PDFString,
@@ -114,6 +117,42 @@ function plainWrapping(doc: PDFDocument): void {
   wrap.popGraphicsStateContentStreamRef ??= plainStream(doc, [popGraphicsState()]);
 }
 
+/**
+ * copyPages, without copying every stream's bytes: pdf-lib's copier slices each stream it copies (a batch document's
+ * fonts, for every form cut from it) and the copy is garbage as soon as the form is saved. Here copies share the
+ * bytes, read-only: nothing edits a copied stream, and saving only reads it.
+ */
+export async function copyPagesSharing(src: PDFDocument, dest: PDFDocument, indices: number[]): Promise<PDFPage[]> {
+  await src.flush();
+  const copier = sharingCopier(src, dest);
+  const pages = src.getPages();
+  return indices.map((i) => {
+    const node = copier.copy(pages[i]!.node) as PDFPageLeaf;
+    return PDFPage.of(node, dest.context.register(node), dest);
+  });
+}
+
+/** pdf-lib's object copier, with streams copied as dictionaries that share the original's bytes (see copyPagesSharing). */
+function sharingCopier(src: PDFDocument, dest: PDFDocument): PDFObjectCopier {
+  const copier = PDFObjectCopier.for(src.context, dest.context);
+  const inner = copier as unknown as {
+    traversedObjects: Map<PDFObject, PDFObject>;
+    copy: <T extends PDFObject>(o: T) => T;
+    copyPDFStream: (s: PDFStream) => PDFStream;
+  };
+  const plain = inner.copyPDFStream;
+  inner.copyPDFStream = (s) => {
+    if (!(s instanceof PDFRawStream)) return plain(s);
+    const done = inner.traversedObjects.get(s);
+    if (done) return done as PDFStream;
+    const copy = PDFRawStream.of(s.dict.clone(dest.context), s.contents);
+    inner.traversedObjects.set(s, copy);
+    for (const [key, value] of s.dict.entries()) copy.dict.set(key, inner.copy(value));
+    return copy;
+  };
+  return copier;
+}
+
 /** Draws page `index` of `sheet` (a full A4 overlay: footer, watermark) over every page of `pages`. */
 export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PDFDocument, index: number): Promise<void> {
   const source = sheet.getPage(index);
@@ -150,7 +189,7 @@ function embedAsPrinted(doc: PDFDocument, source: PDFPage, copier?: PDFObjectCop
   // The page's resources (fonts, images) copied into this document; not the page itself, whose content stream
   // would be copied as an orphan. One copier for several pages copies what they share (a font) once.
   const resources = source.node.Resources();
-  const copied = resources ? (copier ?? PDFObjectCopier.for(source.doc.context, doc.context)).copy(resources) : doc.context.obj({});
+  const copied = resources ? (copier ?? sharingCopier(source.doc, doc)).copy(resources) : doc.context.obj({});
   const { x, y, width, height } = source.getMediaBox();
   const dict = doc.context.obj({
     Type: 'XObject',
@@ -179,7 +218,7 @@ export async function stampPageNumbers(doc: PDFDocument, pages: PDFPage[], sheet
   const sheetPages = sheet.getPages().slice(0, pages.length);
   const width = sheetPages[0].getWidth();
   // As printed (no inflating and deflating in JavaScript), when Chromium wrote each page as one compressed stream.
-  const copier = PDFObjectCopier.for(sheet.context, doc.context);
+  const copier = sharingCopier(sheet, doc);
   const xobjects = sheetPages.map((p) => embedAsPrinted(doc, p, copier, NUMBER_BAND));
   if (xobjects.every((x) => x)) {
     plainWrapping(doc);
