@@ -118,6 +118,12 @@ describe('partial load for one record’s forms', () => {
       expect(await loadForRecord(dir, prog.id)).toBeUndefined();
       fs.writeFileSync(taskFile('t-2020-broken'), 'id: [unclosed\n');
       expect(await loadForRecord(dir, 't-2020-broken')).toBeUndefined();
+      // References it cannot follow by file name, or find with git grep as written.
+      copyTask('t-2020-slash', (t) => t.replace(/^project: .*$/m, 'project: a/b'));
+      expect(await loadForRecord(dir, 't-2020-slash')).toBeUndefined();
+      copyTask('t-2020-space', (t) => t.replace(/^project: .*$/m, 'project: "p 1"'));
+      expect(await loadForRecord(dir, 't-2020-space')).toBeUndefined();
+      expect(await loadForRecord(dir, full0)).toBeDefined();
       const tracked = named.file;
       git(dir, ['update-index', '--assume-unchanged', tracked]);
       expect(await loadForRecord(dir, project)).toBeUndefined();

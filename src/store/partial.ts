@@ -69,8 +69,6 @@ export async function loadForRecord(root: string, id: string): Promise<Repositor
   }
   const kindOf = new Map(dirs.map((d) => [d.dir, d.kind]));
 
-  // Start asking git who refers to the record while its own file and references are read; the record's direct
-  // references of the looked-up kinds are asked about by a second grep only when there are any.
   const loadProblems: Problem[] = [];
   const config = loadConfig(root, loadProblems);
   const programmes = new Map<string, ProgrammeRecord>();
@@ -105,8 +103,14 @@ export async function loadForRecord(root: string, id: string): Promise<Repositor
   const byIdDone = new Set<string>();
   const kept = new Map<string, RecordEntry>();
   const keep = (r: RecordEntry) => kept.set(r.file, r);
+  // A reference this cannot follow by file name (a separator in it): the whole repository is loaded instead.
+  let unsure = false;
   const loadId = (rid: string): RecordEntry[] => {
-    if (byIdDone.has(rid) || !findable(rid)) return [];
+    if (byIdDone.has(rid)) return [];
+    if (!/^[^/\\\0]+$/.test(rid) || rid === '.' || rid === '..') {
+      unsure = true;
+      return [];
+    }
     byIdDone.add(rid);
     const found: RecordEntry[] = [];
     for (const { kind, dir } of dirs) {
@@ -132,7 +136,12 @@ export async function loadForRecord(root: string, id: string): Promise<Repositor
   if (!own.length || own[0]!.kind === 'programme') return undefined;
   const referred = new Set<string>([wanted]);
   for (const r of own) {
-    for (const ref of fastRefs(r.kind, r.data)) if (ref.kinds.some((k) => LOOKED_UP.has(k)) && findable(ref.id)) referred.add(ref.id);
+    for (const ref of fastRefs(r.kind, r.data)) {
+      if (!ref.kinds.some((k) => LOOKED_UP.has(k))) continue;
+      // Who refers to it could not be found as written (see above).
+      if (!findable(ref.id)) return undefined;
+      referred.add(ref.id);
+    }
   }
 
   const files = await grepWorkTree(root, RECORDS_DIR, [...referred, '\\']);
@@ -154,6 +163,7 @@ export async function loadForRecord(root: string, id: string): Promise<Repositor
     for (const ref of fastRefs(r.kind, r.data)) queue.push(...loadId(ref.id));
   }
 
+  if (unsure) return undefined;
   const records = [...kept.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const programmeEntries = new Map<string, RecordEntry>();
   for (const r of records) {
