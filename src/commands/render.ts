@@ -21,11 +21,10 @@ import { layoutMeta, loadLayout } from '../output/forms/layout.js';
 import { MAX_FIT, type FitLevel } from '../output/forms/html.js';
 import { formHtmlDocument } from '../output/forms/templates.js';
 import { overlayHtml, qrPng, VERIFY_KEY, type Stamp } from '../output/forms/verification.js';
-import { formDocxChildren } from '../output/docx/form.js';
-import { docxDocument, type DocxSection } from '../output/docx/document.js';
+import type { DocxSection } from '../output/docx/document.js';
 import { RefusedError } from '../domain/errors.js';
 import { formContent, gitState, stampOf, type GitState } from './verification.js';
-import { writeDocxBatch, type DocxJob } from './docx-batch.js';
+import type { DocxJob } from './docx-batch.js';
 
 /** Largest asset (logo) read into a form. */
 const MAX_ASSET_BYTES = 5 * 1024 * 1024;
@@ -143,6 +142,8 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
   const base = (i: number) => (stamps[i] ? { code: stamps[i]!.code, draft: stamps[i]!.draft, stampText: stamps[i]!.text } : {});
 
   if (opts.format === 'docx') {
+    // Word code is loaded only for Word files (a PDF form starts faster without it).
+    const { writeDocxBatch } = await import('./docx-batch.js');
     const jobs: DocxJob[] = [];
     const jobIndex: number[] = [];
     docs.forEach((d, i) => {
@@ -235,6 +236,7 @@ function stampsOf(ctx: ViewContext, docs: Array<FormDocument | undefined>, opts:
 
 /** One .docx of forms, a section each (with their stamps). */
 export async function docxOf(forms: Array<{ doc: FormDocument; stamp?: Stamp }>, title: string, extra: { before?: DocxSection[]; after?: DocxSection[] } = {}): Promise<Buffer> {
+  const [{ formDocxChildren }, { docxDocument }] = await Promise.all([import('../output/docx/form.js'), import('../output/docx/document.js')]);
   const sections: DocxSection[] = [...(extra.before ?? [])];
   for (const { doc, stamp } of forms) {
     sections.push({ children: formDocxChildren(loadLayout(doc.target.form.template), doc.view), stamp, qr: stamp ? qrPng(stamp.text) : undefined });

@@ -187,6 +187,8 @@ async function launchOwn(opts: LaunchOptions): Promise<Browser> {
       args: [...chromiumArgs(profile), ...(opts.extraArgs ?? [])],
       // The PDF engine installs its own per-operation timeouts; keep CDP's own one as a backstop.
       protocolTimeout: 180_000,
+      // DevTools over a pipe, not a WebSocket: no TCP port, no frame masking of the documents and PDFs it carries.
+      pipe: true,
       handleSIGINT: true,
       handleSIGTERM: true,
       handleSIGHUP: true,

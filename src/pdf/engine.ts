@@ -21,7 +21,7 @@ import { closeBrowser, launchBrowser } from './browser.js';
 import { T, say, type Lang } from '../domain/i18n.js';
 import { fontResponse, uncoveredChars } from './fonts.js';
 import { CSP_META, FONT_CSS_URL, FONT_ORIGIN, decodeEntities } from '../output/html.js';
-import { setMeta, stampOverlay, stampPageNumbers, takeMarkers } from './pdf.js';
+import { copyPagesSharing, setMeta, stampOverlay, stampPageNumbers, takeMarkers } from './pdf.js';
 
 export interface RenderJob {
   id: string;
@@ -284,6 +284,12 @@ async function printOnPage(page: Page, html: string, timeoutMs: number, lang: La
   }
 }
 
+/**
+ * pdf-lib parses (and writes) in slices of 100 (50) objects with a setTimeout between them, for pages that must stay
+ * responsive; here that only added a timer's wait every few objects of every form (they are awaited in turn anyway).
+ */
+const WHOLE = { parseSpeed: Infinity } as const;
+
 // ---- page numbers ---------------------------------------------------------------------------------------
 
 let numberSheet: { pages: number; doc: Promise<PDFDocument> } | undefined;
@@ -307,7 +313,7 @@ function pageNumberSheet(page: Page, needed: number, timeoutMs: number): Promise
   const doc = (async () => {
     await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
     const bytes = await page.pdf({ preferCSSPageSize: true, omitBackground: true, tagged: false, timeout: timeoutMs });
-    return PDFDocument.load(bytes);
+    return PDFDocument.load(bytes, WHOLE);
   })();
   const entry = { pages, doc };
   numberSheet = entry;
@@ -474,7 +480,7 @@ class BatchRun {
         closeQuietly(worker.page);
         worker.page = await newLockedPage(browser);
       }
-      const doc = await PDFDocument.load(await printOnPage(worker.page, html, unitTimeout, this.lang));
+      const doc = await PDFDocument.load(await printOnPage(worker.page, html, unitTimeout, this.lang), WHOLE);
       const overlays = await this.printOverlays(idx, worker.page, unitTimeout);
       const failed = await this.writeForms(doc, idx, prefix, worker.page, overlays);
       if (failed) this.requeue(unit, failed.indices, failed.failure);
@@ -500,7 +506,7 @@ class BatchRun {
       `${css.replace(/<\/style/gi, '<\\/style')}</style></head><body>${body}</body></html>`;
     await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
     const bytes = await page.pdf({ preferCSSPageSize: true, omitBackground: true, tagged: false, timeout: timeoutMs });
-    const doc = await PDFDocument.load(bytes);
+    const doc = await PDFDocument.load(bytes, WHOLE);
     if (doc.getPageCount() !== withOverlay.length) throw new RenderFailure(say(this.lang, TEXT.markers));
     return { doc, pageOf: new Map(withOverlay.map((i, k) => [i, k])) };
   }
@@ -534,7 +540,7 @@ class BatchRun {
           out = doc; // a lone form: edit the printed document in place
         } else {
           out = await PDFDocument.create();
-          const pages = await out.copyPages(doc, range(starts[k]!, ends[k]!));
+          const pages = await copyPagesSharing(doc, out, range(starts[k]!, ends[k]!));
           pages.forEach((p) => out.addPage(p));
         }
         if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);
@@ -543,7 +549,7 @@ class BatchRun {
         const job = this.jobs[i]!;
         setMeta(out, { title: job.title ?? this.parsed[i]!.title ?? job.id, lang: langOf(this.parsed[i]!.htmlAttrs), keywords: job.meta?.keywords, custom: job.meta?.custom });
         // Without object streams: pdf-lib would deflate them in JavaScript, a large part of a batch's time.
-        const data = await out.save({ useObjectStreams: false });
+        const data = await out.save({ useObjectStreams: false, objectsPerTick: Infinity });
         // Written while the next forms are cut (the fsync waits in the thread pool, not here).
         writes.push(
           writeAtomicAsync(this.jobs[i]!.out, data).then(

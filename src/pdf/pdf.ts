@@ -7,13 +7,18 @@ import { VERIFY_KEY } from '../output/forms/verification.js';
 import { writeAtomic } from '../store/files.js';
 import {
   PDFArray,
+  PDFContentStream,
   PDFDict,
   PDFDocument,
   PDFHexString,
   PDFName,
   PDFNumber,
   PDFObjectCopier,
+  PDFOperator,
   PDFPage,
+  PDFPageLeaf,
+  PDFStream,
+  type PDFObject,
   PDFRawStream,
   PDFRef,
   PDFString,
@@ -91,6 +96,63 @@ export function readInfoEntry(doc: PDFDocument, name: string): string | undefine
   return v instanceof PDFString || v instanceof PDFHexString ? v.decodeText() : undefined;
 }
 
+/**
+ * Appends operators to a page in a content stream of their own, uncompressed (a few dozen bytes). pdf-lib's
+ * pushOperators deflates every such stream, and the q / Q streams it wraps a page's own content in, with pako in
+ * JavaScript: three deflate set-ups of a quarter megabyte each per form, a second of a 1,000-form batch.
+ */
+function appendOperators(doc: PDFDocument, page: PDFPage, operators: PDFOperator[]): void {
+  plainWrapping(doc);
+  page.node.addContentStream(plainStream(doc, operators));
+}
+
+function plainStream(doc: PDFDocument, operators: PDFOperator[]): PDFRef {
+  return doc.context.register(PDFContentStream.of(doc.context.obj({}), operators, false));
+}
+
+/** The q and Q streams a page's own content is wrapped in when pdf-lib first touches the page (once per document), uncompressed too. */
+function plainWrapping(doc: PDFDocument): void {
+  const wrap = doc.context as unknown as { pushGraphicsStateContentStreamRef?: PDFRef; popGraphicsStateContentStreamRef?: PDFRef };
+  wrap.pushGraphicsStateContentStreamRef ??= plainStream(doc, [pushGraphicsState()]);
+  wrap.popGraphicsStateContentStreamRef ??= plainStream(doc, [popGraphicsState()]);
+}
+
+/**
+ * copyPages, without copying every stream's bytes: pdf-lib's copier slices each stream it copies (a batch document's
+ * fonts, for every form cut from it) and the copy is garbage as soon as the form is saved. Here copies share the
+ * bytes, read-only: nothing edits a copied stream, and saving only reads it.
+ */
+export async function copyPagesSharing(src: PDFDocument, dest: PDFDocument, indices: number[]): Promise<PDFPage[]> {
+  await src.flush();
+  const copier = sharingCopier(src, dest);
+  const pages = src.getPages();
+  return indices.map((i) => {
+    const node = copier.copy(pages[i]!.node) as PDFPageLeaf;
+    return PDFPage.of(node, dest.context.register(node), dest);
+  });
+}
+
+/** pdf-lib's object copier, with streams copied as dictionaries that share the original's bytes (see copyPagesSharing). */
+function sharingCopier(src: PDFDocument, dest: PDFDocument): PDFObjectCopier {
+  const copier = PDFObjectCopier.for(src.context, dest.context);
+  const inner = copier as unknown as {
+    traversedObjects: Map<PDFObject, PDFObject>;
+    copy: <T extends PDFObject>(o: T) => T;
+    copyPDFStream: (s: PDFStream) => PDFStream;
+  };
+  const plain = inner.copyPDFStream;
+  inner.copyPDFStream = (s) => {
+    if (!(s instanceof PDFRawStream)) return plain(s);
+    const done = inner.traversedObjects.get(s);
+    if (done) return done as PDFStream;
+    const copy = PDFRawStream.of(s.dict.clone(dest.context), s.contents);
+    inner.traversedObjects.set(s, copy);
+    for (const [key, value] of s.dict.entries()) copy.dict.set(key, inner.copy(value));
+    return copy;
+  };
+  return copier;
+}
+
 /** Draws page `index` of `sheet` (a full A4 overlay: footer, watermark) over every page of `pages`. */
 export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PDFDocument, index: number): Promise<void> {
   const source = sheet.getPage(index);
@@ -106,8 +168,9 @@ export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PD
   const box = source.getMediaBox();
   for (const page of pages) {
     const { width, height } = page.getSize();
+    plainWrapping(doc);
     const name = page.node.newXObject('DjycOverlay', xobject);
-    page.pushOperators(pushGraphicsState(), translate((width - box.width) / 2, height - box.height), drawObject(name), popGraphicsState());
+    appendOperators(doc, page, [pushGraphicsState(), translate((width - box.width) / 2, height - box.height), drawObject(name), popGraphicsState()]);
   }
 }
 
@@ -117,22 +180,23 @@ export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PD
  * QR code that was most of a batch's time. Only for a page with one Flate-compressed content stream (what
  * Chromium writes); undefined otherwise, and the caller embeds the page with pdf-lib.
  */
-function embedAsPrinted(doc: PDFDocument, source: PDFPage): PDFRef | undefined {
+function embedAsPrinted(doc: PDFDocument, source: PDFPage, copier?: PDFObjectCopier, band?: { bottom: number; top: number }): PDFRef | undefined {
   const contents = source.node.Contents();
   const stream = contents instanceof PDFArray ? (contents.size() === 1 ? contents.lookup(0) : undefined) : contents;
   if (!(stream instanceof PDFRawStream)) return undefined;
   const filter = stream.dict.lookup(PDFName.of('Filter'));
   if (filter !== PDFName.of('FlateDecode') || stream.dict.has(PDFName.of('DecodeParms'))) return undefined;
   // The page's resources (fonts, images) copied into this document; not the page itself, whose content stream
-  // would be copied as an orphan.
+  // would be copied as an orphan. One copier for several pages copies what they share (a font) once.
   const resources = source.node.Resources();
-  const copied = resources ? PDFObjectCopier.for(source.doc.context, doc.context).copy(resources) : doc.context.obj({});
+  const copied = resources ? (copier ?? sharingCopier(source.doc, doc)).copy(resources) : doc.context.obj({});
   const { x, y, width, height } = source.getMediaBox();
   const dict = doc.context.obj({
     Type: 'XObject',
     Subtype: 'Form',
     FormType: 1,
-    BBox: [x, y, x + width, y + height],
+    // A band of the page (page numbers) or all of it; either way in the page's own coordinates.
+    BBox: band ? [x, y + band.bottom, x + width, y + band.top] : [x, y, x + width, y + height],
     Matrix: [1, 0, 0, 1, -x, -y],
     Resources: copied,
     Filter: 'FlateDecode',
@@ -153,6 +217,18 @@ export async function stampPageNumbers(doc: PDFDocument, pages: PDFPage[], sheet
   if (pages.length > sheet.getPageCount()) throw new Error(`page-number sheet has ${sheet.getPageCount()} pages, ${pages.length} needed`);
   const sheetPages = sheet.getPages().slice(0, pages.length);
   const width = sheetPages[0].getWidth();
+  // As printed (no inflating and deflating in JavaScript), when Chromium wrote each page as one compressed stream.
+  const copier = sharingCopier(sheet, doc);
+  const xobjects = sheetPages.map((p) => embedAsPrinted(doc, p, copier, NUMBER_BAND));
+  if (xobjects.every((x) => x)) {
+    plainWrapping(doc);
+    pages.forEach((page, i) => {
+      const { width: w } = page.getSize();
+      const name = page.node.newXObject('DjycPageNumber', xobjects[i]!);
+      appendOperators(doc, page, [pushGraphicsState(), translate((w - width) / 2, 0), drawObject(name), popGraphicsState()]);
+    });
+    return;
+  }
   const boxes = sheetPages.map(() => ({ left: 0, right: width, bottom: NUMBER_BAND.bottom, top: NUMBER_BAND.top }));
   const embedded: PDFEmbeddedPage[] = await doc.embedPages(sheetPages, boxes);
   pages.forEach((page, i) => {
@@ -184,7 +260,7 @@ export async function mergePdfs(parts: MergePart[], out: string, opts: MergeOpti
   const merged = await PDFDocument.create();
   const starts: Array<{ title: string; page: PDFPage }> = [];
   for (const part of parts) {
-    const src = await PDFDocument.load(await readFile(part.path));
+    const src = await PDFDocument.load(await readFile(part.path), { parseSpeed: Infinity });
     const copied = await merged.copyPages(src, src.getPageIndices());
     copied.forEach((p, i) => {
       merged.addPage(p);
@@ -193,7 +269,7 @@ export async function mergePdfs(parts: MergePart[], out: string, opts: MergeOpti
   }
   if (opts.outline !== false && starts.length > 0) addOutline(merged, starts);
   setMeta(merged, { title: opts.title, lang: 'zh-CN', ...(opts.verify?.length ? { custom: { [VERIFY_KEY]: opts.verify.join('\n') } } : {}) });
-  writeAtomic(out, await merged.save());
+  writeAtomic(out, await merged.save({ objectsPerTick: Infinity }));
   return merged.getPageCount();
 }
 

@@ -45,18 +45,32 @@ export function writeAtomic(file: string, content: string | Uint8Array | readonl
   }
 }
 
+/** Folders writeAtomicAsync has made or found (a missing one is made again when a file cannot be created in it). */
+const madeDirs = new Set<string>();
+
 /**
  * writeAtomic for bytes, without blocking the thread: the fsync and the writes run in libuv's pool, so a batch
  * goes on printing while its files reach the disk (an fsync per form blocked a 1,000-form batch for seconds).
  */
 export async function writeAtomicAsync(file: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  const dir = path.dirname(file);
+  // A batch writes a thousand files into one folder: it is made once, and again only if it went away.
+  if (!madeDirs.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
   const tmp = tempFile(file);
-  let handle = await open(tmp, 'wx').catch(async (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err;
-    await rm(tmp, { force: true });
-    return open(tmp, 'wx');
-  });
+  const create = () =>
+    open(tmp, 'wx').catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') {
+        await mkdir(dir, { recursive: true });
+        return open(tmp, 'wx');
+      }
+      if (err.code !== 'EEXIST') throw err;
+      await rm(tmp, { force: true });
+      return open(tmp, 'wx');
+    });
+  let handle = await create();
   try {
     try {
       // write() may write less than asked: loop until all is written.

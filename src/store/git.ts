@@ -342,3 +342,43 @@ function startGitAnswers(root: string): { wait(): { listed: string; dirty: strin
     },
   };
 }
+
+
+/** A git run to completion: its exit code and standard output (stderr discarded). */
+function gitRun(cwd: string, args: string[]): Promise<{ code: number; stdout: Buffer }> {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['-c', 'core.quotepath=false', ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => chunks.push(b));
+    child.on('error', () => resolve({ code: -1, stdout: Buffer.alloc(0) }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(chunks) }));
+  });
+}
+
+/**
+ * The files under `dir` (relative to `root`, paths relative to `root`) whose bytes hold any of `strings` literally,
+ * as they are in the work tree: tracked files, untracked and ignored ones too. Undefined when git cannot tell
+ * exactly: not a repository, an error, or files git would search in their indexed version instead of the work
+ * tree (marked assume-unchanged or skip-worktree).
+ */
+export async function grepWorkTree(root: string, dir: string, strings: string[]): Promise<string[] | undefined> {
+  if (!strings.length || strings.some((s) => !s || /[\n\r\0]/.test(s))) return undefined;
+  const patterns = strings.flatMap((s) => ['-e', s]);
+  const [grep, flags] = await Promise.all([
+    // One thread: a form's browser is starting on the other core meanwhile.
+    gitRun(root, ['-c', 'grep.fallbackToNoIndex=false', 'grep', '--threads', '1', '-l', '-z', '-F', '--untracked', '--no-exclude-standard', '--no-textconv', ...patterns, '--', `${dir}/`]),
+    gitRun(root, ['ls-files', '-v', '-z', '--', `${dir}/`]),
+  ]);
+  // grep: 0 found, 1 none found, anything else an error.
+  if ((grep.code !== 0 && grep.code !== 1) || flags.code !== 0) return undefined;
+  // ls-files -v: lower-case tags are assume-unchanged entries, S skip-worktree ones.
+  const listed = flags.stdout.toString('utf8');
+  for (let at = 0; at < listed.length; ) {
+    const tag = listed.charCodeAt(at);
+    if ((tag >= 97 && tag <= 122) || tag === 83) return undefined;
+    const end = listed.indexOf('\0', at);
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return grep.stdout.toString('utf8').split('\0').filter(Boolean);
+}

@@ -19,7 +19,7 @@ import { MAX_FILE_BYTES } from '../domain/paths.js';
 // In a module of their own so that the CLI can find the repository without loading the store.
 export { findRoot, requireRoot } from './root.js';
 
-function loadConfig(root: string, problems: Problem[], seen: { key: string } = { key: '' }): ConfigRecord {
+export function loadConfig(root: string, problems: Problem[], seen: { key: string } = { key: '' }): ConfigRecord {
   const file = CONFIG_FILE;
   // djyc.yaml is read as a record is: never through a link, never from a device, never more than the limit.
   const read = readBounded(path.join(root, file), MAX_FILE_BYTES, { prefix: true });

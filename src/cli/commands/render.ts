@@ -152,10 +152,15 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const { startBrowser } = await import('../../pdf/browser.js');
         const early = format === 'pdf' ? await startBrowser({ lang: ctx.lang }) : undefined;
         try {
+          // One record's forms: only the records they show (store/partial.ts), else the whole repository. Its git
+          // searches run while the rendering code loads.
+          const { loadForRecord } = await import('../../store/partial.js');
+          const partial = id && !batch ? loadForRecord(root, id) : undefined;
+          partial?.catch(() => undefined);
           const { loadRepository } = await import('../../store/repo.js');
           const { renderDocxBundle, renderForms, viewContext } = await import('../../commands/render.js');
           const { selectTargets, withArchiveForm } = await import('../../output/forms/targets.js');
-          const repo = loadRepository(root);
+          const repo = (await partial) ?? loadRepository(root);
           const index = new RecordIndex(repo);
           const org = requireOrg(index, opts.org);
           if (id) id = resolveRecord(index, id, KINDS.filter((k) => k !== 'programme'), tr(ctx.lang, '记录', 'record')).id;

@@ -154,8 +154,156 @@ export function normaliseCode(text: string): string | undefined {
 // ---- QR code -------------------------------------------------------------------------------------------------
 
 function qrMatrix(text: string): { size: number; dark: (r: number, c: number) => boolean } {
-  const qr = QRCode.create([{ mode: 'byte', data: Buffer.from(text, 'utf8') }], { errorCorrectionLevel: 'L' });
-  return { size: qr.modules.size, dark: (r, c) => qr.modules.get(r, c) === 1 };
+  const { size, modules } = qrSymbol(text);
+  return { size, dark: (r, c) => modules[r * size + c] === 1 };
+}
+
+/**
+ * The QR code the qrcode package makes with its own choice of mask (the lowest penalty of ISO/IEC 18004 §7.8.3), made
+ * faster: the package tries the eight masks through method calls per module, nine tenths of a form's stamp. Here the
+ * symbol is made once with mask 0, the eight candidates are scored on plain arrays with the package's rules (same
+ * scores, same first lowest) and the winner is kept. test/qr.test.ts checks the modules equal the package's own.
+ * `modules`: row by row, 1 for dark.
+ */
+export function qrSymbol(text: string): { size: number; mask: number; modules: Uint8Array } {
+  const first = QRCode.create([{ mode: 'byte', data: Buffer.from(text, 'utf8') }], { errorCorrectionLevel: 'L', maskPattern: 0 });
+  return bestMask(first.modules, first.errorCorrectionLevel.bit);
+}
+
+const MASKS: Array<(i: number, j: number) => boolean> = [
+  (i, j) => (i + j) % 2 === 0,
+  (i) => i % 2 === 0,
+  (_i, j) => j % 3 === 0,
+  (i, j) => (i + j) % 3 === 0,
+  (i, j) => (Math.floor(i / 2) + Math.floor(j / 3)) % 2 === 0,
+  (i, j) => ((i * j) % 2) + ((i * j) % 3) === 0,
+  (i, j) => (((i * j) % 2) + ((i * j) % 3)) % 2 === 0,
+  (i, j) => (((i * j) % 3) + ((i + j) % 2)) % 2 === 0,
+];
+
+const flipCache = new Map<number, Uint8Array[]>();
+
+/** Per mask, 1 where it flips a module: its pattern outside the function patterns (the same for every symbol of a size). */
+function maskFlips(size: number, reserved: Uint8Array): Uint8Array[] {
+  const cached = flipCache.get(size);
+  if (cached && Buffer.from(cached[8]!.buffer, cached[8]!.byteOffset, cached[8]!.byteLength).equals(Buffer.from(reserved.buffer, reserved.byteOffset, reserved.byteLength))) return cached;
+  const flips = MASKS.map((mask) => {
+    const f = new Uint8Array(size * size);
+    for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) f[r * size + c] = !reserved[r * size + c] && mask(r, c) ? 1 : 0;
+    return f;
+  });
+  flips.push(Uint8Array.from(reserved, (x) => (x ? 1 : 0)));
+  flipCache.set(size, flips);
+  return flips;
+}
+
+/** Format information: 5 bits (level, mask) with their BCH(15,5) code, XOR 0x5412 (as the package's format-info.js). */
+function formatBits(levelBit: number, mask: number): number {
+  const digits = (n: number) => (n === 0 ? 0 : 32 - Math.clz32(n));
+  const G15 = 0x537;
+  const data = (levelBit << 3) | mask;
+  let d = data << 10;
+  while (digits(d) - digits(G15) >= 0) d ^= G15 << (digits(d) - digits(G15));
+  return ((data << 10) | d) ^ 0x5412;
+}
+
+/** The symbol with the mask the package's getBestMask picks, from the symbol made with mask 0. */
+function bestMask(modules: QRCode.BitMatrix, levelBit: number): { size: number; mask: number; modules: Uint8Array } {
+  const size = modules.size;
+  const flips = maskFlips(size, modules.reservedBit);
+  // The data modules without a mask: undo mask 0.
+  const base = Uint8Array.from(modules.data);
+  const n = size * size;
+  for (let i = 0; i < n; i++) base[i]! ^= flips[0]![i]!;
+  let m = new Uint8Array(n);
+  let kept = new Uint8Array(n);
+  let best = 0;
+  let lowest = Infinity;
+  for (let p = 0; p < 8; p++) {
+    const flip = flips[p]!;
+    for (let i = 0; i < n; i++) m[i] = base[i]! ^ flip[i]!;
+    // The format information of mask p, where the package's setupFormatInfo puts it.
+    const bits = formatBits(levelBit, p);
+    for (let i = 0; i < 15; i++) {
+      const bit = (bits >> i) & 1;
+      m[(i < 6 ? i : i < 8 ? i + 1 : size - 15 + i) * size + 8] = bit;
+      m[8 * size + (i < 8 ? size - i - 1 : i < 9 ? 15 - i : 15 - i - 1)] = bit;
+    }
+    m[(size - 8) * size + 8] = 1;
+    const penalty = penaltyN1(m, size) + penaltyN2(m, size) + penaltyN3(m, size) + penaltyN4(m);
+    if (penalty < lowest) {
+      lowest = penalty;
+      best = p;
+      [kept, m] = [m, kept];
+    }
+  }
+  return { size, mask: best, modules: kept };
+}
+
+/** Runs of five or more same-coloured modules in a row or column: 3 + (run - 5) each. */
+function penaltyN1(m: Uint8Array, size: number): number {
+  let points = 0;
+  for (let a = 0; a < size; a++) {
+    let runRow = 0;
+    let runCol = 0;
+    let lastRow = -1;
+    let lastCol = -1;
+    for (let b = 0; b < size; b++) {
+      const x = m[a * size + b]!;
+      if (x === lastRow) runRow++;
+      else {
+        if (runRow >= 5) points += 3 + (runRow - 5);
+        lastRow = x;
+        runRow = 1;
+      }
+      const y = m[b * size + a]!;
+      if (y === lastCol) runCol++;
+      else {
+        if (runCol >= 5) points += 3 + (runCol - 5);
+        lastCol = y;
+        runCol = 1;
+      }
+    }
+    if (runRow >= 5) points += 3 + (runRow - 5);
+    if (runCol >= 5) points += 3 + (runCol - 5);
+  }
+  return points;
+}
+
+/** 2×2 blocks of one colour: 3 each. */
+function penaltyN2(m: Uint8Array, size: number): number {
+  let points = 0;
+  for (let r = 0; r < size - 1; r++) {
+    for (let c = 0; c < size - 1; c++) {
+      const i = r * size + c;
+      const sum = m[i]! + m[i + 1]! + m[i + size]! + m[i + size + 1]!;
+      if (sum === 4 || sum === 0) points++;
+    }
+  }
+  return points * 3;
+}
+
+/** 1:1:3:1:1 finder-like patterns with four light modules before or after, in rows and columns: 40 each. */
+function penaltyN3(m: Uint8Array, size: number): number {
+  let points = 0;
+  for (let a = 0; a < size; a++) {
+    let row = 0;
+    let col = 0;
+    for (let b = 0; b < size; b++) {
+      row = ((row << 1) & 0x7ff) | m[a * size + b]!;
+      if (b >= 10 && (row === 0x5d0 || row === 0x05d)) points++;
+      col = ((col << 1) & 0x7ff) | m[b * size + a]!;
+      if (b >= 10 && (col === 0x5d0 || col === 0x05d)) points++;
+    }
+  }
+  return points * 40;
+}
+
+/** Dark modules' share away from half, in steps of 5 %: 10 each. */
+function penaltyN4(m: Uint8Array): number {
+  let dark = 0;
+  for (let i = 0; i < m.length; i++) dark += m[i]!;
+  return Math.abs(Math.ceil((dark * 100) / m.length / 5) - 10) * 10;
 }
 
 /** The QR code as an SVG path (one unit per module, a 2-module quiet zone), for the PDF footer. */

@@ -1,0 +1,136 @@
+// One record's forms from a partial load (store/partial.ts: the record, what it refers to, what refers to it, found
+// with git grep) print exactly what they print from the whole repository: every record of every example, every form
+// its programme has for it, compared as HTML, label and verification digest. In process, on real git copies.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, git, tempDir } from './helpers.js';
+import { loadRepository } from '../src/store/repo.js';
+import { loadForRecord } from '../src/store/partial.js';
+import { viewContext } from '../src/commands/render.js';
+import { formContent } from '../src/commands/verification.js';
+import { selectTargets } from '../src/output/forms/targets.js';
+import { formDocument } from '../src/output/forms/document.js';
+import { RecordIndex, type Repository } from '../src/domain/records.js';
+import { resolveProgramme } from '../src/domain/programme.js';
+import type { ProgrammeRecord } from '../src/domain/types.generated.js';
+
+const EXAMPLES = fs.readdirSync(path.join(ROOT, 'examples')).filter((n) => fs.existsSync(path.join(ROOT, 'examples', n, 'djyc.yaml')));
+const base = tempDir('djyc-partial-');
+afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+function copyRepo(name: string, as = name): string {
+  const dir = path.join(base, as);
+  fs.cpSync(path.join(ROOT, 'examples', name), dir, { recursive: true });
+  git(dir, ['init', '-q']);
+  git(dir, ['add', '-A']);
+  git(dir, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'examples']);
+  return dir;
+}
+
+/** What `djyc render <id>` would print for every form of the programme (reached or not), from a repository. */
+function forms(repo: Repository, programmeId: string, id: string) {
+  const index = new RecordIndex(repo);
+  const programme = resolveProgramme(index, programmeId) as ProgrammeRecord;
+  const ctx = viewContext(repo, programme, { today: '2020-12-20' });
+  return selectTargets(index, programme, { record: id, includeUnreached: true }).map((t) => {
+    const doc = formDocument(ctx, t);
+    const content = formContent(ctx, t, doc.view);
+    return { key: `${t.form.id}:${t.key}`, label: doc.label, html: doc.html, sha256: content.sha256, files: content.records.map((r) => r.file) };
+  });
+}
+
+describe('partial load for one record’s forms', () => {
+  for (const name of EXAMPLES) {
+    it(`${name}: every record’s forms are the same as from the full load`, async () => {
+      const dir = copyRepo(name);
+      const full = loadRepository(dir);
+      const index = new RecordIndex(full);
+      let compared = 0;
+      for (const p of index.all('programme')) {
+        // Two records of each form and kind (programmes are not named by id on the command line), and two closures
+        // and evaluations (named, they print their subject's forms): every layout and every kind of lookup.
+        const groups = new Map<string, Set<string>>();
+        const add = (key: string, rid: string) => {
+          const g = groups.get(key) ?? new Set<string>();
+          if (g.size < 2) g.add(rid);
+          groups.set(key, g);
+        };
+        for (const t of selectTargets(index, p.data, { includeUnreached: true })) if (t.record.kind !== 'programme') add(`${t.form.id}|${t.record.kind}`, t.record.id);
+        for (const k of ['closure', 'evaluation'] as const) for (const r of index.all(k)) if ((r.data as { programme?: string }).programme === p.id) add(k, r.id);
+        const ids = new Set([...groups.values()].flatMap((g) => [...g]));
+        for (const id of ids) {
+          const partial = await loadForRecord(dir, id);
+          expect(partial, `${id}: partial load`).toBeDefined();
+          expect(partial!.records.length).toBeLessThan(full.records.length);
+          const want = forms(full, p.id, id);
+          const got = forms(partial!, p.id, id);
+          expect(got.map((g) => g.key), id).toEqual(want.map((w) => w.key));
+          got.forEach((g, i) => expect(g, `${id} ${g.key}`).toEqual(want[i]));
+          compared += got.length;
+        }
+      }
+      expect(compared).toBeGreaterThan(0);
+    });
+  }
+
+  describe('what git grep must find, and when to load everything', () => {
+    let dir: string;
+    let project: string;
+    let full0: string;
+    beforeAll(() => {
+      dir = copyRepo('huishan-2020', 'edge');
+      const full = new RecordIndex(loadRepository(dir));
+      const task = full.all('task')[0]!;
+      full0 = task.id;
+      project = (task.data as { project: string }).project;
+    });
+
+    const taskFile = (n: string) => path.join(dir, 'records', 'tasks', `${n}.yaml`);
+    const copyTask = (n: string, edit: (text: string) => string) => {
+      const first = `${full0}.yaml`;
+      fs.writeFileSync(taskFile(n), edit(fs.readFileSync(path.join(dir, 'records', 'tasks', first), 'utf8')).replace(/^id: .*$/m, `id: ${n}`));
+    };
+    const taskIds = async () => {
+      const r = await loadForRecord(dir, project);
+      expect(r).toBeDefined();
+      return r!.records.filter((x) => x.kind === 'task').map((x) => x.id);
+    };
+
+    it('finds untracked, ignored and backslash-escaped references', async () => {
+      copyTask('t-2020-untracked', (t) => t);
+      fs.writeFileSync(path.join(dir, '.gitignore'), 'records/tasks/t-2020-ignored.yaml\n');
+      copyTask('t-2020-ignored', (t) => t);
+      // \x2d is "-": the id is not in the file as written.
+      copyTask('t-2020-escaped', (t) => t.replace(/^project: .*$/m, `project: "${project.replace(/-/g, '\\x2d')}"`));
+      const ids = await taskIds();
+      expect(ids).toEqual(expect.arrayContaining(['t-2020-untracked', 't-2020-ignored', 't-2020-escaped']));
+      const full = new RecordIndex(loadRepository(dir));
+      expect(full.where('task', 'project', project).map((t) => t.id).sort()).toEqual(ids.filter((i) => full.get('task', i)?.data.project === project).sort());
+    });
+
+    it('loads everything when the id is not a record file, the file does not parse, or git would search indexed copies', async () => {
+      const full = new RecordIndex(loadRepository(dir));
+      const named = full.get('project', project)!;
+      expect(await loadForRecord(dir, (named.data as { title: string }).title)).toBeUndefined();
+      expect(await loadForRecord(dir, 'no-such-record')).toBeUndefined();
+      const prog = full.all('programme')[0]!;
+      expect(await loadForRecord(dir, prog.id)).toBeUndefined();
+      fs.writeFileSync(taskFile('t-2020-broken'), 'id: [unclosed\n');
+      expect(await loadForRecord(dir, 't-2020-broken')).toBeUndefined();
+      // References it cannot follow by file name, or find with git grep as written.
+      copyTask('t-2020-slash', (t) => t.replace(/^project: .*$/m, 'project: a/b'));
+      expect(await loadForRecord(dir, 't-2020-slash')).toBeUndefined();
+      copyTask('t-2020-space', (t) => t.replace(/^project: .*$/m, 'project: "p 1"'));
+      expect(await loadForRecord(dir, 't-2020-space')).toBeUndefined();
+      expect(await loadForRecord(dir, full0)).toBeDefined();
+      const tracked = named.file;
+      git(dir, ['update-index', '--assume-unchanged', tracked]);
+      expect(await loadForRecord(dir, project)).toBeUndefined();
+      git(dir, ['update-index', '--no-assume-unchanged', tracked]);
+      expect(await loadForRecord(dir, project)).toBeDefined();
+      fs.rmSync(path.join(dir, '.git'), { recursive: true, force: true });
+      expect(await loadForRecord(dir, project)).toBeUndefined();
+    });
+  });
+});
