@@ -1,29 +1,58 @@
 /**
- * The one place djyc runs git. Ordinary calls go through simple-git; node's child_process is used only where a
- * caller is synchronous (the loader, crash recovery, `--changed`, the hooks' sandboxes) or feeds git a batch on
- * standard input (streamed back for the hooks' blobs), and for the loader's background key listing.
+ * The one place djyc runs git, always with node's child_process: `git(root).raw(args)` for ordinary (async) calls,
+ * gitSync where a caller is synchronous (the loader, crash recovery, `--changed`, the hooks' check trees), gitStream
+ * where git is fed a batch on standard input (streamed back for the hooks' blobs), and the loader's background key
+ * listing. (simple-git was dropped: every call here is a raw one, and it waits 50 ms after any git command that
+ * prints nothing — `add`, `commit -q`, an empty `status` — which was 150 ms of every write.)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { RECORDS_DIR } from '../domain/kinds.js';
 
 // djyc's own git calls never take optional locks: a `git status` killed mid-way (kill -9, power loss) would
 // otherwise leave .git/index.lock behind and block every later git command. Every git child inherits this.
 process.env.GIT_OPTIONAL_LOCKS ??= '0';
 
-/** A simple-git instance for a repository, with a predictable identity when the machine has none configured. */
-export function git(root: string): SimpleGit {
-  return simpleGit({ baseDir: root, config: ['core.quotepath=false'], errors: failOnExitCode });
+/** Async git calls in one repository, with `-c` settings for each. */
+export interface GitRunner {
+  /** git's standard output once it has exited; any non-zero exit rejects with an Error holding its output. */
+  raw(args: string[]): Promise<string>;
+  /** `git rev-parse <args>`. */
+  revparse(args: string[]): Promise<string>;
 }
 
-/** Any non-zero exit is a failure (simple-git alone lets one through when git printed nothing on stderr). */
-function failOnExitCode(error: Buffer | Error | undefined, result: { exitCode: number; stdOut: Buffer[]; stdErr: Buffer[] }): Buffer | Error | undefined {
-  if (error) return error;
-  return result.exitCode === 0 ? undefined : Buffer.concat([...result.stdOut, ...result.stdErr]);
+/** A git run to completion: its exit code (-1: it could not start, or a signal ended it) and its output. */
+function gitRun(cwd: string, args: string[], config = ['core.quotepath=false']): Promise<{ code: number; stdout: Buffer; stderr: Buffer; error?: Error }> {
+  return new Promise((resolve) => {
+    const child = spawn('git', [...config.flatMap((c) => ['-c', c]), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (error) => resolve({ code: -1, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), error }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
+  });
+}
+
+/** Runs git in `cwd` and resolves with its standard output; a failure rejects with git's output as its message. */
+async function runGit(cwd: string, config: string[], args: string[]): Promise<string> {
+  const r = await gitRun(cwd, args, config);
+  if (r.error) throw r.error;
+  if (r.code === 0) return r.stdout.toString('utf8');
+  const text = Buffer.concat([r.stdout, r.stderr]).toString('utf8').trim();
+  throw new Error(text || `git ${args[0] ?? ''} failed (exit code ${r.code})`);
+}
+
+function runner(root: string, config: string[]): GitRunner {
+  return { raw: (args) => runGit(root, config, args), revparse: (args) => runGit(root, config, ['rev-parse', ...args]) };
+}
+
+/** Git calls in a repository. */
+export function git(root: string): GitRunner {
+  return runner(root, ['core.quotepath=false']);
 }
 
 /** The person acting: the name history entries get (`by:`) and the author of the commit that records the act. */
@@ -64,13 +93,11 @@ export async function actor(root: string): Promise<string> {
 }
 
 /**
- * A simple-git instance for committing, and the `--author` argument that makes the commit's author the person
- * identity() names (it takes precedence over GIT_AUTHOR_NAME). A machine without any identity gets djyc's as
- * committer (as `-c` settings). Never pass the environment through simple-git's `.env()`: it refuses any
- * environment that holds EDITOR, PAGER, GIT_EDITOR, … and many users have those set. Without `.env()`, git
- * inherits the environment as it is.
+ * Git calls for committing, and the `--author` argument that makes the commit's author the person identity()
+ * names (it takes precedence over GIT_AUTHOR_NAME). A machine without any identity gets djyc's as committer (as
+ * `-c` settings). git inherits the environment as it is.
  */
-export async function commitGit(root: string): Promise<{ git: SimpleGit; author: string }> {
+export async function commitGit(root: string): Promise<{ git: GitRunner; author: string }> {
   const fromEnv = (process.env.DJYC_USER?.trim() || process.env.GIT_AUTHOR_NAME?.trim()) && process.env.GIT_AUTHOR_EMAIL?.trim() && process.env.GIT_COMMITTER_NAME && process.env.GIT_COMMITTER_EMAIL;
   // One git process for everything git's configuration is asked (none when the environment names everyone).
   const user = fromEnv ? { name: '', email: '' } : await gitUser(root);
@@ -80,7 +107,7 @@ export async function commitGit(root: string): Promise<{ git: SimpleGit; author:
   if (!process.env.GIT_COMMITTER_EMAIL && !user.email) config.push(`user.email=${who.email}`);
   // Angle brackets and line breaks cannot stand in an author line.
   const part = (s: string) => s.replace(/[<>\r\n]/g, ' ').trim();
-  return { git: simpleGit({ baseDir: root, config, errors: failOnExitCode }), author: `--author=${part(who.name) || 'djyc'} <${part(who.email)}>` };
+  return { git: runner(root, config), author: `--author=${part(who.name) || 'djyc'} <${part(who.email)}>` };
 }
 
 /** Git's output as text (async callers: history, base checks). */
@@ -343,17 +370,6 @@ function startGitAnswers(root: string): { wait(): { listed: string; dirty: strin
   };
 }
 
-
-/** A git run to completion: its exit code and standard output (stderr discarded). */
-function gitRun(cwd: string, args: string[]): Promise<{ code: number; stdout: Buffer }> {
-  return new Promise((resolve) => {
-    const child = spawn('git', ['-c', 'core.quotepath=false', ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => chunks.push(b));
-    child.on('error', () => resolve({ code: -1, stdout: Buffer.alloc(0) }));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(chunks) }));
-  });
-}
 
 /**
  * The files under `dir` (relative to `root`, paths relative to `root`) whose bytes hold any of `strings` literally,
