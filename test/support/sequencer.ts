@@ -2,24 +2,26 @@
 // alone at the end while the other cores wait (on 2 cores one 100 s file started last makes the whole run 100 s
 // longer). vitest's own order sorts tiers by name (cli, slow, unit) and, on a fresh clone such as CI's, files by size.
 // A file's expected time is its duration in vitest's results cache when an earlier run left one (a local checkout),
-// else the estimate below (seconds on an idle 2-core machine, from test/support/slowest-files.ts's figures; a
-// stale figure only changes the order), else a guess from its tier.
+// else the estimate below (seconds on a 2-core machine running the whole suite, from test/support/slowest-files.ts's
+// figures; a stale figure only changes the order), else a guess from its tier.
 import path from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const ESTIMATE_S: Record<string, number> = {
-  'test/forms.slow.test.ts': 110,
-  'test/package.slow.test.ts': 70,
-  'test/faults.slow.test.ts': 60,
-  'test/forms-docx.slow.test.ts': 60,
-  'test/publish.slow.test.ts': 58,
-  'test/demo.slow.test.ts': 50,
-  'test/golden.cli.test.ts': 42,
-  'test/workflow-examples.slow.test.ts': 60,
-  'test/workflow-core.test.ts': 40,
-  'test/fonts.slow.test.ts': 33,
-  'test/concurrency.cli.test.ts': 25,
-  'test/render-engine.slow.test.ts': 22,
+  'test/package.slow.test.ts': 110,
+  'test/workflow-examples.slow.test.ts': 95,
+  'test/forms-docx.slow.test.ts': 78,
+  'test/forms.slow.test.ts': 77,
+  'test/faults.slow.test.ts': 69,
+  'test/golden.cli.test.ts': 65,
+  'test/publish.slow.test.ts': 54,
+  'test/concurrency.cli.test.ts': 42,
+  'test/fonts.slow.test.ts': 42,
+  'test/demo.slow.test.ts': 37,
+  'test/workflow-core.test.ts': 26,
+  'test/render-engine.slow.test.ts': 19,
+  'test/hook.cli.test.ts': 19,
+  'test/property.slow.test.ts': 19,
 };
 const TIER_GUESS_S: Record<string, number> = { slow: 15, cli: 8, unit: 3 };
 
