@@ -12,7 +12,7 @@ import { CONFIG_FILE, RECORDS_DIR } from '../domain/kinds.js';
 import { ATTACHMENTS_DIR, MAX_FILE_BYTES, SNIFF_BYTES, lexicalProblem } from '../domain/paths.js';
 import type { MessageKey } from '../domain/i18n.js';
 import { validateRepository } from './validate.js';
-import { isAlive } from './transaction.js';
+import { tryLock } from './transaction.js';
 
 /**
  * Git hooks for servers without CI: `pre-receive` refuses a push whose records fail `djyc validate --changed
@@ -288,14 +288,19 @@ export interface CheckResult {
   skipped?: string;
 }
 
+/** Makes the repository at `dir` borrow its objects from `objectDirs` (those that exist). */
+function writeAlternates(dir: string, objectDirs: string[]): void {
+  const alternates = path.join(dir, '.git', 'objects', 'info', 'alternates');
+  fs.mkdirSync(path.dirname(alternates), { recursive: true });
+  fs.writeFileSync(alternates, `${objectDirs.filter((d) => fs.existsSync(d)).join('\n')}\n`);
+}
+
 /** A throw-away repository borrowing objects from `objectDirs`, cleaned with the returned function. */
 function sandbox(objectDirs: string[], env: NodeJS.ProcessEnv): { dir: string; cleanup(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djyc-hook-'));
   try {
     gitIn(dir, ['init', '-q'], env);
-    const alternates = path.join(dir, '.git', 'objects', 'info', 'alternates');
-    fs.mkdirSync(path.dirname(alternates), { recursive: true });
-    fs.writeFileSync(alternates, `${objectDirs.filter((d) => fs.existsSync(d)).join('\n')}\n`);
+    writeAlternates(dir, objectDirs);
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -473,29 +478,10 @@ const RAW_ATTRIBUTES = '* -text -eol -ident -filter -working-tree-encoding\n';
  * link's text (core.symlinks=false) and attributes are off (RAW_ATTRIBUTES). Safe to delete at any time.
  */
 function takeCheckTree(gitDir: string, dirs: string[], env: NodeJS.ProcessEnv): { dir: string; release(): void } | undefined {
-  const lock = path.join(gitDir, CHECK_LOCK);
   const dir = path.join(gitDir, CHECK_DIR);
-  const tryLock = (): boolean => {
-    try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!tryLock()) {
-    // A lock whose process is gone (a hook killed mid-check) is taken over once; a live or unreadable one is not.
-    let holder = NaN;
-    try {
-      holder = Number(fs.readFileSync(lock, 'utf8').trim());
-    } catch {
-      /* released meanwhile */
-    }
-    if (!Number.isInteger(holder) || holder <= 0 || holder === process.pid || isAlive(holder)) return undefined;
-    fs.rmSync(lock, { force: true });
-    if (!tryLock()) return undefined;
-  }
-  const release = () => fs.rmSync(lock, { force: true });
+  // Another push holding it: undefined, not a wait. A lock whose process is gone is taken over.
+  const release = tryLock(path.join(gitDir, CHECK_LOCK));
+  if (!release) return undefined;
   try {
     if (!fs.existsSync(path.join(dir, '.git'))) {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -508,9 +494,7 @@ function takeCheckTree(gitDir: string, dirs: string[], env: NodeJS.ProcessEnv): 
       fs.writeFileSync(path.join(dir, '.git', 'info', 'attributes'), RAW_ATTRIBUTES);
     }
     // This push's objects (its quarantine first): rewritten for every push.
-    const alternates = path.join(dir, '.git', 'objects', 'info', 'alternates');
-    fs.mkdirSync(path.dirname(alternates), { recursive: true });
-    fs.writeFileSync(alternates, `${dirs.filter((d) => fs.existsSync(d)).join('\n')}\n`);
+    writeAlternates(dir, dirs);
     return { dir, release };
   } catch {
     fs.rmSync(dir, { recursive: true, force: true });

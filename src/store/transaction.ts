@@ -43,8 +43,7 @@ export function pendingJournal(root: string): string | undefined {
   return fs.existsSync(file) ? file : undefined;
 }
 
-/** Whether a process runs (a zombie does not). */
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
@@ -135,6 +134,29 @@ async function lockHeldHook(): Promise<void> {
   while (fs.existsSync(marker) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
 }
 
+/** A lock left by a process that is gone, or empty for longer than a crash between create and write takes. */
+function isStale(holder: { pid: number; ageMs: number }): boolean {
+  return holder.pid ? holder.pid !== process.pid && !isAlive(holder.pid) : holder.ageMs > EMPTY_LOCK_STALE_MS;
+}
+
+/** Releases a lock we took: only our own, never one another run took over after judging ours stale. */
+function releaser(file: string): () => void {
+  return () => {
+    if (lockHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
+  };
+}
+
+/** Takes a lock file now, or undefined when a live process holds it (a stale lock is taken over, as acquireLock does). */
+export function tryLock(file: string): (() => void) | undefined {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (tryCreateLock(file)) return releaser(file);
+    const holder = lockHolder(file);
+    if (holder && !isStale(holder)) return undefined;
+    if (holder) breakStaleLock(file, holder.text);
+  }
+  return undefined;
+}
+
 /** Takes the repository lock, waiting up to `waitMs` for another djyc run; a lock left by a dead process is taken over. */
 export async function acquireLock(root: string, waitMs = Number(process.env.DJYC_LOCK_WAIT_MS ?? 10_000)): Promise<() => void> {
   const dir = gitDir(root);
@@ -149,15 +171,11 @@ export async function acquireLock(root: string, waitMs = Number(process.env.DJYC
     }
     if (created) {
       await lockHeldHook();
-      return () => {
-        // Only our own lock: never one another run took over after judging ours stale.
-        if (lockHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
-      };
+      return releaser(file);
     }
     const holder = lockHolder(file);
     if (!holder) continue; // released meanwhile
-    const stale = holder.pid ? holder.pid !== process.pid && !isAlive(holder.pid) : holder.ageMs > EMPTY_LOCK_STALE_MS;
-    if (stale) {
+    if (isStale(holder)) {
       breakStaleLock(file, holder.text);
       continue;
     }
