@@ -5,7 +5,9 @@
  * and run in order in a fresh clone of a records repository whose djyc.yaml pins the packed tarball, for a bad record
  * (the job fails) and a clean one (it passes); and actionlint on the workflows.
  * One pack and one install from nothing per run: the clones start from a hard-linked copy of that install's
- * node_modules, as a CI cache would give them, and each workflow's install step still runs npm on the vendored tarball.
+ * node_modules, as a CI cache would give them, and each workflow's install step runs npm on the vendored tarball — once
+ * per distinct install script and inputs (djyc.yaml, package.json): a later job whose install step is the same text on
+ * the same inputs (the pull request's run after the push's) gets that run's outcome and its node_modules.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -119,6 +121,28 @@ function expand(value: string, event: 'push' | 'pull_request'): string {
   return value.replace(/\$\{\{\s*(?:github|gitea)\.base_ref\s*\}\}/g, event === 'pull_request' ? 'main' : '');
 }
 
+// Install steps already run: script and inputs → outcome and a hard-linked copy of the node_modules it left.
+const installs = new Map<string, { code: number; out: string; modules: string }>();
+
+/** Runs a step or script line that installs djyc (npm ci / npm install), once per script text and inputs. */
+function install(dir: string, cmd: string, args: string[], script: string, env: NodeJS.ProcessEnv): { code: number; out: string } {
+  const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : '');
+  const key = JSON.stringify([script, env, read('djyc.yaml'), read('package.json'), read('package-lock.json')]);
+  const seen = installs.get(key);
+  if (seen) {
+    fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
+    expect(sh(dir, 'cp', ['-al', seen.modules, path.join(dir, 'node_modules')]).code).toBe(0);
+    return { code: seen.code, out: `(the same install step on the same inputs ran before: its outcome)\n${seen.out}` };
+  }
+  const r = sh(dir, cmd, args, env);
+  const modules = path.join(fs.mkdtempSync(path.join(work, 'installed-')), 'node_modules');
+  if (fs.existsSync(path.join(dir, 'node_modules'))) expect(sh(dir, 'cp', ['-al', path.join(dir, 'node_modules'), modules]).code).toBe(0);
+  installs.set(key, { code: r.code, out: r.out, modules });
+  return r;
+}
+
+const installsDjyc = (script: string): boolean => /\bnpm (ci|install)\b/.test(script);
+
 /** Runs a GitHub/Gitea workflow's steps in order, as the runner would, in `dir`; the first failing step ends the job. */
 function runWorkflow(file: string, dir: string, event: 'push' | 'pull_request'): { ok: boolean; failed?: string; log: string } {
   const wf = parse(fs.readFileSync(file, 'utf8')) as { jobs: Record<string, { env?: Record<string, string>; steps: Step[] }> };
@@ -133,7 +157,9 @@ function runWorkflow(file: string, dir: string, event: 'push' | 'pull_request'):
       continue;
     }
     const env = Object.fromEntries(Object.entries({ ...job.env, ...step.env }).map(([k, v]) => [k, expand(String(v), event)]));
-    const r = sh(dir, 'bash', ['-eo', 'pipefail', '-c', step.run!], { ...env, GITHUB_ACTIONS: 'true', CI: 'true' });
+    const stepEnv = { ...env, GITHUB_ACTIONS: 'true', CI: 'true' };
+    const args = ['-eo', 'pipefail', '-c', step.run!];
+    const r = installsDjyc(step.run!) ? install(dir, 'bash', args, step.run!, stepEnv) : sh(dir, 'bash', args, stepEnv);
     log += `$ ${step.name ?? step.run}\n${r.out}\n`;
     if (r.code !== 0) failed ??= step.name ?? step.run;
   }
@@ -147,7 +173,7 @@ function runGitlab(file: string, dir: string, event: 'push' | 'pull_request'): {
   const env = { ...Object.fromEntries(Object.entries(job.variables ?? {}).map(([k, v]) => [k, String(v)])), ...(event === 'pull_request' ? { CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main' } : {}) };
   let log = '';
   for (const line of job.script) {
-    const r = sh(dir, 'sh', ['-e', '-c', line], env);
+    const r = installsDjyc(line) ? install(dir, 'sh', ['-e', '-c', line], line, env) : sh(dir, 'sh', ['-e', '-c', line], env);
     log += `$ ${line}\n${r.out}\n`;
     if (r.code !== 0) return { ok: false, failed: line, log };
   }

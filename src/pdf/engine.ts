@@ -173,9 +173,38 @@ class BrowserSession {
     return this.launching;
   }
 
+  /** True for a browser this run launched (closed at its end), false for the caller's. */
+  owns(browser: Browser): boolean {
+    return this.owned.includes(browser);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.owned.map((b) => closeBrowser(b)));
   }
+}
+
+// Locked pages left open on a caller's browser between renders, for the next render on that browser: a page keeps the
+// fonts it has loaded in its renderer's memory cache, where a new page is sent and decodes them all again (a host that
+// prints again and again — a test worker, a long-running service — saves that per call).
+const idlePages = new WeakMap<Browser, Page[]>();
+const MAX_IDLE_PAGES = 4;
+
+async function takePage(browser: Browser): Promise<Page> {
+  const idle = idlePages.get(browser);
+  while (idle?.length) {
+    const page = idle.pop()!;
+    if (!page.isClosed()) return page;
+  }
+  return newLockedPage(browser);
+}
+
+/** Hands a page that printed without a failure back for the next render on its browser (or closes it). */
+function releasePage(page: Page): void {
+  const browser = page.browser();
+  const idle = idlePages.get(browser) ?? [];
+  if (page.isClosed() || !browser.connected || idle.length >= MAX_IDLE_PAGES) return closeQuietly(page);
+  idle.push(page);
+  idlePages.set(browser, idle);
 }
 
 async function answerRequest(req: HTTPRequest): Promise<void> {
@@ -451,7 +480,9 @@ class BatchRun {
           }
         }
       } finally {
-        closeQuietly(state.page);
+        // A page of the caller's browser goes back to the pool; ours close with the browser.
+        if (state.page && !this.session.owns(state.page.browser())) releasePage(state.page);
+        else closeQuietly(state.page);
       }
     };
     try {
@@ -478,7 +509,7 @@ class BatchRun {
       const browser = await this.session.get();
       if (!worker.page || worker.page.isClosed() || worker.page.browser() !== browser || !browser.connected) {
         closeQuietly(worker.page);
-        worker.page = await newLockedPage(browser);
+        worker.page = await takePage(browser);
       }
       const doc = await PDFDocument.load(await printOnPage(worker.page, html, unitTimeout, this.lang), WHOLE);
       const overlays = await this.printOverlays(idx, worker.page, unitTimeout);
