@@ -124,7 +124,7 @@ describe('the shipped faces (no browser)', () => {
 });
 
 describe('the published manifest', () => {
-  it('builds on pack, not on install; ships what exists; takes the font packages only as build sources', () => {
+  it('builds on pack, not on install; ships what exists; takes the font packages only as build sources, pinned beside build.sh', () => {
     const root = path.join(FONTS_DIR, '..', '..');
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
@@ -137,6 +137,11 @@ describe('the published manifest', () => {
     for (const f of pkg.files) expect(fs.existsSync(path.join(root, f)), f).toBe(true);
     expect(pkg.files).toContain('templates');
     for (const dep of Object.keys(pkg.dependencies)) expect(dep).not.toMatch(/^@fontsource\/|^@chinese-fonts\//);
-    expect(Object.keys(pkg.devDependencies)).toEqual(expect.arrayContaining(['@fontsource/noto-serif-sc', '@fontsource/noto-sans-sc', '@chinese-fonts/lxgwwenkai']));
+    // …pinned in scripts/fonts/ (build.sh installs them there), not unpacked by every `npm ci` of djyc.
+    for (const dep of Object.keys(pkg.devDependencies)) expect(dep).not.toMatch(/^@fontsource\/|^@chinese-fonts\//);
+    const sources = JSON.parse(fs.readFileSync(path.join(root, 'scripts/fonts/package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect(Object.keys(sources.devDependencies).sort()).toEqual(['@chinese-fonts/lxgwwenkai', '@fontsource/noto-sans-sc', '@fontsource/noto-serif-sc']);
+    for (const v of Object.values(sources.devDependencies)) expect(v).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(fs.readFileSync(path.join(root, 'scripts/fonts/build.sh'), 'utf8')).toContain('scripts/fonts/node_modules');
   });
 });

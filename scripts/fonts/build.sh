@@ -3,7 +3,9 @@
 # the built files are committed, so neither `npm ci`, scripts/setup.sh nor an install of the package runs this.
 #
 # Sources: FandolFang from Debian's texlive-lang-chinese (fetched with `apt-get download`, not installed) or
-# $FANDOL_FANG; Noto Serif SC / Noto Sans SC / LXGW WenKai from the devDependencies in node_modules.
+# $FANDOL_FANG; Noto Serif SC / Noto Sans SC / LXGW WenKai from the npm packages pinned in scripts/fonts/package.json
+# (and its lock), installed here into scripts/fonts/node_modules when missing: 245 MB that djyc's own `npm ci` (every
+# test run, every CI job) need not unpack.
 # Tools: Python 3 with fontTools and brotli (Debian: python3-fonttools python3-brotli).
 # Takes about 10 minutes on 2 cores (FandolFang's outlines are converted glyph by glyph).
 # Usage: bash scripts/fonts/build.sh [--only fang,kai,...]
@@ -50,13 +52,18 @@ if [ -z "$fandol" ]; then
   fi
 fi
 
+sources=scripts/fonts/node_modules
 for pkg in @fontsource/noto-serif-sc @fontsource/noto-sans-sc @chinese-fonts/lxgwwenkai; do
-  [ -d "node_modules/$pkg" ] || { echo "[fonts] node_modules/$pkg missing: run npm ci (it is a devDependency)" >&2; exit 1; }
+  if [ ! -d "$sources/$pkg" ]; then
+    echo "[fonts] npm ci in scripts/fonts (the font packages, pinned)" >&2
+    (cd scripts/fonts && npm ci --no-audit --no-fund >&2)
+    break
+  fi
 done
 
 "$python" scripts/fonts/build.py \
   --fandol "$fandol" \
-  --fontsource-serif node_modules/@fontsource/noto-serif-sc \
-  --fontsource-sans node_modules/@fontsource/noto-sans-sc \
-  --wenkai node_modules/@chinese-fonts/lxgwwenkai/dist/LXGWWenKai-Regular \
+  --fontsource-serif "$sources/@fontsource/noto-serif-sc" \
+  --fontsource-sans "$sources/@fontsource/noto-sans-sc" \
+  --wenkai "$sources/@chinese-fonts/lxgwwenkai/dist/LXGWWenKai-Regular" \
   "$@"
