@@ -16,7 +16,18 @@ const shared = {
   pool: 'forks' as const,
   setupFiles: ['test/support/worker-setup.ts'],
 };
-const env = { DJYC_LANG: 'zh', NO_COLOR: '1', GIT_AUTHOR_NAME: 'djyc test', GIT_AUTHOR_EMAIL: 't@djyc.local', GIT_COMMITTER_NAME: 'djyc test', GIT_COMMITTER_EMAIL: 't@djyc.local' };
+const env = {
+  DJYC_LANG: 'zh',
+  NO_COLOR: '1',
+  GIT_AUTHOR_NAME: 'djyc test',
+  GIT_AUTHOR_EMAIL: 't@djyc.local',
+  GIT_COMMITTER_NAME: 'djyc test',
+  GIT_COMMITTER_EMAIL: 't@djyc.local',
+  // No `git maintenance run --auto` after each of the suite's thousands of commits in short-lived repositories.
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'maintenance.auto',
+  GIT_CONFIG_VALUE_0: 'false',
+};
 
 export default defineConfig({
   test: {
