@@ -41,11 +41,12 @@ export default defineConfig({
     // repositories; one browser per worker.
     maxWorkers: os.availableParallelism() + 1,
     projects: [
-      // unit and cli files share their worker (no fresh process per file): they leave no global state behind, and
-      // this saves about a quarter of the unit tier's CPU time. Slow files (kill -9, Chromium) get a fresh one.
+      // Files share their worker (no fresh process per file): they leave no global state behind (each closes its
+      // browsers and CLI thread in afterAll, test/support/worker-setup.ts), and a fresh process per file cost about a
+      // quarter of the unit tier's CPU and 40 s of the slow tier's (re-importing vitest, puppeteer and src/).
       { test: { ...shared, isolate: false, name: 'unit', include: ['test/**/*.test.ts'], exclude: [...CLI, ...SLOW], env: { ...env, DJYC_TEST_TIER: 'unit' } } },
       { test: { ...shared, isolate: false, name: 'cli', include: CLI, env: { ...env, DJYC_TEST_TIER: 'cli' } } },
-      { test: { ...shared, name: 'slow', include: SLOW, env: { ...env, DJYC_TEST_TIER: 'slow' } } },
+      { test: { ...shared, isolate: false, name: 'slow', include: SLOW, env: { ...env, DJYC_TEST_TIER: 'slow' } } },
     ],
   },
 });
