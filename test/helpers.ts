@@ -119,6 +119,8 @@ export async function workerBrowser(): Promise<Browser> {
   shareBrowser();
   const browser = await launchBrowser();
   workerEndpoint = browser.wsEndpoint();
+  // Without an endpoint the CLI thread would quietly launch a second Chromium for every file that prints.
+  if (!workerEndpoint) throw new Error('the worker browser has no DevTools endpoint for the CLI thread to connect to');
   // The CLI thread gets it now if it runs, else when it starts.
   if (thread) giveBrowser(thread);
   return browser;

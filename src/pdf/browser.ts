@@ -92,6 +92,8 @@ export interface LaunchOptions {
   executablePath?: string;
   /** Extra command-line switches (tests, debugging). */
   extraArgs?: string[];
+  /** DevTools over a WebSocket (a browser other threads connect to by its endpoint) instead of a pipe. */
+  webSocket?: boolean;
 }
 
 /**
@@ -145,7 +147,8 @@ async function sharedBrowser(opts: LaunchOptions): Promise<Browser> {
   const current = shared;
   const b = await current?.browser.catch(() => undefined);
   if (b?.connected) return b;
-  if (shared === current) shared = { browser: launchOwn(opts), given: false };
+  // Shared by endpoint with the host's other threads (a test worker's CLI thread): a WebSocket, not a pipe.
+  if (shared === current) shared = { browser: launchOwn({ ...opts, webSocket: true }), given: false };
   return shared!.browser;
 }
 
@@ -188,7 +191,7 @@ async function launchOwn(opts: LaunchOptions): Promise<Browser> {
       // The PDF engine installs its own per-operation timeouts; keep CDP's own one as a backstop.
       protocolTimeout: 180_000,
       // DevTools over a pipe, not a WebSocket: no TCP port, no frame masking of the documents and PDFs it carries.
-      pipe: true,
+      pipe: !opts.webSocket,
       handleSIGINT: true,
       handleSIGTERM: true,
       handleSIGHUP: true,
