@@ -156,6 +156,15 @@ function isShared(browser: Browser): Promise<boolean> {
   return shared ? shared.browser.then((b) => b === browser, () => false) : Promise.resolve(false);
 }
 
+/**
+ * Stops handing out the shared browser but leaves it running: the next shareBrowser() without a browser takes it up
+ * again if it is still connected (a test worker between two files: no second launch, its pages keep their fonts).
+ * It ends with the process (puppeteer kills it on exit and on SIGTERM) or with closeSharedBrowser().
+ */
+export function pauseSharing(): void {
+  sharing = false;
+}
+
 /** Stops sharing; closes the browser launched for sharing (one given to shareBrowser() is only disconnected).
  * True when there was one. */
 export async function closeSharedBrowser(): Promise<boolean> {
