@@ -265,6 +265,39 @@ describe('rendering with Chromium', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
+  it("keeps a caller's pages for its next render: no new page, no font file sent again", async () => {
+    const body = '<h1 class="form-title">党员承诺书</h1><p>本人承诺：认真履行党员义务，按时完成领办任务。</p>';
+    const job = (name: string) => ({ id: name, html: wrapDocument({ title: name, body }), out: path.join(tmp, `${name}.pdf`) });
+    const created: string[] = [];
+    const onTarget = (t: { type(): string; url(): string }) => {
+      if (t.type() === 'page') created.push(t.url());
+    };
+    browser.on('targetcreated', onTarget);
+    try {
+      const first = await renderPdfs([job('pool-1')], { browser, concurrency: 1 });
+      expect(first[0]).toMatchObject({ ok: true });
+      const pagesAfterFirst = created.length;
+      const pages = await browser.pages();
+      const open = pages.length;
+      const fonts: string[] = [];
+      const onRequest = (req: { url(): string }) => {
+        if (req.url().startsWith(`${FONT_ORIGIN}/`) && !req.url().endsWith('.css')) fonts.push(req.url());
+      };
+      pages.forEach((p) => p.on('request', onRequest));
+      const second = await renderPdfs([job('pool-2')], { browser, concurrency: 1 });
+      pages.forEach((p) => p.off('request', onRequest));
+      // Its fonts were in the renderer's memory already.
+      expect(fonts).toEqual([]);
+      expect(second[0]).toMatchObject({ ok: true });
+      // The second render took the first one's page: nothing new opened, and the same page is still open.
+      expect(created.length).toBe(pagesAfterFirst);
+      expect((await browser.pages()).length).toBe(open);
+      expect(squash(text(path.join(tmp, 'pool-2.pdf')))).toContain('本人承诺：认真履行党员义务');
+    } finally {
+      browser.off('targetcreated', onTarget);
+    }
+  });
+
   it('reports a timeout for every form when there is no time', async () => {
     const jobs = [0, 1, 2].map((k) => ({ id: `t${k}`, html: form(`超时${k}`, 1), out: path.join(tmp, 'timeout', `t${k}.pdf`) }));
     const res = await renderPdfs(jobs, { browser, timeoutMs: 1, lang: 'en' });
