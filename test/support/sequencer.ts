@@ -1,6 +1,6 @@
-// The order test files start in: longest first, whatever their tier, so that no long file starts late and runs on
-// alone at the end while the other cores wait (on 2 cores one 100 s file started last makes the whole run 100 s
-// longer). vitest's own order sorts tiers by name (cli, slow, unit) and, on a fresh clone such as CI's, files by size.
+// The order test files start in: tier by tier (the tier with the longest file first), longest first within a tier,
+// so that no long file starts late and runs on alone at the end while the other cores wait (on 2 cores one 100 s
+// file started last makes the whole run 100 s longer). vitest's own order sorts tiers by name (cli, slow, unit) and, on a fresh clone such as CI's, files by size.
 // A file's expected time is its duration in vitest's results cache when an earlier run left one (a local checkout),
 // else the estimate below (seconds on a 2-core machine running the whole suite, from test/support/slowest-files.ts's
 // figures; a stale figure only changes the order), else a guess from its tier.
@@ -51,6 +51,13 @@ export default class LongestFirst extends BaseSequencer {
       return ESTIMATE_S[rel] ?? TIER_GUESS_S[spec.project.name] ?? 5;
     };
     const weight = new Map(files.map((f) => [f, expected(f)]));
-    return [...files].sort((a, b) => weight.get(b)! - weight.get(a)!);
+    // A tier's files stay together, the tier with the longest file first: vitest hands a finished worker the next
+    // file only when that file is of the same project, and otherwise stops the worker and starts a new one (a fresh
+    // node importing vitest, puppeteer and src/ again). Interleaved tiers started 22 workers in a run; grouped, one
+    // or two per tier and slot. Long files still start first: the slow tier holds the longest, and the cli and unit
+    // tiers' files are short enough to fill the end.
+    const longest = new Map<string, number>();
+    for (const f of files) longest.set(f.project.name, Math.max(longest.get(f.project.name) ?? 0, weight.get(f)!));
+    return [...files].sort((a, b) => longest.get(b.project.name)! - longest.get(a.project.name)! || a.project.name.localeCompare(b.project.name) || weight.get(b)! - weight.get(a)!);
   }
 }
