@@ -35,6 +35,11 @@ const SCALARS = [
   '', '2020-05-01', '"2020-05-01"', '[a, b]', '[]', '[ "a", 1 ]', 'a #c', 'a#b', '-', '--', '-x', '13800138000', '+1', '.inf', '.NaN', '1_0',
   'a,b', 'a[b]', 'x: y', '"#"', "'#'", 'a  b', '"\\u4e2d"', '"\\x41"', '"\\ud83d"', '&a x', '*a', '!t x', '!!str 1', '|', '|-', '>', '{a: 1}',
   '@x', '`x', '%x', '"open', '? x', ': x', ',x', '[a, [b]]', '[a,]',
+  // Flow mappings (programmes write them): taken when one line of plain keys, else left to the safe parser.
+  '{}', '{ }', '{a: b}', '{a: 1, b: [c, 2], d: "e", f: {g: h}}', '{a: 1, a: 2}', '{a:1}', '{a: b: c}', '{a: 1,}', '{"a": 1}',
+  "{'a': 1}", '{a: , b: 1}', '{a}', '{? a: 1}', '{a: [b, {c: d}]}', '{a: x y, b: -1, c: null, d: ~, e: 0x1f}', '{true: 1}',
+  '{a: 1} #c', '{a: 1}x', '{a: [b,]}', '{a: b#c}', '{a: b #c}', '{a: {b: {c: {}}}}', '{中: 文, k_1: 2020-05-01}', '{a: &x 1}',
+  '{a: 1', '{a: 1}}',
 ];
 const INDENTS = [0, 1, 2, 2, 2, 3, 4];
 
@@ -112,8 +117,10 @@ describe('fast YAML path', () => {
     );
   });
 
-  it('takes folded scalars and a leading ---, as offices write them, with the safe parser\'s values', () => {
+  it('takes folded scalars, a leading --- and one-line flow mappings, as offices and programmes write them, with the safe parser\'s values', () => {
     for (const text of [
+      'reports: {every: quarter, subjects: [project, task], from_stage: implementing, grace_days: 10}\nb: {}\n',
+      'a:\n  - {min: 1, max: 1.5, window: phase-1, flag: true, none: null}\n',
       '---\nid: a\nresults: >\n  一是甲；\n\n  二是乙，丙\n  丁。\n\n\n  三\nnext: 1\n',
       '# yaml-language-server: $schema=x\n---\n# 结项书\nid: a\nb: >-\n  x\n  y\n',
       '--- # c\nid: a\nb:\n  - c: >\n      one\n      two\n    d: 2\n',
@@ -129,7 +136,7 @@ describe('fast YAML path', () => {
     for (const text of [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: !t x\n', '<<: {a: 1}\nb: 2\n', 'a: 1\na: 2\n', 'a:\n  - &x 1\n  - *x\n',
       'a: [&x 1, *x]\n', 'a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n', '%YAML 1.1\n---\na: NO\n', 'a: 1\n---\nb: 2\n',
-      'a: "\\ud800"\n', 'a:\tb\n', 'a: b\r', '? a\n: b\n', 'a: {b: 1}\n',
+      'a: "\\ud800"\n', 'a:\tb\n', 'a: b\r', '? a\n: b\n', 'a: {b: 1, b: 2}\n', 'a: {<<: {b: 1}}\n', 'a: {b: 1,\n  c: 2}\n',
     ]) {
       expect(fastParse(text), text).toBeUndefined();
     }

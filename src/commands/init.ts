@@ -7,12 +7,22 @@ import { SCHEMAS_DIR, TEMPLATES_DIR, packageVersion } from '../assets/paths.js';
 import { presetText } from '../assets/presets.js';
 import { createRepository } from '../store/transaction.js';
 
+/** Programme files made in this process, by preset text, year and id: a host that inits many repositories (the tests) parses each preset once. */
+const made = new Map<string, string>();
+
 /** A programme file made from a preset: its id and year set, comments kept. */
 export function programmeFromPreset(preset: string, year: number, id = `${preset}-${year}`): { id: string; text: string } {
-  const doc = parseDocument(presetText(preset), { version: '1.2', schema: 'core' });
-  doc.set('id', id);
-  doc.set('year', year);
-  const text = `# yaml-language-server: $schema=../../schemas/programme.schema.json\n${doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false })}`;
+  const source = presetText(preset);
+  const key = `${year}\0${id}\0${source}`;
+  let text = made.get(key);
+  if (text === undefined) {
+    const doc = parseDocument(source, { version: '1.2', schema: 'core' });
+    doc.set('id', id);
+    doc.set('year', year);
+    text = `# yaml-language-server: $schema=../../schemas/programme.schema.json\n${doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false })}`;
+    if (made.size > 64) made.clear();
+    made.set(key, text);
+  }
   return { id, text };
 }
 

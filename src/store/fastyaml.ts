@@ -2,10 +2,11 @@ import { Schema, isScalar } from 'yaml';
 
 /**
  * A fast path for the plain YAML that records are made of: block mappings and sequences, plain, quoted and
- * literal (`|`, `|-`) and folded (`>`, `>-`) scalars, one-line flow sequences, comments, a leading `---`. It returns the same JS value as the safe
- * parser (src/store/yaml.ts: YAML 1.2, core schema, unique keys, strict) or `undefined` — "not sure, use the safe
- * parser" — for anything outside that subset: anchors, aliases, tags, merge keys, flow mappings, folded or
- * multi-line scalars, duplicate keys, tabs, control characters, odd indentation, directives, several
+ * literal (`|`, `|-`) and folded (`>`, `>-`) scalars, one-line flow sequences of scalars, one-line flow mappings of
+ * plain keys (programmes write `reports: {every: quarter, subjects: [project, task]}`), comments, a leading `---`.
+ * It returns the same JS value as the safe parser (src/store/yaml.ts: YAML 1.2, core schema, unique keys, strict)
+ * or `undefined` — "not sure, use the safe parser" — for anything outside that subset: anchors, aliases, tags,
+ * merge keys, flow collections over several lines, quoted or empty keys in flow mappings, multi-line scalars, duplicate keys, tabs, control characters, odd indentation, directives, several
  * documents… The safe parser then reports the problem with a position. Plain scalars are resolved with the
  * `yaml` package's own core-schema tags, so numbers, booleans and nulls come out exactly as it would make them.
  * test/property.test.ts checks the equivalence on random documents and mutations.
@@ -171,6 +172,7 @@ class FastParser {
     if (c === 34 /* " */) value = this.whole(body, doubleQuoted);
     else if (c === 39 /* ' */) value = this.whole(body, singleQuoted);
     else if (c === 91 /* [ */) value = this.whole(body, flowSeq);
+    else if (c === 123 /* { */) value = this.whole(body, flowMap);
     else if (c === 124 /* | */) return this.literal(body, indent);
     else if (c === 62 /* > */) return this.folded(body, indent);
     else value = plain(body);
@@ -263,9 +265,9 @@ function isDash(rest: string): boolean {
 function stripComment(s: string): string {
   const c = s.charCodeAt(0);
   if (c === 35 /* # */) return '';
-  if (c === 34 || c === 39 || c === 91) {
+  if (c === 34 || c === 39 || c === 91 || c === 123) {
     // Quoted or flow value: find its end first, then allow only spaces and a comment after it.
-    const end = c === 34 ? doubleQuoted(s, 0)[1] : c === 39 ? singleQuoted(s, 0)[1] : flowSeq(s, 0)[1];
+    const end = c === 34 ? doubleQuoted(s, 0)[1] : c === 39 ? singleQuoted(s, 0)[1] : c === 91 ? flowSeq(s, 0)[1] : flowMap(s, 0)[1];
     const tail = s.slice(end);
     const hash = tail.indexOf(' #');
     if (hash >= 0 && /^ *$/.test(tail.slice(0, hash))) return s.slice(0, end);
@@ -369,6 +371,59 @@ function flowSeq(s: string, at: number): [unknown[], number] {
       continue;
     }
     if (s[j] === ']') return [out, j + 1];
+    throw BAIL;
+  }
+}
+
+// A key in a flow mapping: one plain word (a letter or `_` first), then `:` and a space.
+const FLOW_KEY = /(?=[A-Za-z_\u00a1-\uffff])[^:#,[\]{}\s'"]{1,100}: +/y;
+
+/**
+ * A one-line flow mapping: `{a: 1, b: "x", c: [d, e], f: {g: h}}`. Keys are plain words followed by `: `; values
+ * are quoted or plain scalars (no `:`, `#` or quotes in a plain one), flow sequences of scalars or flow mappings.
+ * Empty values, quoted or duplicate keys, trailing commas and deep nesting make it bail.
+ */
+function flowMap(s: string, at: number, depth = 0): [Record<string, unknown>, number] {
+  if (depth > 32) throw BAIL;
+  const out: Record<string, unknown> = {};
+  let j = at + 1;
+  const spaces = () => {
+    while (s.charCodeAt(j) === 32) j++;
+  };
+  spaces();
+  if (s[j] === '}') return [out, j + 1];
+  for (;;) {
+    spaces();
+    FLOW_KEY.lastIndex = j;
+    const m = FLOW_KEY.exec(s);
+    if (!m) throw BAIL;
+    const key = m[0].slice(0, m[0].indexOf(':'));
+    if (RESERVED_KEYS.has(key) || Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
+    j += m[0].length;
+    const ch = s[j];
+    let value: unknown;
+    if (ch === undefined) throw BAIL;
+    if (ch === '"') [value, j] = doubleQuoted(s, j);
+    else if (ch === "'") [value, j] = singleQuoted(s, j);
+    else if (ch === '[') [value, j] = flowSeq(s, j);
+    else if (ch === '{') [value, j] = flowMap(s, j, depth + 1);
+    else {
+      let e = j;
+      while (e < s.length && !',[]{}#'.includes(s[e]!)) e++;
+      const item = s.slice(j, e).replace(/ +$/, '');
+      if (!item || !PLAIN_START.test(item) || item.includes(':') || item.includes('"') || item.includes("'")) throw BAIL;
+      value = resolvePlain(item);
+      j = e;
+    }
+    out[key] = value;
+    spaces();
+    if (s[j] === ',') {
+      j++;
+      spaces();
+      if (s[j] === '}') throw BAIL; // trailing comma
+      continue;
+    }
+    if (s[j] === '}') return [out, j + 1];
     throw BAIL;
   }
 }
