@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { TestRunner } from 'vitest';
 import type { Browser } from 'puppeteer-core';
-import { launchBrowser, shareBrowser } from '../src/pdf/browser.js';
+import { endpointOf, launchBrowser, shareBrowser } from '../src/pdf/browser.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'bin', 'djyc');
@@ -118,7 +118,7 @@ function cliThread(): Thread {
 export async function workerBrowser(): Promise<Browser> {
   shareBrowser();
   const browser = await launchBrowser();
-  workerEndpoint = browser.wsEndpoint();
+  workerEndpoint = await endpointOf(browser);
   // Without an endpoint the CLI thread would quietly launch a second Chromium for every file that prints.
   if (!workerEndpoint) throw new Error('the worker browser has no DevTools endpoint for the CLI thread to connect to');
   // The CLI thread gets it now if it runs, else when it starts.

@@ -298,6 +298,46 @@ describe('rendering with Chromium', () => {
     }
   });
 
+  it('shares a browser by endpoint that ends with the process that launched it, even when that process is killed', async () => {
+    // The host (a test worker) shares its browser with another thread by endpoint; kill -9 of the host must not
+    // leave Chromium running (an orphan spinning at 20 % of a core slowed the next run down).
+    const script = `
+      const { launchBrowser, shareBrowser, endpointOf } = await import(${JSON.stringify(path.resolve('dist/pdf/browser.js'))});
+      shareBrowser();
+      const b = await launchBrowser();
+      console.log(JSON.stringify({ pid: b.process().pid, endpoint: await endpointOf(b) }));
+      setInterval(() => {}, 1000);`;
+    const { spawn } = await import('node:child_process');
+    const host = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      host.stdout!.on('data', (d: Buffer) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      host.once('exit', (code) => reject(new Error(`host exited (${code}) before launching: ${out}`)));
+    });
+    const { pid, endpoint } = JSON.parse(line) as { pid: number; endpoint: string };
+    expect(endpoint).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/devtools\/browser\//);
+    const { default: puppeteer } = await import('puppeteer-core');
+    const other = await puppeteer.connect({ browserWSEndpoint: endpoint });
+    const page = await other.newPage();
+    await page.setContent('<p>端点</p>');
+    expect(await page.evaluate(() => document.body.textContent)).toBe('端点');
+    await other.disconnect();
+    host.kill('SIGKILL');
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 200 && alive(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
+  });
+
   it('reports a timeout for every form when there is no time', async () => {
     const jobs = [0, 1, 2].map((k) => ({ id: `t${k}`, html: form(`超时${k}`, 1), out: path.join(tmp, 'timeout', `t${k}.pdf`) }));
     const res = await renderPdfs(jobs, { browser, timeoutMs: 1, lang: 'en' });

@@ -2,7 +2,7 @@
  * Finding and launching Chromium. puppeteer-core is imported lazily so that commands which never print a
  * PDF do not pay for loading it.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
@@ -92,7 +92,7 @@ export interface LaunchOptions {
   executablePath?: string;
   /** Extra command-line switches (tests, debugging). */
   extraArgs?: string[];
-  /** DevTools over a WebSocket (a browser other threads connect to by its endpoint) instead of a pipe. */
+  /** DevTools also over a WebSocket (a browser other threads connect to by its endpoint, see endpointOf). */
   webSocket?: boolean;
 }
 
@@ -147,7 +147,7 @@ async function sharedBrowser(opts: LaunchOptions): Promise<Browser> {
   const current = shared;
   const b = await current?.browser.catch(() => undefined);
   if (b?.connected) return b;
-  // Shared by endpoint with the host's other threads (a test worker's CLI thread): a WebSocket, not a pipe.
+  // Shared by endpoint with the host's other threads (a test worker's CLI thread): a WebSocket beside the pipe.
   if (shared === current) shared = { browser: launchOwn({ ...opts, webSocket: true }), given: false };
   return shared!.browser;
 }
@@ -196,11 +196,13 @@ async function launchOwn(opts: LaunchOptions): Promise<Browser> {
       executablePath,
       headless: true,
       // We pass --user-data-dir ourselves so that puppeteer does not make (and keep) its own profile.
-      args: [...chromiumArgs(profile), ...(opts.extraArgs ?? [])],
+      // DevTools over a pipe: no TCP port, no frame masking of the documents and PDFs it carries, and Chromium ends
+      // when the pipe closes — also when this process is killed. A shared browser opens a port as well, for the
+      // host's other threads; puppeteer still talks over the pipe (it does when the switch is among the args).
+      args: [...chromiumArgs(profile), ...(opts.webSocket ? ['--remote-debugging-pipe', '--remote-debugging-port=0'] : []), ...(opts.extraArgs ?? [])],
       // The PDF engine installs its own per-operation timeouts; keep CDP's own one as a backstop.
       protocolTimeout: 180_000,
-      // DevTools over a pipe, not a WebSocket: no TCP port, no frame masking of the documents and PDFs it carries.
-      pipe: !opts.webSocket,
+      pipe: true,
       handleSIGINT: true,
       handleSIGTERM: true,
       handleSIGHUP: true,
@@ -220,6 +222,26 @@ async function launchOwn(opts: LaunchOptions): Promise<Browser> {
     }
   });
   return browser;
+}
+
+/**
+ * The WebSocket endpoint of a browser launched with `webSocket` (Chromium writes its port and path to the profile's
+ * DevToolsActivePort once it listens), or undefined when it has none.
+ */
+export async function endpointOf(browser: Browser): Promise<string | undefined> {
+  if (browser.wsEndpoint()) return browser.wsEndpoint();
+  const profile = profileOf.get(browser);
+  if (!profile || !browser.process()?.spawnargs.includes('--remote-debugging-port=0')) return undefined;
+  for (let waited = 0; waited < 10_000 && browser.connected; waited += 50) {
+    try {
+      const [port, target] = readFileSync(path.join(profile, 'DevToolsActivePort'), 'utf8').split('\n');
+      if (port && target?.startsWith('/devtools/browser/')) return `ws://127.0.0.1:${port.trim()}${target.trim()}`;
+    } catch {
+      /* not written yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
 }
 
 /** Closes a browser, ending its process even when it no longer answers, and deletes its profile. */
