@@ -168,7 +168,8 @@ function dataOf(file: string, text: string): unknown {
 
 /** Compares the working tree's records with their versions at `ref`. */
 export async function checkAgainstBase(root: string, ref: string, opts: BaseCheckOptions = {}): Promise<Problem[]> {
-  const base = await resolveBase(root, ref);
+  // The merge base the caller's change list was made against is resolved already (it is its own merge base with HEAD).
+  const base = opts.changes && ref === opts.changes.base ? ref : await resolveBase(root, ref);
   const repo = opts.repo ?? loadRepository(root);
   const current = new Map(repo.records.map((r) => [r.file, r]));
   const issues: Issue[] = [];
