@@ -334,45 +334,54 @@ function singleQuoted(s: string, at: number): [string, number] {
   }
 }
 
-/** A one-line flow sequence of scalars: `[a, "b", 'c']`. */
-function flowSeq(s: string, at: number): [unknown[], number] {
-  const out: unknown[] = [];
+/** A scalar inside a one-line flow collection, at `j`: quoted, or plain up to the next `,`, bracket or `#` (no `:` or quotes in it). */
+function flowScalar(s: string, j: number): [unknown, number] {
+  const ch = s[j];
+  if (ch === undefined) throw BAIL;
+  if (ch === '"') return doubleQuoted(s, j);
+  if (ch === "'") return singleQuoted(s, j);
+  let e = j;
+  while (e < s.length && !',[]{}#'.includes(s[e]!)) e++;
+  const item = s.slice(j, e).replace(/ +$/, '');
+  if (!item || !PLAIN_START.test(item) || item.includes(':') || item.includes('"') || item.includes("'")) throw BAIL;
+  return [resolvePlain(item), e];
+}
+
+/**
+ * A one-line flow collection from the `[` or `{` at `at` to its `close`, items read by `item` (which returns where
+ * the item ends) and separated by commas; an empty one, or one with a trailing comma, is decided here.
+ */
+function flowItems(s: string, at: number, close: string, item: (j: number) => number): number {
   let j = at + 1;
   const spaces = () => {
     while (s.charCodeAt(j) === 32) j++;
   };
   spaces();
-  if (s[j] === ']') return [out, j + 1];
+  if (s[j] === close) return j + 1;
   for (;;) {
     spaces();
-    const ch = s[j];
-    if (ch === undefined) throw BAIL;
-    if (ch === '"') {
-      const [v, e] = doubleQuoted(s, j);
-      out.push(v);
-      j = e;
-    } else if (ch === "'") {
-      const [v, e] = singleQuoted(s, j);
-      out.push(v);
-      j = e;
-    } else {
-      let e = j;
-      while (e < s.length && !',[]{}#'.includes(s[e]!)) e++;
-      const item = s.slice(j, e).replace(/ +$/, '');
-      if (!item || !PLAIN_START.test(item) || item.includes(':') || item.includes('"') || item.includes("'")) throw BAIL;
-      out.push(resolvePlain(item));
-      j = e;
-    }
+    j = item(j);
     spaces();
     if (s[j] === ',') {
       j++;
       spaces();
-      if (s[j] === ']') throw BAIL; // trailing comma
+      if (s[j] === close) throw BAIL; // trailing comma
       continue;
     }
-    if (s[j] === ']') return [out, j + 1];
+    if (s[j] === close) return j + 1;
     throw BAIL;
   }
+}
+
+/** A one-line flow sequence of scalars: `[a, "b", 'c']`. */
+function flowSeq(s: string, at: number): [unknown[], number] {
+  const out: unknown[] = [];
+  const end = flowItems(s, at, ']', (j) => {
+    const [value, e] = flowScalar(s, j);
+    out.push(value);
+    return e;
+  });
+  return [out, end];
 }
 
 // A key in a flow mapping: one plain word (a letter or `_` first), then `:` and a space.
@@ -380,50 +389,22 @@ const FLOW_KEY = /(?=[A-Za-z_\u00a1-\uffff])[^:#,[\]{}\s'"]{1,100}: +/y;
 
 /**
  * A one-line flow mapping: `{a: 1, b: "x", c: [d, e], f: {g: h}}`. Keys are plain words followed by `: `; values
- * are quoted or plain scalars (no `:`, `#` or quotes in a plain one), flow sequences of scalars or flow mappings.
- * Empty values, quoted or duplicate keys, trailing commas and deep nesting make it bail.
+ * are scalars, flow sequences of scalars or flow mappings. Empty values, quoted or duplicate keys, trailing commas
+ * and deep nesting make it bail.
  */
 function flowMap(s: string, at: number, depth = 0): [Record<string, unknown>, number] {
   if (depth > 32) throw BAIL;
   const out: Record<string, unknown> = {};
-  let j = at + 1;
-  const spaces = () => {
-    while (s.charCodeAt(j) === 32) j++;
-  };
-  spaces();
-  if (s[j] === '}') return [out, j + 1];
-  for (;;) {
-    spaces();
+  const end = flowItems(s, at, '}', (j) => {
     FLOW_KEY.lastIndex = j;
     const m = FLOW_KEY.exec(s);
     if (!m) throw BAIL;
     const key = m[0].slice(0, m[0].indexOf(':'));
     if (RESERVED_KEYS.has(key) || Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
     j += m[0].length;
-    const ch = s[j];
-    let value: unknown;
-    if (ch === undefined) throw BAIL;
-    if (ch === '"') [value, j] = doubleQuoted(s, j);
-    else if (ch === "'") [value, j] = singleQuoted(s, j);
-    else if (ch === '[') [value, j] = flowSeq(s, j);
-    else if (ch === '{') [value, j] = flowMap(s, j, depth + 1);
-    else {
-      let e = j;
-      while (e < s.length && !',[]{}#'.includes(s[e]!)) e++;
-      const item = s.slice(j, e).replace(/ +$/, '');
-      if (!item || !PLAIN_START.test(item) || item.includes(':') || item.includes('"') || item.includes("'")) throw BAIL;
-      value = resolvePlain(item);
-      j = e;
-    }
+    const [value, e] = s[j] === '[' ? flowSeq(s, j) : s[j] === '{' ? flowMap(s, j, depth + 1) : flowScalar(s, j);
     out[key] = value;
-    spaces();
-    if (s[j] === ',') {
-      j++;
-      spaces();
-      if (s[j] === '}') throw BAIL; // trailing comma
-      continue;
-    }
-    if (s[j] === '}') return [out, j + 1];
-    throw BAIL;
-  }
+    return e;
+  });
+  return [out, end];
 }
