@@ -41,9 +41,10 @@ export default defineConfig({
     // repositories; one browser per worker.
     maxWorkers: os.availableParallelism() + 1,
     projects: [
-      // Files share their worker (no fresh process per file): they leave no global state behind (each closes its
-      // browsers and CLI thread in afterAll, test/support/worker-setup.ts), and a fresh process per file cost about a
-      // quarter of the unit tier's CPU and 40 s of the slow tier's (re-importing vitest, puppeteer and src/).
+      // Files share their worker (no fresh process per file): they leave no global state behind (each closes its CLI
+      // thread's browser in afterAll and leaves the worker's browser for the next file, test/support/worker-setup.ts),
+      // and a fresh process per file cost about a quarter of the unit tier's CPU and 40 s of the slow tier's
+      // (re-importing vitest, puppeteer and src/).
       { test: { ...shared, isolate: false, name: 'unit', include: ['test/**/*.test.ts'], exclude: [...CLI, ...SLOW], env: { ...env, DJYC_TEST_TIER: 'unit' } } },
       { test: { ...shared, isolate: false, name: 'cli', include: CLI, env: { ...env, DJYC_TEST_TIER: 'cli' } } },
       { test: { ...shared, isolate: false, name: 'slow', include: SLOW, env: { ...env, DJYC_TEST_TIER: 'slow' } } },

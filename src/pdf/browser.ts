@@ -159,7 +159,7 @@ function isShared(browser: Browser): Promise<boolean> {
 /**
  * Stops handing out the shared browser but leaves it running: the next shareBrowser() without a browser takes it up
  * again if it is still connected (a test worker between two files: no second launch, its pages keep their fonts).
- * It ends with the process (puppeteer kills it on exit and on SIGTERM) or with closeSharedBrowser().
+ * It ends with the process (its DevTools pipe closes, even on kill -9) or with closeSharedBrowser().
  */
 export function pauseSharing(): void {
   sharing = false;
@@ -177,6 +177,9 @@ export async function closeSharedBrowser(): Promise<boolean> {
   else await closeBrowser(b);
   return true;
 }
+
+/** The switch that gives a shared browser its WebSocket port (one the system picks; endpointOf reads it back). */
+const ANY_PORT = '--remote-debugging-port=0';
 
 async function launchOwn(opts: LaunchOptions): Promise<Browser> {
   const executablePath = opts.executablePath ?? findChromium(opts.lang);
@@ -199,7 +202,7 @@ async function launchOwn(opts: LaunchOptions): Promise<Browser> {
       // DevTools over a pipe: no TCP port, no frame masking of the documents and PDFs it carries, and Chromium ends
       // when the pipe closes — also when this process is killed. A shared browser opens a port as well, for the
       // host's other threads; puppeteer still talks over the pipe (it does when the switch is among the args).
-      args: [...chromiumArgs(profile), ...(opts.webSocket ? ['--remote-debugging-pipe', '--remote-debugging-port=0'] : []), ...(opts.extraArgs ?? [])],
+      args: [...chromiumArgs(profile), ...(opts.webSocket ? ['--remote-debugging-pipe', ANY_PORT] : []), ...(opts.extraArgs ?? [])],
       // The PDF engine installs its own per-operation timeouts; keep CDP's own one as a backstop.
       protocolTimeout: 180_000,
       pipe: true,
@@ -231,7 +234,7 @@ async function launchOwn(opts: LaunchOptions): Promise<Browser> {
 export async function endpointOf(browser: Browser): Promise<string | undefined> {
   if (browser.wsEndpoint()) return browser.wsEndpoint();
   const profile = profileOf.get(browser);
-  if (!profile || !browser.process()?.spawnargs.includes('--remote-debugging-port=0')) return undefined;
+  if (!profile || !browser.process()?.spawnargs.includes(ANY_PORT)) return undefined;
   for (let waited = 0; waited < 10_000 && browser.connected; waited += 50) {
     try {
       const [port, target] = readFileSync(path.join(profile, 'DevToolsActivePort'), 'utf8').split('\n');

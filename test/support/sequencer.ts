@@ -1,6 +1,7 @@
 // The order test files start in: tier by tier (the tier with the longest file first), longest first within a tier,
 // so that no long file starts late and runs on alone at the end while the other cores wait (on 2 cores one 100 s
-// file started last makes the whole run 100 s longer). vitest's own order sorts tiers by name (cli, slow, unit) and, on a fresh clone such as CI's, files by size.
+// file started last makes the whole run 100 s longer). vitest's own order sorts tiers by name (cli, slow, unit) and,
+// on a fresh clone such as CI's, files by size.
 // A file's expected time is its duration in vitest's results cache when an earlier run left one (a local checkout),
 // else the estimate below (seconds on a 2-core machine running the whole suite, from test/support/slowest-files.ts's
 // figures; a stale figure only changes the order), else a guess from its tier.

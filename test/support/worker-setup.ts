@@ -13,7 +13,7 @@ afterAll(async () => {
     return;
   }
   // The worker's browser waits for the next file of this worker (files share it: no launch per file, fonts stay
-  // loaded in its pages); puppeteer ends it with the worker.
+  // loaded in its pages); it ends with the worker, whose DevTools pipe closes then.
   pauseSharing();
 });
 
