@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, git, tempDir } from './helpers.js';
 import { loadRepository } from '../src/store/repo.js';
 import { loadForRecord } from '../src/store/partial.js';
+import { referrerCandidates, refreshReferrerIndex } from '../src/store/referrers.js';
 import { viewContext } from '../src/commands/render.js';
 import { formContent } from '../src/commands/verification.js';
 import { selectTargets } from '../src/output/forms/targets.js';
@@ -131,6 +132,84 @@ describe('partial load for one record’s forms', () => {
       expect(await loadForRecord(dir, project)).toBeDefined();
       fs.rmSync(path.join(dir, '.git'), { recursive: true, force: true });
       expect(await loadForRecord(dir, project)).toBeUndefined();
+    });
+  });
+
+  describe('the referrer index (store/referrers.ts): the same records as git grep, whatever happened since it was built', () => {
+    let dir: string;
+    const ids: string[] = [];
+    const commit = (msg: string) => git(dir, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-am', msg]);
+    const files = (r: Repository | undefined) => r?.records.map((x) => x.file);
+    /** Every id tried: answered from the index (which must answer), and the same records as the search through every file. */
+    const sameAsGrep = async (state: string) => {
+      for (const id of ids) {
+        expect(await referrerCandidates(dir, [id]), `${state}: ${id}: index answers`).toBeDefined();
+        const indexed = await loadForRecord(dir, id);
+        const grepped = await loadForRecord(dir, id, { index: false });
+        expect(files(indexed), `${state}: ${id}`).toEqual(files(grepped));
+      }
+    };
+    beforeAll(() => {
+      dir = copyRepo('huishan-2020', 'indexed');
+      const full = new RecordIndex(loadRepository(dir));
+      const tasks = full.all('task');
+      // Projects (their tasks, reports, closures refer to them), tasks and the members holding them.
+      for (const p of full.all('project').slice(0, 4)) ids.push(p.id);
+      for (const t of tasks.slice(0, 3)) ids.push(t.id, ...((t.data as { members?: string[] }).members ?? []).slice(0, 1));
+    });
+
+    it('answers for a clean tree, then after edits, untracked and ignored files, staging, commits, deletions and reverts', async () => {
+      const taskDir = path.join(dir, 'records', 'tasks');
+      const [a, b] = [ids[0]!, ids[1]!];
+      const someTask = fs.readdirSync(taskDir).filter((n) => n.endsWith('.yaml')).sort();
+      const t0 = path.join(taskDir, someTask[0]!);
+      const t1 = path.join(taskDir, someTask[1]!);
+      const t2 = path.join(taskDir, someTask[2]!);
+      const original = fs.readFileSync(t1, 'utf8');
+      // Dirty while the index is built: vouched for by no tree (then reverted to HEAD's content below).
+      fs.writeFileSync(t1, original.replace(/^project: .*$/m, `project: ${b}`));
+      refreshReferrerIndex(loadRepository(dir));
+      await sameAsGrep('built on a dirty tree');
+      fs.writeFileSync(t1, original);
+      await sameAsGrep('reverted to HEAD');
+      // A task moved to another project, unstaged; then staged; then committed (HEAD is no longer the indexed tree).
+      fs.writeFileSync(t0, fs.readFileSync(t0, 'utf8').replace(/^project: .*$/m, `project: ${a}`));
+      await sameAsGrep('edited');
+      git(dir, ['add', '-A']);
+      await sameAsGrep('staged');
+      commit('move a task');
+      await sameAsGrep('committed');
+      // New files, untracked and ignored, referring to the first project; a deleted one.
+      fs.writeFileSync(path.join(taskDir, 't-2020-new.yaml'), fs.readFileSync(t2, 'utf8').replace(/^id: .*$/m, 'id: t-2020-new').replace(/^project: .*$/m, `project: ${a}`));
+      fs.writeFileSync(path.join(dir, '.gitignore'), 'records/tasks/t-2020-hidden.yaml\n');
+      fs.writeFileSync(path.join(taskDir, 't-2020-hidden.yaml'), fs.readFileSync(t2, 'utf8').replace(/^id: .*$/m, 'id: t-2020-hidden').replace(/^project: .*$/m, `project: ${a}`));
+      fs.rmSync(t2);
+      await sameAsGrep('untracked, ignored, deleted');
+      expect((await loadForRecord(dir, a))!.records.map((r) => r.id)).toEqual(expect.arrayContaining(['t-2020-new', 't-2020-hidden']));
+      git(dir, ['add', '-A']);
+      commit('more tasks');
+      // Rebuilt for the new HEAD, then a file restored to the old content.
+      refreshReferrerIndex(loadRepository(dir));
+      fs.writeFileSync(t0, fs.readFileSync(t0, 'utf8').replace(/^project: .*$/m, `project: ${b}`));
+      await sameAsGrep('rebuilt, then edited');
+    });
+
+    it('does not answer when git would not look at a file, the index is torn or of another build', async () => {
+      refreshReferrerIndex(loadRepository(dir));
+      const id = ids[0]!;
+      expect(await referrerCandidates(dir, [id])).toBeDefined();
+      const file = git(dir, ['ls-files', 'records/tasks']).split('\n')[0]!;
+      git(dir, ['update-index', '--skip-worktree', file]);
+      expect(await referrerCandidates(dir, [id])).toBeUndefined();
+      git(dir, ['update-index', '--no-skip-worktree', file]);
+      const folder = path.join(dir, '.git', 'djyc-cache', 'referrers');
+      const head = JSON.parse(fs.readFileSync(path.join(folder, 'head.json'), 'utf8'));
+      for (const shard of fs.readdirSync(folder).filter((n) => n.startsWith('shard-'))) fs.writeFileSync(path.join(folder, shard), '{"generation":"other","refs":{}}');
+      expect(await referrerCandidates(dir, [id])).toBeUndefined();
+      fs.writeFileSync(path.join(folder, 'head.json'), JSON.stringify({ ...head, code: 'another build' }));
+      expect(await referrerCandidates(dir, [id])).toBeUndefined();
+      // Still the same forms: the search through every file.
+      expect(files(await loadForRecord(dir, id))).toEqual(files(await loadForRecord(dir, id, { index: false })));
     });
   });
 });

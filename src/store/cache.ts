@@ -127,6 +127,11 @@ function planFor(kind: Kind | 'config'): RefPlan | null {
   return plan;
 }
 
+/** Whether a top-level field of a kind's records can hold a reference (at any depth). */
+export function refPlanReaches(kind: Kind, field: string): boolean {
+  return !!planFor(kind)?.props?.has(field);
+}
+
 /** Every `x-ref` value in a record, in document order: the same result as schemas.ts `collectRefs`, faster. */
 export function fastRefs(kind: Kind | 'config', data: unknown): RefUse[] {
   const plan = planFor(kind);

@@ -371,6 +371,35 @@ function startGitAnswers(root: string): { wait(): { listed: string; dirty: strin
 }
 
 
+/** Whether `git ls-files -v` output marks any entry assume-unchanged (lower-case tag) or skip-worktree (S). */
+function anyUnwatched(listed: string): boolean {
+  for (let at = 0; at < listed.length; ) {
+    const tag = listed.charCodeAt(at);
+    if ((tag >= 97 && tag <= 122) || tag === 83) return true;
+    const end = listed.indexOf('\0', at);
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return false;
+}
+
+/**
+ * The files under `dir` whose work-tree content may differ from `tree`'s (`git diff-index`: edited, staged, added,
+ * deleted — or only touched: git's stat check is conservative) and the untracked and ignored ones (`git ls-files
+ * -o`); paths relative to `root`. Undefined when git cannot tell exactly: an error, a tree git does not have, or files
+ * git would not look at (assume-unchanged, skip-worktree).
+ */
+export async function gitChangedSince(root: string, dir: string, tree: string): Promise<string[] | undefined> {
+  if (!/^[0-9a-f]{40,64}$/.test(tree)) return undefined;
+  const [diff, others, flags] = await Promise.all([
+    gitRun(root, ['diff-index', '--relative', '--name-only', '-z', tree, '--', `${dir}/`]),
+    gitRun(root, ['ls-files', '-o', '-z', '--', `${dir}/`]),
+    gitRun(root, ['ls-files', '-v', '-z', '--', `${dir}/`]),
+  ]);
+  if (diff.code !== 0 || others.code !== 0 || flags.code !== 0 || anyUnwatched(flags.stdout.toString('utf8'))) return undefined;
+  return [...diff.stdout.toString('utf8').split('\0'), ...others.stdout.toString('utf8').split('\0')].filter(Boolean);
+}
+
 /**
  * The files under `dir` (relative to `root`, paths relative to `root`) whose bytes hold any of `strings` literally,
  * as they are in the work tree: tracked files, untracked and ignored ones too. Undefined when git cannot tell
@@ -387,14 +416,6 @@ export async function grepWorkTree(root: string, dir: string, strings: string[])
   ]);
   // grep: 0 found, 1 none found, anything else an error.
   if ((grep.code !== 0 && grep.code !== 1) || flags.code !== 0) return undefined;
-  // ls-files -v: lower-case tags are assume-unchanged entries, S skip-worktree ones.
-  const listed = flags.stdout.toString('utf8');
-  for (let at = 0; at < listed.length; ) {
-    const tag = listed.charCodeAt(at);
-    if ((tag >= 97 && tag <= 122) || tag === 83) return undefined;
-    const end = listed.indexOf('\0', at);
-    if (end < 0) break;
-    at = end + 1;
-  }
+  if (anyUnwatched(flags.stdout.toString('utf8'))) return undefined;
   return grep.stdout.toString('utf8').split('\0').filter(Boolean);
 }

@@ -29,6 +29,7 @@ import { attachmentViolations } from './containment.js';
 import { loadRepository } from './repo.js';
 import { today as clockToday } from './clock.js';
 import { validateRepository } from './validate.js';
+import { refreshReferrerIndex } from './referrers.js';
 
 const FORMAT = 'djyc-memo-1';
 
@@ -189,6 +190,10 @@ export function validateWhole(root: string, opts: { today?: string; cache?: bool
   const taken = attachmentViolations(root);
   const repo = loadRepository(root, { cache: opts.cache });
   const problems = validateRepository(repo, { today: params.today, violations: taken });
-  if (opts.cache !== false) writeMemo(repo, 'validate', params, { payload: JSON.stringify(problems) }, JSON.stringify(taken));
+  if (opts.cache !== false) {
+    writeMemo(repo, 'validate', params, { payload: JSON.stringify(problems) }, JSON.stringify(taken));
+    // Who refers to whom, for one record's forms later (referrers.ts): the whole repository is loaded now anyway.
+    if (witnessOf(repo)) refreshReferrerIndex(repo);
+  }
   return { problems, repo, memo: false };
 }

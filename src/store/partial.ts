@@ -5,7 +5,8 @@
  * exactly the full load's records of those ids — same files, same parse, same file order — so a form made from them
  * prints what it would print from the whole repository (test/partial-load.test.ts compares them).
  *
- * Who refers to a record is found without any index to keep fresh: `git grep -F` lists the files that hold its id
+ * Who refers to a record: the referrer index's candidates when it can answer (store/referrers.ts: built by a whole
+ * `djyc validate`, checked against git at every use), else `git grep -F` lists the files that hold its id
  * (tracked files as in the work tree, untracked and ignored ones too), which are then parsed and kept when the schema
  * walk (cache.ts fastRefs) finds the id in a reference field. YAML can write an id otherwise only with backslash
  * escapes in double-quoted scalars (files are strict UTF-8, and folding puts spaces into plain and quoted scalars), so
@@ -25,6 +26,7 @@ import { analyseBytes } from './parallel.js';
 import { blobId, fastRefs, refersToAny } from './cache.js';
 import { readRecordBytes } from './containment.js';
 import { grepWorkTree } from './git.js';
+import { referrerCandidates } from './referrers.js';
 import { TEMP_PATTERN } from './files.js';
 
 /**
@@ -39,6 +41,14 @@ function findable(id: string): boolean {
   return /^[^\s\p{C}/\\]+$/u.test(id) && id !== '.' && id !== '..';
 }
 
+function isPlainFile(abs: string): boolean {
+  try {
+    return fs.lstatSync(abs).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Kind folders in the order the full listing reads them (by name). */
 const DIRS: Array<{ kind: Kind; dir: string }> = KINDS.map((kind) => ({ kind, dir: KIND_DIRS[kind] })).sort((a, b) => (a.dir < b.dir ? -1 : 1));
 
@@ -46,7 +56,7 @@ const DIRS: Array<{ kind: Kind; dir: string }> = KINDS.map((kind) => ({ kind, di
  * The records one record's forms need, or undefined when the whole repository must be loaded instead (see above).
  * `id` is the record's id as the user typed it.
  */
-export async function loadForRecord(root: string, id: string): Promise<Repository | undefined> {
+export async function loadForRecord(root: string, id: string, opts: { index?: boolean } = {}): Promise<Repository | undefined> {
   const wanted = id.trim();
   if (!findable(wanted)) return undefined;
   const recordsDir = path.join(root, RECORDS_DIR);
@@ -144,13 +154,17 @@ export async function loadForRecord(root: string, id: string): Promise<Repositor
     }
   }
 
-  const files = await grepWorkTree(root, RECORDS_DIR, [...referred, '\\']);
+  // The referrer index's candidates (store/referrers.ts), else every file holding one of the ids or a backslash.
+  const indexed = opts.index === false ? undefined : await referrerCandidates(root, [...referred]);
+  const files = indexed ?? (await grepWorkTree(root, RECORDS_DIR, [...referred, '\\']));
   if (!files) return undefined;
   for (const file of files) {
     const m = /^([^/]+)\/([^/]+)\/([^/]+\.yaml)$/.exec(file);
     if (!m || m[1] !== RECORDS_DIR) continue;
     const kind = kindOf.get(m[2]!);
     if (!kind) continue;
+    // The index may name a file deleted since (grep only lists files that are there).
+    if (indexed && !isPlainFile(path.join(root, file))) continue;
     const r = load(kind, file);
     if (r && refersToAny(kind, r.data, referred)) keep(r);
   }

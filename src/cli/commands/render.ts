@@ -147,16 +147,15 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (id && batch) throw new UsageError('记录编号不能与 --org / --stage / --all 同时使用', 'a record id cannot be combined with --org / --stage / --all');
         const today = todayIn(opts.today);
         const root = requireRoot(ctx.cwd);
-        // Chromium boots in its own processes while the records load (synchronous): one form waits for the longer
-        // of the two, not for their sum.
+        // One record's forms: only the records they show (store/partial.ts), else the whole repository. Its git
+        // processes start first and run while puppeteer loads and Chromium boots in its own processes: one form
+        // waits for the longer of these, not for their sum.
+        const { loadForRecord } = await import('../../store/partial.js');
+        const partial = id && !batch ? loadForRecord(root, id) : undefined;
+        partial?.catch(() => undefined);
         const { startBrowser } = await import('../../pdf/browser.js');
         const early = format === 'pdf' ? await startBrowser({ lang: ctx.lang }) : undefined;
         try {
-          // One record's forms: only the records they show (store/partial.ts), else the whole repository. Its git
-          // searches run while the rendering code loads.
-          const { loadForRecord } = await import('../../store/partial.js');
-          const partial = id && !batch ? loadForRecord(root, id) : undefined;
-          partial?.catch(() => undefined);
           const { loadRepository } = await import('../../store/repo.js');
           const { renderDocxBundle, renderForms, viewContext } = await import('../../commands/render.js');
           const { selectTargets, withArchiveForm } = await import('../../output/forms/targets.js');
