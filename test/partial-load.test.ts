@@ -194,6 +194,27 @@ describe('partial load for one record’s forms', () => {
       await sameAsGrep('rebuilt, then edited');
     });
 
+    it('is kept when the cache sweeps away what older runs left', async () => {
+      refreshReferrerIndex(loadRepository(dir));
+      const folder = path.join(dir, '.git', 'djyc-cache', 'referrers');
+      const long = new Date(Date.now() - 3_600_000);
+      fs.utimesSync(folder, long, long);
+      // A cached load that saves a new segment sweeps the cache folder.
+      const saved = process.env.DJYC_CACHE_MIN;
+      process.env.DJYC_CACHE_MIN = '0';
+      try {
+        loadRepository(dir);
+        fs.appendFileSync(path.join(dir, git(dir, ['ls-files', 'records/tasks']).split('\n')[0]!), '# touched\n');
+        loadRepository(dir);
+      } finally {
+        if (saved === undefined) delete process.env.DJYC_CACHE_MIN;
+        else process.env.DJYC_CACHE_MIN = saved;
+      }
+      expect(fs.readdirSync(path.join(dir, '.git', 'djyc-cache')).some((n) => /^[0-9a-f]{20}$/.test(n))).toBe(true);
+      expect(fs.existsSync(path.join(folder, 'head.json'))).toBe(true);
+      await sameAsGrep('after a sweep');
+    });
+
     it('does not answer when git would not look at a file, the index is torn or of another build', async () => {
       refreshReferrerIndex(loadRepository(dir));
       const id = ids[0]!;

@@ -341,7 +341,14 @@ function startGitAnswers(root: string): { wait(): { listed: string; dirty: strin
     fs.rmSync(dir, { recursive: true, force: true });
     return undefined;
   }
-  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  const cleanup = () => {
+    try {
+      // A cancelled shell's git children may still be creating their output files: retry, and never throw.
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    } catch {
+      /* a leftover folder in the temp directory */
+    }
+  };
   return {
     wait() {
       const status = path.join(dir, 'status');

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { RECORDS_DIR, type Kind } from '../domain/kinds.js';
 import { PROSE_FIELDS, factsOf, type Repository } from '../domain/records.js';
 import { LoadedRecord } from './repo.js';
-import { cacheRoot, codeFingerprint, fastRefs, refPlanReaches } from './cache.js';
+import { REFERRERS_DIR, cacheRoot, codeFingerprint, fastRefs, refPlanReaches } from './cache.js';
 import { gitChangedSince, gitSync } from './git.js';
 
 const FORMAT = 'djyc-referrers-1';
@@ -41,7 +41,7 @@ interface Head {
 
 function folder(root: string): string | undefined {
   const where = cacheRoot(root);
-  return where ? path.join(where, 'referrers') : undefined;
+  return where ? path.join(where, REFERRERS_DIR) : undefined;
 }
 
 function shardOf(id: string): number {
