@@ -353,7 +353,7 @@ const MEMO_RE = /^memo-[a-z-]+\.json$/;
 /** Compiled base-version schemas (schemas.ts compileWithCache), next to the generations: named by their texts. */
 export const VALIDATORS_DIR = 'validators';
 /** Who refers to whom (referrers.ts), next to the generations: it knows the code that wrote it. */
-export const REFERRERS_DIR = 'referrers';
+export const REFERRERS_FILE = 'referrers.txt';
 
 export class RecordCache {
   /** The newest row of each file. */
@@ -511,7 +511,7 @@ export class RecordCache {
     for (const name of fs.readdirSync(this.root)) {
       const full = path.join(this.root, name);
       // Leave recent folders alone: another run (other programme files) may be using them right now.
-      if (name !== this.generation && name !== LISTING_FILE && !MEMO_RE.test(name) && name !== VALIDATORS_DIR && name !== REFERRERS_DIR && old(full)) fs.rmSync(full, { recursive: true, force: true });
+      if (name !== this.generation && name !== LISTING_FILE && !MEMO_RE.test(name) && name !== VALIDATORS_DIR && name !== REFERRERS_FILE && old(full)) fs.rmSync(full, { recursive: true, force: true });
     }
     for (const name of fs.readdirSync(this.dir)) {
       const full = path.join(this.dir, name);

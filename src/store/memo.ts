@@ -193,7 +193,7 @@ export function validateWhole(root: string, opts: { today?: string; cache?: bool
   if (opts.cache !== false) {
     writeMemo(repo, 'validate', params, { payload: JSON.stringify(problems) }, JSON.stringify(taken));
     // Who refers to whom, for one record's forms later (referrers.ts): the whole repository is loaded now anyway.
-    if (witnessOf(repo)) refreshReferrerIndex(repo);
+    refreshReferrerIndex(repo);
   }
   return { problems, repo, memo: false };
 }

@@ -4,69 +4,52 @@
  * candidates: every file it names is parsed and checked again by the caller, so a stale entry costs a parse, never a
  * wrong form. What it must never do is miss a file, so it vouches only for contents git can confirm unchanged:
  *
- * - at build time, a record file is indexed as vouched for only when the content that was loaded is the blob of
- *   HEAD's tree at that path (`git ls-tree`); every other file of the work tree or of that tree (edited, staged,
- *   untracked, unreadable, deleted) is listed as `unsure`;
- * - at query time, git lists the files whose work-tree content differs from that tree (`git diff-index`) and the
- *   untracked and ignored ones (`git ls-files -o`); these and the `unsure` ones are candidates whatever the index
- *   says. Any other file holds exactly the content the index was built from.
+ * - at build time, a record file is vouched for when the content that was loaded is the one git's index holds
+ *   (the load's witness: git listed it, its stat data matched) and the index holds HEAD's content for it (`git
+ *   diff-index --cached HEAD` does not list it); every other file (edited, staged, untracked, deleted, unreadable)
+ *   is listed as `unsure`;
+ * - at query time, git lists the files whose work-tree content differs from HEAD's tree of that time (`git
+ *   diff-index`) and the untracked and ignored ones (`git ls-files -o`); these and the `unsure` ones are candidates
+ *   whatever the index says. Any other file holds exactly the content the index was built from.
  *
+ * One file: a JSON head line, then a line per vouched-for record file: its path, a tab, the ids it refers to
+ * (space-separated). A query reads it as bytes and searches them for each id, like grep over one small file.
  * Files git is told not to look at (assume-unchanged, skip-worktree), a tree git no longer has, a different build
- * of djyc or a half-written index: no answer, and the caller searches the files instead (git grep).
+ * of djyc or a torn index: no answer, and the caller searches the record files instead (git grep).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { RECORDS_DIR, type Kind } from '../domain/kinds.js';
 import { PROSE_FIELDS, factsOf, type Repository } from '../domain/records.js';
-import { LoadedRecord } from './repo.js';
-import { REFERRERS_DIR, cacheRoot, codeFingerprint, fastRefs, refPlanReaches } from './cache.js';
+import { LoadedRecord, witnessOf } from './repo.js';
+import { REFERRERS_FILE, cacheRoot, codeFingerprint, fastRefs, refPlanReaches } from './cache.js';
 import { gitChangedSince, gitSync } from './git.js';
 
-const FORMAT = 'djyc-referrers-1';
-/** Ids are spread over this many files: one query reads the head and one shard per id. */
-const SHARDS = 32;
+const FORMAT = 'djyc-referrers-2';
 /** Beyond this many files to check one by one, searching all files is no slower: no answer. */
 export const MAX_CANDIDATES = 3000;
 
 interface Head {
   djyc: typeof FORMAT;
   code: string;
-  /** The tree the vouched-for contents are HEAD's blobs of. */
+  /** HEAD's tree when it was built: the vouched-for contents are that tree's. */
   tree: string;
-  /** Written with each shard: a shard of another build is not used. */
-  generation: string;
+  /** Lines that follow the head, each ended by a newline (a torn file has fewer). */
+  lines: number;
   unsure: string[];
 }
 
-function folder(root: string): string | undefined {
+function indexFile(root: string): string | undefined {
   const where = cacheRoot(root);
-  return where ? path.join(where, REFERRERS_DIR) : undefined;
+  return where ? path.join(where, REFERRERS_FILE) : undefined;
 }
 
-function shardOf(id: string): number {
-  return createHash('sha1').update(id).digest()[0]! % SHARDS;
-}
-
-/** Writes a cache file: temp file and rename (no fsync: a torn file fails to parse and is not used). */
-function writeQuietly(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
-
-function readJson<T>(file: string): T | undefined {
+function readHead(bytes: Buffer): { head: Head; body: number } | undefined {
+  const nl = bytes.indexOf(0x0a);
+  if (nl < 0) return undefined;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
-
-/** HEAD's tree id, or undefined (no git, no commit yet). */
-function headTree(root: string): string | undefined {
-  try {
-    return gitSync(root, ['rev-parse', '--verify', '-q', 'HEAD^{tree}']).trim() || undefined;
+    const head = JSON.parse(bytes.toString('utf8', 0, nl)) as Head;
+    return head?.djyc === FORMAT && head.code === codeFingerprint() && Array.isArray(head.unsure) && typeof head.tree === 'string' ? { head, body: nl + 1 } : undefined;
   } catch {
     return undefined;
   }
@@ -74,76 +57,97 @@ function headTree(root: string): string | undefined {
 
 /** The tree the index was built against, when the index is there and is this build's. */
 export function indexedTree(root: string): string | undefined {
-  const dir = folder(root);
-  const head = dir ? readJson<Head>(path.join(dir, 'head.json')) : undefined;
-  return head?.djyc === FORMAT && head.code === codeFingerprint() ? head.tree : undefined;
+  const file = indexFile(root);
+  let bytes: Buffer;
+  try {
+    bytes = file ? fs.readFileSync(file) : Buffer.alloc(0);
+  } catch {
+    return undefined;
+  }
+  return readHead(bytes)?.head.tree;
 }
 
+/** Whether a kind's prose fields (left out of cached summaries) can hold references: then its full data is read. */
+const proseRefs = new Map<Kind, boolean>();
+function proseHoldsRefs(kind: Kind): boolean {
+  let holds = proseRefs.get(kind);
+  if (holds === undefined) proseRefs.set(kind, (holds = (PROSE_FIELDS[kind] ?? []).some((f) => refPlanReaches(kind, f))));
+  return holds;
+}
+
+/** A path or id that fits the line format. */
+const plain = (s: string) => !/[\s]/.test(s);
+
 /**
- * Builds the index from a whole repository's load, unless it already stands for HEAD's tree. Best effort: any failure
- * leaves no index (or the previous one, which stays correct: it is checked against git at every query).
+ * Builds the index from a whole repository's load (one with a witness: git answered for its files), unless it
+ * already stands for HEAD's tree. Best effort: any failure leaves the previous index (checked against git at every
+ * query, so still correct) or none.
  */
 export function refreshReferrerIndex(repo: Repository): void {
-  const dir = folder(repo.root);
-  if (!dir) return;
+  const file = indexFile(repo.root);
+  const witness = witnessOf(repo)?.content;
+  if (!file || !witness) return;
   try {
-    const tree = headTree(repo.root);
+    const tree = gitSync(repo.root, ['rev-parse', '--verify', '-q', 'HEAD^{tree}']).trim();
     if (!tree || indexedTree(repo.root) === tree) return;
-    // HEAD's blobs under records/: what a vouched-for file must hold.
-    const listed = gitSync(repo.root, ['ls-tree', '-r', '-z', tree, '--', `${RECORDS_DIR}/`]);
-    const treeBlobs = new Map<string, string>();
-    for (const entry of listed.split('\0')) {
-      // `<mode> blob <id>\t<path>`
-      const tab = entry.indexOf('\t');
-      if (tab < 0) continue;
-      const [, type, id] = entry.slice(0, tab).split(' ');
-      if (type === 'blob' && id) treeBlobs.set(entry.slice(tab + 1), id);
-    }
-    const unsure = new Set<string>(repo.unparsed);
-    const shards: Array<Record<string, string[]>> = Array.from({ length: SHARDS }, () => Object.create(null));
-    const seen = new Set<string>();
+    // Files whose indexed content is not HEAD's (staged, added, removed from the index).
+    const staged = gitSync(repo.root, ['diff-index', '--cached', '--relative', '--name-only', '-z', tree, '--', `${RECORDS_DIR}/`]).split('\0');
+    const unsure = new Set<string>([...repo.unparsed, ...witness.dirty, ...Object.keys(witness.read), ...staged.filter(Boolean)]);
+    const lines: string[] = [];
     for (const r of repo.records) {
-      seen.add(r.file);
-      const key = LoadedRecord.info(r)?.key;
-      if (!key || treeBlobs.get(r.file) !== key) {
+      if (unsure.has(r.file)) continue;
+      if (!LoadedRecord.info(r)?.key || !plain(r.file)) {
         unsure.add(r.file);
         continue;
       }
-      const data = proseHoldsRefs(r.kind) ? r.data : factsOf(r);
-      const ids = new Set<string>();
-      for (const ref of fastRefs(r.kind, data)) ids.add(ref.id);
-      for (const id of ids) (shards[shardOf(id)]![id] ??= []).push(r.file);
+      let line = `${r.file}\t`;
+      // Programmes are never looked up from the other side (partial.ts): the reference every record has is left out.
+      for (const ref of fastRefs(r.kind, proseHoldsRefs(r.kind) ? r.data : factsOf(r))) if (plain(ref.id) && !(ref.kinds.length === 1 && ref.kinds[0] === 'programme')) line += `${ref.id} `;
+      lines.push(line);
     }
-    // A file of the tree that was not loaded (deleted, or not a record file now): not vouched for either.
-    for (const f of treeBlobs.keys()) if (!seen.has(f)) unsure.add(f);
-    const generation = `${tree}-${process.pid}-${Date.now()}`;
-    fs.mkdirSync(dir, { recursive: true });
-    shards.forEach((refs, i) => writeQuietly(path.join(dir, `shard-${i}.json`), JSON.stringify({ generation, refs })));
-    const head: Head = { djyc: FORMAT, code: codeFingerprint(), tree, generation, unsure: [...unsure].sort() };
-    writeQuietly(path.join(dir, 'head.json'), JSON.stringify(head));
+    const head: Head = { djyc: FORMAT, code: codeFingerprint(), tree, lines: lines.length, unsure: [...unsure].sort() };
+    const tmp = `${file}.${process.pid}.tmp`;
+    // No fsync: a torn file has fewer lines than its head says and is not used.
+    fs.writeFileSync(tmp, `${JSON.stringify(head)}\n${lines.map((l) => `${l}\n`).join('')}`);
+    fs.renameSync(tmp, file);
   } catch {
     /* the index is an optimisation only */
   }
 }
-
-/** Whether a kind's prose fields (left out of cached summaries) can hold references: then its full data is read. */
-const proseHoldsRefs = (kind: Kind): boolean => (PROSE_FIELDS[kind] ?? []).some((f) => refPlanReaches(kind, f));
 
 /**
  * Every file under records/ that may refer to any of `ids` as the work tree is now — a superset: the caller parses
  * and checks each — or undefined when the index cannot say (see the module comment).
  */
 export async function referrerCandidates(root: string, ids: readonly string[]): Promise<string[] | undefined> {
-  const dir = folder(root);
-  if (!dir) return undefined;
-  const head = readJson<Head>(path.join(dir, 'head.json'));
-  if (!head || head.djyc !== FORMAT || head.code !== codeFingerprint() || !Array.isArray(head.unsure)) return undefined;
-  const changed = gitChangedSince(root, RECORDS_DIR, head.tree);
-  const out = new Set<string>(head.unsure);
-  for (const shard of new Set(ids.map(shardOf))) {
-    const read = readJson<{ generation: string; refs: Record<string, string[]> }>(path.join(dir, `shard-${shard}.json`));
-    if (!read || read.generation !== head.generation) return undefined;
-    for (const id of ids) if (shardOf(id) === shard) for (const f of read.refs[id] ?? []) out.add(f);
+  const file = indexFile(root);
+  if (!file || !ids.length || !ids.every(plain)) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const read = readHead(bytes);
+  if (!read) return undefined;
+  const changed = gitChangedSince(root, RECORDS_DIR, read.head.tree);
+  let lines = 0;
+  for (let at = read.body; (at = bytes.indexOf(0x0a, at) + 1) > 0; ) lines++;
+  if (lines !== read.head.lines) {
+    await changed;
+    return undefined;
+  }
+  const out = new Set<string>(read.head.unsure);
+  for (const id of ids) {
+    const token = Buffer.from(` ${id} `);
+    // Each line is `path\tid id … ` : an id is found between two separators (the tab is matched as a space below).
+    for (let at = bytes.indexOf(token.subarray(1), read.body); at >= 0; at = bytes.indexOf(token.subarray(1), at + 1)) {
+      const before = bytes[at - 1];
+      if ((before !== 0x20 && before !== 0x09) || bytes[at + token.length - 2] !== 0x20) continue;
+      const start = bytes.lastIndexOf(0x0a, at) + 1;
+      const tab = bytes.indexOf(0x09, start);
+      if (tab > 0 && tab < at) out.add(bytes.toString('utf8', start, tab));
+    }
   }
   const moved = await changed;
   if (!moved) return undefined;
