@@ -22,7 +22,7 @@ import path from 'node:path';
 import { RECORDS_DIR, type Kind } from '../domain/kinds.js';
 import { PROSE_FIELDS, factsOf, type Repository } from '../domain/records.js';
 import { LoadedRecord, witnessOf } from './repo.js';
-import { REFERRERS_FILE, cacheRoot, codeFingerprint, fastRefs, refPlanReaches } from './cache.js';
+import { REFERRERS_FILE, cacheRoot, codeFingerprint, forEachRef, refPlanReaches } from './cache.js';
 import { gitChangedSince, gitSync } from './git.js';
 
 const FORMAT = 'djyc-referrers-2';
@@ -76,7 +76,7 @@ function proseHoldsRefs(kind: Kind): boolean {
 }
 
 /** A path or id that fits the line format. */
-const plain = (s: string) => !/[\s]/.test(s);
+const plain = (s: string) => !/\s/.test(s);
 
 /**
  * Builds the index from a whole repository's load (one with a witness: git answered for its files), unless it
@@ -102,7 +102,9 @@ export function refreshReferrerIndex(repo: Repository): void {
       }
       let line = `${r.file}\t`;
       // Programmes are never looked up from the other side (partial.ts): the reference every record has is left out.
-      for (const ref of fastRefs(r.kind, proseHoldsRefs(r.kind) ? r.data : factsOf(r))) if (plain(ref.id) && !(ref.kinds.length === 1 && ref.kinds[0] === 'programme')) line += `${ref.id} `;
+      forEachRef(r.kind, proseHoldsRefs(r.kind) ? r.data : factsOf(r), (id, kinds) => {
+        if (!(kinds.length === 1 && kinds[0] === 'programme') && plain(id)) line += `${id} `;
+      });
       lines.push(line);
     }
     const head: Head = { djyc: FORMAT, code: codeFingerprint(), tree, lines: lines.length, unsure: [...unsure].sort() };
