@@ -227,7 +227,9 @@ describe('cache and worker threads never change a result', () => {
   function messyRepo(): string {
     const repo = initRepo('shuangling', 2020);
     for (let i = 0; i < 40; i++) write(repo, `records/organisations/org-${i}.yaml`, org(`org-${i}`, `第${i}支部`));
-    for (let i = 0; i < 200; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, `org-${i % 45}`, `党员${i}`));
+    // Every 16th member holds a value JSON cannot carry (infinity): such results travel from the worker threads by
+    // structured clone, and these land in every thread's share of the files.
+    for (let i = 0; i < 200; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, `org-${i % 45}`, `党员${i}`) + (i % 16 ? '' : 'rank: .inf\n'));
     write(repo, 'records/members/m-bad-yaml.yaml', 'id: m-bad-yaml\nname: [unclosed\n');
     write(repo, 'records/members/m-alias.yaml', 'id: m-alias\nname: &n 张\norganisation: *n\n');
     write(repo, 'records/members/m-dupkey.yaml', 'id: m-dupkey\nname: 甲\nname: 乙\norganisation: org-1\n');

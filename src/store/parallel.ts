@@ -61,23 +61,32 @@ export type Outcome = { key: string; result: FileResult; hit?: boolean } | null;
 /** The reading buffer of this thread: git's blob header, then up to MAX_FILE_BYTES + 1 bytes of a file. */
 let readBuffer: Buffer | undefined;
 
+/** Reads a file into `buf` (after BLOB_HEADER_ROOM) and keys it: its bytes and git blob id, or null when it vanished. */
+function readJob(root: string, file: string, buf: Buffer): { bytes: Buffer; key: string } | null {
+  // Never through a link, never from a device, never more than the size limit + 1 byte (containment.ts).
+  const n = readRecordInto(path.join(root, file), buf, BLOB_HEADER_ROOM);
+  if (n < 0) return null;
+  const bytes = buf.subarray(BLOB_HEADER_ROOM, BLOB_HEADER_ROOM + n);
+  return { bytes, key: blobIdInPlace(bytes) };
+}
+
+const readBufferOf = () => (readBuffer ??= Buffer.allocUnsafe(BLOB_HEADER_ROOM + MAX_FILE_BYTES + 1));
+
 /**
  * Reads, keys and analyses files (or takes their result from the cache when their content is the cached one).
  * `keepData`: results keep the record's data (else only its summary: the data is read again when asked for).
  */
 function runJobs(root: string, jobs: Job[], programmes: ReadonlyMap<string, ProgrammeRecord>, cache: RecordCache | undefined, keepData: boolean): Outcome[] {
-  const buf = (readBuffer ??= Buffer.allocUnsafe(BLOB_HEADER_ROOM + MAX_FILE_BYTES + 1));
+  const buf = readBufferOf();
   const out: Outcome[] = new Array(jobs.length);
   for (let i = 0; i < jobs.length; i++) {
     const { kind, file } = jobs[i]!;
-    // Never through a link, never from a device, never more than the size limit + 1 byte (containment.ts).
-    const n = readRecordInto(path.join(root, file), buf, BLOB_HEADER_ROOM);
-    if (n < 0) {
+    const read = readJob(root, file, buf);
+    if (!read) {
       out[i] = null;
       continue;
     }
-    const bytes = buf.subarray(BLOB_HEADER_ROOM, BLOB_HEADER_ROOM + n);
-    const key = blobIdInPlace(bytes);
+    const { bytes, key } = read;
     const row = cache?.get(file, key);
     if (row) {
       out[i] = { key, result: resultOf(row), hit: true };
@@ -126,19 +135,29 @@ const CAN_SPAWN = WORKER_FILE.endsWith('.js');
 function workerMain(input: WorkerInput): void {
   const i32 = new Int32Array(input.flag);
   try {
-    const outcomes = runJobs(input.root, input.jobs, new Map(input.programmes), undefined, false);
-    const index = new Int32Array(outcomes.length);
+    const programmes = new Map(input.programmes);
+    const buf = readBufferOf();
+    const index = new Int32Array(input.jobs.length);
     const volatile: [number, string, FileResult][] = [];
-    const rows: Row[] = [];
-    outcomes.forEach((o, i) => {
-      const row = o ? rowOf(input.jobs[i]!.file, o.key, o.result) : undefined;
-      if (!o) index[i] = -1;
-      else if (!row) {
+    // Each row is encoded as soon as its file is analysed: the encoding is the copy that no longer keeps the file's
+    // text alive (the main thread's share copies its summaries instead, see runJobs), and nothing waits for the end.
+    const rows: string[] = [];
+    input.jobs.forEach(({ kind, file }, i) => {
+      const read = readJob(input.root, file, buf);
+      if (!read) {
+        index[i] = -1;
+        return;
+      }
+      const result = analyseBytes(kind, file, read.bytes, programmes);
+      if (result.ok) delete result.data;
+      const row = rowOf(file, read.key, result);
+      if (row) index[i] = rows.push(JSON.stringify(row)) - 1;
+      else if (result.ok) {
         index[i] = -2;
-        volatile.push([i, o.key, o.result]);
-      } else index[i] = rows.push(row) - 1;
+        volatile.push([i, read.key, { ...result, facts: structuredClone(result.facts) }]);
+      }
     });
-    const encoded = encodeRows(rows);
+    const encoded = rows.join(',');
     let segment: string | undefined;
     if (input.cache && rows.length) segment = new RecordCache(input.cache.root, input.cache.generation).writeEncoded([encoded]);
     input.port.postMessage({ rows: encoded, segment, index, volatile } satisfies WorkerOutput, [index.buffer]);
