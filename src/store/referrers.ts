@@ -142,7 +142,7 @@ export async function referrerCandidates(root: string, ids: readonly string[]): 
   const out = new Set<string>(read.head.unsure);
   for (const id of ids) {
     const token = Buffer.from(` ${id} `);
-    // Each line is `path\tid id … ` : an id is found between two separators (the tab is matched as a space below).
+    // Each line is `path<TAB>id id … `: an id is found after the tab or a space, and before a space.
     for (let at = bytes.indexOf(token.subarray(1), read.body); at >= 0; at = bytes.indexOf(token.subarray(1), at + 1)) {
       const before = bytes[at - 1];
       if ((before !== 0x20 && before !== 0x09) || bytes[at + token.length - 2] !== 0x20) continue;
