@@ -12,7 +12,7 @@ import { summaryOf } from '../domain/records.js';
 import { MAX_FILE_BYTES } from '../domain/paths.js';
 import { readRecordBytes, readRecordInto } from './containment.js';
 import {
-  BLOB_HEADER_ROOM, RecordCache, blobId, blobIdInPlace, cacheGeneration, cacheRoot, decodeSegment, encodeRows, gitDirOf, jsonSafe, resultOf, rowOf,
+  BLOB_HEADER_ROOM, RecordCache, blobId, blobIdInPlace, cacheGeneration, cacheRoot, decodeSegment, gitDirOf, jsonSafe, resultOf, rowOf,
   segmentText, type FileResult, type Row,
 } from './cache.js';
 import type { LocalIssue } from '../domain/checks.js';
@@ -118,7 +118,7 @@ interface WorkerInput {
 }
 
 interface WorkerOutput {
-  /** The worker's rows, encoded (encodeRows), in job order; `segment`: written to the cache under that name. */
+  /** The worker's rows, JSON rows joined by commas (as encodeRows writes them), in job order; `segment`: written to the cache under that name. */
   rows?: string;
   segment?: string;
   /** Per job: its row, -1 when the file vanished, -2 for a volatile result (in `volatile`). */
