@@ -118,7 +118,10 @@ interface WorkerInput {
 }
 
 interface WorkerOutput {
-  /** The worker's rows, JSON rows joined by commas (as encodeRows writes them), in job order; `segment`: written to the cache under that name. */
+  /**
+   * The worker's rows as JSON, joined by commas (as encodeRows writes them), in job order; `segment`: written to the
+   * cache under that name.
+   */
   rows?: string;
   segment?: string;
   /** Per job: its row, -1 when the file vanished, -2 for a volatile result (in `volatile`). */
