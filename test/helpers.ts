@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { TestRunner } from 'vitest';
+import { TestRunner, afterAll, beforeAll } from 'vitest';
 import type { Browser } from 'puppeteer-core';
 import { endpointOf, launchBrowser, shareBrowser } from '../src/pdf/browser.js';
 
@@ -201,4 +201,21 @@ export function pathWithDjyc(base = process.env.PATH ?? ''): string {
  */
 export function requireTool(ok: boolean, what: string): void {
   if (!ok) throw new Error(`${what} is missing: scripts/setup.sh installs it (as root or with password-less sudo), or install it by hand`);
+}
+
+/** Environment variables set for the enclosing suite (from its first beforeAll) and restored after it. */
+export function useEnv(vars: Record<string, string>): void {
+  const saved: Record<string, string | undefined> = {};
+  beforeAll(() => {
+    for (const [k, v] of Object.entries(vars)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+  });
+  afterAll(() => {
+    for (const k of Object.keys(vars)) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
 }

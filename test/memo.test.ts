@@ -5,27 +5,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { djyc, git, initRepo } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { djyc, git, initRepo, useEnv } from './helpers.js';
 import { validateWhole } from '../src/store/memo.js';
 import { indexedTree } from '../src/store/referrers.js';
 import { loadRepository, witnessOf } from '../src/store/repo.js';
 import { changedSince } from '../src/store/changed.js';
 
 const ENV: Record<string, string> = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' };
-const saved: Record<string, string | undefined> = {};
-beforeAll(() => {
-  for (const [k, v] of Object.entries(ENV)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-});
-afterAll(() => {
-  for (const k of Object.keys(ENV)) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-});
+useEnv(ENV);
 
 function write(repo: string, rel: string, text: string): void {
   fs.mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });

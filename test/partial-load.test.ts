@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, git, tempDir } from './helpers.js';
+import { ROOT, git, tempDir, useEnv } from './helpers.js';
 import { loadRepository } from '../src/store/repo.js';
 import { loadForRecord } from '../src/store/partial.js';
 import { indexedTree, referrerCandidates, refreshReferrerIndex } from '../src/store/referrers.js';
@@ -150,19 +150,8 @@ describe('partial load for one record’s forms', () => {
       }
     };
     // The index is built from a load git vouched for (the cache's witness), which small repositories skip.
-    const ENV: Record<string, string> = { DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' };
-    const saved: Record<string, string | undefined> = {};
-    afterAll(() => {
-      for (const k of Object.keys(ENV)) {
-        if (saved[k] === undefined) delete process.env[k];
-        else process.env[k] = saved[k];
-      }
-    });
+    useEnv({ DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' });
     beforeAll(() => {
-      for (const [k, v] of Object.entries(ENV)) {
-        saved[k] = process.env[k];
-        process.env[k] = v;
-      }
       dir = copyRepo('huishan-2020', 'indexed');
       const full = new RecordIndex(loadRepository(dir));
       const tasks = full.all('task');

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeAtomicAsync } from '../store/files.js';
 import path from 'node:path';
-import type { Browser, CDPSession, Page } from 'puppeteer-core';
+import type { Browser, CDPSession, Page, Protocol } from 'puppeteer-core';
 import { PDFDocument } from '@pdfme/pdf-lib';
 import { closeBrowser, launchBrowser } from './browser.js';
 import { T, say, type Lang } from '../domain/i18n.js';
@@ -207,19 +207,12 @@ function releasePage(page: Page): void {
   idlePages.set(browser, idle);
 }
 
-/** What Chromium asks of a locked page's requests (the Fetch domain's `requestPaused` event, the fields read here). */
-interface PausedRequest {
-  requestId: string;
-  request: { url: string };
-  resourceType: string;
-}
-
 /**
  * Answers a paused request: the bundled fonts and their stylesheet from memory, data: URLs go through, anything
  * else is refused. Through the DevTools Fetch domain directly (not puppeteer's request interception, whose base64
  * encoding of the font files in JavaScript took ≈ 0.15 s of one form's critical path).
  */
-async function answerRequest(session: CDPSession, paused: PausedRequest): Promise<void> {
+async function answerRequest(session: CDPSession, paused: Protocol.Fetch.RequestPausedEvent): Promise<void> {
   const { requestId } = paused;
   const url = paused.request.url;
   try {
@@ -254,7 +247,7 @@ async function newLockedPage(browser: Browser): Promise<Page> {
     // Order matters: no script may run and nothing may load before the first content arrives.
     await page.setJavaScriptEnabled(false);
     const session = await page.createCDPSession();
-    session.on('Fetch.requestPaused', (paused) => void answerRequest(session, paused as PausedRequest));
+    session.on('Fetch.requestPaused', (paused) => void answerRequest(session, paused));
     await session.send('Fetch.enable', { patterns: [{ urlPattern: '*' }] });
     return page;
   } catch (err) {

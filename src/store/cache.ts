@@ -156,32 +156,16 @@ export function fastRefs(kind: Kind | 'config', data: unknown): RefUse[] {
   return out;
 }
 
-/** Calls `visit` with every `x-ref` value of a record and the kinds it may name (fastRefs without building the list). */
-export function forEachRef(kind: Kind, data: unknown, visit: (id: string, kinds: readonly Kind[]) => void): void {
-  const plan = planFor(kind);
-  if (!plan) return;
-  const walk = (p: RefPlan, value: unknown): void => {
-    if (value === null || value === undefined) return;
-    if (p.ref && typeof value === 'string') return visit(value, p.ref);
-    if (Array.isArray(value)) {
-      if (p.items) for (let i = 0; i < value.length; i++) walk(p.items, value[i]);
-    } else if (typeof value === 'object' && p.props) {
-      for (const k of Object.keys(value as object)) {
-        const sub = p.props.get(k);
-        if (sub) walk(sub, (value as Record<string, unknown>)[k]);
-      }
-    }
-  };
-  walk(plan, data);
-}
-
-/** Whether a record refers to any of `ids` (fastRefs without building the list). */
-export function refersToAny(kind: Kind, data: unknown, ids: ReadonlySet<string>): boolean {
+/**
+ * Calls `visit` with every `x-ref` value of a record and the kinds it may name, in document order, until it returns
+ * true (fastRefs without building the list); returns whether it did.
+ */
+export function forEachRef(kind: Kind, data: unknown, visit: (id: string, kinds: readonly Kind[]) => boolean | void): boolean {
   const plan = planFor(kind);
   if (!plan) return false;
   const walk = (p: RefPlan, value: unknown): boolean => {
     if (value === null || value === undefined) return false;
-    if (p.ref && typeof value === 'string') return ids.has(value);
+    if (p.ref && typeof value === 'string') return visit(value, p.ref) === true;
     if (Array.isArray(value)) {
       if (p.items) for (let i = 0; i < value.length; i++) if (walk(p.items, value[i])) return true;
     } else if (typeof value === 'object' && p.props) {
@@ -193,6 +177,11 @@ export function refersToAny(kind: Kind, data: unknown, ids: ReadonlySet<string>)
     return false;
   };
   return walk(plan, data);
+}
+
+/** Whether a record refers to any of `ids`. */
+export function refersToAny(kind: Kind, data: unknown, ids: ReadonlySet<string>): boolean {
+  return forEachRef(kind, data, (id) => ids.has(id));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ function findable(id: string): boolean {
   return /^[^\s\p{C}/\\]+$/u.test(id) && id !== '.' && id !== '..';
 }
 
+/** A regular file (not a link, folder or device), by lstat. */
 function isPlainFile(abs: string): boolean {
   try {
     return fs.lstatSync(abs).isFile();
@@ -125,13 +126,7 @@ export async function loadForRecord(root: string, id: string, opts: { index?: bo
     const found: RecordEntry[] = [];
     for (const { kind, dir } of dirs) {
       const file = `${RECORDS_DIR}/${dir}/${rid}.yaml`;
-      let st: fs.Stats;
-      try {
-        st = fs.lstatSync(path.join(root, file));
-      } catch {
-        continue;
-      }
-      if (!st.isFile()) continue;
+      if (!isPlainFile(path.join(root, file))) continue;
       const r = load(kind, file);
       if (r) {
         found.push(r);
