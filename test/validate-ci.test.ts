@@ -265,11 +265,18 @@ describe('cache and worker threads never change a result', () => {
     expect(run(repo, forced)).toEqual(reference); // cold
     expect(fs.existsSync(path.join(repo, '.git', 'djyc-cache'))).toBe(true);
     expect(run(repo, forced)).toEqual(reference); // warm: every result from the cache
+    // (but the results JSON cannot carry: never cached, analysed again on every run)
+    const analysed = (stderr: string) => Number(/"analysed":(\d+)/.exec(stderr)?.[1]);
+    const uncached = analysed(djyc(['validate', '--format', 'json'], { cwd: repo, env: { ...ENV, ...forced, DJYC_STATS: '1' } }).stderr);
+    expect(uncached).toBeLessThan(20);
     fs.rmSync(path.join(repo, '.git', 'djyc-cache'), { recursive: true });
     const stats = djyc(['validate', '--format', 'json'], { cwd: repo, env: { ...ENV, ...parallel, DJYC_STATS: '1' } });
     expect(stats.stderr).toMatch(/"threads":3/);
     expect(stats.stdout).toBe(reference.out); // workers, each writing its own segment, summaries only
-    expect(run(repo, parallel)).toEqual(reference); // and read back
+    // And read back: every row (the main thread's, encoded as its files were analysed, and the workers') is used.
+    const back = djyc(['validate', '--format', 'json'], { cwd: repo, env: { ...ENV, ...parallel, DJYC_STATS: '1' } });
+    expect(back.stdout).toBe(reference.out);
+    expect(analysed(back.stderr)).toBe(uncached);
     expect(run(repo, { ...forced, DJYC_GIT_KEYS_MIN: '999999' })).toEqual(reference); // keys by hashing, not from git
   });
 

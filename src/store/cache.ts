@@ -301,6 +301,15 @@ export function rowOf(file: string, blob: string, r: FileResult): Row | undefine
   return [file, blob, r.facts, r.schema.length ? r.schema : 0, r.local.length ? r.local : 0];
 }
 
+/**
+ * The JSON text of rowOf(file, blob, r) for a parsed, non-volatile result whose summary is already encoded as
+ * `factsJson` (the encoding that copied it): the row is not encoded a second time when the cache is written.
+ */
+export function encodeRow(file: string, blob: string, factsJson: string, r: Extract<FileResult, { ok: true }>): string {
+  const list = (issues: LocalIssue[]) => (issues.length ? JSON.stringify(issues) : '0');
+  return `[${JSON.stringify(file)},${JSON.stringify(blob)},${factsJson},${list(r.schema)},${list(r.local)}]`;
+}
+
 /** The result a row stands for (its issue lists shared with the row: read-only). */
 export function resultOf(row: Row): FileResult {
   if (row[2] === null) return { ok: false, problems: row[3] };
@@ -309,21 +318,22 @@ export function resultOf(row: Row): FileResult {
 
 const SEGMENT_HEAD = '{"djyc":"cache-segment-2","rows":';
 
-/** A segment file's text: its rows as JSON, written in pieces (`pieces` of already encoded rows, no brackets). */
-export function segmentText(encodedRows: string[]): string {
-  return segmentPieces(encodedRows).join('');
+/** A segment file's text: its rows as JSON (`encodedRows`: pieces of already encoded rows, no brackets). */
+export function segmentText(encodedRows: Iterable<string>): string {
+  return [...segmentPieces(encodedRows)].join('');
 }
 
-/** segmentText as pieces, to be written one after the other. */
-function segmentPieces(encodedRows: string[]): string[] {
-  const out = [`${SEGMENT_HEAD}[`];
+/** segmentText as pieces, made one at a time while they are written (a big segment is never all in memory twice). */
+function* segmentPieces(encodedRows: Iterable<string>): Generator<string> {
+  yield `${SEGMENT_HEAD}[`;
+  let first = true;
   for (const piece of encodedRows) {
     if (!piece) continue;
-    if (out.length > 1) out.push(',');
-    out.push(piece);
+    if (!first) yield ',';
+    first = false;
+    yield piece;
   }
-  out.push(']}\n');
-  return out;
+  yield ']}\n';
 }
 
 /** Rows as the inside of a JSON array (no brackets): a worker's share, or a chunk of a big segment. */
@@ -458,9 +468,9 @@ export class RecordCache {
    * files the repository has now: when rows no file needs any more dominate, or segments pile up, one segment of
    * them replaces every segment read. Failures are ignored: the cache is an optimisation only.
    */
-  save(fresh: Row[], liveCount: number, liveRows: () => Row[]): void {
+  save(fresh: Row[], liveCount: number, liveRows: () => Row[], encoded: readonly string[] = []): void {
     try {
-      const stale = this.rowsOnDisk + fresh.length - liveCount;
+      const stale = this.rowsOnDisk + fresh.length + encoded.length - liveCount;
       if (this.segments.length && (stale > Math.max(2000, liveCount / 4) || this.segments.length >= 16)) {
         const old = this.segments.map((s) => s.name);
         const live = liveRows();
@@ -469,8 +479,8 @@ export class RecordCache {
           this.segments = this.segments.filter((s) => !old.includes(s.name));
           this.rowsOnDisk = live.length;
         }
-      } else if (fresh.length) {
-        this.writeSegment(fresh);
+      } else if (fresh.length || encoded.length) {
+        this.writeSegment(fresh, encoded);
       }
       this.sweep();
     } catch {
@@ -483,24 +493,29 @@ export class RecordCache {
     return `seg-${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}${(segmentCounter++).toString(36)}.json`;
   }
 
-  /** Writes rows as a new segment (in pieces, so a big one is never one giant string); returns its name, or undefined. */
-  writeSegment(rows: Row[]): string | undefined {
-    const pieces: string[] = [];
-    for (let i = 0; i < rows.length; i += 2000) pieces.push(encodeRows(rows.slice(i, i + 2000)));
-    const name = this.writeEncoded(pieces);
+  /**
+   * Writes rows as a new segment — `rows`, and `encoded` rows already encoded one by one (see encodeRow) — encoding
+   * and writing a piece of 2,000 rows at a time; returns its name, or undefined.
+   */
+  writeSegment(rows: Row[], encoded: readonly string[] = []): string | undefined {
+    function* pieces(): Generator<string> {
+      for (let i = 0; i < encoded.length; i += 2000) yield encoded.slice(i, i + 2000).join(',');
+      for (let i = 0; i < rows.length; i += 2000) yield encodeRows(rows.slice(i, i + 2000));
+    }
+    const name = this.writeText(segmentPieces(pieces()));
     if (name) {
-      this.segments.push({ name, rows: rows.length });
-      this.rowsOnDisk += rows.length;
+      this.segments.push({ name, rows: rows.length + encoded.length });
+      this.rowsOnDisk += rows.length + encoded.length;
     }
     return name;
   }
 
-  /** Writes already encoded rows (see encodeRows) as a new segment; returns its name, or undefined. */
-  writeEncoded(pieces: string[]): string | undefined {
+  /** Writes a segment's text (segmentText, whole or in pieces) as a new segment; returns its name, or undefined. */
+  writeText(text: string | Iterable<string>): string | undefined {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       const name = this.newSegmentName();
-      writeAtomic(path.join(this.dir, name), segmentPieces(pieces));
+      writeAtomic(path.join(this.dir, name), typeof text === 'string' ? [text] : text);
       return name;
     } catch {
       return undefined;

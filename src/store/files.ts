@@ -13,7 +13,7 @@ function tempFile(file: string): string {
 }
 
 /** Writes a file atomically: a temp file in the same folder, fsync, rename; the folder is made when missing. */
-export function writeAtomic(file: string, content: string | Uint8Array | readonly string[], opts: { mode?: number } = {}): void {
+export function writeAtomic(file: string, content: string | Uint8Array | Iterable<string>, opts: { mode?: number } = {}): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = tempFile(file);
   // 'wx': a new file, never through a link someone left under the temp name.
@@ -28,7 +28,7 @@ export function writeAtomic(file: string, content: string | Uint8Array | readonl
   try {
     try {
       // Pieces are written one by one: a big file is never one giant string or buffer in memory.
-      for (const piece of Array.isArray(content) ? content : [content]) {
+      for (const piece of typeof content === 'string' || content instanceof Uint8Array ? [content] : content) {
         const bytes = typeof piece === 'string' ? Buffer.from(piece) : (piece as Uint8Array);
         // writeSync may write less than asked (a full disk fails only on a later call): loop until all is written.
         for (let at = 0; at < bytes.byteLength; ) at += fs.writeSync(fd, bytes, at, bytes.byteLength - at);

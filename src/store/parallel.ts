@@ -12,7 +12,7 @@ import { summaryOf } from '../domain/records.js';
 import { MAX_FILE_BYTES } from '../domain/paths.js';
 import { readRecordBytes, readRecordInto } from './containment.js';
 import {
-  BLOB_HEADER_ROOM, RecordCache, blobId, blobIdInPlace, cacheGeneration, cacheRoot, decodeSegment, gitDirOf, jsonSafe, resultOf, rowOf,
+  BLOB_HEADER_ROOM, RecordCache, blobId, blobIdInPlace, cacheGeneration, cacheRoot, decodeSegment, encodeRow, gitDirOf, jsonSafe, resultOf, rowOf,
   segmentText, type FileResult, type Row,
 } from './cache.js';
 import type { LocalIssue } from '../domain/checks.js';
@@ -55,8 +55,11 @@ export interface Job {
   file: string;
 }
 
-/** The outcome for one job: its blob id and result (`hit`: taken from the cache), or null when the file vanished. */
-export type Outcome = { key: string; result: FileResult; hit?: boolean } | null;
+/**
+ * The outcome for one job: its blob id and result (`hit`: taken from the cache; `row`: its cache row, already
+ * encoded), or null when the file vanished.
+ */
+export type Outcome = { key: string; result: FileResult; hit?: boolean; row?: string } | null;
 
 /** The reading buffer of this thread: git's blob header, then up to MAX_FILE_BYTES + 1 bytes of a file. */
 let readBuffer: Buffer | undefined;
@@ -87,18 +90,25 @@ function runJobs(root: string, jobs: Job[], programmes: ReadonlyMap<string, Prog
       continue;
     }
     const { bytes, key } = read;
-    const row = cache?.get(file, key);
-    if (row) {
-      out[i] = { key, result: resultOf(row), hit: true };
+    const cached = cache?.get(file, key);
+    if (cached) {
+      out[i] = { key, result: resultOf(cached), hit: true };
       continue;
     }
     const result = analyseBytes(kind, file, bytes, programmes);
+    let row: string | undefined;
     if (result.ok && !keepData) {
       delete result.data;
-      // The parser's strings are slices of the file's text: copied, the summary no longer keeps the text alive.
-      result.facts = result.volatile ? structuredClone(result.facts) : (JSON.parse(JSON.stringify(result.facts)) as Record<string, unknown>);
+      // The parser's strings are slices of the file's text: copied, the summary no longer keeps the text alive. The
+      // copy's JSON is also the summary's part of the cache row, which is then not encoded again when it is saved.
+      if (result.volatile) result.facts = structuredClone(result.facts);
+      else {
+        const json = JSON.stringify(result.facts);
+        result.facts = JSON.parse(json) as Record<string, unknown>;
+        row = encodeRow(file, key, json, result);
+      }
     }
-    out[i] = { key, result };
+    out[i] = { key, result, row };
   }
   return out;
 }
@@ -118,11 +128,8 @@ interface WorkerInput {
 }
 
 interface WorkerOutput {
-  /**
-   * The worker's rows as JSON, joined by commas (as encodeRows writes them), in job order; `segment`: written to the
-   * cache under that name.
-   */
-  rows?: string;
+  /** The worker's rows, in job order, as a cache segment's text (segmentText); `segment`: written under that name. */
+  text?: string;
   segment?: string;
   /** Per job: its row, -1 when the file vanished, -2 for a volatile result (in `volatile`). */
   index?: Int32Array;
@@ -160,10 +167,11 @@ function workerMain(input: WorkerInput): void {
         volatile.push([i, read.key, { ...result, facts: structuredClone(result.facts) }]);
       }
     });
-    const encoded = rows.join(',');
+    // The segment's whole text: the main thread parses it as it is (no copy to add a head and brackets first).
+    const text = segmentText(rows);
     let segment: string | undefined;
-    if (input.cache && rows.length) segment = new RecordCache(input.cache.root, input.cache.generation).writeEncoded([encoded]);
-    input.port.postMessage({ rows: encoded, segment, index, volatile } satisfies WorkerOutput, [index.buffer]);
+    if (input.cache && rows.length) segment = new RecordCache(input.cache.root, input.cache.generation).writeText(text);
+    input.port.postMessage({ text, segment, index, volatile } satisfies WorkerOutput, [index.buffer]);
     Atomics.store(i32, 0, 1);
   } catch (err) {
     input.port.postMessage({ error: String((err as Error)?.message ?? err) } satisfies WorkerOutput);
@@ -188,8 +196,9 @@ function threadCount(n: number): number {
 
 export interface AnalyseResult {
   outcomes: Outcome[];
-  /** Rows computed here and not yet in the cache. */
+  /** Rows computed here and not yet in the cache: as rows, and already encoded (see runJobs). */
   fresh: Row[];
+  encoded: string[];
 }
 
 /**
@@ -200,15 +209,21 @@ export interface AnalyseResult {
 export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<string, ProgrammeRecord>, cache?: RecordCache, opts: { keepData?: boolean } = {}): AnalyseResult {
   const threads = threadCount(jobs.length);
   const fresh: Row[] = [];
+  const encoded: string[] = [];
   const local = (list: Job[], keepData: boolean) => {
     const outcomes = runJobs(root, list, programmes, cache, keepData);
     outcomes.forEach((o, i) => {
-      const row = o && !o.hit ? rowOf(list[i]!.file, o.key, o.result) : undefined;
+      if (!o || o.hit) return;
+      if (o.row !== undefined) {
+        encoded.push(o.row);
+        return;
+      }
+      const row = rowOf(list[i]!.file, o.key, o.result);
       if (row) fresh.push(row);
     });
     return outcomes;
   };
-  if (threads <= 1) return { outcomes: local(jobs, !!opts.keepData), fresh };
+  if (threads <= 1) return { outcomes: local(jobs, !!opts.keepData), fresh, encoded };
   // Blocks of files dealt round to the threads (the main thread too): every thread gets the same mix of small and
   // big records, so they finish together.
   const BLOCK = 64;
@@ -247,9 +262,9 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
     w.port.close();
     void w.worker.terminate().catch(() => {});
     let rows: Row[] | undefined;
-    if (Atomics.load(w.flag, 0) === 1 && msg?.index && msg.rows !== undefined) {
+    if (Atomics.load(w.flag, 0) === 1 && msg?.index && msg.text !== undefined) {
       try {
-        rows = decodeSegment(segmentText([msg.rows]));
+        rows = decodeSegment(msg.text);
       } catch {
         rows = undefined;
       }
@@ -265,7 +280,7 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
     if (msg.segment && cache) cache.adopt(msg.segment, rows);
     else fresh.push(...rows);
   }
-  return { outcomes, fresh };
+  return { outcomes, fresh, encoded };
 }
 
 /**
@@ -406,7 +421,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
   mark = phase('hits', mark);
   // Files whose key git did not give are read; a cached result for their content is still used (runJobs).
   const keepData = listed.length < Number(process.env.DJYC_DATA_MAX ?? 4000);
-  const analysed: AnalyseResult = jobs.length ? analyseFiles(root, jobs, programmes, cache, { keepData }) : { outcomes: [], fresh: [] };
+  const analysed: AnalyseResult = jobs.length ? analyseFiles(root, jobs, programmes, cache, { keepData }) : { outcomes: [], fresh: [], encoded: [] };
   analysed.outcomes.forEach((o, j) => {
     if (!o) return;
     if (o.hit) hits++;
@@ -425,7 +440,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
       }
       return rows;
     };
-    if (fresh.length || cache.rows.size > files.length) cache.save(fresh, files.length, live);
+    if (fresh.length || analysed.encoded.length || cache.rows.size > files.length) cache.save(fresh, files.length, live, analysed.encoded);
   }
   mark = phase('save', mark);
   let witness: ContentWitness | undefined;

@@ -100,17 +100,26 @@ export function refreshReferrerIndex(repo: Repository): void {
         unsure.add(r.file);
         continue;
       }
-      let line = `${r.file}\t`;
+      const parts = [r.file, '\t'];
       // Programmes are never looked up from the other side (partial.ts): the reference every record has is left out.
       forEachRef(r.kind, proseHoldsRefs(r.kind) ? r.data : factsOf(r), (id, kinds) => {
-        if (!(kinds.length === 1 && kinds[0] === 'programme') && plain(id)) line += `${id} `;
+        if (!(kinds.length === 1 && kinds[0] === 'programme') && plain(id)) parts.push(id, ' ');
       });
-      lines.push(line);
+      parts.push('\n');
+      // One flat string per line (a chain of `+=` would keep a node per piece until the file is written).
+      lines.push(parts.join(''));
     }
     const head: Head = { djyc: FORMAT, code: codeFingerprint(), tree, lines: lines.length, unsure: [...unsure].sort() };
     const tmp = `${file}.${process.pid}.tmp`;
-    // No fsync: a torn file has fewer lines than its head says and is not used.
-    fs.writeFileSync(tmp, `${JSON.stringify(head)}\n${lines.map((l) => `${l}\n`).join('')}`);
+    // Written in pieces (never the whole index as one string). No fsync: a torn file has fewer lines than its head
+    // says and is not used.
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, `${JSON.stringify(head)}\n`);
+      for (let i = 0; i < lines.length; i += 4096) fs.writeSync(fd, lines.slice(i, i + 4096).join(''));
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch {
     /* the index is an optimisation only */
