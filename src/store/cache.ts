@@ -301,15 +301,6 @@ export function rowOf(file: string, blob: string, r: FileResult): Row | undefine
   return [file, blob, r.facts, r.schema.length ? r.schema : 0, r.local.length ? r.local : 0];
 }
 
-/**
- * The JSON text of rowOf(file, blob, r) for a parsed, non-volatile result whose summary is already encoded as
- * `factsJson` (the encoding that copied it): the row is not encoded a second time when the cache is written.
- */
-export function encodeRow(file: string, blob: string, factsJson: string, r: Extract<FileResult, { ok: true }>): string {
-  const list = (issues: LocalIssue[]) => (issues.length ? JSON.stringify(issues) : '0');
-  return `[${JSON.stringify(file)},${JSON.stringify(blob)},${factsJson},${list(r.schema)},${list(r.local)}]`;
-}
-
 /** The result a row stands for (its issue lists shared with the row: read-only). */
 export function resultOf(row: Row): FileResult {
   if (row[2] === null) return { ok: false, problems: row[3] };
@@ -468,9 +459,9 @@ export class RecordCache {
    * files the repository has now: when rows no file needs any more dominate, or segments pile up, one segment of
    * them replaces every segment read. Failures are ignored: the cache is an optimisation only.
    */
-  save(fresh: Row[], liveCount: number, liveRows: () => Row[], encoded: readonly string[] = []): void {
+  save(fresh: Row[], liveCount: number, liveRows: () => Row[]): void {
     try {
-      const stale = this.rowsOnDisk + fresh.length + encoded.length - liveCount;
+      const stale = this.rowsOnDisk + fresh.length - liveCount;
       if (this.segments.length && (stale > Math.max(2000, liveCount / 4) || this.segments.length >= 16)) {
         const old = this.segments.map((s) => s.name);
         const live = liveRows();
@@ -479,8 +470,8 @@ export class RecordCache {
           this.segments = this.segments.filter((s) => !old.includes(s.name));
           this.rowsOnDisk = live.length;
         }
-      } else if (fresh.length || encoded.length) {
-        this.writeSegment(fresh, encoded);
+      } else if (fresh.length) {
+        this.writeSegment(fresh);
       }
       this.sweep();
     } catch {
@@ -494,18 +485,17 @@ export class RecordCache {
   }
 
   /**
-   * Writes rows as a new segment — `rows`, and `encoded` rows already encoded one by one (see encodeRow) — encoding
-   * and writing a piece of 2,000 rows at a time; returns its name, or undefined.
+   * Writes rows as a new segment, encoding and writing 2,000 rows at a time (a big segment is never one giant
+   * string); returns its name, or undefined.
    */
-  writeSegment(rows: Row[], encoded: readonly string[] = []): string | undefined {
+  writeSegment(rows: Row[]): string | undefined {
     function* pieces(): Generator<string> {
-      for (let i = 0; i < encoded.length; i += 2000) yield encoded.slice(i, i + 2000).join(',');
       for (let i = 0; i < rows.length; i += 2000) yield encodeRows(rows.slice(i, i + 2000));
     }
     const name = this.writeText(segmentPieces(pieces()));
     if (name) {
-      this.segments.push({ name, rows: rows.length + encoded.length });
-      this.rowsOnDisk += rows.length + encoded.length;
+      this.segments.push({ name, rows: rows.length });
+      this.rowsOnDisk += rows.length;
     }
     return name;
   }

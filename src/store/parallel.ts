@@ -12,7 +12,7 @@ import { summaryOf } from '../domain/records.js';
 import { MAX_FILE_BYTES } from '../domain/paths.js';
 import { readRecordBytes, readRecordInto } from './containment.js';
 import {
-  BLOB_HEADER_ROOM, RecordCache, blobId, blobIdInPlace, cacheGeneration, cacheRoot, decodeSegment, encodeRow, gitDirOf, jsonSafe, resultOf, rowOf,
+  BLOB_HEADER_ROOM, RecordCache, blobId, blobIdInPlace, cacheGeneration, cacheRoot, decodeSegment, gitDirOf, jsonSafe, resultOf, rowOf,
   segmentText, type FileResult, type Row,
 } from './cache.js';
 import type { LocalIssue } from '../domain/checks.js';
@@ -55,11 +55,8 @@ export interface Job {
   file: string;
 }
 
-/**
- * The outcome for one job: its blob id and result (`hit`: taken from the cache; `row`: its cache row, already
- * encoded), or null when the file vanished.
- */
-export type Outcome = { key: string; result: FileResult; hit?: boolean; row?: string } | null;
+/** The outcome for one job: its blob id and result (`hit`: taken from the cache), or null when the file vanished. */
+export type Outcome = { key: string; result: FileResult; hit?: boolean } | null;
 
 /** The reading buffer of this thread: git's blob header, then up to MAX_FILE_BYTES + 1 bytes of a file. */
 let readBuffer: Buffer | undefined;
@@ -96,19 +93,12 @@ function runJobs(root: string, jobs: Job[], programmes: ReadonlyMap<string, Prog
       continue;
     }
     const result = analyseBytes(kind, file, bytes, programmes);
-    let row: string | undefined;
     if (result.ok && !keepData) {
       delete result.data;
-      // The parser's strings are slices of the file's text: copied, the summary no longer keeps the text alive. The
-      // copy's JSON is also the summary's part of the cache row, which is then not encoded again when it is saved.
-      if (result.volatile) result.facts = structuredClone(result.facts);
-      else {
-        const json = JSON.stringify(result.facts);
-        result.facts = JSON.parse(json) as Record<string, unknown>;
-        row = encodeRow(file, key, json, result);
-      }
+      // The parser's strings are slices of the file's text: copied, the summary no longer keeps the text alive.
+      result.facts = result.volatile ? structuredClone(result.facts) : (JSON.parse(JSON.stringify(result.facts)) as Record<string, unknown>);
     }
-    out[i] = { key, result, row };
+    out[i] = { key, result };
   }
   return out;
 }
@@ -196,9 +186,8 @@ function threadCount(n: number): number {
 
 export interface AnalyseResult {
   outcomes: Outcome[];
-  /** Rows computed here and not yet in the cache: as rows, and already encoded (see runJobs). */
+  /** Rows computed here and not yet in the cache. */
   fresh: Row[];
-  encoded: string[];
 }
 
 /**
@@ -209,21 +198,15 @@ export interface AnalyseResult {
 export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<string, ProgrammeRecord>, cache?: RecordCache, opts: { keepData?: boolean } = {}): AnalyseResult {
   const threads = threadCount(jobs.length);
   const fresh: Row[] = [];
-  const encoded: string[] = [];
   const local = (list: Job[], keepData: boolean) => {
     const outcomes = runJobs(root, list, programmes, cache, keepData);
     outcomes.forEach((o, i) => {
-      if (!o || o.hit) return;
-      if (o.row !== undefined) {
-        encoded.push(o.row);
-        return;
-      }
-      const row = rowOf(list[i]!.file, o.key, o.result);
+      const row = o && !o.hit ? rowOf(list[i]!.file, o.key, o.result) : undefined;
       if (row) fresh.push(row);
     });
     return outcomes;
   };
-  if (threads <= 1) return { outcomes: local(jobs, !!opts.keepData), fresh, encoded };
+  if (threads <= 1) return { outcomes: local(jobs, !!opts.keepData), fresh };
   // Blocks of files dealt round to the threads (the main thread too): every thread gets the same mix of small and
   // big records, so they finish together.
   const BLOCK = 64;
@@ -280,7 +263,7 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
     if (msg.segment && cache) cache.adopt(msg.segment, rows);
     else fresh.push(...rows);
   }
-  return { outcomes, fresh, encoded };
+  return { outcomes, fresh };
 }
 
 /**
@@ -421,7 +404,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
   mark = phase('hits', mark);
   // Files whose key git did not give are read; a cached result for their content is still used (runJobs).
   const keepData = listed.length < Number(process.env.DJYC_DATA_MAX ?? 4000);
-  const analysed: AnalyseResult = jobs.length ? analyseFiles(root, jobs, programmes, cache, { keepData }) : { outcomes: [], fresh: [], encoded: [] };
+  const analysed: AnalyseResult = jobs.length ? analyseFiles(root, jobs, programmes, cache, { keepData }) : { outcomes: [], fresh: [] };
   analysed.outcomes.forEach((o, j) => {
     if (!o) return;
     if (o.hit) hits++;
@@ -440,7 +423,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
       }
       return rows;
     };
-    if (fresh.length || analysed.encoded.length || cache.rows.size > files.length) cache.save(fresh, files.length, live, analysed.encoded);
+    if (fresh.length || cache.rows.size > files.length) cache.save(fresh, files.length, live);
   }
   mark = phase('save', mark);
   let witness: ContentWitness | undefined;
