@@ -113,14 +113,19 @@ export function refreshReferrerIndex(repo: Repository): void {
     const tmp = `${file}.${process.pid}.tmp`;
     // Written in pieces (never the whole index as one string). No fsync: a torn file has fewer lines than its head
     // says and is not used.
-    const fd = fs.openSync(tmp, 'w');
     try {
-      fs.writeSync(fd, `${JSON.stringify(head)}\n`);
-      for (let i = 0; i < lines.length; i += 4096) fs.writeSync(fd, lines.slice(i, i + 4096).join(''));
-    } finally {
-      fs.closeSync(fd);
+      const fd = fs.openSync(tmp, 'w');
+      try {
+        fs.writeSync(fd, `${JSON.stringify(head)}\n`);
+        for (let i = 0; i < lines.length; i += 4096) fs.writeSync(fd, lines.slice(i, i + 4096).join(''));
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, file);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
     }
-    fs.renameSync(tmp, file);
   } catch {
     /* the index is an optimisation only */
   }
