@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { djyc, git, initRepo, useEnv } from './helpers.js';
-import { validateWhole } from '../src/store/memo.js';
+import { MemoSink, memoFile, readMemo, validateWhole } from '../src/store/memo.js';
 import { indexedTree } from '../src/store/referrers.js';
 import { loadRepository, witnessOf } from '../src/store/repo.js';
 import { changedSince } from '../src/store/changed.js';
@@ -108,9 +108,35 @@ describe('the memo of a whole validation', () => {
     check();
     const memo = path.join(repo, '.git', 'djyc-cache', 'memo-validate.json');
     expect(fs.existsSync(memo)).toBe(true);
-    fs.writeFileSync(memo, '{"djyc": "djyc-memo-1"');
+    fs.writeFileSync(memo, '[]\n{"djyc": "djyc-memo-2"');
     expect(check()).toBe(false);
     expect(check()).toBe(true);
+  });
+});
+
+describe('a memo kept while its answer is written', () => {
+  it('holds the pieces that went through, and nothing when the writing stopped early', () => {
+    const repo = initRepo('shuangling', 2020);
+    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+    const loaded = loadRepository(repo);
+    const params = { command: 'test' };
+    const pieces = ['第一行\n', '第二行\n', '末行\n'];
+    const whole = MemoSink.open(loaded, 'test', params)!;
+    expect([...whole.tee(pieces)]).toEqual(pieces);
+    whole.finish({ code: 3 });
+    const hit = readMemo(repo, 'test', params);
+    expect(hit?.payload.toString('utf8')).toBe(pieces.join(''));
+    expect(hit?.meta).toEqual({ code: 3 });
+    expect(readMemo(repo, 'test', { command: 'other' })).toBeUndefined();
+    // A consumer that stops (an output that failed half-way) leaves no memo, nor a temp file.
+    fs.rmSync(memoFile(repo, 'test')!);
+    const cut = MemoSink.open(loaded, 'test', params)!;
+    for (const piece of cut.tee(pieces)) if (piece === pieces[1]) break;
+    cut.finish({ code: 0 });
+    expect(readMemo(repo, 'test', params)).toBeUndefined();
+    expect(fs.readdirSync(path.dirname(memoFile(repo, 'test')!)).filter((f) => f.includes('memo-test'))).toEqual([]);
   });
 });
 
@@ -139,14 +165,18 @@ describe('deadlines and ledger from the memo', () => {
       expect(run(args)).toEqual(reference); // from the memo
     }
     // The answer comes from the memo: a memo of another repository state is not used (marked here by hand).
+    // (The answer's bytes, a line break, the head as the last line.)
     const text = fs.readFileSync(memoFile('ledger'));
-    const nl = text.indexOf(0x0a);
-    const head = JSON.parse(text.subarray(0, nl).toString('utf8')) as { size: number };
-    fs.writeFileSync(memoFile('ledger'), `${JSON.stringify({ ...head, size: 5 })}\nMEMO\n`);
+    const nl = text.lastIndexOf(0x0a, text.length - 2);
+    const head = JSON.parse(text.subarray(nl + 1).toString('utf8')) as { size: number };
+    expect(head.size).toBe(nl);
+    fs.writeFileSync(memoFile('ledger'), `MEMO\n\n${JSON.stringify({ ...head, size: 5 })}\n`);
     expect(run(runs[2]!).stdout).toBe('MEMO\n');
     // One cut short is not used.
-    fs.writeFileSync(memoFile('ledger'), `${JSON.stringify({ ...head, size: 6 })}\nMEMO\n`);
+    fs.writeFileSync(memoFile('ledger'), `MEMO\n\n${JSON.stringify({ ...head, size: 6 })}\n`);
     expect(run(runs[2]!).stdout).not.toBe('MEMO\n');
+    fs.writeFileSync(memoFile('ledger'), `EMO\n\n${JSON.stringify({ ...head, size: 5 })}\n`);
+    expect(run(runs[2]!).stdout).not.toBe('EMO\n');
     const p1 = path.join(repo, 'records/projects/p-1.yaml');
     fs.writeFileSync(p1, fs.readFileSync(p1, 'utf8').replace('便民服务', '便民服务站').replace('2020-03-12', '2020-04-30'));
     for (const args of runs) {

@@ -52,18 +52,19 @@ export function installOutputGuard(): void {
 
 /**
  * Where a command's output goes: standard output for '-' (or no file), else the file (relative to the command's
- * folder), written atomically and named on standard error unless `quiet`.
+ * folder), written atomically and named on standard error unless `quiet`. `content` may come in pieces (a report
+ * made piece by piece is never one string in memory).
  */
-export function writeOutput(ctx: CliContext, content: string | Uint8Array, file: string | undefined, opts: { quiet?: boolean } = {}): void {
+export function writeOutput(ctx: CliContext, content: string | Uint8Array | Iterable<string>, file: string | undefined, opts: { quiet?: boolean } = {}): void {
   // A long text (a report of many megabytes) goes out in pieces of whole lines: never encoded into one buffer.
-  const pieces = typeof content === 'string' && content.length > 4 * LINE_PIECE ? linePieces(content, LINE_PIECE) : undefined;
+  const pieces = typeof content === 'string' ? (content.length > 4 * LINE_PIECE ? linePieces(content, LINE_PIECE) : undefined) : content instanceof Uint8Array ? undefined : content;
   if (file === undefined || file === '-') {
     if (pieces) for (const piece of pieces) process.stdout.write(piece);
-    else process.stdout.write(content);
+    else process.stdout.write(content as string | Uint8Array);
     return;
   }
   const abs = path.resolve(ctx.cwd, file);
-  writeAtomic(abs, pieces ?? content);
+  writeAtomic(abs, pieces ?? (content as string | Uint8Array));
   if (!opts.quiet) ctx.err(tr(ctx.lang, `已写入 ${abs}`, `written: ${abs}`));
 }
 

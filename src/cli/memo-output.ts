@@ -22,14 +22,46 @@ export async function printFromMemo(ctx: CliContext, root: string, name: string,
   const meta = hit?.meta as { code?: unknown; notes?: unknown; bytes?: unknown } | undefined;
   if (!hit || typeof meta?.code !== 'number' || !Array.isArray(meta.notes)) return undefined;
   for (const note of meta.notes) ctx.err(String(note));
-  writeOutput(ctx, meta.bytes ? hit.payload : hit.payload.toString('utf8'), output);
+  writeOutput(ctx, meta.bytes ? hit.payload : textPieces(hit.payload), output);
   return meta.code;
+}
+
+/** UTF-8 text as strings of about a megabyte, cut after line breaks (never inside a character). */
+function* textPieces(bytes: Buffer, size = 1 << 20): Generator<string> {
+  for (let at = 0; at < bytes.length; ) {
+    const nl = at + size >= bytes.length ? -1 : bytes.indexOf(0x0a, at + size);
+    const end = nl < 0 ? bytes.length : nl + 1;
+    yield bytes.toString('utf8', at, end);
+    at = end;
+  }
 }
 
 /** A context that also keeps the notes written on standard error (so a memo can give them again). */
 export function notingContext(ctx: CliContext): { ctx: CliContext; notes: string[] } {
   const notes: string[] = [];
   return { ctx: { ...ctx, err: (t) => (notes.push(t), ctx.err(t)) }, notes };
+}
+
+/**
+ * Writes a report (whole, or in pieces made as they are written) and keeps it as the memo of its run on the way
+ * (`memo` undefined: no memo). A write that fails leaves no memo.
+ */
+export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository; name: string; params: MemoParams; code: number; notes: string[] } | undefined, content: string | Iterable<string>, output: string | undefined): Promise<void> {
+  if (!memo) return writeOutput(ctx, content, output);
+  if (typeof content === 'string') {
+    writeOutput(ctx, content, output);
+    return keepInMemo(memo.repo, memo.name, memo.params, content, memo.code, memo.notes);
+  }
+  const { MemoSink } = await import('../store/memo.js');
+  const sink = MemoSink.open(memo.repo, memo.name, memo.params);
+  if (!sink) return writeOutput(ctx, content, output);
+  try {
+    writeOutput(ctx, sink.tee(content), output);
+  } catch (err) {
+    sink.abandon();
+    throw err;
+  }
+  sink.finish({ code: memo.code, notes: memo.notes, bytes: false });
 }
 
 /** Keeps what a report printed as the memo of its run (nothing when the loading had no witness). */

@@ -11,6 +11,10 @@
  * form layouts, and what a command adds (validate: the attachments/ folder's violations). Any difference: no
  * answer, the command runs in full and writes a new memo. Never a source of truth: safe to delete, one file per
  * command in the cache folder (cache.ts `cacheRoot`).
+ *
+ * A memo file is the answer's bytes, a line break, and the head (format, code, parameters, witness, the answer's
+ * size) as one line of JSON: the head comes last so that a report of many megabytes can be kept as it is printed,
+ * piece by piece (MemoSink), never held whole in memory.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +22,6 @@ import { blobId, cacheRoot, codeFingerprint } from './cache.js';
 import { gitWitness } from './git.js';
 import { readBounded, readRecordBytes } from './containment.js';
 import { dirSignature, witnessOf } from './repo.js';
-import { writeAtomic } from './files.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir } from '../domain/kinds.js';
 import { MAX_FILE_BYTES } from '../domain/paths.js';
 import { listTemplates } from '../assets/templates.js';
@@ -31,7 +34,7 @@ import { today as clockToday } from './clock.js';
 import { validateRepository } from './validate.js';
 import { refreshReferrerIndex } from './referrers.js';
 
-const FORMAT = 'djyc-memo-1';
+const FORMAT = 'djyc-memo-2';
 
 /** What a memo holds besides its witness: the command's answer. */
 export interface MemoValue {
@@ -42,16 +45,14 @@ export interface MemoValue {
 }
 
 /** A text cut into pieces of about `size` characters, never inside a surrogate pair. */
-function textPieces(text: string, size: number): string[] {
-  const out: string[] = [];
+function* textPieces(text: string, size: number): Generator<string> {
   for (let at = 0; at < text.length; ) {
     let end = Math.min(text.length, at + size);
     const c = text.charCodeAt(end - 1);
     if (end < text.length && c >= 0xd800 && c <= 0xdbff) end--;
-    out.push(text.slice(at, end));
+    yield text.slice(at, end);
     at = end;
   }
-  return out;
 }
 
 interface MemoHead {
@@ -129,9 +130,12 @@ export function readMemo(root: string, name: string, params: Record<string, unkn
     return undefined;
   }
   try {
-    const nl = bytes.indexOf(0x0a);
+    // The head is the last line (see the module comment).
+    const end = bytes.length - 1;
+    if (end < 1 || bytes[end] !== 0x0a) return undefined;
+    const nl = bytes.lastIndexOf(0x0a, end - 1);
     if (nl < 0) return undefined;
-    const head = JSON.parse(bytes.toString('utf8', 0, nl)) as MemoHead;
+    const head = JSON.parse(bytes.toString('utf8', nl + 1, end)) as MemoHead;
     if (head.djyc !== FORMAT || head.code !== codeFingerprint() || head.params !== paramsText(params)) return undefined;
     const w = head.witness;
     if (!w || typeof w.config !== 'string' || !w.entries || !w.content || !Array.isArray(w.content.dirty) || !w.content.read) return undefined;
@@ -145,7 +149,7 @@ export function readMemo(root: string, name: string, params: Record<string, unkn
       if ((now ? blobId(now) : '') !== key) return undefined;
     }
     if ((extra ? extra() : undefined) !== head.extra) return undefined;
-    const payload = bytes.subarray(nl + 1);
+    const payload = bytes.subarray(0, nl);
     if (payload.byteLength !== head.size) return undefined;
     return { payload, meta: head.meta };
   } catch {
@@ -159,19 +163,101 @@ export function readMemo(root: string, name: string, params: Record<string, unkn
  * `extra`: what else the answer depended on, as the caller computed it for this answer.
  */
 export function writeMemo(repo: Repository, name: string, params: Record<string, unknown>, value: MemoValue, extra?: string): void {
-  const witness = witnessOf(repo);
-  const file = memoFile(repo.root, name);
-  if (!witness || !file) return;
-  const head: MemoHead = { djyc: FORMAT, code: codeFingerprint(), params: paramsText(params), witness, extra, meta: value.meta };
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const payload = value.payload;
-    head.size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
-    const line = `${JSON.stringify(head)}\n`;
-    // Text in pieces of about a megabyte: a report of many megabytes is never encoded into one buffer.
-    writeAtomic(file, typeof payload === 'string' ? [line, ...textPieces(payload, 1 << 20)] : Buffer.concat([Buffer.from(line), payload]));
-  } catch {
-    /* the memo is an optimisation only */
+  const sink = MemoSink.open(repo, name, params, extra);
+  if (!sink) return;
+  // Text in pieces of about a megabyte: a report of many megabytes is never encoded into one buffer.
+  for (const piece of typeof value.payload === 'string' ? textPieces(value.payload, 1 << 20) : [value.payload]) sink.write(piece);
+  sink.finish(value.meta);
+}
+
+/**
+ * A memo written while its answer is made: pieces go to a temp file as they come, and `finish` adds the head and puts
+ * the file in place. Nothing is kept when anything fails, or when the answer was not written to its end (`tee`).
+ * Never throws: the memo is an optimisation only.
+ */
+export class MemoSink {
+  private fd: number | undefined;
+  private size = 0;
+  /** Whether every piece of the answer went through (tee). */
+  private whole = true;
+
+  private constructor(
+    private readonly file: string,
+    private readonly tmp: string,
+    private readonly head: MemoHead,
+    fd: number,
+  ) {
+    this.fd = fd;
+  }
+
+  /** A sink for the memo of `name` (undefined when the repository's loading had no witness, or on any failure). */
+  static open(repo: Repository, name: string, params: Record<string, unknown>, extra?: string): MemoSink | undefined {
+    const witness = witnessOf(repo);
+    const file = memoFile(repo.root, name);
+    if (!witness || !file) return undefined;
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.rmSync(tmp, { force: true });
+      // 'wx': a new file, never through a link left under the temp name.
+      return new MemoSink(file, tmp, { djyc: FORMAT, code: codeFingerprint(), params: paramsText(params), witness, extra }, fs.openSync(tmp, 'wx'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  write(piece: string | Uint8Array): void {
+    if (this.fd === undefined) return;
+    try {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      for (let at = 0; at < bytes.byteLength; ) at += fs.writeSync(this.fd, bytes, at, bytes.byteLength - at);
+      this.size += bytes.byteLength;
+    } catch {
+      this.abandon();
+    }
+  }
+
+  /** The pieces, passed on as they are and written to the memo on the way; a consumer that stops early leaves no memo. */
+  *tee<T extends string | Uint8Array>(pieces: Iterable<T>): Generator<T> {
+    this.whole = false;
+    for (const piece of pieces) {
+      this.write(piece);
+      yield piece;
+    }
+    this.whole = true;
+  }
+
+  /** Adds the head (with `meta`) and puts the memo in place. */
+  finish(meta?: Record<string, unknown>): void {
+    if (this.fd === undefined) return;
+    if (!this.whole) return this.abandon();
+    try {
+      this.write(`\n${JSON.stringify({ ...this.head, meta, size: this.size })}\n`);
+      if (this.fd === undefined) return;
+      fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      this.fd = undefined;
+      fs.renameSync(this.tmp, this.file);
+    } catch {
+      this.abandon();
+    }
+  }
+
+  /** Drops the memo being written. */
+  abandon(): void {
+    if (this.fd !== undefined) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* closed already */
+      }
+      this.fd = undefined;
+    }
+    try {
+      fs.rmSync(this.tmp, { force: true });
+    } catch {
+      /* a temp file in the cache folder: harmless */
+    }
   }
 }
 

@@ -55,7 +55,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (opts.asOf && opts.today) throw new UsageError('--as-of 与 --today 只能选一个', 'choose either --as-of or --today');
         const root = requireRoot(ctx.cwd);
         // Unchanged repository, same options: what the last run printed (cli/memo-output.ts).
-        const { keepInMemo, printFromMemo, reportParams } = await import('../memo-output.js');
+        const { printFromMemo, reportParams, writeKeptOutput } = await import('../memo-output.js');
         const params = opts.asOf ? undefined : reportParams('deadlines', ctx, { today: todayIn(opts.today), dated: !!opts.today, within: opts.within ?? null, org: opts.org ?? null, programme: opts.programme ?? null, format, all: !!opts.all, failOn: opts.failOn ?? null });
         const memo = params && (await printFromMemo(ctx, root, 'deadlines', params, opts.output));
         if (memo !== undefined) return memo;
@@ -63,12 +63,15 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const dated: Dated | undefined = opts.asOf ? 'as-of' : opts.today ? 'today' : undefined;
         const report = computeDeadlines(repo, { today: opts.asOf ?? todayIn(opts.today), within, org: orgOption(new RecordIndex(repo), opts.org), programme: opts.programme });
         const shown = opts.all ? report.items : currentItems(report);
-        let text: string;
+        const code = opts.failOn && failsOn(report.items, opts.failOn as 'overdue' | 'due-soon') ? 1 : 0;
+        let text: string | Iterable<string>;
         if (format === 'ics') {
           const { toIcs } = await import('../../output/ics.js');
           text = toIcs({ today: report.today, items: opts.all ? report.items : report.items.filter((i) => i.kind !== 'stage' || i.status === 'overdue' || i.status === 'due-soon') }, { lang: ctx.lang });
         } else if (format === 'json') {
-          text = `${JSON.stringify({ today: report.today, within: report.within, programmes: report.programmes, counts: report.counts, items: shown }, null, 2)}\n`;
+          // In pieces: on a big repository this is tens of megabytes.
+          const { jsonPieces } = await import('../../output/json-pieces.js');
+          text = jsonPieces({ today: report.today, within: report.within, programmes: report.programmes, counts: report.counts, items: shown }, 'items');
         } else {
           const c = await colors();
           const paint = (s: DeadlineStatus, t: string) => (s === 'overdue' ? c.red(t) : s === 'due-soon' ? c.yellow(t) : t);
@@ -87,9 +90,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           const table = rows.length ? textTable(headers, rows).split('\n').map((line, i) => (i >= 2 ? paint(shown[i - 2]!.status, line) : line)).join('\n') : tr(ctx.lang, '没有需要提醒的事项。', 'nothing to remind.');
           text = `${header}\n\n${table}\n\n${summary}\n`;
         }
-        writeOutput(ctx, text, opts.output);
-        const code = opts.failOn && failsOn(report.items, opts.failOn as 'overdue' | 'due-soon') ? 1 : 0;
-        if (params) await keepInMemo(repo, 'deadlines', params, text, code, []);
+        // Kept as the memo while it is written (one pass over the pieces, never one string).
+        await writeKeptOutput(ctx, params && { repo, name: 'deadlines', params, code, notes: [] }, text, opts.output);
         return code;
       }),
     );
