@@ -18,7 +18,8 @@
 //   ajv-cli 5 (schema only, every record file, one process per kind, YAML 1.2 through scripts/bench/ajv-yaml12.cjs;
 //   its "valid" lines must equal the file count), cold `djyc validate` (cache removed), warm `djyc validate`
 //   (nothing changed), `djyc validate --changed main` on a branch changing 10 files, `djyc deadlines --format
-//   json`, `djyc ledger --format csv`; `node -e 0`, `djyc --version`, `djyc --help`; a cold Chromium printing a
+//   json` and `djyc ledger --format csv` (each run twice: the second answer, from the memo, must print the same;
+//   its time is informational); `node -e 0`, `djyc --version`, `djyc --help`; a cold Chromium printing a
 //   blank page (scripts/bench/blank-pdf.mjs) and one record's form (`djyc render <id> --form apply -o x.pdf`);
 //   a batch of ≥ 1,000 forms (`djyc render --org <党委> -o dir`, offices city). Then 20 planted errors in a copy of
 //   the offices city: `djyc validate` must report each one with its file, line and column.
@@ -219,15 +220,19 @@ async function changed(c, round) {
   }
 }
 
+/** A report, then the same report again (informational: answered from its memo, which must print the same). */
+async function report(c, label, args) {
+  const r = await djyc(c, label, args);
+  if (r.code !== 0) fail(`${c.profile}: djyc ${args.join(' ')}`, r);
+  const again = await djyc(c, `${label}Again`, args);
+  if (again.code !== 0 || again.stdout !== r.stdout) fail(`${c.profile}: djyc ${args.join(' ')} run again printed something else`, again);
+  return Buffer.byteLength(r.stdout);
+}
 async function deadlines(c) {
-  const r = await djyc(c, 'deadlines', ['deadlines', '--today', c.today, '--format', 'json']);
-  if (r.code !== 0) fail(`${c.profile}: djyc deadlines`, r);
-  c.deadlinesBytes = Buffer.byteLength(r.stdout);
+  c.deadlinesBytes = await report(c, 'deadlines', ['deadlines', '--today', c.today, '--format', 'json']);
 }
 async function ledger(c) {
-  const r = await djyc(c, 'ledger', ['ledger', '--today', c.today, '--format', 'csv']);
-  if (r.code !== 0) fail(`${c.profile}: djyc ledger`, r);
-  c.ledgerBytes = Buffer.byteLength(r.stdout);
+  c.ledgerBytes = await report(c, 'ledger', ['ledger', '--today', c.today, '--format', 'csv']);
 }
 async function startup(c) {
   for (let k = 0; k < 3; k++) {
@@ -366,6 +371,8 @@ function cityCells(c) {
     changed: row('changed', (x) => all(x.wall <= 0.2 * ajv.wall, x.rss < 500)),
     deadlines: row('deadlines', (x) => all(warmS && x.wall <= 1.5 * warmS.wall)),
     ledger: row('ledger', (x) => all(warmS && x.wall <= 1.5 * warmS.wall)),
+    deadlinesAgain: row('deadlinesAgain', () => undefined, { ratio: warmS && stat(c, 'deadlinesAgain') ? `${ratio(stat(c, 'deadlinesAgain').wall / warmS.wall)} warm validate` : '—' }),
+    ledgerAgain: row('ledgerAgain', () => undefined, { ratio: warmS && stat(c, 'ledgerAgain') ? `${ratio(stat(c, 'ledgerAgain').wall / warmS.wall)} warm validate` : '—' }),
     node: row('node'),
     version: row('version', (x) => all(nodeS && x.wall <= 3 * nodeS.wall), { ratio: vsNode('version') }),
     help: row('help', (x) => all(nodeS && x.wall <= 3 * nodeS.wall), { ratio: vsNode('help') }),
@@ -399,6 +406,8 @@ const ROWS = [
   ['changed', '`djyc validate --changed main`, 10 files changed on a branch', 'wall ≤ 0.2× ajv, RSS < 500 MB'],
   ['deadlines', '`djyc deadlines --format json`', '≤ 1.5× warm validate'],
   ['ledger', '`djyc ledger --format csv`', '≤ 1.5× warm validate'],
+  ['deadlinesAgain', 'the same `deadlines` again, nothing changed (its memo; informational)', ''],
+  ['ledgerAgain', 'the same `ledger` again, nothing changed (its memo; informational)', ''],
   ['node', '`node -e 0`', ''],
   ['version', '`djyc --version`', '≤ 3× node -e 0'],
   ['help', '`djyc --help`', '≤ 3× node -e 0'],
