@@ -220,8 +220,16 @@ async function changed(c, round) {
   }
 }
 
-/** A report, then the same report again (informational: answered from its memo, which must print the same). */
+/**
+ * A report, then the same report again (informational: answered from its memo, which must print the same). djyc
+ * keeps a memo only for folders that had settled (none modified in the last 2 s, see djyc's memo.ts): a report run
+ * right after the pull-request step's checkout waits for that first, unmeasured, as a person at a terminal would.
+ */
 async function report(c, label, args) {
+  const records = path.join(c.repo, 'records');
+  const newest = Math.max(...fs.readdirSync(records).map((d) => fs.statSync(path.join(records, d)).mtimeMs));
+  const wait = newest + 2500 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const r = await djyc(c, label, args);
   if (r.code !== 0) fail(`${c.profile}: djyc ${args.join(' ')}`, r);
   const again = await djyc(c, `${label}Again`, args);
