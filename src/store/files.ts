@@ -12,8 +12,11 @@ function tempFile(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.djyc-tmp-${process.pid}-${tempCounter++}`);
 }
 
-/** Writes a file atomically: a temp file in the same folder, fsync, rename; the folder is made when missing. */
-export function writeAtomic(file: string, content: string | Uint8Array | Iterable<string>, opts: { mode?: number } = {}): void {
+/**
+ * Writes a file atomically: a temp file in the same folder, fsync, rename; the folder is made when missing.
+ * `sync: false` skips the fsync (a cache file that knows when it is torn).
+ */
+export function writeAtomic(file: string, content: string | Uint8Array | Iterable<string>, opts: { mode?: number; sync?: boolean } = {}): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = tempFile(file);
   // 'wx': a new file, never through a link someone left under the temp name.
@@ -33,7 +36,7 @@ export function writeAtomic(file: string, content: string | Uint8Array | Iterabl
         // writeSync may write less than asked (a full disk fails only on a later call): loop until all is written.
         for (let at = 0; at < bytes.byteLength; ) at += fs.writeSync(fd, bytes, at, bytes.byteLength - at);
       }
-      fs.fsyncSync(fd);
+      if (opts.sync !== false) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }

@@ -24,6 +24,7 @@ import { PROSE_FIELDS, factsOf, type Repository } from '../domain/records.js';
 import { LoadedRecord, witnessOf } from './repo.js';
 import { REFERRERS_FILE, cacheRoot, codeFingerprint, forEachRef, refPlanReaches } from './cache.js';
 import { gitChangedSince, gitSync } from './git.js';
+import { writeAtomic } from './files.js';
 
 const FORMAT = 'djyc-referrers-2';
 /** Beyond this many files to check one by one, searching all files is no slower: no answer. */
@@ -110,22 +111,13 @@ export function refreshReferrerIndex(repo: Repository): void {
       lines.push(parts.join(''));
     }
     const head: Head = { djyc: FORMAT, code: codeFingerprint(), tree, lines: lines.length, unsure: [...unsure].sort() };
-    const tmp = `${file}.${process.pid}.tmp`;
+    function* pieces(): Generator<string> {
+      yield `${JSON.stringify(head)}\n`;
+      for (let i = 0; i < lines.length; i += 4096) yield lines.slice(i, i + 4096).join('');
+    }
     // Written in pieces (never the whole index as one string). No fsync: a torn file has fewer lines than its head
     // says and is not used.
-    try {
-      const fd = fs.openSync(tmp, 'w');
-      try {
-        fs.writeSync(fd, `${JSON.stringify(head)}\n`);
-        for (let i = 0; i < lines.length; i += 4096) fs.writeSync(fd, lines.slice(i, i + 4096).join(''));
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, file);
-    } catch (err) {
-      fs.rmSync(tmp, { force: true });
-      throw err;
-    }
+    writeAtomic(file, pieces(), { sync: false });
   } catch {
     /* the index is an optimisation only */
   }
