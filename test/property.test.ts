@@ -54,6 +54,8 @@ const doc = fc.letrec<{ block: string[] }>((tie) => ({
       { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom(...INDENTS), tie('block')).map(([k, n, inner]) => [`${k}:`, ...inner.map((l) => `${' '.repeat(Math.max(1, n))}${l}`)]) },
       { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom(0, 2, 2, 4), fc.array(fc.oneof(scalar.map((v) => [`- ${v}`]), fc.tuple(key, scalar, key, scalar).map(([a, x, b, y]) => [`- ${a}: ${x}`, `  ${b}: ${y}`])), { minLength: 1, maxLength: 3 })).map(([k, n, items]) => [`${k}:`, ...items.flat().map((l) => `${' '.repeat(n)}${l}`)]) },
       { weight: 1, arbitrary: fc.tuple(key, fc.constantFrom('|', '|-', '| # c', '|+', '>', '>-', '> # c', '>+', '>2', '|2'), fc.array(fc.constantFrom('  line', '  中文', '', '   more', '  # not a comment', ' x', '  ', '  second line'), { minLength: 1, maxLength: 5 })).map(([k, h, lines]) => [`${k}: ${h}`, ...lines]) },
+      // Prose wrapped by hand: a plain scalar going on over more indented lines (blank ones, comments, odd starts).
+      { weight: 1, arbitrary: fc.tuple(key, fc.constantFrom('a', '中文内容', 'abc def', '1', 'true', 'x #c', '"q"', '-x', 'a:'), fc.array(fc.constantFrom('  more', '  中文', '', '   deeper', ' one', '  ', '  # c', '  - x', '  k: v', '  a #b', '  "q"', "  'q'", '  end:', '  [a]', '  1', '  true', '  ~', 'top', '  a: b', '  -', '  x\ty', '  ? x', '  #x'), { minLength: 1, maxLength: 4 })).map(([k, first, lines]) => [`${k}: ${first}`, ...lines]) },
       { weight: 1, arbitrary: fc.constantFrom(['# comment'], [''], ['  # indented'], ['---'], ['...'], ['%YAML 1.1'], ['<<<<<<< HEAD']) },
     ),
     { minLength: 1, maxLength: 5 },
@@ -125,6 +127,10 @@ describe('fast YAML path', () => {
       '# yaml-language-server: $schema=x\n---\n# 结项书\nid: a\nb: >-\n  x\n  y\n',
       '--- # c\nid: a\nb:\n  - c: >\n      one\n      two\n    d: 2\n',
       'id: a\r\nb: >-\r\n  x\r\n\r\n  y\r\n',
+      // Plain scalars wrapped by hand over several lines (a blank line between them kept as a line break).
+      'id: a\ncontent: 第一行写不下的内容，\n  接着写在第二行；\n\n  另起一段。\nnext: 1\n',
+      'a:\n  - one\n    two\n  - b: c\n      d\n    e: f # c\n  # c\n',
+      'a: x\n  y\n  # a comment ends it\nb: 1\n',
     ]) {
       const fast = fastParse(text);
       expect(fast, text).toBeDefined();

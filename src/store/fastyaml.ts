@@ -44,6 +44,8 @@ const KEY = /^((?=[A-Za-z_\u00a1-\uffff])[^:#,[\]{}\s]{1,100}(?: [^:#,[\]{}\s]{1
 const RESERVED_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '__proto__']);
 // A plain scalar may not start with an indicator (`-` only when followed by a non-space).
 const PLAIN_START = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s])/;
+// A continuation line of a plain scalar, as taken here: no indicator at all first (the safe parser decides those).
+const PLAIN_NEXT = /^[^-?:,[\]{}#&*!|>'"%@`\s]/;
 
 interface Line {
   indent: number;
@@ -175,11 +177,45 @@ class FastParser {
     else if (c === 123 /* { */) value = this.whole(body, flowMap);
     else if (c === 124 /* | */) return this.literal(body, indent);
     else if (c === 62 /* > */) return this.folded(body, indent);
-    else value = plain(body);
+    else {
+      value = plain(body);
+      // Prose wrapped by hand continues a plain scalar on more indented lines (not after a comment).
+      if (body === inline.replace(/ +$/, '')) value = this.plainLines(body, value, indent);
+    }
     // A more indented line after an inline value would continue it (multi-line scalar) or be an error.
     const at = this.next();
     if (at >= 0 && this.lines[at]!.indent > indent) throw BAIL;
     return value;
+  }
+
+  /**
+   * A plain scalar that may go on over more indented lines (YAML's line folding: lines joined by a space, each
+   * run of n blank lines kept as n line breaks, every line trimmed). `first` is its first line, `value` what that
+   * line alone resolves to. A comment line ends it; lines the safe parser could read otherwise — `: `, ` #`, an
+   * indicator first — make it bail.
+   */
+  private plainLines(first: string, value: unknown, indent: number): unknown {
+    let text = first;
+    let blanks = 0;
+    let last = -1;
+    for (let j = this.i; j < this.lines.length; j++) {
+      const line = this.lines[j]!;
+      if (line.rest === '') {
+        blanks++;
+        continue;
+      }
+      if (line.indent <= indent || line.skip) break;
+      const rest = line.rest.replace(/ +$/, '');
+      if (!PLAIN_NEXT.test(rest) || rest.includes(': ') || rest.includes(' #') || rest.endsWith(':')) throw BAIL;
+      text += blanks ? '\n'.repeat(blanks) + rest : ` ${rest}`;
+      blanks = 0;
+      last = j;
+    }
+    if (last < 0) return value;
+    this.i = last + 1;
+    // Folded over lines, it is text (a value with a space or a line break is no number, date or boolean).
+    if (resolvePlain(text) !== text) throw BAIL;
+    return text;
   }
 
   private whole(body: string, read: (s: string, at: number) => [unknown, number]): unknown {
