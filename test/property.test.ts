@@ -53,7 +53,7 @@ const doc = fc.letrec<{ block: string[] }>((tie) => ({
       { weight: 5, arbitrary: fc.tuple(key, scalar).map(([k, v]) => [`${k}: ${v}`]) },
       { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom(...INDENTS), tie('block')).map(([k, n, inner]) => [`${k}:`, ...inner.map((l) => `${' '.repeat(Math.max(1, n))}${l}`)]) },
       { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom(0, 2, 2, 4), fc.array(fc.oneof(scalar.map((v) => [`- ${v}`]), fc.tuple(key, scalar, key, scalar).map(([a, x, b, y]) => [`- ${a}: ${x}`, `  ${b}: ${y}`])), { minLength: 1, maxLength: 3 })).map(([k, n, items]) => [`${k}:`, ...items.flat().map((l) => `${' '.repeat(n)}${l}`)]) },
-      { weight: 1, arbitrary: fc.tuple(key, fc.constantFrom('|', '|-', '| # c', '|+', '>', '>-', '> # c', '>+', '>2', '|2'), fc.array(fc.constantFrom('  line', '  中文', '', '   more', '  # not a comment', ' x', '  ', '  second line'), { minLength: 1, maxLength: 5 })).map(([k, h, lines]) => [`${k}: ${h}`, ...lines]) },
+      { weight: 1, arbitrary: fc.tuple(key, fc.constantFrom('|', '|-', '| # c', '|+', '>', '>-', '> # c', '>+', '>2', '|2'), fc.array(fc.constantFrom('  line', '  中文', '', '   more', '  # not a comment', ' x', '  ', '  second line', '  a\tb', '  \tx', '\t', '  x\t', '\tx', '  \t'), { minLength: 1, maxLength: 5 })).map(([k, h, lines]) => [`${k}: ${h}`, ...lines]) },
       // Prose wrapped by hand: a plain scalar going on over more indented lines (blank ones, comments, odd starts).
       { weight: 1, arbitrary: fc.tuple(key, fc.constantFrom('a', '中文内容', 'abc def', '1', 'true', 'x #c', '"q"', '-x', 'a:'), fc.array(fc.constantFrom('  more', '  中文', '', '   deeper', ' one', '  ', '  # c', '  - x', '  k: v', '  a #b', '  "q"', "  'q'", '  end:', '  [a]', '  1', '  true', '  ~', 'top', '  a: b', '  -', '  x\ty', '  ? x', '  #x'), { minLength: 1, maxLength: 4 })).map(([k, first, lines]) => [`${k}: ${first}`, ...lines]) },
       { weight: 1, arbitrary: fc.constantFrom(['# comment'], [''], ['  # indented'], ['---'], ['...'], ['%YAML 1.1'], ['<<<<<<< HEAD']) },
@@ -131,6 +131,8 @@ describe('fast YAML path', () => {
       'id: a\ncontent: 第一行写不下的内容，\n  接着写在第二行；\n\n  另起一段。\nnext: 1\n',
       'a:\n  - one\n    two\n  - b: c\n      d\n    e: f # c\n  # c\n',
       'a: x\n  y\n  # a comment ends it\nb: 1\n',
+      // Tabs pasted into block scalars are content.
+      'a: |\n  第一列\t第二列\n  \t缩进\nb: >-\n  x\ty\n  z\n',
     ]) {
       const fast = fastParse(text);
       expect(fast, text).toBeDefined();
@@ -142,7 +144,7 @@ describe('fast YAML path', () => {
     for (const text of [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: !t x\n', '<<: {a: 1}\nb: 2\n', 'a: 1\na: 2\n', 'a:\n  - &x 1\n  - *x\n',
       'a: [&x 1, *x]\n', 'a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n', '%YAML 1.1\n---\na: NO\n', 'a: 1\n---\nb: 2\n',
-      'a: "\\ud800"\n', 'a:\tb\n', 'a: b\r', '? a\n: b\n', 'a: {b: 1, b: 2}\n', 'a: {<<: {b: 1}}\n', 'a: {b: 1,\n  c: 2}\n',
+      'a: "\\ud800"\n', 'a:\tb\n', 'a: b\r', 'a: x\ty\n', 'a: |\n\tx\n', 'a:\n\t- x\n', 'a: >\n  x\n  \ty\n', '? a\n: b\n', 'a: {b: 1, b: 2}\n', 'a: {<<: {b: 1}}\n', 'a: {b: 1,\n  c: 2}\n',
     ]) {
       expect(fastParse(text), text).toBeUndefined();
     }

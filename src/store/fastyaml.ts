@@ -36,8 +36,9 @@ function resolvePlain(value: string): unknown {
   return value;
 }
 
-// Characters the fast path never handles: tabs, lone CRs, C0/C1 controls, Unicode line separators, BOMs.
-const REFUSED = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
+// Characters the fast path never handles: lone CRs, C0/C1 controls, Unicode line separators, BOMs. Tabs only
+// inside the content of block scalars (text pasted into a `|` or `>` block keeps them; see FastParser.tabLines).
+const REFUSED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
 // A plain key: a letter (ASCII or not) or `_` first; words without `:`, `#`, flow indicators or odd spaces,
 // separated by single spaces; then `:` and a space or the end of the line.
 const KEY = /^((?=[A-Za-z_\u00a1-\uffff])[^:#,[\]{}\s]{1,100}(?: [^:#,[\]{}\s]{1,100}){0,8}):(?: +|$)/;
@@ -71,18 +72,28 @@ class FastParser {
   private readonly lines: Line[];
   private readonly raw: string[];
   private i = 0;
+  /** Lines holding a tab that no block scalar has taken as content yet: any left at the end makes it bail. */
+  private readonly tabLines = new Set<number>();
 
   constructor(text: string) {
     this.raw = text.split('\n');
-    this.lines = this.raw.map((l) => {
+    const tabs = text.includes('\t');
+    this.lines = this.raw.map((l, j) => {
       let n = 0;
       while (n < l.length && l.charCodeAt(n) === 32) n++;
       const rest = l.slice(n);
+      if (tabs && rest.includes('\t')) this.tabLines.add(j);
       return { indent: n, rest, skip: rest === '' || rest.charCodeAt(0) === 35 /* # */ };
     });
   }
 
   document(): Record<string, unknown> {
+    const out = this.body();
+    if (this.tabLines.size) throw BAIL;
+    return out;
+  }
+
+  private body(): Record<string, unknown> {
     const first = this.next();
     if (first < 0 || this.lines[first]!.indent !== 0) throw BAIL;
     const rest = this.lines[first]!.rest;
@@ -254,7 +265,7 @@ class FastParser {
         blanks++;
         continue;
       }
-      if (line.charCodeAt(0) === 32) throw BAIL;
+      if (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 || line.endsWith('\t')) throw BAIL;
       text += blanks < 0 ? line : blanks === 0 ? ` ${line}` : `${'\n'.repeat(blanks)}${line}`;
       blanks = 0;
     }
@@ -274,12 +285,13 @@ class FastParser {
         continue;
       }
       const line = this.lines[j]!;
-      if (line.rest === '') throw BAIL; // whitespace-only lines: chomping subtleties, leave them to the safe parser
+      if (line.rest === '' || line.rest.trim() === '') throw BAIL; // whitespace-only lines: chomping subtleties, leave them to the safe parser
       if (contentIndent < 0) {
-        if (line.indent <= indent) break;
+        if (line.indent <= indent || line.rest.charCodeAt(0) === 9) break;
         contentIndent = line.indent;
       } else if (line.indent < contentIndent) break;
       body.push(raw.slice(contentIndent));
+      this.tabLines.delete(j);
       bodyLength = body.length;
       lastLine = j;
     }
