@@ -171,6 +171,14 @@ class FastParser {
    * parent is indented by `indent`. Nested blocks follow on more indented lines.
    */
   private value(inline: string, indent: number, inMap: boolean): unknown {
+    const q = inline.charCodeAt(0);
+    if ((q === 34 /* " */ || q === 39) /* ' */ && quoteEnd(inline, q) < 0) {
+      // A quoted scalar wrapped over several lines.
+      const value = this.quotedLines(inline, q, indent);
+      const at = this.next();
+      if (at >= 0 && this.lines[at]!.indent > indent) throw BAIL;
+      return value;
+    }
     const body = stripComment(inline);
     if (body === '') {
       const at = this.next();
@@ -197,6 +205,46 @@ class FastParser {
     const at = this.next();
     if (at >= 0 && this.lines[at]!.indent > indent) throw BAIL;
     return value;
+  }
+
+  /**
+   * A quoted scalar (`q`: the quote's code) opened on `first` and closed on a later, more indented line. YAML's
+   * line folding: trailing spaces of a line and the indentation of the next are dropped, the line break becomes a
+   * space, each run of n blank lines n line breaks; escapes are read after folding. An escaped line break (a `\`
+   * ending a line), a line not indented enough, or anything after the closing quote but a comment make it bail.
+   */
+  private quotedLines(first: string, q: number, indent: number): unknown {
+    const endsEscaped = (t: string) => q === 34 && /(?:^|[^\\])(?:\\\\)*\\$/.test(t);
+    let text = first.slice(1);
+    if (endsEscaped(text)) throw BAIL;
+    let raw = text.replace(/ +$/, '');
+    let blanks = 0;
+    for (let j = this.i; j < this.lines.length; j++) {
+      const line = this.lines[j]!;
+      if (line.rest === '') {
+        blanks++;
+        continue;
+      }
+      if (line.indent <= indent) throw BAIL;
+      const end = quoteEnd(line.rest, q, 0);
+      text = end < 0 ? line.rest : line.rest.slice(0, end);
+      raw += blanks ? '\n'.repeat(blanks) : ' ';
+      blanks = 0;
+      if (end < 0) {
+        if (endsEscaped(text)) throw BAIL;
+        raw += text.replace(/ +$/, '');
+        continue;
+      }
+      raw += text;
+      const tail = line.rest.slice(end + 1);
+      if (tail !== '' && !/^ +(?:#.*)?$/.test(tail)) throw BAIL;
+      this.i = j + 1;
+      const quote = String.fromCharCode(q);
+      const [value, at] = (q === 34 ? doubleQuoted : singleQuoted)(quote + raw + quote, 0);
+      if (at !== raw.length + 2) throw BAIL;
+      return value;
+    }
+    throw BAIL; // never closed
   }
 
   /**
@@ -361,6 +409,19 @@ function doubleQuoted(s: string, at: number): [string, number] {
     out += ch;
     j++;
   }
+}
+
+/** Where the quoted scalar opened at 0 in `s` (`q`: the quote's code) closes on this line, or -1. */
+function quoteEnd(s: string, q: number, from = 1): number {
+  for (let j = from; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (q === 34 && c === 92 /* \ */) j++;
+    else if (c === q) {
+      if (q === 39 && s.charCodeAt(j + 1) === 39) j++;
+      else return j;
+    }
+  }
+  return -1;
 }
 
 function singleQuoted(s: string, at: number): [string, number] {
