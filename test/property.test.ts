@@ -137,8 +137,8 @@ describe('fast YAML path', () => {
       // Quoted scalars wrapped over several lines.
       'a: "第一行，\n  第二行"\nb: \'it\'\'s\n\n  ok\' # c\nc:\n  - "p\n    q"\n',
       'a: "x  \n  more  \n\n  \\t end  "\nb: \'y  \n  z  \'\n',
-      // Tabs pasted into block scalars are content.
-      'a: |\n  第一列\t第二列\n  \t缩进\nb: >-\n  x\ty\n  z\n',
+      // Tabs pasted into block scalars are content; an indented line in a folded one keeps its line breaks.
+      'a: |\n  第一列\t第二列\n  \t缩进\nb: >-\n  x\ty\n  z\nc: >\n  x\n  \ty\n\n   z\n  w\n',
     ]) {
       const fast = fastParse(text);
       expect(fast, text).toBeDefined();
@@ -150,7 +150,7 @@ describe('fast YAML path', () => {
     for (const text of [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: !t x\n', '<<: {a: 1}\nb: 2\n', 'a: 1\na: 2\n', 'a:\n  - &x 1\n  - *x\n',
       'a: [&x 1, *x]\n', 'a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n', '%YAML 1.1\n---\na: NO\n', 'a: 1\n---\nb: 2\n',
-      'a: "\\ud800"\n', 'a:\tb\n', 'a: b\r', 'a: x\ty\n', 'a: |\n\tx\n', 'a:\n\t- x\n', 'a: >\n  x\n  \ty\n', '? a\n: b\n', 'a: {b: 1, b: 2}\n', 'a: {<<: {b: 1}}\n', 'a: {b: 1,\n  c: 2}\n',
+      'a: "\\ud800"\n', 'a:\tb\n', 'a: b\r', 'a: x\ty\n', 'a: |\n\tx\n', 'a:\n\t- x\n', 'a: >\n  x\t\n  y\n', '? a\n: b\n', 'a: {b: 1, b: 2}\n', 'a: {<<: {b: 1}}\n', 'a: {b: 1,\n  c: 2}\n',
     ]) {
       expect(fastParse(text), text).toBeUndefined();
     }

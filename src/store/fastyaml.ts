@@ -297,7 +297,8 @@ class FastParser {
 
   /**
    * A folded block scalar (`>` or `>-`): lines joined by a space, each run of n blank lines between two lines
-   * kept as n line breaks. More indented lines (kept as they are by YAML) and leading blank lines make it bail.
+   * kept as n line breaks; next to a line that starts with a space or a tab (kept as it is by YAML) no break is
+   * folded, so n blank lines give n + 1 breaks. Leading blank lines and a tab ending a line make it bail.
    */
   private folded(header: string, indent: number): string {
     let strip: boolean;
@@ -307,15 +308,21 @@ class FastParser {
     const content = this.blockLines(indent);
     let text = '';
     let blanks = -1;
+    let spacedBefore = false;
     for (const line of content) {
       if (line === '') {
         if (blanks < 0) throw BAIL;
         blanks++;
         continue;
       }
-      if (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9 || line.endsWith('\t')) throw BAIL;
-      text += blanks < 0 ? line : blanks === 0 ? ` ${line}` : `${'\n'.repeat(blanks)}${line}`;
+      if (line.endsWith('\t')) throw BAIL;
+      // A line starting with a space or a tab (an indented paragraph) is not folded: the line breaks around it stay.
+      const spaced = line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9;
+      if (blanks < 0) text = line;
+      else if (spaced || spacedBefore) text += `${'\n'.repeat(blanks + 1)}${line}`;
+      else text += blanks === 0 ? ` ${line}` : `${'\n'.repeat(blanks)}${line}`;
       blanks = 0;
+      spacedBefore = spaced;
     }
     return strip ? text : `${text}\n`;
   }
@@ -335,7 +342,7 @@ class FastParser {
       const line = this.lines[j]!;
       if (line.rest === '' || line.rest.trim() === '') throw BAIL; // whitespace-only lines: chomping subtleties, leave them to the safe parser
       if (contentIndent < 0) {
-        if (line.indent <= indent || line.rest.charCodeAt(0) === 9) break;
+        if (line.indent <= indent) break;
         contentIndent = line.indent;
       } else if (line.indent < contentIndent) break;
       body.push(raw.slice(contentIndent));
