@@ -73,23 +73,24 @@ class FastParser {
   private readonly raw: string[];
   private i = 0;
   /** Lines holding a tab that no block scalar has taken as content yet: any left at the end makes it bail. */
-  private readonly tabLines = new Set<number>();
+  private readonly tabLines: Set<number> | undefined;
 
   constructor(text: string) {
     this.raw = text.split('\n');
-    const tabs = text.includes('\t');
+    const tabs = text.includes('\t') ? new Set<number>() : undefined;
+    this.tabLines = tabs;
     this.lines = this.raw.map((l, j) => {
       let n = 0;
       while (n < l.length && l.charCodeAt(n) === 32) n++;
       const rest = l.slice(n);
-      if (tabs && rest.includes('\t')) this.tabLines.add(j);
+      if (tabs && rest.includes('\t')) tabs.add(j);
       return { indent: n, rest, skip: rest === '' || rest.charCodeAt(0) === 35 /* # */ };
     });
   }
 
   document(): Record<string, unknown> {
     const out = this.body();
-    if (this.tabLines.size) throw BAIL;
+    if (this.tabLines?.size) throw BAIL;
     return out;
   }
 
@@ -196,14 +197,17 @@ class FastParser {
     else if (c === 123 /* { */) value = this.whole(body, flowMap);
     else if (c === 124 /* | */) return this.literal(body, indent);
     else if (c === 62 /* > */) return this.folded(body, indent);
-    else {
-      value = plain(body);
-      // Prose wrapped by hand continues a plain scalar on more indented lines (not after a comment).
-      if (body === inline.replace(/ +$/, '')) value = this.plainLines(body, value, indent);
-    }
+    else value = plain(body);
     // A more indented line after an inline value would continue it (multi-line scalar) or be an error.
+    const from = this.i;
     const at = this.next();
-    if (at >= 0 && this.lines[at]!.indent > indent) throw BAIL;
+    if (at < 0 || this.lines[at]!.indent <= indent) return value;
+    // Prose wrapped by hand: a plain scalar (without a comment) going on over more indented lines.
+    if (c === 34 || c === 39 || c === 91 || c === 123 || inline.indexOf(' #') >= 0) throw BAIL;
+    this.i = from;
+    value = this.plainLines(body, indent);
+    const after = this.next();
+    if (after >= 0 && this.lines[after]!.indent > indent) throw BAIL;
     return value;
   }
 
@@ -248,12 +252,11 @@ class FastParser {
   }
 
   /**
-   * A plain scalar that may go on over more indented lines (YAML's line folding: lines joined by a space, each
-   * run of n blank lines kept as n line breaks, every line trimmed). `first` is its first line, `value` what that
-   * line alone resolves to. A comment line ends it; lines the safe parser could read otherwise — `: `, ` #`, an
-   * indicator first — make it bail.
+   * A plain scalar going on over more indented lines (YAML's line folding: lines joined by a space, each run of n
+   * blank lines kept as n line breaks, every line trimmed), from `first`, its first line. A comment line ends it;
+   * lines the safe parser could read otherwise — `: `, ` #`, an indicator first — make it bail.
    */
-  private plainLines(first: string, value: unknown, indent: number): unknown {
+  private plainLines(first: string, indent: number): string {
     let text = first;
     let blanks = 0;
     let last = -1;
@@ -270,7 +273,7 @@ class FastParser {
       blanks = 0;
       last = j;
     }
-    if (last < 0) return value;
+    if (last < 0) throw BAIL; // a comment line first: the more indented line after it is an error
     this.i = last + 1;
     // Folded over lines, it is text (a value with a space or a line break is no number, date or boolean).
     if (resolvePlain(text) !== text) throw BAIL;
@@ -346,7 +349,7 @@ class FastParser {
         contentIndent = line.indent;
       } else if (line.indent < contentIndent) break;
       body.push(raw.slice(contentIndent));
-      this.tabLines.delete(j);
+      this.tabLines?.delete(j);
       bodyLength = body.length;
       lastLine = j;
     }
