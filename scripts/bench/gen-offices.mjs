@@ -7,7 +7,9 @@
 // What differs from the first city:
 // - a three-level organisation tree under the 机关工委: 党委 → 党总支 → 党支部 (党委 of very different sizes);
 // - projects of ≈ 2.5 KB: several paragraphs of prose (reason, goals, content, measures, feasibility) in block
-//   scalars (`|`, `|-`, `>-`, `>`), a schedule, a project team, attachments, comments;
+//   scalars (`|`, `|-`, `>-`, `>`, some with a tab pasted before each paragraph) or, in some offices, wrapped by hand
+//   without a block indicator (a plain or double-quoted scalar going on over indented lines), a schedule, a project
+//   team, attachments, comments;
 // - every member who is not exempt holds one task and signs one member commitment (附件3) for it; a few members
 //   are exempt (with a recorded reason) or transferred out;
 // - quarterly reports (执行书) for every project and every task (2020Q2 and 2020Q3), with prose;
@@ -27,7 +29,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PKG = path.resolve(HERE, '../..');
 
 /** Bump when the output changes: the benchmark caches cities by profile and this version. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 /** The date the city describes (December: projects closing, acceptance under way). */
 export const TODAY = '2020-12-20';
 const YEAR = 2020;
@@ -174,6 +176,10 @@ function officeStyle(r, i) {
     headerComment: chance(r, 0.6),
     inlineComments: chance(r, 0.5),
     flowSeq: chance(r, 0.3),
+    // Prose wrapped by hand without a block indicator (YAML folds it: a space between lines), and paragraphs pasted
+    // from a word processor with a tab in front (kept by literal blocks).
+    wrapped: pick(r, [null, null, null, 'plain', 'double']),
+    tabs: chance(r, 0.2),
   };
 }
 
@@ -217,10 +223,11 @@ class Doc {
     if (!forceBlock && paras.length === 1 && [...joined].length <= 60) return this.kv(key, joined, indent);
     const style = this.s.block;
     const inner = this.pad(indent + 2);
+    if (this.s.wrapped && this.wrappedText(key, paras, indent)) return;
     this.lines.push(`${this.pad(indent)}${key}: ${style}`);
     if (style.startsWith('|')) {
-      // Literal: one line per paragraph, as typed.
-      for (const p of paras) this.lines.push(`${inner}${p}`);
+      // Literal: one line per paragraph, as typed (a tab in front when pasted from a word processor).
+      for (const p of paras) this.lines.push(`${inner}${this.s.tabs ? '\t' : ''}${p}`);
     } else {
       // Folded: hard-wrapped lines (folded into spaces by YAML), a blank line between paragraphs.
       paras.forEach((p, i) => {
@@ -229,6 +236,40 @@ class Doc {
         for (let k = 0; k < chars.length; k += this.s.wrap) this.lines.push(`${inner}${chars.slice(k, k + this.s.wrap).join('')}`);
       });
     }
+  }
+  /**
+   * Free text wrapped by hand without a block indicator: `key: first part` and the rest on more indented lines, a
+   * blank line between paragraphs, plain or in double quotes. False (nothing written) when a plain line would read
+   * as something else (an indicator first, `: ` or ` #` in it).
+   */
+  wrappedText(key, paras, indent) {
+    const chunks = paras.map((p) => {
+      const chars = [...p];
+      const out = [];
+      for (let k = 0; k < chars.length; k += this.s.wrap) out.push(chars.slice(k, k + this.s.wrap).join('').trim());
+      return out.filter(Boolean);
+    });
+    const all = chunks.flat();
+    const inner = this.pad(indent + 2);
+    if (this.s.wrapped === 'plain') {
+      if (!plainOk(all[0]) || all.some((c) => INDICATOR.test(c) || /: |:$| #|[\t]/.test(c))) return false;
+      const lines = [];
+      chunks.forEach((cs, i) => {
+        if (i > 0) lines.push('');
+        for (const c of cs) lines.push(lines.length ? `${inner}${c}` : `${this.pad(indent)}${key}: ${c}`);
+      });
+      this.lines.push(...lines);
+      return true;
+    }
+    const esc = (c) => c.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    const lines = [];
+    chunks.forEach((cs, i) => {
+      if (i > 0) lines.push('');
+      for (const c of cs) lines.push(lines.length ? `${inner}${esc(c)}` : `${this.pad(indent)}${key}: "${esc(c)}`);
+    });
+    lines[lines.length - 1] += '"';
+    this.lines.push(...lines);
+    return true;
   }
   /** A block sequence of scalars, or a flow one `[a, b]` in offices that like those. */
   list(key, items, indent = 0) {
@@ -287,7 +328,7 @@ export async function generateOffices(dir, { scale = 1, log = () => {} } = {}) {
   configureRepo(dir);
 
   const files = [];
-  const stats = { bytes: 0, crlf: 0, bom: 0, blockScalars: 0, comments: 0 };
+  const stats = { bytes: 0, crlf: 0, bom: 0, blockScalars: 0, comments: 0, wrapped: 0, tabs: 0 };
   const kindBytes = {};
   const write = (kind, id, doc) => {
     const { text, crlf, bom } = doc.toString(kind);
@@ -302,6 +343,12 @@ export async function generateOffices(dir, { scale = 1, log = () => {} } = {}) {
     for (const l of doc.lines) {
       if (/: [|>][-+]?$/.test(l)) stats.blockScalars++;
       if (/^\s*# |  # /.test(l)) stats.comments++;
+      if (/^ +\t/.test(l)) stats.tabs++;
+    }
+    for (let k = 1; k < doc.lines.length; k++) {
+      // A wrapped value: a key's line whose value goes on over the next, more indented line (no block indicator).
+      const m = /^( *)[a-z_]+: [^|>\s]/.exec(doc.lines[k - 1]);
+      if (m && doc.lines[k].startsWith(`${m[1]}  `) && !/^ *(?:- |[a-z_]+:)/.test(doc.lines[k])) stats.wrapped++;
     }
   };
   const name = () => `${pick(r, SURNAMES)}${pick(r, GIVEN_1)}${chance(r, 0.7) ? pick(r, GIVEN_2) : ''}`;
@@ -804,6 +851,8 @@ export async function generateOffices(dir, { scale = 1, log = () => {} } = {}) {
     bomFiles: stats.bom,
     blockScalars: stats.blockScalars,
     commentLines: stats.comments,
+    wrappedValues: stats.wrapped,
+    tabLines: stats.tabs,
     tree: { 党委: offices.length, 党总支: offices.reduce((a, o) => a + o.zzbs.length, 0), 党支部: branches.length },
     exemptMembers: members.filter((m) => m.exempt).length,
     inactiveMembers: members.filter((m) => m.active === false).length,

@@ -445,7 +445,7 @@ for (const c of cities) {
     `- **${c.profile}** (${GENERATORS[c.profile].label}, generator v${i.version ?? 1}): ${i.files.toLocaleString('en')} files, ${(i.bytes / 1e6).toFixed(1)} MB (mean ${Math.round(i.bytes / i.files)} B); ` +
       Object.entries(i.counts).map(([k, v]) => `${v.toLocaleString('en')} ${k}`).join(', ') +
       (i.tree ? `; tree ${Object.entries(i.tree).map(([k, v]) => `${v} ${k}`).join(' / ')}` : '') +
-      (i.crlfFiles !== undefined ? `; ${i.crlfFiles.toLocaleString('en')} CRLF files, ${i.bomFiles} with BOM, ${i.blockScalars.toLocaleString('en')} block scalars, ${i.commentLines.toLocaleString('en')} comment lines` : '') +
+      (i.crlfFiles !== undefined ? `; ${i.crlfFiles.toLocaleString('en')} CRLF files, ${i.bomFiles} with BOM, ${i.blockScalars.toLocaleString('en')} block scalars, ${i.commentLines.toLocaleString('en')} comment lines${i.wrappedValues !== undefined ? `, ${i.wrappedValues.toLocaleString('en')} values wrapped by hand, ${i.tabLines.toLocaleString('en')} lines with a pasted tab` : ''}` : '') +
       `; today ${c.today}. ` + (c.ajvValid ? `ajv-cli: ${c.ajvValid.valid.toLocaleString('en')} "valid" of ${c.ajvValid.files.toLocaleString('en')} files. ` : '') +
       `Load average ${c.loadStart} at start, ${c.loadEnd} at end (1-minute load as each round began: ${c.roundLoads?.join(', ')}).` +
       (c.info.batchOrg && c.batch ? ` Batch: ${c.info.batchOrg.name} (${c.info.batchOrg.id}).` : ''),

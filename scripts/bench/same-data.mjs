@@ -3,7 +3,7 @@
 // the YAML 1.2 core schema (what scripts/bench/ajv-yaml12.cjs makes ajv-cli do) and by djyc's own parser must give
 // equal values. A generator whose text the two read differently would make the comparison meaningless.
 //
-//   npx tsc -p tsconfig.json && node scripts/bench/same-data.mjs .bench-cache/offices-v1-scale-1/repo
+//   npx tsc -p tsconfig.json && node scripts/bench/same-data.mjs .bench-cache/offices-v2-scale-1/repo
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
