@@ -64,6 +64,8 @@ export function precheck(file: string, bytes: Uint8Array): { text: string } | { 
  * text: an indented `<<<<<<<` line followed by `=======` and `>>>>>>>` lines at the same indentation is one.
  */
 function indentedConflict(text: string): { line: number; col: number } | undefined {
+  // Almost every file has no marker at all: one search instead of a line-by-line scan.
+  if (!text.includes('<<<<<<<')) return undefined;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const open = /^([ \t]+)<{7}(?:[ \t].*)?\r?$/.exec(lines[i]!);
