@@ -46,9 +46,9 @@ export function notingContext(ctx: CliContext): { ctx: CliContext; notes: string
  * Writes a report (whole, or in pieces made as they are written) and keeps it as the memo of its run on the way
  * (`memo` undefined: no memo). A write that fails leaves no memo.
  */
-export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository; name: string; params: MemoParams; code: number; notes: string[] } | undefined, content: string | Iterable<string>, output: string | undefined): Promise<void> {
+export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository; name: string; params: MemoParams; code: number; notes: string[] } | undefined, content: string | Uint8Array | Iterable<string>, output: string | undefined): Promise<void> {
   if (!memo) return writeOutput(ctx, content, output);
-  if (typeof content === 'string') {
+  if (typeof content === 'string' || content instanceof Uint8Array) {
     writeOutput(ctx, content, output);
     return keepInMemo(memo.repo, memo.name, memo.params, content, memo.code, memo.notes);
   }
@@ -65,7 +65,7 @@ export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository;
 }
 
 /** Keeps what a report printed as the memo of its run (nothing when the loading had no witness). */
-export async function keepInMemo(repo: Repository, name: string, params: MemoParams, content: string | Uint8Array, code: number, notes: string[]): Promise<void> {
+async function keepInMemo(repo: Repository, name: string, params: MemoParams, content: string | Uint8Array, code: number, notes: string[]): Promise<void> {
   const { writeMemo } = await import('../store/memo.js');
   const bytes = typeof content !== 'string';
   writeMemo(repo, name, params, { payload: typeof content === 'string' ? content : Buffer.from(content), meta: { code, notes, bytes } });

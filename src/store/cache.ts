@@ -505,7 +505,7 @@ export class RecordCache {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       const name = this.newSegmentName();
-      writeAtomic(path.join(this.dir, name), typeof text === 'string' ? [text] : text);
+      writeAtomic(path.join(this.dir, name), text);
       return name;
     } catch {
       return undefined;

@@ -343,7 +343,7 @@ class FastParser {
         continue;
       }
       const line = this.lines[j]!;
-      if (line.rest === '' || line.rest.trim() === '') throw BAIL; // whitespace-only lines: chomping subtleties, leave them to the safe parser
+      if (line.rest.trim() === '') throw BAIL; // whitespace-only lines: chomping subtleties, leave them to the safe parser
       if (contentIndent < 0) {
         if (line.indent <= indent) break;
         contentIndent = line.indent;

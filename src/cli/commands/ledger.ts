@@ -5,7 +5,7 @@ import { today as todayIn } from '../../store/clock.js';
 import type { Dated } from '../../domain/as-of.js';
 import { UsageError } from '../../domain/errors.js';
 import { ledgerTables, tablesToMarkdown, tablesToText, tablesToXlsx, tableToCsv, TABLE_IDS } from '../../output/ledger-tables.js';
-import { checkIsoDate, writeOutput } from '../io.js';
+import { checkIsoDate } from '../io.js';
 import { pickProgramme } from '../programme-choice.js';
 import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
@@ -41,7 +41,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const root = requireRoot(ctx.cwd);
         const today = opts.asOf ?? todayIn(opts.today);
         // Unchanged repository, same options: what the last run printed (cli/memo-output.ts).
-        const { keepInMemo, notingContext, printFromMemo, reportParams } = await import('../memo-output.js');
+        const { notingContext, printFromMemo, reportParams, writeKeptOutput } = await import('../memo-output.js');
         const params = opts.asOf ? undefined : reportParams('ledger', ctx, { today, dated: !!opts.today, programme: opts.programme ?? null, org: opts.org ?? null, format, table: opts.table ?? null });
         const memo = params && (await printFromMemo(ctx, root, 'ledger', params, opts.output));
         if (memo !== undefined) return memo;
@@ -63,8 +63,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         else if (format === 'md') content = tablesToMarkdown(ledger, tables, ctx.lang, dated);
         else if (format === 'json') content = `${JSON.stringify(dated ? { dated, ...ledger } : ledger, null, 2)}\n`;
         else content = tablesToText(ledger, tables, ctx.lang, dated);
-        writeOutput(ctx, content, opts.output);
-        if (params) await keepInMemo(repo, 'ledger', params, content, 0, noting.notes);
+        await writeKeptOutput(ctx, params && { repo, name: 'ledger', params, code: 0, notes: noting.notes }, content, opts.output);
         return 0;
       }),
     );
