@@ -184,6 +184,25 @@ describe('deadlines and ledger from the memo', () => {
       expect(run(args)).toEqual(reference);
       expect(run(args)).toEqual(reference);
     }
+    const headOf = (name: string) => {
+      const bytes = fs.readFileSync(memoFile(name));
+      return JSON.parse(bytes.subarray(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1).toString('utf8')) as { meta: { clean?: boolean } };
+    };
+    // Nothing the terminal's guard masks: the memo says so, and is printed again as its bytes.
+    expect(headOf('deadlines').meta.clean).toBe(true);
+    // A mobile number typed into a title: masked on the terminal the first time, and from the memo too (which keeps
+    // the text as it is, for a run that writes a file).
+    fs.writeFileSync(p1, fs.readFileSync(p1, 'utf8').replace('便民服务站', '便民服务站（联系13912345678）'));
+    const args = ['deadlines', '--today', '2020-03-10', '--all', '--format', 'json'];
+    const reference = run(args, { DJYC_NO_CACHE: '1' });
+    expect(reference.stdout).toContain('139****5678');
+    expect(run(args)).toEqual(reference);
+    expect(headOf('deadlines').meta.clean).toBe(false);
+    expect(run(args)).toEqual(reference);
+    const out = path.join(repo, 'deadlines.json');
+    expect(run([...args, '-o', out]).code).toBe(0); // from the memo, to a file: the text as it is
+    expect(fs.readFileSync(out, 'utf8')).toContain('13912345678');
+    fs.rmSync(out);
   });
 });
 

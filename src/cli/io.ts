@@ -44,11 +44,23 @@ export async function colors(stream: NodeJS.WriteStream = process.stdout) {
  * xlsx) pass untouched; files that must hold numbers (records, forms) never go through here.
  */
 export function installOutputGuard(): void {
+  outputGuard.installed = true;
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? redactPhones(chunk) : chunk, ...rest)) as typeof stream.write;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (typeof chunk !== 'string') return write(chunk, ...rest);
+      const shown = redactPhones(chunk);
+      if (shown !== chunk) outputGuard.masked++;
+      return write(shown, ...rest);
+    }) as typeof stream.write;
   }
 }
+
+/**
+ * Whether the output guard is on, and how many texts it has changed so far: a report printed with the count
+ * unchanged had nothing to mask, so its memo can be printed again as the bytes it is (cli/memo-output.ts).
+ */
+export const outputGuard = { installed: false, masked: 0 };
 
 /**
  * Where a command's output goes: standard output for '-' (or no file), else the file (relative to the command's

@@ -5,7 +5,7 @@
  * records: the command's options, today's date, the language, and whether colour could be used.
  */
 import type { CliContext } from './io.js';
-import { writeOutput } from './io.js';
+import { outputGuard, writeOutput } from './io.js';
 import type { Repository } from '../domain/records.js';
 
 export type MemoParams = Record<string, unknown>;
@@ -19,10 +19,13 @@ export function reportParams(command: string, ctx: CliContext, options: Record<s
 export async function printFromMemo(ctx: CliContext, root: string, name: string, params: MemoParams, output: string | undefined): Promise<number | undefined> {
   const { readMemo } = await import('../store/memo.js');
   const hit = readMemo(root, name, params);
-  const meta = hit?.meta as { code?: unknown; notes?: unknown; bytes?: unknown } | undefined;
+  const meta = hit?.meta as { code?: unknown; notes?: unknown; bytes?: unknown; clean?: unknown } | undefined;
   if (!hit || typeof meta?.code !== 'number' || !Array.isArray(meta.notes)) return undefined;
   for (const note of meta.notes) ctx.err(String(note));
-  writeOutput(ctx, meta.bytes ? hit.payload : textPieces(hit.payload), output);
+  // As bytes where the text goes out as it is: to a file, or to the terminal when the guard found nothing to mask
+  // in it the first time. Else as text, through the guard again.
+  const asBytes = meta.bytes || meta.clean === true || (output !== undefined && output !== '-');
+  writeOutput(ctx, asBytes ? hit.payload : textPieces(hit.payload), output);
   return meta.code;
 }
 
@@ -48,9 +51,12 @@ export function notingContext(ctx: CliContext): { ctx: CliContext; notes: string
  */
 export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository; name: string; params: MemoParams; code: number; notes: string[] } | undefined, content: string | Uint8Array | Iterable<string>, output: string | undefined): Promise<void> {
   if (!memo) return writeOutput(ctx, content, output);
+  const masked = outputGuard.masked;
+  // Printed, and the guard changed nothing on the way: the memo's bytes are what a later run would show.
+  const clean = () => (output === undefined || output === '-') && outputGuard.installed && outputGuard.masked === masked;
   if (typeof content === 'string' || content instanceof Uint8Array) {
     writeOutput(ctx, content, output);
-    return keepInMemo(memo.repo, memo.name, memo.params, content, memo.code, memo.notes);
+    return keepInMemo(memo.repo, memo.name, memo.params, content, { code: memo.code, notes: memo.notes, clean: clean() });
   }
   const { MemoSink } = await import('../store/memo.js');
   const sink = MemoSink.open(memo.repo, memo.name, memo.params);
@@ -61,12 +67,12 @@ export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository;
     sink.abandon();
     throw err;
   }
-  sink.finish({ code: memo.code, notes: memo.notes, bytes: false });
+  sink.finish({ code: memo.code, notes: memo.notes, bytes: false, clean: clean() });
 }
 
 /** Keeps what a report printed as the memo of its run (nothing when the loading had no witness). */
-async function keepInMemo(repo: Repository, name: string, params: MemoParams, content: string | Uint8Array, code: number, notes: string[]): Promise<void> {
+async function keepInMemo(repo: Repository, name: string, params: MemoParams, content: string | Uint8Array, meta: { code: number; notes: string[]; clean: boolean }): Promise<void> {
   const { writeMemo } = await import('../store/memo.js');
   const bytes = typeof content !== 'string';
-  writeMemo(repo, name, params, { payload: typeof content === 'string' ? content : Buffer.from(content), meta: { code, notes, bytes } });
+  writeMemo(repo, name, params, { payload: typeof content === 'string' ? content : Buffer.from(content), meta: { ...meta, bytes } });
 }
