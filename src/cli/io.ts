@@ -70,7 +70,7 @@ export const outputGuard = { installed: false, masked: 0 };
 export function writeOutput(ctx: CliContext, content: string | Uint8Array | Iterable<string>, file: string | undefined, opts: { quiet?: boolean } = {}): void {
   // A long text (a report of many megabytes) goes out in pieces of whole lines: never encoded into one buffer.
   const pieces = typeof content === 'string' ? (content.length > 4 * LINE_PIECE ? linePieces(content, LINE_PIECE) : undefined) : content instanceof Uint8Array ? undefined : content;
-  if (file === undefined || file === '-') {
+  if (toStandardOutput(file)) {
     if (pieces) for (const piece of pieces) process.stdout.write(piece);
     else process.stdout.write(content as string | Uint8Array);
     return;
@@ -79,6 +79,9 @@ export function writeOutput(ctx: CliContext, content: string | Uint8Array | Iter
   writeAtomic(abs, pieces ?? (content as string | Uint8Array));
   if (!opts.quiet) ctx.err(tr(ctx.lang, `已写入 ${abs}`, `written: ${abs}`));
 }
+
+/** Whether an output option names standard output (none given, or '-'). */
+export const toStandardOutput = (file: string | undefined): file is undefined | '-' => file === undefined || file === '-';
 
 const LINE_PIECE = 1 << 20;
 

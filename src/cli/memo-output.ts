@@ -5,7 +5,7 @@
  * records: the command's options, today's date, the language, and whether colour could be used.
  */
 import type { CliContext } from './io.js';
-import { outputGuard, writeOutput } from './io.js';
+import { outputGuard, toStandardOutput, writeOutput } from './io.js';
 import type { Repository } from '../domain/records.js';
 
 export type MemoParams = Record<string, unknown>;
@@ -24,7 +24,7 @@ export async function printFromMemo(ctx: CliContext, root: string, name: string,
   for (const note of meta.notes) ctx.err(String(note));
   // As bytes where the text goes out as it is: to a file, or to the terminal when the guard found nothing to mask
   // in it the first time. Else as text, through the guard again.
-  const asBytes = meta.bytes || meta.clean === true || (output !== undefined && output !== '-');
+  const asBytes = meta.bytes || meta.clean === true || !toStandardOutput(output);
   writeOutput(ctx, asBytes ? hit.payload : textPieces(hit.payload), output);
   return meta.code;
 }
@@ -53,7 +53,7 @@ export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository;
   if (!memo) return writeOutput(ctx, content, output);
   const masked = outputGuard.masked;
   // Printed, and the guard changed nothing on the way: the memo's bytes are what a later run would show.
-  const clean = () => (output === undefined || output === '-') && outputGuard.installed && outputGuard.masked === masked;
+  const clean = () => toStandardOutput(output) && outputGuard.installed && outputGuard.masked === masked;
   if (typeof content === 'string' || content instanceof Uint8Array) {
     writeOutput(ctx, content, output);
     return keepInMemo(memo.repo, memo.name, memo.params, content, { code: memo.code, notes: memo.notes, clean: clean() });

@@ -147,11 +147,11 @@ export async function referrerCandidates(root: string, ids: readonly string[]): 
   }
   const out = new Set<string>(read.head.unsure);
   for (const id of ids) {
-    const token = Buffer.from(` ${id} `);
     // Each line is `path<TAB>id id … `: an id is found after the tab or a space, and before a space.
-    for (let at = bytes.indexOf(token.subarray(1), read.body); at >= 0; at = bytes.indexOf(token.subarray(1), at + 1)) {
+    const token = Buffer.from(`${id} `);
+    for (let at = bytes.indexOf(token, read.body); at >= 0; at = bytes.indexOf(token, at + 1)) {
       const before = bytes[at - 1];
-      if ((before !== 0x20 && before !== 0x09) || bytes[at + token.length - 2] !== 0x20) continue;
+      if (before !== 0x20 && before !== 0x09) continue;
       const start = bytes.lastIndexOf(0x0a, at) + 1;
       const tab = bytes.indexOf(0x09, start);
       if (tab > 0 && tab < at) out.add(bytes.toString('utf8', start, tab));
