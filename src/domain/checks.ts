@@ -64,22 +64,67 @@ export interface CheckOptions {
    * `djyc validate --changed` uses it; `only`, when also given, still filters what is reported.
    */
   scope?: Set<string>;
+  /** false: only each record's own checks (schema, id, references, its own rules), none between records. */
+  crossRecord?: boolean;
 }
 
-type Ctx = { index: RecordIndex; today: string; issues: Issue[]; env: CheckEnv; categories?: Set<string> };
+type Ctx = { index: RecordIndex; today: string; issues: Issue[]; env: CheckEnv; categories?: Set<string>; cross?: boolean };
 
 function push(ctx: Ctx, r: Pick<RecordEntry, 'file'>, pointer: string, rule: MessageKey, params: Issue['params'] = {}, severity: Severity = 'error', at: 'key' | 'value' = 'value') {
+  // A rule between records must be listed (CROSS_RULES): `validate --changed` takes its results from the base.
+  if (ctx.cross && !CROSS_RULES.has(rule)) throw new Error(`internal: the cross-record rule ${rule} is not in CROSS_RULES`);
   ctx.issues.push({ file: r.file, pointer, at, severity, rule, params });
 }
-
-const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /**
  * Rules about the state of a whole campaign (every member holds a task, every organisation leads enough projects,
  * brands per organisation). They describe what is still missing, so a write never fails because of them: adding a
  * member or an organisation must stay possible before it has its task or project. `djyc validate` reports them.
  */
-export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(['member-no-task', 'member-no-task-org', 'org-min-projects', 'brand-per-org']);
+const COVERAGE_RULES_LIST: MessageKey[] = ['member-no-task', 'member-no-task-org', 'org-min-projects', 'brand-per-org'];
+export const COVERAGE_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>(COVERAGE_RULES_LIST);
+
+/**
+ * The fields the checks between records read, per kind; programmes are read whole. Those checks see every record
+ * through crossView only, so two versions of a record with the same cross facts give every record the same results
+ * of those checks: `validate --changed` relies on it (store/changed.ts quickChanged) and takes them from the base.
+ */
+export const CROSS_FIELDS: Readonly<Record<Exclude<Kind, 'programme'>, readonly string[]>> = {
+  organisation: ['programme', 'secretary', 'short_name', 'name', 'external', 'type', 'parent'],
+  member: ['programme', 'organisation', 'active', 'party_title', 'name', 'exemptions'],
+  expert: ['programme', 'categories'],
+  project: ['programme', 'lead', 'leader', 'co_organisers', 'stage', 'number', 'start', 'approval', 'carried_to'],
+  task: ['programme', 'project', 'members', 'carried_to'],
+  commitment: ['programme'],
+  report: ['programme', 'subject', 'quarter'],
+  closure: ['programme', 'subject'],
+  evaluation: ['programme', 'subject', 'bonus_by_unit'],
+  brand: ['programme', 'organisation', 'carried_to'],
+  selection: ['programme'],
+};
+
+/** The rules of the checks between records (push refuses any other there). */
+export const CROSS_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>([
+  'duplicate-id', 'programme-missing', 'leader-not-secretary', 'expert-category-unknown', 'bonus-unit-not-in-project',
+  'carried-programme-order', 'task-project-programme', 'secretary-limit', 'number-duplicate', 'report-duplicate',
+  'subject-duplicate', ...COVERAGE_RULES_LIST,
+]);
+
+/** A record's cross facts (see CROSS_FIELDS): its summary's values of those fields, in that order. */
+export function crossFacts(kind: Kind, facts: Record<string, unknown>): Record<string, unknown> {
+  if (kind === 'programme') return facts;
+  const out: Record<string, unknown> = {};
+  for (const f of CROSS_FIELDS[kind]) if (f in facts) out[f] = facts[f];
+  return out;
+}
+
+/** A record as the checks between records see it: kind, id, file and its cross facts (programmes whole). */
+function crossView(r: RecordEntry): RecordEntry {
+  if (r.kind === 'programme') return r;
+  return { kind: r.kind, id: r.id, file: r.file, data: crossFacts(r.kind, factsOf(r)), text: '' } as unknown as RecordEntry;
+}
+
+const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Kinds whose records may name files (a brand's logo; attachments lists). */
 export const PATH_KINDS: ReadonlySet<Kind> = new Set(['brand', 'project', 'task', 'report', 'closure']);
@@ -100,18 +145,36 @@ export function recordPaths(data: unknown): { pointer: string; path: unknown }[]
 
 /** The problems of a loaded repository before positions: files, JSON Pointers, rules (load problems not included). */
 export function checkRepository(repo: Repository, env: CheckEnv, opts: CheckOptions): Issue[] {
-  const index = new RecordIndex(repo);
+  const cross = opts.crossRecord !== false;
+  // Lookups between records go through their cross views (CROSS_FIELDS).
+  const views = repo.records.map(crossView);
+  const index = new RecordIndex({ ...repo, records: views });
   const ctx: Ctx = { index, today: opts.today, issues: [], env };
   const scope = opts.scope ?? opts.only;
 
-  checkDuplicateIds(ctx);
+  if (cross) inCrossPhase(ctx, () => checkDuplicateIds(ctx));
   // Per-record checks only push problems on the record itself: skip the records nobody asked about.
-  for (const r of repo.records) if (!scope || scope.has(r.file)) checkRecord(ctx, r);
-  checkConfig(ctx, repo);
-  checkCoverage(ctx);
-  checkSecretaryLimit(ctx);
-  ctx.issues.push(...workflowIssues(index));
+  repo.records.forEach((r, i) => {
+    if (!scope || scope.has(r.file)) checkRecord(ctx, r, views[i]!, cross);
+  });
+  if (cross) {
+    inCrossPhase(ctx, () => {
+      checkConfig(ctx, repo);
+      checkCoverage(ctx);
+      checkSecretaryLimit(ctx);
+      for (const i of workflowIssues(index)) push(ctx, i, i.pointer, i.rule, i.params, i.severity, i.at);
+    });
+  }
   return ctx.issues;
+}
+
+function inCrossPhase(ctx: Ctx, run: () => void): void {
+  ctx.cross = true;
+  try {
+    run();
+  } finally {
+    ctx.cross = false;
+  }
 }
 
 function checkConfig(ctx: Ctx, repo: Repository) {
@@ -139,7 +202,8 @@ function programmeOf(ctx: Ctx, r: RecordEntry): ProgrammeRecord | undefined {
   return ctx.index.get('programme', id)?.data as ProgrammeRecord | undefined;
 }
 
-function checkRecord(ctx: Ctx, r: RecordEntry) {
+/** A record's own checks, then (`cross`) those of its own that read other records, on its cross view `v`. */
+function checkRecord(ctx: Ctx, r: RecordEntry, v: RecordEntry, cross: boolean) {
   const programme = programmeOf(ctx, r);
   // Results computed while loading are reused when they still hold (the store decides).
   const usable = ctx.env.precomputed?.(r, programme);
@@ -166,12 +230,15 @@ function checkRecord(ctx: Ctx, r: RecordEntry) {
 
   pushLocal(usable ? usable.local : localRuleIssues(r.kind, r.data, programme));
   if (r.kind === 'programme') return checkProgramme(ctx, r, r.data as ProgrammeRecord);
-  if (r.kind === 'expert') checkExpertCategories(ctx, r);
-  if (!programme) return;
-  if (r.kind === 'evaluation') checkUnitBonus(ctx, r);
-  if (r.kind === 'project' || r.kind === 'task' || r.kind === 'brand') checkCarried(ctx, r, programme);
-  if (r.kind === 'project') checkProjectLeader(ctx, r, programme);
-  if (r.kind === 'task') checkTask(ctx, r);
+  if (!cross) return;
+  inCrossPhase(ctx, () => {
+    if (v.kind === 'expert') checkExpertCategories(ctx, v);
+    if (!programme) return;
+    if (v.kind === 'evaluation') checkUnitBonus(ctx, v);
+    if (v.kind === 'project' || v.kind === 'task' || v.kind === 'brand') checkCarried(ctx, v, programme);
+    if (v.kind === 'project') checkProjectLeader(ctx, v, programme);
+    if (v.kind === 'task') checkTask(ctx, v);
+  });
 }
 
 /**

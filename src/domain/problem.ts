@@ -34,8 +34,16 @@ export function formatProblemMessage(p: Problem, lang: Lang): string {
   return message(lang, p.rule, params);
 }
 
+/** Problems by file, line and column; problems at the same place by rule, then parameters (one order however they were found). */
 export function sortProblems(problems: Problem[]): Problem[] {
-  return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
+  return problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col || samePlaceOrder(a, b)));
+}
+
+function samePlaceOrder(a: Problem, b: Problem): number {
+  if (a.rule !== b.rule) return a.rule < b.rule ? -1 : 1;
+  const pa = JSON.stringify(a.params);
+  const pb = JSON.stringify(b.params);
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
 }
 
 export function countBySeverity(problems: Problem[]): { errors: number; warnings: number; notices: number } {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LoadedRecord, linkProgrammes, loadRepository, witnessOf } from './repo.js';
-import { gitSync, readBlobs } from './git.js';
+import { gitAsync, gitSync, readBlobs } from './git.js';
 import type { Issue } from '../domain/checks.js';
 import { parseRecordText } from './yaml.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
@@ -11,6 +11,15 @@ import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { factsOf, type RecordEntry, type Repository } from '../domain/records.js';
 import { attachmentProblems, collectIssues, positionProblems } from './validate.js';
+import { CROSS_RULES, crossFacts } from '../domain/checks.js';
+import { summaryOf } from '../domain/records.js';
+import { readMemoOfTree, treeKeyOf } from './memo.js';
+import { today as clockToday } from './clock.js';
+import { attachmentViolations } from './containment.js';
+import { isPlainFile, loadedRepository, recordLoader } from './partial.js';
+import { strayTempProblems } from './repo.js';
+import { fastRefs, jsonSafe } from './cache.js';
+import { referrerCandidates } from './referrers.js';
 
 /**
  * `djyc validate --changed [<base>]`: pull-request checks that report what a change did. Reported are
@@ -133,10 +142,30 @@ export interface WorkTreeHint {
 /** Files changed since `commit` in the working tree (committed, staged, unstaged, untracked): records and djyc.yaml. */
 export function changedSince(root: string, commit: string, hint?: WorkTreeHint): { changed: string[]; deleted: string[] } {
   if (hint && hint.dirty.length + hint.unvouched.length <= 1000) return changedSinceWithHint(root, commit, hint);
+  const [diffArgs, othersArgs] = changeQueries(commit);
+  return changesFrom(git(root, diffArgs), git(root, othersArgs));
+}
+
+/** changedSince (no hint), its two git processes run side by side while the caller goes on. */
+export async function changedSinceAsync(root: string, commit: string): Promise<{ changed: string[]; deleted: string[] }> {
+  const [diffArgs, othersArgs] = changeQueries(commit);
+  const [diff, others] = await Promise.all([gitAsync(root, diffArgs), gitAsync(root, othersArgs)]);
+  return changesFrom(diff, others);
+}
+
+/** git's arguments for changedSince: the working tree against the commit, then the untracked files. */
+function changeQueries(commit: string): [string[], string[]] {
+  // --relative and no --full-tree: paths relative to the records root, which may be a folder inside a larger repository.
+  return [
+    ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE],
+    ['ls-files', '--others', '--exclude-standard', '-z', '--', `${RECORDS_DIR}/`],
+  ];
+}
+
+function changesFrom(diffOut: string, othersOut: string): { changed: string[]; deleted: string[] } {
   const changed = new Set<string>();
   const deleted = new Set<string>();
-  // --relative and no --full-tree below: paths relative to the records root, which may be a folder inside a larger repository.
-  const diff = git(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
+  const diff = diffOut.split('\0');
   for (let i = 0; i + 1 < diff.length; i += 2) {
     const status = diff[i]!;
     const file = diff[i + 1]!;
@@ -144,7 +173,7 @@ export function changedSince(root: string, commit: string, hint?: WorkTreeHint):
     changed.add(file);
     if (status.startsWith('D')) deleted.add(file);
   }
-  for (const file of git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', `${RECORDS_DIR}/`]).split('\0')) {
+  for (const file of othersOut.split('\0')) {
     if (file && isTracked(file)) changed.add(file);
   }
   return { changed: [...changed].sort(), deleted: [...deleted].sort() };
@@ -295,20 +324,23 @@ function identity(p: { file: string; rule: string; pointer?: string; params: Rec
   return `${p.file}\0${p.rule}\0${p.pointer ?? ''}\0${JSON.stringify(p.params)}`;
 }
 
+/** The base ref as given, else the default one (or a clear error). */
+function baseRef(root: string, given: string | undefined): string {
+  if (given) return given;
+  const found = defaultBase(root);
+  if (!found.ref) {
+    if (isShallow(root)) throw new UsageError(...shallowHelp('origin/HEAD'));
+    throw new UsageError(
+      `找不到比较的基准分支（试过：${found.tried.join('、')}）：请写明，例如 djyc validate --changed origin/main`,
+      `no base branch to compare with (tried: ${found.tried.join(', ')}): name one, e.g. djyc validate --changed origin/main`,
+    );
+  }
+  return found.ref;
+}
+
 /** Validates the changes since the merge base of HEAD and `base` (see the module comment). */
 export function validateChanged(root: string, opts: ChangedOptions = {}): ChangedResult {
-  let base = opts.base;
-  if (!base) {
-    const found = defaultBase(root);
-    if (!found.ref) {
-      if (isShallow(root)) throw new UsageError(...shallowHelp('origin/HEAD'));
-      throw new UsageError(
-        `找不到比较的基准分支（试过：${found.tried.join('、')}）：请写明，例如 djyc validate --changed origin/main`,
-        `no base branch to compare with (tried: ${found.tried.join(', ')}): name one, e.g. djyc validate --changed origin/main`,
-      );
-    }
-    base = found.ref;
-  }
+  const base = baseRef(root, opts.base);
   const mergeBase = mergeBaseOf(root, base);
   const head = opts.repo ?? loadRepository(root);
   const witness = witnessOf(head)?.content;
@@ -348,4 +380,133 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   const files = attachmentProblems(head);
   const problems = positionProblems(head, [...reportedIssues, ...files.issues], [...reportedLoad, ...files.problems]);
   return { base, mergeBase, changed, deleted, related: [...related].sort(), problems, repo: head };
+}
+
+/** Why the last quickChanged call gave no answer (DJYC_STATS prints it). */
+export const quickDecline: { reason?: string } = {};
+
+function decline(reason: string): undefined {
+  quickDecline.reason = reason;
+  return undefined;
+}
+
+/** A change the quick way cannot take among the commits since `commit` (a file added or deleted, a programme, djyc.yaml). */
+function committedChange(root: string, commit: string): string | undefined {
+  const parts = git(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, 'HEAD', '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const file = parts[i + 1]!;
+    if (!isTracked(file)) continue;
+    if (file === CONFIG_FILE || kindOfDir(file.split('/')[1]!) === 'programme') return `changed: ${file}`;
+    const status = parts[i]!;
+    if (!status.startsWith('M')) return `${status.startsWith('A') ? 'added' : status.startsWith('D') ? 'deleted' : `changed (${status})`}: ${file}`;
+  }
+  return undefined;
+}
+
+/** Beyond this many changed files the whole repository is loaded anyway. */
+const QUICK_MAX_FILES = 1000;
+
+/**
+ * validateChanged without loading the whole repository, when that gives the same answer for sure — else undefined
+ * (the caller then runs validateChanged). It holds when a whole `djyc validate` kept its result (store/memo.ts) for
+ * the merge base's records and djyc.yaml, with the same code and day, and the change only edited record files
+ * (none added, deleted or renamed; no programme and no djyc.yaml; every file parses at both ends) without changing
+ * any record's cross facts (domain/checks.ts CROSS_FIELDS; programmes whole). Then every check between records gives
+ * every record what it gave at the base (those checks see records only through their cross facts), so:
+ * - a changed file's problems are its own checks, run now on it and the records it names (read by file name), plus
+ *   the base's results of the checks between records on it (from the memo);
+ * - no other record has a problem the base did not have; what is reported besides is what validateChanged reports
+ *   whatever the base had: djyc.yaml's load problems and files left by interrupted writes.
+ * `related` (only counted in the summary) comes from the referrer index (store/referrers.ts). With the attachments
+ * folder holding anything validate reports, the whole way is taken too.
+ */
+export async function quickChanged(root: string, opts: { base?: string; today?: string } = {}): Promise<ChangedResult | undefined> {
+  quickDecline.reason = undefined;
+  if (process.env.DJYC_CHANGED_QUICK === '0') return decline('turned off (DJYC_CHANGED_QUICK=0)');
+  const base = baseRef(root, opts.base);
+  const mergeBase = mergeBaseOf(root, base);
+  const key = treeKeyOf(root, mergeBase);
+  const memo = key ? readMemoOfTree(root, 'validate', { today: clockToday(opts.today) }, key) : undefined;
+  if (!memo) return decline('no whole validate result kept for the base');
+  // What the commits since the base added, deleted or changed of the settings: known at once, without looking at the working tree.
+  const committed = committedChange(root, mergeBase);
+  if (committed) return decline(committed);
+  // git compares the working tree while the folders are read here.
+  const changes = changedSinceAsync(root, mergeBase);
+  changes.catch(() => undefined);
+  const violations = attachmentViolations(root).length;
+  const loader = recordLoader(root);
+  // What validateChanged reports whatever the base had: djyc.yaml's load problems, files of interrupted writes.
+  const strays = strayTempProblems(root);
+  const { changed, deleted } = await changes;
+  if (violations) return decline('attachments/ holds files validate reports');
+  if (!loader) return decline('records/ or a kind folder is not a plain folder');
+  if (deleted.length) return decline(`deleted: ${deleted[0]}`);
+  if (changed.length > QUICK_MAX_FILES) return decline(`${changed.length} files changed`);
+  const setting = changed.find((f) => f === CONFIG_FILE || kindOfDir(f.split('/')[1]!) === 'programme');
+  if (setting) return decline(`changed: ${setting}`);
+  const loadProblems = changed.length ? [...loader.loadProblems, ...strays] : [];
+  const ids = new Set(changed.map((f) => path.basename(f, '.yaml')));
+  // Who refers to the changed records (for `related`), asked while their two versions are compared.
+  const candidates = ids.size ? referrerCandidates(root, [...ids]) : Promise.resolve([]);
+  candidates.catch(() => undefined);
+
+  const baseBlobs = new Map(changed.length ? recordBlobs(root, [mergeBase, '--', ...changed]).map((e) => [e.file, e.blob]) : []);
+  const baseBytes = readBlobs(root, [...new Set(baseBlobs.values())]);
+  const programmes = new Map<string, ProgrammeRecord>();
+  for (const r of loader.parsed.values()) {
+    const id = (r?.data as { id?: unknown } | undefined)?.id;
+    if (r?.kind === 'programme' && typeof id === 'string' && !programmes.has(id)) programmes.set(id, r.data as ProgrammeRecord);
+  }
+  const kept = new Set<RecordEntry>();
+  for (const r of loader.parsed.values()) if (r?.kind === 'programme') kept.add(r);
+  for (const file of changed) {
+    const kind = kindOfDir(file.split('/')[1]!)!;
+    const blob = baseBlobs.get(file);
+    const bytes = blob ? baseBytes.get(blob) : undefined;
+    // Added (no base version), not a plain file now (a link, a device) or not parsing at either end: the whole way.
+    if (!bytes) return decline(`added: ${file}`);
+    if (!isPlainFile(path.join(root, file))) return decline(`not a plain file: ${file}`);
+    const before = analyseBytes(kind, file, bytes, programmes);
+    const now = loader.load(kind, file);
+    if (!before.ok || before.volatile || !now) return decline(`does not parse at one end, or holds what JSON cannot: ${file}`);
+    const nowFacts = summaryOf(kind, now.data as unknown as Record<string, unknown>);
+    if (!jsonSafe(nowFacts)) return decline(`holds what JSON cannot: ${file}`);
+    if (JSON.stringify(crossFacts(kind, before.facts)) !== JSON.stringify(crossFacts(kind, nowFacts))) return decline(`what the checks between records read changed: ${file}`);
+  }
+
+  // The changed records, the records sharing their ids, and those they name (their references are checked now).
+  for (const id of ids) for (const r of loader.loadId(id)) kept.add(r);
+  for (const file of changed) {
+    const r = loader.parsed.get(file)!;
+    for (const ref of fastRefs(r.kind, r.data)) for (const t of loader.loadId(ref.id)) kept.add(t);
+  }
+  if (loader.unsure) return decline('a reference cannot be followed by file name');
+
+  // Unchanged records referring to a changed one or sharing its id (validateChanged's `related`).
+  const changedSet = new Set(changed);
+  const related = new Set<string>();
+  const referrers = await candidates;
+  if (!referrers) return decline('no referrer index for the working tree');
+  if (ids.size) {
+    for (const r of kept) if (!changedSet.has(r.file) && ids.has(r.id)) related.add(r.file);
+    for (const file of referrers) {
+      const m = /^[^/]+\/([^/]+)\/[^/]+\.yaml$/.exec(file);
+      const kind = m ? loader.kindOf.get(m[1]!) : undefined;
+      if (!kind || changedSet.has(file) || !isPlainFile(path.join(root, file))) continue;
+      const r = loader.load(kind, file);
+      if (r && (ids.has(r.id) || refersToAny(kind, summaryOf(kind, r.data as unknown as Record<string, unknown>), ids))) related.add(file);
+    }
+  }
+
+  const repo = loadedRepository(root, loader, kept);
+  const own = collectIssues(repo, { today: opts.today, scope: changedSet, crossRecord: false });
+  const fromBase: Issue[] = [];
+  for (const p of JSON.parse(memo.toString('utf8')) as Problem[]) {
+    if (!changedSet.has(p.file) || !CROSS_RULES.has(p.rule)) continue;
+    if (typeof p.pointer !== 'string' || !p.at) return decline(`a kept problem without its place: ${p.file}`);
+    fromBase.push({ file: p.file, pointer: p.pointer, at: p.at, severity: p.severity, rule: p.rule, params: p.params });
+  }
+  const problems = positionProblems(repo, [...own, ...fromBase], loadProblems);
+  return { base, mergeBase, changed, deleted: [], related: [...related].sort(), problems, repo };
 }

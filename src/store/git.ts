@@ -115,6 +115,11 @@ export async function gitText(root: string, args: string[]): Promise<string> {
   return git(root).raw(args);
 }
 
+/** gitSync's asynchronous twin: git's standard output (paths unquoted), rejecting on failure. */
+export function gitAsync(root: string, args: string[]): Promise<string> {
+  return runGit(root, ['core.quotepath=false'], args);
+}
+
 /** `git show <rev>:<path>`, or null when the file does not exist there. */
 export async function showFile(root: string, rev: string, file: string): Promise<string | null> {
   try {
@@ -177,26 +182,23 @@ export function showFiles(root: string, rev: string, files: string[]): Map<strin
   const out = new Map<string, string | null>();
   const wanted = [...new Set(files)].filter((f) => !/[\n\r]/.test(f));
   if (!wanted.length) return out;
-  let buf: Buffer;
+  for (const f of wanted) out.set(f, null);
+  if (rev.startsWith('-')) return out;
+  // One walk of the tree for every path (ls-tree), then the blobs by id: `rev:path` lookups walk a big folder's tree once each.
+  const blobs = new Map<string, string>();
   try {
-    buf = gitSyncBytes(root, ['cat-file', '--batch'], { input: `${wanted.map((f) => `${rev}:./${f}`).join('\n')}\n` });
+    for (const line of gitSync(root, ['--literal-pathspecs', 'ls-tree', '-z', rev, '--', ...wanted]).split('\0')) {
+      const tab = line.indexOf('\t');
+      const [, type, id] = line.slice(0, tab).split(' ');
+      if (tab > 0 && type === 'blob' && id && out.has(line.slice(tab + 1))) blobs.set(line.slice(tab + 1), id);
+    }
   } catch {
     return out;
   }
-  let at = 0;
-  for (const file of wanted) {
-    const nl = buf.indexOf(0x0a, at);
-    if (nl < 0) break;
-    const header = buf.toString('utf8', at, nl).split(' ');
-    at = nl + 1;
-    // `<oid> <type> <size>`, or `<name> missing` / `<name> ambiguous`.
-    const size = Number(header[header.length - 1]);
-    if (header.length !== 3 || !Number.isInteger(size)) {
-      out.set(file, null);
-      continue;
-    }
-    out.set(file, header[1] === 'blob' ? buf.toString('utf8', at, at + size) : null);
-    at += size + 1;
+  const contents = readBlobs(root, [...new Set(blobs.values())]);
+  for (const [file, id] of blobs) {
+    const bytes = contents.get(id);
+    if (bytes) out.set(file, bytes.toString('utf8'));
   }
   return out;
 }

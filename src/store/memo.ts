@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { blobId, cacheRoot, codeFingerprint } from './cache.js';
-import { gitWitness } from './git.js';
+import { gitSync, gitWitness } from './git.js';
 import { readBounded, readRecordBytes } from './containment.js';
 import { dirSignature, witnessOf } from './repo.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir } from '../domain/kinds.js';
@@ -158,6 +158,59 @@ export function readMemo(root: string, name: string, params: Record<string, unkn
 }
 
 /**
+ * The records' content of a commit as one key: the tree of its records/ folder and the blob of its djyc.yaml
+ * (`rev`: a commit; undefined when it has not both).
+ */
+export function treeKeyOf(root: string, rev: string): string | undefined {
+  if (rev.startsWith('-')) return undefined;
+  try {
+    const ids = gitSync(root, ['rev-parse', `${rev}:./${RECORDS_DIR}`, `${rev}:./${CONFIG_FILE}`]).trim().split('\n');
+    return ids.length === 2 && ids.every((id) => /^[0-9a-f]{40,64}$/.test(id)) ? ids.join(':') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The tree key (treeKeyOf) of HEAD when a loaded repository's records and djyc.yaml are exactly HEAD's: git vouched
+ * for every record file (nothing edited, untracked or ignored), its index holds HEAD's versions, and djyc.yaml on
+ * disk is HEAD's.
+ */
+function headTreeKey(repo: Repository): string | undefined {
+  const w = witnessOf(repo);
+  if (!w || w.content.dirty.length || Object.keys(w.content.read).length) return undefined;
+  try {
+    if (gitSync(repo.root, ['diff-index', '--cached', '--name-only', '--relative', 'HEAD', '--', `${RECORDS_DIR}/`, CONFIG_FILE]).trim()) return undefined;
+  } catch {
+    return undefined;
+  }
+  const key = treeKeyOf(repo.root, 'HEAD');
+  return key && key.endsWith(`:${w.config}`) ? key : undefined;
+}
+
+/**
+ * The memo of `name` for these parameters when it was written for a commit's records (meta.tree: see headTreeKey)
+ * whose tree key is `key`, whatever the working tree holds now. Only its payload: the caller knows what it kept.
+ */
+export function readMemoOfTree(root: string, name: string, params: Record<string, unknown>, key: string): Buffer | undefined {
+  const file = memoFile(root, name);
+  if (!file) return undefined;
+  try {
+    const bytes = fs.readFileSync(file);
+    const end = bytes.length - 1;
+    if (end < 1 || bytes[end] !== 0x0a) return undefined;
+    const nl = bytes.lastIndexOf(0x0a, end - 1);
+    if (nl < 0) return undefined;
+    const head = JSON.parse(bytes.toString('utf8', nl + 1, end)) as MemoHead;
+    if (head.djyc !== FORMAT || head.code !== codeFingerprint() || head.params !== paramsText(params) || head.meta?.tree !== key) return undefined;
+    const payload = bytes.subarray(0, nl);
+    return payload.byteLength === head.size ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Keeps `value` as the memo of `name` for these parameters and the contents `repo` was loaded from (nothing when
  * its loading had no witness: no git, a folder modified just before it was listed, the cache turned off).
  * `extra`: what else the answer depended on, as the caller computed it for this answer.
@@ -277,7 +330,9 @@ export function validateWhole(root: string, opts: { today?: string; cache?: bool
   const repo = loadRepository(root, { cache: opts.cache });
   const problems = validateRepository(repo, { today: params.today, violations: taken });
   if (opts.cache !== false) {
-    writeMemo(repo, 'validate', params, { payload: JSON.stringify(problems) }, JSON.stringify(taken));
+    // The commit whose records these are, when they are exactly a commit's: `validate --changed` compares with it.
+    const tree = headTreeKey(repo);
+    writeMemo(repo, 'validate', params, { payload: JSON.stringify(problems), meta: tree ? { tree } : undefined }, JSON.stringify(taken));
     // Who refers to whom, for one record's forms later (referrers.ts): the whole repository is loaded now anyway.
     refreshReferrerIndex(repo);
   }

@@ -42,7 +42,7 @@ function findable(id: string): boolean {
 }
 
 /** A regular file (not a link, folder or device), by lstat. */
-function isPlainFile(abs: string): boolean {
+export function isPlainFile(abs: string): boolean {
   try {
     return fs.lstatSync(abs).isFile();
   } catch {
@@ -54,12 +54,25 @@ function isPlainFile(abs: string): boolean {
 const DIRS: Array<{ kind: Kind; dir: string }> = KINDS.map((kind) => ({ kind, dir: KIND_DIRS[kind] })).sort((a, b) => (a.dir < b.dir ? -1 : 1));
 
 /**
- * The records one record's forms need, or undefined when the whole repository must be loaded instead (see above).
- * `id` is the record's id as the user typed it.
+ * Records read by file name, as the full load reads them (same parse, same results), for a part of the repository:
+ * `load` one file, `loadId` every record file named `<id>.yaml` in every kind folder (the full load's first one wins
+ * an id, and a kind's lookup misses when another kind's record holds the id first), every programme first (the
+ * others' checks use them). `unsure` turns true when an id cannot be followed by file name (a separator in it).
+ * Undefined when records/ or a kind folder is not a plain folder (the full load reports that).
  */
-export async function loadForRecord(root: string, id: string, opts: { index?: boolean } = {}): Promise<Repository | undefined> {
-  const wanted = id.trim();
-  if (!findable(wanted)) return undefined;
+export interface RecordLoader {
+  config: Repository['config'];
+  loadProblems: Problem[];
+  /** Kind of a kind folder's name. */
+  kindOf: Map<string, Kind>;
+  load(kind: Kind, file: string): RecordEntry | null;
+  loadId(id: string): RecordEntry[];
+  unsure: boolean;
+  /** Every file loaded, with its record (null: it does not parse). */
+  parsed: Map<string, RecordEntry | null>;
+}
+
+export function recordLoader(root: string): RecordLoader | undefined {
   const recordsDir = path.join(root, RECORDS_DIR);
   const plainDir = (p: string): boolean | undefined => {
     try {
@@ -78,23 +91,44 @@ export async function loadForRecord(root: string, id: string, opts: { index?: bo
     if (plain === undefined) return undefined;
     if (plain) dirs.push(d);
   }
-  const kindOf = new Map(dirs.map((d) => [d.dir, d.kind]));
-
   const loadProblems: Problem[] = [];
-  const config = loadConfig(root, loadProblems);
   const programmes = new Map<string, ProgrammeRecord>();
   const parsed = new Map<string, RecordEntry | null>();
-  const load = (kind: Kind, file: string): RecordEntry | null => {
-    let entry = parsed.get(file);
-    if (entry !== undefined) return entry;
-    const bytes = readRecordBytes(path.join(root, file));
-    const result = bytes ? analyseBytes(kind, file, bytes, programmes) : undefined;
-    entry = result?.ok ? (new LoadedRecord(root, kind, file, blobId(bytes!), result) as unknown as RecordEntry) : null;
-    parsed.set(file, entry);
-    return entry;
+  const byIdDone = new Set<string>();
+  const loader: RecordLoader = {
+    config: loadConfig(root, loadProblems),
+    loadProblems,
+    kindOf: new Map(dirs.map((d) => [d.dir, d.kind])),
+    parsed,
+    unsure: false,
+    load(kind, file) {
+      let entry = parsed.get(file);
+      if (entry !== undefined) return entry;
+      const bytes = readRecordBytes(path.join(root, file));
+      const result = bytes ? analyseBytes(kind, file, bytes, programmes) : undefined;
+      entry = result?.ok ? (new LoadedRecord(root, kind, file, blobId(bytes!), result) as unknown as RecordEntry) : null;
+      parsed.set(file, entry);
+      return entry;
+    },
+    loadId(rid) {
+      if (byIdDone.has(rid)) return [];
+      if (!/^[^/\\\0]+$/.test(rid) || rid === '.' || rid === '..') {
+        loader.unsure = true;
+        return [];
+      }
+      byIdDone.add(rid);
+      const found: RecordEntry[] = [];
+      for (const { kind, dir } of dirs) {
+        const file = `${RECORDS_DIR}/${dir}/${rid}.yaml`;
+        if (!isPlainFile(path.join(root, file))) continue;
+        const r = loader.load(kind, file);
+        if (r) found.push(r);
+      }
+      return found;
+    },
   };
 
-  // Programmes: every one (the programme of the form is chosen among them), first (the others' checks use them).
+  // Programmes: every one (the programme of a record is chosen among them), first (the others' checks use them).
   const programmeDir = dirs.find((d) => d.kind === 'programme');
   if (programmeDir) {
     const names = fs
@@ -103,36 +137,42 @@ export async function loadForRecord(root: string, id: string, opts: { index?: bo
       .map((e) => e.name)
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const name of names) {
-      const r = load('programme', `${RECORDS_DIR}/${programmeDir.dir}/${name}`);
+      const r = loader.load('programme', `${RECORDS_DIR}/${programmeDir.dir}/${name}`);
       const pid = (r?.data as { id?: unknown } | undefined)?.id;
       if (r && typeof pid === 'string' && !programmes.has(pid)) programmes.set(pid, r.data as ProgrammeRecord);
     }
   }
+  return loader;
+}
 
-  // Every record file named <id>.yaml, in every kind folder: the full load's first one wins an id, and a kind's
-  // lookup misses when another kind's record holds the id first.
-  const byIdDone = new Set<string>();
+/** The loaded records (sorted by file, as the full load has them) as a Repository, their programmes linked. */
+export function loadedRepository(root: string, loader: RecordLoader, kept: Iterable<RecordEntry>): Repository {
+  const records = [...new Set(kept)].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const programmeEntries = new Map<string, RecordEntry>();
+  for (const r of records) {
+    const pid = (r.data as { id?: unknown }).id;
+    if (r.kind === 'programme' && typeof pid === 'string' && !programmeEntries.has(pid)) programmeEntries.set(pid, r);
+  }
+  linkProgrammes(records, programmeEntries);
+  const unparsed = [...loader.parsed].filter(([, r]) => r === null).map(([f]) => f);
+  return { root, config: loader.config, records, loadProblems: loader.loadProblems, unparsed };
+}
+
+/**
+ * The records one record's forms need, or undefined when the whole repository must be loaded instead (see above).
+ * `id` is the record's id as the user typed it.
+ */
+export async function loadForRecord(root: string, id: string, opts: { index?: boolean } = {}): Promise<Repository | undefined> {
+  const wanted = id.trim();
+  if (!findable(wanted)) return undefined;
+  const loader = recordLoader(root);
+  if (!loader) return undefined;
+  const { kindOf, parsed, load } = loader;
   const kept = new Map<string, RecordEntry>();
   const keep = (r: RecordEntry) => kept.set(r.file, r);
-  // A reference this cannot follow by file name (a separator in it): the whole repository is loaded instead.
-  let unsure = false;
   const loadId = (rid: string): RecordEntry[] => {
-    if (byIdDone.has(rid)) return [];
-    if (!/^[^/\\\0]+$/.test(rid) || rid === '.' || rid === '..') {
-      unsure = true;
-      return [];
-    }
-    byIdDone.add(rid);
-    const found: RecordEntry[] = [];
-    for (const { kind, dir } of dirs) {
-      const file = `${RECORDS_DIR}/${dir}/${rid}.yaml`;
-      if (!isPlainFile(path.join(root, file))) continue;
-      const r = load(kind, file);
-      if (r) {
-        found.push(r);
-        keep(r);
-      }
-    }
+    const found = loader.loadId(rid);
+    for (const r of found) keep(r);
     return found;
   };
 
@@ -172,14 +212,6 @@ export async function loadForRecord(root: string, id: string, opts: { index?: bo
     for (const ref of fastRefs(r.kind, r.data)) queue.push(...loadId(ref.id));
   }
 
-  if (unsure) return undefined;
-  const records = [...kept.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const programmeEntries = new Map<string, RecordEntry>();
-  for (const r of records) {
-    const pid = (r.data as { id?: unknown }).id;
-    if (r.kind === 'programme' && typeof pid === 'string' && !programmeEntries.has(pid)) programmeEntries.set(pid, r);
-  }
-  linkProgrammes(records, programmeEntries);
-  const unparsed = [...parsed].filter(([, r]) => r === null).map(([f]) => f);
-  return { root, config, records, loadProblems, unparsed };
+  if (loader.unsure) return undefined;
+  return loadedRepository(root, loader, kept.values());
 }

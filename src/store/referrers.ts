@@ -12,7 +12,7 @@
  *   diff-index`) and the untracked and ignored ones (`git ls-files -o`); these and the `unsure` ones are candidates
  *   whatever the index says. Any other file holds exactly the content the index was built from.
  *
- * One file: a JSON head line, then a line per vouched-for record file: its path, a tab, the ids it refers to
+ * One file: a JSON head line (with the size of what follows), then a line per vouched-for record file: its path, a tab, the ids it refers to
  * (space-separated). A query reads it as bytes and searches them for each id, like grep over one small file.
  * Files git is told not to look at (assume-unchanged, skip-worktree), a tree git no longer has, a different build
  * of djyc or a torn index: no answer, and the caller searches the record files instead (git grep).
@@ -26,7 +26,7 @@ import { REFERRERS_FILE, cacheRoot, codeFingerprint, forEachRef, refPlanReaches 
 import { gitChangedSince, gitSync } from './git.js';
 import { writeAtomic } from './files.js';
 
-const FORMAT = 'djyc-referrers-2';
+const FORMAT = 'djyc-referrers-3';
 /** Beyond this many files to check one by one, searching all files is no slower: no answer. */
 export const MAX_CANDIDATES = 3000;
 
@@ -35,8 +35,8 @@ interface Head {
   code: string;
   /** HEAD's tree when it was built: the vouched-for contents are that tree's. */
   tree: string;
-  /** Lines that follow the head, each ended by a newline (a torn file has fewer). */
-  lines: number;
+  /** Bytes that follow the head line (a torn file has fewer). */
+  size: number;
   unsure: string[];
 }
 
@@ -50,7 +50,7 @@ function readHead(bytes: Buffer): { head: Head; body: number } | undefined {
   if (nl < 0) return undefined;
   try {
     const head = JSON.parse(bytes.toString('utf8', 0, nl)) as Head;
-    return head?.djyc === FORMAT && head.code === codeFingerprint() && Array.isArray(head.unsure) && typeof head.tree === 'string' ? { head, body: nl + 1 } : undefined;
+    return head?.djyc === FORMAT && head.code === codeFingerprint() && Array.isArray(head.unsure) && typeof head.tree === 'string' && typeof head.size === 'number' ? { head, body: nl + 1 } : undefined;
   } catch {
     return undefined;
   }
@@ -102,20 +102,22 @@ export function refreshReferrerIndex(repo: Repository): void {
         continue;
       }
       const parts = [r.file, '\t'];
-      // Programmes are never looked up from the other side (partial.ts): the reference every record has is left out.
-      forEachRef(r.kind, proseHoldsRefs(r.kind) ? r.data : factsOf(r), (id, kinds) => {
-        if (!(kinds.length === 1 && kinds[0] === 'programme') && plain(id)) parts.push(id, ' ');
+      // Every reference, programmes' too: `validate --changed` asks who names any id (changed.ts quickChanged).
+      forEachRef(r.kind, proseHoldsRefs(r.kind) ? r.data : factsOf(r), (id) => {
+        if (plain(id)) parts.push(id, ' ');
       });
       parts.push('\n');
       // One flat string per line (a chain of `+=` would keep a node per piece until the file is written).
       lines.push(parts.join(''));
     }
-    const head: Head = { djyc: FORMAT, code: codeFingerprint(), tree, lines: lines.length, unsure: [...unsure].sort() };
+    let size = 0;
+    for (const line of lines) size += Buffer.byteLength(line);
+    const head: Head = { djyc: FORMAT, code: codeFingerprint(), tree, size, unsure: [...unsure].sort() };
     function* pieces(): Generator<string> {
       yield `${JSON.stringify(head)}\n`;
       for (let i = 0; i < lines.length; i += 4096) yield lines.slice(i, i + 4096).join('');
     }
-    // Written in pieces (never the whole index as one string). No fsync: a torn file has fewer lines than its head
+    // Written in pieces (never the whole index as one string). No fsync: a torn file is shorter than its head
     // says and is not used.
     writeAtomic(file, pieces(), { sync: false });
   } catch {
@@ -138,24 +140,21 @@ export async function referrerCandidates(root: string, ids: readonly string[]): 
   }
   const read = readHead(bytes);
   if (!read) return undefined;
+  if (bytes.length - read.body !== read.head.size) return undefined;
   const changed = gitChangedSince(root, RECORDS_DIR, read.head.tree);
-  let lines = 0;
-  for (let at = read.body; (at = bytes.indexOf(0x0a, at) + 1) > 0; ) lines++;
-  if (lines !== read.head.lines) {
-    await changed;
-    return undefined;
-  }
   const out = new Set<string>(read.head.unsure);
-  for (const id of ids) {
-    // Each line is `path<TAB>id id … `: an id is found after the tab or a space, and before a space.
-    const token = Buffer.from(`${id} `);
-    for (let at = bytes.indexOf(token, read.body); at >= 0; at = bytes.indexOf(token, at + 1)) {
-      const before = bytes[at - 1];
-      if (before !== 0x20 && before !== 0x09) continue;
-      const start = bytes.lastIndexOf(0x0a, at) + 1;
-      const tab = bytes.indexOf(0x09, start);
-      if (tab > 0 && tab < at) out.add(bytes.toString('utf8', start, tab));
-    }
+  // Each line is `path<TAB>id id … `: an id is found after the tab or a space, and before a space. One pass for all
+  // ids over the bytes seen as Latin-1 (one character per byte, so a UTF-8 id matches as its bytes).
+  const text = bytes.toString('latin1');
+  const bytewise = (s: string) => Buffer.from(s).toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const token = new RegExp(`[ \\t](?:${ids.map(bytewise).join('|')}) `, 'g');
+  token.lastIndex = read.body;
+  for (let m = token.exec(text); m; m = token.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index) + 1;
+    const tab = text.indexOf('\t', start);
+    if (tab >= 0 && tab <= m.index) out.add(Buffer.from(text.slice(start, tab), 'latin1').toString('utf8'));
+    // The next id may share this one's leading space.
+    token.lastIndex = m.index + 1;
   }
   const moved = await changed;
   if (!moved) return undefined;

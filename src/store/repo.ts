@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
-import { parseRecordBytes } from './yaml.js';
+import { parseRecordBytes, precheck } from './yaml.js';
 import { checkSchema } from './schemas.js';
 import type { Problem } from '../domain/problem.js';
 import type { ConfigRecord, ProgrammeRecord } from '../domain/types.generated.js';
@@ -29,15 +29,19 @@ export function loadConfig(root: string, problems: Problem[], seen: { key: strin
     return { djyc: 1 };
   }
   seen.key = blobId(read.bytes);
-  const r = parseRecordBytes(file, read.bytes);
+  // Parsed as records are: the fast parser when it can, else the safe one (which says what is wrong).
+  const pre = precheck(file, read.bytes);
+  const fast = 'text' in pre ? fastParse(pre.text) : undefined;
+  const r = fast !== undefined ? { ok: true as const, data: fast } : parseRecordBytes(file, read.bytes);
   if (!r.ok) {
     problems.push(...r.problems);
     return { djyc: 1 };
   }
-  for (const issue of checkSchema('config', r.parsed.data)) {
+  const data = 'data' in r ? r.data : r.parsed.data;
+  for (const issue of checkSchema('config', data)) {
     problems.push({ file, line: 0, col: 0, severity: 'error', rule: issue.rule, params: issue.params, pointer: issue.pointer, at: issue.at });
   }
-  return r.parsed.data as ConfigRecord;
+  return data as ConfigRecord;
 }
 
 /**
@@ -106,7 +110,7 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
         const name = entry.name;
         const file = `${rel}/${name}`;
         if (TEMP_PATTERN.test(name)) {
-          listing.problems.push({ file, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
+          listing.problems.push(strayTemp(file));
           continue;
         }
         if (!name.endsWith('.yaml')) continue;
@@ -120,6 +124,26 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
     for (const name of listing.files) out.push({ kind, file: `${rel}/${name}` });
   }
   if (opts.cacheDir && out.length >= (opts.minFiles ?? 0) && !sameListing(known, seen)) writeListingCache(opts.cacheDir, seen);
+  return out;
+}
+
+const strayTemp = (file: string): Problem => ({ file, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
+
+/** The files left by interrupted writes in the kind folders, as listRecordFiles reports them, by their names alone. */
+export function strayTempProblems(root: string): Problem[] {
+  const out: Problem[] = [];
+  const recordsDir = path.join(root, RECORDS_DIR);
+  let dirents: fs.Dirent[];
+  try {
+    if (!fs.lstatSync(recordsDir).isDirectory()) return out;
+    dirents = fs.readdirSync(recordsDir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const d of dirents) {
+    if (d.name.startsWith('.') || !d.isDirectory() || !kindOfDir(d.name)) continue;
+    for (const name of fs.readdirSync(path.join(recordsDir, d.name))) if (TEMP_PATTERN.test(name)) out.push(strayTemp(`${RECORDS_DIR}/${d.name}/${name}`));
+  }
   return out;
 }
 

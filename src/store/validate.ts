@@ -28,6 +28,8 @@ export interface ValidateOptions {
    * `djyc validate --changed` uses it; `only`, when also given, still filters what is reported.
    */
   scope?: Set<string>;
+  /** false: only each record's own checks, none between records (domain/checks.ts). */
+  crossRecord?: boolean;
   /** attachments/'s violations, when the caller took them already (containment.ts attachmentViolations). */
   violations?: FileViolation[];
 }
@@ -46,7 +48,7 @@ export const CHECK_ENV: CheckEnv = {
 
 /** The problems of a loaded repository before positions: files, JSON Pointers, rules (load problems not included). */
 export function collectIssues(repo: Repository, opts: ValidateOptions = {}): Issue[] {
-  return checkRepository(repo, CHECK_ENV, { today: clockToday(opts.today), only: opts.only, scope: opts.scope });
+  return checkRepository(repo, CHECK_ENV, { today: clockToday(opts.today), only: opts.only, scope: opts.scope, crossRecord: opts.crossRecord });
 }
 
 /** Validates a loaded repository: every problem in every file, each with file, line and column. */
