@@ -486,6 +486,20 @@ function checkProgramme(ctx: Ctx, r: RecordEntry, p: ProgrammeRecord) {
   });
 }
 
+/**
+ * Whether the checks between records judge two days alike: the day only decides whether a coverage rule's window has
+ * closed (windowSeverity), so two days on the same side of every such window give the same results.
+ */
+export function sameCheckDay(programmes: readonly ProgrammeRecord[], a: string, b: string): boolean {
+  if (a === b) return true;
+  for (const p of programmes) {
+    for (const rule of [p.task?.every_member, p.project?.per_organisation, p.brand?.per_organisation]) {
+      if (rule?.window && windowClosed(p, rule.window, a) !== windowClosed(p, rule.window, b)) return false;
+    }
+  }
+  return true;
+}
+
 /** Severity of a rule that tightens when its window closes: a warning while the window is open, then its own severity. */
 function windowSeverity(p: ProgrammeRecord, rule: { severity?: Severity; window?: string }, today: string): Severity {
   const final = rule.severity ?? 'error';

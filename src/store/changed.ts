@@ -11,7 +11,7 @@ import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { factsOf, type RecordEntry, type Repository } from '../domain/records.js';
 import { attachmentProblems, collectIssues, positionProblems } from './validate.js';
-import { CROSS_RULES, crossFacts } from '../domain/checks.js';
+import { CROSS_RULES, crossFacts, sameCheckDay } from '../domain/checks.js';
 import { summaryOf } from '../domain/records.js';
 import { readMemoOfTree, treeKeyOf } from './memo.js';
 import { today as clockToday } from './clock.js';
@@ -409,9 +409,9 @@ const QUICK_MAX_FILES = 1000;
 /**
  * validateChanged without loading the whole repository, when that gives the same answer for sure — else undefined
  * (the caller then runs validateChanged). It holds when a whole `djyc validate` kept its result (store/memo.ts) for
- * the merge base's records and djyc.yaml, with the same code and day, and the change only edited record files
- * (none added, deleted or renamed; no programme and no djyc.yaml; every file parses at both ends) without changing
- * any record's cross facts (domain/checks.ts CROSS_FIELDS; programmes whole). Then every check between records gives
+ * the merge base's records and djyc.yaml, by the same code, on a day no rule's window separates from today
+ * (domain/checks.ts sameCheckDay), and the change only edited record files (none added, deleted or renamed; no
+ * programme and no djyc.yaml; every file parses at both ends) without changing any record's cross facts (domain/checks.ts CROSS_FIELDS; programmes whole). Then every check between records gives
  * every record what it gave at the base (those checks see records only through their cross facts), so:
  * - a changed file's problems are its own checks, run now on it and the records it names (read by file name), plus
  *   the base's results of the checks between records on it (from the memo);
@@ -426,7 +426,7 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   const base = baseRef(root, opts.base);
   const mergeBase = mergeBaseOf(root, base);
   const key = treeKeyOf(root, mergeBase);
-  const memo = key ? readMemoOfTree(root, 'validate', { today: clockToday(opts.today) }, key) : undefined;
+  const memo = key ? readMemoOfTree(root, 'validate', key) : undefined;
   if (!memo) return decline('no whole validate result kept for the base');
   // What the commits since the base added, deleted or changed of the settings: known at once, without looking at the working tree.
   const committed = committedChange(root, mergeBase);
@@ -441,6 +441,14 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   const { changed, deleted } = await changes;
   if (violations) return decline('attachments/ holds files validate reports');
   if (!loader) return decline('records/ or a kind folder is not a plain folder');
+  // Kept on another day (CI runs on main yesterday, the pull request today): as good when no rule's window closed between.
+  const today = clockToday(opts.today);
+  const programmes = new Map<string, ProgrammeRecord>();
+  for (const r of loader.parsed.values()) {
+    const id = (r?.data as { id?: unknown } | undefined)?.id;
+    if (r?.kind === 'programme' && typeof id === 'string' && !programmes.has(id)) programmes.set(id, r.data as ProgrammeRecord);
+  }
+  if (typeof memo.params.today !== 'string' || !sameCheckDay([...programmes.values()], memo.params.today, today)) return decline(`kept for ${String(memo.params.today)}, a rule's window closed since`);
   if (deleted.length) return decline(`deleted: ${deleted[0]}`);
   if (changed.length > QUICK_MAX_FILES) return decline(`${changed.length} files changed`);
   const setting = changed.find((f) => f === CONFIG_FILE || kindOfDir(f.split('/')[1]!) === 'programme');
@@ -453,11 +461,6 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
 
   const baseBlobs = new Map(changed.length ? recordBlobs(root, [mergeBase, '--', ...changed]).map((e) => [e.file, e.blob]) : []);
   const baseBytes = readBlobs(root, [...new Set(baseBlobs.values())]);
-  const programmes = new Map<string, ProgrammeRecord>();
-  for (const r of loader.parsed.values()) {
-    const id = (r?.data as { id?: unknown } | undefined)?.id;
-    if (r?.kind === 'programme' && typeof id === 'string' && !programmes.has(id)) programmes.set(id, r.data as ProgrammeRecord);
-  }
   const kept = new Set<RecordEntry>();
   for (const r of loader.parsed.values()) if (r?.kind === 'programme') kept.add(r);
   for (const file of changed) {
@@ -500,9 +503,9 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   }
 
   const repo = loadedRepository(root, loader, kept);
-  const own = collectIssues(repo, { today: opts.today, scope: changedSet, crossRecord: false });
+  const own = collectIssues(repo, { today, scope: changedSet, crossRecord: false });
   const fromBase: Issue[] = [];
-  for (const p of JSON.parse(memo.toString('utf8')) as Problem[]) {
+  for (const p of JSON.parse(memo.payload.toString('utf8')) as Problem[]) {
     if (!changedSet.has(p.file) || !CROSS_RULES.has(p.rule)) continue;
     if (typeof p.pointer !== 'string' || !p.at) return decline(`a kept problem without its place: ${p.file}`);
     fromBase.push({ file: p.file, pointer: p.pointer, at: p.at, severity: p.severity, rule: p.rule, params: p.params });

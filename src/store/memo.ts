@@ -189,10 +189,11 @@ function headTreeKey(repo: Repository): string | undefined {
 }
 
 /**
- * The memo of `name` for these parameters when it was written for a commit's records (meta.tree: see headTreeKey)
- * whose tree key is `key`, whatever the working tree holds now. Only its payload: the caller knows what it kept.
+ * The memo of `name` when it was written for a commit's records (meta.tree: see headTreeKey) whose tree key is `key`,
+ * whatever the working tree holds now, by this code and these form layouts; with the parameters it was kept under
+ * (the caller decides whether they answer its own). Only its payload: the caller knows what it kept.
  */
-export function readMemoOfTree(root: string, name: string, params: Record<string, unknown>, key: string): Buffer | undefined {
+export function readMemoOfTree(root: string, name: string, key: string): { payload: Buffer; params: Record<string, unknown> } | undefined {
   const file = memoFile(root, name);
   if (!file) return undefined;
   try {
@@ -202,9 +203,11 @@ export function readMemoOfTree(root: string, name: string, params: Record<string
     const nl = bytes.lastIndexOf(0x0a, end - 1);
     if (nl < 0) return undefined;
     const head = JSON.parse(bytes.toString('utf8', nl + 1, end)) as MemoHead;
-    if (head.djyc !== FORMAT || head.code !== codeFingerprint() || head.params !== paramsText(params) || head.meta?.tree !== key) return undefined;
+    if (head.djyc !== FORMAT || head.code !== codeFingerprint() || head.meta?.tree !== key) return undefined;
+    const { templates, ...params } = JSON.parse(head.params) as Record<string, unknown>;
+    if (JSON.stringify(templates) !== JSON.stringify(listTemplates())) return undefined;
     const payload = bytes.subarray(0, nl);
-    return payload.byteLength === head.size ? payload : undefined;
+    return payload.byteLength === head.size ? { payload, params } : undefined;
   } catch {
     return undefined;
   }
