@@ -14,6 +14,8 @@ import { loadRepository } from '../src/store/repo.js';
 import { validateWhole } from '../src/store/memo.js';
 import { CROSS_FIELDS, CROSS_RULES } from '../src/domain/checks.js';
 import { KIND_DIRS, type Kind } from '../src/domain/kinds.js';
+// The bench's seeded generator (mulberry32): the same pull requests on every run.
+import { rng as random } from '../scripts/bench/gen-city.mjs';
 
 const EXAMPLES = fs.readdirSync(path.join(ROOT, 'examples')).filter((n) => fs.existsSync(path.join(ROOT, 'examples', n, 'djyc.yaml')));
 const TODAY = '2020-12-20';
@@ -24,18 +26,6 @@ const base = tempDir('djyc-quick-');
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 // Small repositories keep a cache, a witness and so a memo too, their folders written just before.
 useEnv({ DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' });
-
-/** A small seeded generator (mulberry32): the same pull requests on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const commit = (dir: string, message: string) => {
   git(dir, ['add', '-A']);

@@ -26,7 +26,7 @@ export const TODAY = '2020-06-01';
 /** Full-scale counts (scale 1). */
 export const CITY = { organisations: 2000, members: 40000, projects: 5000, tasks: 40000, reportsPerProject: 2 };
 
-function rng(seed) {
+export function rng(seed) {
   // mulberry32: small, fast, deterministic.
   let a = seed >>> 0;
   return () => {

@@ -411,8 +411,9 @@ const QUICK_MAX_FILES = 1000;
  * (the caller then runs validateChanged). It holds when a whole `djyc validate` kept its result (store/memo.ts) for
  * the merge base's records and djyc.yaml, by the same code, on a day no rule's window separates from today
  * (domain/checks.ts sameCheckDay), and the change only edited record files (none added, deleted or renamed; no
- * programme and no djyc.yaml; every file parses at both ends) without changing any record's cross facts (domain/checks.ts CROSS_FIELDS; programmes whole). Then every check between records gives
- * every record what it gave at the base (those checks see records only through their cross facts), so:
+ * programme and no djyc.yaml; every file parses at both ends) without changing any record's cross facts
+ * (domain/checks.ts CROSS_FIELDS; programmes whole). Then every check between records gives every record what it
+ * gave at the base (those checks see records only through their cross facts), so:
  * - a changed file's problems are its own checks, run now on it and the records it names (read by file name), plus
  *   the base's results of the checks between records on it (from the memo);
  * - no other record has a problem the base did not have; what is reported besides is what validateChanged reports
