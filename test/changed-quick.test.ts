@@ -194,6 +194,8 @@ describe('validate --changed, the quick way, on the command line', () => {
     // Two projects with one number: a problem between records, on both, already on main.
     write('records/projects/p-1.yaml', project('p-1', '便民服务'));
     write('records/projects/p-2.yaml', project('p-2', '志愿服务'));
+    // A record naming p-1 in its programme field (wrong, and already on main): the whole way counts it as referring to p-1.
+    write('records/reports/r-odd.yaml', 'id: r-odd\nprogramme: p-1\nsubject: p-2\nquarter: 2020Q1\n');
     commit(dir, 'records');
     const env = { DJYC_TODAY: TODAY, DJYC_STATS: '1' };
     expect(djyc(['validate'], { cwd: dir, env }).code).not.toBe(2);
@@ -212,6 +214,15 @@ describe('validate --changed, the quick way, on the command line', () => {
     expect(problems.some((p) => p.file === 'records/projects/p-1.yaml' && p.rule !== 'number-duplicate')).toBe(true);
     expect(problems.some((p) => p.file === 'records/projects/p-2.yaml')).toBe(false);
     expect(djyc(['validate', '--changed', 'main'], { cwd: dir, env }).stdout).toBe(djyc(['validate', '--changed', 'main'], { cwd: dir, env: { ...env, DJYC_CHANGED_QUICK: '0' } }).stdout);
+    // The step summary counts the records referring to the changed ones (r-odd among them) the same way.
+    const summaryOf = (extra: Record<string, string>) => {
+      const file = path.join(dir, '..', `summary-${Object.keys(extra).length}.md`);
+      djyc(['validate', '--changed', 'main', '--summary', file], { cwd: dir, env: { ...env, ...extra } });
+      return fs.readFileSync(file, 'utf8');
+    };
+    const quickSummary = summaryOf({});
+    expect(quickSummary).toContain('及引用它们的 1 个记录');
+    expect(quickSummary).toBe(summaryOf({ DJYC_CHANGED_QUICK: '0' }));
     // Kept yesterday (CI on main), asked today: the same while no rule's window closes in between (the claim window,
     // 04-15 to 04-30, decides whether a member without a task is an error).
     const nextDay = djyc(args, { cwd: dir, env: { ...env, DJYC_TODAY: '2020-12-21' } });
