@@ -441,7 +441,7 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   const strays = strayTempProblems(root);
   const { changed, deleted } = await changes;
   if (violations) return decline('attachments/ holds files validate reports');
-  if (!loader) return decline('records/ or a kind folder is not a plain folder');
+  if (!loader || !strays) return decline('records/ or a kind folder is not a plain, readable folder');
   // Kept on another day (CI runs on main yesterday, the pull request today): as good when no rule's window closed between.
   const today = clockToday(opts.today);
   const programmes = new Map<string, ProgrammeRecord>();

@@ -121,22 +121,11 @@ function configKey(root: string): string {
  * module comment); `extra`: what else the answer depends on, computed by the caller now (compared as text).
  */
 export function readMemo(root: string, name: string, params: Record<string, unknown>, extra?: () => string): (MemoValue & { payload: Buffer }) | undefined {
-  const file = memoFile(root, name);
-  if (!file) return undefined;
-  let bytes: Buffer;
+  const memo = readMemoFile(root, name);
+  if (!memo) return undefined;
+  const { head, payload } = memo;
   try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  try {
-    // The head is the last line (see the module comment).
-    const end = bytes.length - 1;
-    if (end < 1 || bytes[end] !== 0x0a) return undefined;
-    const nl = bytes.lastIndexOf(0x0a, end - 1);
-    if (nl < 0) return undefined;
-    const head = JSON.parse(bytes.toString('utf8', nl + 1, end)) as MemoHead;
-    if (head.djyc !== FORMAT || head.code !== codeFingerprint() || head.params !== paramsText(params)) return undefined;
+    if (head.params !== paramsText(params)) return undefined;
     const w = head.witness;
     if (!w || typeof w.config !== 'string' || !w.entries || !w.content || !Array.isArray(w.content.dirty) || !w.content.read) return undefined;
     if (configKey(root) !== w.config) return undefined;
@@ -149,9 +138,26 @@ export function readMemo(root: string, name: string, params: Record<string, unkn
       if ((now ? blobId(now) : '') !== key) return undefined;
     }
     if ((extra ? extra() : undefined) !== head.extra) return undefined;
-    const payload = bytes.subarray(0, nl);
-    if (payload.byteLength !== head.size) return undefined;
     return { payload, meta: head.meta };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A memo file of this format and code, whole (its payload as long as its head says), or undefined. */
+function readMemoFile(root: string, name: string): { head: MemoHead; payload: Buffer } | undefined {
+  const file = memoFile(root, name);
+  if (!file) return undefined;
+  try {
+    const bytes = fs.readFileSync(file);
+    // The head is the last line (see the module comment).
+    const end = bytes.length - 1;
+    if (end < 1 || bytes[end] !== 0x0a) return undefined;
+    const nl = bytes.lastIndexOf(0x0a, end - 1);
+    if (nl < 0) return undefined;
+    const head = JSON.parse(bytes.toString('utf8', nl + 1, end)) as MemoHead;
+    const payload = bytes.subarray(0, nl);
+    return head.djyc === FORMAT && head.code === codeFingerprint() && payload.byteLength === head.size ? { head, payload } : undefined;
   } catch {
     return undefined;
   }
@@ -194,20 +200,11 @@ function headTreeKey(repo: Repository): string | undefined {
  * (the caller decides whether they answer its own). Only its payload: the caller knows what it kept.
  */
 export function readMemoOfTree(root: string, name: string, key: string): { payload: Buffer; params: Record<string, unknown> } | undefined {
-  const file = memoFile(root, name);
-  if (!file) return undefined;
+  const memo = readMemoFile(root, name);
+  if (!memo || memo.head.meta?.tree !== key) return undefined;
   try {
-    const bytes = fs.readFileSync(file);
-    const end = bytes.length - 1;
-    if (end < 1 || bytes[end] !== 0x0a) return undefined;
-    const nl = bytes.lastIndexOf(0x0a, end - 1);
-    if (nl < 0) return undefined;
-    const head = JSON.parse(bytes.toString('utf8', nl + 1, end)) as MemoHead;
-    if (head.djyc !== FORMAT || head.code !== codeFingerprint() || head.meta?.tree !== key) return undefined;
-    const { templates, ...params } = JSON.parse(head.params) as Record<string, unknown>;
-    if (JSON.stringify(templates) !== JSON.stringify(listTemplates())) return undefined;
-    const payload = bytes.subarray(0, nl);
-    return payload.byteLength === head.size ? { payload, params } : undefined;
+    const { templates, ...params } = JSON.parse(memo.head.params) as Record<string, unknown>;
+    return JSON.stringify(templates) === JSON.stringify(listTemplates()) ? { payload: memo.payload, params } : undefined;
   } catch {
     return undefined;
   }

@@ -129,20 +129,21 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
 
 const strayTemp = (file: string): Problem => ({ file, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
 
-/** The files left by interrupted writes in the kind folders, as listRecordFiles reports them, by their names alone. */
-export function strayTempProblems(root: string): Problem[] {
+/**
+ * The files left by interrupted writes in the kind folders, as listRecordFiles reports them, by their names alone;
+ * undefined when a folder cannot be read.
+ */
+export function strayTempProblems(root: string): Problem[] | undefined {
   const out: Problem[] = [];
   const recordsDir = path.join(root, RECORDS_DIR);
-  let dirents: fs.Dirent[];
   try {
     if (!fs.lstatSync(recordsDir).isDirectory()) return out;
-    dirents = fs.readdirSync(recordsDir, { withFileTypes: true });
+    for (const d of fs.readdirSync(recordsDir, { withFileTypes: true })) {
+      if (d.name.startsWith('.') || !d.isDirectory() || !kindOfDir(d.name)) continue;
+      for (const name of fs.readdirSync(path.join(recordsDir, d.name))) if (TEMP_PATTERN.test(name)) out.push(strayTemp(`${RECORDS_DIR}/${d.name}/${name}`));
+    }
   } catch {
-    return out;
-  }
-  for (const d of dirents) {
-    if (d.name.startsWith('.') || !d.isDirectory() || !kindOfDir(d.name)) continue;
-    for (const name of fs.readdirSync(path.join(recordsDir, d.name))) if (TEMP_PATTERN.test(name)) out.push(strayTemp(`${RECORDS_DIR}/${d.name}/${name}`));
+    return undefined;
   }
   return out;
 }
