@@ -444,11 +444,7 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   if (!loader || !strays) return decline('records/ or a kind folder is not a plain, readable folder');
   // Kept on another day (CI runs on main yesterday, the pull request today): as good when no rule's window closed between.
   const today = clockToday(opts.today);
-  const programmes = new Map<string, ProgrammeRecord>();
-  for (const r of loader.parsed.values()) {
-    const id = (r?.data as { id?: unknown } | undefined)?.id;
-    if (r?.kind === 'programme' && typeof id === 'string' && !programmes.has(id)) programmes.set(id, r.data as ProgrammeRecord);
-  }
+  const { programmes } = loader;
   if (typeof memo.params.today !== 'string' || !sameCheckDay([...programmes.values()], memo.params.today, today)) return decline(`kept for ${String(memo.params.today)}, a rule's window closed since`);
   if (deleted.length) return decline(`deleted: ${deleted[0]}`);
   if (changed.length > QUICK_MAX_FILES) return decline(`${changed.length} files changed`);

@@ -65,6 +65,8 @@ export interface RecordLoader {
   loadProblems: Problem[];
   /** Kind of a kind folder's name. */
   kindOf: Map<string, Kind>;
+  /** The programmes by id (the first file of an id), as the records' own checks use them. */
+  programmes: ReadonlyMap<string, ProgrammeRecord>;
   load(kind: Kind, file: string): RecordEntry | null;
   loadId(id: string): RecordEntry[];
   unsure: boolean;
@@ -99,6 +101,7 @@ export function recordLoader(root: string): RecordLoader | undefined {
     config: loadConfig(root, loadProblems),
     loadProblems,
     kindOf: new Map(dirs.map((d) => [d.dir, d.kind])),
+    programmes,
     parsed,
     unsure: false,
     load(kind, file) {
