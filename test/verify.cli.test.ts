@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { PDFDocument } from '@pdfme/pdf-lib';
+import jsQR from 'jsqr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readInfoEntry } from '../src/pdf/pdf.js';
 import { parsePayloads, VERIFY_KEY } from '../src/output/forms/verification.js';
@@ -14,6 +15,23 @@ import { docxParts, partText, decodeXml } from './docx-helpers.js';
 const KAIBAN = 'p-2020-hs-kaiban';
 const JIAOTONG = 'p-2020-hs-jiaotong';
 const pdfText = (pdf: string): string => execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+
+/**
+ * The QR codes a phone would read off the foot of each page of a PDF (its bottom 40 mm rasterised by poppler at
+ * 300 dpi, as a printer would, and read by jsQR).
+ */
+function pageQrCodes(pdf: string): Array<string | undefined> {
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+  return Array.from({ length: pages }, (_, k) => {
+    const band = ['-x', '0', '-y', String(Math.round((257 / 25.4) * 300)), '-W', '2480', '-H', String(Math.round((40 / 25.4) * 300))];
+    const pgm = execFileSync('pdftoppm', ['-gray', '-r', '300', ...band, '-f', String(k + 1), '-l', String(k + 1), pdf], { maxBuffer: 1 << 26 });
+    const [, w, h] = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 32).toString('latin1'))!.map(Number) as [number, number, number];
+    const pixels = pgm.subarray(pgm.length - w * h);
+    const rgba = new Uint8ClampedArray(w * h * 4);
+    for (let i = 0; i < w * h; i++) rgba.fill(pixels[i]!, 4 * i, 4 * i + 3).fill(255, 4 * i + 3, 4 * i + 4);
+    return jsQR(rgba, w, h)?.data;
+  });
+}
 
 function edit(root: string, file: string, from: RegExp, to: string): void {
   const p = path.join(root, file);
@@ -51,6 +69,20 @@ describe('djyc verify', () => {
     }
     // The footer shows the code, the metadata carries the commit.
     expect(pdfText(path.join(root, 'kaiban.pdf'))).toContain(`验证码 ${codes['kaiban.pdf']}`);
+  });
+
+  it('prints on every page a QR code that reads back as the payload in the metadata, one form or a batch', async () => {
+    const batch = djyc(['render', '--all', '--form', 'apply', '-o', 'batch', '--json'], { cwd: root });
+    expect(batch.code, batch.stderr).toBe(0);
+    const outs: Array<{ out: string; pages: number }> = JSON.parse(batch.stdout).outputs;
+    expect(outs.length).toBeGreaterThan(1);
+    for (const pdf of [path.join(root, 'kaiban.pdf'), ...outs.map((o) => o.out)]) {
+      const payload = readInfoEntry(await PDFDocument.load(fs.readFileSync(pdf)), VERIFY_KEY);
+      expect(payload, pdf).toMatch(/^DJYC1;/);
+      const codes = pageQrCodes(pdf);
+      expect(codes.length).toBeGreaterThan(0);
+      expect(codes, pdf).toEqual(codes.map(() => payload));
+    }
   });
 
   it('names the changed field once the record is edited and committed; the untouched form still matches', async () => {

@@ -33,9 +33,11 @@ export interface RenderJob {
   title?: string;
   /**
    * A one-page A4 overlay stamped on every page of the PDF (a footer, a watermark): an HTML body fragment laid
-   * out on the whole sheet (margins 0) and its CSS. Record text in it must already be escaped.
+   * out on the whole sheet (margins 0) and its CSS, and PDF drawing operators to add over it, in CSS pixels from
+   * the sheet's top-left corner, y downward (a QR code is drawn so much faster than printed). Record text in the
+   * HTML must already be escaped.
    */
-  overlay?: { css: string; body: string };
+  overlay?: { css: string; body: string; vector?: string };
   /** Extra metadata: keywords, and custom Info entries (name → text). */
   meta?: { keywords?: string[]; custom?: Record<string, string> };
 }
@@ -587,7 +589,7 @@ class BatchRun {
         }
         if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);
         const o = overlays?.pageOf.get(i);
-        if (overlays && o !== undefined) await stampOverlay(out, out.getPages(), overlays.doc, o);
+        if (overlays && o !== undefined) await stampOverlay(out, out.getPages(), overlays.doc, o, this.jobs[i]!.overlay?.vector);
         const job = this.jobs[i]!;
         setMeta(out, { title: job.title ?? this.parsed[i]!.title ?? job.id, lang: langOf(this.parsed[i]!.htmlAttrs), keywords: job.meta?.keywords, custom: job.meta?.custom });
         // Without object streams: pdf-lib would deflate them in JavaScript, a large part of a batch's time.

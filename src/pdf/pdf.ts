@@ -3,6 +3,7 @@
  * stamping, and merging PDFs with bookmarks.
  */
 import { readFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
 import { VERIFY_KEY } from '../output/forms/verification.js';
 import { writeAtomic } from '../store/files.js';
 import {
@@ -153,9 +154,14 @@ function sharingCopier(src: PDFDocument, dest: PDFDocument): PDFObjectCopier {
   return copier;
 }
 
-/** Draws page `index` of `sheet` (a full A4 overlay: footer, watermark) over every page of `pages`. */
-export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PDFDocument, index: number): Promise<void> {
+/**
+ * Draws page `index` of `sheet` (a full A4 overlay: footer, watermark) over every page of `pages`, and `vector`
+ * over it: PDF drawing operators in CSS pixels from the sheet's top-left corner, y downward (as its HTML).
+ */
+export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PDFDocument, index: number, vector?: string): Promise<void> {
   const source = sheet.getPage(index);
+  const box = source.getMediaBox();
+  const drawing = vector ? vectorXObject(doc, vector, box) : undefined;
   const xobject = embedAsPrinted(doc, source);
   if (!xobject) {
     const [embedded] = await doc.embedPages([source]);
@@ -163,15 +169,30 @@ export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PD
       const { width, height } = page.getSize();
       page.drawPage(embedded!, { x: (width - embedded!.width) / 2, y: height - embedded!.height });
     }
-    return;
   }
-  const box = source.getMediaBox();
   for (const page of pages) {
     const { width, height } = page.getSize();
     plainWrapping(doc);
-    const name = page.node.newXObject('DjycOverlay', xobject);
-    appendOperators(doc, page, [pushGraphicsState(), translate((width - box.width) / 2, height - box.height), drawObject(name), popGraphicsState()]);
+    const names = [xobject, drawing].flatMap((x) => (x ? [page.node.newXObject('DjycOverlay', x)] : []));
+    if (names.length) appendOperators(doc, page, [pushGraphicsState(), translate((width - box.width) / 2, height - box.height), ...names.map((n) => drawObject(n)), popGraphicsState()]);
   }
+}
+
+/**
+ * Drawing operators in CSS pixels (y downward) as a form XObject over a sheet of `box`, compressed by zlib (not by
+ * pdf-lib's JavaScript deflate).
+ */
+function vectorXObject(doc: PDFDocument, operators: string, box: { width: number; height: number }): PDFRef {
+  const dict = doc.context.obj({
+    Type: 'XObject',
+    Subtype: 'Form',
+    FormType: 1,
+    BBox: [0, 0, box.width / PX_PT, box.height / PX_PT],
+    Matrix: [PX_PT, 0, 0, -PX_PT, 0, box.height],
+    Resources: {},
+    Filter: 'FlateDecode',
+  });
+  return doc.context.register(PDFRawStream.of(dict, deflateSync(Buffer.from(operators, 'latin1'))));
 }
 
 /**
@@ -206,6 +227,8 @@ function embedAsPrinted(doc: PDFDocument, source: PDFPage, copier?: PDFObjectCop
 
 /** Band of the number sheet that holds the page number (bottom 10–40 mm of the page), in points. */
 const MM = 72 / 25.4;
+/** Points per CSS pixel. */
+const PX_PT = 0.75;
 export const NUMBER_BAND = { bottom: 10 * MM, top: 40 * MM };
 
 /**
