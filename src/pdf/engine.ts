@@ -53,7 +53,11 @@ export interface RenderOptions {
   browser?: Browser;
   /** Language of failure reasons (default zh). */
   lang?: Lang;
-  /** Forms per batch document (default 40; 1 prints every form on its own). Bounds Chromium's memory. */
+  /**
+   * Forms per batch document (default 80; 1 prints every form on its own). Bounds Chromium's memory: a renderer
+   * peaked at ≈ 350 MB with 80 one-page forms (≈ 300 MB with 40), and each print costs a fixed part of Chromium's
+   * time (a 1,095-form batch took 8–15 % less wall time with 80 than with 40).
+   */
   chunkSize?: number;
   /** 'auto' (default): stamp "— n —" on forms of more than one page; 'never': no page numbers. */
   pageNumbers?: 'auto' | 'never';
@@ -451,7 +455,7 @@ class BatchRun {
       if (g) g.push(i);
       else groups.set(k, [i]);
     }
-    const maxChunk = Math.max(1, Math.floor(this.opts.chunkSize ?? 40));
+    const maxChunk = Math.max(1, Math.floor(this.opts.chunkSize ?? 80));
     const size = Math.max(1, Math.min(maxChunk, Math.ceil(todo.length / this.concurrency)));
     for (const g of groups.values()) {
       for (let k = 0; k < g.length; k += size) this.queue.push({ indices: g.slice(k, k + size), retries: 0 });

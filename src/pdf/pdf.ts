@@ -192,7 +192,7 @@ function vectorXObject(doc: PDFDocument, operators: string, box: { width: number
     Resources: {},
     Filter: 'FlateDecode',
   });
-  return doc.context.register(PDFRawStream.of(dict, deflateSync(Buffer.from(operators, 'latin1'))));
+  return doc.context.register(PDFRawStream.of(dict, deflateSync(Buffer.from(operators, 'latin1'), { level: 1 })));
 }
 
 /**
