@@ -186,7 +186,7 @@ export async function renderForms(ctx: ViewContext, targets: FormTarget[], opts:
       html: fit ? formHtmlDocument(d.target.form.template, d.view, d.label, '', fit) : d.html,
       out: outs[i]!,
       title: d.label,
-      ...(stamp ? { overlay: overlayHtml(stamp), meta: { keywords: [`djyc-verify:${stamp.code}`], custom: { [VERIFY_KEY]: stamp.text } } } : {}),
+      ...(stamp ? { overlay: () => overlayHtml(stamp), meta: { keywords: [`djyc-verify:${stamp.code}`], custom: { [VERIFY_KEY]: stamp.text } } } : {}),
     };
   };
   const toOutput = (i: number, r: RenderResult, fit: FitLevel): FormOutput => {

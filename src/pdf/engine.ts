@@ -32,14 +32,23 @@ export interface RenderJob {
   /** PDF document title; defaults to the document's <title>, then to id. */
   title?: string;
   /**
-   * A one-page A4 overlay stamped on every page of the PDF (a footer, a watermark): an HTML body fragment laid
-   * out on the whole sheet (margins 0) and its CSS, and PDF drawing operators to add over it, in CSS pixels from
-   * the sheet's top-left corner, y downward (a QR code is drawn so much faster than printed). Record text in the
-   * HTML must already be escaped.
+   * A one-page A4 overlay stamped on every page of the PDF (a footer, a watermark), or a function that makes it
+   * (called once, while the form's batch document prints: a batch of forms starts printing sooner).
    */
-  overlay?: { css: string; body: string; vector?: string };
+  overlay?: Overlay | (() => Overlay);
   /** Extra metadata: keywords, and custom Info entries (name → text). */
   meta?: { keywords?: string[]; custom?: Record<string, string> };
+}
+
+/**
+ * An HTML body fragment laid out on the whole sheet (margins 0) and its CSS, and PDF drawing operators to add over
+ * it, in CSS pixels from the sheet's top-left corner, y downward (a QR code is drawn so much faster than printed).
+ * Record text in the HTML must already be escaped.
+ */
+export interface Overlay {
+  css: string;
+  body: string;
+  vector?: string;
 }
 
 export interface RenderOptions {
@@ -397,6 +406,8 @@ class BatchRun {
   private readonly done: Array<RenderResult | undefined>;
   private readonly attempts: number[];
   private readonly parsed: Array<Parsed | undefined>;
+  /** Overlays made from jobs' functions (a retried form keeps its own). */
+  private readonly overlays: Array<Overlay | undefined> = [];
   private readonly queue: Unit[] = [];
   private readonly session: BrowserSession;
   private finished = 0;
@@ -528,8 +539,12 @@ class BatchRun {
         closeQuietly(worker.page);
         worker.page = await takePage(browser);
       }
-      const doc = await PDFDocument.load(await printOnPage(worker.page, html, unitTimeout, this.lang), WHOLE);
-      const overlays = await this.printOverlays(idx, worker.page, unitTimeout);
+      const printing = printOnPage(worker.page, html, unitTimeout, this.lang);
+      printing.catch(() => undefined);
+      // Made while Chromium lays the document out.
+      const overlayOf = new Map(idx.flatMap((i) => this.overlayOf(i)));
+      const doc = await PDFDocument.load(await printing, WHOLE);
+      const overlays = await this.printOverlays(overlayOf, worker.page, unitTimeout);
       const failed = await this.writeForms(doc, idx, prefix, worker.page, overlays);
       if (failed) this.requeue(unit, failed.indices, failed.failure);
     } catch (err) {
@@ -541,12 +556,19 @@ class BatchRun {
     }
   }
 
+  /** A job's overlay as [job index, overlay], made on first use; none when it has none. */
+  private overlayOf(i: number): Array<[number, Overlay]> {
+    const given = this.jobs[i]!.overlay;
+    const overlay = typeof given === 'function' ? (this.overlays[i] ??= given()) : given;
+    return overlay ? [[i, overlay]] : [];
+  }
+
   /** Prints the overlays of a unit's jobs, one page each, in one document: job index → its page there. */
-  private async printOverlays(idx: number[], page: Page, timeoutMs: number): Promise<{ doc: PDFDocument; pageOf: Map<number, number> } | undefined> {
-    const withOverlay = idx.filter((i) => this.jobs[i]!.overlay);
+  private async printOverlays(overlayOf: Map<number, Overlay>, page: Page, timeoutMs: number): Promise<{ doc: PDFDocument; pageOf: Map<number, number>; overlayOf: Map<number, Overlay> } | undefined> {
+    const withOverlay = [...overlayOf.keys()];
     if (withOverlay.length === 0) return undefined;
-    const css = [...new Set(withOverlay.map((i) => this.jobs[i]!.overlay!.css))].join('\n');
-    const body = withOverlay.map((i) => `<div class="djyc-sheet">${this.jobs[i]!.overlay!.body}</div>`).join('');
+    const css = [...new Set(withOverlay.map((i) => overlayOf.get(i)!.css))].join('\n');
+    const body = withOverlay.map((i) => `<div class="djyc-sheet">${overlayOf.get(i)!.body}</div>`).join('');
     const html =
       `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">${CSP_META}<link rel="stylesheet" href="${FONT_CSS_URL}"><style>` +
       '@page{size:210mm 297mm;margin:0}html,body{margin:0;background:transparent}' +
@@ -556,7 +578,7 @@ class BatchRun {
     const bytes = await page.pdf({ preferCSSPageSize: true, omitBackground: true, tagged: false, timeout: timeoutMs });
     const doc = await PDFDocument.load(bytes, WHOLE);
     if (doc.getPageCount() !== withOverlay.length) throw new RenderFailure(say(this.lang, TEXT.markers));
-    return { doc, pageOf: new Map(withOverlay.map((i, k) => [i, k])) };
+    return { doc, pageOf: new Map(withOverlay.map((i, k) => [i, k])), overlayOf };
   }
 
   /** Splits a printed unit into its forms (numbering pages where they run over one, stamping overlays) and writes each PDF. */
@@ -565,7 +587,7 @@ class BatchRun {
     idx: number[],
     prefix: string,
     page: Page,
-    overlays?: { doc: PDFDocument; pageOf: Map<number, number> },
+    overlays?: { doc: PDFDocument; pageOf: Map<number, number>; overlayOf: Map<number, Overlay> },
   ): Promise<{ indices: number[]; failure: RenderFailure } | undefined> {
     const starts = formStarts(doc, prefix, idx.length, this.lang);
     const ends = starts.map((s, k) => (k + 1 < starts.length ? starts[k + 1]! : doc.getPageCount()));
@@ -593,7 +615,7 @@ class BatchRun {
         }
         if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);
         const o = overlays?.pageOf.get(i);
-        if (overlays && o !== undefined) await stampOverlay(out, out.getPages(), overlays.doc, o, this.jobs[i]!.overlay?.vector);
+        if (overlays && o !== undefined) await stampOverlay(out, out.getPages(), overlays.doc, o, overlays.overlayOf.get(i)!.vector);
         const job = this.jobs[i]!;
         setMeta(out, { title: job.title ?? this.parsed[i]!.title ?? job.id, lang: langOf(this.parsed[i]!.htmlAttrs), keywords: job.meta?.keywords, custom: job.meta?.custom });
         // Without object streams: pdf-lib would deflate them in JavaScript, a large part of a batch's time.
