@@ -239,6 +239,28 @@ describe('rendering with Chromium', () => {
     expect(xml).toMatch(/<outline>[\s\S]*附件1 表单[\s\S]*附件2 表单[\s\S]*附件3 表单[\s\S]*<\/outline>/);
   });
 
+  it("stamps each form's own overlay on every page, given or made once by a function while the batch prints", async () => {
+    const rows = [3, 50, 4, 2];
+    const made: string[] = [];
+    const overlay = (k: number) => ({ css: '.mark{position:absolute;left:30mm;bottom:8mm;font:9pt "DJYC Song"}', body: `<div class="mark">印记${k}号</div>` });
+    const jobs: RenderJob[] = rows.map((n, k) => ({
+      id: `o${k}`,
+      html: form(`表O${k}号`, n),
+      out: path.join(tmp, 'overlaid', `o${k}.pdf`),
+      ...(k === 3 ? {} : { overlay: k % 2 ? () => (made.push(`o${k}`), overlay(k)) : overlay(k) }),
+    }));
+    const results = await renderPdfs(jobs, { browser, concurrency: 1 });
+    expect(results.map((r) => r.pages)).toEqual([1, 3, 1, 1]);
+    expect(made).toEqual(['o1']);
+    for (let k = 0; k < jobs.length; k++) {
+      const pages = text(jobs[k].out).split('\f').slice(0, results[k].pages);
+      for (const page of pages) {
+        expect(squash(page)).toContain(`表O${k}号`);
+        for (let o = 0; o < 3; o++) expect(squash(page).includes(`印记${o}号`), `${k}: ${page}`).toBe(o === k);
+      }
+    }
+  });
+
   it('fails only the form that cannot be written, and each job ends once', async () => {
     const dir = path.join(tmp, 'isolate');
     mkdirSync(dir, { recursive: true });
