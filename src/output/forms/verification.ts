@@ -161,8 +161,8 @@ function qrMatrix(text: string): { size: number; dark: (r: number, c: number) =>
 /**
  * The QR code the qrcode package makes with its own choice of mask (the lowest penalty of ISO/IEC 18004 §7.8.3), made
  * faster: the package tries the eight masks through method calls per module, nine tenths of a form's stamp. Here the
- * symbol is made once with mask 0, the eight candidates are scored on plain arrays with the package's rules (same
- * scores, same first lowest) and the winner is kept. test/qr.test.ts checks the modules equal the package's own.
+ * symbol is made once with mask 0, the eight candidates are scored on bit sets with the package's rules (MaskPenalty:
+ * same scores, same first lowest) and the winner is kept. test/qr.test.ts checks the modules equal the package's own.
  * `modules`: row by row, 1 for dark.
  */
 export function qrSymbol(text: string): { size: number; mask: number; modules: Uint8Array } {
@@ -217,6 +217,8 @@ function bestMask(modules: QRCode.BitMatrix, levelBit: number): { size: number; 
   for (let i = 0; i < n; i++) base[i]! ^= flips[0]![i]!;
   let m = new Uint8Array(n);
   let kept = new Uint8Array(n);
+  let scorer = penalties.get(size);
+  if (!scorer) penalties.set(size, (scorer = new MaskPenalty(size)));
   let best = 0;
   let lowest = Infinity;
   for (let p = 0; p < 8; p++) {
@@ -230,7 +232,7 @@ function bestMask(modules: QRCode.BitMatrix, levelBit: number): { size: number; 
       m[8 * size + (i < 8 ? size - i - 1 : i < 9 ? 15 - i : 15 - i - 1)] = bit;
     }
     m[(size - 8) * size + 8] = 1;
-    const penalty = penaltyN1(m, size) + penaltyN2(m, size) + penaltyN3(m, size) + penaltyN4(m);
+    const penalty = scorer.score(m);
     if (penalty < lowest) {
       lowest = penalty;
       best = p;
@@ -240,71 +242,104 @@ function bestMask(modules: QRCode.BitMatrix, levelBit: number): { size: number; 
   return { size, mask: best, modules: kept };
 }
 
-/** Runs of five or more same-coloured modules in a row or column: 3 + (run - 5) each. */
-function penaltyN1(m: Uint8Array, size: number): number {
-  let points = 0;
-  for (let a = 0; a < size; a++) {
-    let runRow = 0;
-    let runCol = 0;
-    let lastRow = -1;
-    let lastCol = -1;
-    for (let b = 0; b < size; b++) {
-      const x = m[a * size + b]!;
-      if (x === lastRow) runRow++;
-      else {
-        if (runRow >= 5) points += 3 + (runRow - 5);
-        lastRow = x;
-        runRow = 1;
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * The mask penalty of ISO/IEC 18004 §7.8.3 as the qrcode package scores it (N1 + N2 + N3 + N4, the same numbers), on
+ * bit sets: every row and every column as 32-bit words, so that runs, 2×2 blocks and finder-like patterns are counted
+ * 32 modules at a time. Scratch space is kept per symbol size.
+ */
+class MaskPenalty {
+  private readonly words: number;
+  private readonly rows: Int32Array;
+  private readonly cols: Int32Array;
+  private readonly shifted: Int32Array;
+
+  constructor(private readonly size: number) {
+    this.words = (size + 31) >> 5;
+    this.rows = new Int32Array(size * this.words);
+    this.cols = new Int32Array(size * this.words);
+    this.shifted = new Int32Array(11);
+  }
+
+  score(m: Uint8Array): number {
+    const { size, words, rows, cols } = this;
+    rows.fill(0);
+    cols.fill(0);
+    let dark = 0;
+    for (let r = 0; r < size; r++) {
+      for (let c = 0; c < size; c++) {
+        const x = m[r * size + c]!;
+        dark += x;
+        rows[r * words + (c >> 5)]! |= x << (c & 31);
+        cols[c * words + (r >> 5)]! |= x << (r & 31);
       }
-      const y = m[b * size + a]!;
-      if (y === lastCol) runCol++;
-      else {
-        if (runCol >= 5) points += 3 + (runCol - 5);
-        lastCol = y;
-        runCol = 1;
+    }
+    // N2: 2×2 blocks of one colour, 3 each.
+    let blocks = 0;
+    for (let r = 0; r + 1 < size; r++) {
+      for (let w = 0; w < words; w++) {
+        const a = this.shift(rows, r * words, 0, w);
+        const a1 = this.shift(rows, r * words, 1, w);
+        const b = this.shift(rows, (r + 1) * words, 0, w);
+        const b1 = this.shift(rows, (r + 1) * words, 1, w);
+        blocks += popcount(~(a ^ b) & ~(a ^ a1) & ~(b ^ b1) & this.starts(2, w));
       }
     }
-    if (runRow >= 5) points += 3 + (runRow - 5);
-    if (runCol >= 5) points += 3 + (runCol - 5);
+    // N4: the dark share away from half, in steps of 5 %, 10 each.
+    const balance = Math.abs(Math.ceil((dark * 100) / (size * size) / 5) - 10) * 10;
+    return this.lines(rows) + this.lines(cols) + blocks * 3 + balance;
   }
-  return points;
-}
 
-/** 2×2 blocks of one colour: 3 each. */
-function penaltyN2(m: Uint8Array, size: number): number {
-  let points = 0;
-  for (let r = 0; r < size - 1; r++) {
-    for (let c = 0; c < size - 1; c++) {
-      const i = r * size + c;
-      const sum = m[i]! + m[i + 1]! + m[i + size]! + m[i + size + 1]!;
-      if (sum === 4 || sum === 0) points++;
+  /** Modules c + k of the line whose words start at `at`, at bit c of word w (0 past the line's end). */
+  private shift(bits: Int32Array, at: number, k: number, w: number): number {
+    const q = w + (k >> 5);
+    const r = k & 31;
+    const lo = q < this.words ? bits[at + q]! : 0;
+    if (r === 0) return lo;
+    const hi = q + 1 < this.words ? bits[at + q + 1]! : 0;
+    return (lo >>> r) | (hi << (32 - r));
+  }
+
+  /** Of word w's positions, those where a window of `len` modules lies within the line. */
+  private starts(len: number, w: number): number {
+    const last = this.size - len - 32 * w;
+    return last < 0 ? 0 : last >= 31 ? -1 : -1 >>> (31 - last);
+  }
+
+  /**
+   * N1 (runs of five or more of one colour: 3 + (run − 5) each, i.e. the run's windows of five plus 2) and N3
+   * (1:1:3:1:1 finder-like patterns with four light modules on one side, 40 each) of every line of `bits`.
+   */
+  private lines(bits: Int32Array): number {
+    const { size, words } = this;
+    const x = this.shifted;
+    let windows = 0;
+    let runs = 0;
+    let finders = 0;
+    for (let l = 0; l < size; l++) {
+      let carry = 0;
+      for (let w = 0; w < words; w++) {
+        for (let k = 0; k <= 10; k++) x[k] = this.shift(bits, l * words, k, w);
+        const x0 = x[0]!, x1 = x[1]!, x2 = x[2]!, x3 = x[3]!, x4 = x[4]!, x5 = x[5]!, x6 = x[6]!, x7 = x[7]!, x8 = x[8]!, x9 = x[9]!, x10 = x[10]!;
+        const five = ~(x0 ^ x1) & ~(x1 ^ x2) & ~(x2 ^ x3) & ~(x3 ^ x4) & this.starts(5, w);
+        windows += popcount(five);
+        runs += popcount(five & ~((five << 1) | carry));
+        carry = five >>> 31;
+        const finder = (x0 & ~x1 & x2 & x3 & x4 & ~x5 & x6 & ~x7 & ~x8 & ~x9 & ~x10) | (~x0 & ~x1 & ~x2 & ~x3 & x4 & ~x5 & x6 & x7 & x8 & ~x9 & x10);
+        finders += popcount(finder & this.starts(11, w));
+      }
     }
+    return windows + 2 * runs + 40 * finders;
   }
-  return points * 3;
 }
 
-/** 1:1:3:1:1 finder-like patterns with four light modules before or after, in rows and columns: 40 each. */
-function penaltyN3(m: Uint8Array, size: number): number {
-  let points = 0;
-  for (let a = 0; a < size; a++) {
-    let row = 0;
-    let col = 0;
-    for (let b = 0; b < size; b++) {
-      row = ((row << 1) & 0x7ff) | m[a * size + b]!;
-      if (b >= 10 && (row === 0x5d0 || row === 0x05d)) points++;
-      col = ((col << 1) & 0x7ff) | m[b * size + a]!;
-      if (b >= 10 && (col === 0x5d0 || col === 0x05d)) points++;
-    }
-  }
-  return points * 40;
-}
-
-/** Dark modules' share away from half, in steps of 5 %: 10 each. */
-function penaltyN4(m: Uint8Array): number {
-  let dark = 0;
-  for (let i = 0; i < m.length; i++) dark += m[i]!;
-  return Math.abs(Math.ceil((dark * 100) / m.length / 5) - 10) * 10;
-}
+const penalties = new Map<number, MaskPenalty>();
 
 /**
  * The QR code as PDF drawing operators on the overlay sheet, in CSS pixels from its top-left corner (y downward, as
