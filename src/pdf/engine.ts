@@ -2,10 +2,9 @@
  * The PDF engine: complete HTML documents in, one PDF per document out. It knows nothing of records.
  *
  * Fast path: jobs whose documents share the same <head> (the same template CSS) are concatenated, in chunks,
- * into one document with a forced page break between forms, and the forms' overlays (a footer) after them, one
- * sheet each; Chromium prints the chunk once and pdf-lib splits it into per-form PDFs, stamping each form's overlay
- * sheet on its pages. Each form and sheet starts with an invisible link whose URI names it, so the page each starts
- * on is read back from the PDF's own link annotations: exact, whatever the layout.
+ * into one document with a forced page break between forms; Chromium prints the chunk once and pdf-lib
+ * splits it into per-form PDFs. Each form starts with an invisible link whose URI names the form, so the
+ * page each form starts on is read back from the PDF's own link annotations: exact, whatever the layout.
  * A chunk that fails falls back to printing its forms one by one; each form is retried once; a dead browser
  * is relaunched. Every job ends exactly once in the results, as ok or failed with a reason.
  *
@@ -44,8 +43,7 @@ export interface RenderJob {
 /**
  * An HTML body fragment laid out on the whole sheet (margins 0) and its CSS, and PDF drawing operators to add over
  * it, in CSS pixels from the sheet's top-left corner, y downward (a QR code is drawn so much faster than printed).
- * The sheet is printed in the forms' document, after them: their CSS applies too (inherited properties are reset),
- * so the overlay's rules should name classes of its own. Record text in the HTML must already be escaped.
+ * Record text in the HTML must already be escaped.
  */
 export interface Overlay {
   css: string;
