@@ -21,7 +21,7 @@ import { closeBrowser, launchBrowser } from './browser.js';
 import { T, say, type Lang } from '../domain/i18n.js';
 import { fontResponse, uncoveredChars } from './fonts.js';
 import { CSP_META, FONT_CSS_URL, FONT_ORIGIN, decodeEntities } from '../output/html.js';
-import { copyPagesSharing, pageCopier, setMeta, stampOverlay, stampPageNumbers, takeMarkers, type PageCopier } from './pdf.js';
+import { copyPagesSharing, setMeta, stampOverlay, stampPageNumbers, takeMarkers } from './pdf.js';
 
 export interface RenderJob {
   id: string;
@@ -142,33 +142,19 @@ const BATCH_CSS =
   'a.djyc-mark{display:block!important;position:absolute!important;left:0!important;top:0!important;' +
   'width:1px!important;height:1px!important;margin:0!important;padding:0!important;border:0!important}';
 
-/**
- * One document holding forms `parts` (all with the same head), each behind a forced page break and starting with a
- * marker link <prefix><i>; then the forms' overlays, one A4 sheet each (margins 0, its own named page) starting with a
- * marker link <prefix>o<k>. A single form goes through the same path, so a form prints the same alone as in a batch;
- * its overlay comes out of the same print. An overlay sheet resets what it inherits (`all: initial`).
- */
-function assemble(parts: Parsed[], prefix: string, overlays: Overlay[] = []): string {
+/** One document holding forms `parts` (all with the same head), each behind a forced page break and
+ * starting with a marker link <prefix><i>. A single form goes through the same path, so a form prints the
+ * same alone as in a batch. */
+function assemble(parts: Parsed[], prefix: string): string {
   const first = parts[0];
-  const css = [...new Set(overlays.map((o) => o.css))].join('\n').replace(/<\/style/gi, '<\\/style');
   let html =
     `<!DOCTYPE html>\n<html${first.htmlAttrs}>\n<head>\n<meta charset="utf-8">\n${CSP_META}\n<title>djyc</title>\n` +
-    `${first.head}\n<style>${BATCH_CSS}${overlays.length ? SHEET_CSS : ''}${css}</style>\n</head>\n<body${first.bodyAttrs}>\n`;
+    `${first.head}\n<style>${BATCH_CSS}</style>\n</head>\n<body${first.bodyAttrs}>\n`;
   parts.forEach((p, i) => {
     html += `<djyc-form><a class="djyc-mark" href="${prefix}${i}"></a>${p.body}</djyc-form>\n`;
   });
-  overlays.forEach((o, k) => {
-    html += `<djyc-sheet><a class="djyc-mark" href="${prefix}o${k}"></a>${o.body}</djyc-sheet>\n`;
-  });
   return html + '</body>\n</html>\n';
 }
-
-// The document's own background would be painted on the sheets too, and they are drawn over the forms: none at all
-// (forms print on white paper and show on white pages either way).
-const SHEET_CSS =
-  'html,body{background:transparent!important}@page djyc-sheet{size:210mm 297mm;margin:0}' +
-  'djyc-sheet{all:initial;display:block!important;page:djyc-sheet;break-before:page!important;position:relative!important;' +
-  'width:210mm!important;height:297mm!important;overflow:hidden!important;margin:0!important;padding:0!important;background:transparent!important}';
 
 // ---- browser and pages --------------------------------------------------------------------------------
 
@@ -331,8 +317,6 @@ async function printOnPage(page: Page, html: string, timeoutMs: number, lang: La
       format: 'A4',
       preferCSSPageSize: true,
       printBackground: true,
-      // No white page behind the content: the overlay sheets printed with the forms are drawn over them.
-      omitBackground: true,
       // Defaults for documents without an @page rule; _base.css sets the same (GB/T 9704-2012).
       margin: { top: '37mm', bottom: '35mm', left: '28mm', right: '26mm' },
       // The structure tree would not survive splitting the batch document; untagged is also faster.
@@ -541,23 +525,27 @@ class BatchRun {
     return this.done.map((r, i) => r ?? { id: this.jobs[i]!.id, out: this.jobs[i]!.out, ok: false, attempts: this.attempts[i]!, error: say(this.lang, TEXT.failed) });
   }
 
-  /** Prints a unit as one document, its forms' overlays in it, and writes its PDFs; what it could not finish goes back on the queue. */
+  /** Prints a unit as one document and writes its PDFs; what it could not finish goes back on the queue. */
   private async runUnit(unit: Unit, worker: { page?: Page }): Promise<void> {
     const idx = unit.indices.filter((i) => !this.done[i]);
     if (idx.length === 0) return;
     idx.forEach((i) => this.attempts[i]!++);
     const prefix = `${MARK_ORIGIN}${randomBytes(8).toString('hex')}/`;
+    const html = assemble(idx.map((i) => this.parsed[i]!), prefix);
     const unitTimeout = this.timeoutMs * Math.max(1, Math.ceil(idx.length / 10));
     try {
-      const overlayOf = new Map(idx.flatMap((i) => this.overlayOf(i)));
-      const html = assemble(idx.map((i) => this.parsed[i]!), prefix, [...overlayOf.values()]);
       const browser = await this.session.get();
       if (!worker.page || worker.page.isClosed() || worker.page.browser() !== browser || !browser.connected) {
         closeQuietly(worker.page);
         worker.page = await takePage(browser);
       }
-      const doc = await PDFDocument.load(await printOnPage(worker.page, html, unitTimeout, this.lang), WHOLE);
-      const failed = await this.writeForms(doc, idx, prefix, worker.page, overlayOf);
+      const printing = printOnPage(worker.page, html, unitTimeout, this.lang);
+      printing.catch(() => undefined);
+      // Made while Chromium lays the document out.
+      const overlayOf = new Map(idx.flatMap((i) => this.overlayOf(i)));
+      const doc = await PDFDocument.load(await printing, WHOLE);
+      const overlays = await this.printOverlays(overlayOf, worker.page, unitTimeout);
+      const failed = await this.writeForms(doc, idx, prefix, worker.page, overlays);
       if (failed) this.requeue(unit, failed.indices, failed.failure);
     } catch (err) {
       const failure = err instanceof RenderFailure ? err : new RenderFailure(err instanceof Error ? err.message : String(err));
@@ -575,14 +563,36 @@ class BatchRun {
     return overlay ? [[i, overlay]] : [];
   }
 
-  /** Splits a printed unit into its forms (numbering pages where they run over one, stamping overlays) and writes each PDF. */
-  private async writeForms(doc: PDFDocument, idx: number[], prefix: string, page: Page, overlayOf: Map<number, Overlay>): Promise<{ indices: number[]; failure: RenderFailure } | undefined> {
+  /** Prints the overlays of a unit's jobs, one page each, in one document: job index → its page there. */
+  private async printOverlays(overlayOf: Map<number, Overlay>, page: Page, timeoutMs: number): Promise<{ doc: PDFDocument; pageOf: Map<number, number>; overlayOf: Map<number, Overlay> } | undefined> {
     const withOverlay = [...overlayOf.keys()];
-    const { starts, sheets } = unitPages(takeMarkers(doc, prefix), idx.length, withOverlay.length, doc.getPageCount(), this.lang);
-    const ends = starts.map((s, k) => (k + 1 < starts.length ? starts[k + 1]! : (sheets[0] ?? doc.getPageCount())));
-    const sheetOf = new Map(withOverlay.map((i, k) => [i, sheets[k]!]));
+    if (withOverlay.length === 0) return undefined;
+    const css = [...new Set(withOverlay.map((i) => overlayOf.get(i)!.css))].join('\n');
+    const body = withOverlay.map((i) => `<div class="djyc-sheet">${overlayOf.get(i)!.body}</div>`).join('');
+    const html =
+      `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">${CSP_META}<link rel="stylesheet" href="${FONT_CSS_URL}"><style>` +
+      '@page{size:210mm 297mm;margin:0}html,body{margin:0;background:transparent}' +
+      '.djyc-sheet{position:relative;width:210mm;height:297mm;overflow:hidden;break-after:page}.djyc-sheet:last-child{break-after:auto}' +
+      `${css.replace(/<\/style/gi, '<\\/style')}</style></head><body>${body}</body></html>`;
+    await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
+    const bytes = await page.pdf({ preferCSSPageSize: true, omitBackground: true, tagged: false, timeout: timeoutMs });
+    const doc = await PDFDocument.load(bytes, WHOLE);
+    if (doc.getPageCount() !== withOverlay.length) throw new RenderFailure(say(this.lang, TEXT.markers));
+    return { doc, pageOf: new Map(withOverlay.map((i, k) => [i, k])), overlayOf };
+  }
+
+  /** Splits a printed unit into its forms (numbering pages where they run over one, stamping overlays) and writes each PDF. */
+  private async writeForms(
+    doc: PDFDocument,
+    idx: number[],
+    prefix: string,
+    page: Page,
+    overlays?: { doc: PDFDocument; pageOf: Map<number, number>; overlayOf: Map<number, Overlay> },
+  ): Promise<{ indices: number[]; failure: RenderFailure } | undefined> {
+    const starts = formStarts(doc, prefix, idx.length, this.lang);
+    const ends = starts.map((s, k) => (k + 1 < starts.length ? starts[k + 1]! : doc.getPageCount()));
     const longest = Math.max(...starts.map((s, k) => ends[k]! - s));
-    const numbers =
+    const sheet =
       this.numbering === 'auto' && longest > 1
         ? await pageNumberSheet(page, longest, this.timeoutMs).catch((err) => {
             throw new RenderFailure(`${say(this.lang, TEXT.failed)}${(err as Error).message}`, !page.browser().connected);
@@ -596,18 +606,16 @@ class BatchRun {
       try {
         const count = ends[k]! - starts[k]!;
         let out: PDFDocument;
-        let copier: PageCopier | undefined;
-        if (idx.length === 1 && !sheets.length) {
-          out = doc; // a lone form without an overlay: edit the printed document in place
+        if (idx.length === 1) {
+          out = doc; // a lone form: edit the printed document in place
         } else {
           out = await PDFDocument.create();
-          copier = pageCopier(doc, out);
-          const pages = await copyPagesSharing(doc, out, range(starts[k]!, ends[k]!), copier);
+          const pages = await copyPagesSharing(doc, out, range(starts[k]!, ends[k]!));
           pages.forEach((p) => out.addPage(p));
         }
-        if (numbers && count > 1) await stampPageNumbers(out, out.getPages(), numbers);
-        const sheet = sheetOf.get(i);
-        if (sheet !== undefined) await stampOverlay(out, out.getPages(), doc, sheet, overlayOf.get(i)!.vector, copier);
+        if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);
+        const o = overlays?.pageOf.get(i);
+        if (overlays && o !== undefined) await stampOverlay(out, out.getPages(), overlays.doc, o, overlays.overlayOf.get(i)!.vector);
         const job = this.jobs[i]!;
         setMeta(out, { title: job.title ?? this.parsed[i]!.title ?? job.id, lang: langOf(this.parsed[i]!.htmlAttrs), keywords: job.meta?.keywords, custom: job.meta?.custom });
         // Without object streams: pdf-lib would deflate them in JavaScript, a large part of a batch's time.
@@ -657,27 +665,20 @@ function langOf(htmlAttrs: string): string {
   return /\blang\s*=\s*["']?([A-Za-z-]+)/.exec(htmlAttrs)?.[1] ?? 'zh-CN';
 }
 
-/**
- * Where a unit's `count` forms start and its `sheets` overlay sheets are, from the marker links; throws unless the
- * forms start in order from the first page and the sheets are its last pages, one each, in order.
- */
-function unitPages(found: Map<number, string[]>, count: number, sheetCount: number, pageCount: number, lang: Lang): { starts: number[]; sheets: number[] } {
+/** Page index where each of `count` forms starts, from the marker links; throws if they do not add up. */
+function formStarts(doc: PDFDocument, prefix: string, count: number, lang: Lang): number[] {
+  const found = takeMarkers(doc, prefix);
   const starts: number[] = new Array(count).fill(-1);
-  const sheets: number[] = new Array(sheetCount).fill(-1);
   for (const [page, suffixes] of found) {
     for (const s of suffixes) {
-      const sheet = s.startsWith('o');
-      const k = Number(sheet ? s.slice(1) : s);
-      const into = sheet ? sheets : starts;
-      if (!Number.isInteger(k) || k < 0 || k >= into.length || into[k] !== -1) throw new RenderFailure(say(lang, TEXT.markers));
-      into[k] = page;
+      const k = Number(s);
+      if (!Number.isInteger(k) || k < 0 || k >= count || starts[k] !== -1) throw new RenderFailure(say(lang, TEXT.markers));
+      starts[k] = page;
     }
   }
-  const formsOk = starts[0] === 0 && starts.every((s, k) => s >= 0 && (k === 0 || s > starts[k - 1]!));
-  const firstSheet = pageCount - sheetCount;
-  const sheetsOk = sheets.every((p, k) => p === firstSheet + k) && (count === 0 || firstSheet > starts[count - 1]!);
-  if (!formsOk || !sheetsOk) throw new RenderFailure(say(lang, TEXT.markers));
-  return { starts, sheets };
+  const ok = starts[0] === 0 && starts.every((s, k) => s >= 0 && (k === 0 || s > starts[k - 1]));
+  if (!ok) throw new RenderFailure(say(lang, TEXT.markers));
+  return starts;
 }
 
 function isLaunchError(err: unknown): boolean {

@@ -123,21 +123,14 @@ function plainWrapping(doc: PDFDocument): void {
  * fonts, for every form cut from it) and the copy is garbage as soon as the form is saved. Here copies share the
  * bytes, read-only: nothing edits a copied stream, and saving only reads it.
  */
-export async function copyPagesSharing(src: PDFDocument, dest: PDFDocument, indices: number[], copier: PageCopier = sharingCopier(src, dest)): Promise<PDFPage[]> {
+export async function copyPagesSharing(src: PDFDocument, dest: PDFDocument, indices: number[]): Promise<PDFPage[]> {
   await src.flush();
+  const copier = sharingCopier(src, dest);
   const pages = src.getPages();
   return indices.map((i) => {
     const node = copier.copy(pages[i]!.node) as PDFPageLeaf;
     return PDFPage.of(node, dest.context.register(node), dest);
   });
-}
-
-/** Copies objects of one document into another; what it copied once (a font) it does not copy again. */
-export type PageCopier = PDFObjectCopier;
-
-/** One copier for the pages of a form and the overlay drawn on them, which share their fonts when printed together. */
-export function pageCopier(src: PDFDocument, dest: PDFDocument): PageCopier {
-  return sharingCopier(src, dest);
 }
 
 /** pdf-lib's object copier, with streams copied as dictionaries that share the original's bytes (see copyPagesSharing). */
@@ -165,11 +158,11 @@ function sharingCopier(src: PDFDocument, dest: PDFDocument): PDFObjectCopier {
  * Draws page `index` of `sheet` (a full A4 overlay: footer, watermark) over every page of `pages`, and `vector`
  * over it: PDF drawing operators in CSS pixels from the sheet's top-left corner, y downward (as its HTML).
  */
-export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PDFDocument, index: number, vector?: string, copier?: PageCopier): Promise<void> {
+export async function stampOverlay(doc: PDFDocument, pages: PDFPage[], sheet: PDFDocument, index: number, vector?: string): Promise<void> {
   const source = sheet.getPage(index);
   const box = source.getMediaBox();
   const drawing = vector ? vectorXObject(doc, vector, box) : undefined;
-  const xobject = embedAsPrinted(doc, source, copier);
+  const xobject = embedAsPrinted(doc, source);
   if (!xobject) {
     const [embedded] = await doc.embedPages([source]);
     for (const page of pages) {
