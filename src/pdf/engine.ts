@@ -545,7 +545,7 @@ class BatchRun {
       const overlayOf = new Map(idx.flatMap((i) => this.overlayOf(i)));
       const doc = await PDFDocument.load(await printing, WHOLE);
       const overlays = await this.printOverlays(overlayOf, worker.page, unitTimeout);
-      const failed = await this.writeForms(doc, idx, prefix, worker.page, overlays);
+      const failed = await this.writeForms(doc, idx, prefix, worker.page, overlayOf, overlays);
       if (failed) this.requeue(unit, failed.indices, failed.failure);
     } catch (err) {
       const failure = err instanceof RenderFailure ? err : new RenderFailure(err instanceof Error ? err.message : String(err));
@@ -564,7 +564,7 @@ class BatchRun {
   }
 
   /** Prints the overlays of a unit's jobs, one page each, in one document: job index → its page there. */
-  private async printOverlays(overlayOf: Map<number, Overlay>, page: Page, timeoutMs: number): Promise<{ doc: PDFDocument; pageOf: Map<number, number>; overlayOf: Map<number, Overlay> } | undefined> {
+  private async printOverlays(overlayOf: Map<number, Overlay>, page: Page, timeoutMs: number): Promise<{ doc: PDFDocument; pageOf: Map<number, number> } | undefined> {
     const withOverlay = [...overlayOf.keys()];
     if (withOverlay.length === 0) return undefined;
     const css = [...new Set(withOverlay.map((i) => overlayOf.get(i)!.css))].join('\n');
@@ -578,7 +578,7 @@ class BatchRun {
     const bytes = await page.pdf({ preferCSSPageSize: true, omitBackground: true, tagged: false, timeout: timeoutMs });
     const doc = await PDFDocument.load(bytes, WHOLE);
     if (doc.getPageCount() !== withOverlay.length) throw new RenderFailure(say(this.lang, TEXT.markers));
-    return { doc, pageOf: new Map(withOverlay.map((i, k) => [i, k])), overlayOf };
+    return { doc, pageOf: new Map(withOverlay.map((i, k) => [i, k])) };
   }
 
   /** Splits a printed unit into its forms (numbering pages where they run over one, stamping overlays) and writes each PDF. */
@@ -587,7 +587,8 @@ class BatchRun {
     idx: number[],
     prefix: string,
     page: Page,
-    overlays?: { doc: PDFDocument; pageOf: Map<number, number>; overlayOf: Map<number, Overlay> },
+    overlayOf: Map<number, Overlay>,
+    overlays?: { doc: PDFDocument; pageOf: Map<number, number> },
   ): Promise<{ indices: number[]; failure: RenderFailure } | undefined> {
     const starts = formStarts(doc, prefix, idx.length, this.lang);
     const ends = starts.map((s, k) => (k + 1 < starts.length ? starts[k + 1]! : doc.getPageCount()));
@@ -615,7 +616,7 @@ class BatchRun {
         }
         if (sheet && count > 1) await stampPageNumbers(out, out.getPages(), sheet);
         const o = overlays?.pageOf.get(i);
-        if (overlays && o !== undefined) await stampOverlay(out, out.getPages(), overlays.doc, o, overlays.overlayOf.get(i)!.vector);
+        if (overlays && o !== undefined) await stampOverlay(out, out.getPages(), overlays.doc, o, overlayOf.get(i)!.vector);
         const job = this.jobs[i]!;
         setMeta(out, { title: job.title ?? this.parsed[i]!.title ?? job.id, lang: langOf(this.parsed[i]!.htmlAttrs), keywords: job.meta?.keywords, custom: job.meta?.custom });
         // Without object streams: pdf-lib would deflate them in JavaScript, a large part of a batch's time.
