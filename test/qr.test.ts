@@ -2,7 +2,12 @@
 // faster mask choice picks the mask the package picks. Payloads as forms carry them, of every length a form makes.
 import { describe, expect, it } from 'vitest';
 import QRCode from 'qrcode';
-import { payloadText, qrSymbol } from '../src/output/forms/verification.js';
+import { createRequire } from 'node:module';
+import { maskPenalty, payloadText, qrSymbol } from '../src/output/forms/verification.js';
+
+// The package's own scoring functions (ISO/IEC 18004 §7.8.3), on its BitMatrix.
+const { getPenaltyN1, getPenaltyN2, getPenaltyN3, getPenaltyN4 } = createRequire(import.meta.url)('qrcode/lib/core/mask-pattern.js');
+const BitMatrix = createRequire(import.meta.url)('qrcode/lib/core/bit-matrix.js');
 
 describe('QR code of a stamp', () => {
   it('is the qrcode package’s symbol, with its choice of mask', () => {
@@ -25,5 +30,19 @@ describe('QR code of a stamp', () => {
     }
     // Payloads of every kind pick different masks: the comparison covers the choice, not only mask 0.
     expect(masks.size).toBeGreaterThan(4);
+  });
+
+  it('scores a mask as the package does, on symbols of one to six 32-bit words a line, sparse, dense and random', () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const size of [21, 31, 32, 33, 45, 57, 63, 64, 65, 97, 177]) {
+      for (const dark of [0.5, 0.1, 0.9, 0.35]) {
+        const matrix = new BitMatrix(size);
+        const modules = Uint8Array.from({ length: size * size }, () => (random() < dark ? 1 : 0));
+        modules.forEach((x, i) => matrix.set(Math.floor(i / size), i % size, x, false));
+        const theirs = getPenaltyN1(matrix) + getPenaltyN2(matrix) + getPenaltyN3(matrix) + getPenaltyN4(matrix);
+        expect(maskPenalty(modules, size), `${size} ${dark}`).toBe(theirs);
+      }
+    }
   });
 });

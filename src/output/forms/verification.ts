@@ -217,8 +217,6 @@ function bestMask(modules: QRCode.BitMatrix, levelBit: number): { size: number; 
   for (let i = 0; i < n; i++) base[i]! ^= flips[0]![i]!;
   let m = new Uint8Array(n);
   let kept = new Uint8Array(n);
-  let scorer = penalties.get(size);
-  if (!scorer) penalties.set(size, (scorer = new MaskPenalty(size)));
   let best = 0;
   let lowest = Infinity;
   for (let p = 0; p < 8; p++) {
@@ -232,7 +230,7 @@ function bestMask(modules: QRCode.BitMatrix, levelBit: number): { size: number; 
       m[8 * size + (i < 8 ? size - i - 1 : i < 9 ? 15 - i : 15 - i - 1)] = bit;
     }
     m[(size - 8) * size + 8] = 1;
-    const penalty = scorer.score(m);
+    const penalty = maskPenalty(m, size);
     if (penalty < lowest) {
       lowest = penalty;
       best = p;
@@ -340,6 +338,13 @@ class MaskPenalty {
 }
 
 const penalties = new Map<number, MaskPenalty>();
+
+/** The mask penalty of a symbol of `size` (modules row by row, 1 for dark), as the qrcode package scores it. */
+export function maskPenalty(modules: Uint8Array, size: number): number {
+  let scorer = penalties.get(size);
+  if (!scorer) penalties.set(size, (scorer = new MaskPenalty(size)));
+  return scorer.score(modules);
+}
 
 /**
  * The QR code as PDF drawing operators on the overlay sheet, in CSS pixels from its top-left corner (y downward, as
