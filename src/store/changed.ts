@@ -390,13 +390,18 @@ function decline(reason: string): undefined {
   return undefined;
 }
 
+/** djyc.yaml or a programme: a change to it can change every record's checks. */
+function isSetting(file: string): boolean {
+  return file === CONFIG_FILE || kindOfDir(file.split('/')[1]!) === 'programme';
+}
+
 /** A change the quick way cannot take among the commits since `commit` (a file added or deleted, a programme, djyc.yaml). */
 function committedChange(root: string, commit: string): string | undefined {
   const parts = git(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, 'HEAD', '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const file = parts[i + 1]!;
     if (!isTracked(file)) continue;
-    if (file === CONFIG_FILE || kindOfDir(file.split('/')[1]!) === 'programme') return `changed: ${file}`;
+    if (isSetting(file)) return `changed: ${file}`;
     const status = parts[i]!;
     if (!status.startsWith('M')) return `${status.startsWith('A') ? 'added' : status.startsWith('D') ? 'deleted' : `changed (${status})`}: ${file}`;
   }
@@ -448,7 +453,7 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   if (typeof memo.params.today !== 'string' || !sameCheckDay([...programmes.values()], memo.params.today, today)) return decline(`kept for ${String(memo.params.today)}, a rule's window closed since`);
   if (deleted.length) return decline(`deleted: ${deleted[0]}`);
   if (changed.length > QUICK_MAX_FILES) return decline(`${changed.length} files changed`);
-  const setting = changed.find((f) => f === CONFIG_FILE || kindOfDir(f.split('/')[1]!) === 'programme');
+  const setting = changed.find(isSetting);
   if (setting) return decline(`changed: ${setting}`);
   const loadProblems = changed.length ? [...loader.loadProblems, ...strays] : [];
   const ids = new Set(changed.map((f) => path.basename(f, '.yaml')));

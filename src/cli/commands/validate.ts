@@ -93,21 +93,20 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           return report(validateWhole(root, { today: opts.today, cache: opts.cache === false ? false : undefined }).problems);
         }
         const changedBase = typeof opts.changed === 'string' ? opts.changed : undefined;
+        const changedModule = opts.changed !== undefined ? await import('../../store/changed.js') : undefined;
         // A pull request's check without loading every record, when the base's kept result makes that exact (changed.ts).
-        const quick = opts.changed !== undefined && !opts.base && !only && opts.programme === undefined && opts.cache !== false
-          ? await (await import('../../store/changed.js')).quickChanged(root, { base: changedBase, today: opts.today })
+        const quick = changedModule && !opts.base && !only && opts.programme === undefined && opts.cache !== false
+          ? await changedModule.quickChanged(root, { base: changedBase, today: opts.today })
           : undefined;
-        if (opts.changed !== undefined && process.env.DJYC_STATS === '1') {
-          const { quickDecline } = await import('../../store/changed.js');
-          process.stderr.write(`djyc changed: ${quick ? 'quick' : `whole (${quickDecline.reason ?? 'options'})`}\n`);
+        if (changedModule && process.env.DJYC_STATS === '1') {
+          process.stderr.write(`djyc changed: ${quick ? 'quick' : `whole (${changedModule.quickDecline.reason ?? 'options'})`}\n`);
         }
         const repo = quick?.repo ?? loadRepository(root, { cache: opts.cache === false ? false : undefined });
         let problems: Problem[];
         let baseRef = opts.base;
         let changes: { base: string; changed: string[]; deleted: string[] } | undefined;
-        if (opts.changed !== undefined) {
-          const { validateChanged } = await import('../../store/changed.js');
-          const result = quick ?? validateChanged(root, { base: changedBase, today: opts.today, repo });
+        if (changedModule) {
+          const result = quick ?? changedModule.validateChanged(root, { base: changedBase, today: opts.today, repo });
           problems = result.problems;
           scope = tr(ctx.lang,
             `相对 ${result.base}（合并基点 ${result.mergeBase.slice(0, 8)}）改动的 ${result.changed.length} 个文件${result.related.length ? `，及引用它们的 ${result.related.length} 个记录` : ''}`,
