@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { djyc, initRepo, readJson } from './helpers.js';
 import { buildFixture, commitAll, writeRecordFiles, PROGRAMME } from './ledger-fixture.js';
 import { loadRepository } from '../src/store/repo.js';
-import { addMonths, computeDeadlines, parseWithin, type DeadlineItem } from '../src/domain/deadlines.js';
+import { addMonths, computeDeadlines, currentItems, failsOn, isCurrent, parseWithin, type DeadlineItem } from '../src/domain/deadlines.js';
 import { escapeText, foldLine, toIcs } from '../src/output/ics.js';
 
 type Json = { today: string; counts: Record<string, number>; items: DeadlineItem[] };
@@ -130,6 +130,23 @@ describe('deadlines from records: reports, finish dates, organisations', () => {
     const later = computeDeadlines(loadRepository(root), { today: '2021-01-20' });
     expect(later.items.find((i) => i.uid === 'report-p-a-2020Q4')).toMatchObject({ status: 'overdue', due: '2021-01-10', days: -10, people: [{ name: '张明' }] });
     expect(later.items.find((i) => i.uid === 'report-t-a1-2020Q3')).toMatchObject({ status: 'overdue' });
+  });
+
+  it('makes only the items `keep` accepts, counting them all, with the same content and order as the whole list', () => {
+    const repo = loadRepository(root);
+    for (const today of ['2020-10-05', '2021-01-20']) {
+      const whole = computeDeadlines(repo, { today });
+      const current = computeDeadlines(repo, { today, keep: (i) => isCurrent(i, today, 14) });
+      expect(current.counts).toEqual(whole.counts);
+      expect(current.items).toEqual(currentItems(whole));
+      expect(current.items.length).toBeGreaterThan(0);
+      expect(current.items.length).toBeLessThan(whole.items.length);
+      const none = computeDeadlines(repo, { today, keep: () => false });
+      expect(none.items).toEqual([]);
+      expect(none.counts).toEqual(whole.counts);
+      // --fail-on reads the counts, listed or not.
+      expect(failsOn(none, 'overdue')).toBe(whole.items.some((i) => i.status === 'overdue'));
+    }
   });
 
   it('filters by organisation (and those under it), keeping the programme windows', () => {

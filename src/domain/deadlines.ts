@@ -93,7 +93,15 @@ export interface DeadlineOptions {
   programme?: string;
   /** Only this organisation and those under it (windows stay, their lag counts are restricted). */
   org?: string;
+  /**
+   * Only the items this accepts are made and listed; every item is still counted. A report that prints the current
+   * items of a repository with 200,000 upcoming ones makes those few, not all of them (their titles, people, sorting).
+   */
+  keep?: (item: ItemKey) => boolean;
 }
+
+/** What decides whether an item is listed, known before the item is made. */
+export type ItemKey = Pick<DeadlineItem, 'kind' | 'status' | 'due' | 'start'>;
 
 export interface DeadlineReport {
   today: string;
@@ -223,15 +231,29 @@ export function computeDeadlines(repo: Repository, opts: DeadlineOptions): Deadl
   }
   const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
   const items: DeadlineItem[] = [];
-  for (const p of programmes) for (const it of programmeDeadlines(index, p, today, within, scope)) items.push(it);
-  items.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.due.localeCompare(b.due) || a.uid.localeCompare(b.uid));
   const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<DeadlineStatus, number>;
-  for (const it of items) counts[it.status]++;
+  const take = (kind: DeadlineKind, status: DeadlineStatus, due: string, start?: string): boolean => {
+    counts[status]++;
+    return !opts.keep || opts.keep({ kind, status, due, start });
+  };
+  for (const p of programmes) programmeDeadlines(index, p, today, within, scope, take, items);
+  items.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.due.localeCompare(b.due) || a.uid.localeCompare(b.uid));
   return { today, within, programmes: programmes.map((p) => p.id), items, counts };
 }
 
-function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: string, within: number, scope?: Set<string>): DeadlineItem[] {
-  const items: DeadlineItem[] = [];
+/**
+ * Adds the programme's items to `items`. Each is counted by `take` before it is made, and made only when `take`
+ * says it is listed: the names of a subject's organisation and people are looked up for listed items only.
+ */
+function programmeDeadlines(
+  index: RecordIndex,
+  p: ProgrammeRecord,
+  today: string,
+  within: number,
+  scope: Set<string> | undefined,
+  take: (kind: DeadlineKind, status: DeadlineStatus, due: string, start?: string) => boolean,
+  items: DeadlineItem[],
+): void {
   const mine = <K extends 'project' | 'task' | 'brand' | 'report' | 'closure' | 'commitment'>(kind: K) =>
     index.all(kind).filter((r) => (summary(r) as { programme?: string }).programme === p.id);
   const memberOrg = (id: string) => summary(index.get('member', id))?.organisation;
@@ -251,26 +273,42 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
   const inScope = (org: string | undefined) => !scope || (!!org && scope.has(org));
 
   // Who is in charge of each record.
-  type Subject = { track: Track; entry: RecordEntry<'project'> | RecordEntry<'task'> | RecordEntry<'brand'>; title: string; org?: Named; people: Named[]; visible: boolean };
+  type Subject = { track: Track; entry: RecordEntry<'project'> | RecordEntry<'task'> | RecordEntry<'brand'>; title: string; org: () => Named | undefined; people: () => Named[]; visible: boolean };
   const subjects: Subject[] = [];
+  // Names are looked up when an item is made (see take), once per subject.
+  const once = <T>(f: () => T): (() => T) => {
+    let done = false;
+    let value: T;
+    return () => {
+      if (!done) {
+        value = f();
+        done = true;
+      }
+      return value;
+    };
+  };
+  const orgOf = (s: Subject): { organisation?: Named } => {
+    const org = s.org();
+    return org ? { organisation: org } : {};
+  };
   // A dropped project (未予立项, 撤销…) owes nothing, and neither do its tasks.
   for (const e of mine('project')) {
     const d = summary(e);
     if (!counts(p, d)) continue;
     const person = d.leader ?? d.contact ?? d.direct_responsible;
     const orgs = [d.lead, ...(d.co_organisers ?? []).map((c) => c.organisation)];
-    subjects.push({ track: 'project', entry: e, title: d.title, org: namedOrg(index, d.lead ?? d.proposed_by), people: person ? [namedMember(index, person)!] : [], visible: !scope || orgs.some((o) => inScope(o)) || (!d.lead && inScope(d.proposed_by)) });
+    subjects.push({ track: 'project', entry: e, title: d.title, org: once(() => namedOrg(index, d.lead ?? d.proposed_by)), people: once(() => (person ? [namedMember(index, person)!] : [])), visible: !scope || orgs.some((o) => inScope(o)) || (!d.lead && inScope(d.proposed_by)) });
   }
   for (const e of mine('task')) {
     const d = summary(e);
     const project = summary(index.get('project', d.project));
     if (project && !counts(p, project)) continue;
-    const org = (d.members ?? []).map(memberOrg).find(Boolean) ?? project?.lead;
-    subjects.push({ track: 'task', entry: e, title: d.content, org: namedOrg(index, org), people: (d.members ?? []).map((m) => namedMember(index, m)!), visible: !scope || (d.members ?? []).some((m) => inScope(memberOrg(m))) || inScope(project?.lead) });
+    const org = () => namedOrg(index, (d.members ?? []).map(memberOrg).find(Boolean) ?? project?.lead);
+    subjects.push({ track: 'task', entry: e, title: d.content, org: once(org), people: once(() => (d.members ?? []).map((m) => namedMember(index, m)!)), visible: !scope || (d.members ?? []).some((m) => inScope(memberOrg(m))) || inScope(project?.lead) });
   }
   for (const e of mine('brand')) {
     const d = summary(e);
-    subjects.push({ track: 'brand', entry: e, title: d.name, org: namedOrg(index, d.organisation), people: d.contact ? [namedMember(index, d.contact)!] : [], visible: inScope(d.organisation) });
+    subjects.push({ track: 'brand', entry: e, title: d.name, org: once(() => namedOrg(index, d.organisation)), people: once(() => (d.contact ? [namedMember(index, d.contact)!] : [])), visible: inScope(d.organisation) });
   }
   // A record carried into another round (djyc carry-over) owes nothing more here: the new record does.
   const visible = subjects.filter((s) => s.visible && !(summary(s.entry) as { carried_to?: string }).carried_to);
@@ -317,6 +355,7 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
       if (end < today) status = lagging ? 'overdue' : 'closed';
       else if (start > today) status = 'upcoming';
       else status = daysBetween(today, end) <= within ? 'due-soon' : 'open';
+      if (!take('window', status, end, start)) continue;
       const yearly = !!w.every_year;
       items.push({
         uid: yearly ? `window-${p.id}-${w.id}-${occ.year}` : `window-${p.id}-${w.id}`, kind: 'window', programme: p.id,
@@ -332,12 +371,14 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     const next = owed(s)[0];
     if (!next) continue;
     const { end } = next.occurrence;
+    const status = dateStatus(end, today, within);
+    if (!take('stage', status, end)) continue;
     const stage = findStage(p, s.track, next.stage)!;
     items.push({
       uid: `stage-${s.entry.id}-${next.stage}`, kind: 'stage', programme: p.id,
       title: `${stage.label}：${s.title}`, titleEn: `${stage.label_en ?? stage.id}: ${s.title}`,
-      due: end, status: dateStatus(end, today, within), days: daysBetween(today, end),
-      subject: { kind: s.entry.kind, id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
+      due: end, status, days: daysBetween(today, end),
+      subject: { kind: s.entry.kind, id: s.entry.id, title: s.title }, ...orgOf(s), people: s.people(),
       window: next.window.id, stage: next.stage,
     });
   }
@@ -352,12 +393,13 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
       if (o.report || !o.required) continue;
       const subj = bySubject.get(o.subject)!;
       const status = o.status === 'missing' ? 'overdue' : dateStatus(o.due, today, within);
+      if (!take('report', status, o.due)) continue;
       items.push({
         uid: `report-${o.subject}-${o.quarter}`, kind: 'report', programme: p.id,
         title: `${o.quarter} ${s.track === 'project' ? '党组织领办项目执行书' : '党员领办任务执行书'}：${subj.title}`,
         titleEn: `${o.quarter} ${s.track} report: ${subj.title}`,
         due: o.due, status, days: daysBetween(today, o.due), subject: { kind: s.entry.kind, id: s.entry.id, title: s.title },
-        ...(s.org ? { organisation: s.org } : {}), people: s.people, quarter: o.quarter,
+        ...orgOf(s), people: s.people(), quarter: o.quarter,
       });
     }
   }
@@ -380,11 +422,14 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     const due = d.due ?? commitmentDate(s.track, s.entry.id);
     if (!due || !isIsoDate(due)) continue;
     const done = finished(p, s.track, summary(s.entry), closures.has(s.entry.id));
+    const kind = s.track === 'task' ? 'task-due' : 'project-due';
+    const status = done ? 'done' : dateStatus(due, today, within);
+    if (!take(kind, status, due)) continue;
     items.push({
-      uid: `${s.track}-due-${s.entry.id}`, kind: s.track === 'task' ? 'task-due' : 'project-due', programme: p.id,
+      uid: `${s.track}-due-${s.entry.id}`, kind, programme: p.id,
       title: `${s.track === 'task' ? '任务完成时限' : '项目完成时限'}：${s.title}`, titleEn: `${s.track} due: ${s.title}`,
-      due, status: done ? 'done' : dateStatus(due, today, within), days: daysBetween(today, due),
-      subject: { kind: s.entry.kind, id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
+      due, status, days: daysBetween(today, due),
+      subject: { kind: s.entry.kind, id: s.entry.id, title: s.title }, ...orgOf(s), people: s.people(),
     });
   }
 
@@ -401,12 +446,14 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
       for (const [months, severity] of limits) {
         if (!months) continue;
         const due = addMonths(start.date, months);
+        const status = done ? 'done' : dateStatus(due, today, within);
+        if (!take('duration', status, due)) continue;
         items.push({
           uid: `duration-${severity}-${s.entry.id}`, kind: 'duration', programme: p.id,
           title: severity === 'error' ? `实施周期最长 ${months} 个月：${s.title}` : `实施周期一般在 ${months} 个月以内：${s.title}`,
           titleEn: severity === 'error' ? `maximum duration ${months} months: ${s.title}` : `duration normally within ${months} months: ${s.title}`,
-          due, status: done ? 'done' : dateStatus(due, today, within), days: daysBetween(today, due), severity,
-          subject: { kind: 'project', id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
+          due, status, days: daysBetween(today, due), severity,
+          subject: { kind: 'project', id: s.entry.id, title: s.title }, ...orgOf(s), people: s.people(),
         });
       }
     }
@@ -417,10 +464,12 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
     const w = windowId ? (p.calendar ?? []).find((c) => c.id === windowId) : undefined;
     if (!w || !inScope(orgId)) return;
     const { end } = windowDates(p, w);
+    const status = dateStatus(end, today, within);
+    if (!take('coverage', status, end)) return;
     const org = namedOrg(index, orgId)!;
     items.push({
       uid: `coverage-${rule}-${p.id}-${orgId}`, kind: 'coverage', programme: p.id, title, titleEn,
-      due: end, status: dateStatus(end, today, within), days: daysBetween(today, end), organisation: org, people, window: w.id,
+      due: end, status, days: daysBetween(today, end), organisation: org, people, window: w.id,
     });
   };
   // The same rules and the same counts as `djyc validate` (domain/participation.ts).
@@ -459,27 +508,31 @@ function programmeDeadlines(index: RecordIndex, p: ProgrammeRecord, today: strin
         const due = monthDay(year, goals.due);
         if (since ? due <= since : year !== Number(today.slice(0, 4))) continue;
         const filed = (b.annual_goals ?? []).some((g) => g.year === year);
+        const status = filed ? 'done' : dateStatus(due, today, within);
+        if (!take('annual-goals', status, due)) continue;
         items.push({
           uid: `annual-goals-${s.entry.id}-${year}`, kind: 'annual-goals', programme: p.id,
           title: `${year} 年度品牌目标上报：${s.title}`, titleEn: `${year} annual brand goals: ${s.title}`,
-          due, status: filed ? 'done' : dateStatus(due, today, within), days: daysBetween(today, due),
-          subject: { kind: 'brand', id: s.entry.id, title: s.title }, ...(s.org ? { organisation: s.org } : {}), people: s.people,
+          due, status, days: daysBetween(today, due),
+          subject: { kind: 'brand', id: s.entry.id, title: s.title }, ...orgOf(s), people: s.people(),
         });
       }
     }
   }
-  return items;
 }
 
 /** Items worth showing now: overdue, due soon, open windows, and windows starting within `within` days. */
+export function isCurrent(item: ItemKey, today: string, within: number): boolean {
+  return item.status === 'overdue' || item.status === 'due-soon' || item.status === 'open' ||
+    (item.kind === 'window' && item.status === 'upcoming' && !!item.start && daysBetween(today, item.start) <= within);
+}
+
+/** The report's items worth showing now (isCurrent). */
 export function currentItems(report: DeadlineReport): DeadlineItem[] {
-  return report.items.filter((i) =>
-    i.status === 'overdue' || i.status === 'due-soon' || i.status === 'open' ||
-    (i.kind === 'window' && i.status === 'upcoming' && !!i.start && daysBetween(report.today, i.start) <= report.within));
+  return report.items.filter((i) => isCurrent(i, report.today, report.within));
 }
 
-/** Whether `--fail-on` matches: `overdue` fails on overdue items; `due-soon` on overdue or due-soon ones. */
-export function failsOn(items: DeadlineItem[], on: 'overdue' | 'due-soon'): boolean {
-  return items.some((i) => i.status === 'overdue' || (on === 'due-soon' && i.status === 'due-soon'));
+/** Whether `--fail-on` matches: `overdue` fails on overdue items; `due-soon` on overdue or due-soon ones (by the counts: listed or not). */
+export function failsOn(report: Pick<DeadlineReport, 'counts'>, on: 'overdue' | 'due-soon'): boolean {
+  return report.counts.overdue > 0 || (on === 'due-soon' && report.counts['due-soon'] > 0);
 }
-

@@ -140,7 +140,7 @@ export function computeTodo(repo: Repository, opts: TodoOptions): Todo {
   }
 
   // Coverage: members without a task (task add or exemption), too few projects or brands.
-  const deadlines = computeDeadlines(view, { today, within, ...(opts.org ? { org: opts.org } : {}), ...(opts.programme ? { programme: opts.programme } : {}) });
+  const deadlines = computeDeadlines(view, { today, within, ...(opts.org ? { org: opts.org } : {}), ...(opts.programme ? { programme: opts.programme } : {}), keep: (i) => i.kind === 'coverage' && (i.status === 'overdue' || i.status === 'due-soon') });
   for (const it of deadlines.items) {
     if (it.kind !== 'coverage' || !it.organisation || (it.status !== 'overdue' && it.status !== 'due-soon')) continue;
     const status = it.status;

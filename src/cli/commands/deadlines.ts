@@ -3,7 +3,7 @@ import type { Runner } from '../runner.js';
 import { say, type Lang, tr, T } from '../../domain/i18n.js';
 import { today as todayIn } from '../../store/clock.js';
 import type { Dated } from '../../domain/as-of.js';
-import type { DeadlineItem, DeadlineStatus } from '../../domain/deadlines.js';
+import type { DeadlineItem, DeadlineStatus, ItemKey } from '../../domain/deadlines.js';
 import { UsageError } from '../../domain/errors.js';
 import { textTable } from '../../output/text-table.js';
 import { checkIsoDate, colors, writeOutput } from '../io.js';
@@ -26,6 +26,11 @@ const OPTIONS = options({
 });
 
 
+/** What a calendar (--format ics) lists: every window and dated item, and a stage only when it is overdue or due soon. */
+function inCalendar(i: ItemKey): boolean {
+  return i.kind !== 'stage' || i.status === 'overdue' || i.status === 'due-soon';
+}
+
 function daysText(item: DeadlineItem, today: string, lang: Lang): string {
   if (item.kind === 'window' && item.start && item.start > today) {
     const d = Math.round((Date.parse(item.start) - Date.parse(today)) / 86_400_000);
@@ -42,7 +47,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       run(async (ctx, opts: Options<typeof OPTIONS>) => {
         const { loadRepository, requireRoot } = await import('../../store/repo.js');
         const { datedText, recordsAsOf } = await import('../../domain/as-of.js');
-        const { computeDeadlines, currentItems, failsOn, parseWithin, KIND_LABELS, STATUS_LABELS } = await import('../../domain/deadlines.js');
+        const { computeDeadlines, failsOn, isCurrent, parseWithin, KIND_LABELS, STATUS_LABELS } = await import('../../domain/deadlines.js');
         const { RecordIndex } = await import('../../domain/records.js');
         const { orgOption } = await import('../../domain/resolve.js');
         const format = opts.json ? 'json' : opts.format;
@@ -61,13 +66,16 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (memo !== undefined) return memo;
         const repo = opts.asOf ? recordsAsOf(loadRepository(root), opts.asOf) : loadRepository(root);
         const dated: Dated | undefined = opts.asOf ? 'as-of' : opts.today ? 'today' : undefined;
-        const report = computeDeadlines(repo, { today: opts.asOf ?? todayIn(opts.today), within, org: orgOption(new RecordIndex(repo), opts.org), programme: opts.programme });
-        const shown = opts.all ? report.items : currentItems(report);
-        const code = opts.failOn && failsOn(report.items, opts.failOn as 'overdue' | 'due-soon') ? 1 : 0;
+        const today = opts.asOf ?? todayIn(opts.today);
+        // Only the items this run prints are made (all are counted): the calendar lists more than the other formats.
+        const keep: ((i: ItemKey) => boolean) | undefined = opts.all ? undefined : format === 'ics' ? inCalendar : (i) => isCurrent(i, today, within);
+        const report = computeDeadlines(repo, { today, within, org: orgOption(new RecordIndex(repo), opts.org), programme: opts.programme, keep });
+        const shown = report.items;
+        const code = opts.failOn && failsOn(report, opts.failOn as 'overdue' | 'due-soon') ? 1 : 0;
         let text: string | Iterable<string>;
         if (format === 'ics') {
           const { toIcs } = await import('../../output/ics.js');
-          text = toIcs({ today: report.today, items: opts.all ? report.items : report.items.filter((i) => i.kind !== 'stage' || i.status === 'overdue' || i.status === 'due-soon') }, { lang: ctx.lang });
+          text = toIcs({ today: report.today, items: report.items }, { lang: ctx.lang });
         } else if (format === 'json') {
           // In pieces: on a big repository this is tens of megabytes.
           const { jsonPieces } = await import('../../output/json-pieces.js');
