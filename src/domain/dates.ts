@@ -1,7 +1,20 @@
 /** Calendar days in Asia/Shanghai, as ISO strings (YYYY-MM-DD): the programmes' days, wherever djyc runs. */
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+const isoDates = new Map<string, boolean>();
+
 export function isIsoDate(value: string): boolean {
+  if (typeof value !== 'string') return false;
+  let ok = isoDates.get(value);
+  if (ok === undefined) {
+    ok = checkIsoDate(value);
+    if (isoDates.size >= 10_000) isoDates.clear();
+    isoDates.set(value, ok);
+  }
+  return ok;
+}
+
+function checkIsoDate(value: string): boolean {
   const m = ISO.exec(value);
   if (!m) return false;
   const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
@@ -26,33 +39,44 @@ function fromUtc(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-// Reports and deadlines ask for the same few days again and again (quarter ends plus grace, for every subject).
-const added = new Map<string, string>();
+// Reports and deadlines ask for the same few days again and again (quarter ends plus grace, for every subject, and
+// days from today to each due day): answers are kept per date string, without building a key string per call.
+const added = new Map<number, Map<string, string>>();
+let addedSize = 0;
 
 export function addDays(date: string, days: number): string {
-  const key = `${date}|${days}`;
-  let out = added.get(key);
+  let byDate = added.get(days);
+  if (!byDate) added.set(days, (byDate = new Map()));
+  let out = byDate.get(date);
   if (out === undefined) {
     const d = toUtc(date);
     d.setUTCDate(d.getUTCDate() + days);
     out = fromUtc(d);
-    if (added.size >= 10_000) added.clear();
-    added.set(key, out);
+    if (++addedSize > 10_000) {
+      added.clear();
+      addedSize = 1;
+      added.set(days, (byDate = new Map()));
+    }
+    byDate.set(date, out);
   }
   return out;
 }
 
-const between = new Map<string, number>();
+/** Days since 1970-01-01 of a YYYY-MM-DD date (NaN for other text), kept per string. */
+const dayNumbers = new Map<string, number>();
+
+function dayNumber(date: string): number {
+  let n = dayNumbers.get(date);
+  if (n === undefined) {
+    n = Math.round(toUtc(date).getTime() / 86_400_000);
+    if (dayNumbers.size >= 10_000) dayNumbers.clear();
+    dayNumbers.set(date, n);
+  }
+  return n;
+}
 
 export function daysBetween(from: string, to: string): number {
-  const key = `${from}|${to}`;
-  let out = between.get(key);
-  if (out === undefined) {
-    out = Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
-    if (between.size >= 10_000) between.clear();
-    between.set(key, out);
-  }
-  return out;
+  return dayNumber(to) - dayNumber(from);
 }
 
 /** Whole months from one date to another, rounded up when days remain (2020-03-01 → 2021-03-02 is 13). */

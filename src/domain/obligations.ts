@@ -74,6 +74,39 @@ export function reportingStop(p: ProgrammeRecord, kind: 'project' | 'task', reco
     .sort()[0];
 }
 
+// Thousands of subjects share a handful of start and stop days: their quarters are worked out once.
+const owedMemo = new Map<string, readonly string[]>();
+const dueMemo = new Map<number, Map<string, string>>();
+
+/** The last day to file a quarter's report: quarter end + grace days. */
+function quarterDue(quarter: string, grace: number): string {
+  let byQuarter = dueMemo.get(grace);
+  if (!byQuarter) dueMemo.set(grace, (byQuarter = new Map()));
+  let due = byQuarter.get(quarter);
+  if (due === undefined) {
+    due = addDays(quarterEnd(quarter), grace);
+    if (byQuarter.size < 1000) byQuarter.set(quarter, due);
+  }
+  return due;
+}
+
+/** Quarters owed from `start` until the programme's `last` day, or until `stop` (those due on or after it are not). */
+function owedQuarters(start: string, stop: string | undefined, last: string, grace: number): readonly string[] {
+  const key = `${start}|${stop ?? ''}|${last}|${grace}`;
+  let out = owedMemo.get(key);
+  if (!out) {
+    const list: string[] = [];
+    for (const q of quartersBetween(start, stop && stop < last ? stop : last)) {
+      if (stop && quarterDue(q, grace) >= stop) continue;
+      list.push(q);
+    }
+    out = list;
+    if (owedMemo.size >= 10_000) owedMemo.clear();
+    owedMemo.set(key, out);
+  }
+  return out;
+}
+
 /**
  * Quarterly report obligations of one subject, with the status of each quarter as of `today`.
  * `reportsBySubject` maps subject id → its report records; `project` is a task's project.
@@ -91,23 +124,18 @@ export function subjectObligations(
   const out: ReportObligation[] = [];
   const filed = new Map<string, RecordEntry<'report'>>();
   for (const r of reportsBySubject.get(subject.id) ?? []) if (!filed.has(summary(r).quarter)) filed.set(summary(r).quarter, r);
-  const required = new Set<string>();
+  let owed: readonly string[] = [];
   if (reportsApply(p, subjectKind)) {
     const start = reportingStart(p, subjectKind, subject.record, project);
     const stop = reportingStop(p, subjectKind, subject.record);
-    const last = programmeEnd(p);
-    if (start && isIsoDate(start)) {
-      for (const q of quartersBetween(start, stop && stop < last ? stop : last)) {
-        const due = addDays(quarterEnd(q), grace);
-        if (stop && due >= stop) continue;
-        required.add(q);
-      }
-    }
+    if (start && isIsoDate(start)) owed = owedQuarters(start, stop, programmeEnd(p), grace);
   }
-  const quarters = [...new Set([...required, ...filed.keys()])].sort();
+  const required = new Set(owed);
+  // owed is in order; reports filed for other quarters join it.
+  const quarters = filed.size ? [...new Set([...owed, ...filed.keys()])].sort() : owed;
   for (const quarter of quarters) {
     if (!/^\d{4}Q[1-4]$/.test(quarter)) continue;
-    const due = addDays(quarterEnd(quarter), grace);
+    const due = quarterDue(quarter, grace);
     const r = filed.get(quarter);
     const submittedOn = summary(r)?.submitted_on;
     let status: ReportStatus;
