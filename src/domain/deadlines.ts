@@ -312,7 +312,7 @@ function programmeDeadlines(
   }
   // A record carried into another round (djyc carry-over) owes nothing more here: the new record does.
   const visible = subjects.filter((s) => s.visible && !(summary(s.entry) as { carried_to?: string }).carried_to);
-  const owedCache = new Map<string, { stage: string; window: Window; occurrence: Occurrence }[]>();
+  type Owed = { stage: string; window: Window; occurrence: Occurrence }[];
   // occurrenceFrom with each window's occurrences listed once.
   const occurrences = new Map<Window, Occurrence[]>();
   const occurrenceOf = (w: Window, anchor: string): Occurrence => {
@@ -320,26 +320,42 @@ function programmeDeadlines(
     if (!all) occurrences.set(w, (all = windowOccurrences(p, w)));
     return all.find((o) => o.end >= anchor) ?? all[all.length - 1]!;
   };
-  const owed = (s: Subject) => {
-    let list = owedCache.get(s.entry.id);
+  // What a record owes depends on its track, stage, the stages in its history and its round: thousands of records
+  // share one list (read-only).
+  const owedLists = new Map<string, Owed>();
+  const owedOf = new Map<Subject, Owed>();
+  const owed = (s: Subject): Owed => {
+    let list = owedOf.get(s);
     if (!list) {
+      const data = summary(s.entry) as Staged;
       // A window that recurs every year applies in the record's own round (a brand re-applying in 2021 owes 2021's review).
-      const data = summary(s.entry);
       const anchor = roundAnchor(p, s.track, data);
-      owedCache.set(s.entry.id, (list = owedStages(p, s.track, data).map((o) => ({ ...o, occurrence: occurrenceOf(o.window, anchor) }))));
+      let key = `${s.track}\0${data.stage}\0${anchor}`;
+      for (const h of data.history ?? []) key += `\0${h?.stage}`;
+      list = owedLists.get(key);
+      if (!list) owedLists.set(key, (list = owedStages(p, s.track, data).map((o) => ({ ...o, occurrence: occurrenceOf(o.window, anchor) }))));
+      owedOf.set(s, list);
     }
     return list;
   };
 
   // Calendar windows (each occurrence of a yearly one), with the records lagging behind each: the records owing a
   // stage, by window id, occurrence and (track, stage), gathered in one pass (not one pass per window).
-  const owing = new Map<string, Set<Subject>>();
+  const byList = new Map<Owed, Subject[]>();
   for (const s of visible) {
-    for (const o of owed(s)) {
-      const key = `${o.window.id}\0${o.occurrence.start}\0${s.track}\0${o.stage}`;
+    const list = owed(s);
+    if (!list.length) continue;
+    let group = byList.get(list);
+    if (!group) byList.set(list, (group = []));
+    group.push(s);
+  }
+  const owing = new Map<string, Set<Subject>>();
+  for (const [list, group] of byList) {
+    for (const o of list) {
+      const key = `${o.window.id}\0${o.occurrence.start}\0${group[0]!.track}\0${o.stage}`;
       let set = owing.get(key);
       if (!set) owing.set(key, (set = new Set()));
-      set.add(s);
+      for (const s of group) set.add(s);
     }
   }
   for (const w of p.calendar ?? []) {
