@@ -493,7 +493,7 @@ function programmeDeadlines(
   for (const { member, org } of membersWithoutTask(index, p)) {
     let list = without.get(org);
     if (!list) without.set(org, (list = []));
-    list.push({ id: member.id, name: member.data.name ?? member.id });
+    list.push({ id: member.id, name: summary(member).name ?? member.id });
   }
   for (const [org, members] of without) {
     coverageItem('every-member', org, p.task?.every_member?.window, `${members.length} 名党员尚未领办任务`, `${members.length} member(s) without a task`, members);

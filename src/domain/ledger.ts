@@ -415,7 +415,8 @@ export function computeCoverage(index: RecordIndex, p: ProgrammeRecord, scope?: 
   const membersByOrg = groupBy(coveredMembers(index, p), (m) => summary(m).organisation);
   const rows: CoverageRow[] = [];
   for (const org of coveredOrganisations(index, p)) {
-    const { id, data: o } = org;
+    const { id } = org;
+    const o = summary(org);
     if (scope && !scope.has(id)) continue;
     const members = membersByOrg.get(id) ?? [];
     const holding = members.filter((m) => holders.has(m.id));
