@@ -10,7 +10,7 @@ import { stillNeeded, type Step } from './next.js';
 import { subjectObligations } from './obligations.js';
 import { findStage, historyOf, stageName, stagesNamed, TRACK_OF_KIND, type Track } from './programme.js';
 import { fullPinyin, initials } from './pinyin.js';
-import { orgName, memberName, orgSubtree, tasksOf, closureOf, evaluationOf, type RecordEntry, type RecordIndex } from './records.js';
+import { factsOf, summary, orgName, memberName, orgSubtree, tasksOf, closureOf, evaluationOf, type RecordEntry, type RecordIndex } from './records.js';
 import { namesOf, normName, recordName } from './resolve.js';
 import type { ProgrammeRecord } from './types.generated.js';
 
@@ -37,7 +37,8 @@ export interface ListView {
   rows: Record<string, string>[];
 }
 
-const d = (e: RecordEntry) => e.data as Record<string, any>;
+// Summaries (records.ts factsOf): listing or relating records never reads their files; `show` reads the one it shows.
+const d = (e: RecordEntry) => factsOf(e) as Record<string, any>;
 const join = (items: string[], lang: Lang) => items.filter(Boolean).join(lang === 'zh' ? '、' : ', ');
 
 /** The programme of a record, if it has one. */
@@ -56,7 +57,7 @@ export function stageOfRecord(index: RecordIndex, e: RecordEntry): Text {
 /** The organisations a record belongs to (for `--org`). */
 export function orgsOf(index: RecordIndex, e: RecordEntry): string[] {
   const x = d(e);
-  const memberOrg = (m: string) => index.get('member', m)?.data.organisation;
+  const memberOrg = (m: string) => summary(index.get('member', m))?.organisation;
   switch (e.kind) {
     case 'organisation':
       return [e.id];
@@ -125,9 +126,9 @@ function rowOf(index: RecordIndex, e: RecordEntry, lang: Lang): Record<string, s
     case 'task':
       return { ...base, members: join((x.members ?? []).map((m: string) => memberName(index, m)), lang), content: x.content ?? '', project: name(x.project), due: x.due ?? '' };
     case 'organisation':
-      return { ...base, short_name: x.short_name ?? '', name: x.name ?? '', type: x.type ?? '', parent: orgName(index, x.parent), members: String(index.all('member').filter((m) => m.data.organisation === e.id && m.data.active !== false).length) };
+      return { ...base, short_name: x.short_name ?? '', name: x.name ?? '', type: x.type ?? '', parent: orgName(index, x.parent), members: String(index.all('member').filter((m) => summary(m).organisation === e.id && summary(m).active !== false).length) };
     case 'member':
-      return { ...base, name: x.name ?? '', organisation: orgName(index, x.organisation), admin_title: x.admin_title ?? '', party_title: x.party_title ?? '', tasks: String(index.all('task').filter((t) => (t.data.members ?? []).includes(e.id)).length) };
+      return { ...base, name: x.name ?? '', organisation: orgName(index, x.organisation), admin_title: x.admin_title ?? '', party_title: x.party_title ?? '', tasks: String(index.all('task').filter((t) => (summary(t).members ?? []).includes(e.id)).length) };
     case 'expert':
       return { ...base, name: x.name ?? '', unit: x.unit ?? '', categories: join(x.categories ?? [], lang) };
     case 'brand':
@@ -295,7 +296,7 @@ function valueText(index: RecordIndex, value: unknown, lang: Lang, self: string)
 
 /** The view of one record: its fields by their Chinese names, stage, history, related records and what it still needs. */
 export function showView(index: RecordIndex, e: RecordEntry, input: ShowInput, lang: Lang): ShowView {
-  const x = d(e);
+  const x = e.data as Record<string, any>;
   const p = programmeOf(index, e);
   const track = TRACK_OF_KIND[e.kind];
   const view: ShowView = {
@@ -331,15 +332,15 @@ export function showView(index: RecordIndex, e: RecordEntry, input: ShowInput, l
   if (e.kind === 'project' || e.kind === 'task' || e.kind === 'brand') {
     if (e.kind === 'task') rel(index.any(x.project), stageNote(index.any(x.project) ?? e));
     if (e.kind === 'project') for (const t of tasksOf(index, e.id)) rel(t, stageNote(t));
-    for (const c of index.all('commitment')) if ((c.data.items ?? []).some((i) => i.project === e.id || i.task === e.id)) rel(c, c.data.signed_on ?? '');
-    for (const r of index.all('report')) if (r.data.subject === e.id) rel(r, `${r.data.quarter}${r.data.submitted_on ? ` ${r.data.submitted_on}` : ''}`);
-    rel(closureOf(index, e.id), closureOf(index, e.id)?.data.submitted_on ?? '');
+    for (const c of index.all('commitment')) if ((summary(c).items ?? []).some((i) => i.project === e.id || i.task === e.id)) rel(c, summary(c).signed_on ?? '');
+    for (const r of index.all('report')) if (summary(r).subject === e.id) rel(r, `${summary(r).quarter}${summary(r).submitted_on ? ` ${summary(r).submitted_on}` : ''}`);
+    rel(closureOf(index, e.id), summary(closureOf(index, e.id))?.submitted_on ?? '');
     rel(evaluationOf(index, e.id));
     if (p) {
       view.needs = stillNeeded({ programme: p, index, subject: e, today: input.today, fileExists: input.fileExists });
       // Reports of quarters not yet over are not owed yet; overdue ones are among the steps.
       if (e.kind !== 'brand') {
-        const owed = subjectObligations(p, e.kind, { id: e.id, record: x }, new Map([[e.id, index.all('report').filter((r) => r.data.subject === e.id)]]), input.today, e.kind === 'task' ? index.get('project', x.project)?.data : undefined);
+        const owed = subjectObligations(p, e.kind, { id: e.id, record: x }, new Map([[e.id, index.all('report').filter((r) => summary(r).subject === e.id)]]), input.today, e.kind === 'task' ? summary(index.get('project', x.project)) : undefined);
         const pending = owed.filter((o) => o.required && !o.report && o.status === 'pending').map((o) => o.quarter);
         if (pending.length) view.gaps.push(lang === 'en' ? `reports still to come: ${pending.join(', ')}` : `今后还要填报的执行书：${pending.join('、')}`);
       }
@@ -347,19 +348,19 @@ export function showView(index: RecordIndex, e: RecordEntry, input: ShowInput, l
   }
   if (e.kind === 'organisation') {
     rel(index.any(x.parent), lang === 'en' ? 'parent' : '上级党组织');
-    for (const o of index.all('organisation')) if (o.data.parent === e.id) rel(o, lang === 'en' ? 'under it' : '下级党组织');
-    for (const pr of index.all('project')) if (pr.data.lead === e.id || (!pr.data.lead && pr.data.proposed_by === e.id)) rel(pr, stageNote(pr));
-    for (const pr of index.all('project')) if ((pr.data.co_organisers ?? []).some((c) => c.organisation === e.id)) rel(pr, lang === 'en' ? 'co-organiser' : '联办');
-    for (const b of index.all('brand')) if (b.data.organisation === e.id) rel(b, stageNote(b));
-    const members = index.all('member').filter((m) => m.data.organisation === e.id && m.data.active !== false);
-    const holders = new Set(index.all('task').flatMap((t) => t.data.members ?? []));
-    const without = members.filter((m) => !holders.has(m.id) && !(m.data.exemptions ?? []).length);
-    view.fields.push({ key: 'members', label: lang === 'en' ? 'members' : '党员', value: join(members.map((m) => m.data.name), lang) });
-    if (without.length && index.all('task').length) view.gaps.push(lang === 'en' ? `members without a task or exemption: ${join(without.map((m) => m.data.name), lang)}` : `尚未领办任务、也没有免领记录的党员：${join(without.map((m) => m.data.name), lang)}`);
+    for (const o of index.all('organisation')) if (summary(o).parent === e.id) rel(o, lang === 'en' ? 'under it' : '下级党组织');
+    for (const pr of index.all('project')) if (summary(pr).lead === e.id || (!summary(pr).lead && summary(pr).proposed_by === e.id)) rel(pr, stageNote(pr));
+    for (const pr of index.all('project')) if ((summary(pr).co_organisers ?? []).some((c) => c.organisation === e.id)) rel(pr, lang === 'en' ? 'co-organiser' : '联办');
+    for (const b of index.all('brand')) if (summary(b).organisation === e.id) rel(b, stageNote(b));
+    const members = index.all('member').filter((m) => summary(m).organisation === e.id && summary(m).active !== false);
+    const holders = new Set(index.all('task').flatMap((t) => summary(t).members ?? []));
+    const without = members.filter((m) => !holders.has(m.id) && !(summary(m).exemptions ?? []).length);
+    view.fields.push({ key: 'members', label: lang === 'en' ? 'members' : '党员', value: join(members.map((m) => summary(m).name), lang) });
+    if (without.length && index.all('task').length) view.gaps.push(lang === 'en' ? `members without a task or exemption: ${join(without.map((m) => summary(m).name), lang)}` : `尚未领办任务、也没有免领记录的党员：${join(without.map((m) => summary(m).name), lang)}`);
   }
   if (e.kind === 'member') {
-    for (const t of index.all('task')) if ((t.data.members ?? []).includes(e.id)) rel(t, stageNote(t));
-    for (const c of index.all('commitment')) if (c.data.member === e.id) rel(c, c.data.signed_on ?? '');
+    for (const t of index.all('task')) if ((summary(t).members ?? []).includes(e.id)) rel(t, stageNote(t));
+    for (const c of index.all('commitment')) if (summary(c).member === e.id) rel(c, summary(c).signed_on ?? '');
   }
   return view;
 }

@@ -54,7 +54,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
     if (g.subject.kind !== 'project') return null;
     const lead = d(g.subject).lead as string | undefined;
     if (!lead) return T('尚无领办党组织，也就没有《党组织领办项目承诺书》', 'no lead organisation, hence no organisation commitment');
-    const ok = g.index.all('commitment').some((c) => summary(c).type === 'organisation' && summary(c).organisation === lead && summary(c).programme === g.programme.id && summary(c).items.some((i) => i.project === g.subject.id));
+    const ok = g.index.where('commitment', 'organisation', lead).some((c) => summary(c).type === 'organisation' && summary(c).programme === g.programme.id && summary(c).items.some((i) => i.project === g.subject.id));
     return ok ? null : T(`${orgName(g.index, lead)} 尚无包含本项目的《党组织领办项目承诺书》`, `${orgName(g.index, lead)} has no organisation commitment listing this project`);
   },
 
@@ -69,7 +69,7 @@ export const GUARDS: Record<GuardWord, Guard> = {
     const missing: string[] = [];
     for (const t of tasks) {
       for (const m of summary(t).members ?? []) {
-        const ok = g.index.all('commitment').some((c) => summary(c).type === 'member' && summary(c).member === m && summary(c).items.some((i) => i.task === t.id));
+        const ok = g.index.where('commitment', 'member', m).some((c) => summary(c).type === 'member' && summary(c).items.some((i) => i.task === t.id));
         if (!ok) missing.push(memberName(g.index, m));
       }
     }

@@ -105,7 +105,7 @@ function ratingFlags(p: ProgrammeRecord, kind: string): string {
 /** The command that makes a failing guard hold, for the record named `ref`. */
 export function guardStep(word: GuardWord, g: NextInput, track: Track, target: Stage, ref: string): { command: string; what: Text } | undefined {
   const { programme: p, index, subject } = g;
-  const d = subject.data as Record<string, any>;
+  const d = summary(subject) as Record<string, any>;
   const label = (lang: Lang) => stageName(p, track, target.id, lang);
   switch (word) {
     case 'has-lead':
@@ -158,9 +158,9 @@ function windowOf(p: ProgrammeRecord, stage: Stage | undefined): Step['window'] 
 export function reportSteps(g: NextInput, ref: string): Step[] {
   const { programme: p, index, subject } = g;
   if ((subject.kind !== 'project' && subject.kind !== 'task') || !reportsApply(p, subject.kind)) return [];
-  const reports = new Map([[subject.id, index.all('report').filter((r) => r.data.subject === subject.id)]]);
-  const project = subject.kind === 'task' ? index.get('project', (subject.data as { project?: string }).project)?.data : undefined;
-  const owed = subjectObligations(p, subject.kind, { id: subject.id, record: subject.data as Staged }, reports, g.today, project);
+  const reports = new Map([[subject.id, index.where('report', 'subject', subject.id)]]);
+  const project = subject.kind === 'task' ? summary(index.get('project', (summary(subject) as { project?: string }).project)) : undefined;
+  const owed = subjectObligations(p, subject.kind, { id: subject.id, record: summary(subject) as Staged }, reports, g.today, project);
   return owed
     .filter((o) => o.required && !o.report && quarterEnd(o.quarter) < g.today)
     .map((o) => ({
@@ -176,7 +176,7 @@ export function reportSteps(g: NextInput, ref: string): Step[] {
 function decidedOtherwise(word: GuardWord, g: NextInput): boolean {
   if (word !== 'acceptance-pass' && word !== 'acceptance-rework') return false;
   const a = latestRound(summary(evaluationOf(g.index, g.subject.id)));
-  const since = lastEntered(g.subject.data as Staged, (g.subject.data as { stage: string }).stage) ?? '0000-00-00';
+  const since = lastEntered(summary(g.subject) as Staged, (summary(g.subject) as { stage: string }).stage) ?? '0000-00-00';
   if (!a || a.date < since) return false;
   return word === 'acceptance-pass' ? a.result !== 'pass' : a.result !== 'rework';
 }
@@ -186,7 +186,7 @@ export function nextSteps(g: NextInput): Step[] {
   const { programme: p, index, subject } = g;
   const track = TRACK_OF_KIND[subject.kind];
   if (!track) return [];
-  const current = findStage(p, track, (subject.data as { stage?: string }).stage);
+  const current = findStage(p, track, (summary(subject) as { stage?: string }).stage);
   if (!current || current.final) return [];
   const ref = refFor(index, subject, KINDS_WITH_STAGES);
   const steps = reportSteps(g, ref);
@@ -222,7 +222,7 @@ export function stillNeeded(g: NextInput): Step[] {
   const track = TRACK_OF_KIND[subject.kind];
   if (!track) return [];
   const steps = nextSteps(g);
-  const current = findStage(p, track, (subject.data as { stage?: string }).stage);
+  const current = findStage(p, track, (summary(subject) as { stage?: string }).stage);
   if (!current || current.final) return steps;
   const ref = refFor(g.index, subject, KINDS_WITH_STAGES);
   const seen = new Set<string>([current.id]);

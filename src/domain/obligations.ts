@@ -177,7 +177,7 @@ export interface DueReport {
 /** The subject's owed reports whose due day has passed by `today` (filed or not): what the guard requires. */
 export function reportsDue(p: ProgrammeRecord, subject: RecordEntry, index: RecordIndex, today: string): DueReport[] {
   if (subject.kind !== 'project' && subject.kind !== 'task') return [];
-  const reports = new Map([[subject.id, index.all('report').filter((r) => summary(r).subject === subject.id)]]);
+  const reports = new Map([[subject.id, index.where('report', 'subject', subject.id)]]);
   const project = subject.kind === 'task' ? summary(index.get('project', (summary(subject) as { project?: string }).project)) : undefined;
   return subjectObligations(p, subject.kind, { id: subject.id, record: summary(subject) as Staged }, reports, today, project)
     .filter((o) => o.required && o.due < today)

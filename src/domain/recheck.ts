@@ -6,7 +6,7 @@
  * `djyc show` read it through this module. Pure.
  */
 import type { ProgrammeRecord, SelectionRecord } from './types.generated.js';
-import type { RecordEntry, RecordIndex } from './records.js';
+import { summary, type RecordEntry, type RecordIndex } from './records.js';
 
 /** The award id of a programme's sample check (one per programme). */
 export const RECHECK_AWARD = 'recheck';
@@ -67,7 +67,7 @@ function entryOf(index: RecordIndex, p: ProgrammeRecord, sel: SelectionRecord & 
   const pass = recheckRule(p)?.results[0];
   return {
     project: e.subject,
-    title: index.get('project', e.subject)?.data.title ?? e.subject,
+    title: summary(index.get('project', e.subject))?.title ?? e.subject,
     selection: sel.id,
     ...(sel.decided_on ? { sampledOn: sel.decided_on } : {}),
     ...(e.result ? { result: e.result, passed: e.result === pass } : {}),
@@ -88,7 +88,7 @@ export function recheckResults(index: RecordIndex, p: ProgrammeRecord): RecheckE
 export function recheckOf(index: RecordIndex, projectId: string): RecheckEntry | undefined {
   const project = index.get('project', projectId);
   if (!project) return undefined;
-  const p = index.get('programme', project.data.programme)?.data;
+  const p = index.get('programme', summary(project).programme)?.data;
   if (!p) return undefined;
   return recheckResults(index, p).find((r) => r.project === projectId);
 }

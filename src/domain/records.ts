@@ -168,16 +168,18 @@ export function orgSubtree(index: RecordIndex, org: string): Set<string> {
   return out;
 }
 
+// Through RecordIndex.where (a map built once): asked for every project and task of a repository (djyc todo, the
+// guards), a scan of all evaluations, closures or tasks each time made those commands quadratic.
 export function evaluationOf(index: RecordIndex, subject: string): RecordEntry<'evaluation'> | undefined {
-  return index.all('evaluation').find((e) => summary(e).subject === subject);
+  return index.where('evaluation', 'subject', subject)[0];
 }
 
 export function closureOf(index: RecordIndex, subject: string): RecordEntry<'closure'> | undefined {
-  return index.all('closure').find((c) => summary(c).subject === subject);
+  return index.where('closure', 'subject', subject)[0];
 }
 
 export function tasksOf(index: RecordIndex, project: string): RecordEntry<'task'>[] {
-  return index.all('task').filter((t) => summary(t).project === project);
+  return [...index.where('task', 'project', project)];
 }
 
 /** Items grouped by a key (items without one are left out), in first-seen order. */

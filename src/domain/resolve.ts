@@ -41,7 +41,7 @@ export function normName(text: string): string {
 
 /** The names a record goes by (rule 3), as written in the record. */
 export function namesOf(entry: RecordEntry): string[] {
-  const d = entry.data as Record<string, any>;
+  const d = factsOf(entry);
   switch (entry.kind) {
     case 'organisation':
       return [d.name, d.short_name].filter(Boolean);
@@ -89,7 +89,7 @@ class Names {
       if (keys.length) this.named.push({ entry: e, keys });
       add(this.bySlug, idSlug(e.id), e);
       add(this.bySlug, e.id.replace(/^[a-z]+-(\d{4}-)?/, ''), e);
-      const number = e.kind === 'project' ? (e.data as { number?: string }).number : undefined;
+      const number = e.kind === 'project' ? factsOf(e).number as string | undefined : undefined;
       if (number) add(this.byNumber, normName(String(number)), e);
     }
     const memberName = (id: string) => index.get('member', id) && factsOf(index.get('member', id)!).name;
@@ -137,7 +137,7 @@ export function matchRecords<K extends Kind>(index: RecordIndex, text: string, k
 
 /** How a record is listed among candidates: its name and id (a task: its content and members). */
 export function describeRecord(index: RecordIndex, e: RecordEntry, lang: Lang): string {
-  const d = e.data as Record<string, any>;
+  const d = factsOf(e);
   const kind = kindLabel(e.kind, lang);
   let name = namesOf(e)[0] ?? '';
   if (e.kind === 'organisation' && d.short_name) name = d.short_name;
@@ -152,10 +152,10 @@ export function describeRecord(index: RecordIndex, e: RecordEntry, lang: Lang): 
 
 /** A record as a sentence names it: a project's title in quotes, a task by its members and content, else its name (or id). */
 export function recordName(index: RecordIndex, e: RecordEntry, lang: Lang): string {
-  const d = e.data as Record<string, any>;
+  const d = factsOf(e);
   const q = (s: string) => (lang === 'zh' ? `“${s}”` : `"${s}"`);
   if (e.kind === 'task') {
-    const who = (d.members ?? []).map((m: string) => (index.get('member', m) ? (index.get('member', m)!.data as { name: string }).name : m)).join(lang === 'zh' ? '、' : ', ');
+    const who = (d.members ?? []).map((m: string) => (index.get('member', m) ? factsOf(index.get('member', m)!).name : m)).join(lang === 'zh' ? '、' : ', ');
     const content = String(d.content ?? '');
     const short = content.length > 20 ? `${content.slice(0, 20)}…` : content;
     return lang === 'zh' ? `${who}的任务${q(short)}` : `${who}'s task ${q(short)}`;
@@ -204,7 +204,7 @@ export function shellWord(text: string): string {
  * member, a project's number, else its id), quoted for the shell: what the next-step hints and `djyc todo` print.
  */
 export function refFor(index: RecordIndex, entry: RecordEntry, kinds: readonly Kind[] = [entry.kind]): string {
-  const d = entry.data as Record<string, any>;
+  const d = factsOf(entry);
   const candidates: string[] = [];
   if (entry.kind === 'organisation' && d.short_name) candidates.push(d.short_name);
   candidates.push(...namesOf(entry));

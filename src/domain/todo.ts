@@ -12,7 +12,7 @@ import { daysBetween } from './dates.js';
 import { T, type Text } from './i18n.js';
 import { nextSteps, takesTasks, type Step } from './next.js';
 import { historyOf, TRACK_OF_KIND } from './programme.js';
-import { RecordIndex, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
+import { RecordIndex, factsOf, summary, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
 import { recordName, refFor } from './resolve.js';
 import { orgsOf } from './browse.js';
 
@@ -69,27 +69,35 @@ export interface Todo {
 export function recordsAsOf(repo: Repository, day: string): Repository {
   const records: RecordEntry[] = [];
   for (const e of repo.records) {
-    const x = e.data as Record<string, any>;
+    // The summary decides (records.ts factsOf): a record's file is read only when its copy must be rewritten.
+    const x = factsOf(e);
     if (TRACK_OF_KIND[e.kind]) {
       const all = historyOf(x);
       const kept = all.filter((h) => h.date <= day);
       if (all.length && !kept.length) continue;
       if (kept.length === all.length) records.push(e);
-      else records.push({ ...e, data: { ...x, history: kept, stage: kept[kept.length - 1]!.stage } as never });
+      else records.push(withData(e, { ...(e.data as Record<string, any>), history: kept, stage: kept[kept.length - 1]!.stage }));
       continue;
     }
     const dated = e.kind === 'report' || e.kind === 'closure' ? x.submitted_on : e.kind === 'commitment' ? x.signed_on : e.kind === 'selection' ? x.decided_on : undefined;
     if (typeof dated === 'string' && dated > day) continue;
-    if (e.kind === 'evaluation') {
-      const ev = { ...x };
+    if (e.kind === 'evaluation' && (x.acceptance?.date > day || x.rated_on > day)) {
+      const ev = { ...(e.data as Record<string, any>) };
       if (ev.acceptance?.date > day) delete ev.acceptance;
       if (ev.rated_on > day) for (const k of ['branch_rating', 'committee_rating', 'poll', 'stars', 'bonus_points', 'review_opinion', 'committee_opinion', 'rated_on']) delete ev[k];
-      records.push({ ...e, data: ev as never });
+      records.push(withData(e, ev));
       continue;
     }
     records.push(e);
   }
   return { ...repo, records };
+}
+
+/** A copy of a record with other data; its text is still read from the record only when asked for. */
+function withData(e: RecordEntry, data: Record<string, any>): RecordEntry {
+  const copy = { kind: e.kind, id: e.id, file: e.file, data } as RecordEntry;
+  Object.defineProperty(copy, 'text', { enumerable: true, configurable: true, get: () => e.text });
+  return copy;
 }
 
 function statusOf(step: { due?: string; window?: Step['window'] }, today: string, within: number): TodoStatus | undefined {
@@ -120,7 +128,7 @@ export function computeTodo(repo: Repository, opts: TodoOptions): Todo {
 
   for (const kind of ['project', 'task', 'brand'] as const) {
     for (const e of index.all(kind)) {
-      const x = e.data as Record<string, any>;
+      const x = factsOf(e) as Record<string, any>;
       if (opts.programme && x.programme !== opts.programme) continue;
       const orgs = orgsOf(index, e);
       if (scope && !orgs.some((o) => scope.has(o))) continue;
@@ -146,7 +154,7 @@ export function computeTodo(repo: Repository, opts: TodoOptions): Todo {
     const status = it.status;
     const orgRef = refFor(index, index.get('organisation', it.organisation.id)!);
     const programme = index.get('programme', it.programme)?.data;
-    const open = index.all('project').find((p) => p.data.lead === it.organisation!.id && p.data.programme === it.programme && !!programme && takesTasks(programme, p.data.stage));
+    const open = index.where('project', 'lead', it.organisation.id).find((p) => summary(p).programme === it.programme && !!programme && takesTasks(programme, summary(p).stage));
     if (it.uid.startsWith('coverage-every-member-')) {
       for (const m of it.people) {
         const member = index.get('member', m.id);
