@@ -19,11 +19,12 @@
 //   its "valid" lines must equal the file count), cold `djyc validate` (cache removed), warm `djyc validate`
 //   (nothing changed), `djyc validate --changed main` on a branch changing 10 files, `djyc deadlines --format
 //   json` and `djyc ledger --format csv` (each run twice: the second answer, from the memo, must print the same;
-//   its time is informational); `node -e 0`, `djyc --version`, `djyc --help`; a cold Chromium printing a
+//   its time is informational), `djyc todo`, `djyc find` and `djyc show <project>` (informational); `node -e 0`,
+//   `djyc --version`, `djyc --help`; a cold Chromium printing a
 //   blank page (scripts/bench/blank-pdf.mjs) and one record's form (`djyc render <id> --form apply -o x.pdf`);
 //   a batch of ≥ 1,000 forms (`djyc render --org <党委> -o dir`, offices city). Then 20 planted errors in a copy of
 //   the offices city: `djyc validate` must report each one with its file, line and column.
-// --skip takes: validate (ajv-cli and the validate, deadlines and ledger runs), forms (blank page and one form),
+// --skip takes: validate (ajv-cli and the validate, deadlines, ledger and lookup runs), forms (blank page and one form),
 // batch, planted, startup; --fast = --skip forms,batch,planted. `--skip validate,planted` measures start-up and forms.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -242,6 +243,17 @@ async function deadlines(c) {
 async function ledger(c) {
   c.ledgerBytes = await report(c, 'ledger', ['ledger', '--today', c.today, '--format', 'csv']);
 }
+/**
+ * Lookups an office runs every day, on the whole city (informational: no target of issue 18, but a lookup that grows
+ * with the square of the records shows here: todo took 347 s on the offices city before its lookups were indexed).
+ */
+async function lookups(c) {
+  const id = c.info.formRecord?.id;
+  for (const [label, args] of [['todo', ['todo', '--today', c.today]], ['find', ['find', '党支部']], ...(id ? [['show', ['show', id, '--today', c.today]]] : [])]) {
+    const r = await djyc(c, label, args);
+    if (r.code !== 0) fail(`${c.profile}: djyc ${args.join(' ')}`, r);
+  }
+}
 async function startup(c) {
   for (let k = 0; k < 3; k++) {
     const n = await run(c, 'node', process.execPath, ['-e', '0']);
@@ -316,8 +328,8 @@ for (const c of cities) {
   c.started = new Date().toISOString();
   log(`${c.profile}: ${c.info.files.toLocaleString('en')} files; ${ROUNDS} rounds; load average ${c.loadStart}`);
   const orders = [
-    [ajvRun, cold, warm, changed, deadlines, ledger],
-    [cold, warm, ajvRun, ledger, changed, deadlines],
+    [ajvRun, cold, warm, changed, deadlines, ledger, lookups],
+    [cold, warm, ajvRun, ledger, changed, deadlines, lookups],
   ];
   if (SKIP.has('validate')) {
     // The forms read the repository through djyc's cache, as they would after any validate: fill it first, unmeasured
@@ -381,6 +393,9 @@ function cityCells(c) {
     ledger: row('ledger', (x) => all(warmS && x.wall <= 1.5 * warmS.wall)),
     deadlinesAgain: row('deadlinesAgain', () => undefined, { ratio: warmS && stat(c, 'deadlinesAgain') ? `${ratio(stat(c, 'deadlinesAgain').wall / warmS.wall)} warm validate` : '—' }),
     ledgerAgain: row('ledgerAgain', () => undefined, { ratio: warmS && stat(c, 'ledgerAgain') ? `${ratio(stat(c, 'ledgerAgain').wall / warmS.wall)} warm validate` : '—' }),
+    todo: row('todo', () => undefined, { ratio: warmS && stat(c, 'todo') ? `${ratio(stat(c, 'todo').wall / warmS.wall)} warm validate` : '—' }),
+    find: row('find', () => undefined, { ratio: warmS && stat(c, 'find') ? `${ratio(stat(c, 'find').wall / warmS.wall)} warm validate` : '—' }),
+    show: row('show', () => undefined, { ratio: warmS && stat(c, 'show') ? `${ratio(stat(c, 'show').wall / warmS.wall)} warm validate` : '—' }),
     node: row('node'),
     version: row('version', (x) => all(nodeS && x.wall <= 3 * nodeS.wall), { ratio: vsNode('version') }),
     help: row('help', (x) => all(nodeS && x.wall <= 3 * nodeS.wall), { ratio: vsNode('help') }),
@@ -416,6 +431,9 @@ const ROWS = [
   ['ledger', '`djyc ledger --format csv`', '≤ 1.5× warm validate'],
   ['deadlinesAgain', 'the same `deadlines` again, nothing changed (its memo; informational)', ''],
   ['ledgerAgain', 'the same `ledger` again, nothing changed (its memo; informational)', ''],
+  ['todo', '`djyc todo` (every project, task and brand; informational)', ''],
+  ['find', '`djyc find 党支部` (informational)', ''],
+  ['show', '`djyc show <project>` (informational)', ''],
   ['node', '`node -e 0`', ''],
   ['version', '`djyc --version`', '≤ 3× node -e 0'],
   ['help', '`djyc --help`', '≤ 3× node -e 0'],
