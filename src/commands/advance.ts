@@ -10,7 +10,7 @@ import { checkStage, type StageCheck } from '../domain/guards.js';
 import { RefusedError } from '../domain/errors.js';
 import { guardStep, reportSteps } from '../domain/next.js';
 import { recordName, refFor, shellWord } from '../domain/resolve.js';
-import { orgSubtree, tasksOf } from '../domain/records.js';
+import { orgSubtree, tasksOf, summary } from '../domain/records.js';
 import type { RecordEntry } from '../domain/records.js';
 import { type Text, T } from '../domain/i18n.js';
 
@@ -250,7 +250,7 @@ function moveOne(ws: Workspace, record: RecordEntry<'project' | 'task' | 'brand'
   if (o.number !== undefined && data.number && data.number !== o.number) {
     refuse(`${recordName(ws.index, entry, 'zh')} 已有项目编号 ${data.number}，编号给定后不再改变`, `${recordName(ws.index, entry, 'en')} already has number ${data.number}; numbers never change once given`);
   }
-  const existingNumbers = ws.index.all('project').filter((x) => x.data.programme === p.id && x.id !== entry.id && x.data.number).map((x) => x.data.number!);
+  const existingNumbers = ws.index.all('project').filter((x) => summary(x).programme === p.id && x.id !== entry.id && summary(x).number).map((x) => summary(x).number!);
   const numberFor = (s: Stage): string | undefined => {
     if (!requires(s, 'has-number') || data.number) return undefined;
     return o.number ?? nextNumber(p, existingNumbers);

@@ -14,7 +14,7 @@ import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { Workspace, appendItem, clean, refuse, setField, stageOf, stageText, usage, type OpOptions, type OpResult } from './workspace.js';
 import type { Text } from '../domain/i18n.js';
 import { applyStage, chooseTarget } from './advance.js';
-import { type RecordEntry, orgName } from '../domain/records.js';
+import { type RecordEntry, orgName, summary } from '../domain/records.js';
 
 export interface BrandNewOptions extends OpOptions {
   programme?: string;
@@ -69,7 +69,7 @@ export async function newBrand(o: BrandNewOptions): Promise<OpResult & { brand: 
   if (!o.name?.trim()) usage('缺少 --name（品牌名称）', 'missing --name');
   const contact = o.contact ? ws.member(o.contact, '--contact').id : undefined;
   const max = p.brand?.per_organisation?.max;
-  const own = ws.index.all('brand').filter((b) => b.data.programme === p.id && b.data.organisation === org.id);
+  const own = ws.index.all('brand').filter((b) => summary(b).programme === p.id && summary(b).organisation === org.id);
   if (max !== undefined && own.length >= max) {
     refuse(`${orgName(ws.index, org.id)} 已有 ${own.length} 个品牌（${own.map((b) => `${b.id}“${b.data.name}”`).join('、')}），本方案每个党组织至多 ${max} 个`, `${orgName(ws.index, org.id)} already has ${own.length} brand(s); the programme allows at most ${max}`);
   }
@@ -276,7 +276,7 @@ export async function brandArchive(root: string, id: string, programme?: string)
     history: historyOf(b.data).map((h) => clean({ ...h, label: findStage(p, 'brand', h.stage)?.label ?? h.stage, fromLabel: h.from ? (findStage(p, 'brand', h.from)?.label ?? h.from) : undefined })),
     annualGoals: b.data.annual_goals ?? [],
     pairings: (b.data.pairings ?? []).map((x) => ({ ...x, name: orgName(ws.index, x.organisation) })),
-    evaluations: ws.index.all('evaluation').filter((e) => e.data.subject === b.id).map((e) => e.data),
+    evaluations: ws.index.all('evaluation').filter((e) => summary(e).subject === b.id).map((e) => e.data),
     selections: ws.index
       .all('selection')
       .map((sel) => ({ sel, e: sel.data.entries.find((x) => x.subject === b.id) }))

@@ -8,7 +8,7 @@
 import { newRecordId } from '../store/records.js';
 import { ID_PREFIX, type Kind } from '../domain/kinds.js';
 import { findStage, initialStage, isDropped, isTrackEnabled, stageName, trackStages, type Track } from '../domain/programme.js';
-import { closureOf, tasksOf, type RecordEntry } from '../domain/records.js';
+import { closureOf, tasksOf, type RecordEntry, summary } from '../domain/records.js';
 import { isIsoDate } from '../domain/dates.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { Workspace, clean, refuse, setField, stageOf, trackOf, usage, type OpOptions, type OpResult } from './workspace.js';
@@ -79,12 +79,12 @@ export async function carryOver(o: CarryOverOptions): Promise<CarryOverResult> {
   const stage = findStage(target, track, stageId);
   if (!stage) usage(`方案“${target.id}”中没有阶段“${stageId}”，请用 --stage 指定（可用：${trackStages(target, track).map((s) => s.id).join(', ')}）`, `programme "${target.id}" has no stage "${stageId}"; choose one with --stage (${trackStages(target, track).map((s) => s.id).join(', ')})`);
   if (o.due !== undefined && (entry.kind !== 'project' || !isIsoDate(o.due))) usage('--due 只用于项目，格式 YYYY-MM-DD', '--due applies to projects, as YYYY-MM-DD');
-  if (entry.kind === 'project' && data.number && ws.index.all('project').some((x) => x.data.programme === target.id && x.data.number === data.number)) {
+  if (entry.kind === 'project' && data.number && ws.index.all('project').some((x) => summary(x).programme === target.id && summary(x).number === data.number)) {
     refuse(`方案“${target.id}”中已有项目编号 ${data.number}`, `programme "${target.id}" already has project number ${data.number}`);
   }
 
   const perOrg = entry.kind === 'brand' ? target.brand?.per_organisation?.max : undefined;
-  if (perOrg !== undefined && ws.index.all('brand').filter((b) => b.data.programme === target.id && b.data.organisation === data.organisation).length >= perOrg) {
+  if (perOrg !== undefined && ws.index.all('brand').filter((b) => summary(b).programme === target.id && summary(b).organisation === data.organisation).length >= perOrg) {
     refuse(`${data.organisation} 在方案“${target.id}”中已有 ${perOrg} 个品牌（每个党组织至多 ${perOrg} 个）`, `${data.organisation} already has ${perOrg} brand(s) in "${target.id}" (at most ${perOrg})`);
   }
 

@@ -9,7 +9,7 @@ import { applyStage } from './advance.js';
 import { recordName } from '../domain/resolve.js';
 import { checkStage } from '../domain/guards.js';
 import type { Text } from '../domain/i18n.js';
-import { orgName } from '../domain/records.js';
+import { orgName, summary } from '../domain/records.js';
 import { joinList } from '../domain/i18n.js';
 
 export interface ClaimOptions extends OpOptions {
@@ -62,7 +62,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
   if (role === 'lead') {
     // Another organisation's lead is named first: once claimed the project has moved on, and the stage alone would not say why.
     if (data.lead && data.lead !== org.id) {
-      const committed = ws.index.all('commitment').some((c) => c.data.type === 'organisation' && c.data.organisation === data.lead && c.data.items.some((i) => i.project === project.id));
+      const committed = ws.index.all('commitment').some((c) => summary(c).type === 'organisation' && summary(c).organisation === data.lead && summary(c).items.some((i) => i.project === project.id));
       if (committed || !o.replace) {
         refuse(
           `${project.id} 已由 ${orgName(ws.index, data.lead)} ${committed ? '领办并签订承诺书' : '领办（申报）'}${committed ? '' : '；如确需改由本单位领办，请加 --replace'}`,
@@ -92,7 +92,7 @@ export async function claim(o: ClaimOptions): Promise<ClaimResult> {
     });
     let commitment: string | undefined;
     if (usesOrgCommitments(p)) {
-      const existing = ws.index.all('commitment').find((c) => c.data.type === 'organisation' && c.data.organisation === org.id && c.data.programme === p.id);
+      const existing = ws.index.all('commitment').find((c) => summary(c).type === 'organisation' && summary(c).organisation === org.id && summary(c).programme === p.id);
       const item = { project: project.id, text: o.commitmentText ?? data.title };
       if (existing) {
         commitment = existing.id;

@@ -13,7 +13,7 @@ import { resolveProgramme } from '../domain/programme.js';
 import { actor } from '../store/git.js';
 import type { Kind } from '../domain/kinds.js';
 import type { ExpertRecord, MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord } from '../domain/types.generated.js';
-import { RecordIndex, type RecordEntry, type Repository } from '../domain/records.js';
+import { RecordIndex, type RecordEntry, type Repository, summary } from '../domain/records.js';
 import { today as todayIn } from '../store/clock.js';
 
 export interface ProjectInput {
@@ -126,7 +126,7 @@ function nextAfterCreate(root: string, repo: Repository, entry: RecordEntry, tod
   }
   if (entry.kind === 'member') {
     const org = (entry.data as { organisation?: string }).organisation;
-    const open = index.all('project').filter((p) => p.data.lead === org && !!index.get('programme', p.data.programme) && takesTasks(index.get('programme', p.data.programme)!.data, p.data.stage));
+    const open = index.all('project').filter((p) => summary(p).lead === org && !!index.get('programme', summary(p).programme) && takesTasks(index.get('programme', summary(p).programme)!.data, summary(p).stage));
     return open.slice(0, 1).map((p) => ({ kind: 'guard' as const, subject: entry.id, command: `djyc task add ${refFor(index, p)} --member ${refFor(index, added)} --content <任务内容> --due <完成时限>`, what: T('认领任务（签订承诺书）', 'take a task (and sign the commitment)') }));
   }
   return [];

@@ -12,6 +12,7 @@ import type { MessageKey } from '../domain/i18n.js';
 import type { MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord } from '../domain/types.generated.js';
 import type { RecordIndex } from '../domain/records.js';
 import { problem, type Cell, type TableRow } from './import-table.js';
+import { summary } from '../domain/records.js';
 import {
   NO_ORG_WORDS, access, cleanBlock, cleanInline, guessOrgType, headerName, normName, parseDateCell, splitList, whereOf, type Access, type Columns,
 } from './import-cells.js';
@@ -98,7 +99,7 @@ export function resolveMember(ctx: Ctx, index: RecordIndex, cell: Cell, column: 
   const name = cleanInline(cell.text);
   if (!name) return undefined;
   if (index.get('member', name)) return name;
-  const all = index.all('member').filter((m) => normName(m.data.name) === normName(name));
+  const all = index.all('member').filter((m) => normName(summary(m).name) === normName(name));
   const inOrg = org ? all.filter((m) => m.data.organisation === org) : [];
   const pick = inOrg.length ? inOrg : all;
   if (pick.length === 1) return pick[0]!.id;
@@ -205,7 +206,7 @@ export function planMembers(r: RowReader, rows: TableRow[], index: RecordIndex, 
     const id0 = r.optional(a, 'id');
     const nameCell = a.cell('name')!;
     if (r.duplicate(id0 ?? `${organisation}|${normName(name)}`, row, nameCell, name, r.column('name'))) continue;
-    const existing = id0 ? (index.any(id0) ? [id0] : []) : index.all('member').filter((m) => m.data.organisation === organisation && normName(m.data.name) === normName(name)).map((m) => m.id);
+    const existing = id0 ? (index.any(id0) ? [id0] : []) : index.all('member').filter((m) => summary(m).organisation === organisation && normName(summary(m).name) === normName(name)).map((m) => m.id);
     if (existing.length) {
       r.ctx.problem(nameCell, 'import-exists', { ...whereOf(nameCell, r.column('name')), kind_zh: '党员', kind_en: 'member', name, id: existing.join(', ') });
       continue;
@@ -228,7 +229,7 @@ export function planProjects(
   history: { date: string; by: string; note?: string; file: string },
 ): Planned[] {
   const planned: Planned[] = [];
-  const existingTitles = new Map(index.all('project').filter((x) => x.data.programme === p.id).map((x) => [normName(x.data.title), x.id]));
+  const existingTitles = new Map(index.all('project').filter((x) => summary(x).programme === p.id).map((x) => [normName(summary(x).title), x.id]));
   for (const row of rows) {
     const a = r.access(row);
     const title = r.required(a, row, 'title');

@@ -16,7 +16,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { Workspace, clean, evaluationFor, ordered, refuse, setField, usage, type OpOptions, type OpResult } from './workspace.js';
-import { type RecordEntry, type RecordIndex, orgSubtree, closureOf, evaluationOf } from '../domain/records.js';
+import { type RecordEntry, type RecordIndex, orgSubtree, closureOf, evaluationOf, summary } from '../domain/records.js';
 import { atPoint, isDropped, pointStages, reachedStage, stageName, stagesRequiring } from '../domain/programme.js';
 import { RECHECK_AWARD, recheckRule } from '../domain/recheck.js';
 import { T, joinList } from '../domain/i18n.js';
@@ -258,7 +258,7 @@ export async function recheck(o: RecheckOptions): Promise<RecheckResult> {
   if (!rule) refuse(`方案“${p.id}”没有抽查复核（evaluation.recheck）`, `programme "${p.id}" has no sampled re-check (evaluation.recheck)`);
   const sample = o.sample ?? rule.sample;
   if (!sample || !Number.isInteger(sample) || sample < 1) usage('请用 --sample 给定抽查数量（正整数）', 'give the sample size with --sample (a positive integer)');
-  const existing = ws.index.all('selection').find((s) => s.data.programme === p.id && s.data.award === RECHECK_AWARD);
+  const existing = ws.index.all('selection').find((s) => summary(s).programme === p.id && summary(s).award === RECHECK_AWARD);
   if (existing && !o.redraw) refuse(`本方案已${rule.label}：${existing.id}（种子 ${existing.data.draw?.seed ?? '—'}）；如需重新抽取，请加 --redraw`, `the re-check sample was already drawn: ${existing.id}; add --redraw to draw again`);
   if (existing?.data.entries.some((e) => e.result) && !o.note) usage(`已有${rule.label}结论，重新抽取须用 --note 说明原因`, 'results were already recorded: give the reason for drawing again with --note');
   const candidates = recheckCandidates(ws.index, p);
@@ -309,7 +309,7 @@ export async function recordRecheck(o: RecheckResultOptions): Promise<OpResult &
   const p = ws.programmeOf(project);
   const rule = recheckRule(p);
   if (!rule) refuse(`方案“${p.id}”没有抽查复核（evaluation.recheck）`, `programme "${p.id}" has no sampled re-check (evaluation.recheck)`);
-  const sel = ws.index.all('selection').find((s) => s.data.programme === p.id && s.data.award === RECHECK_AWARD);
+  const sel = ws.index.all('selection').find((s) => summary(s).programme === p.id && summary(s).award === RECHECK_AWARD);
   if (!sel) refuse(`方案“${p.id}”尚未${rule.label}抽取：请先运行 djyc recheck --sample N`, `programme "${p.id}" has no sample yet: run djyc recheck --sample N first`);
   const at = sel.data.entries.findIndex((e) => e.subject === project.id);
   if (at < 0) refuse(`${project.id}“${project.data.title}”不在${rule.label}抽中的项目之中（${sel.data.entries.map((e) => e.subject).join('、')}）`, `${project.id} is not in the sample (${sel.data.entries.map((e) => e.subject).join(', ')})`);
@@ -339,7 +339,7 @@ export interface RecheckVerifyResult {
 export async function verifyRecheck(root: string, programme?: string, selectionId?: string): Promise<RecheckVerifyResult> {
   const ws = await Workspace.read({ root });
   const p = ws.programme(programme);
-  const sel = selectionId ? ws.find(selectionId, ['selection']) : ws.index.all('selection').find((s) => s.data.programme === p.id && s.data.award === RECHECK_AWARD);
+  const sel = selectionId ? ws.find(selectionId, ['selection']) : ws.index.all('selection').find((s) => summary(s).programme === p.id && summary(s).award === RECHECK_AWARD);
   if (!sel) refuse(`方案“${p.id}”还没有抽查复核记录`, `programme "${p.id}" has no re-check sample yet`);
   if (!sel.data.draw) refuse(`${sel.id} 没有记录抽取依据（draw）`, `${sel.id} records no draw`);
   const recorded = sel.data.entries.map((e) => e.subject);

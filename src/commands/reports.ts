@@ -15,6 +15,7 @@ import { reportingStart, reportsApply, reportsDue, type DueReport } from '../dom
 import { stageName, type Staged } from '../domain/programme.js';
 import type { RecordEntry } from '../domain/records.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
+import { summary } from '../domain/records.js';
 
 export interface ReportOptions extends OpOptions, Omit<ReportFields, 'submittedOn'> {
   /** A YAML file (keys 进展情况/存在问题/下步打算 or progress/problems/next_steps) or a text file with those headings. */
@@ -137,7 +138,7 @@ export function addReport(ws: Workspace, o: ReportFields): { report: string; sub
   const nowQ = quarterOf(ws.date);
   if (o.quarter < firstQ) refuse(`${o.quarter} 早于 ${subject.id} 开始填报执行书的季度 ${firstQ}（${start} 进入实施）`, `${o.quarter} is before ${firstQ}, the first quarter ${subject.id} reports on (entered implementation ${start})`);
   if (o.quarter > nowQ) refuse(`不能为尚未开始的季度 ${o.quarter} 填报执行书（今天 ${ws.date} 属于 ${nowQ}）`, `cannot report on ${o.quarter}, which has not started (${ws.date} is in ${nowQ})`);
-  const existing = ws.index.all('report').find((r) => r.data.subject === subject.id && r.data.quarter === o.quarter);
+  const existing = ws.index.all('report').find((r) => summary(r).subject === subject.id && summary(r).quarter === o.quarter);
   if (existing) refuse(`${subject.id} 的 ${o.quarter} 执行书已填报：${existing.id}（如需修改，请直接编辑 ${existing.file}）`, `the ${o.quarter} report of ${subject.id} exists: ${existing.id} (edit ${existing.file} to amend it)`);
 
   const report = ws.create('report', clean({

@@ -21,7 +21,7 @@ import { T, type Text } from '../domain/i18n.js';
 import { Workspace, clean, refuse, setField, usage, type OpOptions, type OpResult } from './workspace.js';
 import { hasRating, FOUR_LEVELS, LEVEL_POINTS, type FourLevel } from '../domain/ratings.js';
 import { RECHECK_AWARD } from '../domain/recheck.js';
-import { type RecordEntry, type RecordIndex, evaluationOf, orgName } from '../domain/records.js';
+import { type RecordEntry, type RecordIndex, evaluationOf, orgName, summary } from '../domain/records.js';
 
 type Selection = NonNullable<ProgrammeRecord['selections']>[number];
 
@@ -84,7 +84,7 @@ function taskScore(ev: RecordEntry<'evaluation'>['data']): number | undefined {
 
 /** Ranks the candidates of a selection (computed criteria only). */
 export function rank(index: RecordIndex, p: ProgrammeRecord, sel: Selection): Ranked[] {
-  const projects = index.all('project').filter((x) => x.data.programme === p.id && !isDropped(p, x.data)).sort(byId);
+  const projects = index.all('project').filter((x) => summary(x).programme === p.id && !isDropped(p, summary(x))).sort(byId);
   switch (sel.criteria) {
     case 'stars': {
       const q = p.evaluation?.stars?.thresholds?.qualified ?? p.evaluation?.stars?.min ?? 1;
@@ -100,7 +100,7 @@ export function rank(index: RecordIndex, p: ProgrammeRecord, sel: Selection): Ra
     }
     case 'four-level': {
       const byOrg = new Map<string, number[]>();
-      for (const t of index.all('task').filter((x) => x.data.programme === p.id)) {
+      for (const t of index.all('task').filter((x) => summary(x).programme === p.id)) {
         const project = index.get('project', t.data.project);
         const ev = evaluationOf(index, t.id)?.data;
         if (!project?.data.lead || !ev) continue;
@@ -123,7 +123,7 @@ export function rank(index: RecordIndex, p: ProgrammeRecord, sel: Selection): Ra
         .map((r) => ({ subject: r.x.id, score: r.b!, reason: `评审通过，加 ${r.b} 分` }));
     case 'brand-recognition': {
       const outcomes = p.brand?.outcomes ?? [];
-      const brands = index.all('brand').filter((b) => b.data.programme === p.id).sort(byId);
+      const brands = index.all('brand').filter((b) => summary(b).programme === p.id).sort(byId);
       const recognised = brands.filter((b) => {
         const s = findStage(p, 'brand', b.data.stage);
         return (requires(s, 'has-rating') || !!s?.final) && hasRating(p, b, index);
@@ -178,7 +178,7 @@ export async function select(o: SelectOptions): Promise<SelectResult> {
   const method = SUGGESTION_METHODS[sel.criteria ?? 'manual'] ?? SUGGESTION_METHODS.manual!;
   const common = { award: sel.id, title: sel.label, considers: sel.considers ?? [], ...(sel.decided_by ? { decidedBy: sel.decided_by } : {}), method };
   const named = (list: Ranked[]) => list.map((r, i) => ({ ...r, rank: i + 1, name: subjectName(ws.index, r.subject) }));
-  const existing = ws.index.all('selection').find((s) => s.data.programme === p.id && s.data.award === sel.id);
+  const existing = ws.index.all('selection').find((s) => summary(s).programme === p.id && summary(s).award === sel.id);
 
   // Without --pick: the ranked suggestion for the committee; nothing is written.
   if (!o.pick?.length) {

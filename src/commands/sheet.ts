@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { loadRepository } from '../store/repo.js';
 import { today as todayIn } from '../store/clock.js';
 import { subjectObligations, reportsApply } from '../domain/obligations.js';
-import { RecordIndex, memberName, orgName, orgSubtree, type RecordEntry } from '../domain/records.js';
+import { RecordIndex, memberName, orgName, orgSubtree, type RecordEntry, summary } from '../domain/records.js';
 import { orgOption } from '../domain/resolve.js';
 import { isIsoDate } from '../domain/dates.js';
 import { DjycError, ProblemsError, UsageError } from '../domain/errors.js';
@@ -82,7 +82,7 @@ export async function blankSheet(o: { root: string; kind: ImportKind; programme?
   const index = new RecordIndex(repo);
   const fields = IMPORT_FIELDS[o.kind].filter((f) => !BLANK_SKIP.has(f.key));
   const header = (key: string) => fields.find((f) => f.key === key)?.headers[0] ?? key;
-  const orgNames = index.all('organisation').filter((x) => !x.data.external).map((x) => x.data.short_name ?? x.data.name);
+  const orgNames = index.all('organisation').filter((x) => !summary(x).external).map((x) => summary(x).short_name ?? summary(x).name);
   const lists: Record<string, string[]> = {};
   if (o.kind === 'org') {
     lists[header('type')] = loadSchema('organisation').properties.type.enum as string[];

@@ -6,7 +6,7 @@
 import { initialStage, isTrackEnabled, programmeEnd, trackStages, stageName, stagesRequiring } from '../domain/programme.js';
 import { isIsoDate } from '../domain/dates.js';
 import { Workspace, appendItem, clean, refuse, setField, stageOf, usage, usesMemberCommitments, type OpOptions, type OpResult } from './workspace.js';
-import { orgSubtree, memberName, orgName } from '../domain/records.js';
+import { orgSubtree, memberName, orgName, summary } from '../domain/records.js';
 import { joinList } from '../domain/i18n.js';
 
 export interface TaskAddOptions extends OpOptions {
@@ -82,7 +82,7 @@ export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
   if (usesMemberCommitments(p)) {
     for (const id of members) {
       const m = ws.index.get('member', id)!;
-      const existing = ws.index.all('commitment').find((c) => c.data.type === 'member' && c.data.member === id && c.data.programme === p.id);
+      const existing = ws.index.all('commitment').find((c) => summary(c).type === 'member' && summary(c).member === id && summary(c).programme === p.id);
       const item = { task, text: o.content.trim() };
       if (existing) {
         ws.edit(existing, (doc) => {
@@ -117,7 +117,7 @@ export async function exemptMember(o: ExemptOptions): Promise<OpResult & { membe
   if (p.task.every_member.exemption_allowed === false) refuse(`方案“${p.id}”不允许免领任务`, `programme "${p.id}" allows no exemptions`);
   if (!o.reason?.trim()) usage('缺少 --reason（免领理由）', 'missing --reason');
   if ((m.data.exemptions ?? []).some((e) => e.programme === p.id)) refuse(`党员“${m.data.name}”已有本方案的免领记录`, `member "${m.data.name}" is already exempted in this programme`);
-  if (ws.index.all('task').some((t) => t.data.programme === p.id && t.data.members.includes(m.id))) refuse(`党员“${m.data.name}”已领办任务，无需免领`, `member "${m.data.name}" already holds a task`);
+  if (ws.index.all('task').some((t) => summary(t).programme === p.id && summary(t).members.includes(m.id))) refuse(`党员“${m.data.name}”已领办任务，无需免领`, `member "${m.data.name}" already holds a task`);
   ws.edit(m, (doc) => appendItem(doc, 'member', 'exemptions', clean({ programme: p.id, reason: o.reason.trim(), approved_by: o.approvedBy })));
   const result = await ws.commit(`djyc task exempt: ${m.id} (${p.id})`);
   return { ...result, member: m.id };

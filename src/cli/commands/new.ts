@@ -8,7 +8,7 @@ import { RefusedError, UsageError } from '../../domain/errors.js';
 import { isIsoDate } from '../../domain/dates.js';
 import { askCheckbox, askConfirm, askSelect, askText, isPromptCancel, type Choice } from '../prompts.js';
 import { formatProblemMessage } from '../../domain/problem.js';
-import { RecordIndex, type Repository } from '../../domain/records.js';
+import { RecordIndex, type Repository, summary } from '../../domain/records.js';
 import { resolveRecord } from '../../domain/resolve.js';
 import { pickProgramme } from '../programme-choice.js';
 import { today as todayIn } from '../../store/clock.js';
@@ -33,11 +33,11 @@ function missing(lang: Lang, flag: string): never {
 }
 
 function orgChoices(index: RecordIndex): Choice[] {
-  return index.all('organisation').filter((o) => !o.data.external).map((o) => ({ value: o.id, name: `${o.data.short_name ?? o.data.name}（${o.id}）` }));
+  return index.all('organisation').filter((o) => !summary(o).external).map((o) => ({ value: o.id, name: `${summary(o).short_name ?? summary(o).name}（${o.id}）` }));
 }
 
 function memberChoices(index: RecordIndex, org?: string): Choice[] {
-  return index.all('member').filter((m) => !org || m.data.organisation === org).map((m) => ({ value: m.id, name: `${m.data.name}${m.data.party_title ? `，${m.data.party_title}` : ''}（${m.id}）` }));
+  return index.all('member').filter((m) => !org || summary(m).organisation === org).map((m) => ({ value: m.id, name: `${summary(m).name}${summary(m).party_title ? `，${summary(m).party_title}` : ''}（${m.id}）` }));
 }
 
 /** Options of every new-* command: an explicit id or a readable part of a generated one, no prompts, and the write group. */

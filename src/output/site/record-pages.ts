@@ -8,6 +8,7 @@ import type { Cell, TableView } from './view.js';
 import { SiteData, filledTexts, type PageContext, period, dateText, stageText } from './data.js';
 import { reportsText, closureText, acceptanceText } from './notice-pages.js';
 import { roundLine, type AcceptanceRound } from '../../domain/acceptance.js';
+import { summary } from '../../domain/records.js';
 
 export function brandsPage(d: SiteData, logos: Map<string, string>): PageContext {
   const brands = d.ledger.brands.map((b) => {
@@ -158,7 +159,7 @@ export function organisationPage(d: SiteData, orgId: string): PageContext {
     const href = d.link('organisation', o.parent);
     facts.push({ label: d.tr('上级党组织', 'parent'), text: d.orgName(o.parent), ...(href ? { href: root + href } : {}) });
   }
-  const children = d.index.all('organisation').filter((x) => x.data.parent === orgId);
+  const children = d.index.all('organisation').filter((x) => summary(x).parent === orgId);
   if (children.length) facts.push({ label: d.tr('下级党组织', 'under it'), text: children.map((x) => d.orgName(x.id)).join('、') });
   if (d.pub.claims && isTrackEnabled(d.p, 'task') && c.members) {
     facts.push({ label: d.tr('党员领办任务', 'members with a task'), text: d.tr(`${c.holders} 名 / 共 ${c.members} 名党员（${percent(c.coverage)}）`, `${c.holders} of ${c.members} (${percent(c.coverage)})`) });
@@ -218,7 +219,7 @@ export function organisationPage(d: SiteData, orgId: string): PageContext {
   }
   if (d.pages.selections) {
     const rows: { cells: Cell[] }[] = [];
-    for (const s of d.index.all('selection').filter((x) => x.data.programme === d.p.id)) {
+    for (const s of d.index.all('selection').filter((x) => summary(x).programme === d.p.id)) {
       const def = (d.p.selections ?? []).find((x) => x.id === s.data.award);
       if (!def) continue;
       for (const e of s.data.entries) {
