@@ -40,29 +40,50 @@ export function reportSheetRows(o: ReportSheetOptions): { rows: ReportSheetRow[]
   const org = orgOption(index, o.org);
   const within = org ? orgSubtree(index, org) : undefined;
   const reports = new Map<string, RecordEntry<'report'>[]>();
-  for (const r of index.all('report')) reports.set(r.data.subject, [...(reports.get(r.data.subject) ?? []), r]);
+  for (const r of index.all('report')) {
+    const subject = summary(r).subject;
+    let list = reports.get(subject);
+    if (!list) reports.set(subject, (list = []));
+    list.push(r);
+  }
+  // Active members under each lead organisation, worked out once per organisation (not once per row and member).
+  const activeByOrg = new Map<string, string[]>();
+  for (const m of index.all('member')) {
+    const d = summary(m);
+    if (d.active === false) continue;
+    let list = activeByOrg.get(d.organisation);
+    if (!list) activeByOrg.set(d.organisation, (list = []));
+    list.push(m.id);
+  }
+  const leadsSeen = new Set<string>();
   const rows: (ReportSheetRow & { sort: string })[] = [];
   const memberIds = new Set<string>();
   let programme = '';
   let programmeLabel = '';
   for (const entry of [...index.all('project'), ...index.all('task')] as RecordEntry<'project' | 'task'>[]) {
-    const pe = index.get('programme', entry.data.programme);
+    // Summaries throughout (records.ts factsOf): every field read here is in them, and a big repository's files stay unread.
+    const data = summary(entry);
+    const pe = index.get('programme', data.programme);
     if (!pe || (o.programme && pe.id !== o.programme) || !reportsApply(pe.data, entry.kind)) continue;
-    const project = entry.kind === 'task' ? index.get('project', (entry.data as { project?: string }).project) : (entry as RecordEntry<'project'>);
-    const leadOrg = project?.data.lead;
+    const project = entry.kind === 'task' ? index.get('project', (data as { project?: string }).project) : (entry as RecordEntry<'project'>);
+    const projectData = summary(project);
+    const leadOrg = projectData?.lead;
     if (within && (!leadOrg || !within.has(leadOrg))) continue;
-    const owed = subjectObligations(pe.data, entry.kind, { id: entry.id, record: entry.data as Staged }, reports, today, entry.kind === 'task' ? (project?.data as Staged) : undefined).find((x) => x.quarter === o.quarter && x.required && !x.report);
+    const owed = subjectObligations(pe.data, entry.kind, { id: entry.id, record: data as Staged }, reports, today, entry.kind === 'task' ? (projectData as Staged | undefined) : undefined).find((x) => x.quarter === o.quarter && x.required && !x.report);
     if (!owed) continue;
     programme ||= pe.id;
     programmeLabel ||= pe.data.name;
-    const people = entry.kind === 'task' ? ((entry.data as { members?: string[] }).members ?? []) : [project?.data.leader].filter((x): x is string => !!x);
-    for (const m of index.all('member')) if (leadOrg && orgSubtree(index, leadOrg).has(m.data.organisation) && m.data.active !== false) memberIds.add(m.id);
-    const title = project?.data.title ?? '';
-    const name = entry.kind === 'task' ? `${people.map((m) => memberName(index, m)).join('、')}的任务：${(entry.data as { content?: string }).content ?? ''}（${title}）` : title;
-    rows.push({ id: entry.id, kind: entry.kind, number: project?.data.number, name, org: orgName(index, leadOrg), person: people.map((m) => memberName(index, m)).join('、'), due: owed.due, sort: `${orgName(index, leadOrg)}\u0000${project?.data.number ?? project?.id ?? ''}\u0000${entry.kind === 'project' ? 0 : 1}\u0000${entry.id}` });
+    const people = entry.kind === 'task' ? ((data as { members?: string[] }).members ?? []) : [projectData?.leader].filter((x): x is string => !!x);
+    if (leadOrg && !leadsSeen.has(leadOrg)) {
+      leadsSeen.add(leadOrg);
+      for (const org of orgSubtree(index, leadOrg)) for (const id of activeByOrg.get(org) ?? []) memberIds.add(id);
+    }
+    const title = projectData?.title ?? '';
+    const name = entry.kind === 'task' ? `${people.map((m) => memberName(index, m)).join('、')}的任务：${(data as { content?: string }).content ?? ''}（${title}）` : title;
+    rows.push({ id: entry.id, kind: entry.kind, number: projectData?.number, name, org: orgName(index, leadOrg), person: people.map((m) => memberName(index, m)).join('、'), due: owed.due, sort: `${orgName(index, leadOrg)}\u0000${projectData?.number ?? project?.id ?? ''}\u0000${entry.kind === 'project' ? 0 : 1}\u0000${entry.id}` });
   }
   rows.sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : 0));
-  const members = [...memberIds].map((id) => memberName(index, id)).filter((n, i, all) => all.indexOf(n) === i).sort();
+  const members = [...new Set([...memberIds].map((id) => memberName(index, id)))].sort();
   return { rows: rows.map(({ sort: _s, ...r }) => r), members, programme, programmeLabel };
 }
 
