@@ -249,7 +249,8 @@ async function ledger(c) {
  */
 async function lookups(c) {
   const id = c.info.formRecord?.id;
-  for (const [label, args] of [['todo', ['todo', '--today', c.today]], ['find', ['find', '党支部']], ...(id ? [['show', ['show', id, '--today', c.today]]] : [])]) {
+  // find: a part of the sample project's id, which every record of its year shares (thousands of matches).
+  for (const [label, args] of [['todo', ['todo', '--today', c.today]], ...(id ? [['find', ['find', id.slice(0, 6)]], ['show', ['show', id, '--today', c.today]]] : [])]) {
     const r = await djyc(c, label, args);
     if (r.code !== 0) fail(`${c.profile}: djyc ${args.join(' ')}`, r);
   }
@@ -432,7 +433,7 @@ const ROWS = [
   ['deadlinesAgain', 'the same `deadlines` again, nothing changed (its memo; informational)', ''],
   ['ledgerAgain', 'the same `ledger` again, nothing changed (its memo; informational)', ''],
   ['todo', '`djyc todo` (every project, task and brand; informational)', ''],
-  ['find', '`djyc find 党支部` (informational)', ''],
+  ['find', '`djyc find p-2020` (thousands of matches; informational)', ''],
   ['show', '`djyc show <project>` (informational)', ''],
   ['node', '`node -e 0`', ''],
   ['version', '`djyc --version`', '≤ 3× node -e 0'],

@@ -114,6 +114,17 @@ function columnsOf(kind: Kind): Column[] {
   }
 }
 
+// Tasks each member holds, counted once per index: a list of 17,800 members scanned 17,500 tasks for each.
+const heldMemo = new WeakMap<RecordIndex, Map<string, number>>();
+function tasksHeld(index: RecordIndex): Map<string, number> {
+  let held = heldMemo.get(index);
+  if (!held) {
+    heldMemo.set(index, (held = new Map()));
+    for (const t of index.all('task')) for (const m of new Set(summary(t).members ?? [])) held.set(m, (held.get(m) ?? 0) + 1);
+  }
+  return held;
+}
+
 /** One record as a row of its kind's list. */
 function rowOf(index: RecordIndex, e: RecordEntry, lang: Lang): Record<string, string> {
   const x = d(e);
@@ -126,9 +137,9 @@ function rowOf(index: RecordIndex, e: RecordEntry, lang: Lang): Record<string, s
     case 'task':
       return { ...base, members: join((x.members ?? []).map((m: string) => memberName(index, m)), lang), content: x.content ?? '', project: name(x.project), due: x.due ?? '' };
     case 'organisation':
-      return { ...base, short_name: x.short_name ?? '', name: x.name ?? '', type: x.type ?? '', parent: orgName(index, x.parent), members: String(index.all('member').filter((m) => summary(m).organisation === e.id && summary(m).active !== false).length) };
+      return { ...base, short_name: x.short_name ?? '', name: x.name ?? '', type: x.type ?? '', parent: orgName(index, x.parent), members: String(index.where('member', 'organisation', e.id).filter((m) => summary(m).active !== false).length) };
     case 'member':
-      return { ...base, name: x.name ?? '', organisation: orgName(index, x.organisation), admin_title: x.admin_title ?? '', party_title: x.party_title ?? '', tasks: String(index.all('task').filter((t) => (summary(t).members ?? []).includes(e.id)).length) };
+      return { ...base, name: x.name ?? '', organisation: orgName(index, x.organisation), admin_title: x.admin_title ?? '', party_title: x.party_title ?? '', tasks: String(tasksHeld(index).get(e.id) ?? 0) };
     case 'expert':
       return { ...base, name: x.name ?? '', unit: x.unit ?? '', categories: join(x.categories ?? [], lang) };
     case 'brand':

@@ -5,7 +5,7 @@
  */
 import type { ProgrammeRecord } from './types.generated.js';
 import { T } from './i18n.js';
-import { summary, type RecordEntry, type RecordIndex } from './records.js';
+import { evaluationOf, summary, type RecordEntry, type RecordIndex } from './records.js';
 
 export type RatingKind = 'four-level' | 'stars' | 'bonus' | 'opinion';
 
@@ -26,7 +26,7 @@ export function ratingKinds(p: ProgrammeRecord, kind: string): RatingKind[] {
 
 /** Whether a record carries every rating its programme asks of it. */
 export function hasRating(p: ProgrammeRecord, subject: RecordEntry, index: RecordIndex): boolean {
-  const ev = summary(index.all('evaluation').find((e) => summary(e).subject === subject.id));
+  const ev = summary(evaluationOf(index, subject.id));
   if (!ev) return false;
   return ratingKinds(p, subject.kind).every((k) => {
     switch (k) {
