@@ -10,7 +10,7 @@ import type { Kind } from '../domain/kinds.js';
 import type { Problem, Severity } from '../domain/problem.js';
 import type { MessageKey } from '../domain/i18n.js';
 import type { MemberRecord, OrganisationRecord, ProgrammeRecord, ProjectRecord } from '../domain/types.generated.js';
-import type { RecordIndex } from '../domain/records.js';
+import type { RecordEntry, RecordIndex } from '../domain/records.js';
 import { problem, type Cell, type TableRow } from './import-table.js';
 import { summary } from '../domain/records.js';
 import {
@@ -95,12 +95,28 @@ export class OrgResolver {
   }
 }
 
+// Members by their normalised name, once per index: a roster of thousands of rows compared each name with every member.
+const byName = new WeakMap<RecordIndex, Map<string, RecordEntry<'member'>[]>>();
+function membersNamed(index: RecordIndex, name: string): RecordEntry<'member'>[] {
+  let map = byName.get(index);
+  if (!map) {
+    byName.set(index, (map = new Map()));
+    for (const m of index.all('member')) {
+      const key = normName(summary(m).name);
+      let list = map.get(key);
+      if (!list) map.set(key, (list = []));
+      list.push(m);
+    }
+  }
+  return map.get(normName(name)) ?? [];
+}
+
 export function resolveMember(ctx: Ctx, index: RecordIndex, cell: Cell, column: string, org?: string): string | undefined {
   const name = cleanInline(cell.text);
   if (!name) return undefined;
   if (index.get('member', name)) return name;
-  const all = index.all('member').filter((m) => normName(summary(m).name) === normName(name));
-  const inOrg = org ? all.filter((m) => m.data.organisation === org) : [];
+  const all = membersNamed(index, name);
+  const inOrg = org ? all.filter((m) => summary(m).organisation === org) : [];
   const pick = inOrg.length ? inOrg : all;
   if (pick.length === 1) return pick[0]!.id;
   if (pick.length > 1) ctx.problem(cell, 'import-member-ambiguous', { ...whereOf(cell, column), name, ids: pick.map((m) => m.id).join(', ') });
@@ -206,7 +222,7 @@ export function planMembers(r: RowReader, rows: TableRow[], index: RecordIndex, 
     const id0 = r.optional(a, 'id');
     const nameCell = a.cell('name')!;
     if (r.duplicate(id0 ?? `${organisation}|${normName(name)}`, row, nameCell, name, r.column('name'))) continue;
-    const existing = id0 ? (index.any(id0) ? [id0] : []) : index.all('member').filter((m) => summary(m).organisation === organisation && normName(summary(m).name) === normName(name)).map((m) => m.id);
+    const existing = id0 ? (index.any(id0) ? [id0] : []) : membersNamed(index, name).filter((m) => summary(m).organisation === organisation).map((m) => m.id);
     if (existing.length) {
       r.ctx.problem(nameCell, 'import-exists', { ...whereOf(nameCell, r.column('name')), kind_zh: '党员', kind_en: 'member', name, id: existing.join(', ') });
       continue;
