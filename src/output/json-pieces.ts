@@ -28,13 +28,11 @@ export function* jsonPieces(value: Record<string, unknown>, key: string, per = 5
   }
   yield `${text.slice(0, at)}[\n`;
   for (let i = 0; i < list.length; i += per) {
-    const chunk: string[] = [];
-    for (let k = i; k < Math.min(list.length, i + per); k++) {
-      // As JSON.stringify writes array elements: undefined and functions become null.
-      const element = JSON.stringify(list[k], null, 2) ?? 'null';
-      chunk.push(inner + element.replaceAll('\n', `\n${inner}`));
-    }
-    yield chunk.join(',\n') + (i + per < list.length ? ',\n' : '');
+    // A slice as JSON.stringify writes an array ("[\n  a,\n  b\n]": undefined and functions become null), its
+    // brackets cut off and every line indented to where the elements stand.
+    const json = JSON.stringify(list.slice(i, i + per), null, 2);
+    const body = json.slice(2, -2).replaceAll('\n', `\n${outer}`);
+    yield outer + body + (i + per < list.length ? ',\n' : '');
   }
   yield `\n${outer}]${text.slice(at + mark.length)}\n`;
 }
