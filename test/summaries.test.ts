@@ -1,7 +1,8 @@
 /**
  * Reports and lookups over a big repository read the records' summaries (domain/records.ts factsOf), never their
  * files: on repositories loaded summaries-only — as one of more than DJYC_DATA_MAX records is — deadlines, ledger,
- * status, list, find and todo read no record file, and show reads the one record it shows.
+ * status, list, find and todo read no record file, show reads the one record it shows, and `--as-of` reads only the
+ * records that were different on its date.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRepository } from '../src/store/repo.js';
@@ -11,6 +12,7 @@ import { computeTodo } from '../src/domain/todo.js';
 import { findRecords, listView, showView } from '../src/domain/browse.js';
 import { PROSE_FIELDS, RecordIndex, factsOf, type Repository } from '../src/domain/records.js';
 import { buildDashboard } from '../src/output/dashboard.js';
+import { recordsAsOf } from '../src/domain/as-of.js';
 import { statusRepos, type Repo } from './status-fixture.js';
 
 /** Records of kinds with prose whose data has been read from their files (LoadedRecord settles `data` then). */
@@ -51,6 +53,25 @@ describe('reports and lookups read summaries, not record files', () => {
         computeLedger(repo, { today: r.today, programme });
         buildDashboard(repo, { today: r.today, programme });
         expect(read(repo), `${r.name} ${programme}`).toEqual([]);
+      }
+    }
+  });
+
+  it('--as-of reads only the records that were different on its date, and gives what whole data gives', () => {
+    for (const r of repos) {
+      for (const date of ['2020-04-30', '2020-07-15', r.today]) {
+        const repo = loadRepository(r.root);
+        const then = recordsAsOf(repo, date);
+        const changed = new Set(then.records.filter((e) => !repo.records.includes(e)).map((e) => e.id));
+        expect(read(repo).filter((id) => !changed.has(id)), `${r.name} ${date}`).toEqual([]);
+        const saved = process.env.DJYC_DATA_MAX;
+        process.env.DJYC_DATA_MAX = '1000000';
+        try {
+          const whole = recordsAsOf(loadRepository(r.root), date);
+          expect(then.records.map((e) => [e.id, JSON.stringify(e.data)]), `${r.name} ${date}`).toEqual(whole.records.map((e) => [e.id, JSON.stringify(e.data)]));
+        } finally {
+          process.env.DJYC_DATA_MAX = saved;
+        }
       }
     }
   });

@@ -12,7 +12,7 @@
  *
  * Pure: a repository in, a repository out (the records are copied, never changed in place).
  */
-import type { RecordEntry, Repository } from './records.js';
+import { factsOf, type RecordEntry, type Repository } from './records.js';
 import { tr, type Lang } from './i18n.js';
 
 /** What an output's date means: the records as of that date, or today's records with deadlines counted on it. */
@@ -29,14 +29,38 @@ const DATED_FIELD: Partial<Record<string, string>> = { report: 'submitted_on', c
 const RATING_FIELDS = ['committee_opinion', 'branch_rating', 'committee_rating', 'poll', 'stars', 'bonus_points', 'review_opinion', 'rated_on'];
 const isDate = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
-/** The repository as its records stood at the end of `date`. */
+/**
+ * The repository as its records stood at the end of `date`. Decided on each record's summary (records.ts factsOf,
+ * which holds every field looked at here): a record the same on that date is kept as it is, its file unread; only
+ * one that was different then is rebuilt from its whole data.
+ */
 export function recordsAsOf(repo: Repository, date: string): Repository {
   const records: RecordEntry[] = [];
   for (const r of repo.records) {
-    const data = recordAsOf(r.kind, r.data as Data, date);
+    const facts = factsOf(r) as Data;
+    const then = recordAsOf(r.kind, facts, date);
+    if (!then) continue;
+    if (then === facts || sameJson(then, facts)) {
+      records.push(r);
+      continue;
+    }
+    const data = facts === r.data ? then : recordAsOf(r.kind, r.data as Data, date);
     if (data) records.push({ ...r, data } as RecordEntry);
   }
   return { ...repo, records };
+}
+
+/** Equal as JSON data, keys in the same order (what the outputs made from it would show). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const y = b as unknown[];
+    return a.length === y.length && a.every((v, i) => sameJson(v, y[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson((a as Data)[k], (b as Data)[k]));
 }
 
 /** One record as of `date`, or undefined when it did not exist yet. */
