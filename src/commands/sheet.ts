@@ -47,14 +47,6 @@ export function reportSheetRows(o: ReportSheetOptions): { rows: ReportSheetRow[]
     list.push(r);
   }
   // Active members under each lead organisation, worked out once per organisation (not once per row and member).
-  const activeByOrg = new Map<string, string[]>();
-  for (const m of index.all('member')) {
-    const d = summary(m);
-    if (d.active === false) continue;
-    let list = activeByOrg.get(d.organisation);
-    if (!list) activeByOrg.set(d.organisation, (list = []));
-    list.push(m.id);
-  }
   const leadsSeen = new Set<string>();
   const rows: (ReportSheetRow & { sort: string })[] = [];
   const memberIds = new Set<string>();
@@ -76,7 +68,7 @@ export function reportSheetRows(o: ReportSheetOptions): { rows: ReportSheetRow[]
     const people = entry.kind === 'task' ? ((data as { members?: string[] }).members ?? []) : [projectData?.leader].filter((x): x is string => !!x);
     if (leadOrg && !leadsSeen.has(leadOrg)) {
       leadsSeen.add(leadOrg);
-      for (const org of orgSubtree(index, leadOrg)) for (const id of activeByOrg.get(org) ?? []) memberIds.add(id);
+      for (const org of orgSubtree(index, leadOrg)) for (const m of index.where('member', 'organisation', org)) if (summary(m).active !== false) memberIds.add(m.id);
     }
     const title = projectData?.title ?? '';
     const name = entry.kind === 'task' ? `${people.map((m) => memberName(index, m)).join('、')}的任务：${(data as { content?: string }).content ?? ''}（${title}）` : title;

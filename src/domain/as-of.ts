@@ -13,6 +13,7 @@
  * Pure: a repository in, a repository out (the records are copied, never changed in place).
  */
 import { factsOf, type RecordEntry, type Repository } from './records.js';
+import { deepEqual } from './frozen.js';
 import { tr, type Lang } from './i18n.js';
 
 /** What an output's date means: the records as of that date, or today's records with deadlines counted on it. */
@@ -40,7 +41,8 @@ export function recordsAsOf(repo: Repository, date: string): Repository {
     const facts = factsOf(r) as Data;
     const then = recordAsOf(r.kind, facts, date);
     if (!then) continue;
-    if (then === facts || sameJson(then, facts)) {
+    // (recordAsOf keeps the order of the keys it keeps: equal data is what the outputs would show alike.)
+    if (then === facts || deepEqual(then, facts)) {
       records.push(r);
       continue;
     }
@@ -48,19 +50,6 @@ export function recordsAsOf(repo: Repository, date: string): Repository {
     if (data) records.push({ ...r, data } as RecordEntry);
   }
   return { ...repo, records };
-}
-
-/** Equal as JSON data, keys in the same order (what the outputs made from it would show). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const y = b as unknown[];
-    return a.length === y.length && a.every((v, i) => sameJson(v, y[i]));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameJson((a as Data)[k], (b as Data)[k]));
 }
 
 /** One record as of `date`, or undefined when it did not exist yet. */
