@@ -376,6 +376,8 @@ function cityCells(c) {
   const warmS = stat(c, 'warm');
   const nodeS = stat(c, 'node');
   const blankS = stat(c, 'blank');
+  // An informational row: its wall time beside warm validate's.
+  const beside = (label) => row(label, () => undefined, { ratio: warmS && stat(c, label) ? `${ratio(stat(c, label).wall / warmS.wall)} warm validate` : '—' });
   const vsNode = (label) => (nodeS && stat(c, label) ? `${ratio(stat(c, label).wall / nodeS.wall)} / ${ratio(stat(c, label).cpu / nodeS.cpu)} node` : '—');
   const vsAjv = (x) => (x && ajv ? `${ratio(x.wall / ajv.wall)} / ${ratio(x.cpu / ajv.cpu)}` : '—');
   const base = (x) => (x ? [s(x.wall), s(x.cpu), mb(x.rss)] : ['—', '—', '—']);
@@ -392,11 +394,11 @@ function cityCells(c) {
     changed: row('changed', (x) => all(x.wall <= 0.2 * ajv.wall, x.rss < 500)),
     deadlines: row('deadlines', (x) => all(warmS && x.wall <= 1.5 * warmS.wall)),
     ledger: row('ledger', (x) => all(warmS && x.wall <= 1.5 * warmS.wall)),
-    deadlinesAgain: row('deadlinesAgain', () => undefined, { ratio: warmS && stat(c, 'deadlinesAgain') ? `${ratio(stat(c, 'deadlinesAgain').wall / warmS.wall)} warm validate` : '—' }),
-    ledgerAgain: row('ledgerAgain', () => undefined, { ratio: warmS && stat(c, 'ledgerAgain') ? `${ratio(stat(c, 'ledgerAgain').wall / warmS.wall)} warm validate` : '—' }),
-    todo: row('todo', () => undefined, { ratio: warmS && stat(c, 'todo') ? `${ratio(stat(c, 'todo').wall / warmS.wall)} warm validate` : '—' }),
-    find: row('find', () => undefined, { ratio: warmS && stat(c, 'find') ? `${ratio(stat(c, 'find').wall / warmS.wall)} warm validate` : '—' }),
-    show: row('show', () => undefined, { ratio: warmS && stat(c, 'show') ? `${ratio(stat(c, 'show').wall / warmS.wall)} warm validate` : '—' }),
+    deadlinesAgain: beside('deadlinesAgain'),
+    ledgerAgain: beside('ledgerAgain'),
+    todo: beside('todo'),
+    find: beside('find'),
+    show: beside('show'),
     node: row('node'),
     version: row('version', (x) => all(nodeS && x.wall <= 3 * nodeS.wall), { ratio: vsNode('version') }),
     help: row('help', (x) => all(nodeS && x.wall <= 3 * nodeS.wall), { ratio: vsNode('help') }),
