@@ -12,7 +12,7 @@
  *
  * Pure: a repository in, a repository out (the records are copied, never changed in place).
  */
-import { factsOf, type RecordEntry, type Repository } from './records.js';
+import { factsOf, withData, type RecordEntry, type Repository } from './records.js';
 import { deepEqual } from './frozen.js';
 import { tr, type Lang } from './i18n.js';
 
@@ -47,7 +47,7 @@ export function recordsAsOf(repo: Repository, date: string): Repository {
       continue;
     }
     const data = facts === r.data ? then : recordAsOf(r.kind, r.data as Data, date);
-    if (data) records.push({ ...r, data } as RecordEntry);
+    if (data) records.push(withData(r, data));
   }
   return { ...repo, records };
 }

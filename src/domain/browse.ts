@@ -344,14 +344,16 @@ export function showView(index: RecordIndex, e: RecordEntry, input: ShowInput, l
     if (e.kind === 'task') rel(index.any(x.project), stageNote(index.any(x.project) ?? e));
     if (e.kind === 'project') for (const t of tasksOf(index, e.id)) rel(t, stageNote(t));
     for (const c of index.all('commitment')) if ((summary(c).items ?? []).some((i) => i.project === e.id || i.task === e.id)) rel(c, summary(c).signed_on ?? '');
-    for (const r of index.all('report')) if (summary(r).subject === e.id) rel(r, `${summary(r).quarter}${summary(r).submitted_on ? ` ${summary(r).submitted_on}` : ''}`);
-    rel(closureOf(index, e.id), summary(closureOf(index, e.id))?.submitted_on ?? '');
+    const reports = index.where('report', 'subject', e.id);
+    for (const r of reports) rel(r, `${summary(r).quarter}${summary(r).submitted_on ? ` ${summary(r).submitted_on}` : ''}`);
+    const closure = closureOf(index, e.id);
+    rel(closure, summary(closure)?.submitted_on ?? '');
     rel(evaluationOf(index, e.id));
     if (p) {
       view.needs = stillNeeded({ programme: p, index, subject: e, today: input.today, fileExists: input.fileExists });
       // Reports of quarters not yet over are not owed yet; overdue ones are among the steps.
       if (e.kind !== 'brand') {
-        const owed = subjectObligations(p, e.kind, { id: e.id, record: x }, new Map([[e.id, index.all('report').filter((r) => summary(r).subject === e.id)]]), input.today, e.kind === 'task' ? summary(index.get('project', x.project)) : undefined);
+        const owed = subjectObligations(p, e.kind, { id: e.id, record: x }, new Map([[e.id, reports]]), input.today, e.kind === 'task' ? summary(index.get('project', x.project)) : undefined);
         const pending = owed.filter((o) => o.required && !o.report && o.status === 'pending').map((o) => o.quarter);
         if (pending.length) view.gaps.push(lang === 'en' ? `reports still to come: ${pending.join(', ')}` : `今后还要填报的执行书：${pending.join('、')}`);
       }

@@ -101,6 +101,13 @@ export function summaryOf(kind: Kind, data: Record<string, unknown>): Record<str
   return out;
 }
 
+/** A copy of a record with other data; its text is still read from the record only when asked for (a spread would read it). */
+export function withData(e: RecordEntry, data: Record<string, any>): RecordEntry {
+  const copy = { kind: e.kind, id: e.id, file: e.file, data } as RecordEntry;
+  Object.defineProperty(copy, 'text', { enumerable: true, configurable: true, get: () => e.text });
+  return copy;
+}
+
 /**
  * A record's summary without reading all of its data: records the store loads from a big repository answer
  * `[FACTS]()` with their summary (see PROSE_FIELDS) until their data is read; every other record answers with its

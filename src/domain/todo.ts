@@ -12,7 +12,7 @@ import { daysBetween } from './dates.js';
 import { T, type Text } from './i18n.js';
 import { nextSteps, takesTasks, type Step } from './next.js';
 import { historyOf, TRACK_OF_KIND } from './programme.js';
-import { RecordIndex, factsOf, summary, namedMember, namedOrg, orgSubtree, type Named, type RecordEntry, type Repository } from './records.js';
+import { RecordIndex, factsOf, summary, namedMember, namedOrg, orgSubtree, withData, type Named, type RecordEntry, type Repository } from './records.js';
 import { recordName, refFor } from './resolve.js';
 import { orgsOf } from './browse.js';
 
@@ -91,13 +91,6 @@ export function recordsAsOf(repo: Repository, day: string): Repository {
     records.push(e);
   }
   return { ...repo, records };
-}
-
-/** A copy of a record with other data; its text is still read from the record only when asked for. */
-function withData(e: RecordEntry, data: Record<string, any>): RecordEntry {
-  const copy = { kind: e.kind, id: e.id, file: e.file, data } as RecordEntry;
-  Object.defineProperty(copy, 'text', { enumerable: true, configurable: true, get: () => e.text });
-  return copy;
 }
 
 function statusOf(step: { due?: string; window?: Step['window'] }, today: string, within: number): TodoStatus | undefined {
