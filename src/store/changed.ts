@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LoadedRecord, linkProgrammes, loadRepository, witnessOf } from './repo.js';
-import { gitAsync, gitSync, readBlobs } from './git.js';
+import { gitAsync, gitSync, readBlobs, scanWorkTree, type WorkTreeScan } from './git.js';
 import type { Issue } from '../domain/checks.js';
 import { parseRecordText } from './yaml.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
@@ -141,13 +141,24 @@ export interface WorkTreeHint {
 
 /** Files changed since `commit` in the working tree (committed, staged, unstaged, untracked): records and djyc.yaml. */
 export function changedSince(root: string, commit: string, hint?: WorkTreeHint): { changed: string[]; deleted: string[] } {
-  if (hint && hint.dirty.length + hint.unvouched.length <= 1000) return changedSinceWithHint(root, commit, hint);
+  if (hint && hint.dirty.length + hint.unvouched.length <= MAX_HINTED) {
+    const q = hintedQueries(commit, hint);
+    return changesFromHinted(q, q.args.map((args) => git(root, args)));
+  }
   const [diffArgs, othersArgs] = changeQueries(commit);
   return changesFrom(git(root, diffArgs), git(root, othersArgs));
 }
 
-/** changedSince (no hint), its two git processes run side by side while the caller goes on. */
-export async function changedSinceAsync(root: string, commit: string): Promise<{ changed: string[]; deleted: string[] }> {
+/**
+ * changedSince, its git processes run side by side while the caller goes on. `scan`: the caller's look at records/
+ * (git.ts scanWorkTree), which stands for the pass over every file that `git diff <commit>` would make.
+ */
+export async function changedSinceAsync(root: string, commit: string, scan?: Promise<WorkTreeScan | undefined>): Promise<{ changed: string[]; deleted: string[] }> {
+  const work = await scan?.catch(() => undefined);
+  if (work && work.dirty.length + work.others.length <= MAX_HINTED) {
+    const q = hintedQueries(commit, { dirty: work.dirty, unvouched: work.others });
+    return changesFromHinted(q, await Promise.all(q.args.map((args) => gitAsync(root, args))));
+  }
   const [diffArgs, othersArgs] = changeQueries(commit);
   const [diff, others] = await Promise.all([gitAsync(root, diffArgs), gitAsync(root, othersArgs)]);
   return changesFrom(diff, others);
@@ -179,25 +190,46 @@ function changesFrom(diffOut: string, othersOut: string): { changed: string[]; d
   return { changed: [...changed].sort(), deleted: [...deleted].sort() };
 }
 
+/** Beyond this many files git does not vouch for, one pass over every file is cheaper than naming them. */
+const MAX_HINTED = 1000;
+
+interface HintedQueries {
+  /** The files read from disk (the rest as git's index holds them). */
+  onDisk: Set<string>;
+  /** Untracked candidates: `ls-files --others` keeps those not ignored. */
+  candidates: string[];
+  args: string[][];
+}
+
 /**
  * changedSince without a stat pass over every file: git's index against the commit (`diff --cached`: files whose
  * working copy git vouches for are as in the index), and the working tree against the commit for only the files
  * it does not vouch for and djyc.yaml; untracked ones confirmed by `ls-files --others` (ignored files stay out).
  */
-function changedSinceWithHint(root: string, commit: string, hint: WorkTreeHint): { changed: string[]; deleted: string[] } {
-  const status = new Map<string, string>();
+function hintedQueries(commit: string, hint: WorkTreeHint): HintedQueries {
   const onDisk = new Set([...hint.dirty, ...hint.unvouched, CONFIG_FILE]);
+  const dirty = new Set(hint.dirty);
+  const candidates = hint.unvouched.filter((f) => !dirty.has(f) && isTracked(f));
+  const args = [
+    ['diff', '--cached', '--name-status', '-z', '--no-renames', '--relative', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE],
+    // Literal paths: a file name is never read as a pattern.
+    ['--literal-pathspecs', 'diff', '--name-status', '-z', '--no-renames', '--relative', commit, '--', ...onDisk],
+  ];
+  if (candidates.length) args.push(['--literal-pathspecs', 'ls-files', '--others', '--exclude-standard', '-z', '--', ...candidates]);
+  return { onDisk, candidates, args };
+}
+
+/** changedSince's answer from git's answers to hintedQueries, in their order. */
+function changesFromHinted(q: HintedQueries, outs: string[]): { changed: string[]; deleted: string[] } {
+  const status = new Map<string, string>();
   const parse = (out: string, take: (file: string) => boolean) => {
     const parts = out.split('\0');
     for (let i = 0; i + 1 < parts.length; i += 2) if (isTracked(parts[i + 1]!) && take(parts[i + 1]!)) status.set(parts[i + 1]!, parts[i]!);
   };
-  parse(git(root, ['diff', '--cached', '--name-status', '-z', '--no-renames', '--relative', commit, '--', `${RECORDS_DIR}/`, CONFIG_FILE]), (f) => !onDisk.has(f));
-  // Literal paths: a file name is never read as a pattern.
-  parse(git(root, ['--literal-pathspecs', 'diff', '--name-status', '-z', '--no-renames', '--relative', commit, '--', ...onDisk]), () => true);
-  const dirty = new Set(hint.dirty);
-  const candidates = hint.unvouched.filter((f) => !dirty.has(f) && isTracked(f));
-  if (candidates.length) {
-    for (const file of git(root, ['--literal-pathspecs', 'ls-files', '--others', '--exclude-standard', '-z', '--', ...candidates]).split('\0')) {
+  parse(outs[0]!, (f) => !q.onDisk.has(f));
+  parse(outs[1]!, () => true);
+  if (q.candidates.length) {
+    for (const file of outs[2]!.split('\0')) {
       if (file && isTracked(file) && !status.has(file)) status.set(file, '?');
     }
   }
@@ -434,17 +466,23 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   const key = treeKeyOf(root, mergeBase);
   const memo = key ? readMemoOfTree(root, 'validate', key) : undefined;
   if (!memo) return decline('no whole validate result kept for the base');
+  // One pass over the work tree for both questions below (what changed since the base; who refers to the changed
+  // records), under way while the commits are looked at.
+  const scan = scanWorkTree(root, RECORDS_DIR);
+  scan.catch(() => undefined);
   // What the commits since the base added, deleted or changed of the settings: known at once, without looking at the working tree.
   const committed = committedChange(root, mergeBase);
   if (committed) return decline(committed);
-  // git compares the working tree while the folders are read here.
-  const changes = changedSinceAsync(root, mergeBase);
+  // git compares the working tree while the attachments and settings are read here.
+  const changes = changedSinceAsync(root, mergeBase, scan);
   changes.catch(() => undefined);
   const violations = attachmentViolations(root).length;
   const loader = recordLoader(root);
-  // What validateChanged reports whatever the base had: djyc.yaml's load problems, files of interrupted writes.
-  const strays = strayTempProblems(root);
   const { changed, deleted } = await changes;
+  const work = await scan;
+  if (!work) return decline('git could not look at the work tree');
+  // What validateChanged reports whatever the base had: djyc.yaml's load problems, files of interrupted writes.
+  const strays = strayTempProblems(root, work.leftovers);
   if (violations) return decline('attachments/ holds files validate reports');
   if (!loader || !strays) return decline('records/ or a kind folder is not a plain, readable folder');
   // Kept on another day (CI runs on main yesterday, the pull request today): as good when no rule's window closed between.
@@ -458,7 +496,7 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   const loadProblems = changed.length ? [...loader.loadProblems, ...strays] : [];
   const ids = new Set(changed.map((f) => path.basename(f, '.yaml')));
   // Who refers to the changed records (for `related`), asked while their two versions are compared.
-  const candidates = ids.size ? referrerCandidates(root, [...ids]) : Promise.resolve([]);
+  const candidates = ids.size ? referrerCandidates(root, [...ids], scan) : Promise.resolve([]);
   candidates.catch(() => undefined);
 
   const baseBlobs = new Map(changed.length ? recordBlobs(root, [mergeBase, '--', ...changed]).map((e) => [e.file, e.blob]) : []);

@@ -5,6 +5,8 @@ import path from 'node:path';
 
 /** Stray files left by an interrupted write: `.name.djyc-tmp-<pid>-<n>` (swept by the next writing command). */
 export const TEMP_PATTERN = /\.djyc-tmp-\d+(-\d+)?$/;
+/** What every name TEMP_PATTERN matches contains (a quick test before the pattern's). */
+export const TEMP_MARK = '.djyc-tmp-';
 let tempCounter = 0;
 
 /** A new temp name beside `file`, matching TEMP_PATTERN. */

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { RECORDS_DIR } from '../domain/kinds.js';
+import { TEMP_MARK, TEMP_PATTERN } from './files.js';
 
 // djyc's own git calls never take optional locks: a `git status` killed mid-way (kill -9, power loss) would
 // otherwise leave .git/index.lock behind and block every later git command. Every git child inherits this.
@@ -392,21 +393,65 @@ function anyUnwatched(listed: string): boolean {
   return false;
 }
 
+/** One look at the work tree under a folder (scanWorkTree). */
+export interface WorkTreeScan {
+  /** Files whose stat data differs from git's index (`git diff-files`: edited, deleted, unmerged — or only touched). */
+  dirty: string[];
+  /** Files git does not track, ignored ones too. */
+  others: string[];
+  /** Some entry is marked assume-unchanged or skip-worktree: git does not look at its file, so `dirty` may miss it. */
+  unwatched: boolean;
+  /**
+   * Names of interrupted writes (files.ts TEMP_PATTERN) that git sees, tracked or not: each entry's path up to the
+   * first name that matches, once.
+   */
+  leftovers: string[];
+}
+
 /**
- * The files under `dir` whose work-tree content may differ from `tree`'s (`git diff-index`: edited, staged, added,
- * deleted — or only touched: git's stat check is conservative) and the untracked and ignored ones (`git ls-files
- * -o`); paths relative to `root`. Undefined when git cannot tell exactly: an error, a tree git does not have, or files
+ * The one pass over the work tree under `dir` that questions about it share (a pull-request check asks two: what
+ * changed since the base, and since the referrer index's tree): `git diff-files` and `git ls-files -c -o -v` (the
+ * index's entries with their tags and the untracked files, in one listing), side by side; paths relative to
+ * `root`. Undefined when git fails.
+ */
+export async function scanWorkTree(root: string, dir: string): Promise<WorkTreeScan | undefined> {
+  const [dirty, listed] = await Promise.all([
+    gitRun(root, ['diff-files', '--relative', '--name-only', '-z', '--', `${dir}/`]),
+    gitRun(root, ['ls-files', '-c', '-o', '-v', '-z', '--', `${dir}/`]),
+  ]);
+  if (dirty.code !== 0 || listed.code !== 0) return undefined;
+  const text = listed.stdout.toString('utf8');
+  const others: string[] = [];
+  const leftovers = new Set<string>();
+  for (const entry of text.split('\0')) {
+    if (!entry) continue;
+    // `<tag> <path>`: `?` untracked; H, S, M… tracked (lower case: assume-unchanged).
+    const file = entry.slice(2);
+    if (entry.charCodeAt(0) === 63) others.push(file);
+    if (file.includes(TEMP_MARK)) {
+      const parts = file.split('/');
+      const at = parts.findIndex((name) => TEMP_PATTERN.test(name));
+      if (at >= 0) leftovers.add(parts.slice(0, at + 1).join('/'));
+    }
+  }
+  return { dirty: dirty.stdout.toString('utf8').split('\0').filter(Boolean), others, unwatched: anyUnwatched(text), leftovers: [...leftovers] };
+}
+
+/**
+ * The files under `dir` whose work-tree content may differ from `tree`'s and the untracked and ignored ones; paths
+ * relative to `root`. Those are the index's differences from the tree (`git diff-index --cached`, which reads no
+ * file) and the work tree's from the index (scanWorkTree: `scan`, or one made here): together what `git diff-index
+ * <tree>` would list, or more. Undefined when git cannot tell exactly: an error, a tree git does not have, or files
  * git would not look at (assume-unchanged, skip-worktree).
  */
-export async function gitChangedSince(root: string, dir: string, tree: string): Promise<string[] | undefined> {
+export async function gitChangedSince(root: string, dir: string, tree: string, scan?: Promise<WorkTreeScan | undefined>): Promise<string[] | undefined> {
   if (!/^[0-9a-f]{40,64}$/.test(tree)) return undefined;
-  const [diff, others, flags] = await Promise.all([
-    gitRun(root, ['diff-index', '--relative', '--name-only', '-z', tree, '--', `${dir}/`]),
-    gitRun(root, ['ls-files', '-o', '-z', '--', `${dir}/`]),
-    gitRun(root, ['ls-files', '-v', '-z', '--', `${dir}/`]),
+  const [staged, work] = await Promise.all([
+    gitRun(root, ['diff-index', '--cached', '--relative', '--name-only', '-z', tree, '--', `${dir}/`]),
+    scan ?? scanWorkTree(root, dir),
   ]);
-  if (diff.code !== 0 || others.code !== 0 || flags.code !== 0 || anyUnwatched(flags.stdout.toString('utf8'))) return undefined;
-  return [...diff.stdout.toString('utf8').split('\0'), ...others.stdout.toString('utf8').split('\0')].filter(Boolean);
+  if (staged.code !== 0 || !work || work.unwatched) return undefined;
+  return [...staged.stdout.toString('utf8').split('\0').filter(Boolean), ...work.dirty, ...work.others];
 }
 
 /**

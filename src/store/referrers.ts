@@ -8,9 +8,10 @@
  *   (the load's witness: git listed it, its stat data matched) and the index holds HEAD's content for it (`git
  *   diff-index --cached HEAD` does not list it); every other file (edited, staged, untracked, deleted, unreadable)
  *   is listed as `unsure`;
- * - at query time, git lists the files whose work-tree content differs from HEAD's tree of that time (`git
- *   diff-index`) and the untracked and ignored ones (`git ls-files -o`); these and the `unsure` ones are candidates
- *   whatever the index says. Any other file holds exactly the content the index was built from.
+ * - at query time, git lists the files whose work-tree content may differ from HEAD's tree of that time (the
+ *   index's differences from it, `git diff-index --cached`, and the work tree's from the index, `git diff-files`)
+ *   and the untracked and ignored ones (`git ls-files -o`); these and the `unsure` ones are candidates whatever the
+ *   index says. Any other file holds exactly the content the index was built from.
  *
  * One file: a JSON head line (with the size of what follows), then a line per vouched-for record file: its path, a tab, the ids it refers to
  * (space-separated). A query reads it as bytes and searches them for each id, like grep over one small file.
@@ -23,7 +24,7 @@ import { RECORDS_DIR, type Kind } from '../domain/kinds.js';
 import { PROSE_FIELDS, factsOf, type Repository } from '../domain/records.js';
 import { LoadedRecord, witnessOf } from './repo.js';
 import { REFERRERS_FILE, cacheRoot, codeFingerprint, forEachRef, refPlanReaches } from './cache.js';
-import { gitChangedSince, gitSync } from './git.js';
+import { gitChangedSince, gitSync, type WorkTreeScan } from './git.js';
 import { writeAtomic } from './files.js';
 
 const FORMAT = 'djyc-referrers-3';
@@ -127,9 +128,10 @@ export function refreshReferrerIndex(repo: Repository): void {
 
 /**
  * Every file under records/ that may refer to any of `ids` as the work tree is now — a superset: the caller parses
- * and checks each — or undefined when the index cannot say (see the module comment).
+ * and checks each — or undefined when the index cannot say (see the module comment). `scan`: the caller's look at
+ * records/ (git.ts scanWorkTree), when it has one.
  */
-export async function referrerCandidates(root: string, ids: readonly string[]): Promise<string[] | undefined> {
+export async function referrerCandidates(root: string, ids: readonly string[], scan?: Promise<WorkTreeScan | undefined>): Promise<string[] | undefined> {
   const file = indexFile(root);
   if (!file || !ids.length || !ids.every(plain)) return undefined;
   let bytes: Buffer;
@@ -141,7 +143,7 @@ export async function referrerCandidates(root: string, ids: readonly string[]): 
   const read = readHead(bytes);
   if (!read) return undefined;
   if (bytes.length - read.body !== read.head.size) return undefined;
-  const changed = gitChangedSince(root, RECORDS_DIR, read.head.tree);
+  const changed = gitChangedSince(root, RECORDS_DIR, read.head.tree, scan);
   const out = new Set<string>(read.head.unsure);
   // Each line is `path<TAB>id id … `: an id is found after the tab or a space, and before a space. One pass for all
   // ids over the bytes seen as Latin-1 (one character per byte, so a UTF-8 id matches as its bytes).

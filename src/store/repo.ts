@@ -130,20 +130,28 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
 const strayTemp = (file: string): Problem => ({ file, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
 
 /**
- * The files left by interrupted writes in the kind folders, as listRecordFiles reports them, by their names alone;
+ * The files left by interrupted writes in the kind folders, as listRecordFiles reports them, from the names git
+ * sees (git.ts scanWorkTree `leftovers`) rather than by listing every kind folder: the same answer, as git lists
+ * every file (it leaves out empty folders and special files, which interrupted writes do not leave behind);
  * undefined when a folder cannot be read.
  */
-export function strayTempProblems(root: string): Problem[] | undefined {
-  const out: Problem[] = [];
+export function strayTempProblems(root: string, leftovers: readonly string[]): Problem[] | undefined {
   const recordsDir = path.join(root, RECORDS_DIR);
   try {
-    if (!fs.lstatSync(recordsDir).isDirectory()) return out;
+    if (!fs.lstatSync(recordsDir).isDirectory()) return [];
+    // A kind folder that cannot be listed gives no answer, as there.
     for (const d of fs.readdirSync(recordsDir, { withFileTypes: true })) {
-      if (d.name.startsWith('.') || !d.isDirectory() || !kindOfDir(d.name)) continue;
-      for (const name of fs.readdirSync(path.join(recordsDir, d.name))) if (TEMP_PATTERN.test(name)) out.push(strayTemp(`${RECORDS_DIR}/${d.name}/${name}`));
+      if (!d.name.startsWith('.') && d.isDirectory() && kindOfDir(d.name)) fs.accessSync(path.join(recordsDir, d.name), fs.constants.R_OK | fs.constants.X_OK);
     }
   } catch {
     return undefined;
+  }
+  const out: Problem[] = [];
+  for (const file of leftovers) {
+    const [top, dir, name, ...deeper] = file.split('/');
+    if (top !== RECORDS_DIR || !dir || !name || deeper.length || dir.startsWith('.') || !kindOfDir(dir)) continue;
+    // A tracked name git still lists after it was deleted.
+    if (fs.lstatSync(path.join(root, file), { throwIfNoEntry: false })) out.push(strayTemp(file));
   }
   return out;
 }
