@@ -45,8 +45,11 @@ export interface BaseCheckOptions {
   today?: string;
   /** An already loaded repository (the working tree). */
   repo?: Repository;
-  /** The files changed since the base, when the caller has listed them already (validate --changed). */
-  changes?: { base: string; changed: string[]; deleted: string[] };
+  /**
+   * The files changed since the base, when the caller has listed them already (validate --changed), and their texts
+   * at the base when it has read them (null: none there).
+   */
+  changes?: { base: string; changed: string[]; deleted: string[]; baseTexts?: ReadonlyMap<string, string | null> };
 }
 
 type Data = Record<string, any>;
@@ -180,8 +183,10 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
   const given = opts.changes && opts.changes.base === base ? opts.changes : undefined;
   const deleted = new Set(given?.deleted);
   const listed = given ? given.changed.flatMap((f) => changeOf(f, deleted.has(f) ? 'D' : 'M')) : await changedRecords(root, base);
-  // Every base version read with one git process.
-  const baseTexts = showFiles(root, base, listed.filter((c) => c.status !== 'D').map((c) => c.file));
+  // Every base version read with one git process (unless the caller has read them).
+  const wanted = listed.filter((c) => c.status !== 'D').map((c) => c.file);
+  const known = given?.baseTexts;
+  const baseTexts = known && wanted.every((f) => known.has(f)) ? known : showFiles(root, base, wanted);
   const changes = listed.map((c) => (c.status === 'M' && baseTexts.get(c.file) == null ? { ...c, status: 'A' as const } : c));
 
   const programmes = new Map<string, ProgrammeRecord | null>();

@@ -53,6 +53,8 @@ export interface ChangedResult {
   /** What to report, positioned and sorted. */
   problems: Problem[];
   repo: Repository;
+  /** The changed files' texts at the merge base, when they were read (for the base checks: basecheck.ts). */
+  baseTexts?: ReadonlyMap<string, string | null>;
 }
 
 function git(root: string, args: string[]): string {
@@ -428,8 +430,8 @@ function isSetting(file: string): boolean {
 }
 
 /** A change the quick way cannot take among the commits since `commit` (a file added or deleted, a programme, djyc.yaml). */
-function committedChange(root: string, commit: string): string | undefined {
-  const parts = git(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, 'HEAD', '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
+async function committedChange(root: string, commit: string): Promise<string | undefined> {
+  const parts = (await gitAsync(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, 'HEAD', '--', `${RECORDS_DIR}/`, CONFIG_FILE])).split('\0');
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const file = parts[i + 1]!;
     if (!isTracked(file)) continue;
@@ -470,14 +472,16 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   // records), under way while the commits are looked at.
   const scan = scanWorkTree(root, RECORDS_DIR);
   scan.catch(() => undefined);
-  // What the commits since the base added, deleted or changed of the settings: known at once, without looking at the working tree.
+  // What the commits since the base added, deleted or changed of the settings (without looking at the working
+  // tree), and what changed in it: git answers while the attachments and settings are read here.
   const committed = committedChange(root, mergeBase);
-  if (committed) return decline(committed);
-  // git compares the working tree while the attachments and settings are read here.
   const changes = changedSinceAsync(root, mergeBase, scan);
+  committed.catch(() => undefined);
   changes.catch(() => undefined);
   const violations = attachmentViolations(root).length;
   const loader = recordLoader(root);
+  const why = await committed;
+  if (why) return decline(why);
   const { changed, deleted } = await changes;
   const work = await scan;
   if (!work) return decline('git could not look at the work tree');
@@ -551,5 +555,6 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
     fromBase.push({ file: p.file, pointer: p.pointer, at: p.at, severity: p.severity, rule: p.rule, params: p.params });
   }
   const problems = positionProblems(repo, [...own, ...fromBase], loadProblems);
-  return { base, mergeBase, changed, deleted: [], related: [...related].sort(), problems, repo };
+  const baseTexts = new Map(changed.map((f) => [f, baseBytes.get(baseBlobs.get(f)!)!.toString('utf8')]));
+  return { base, mergeBase, changed, deleted: [], related: [...related].sort(), problems, repo, baseTexts };
 }

@@ -10,6 +10,7 @@ import { packageVersion } from '../../assets/paths.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
+import type { BaseCheckOptions } from '../../store/basecheck.js';
 
 const OPTIONS = options({
   format: use(SHARED.format, { choices: [...FORMATS, 'auto'], note: { zh: 'auto 在 GitHub Actions 中为 github，其他情况为 stylish', en: 'auto: github under GitHub Actions, else stylish' }, default: 'auto' }),
@@ -104,7 +105,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const repo = quick?.repo ?? loadRepository(root, { cache: opts.cache === false ? false : undefined });
         let problems: Problem[];
         let baseRef = opts.base;
-        let changes: { base: string; changed: string[]; deleted: string[] } | undefined;
+        let changes: BaseCheckOptions['changes'];
         if (changedModule) {
           const result = quick ?? changedModule.validateChanged(root, { base: changedBase, today: opts.today, repo });
           problems = result.problems;
@@ -113,7 +114,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
             `${result.changed.length} file(s) changed since ${result.base} (merge base ${result.mergeBase.slice(0, 8)})${result.related.length ? `, and ${result.related.length} record(s) referring to them` : ''}`);
           // A pull request also gets the base checks (legal stage moves, append-only history…) against the same base.
           baseRef ??= result.mergeBase;
-          changes = { base: result.mergeBase, changed: result.changed, deleted: result.deleted };
+          changes = { base: result.mergeBase, changed: result.changed, deleted: result.deleted, baseTexts: result.baseTexts };
         } else {
           problems = validateRepository(repo, { today: opts.today });
         }
