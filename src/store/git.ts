@@ -235,6 +235,8 @@ export interface GitKeys {
   keys: Map<string, string>;
   index?: string;
   dirty: string[];
+  /** Asked without the stat pass (startGitKeys `indexOnly`): `keys` holds every tracked file's indexed blob, `dirty` nothing. */
+  indexOnly?: boolean;
 }
 
 /** The raw answers of git for gitKeys: `git ls-files -s -z` and `git diff-files --name-only -z`, under records/. */
@@ -264,9 +266,9 @@ export function dirtyList(dirty: string): string[] {
   return dirty.split('\0').filter(Boolean).sort();
 }
 
-function parseGitKeys(listed: string, dirty: string): GitKeys {
+function parseGitKeys(listed: string, dirty: string | undefined): GitKeys {
   const keys = new Map<string, string>();
-  const dirtyFiles = dirtyList(dirty);
+  const dirtyFiles = dirtyList(dirty ?? '');
   const skip = new Set(dirtyFiles);
   for (const entry of listed.split('\0')) {
     // `<mode> <blob> <stage>\t<path>`; conflicted entries (stage ≠ 0) are read from disk instead.
@@ -275,7 +277,7 @@ function parseGitKeys(listed: string, dirty: string): GitKeys {
     const file = entry.slice(tab + 1);
     if (!skip.has(file)) keys.set(file, entry.slice(7, tab - 2));
   }
-  return { keys, index: indexWitness(listed), dirty: dirtyFiles };
+  return dirty === undefined ? { keys, index: indexWitness(listed), dirty: [], indexOnly: true } : { keys, index: indexWitness(listed), dirty: dirtyFiles };
 }
 
 /** Git keys being computed by a background process (git's index read and stat pass overlap our own work). */
@@ -289,24 +291,35 @@ const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 /**
  * Starts `git ls-files -s` and `git diff-files` in the background (where there is a POSIX shell); `wait()` then
  * blocks until they are done and returns what gitKeys() would. Undefined when this cannot be done in background.
- * Callers start it only for a root inside a git work tree (cache.ts gitDirOf).
+ * `indexOnly`: without `git diff-files`, whose stat pass over every file a run that reads every file anyway does not
+ * need (GitKeys `indexOnly`). Callers start it only for a root inside a git work tree (cache.ts gitDirOf).
  * A plain child process, not simple-git: the loader is synchronous and blocks on the result with Atomics.wait.
  */
-export function startGitKeys(root: string): PendingKeys | undefined {
-  const raw = startGitAnswers(root);
+export function startGitKeys(root: string, opts: { indexOnly?: boolean } = {}): PendingKeys | undefined {
+  const raw = startGitAnswers(root, !opts.indexOnly);
   if (!raw) return undefined;
   return {
     wait() {
       const answers = raw.wait();
-      return answers === 'timeout' ? gitKeys(root) : answers ? parseGitKeys(answers.listed, answers.dirty) : { keys: new Map(), dirty: [] };
+      if (answers === 'timeout') return opts.indexOnly ? indexKeys(root) : gitKeys(root);
+      return answers ? parseGitKeys(answers.listed, answers.dirty) : { keys: new Map(), dirty: [] };
     },
     cancel: raw.cancel,
   };
 }
 
+/** GitKeys without the stat pass (see startGitKeys `indexOnly`). */
+function indexKeys(root: string): GitKeys {
+  try {
+    return parseGitKeys(gitSync(root, [...GIT_KEY_COMMANDS.listed]), undefined);
+  } catch {
+    return { keys: new Map(), dirty: [] };
+  }
+}
+
 /** The witness git gives of the files under records/ (see GitKeys) without building the keys; undefined without git. */
 export function gitWitness(root: string): { index: string; dirty: string[] } | undefined {
-  let answers: { listed: string; dirty: string } | undefined;
+  let answers: { listed: string; dirty?: string } | undefined;
   const raw = startGitAnswers(root);
   const got = raw?.wait();
   if (got && got !== 'timeout') answers = got;
@@ -317,11 +330,14 @@ export function gitWitness(root: string): { index: string; dirty: string[] } | u
       answers = undefined;
     }
   }
-  return answers ? { index: indexWitness(answers.listed), dirty: dirtyList(answers.dirty) } : undefined;
+  return answers ? { index: indexWitness(answers.listed), dirty: dirtyList(answers.dirty ?? '') } : undefined;
 }
 
-/** `git ls-files -s` and `git diff-files` (GIT_KEY_COMMANDS) run side by side in the background; undefined where there is no POSIX shell. */
-function startGitAnswers(root: string): { wait(): { listed: string; dirty: string } | 'timeout' | undefined; cancel(): void } | undefined {
+/**
+ * `git ls-files -s` and `git diff-files` (GIT_KEY_COMMANDS; the latter only with `statPass`) run side by side in the
+ * background; undefined where there is no POSIX shell.
+ */
+function startGitAnswers(root: string, statPass = true): { wait(): { listed: string; dirty?: string } | 'timeout' | undefined; cancel(): void } | undefined {
   if (process.platform === 'win32' || !fs.existsSync('/bin/sh')) return undefined;
   let dir: string;
   try {
@@ -331,7 +347,7 @@ function startGitAnswers(root: string): { wait(): { listed: string; dirty: strin
   }
   const script = [
     `git -c core.quotepath=false ${GIT_KEY_COMMANDS.listed.join(' ')} > "$0/listed" 2>/dev/null & a=$!`,
-    `git -c core.quotepath=false ${GIT_KEY_COMMANDS.dirty.join(' ')} > "$0/dirty" 2>/dev/null; b=$?`,
+    statPass ? `git -c core.quotepath=false ${GIT_KEY_COMMANDS.dirty.join(' ')} > "$0/dirty" 2>/dev/null; b=$?` : 'b=0',
     'wait $a; c=$?',
     'echo "$c $b" > "$0/status.tmp" && mv "$0/status.tmp" "$0/status"',
   ].join('\n');
@@ -362,7 +378,8 @@ function startGitAnswers(root: string): { wait(): { listed: string; dirty: strin
           Atomics.wait(SLEEP, 0, 0, 2);
         }
         if (fs.readFileSync(status, 'utf8').trim() !== '0 0') return undefined;
-        return { listed: fs.readFileSync(path.join(dir, 'listed'), 'utf8'), dirty: fs.readFileSync(path.join(dir, 'dirty'), 'utf8') };
+        const listed = fs.readFileSync(path.join(dir, 'listed'), 'utf8');
+        return statPass ? { listed, dirty: fs.readFileSync(path.join(dir, 'dirty'), 'utf8') } : { listed };
       } catch {
         return undefined;
       } finally {

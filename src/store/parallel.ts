@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -276,6 +277,23 @@ export interface ContentWitness {
   read: Record<string, string>;
 }
 
+/**
+ * The witness's dirty list without git's stat pass (GitKeys `indexOnly`: `indexed` holds every tracked file): the
+ * tracked files whose content this run read is not the index's, or that are gone — what `git diff-files` lists for
+ * a work tree git wrote. It leaves out files only touched (git would list them) and tracked files the listing does
+ * not take (not records): a later run then finds the lists differ and does not use the memo, never the reverse
+ * (memo.ts rehashes every file in `read`, which holds each file of this list that was read).
+ */
+function contentDirty(root: string, indexed: ReadonlyMap<string, string>, listed: readonly Job[], read: Record<string, string>): string[] {
+  const seen = new Set<string>();
+  for (const j of listed) seen.add(j.file);
+  const out: string[] = [];
+  for (const file of indexed.keys()) {
+    if (seen.has(file) ? Object.hasOwn(read, file) : !fs.lstatSync(path.join(root, file), { throwIfNoEntry: false })) out.push(file);
+  }
+  return out.sort();
+}
+
 /** The last loadFiles call's cache and programme files (changed.ts reuses them for the base version), and its witness. */
 export const lastLoad: { root?: string; cache?: RecordCache; programmeFiles?: string; witness?: ContentWitness } = {};
 
@@ -355,8 +373,9 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
     }
   }
   // An empty cache: git's answer is not waited for, but taken at the end (it is long done by then) as the witness
-  // of what this run read (memo.ts), so the next run with nothing changed can reuse whole results.
-  const witnessKeys = where && !gitAnswer && listed.length >= Number(process.env.DJYC_GIT_KEYS_MIN ?? 1000) ? (pending ?? (gitDirOf(root) ? startGitKeys(root) : undefined)) : undefined;
+  // of what this run read (memo.ts), so the next run with nothing changed can reuse whole results. Every file is
+  // read, so git's index will do: the files whose content is not the index's are known from their bytes.
+  const witnessKeys = where && !gitAnswer && listed.length >= Number(process.env.DJYC_GIT_KEYS_MIN ?? 1000) ? (pending ?? (gitDirOf(root) ? startGitKeys(root, { indexOnly: true }) : undefined)) : undefined;
   if (pending !== witnessKeys) pending?.cancel();
   const programmes = new Map<string, ProgrammeRecord>();
   const slots: (LoadedFile | undefined)[] = new Array(listed.length);
@@ -437,7 +456,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
       const key = slots[i]?.key ?? '';
       if (gitAnswer.keys.get(file) !== key) read[file] = key;
     }
-    witness = { index: gitAnswer.index, dirty: gitAnswer.dirty, read };
+    witness = { index: gitAnswer.index, dirty: gitAnswer.indexOnly ? contentDirty(root, gitAnswer.keys, listed, read) : gitAnswer.dirty, read };
   }
   Object.assign(lastLoad, { root, cache, programmeFiles: programmeSignature(programmeJobs.map((j, i) => [j.file, programmeKeys[i]!])), witness });
   Object.assign(loadStats, {
