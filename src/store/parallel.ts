@@ -284,12 +284,12 @@ export interface ContentWitness {
  * not take (not records): a later run then finds the lists differ and does not use the memo, never the reverse
  * (memo.ts rehashes every file in `read`, which holds each file of this list that was read).
  */
-function contentDirty(root: string, indexed: ReadonlyMap<string, string>, listed: readonly Job[], read: Record<string, string>): string[] {
-  const seen = new Set<string>();
-  for (const j of listed) seen.add(j.file);
-  const out: string[] = [];
-  for (const file of indexed.keys()) {
-    if (seen.has(file) ? Object.hasOwn(read, file) : !fs.lstatSync(path.join(root, file), { throwIfNoEntry: false })) out.push(file);
+function contentDirty(root: string, indexed: ReadonlyMap<string, string>, read: Record<string, string>, listed?: readonly Job[]): string[] {
+  const out = Object.keys(read).filter((file) => indexed.has(file));
+  // `listed`: given when some tracked files were not listed (gone, or not records).
+  if (listed) {
+    const seen = new Set(listed.map((j) => j.file));
+    for (const file of indexed.keys()) if (!seen.has(file) && !fs.lstatSync(path.join(root, file), { throwIfNoEntry: false })) out.push(file);
   }
   return out.sort();
 }
@@ -451,12 +451,16 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
     // Files whose content this run took from elsewhere than git's word (read from disk: untracked, modified, or
     // different bytes from the index's, as line-ending filters make them): a later run hashes them again.
     const read: Record<string, string> = {};
+    let tracked = 0;
     for (let i = 0; i < listed.length; i++) {
       const file = listed[i]!.file;
       const key = slots[i]?.key ?? '';
-      if (gitAnswer.keys.get(file) !== key) read[file] = key;
+      const indexed = gitAnswer.keys.get(file);
+      if (indexed !== undefined) tracked++;
+      if (indexed !== key) read[file] = key;
     }
-    witness = { index: gitAnswer.index, dirty: gitAnswer.indexOnly ? contentDirty(root, gitAnswer.keys, listed, read) : gitAnswer.dirty, read };
+    const unlisted = tracked < gitAnswer.keys.size;
+    witness = { index: gitAnswer.index, dirty: gitAnswer.indexOnly ? contentDirty(root, gitAnswer.keys, read, unlisted ? listed : undefined) : gitAnswer.dirty, read };
   }
   Object.assign(lastLoad, { root, cache, programmeFiles: programmeSignature(programmeJobs.map((j, i) => [j.file, programmeKeys[i]!])), witness });
   Object.assign(loadStats, {
