@@ -6,7 +6,8 @@
  * The witness (repo.ts `RepositoryWitness`): djyc.yaml's blob id; records/'s entries, each kind folder by its stat
  * signature, taken only when the folder had settled (so any record file added, removed or renamed since shows);
  * git's index entries under records/ (a hash of `git ls-files -s`) and the files whose stat data differs from the
- * index (`git diff-files`: anything edited since, staged or not); and the blob id of every record file git did not
+ * index (`git diff-files`: anything edited since, staged or not; a run on an empty cache, which reads every file,
+ * lists those whose content is not the index's instead: parallel.ts contentDirty); and the blob id of every record file git did not
  * vouch for (untracked, modified, conflicted), hashed again from disk. Plus djyc's code and schemas, the shipped
  * form layouts, and what a command adds (validate: the attachments/ folder's violations). Any difference: no
  * answer, the command runs in full and writes a new memo. Never a source of truth: safe to delete, one file per
