@@ -468,20 +468,18 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   const key = treeKeyOf(root, mergeBase);
   const memo = key ? readMemoOfTree(root, 'validate', key) : undefined;
   if (!memo) return decline('no whole validate result kept for the base');
+  // What the commits since the base added, deleted or changed of the settings, known without looking at the work
+  // tree: a pull request that adds a record (a quarter's reports) goes the whole way, which makes its own pass.
+  const committed = await committedChange(root, mergeBase);
+  if (committed) return decline(committed);
   // One pass over the work tree for both questions below (what changed since the base; who refers to the changed
-  // records), under way while the commits are looked at.
+  // records): git answers while the attachments and settings are read here.
   const scan = scanWorkTree(root, RECORDS_DIR);
-  scan.catch(() => undefined);
-  // What the commits since the base added, deleted or changed of the settings (without looking at the working
-  // tree), and what changed in it: git answers while the attachments and settings are read here.
-  const committed = committedChange(root, mergeBase);
   const changes = changedSinceAsync(root, mergeBase, scan);
-  committed.catch(() => undefined);
+  scan.catch(() => undefined);
   changes.catch(() => undefined);
   const violations = attachmentViolations(root).length;
   const loader = recordLoader(root);
-  const why = await committed;
-  if (why) return decline(why);
   const { changed, deleted } = await changes;
   const work = await scan;
   if (!work) return decline('git could not look at the work tree');
