@@ -430,8 +430,8 @@ function isSetting(file: string): boolean {
 }
 
 /** A change the quick way cannot take among the commits since `commit` (a file added or deleted, a programme, djyc.yaml). */
-async function committedChange(root: string, commit: string): Promise<string | undefined> {
-  const parts = (await gitAsync(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, 'HEAD', '--', `${RECORDS_DIR}/`, CONFIG_FILE])).split('\0');
+function committedChange(root: string, commit: string): string | undefined {
+  const parts = git(root, ['diff', '--name-status', '-z', '--no-renames', '--relative', commit, 'HEAD', '--', `${RECORDS_DIR}/`, CONFIG_FILE]).split('\0');
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const file = parts[i + 1]!;
     if (!isTracked(file)) continue;
@@ -470,7 +470,7 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   if (!memo) return decline('no whole validate result kept for the base');
   // What the commits since the base added, deleted or changed of the settings, known without looking at the work
   // tree: a pull request that adds a record (a quarter's reports) goes the whole way, which makes its own pass.
-  const committed = await committedChange(root, mergeBase);
+  const committed = committedChange(root, mergeBase);
   if (committed) return decline(committed);
   // One pass over the work tree for both questions below (what changed since the base; who refers to the changed
   // records): git answers while the attachments and settings are read here.

@@ -277,7 +277,7 @@ function parseGitKeys(listed: string, dirty: string | undefined): GitKeys {
     const file = entry.slice(tab + 1);
     if (!skip.has(file)) keys.set(file, entry.slice(7, tab - 2));
   }
-  return dirty === undefined ? { keys, index: indexWitness(listed), dirty: [], indexOnly: true } : { keys, index: indexWitness(listed), dirty: dirtyFiles };
+  return { keys, index: indexWitness(listed), dirty: dirtyFiles, ...(dirty === undefined && { indexOnly: true }) };
 }
 
 /** Git keys being computed by a background process (git's index read and stat pass overlap our own work). */
