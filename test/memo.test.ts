@@ -160,6 +160,36 @@ describe('a memo kept while its answer is written', () => {
     expect(readMemo(repo, 'test', params)).toBeUndefined();
     expect(fs.readdirSync(path.dirname(memoFile(repo, 'test')!)).filter((f) => f.includes('memo-test'))).toEqual([]);
   });
+
+  it('is read from its head, whatever its length; its payload only when the head answers', () => {
+    const repo = initRepo('shuangling', 2020);
+    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+    const loaded = loadRepository(repo);
+    const params = { command: 'test' };
+    // A head longer than the first piece read from the end (a witness of many files git does not vouch for).
+    const extra = '甲'.repeat(300_000);
+    const payload = `${'报表第一行\n'.repeat(20_000)}末行\n`;
+    const sink = MemoSink.open(loaded, 'test', params, extra)!;
+    sink.write(payload);
+    sink.finish({ code: 0 });
+    expect(fs.statSync(memoFile(repo, 'test')!).size).toBeGreaterThan(1_000_000);
+    expect(readMemo(repo, 'test', params, () => extra)?.payload.toString('utf8')).toBe(payload);
+    expect(readMemo(repo, 'test', params, () => `${extra}乙`)).toBeUndefined();
+    // A short one: the whole file is the first piece.
+    const small = MemoSink.open(loaded, 'test', params)!;
+    small.write('一\n');
+    small.finish({ code: 1 });
+    expect(readMemo(repo, 'test', params)).toEqual({ payload: Buffer.from('一\n'), meta: { code: 1 } });
+    // A file without its head's last line break, or with no line break at all, is no memo.
+    const file = memoFile(repo, 'test')!;
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 1));
+    expect(readMemo(repo, 'test', params)).toBeUndefined();
+    fs.writeFileSync(file, '{}\n');
+    expect(readMemo(repo, 'test', params)).toBeUndefined();
+  });
 });
 
 describe('deadlines and ledger from the memo', () => {

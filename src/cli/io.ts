@@ -47,13 +47,15 @@ export function installOutputGuard(): void {
   outputGuard.installed = true;
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (typeof chunk !== 'string') return write(chunk, ...rest);
-      const shown = redactPhones(chunk);
-      if (shown !== chunk) outputGuard.masked++;
-      return write(shown, ...rest);
-    }) as typeof stream.write;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? guardedText(chunk) : chunk, ...rest)) as typeof stream.write;
   }
+}
+
+/** A text as the output guard shows it (counted in `outputGuard.masked` when that changes it). */
+export function guardedText(text: string): string {
+  const shown = redactPhones(text);
+  if (shown !== text) outputGuard.masked++;
+  return shown;
 }
 
 /**

@@ -5,7 +5,7 @@
  * records: the command's options, today's date, the language, and whether colour could be used.
  */
 import type { CliContext } from './io.js';
-import { outputGuard, toStandardOutput, writeOutput } from './io.js';
+import { guardedText, outputGuard, toStandardOutput, writeOutput } from './io.js';
 import type { Repository } from '../domain/records.js';
 
 export type MemoParams = Record<string, unknown>;
@@ -62,7 +62,16 @@ export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository;
   const sink = MemoSink.open(memo.repo, memo.name, memo.params);
   if (!sink) return writeOutput(ctx, content, output);
   try {
-    writeOutput(ctx, sink.tee(content), output);
+    if (toStandardOutput(output)) {
+      // Each piece encoded once: the bytes the terminal gets (text through the guard) are the memo's, unless the
+      // guard changed the piece.
+      for (const piece of content) {
+        const shown = outputGuard.installed ? guardedText(piece) : piece;
+        const bytes = Buffer.from(shown);
+        sink.write(shown === piece ? bytes : piece);
+        process.stdout.write(bytes);
+      }
+    } else writeOutput(ctx, sink.tee(content), output);
   } catch (err) {
     sink.abandon();
     throw err;

@@ -122,10 +122,7 @@ function configKey(root: string): string {
  * module comment); `extra`: what else the answer depends on, computed by the caller now (compared as text).
  */
 export function readMemo(root: string, name: string, params: Record<string, unknown>, extra?: () => string): (MemoValue & { payload: Buffer }) | undefined {
-  const memo = readMemoFile(root, name);
-  if (!memo) return undefined;
-  const { head, payload } = memo;
-  try {
+  return withMemoFile(root, name, ({ head, payload }) => {
     if (head.params !== paramsText(params)) return undefined;
     const w = head.witness;
     if (!w || typeof w.config !== 'string' || !w.entries || !w.content || !Array.isArray(w.content.dirty) || !w.content.read) return undefined;
@@ -139,28 +136,66 @@ export function readMemo(root: string, name: string, params: Record<string, unkn
       if ((now ? blobId(now) : '') !== key) return undefined;
     }
     if ((extra ? extra() : undefined) !== head.extra) return undefined;
-    return { payload, meta: head.meta };
+    return { payload: payload(), meta: head.meta };
+  });
+}
+
+/** The head of a memo file and a way to read its payload (from the same open file, whatever replaces it meanwhile). */
+interface MemoFile {
+  head: MemoHead;
+  payload(): Buffer;
+}
+
+/**
+ * Calls `use` with the memo file of `name` when it is of this format and code and whole (its payload as long as its
+ * head says); its answer, or undefined. Only the head is read first: a report's memo of many megabytes whose witness
+ * no longer holds is never read.
+ */
+function withMemoFile<T>(root: string, name: string, use: (memo: MemoFile) => T | undefined): T | undefined {
+  const file = memoFile(root, name);
+  if (!file) return undefined;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
   } catch {
     return undefined;
   }
-}
-
-/** A memo file of this format and code, whole (its payload as long as its head says), or undefined. */
-function readMemoFile(root: string, name: string): { head: MemoHead; payload: Buffer } | undefined {
-  const file = memoFile(root, name);
-  if (!file) return undefined;
+  const readAt = (bytes: Buffer, position: number) => {
+    for (let at = 0; at < bytes.length; ) {
+      const n = fs.readSync(fd, bytes, at, bytes.length - at, position + at);
+      if (n === 0) throw new Error('memo file cut short');
+      at += n;
+    }
+  };
   try {
-    const bytes = fs.readFileSync(file);
-    // The head is the last line (see the module comment).
-    const end = bytes.length - 1;
-    if (end < 1 || bytes[end] !== 0x0a) return undefined;
-    const nl = bytes.lastIndexOf(0x0a, end - 1);
-    if (nl < 0) return undefined;
-    const head = JSON.parse(bytes.toString('utf8', nl + 1, end)) as MemoHead;
-    const payload = bytes.subarray(0, nl);
-    return head.djyc === FORMAT && head.code === codeFingerprint() && payload.byteLength === head.size ? { head, payload } : undefined;
+    const size = fs.fstatSync(fd).size;
+    // The head is the last line (see the module comment): read from the end, more when it is longer.
+    for (let tail = Math.min(size, 1 << 16); ; tail = Math.min(size, tail * 4)) {
+      const bytes = Buffer.allocUnsafe(tail);
+      readAt(bytes, size - tail);
+      const end = tail - 1;
+      if (end < 1 || bytes[end] !== 0x0a) return undefined;
+      const nl = bytes.lastIndexOf(0x0a, end - 1);
+      if (nl < 0) {
+        if (tail === size) return undefined;
+        continue;
+      }
+      const head = JSON.parse(bytes.toString('utf8', nl + 1, end)) as MemoHead;
+      const payloadSize = size - tail + nl;
+      if (head.djyc !== FORMAT || head.code !== codeFingerprint() || payloadSize !== head.size) return undefined;
+      return use({
+        head,
+        payload: () => {
+          const payload = Buffer.allocUnsafe(payloadSize);
+          readAt(payload, 0);
+          return payload;
+        },
+      });
+    }
   } catch {
     return undefined;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -201,14 +236,11 @@ function headTreeKey(repo: Repository): string | undefined {
  * (the caller decides whether they answer its own). Only its payload: the caller knows what it kept.
  */
 export function readMemoOfTree(root: string, name: string, key: string): { payload: Buffer; params: Record<string, unknown> } | undefined {
-  const memo = readMemoFile(root, name);
-  if (!memo || memo.head.meta?.tree !== key) return undefined;
-  try {
-    const { templates, ...params } = JSON.parse(memo.head.params) as Record<string, unknown>;
-    return JSON.stringify(templates) === JSON.stringify(listTemplates()) ? { payload: memo.payload, params } : undefined;
-  } catch {
-    return undefined;
-  }
+  return withMemoFile(root, name, ({ head, payload }) => {
+    if (head.meta?.tree !== key) return undefined;
+    const { templates, ...params } = JSON.parse(head.params) as Record<string, unknown>;
+    return JSON.stringify(templates) === JSON.stringify(listTemplates()) ? { payload: payload(), params } : undefined;
+  });
 }
 
 /**
