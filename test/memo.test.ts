@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { djyc, git, initRepo, useEnv } from './helpers.js';
 import { MemoSink, memoFile, readMemo, validateWhole } from '../src/store/memo.js';
 import { indexedTree } from '../src/store/referrers.js';
@@ -177,6 +177,21 @@ describe('a memo kept while its answer is written', () => {
     expect(fs.statSync(memoFile(repo, 'test')!).size).toBeGreaterThan(1_000_000);
     expect(readMemo(repo, 'test', params, () => extra)?.payload.toString('utf8')).toBe(payload);
     expect(readMemo(repo, 'test', params, () => `${extra}乙`)).toBeUndefined();
+    // A big answer under a short head: asked with other options, only the end of the file is read.
+    const big = MemoSink.open(loaded, 'test', params)!;
+    big.write('报表'.repeat(1_000_000));
+    big.finish({ code: 0 });
+    const reads = vi.spyOn(fs, 'readSync');
+    const wholeReads = vi.spyOn(fs, 'readFileSync');
+    try {
+      expect(readMemo(repo, 'test', { command: 'other' })).toBeUndefined();
+      const bytesRead = reads.mock.results.reduce((n, r) => n + (r.value as number), 0) + wholeReads.mock.results.reduce((n, r) => n + (r.value as { length: number }).length, 0);
+      expect(bytesRead).toBeLessThanOrEqual(1 << 16);
+      expect(readMemo(repo, 'test', params)?.payload.length).toBe(6_000_000);
+    } finally {
+      reads.mockRestore();
+      wholeReads.mockRestore();
+    }
     // A short one: the whole file is the first piece.
     const small = MemoSink.open(loaded, 'test', params)!;
     small.write('一\n');
