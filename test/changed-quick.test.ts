@@ -238,3 +238,52 @@ describe('validate --changed, the quick way, on the command line', () => {
     expect(cross.stdout).toBe(djyc(args, { cwd: dir, env: { ...env, DJYC_CHANGED_QUICK: '0' } }).stdout);
   });
 });
+
+describe('a folder inside a record folder', () => {
+  it('is told by a whole validate (never hidden by its memo), and by --changed when the pull request put files there', async () => {
+    const dir = initRepo('shuangling', 2020);
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    const member = (id: string) => `id: ${id}\nname: 张三\norganisation: org-a\nparty_title: 党员\n`;
+    const nestedOf = (problems: { file: string; rule: string }[]) => problems.filter((p) => p.rule === 'nested-folder').map((p) => p.file);
+    write('records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    write('records/members/m-a1.yaml', member('m-a1'));
+    commit(dir, 'records');
+    expect(nestedOf(validateWhole(dir, { today: TODAY }).problems)).toEqual([]);
+
+    // A pull request that puts a record into a folder of its own: its file is never read, so it is said.
+    git(dir, ['checkout', '-q', '-b', 'pr']);
+    write('records/members/2021/m-b1.yaml', member('m-b1'));
+    for (const stage of ['untracked', 'committed']) {
+      if (stage === 'committed') commit(dir, 'pull request');
+      expect(await quickChanged(dir, { base: 'main', today: TODAY }), stage).toBeUndefined();
+      expect(quickDecline.reason).toBe('a folder inside a record folder: records/members/2021/m-b1.yaml');
+      const full = validateChanged(dir, { base: 'main', today: TODAY, repo: loadRepository(dir) });
+      expect(full.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.severity} ${p.rule}`), stage).toEqual(['records/members/2021:1:1 warning nested-folder']);
+    }
+    const cli = djyc(['validate', '--changed', 'main', '--lang', 'en'], { cwd: dir, env: { DJYC_TODAY: TODAY } });
+    expect(cli.stdout).toContain('"records/members/2021" is a folder inside a record folder: files in it are never read');
+
+    // Already at the base: an old problem, not the pull request's.
+    git(dir, ['checkout', '-q', 'main']);
+    git(dir, ['merge', '-q', '--ff-only', 'pr']);
+    git(dir, ['checkout', '-q', '-b', 'pr2']);
+    write('records/members/m-a1.yaml', member('m-a1').replace('张三', '张三丰'));
+    write('records/members/2021/m-b2.yaml', member('m-b2'));
+    commit(dir, 'another pull request');
+    expect(validateChanged(dir, { base: 'main', today: TODAY, repo: loadRepository(dir) }).problems).toEqual([]);
+
+    // An empty folder holds nothing to lose; a file put into it later does not change its parent folder, yet the
+    // next whole validate says it (a folder inside a record folder keeps the memo from answering).
+    git(dir, ['checkout', '-q', '-f', 'main']);
+    fs.rmSync(path.join(dir, 'records/members/2021'), { recursive: true });
+    commit(dir, 'no folder');
+    fs.mkdirSync(path.join(dir, 'records/members/later'));
+    expect(nestedOf(validateWhole(dir, { today: TODAY }).problems)).toEqual([]);
+    expect(validateWhole(dir, { today: TODAY }).memo).toBe(false);
+    write('records/members/later/m-c1.yaml', member('m-c1'));
+    expect(nestedOf(validateWhole(dir, { today: TODAY }).problems)).toEqual(['records/members/later']);
+  });
+});

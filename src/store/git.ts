@@ -423,6 +423,8 @@ export interface WorkTreeScan {
    * first name that matches, once.
    */
   leftovers: string[];
+  /** A file git sees in a folder inside one of `dir`'s folders (`records/projects/2021/…`), if any. */
+  nested?: string;
 }
 
 /**
@@ -440,18 +442,23 @@ export async function scanWorkTree(root: string, dir: string): Promise<WorkTreeS
   const text = listed.stdout.toString('utf8');
   const others: string[] = [];
   const leftovers = new Set<string>();
+  let nested: string | undefined;
   for (const entry of text.split('\0')) {
     if (!entry) continue;
     // `<tag> <path>`: `?` untracked; H, S, M… tracked (lower case: assume-unchanged).
     const file = entry.slice(2);
     if (entry.charCodeAt(0) === 63) others.push(file);
+    if (nested === undefined) {
+      const slash = file.indexOf('/', dir.length + 1);
+      if (slash > 0 && file.indexOf('/', slash + 1) > 0) nested = file;
+    }
     if (file.includes(TEMP_MARK)) {
       const parts = file.split('/');
       const at = parts.findIndex((name) => TEMP_PATTERN.test(name));
       if (at >= 0) leftovers.add(parts.slice(0, at + 1).join('/'));
     }
   }
-  return { dirty: dirty.stdout.toString('utf8').split('\0').filter(Boolean), others, unwatched: anyUnwatched(text), leftovers: [...leftovers] };
+  return { dirty: dirty.stdout.toString('utf8').split('\0').filter(Boolean), others, unwatched: anyUnwatched(text), leftovers: [...leftovers], ...(nested ? { nested } : {}) };
 }
 
 /**

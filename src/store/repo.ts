@@ -106,6 +106,7 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
     }
     if (!listing) {
       listing = { sig: sig ?? '', files: [], problems: [] };
+      let nested = false;
       for (const entry of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
         const name = entry.name;
         const file = `${rel}/${name}`;
@@ -113,10 +114,21 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
           listing.problems.push(strayTemp(file));
           continue;
         }
+        if (entry.isDirectory() && !name.startsWith('.')) {
+          // Never read: said, so that records put there by mistake are not silently left out of every check and
+          // report. Files added inside it later do not change this folder's signature: no listing or witness kept.
+          nested = true;
+          if (holdsFiles(path.join(abs, name))) listing.problems.push({ file, line: 1, col: 1, severity: 'warning', rule: 'nested-folder', params: { dir: file, parent: rel } });
+          continue;
+        }
         if (!name.endsWith('.yaml')) continue;
         if (entry.isSymbolicLink()) listing.problems.push({ file, line: 1, col: 1, severity: 'error', rule: 'path-symlink', params: { path: file } });
         else if (!entry.isFile() && !entry.isDirectory()) listing.problems.push({ file, line: 1, col: 1, severity: 'error', rule: 'path-special', params: { path: file } });
         else if (entry.isFile()) listing.files.push(name);
+      }
+      if (nested) {
+        sig = undefined;
+        if (opts.entries) opts.entries[dirent.name] = '?';
       }
     }
     if (sig) seen[dirent.name] = listing;
@@ -125,6 +137,22 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
   }
   if (opts.cacheDir && out.length >= (opts.minFiles ?? 0) && !sameListing(known, seen)) writeListingCache(opts.cacheDir, seen);
   return out;
+}
+
+/** Whether a folder holds anything but folders, at any depth (as git would list it); bounded: true when it is too big to tell. */
+function holdsFiles(dir: string, budget = { entries: 10_000 }, depth = 0): boolean {
+  if (depth > 16) return true;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const e of entries) {
+    if (--budget.entries < 0) return true;
+    if (!e.isDirectory() || holdsFiles(path.join(dir, e.name), budget, depth + 1)) return true;
+  }
+  return false;
 }
 
 const strayTemp = (file: string): Problem => ({ file, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
