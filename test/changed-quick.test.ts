@@ -239,8 +239,8 @@ describe('validate --changed, the quick way, on the command line', () => {
   });
 });
 
-describe('a folder inside a record folder', () => {
-  it('is told by a whole validate (never hidden by its memo), and by --changed when the pull request put files there', async () => {
+describe('files never read as records: a folder inside a record folder, a file not named <id>.yaml', () => {
+  it('are told by a whole validate (never hidden by its memo), and by --changed when the pull request put them there', async () => {
     const dir = initRepo('shuangling', 2020);
     const write = (rel: string, text: string) => {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
@@ -248,6 +248,7 @@ describe('a folder inside a record folder', () => {
     };
     const member = (id: string) => `id: ${id}\nname: 张三\norganisation: org-a\nparty_title: 党员\n`;
     const nestedOf = (problems: { file: string; rule: string }[]) => problems.filter((p) => p.rule === 'nested-folder').map((p) => p.file);
+    const unreadOf = (problems: { file: string; rule: string }[]) => problems.filter((p) => p.rule === 'nested-folder' || p.rule === 'not-record-file').map((p) => `${p.file} ${p.rule}`);
     write('records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
     write('records/members/m-a1.yaml', member('m-a1'));
     commit(dir, 'records');
@@ -259,12 +260,29 @@ describe('a folder inside a record folder', () => {
     for (const stage of ['untracked', 'committed']) {
       if (stage === 'committed') commit(dir, 'pull request');
       expect(await quickChanged(dir, { base: 'main', today: TODAY }), stage).toBeUndefined();
-      expect(quickDecline.reason).toBe('a folder inside a record folder: records/members/2021/m-b1.yaml');
+      expect(quickDecline.reason).toBe('not read as a record: records/members/2021/m-b1.yaml');
       const full = validateChanged(dir, { base: 'main', today: TODAY, repo: loadRepository(dir) });
       expect(full.problems.map((p) => `${p.file}:${p.line}:${p.col} ${p.severity} ${p.rule}`), stage).toEqual(['records/members/2021:1:1 warning nested-folder']);
     }
     const cli = djyc(['validate', '--changed', 'main', '--lang', 'en'], { cwd: dir, env: { DJYC_TODAY: TODAY } });
     expect(cli.stdout).toContain('"records/members/2021" is a folder inside a record folder: files in it are never read');
+
+    // A record saved as .yml or .YAML, or next to the kind folders: never read either. Dot-files (.gitkeep) are no one's.
+    write('records/members/m-c1.yml', member('m-c1'));
+    write('records/members/M-C2.YAML', member('m-c2'));
+    write('records/m-c3.yaml', member('m-c3'));
+    write('records/members/.gitkeep', '');
+    write('records/members/.notes/a.txt', 'x');
+    const unread = ['records/m-c3.yaml not-record-file', 'records/members/2021 nested-folder', 'records/members/M-C2.YAML not-record-file', 'records/members/m-c1.yml not-record-file'];
+    expect(unreadOf(validateWhole(dir, { today: TODAY }).problems).sort()).toEqual(unread.sort());
+    expect(await quickChanged(dir, { base: 'main', today: TODAY })).toBeUndefined();
+    expect(unreadOf(validateChanged(dir, { base: 'main', today: TODAY, repo: loadRepository(dir) }).problems).sort()).toEqual(unread.sort());
+    // The base had them: old problems.
+    commit(dir, 'more unread files');
+    git(dir, ['branch', '-q', 'base-with-them']);
+    expect(validateChanged(dir, { base: 'base-with-them', today: TODAY, repo: loadRepository(dir) }).problems).toEqual([]);
+    git(dir, ['rm', '-q', 'records/members/m-c1.yml', 'records/members/M-C2.YAML', 'records/m-c3.yaml', 'records/members/.gitkeep', 'records/members/.notes/a.txt']);
+    commit(dir, 'without them');
 
     // Already at the base: an old problem, not the pull request's.
     git(dir, ['checkout', '-q', 'main']);

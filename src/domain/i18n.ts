@@ -76,6 +76,7 @@ const messages = {
   'ref-wrong-kind': { zh: '“{field}”应引用{kind}，但“{id}”是{actual}', en: '"{field}" must refer to a {kind}, but "{id}" is a {actual}' },
   'unknown-folder': { zh: '不认识的记录目录“{dir}”（可用：{dirs}）', en: 'unknown record folder "{dir}" (known: {dirs})' },
   'nested-folder': { zh: '“{dir}”是记录目录中的子文件夹，其中的文件不会被读取、校验或统计：记录文件应直接放在 {parent}/ 下', en: '"{dir}" is a folder inside a record folder: files in it are never read, checked or counted (record files belong directly in {parent}/)' },
+  'not-record-file': { zh: '“{path}”不是记录文件，不会被读取、校验或统计：记录文件为 records/<记录目录>/<编号>.yaml（扩展名为小写的 .yaml）', en: '"{path}" is not a record file: it is never read, checked or counted (record files are records/<kind folder>/<id>.yaml, with a lower-case .yaml)' },
   'stray-temp': { zh: '残留的临时文件（上次写入被中断），下一次写入命令会清理', en: 'stray temporary file from an interrupted write; the next writing command sweeps it' },
   // --- paths (containment.ts): files a record names, record files themselves ---
   'path-absolute': { zh: '路径“{path}”应为相对于记录库根目录的路径（不能以 / 开头，也不能是盘符或网址）', en: 'path "{path}" must be relative to the repository root (no leading /, drive letter or URL)' },

@@ -408,7 +408,7 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   // Everything on changed files; elsewhere only what the base did not have already.
   const keep = (p: { file: string; rule: string; pointer?: string; params: Record<string, string | number> }) => changedSet.has(p.file) || (!noChange && !baseKnown.has(identity(p)));
   const reportedIssues: Issue[] = noChange ? [] : headIssues.filter(keep);
-  const reportedLoad = [...(noChange ? [] : head.loadProblems.filter((p) => p.rule !== 'nested-folder' && keep(p))), ...newNestedFolders(root, mergeBase, head)];
+  const reportedLoad = [...(noChange ? [] : head.loadProblems.filter((p) => !UNREAD_RULES.has(p.rule) && keep(p))), ...newUnread(root, mergeBase, head)];
   // The files under attachments/ (links, devices, content not matching the extension) are reported whatever the
   // base had: they are what a change could use to make djyc read or publish what it must not.
   const files = attachmentProblems(head);
@@ -416,15 +416,20 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   return { base, mergeBase, changed, deleted, related: [...related].sort(), problems, repo: head };
 }
 
+/** What the listing says of paths it never reads as records (repo.ts listRecordFiles). */
+const UNREAD_RULES: ReadonlySet<string> = new Set(['nested-folder', 'not-record-file']);
+
 /**
- * The folders inside kind folders (repo.ts: their files are never read) that held no file at the base: the change put
- * files there. Not record files, so not among the changes; told apart by what the base's tree has under them.
+ * The listing's notes on paths never read as records (a folder inside a kind folder, a file not named `*.yaml`) that
+ * the base did not have: the change put them there. Not record files, so not among the changes: told apart by the
+ * base's tree (a folder: whether it held a file there; a file: whether it was there).
  */
-function newNestedFolders(root: string, commit: string, head: Repository): Problem[] {
-  const nested = head.loadProblems.filter((p) => p.rule === 'nested-folder');
-  if (!nested.length) return [];
-  const atBase = git(root, ['ls-tree', '-r', '--name-only', '-z', commit, '--', ...nested.map((p) => `${p.file}/`)]).split('\0').filter(Boolean);
-  return nested.filter((p) => !atBase.some((f) => f.startsWith(`${p.file}/`)));
+function newUnread(root: string, commit: string, head: Repository): Problem[] {
+  const notes = head.loadProblems.filter((p) => UNREAD_RULES.has(p.rule));
+  if (!notes.length) return [];
+  const atBase = new Set(git(root, ['ls-tree', '-r', '--name-only', '-z', commit, '--', ...notes.map((p) => p.file)]).split('\0').filter(Boolean));
+  const under = (dir: string) => [...atBase].some((f) => f.startsWith(`${dir}/`));
+  return notes.filter((p) => !(atBase.has(p.file) || under(p.file)));
 }
 
 /** Why the last quickChanged call gave no answer (DJYC_STATS prints it). */
@@ -494,7 +499,7 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   const { changed, deleted } = await changes;
   const work = await scan;
   if (!work) return decline('git could not look at the work tree');
-  if (work.nested) return decline(`a folder inside a record folder: ${work.nested}`);
+  if (work.unread) return decline(`not read as a record: ${work.unread}`);
   // What validateChanged reports whatever the base had: djyc.yaml's load problems, files of interrupted writes.
   const strays = strayTempProblems(root, work.leftovers);
   if (violations) return decline('attachments/ holds files validate reports');

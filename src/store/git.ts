@@ -423,8 +423,21 @@ export interface WorkTreeScan {
    * first name that matches, once.
    */
   leftovers: string[];
-  /** A file git sees in a folder inside one of `dir`'s folders (`records/projects/2021/…`), if any. */
-  nested?: string;
+  /**
+   * A file git sees that the listing never reads as a record (repo.ts listRecordFiles): in a folder inside one of
+   * `dir`'s folders (`records/projects/2021/…`), not named `*.yaml` in one of them, or a YAML file right in `dir`.
+   */
+  unread?: string;
+}
+
+/** Whether a path under a folder (its name ending at `from`) is one the listing never reads as a record (see WorkTreeScan). */
+function unreadRecordPath(file: string, from: number): boolean {
+  const slash = file.indexOf('/', from);
+  if (slash < 0) return /\.ya?ml$/i.test(file);
+  const name = slash + 1;
+  if (file.charCodeAt(name) === 46) return false;
+  if (file.indexOf('/', name) > 0) return true;
+  return !file.endsWith('.yaml') && !TEMP_PATTERN.test(file.slice(name));
 }
 
 /**
@@ -442,23 +455,21 @@ export async function scanWorkTree(root: string, dir: string): Promise<WorkTreeS
   const text = listed.stdout.toString('utf8');
   const others: string[] = [];
   const leftovers = new Set<string>();
-  let nested: string | undefined;
+  let unread: string | undefined;
+  const from = dir.length + 1;
   for (const entry of text.split('\0')) {
     if (!entry) continue;
     // `<tag> <path>`: `?` untracked; H, S, M… tracked (lower case: assume-unchanged).
     const file = entry.slice(2);
     if (entry.charCodeAt(0) === 63) others.push(file);
-    if (nested === undefined) {
-      const slash = file.indexOf('/', dir.length + 1);
-      if (slash > 0 && file.indexOf('/', slash + 1) > 0) nested = file;
-    }
+    if (unread === undefined && file.charCodeAt(from) !== 46 && unreadRecordPath(file, from)) unread = file;
     if (file.includes(TEMP_MARK)) {
       const parts = file.split('/');
       const at = parts.findIndex((name) => TEMP_PATTERN.test(name));
       if (at >= 0) leftovers.add(parts.slice(0, at + 1).join('/'));
     }
   }
-  return { dirty: dirty.stdout.toString('utf8').split('\0').filter(Boolean), others, unwatched: anyUnwatched(text), leftovers: [...leftovers], ...(nested ? { nested } : {}) };
+  return { dirty: dirty.stdout.toString('utf8').split('\0').filter(Boolean), others, unwatched: anyUnwatched(text), leftovers: [...leftovers], ...(unread ? { unread } : {}) };
 }
 
 /**

@@ -79,6 +79,8 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
     }
     if (!dirent.isDirectory()) {
       if (opts.entries) opts.entries[dirent.name] = 'F';
+      // A record file put next to the kind folders instead of into one.
+      if (/\.ya?ml$/i.test(dirent.name)) problems.push(notRecordFile(rel));
       continue;
     }
     const kind = kindOfDir(dirent.name);
@@ -121,7 +123,11 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
           if (holdsFiles(path.join(abs, name))) listing.problems.push({ file, line: 1, col: 1, severity: 'warning', rule: 'nested-folder', params: { dir: file, parent: rel } });
           continue;
         }
-        if (!name.endsWith('.yaml')) continue;
+        if (!name.endsWith('.yaml')) {
+          // p-1.yml, P-1.YAML, p-1.yaml.txt: never read, so said (dot-files such as .gitkeep are no one's records).
+          if (!name.startsWith('.')) listing.problems.push(notRecordFile(file));
+          continue;
+        }
         if (entry.isSymbolicLink()) listing.problems.push({ file, line: 1, col: 1, severity: 'error', rule: 'path-symlink', params: { path: file } });
         else if (!entry.isFile() && !entry.isDirectory()) listing.problems.push({ file, line: 1, col: 1, severity: 'error', rule: 'path-special', params: { path: file } });
         else if (entry.isFile()) listing.files.push(name);
@@ -155,6 +161,7 @@ function holdsFiles(dir: string, budget = { entries: 10_000 }, depth = 0): boole
   return false;
 }
 
+const notRecordFile = (file: string): Problem => ({ file, line: 1, col: 1, severity: 'warning', rule: 'not-record-file', params: { path: file } });
 const strayTemp = (file: string): Problem => ({ file, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
 
 /**
