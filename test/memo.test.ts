@@ -137,12 +137,17 @@ describe('the memo of a whole validation', () => {
 });
 
 describe('a memo kept while its answer is written', () => {
-  it('holds the pieces that went through, and nothing when the writing stopped early', () => {
+  /** A repository of one committed record, loaded. */
+  const oneRecordRepo = () => {
     const repo = initRepo('shuangling', 2020);
     write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
     git(repo, ['add', '-A']);
     git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
-    const loaded = loadRepository(repo);
+    return { repo, loaded: loadRepository(repo) };
+  };
+
+  it('holds the pieces that went through, and nothing when the writing stopped early', () => {
+    const { repo, loaded } = oneRecordRepo();
     const params = { command: 'test' };
     const pieces = ['第一行\n', '第二行\n', '末行\n'];
     const whole = MemoSink.open(loaded, 'test', params)!;
@@ -162,11 +167,7 @@ describe('a memo kept while its answer is written', () => {
   });
 
   it('is read from its head, whatever its length; its payload only when the head answers', () => {
-    const repo = initRepo('shuangling', 2020);
-    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
-    git(repo, ['add', '-A']);
-    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
-    const loaded = loadRepository(repo);
+    const { repo, loaded } = oneRecordRepo();
     const params = { command: 'test' };
     // A head longer than the first piece read from the end (a witness of many files git does not vouch for).
     const extra = '甲'.repeat(300_000);
