@@ -303,5 +303,16 @@ describe('files never read as records: a folder inside a record folder, a file n
     expect(validateWhole(dir, { today: TODAY }).memo).toBe(false);
     write('records/members/later/m-c1.yaml', member('m-c1'));
     expect(nestedOf(validateWhole(dir, { today: TODAY }).problems)).toEqual(['records/members/later']);
+
+    // Many at once (the base's whole records/ folder is listed instead of each path), one of them there already.
+    fs.rmSync(path.join(dir, 'records/members/later'), { recursive: true });
+    write('records/members/x-old.yml', member('x-old'));
+    commit(dir, 'one at the base');
+    git(dir, ['checkout', '-q', '-b', 'many']);
+    for (let i = 0; i < 240; i++) write(`records/members/x-${i}.yml`, member(`x-${i}`));
+    commit(dir, 'many');
+    const many = unreadOf(validateChanged(dir, { base: 'main', today: TODAY, repo: loadRepository(dir) }).problems);
+    expect(many).toHaveLength(240);
+    expect(many).not.toContain('records/members/x-old.yml not-record-file');
   });
 });

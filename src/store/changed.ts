@@ -427,9 +427,13 @@ const UNREAD_RULES: ReadonlySet<string> = new Set(['nested-folder', 'not-record-
 function newUnread(root: string, commit: string, head: Repository): Problem[] {
   const notes = head.loadProblems.filter((p) => UNREAD_RULES.has(p.rule));
   if (!notes.length) return [];
-  const atBase = new Set(git(root, ['ls-tree', '-r', '--name-only', '-z', commit, '--', ...notes.map((p) => p.file)]).split('\0').filter(Boolean));
-  const under = (dir: string) => [...atBase].some((f) => f.startsWith(`${dir}/`));
-  return notes.filter((p) => !(atBase.has(p.file) || under(p.file)));
+  // (ls-tree takes paths as they are, never as patterns; many of them: the whole records/ folder instead.)
+  const paths = notes.length <= 200 ? notes.map((p) => p.file) : [`${RECORDS_DIR}/`];
+  const atBase = git(root, ['ls-tree', '-r', '--name-only', '-z', commit, '--', ...paths]).split('\0').filter(Boolean);
+  const there = new Set(atBase);
+  // Every folder holding a file at the base.
+  for (const f of atBase) for (let at = f.lastIndexOf('/'); at > 0; at = f.lastIndexOf('/', at - 1)) there.add(f.slice(0, at));
+  return notes.filter((p) => !there.has(p.file));
 }
 
 /** Why the last quickChanged call gave no answer (DJYC_STATS prints it). */
