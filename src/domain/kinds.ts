@@ -47,6 +47,16 @@ export function kindOfDir(dir: string): Kind | undefined {
   return DIR_TO_KIND.get(dir);
 }
 
+/**
+ * Whether a file of this name, right in records/ or in a kind folder, is one the listing never reads as a record and
+ * says so of: a YAML file next to the kind folders; in a kind folder, anything not named `*.yaml` (p-1.yml, P-1.YAML).
+ * Dot-files (.gitkeep) are no one's records.
+ */
+export function unreadFileName(name: string, inKindFolder: boolean): boolean {
+  if (name.startsWith('.')) return false;
+  return inKindFolder ? !name.endsWith('.yaml') : /\.ya?ml$/i.test(name);
+}
+
 /** Repository-relative path of a record file (always with forward slashes). */
 export function recordPath(kind: Kind, id: string): string {
   return `${RECORDS_DIR}/${KIND_DIRS[kind]}/${id}.yaml`;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { LoadedRecord, linkProgrammes, loadRepository, witnessOf } from './repo.js';
+import { LoadedRecord, UNREAD_RULES, linkProgrammes, loadRepository, strayTempProblems, witnessOf } from './repo.js';
 import { gitAsync, gitSync, readBlobs, scanWorkTree, type WorkTreeScan } from './git.js';
 import type { Issue } from '../domain/checks.js';
 import { parseRecordText } from './yaml.js';
@@ -17,7 +17,6 @@ import { readMemoOfTree, treeKeyOf } from './memo.js';
 import { today as clockToday } from './clock.js';
 import { attachmentViolations } from './containment.js';
 import { isPlainFile, loadedRepository, recordLoader } from './partial.js';
-import { strayTempProblems } from './repo.js';
 import { fastRefs, jsonSafe } from './cache.js';
 import { referrerCandidates } from './referrers.js';
 
@@ -415,9 +414,6 @@ export function validateChanged(root: string, opts: ChangedOptions = {}): Change
   const problems = positionProblems(head, [...reportedIssues, ...files.issues], [...reportedLoad, ...files.problems]);
   return { base, mergeBase, changed, deleted, related: [...related].sort(), problems, repo: head };
 }
-
-/** What the listing says of paths it never reads as records (repo.ts listRecordFiles). */
-const UNREAD_RULES: ReadonlySet<string> = new Set(['nested-folder', 'not-record-file']);
 
 /**
  * The listing's notes on paths never read as records (a folder inside a kind folder, a file not named `*.yaml`) that

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { RECORDS_DIR } from '../domain/kinds.js';
+import { RECORDS_DIR, unreadFileName } from '../domain/kinds.js';
 import { TEMP_MARK, TEMP_PATTERN } from './files.js';
 
 // djyc's own git calls never take optional locks: a `git status` killed mid-way (kill -9, power loss) would
@@ -433,11 +433,12 @@ export interface WorkTreeScan {
 /** Whether a path under a folder (its name ending at `from`) is one the listing never reads as a record (see WorkTreeScan). */
 function unreadRecordPath(file: string, from: number): boolean {
   const slash = file.indexOf('/', from);
-  if (slash < 0) return /\.ya?ml$/i.test(file);
-  const name = slash + 1;
-  if (file.charCodeAt(name) === 46) return false;
-  if (file.indexOf('/', name) > 0) return true;
-  return !file.endsWith('.yaml') && !TEMP_PATTERN.test(file.slice(name));
+  if (slash < 0) return unreadFileName(file.slice(from), false);
+  const name = file.slice(slash + 1);
+  // A dot-folder in a kind folder is passed over by the listing, as dot-files are.
+  if (name.startsWith('.')) return false;
+  if (name.includes('/')) return true;
+  return unreadFileName(name, true) && !TEMP_PATTERN.test(name);
 }
 
 /**

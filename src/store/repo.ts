@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, kindOfDir, type Kind } from '../domain/kinds.js';
+import { CONFIG_FILE, KIND_DIRS, KINDS, RECORDS_DIR, kindOfDir, unreadFileName, type Kind } from '../domain/kinds.js';
 import { parseRecordBytes, precheck } from './yaml.js';
 import { checkSchema } from './schemas.js';
 import type { Problem } from '../domain/problem.js';
@@ -80,7 +80,7 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
     if (!dirent.isDirectory()) {
       if (opts.entries) opts.entries[dirent.name] = 'F';
       // A record file put next to the kind folders instead of into one.
-      if (/\.ya?ml$/i.test(dirent.name)) problems.push(notRecordFile(rel));
+      if (unreadFileName(dirent.name, false)) problems.push(notRecordFile(rel));
       continue;
     }
     const kind = kindOfDir(dirent.name);
@@ -124,8 +124,8 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
           continue;
         }
         if (!name.endsWith('.yaml')) {
-          // p-1.yml, P-1.YAML, p-1.yaml.txt: never read, so said (dot-files such as .gitkeep are no one's records).
-          if (!name.startsWith('.')) listing.problems.push(notRecordFile(file));
+          // Never read, so said.
+          if (unreadFileName(name, true)) listing.problems.push(notRecordFile(file));
           continue;
         }
         if (entry.isSymbolicLink()) listing.problems.push({ file, line: 1, col: 1, severity: 'error', rule: 'path-symlink', params: { path: file } });
@@ -161,6 +161,8 @@ function holdsFiles(dir: string, budget = { entries: 10_000 }, depth = 0): boole
   return false;
 }
 
+/** What the listing says of paths it never reads as records (changed.ts tells the new ones from the base's). */
+export const UNREAD_RULES: ReadonlySet<string> = new Set(['nested-folder', 'not-record-file']);
 const notRecordFile = (file: string): Problem => ({ file, line: 1, col: 1, severity: 'warning', rule: 'not-record-file', params: { path: file } });
 const strayTemp = (file: string): Problem => ({ file, line: 1, col: 1, severity: 'warning', rule: 'stray-temp', params: {} });
 
