@@ -4,6 +4,8 @@
  * status, list, find and todo read no record file, show reads the one record it shows, and `--as-of` reads only the
  * records that were different on its date.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRepository } from '../src/store/repo.js';
 import { computeDeadlines } from '../src/domain/deadlines.js';
@@ -26,6 +28,13 @@ beforeAll(() => {
   saved = process.env.DJYC_DATA_MAX;
   process.env.DJYC_DATA_MAX = '0';
   repos.push(...statusRepos());
+  // A brand still at its first stage: what it needs next (its logo and concept) is judged on its summary.
+  const r = repos.find((x) => x.name === 'shuangling')!;
+  fs.mkdirSync(path.join(r.root, 'records/brands'), { recursive: true });
+  fs.writeFileSync(
+    path.join(r.root, 'records/brands/b-naming.yaml'),
+    'id: b-naming\nprogramme: shuangling-2020\norganisation: org-jyj\nname: 红烛先锋\nlogo: attachments/logos/b-naming.png\nconcept: 以教育服务群众\ncontact: m-wang\nstage: naming\nhistory:\n  - stage: naming\n    date: "2020-05-05"\n    by: 机关工委\n',
+  );
 });
 afterAll(() => {
   if (saved === undefined) delete process.env.DJYC_DATA_MAX;
@@ -74,6 +83,43 @@ describe('reports and lookups read summaries, not record files', () => {
         }
       }
     }
+  });
+
+  it('summaries give what whole data gives: deadlines, ledger, status, todo and what a record still needs, on dates through the year', () => {
+    const withData = <T>(run: () => T): T => {
+      const saved = process.env.DJYC_DATA_MAX;
+      process.env.DJYC_DATA_MAX = '1000000';
+      try {
+        return run();
+      } finally {
+        process.env.DJYC_DATA_MAX = saved;
+      }
+    };
+    // What each report says, as text (Text values and all): the same from summaries as from whole records.
+    const reports = (repo: Repository, r: Repo, today: string) => {
+      const index = new RecordIndex(repo);
+      const out: string[] = [`todo ${JSON.stringify(computeTodo(repo, { today, fileExists: () => true }))}`];
+      for (const programme of r.programmes) {
+        out.push(`deadlines ${programme} ${JSON.stringify(computeDeadlines(repo, { today, programme }))}`);
+        out.push(`ledger ${programme} ${JSON.stringify(computeLedger(repo, { today, programme }))}`);
+        out.push(`status ${programme} ${JSON.stringify(buildDashboard(repo, { today, programme }))}`);
+      }
+      // What every project, task and brand still needs (show), judged on summaries for all but the record shown.
+      for (const e of repo.records) {
+        if (e.kind === 'project' || e.kind === 'task' || e.kind === 'brand') out.push(`needs ${e.id} ${JSON.stringify(showView(index, e, { today, fileExists: () => true, labels: {} }, 'zh').needs)}`);
+      }
+      return out;
+    };
+    let compared = 0;
+    for (const r of repos) {
+      for (const today of ['2020-05-10', '2020-09-20', r.today]) {
+        const summaries = reports(loadRepository(r.root), r, today);
+        const whole = withData(() => reports(loadRepository(r.root), r, today));
+        expect(summaries, `${r.name} ${today}`).toEqual(whole);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(6);
   });
 
   it('list, find and todo; show reads only the record it shows', () => {

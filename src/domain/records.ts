@@ -88,7 +88,8 @@ export const PROSE_FIELDS: Readonly<Partial<Record<Kind, readonly string[]>>> = 
   task: ['attachments'],
   report: ['progress', 'problems', 'next_steps', 'attachments'],
   closure: ['results', 'self_assessment', 'summary_report', 'attachments'],
-  brand: ['concept', 'philosophy', 'carrier', 'results', 'attachments'],
+  // Not the concept: a brand needs one to enter cultivation (guards.ts has-logo-and-concept), which todo and status judge.
+  brand: ['philosophy', 'carrier', 'results', 'attachments'],
   organisation: ['notes'],
 };
 
