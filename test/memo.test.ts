@@ -208,7 +208,7 @@ describe('a memo kept while its answer is written', () => {
   });
 });
 
-describe('deadlines and ledger from the memo', () => {
+describe('deadlines, ledger, status and todo from the memo', () => {
   it('print what a run without cache prints, before and after a change, exit code and notes included', () => {
     const repo = initRepo('shuangling', 2020);
     write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
@@ -219,6 +219,10 @@ describe('deadlines and ledger from the memo', () => {
       ['deadlines', '--today', '2020-03-10', '--format', 'json', '--fail-on', 'due-soon'],
       ['deadlines', '--today', '2020-03-10'],
       ['ledger', '--today', '2020-03-10', '--format', 'csv'],
+      ['status', '--today', '2020-03-10'],
+      ['status', '--today', '2020-03-10', '--format', 'json'],
+      ['todo', '--today', '2020-03-10'],
+      ['todo', '--today', '2020-03-10', '--format', 'json'],
     ];
     const run = (args: string[], env: Record<string, string> = ENV) => {
       const r = djyc(args, { cwd: repo, env });
@@ -271,6 +275,30 @@ describe('deadlines and ledger from the memo', () => {
     expect(run([...args, '-o', out]).code).toBe(0); // from the memo, to a file: the text as it is
     expect(fs.readFileSync(out, 'utf8')).toContain('13912345678');
     fs.rmSync(out);
+  });
+
+  it("todo's memo holds only while the files it looked at outside the records (a brand's logo) are as they were", () => {
+    const repo = initRepo('shuangling', 2020);
+    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
+    write(repo, 'records/brands/b-1.yaml', 'id: b-1\nprogramme: shuangling-2020\norganisation: org-a\nname: 先锋\nlogo: attachments/logos/b-1.png\nconcept: 服务群众\nstage: naming\nhistory:\n  - stage: naming\n    date: "2020-05-05"\n');
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+    const args = ['todo', '--today', '2020-06-10'];
+    const run = (env: Record<string, string> = ENV) => djyc(args, { cwd: repo, env });
+    const missing = run({ DJYC_NO_CACHE: '1' });
+    expect(missing.stdout).toContain('缺少品牌标识文件 attachments/logos/b-1.png');
+    expect(run()).toEqual(missing);
+    expect(run()).toEqual(missing); // from the memo
+    // The logo arrives (outside records/: the repository's witness does not see it): the memo no longer answers.
+    fs.mkdirSync(path.join(repo, 'attachments/logos'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'attachments/logos/b-1.png'), Buffer.from('89504e470d0a1a0a', 'hex'));
+    const present = run({ DJYC_NO_CACHE: '1' });
+    expect(present.stdout).not.toContain('缺少');
+    expect(present.stdout).toContain('djyc advance 先锋');
+    expect(run()).toEqual(present);
+    expect(run()).toEqual(present);
+    fs.rmSync(path.join(repo, 'attachments/logos/b-1.png'));
+    expect(run()).toEqual(missing);
   });
 });
 

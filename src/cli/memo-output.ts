@@ -15,12 +15,17 @@ export function reportParams(command: string, ctx: CliContext, options: Record<s
   return { command, lang: ctx.lang, tty: !!process.stdout.isTTY, noColor: process.env.NO_COLOR ?? null, ...options };
 }
 
-/** Prints a memo's answer and returns its exit code, or undefined when there is none for this state and these options. */
-export async function printFromMemo(ctx: CliContext, root: string, name: string, params: MemoParams, output: string | undefined): Promise<number | undefined> {
+/**
+ * Prints a memo's answer and returns its exit code, or undefined when there is none for this state and these options.
+ * `holds`: what else the answer depended on, checked against the memo's meta (a report that looked at files outside
+ * the records: store/memo.ts `filesLookedAt`).
+ */
+export async function printFromMemo(ctx: CliContext, root: string, name: string, params: MemoParams, output: string | undefined, holds?: (meta: Record<string, unknown>) => boolean): Promise<number | undefined> {
   const { readMemo } = await import('../store/memo.js');
   const hit = readMemo(root, name, params);
   const meta = hit?.meta as { code?: unknown; notes?: unknown; bytes?: unknown; clean?: unknown } | undefined;
   if (!hit || typeof meta?.code !== 'number' || !Array.isArray(meta.notes)) return undefined;
+  if (holds && !holds(meta)) return undefined;
   for (const note of meta.notes) ctx.err(String(note));
   // As bytes where the text goes out as it is: to a file, or to the terminal when the guard found nothing to mask
   // in it the first time. Else as text, through the guard again.
@@ -49,14 +54,14 @@ export function notingContext(ctx: CliContext): { ctx: CliContext; notes: string
  * Writes a report (whole, or in pieces made as they are written) and keeps it as the memo of its run on the way
  * (`memo` undefined: no memo). A write that fails leaves no memo.
  */
-export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository; name: string; params: MemoParams; code: number; notes: string[] } | undefined, content: string | Uint8Array | Iterable<string>, output: string | undefined): Promise<void> {
+export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository; name: string; params: MemoParams; code: number; notes: string[]; meta?: Record<string, unknown> } | undefined, content: string | Uint8Array | Iterable<string>, output: string | undefined): Promise<void> {
   if (!memo) return writeOutput(ctx, content, output);
   const masked = outputGuard.masked;
   // Printed, and the guard changed nothing on the way: the memo's bytes are what a later run would show.
   const clean = () => toStandardOutput(output) && outputGuard.installed && outputGuard.masked === masked;
   if (typeof content === 'string' || content instanceof Uint8Array) {
     writeOutput(ctx, content, output);
-    return keepInMemo(memo.repo, memo.name, memo.params, content, { code: memo.code, notes: memo.notes, clean: clean() });
+    return keepInMemo(memo.repo, memo.name, memo.params, content, { ...memo.meta, code: memo.code, notes: memo.notes, clean: clean() });
   }
   const { MemoSink } = await import('../store/memo.js');
   const sink = MemoSink.open(memo.repo, memo.name, memo.params);
@@ -76,11 +81,11 @@ export async function writeKeptOutput(ctx: CliContext, memo: { repo: Repository;
     sink.abandon();
     throw err;
   }
-  sink.finish({ code: memo.code, notes: memo.notes, bytes: false, clean: clean() });
+  sink.finish({ ...memo.meta, code: memo.code, notes: memo.notes, bytes: false, clean: clean() });
 }
 
 /** Keeps what a report printed as the memo of its run (nothing when the loading had no witness). */
-async function keepInMemo(repo: Repository, name: string, params: MemoParams, content: string | Uint8Array, meta: { code: number; notes: string[]; clean: boolean }): Promise<void> {
+async function keepInMemo(repo: Repository, name: string, params: MemoParams, content: string | Uint8Array, meta: { code: number; notes: string[]; clean: boolean; [more: string]: unknown }): Promise<void> {
   const { writeMemo } = await import('../store/memo.js');
   const bytes = typeof content !== 'string';
   writeMemo(repo, name, params, { payload: typeof content === 'string' ? content : Buffer.from(content), meta: { ...meta, bytes } });

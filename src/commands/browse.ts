@@ -10,7 +10,7 @@ import { today as todayIn } from '../store/clock.js';
 import { UsageError } from '../domain/errors.js';
 import type { Lang } from '../domain/i18n.js';
 import { KINDS, type Kind } from '../domain/kinds.js';
-import { RecordIndex } from '../domain/records.js';
+import { RecordIndex, type Repository } from '../domain/records.js';
 import { kindOfWord, matchRecords, orgOption, resolveRecord } from '../domain/resolve.js';
 import { findRecords, knownStage, listView, showView, type Hit, type ListView, type ShowView } from '../domain/browse.js';
 import { computeTodo, type Todo } from '../domain/todo.js';
@@ -80,9 +80,11 @@ export function show(o: { root: string; text: string; lang: Lang; today?: string
   return showView(index, entry, { today: todayIn(o.today), fileExists: (rel) => fs.existsSync(path.join(o.root, rel)), labels }, o.lang);
 }
 
-export function todo(o: { root: string; org?: string; programme?: string; today?: string; within?: number }): Todo {
+/** The to-do list, and the repository it was made from (a memo of the answer needs it). */
+export function todo(o: { root: string; org?: string; programme?: string; today?: string; within?: number; fileExists?: (rel: string) => boolean }): Todo & { repo: Repository } {
   const repo = loadRepository(o.root);
   const index = new RecordIndex(repo);
   const programme = o.programme ? resolveProgramme(index, o.programme).id : undefined;
-  return computeTodo(repo, { today: todayIn(o.today), within: o.within, org: orgOption(index, o.org), programme, fileExists: (rel) => fs.existsSync(path.join(o.root, rel)) });
+  const fileExists = o.fileExists ?? ((rel: string) => fs.existsSync(path.join(o.root, rel)));
+  return { ...computeTodo(repo, { today: todayIn(o.today), within: o.within, org: orgOption(index, o.org), programme, fileExists }), repo };
 }

@@ -1,7 +1,7 @@
 /**
- * Whole results kept for an unchanged repository: a command that read every record (validate, deadlines, ledger)
- * keeps what it printed or found, with a witness of the contents it read; the next run with the same parameters
- * checks the witness — cheaply, without reading a record — and, when it holds, answers from the memo.
+ * Whole results kept for an unchanged repository: a command that read every record (validate, deadlines, ledger,
+ * status, todo) keeps what it printed or found, with a witness of the contents it read; the next run with the same
+ * parameters checks the witness — cheaply, without reading a record — and, when it holds, answers from the memo.
  *
  * The witness (repo.ts `RepositoryWitness`): djyc.yaml's blob id; records/'s entries, each kind folder by its stat
  * signature, taken only when the folder had settled (so any record file added, removed or renamed since shows);
@@ -19,6 +19,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { blobId, cacheRoot, codeFingerprint } from './cache.js';
 import { gitSync, gitWitness } from './git.js';
 import { readBounded, readRecordBytes } from './containment.js';
@@ -67,7 +69,50 @@ interface MemoHead {
   meta?: Record<string, unknown>;
 }
 
-/** The memo file of a command (names are djyc's own: validate, deadlines, ledger). */
+let memoCodeHash: string | undefined;
+
+/**
+ * The code a memo was written by: cache.ts `codeFingerprint` (the store, the rules, the schemas) and the code that
+ * words and lays out what commands print (cli/, output/, commands/), so that a changed report format is never
+ * answered with text the previous code printed, even within one version.
+ */
+function memoCode(): string {
+  if (memoCodeHash) return memoCodeHash;
+  const h = createHash('sha1').update(codeFingerprint());
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const dir of ['cli', 'output', 'commands']) {
+    let names: string[] = [];
+    try {
+      names = (fs.readdirSync(path.join(here, '..', dir), { recursive: true }) as string[]).filter((n) => /\.(js|ts)$/.test(n)).sort();
+    } catch {
+      /* no such folder */
+    }
+    h.update(`${dir}\0`);
+    for (const n of names) h.update(`${n}\0`).update(fs.readFileSync(path.join(here, '..', dir, n))).update('\0');
+  }
+  return (memoCodeHash = h.digest('hex'));
+}
+
+/**
+ * A file check (`fileExists`, repository-relative) that remembers what it answered, for a memo: the memo's witness
+ * covers records/ and djyc.yaml only, so a report that asked whether some other file exists (a brand's logo) keeps
+ * the answers in its meta (`files`) and `holds` checks them again before the memo is used.
+ */
+export function filesLookedAt(root: string): { fileExists: (rel: string) => boolean; files: Record<string, boolean>; holds: (meta: Record<string, unknown>) => boolean } {
+  const exists = (rel: string) => fs.existsSync(path.join(root, rel));
+  const files: Record<string, boolean> = Object.create(null) as Record<string, boolean>;
+  return {
+    fileExists: (rel) => (files[rel] = exists(rel)),
+    files,
+    holds: (meta) => {
+      const kept = meta.files;
+      if (!kept || typeof kept !== 'object' || Array.isArray(kept)) return false;
+      return Object.entries(kept as Record<string, unknown>).every(([rel, was]) => typeof was === 'boolean' && exists(rel) === was);
+    },
+  };
+}
+
+/** The memo file of a command (names are djyc's own: validate, deadlines, ledger, status, todo). */
 export function memoFile(root: string, name: string): string | undefined {
   const where = cacheRoot(root);
   return where ? path.join(where, `memo-${name}.json`) : undefined;
@@ -182,7 +227,7 @@ function withMemoFile<T>(root: string, name: string, use: (memo: MemoFile) => T 
       }
       const head = JSON.parse(bytes.toString('utf8', nl + 1, end)) as MemoHead;
       const payloadSize = size - tail + nl;
-      if (head.djyc !== FORMAT || head.code !== codeFingerprint() || payloadSize !== head.size) return undefined;
+      if (head.djyc !== FORMAT || head.code !== memoCode() || payloadSize !== head.size) return undefined;
       return use({
         head,
         payload: () => {
@@ -286,7 +331,7 @@ export class MemoSink {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.rmSync(tmp, { force: true });
       // 'wx': a new file, never through a link left under the temp name.
-      return new MemoSink(file, tmp, { djyc: FORMAT, code: codeFingerprint(), params: paramsText(params), witness, extra }, fs.openSync(tmp, 'wx'));
+      return new MemoSink(file, tmp, { djyc: FORMAT, code: memoCode(), params: paramsText(params), witness, extra }, fs.openSync(tmp, 'wx'));
     } catch {
       return undefined;
     }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, tr, T } from '../../domain/i18n.js';
 import { UsageError } from '../../domain/errors.js';
-import { checkIsoDate, colors, writeOutput } from '../io.js';
+import { checkIsoDate, colors } from '../io.js';
 import { today as todayIn } from '../../store/clock.js';
 import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
@@ -35,19 +35,26 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         if (opts.asOf && opts.today) throw new UsageError('--as-of 与 --today 只能选一个', 'choose either --as-of or --today');
         const within = parseWithin(opts.within);
         const root = requireRoot(ctx.cwd);
+        const today = opts.asOf ?? todayIn(opts.today);
+        // Unchanged repository, same options: what the last run printed, notes included (cli/memo-output.ts). Not
+        // for PDF (a file made by the browser) nor for a past date's records (--as-of).
+        const { notingContext, printFromMemo, reportParams, writeKeptOutput } = await import('../memo-output.js');
+        const params = opts.asOf || format === 'pdf' ? undefined : reportParams('status', ctx, { today, dated: !!opts.today, within: opts.within ?? null, org: opts.org ?? null, programme: opts.programme ?? null, format, errTty: !!process.stderr.isTTY });
+        const memo = params && (await printFromMemo(ctx, root, 'status', params, opts.output));
+        if (memo !== undefined) return memo;
         const { recordsAsOf } = await import('../../domain/as-of.js');
         const repo = opts.asOf ? recordsAsOf(loadRepository(root), opts.asOf) : loadRepository(root);
+        const noting = notingContext(ctx);
         const c = await colors(process.stderr);
         const unreadable = repo.loadProblems.filter((p) => p.severity === 'error').length;
         if (unreadable) {
-          ctx.err(c.yellow(tr(ctx.lang, `警告：${unreadable} 处记录文件错误，相关记录未计入（运行 djyc validate 查看）`, `warning: ${unreadable} record file errors; those records are not counted (run djyc validate)`)));
+          noting.ctx.err(c.yellow(tr(ctx.lang, `警告：${unreadable} 处记录文件错误，相关记录未计入（运行 djyc validate 查看）`, `warning: ${unreadable} record file errors; those records are not counted (run djyc validate)`)));
         }
-        const today = opts.asOf ?? todayIn(opts.today);
         const { RecordIndex } = await import('../../domain/records.js');
         const { orgOption } = await import('../../domain/resolve.js');
         const { pickProgramme } = await import('../programme-choice.js');
         const org = orgOption(new RecordIndex(repo), opts.org);
-        const programme = pickProgramme(ctx, repo, opts.programme, today).id;
+        const programme = pickProgramme(noting.ctx, repo, opts.programme, today).id;
         const dashboards = statusDashboards(repo, { programme, org, today, within, lang: ctx.lang, dated: opts.asOf ? 'as-of' : opts.today ? 'today' : undefined });
         if (format === 'pdf') {
           const out = path.resolve(ctx.cwd, opts.output ?? 'status.pdf');
@@ -58,7 +65,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
           return 0;
         }
         const text = format === 'json' ? statusJson(dashboards) : statusText(dashboards, { lang: ctx.lang, paint: opts.output ? undefined : await colors(process.stdout) });
-        writeOutput(ctx, text, opts.output);
+        await writeKeptOutput(ctx, params && { repo, name: 'status', params, code: 0, notes: noting.notes }, text, opts.output);
         return 0;
       }),
     );

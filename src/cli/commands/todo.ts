@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { type Lang, say, tr, T } from '../../domain/i18n.js';
 import { UsageError } from '../../domain/errors.js';
-import { checkIsoDate, colors, writeOutput } from '../io.js';
+import { checkIsoDate, colors } from '../io.js';
+import { today as todayIn } from '../../store/clock.js';
 import { command, NOTES, options, SHARED, use, type Options } from '../options.js';
 
 const FORMATS = ['table', 'json'] as const;
@@ -33,11 +34,22 @@ export function register(program: Command, run: Runner, lang: Lang): void {
       const format = f.json ? 'json' : f.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`不支持的格式“${format}”（可用：${FORMATS.join(' / ')}）`, `unknown format "${format}" (known: ${FORMATS.join(' / ')})`);
       checkIsoDate(f.today);
-      const t = todo({ root: requireRoot(ctx.cwd), org: f.org, programme: f.programme, today: f.today, within: parseWithin(f.within) });
+      const within = parseWithin(f.within);
+      const root = requireRoot(ctx.cwd);
+      // Unchanged repository (and the same answers about files outside it: brands' logos), same options: what the
+      // last run printed (cli/memo-output.ts).
+      const { printFromMemo, reportParams, writeKeptOutput } = await import('../memo-output.js');
+      const { filesLookedAt } = await import('../../store/memo.js');
+      const looked = filesLookedAt(root);
+      const params = reportParams('todo', ctx, { today: todayIn(f.today), within: f.within ?? null, org: f.org ?? null, programme: f.programme ?? null, format });
+      const memo = await printFromMemo(ctx, root, 'todo', params, f.output, looked.holds);
+      if (memo !== undefined) return memo;
+      const t = todo({ root, org: f.org, programme: f.programme, today: f.today, within, fileExists: looked.fileExists });
+      const keep = (text: string) => writeKeptOutput(ctx, { repo: t.repo, name: 'todo', params, code: 0, notes: [], meta: { files: looked.files } }, text, f.output);
       if (format === 'json') {
         const items = t.groups.map((g) => ({ org: g.org, people: g.people.map((p) => ({ person: p.person, items: p.items.map((i) => ({ ...i, what: say(ctx.lang, i.what), reason: i.reason ? say(ctx.lang, i.reason) : undefined })) })) }));
-        writeOutput(ctx, `${JSON.stringify({ today: t.today, count: t.count, groups: items }, null, 2)}\n`, f.output);
-        return;
+        await keep(`${JSON.stringify({ today: t.today, count: t.count, groups: items }, null, 2)}\n`);
+        return 0;
       }
       const c = await colors();
       const en = ctx.lang === 'en';
@@ -59,7 +71,8 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         }
       }
       lines.push('', tr(ctx.lang, `共 ${t.count} 项`, `${t.count} item(s)`));
-      writeOutput(ctx, `${lines.join('\n')}\n`, f.output);
+      await keep(`${lines.join('\n')}\n`);
+      return 0;
     }),
   );
 }
