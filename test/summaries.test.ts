@@ -85,7 +85,7 @@ describe('reports and lookups read summaries, not record files', () => {
     }
   });
 
-  it('summaries give what whole data gives: deadlines, ledger, status, todo and what a record still needs, on dates through the year', () => {
+  it('summaries give what whole data gives: deadlines, ledger, status, todo, list, find and what a record still needs, on dates through the year', () => {
     const withData = <T>(run: () => T): T => {
       const saved = process.env.DJYC_DATA_MAX;
       process.env.DJYC_DATA_MAX = '1000000';
@@ -104,6 +104,10 @@ describe('reports and lookups read summaries, not record files', () => {
         out.push(`ledger ${programme} ${JSON.stringify(computeLedger(repo, { today, programme }))}`);
         out.push(`status ${programme} ${JSON.stringify(buildDashboard(repo, { today, programme }))}`);
       }
+      for (const kind of ['project', 'task', 'report', 'organisation', 'member', 'brand', 'closure', 'commitment', 'evaluation', 'expert'] as const) {
+        out.push(`list ${kind} ${JSON.stringify(listView(index, { kind }, 'zh'))}`);
+      }
+      for (const text of ['党', '先锋', '2020', 'zb', 'hz']) out.push(`find ${text} ${JSON.stringify(findRecords(index, text, 'zh'))}`);
       // What every project, task and brand still needs (show), judged on summaries for all but the record shown.
       for (const e of repo.records) {
         if (e.kind === 'project' || e.kind === 'task' || e.kind === 'brand') out.push(`needs ${e.id} ${JSON.stringify(showView(index, e, { today, fileExists: () => true, labels: {} }, 'zh').needs)}`);
