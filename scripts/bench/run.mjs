@@ -19,7 +19,7 @@
 //   its "valid" lines must equal the file count), cold `djyc validate` (cache removed), warm `djyc validate`
 //   (nothing changed), `djyc validate --changed main` on a branch changing 10 files, `djyc deadlines --format
 //   json` and `djyc ledger --format csv` (each run twice: the second answer, from the memo, must print the same;
-//   its time is informational), `djyc todo`, `djyc find` and `djyc show <project>` (informational); `node -e 0`,
+//   its time is informational), `djyc status`, `djyc todo`, `djyc find` and `djyc show <project>` (informational); `node -e 0`,
 //   `djyc --version`, `djyc --help`; a cold Chromium printing a
 //   blank page (scripts/bench/blank-pdf.mjs) and one record's form (`djyc render <id> --form apply -o x.pdf`);
 //   a batch of ≥ 1,000 forms (`djyc render --org <党委> -o dir`, offices city). Then 20 planted errors in a copy of
@@ -250,7 +250,7 @@ async function ledger(c) {
 async function lookups(c) {
   const id = c.info.formRecord?.id;
   // find: a part of the sample project's id, which every record of its year shares (thousands of matches).
-  for (const [label, args] of [['todo', ['todo', '--today', c.today]], ...(id ? [['find', ['find', id.slice(0, 6)]], ['show', ['show', id, '--today', c.today]]] : [])]) {
+  for (const [label, args] of [['status', ['status', '--today', c.today]], ['todo', ['todo', '--today', c.today]], ...(id ? [['find', ['find', id.slice(0, 6)]], ['show', ['show', id, '--today', c.today]]] : [])]) {
     const r = await djyc(c, label, args);
     if (r.code !== 0) fail(`${c.profile}: djyc ${args.join(' ')}`, r);
   }
@@ -396,6 +396,7 @@ function cityCells(c) {
     ledger: row('ledger', (x) => all(warmS && x.wall <= 1.5 * warmS.wall)),
     deadlinesAgain: beside('deadlinesAgain'),
     ledgerAgain: beside('ledgerAgain'),
+    status: beside('status'),
     todo: beside('todo'),
     find: beside('find'),
     show: beside('show'),
@@ -434,6 +435,7 @@ const ROWS = [
   ['ledger', '`djyc ledger --format csv`', '≤ 1.5× warm validate'],
   ['deadlinesAgain', 'the same `deadlines` again, nothing changed (its memo; informational)', ''],
   ['ledgerAgain', 'the same `ledger` again, nothing changed (its memo; informational)', ''],
+  ['status', '`djyc status` (the dashboard; informational)', ''],
   ['todo', '`djyc todo` (every project, task and brand; informational)', ''],
   ['find', '`djyc find p-2020` (thousands of matches; informational)', ''],
   ['show', '`djyc show <project>` (informational)', ''],

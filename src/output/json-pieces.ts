@@ -27,12 +27,17 @@ export function* jsonPieces(value: Record<string, unknown>, key: string, per = 5
     return;
   }
   yield `${text.slice(0, at)}[\n`;
+  // The array as deep as the key's value stands, so that JSON.stringify indents its elements where they go (no
+  // second pass over the text to indent every line).
+  const depth = outer.length / 2;
+  const close = `\n${outer}]`;
   for (let i = 0; i < list.length; i += per) {
-    // A slice as JSON.stringify writes an array ("[\n  a,\n  b\n]": undefined and functions become null), its
-    // brackets cut off and every line indented to where the elements stand.
-    const json = JSON.stringify(list.slice(i, i + per), null, 2);
-    const body = json.slice(2, -2).replaceAll('\n', `\n${outer}`);
-    yield outer + body + (i + per < list.length ? ',\n' : '');
+    // A slice as JSON.stringify writes an array (undefined and functions become null), without its brackets.
+    let nested: unknown = list.slice(i, i + per);
+    for (let d = 0; d < depth; d++) nested = { a: nested };
+    const json = JSON.stringify(nested, null, 2);
+    const body = json.slice(json.indexOf('[\n') + 2, json.lastIndexOf(close));
+    yield body + (i + per < list.length ? ',\n' : '');
   }
   yield `\n${outer}]${text.slice(at + mark.length)}\n`;
 }
