@@ -21,6 +21,15 @@ function write(repo: string, rel: string, text: string): void {
   fs.writeFileSync(path.join(repo, rel), text);
 }
 
+/** A shuangling-2020 repository holding these record files (path → text), committed. */
+function committedRepo(files: Record<string, string>): string {
+  const repo = initRepo('shuangling', 2020);
+  for (const [rel, text] of Object.entries(files)) write(repo, rel, text);
+  git(repo, ['add', '-A']);
+  git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+  return repo;
+}
+
 const member = (id: string, org: string, name = '张三') => `id: ${id}\nname: ${name}\norganisation: ${org}\nparty_title: 党员\n`;
 
 describe('the memo of a whole validation', () => {
@@ -35,11 +44,8 @@ describe('the memo of a whole validation', () => {
   };
 
   beforeAll(() => {
-    repo = initRepo('shuangling', 2020);
-    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
-    for (let i = 0; i < 5; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a'));
-    git(repo, ['add', '-A']);
-    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+    const members = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a')]));
+    repo = committedRepo({ 'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n', ...members });
   });
 
   it('answers when nothing changed, and never when something did', () => {
@@ -139,10 +145,7 @@ describe('the memo of a whole validation', () => {
 describe('a memo kept while its answer is written', () => {
   /** A repository of one committed record, loaded. */
   const oneRecordRepo = () => {
-    const repo = initRepo('shuangling', 2020);
-    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
-    git(repo, ['add', '-A']);
-    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+    const repo = committedRepo({ 'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n' });
     return { repo, loaded: loadRepository(repo) };
   };
 
@@ -210,11 +213,10 @@ describe('a memo kept while its answer is written', () => {
 
 describe('deadlines, ledger, status and todo from the memo', () => {
   it('print what a run without cache prints, before and after a change, exit code and notes included', () => {
-    const repo = initRepo('shuangling', 2020);
-    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
-    write(repo, 'records/projects/p-1.yaml', 'id: p-1\nprogramme: shuangling-2020\ntitle: 便民服务\nlead: org-a\nstage: proposed\ndue: "2020-03-12"\nhistory:\n  - stage: proposed\n    date: "2020-03-05"\n');
-    git(repo, ['add', '-A']);
-    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+    const repo = committedRepo({
+      'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n',
+      'records/projects/p-1.yaml': 'id: p-1\nprogramme: shuangling-2020\ntitle: 便民服务\nlead: org-a\nstage: proposed\ndue: "2020-03-12"\nhistory:\n  - stage: proposed\n    date: "2020-03-05"\n',
+    });
     const runs = [
       ['deadlines', '--today', '2020-03-10', '--format', 'json', '--fail-on', 'due-soon'],
       ['deadlines', '--today', '2020-03-10'],
@@ -278,11 +280,10 @@ describe('deadlines, ledger, status and todo from the memo', () => {
   });
 
   it("todo's memo holds only while the files it looked at outside the records (a brand's logo) are as they were", () => {
-    const repo = initRepo('shuangling', 2020);
-    write(repo, 'records/organisations/org-a.yaml', 'id: org-a\nname: 甲支部\ntype: 党支部\n');
-    write(repo, 'records/brands/b-1.yaml', 'id: b-1\nprogramme: shuangling-2020\norganisation: org-a\nname: 先锋\nlogo: attachments/logos/b-1.png\nconcept: 服务群众\nstage: naming\nhistory:\n  - stage: naming\n    date: "2020-05-05"\n');
-    git(repo, ['add', '-A']);
-    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'records']);
+    const repo = committedRepo({
+      'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n',
+      'records/brands/b-1.yaml': 'id: b-1\nprogramme: shuangling-2020\norganisation: org-a\nname: 先锋\nlogo: attachments/logos/b-1.png\nconcept: 服务群众\nstage: naming\nhistory:\n  - stage: naming\n    date: "2020-05-05"\n',
+    });
     const args = ['todo', '--today', '2020-06-10'];
     const run = (env: Record<string, string> = ENV) => djyc(args, { cwd: repo, env });
     const missing = run({ DJYC_NO_CACHE: '1' });
