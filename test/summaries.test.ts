@@ -147,3 +147,25 @@ describe('reports and lookups read summaries, not record files', () => {
     }
   });
 });
+
+describe('one index per loaded repository', () => {
+  const entry = (id: string) => ({ kind: 'member' as const, id, file: `records/members/${id}.yaml`, data: { id, name: id, organisation: 'org-a' } as never, text: '' });
+  const repoOf = (...ids: string[]): Repository => ({ root: '/nowhere', config: {} as never, records: ids.map(entry), loadProblems: [], unparsed: [] });
+
+  it('is shared by the reports that read the same repository, and built again when its records were replaced or grew', () => {
+    const repo = repoOf('m-1', 'm-2');
+    const index = RecordIndex.of(repo);
+    expect(RecordIndex.of(repo)).toBe(index);
+    expect(index.where('member', 'organisation', 'org-a').map((m) => m.id)).toEqual(['m-1', 'm-2']);
+    // Another repository object over other records (a past date's view, an edit): its own index.
+    const other = repoOf('m-1');
+    expect(RecordIndex.of(other)).not.toBe(index);
+    expect(RecordIndex.of(other).all('member').map((m) => m.id)).toEqual(['m-1']);
+    repo.records.push(entry('m-3'));
+    const grown = RecordIndex.of(repo);
+    expect(grown).not.toBe(index);
+    expect(grown.where('member', 'organisation', 'org-a').map((m) => m.id)).toEqual(['m-1', 'm-2', 'm-3']);
+    repo.records = [entry('m-9')];
+    expect(RecordIndex.of(repo).all('member').map((m) => m.id)).toEqual(['m-9']);
+  });
+});

@@ -83,7 +83,7 @@ export function show(o: { root: string; text: string; lang: Lang; today?: string
 /** The to-do list, and the repository it was made from (a memo of the answer needs it). */
 export function todo(o: { root: string; org?: string; programme?: string; today?: string; within?: number; fileExists?: (rel: string) => boolean }): Todo & { repo: Repository } {
   const repo = loadRepository(o.root);
-  const index = new RecordIndex(repo);
+  const index = RecordIndex.of(repo);
   const programme = o.programme ? resolveProgramme(index, o.programme).id : undefined;
   const fileExists = o.fileExists ?? ((rel: string) => fs.existsSync(path.join(o.root, rel)));
   return { ...computeTodo(repo, { today: todayIn(o.today), within: o.within, org: orgOption(index, o.org), programme, fileExists }), repo };

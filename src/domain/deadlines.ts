@@ -203,7 +203,7 @@ function finished(p: ProgrammeRecord, track: Track, record: Staged, hasClosure: 
 }
 
 export function computeDeadlines(repo: Repository, opts: DeadlineOptions): DeadlineReport {
-  const index = new RecordIndex(repo);
+  const index = RecordIndex.of(repo);
   const today = opts.today;
   const within = opts.within ?? 14;
   let programmes = index.all('programme').map((r) => summary(r));

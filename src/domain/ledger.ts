@@ -228,7 +228,7 @@ function closureOf(closures: Map<string, RecordEntry<'closure'>[]>, id: string):
 
 /** Computes the ledger of one programme (optionally one organisation and those under it). */
 export function computeLedger(repo: Repository, opts: LedgerOptions): Ledger {
-  const index = new RecordIndex(repo);
+  const index = RecordIndex.of(repo);
   const choice = chooseProgramme(index, opts.programme, opts.today);
   const p = choice.programme;
   const today = opts.today;

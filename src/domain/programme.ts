@@ -118,7 +118,7 @@ export function calendarEnd(p: ProgrammeRecord): string {
  */
 export function resolveProgramme(repo: Repository | RecordIndex, id?: string, today?: string): ProgrammeRecord {
   if (today !== undefined) return chooseProgramme(repo, id, today).programme;
-  const index = repo instanceof RecordIndex ? repo : new RecordIndex(repo);
+  const index = repo instanceof RecordIndex ? repo : RecordIndex.of(repo);
   const wanted = id ?? index.repo.config.default_programme;
   const all = index.all('programme');
   const found = wanted ? index.get('programme', wanted) : all.length === 1 ? all[0] : undefined;

@@ -26,10 +26,26 @@ export interface Repository {
   unparsed: string[];
 }
 
+const sharedIndexes = new WeakMap<Repository, { records: RecordEntry[]; count: number; index: RecordIndex }>();
+
 /** Lookup helpers over a loaded repository. */
 export class RecordIndex {
   readonly byId = new Map<string, RecordEntry>();
   private readonly byKind = new Map<Kind, RecordEntry[]>();
+
+  /**
+   * The index of a repository, built once and shared by everything that reads that repository object (a report
+   * builds the ledger, the deadlines and the dashboard over the same records: one index, and its `where` maps, for
+   * all). A loaded repository is not changed afterwards — edits and past dates make new ones —; one whose record list
+   * was replaced or grew anyway gets a new index.
+   */
+  static of(repo: Repository): RecordIndex {
+    const known = sharedIndexes.get(repo);
+    if (known && known.records === repo.records && known.count === repo.records.length) return known.index;
+    const index = new RecordIndex(repo);
+    sharedIndexes.set(repo, { records: repo.records, count: repo.records.length, index });
+    return index;
+  }
 
   constructor(readonly repo: Repository) {
     for (const r of repo.records) {

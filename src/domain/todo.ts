@@ -107,7 +107,7 @@ export function computeTodo(repo: Repository, opts: TodoOptions): Todo {
   const today = opts.today;
   const within = opts.within ?? 14;
   const view = recordsAsOf(repo, today);
-  const index = new RecordIndex(view);
+  const index = RecordIndex.of(view);
   const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
   const groups = new Map<string, TodoGroup>();
   const add = (orgId: string | undefined, person: Named | undefined, item: TodoItem) => {

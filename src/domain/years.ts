@@ -47,7 +47,7 @@ function list(ids: ProgrammeRecord[]): string {
 
 /** The programme a command acts on (see the module comment); `today` is the day it acts for. */
 export function chooseProgramme(repo: Repository | RecordIndex, id: string | undefined, today: string): ProgrammeChoice {
-  const index = repo instanceof RecordIndex ? repo : new RecordIndex(repo);
+  const index = repo instanceof RecordIndex ? repo : RecordIndex.of(repo);
   const all = index.all('programme').map((r) => r.data).sort(byNewest);
   if (id !== undefined) {
     const found = index.get('programme', id);

@@ -144,7 +144,7 @@ export function buildDashboard(repo: Repository, opts: DashboardOptions): Dashbo
   const p = resolveProgramme(repo, opts.programme, opts.today);
   const ledger: Ledger = computeLedger(repo, { programme: p.id, org: opts.org, today: opts.today });
   const deadlines = computeDeadlines(repo, { programme: p.id, org: opts.org, today: ledger.today, within: opts.within, keep: (i) => i.status === 'overdue' || i.status === 'due-soon' });
-  const index = new RecordIndex(repo);
+  const index = RecordIndex.of(repo);
 
   const hidden = new Set(ledger.projects.filter((r) => !r.public || r.dropped).map((r) => r.id));
   const hiddenTasks = new Set(ledger.tasks.filter((t) => hidden.has(t.project)).map((t) => t.id));

@@ -28,7 +28,7 @@ export interface StatusOptions {
 
 /** Dashboards of the programmes asked for. */
 export function statusDashboards(repo: Repository, opts: StatusOptions): Dashboard[] {
-  const index = new RecordIndex(repo);
+  const index = RecordIndex.of(repo);
   if (opts.org && !index.get('organisation', opts.org)) throw new UsageError(`党组织“${opts.org}”不存在`, `organisation "${opts.org}" does not exist`);
   const programme = chooseProgramme(index, opts.programme, opts.today).programme.id;
   return [{ ...buildDashboard(repo, { programme, org: opts.org, today: opts.today, within: opts.within, lang: opts.lang }), ...(opts.dated ? { dated: opts.dated } : {}) }];

@@ -69,7 +69,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const today = opts.asOf ?? todayIn(opts.today);
         // Only the items this run prints are made (all are counted): the calendar lists more than the other formats.
         const keep: ((i: ItemKey) => boolean) | undefined = opts.all ? undefined : format === 'ics' ? inCalendar : (i) => isCurrent(i, today, within);
-        const report = computeDeadlines(repo, { today, within, org: orgOption(new RecordIndex(repo), opts.org), programme: opts.programme, keep });
+        const report = computeDeadlines(repo, { today, within, org: orgOption(RecordIndex.of(repo), opts.org), programme: opts.programme, keep });
         const shown = report.items;
         const code = opts.failOn && failsOn(report, opts.failOn as 'overdue' | 'due-soon') ? 1 : 0;
         let text: string | Iterable<string>;

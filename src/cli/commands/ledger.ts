@@ -49,7 +49,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const dated: Dated | undefined = opts.asOf ? 'as-of' : opts.today ? 'today' : undefined;
         const noting = notingContext(ctx);
         const programme = pickProgramme(noting.ctx, repo, opts.programme, today);
-        const org = orgOption(new RecordIndex(repo), opts.org);
+        const org = orgOption(RecordIndex.of(repo), opts.org);
         const ledger = computeLedger(repo, { programme: programme.id, org, today });
         let tables = ledgerTables(ledger, programme, ctx.lang);
         const wanted = opts.table ?? (format === 'csv' ? 'projects' : undefined);

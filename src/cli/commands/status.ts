@@ -53,7 +53,7 @@ export function register(program: Command, run: Runner, lang: Lang): void {
         const { RecordIndex } = await import('../../domain/records.js');
         const { orgOption } = await import('../../domain/resolve.js');
         const { pickProgramme } = await import('../programme-choice.js');
-        const org = orgOption(new RecordIndex(repo), opts.org);
+        const org = orgOption(RecordIndex.of(repo), opts.org);
         const programme = pickProgramme(noting.ctx, repo, opts.programme, today).id;
         const dashboards = statusDashboards(repo, { programme, org, today, within, lang: ctx.lang, dated: opts.asOf ? 'as-of' : opts.today ? 'today' : undefined });
         if (format === 'pdf') {
