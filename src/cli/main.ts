@@ -278,10 +278,9 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = await reportError(err, lang, { json, command });
   } finally {
     if (process.env.DJYC_STATS === '1') {
-      const { loadStats } = await import('../store/parallel.js');
+      const { loadStats, resetLoadStats } = await import('../store/parallel.js');
       if (loadStats.files || loadStats.ms) process.stderr.write(`djyc load: ${JSON.stringify(loadStats)}\n`);
-      // A host that runs main() again (the tests' CLI thread): a later run that loads nothing prints nothing.
-      Object.assign(loadStats, { files: 0, cacheHits: 0, analysed: 0, threads: 1, cacheEntries: 0, gitKeys: 0, ms: 0, rssMB: 0, phases: {} });
+      resetLoadStats();
     }
   }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash, hash as oneShotHash } from 'node:crypto';
+import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { findGitDir } from './gitdir.js';
 import { loadSchema } from './schemas.js';
@@ -216,17 +216,22 @@ export function codeFingerprint(): string {
   const h = createHash('sha1').update(CACHE_FORMAT);
   h.update(`version ${packageVersion()}\0`);
   const storeDir = path.dirname(fileURLToPath(import.meta.url));
-  for (const dir of [storeDir, path.join(storeDir, '..', 'domain'), SCHEMAS_DIR]) {
+  hashFolders(h, [storeDir, path.join(storeDir, '..', 'domain'), SCHEMAS_DIR]);
+  return (codeHash = h.digest('hex'));
+}
+
+/** Adds the source files (.js, .ts, .json) of folders to a hash, by name and content (`recursive`: their subfolders' too). */
+export function hashFolders(h: Hash, dirs: readonly string[], opts: { recursive?: boolean } = {}): void {
+  for (const dir of dirs) {
     let names: string[] = [];
     try {
-      names = fs.readdirSync(dir).filter((n) => /\.(js|ts|json)$/.test(n)).sort();
+      names = (fs.readdirSync(dir, { recursive: !!opts.recursive }) as string[]).filter((n) => /\.(js|ts|json)$/.test(n)).sort();
     } catch {
       /* no such folder */
     }
     h.update(`${path.basename(dir)}\0`);
     for (const n of names) h.update(`${n}\0`).update(fs.readFileSync(path.join(dir, n))).update('\0');
   }
-  return (codeHash = h.digest('hex'));
 }
 
 /** The cache generation for a repository state: code, schemas and the programme files (path + content id). */

@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { blobId, cacheRoot, codeFingerprint } from './cache.js';
+import { blobId, cacheRoot, codeFingerprint, hashFolders } from './cache.js';
 import { gitSync, gitWitness } from './git.js';
 import { readBounded, readRecordBytes } from './containment.js';
 import { dirSignature, witnessOf } from './repo.js';
@@ -80,16 +80,7 @@ function memoCode(): string {
   if (memoCodeHash) return memoCodeHash;
   const h = createHash('sha1').update(codeFingerprint());
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const dir of ['cli', 'output', 'commands']) {
-    let names: string[] = [];
-    try {
-      names = (fs.readdirSync(path.join(here, '..', dir), { recursive: true }) as string[]).filter((n) => /\.(js|ts)$/.test(n)).sort();
-    } catch {
-      /* no such folder */
-    }
-    h.update(`${dir}\0`);
-    for (const n of names) h.update(`${n}\0`).update(fs.readFileSync(path.join(here, '..', dir, n))).update('\0');
-  }
+  hashFolders(h, ['cli', 'output', 'commands'].map((dir) => path.join(here, '..', dir)), { recursive: true });
   return (memoCodeHash = h.digest('hex'));
 }
 

@@ -297,8 +297,15 @@ function contentDirty(root: string, indexed: ReadonlyMap<string, string>, read: 
 /** The last loadFiles call's cache and programme files (changed.ts reuses them for the base version), and its witness. */
 export const lastLoad: { root?: string; cache?: RecordCache; programmeFiles?: string; witness?: ContentWitness } = {};
 
+const noLoadStats = () => ({ files: 0, cacheHits: 0, analysed: 0, threads: 1, cacheEntries: 0, gitKeys: 0, ms: 0, rssMB: 0, phases: {} as Record<string, number> });
+
 /** What the last loadFiles call did (for benchmarks; `DJYC_STATS=1` makes the CLI print it). */
-export const loadStats = { files: 0, cacheHits: 0, analysed: 0, threads: 1, cacheEntries: 0, gitKeys: 0, ms: 0, rssMB: 0, phases: {} as Record<string, number> };
+export const loadStats = noLoadStats();
+
+/** Forgets what loading did (a host that runs the CLI again: a later run that loads nothing prints nothing). */
+export function resetLoadStats(): void {
+  Object.assign(loadStats, noLoadStats());
+}
 
 /** Notes the CPU milliseconds of a loading phase in loadStats (DJYC_STATS=1 only). */
 export function phase(name: string, since: NodeJS.CpuUsage | undefined): NodeJS.CpuUsage | undefined {
