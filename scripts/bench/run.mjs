@@ -21,10 +21,11 @@
 //   json` and `djyc ledger --format csv` (each run twice: the second answer, from the memo, must print the same;
 //   its time is informational), `djyc status`, `djyc todo`, `djyc find` and `djyc show <project>` (informational); `node -e 0`,
 //   `djyc --version`, `djyc --help`; a cold Chromium printing a
-//   blank page (scripts/bench/blank-pdf.mjs) and one record's form (`djyc render <id> --form apply -o x.pdf`);
+//   blank page (scripts/bench/blank-pdf.mjs), one paragraph of Chinese through djyc's PDF engine
+//   (scripts/bench/chinese-pdf.mjs, informational) and one record's form (`djyc render <id> --form apply -o x.pdf`);
 //   a batch of ≥ 1,000 forms (`djyc render --org <党委> -o dir`, offices city). Then 20 planted errors in a copy of
 //   the offices city: `djyc validate` must report each one with its file, line and column.
-// --skip takes: validate (ajv-cli and the validate, deadlines, ledger and lookup runs), forms (blank page and one form),
+// --skip takes: validate (ajv-cli and the validate, deadlines, ledger and lookup runs), forms (blank page, Chinese paragraph, one form),
 // batch, planted, startup; --fast = --skip forms,batch,planted. `--skip validate,planted` measures start-up and forms.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -270,6 +271,12 @@ async function blank(c) {
   if (r.code !== 0 || !fs.readFileSync(out).subarray(0, 5).equals(Buffer.from('%PDF-'))) fail(`${c.profile}: blank page in Chromium`, r);
   fs.rmSync(out, { force: true });
 }
+async function chinese(c) {
+  const out = path.join(SCRATCH, 'chinese.pdf');
+  const r = await run(c, 'chinese', process.execPath, [path.join(HERE, 'chinese-pdf.mjs'), out], { withPss: true });
+  if (r.code !== 0 || !fs.readFileSync(out).subarray(0, 5).equals(Buffer.from('%PDF-'))) fail(`${c.profile}: one line of Chinese in Chromium`, r);
+  fs.rmSync(out, { force: true });
+}
 async function oneForm(c) {
   const out = path.join(SCRATCH, 'form.pdf');
   const { id, form } = c.info.formRecord;
@@ -347,9 +354,11 @@ for (const c of cities) {
     if (!SKIP.has('forms')) {
       if (round % 2) {
         await oneForm(c);
+        await chinese(c);
         await blank(c);
       } else {
         await blank(c);
+        await chinese(c);
         await oneForm(c);
       }
     }
@@ -379,6 +388,7 @@ function cityCells(c) {
   // An informational row: its wall time beside warm validate's.
   const beside = (label) => row(label, () => undefined, { ratio: warmS && stat(c, label) ? `${ratio(stat(c, label).wall / warmS.wall)} warm validate` : '—' });
   const vsNode = (label) => (nodeS && stat(c, label) ? `${ratio(stat(c, label).wall / nodeS.wall)} / ${ratio(stat(c, label).cpu / nodeS.cpu)} node` : '—');
+  const vsBlank = (label) => (blankS && stat(c, label) ? `${ratio(stat(c, label).wall / blankS.wall)} / ${ratio(stat(c, label).cpu / blankS.cpu)} blank` : '—');
   const vsAjv = (x) => (x && ajv ? `${ratio(x.wall / ajv.wall)} / ${ratio(x.cpu / ajv.cpu)}` : '—');
   const base = (x) => (x ? [s(x.wall), s(x.cpu), mb(x.rss)] : ['—', '—', '—']);
   const row = (label, checks = () => undefined, extra = {}) => {
@@ -405,8 +415,9 @@ function cityCells(c) {
     help: row('help', (x) => all(nodeS && x.wall <= 3 * nodeS.wall), { ratio: vsNode('help') }),
     cmdhelp: row('cmdhelp', (x) => all(nodeS && x.wall <= 3 * nodeS.wall), { ratio: vsNode('cmdhelp') }),
     blank: { cells: [...base(blankS), blankS ? `PSS ${mb(blankS.pss)}` : '—'] },
+    chinese: row('chinese', () => undefined, { ratio: vsBlank('chinese') }),
     form: row('form', (x) => all(blankS && x.wall <= 1.2 * blankS.wall), {
-      ratio: blankS && stat(c, 'form') ? `${ratio(stat(c, 'form').wall / blankS.wall)} / ${ratio(stat(c, 'form').cpu / blankS.cpu)} blank; PSS ${mb(stat(c, 'form').pss)}` : '—',
+      ratio: blankS && stat(c, 'form') ? `${vsBlank('form')}; ${ratio(stat(c, 'form').wall / (stat(c, 'chinese')?.wall ?? NaN))} Chinese line; PSS ${mb(stat(c, 'form').pss)}` : '—',
     }),
   };
   const b = stat(c, 'batch');
@@ -444,6 +455,7 @@ const ROWS = [
   ['help', '`djyc --help`', '≤ 3× node -e 0'],
   ['cmdhelp', '`djyc validate --help`', '≤ 3× node -e 0'],
   ['blank', 'cold Chromium, blank page to PDF (puppeteer-core, djyc\'s flags)', 'floor for one form'],
+  ['chinese', 'cold Chromium, one paragraph of Chinese in one of djyc\'s fonts, through djyc\'s PDF engine (no records; informational: the floor for any Chinese form)', ''],
   ['form', '`djyc render <project> --form apply -o x.pdf`', '≤ 1.2× blank page'],
   ['batch', '`djyc render --org <党委> -o dir` (forms/s over the whole command)', '≥ 100 forms/s'],
   ['planted', 'planted errors in a copy of the city: `djyc validate` reports each at its file:line:col', 'all found'],
