@@ -274,7 +274,7 @@ async function blank(c) {
 async function chinese(c) {
   const out = path.join(SCRATCH, 'chinese.pdf');
   const r = await run(c, 'chinese', process.execPath, [path.join(HERE, 'chinese-pdf.mjs'), out], { withPss: true });
-  if (r.code !== 0 || !fs.readFileSync(out).subarray(0, 5).equals(Buffer.from('%PDF-'))) fail(`${c.profile}: one line of Chinese in Chromium`, r);
+  if (r.code !== 0 || !fs.readFileSync(out).subarray(0, 5).equals(Buffer.from('%PDF-'))) fail(`${c.profile}: one paragraph of Chinese in Chromium`, r);
   fs.rmSync(out, { force: true });
 }
 async function oneForm(c) {
@@ -417,7 +417,7 @@ function cityCells(c) {
     blank: { cells: [...base(blankS), blankS ? `PSS ${mb(blankS.pss)}` : '—'] },
     chinese: row('chinese', () => undefined, { ratio: vsBlank('chinese') }),
     form: row('form', (x) => all(blankS && x.wall <= 1.2 * blankS.wall), {
-      ratio: blankS && stat(c, 'form') ? `${vsBlank('form')}; ${ratio(stat(c, 'form').wall / (stat(c, 'chinese')?.wall ?? NaN))} Chinese line; PSS ${mb(stat(c, 'form').pss)}` : '—',
+      ratio: blankS && stat(c, 'form') ? `${vsBlank('form')}; ${ratio(stat(c, 'form').wall / (stat(c, 'chinese')?.wall ?? NaN))} Chinese paragraph; PSS ${mb(stat(c, 'form').pss)}` : '—',
     }),
   };
   const b = stat(c, 'batch');
