@@ -69,20 +69,21 @@ export interface Todo {
 export function recordsAsOf(repo: Repository, day: string): Repository {
   const records: RecordEntry[] = [];
   for (const e of repo.records) {
-    // The summary decides (records.ts factsOf): a record's file is read only when its copy must be rewritten.
-    const x = factsOf(e);
+    // Summaries only (records.ts factsOf): no rule behind a step reads prose, so a rewound copy is made from the
+    // summary too, and no record file is read (a past day on a big repository rewinds thousands of records).
+    const x = factsOf(e) as Record<string, any>;
     if (TRACK_OF_KIND[e.kind]) {
       const all = historyOf(x);
       const kept = all.filter((h) => h.date <= day);
       if (all.length && !kept.length) continue;
       if (kept.length === all.length) records.push(e);
-      else records.push(withData(e, { ...(e.data as Record<string, any>), history: kept, stage: kept[kept.length - 1]!.stage }));
+      else records.push(withData(e, { ...x, history: kept, stage: kept[kept.length - 1]!.stage }));
       continue;
     }
     const dated = e.kind === 'report' || e.kind === 'closure' ? x.submitted_on : e.kind === 'commitment' ? x.signed_on : e.kind === 'selection' ? x.decided_on : undefined;
     if (typeof dated === 'string' && dated > day) continue;
     if (e.kind === 'evaluation' && (x.acceptance?.date > day || x.rated_on > day)) {
-      const ev = { ...(e.data as Record<string, any>) };
+      const ev = { ...x };
       if (ev.acceptance?.date > day) delete ev.acceptance;
       if (ev.rated_on > day) for (const k of ['branch_rating', 'committee_rating', 'poll', 'stars', 'bonus_points', 'review_opinion', 'committee_opinion', 'rated_on']) delete ev[k];
       records.push(withData(e, ev));
