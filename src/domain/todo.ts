@@ -71,7 +71,7 @@ export function recordsAsOf(repo: Repository, day: string): Repository {
   for (const e of repo.records) {
     // Summaries only (records.ts factsOf): no rule behind a step reads prose, so a rewound copy is made from the
     // summary too, and no record file is read (a past day on a big repository rewinds thousands of records).
-    const x = factsOf(e) as Record<string, any>;
+    const x = factsOf(e);
     if (TRACK_OF_KIND[e.kind]) {
       const all = historyOf(x);
       const kept = all.filter((h) => h.date <= day);
@@ -122,7 +122,7 @@ export function computeTodo(repo: Repository, opts: TodoOptions): Todo {
 
   for (const kind of ['project', 'task', 'brand'] as const) {
     for (const e of index.all(kind)) {
-      const x = factsOf(e) as Record<string, any>;
+      const x = factsOf(e);
       if (opts.programme && x.programme !== opts.programme) continue;
       const orgs = orgsOf(index, e);
       if (scope && !orgs.some((o) => scope.has(o))) continue;
