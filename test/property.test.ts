@@ -146,6 +146,43 @@ describe('fast YAML path', () => {
     }
   });
 
+  it('takes what PyYAML writes (escaped line breaks, YAML escapes, wrapped lines starting with an indicator), with the safe parser\'s values', () => {
+    for (const text of [
+      // yaml.dump(..., allow_unicode=True): a string with a newline or a tab goes double-quoted, wrapped with `\`.
+      'a: "\\t一是甲；\\n\\\n  \\t二是乙。"\nb: 1\n',
+      'a: "one  \\\n  two"\n', 'a: "one\\\n  \\ two"\n', 'a: "one \\\\\\\n  two"\n',
+      'a: "\\x41\\u4e2d\\U0001F600\\_\\N\\L\\P\\a\\b\\e\\f\\v\\ \\/"\n',
+      // Prose wrapped at a space: whatever followed it starts the next line.
+      'content: 完成率和 满意度达到\n  %。\nb: 1\n',
+      'a: some text\n  - x end\nb: 1\n', 'l:\n- t\n  - x\n- k: v\n    [y] {z} |w >v \'u "t %s @r `q !p &o *n ?m -l ,k\n',
+    ]) {
+      const fast = fastParse(text);
+      expect(fast, text).toBeDefined();
+      expect(fast).toEqual((parseRecordText('f', text) as { parsed: { data: unknown } }).parsed.data);
+    }
+    // Random continuation lines and quoted wraps: whatever the fast path takes, the safe parser reads the same.
+    const piece = fc.array(fc.constantFrom(...'-?:,[]{}#&*!|>\'"%@` a中\\1.'.split('')), { minLength: 1, maxLength: 6 }).map((c) => c.join(''));
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.tuple(fc.integer({ min: 0, max: 3 }), piece, piece, piece), ([shape, x, y, z]) => {
+        const text = [
+          `a: x ${x}\n  ${y}\nb: 1\n`,
+          `l:\n- t ${x}\n  ${y}\n  ${z}\n`,
+          `a: "q ${x}\\\n  ${y}"\n`,
+          `a:\n  k: v${x}\n    ${y}\n  j: "${z}"\n`,
+        ][shape]!;
+        const fast = fastParse(text);
+        if (fast === undefined) return;
+        accepted++;
+        const slow = parseRecordText('f.yaml', text);
+        expect(slow.ok, text).toBe(true);
+        if (slow.ok) expect(isDeepStrictEqual(fast, slow.parsed.data), text).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(1000);
+  });
+
   it('never takes anchors, aliases, tags, merge keys, duplicate keys or conflict markers', () => {
     for (const text of [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: !t x\n', '<<: {a: 1}\nb: 2\n', 'a: 1\na: 2\n', 'a:\n  - &x 1\n  - *x\n',

@@ -45,8 +45,10 @@ const KEY = /^((?=[A-Za-z_\u00a1-\uffff])[^:#,[\]{}\s]{1,100}(?: [^:#,[\]{}\s]{1
 const RESERVED_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '__proto__']);
 // A plain scalar may not start with an indicator (`-` only when followed by a non-space).
 const PLAIN_START = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s])/;
-// A continuation line of a plain scalar, as taken here: no indicator at all first (the safe parser decides those).
-const PLAIN_NEXT = /^[^-?:,[\]{}#&*!|>'"%@`\s]/;
+// A continuation line of a plain scalar: any character first but a comment's `#` or a `:` that ends a key. Unlike
+// a scalar's first character, indicators are text there (writers that wrap prose at spaces, as PyYAML does, put
+// whatever followed the space first: `- `, `%`, quotes…); `: ` and ` #` inside the line are refused by the caller.
+const PLAIN_NEXT = /^(?:[^#:\s]|:\S)/;
 
 interface Line {
   indent: number;
@@ -215,28 +217,32 @@ class FastParser {
    * A quoted scalar (`q`: the quote's code) opened on `first` and closed on a later, more indented line. YAML's
    * line folding: trailing spaces of a line and the indentation of the next are dropped, the line break becomes a
    * space, each run of n blank lines n line breaks; escapes are read after folding. An escaped line break (a `\`
-   * ending a line), a line not indented enough, or anything after the closing quote but a comment make it bail.
+   * ending a line, as PyYAML wraps long double-quoted strings) joins the lines as they are: the spaces before it
+   * kept, none added. A blank line after an escaped break, a line not indented enough, or anything after the
+   * closing quote but a comment make it bail.
    */
   private quotedLines(first: string, q: number, indent: number): unknown {
     const endsEscaped = (t: string) => q === 34 && /(?:^|[^\\])(?:\\\\)*\\$/.test(t);
     let text = first.slice(1);
-    if (endsEscaped(text)) throw BAIL;
-    let raw = text.replace(/ +$/, '');
+    // Whether the line just read ended with an escaped line break (then the next joins it without a space).
+    let escaped = endsEscaped(text);
+    let raw = escaped ? text.slice(0, -1) : text.replace(/ +$/, '');
     let blanks = 0;
     for (let j = this.i; j < this.lines.length; j++) {
       const line = this.lines[j]!;
       if (line.rest === '') {
+        if (escaped) throw BAIL; // the safe parser folds these its own way
         blanks++;
         continue;
       }
       if (line.indent <= indent) throw BAIL;
       const end = quoteEnd(line.rest, q, 0);
       text = end < 0 ? line.rest : line.rest.slice(0, end);
-      raw += blanks ? '\n'.repeat(blanks) : ' ';
+      if (!escaped) raw += blanks ? '\n'.repeat(blanks) : ' ';
       blanks = 0;
       if (end < 0) {
-        if (endsEscaped(text)) throw BAIL;
-        raw += text.replace(/ +$/, '');
+        escaped = endsEscaped(text);
+        raw += escaped ? text.slice(0, -1) : text.replace(/ +$/, '');
         continue;
       }
       raw += text;
@@ -389,7 +395,12 @@ function plain(s: string): unknown {
   return resolvePlain(s);
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0' };
+// YAML 1.2's escapes (5.7), but for a tab after the backslash; \x, \u and \U are read below.
+const ESCAPES: Record<string, string> = {
+  '"': '"', '\\': '\\', '/': '/', ' ': ' ', n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v',
+  _: '\u00a0', N: '\u0085', L: '\u2028', P: '\u2029',
+};
+const HEX_DIGITS = { x: 2, u: 4, U: 8 } as Record<string, number>;
 
 function doubleQuoted(s: string, at: number): [string, number] {
   let out = '';
@@ -401,13 +412,14 @@ function doubleQuoted(s: string, at: number): [string, number] {
     if (ch === '\\') {
       const e = s[j + 1];
       if (e === undefined) throw BAIL;
-      if (e === 'u') {
-        const hex = s.slice(j + 2, j + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw BAIL;
+      const digits = HEX_DIGITS[e];
+      if (digits) {
+        const hex = s.slice(j + 2, j + 2 + digits);
+        if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex)) throw BAIL;
         const code = parseInt(hex, 16);
-        if (code >= 0xd800 && code <= 0xdfff) throw BAIL;
-        out += String.fromCharCode(code);
-        j += 6;
+        if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) throw BAIL;
+        out += String.fromCodePoint(code);
+        j += 2 + digits;
         continue;
       }
       const r = ESCAPES[e];
