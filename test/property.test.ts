@@ -155,6 +155,8 @@ describe('fast YAML path', () => {
       // Prose wrapped at a space: whatever followed it starts the next line.
       'content: 完成率和 满意度达到\n  %。\nb: 1\n',
       'a: some text\n  - x end\nb: 1\n', 'l:\n- t\n  - x\n- k: v\n    [y] {z} |w >v \'u "t %s @r `q !p &o *n ?m -l ,k\n',
+      // yaml.dump(...) without allow_unicode: every non-ASCII key quoted and escaped.
+      'poll:\n  votes:\n    "\\u597D": 11\n    "\\u8F83\\u597D": 2\n    \'a b\': 1\n    "true": 0\nl:\n- "k": 1\n  j: 2\n',
     ]) {
       const fast = fastParse(text);
       expect(fast, text).toBeDefined();
@@ -164,12 +166,14 @@ describe('fast YAML path', () => {
     const piece = fc.array(fc.constantFrom(...'-?:,[]{}#&*!|>\'"%@` a中\\1.'.split('')), { minLength: 1, maxLength: 6 }).map((c) => c.join(''));
     let accepted = 0;
     fc.assert(
-      fc.property(fc.tuple(fc.integer({ min: 0, max: 3 }), piece, piece, piece), ([shape, x, y, z]) => {
+      fc.property(fc.tuple(fc.integer({ min: 0, max: 5 }), piece, piece, piece), ([shape, x, y, z]) => {
         const text = [
           `a: x ${x}\n  ${y}\nb: 1\n`,
           `l:\n- t ${x}\n  ${y}\n  ${z}\n`,
           `a: "q ${x}\\\n  ${y}"\n`,
           `a:\n  k: v${x}\n    ${y}\n  j: "${z}"\n`,
+          `"k${x}": ${y}\nb: 1\n`,
+          `l:\n- '${x}': 1\n  j${z}: ${y}\n`,
         ][shape]!;
         const fast = fastParse(text);
         if (fast === undefined) return;
@@ -186,7 +190,7 @@ describe('fast YAML path', () => {
   it('never takes anchors, aliases, tags, merge keys, duplicate keys or conflict markers', () => {
     for (const text of [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: !t x\n', '<<: {a: 1}\nb: 2\n', 'a: 1\na: 2\n', 'a:\n  - &x 1\n  - *x\n',
-      'a: [&x 1, *x]\n', 'a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n', '%YAML 1.1\n---\na: NO\n', 'a: 1\n---\nb: 2\n',
+      'a: [&x 1, *x]\n', '"a": 1\n"a": 2\n', 'a: 1\n"a": 2\n', '"__proto__": 1\n', '"": 1\n', '"a":1\n', 'a: "x\\\n\n  y"\n', 'a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n', '%YAML 1.1\n---\na: NO\n', 'a: 1\n---\nb: 2\n',
       'a: "\\ud800"\n', 'a:\tb\n', 'a: b\r', 'a: x\ty\n', 'a: |\n\tx\n', 'a:\n\t- x\n', 'a: >\n  x\t\n  y\n', '? a\n: b\n', 'a: {b: 1, b: 2}\n', 'a: {<<: {b: 1}}\n', 'a: {b: 1,\n  c: 2}\n',
     ]) {
       expect(fastParse(text), text).toBeUndefined();

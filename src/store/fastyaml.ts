@@ -6,7 +6,7 @@ import { Schema, isScalar } from 'yaml';
  * plain keys (programmes write `reports: {every: quarter, subjects: [project, task]}`), comments, a leading `---`.
  * It returns the same JS value as the safe parser (src/store/yaml.ts: YAML 1.2, core schema, unique keys, strict)
  * or `undefined` — "not sure, use the safe parser" — for anything outside that subset: anchors, aliases, tags,
- * merge keys, flow collections over several lines, quoted or empty keys in flow mappings, multi-line scalars, duplicate keys, tabs, control characters, odd indentation, directives, several
+ * merge keys, flow collections over several lines, quoted or empty keys in flow mappings, keys over several lines, duplicate keys, tabs, control characters, odd indentation, directives, several
  * documents… The safe parser then reports the problem with a position. Plain scalars are resolved with the
  * `yaml` package's own core-schema tags, so numbers, booleans and nulls come out exactly as it would make them.
  * test/property.test.ts checks the equivalence on random documents and mutations.
@@ -126,16 +126,16 @@ class FastParser {
       const line = this.lines[at]!;
       if (line.indent < indent) return out;
       if (line.indent > indent) throw BAIL;
-      const m = KEY.exec(line.rest);
-      if (!m) {
+      const k = keyAt(line.rest);
+      if (!k) {
         // A sequence at the same indentation belongs to the key above (handled there): anything else is odd.
         if (isDash(line.rest)) return out;
         throw BAIL;
       }
-      const key = m[1]!;
-      if (RESERVED_KEYS.has(key) || Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
+      const [key, length] = k;
+      if (Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
       this.i = at + 1;
-      out[key] = this.value(line.rest.slice(m[0].length), indent, true);
+      out[key] = this.value(line.rest.slice(length), indent, true);
     }
   }
 
@@ -155,8 +155,7 @@ class FastParser {
         pad++;
       }
       if (isDash(after)) throw BAIL; // `- - x`: nested compact sequences
-      const m = KEY.exec(after);
-      if (m) {
+      if (keyAt(after)) {
         // `- key: value`: a mapping whose keys line up with this first key.
         const col = indent + pad;
         this.lines[at] = { indent: col, rest: after, skip: false };
@@ -387,6 +386,28 @@ function stripComment(s: string): string {
   }
   const hash = s.indexOf(' #');
   return (hash >= 0 ? s.slice(0, hash) : s).replace(/ +$/, '');
+}
+
+/**
+ * The mapping key `rest` starts with, and the length of it with its `:` and the spaces after: a plain key (KEY), or
+ * a quoted one on one line (PyYAML quotes every key that is not ASCII unless told allow_unicode). Undefined when
+ * the line holds no key.
+ */
+function keyAt(rest: string): [string, number] | undefined {
+  const m = KEY.exec(rest);
+  if (m) {
+    if (RESERVED_KEYS.has(m[1]!)) throw BAIL; // null, true… as keys: the safe parser's values are not strings
+    return [m[1]!, m[0].length];
+  }
+  const q = rest.charCodeAt(0);
+  if (q !== 34 /* " */ && q !== 39 /* ' */) return undefined;
+  const end = quoteEnd(rest, q);
+  if (end < 0) return undefined;
+  const colon = /^:(?: +|$)/.exec(rest.slice(end + 1));
+  if (!colon) return undefined;
+  const [key] = (q === 34 ? doubleQuoted : singleQuoted)(rest, 0);
+  if (key === '' || key === '__proto__') throw BAIL;
+  return [key, end + 1 + colon[0].length];
 }
 
 function plain(s: string): unknown {
