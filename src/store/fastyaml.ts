@@ -107,6 +107,15 @@ class FastParser {
       const body = this.next();
       if (body < 0 || this.lines[body]!.indent !== 0) throw BAIL;
     } else if (rest.startsWith('---') || rest.startsWith('...') || rest.startsWith('%')) throw BAIL;
+    const top = this.lines[this.next()]!.rest;
+    if (top.charCodeAt(0) === 123 /* { */) {
+      // The whole record as one flow mapping (PyYAML before 5.1, or default_flow_style=None, writes a record
+      // without nested collections that way).
+      this.i++;
+      const value = this.flow(top, 0);
+      if (this.next() >= 0) throw BAIL;
+      return value as Record<string, unknown>;
+    }
     const out = this.map(0);
     if (this.next() >= 0) throw BAIL;
     return out;
@@ -174,6 +183,12 @@ class FastParser {
    */
   private value(inline: string, indent: number, inMap: boolean): unknown {
     const q = inline.charCodeAt(0);
+    if (q === 91 /* [ */ || q === 123 /* { */) {
+      const value = this.flow(inline, indent);
+      const at = this.next();
+      if (at >= 0 && this.lines[at]!.indent > indent) throw BAIL;
+      return value;
+    }
     if ((q === 34 /* " */ || q === 39) /* ' */ && quoteEnd(inline, q) < 0) {
       // A quoted scalar wrapped over several lines.
       const value = this.quotedLines(inline, q, indent);
@@ -210,6 +225,47 @@ class FastParser {
     const after = this.next();
     if (after >= 0 && this.lines[after]!.indent > indent) throw BAIL;
     return value;
+  }
+
+  /**
+   * A flow collection opened by the `[` or `{` that starts `first`, at a node whose parent is indented by `indent`;
+   * one that is not closed on its line goes on over more indented lines, as PyYAML writes leaf collections
+   * (default_flow_style=None) and whole records. Those lines are joined by one space — YAML's folding, between
+   * items and inside scalars alike; blank lines inside a quoted scalar are its line breaks, an escaped line break
+   * joins without a space — and read as one line; a blank line elsewhere or after an escaped break, a comment
+   * line, a ` #` or a line not indented enough make it bail.
+   */
+  private flow(first: string, indent: number): unknown {
+    const read = first.charCodeAt(0) === 91 ? flowSeq : flowMap;
+    const state = { depth: 0, quote: 0, escaped: false };
+    scanFlow(first, state);
+    if (state.depth === 0 && state.quote === 0) return this.whole(stripComment(first), read);
+    let text = first.replace(/ +$/, '');
+    if (text.includes(' #')) throw BAIL;
+    if (state.escaped) text = text.slice(0, -1);
+    let blanks = 0;
+    for (let j = this.i; j < this.lines.length; j++) {
+      const line = this.lines[j]!;
+      if (line.rest === '' && state.quote !== 0 && !state.escaped) {
+        blanks++; // inside a quoted scalar: n blank lines fold to n line breaks
+        continue;
+      }
+      if (line.skip || line.indent <= indent) throw BAIL;
+      let rest = line.rest.replace(/ +$/, '');
+      if (rest.includes(' #')) throw BAIL;
+      // After an escaped line break (PyYAML's wrap inside double quotes) the lines join as they are.
+      text += state.escaped ? '' : blanks ? '\n'.repeat(blanks) : ' ';
+      blanks = 0;
+      state.escaped = false;
+      scanFlow(` ${rest}`, state);
+      if (state.escaped) rest = rest.slice(0, -1);
+      text += rest;
+      if (state.depth === 0 && state.quote === 0) {
+        this.i = j + 1;
+        return this.whole(text, read);
+      }
+    }
+    throw BAIL; // never closed
   }
 
   /**
@@ -386,6 +442,30 @@ function stripComment(s: string): string {
   }
   const hash = s.indexOf(' #');
   return (hash >= 0 ? s.slice(0, hash) : s).replace(/ +$/, '');
+}
+
+/**
+ * Follows one line of a flow collection: how deep in brackets it ends, inside which quote (`quote`: its code, 0
+ * for none), and whether it ends with an escaped line break inside double quotes (`escaped`). A quote opens a
+ * quoted scalar only where one can start (first on the line, or after a bracket, comma, colon or space).
+ */
+function scanFlow(s: string, state: { depth: number; quote: number; escaped: boolean }): void {
+  for (let j = 0; j < s.length; j++) {
+    const c = s.charCodeAt(j);
+    if (state.quote === 34) {
+      if (c === 92 /* \ */) {
+        if (j + 1 >= s.length) state.escaped = true; // an escaped line break
+        j++;
+      } else if (c === 34) state.quote = 0;
+    } else if (state.quote === 39) {
+      if (c === 39) {
+        if (s.charCodeAt(j + 1) === 39) j++;
+        else state.quote = 0;
+      }
+    } else if (c === 91 || c === 123) state.depth++;
+    else if (c === 93 || c === 125) state.depth--;
+    else if ((c === 34 || c === 39) && (j === 0 || ' [{,:'.includes(s[j - 1]!))) state.quote = c;
+  }
 }
 
 /**
