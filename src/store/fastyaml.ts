@@ -277,7 +277,7 @@ class FastParser {
    * closing quote but a comment make it bail.
    */
   private quotedLines(first: string, q: number, indent: number): unknown {
-    const endsEscaped = (t: string) => q === 34 && /(?:^|[^\\])(?:\\\\)*\\$/.test(t);
+    const endsEscaped = (t: string) => q === 34 && trailingBackslashes(t) % 2 === 1;
     let text = first.slice(1);
     // Whether the line just read ended with an escaped line break (then the next joins it without a space).
     let escaped = endsEscaped(text);
@@ -507,44 +507,63 @@ function doubleQuoted(s: string, at: number): [string, number] {
   let out = '';
   let j = at + 1;
   for (;;) {
-    if (j >= s.length) throw BAIL; // runs onto the next line
-    const ch = s[j]!;
-    if (ch === '"') return [out, j + 1];
-    if (ch === '\\') {
-      const e = s[j + 1];
-      if (e === undefined) throw BAIL;
-      const digits = HEX_DIGITS[e];
-      if (digits) {
-        const hex = s.slice(j + 2, j + 2 + digits);
-        if (hex.length !== digits || !/^[0-9a-fA-F]+$/.test(hex)) throw BAIL;
-        const code = parseInt(hex, 16);
-        if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) throw BAIL;
-        out += String.fromCodePoint(code);
-        j += 2 + digits;
-        continue;
-      }
-      const r = ESCAPES[e];
-      if (r === undefined) throw BAIL;
-      out += r;
-      j += 2;
+    // Copy the run up to the next quote or backslash at once (PyYAML's ASCII output is mostly escapes, prose mostly not).
+    let k = j;
+    let c = 0;
+    while (k < s.length && (c = s.charCodeAt(k)) !== 34 && c !== 92) k++;
+    if (k >= s.length) throw BAIL; // runs onto the next line
+    if (k > j) out += s.slice(j, k);
+    if (c === 34) return [out, k + 1];
+    const e = s[k + 1];
+    if (e === undefined) throw BAIL;
+    const digits = HEX_DIGITS[e];
+    if (digits) {
+      const code = hexAt(s, k + 2, digits);
+      if (code < 0 || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) throw BAIL;
+      out += code < 0x10000 ? String.fromCharCode(code) : String.fromCodePoint(code);
+      j = k + 2 + digits;
       continue;
     }
-    out += ch;
-    j++;
+    const r = ESCAPES[e];
+    if (r === undefined) throw BAIL;
+    out += r;
+    j = k + 2;
   }
+}
+
+/** The number written by `digits` hex digits at `at` in `s`, or -1. */
+function hexAt(s: string, at: number, digits: number): number {
+  if (at + digits > s.length) return -1;
+  let n = 0;
+  for (let i = at; i < at + digits; i++) {
+    const c = s.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    n = n * 16 + d;
+  }
+  return n;
 }
 
 /** Where the quoted scalar opened at 0 in `s` (`q`: the quote's code) closes on this line, or -1. */
 function quoteEnd(s: string, q: number, from = 1): number {
-  for (let j = from; j < s.length; j++) {
-    const c = s.charCodeAt(j);
-    if (q === 34 && c === 92 /* \ */) j++;
-    else if (c === q) {
-      if (q === 39 && s.charCodeAt(j + 1) === 39) j++;
-      else return j;
-    }
+  const quote = q === 34 ? '"' : "'";
+  for (let j = s.indexOf(quote, from); j >= 0; j = s.indexOf(quote, j + 1)) {
+    if (q === 34) {
+      // Escaped when an odd run of backslashes (from `from` on) stands before it.
+      let n = 0;
+      for (let k = j - 1; k >= from && s.charCodeAt(k) === 92 /* \ */; k--) n++;
+      if (n % 2 === 0) return j;
+    } else if (s.charCodeAt(j + 1) === 39) j++;
+    else return j;
   }
   return -1;
+}
+
+/** How many backslashes `t` ends with. */
+function trailingBackslashes(t: string): number {
+  let n = 0;
+  for (let k = t.length - 1; k >= 0 && t.charCodeAt(k) === 92; k--) n++;
+  return n;
 }
 
 function singleQuoted(s: string, at: number): [string, number] {
