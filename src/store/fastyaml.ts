@@ -570,20 +570,16 @@ function singleQuoted(s: string, at: number): [string, number] {
   let out = '';
   let j = at + 1;
   for (;;) {
-    if (j >= s.length) throw BAIL;
-    const ch = s[j]!;
-    if (ch === "'") {
-      if (s[j + 1] === "'") {
-        out += "'";
-        j += 2;
-        continue;
-      }
-      return [out, j + 1];
-    }
-    out += ch;
-    j++;
+    const k = s.indexOf("'", j);
+    if (k < 0) throw BAIL; // runs onto the next line
+    out += s.slice(j, k);
+    if (s.charCodeAt(k + 1) !== 39) return [out, k + 1];
+    out += "'"; // '' stands for one quote
+    j = k + 2;
   }
 }
+
+const FLOW_PLAIN_END = /[,[\]{}#]/g;
 
 /** A scalar inside a one-line flow collection, at `j`: quoted, or plain up to the next `,`, bracket or `#` (no `:` or quotes in it). */
 function flowScalar(s: string, j: number): [unknown, number] {
@@ -591,8 +587,8 @@ function flowScalar(s: string, j: number): [unknown, number] {
   if (ch === undefined) throw BAIL;
   if (ch === '"') return doubleQuoted(s, j);
   if (ch === "'") return singleQuoted(s, j);
-  let e = j;
-  while (e < s.length && !',[]{}#'.includes(s[e]!)) e++;
+  FLOW_PLAIN_END.lastIndex = j;
+  const e = FLOW_PLAIN_END.exec(s)?.index ?? s.length;
   const item = s.slice(j, e).replace(/ +$/, '');
   if (!item || !PLAIN_START.test(item) || item.includes(':') || item.includes('"') || item.includes("'")) throw BAIL;
   return [resolvePlain(item), e];
