@@ -1,15 +1,18 @@
 import { Schema, isScalar } from 'yaml';
 
 /**
- * A fast path for the plain YAML that records are made of: block mappings and sequences, plain, quoted and
- * literal (`|`, `|-`) and folded (`>`, `>-`) scalars, one-line flow sequences of scalars, one-line flow mappings of
- * plain keys (programmes write `reports: {every: quarter, subjects: [project, task]}`), comments, a leading `---`.
- * It returns the same JS value as the safe parser (src/store/yaml.ts: YAML 1.2, core schema, unique keys, strict)
- * or `undefined` — "not sure, use the safe parser" — for anything outside that subset: anchors, aliases, tags,
- * merge keys, flow collections over several lines, quoted or empty keys in flow mappings, keys over several lines, duplicate keys, tabs, control characters, odd indentation, directives, several
- * documents… The safe parser then reports the problem with a position. Plain scalars are resolved with the
- * `yaml` package's own core-schema tags, so numbers, booleans and nulls come out exactly as it would make them.
- * test/property.test.ts checks the equivalence on random documents and mutations.
+ * A fast path for the plain YAML that records are made of, by hand or by tools (PyYAML, js-yaml, yaml, SnakeYAML):
+ * block mappings and sequences, plain, quoted and literal (`|`, `|-`) and folded (`>`, `>-`) scalars, scalars
+ * wrapped over more indented lines (YAML's folding; escaped line breaks in double quotes), YAML's escapes, keys
+ * plain or quoted on one line, flow sequences of scalars and flow mappings of plain keys, on one line or wrapped
+ * over several (programmes write `reports: {every: quarter, subjects: [project, task]}`; PyYAML's flow style a whole
+ * record), comments, a leading `---`. It returns the same JS value as the safe parser (src/store/yaml.ts: YAML 1.2,
+ * core schema, unique keys, strict) or `undefined` — "not sure, use the safe parser" — for anything outside that
+ * subset: anchors, aliases, tags, merge keys, comments or blank lines inside flow collections, quoted or empty keys
+ * in flow mappings, keys over several lines, duplicate keys, tabs outside block scalars, control characters, odd
+ * indentation, directives, several documents… The safe parser then reports the problem with a position. Plain
+ * scalars are resolved with the `yaml` package's own core-schema tags, so numbers, booleans and nulls come out
+ * exactly as it would make them. test/property.test.ts checks the equivalence on random documents and mutations.
  */
 
 const schema = new Schema({ schema: 'core' });
