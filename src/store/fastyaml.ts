@@ -8,8 +8,8 @@ import { Schema, isScalar } from 'yaml';
  * over several (programmes write `reports: {every: quarter, subjects: [project, task]}`; PyYAML's flow style a whole
  * record), comments, a leading `---`. It returns the same JS value as the safe parser (src/store/yaml.ts: YAML 1.2,
  * core schema, unique keys, strict) or `undefined` — "not sure, use the safe parser" — for anything outside that
- * subset: anchors, aliases, tags, merge keys, comments or blank lines inside flow collections, quoted or empty keys
- * in flow mappings, keys over several lines, duplicate keys, tabs outside block scalars, control characters, odd
+ * subset: anchors, aliases, tags, merge keys, comments or blank lines inside flow collections, empty keys, keys
+ * over several lines, duplicate keys, tabs outside block scalars, control characters, odd
  * indentation, directives, several documents… The safe parser then reports the problem with a position. Plain
  * scalars are resolved with the `yaml` package's own core-schema tags, so numbers, booleans and nulls come out
  * exactly as it would make them. test/property.test.ts checks the equivalence on random documents and mutations.
@@ -634,24 +634,38 @@ function flowSeq(s: string, at: number): [unknown[], number] {
   return [out, end];
 }
 
+// After a quoted key in a flow mapping: `:` and a space.
+const FLOW_COLON = /: +/y;
 // A key in a flow mapping: one plain word (a letter or `_` first), then `:` and a space.
 const FLOW_KEY = /(?=[A-Za-z_\u00a1-\uffff])[^:#,[\]{}\s'"]{1,100}: +/y;
 
 /**
- * A one-line flow mapping: `{a: 1, b: "x", c: [d, e], f: {g: h}}`. Keys are plain words followed by `: `; values
- * are scalars, flow sequences of scalars or flow mappings. Empty values, quoted or duplicate keys, trailing commas
- * and deep nesting make it bail.
+ * A one-line flow mapping: `{a: 1, b: "x", c: [d, e], f: {g: h}, "好": 1}`. Keys are plain words or quoted
+ * followed by `: `; values are scalars, flow sequences of scalars or flow mappings. Empty values, empty or duplicate
+ * keys, trailing commas and deep nesting make it bail.
  */
 function flowMap(s: string, at: number, depth = 0): [Record<string, unknown>, number] {
   if (depth > 32) throw BAIL;
   const out: Record<string, unknown> = {};
   const end = flowItems(s, at, '}', (j) => {
-    FLOW_KEY.lastIndex = j;
-    const m = FLOW_KEY.exec(s);
-    if (!m) throw BAIL;
-    const key = m[0].slice(0, m[0].indexOf(':'));
-    if (RESERVED_KEYS.has(key) || Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
-    j += m[0].length;
+    let key: string;
+    const q = s.charCodeAt(j);
+    if (q === 34 /* " */ || q === 39 /* ' */) {
+      // A quoted key (PyYAML's ASCII flow style quotes Chinese keys), then `: `.
+      [key, j] = (q === 34 ? doubleQuoted : singleQuoted)(s, j);
+      FLOW_COLON.lastIndex = j;
+      const c = FLOW_COLON.exec(s);
+      if (!c || key === '' || key === '__proto__') throw BAIL;
+      j += c[0].length;
+    } else {
+      FLOW_KEY.lastIndex = j;
+      const m = FLOW_KEY.exec(s);
+      if (!m) throw BAIL;
+      key = m[0].slice(0, m[0].indexOf(':'));
+      if (RESERVED_KEYS.has(key)) throw BAIL;
+      j += m[0].length;
+    }
+    if (Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
     const [value, e] = s[j] === '[' ? flowSeq(s, j) : s[j] === '{' ? flowMap(s, j, depth + 1) : flowScalar(s, j);
     out[key] = value;
     return e;
