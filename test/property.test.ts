@@ -90,6 +90,15 @@ const SAMPLES: [Kind, string][] = [
   ['evaluation', serializeRecord('evaluation', { id: 'ev-1', programme: 'shuangling-2020', subject: 'p-1', stars: { overall: 4 }, bonus_points: 12.5, poll: { participants: 20, votes: { 好: 15, 较好: 5 } } })],
 ];
 
+/** Each text goes through the fast path, with the safe parser's value. */
+function expectTaken(texts: string[]): void {
+  for (const text of texts) {
+    const fast = fastParse(text);
+    expect(fast, text).toBeDefined();
+    expect(fast).toEqual((parseRecordText('f', text) as { parsed: { data: unknown } }).parsed.data);
+  }
+}
+
 describe('fast YAML path', () => {
   it('agrees with the safe parser on every document it accepts (generated documents)', () => {
     let accepted = 0;
@@ -123,7 +132,7 @@ describe('fast YAML path', () => {
   });
 
   it('takes folded scalars, a leading --- and one-line flow mappings, as offices and programmes write them, with the safe parser\'s values', () => {
-    for (const text of [
+    expectTaken([
       'reports: {every: quarter, subjects: [project, task], from_stage: implementing, grace_days: 10}\nb: {}\n',
       'a:\n  - {min: 1, max: 1.5, window: phase-1, flag: true, none: null}\n',
       '---\nid: a\nresults: >\n  一是甲；\n\n  二是乙，丙\n  丁。\n\n\n  三\nnext: 1\n',
@@ -139,15 +148,11 @@ describe('fast YAML path', () => {
       'a: "x  \n  more  \n\n  \\t end  "\nb: \'y  \n  z  \'\n',
       // Tabs pasted into block scalars are content; an indented line in a folded one keeps its line breaks.
       'a: |\n  第一列\t第二列\n  \t缩进\nb: >-\n  x\ty\n  z\nc: >\n  x\n  \ty\n\n   z\n  w\n',
-    ]) {
-      const fast = fastParse(text);
-      expect(fast, text).toBeDefined();
-      expect(fast).toEqual((parseRecordText('f', text) as { parsed: { data: unknown } }).parsed.data);
-    }
+    ]);
   });
 
   it('takes what PyYAML writes (escaped line breaks, YAML escapes, wrapped lines starting with an indicator, quoted keys, flow style over lines), with the safe parser\'s values', () => {
-    for (const text of [
+    expectTaken([
       // yaml.dump(..., allow_unicode=True): a string with a newline or a tab goes double-quoted, wrapped with `\`.
       'a: "\\t一是甲；\\n\\\n  \\t二是乙。"\nb: 1\n',
       'a: "one  \\\n  two"\n', 'a: "one\\\n  \\ two"\n', 'a: "one \\\\\\\n  two"\n',
@@ -163,11 +168,7 @@ describe('fast YAML path', () => {
       'poll: {participants: 13, votes: {"\\u597D": 11, "\\u8F83\\u597D": 2,\n    \'a\'\'b\': 0}}\n',
       // yaml.dump(...) without allow_unicode: every non-ASCII key quoted and escaped.
       'poll:\n  votes:\n    "\\u597D": 11\n    "\\u8F83\\u597D": 2\n    \'a b\': 1\n    "true": 0\nl:\n- "k": 1\n  j: 2\n',
-    ]) {
-      const fast = fastParse(text);
-      expect(fast, text).toBeDefined();
-      expect(fast).toEqual((parseRecordText('f', text) as { parsed: { data: unknown } }).parsed.data);
-    }
+    ]);
     // Random continuation lines and quoted wraps: whatever the fast path takes, the safe parser reads the same.
     const piece = fc.array(fc.constantFrom(...'-?:,[]{}#&*!|>\'"%@` a中\\1.'.split(''), '\n', '\n  '), { minLength: 1, maxLength: 6 }).map((c) => c.join(''));
     let accepted = 0;
