@@ -245,11 +245,38 @@ export const GIT_KEY_COMMANDS = {
   dirty: ['diff-files', '--relative', '--name-only', '-z', '--', `${RECORDS_DIR}/`],
 } as const;
 
+/** Stat-dirty files from which git's stat data is refreshed before git's list of them is believed (freshDirty). */
+export const STALE_DIRTY = 64;
+
+/** Whether NUL-separated `list` holds at least `n` entries. */
+function atLeast(list: string, n: number): boolean {
+  let at = -1;
+  for (let k = 0; k < n; k++) if ((at = list.indexOf('\0', at + 1)) < 0) return false;
+  return true;
+}
+
+/**
+ * Refreshes git's stat data (`git update-index -q --refresh`, as `git status` does: stat data only, never content)
+ * when `dirty` — a `git diff-files` answer — lists STALE_DIRTY files or more, and returns `git diff-files` asked
+ * again: a copied, restored or touched work tree leaves every file stat-dirty, and every run would read and hash
+ * them all; once refreshed, git vouches for the unchanged ones again. `dirty` as it was when the list is short, when
+ * GIT_INDEX_FILE points at another index (a hook's temporary one), or when git cannot (index locked, read-only).
+ */
+export function freshDirty(root: string, dirty: string, ask: () => string = () => gitSync(root, [...GIT_KEY_COMMANDS.dirty])): string {
+  if (!atLeast(dirty, STALE_DIRTY) || process.env.GIT_INDEX_FILE) return dirty;
+  try {
+    gitSync(root, ['update-index', '-q', '--refresh']);
+    return ask();
+  } catch {
+    return dirty;
+  }
+}
+
 /** GitKeys of the tracked, unmodified files under `records/` (none when git is unavailable). */
 export function gitKeys(root: string): GitKeys {
   try {
     const listed = gitSync(root, [...GIT_KEY_COMMANDS.listed]);
-    const dirty = gitSync(root, [...GIT_KEY_COMMANDS.dirty]);
+    const dirty = freshDirty(root, gitSync(root, [...GIT_KEY_COMMANDS.dirty]));
     return parseGitKeys(listed, dirty);
   } catch {
     return { keys: new Map(), dirty: [] };
@@ -325,7 +352,7 @@ export function gitWitness(root: string): { index: string; dirty: string[] } | u
   if (got && got !== 'timeout') answers = got;
   else if (!raw || got === 'timeout') {
     try {
-      answers = { listed: gitSync(root, [...GIT_KEY_COMMANDS.listed]), dirty: gitSync(root, [...GIT_KEY_COMMANDS.dirty]) };
+      answers = { listed: gitSync(root, [...GIT_KEY_COMMANDS.listed]), dirty: freshDirty(root, gitSync(root, [...GIT_KEY_COMMANDS.dirty])) };
     } catch {
       answers = undefined;
     }
@@ -379,7 +406,7 @@ function startGitAnswers(root: string, statPass = true): { wait(): { listed: str
         }
         if (fs.readFileSync(status, 'utf8').trim() !== '0 0') return undefined;
         const listed = fs.readFileSync(path.join(dir, 'listed'), 'utf8');
-        return statPass ? { listed, dirty: fs.readFileSync(path.join(dir, 'dirty'), 'utf8') } : { listed };
+        return statPass ? { listed, dirty: freshDirty(root, fs.readFileSync(path.join(dir, 'dirty'), 'utf8')) } : { listed };
       } catch {
         return undefined;
       } finally {
@@ -448,11 +475,10 @@ function unreadRecordPath(file: string, from: number): boolean {
  * `root`. Undefined when git fails.
  */
 export async function scanWorkTree(root: string, dir: string): Promise<WorkTreeScan | undefined> {
-  const [dirty, listed] = await Promise.all([
-    gitRun(root, ['diff-files', '--relative', '--name-only', '-z', '--', `${dir}/`]),
-    gitRun(root, ['ls-files', '-c', '-o', '-v', '-z', '--', `${dir}/`]),
-  ]);
+  const diffFiles = ['diff-files', '--relative', '--name-only', '-z', '--', `${dir}/`];
+  const [dirty, listed] = await Promise.all([gitRun(root, diffFiles), gitRun(root, ['ls-files', '-c', '-o', '-v', '-z', '--', `${dir}/`])]);
   if (dirty.code !== 0 || listed.code !== 0) return undefined;
+  const dirtyText = freshDirty(root, dirty.stdout.toString('utf8'), () => gitSync(root, diffFiles));
   const text = listed.stdout.toString('utf8');
   const others: string[] = [];
   const leftovers = new Set<string>();
@@ -470,7 +496,7 @@ export async function scanWorkTree(root: string, dir: string): Promise<WorkTreeS
       if (at >= 0) leftovers.add(parts.slice(0, at + 1).join('/'));
     }
   }
-  return { dirty: dirty.stdout.toString('utf8').split('\0').filter(Boolean), others, unwatched: anyUnwatched(text), leftovers: [...leftovers], ...(unread ? { unread } : {}) };
+  return { dirty: dirtyText.split('\0').filter(Boolean), others, unwatched: anyUnwatched(text), leftovers: [...leftovers], ...(unread ? { unread } : {}) };
 }
 
 /**
