@@ -186,19 +186,9 @@ class FastParser {
    */
   private value(inline: string, indent: number, inMap: boolean): unknown {
     const q = inline.charCodeAt(0);
-    if (q === 91 /* [ */ || q === 123 /* { */) {
-      const value = this.flow(inline, indent);
-      const at = this.next();
-      if (at >= 0 && this.lines[at]!.indent > indent) throw BAIL;
-      return value;
-    }
-    if ((q === 34 /* " */ || q === 39) /* ' */ && quoteEnd(inline, q) < 0) {
-      // A quoted scalar wrapped over several lines.
-      const value = this.quotedLines(inline, q, indent);
-      const at = this.next();
-      if (at >= 0 && this.lines[at]!.indent > indent) throw BAIL;
-      return value;
-    }
+    // A flow collection (on one line or several), or a quoted scalar wrapped over several lines.
+    if (q === 91 /* [ */ || q === 123 /* { */) return this.lastOf(this.flow(inline, indent), indent);
+    if ((q === 34 /* " */ || q === 39) /* ' */ && quoteEnd(inline, q) < 0) return this.lastOf(this.quotedLines(inline, q, indent), indent);
     const body = stripComment(inline);
     if (body === '') {
       const at = this.next();
@@ -212,8 +202,6 @@ class FastParser {
     const c = body.charCodeAt(0);
     if (c === 34 /* " */) value = this.whole(body, doubleQuoted);
     else if (c === 39 /* ' */) value = this.whole(body, singleQuoted);
-    else if (c === 91 /* [ */) value = this.whole(body, flowSeq);
-    else if (c === 123 /* { */) value = this.whole(body, flowMap);
     else if (c === 124 /* | */) return this.literal(body, indent);
     else if (c === 62 /* > */) return this.folded(body, indent);
     else value = plain(body);
@@ -222,11 +210,15 @@ class FastParser {
     const at = this.next();
     if (at < 0 || this.lines[at]!.indent <= indent) return value;
     // Prose wrapped by hand: a plain scalar (without a comment) going on over more indented lines.
-    if (c === 34 || c === 39 || c === 91 || c === 123 || inline.indexOf(' #') >= 0) throw BAIL;
+    if (c === 34 || c === 39 || inline.indexOf(' #') >= 0) throw BAIL;
     this.i = from;
-    value = this.plainLines(body, indent);
-    const after = this.next();
-    if (after >= 0 && this.lines[after]!.indent > indent) throw BAIL;
+    return this.lastOf(this.plainLines(body, indent), indent);
+  }
+
+  /** `value`, a node that has ended: a more indented line after it would be an error (the safe parser says which). */
+  private lastOf<T>(value: T, indent: number): T {
+    const at = this.next();
+    if (at >= 0 && this.lines[at]!.indent > indent) throw BAIL;
     return value;
   }
 
