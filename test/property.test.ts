@@ -199,11 +199,55 @@ describe('fast YAML path', () => {
     expect(accepted).toBeGreaterThan(600);
   });
 
+  it('takes records written as JSON in any layout (JSON.stringify, json.dump) and nested flow collections, with the safe parser\'s values', () => {
+    const [, project] = SAMPLES[2]!;
+    const data = (parseRecordText('f', project) as { parsed: { data: Record<string, unknown> } }).parsed.data;
+    const ascii = (t: string) => t.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expectTaken([
+      `${JSON.stringify(data, null, 2)}\n`,
+      JSON.stringify(data),
+      // Python's json.dump: ASCII escapes, `, ` and `: ` on one line; or tabs and CRLF between tokens.
+      ascii(JSON.stringify(data)).replace(/","/g, '", "').replace(/":/g, '": '),
+      JSON.stringify(data, null, '\t').replace(/\n/g, '\r\n'),
+      '{"a"\n  : 1, "b" :\n[\n1 ,2], "c": {"d": "x #y: [z]"}}\n',
+      // js-yaml's flowLevel: flow mappings inside flow sequences.
+      'attachments: [{title: 印证材料, path: attachments/a.pdf}, {title: b, path: c}]\nm: [[1, 2], {b: [c, {d: e}]}]\n',
+    ]);
+    // Random JSON, random whitespace between tokens, keys that sometimes repeat: taken only when the safe parser agrees.
+    const ws = fc.constantFrom('', '', ' ', '\n', '\t', '\r\n', '  \n  ', '\n\n');
+    const text = fc.array(fc.constantFrom('a', ' ', ':', '#', '{', '}', '[', ']', ',', "'", '-', '中', '😀', '\\"', '\\\\', '\\/', '\\n', '\\t', '\\u00e9', '\\ud83d\\ude00', '\\u2028', '\\u0000', '\\ud800'), { maxLength: 6 }).map((t) => `"${t.join('')}"`);
+    const keyText = fc.oneof({ weight: 4, arbitrary: text }, { weight: 1, arbitrary: fc.constantFrom('"a"', '"a"', '"true"', '"1"', '""', '"__proto__"', '"a: b"') });
+    const json = fc.letrec<{ value: string; object: string }>((tie) => ({
+      value: fc.oneof(
+        { weight: 3, arbitrary: text },
+        { weight: 2, arbitrary: fc.constantFrom('0', '-0', '1.50', '1e5', '1E+5', '-3.25e-2', '12345678901234567890', '1e400', 'true', 'false', 'null') },
+        { weight: 1, arbitrary: tie('object') },
+        { weight: 1, arbitrary: fc.array(fc.tuple(ws, tie('value'), ws), { maxLength: 3 }).map((items) => `[${items.map((i) => i.join('')).join(',')}]`) },
+      ),
+      object: fc.array(fc.tuple(ws, keyText, ws, ws, tie('value'), ws), { maxLength: 4 }).map((members) => `{${members.map(([a, k, b, c, v, d]) => `${a}${k}${b}:${c}${v}${d}`).join(',')}}`),
+    }), { depthSize: 'small' }).object;
+    let accepted = 0;
+    fc.assert(
+      fc.property(ws, json, ws, (before, doc, after) => {
+        const t = `${before}${doc}${after}\n`;
+        const fast = fastParse(t);
+        if (fast === undefined) return;
+        accepted++;
+        const slow = parseRecordText('f.json.yaml', t);
+        expect(slow.ok, t).toBe(true);
+        if (slow.ok) expect(isDeepStrictEqual(fast, slow.parsed.data), t).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(1000);
+  });
+
   it('never takes anchors, aliases, tags, merge keys, duplicate keys or conflict markers', () => {
     for (const text of [
       'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: !t x\n', '<<: {a: 1}\nb: 2\n', 'a: 1\na: 2\n', 'a:\n  - &x 1\n  - *x\n',
       'a: [&x 1, *x]\n', '"a": 1\n"a": 2\n', 'a: 1\n"a": 2\n', '"__proto__": 1\n', '"": 1\n', '"a":1\n', 'a: {"b": 1, b: 2}\n', 'a: {"": 1}\n', 'a: {"__proto__": 1}\n', 'a: "x\\\n\n  y"\n', 'a: 1\n<<<<<<< HEAD\nb: 2\n=======\nb: 3\n>>>>>>> x\n', '%YAML 1.1\n---\na: NO\n', 'a: 1\n---\nb: 2\n',
       'a: "\\ud800"\n', 'a:\tb\n', 'a: b\r', 'a: x\ty\n', 'a: |\n\tx\n', 'a:\n\t- x\n', 'a: >\n  x\t\n  y\n', '? a\n: b\n', 'a: {b: 1, b: 2}\n', 'a: {<<: {b: 1}}\n', 'a: {b: 1,\n\n  c: 2}\n', 'a: {b: 1,\n  # c\n  c: 2}\n', 'a: [x,\ny]\n',
+      '{"a": 1, "a": 2}', '{"a": {"b": 1, "b": 2}}\n', '{"a": [{"b": 1, "b": 2}]}', '{"": 1}', '{"__proto__": {}}', '[{"a": 1}]', 'a: [{b: 1, b: 2}]\n',
     ]) {
       expect(fastParse(text), text).toBeUndefined();
     }

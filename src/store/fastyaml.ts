@@ -4,9 +4,9 @@ import { Schema, isScalar } from 'yaml';
  * A fast path for the plain YAML that records are made of, by hand or by tools (PyYAML, js-yaml, yaml, SnakeYAML):
  * block mappings and sequences, plain, quoted and literal (`|`, `|-`) and folded (`>`, `>-`) scalars, scalars
  * wrapped over more indented lines (YAML's folding; escaped line breaks in double quotes), YAML's escapes, keys
- * plain or quoted on one line, flow sequences of scalars and flow mappings of plain keys, on one line or wrapped
- * over several (programmes write `reports: {every: quarter, subjects: [project, task]}`; PyYAML's flow style a whole
- * record), comments, a leading `---`. It returns the same JS value as the safe parser (src/store/yaml.ts: YAML 1.2,
+ * plain or quoted on one line, flow sequences and flow mappings (plain or quoted keys, nested), on one line or
+ * wrapped over several (programmes write `reports: {every: quarter, subjects: [project, task]}`; PyYAML's flow style
+ * a whole record), comments, a leading `---`; and records written as JSON, read by JSON.parse. It returns the same JS value as the safe parser (src/store/yaml.ts: YAML 1.2,
  * core schema, unique keys, strict) or `undefined` — "not sure, use the safe parser" — for anything outside that
  * subset: anchors, aliases, tags, merge keys, comments or blank lines inside flow collections, empty keys, keys
  * over several lines, duplicate keys, tabs outside block scalars, control characters, odd
@@ -64,6 +64,10 @@ interface Line {
 /** Parses `text` if it stays within the fast subset; `undefined` means "use the safe parser". */
 export function fastParse(text: string): Record<string, unknown> | undefined {
   if (REFUSED.test(text)) return undefined;
+  if (JSON_START.test(text)) {
+    const json = jsonRecord(text);
+    if (json !== NOT_JSON) return json;
+  }
   if (text.includes('\r')) text = text.replace(/\r\n/g, '\n');
   try {
     return new FastParser(text).document();
@@ -71,6 +75,56 @@ export function fastParse(text: string): Record<string, unknown> | undefined {
     if (err === BAIL) return undefined;
     throw err;
   }
+}
+
+// JSON is YAML 1.2: a record written by JSON.stringify or Python's json.dump (any layout, tabs and line breaks
+// between tokens included) is read by JSON.parse, which is many times faster than any YAML reader. What YAML
+// refuses and JSON.parse takes silently is checked after it: duplicate keys (JSON keeps the last one).
+const JSON_START = /^[ \t\r\n]*\{/;
+const NOT_JSON = null;
+// In JSON text, a `:` outside strings separates a key from its value: one per member written.
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|:/g;
+
+/**
+ * The record a JSON text holds; `undefined` ("use the safe parser") when it is not a mapping or has a member YAML
+ * would refuse or read otherwise (a duplicate, empty or `__proto__` key, nesting deeper than 64); NOT_JSON when it
+ * is not JSON at all (a YAML flow mapping such as `{a: 1}`): the YAML fast path tries it then.
+ */
+function jsonRecord(text: string): Record<string, unknown> | undefined | typeof NOT_JSON {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  let written = 0;
+  JSON_TOKEN.lastIndex = 0;
+  for (let m = JSON_TOKEN.exec(text); m; m = JSON_TOKEN.exec(text)) if (m[0] === ':') written++;
+  const members = jsonMembers(data, 0);
+  return members === written ? (data as Record<string, unknown>) : undefined;
+}
+
+/** The members of every object in a parsed JSON value, or -1 for a key or a depth the fast path leaves to YAML. */
+function jsonMembers(value: unknown, depth: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (depth > 64) return -1;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const k = jsonMembers(item, depth + 1);
+      if (k < 0) return -1;
+      n += k;
+    }
+    return n;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === '' || key === '__proto__') return -1;
+    const k = jsonMembers((value as Record<string, unknown>)[key], depth + 1);
+    if (k < 0) return -1;
+    n += k + 1;
+  }
+  return n;
 }
 
 class FastParser {
@@ -615,15 +669,22 @@ function flowItems(s: string, at: number, close: string, item: (j: number) => nu
   }
 }
 
-/** A one-line flow sequence of scalars: `[a, "b", 'c']`. */
-function flowSeq(s: string, at: number): [unknown[], number] {
+/** A one-line flow sequence: `[a, "b", 'c']`, and of flow collections (js-yaml's flowLevel writes `[{a: b}]`). */
+function flowSeq(s: string, at: number, depth = 0): [unknown[], number] {
+  if (depth > 32) throw BAIL;
   const out: unknown[] = [];
   const end = flowItems(s, at, ']', (j) => {
-    const [value, e] = flowScalar(s, j);
+    const [value, e] = flowNode(s, j, depth);
     out.push(value);
     return e;
   });
   return [out, end];
+}
+
+/** An item of a one-line flow collection at `j`: a nested collection or a scalar. */
+function flowNode(s: string, j: number, depth: number): [unknown, number] {
+  const c = s.charCodeAt(j);
+  return c === 91 /* [ */ ? flowSeq(s, j, depth + 1) : c === 123 /* { */ ? flowMap(s, j, depth + 1) : flowScalar(s, j);
 }
 
 // After a quoted key in a flow mapping: `:` and a space.
@@ -658,7 +719,7 @@ function flowMap(s: string, at: number, depth = 0): [Record<string, unknown>, nu
       j += m[0].length;
     }
     if (Object.prototype.hasOwnProperty.call(out, key)) throw BAIL;
-    const [value, e] = s[j] === '[' ? flowSeq(s, j) : s[j] === '{' ? flowMap(s, j, depth + 1) : flowScalar(s, j);
+    const [value, e] = flowNode(s, j, depth);
     out[key] = value;
     return e;
   });
