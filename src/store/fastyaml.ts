@@ -82,13 +82,16 @@ export function fastParse(text: string): Record<string, unknown> | undefined {
 // refuses and JSON.parse takes silently is checked after it: duplicate keys (JSON keeps the last one).
 const JSON_START = /^[ \t\r\n]*\{/;
 const NOT_JSON = null;
-// In JSON text, a `:` outside strings separates a key from its value: one per member written.
-const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|:/g;
 
 /**
  * The record a JSON text holds; `undefined` ("use the safe parser") when it is not a mapping or has a member YAML
  * would refuse or read otherwise (a duplicate, empty or `__proto__` key, nesting deeper than 64); NOT_JSON when it
  * is not JSON at all (a YAML flow mapping such as `{a: 1}`): the YAML fast path tries it then.
+ *
+ * Duplicates: every member written has one `:` outside strings, and every other `:` of the text is inside a string,
+ * where it stays a `:` once parsed — unless a string writes it as an escape (`\u003a`: then the count cannot tell).
+ * So the text's colons equal the parsed members plus the colons of the parsed strings exactly when no member was
+ * dropped (a dropped one takes its `:` and its strings' colons away).
  */
 function jsonRecord(text: string): Record<string, unknown> | undefined | typeof NOT_JSON {
   let data: unknown;
@@ -98,21 +101,25 @@ function jsonRecord(text: string): Record<string, unknown> | undefined | typeof 
     return NOT_JSON;
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-  let written = 0;
-  JSON_TOKEN.lastIndex = 0;
-  for (let m = JSON_TOKEN.exec(text); m; m = JSON_TOKEN.exec(text)) if (m[0] === ':') written++;
-  const members = jsonMembers(data, 0);
-  return members === written ? (data as Record<string, unknown>) : undefined;
+  if (text.includes('\\u003a') || text.includes('\\u003A')) return undefined;
+  return jsonColons(data, 0) === colons(text) ? (data as Record<string, unknown>) : undefined;
 }
 
-/** The members of every object in a parsed JSON value, or -1 for a key or a depth the fast path leaves to YAML. */
-function jsonMembers(value: unknown, depth: number): number {
+function colons(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf(':'); i >= 0; i = s.indexOf(':', i + 1)) n++;
+  return n;
+}
+
+/** Members plus the colons in keys and strings of a parsed JSON value; -1 for a key or depth left to YAML. */
+function jsonColons(value: unknown, depth: number): number {
+  if (typeof value === 'string') return value.includes(':') ? colons(value) : 0;
   if (typeof value !== 'object' || value === null) return 0;
   if (depth > 64) return -1;
   let n = 0;
   if (Array.isArray(value)) {
     for (const item of value) {
-      const k = jsonMembers(item, depth + 1);
+      const k = jsonColons(item, depth + 1);
       if (k < 0) return -1;
       n += k;
     }
@@ -120,9 +127,9 @@ function jsonMembers(value: unknown, depth: number): number {
   }
   for (const key of Object.keys(value)) {
     if (key === '' || key === '__proto__') return -1;
-    const k = jsonMembers((value as Record<string, unknown>)[key], depth + 1);
+    const k = jsonColons((value as Record<string, unknown>)[key], depth + 1);
     if (k < 0) return -1;
-    n += k + 1;
+    n += k + 1 + (key.includes(':') ? colons(key) : 0);
   }
   return n;
 }
