@@ -145,18 +145,17 @@ export async function referrerCandidates(root: string, ids: readonly string[], s
   if (bytes.length - read.body !== read.head.size) return undefined;
   const changed = gitChangedSince(root, RECORDS_DIR, read.head.tree, scan);
   const out = new Set<string>(read.head.unsure);
-  // Each line is `path<TAB>id id … `: an id is found after the tab or a space, and before a space. One pass for all
-  // ids over the bytes seen as Latin-1 (one character per byte, so a UTF-8 id matches as its bytes).
-  const text = bytes.toString('latin1');
-  const bytewise = (s: string) => Buffer.from(s).toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const token = new RegExp(`[ \\t](?:${ids.map(bytewise).join('|')}) `, 'g');
-  token.lastIndex = read.body;
-  for (let m = token.exec(text); m; m = token.exec(text)) {
-    const start = text.lastIndexOf('\n', m.index) + 1;
-    const tab = text.indexOf('\t', start);
-    if (tab >= 0 && tab <= m.index) out.add(Buffer.from(text.slice(start, tab), 'latin1').toString('utf8'));
-    // The next id may share this one's leading space.
-    token.lastIndex = m.index + 1;
+  // Each line is `path<TAB>id id … `: an id is found after the tab or a space, and before a space. Searched as
+  // bytes (a UTF-8 id matches as its bytes) by Buffer.indexOf, one pass per id: no text made of the whole index.
+  for (const id of ids) {
+    const needle = Buffer.from(`${id} `);
+    for (let at = bytes.indexOf(needle, read.body); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+      const before = bytes[at - 1];
+      if (before !== 0x20 && before !== 0x09) continue;
+      const start = bytes.lastIndexOf(0x0a, at) + 1;
+      const tab = bytes.indexOf(0x09, start);
+      if (tab >= 0 && tab < at) out.add(bytes.toString('utf8', start, tab));
+    }
   }
   const moved = await changed;
   if (!moved) return undefined;
