@@ -6,13 +6,15 @@ import { Schema, isScalar } from 'yaml';
  * wrapped over more indented lines (YAML's folding; escaped line breaks in double quotes), YAML's escapes, keys
  * plain or quoted on one line, flow sequences and flow mappings (plain or quoted keys, nested), on one line or
  * wrapped over several (programmes write `reports: {every: quarter, subjects: [project, task]}`; PyYAML's flow style
- * a whole record), comments, a leading `---`; and records written as JSON, read by JSON.parse. It returns the same JS value as the safe parser (src/store/yaml.ts: YAML 1.2,
- * core schema, unique keys, strict) or `undefined` — "not sure, use the safe parser" — for anything outside that
- * subset: anchors, aliases, tags, merge keys, comments or blank lines inside flow collections, empty keys, keys
- * over several lines, duplicate keys, tabs outside block scalars, control characters, odd
- * indentation, directives, several documents… The safe parser then reports the problem with a position. Plain
- * scalars are resolved with the `yaml` package's own core-schema tags, so numbers, booleans and nulls come out
- * exactly as it would make them. test/property.test.ts checks the equivalence on random documents and mutations.
+ * a whole record), comments, a leading `---`; and records written as JSON, read by JSON.parse. It returns the same
+ * JS value as the safe parser (src/store/yaml.ts: YAML 1.2, core schema, unique keys, strict) or `undefined` —
+ * "not sure, use the safe parser" — for anything outside that subset: anchors, aliases, tags, merge keys, comments
+ * or blank lines inside flow collections, empty keys, keys over several lines, duplicate keys, tabs outside block
+ * scalars (a JSON record may have them between its tokens), control characters, odd indentation, explicit
+ * indentation indicators and keep chomping (`|2-`, `|+`), directives, several documents… The safe parser then
+ * reports the problem with a position. Plain scalars are resolved with the `yaml` package's own core-schema tags, so
+ * numbers, booleans and nulls come out exactly as it would make them. test/property.test.ts checks the equivalence
+ * on random documents and mutations.
  */
 
 const schema = new Schema({ schema: 'core' });
