@@ -53,7 +53,7 @@ const doc = fc.letrec<{ block: string[] }>((tie) => ({
       { weight: 5, arbitrary: fc.tuple(key, scalar).map(([k, v]) => [`${k}: ${v}`]) },
       { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom(...INDENTS), tie('block')).map(([k, n, inner]) => [`${k}:`, ...inner.map((l) => `${' '.repeat(Math.max(1, n))}${l}`)]) },
       { weight: 2, arbitrary: fc.tuple(key, fc.constantFrom(0, 2, 2, 4), fc.array(fc.oneof(scalar.map((v) => [`- ${v}`]), fc.tuple(key, scalar, key, scalar).map(([a, x, b, y]) => [`- ${a}: ${x}`, `  ${b}: ${y}`])), { minLength: 1, maxLength: 3 })).map(([k, n, items]) => [`${k}:`, ...items.flat().map((l) => `${' '.repeat(n)}${l}`)]) },
-      { weight: 1, arbitrary: fc.tuple(key, fc.constantFrom('|', '|-', '| # c', '|+', '>', '>-', '> # c', '>+', '>2', '|2'), fc.array(fc.constantFrom('  line', '  中文', '', '   more', '  # not a comment', ' x', '  ', '  second line', '  a\tb', '  \tx', '\t', '  x\t', '\tx', '  \t'), { minLength: 1, maxLength: 5 })).map(([k, h, lines]) => [`${k}: ${h}`, ...lines]) },
+      { weight: 1, arbitrary: fc.tuple(key, fc.constantFrom('|', '|-', '| # c', '|+', '>', '>-', '> # c', '>+', '>2', '|2', '|1-', '|-3', '|2+', '>+1', '|0', '|+-'), fc.array(fc.constantFrom('  line', '  中文', '', '   more', '  # not a comment', ' x', '  ', '  second line', '  a\tb', '  \tx', '\t', '  x\t', '\tx', '  \t'), { minLength: 1, maxLength: 5 })).map(([k, h, lines]) => [`${k}: ${h}`, ...lines]) },
       // Prose wrapped by hand: a plain scalar going on over more indented lines (blank ones, comments, odd starts).
       { weight: 1, arbitrary: fc.tuple(key, fc.constantFrom('a', '中文内容', 'abc def', '1', 'true', 'x #c', '"q"', '-x', 'a:'), fc.array(fc.constantFrom('  more', '  中文', '', '   deeper', ' one', '  ', '  # c', '  - x', '  k: v', '  a #b', '  "q"', "  'q'", '  end:', '  [a]', '  1', '  true', '  ~', 'top', '  a: b', '  -', '  x\ty', '  ? x', '  #x'), { minLength: 1, maxLength: 4 })).map(([k, first, lines]) => [`${k}: ${first}`, ...lines]) },
       // …and quoted scalars wrapped the same way (escapes, doubled quotes, what follows the closing quote).
@@ -230,6 +230,27 @@ describe('fast YAML path', () => {
       { numRuns: 3000 },
     );
     expect(accepted).toBeGreaterThan(1000);
+  });
+
+  it('takes block scalars with an indentation indicator or keep chomping (js-yaml and the yaml package write `|2-` for text that starts with a space, `|+` for text that ends with blank lines), with the safe parser\'s values', () => {
+    expectTaken([
+      'a: |2-\n    一是\n  二是\nb: >+\n  x\n  y\n\n\nc: 1\n',
+      'k:\n  a: |-2\n      lead\n    next\n  b: |+\n    x\n\n  # c\nl:\n- |1\n   one\n- a: >2\n      x\n    y\n',
+      'a: |+\n  x\n\n',
+    ]);
+    // Random headers, indentations, blank and comment lines after the content, in mappings and sequences.
+    const head = fc.constantFrom('|', '|-', '|+', '>', '>-', '>+', '|1', '|2', '|3', '|2-', '|-2', '|2+', '|+2', '>1', '>2-', '>+1', '|2 # c');
+    const line = fc.oneof(fc.constant(''), fc.constant('# c'), fc.tuple(fc.integer({ min: 0, max: 7 }), fc.constantFrom('x', '一是', ' lead', '\tt', '# not', 'k: v', 'end ')).map(([n, w]) => `${' '.repeat(n)}${w}`));
+    const tail = fc.constantFrom('', '\n', '\n\n', '\nb: 1\n', '\n\nb: 1\n', '\n# c\nb: 1\n', '\n\n# c\n\nb: 1\n');
+    const open = fc.constantFrom((h: string) => `a: ${h}`, (h: string) => `k:\n  a: ${h}`, (h: string) => `l:\n- ${h}`, (h: string) => `l:\n- a: ${h}`, (h: string) => `l:\n  - ${h}`);
+    let accepted = 0;
+    fc.assert(
+      fc.property(open, head, fc.array(line, { minLength: 1, maxLength: 5 }), tail, (first, h, lines, t) => {
+        if (agreesIfTaken(`${first(h)}\n${lines.join('\n')}${t}`)) accepted++;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(300);
   });
 
   it('never takes anchors, aliases, tags, merge keys, duplicate keys or conflict markers', () => {

@@ -2,19 +2,19 @@ import { Schema, isScalar } from 'yaml';
 
 /**
  * A fast path for the plain YAML that records are made of, by hand or by tools (PyYAML, js-yaml, yaml, SnakeYAML):
- * block mappings and sequences, plain, quoted and literal (`|`, `|-`) and folded (`>`, `>-`) scalars, scalars
- * wrapped over more indented lines (YAML's folding; escaped line breaks in double quotes), YAML's escapes, keys
- * plain or quoted on one line, flow sequences and flow mappings (plain or quoted keys, nested), on one line or
- * wrapped over several (programmes write `reports: {every: quarter, subjects: [project, task]}`; PyYAML's flow style
- * a whole record), comments, a leading `---`; and records written as JSON, read by JSON.parse. It returns the same
- * JS value as the safe parser (src/store/yaml.ts: YAML 1.2, core schema, unique keys, strict) or `undefined` —
- * "not sure, use the safe parser" — for anything outside that subset: anchors, aliases, tags, merge keys, comments
- * or blank lines inside flow collections, empty keys, keys over several lines, duplicate keys, tabs outside block
- * scalars (a JSON record may have them between its tokens), control characters, odd indentation, explicit
- * indentation indicators and keep chomping (`|2-`, `|+`), directives, several documents… The safe parser then
- * reports the problem with a position. Plain scalars are resolved with the `yaml` package's own core-schema tags, so
- * numbers, booleans and nulls come out exactly as it would make them. test/property.test.ts checks the equivalence
- * on random documents and mutations.
+ * block mappings and sequences, plain, quoted, literal (`|`) and folded (`>`) scalars (any chomping, an indentation
+ * indicator: `|2-`), scalars wrapped over more indented lines (YAML's folding; escaped line breaks in double quotes),
+ * YAML's escapes, keys plain or quoted on one line, flow sequences and flow mappings (plain or quoted keys, nested),
+ * on one line or wrapped over several (programmes write `reports: {every: quarter, subjects: [project, task]}`;
+ * PyYAML's flow style a whole record), comments, a leading `---`; and records written as JSON, read by JSON.parse.
+ * It returns the same JS value as the safe parser (src/store/yaml.ts: YAML 1.2, core schema, unique keys, strict)
+ * or `undefined` — "not sure, use the safe parser" — for anything outside that subset: anchors, aliases, tags,
+ * merge keys, comments or blank lines inside flow collections, empty keys, keys over several lines, duplicate keys,
+ * tabs outside block scalars (a JSON record may have them between its tokens), control characters, whitespace-only
+ * lines in block scalars, odd indentation, directives, several documents… The safe parser then reports the problem
+ * with a position. Plain scalars are resolved with the `yaml` package's own core-schema tags, so numbers, booleans
+ * and nulls come out exactly as it would make them. test/property.test.ts checks the equivalence on random documents
+ * and mutations.
  */
 
 const schema = new Schema({ schema: 'core' });
@@ -406,28 +406,24 @@ class FastParser {
     return value;
   }
 
-  /** A literal block scalar (`|` or `|-`) whose parent is indented by `indent`. */
+  /**
+   * A literal block scalar (`|`, with `-` or `+` chomping and an indentation indicator in either order, as js-yaml and
+   * the yaml package write `|2-` for text that starts with a space) whose parent is indented by `indent`.
+   */
   private literal(header: string, indent: number): string {
-    let strip: boolean;
-    if (header === '|') strip = false;
-    else if (header === '|-') strip = true;
-    else throw BAIL;
-    const content = this.blockLines(indent);
-    const text = content.join('\n');
-    return strip ? text : `${text}\n`;
+    const head = blockHeader(header, 124 /* | */);
+    const { content, trailing } = this.blockLines(indent, head.indicator);
+    return chomped(content.join('\n'), head.chomp, trailing);
   }
 
   /**
-   * A folded block scalar (`>` or `>-`): lines joined by a space, each run of n blank lines between two lines
-   * kept as n line breaks; next to a line that starts with a space or a tab (kept as it is by YAML) no break is
-   * folded, so n blank lines give n + 1 breaks. Leading blank lines and a tab ending a line make it bail.
+   * A folded block scalar (`>`, headers as for literal ones): lines joined by a space, each run of n blank lines
+   * between two lines kept as n line breaks; next to a line that starts with a space or a tab (kept as it is by YAML)
+   * no break is folded, so n blank lines give n + 1 breaks. Leading blank lines and a tab ending a line make it bail.
    */
   private folded(header: string, indent: number): string {
-    let strip: boolean;
-    if (header === '>') strip = false;
-    else if (header === '>-') strip = true;
-    else throw BAIL;
-    const content = this.blockLines(indent);
+    const head = blockHeader(header, 62 /* > */);
+    const { content, trailing } = this.blockLines(indent, head.indicator);
     let text = '';
     let blanks = -1;
     let spacedBefore = false;
@@ -446,16 +442,23 @@ class FastParser {
       blanks = 0;
       spacedBefore = spaced;
     }
-    return strip ? text : `${text}\n`;
+    return chomped(text, head.chomp, trailing);
   }
 
-  /** The content lines of a block scalar (its indentation removed, blank lines inside as ''), its end checked. */
-  private blockLines(indent: number): string[] {
-    let contentIndent = -1;
+  /**
+   * The content lines of a block scalar (its indentation removed, blank lines inside as ''), its end checked, and
+   * how many blank lines follow the last of them (`|+` keeps them). The content is indented by `indent` plus the
+   * header's indentation indicator when it has one, else as much as its first line.
+   */
+  private blockLines(indent: number, indicator: number): { content: string[]; trailing: number } {
+    let contentIndent = indicator ? indent + indicator : -1;
     const body: string[] = [];
     let bodyLength = 0;
     let lastLine = -1;
-    for (let j = this.i; j < this.raw.length; j++) {
+    // A text that ends with a line break splits into a last '' that is no line.
+    const lines = this.raw.length - (this.raw[this.raw.length - 1] === '' ? 1 : 0);
+    let j = this.i;
+    for (; j < lines; j++) {
       const raw = this.raw[j]!;
       if (raw === '') {
         body.push('');
@@ -478,8 +481,23 @@ class FastParser {
     const content = body.slice(0, bodyLength);
     const after = this.next();
     if (after >= 0 && this.lines[after]!.indent > indent) throw BAIL;
-    return content;
+    return { content, trailing: body.length - bodyLength };
   }
+}
+
+/** A block scalar's header: `|` or `>`, then chomping (`-` strip, `+` keep) and an indentation indicator (1–9) in either order. */
+const BLOCK_HEADER = /^[|>](?:([1-9])([-+]?)|([-+])([1-9]?))?$/;
+
+function blockHeader(header: string, style: number): { chomp: string; indicator: number } {
+  const m = header.charCodeAt(0) === style ? BLOCK_HEADER.exec(header) : null;
+  if (!m) throw BAIL;
+  return { chomp: m[2] || m[3] || '', indicator: Number(m[1] || m[4] || 0) };
+}
+
+/** A block scalar's text with its final line break as its chomping says: none (`-`), one, or every trailing one (`+`). */
+function chomped(text: string, chomp: string, trailing: number): string {
+  if (chomp === '-') return text;
+  return chomp === '+' ? `${text}\n${'\n'.repeat(trailing)}` : `${text}\n`;
 }
 
 function isDash(rest: string): boolean {
