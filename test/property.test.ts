@@ -34,7 +34,7 @@ const SCALARS = [
   'a', 'abc def', '中文内容', '"x"', "'y'", '"a\\"b"', "'it''s'", '1', '-5', '0o17', '0x1F', '1e3', '.5', '1.', 'true', 'False', 'null', '~',
   '', '2020-05-01', '"2020-05-01"', '[a, b]', '[]', '[ "a", 1 ]', 'a #c', 'a#b', '-', '--', '-x', '13800138000', '+1', '.inf', '.NaN', '1_0',
   'a,b', 'a[b]', 'x: y', '"#"', "'#'", 'a  b', '"\\u4e2d"', '"\\x41"', '"\\ud83d"', '&a x', '*a', '!t x', '!!str 1', '|', '|-', '>', '{a: 1}',
-  '@x', '`x', '%x', '"open', '? x', ': x', ',x', '[a, [b]]', '[a,]',
+  '@x', '`x', '%x', '"open', '? x', ': x', ',x', '[a, [b]]', '[a,]', "'\tx'", '"a\tb"', "'x' #\tc", "'x'\t", '"\t"',
   // Flow mappings (programmes write them): taken when one line of plain keys, else left to the safe parser.
   '{}', '{ }', '{a: b}', '{a: 1, b: [c, 2], d: "e", f: {g: h}}', '{a: 1, a: 2}', '{a:1}', '{a: b: c}', '{a: 1,}', '{"a": 1}',
   "{'a': 1}", '{a: , b: 1}', '{a}', '{? a: 1}', '{a: [b, {c: d}]}', '{a: x y, b: -1, c: null, d: ~, e: 0x1f}', '{true: 1}',
@@ -170,8 +170,10 @@ describe('fast YAML path', () => {
       // yaml.dump(...) without allow_unicode: every non-ASCII key quoted and escaped.
       'poll:\n  votes:\n    "\\u597D": 11\n    "\\u8F83\\u597D": 2\n    \'a b\': 1\n    "true": 0\nl:\n- "k": 1\n  j: 2\n',
     ]);
+    // `\ ` ending a wrapped line inside double quotes is an escaped space, not white space to trim (a space was lost).
+    for (const text of ['a: "x\\ \n  y"\n', 'a: ["x\\ \n  y"]\n', 'a: {k: "x\\  \n  y"}\n', 'l:\n- " \\ \n    \'" \n', 'a: "x\\\\ \n  y"\n']) agreesIfTaken(text);
     // Random continuation lines and quoted wraps: whatever the fast path takes, the safe parser reads the same.
-    const piece = fc.array(fc.constantFrom(...'-?:,[]{}#&*!|>\'"%@` a中\\1.'.split(''), '\n', '\n  '), { minLength: 1, maxLength: 6 }).map((c) => c.join(''));
+    const piece = fc.array(fc.constantFrom(...'-?:,[]{}#&*!|>\'"%@` a中\\1.\t'.split(''), '\n', '\n  '), { minLength: 1, maxLength: 6 }).map((c) => c.join(''));
     let accepted = 0;
     fc.assert(
       fc.property(fc.tuple(fc.integer({ min: 0, max: 10 }), piece, piece, piece), ([shape, x, y, z]) => {
@@ -237,6 +239,8 @@ describe('fast YAML path', () => {
       'a: |2-\n    一是\n  二是\nb: >+\n  x\n  y\n\n\nc: 1\n',
       'k:\n  a: |-2\n      lead\n    next\n  b: |+\n    x\n\n  # c\nl:\n- |1\n   one\n- a: >2\n      x\n    y\n',
       'a: |+\n  x\n\n',
+      // Tabs pasted into quoted values on one line (the yaml package's QUOTE_SINGLE keeps them raw).
+      "text: '\t一是\t二是'\nl:\n- \"\tx\"\n- a: 'y\tz' # c\n",
     ]);
     // Random headers, indentations, blank and comment lines after the content, in mappings and sequences.
     const head = fc.constantFrom('|', '|-', '|+', '>', '>-', '>+', '|1', '|2', '|3', '|2-', '|-2', '|2+', '|+2', '>1', '>2-', '>+1', '|2 # c');

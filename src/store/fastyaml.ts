@@ -42,7 +42,8 @@ function resolvePlain(value: string): unknown {
 }
 
 // Characters the fast path never handles: lone CRs, C0/C1 controls, Unicode line separators, BOMs. Tabs only
-// inside the content of block scalars (text pasted into a `|` or `>` block keeps them; see FastParser.tabLines).
+// inside the content of block scalars (text pasted into a `|` or `>` block keeps them; see FastParser.tabLines) and
+// of quoted values on one line.
 const REFUSED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
 // A plain key: a letter (ASCII or not) or `_` first; words without `:`, `#`, flow indicators or odd spaces,
 // separated by single spaces; then `:` and a space or the end of the line.
@@ -263,8 +264,12 @@ class FastParser {
     }
     let value: unknown;
     const c = body.charCodeAt(0);
-    if (c === 34 /* " */) value = this.whole(body, doubleQuoted);
-    else if (c === 39 /* ' */) value = this.whole(body, singleQuoted);
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      value = this.whole(body, c === 34 ? doubleQuoted : singleQuoted);
+      // Tabs inside a quoted scalar on one line are its text (pasted paragraphs: '\t一是…'): the line's tabs are
+      // allowed when every one of them is between the quotes (the value's line is the one before this.i).
+      if (this.tabLines?.has(this.i - 1) && tabsIn(this.raw[this.i - 1]!) === tabsIn(body)) this.tabLines.delete(this.i - 1);
+    }
     else if (c === 124 /* | */) return this.literal(body, indent);
     else if (c === 62 /* > */) return this.folded(body, indent);
     else value = plain(body);
@@ -299,6 +304,9 @@ class FastParser {
     scanFlow(first, state);
     if (state.depth === 0 && state.quote === 0) return this.whole(stripComment(first), read);
     let text = first.replace(/ +$/, '');
+    // A line ending inside double quotes with `\ ` (an escaped space, not white space to trim): the safe parser's.
+    const escapedSpace = (t: string, untrimmed: string) => state.quote === 34 && t.length < untrimmed.length && trailingBackslashes(t) % 2 === 1;
+    if (escapedSpace(text, first)) throw BAIL;
     if (text.includes(' #')) throw BAIL;
     if (state.escaped) text = text.slice(0, -1);
     let blanks = 0;
@@ -316,6 +324,7 @@ class FastParser {
       blanks = 0;
       state.escaped = false;
       scanFlow(` ${rest}`, state);
+      if (escapedSpace(rest, line.rest)) throw BAIL;
       if (state.escaped) rest = rest.slice(0, -1);
       text += rest;
       if (state.depth === 0 && state.quote === 0) {
@@ -336,10 +345,22 @@ class FastParser {
    */
   private quotedLines(first: string, q: number, indent: number): unknown {
     const endsEscaped = (t: string) => q === 34 && trailingBackslashes(t) % 2 === 1;
+    // Tabs are text between the quotes (the yaml package's QUOTE_SINGLE keeps pasted ones raw), except where folding
+    // trims white space — a line's start or its end before a fold: there they make it bail.
+    const tabs = this.tabLines;
+    const firstLine = this.i - 1;
+    if (tabs?.has(firstLine) && tabsIn(this.raw[firstLine]!) !== tabsIn(first)) throw BAIL;
+    const trimmed = (t: string) => {
+      const out = t.replace(/ +$/, '');
+      // `\ ` ending a line is an escaped space, not white space to trim: left to the safe parser.
+      if (q === 34 && out.length < t.length && trailingBackslashes(out) % 2 === 1) throw BAIL;
+      if (tabs && out.endsWith('\t')) throw BAIL;
+      return out;
+    };
     let text = first.slice(1);
     // Whether the line just read ended with an escaped line break (then the next joins it without a space).
     let escaped = endsEscaped(text);
-    let raw = escaped ? text.slice(0, -1) : text.replace(/ +$/, '');
+    let raw = escaped ? text.slice(0, -1) : trimmed(text);
     let blanks = 0;
     for (let j = this.i; j < this.lines.length; j++) {
       const line = this.lines[j]!;
@@ -349,18 +370,21 @@ class FastParser {
         continue;
       }
       if (line.indent <= indent) throw BAIL;
+      if (tabs?.has(j) && line.rest.charCodeAt(0) === 9) throw BAIL;
       const end = quoteEnd(line.rest, q, 0);
       text = end < 0 ? line.rest : line.rest.slice(0, end);
       if (!escaped) raw += blanks ? '\n'.repeat(blanks) : ' ';
       blanks = 0;
       if (end < 0) {
         escaped = endsEscaped(text);
-        raw += escaped ? text.slice(0, -1) : text.replace(/ +$/, '');
+        raw += escaped ? text.slice(0, -1) : trimmed(text);
         continue;
       }
       raw += text;
       const tail = line.rest.slice(end + 1);
       if (tail !== '' && !/^ +(?:#.*)?$/.test(tail)) throw BAIL;
+      if (tabs?.has(j) && tabsIn(text) !== tabsIn(line.rest)) throw BAIL;
+      if (tabs) for (let k = firstLine; k <= j; k++) tabs.delete(k);
       this.i = j + 1;
       const quote = String.fromCharCode(q);
       const [value, at] = (q === 34 ? doubleQuoted : singleQuoted)(quote + raw + quote, 0);
@@ -498,6 +522,12 @@ function blockHeader(header: string, style: number): { chomp: string; indicator:
 function chomped(text: string, chomp: string, trailing: number): string {
   if (chomp === '-') return text;
   return chomp === '+' ? `${text}\n${'\n'.repeat(trailing)}` : `${text}\n`;
+}
+
+function tabsIn(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\t'); i >= 0; i = s.indexOf('\t', i + 1)) n++;
+  return n;
 }
 
 function isDash(rest: string): boolean {
