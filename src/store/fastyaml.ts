@@ -43,7 +43,7 @@ function resolvePlain(value: string): unknown {
 
 // Characters the fast path never handles: lone CRs, C0/C1 controls, Unicode line separators, BOMs. Tabs only
 // inside the content of block scalars (text pasted into a `|` or `>` block keeps them; see FastParser.tabLines) and
-// of quoted values on one line.
+// of quoted values (not where folding trims white space: FastParser.quotedLines).
 const REFUSED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
 // A plain key: a letter (ASCII or not) or `_` first; words without `:`, `#`, flow indicators or odd spaces,
 // separated by single spaces; then `:` and a space or the end of the line.
@@ -480,9 +480,8 @@ class FastParser {
     let bodyLength = 0;
     let lastLine = -1;
     // A text that ends with a line break splits into a last '' that is no line.
-    const lines = this.raw.length - (this.raw[this.raw.length - 1] === '' ? 1 : 0);
-    let j = this.i;
-    for (; j < lines; j++) {
+    const end = this.raw.length - (this.raw[this.raw.length - 1] === '' ? 1 : 0);
+    for (let j = this.i; j < end; j++) {
       const raw = this.raw[j]!;
       if (raw === '') {
         body.push('');
