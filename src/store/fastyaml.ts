@@ -305,7 +305,7 @@ class FastParser {
     const state = { depth: 0, quote: 0, escaped: false };
     scanFlow(first, state);
     if (state.depth === 0 && state.quote === 0) return this.whole(stripComment(first), read);
-    let text = first.replace(/ +$/, '');
+    let text = trimSpaces(first);
     // A line ending inside double quotes with `\ ` (an escaped space, not white space to trim): the safe parser's.
     const escapedSpace = (t: string, untrimmed: string) => state.quote === 34 && t.length < untrimmed.length && trailingBackslashes(t) % 2 === 1;
     if (escapedSpace(text, first)) throw BAIL;
@@ -319,7 +319,7 @@ class FastParser {
         continue;
       }
       if (line.skip || line.indent <= indent) throw BAIL;
-      let rest = line.rest.replace(/ +$/, '');
+      let rest = trimSpaces(line.rest);
       if (rest.includes(' #')) throw BAIL;
       // After an escaped line break (PyYAML's wrap inside double quotes) the lines join as they are.
       text += state.escaped ? '' : blanks ? '\n'.repeat(blanks) : ' ';
@@ -353,7 +353,7 @@ class FastParser {
     const firstLine = this.i - 1;
     if (tabs?.has(firstLine) && tabsIn(this.raw[firstLine]!) !== tabsIn(first)) throw BAIL;
     const trimmed = (t: string) => {
-      const out = t.replace(/ +$/, '');
+      const out = trimSpaces(t);
       // `\ ` ending a line is an escaped space, not white space to trim: left to the safe parser.
       if (q === 34 && out.length < t.length && trailingBackslashes(out) % 2 === 1) throw BAIL;
       if (tabs && out.endsWith('\t')) throw BAIL;
@@ -412,7 +412,7 @@ class FastParser {
         continue;
       }
       if (line.indent <= indent || line.skip) break;
-      const rest = line.rest.replace(/ +$/, '');
+      const rest = trimSpaces(line.rest);
       if (!PLAIN_NEXT.test(rest) || rest.includes(': ') || rest.includes(' #') || rest.endsWith(':')) throw BAIL;
       text += blanks ? '\n'.repeat(blanks) + rest : ` ${rest}`;
       blanks = 0;
@@ -525,6 +525,13 @@ function chomped(text: string, chomp: string, trailing: number): string {
   return chomp === '+' ? `${text}\n${'\n'.repeat(trailing)}` : `${text}\n`;
 }
 
+/** `s` without its trailing spaces (only spaces: a tab or an ideographic space is text here). */
+function trimSpaces(s: string): string {
+  let e = s.length;
+  while (e > 0 && s.charCodeAt(e - 1) === 32) e--;
+  return e === s.length ? s : s.slice(0, e);
+}
+
 function tabsIn(s: string): number {
   let n = 0;
   for (let i = s.indexOf('\t'); i >= 0; i = s.indexOf('\t', i + 1)) n++;
@@ -545,10 +552,10 @@ function stripComment(s: string): string {
     const tail = s.slice(end);
     const hash = tail.indexOf(' #');
     if (hash >= 0 && /^ *$/.test(tail.slice(0, hash))) return s.slice(0, end);
-    return s.replace(/ +$/, '');
+    return trimSpaces(s);
   }
   const hash = s.indexOf(' #');
-  return (hash >= 0 ? s.slice(0, hash) : s).replace(/ +$/, '');
+  return trimSpaces(hash >= 0 ? s.slice(0, hash) : s);
 }
 
 /**
@@ -696,7 +703,7 @@ function flowScalar(s: string, j: number): [unknown, number] {
   if (ch === "'") return singleQuoted(s, j);
   FLOW_PLAIN_END.lastIndex = j;
   const e = FLOW_PLAIN_END.exec(s)?.index ?? s.length;
-  const item = s.slice(j, e).replace(/ +$/, '');
+  const item = trimSpaces(s.slice(j, e));
   if (!item || !PLAIN_START.test(item) || item.includes(':') || item.includes('"') || item.includes("'")) throw BAIL;
   return [resolvePlain(item), e];
 }
