@@ -91,7 +91,7 @@ const NOT_JSON = null;
 /**
  * The record a JSON text holds; `undefined` ("use the safe parser") when it is not a mapping or has a member YAML
  * would refuse or read otherwise (a duplicate, empty or `__proto__` key, nesting deeper than 64); NOT_JSON when it
- * is not JSON at all (a YAML flow mapping such as `{a: 1}`): the YAML fast path tries it then.
+ * is not JSON at all (a YAML flow mapping such as `{"a": x}` or `{"a": 1,}`): the YAML fast path tries it then.
  *
  * Duplicates: every member written has one `:` outside strings, and every other `:` of the text is inside a string,
  * where it stays a `:` once parsed — unless a string writes it as an escape (`\u003a`: then the count cannot tell).
