@@ -65,11 +65,12 @@ let readBuffer: Buffer | undefined;
 /**
  * The prefix that opens a repository's files: none when the working directory is the repository's root (the kernel
  * then walks three path components, not all of the root's too: ≈ 12 % less CPU for reading a 99,000-file city),
- * else the root. Asked once per share of files (the working directory is the process's, workers' too).
+ * else the root. Asked once per share of files. The kernel's working directory (the process's, workers' too), not
+ * process.cwd(), which a host may replace (the test suite's CLI thread does): realpath of `.` by the kernel.
  */
 function openBase(root: string): string {
   try {
-    return path.resolve(root) === process.cwd() ? '' : root;
+    return fs.realpathSync.native('.') === fs.realpathSync.native(root) ? '' : root;
   } catch {
     return root; // the working directory is gone
   }
