@@ -319,11 +319,12 @@ const SLEEP = new Int32Array(new SharedArrayBuffer(4));
  * Starts `git ls-files -s` and `git diff-files` in the background (where there is a POSIX shell); `wait()` then
  * blocks until they are done and returns what gitKeys() would. Undefined when this cannot be done in background.
  * `indexOnly`: without `git diff-files`, whose stat pass over every file a run that reads every file anyway does not
- * need (GitKeys `indexOnly`). Callers start it only for a root inside a git work tree (cache.ts gitDirOf).
+ * need (GitKeys `indexOnly`); `probe` (with `indexOnly`): a sample of the listed files, see startGitAnswers. Callers
+ * start it only for a root inside a git work tree (cache.ts gitDirOf).
  * A plain child process, not simple-git: the loader is synchronous and blocks on the result with Atomics.wait.
  */
-export function startGitKeys(root: string, opts: { indexOnly?: boolean } = {}): PendingKeys | undefined {
-  const raw = startGitAnswers(root, !opts.indexOnly);
+export function startGitKeys(root: string, opts: { indexOnly?: boolean; probe?: readonly string[] } = {}): PendingKeys | undefined {
+  const raw = startGitAnswers(root, !opts.indexOnly, opts.indexOnly ? opts.probe : undefined);
   if (!raw) return undefined;
   return {
     wait() {
@@ -362,9 +363,12 @@ export function gitWitness(root: string): { index: string; dirty: string[] } | u
 
 /**
  * `git ls-files -s` and `git diff-files` (GIT_KEY_COMMANDS; the latter only with `statPass`) run side by side in the
- * background; undefined where there is no POSIX shell.
+ * background; undefined where there is no POSIX shell. Without the stat pass, `probe` files (a sample of the listed
+ * ones) are asked about instead: when a quarter of them or more are stat-dirty, git's stat data is stale (a copied or
+ * restored work tree) and is refreshed there and then (freshDirty's `git update-index -q --refresh`), while this run
+ * reads the files anyway — not by the next run, which would otherwise pay for it in what should be a quick answer.
  */
-function startGitAnswers(root: string, statPass = true): { wait(): { listed: string; dirty?: string } | 'timeout' | undefined; cancel(): void } | undefined {
+function startGitAnswers(root: string, statPass = true, probe: readonly string[] = []): { wait(): { listed: string; dirty?: string } | 'timeout' | undefined; cancel(): void } | undefined {
   if (process.platform === 'win32' || !fs.existsSync('/bin/sh')) return undefined;
   let dir: string;
   try {
@@ -372,15 +376,17 @@ function startGitAnswers(root: string, statPass = true): { wait(): { listed: str
   } catch {
     return undefined;
   }
+  const refresh = !statPass && probe.length > 0 && !process.env.GIT_INDEX_FILE;
   const script = [
     `git -c core.quotepath=false ${GIT_KEY_COMMANDS.listed.join(' ')} > "$0/listed" 2>/dev/null & a=$!`,
     statPass ? `git -c core.quotepath=false ${GIT_KEY_COMMANDS.dirty.join(' ')} > "$0/dirty" 2>/dev/null; b=$?` : 'b=0',
+    refresh ? `n=$(git --literal-pathspecs diff-files --name-only -- "$@" 2>/dev/null | wc -l); [ "$n" -ge ${Math.ceil(probe.length / 4)} ] && git update-index -q --refresh >/dev/null 2>&1` : ':',
     'wait $a; c=$?',
     'echo "$c $b" > "$0/status.tmp" && mv "$0/status.tmp" "$0/status"',
   ].join('\n');
   let child: ReturnType<typeof spawn>;
   try {
-    child = spawn('/bin/sh', ['-c', script, dir], { cwd: root, stdio: 'ignore', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
+    child = spawn('/bin/sh', ['-c', script, dir, ...(refresh ? probe : [])], { cwd: root, stdio: 'ignore', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } });
     child.on('error', () => {});
     child.unref();
   } catch {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { gitKeys, startGitKeys, type GitKeys, type PendingKeys } from './git.js';
+import { STALE_DIRTY, gitKeys, startGitKeys, type GitKeys, type PendingKeys } from './git.js';
 import { precheck, parseRecordText } from './yaml.js';
 import { fastParse } from './fastyaml.js';
 import { checkSchema } from './schemas.js';
@@ -310,6 +310,18 @@ function contentDirty(root: string, indexed: ReadonlyMap<string, string>, read: 
   return out.sort();
 }
 
+/**
+ * 64 of the listed files, spread over every kind folder: the stale-stat probe of startGitKeys. None for fewer files
+ * than git.ts STALE_DIRTY: a later run's stat pass refreshes git's stat data itself only from that many.
+ */
+function probeSample(listed: readonly Job[]): string[] {
+  if (listed.length < STALE_DIRTY) return [];
+  const step = Math.floor(listed.length / STALE_DIRTY);
+  const out: string[] = [];
+  for (let i = 0; out.length < STALE_DIRTY; i += step) out.push(listed[i]!.file);
+  return out;
+}
+
 /** The last loadFiles call's cache and programme files (changed.ts reuses them for the base version), and its witness. */
 export const lastLoad: { root?: string; cache?: RecordCache; programmeFiles?: string; witness?: ContentWitness } = {};
 
@@ -398,7 +410,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
   // An empty cache: git's answer is not waited for, but taken at the end (it is long done by then) as the witness
   // of what this run read (memo.ts), so the next run with nothing changed can reuse whole results. Every file is
   // read, so git's index will do: the files whose content is not the index's are known from their bytes.
-  const witnessKeys = where && !gitAnswer && listed.length >= Number(process.env.DJYC_GIT_KEYS_MIN ?? 1000) ? (pending ?? (gitDirOf(root) ? startGitKeys(root, { indexOnly: true }) : undefined)) : undefined;
+  const witnessKeys = where && !gitAnswer && listed.length >= Number(process.env.DJYC_GIT_KEYS_MIN ?? 1000) ? (pending ?? (gitDirOf(root) ? startGitKeys(root, { indexOnly: true, probe: probeSample(listed) }) : undefined)) : undefined;
   if (pending !== witnessKeys) pending?.cancel();
   const programmes = new Map<string, ProgrammeRecord>();
   const slots: (LoadedFile | undefined)[] = new Array(listed.length);
