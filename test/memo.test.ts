@@ -148,7 +148,8 @@ describe('a first run on a copied work tree', () => {
     const members = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a')]));
     const repo = committedRepo({ 'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n', ...members });
     const dirty = () => git(repo, ['diff-files', '--name-only']).split('\n').filter(Boolean);
-    // An hour ago: a copy made before the run (a file changed after git last wrote its index is checked by content).
+    // An hour ago, as a copy made before the run: a file not older than git's index is racily clean, and git would
+    // go on listing it after a refresh.
     const touch = (files: string[]) => {
       const before = new Date(Date.now() - 3_600_000);
       for (const f of files) fs.utimesSync(path.join(repo, f), before, before);
