@@ -307,7 +307,7 @@ class FastParser {
     if (state.depth === 0 && state.quote === 0) return this.whole(stripComment(first), read);
     let text = trimSpaces(first);
     // A line ending inside double quotes with `\ ` (an escaped space, not white space to trim): the safe parser's.
-    const escapedSpace = (t: string, untrimmed: string) => state.quote === 34 && t.length < untrimmed.length && trailingBackslashes(t) % 2 === 1;
+    const escapedSpace = (t: string, untrimmed: string) => state.quote === 34 && trimmedEscape(t, untrimmed);
     if (escapedSpace(text, first)) throw BAIL;
     if (text.includes(' #')) throw BAIL;
     if (state.escaped) text = text.slice(0, -1);
@@ -355,7 +355,7 @@ class FastParser {
     const trimmed = (t: string) => {
       const out = trimSpaces(t);
       // `\ ` ending a line is an escaped space, not white space to trim: left to the safe parser.
-      if (q === 34 && out.length < t.length && trailingBackslashes(out) % 2 === 1) throw BAIL;
+      if (q === 34 && trimmedEscape(out, t)) throw BAIL;
       if (tabs && out.endsWith('\t')) throw BAIL;
       return out;
     };
@@ -671,6 +671,11 @@ function quoteEnd(s: string, q: number, from = 1): number {
     else return j;
   }
   return -1;
+}
+
+/** Whether trimming `untrimmed` to `trimmed` cut the space of an escape: `\ ` ending a line inside double quotes. */
+function trimmedEscape(trimmed: string, untrimmed: string): boolean {
+  return trimmed.length < untrimmed.length && trailingBackslashes(trimmed) % 2 === 1;
 }
 
 /** How many backslashes `t` ends with. */
