@@ -175,6 +175,67 @@ describe('a first run on a copied work tree', () => {
   });
 });
 
+describe('records git does not vouch for (untracked, or edited and not committed)', () => {
+  it('are taken by their stat signature, not read again, while it holds; any write shows', () => {
+    const repo = committedRepo({ 'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n' });
+    for (let i = 0; i < 20; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a'));
+    const m3 = path.join(repo, 'records/members/m-3.yaml');
+    const first = validateWhole(repo, { today: '2020-03-10' });
+    expect(first.memo).toBe(false);
+    const witness = witnessOf(loadRepository(repo))!.content;
+    expect(Object.keys(witness.stat ?? {}).sort()).toEqual(Object.keys(witness.read).sort());
+    expect(Object.keys(witness.read)).toContain('records/members/m-3.yaml');
+
+    // Answered from the memo without opening a single record file.
+    const opened: string[] = [];
+    const realOpen = fs.openSync;
+    const open = vi.spyOn(fs, 'openSync').mockImplementation((...args: Parameters<typeof fs.openSync>) => {
+      opened.push(String(args[0]));
+      return realOpen(...args);
+    });
+    let again: ReturnType<typeof validateWhole>;
+    try {
+      again = validateWhole(repo, { today: '2020-03-10' });
+    } finally {
+      open.mockRestore();
+    }
+    expect(again.memo).toBe(true);
+    expect(again.problems).toEqual(first.problems);
+    expect(opened.filter((f) => f.includes(`${path.sep}records${path.sep}`))).toEqual([]);
+
+    // The same size, written in place: a new change time.
+    fs.writeFileSync(m3, member('m-3', 'org-b'));
+    const edited = validateWhole(repo, { today: '2020-03-10' });
+    expect(edited.memo).toBe(false);
+    expect(edited.problems.map((p) => p.file)).toContain('records/members/m-3.yaml');
+    expect(validateWhole(repo, { today: '2020-03-10' }).memo).toBe(true);
+    // Written back, its modification time too: the change time still shows it.
+    const { mtime } = fs.statSync(m3);
+    fs.writeFileSync(m3, member('m-3', 'org-a'));
+    fs.utimesSync(m3, mtime, mtime);
+    const back = validateWhole(repo, { today: '2020-03-10' });
+    expect(back.memo).toBe(false);
+    expect(back.problems).toEqual(first.problems);
+  });
+
+  it('are read again next time when they had changed just before the load (a write within the same clock tick keeps the signature)', async () => {
+    const repo = committedRepo({ 'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n' });
+    write(repo, 'records/members/m-1.yaml', member('m-1', 'org-a'));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The folder has settled (nothing added or removed for 400 ms); the file, written again in place, has not.
+    write(repo, 'records/members/m-1.yaml', member('m-1', 'org-b'));
+    const saved = process.env.DJYC_LISTING_SETTLE_MS;
+    process.env.DJYC_LISTING_SETTLE_MS = '300';
+    try {
+      const witness = witnessOf(loadRepository(repo))!.content;
+      expect(Object.keys(witness.read)).toEqual(['records/members/m-1.yaml']);
+      expect(witness.stat).toBeUndefined();
+    } finally {
+      process.env.DJYC_LISTING_SETTLE_MS = saved;
+    }
+  });
+});
+
 describe('a memo kept while its answer is written', () => {
   /** A repository of one committed record, loaded. */
   const oneRecordRepo = () => {

@@ -8,7 +8,8 @@
  * git's index entries under records/ (a hash of `git ls-files -s`) and the files whose stat data differs from the
  * index (`git diff-files`: anything edited since, staged or not; a run on an empty cache, which reads every file,
  * lists those whose content is not the index's instead: parallel.ts contentDirty); and the blob id of every record file git did not
- * vouch for (untracked, modified, conflicted), hashed again from disk. Plus djyc's code and schemas, the shipped
+ * vouch for (untracked, modified, conflicted), hashed again from disk unless the file's stat signature is still the
+ * one taken when it was read (parallel.ts ContentWitness `stat`). Plus djyc's code and schemas, the shipped
  * form layouts, and what a command adds (validate: the attachments/ folder's violations). Any difference: no
  * answer, the command runs in full and writes a new memo. Never a source of truth: safe to delete, one file per
  * command in the cache folder (cache.ts `cacheRoot`).
@@ -25,6 +26,7 @@ import { blobId, cacheRoot, codeFingerprint, hashFolders } from './cache.js';
 import { gitSync, gitWitness } from './git.js';
 import { readBounded, readRecordBytes } from './containment.js';
 import { dirSignature, witnessOf } from './repo.js';
+import { statSignature } from './parallel.js';
 import { CONFIG_FILE, RECORDS_DIR, kindOfDir } from '../domain/kinds.js';
 import { MAX_FILE_BYTES } from '../domain/paths.js';
 import { listTemplates } from '../assets/templates.js';
@@ -167,8 +169,12 @@ export function readMemo(root: string, name: string, params: Record<string, unkn
     if (!entries || !sameEntries(w.entries, entries)) return undefined;
     const git = gitWitness(root);
     if (!git || git.index !== w.content.index || git.dirty.length !== w.content.dirty.length || git.dirty.some((f, i) => f !== w.content.dirty[i])) return undefined;
+    const stat = w.content.stat && typeof w.content.stat === 'object' ? w.content.stat : {};
     for (const [f, key] of Object.entries(w.content.read)) {
-      const now = readRecordBytes(path.join(root, f));
+      const abs = path.join(root, f);
+      // Unchanged since the memo's load read it (parallel.ts ContentWitness `stat`): its key holds without a hash.
+      if (stat[f] !== undefined && stat[f] === statSignature(abs)) continue;
+      const now = readRecordBytes(abs);
       if ((now ? blobId(now) : '') !== key) return undefined;
     }
     if ((extra ? extra() : undefined) !== head.extra) return undefined;

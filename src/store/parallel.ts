@@ -291,6 +291,46 @@ export interface ContentWitness {
   index: string;
   dirty: string[];
   read: Record<string, string>;
+  /**
+   * Stat signatures (statSignature) of files in `read`, for those that had not changed for settleMs() when the load
+   * began: while a file's signature holds, memo.ts takes its key without hashing it again, as git's index does for
+   * the files it tracks (a repository of untracked or uncommitted records would otherwise be read whole on every run).
+   */
+  stat?: Record<string, string>;
+}
+
+/**
+ * How long a file or folder must have stood unchanged before its stat signature is trusted (ms): a change within the
+ * same clock tick as the last one keeps the signature. DJYC_LISTING_SETTLE_MS changes it (tests).
+ */
+export function settleMs(): number {
+  return Number(process.env.DJYC_LISTING_SETTLE_MS ?? 2000);
+}
+
+/**
+ * A file's stat signature: size, modification and change times (ns), inode and device, of the path itself (a link's
+ * own, never its target's); undefined when it cannot be read. Any write gives the file a new change time, which no
+ * signature taken before has.
+ */
+export function statSignature(abs: string): string | undefined {
+  const st = fs.lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+  return st?.isFile() ? `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}` : undefined;
+}
+
+/**
+ * Signatures of the files in `read` whose last change (mtime and ctime) came settleMs() or more before `since` (ms),
+ * when this load began: what it read of them is what their signature describes.
+ */
+function stableSignatures(root: string, read: Record<string, string>, since: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  const before = BigInt(since - settleMs()) * 1_000_000n;
+  for (const [file, key] of Object.entries(read)) {
+    if (!key) continue;
+    const st = fs.lstatSync(path.join(root, file), { bigint: true, throwIfNoEntry: false });
+    if (!st?.isFile() || st.mtimeNs >= before || st.ctimeNs >= before) continue;
+    out[file] = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
+  }
+  return out;
 }
 
 /**
@@ -376,6 +416,7 @@ export function programmeSignature(files: [string, string][]): string {
  */
 export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = {}): { files: LoadedFile[]; programmes: Map<string, ProgrammeRecord>; cache?: RecordCache } {
   const started = performance.now();
+  const since = Date.now();
   let mark = phaseStart();
   const cacheMin = Number(process.env.DJYC_CACHE_MIN ?? 200);
   const where = opts.cache === false || listed.length < cacheMin ? undefined : cacheRoot(root);
@@ -495,7 +536,8 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
       if (indexed !== key) read[file] = key;
     }
     const unlisted = tracked < gitAnswer.keys.size;
-    witness = { index: gitAnswer.index, dirty: gitAnswer.indexOnly ? contentDirty(root, gitAnswer.keys, read, unlisted ? listed : undefined) : gitAnswer.dirty, read };
+    const stat = stableSignatures(root, read, since);
+    witness = { index: gitAnswer.index, dirty: gitAnswer.indexOnly ? contentDirty(root, gitAnswer.keys, read, unlisted ? listed : undefined) : gitAnswer.dirty, read, ...(Object.keys(stat).length ? { stat } : {}) };
   }
   Object.assign(lastLoad, { root, cache, programmeFiles: programmeSignature(programmeJobs.map((j, i) => [j.file, programmeKeys[i]!])), witness });
   Object.assign(loadStats, {

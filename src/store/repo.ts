@@ -7,7 +7,7 @@ import type { Problem } from '../domain/problem.js';
 import type { ConfigRecord, ProgrammeRecord } from '../domain/types.generated.js';
 import { FACTS, PROSE_FIELDS, type RecordEntry, type Repository } from '../domain/records.js';
 import { RefusedError, UsageError } from '../domain/errors.js';
-import { lastLoad, loadFiles, phase, phaseStart, type ContentWitness } from './parallel.js';
+import { lastLoad, loadFiles, phase, phaseStart, settleMs, type ContentWitness } from './parallel.js';
 import { gitSync, startGitKeys } from './git.js';
 import { TEMP_PATTERN, writeAtomic } from './files.js';
 import { LISTING_FILE, blobId, cacheRoot, gitDirOf, type FileResult, type Precomputed } from './cache.js';
@@ -200,7 +200,7 @@ export function strayTempProblems(root: string, leftovers: readonly string[]): P
 export function dirSignature(abs: string): { sig: string; settled: boolean } {
   const st = fs.lstatSync(abs, { bigint: true });
   // Modified just before it was listed: a later change within the same clock tick would keep the same mtime.
-  const before = BigInt(Date.now() - Number(process.env.DJYC_LISTING_SETTLE_MS ?? 2000)) * 1_000_000n;
+  const before = BigInt(Date.now() - settleMs()) * 1_000_000n;
   const settled = before > st.mtimeNs && before > st.ctimeNs;
   return { sig: `${st.isDirectory() ? 'D' : 'N'}:${st.dev}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`, settled };
 }
