@@ -314,8 +314,10 @@ export function settleMs(): number {
  */
 export function statSignature(abs: string): string | undefined {
   const st = fs.lstatSync(abs, { bigint: true, throwIfNoEntry: false });
-  return st?.isFile() ? `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}` : undefined;
+  return st?.isFile() ? signatureOf(st) : undefined;
 }
+
+const signatureOf = (st: fs.BigIntStats) => `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
 
 /**
  * Signatures of the files in `read` whose last change (mtime and ctime) came settleMs() or more before `since` (ms),
@@ -328,7 +330,7 @@ function stableSignatures(root: string, read: Record<string, string>, since: num
     if (!key) continue;
     const st = fs.lstatSync(path.join(root, file), { bigint: true, throwIfNoEntry: false });
     if (!st?.isFile() || st.mtimeNs >= before || st.ctimeNs >= before) continue;
-    out[file] = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
+    out[file] = signatureOf(st);
   }
   return out;
 }
