@@ -218,6 +218,29 @@ describe('records git does not vouch for (untracked, or edited and not committed
     expect(back.problems).toEqual(first.problems);
   });
 
+  it('are taken by their signature by a load after another file changed: only that file is read', () => {
+    const repo = committedRepo({ 'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n' });
+    for (let i = 0; i < 20; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a'));
+    validateWhole(repo, { today: '2020-03-10' });
+    write(repo, 'records/members/m-3.yaml', member('m-3', 'org-b'));
+    const opened = new Set<string>();
+    const realOpen = fs.openSync;
+    const open = vi.spyOn(fs, 'openSync').mockImplementation((...args: Parameters<typeof fs.openSync>) => {
+      opened.add(String(args[0]));
+      return realOpen(...args);
+    });
+    let after: ReturnType<typeof validateWhole>;
+    try {
+      after = validateWhole(repo, { today: '2020-03-10' });
+    } finally {
+      open.mockRestore();
+    }
+    expect(after.memo).toBe(false);
+    expect(after.problems).toEqual(validateWhole(repo, { today: '2020-03-10', cache: false }).problems);
+    expect(after.problems.map((p) => p.file)).toContain('records/members/m-3.yaml');
+    expect([...opened].filter((f) => f.includes(`${path.sep}members${path.sep}`)).map((f) => path.basename(f))).toEqual(['m-3.yaml']);
+  });
+
   it('are read again next time when they had changed just before the load (a write within the same clock tick keeps the signature)', async () => {
     const repo = committedRepo({ 'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n' });
     write(repo, 'records/members/m-1.yaml', member('m-1', 'org-a'));

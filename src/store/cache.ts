@@ -368,6 +368,8 @@ const MEMO_RE = /^memo-[a-z-]+\.json$/;
 export const VALIDATORS_DIR = 'validators';
 /** Who refers to whom (referrers.ts), next to the generations: it knows the code that wrote it. */
 export const REFERRERS_FILE = 'referrers.txt';
+/** Keys of the record files git does not vouch for, by their stat signatures (parallel.ts), next to the generations. */
+export const SIGNED_FILE = 'signed-1.json';
 
 export class RecordCache {
   /** The newest row of each file. */
@@ -531,7 +533,7 @@ export class RecordCache {
     for (const name of fs.readdirSync(this.root)) {
       const full = path.join(this.root, name);
       // Leave recent folders alone: another run (other programme files) may be using them right now.
-      if (name !== this.generation && name !== LISTING_FILE && !MEMO_RE.test(name) && name !== VALIDATORS_DIR && name !== REFERRERS_FILE && old(full)) fs.rmSync(full, { recursive: true, force: true });
+      if (name !== this.generation && name !== LISTING_FILE && !MEMO_RE.test(name) && name !== VALIDATORS_DIR && name !== REFERRERS_FILE && name !== SIGNED_FILE && old(full)) fs.rmSync(full, { recursive: true, force: true });
     }
     for (const name of fs.readdirSync(this.dir)) {
       const full = path.join(this.dir, name);

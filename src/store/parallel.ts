@@ -12,9 +12,10 @@ import { type Kind } from '../domain/kinds.js';
 import { summaryOf } from '../domain/records.js';
 import { MAX_FILE_BYTES } from '../domain/paths.js';
 import { readRecordBytes, readRecordInto } from './containment.js';
+import { writeAtomic } from './files.js';
 import {
   BLOB_HEADER_ROOM, RecordCache, blobId, blobIdInPlace, cacheGeneration, cacheRoot, decodeSegment, gitDirOf, jsonSafe, resultOf, rowOf,
-  segmentText, type FileResult, type Row,
+  SIGNED_FILE, segmentText, type FileResult, type Row,
 } from './cache.js';
 import type { LocalIssue } from '../domain/checks.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
@@ -319,15 +320,71 @@ export function statSignature(abs: string): string | undefined {
 
 const signatureOf = (st: fs.BigIntStats) => `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
 
+/** A key taken by its file's stat signature (signedKeys): the signature this run found. */
+interface Signed {
+  key: string;
+  sig: string;
+}
+
+/**
+ * The keys the cache folder's SIGNED_FILE holds for listed files git gave no key for (`keys`), whose stat signature is
+ * still the one stored: their content is the one that key names, without reading them (as git's index vouches for
+ * the files it tracks). Empty when the file is missing, torn or of another format.
+ */
+function signedKeys(root: string, where: string, listed: readonly Job[], keys: ReadonlyMap<string, string>): Map<string, Signed> {
+  const out = new Map<string, Signed>();
+  let files: Record<string, unknown>;
+  try {
+    const parsed = JSON.parse(fs.readFileSync(path.join(where, SIGNED_FILE), 'utf8')) as { djyc?: unknown; files?: unknown };
+    if (parsed?.djyc !== 'signed-1' || !parsed.files || typeof parsed.files !== 'object') return out;
+    files = parsed.files as Record<string, unknown>;
+  } catch {
+    return out;
+  }
+  for (const job of listed) {
+    if (keys.has(job.file) || !Object.hasOwn(files, job.file)) continue;
+    const e = files[job.file];
+    if (!Array.isArray(e) || typeof e[0] !== 'string' || !e[0] || typeof e[1] !== 'string') continue;
+    if (statSignature(path.join(root, job.file)) === e[1]) out.set(job.file, { key: e[0], sig: e[1] });
+  }
+  return out;
+}
+
+/** Keeps (or removes, when there is none) the signatures of this load's witness for the next load (signedKeys). */
+function saveSigned(where: string, read: Record<string, string>, stat: Record<string, string>, loaded: ReadonlyMap<string, Signed>): void {
+  const file = path.join(where, SIGNED_FILE);
+  const names = Object.keys(stat);
+  try {
+    if (!names.length) {
+      if (loaded.size) fs.rmSync(file, { force: true });
+      return;
+    }
+    // Nothing new: every signature is one this run found in the file (and the file holds no other).
+    if (names.length === loaded.size && names.every((f) => loaded.get(f)?.sig === stat[f])) return;
+    const files: Record<string, [string, string]> = {};
+    for (const f of names) files[f] = [read[f]!, stat[f]!];
+    // No fsync: a torn file does not parse and is not used.
+    writeAtomic(file, JSON.stringify({ djyc: 'signed-1', files }), { sync: false });
+  } catch {
+    /* an optimisation only */
+  }
+}
+
 /**
  * Signatures of the files in `read` whose last change (mtime and ctime) came settleMs() or more before `since` (ms),
- * when this load began: what it read of them is what their signature describes.
+ * when this load began: what it read of them is what their signature describes. A file taken by its signature
+ * (`signed`, with the same key) keeps it: it had settled before an earlier load.
  */
-function stableSignatures(root: string, read: Record<string, string>, since: number): Record<string, string> {
+function stableSignatures(root: string, read: Record<string, string>, since: number, signed: ReadonlyMap<string, Signed>): Record<string, string> {
   const out: Record<string, string> = {};
   const before = BigInt(since - settleMs()) * 1_000_000n;
   for (const [file, key] of Object.entries(read)) {
     if (!key) continue;
+    const taken = signed.get(file);
+    if (taken?.key === key) {
+      out[file] = taken.sig;
+      continue;
+    }
     const st = fs.lstatSync(path.join(root, file), { bigint: true, throwIfNoEntry: false });
     if (!st?.isFile() || st.mtimeNs >= before || st.ctimeNs >= before) continue;
     out[file] = signatureOf(st);
@@ -431,6 +488,7 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
   let cache: RecordCache | undefined;
   let gitAnswer: GitKeys | undefined;
   let known = new Map<string, string>();
+  let signed = new Map<string, Signed>();
   let pending = opts.pendingKeys;
   mark = phase('programmeRead', mark);
   if (where) {
@@ -443,6 +501,12 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
       mark = phase('cacheLoad', mark);
       gitAnswer = pending ? pending.wait() : gitKeys(root);
       known = gitAnswer.keys;
+      signed = signedKeys(root, where, listed, gitAnswer.keys);
+      if (signed.size) {
+        // A copy: git's own keys decide below which files this run took from elsewhere than git's word.
+        known = new Map(known);
+        for (const [file, s] of signed) known.set(file, s.key);
+      }
       mark = phase('gitKeys', mark);
       pending = undefined;
     } else {
@@ -538,7 +602,8 @@ export function loadFiles(root: string, listed: Job[], opts: LoadFilesOptions = 
       if (indexed !== key) read[file] = key;
     }
     const unlisted = tracked < gitAnswer.keys.size;
-    const stat = stableSignatures(root, read, since);
+    const stat = stableSignatures(root, read, since, signed);
+    if (where) saveSigned(where, read, stat, signed);
     witness = { index: gitAnswer.index, dirty: gitAnswer.indexOnly ? contentDirty(root, gitAnswer.keys, read, unlisted ? listed : undefined) : gitAnswer.dirty, read, ...(Object.keys(stat).length ? { stat } : {}) };
   }
   Object.assign(lastLoad, { root, cache, programmeFiles: programmeSignature(programmeJobs.map((j, i) => [j.file, programmeKeys[i]!])), witness });
