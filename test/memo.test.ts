@@ -175,6 +175,21 @@ describe('a first run on a copied work tree', () => {
   });
 });
 
+/** What `fn` returns, and every path it opened with fs.openSync (record files are read through it). */
+function openedDuring<T>(fn: () => T): { result: T; opened: string[] } {
+  const opened: string[] = [];
+  const realOpen = fs.openSync;
+  const spy = vi.spyOn(fs, 'openSync').mockImplementation((...args: Parameters<typeof fs.openSync>) => {
+    opened.push(String(args[0]));
+    return realOpen(...args);
+  });
+  try {
+    return { result: fn(), opened };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe('records git does not vouch for (untracked, or edited and not committed)', () => {
   it('are taken by their stat signature, not read again, while it holds; any write shows', () => {
     const repo = committedRepo({ 'records/organisations/org-a.yaml': 'id: org-a\nname: 甲支部\ntype: 党支部\n' });
@@ -187,18 +202,7 @@ describe('records git does not vouch for (untracked, or edited and not committed
     expect(Object.keys(witness.read)).toContain('records/members/m-3.yaml');
 
     // Answered from the memo without opening a single record file.
-    const opened: string[] = [];
-    const realOpen = fs.openSync;
-    const open = vi.spyOn(fs, 'openSync').mockImplementation((...args: Parameters<typeof fs.openSync>) => {
-      opened.push(String(args[0]));
-      return realOpen(...args);
-    });
-    let again: ReturnType<typeof validateWhole>;
-    try {
-      again = validateWhole(repo, { today: '2020-03-10' });
-    } finally {
-      open.mockRestore();
-    }
+    const { result: again, opened } = openedDuring(() => validateWhole(repo, { today: '2020-03-10' }));
     expect(again.memo).toBe(true);
     expect(again.problems).toEqual(first.problems);
     expect(opened.filter((f) => f.includes(`${path.sep}records${path.sep}`))).toEqual([]);
@@ -223,22 +227,18 @@ describe('records git does not vouch for (untracked, or edited and not committed
     for (let i = 0; i < 20; i++) write(repo, `records/members/m-${i}.yaml`, member(`m-${i}`, 'org-a'));
     validateWhole(repo, { today: '2020-03-10' });
     write(repo, 'records/members/m-3.yaml', member('m-3', 'org-b'));
-    const opened = new Set<string>();
-    const realOpen = fs.openSync;
-    const open = vi.spyOn(fs, 'openSync').mockImplementation((...args: Parameters<typeof fs.openSync>) => {
-      opened.add(String(args[0]));
-      return realOpen(...args);
-    });
-    let after: ReturnType<typeof validateWhole>;
-    try {
-      after = validateWhole(repo, { today: '2020-03-10' });
-    } finally {
-      open.mockRestore();
-    }
+    const { result: after, opened } = openedDuring(() => validateWhole(repo, { today: '2020-03-10' }));
     expect(after.memo).toBe(false);
     expect(after.problems).toEqual(validateWhole(repo, { today: '2020-03-10', cache: false }).problems);
     expect(after.problems.map((p) => p.file)).toContain('records/members/m-3.yaml');
-    expect([...opened].filter((f) => f.includes(`${path.sep}members${path.sep}`)).map((f) => path.basename(f))).toEqual(['m-3.yaml']);
+    expect([...new Set(opened.filter((f) => f.includes(`${path.sep}members${path.sep}`)).map((f) => path.basename(f)))]).toEqual(['m-3.yaml']);
+    // Everything committed: no signature is needed any more, and none is kept.
+    const signed = path.join(cacheRoot(repo)!, 'signed-1.json');
+    expect(fs.existsSync(signed)).toBe(true);
+    git(repo, ['add', '-A']);
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--no-verify', '-m', 'members']);
+    expect(validateWhole(repo, { today: '2020-03-10' }).memo).toBe(false);
+    expect(fs.existsSync(signed)).toBe(false);
   });
 
   it('are read again next time when they had changed just before the load (a write within the same clock tick keeps the signature)', async () => {

@@ -356,10 +356,11 @@ function saveSigned(where: string, read: Record<string, string>, stat: Record<st
   const names = Object.keys(stat);
   try {
     if (!names.length) {
-      if (loaded.size) fs.rmSync(file, { force: true });
+      // Everything committed since: a stale file would only be parsed in vain.
+      fs.rmSync(file, { force: true });
       return;
     }
-    // Nothing new: every signature is one this run found in the file (and the file holds no other).
+    // Nothing new: every signature is one this run found in the file (entries of files gone since match nothing).
     if (names.length === loaded.size && names.every((f) => loaded.get(f)?.sig === stat[f])) return;
     const files: Record<string, [string, string]> = {};
     for (const f of names) files[f] = [read[f]!, stat[f]!];
