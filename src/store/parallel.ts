@@ -314,8 +314,17 @@ export function settleMs(): number {
  * signature taken before has.
  */
 export function statSignature(abs: string): string | undefined {
-  const st = fs.lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+  const st = lstatQuietly(abs);
   return st?.isFile() ? signatureOf(st) : undefined;
+}
+
+/** lstat with nanoseconds, or undefined when the path cannot be looked at (gone, no permission, a name too long…). */
+function lstatQuietly(abs: string): fs.BigIntStats | undefined {
+  try {
+    return fs.lstatSync(abs, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 const signatureOf = (st: fs.BigIntStats) => `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
@@ -386,7 +395,7 @@ function stableSignatures(root: string, read: Record<string, string>, since: num
       out[file] = taken.sig;
       continue;
     }
-    const st = fs.lstatSync(path.join(root, file), { bigint: true, throwIfNoEntry: false });
+    const st = lstatQuietly(path.join(root, file));
     if (!st?.isFile() || st.mtimeNs >= before || st.ctimeNs >= before) continue;
     out[file] = signatureOf(st);
   }
