@@ -479,10 +479,6 @@ const QUICK_MAX_FILES = 1000;
 export async function quickChanged(root: string, opts: { base?: string; today?: string } = {}): Promise<ChangedResult | undefined> {
   quickDecline.reason = undefined;
   if (process.env.DJYC_CHANGED_QUICK === '0') return decline('turned off (DJYC_CHANGED_QUICK=0)');
-  // One pass over the work tree for both questions below (what changed since the base; who refers to the changed
-  // records), started first: git's stat pass over every file is the longest wait, and needs nothing from the base.
-  const scan = scanWorkTree(root, RECORDS_DIR);
-  scan.catch(() => undefined);
   const base = baseRef(root, opts.base);
   const mergeBase = mergeBaseOf(root, base);
   const key = treeKeyOf(root, mergeBase);
@@ -492,8 +488,11 @@ export async function quickChanged(root: string, opts: { base?: string; today?: 
   // tree: a pull request that adds a record (a quarter's reports) goes the whole way, which makes its own pass.
   const committed = committedChange(root, mergeBase);
   if (committed) return decline(committed);
-  // git answers while the attachments and settings are read here.
+  // One pass over the work tree for both questions below (what changed since the base; who refers to the changed
+  // records): git answers while the attachments and settings are read here.
+  const scan = scanWorkTree(root, RECORDS_DIR);
   const changes = changedSinceAsync(root, mergeBase, scan);
+  scan.catch(() => undefined);
   changes.catch(() => undefined);
   const violations = attachmentViolations(root).length;
   const loader = recordLoader(root);
