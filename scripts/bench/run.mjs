@@ -33,7 +33,7 @@
 // measures the same rows on a clone of DIR's committed state (DIR itself is never touched; its current branch becomes
 // the clone's `main`). Problems in its records are allowed there: ajv-cli's and djyc's runs must only finish (ajv-cli's
 // "valid" count is printed beside the file count). The pull request edits the same fields as on the cities where the
-// records have them, else adds a comment line; the one-form row needs --form-record, the batch row --batch-org; the
+// records have them, else adds a comment line; the one-form, find and show rows need --form-record, the batch row --batch-org; the
 // planted errors are skipped when the repository lacks a kind they need. --repo alone measures only that repository
 // (add --profile to measure cities too). scripts/bench/restyle.mjs makes such a repository out of a city.
 import fs from 'node:fs';
@@ -106,7 +106,8 @@ async function ensureCity(profile) {
  * edit and commit in it. Counts and bytes as the generators report them.
  */
 function ensureExternal(dir) {
-  const src = path.resolve(dir);
+  // `npm run bench` runs in the package's folder: a relative path is the caller's (npm's INIT_CWD).
+  const src = path.resolve(process.env.INIT_CWD ?? process.cwd(), dir);
   if (!fs.existsSync(path.join(src, 'records')) || !fs.existsSync(path.join(src, 'djyc.yaml'))) {
     console.error(`--repo ${dir}: not a djyc records repository (no djyc.yaml and records/)`);
     process.exit(2);
@@ -117,7 +118,8 @@ function ensureExternal(dir) {
     process.exit(2);
   }
   const batchOrg = arg('batch-org');
-  const today = arg('today', new Date().toISOString().slice(0, 10));
+  // djyc's own default: the date in China.
+  const today = arg('today', new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()));
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) {
     console.error(`--today takes YYYY-MM-DD, not "${today}"`);
     process.exit(2);
@@ -146,7 +148,7 @@ function ensureExternal(dir) {
     for (const f of names) bytes += fs.statSync(path.join(repo, 'records', d.name, f)).size;
   }
   const info = { files, bytes, counts, ...(formId && form ? { formRecord: { id: formId, form } } : {}), ...(batchOrg ? { batchOrg: { id: batchOrg } } : {}) };
-  return { profile: path.basename(src), external: true, repo, info, today };
+  return { profile: path.basename(src), external: true, source: src, repo, info, today };
 }
 
 // ---- helpers --------------------------------------------------------------------------------------------------
@@ -552,7 +554,7 @@ lines.push('');
 for (const c of cities) {
   const i = c.info;
   lines.push(
-    `- **${c.profile}** (${c.external ? `a repository this project did not generate: ${path.resolve(EXTERNAL)}, committed state` : `${GENERATORS[c.profile].label}, generator v${i.version ?? 1}`}): ${i.files.toLocaleString('en')} files, ${(i.bytes / 1e6).toFixed(1)} MB (mean ${Math.round(i.bytes / i.files)} B); ` +
+    `- **${c.profile}** (${c.external ? `a repository this project did not generate: ${c.source}, committed state` : `${GENERATORS[c.profile].label}, generator v${i.version ?? 1}`}): ${i.files.toLocaleString('en')} files, ${(i.bytes / 1e6).toFixed(1)} MB (mean ${Math.round(i.bytes / i.files)} B); ` +
       Object.entries(i.counts).map(([k, v]) => `${v.toLocaleString('en')} ${k}`).join(', ') +
       (i.tree ? `; tree ${Object.entries(i.tree).map(([k, v]) => `${v} ${k}`).join(' / ')}` : '') +
       (i.crlfFiles !== undefined ? `; ${i.crlfFiles.toLocaleString('en')} CRLF files, ${i.bomFiles} with BOM, ${i.blockScalars.toLocaleString('en')} block scalars, ${i.commentLines.toLocaleString('en')} comment lines${i.wrappedValues !== undefined ? `, ${i.wrappedValues.toLocaleString('en')} values wrapped by hand, ${i.tabLines.toLocaleString('en')} lines with a pasted tab` : ''}` : '') +
