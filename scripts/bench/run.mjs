@@ -213,6 +213,8 @@ const clean = (r) => r.code === 0 && /未发现问题|no problems/.test(r.stdout
 const finished = (c, r) => (c.external ? r.code === 0 || r.code === 1 : clean(r));
 
 // ---- the runs -------------------------------------------------------------------------------------------------
+/** The record files of a kind folder, sorted; none when the folder is missing (a repository we did not generate may lack one). */
+const yamlFiles = (c, dir) => (fs.existsSync(path.join(c.repo, 'records', dir)) ? fs.readdirSync(path.join(c.repo, 'records', dir)).filter((f) => f.endsWith('.yaml')).sort() : []);
 const KIND_DIRS = { programme: 'programmes', organisation: 'organisations', member: 'members', expert: 'experts', project: 'projects', task: 'tasks', commitment: 'commitments', report: 'reports', closure: 'closures', evaluation: 'evaluations', brand: 'brands', selection: 'selections' };
 
 /** ajv-cli on every record file, one process per kind; the "valid" lines must cover every file. */
@@ -220,7 +222,7 @@ async function ajvRun(c) {
   await quietGit(c);
   const total = { wall: 0, cpu: 0, rss: 0, files: 0, valid: 0 };
   for (const [kind, dir] of Object.entries(KIND_DIRS)) {
-    const files = fs.readdirSync(path.join(c.repo, 'records', dir)).filter((f) => f.endsWith('.yaml')).length;
+    const files = yamlFiles(c, dir).length;
     if (!files) continue;
     const r = await measure(process.execPath, [AJV, 'validate', '-s', `schemas/${kind}.schema.json`, '-r', 'schemas/common.schema.json', '-d', `records/${dir}/*.yaml`, '--spec=draft7', '-c', 'ajv-formats', '-c', path.join(HERE, 'ajv-yaml12.cjs'), '--strict=false', '--all-errors'], { cwd: c.repo, env: ENV, scratch: SCRATCH });
     const ok = (r.stdout.match(/ valid$/gm) ?? []).length;
@@ -254,10 +256,9 @@ async function warm(c) {
 /** A pull request: 10 files edited on a branch (new contents every round), `validate --changed main`. */
 async function changed(c, round) {
   git(c, ['checkout', '-q', '-B', 'bench-pr', 'main']);
-  const listOf = (dir) => fs.readdirSync(path.join(c.repo, 'records', dir)).filter((f) => f.endsWith('.yaml')).sort();
   const edits = [];
   const editSome = (dir, count, edit) => {
-    const files = listOf(dir);
+    const files = yamlFiles(c, dir);
     for (let k = 0; edits.filter((e) => e.dir === dir).length < count && k < files.length; k++) {
       const rel = `records/${dir}/${files[(round * 997 + k * 131) % files.length]}`;
       if (edits.some((e) => e.rel === rel)) continue;
