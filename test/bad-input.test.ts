@@ -87,6 +87,8 @@ beforeAll(() => {
   add({ name: 'non-UTF-8 bytes (GBK)', file: M('m-gbk'), content: Buffer.concat([Buffer.from(`${H('member')}id: m-gbk\nname: `), gbkName, Buffer.from('\norganisation: org-a\n')]), errors: [['not-utf8', 3, 7]] });
   add({ name: 'oversized file (> 1 MiB)', file: M('m-big'), content: member('m-big', (t) => t.replace('admin_title: 科长', `admin_title: ${'长'.repeat(400_000)}`)), errors: [['file-too-large', 1, 1]] });
   add({ name: '__proto__ key', file: M('m-proto'), content: `${member('m-proto')}__proto__:\n  active: false\n`, errors: [['schema-unknown-key', 7, 1]] });
+  add({ name: 'control character (BEL) in a value', file: M('m-control'), content: member('m-control', (t) => t.replace('name: 张三', 'name: 张\x07三')), errors: [['yaml-control-char', 3, 8]] });
+  add({ name: 'NUL byte (git would show the file as binary)', file: M('m-nul'), content: `${member('m-nul')}# \0\n`, errors: [['yaml-control-char', 7, 3]] });
   add({ name: 'multi-document file', file: M('m-multi'), content: `${member('m-multi')}---\nid: m-other\n`, errors: [['yaml-multi-doc', 7, 1]] });
   // --- schema and repository rules (key position for unknown/missing keys, value position otherwise) ---
   add({ name: 'unknown key', file: M('m-unknown'), content: `${member('m-unknown')}nickname: 小张\n`, errors: [['schema-unknown-key', 7, 1]] });
@@ -101,6 +103,13 @@ beforeAll(() => {
   add({ name: 'duplicate id across two files', file: M('m-dup'), content: member('m-dup'), errors: [['duplicate-id', 2, 5]] });
   add({ name: 'id differs from the file name', file: M('m-idname'), content: member('m-other-name'), errors: [['id-filename', 2, 5]] });
   add({ name: 'start after due', file: 'records/projects/p-order.yaml', content: project('p-order', (t) => t.replace('due: 2020-10-31', 'due: 2020-02-01')), errors: [['date-order', due, 6]] });
+  const ends = projectText.split('\n').length; // the first line appended to the project's history
+  const entry = (stage: string, from: string) => `  - stage: ${stage}\n    from: ${from}\n    date: ${TODAY}\n    by: 党委\n`;
+  add({ name: "history entry's from is not the stage above it", file: 'records/projects/p-from.yaml', content: project('p-from', (t) => t + entry('proposed', 'approved')), errors: [['history-from', ends + 1, 11]] });
+  add({ name: 'stage moved by hand: not the last history entry', file: 'records/projects/p-hand.yaml', content: project('p-hand', (t) => t + entry('approved', 'proposed')), errors: [['history-stage', lineOf(projectText, 'stage: '), 8]] });
+  const report = (id: string, rest: string) => `${H('report')}id: ${id}\nprogramme: shuangling-2020\nsubject: p-a\n${rest}`;
+  add({ name: 'report of a quarter that ended before its project started', file: 'records/reports/r-early.yaml', content: report('r-early', 'quarter: 2019Q4\nprogress: 开展调研\n'), errors: [['report-before-start', 5, 10]] });
+  add({ name: 'report submitted before its quarter began', file: 'records/reports/r-soon.yaml', content: report('r-soon', 'quarter: 2020Q2\nprogress: 开展调研\nsubmitted_on: 2020-03-01\n'), errors: [['report-before-quarter', 7, 15]] });
   add({ name: 'phone as an unquoted number', file: M('m-phone'), content: member('m-phone', (t) => t.replace(`phone: "${PHONE}"`, `phone: ${PHONE}`)), errors: [['schema-type', 6, 8]] });
 
   for (const c of cases) fs.writeFileSync(path.join(repo, c.file), c.content);

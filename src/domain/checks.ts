@@ -7,7 +7,7 @@
  */
 import { factsOf, RecordIndex, type RecordEntry, type Repository } from './records.js';
 import { kindLabels, type MessageKey } from './i18n.js';
-import { isIsoDate, monthsBetween } from './dates.js';
+import { isIsoDate, monthsBetween, quarterEnd, quarterStart } from './dates.js';
 import { CONFIG_FILE, type Kind } from './kinds.js';
 import { TRACK_OF_KIND, durationStart, findStage, isDropped, trackStages, windowClosed, windowDates, type Track } from './programme.js';
 import type { Severity } from './problem.js';
@@ -106,7 +106,7 @@ export const CROSS_FIELDS: Readonly<Record<Exclude<Kind, 'programme'>, readonly 
 /** The rules of the checks between records (push refuses any other there). */
 export const CROSS_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>([
   'duplicate-id', 'programme-missing', 'leader-not-secretary', 'expert-category-unknown', 'bonus-unit-not-in-project',
-  'carried-programme-order', 'task-project-programme', 'secretary-limit', 'number-duplicate', 'report-duplicate',
+  'carried-programme-order', 'task-project-programme', 'secretary-limit', 'number-duplicate', 'report-duplicate', 'report-before-start',
   'subject-duplicate', ...COVERAGE_RULES_LIST,
 ]);
 
@@ -238,7 +238,22 @@ function checkRecord(ctx: Ctx, r: RecordEntry, v: RecordEntry, cross: boolean) {
     if (v.kind === 'project' || v.kind === 'task' || v.kind === 'brand') checkCarried(ctx, v, programme);
     if (v.kind === 'project') checkProjectLeader(ctx, v, programme);
     if (v.kind === 'task') checkTask(ctx, v);
+    if (v.kind === 'report') checkReportPeriod(ctx, v);
   });
+}
+
+const QUARTER = /^\d{4}Q[1-4]$/;
+
+/** A report of a quarter that ended before its project started (a task's project) reports on nothing that was done. */
+function checkReportPeriod(ctx: Ctx, r: RecordEntry) {
+  const d = view(r);
+  if (typeof d.quarter !== 'string' || !QUARTER.test(d.quarter) || typeof d.subject !== 'string') return;
+  let subject = ctx.index.any(d.subject);
+  if (subject?.kind === 'task') subject = ctx.index.get('project', view(subject).project);
+  const start = subject?.kind === 'project' ? view(subject).start : undefined;
+  if (typeof start !== 'string' || !isIsoDate(start)) return;
+  const end = quarterEnd(d.quarter);
+  if (end < start) push(ctx, r, '/quarter', 'report-before-start', { quarter: d.quarter, end, project: subject!.id, start });
 }
 
 /**
@@ -250,6 +265,7 @@ export function localRuleIssues(kind: Kind, data: unknown, programme: ProgrammeR
   const ctx = { issues: [] as Issue[] } as Ctx;
   const r = { kind, data, file: '', id: '', text: '' } as RecordEntry;
   checkHistory(ctx, r);
+  if (kind === 'report') checkReportDate(ctx, r);
   // Paths a record names: well formed and under attachments/ (the disk is checked by attachmentProblems).
   for (const { pointer, path: p } of recordPaths(data)) {
     if (typeof p !== 'string') continue;
@@ -277,15 +293,57 @@ export function localRuleIssues(kind: Kind, data: unknown, programme: ProgrammeR
   return ctx.issues.map(({ file: _file, ...rest }) => rest);
 }
 
+/**
+ * A history tells the truth about itself: dates never go back, an entry's `from` is the stage the entry above left
+ * the record in, and the record stands at the stage its last entry names. Every djyc write keeps that; a hand edit
+ * that moves `stage` (or rewrites an entry) without the history to match is what these catch on the whole
+ * repository — a pull request's base check (basecheck.ts) judges the moves themselves by the programme.
+ */
 function checkHistory(ctx: Ctx, r: RecordEntry) {
-  const history = (r.data as { history?: { date?: string }[] }).history;
-  if (!Array.isArray(history)) return;
+  const d = r.data as { stage?: unknown; history?: unknown };
+  if (!Array.isArray(d.history)) return;
   let previous: string | undefined;
-  history.forEach((h, i) => {
-    if (!h || typeof h.date !== 'string' || !isIsoDate(h.date)) return;
-    if (previous && h.date < previous) push(ctx, r, `/history/${i}/date`, 'history-order', { date: h.date, previous });
-    previous = h.date;
+  d.history.forEach((h: unknown, i: number) => {
+    const e = entryOf(h);
+    if (typeof e.date === 'string' && isIsoDate(e.date)) {
+      if (previous && e.date < previous) push(ctx, r, `/history/${i}/date`, 'history-order', { date: e.date, previous });
+      previous = e.date;
+    }
   });
+  for (const m of historyMismatches(d.stage, d.history)) {
+    if (m.entry === undefined) push(ctx, r, '/stage', 'history-stage', { stage: m.stated, last: m.actual });
+    else push(ctx, r, `/history/${m.entry}/from`, 'history-from', { from: m.stated, actual: m.actual });
+  }
+}
+
+function entryOf(h: unknown): { date?: unknown; stage?: unknown; from?: unknown } {
+  return h && typeof h === 'object' ? (h as { date?: unknown; stage?: unknown; from?: unknown }) : {};
+}
+
+/**
+ * Where a history contradicts itself: an entry whose `from` is not the stage the entries above left the record at
+ * (`entry`: its index), and a record whose `stage` is not where its last staged entry left it (`entry` undefined).
+ * Entries without a stage (or without `from`) make no claim. basecheck.ts asks so as not to say the same twice.
+ */
+export function historyMismatches(stage: unknown, history: unknown): { entry?: number; stated: string; actual: string }[] {
+  if (!Array.isArray(history)) return [];
+  const out: { entry?: number; stated: string; actual: string }[] = [];
+  let at: string | undefined;
+  history.forEach((h: unknown, i: number) => {
+    const e = entryOf(h);
+    if (typeof e.from === 'string' && at !== undefined && e.from !== at) out.push({ entry: i, stated: e.from, actual: at });
+    if (typeof e.stage === 'string') at = e.stage;
+  });
+  if (typeof stage === 'string' && at !== undefined && stage !== at) out.push({ stated: stage, actual: at });
+  return out;
+}
+
+/** A quarter's report tells what was done in it: it cannot have been submitted before the quarter began. */
+function checkReportDate(ctx: Ctx, r: RecordEntry) {
+  const d = r.data as { quarter?: unknown; submitted_on?: unknown };
+  if (typeof d.quarter !== 'string' || !QUARTER.test(d.quarter) || typeof d.submitted_on !== 'string' || !isIsoDate(d.submitted_on)) return;
+  const start = quarterStart(d.quarter);
+  if (d.submitted_on < start) push(ctx, r, '/submitted_on', 'report-before-quarter', { submitted: d.submitted_on, quarter: d.quarter, start });
 }
 
 function dateOrder(ctx: Ctx, r: RecordEntry, earlierKey: string, earlier: unknown, laterKey: string, later: unknown, laterPointer: string) {

@@ -47,6 +47,7 @@ const messages = {
   // --- input files ---
   'file-too-large': { zh: '文件过大（超过上限 {max} 字节）', en: 'file too large (over the limit of {max} bytes)' },
   'not-utf8': { zh: '文件不是有效的 UTF-8 编码（请另存为 UTF-8）', en: 'file is not valid UTF-8 (save it as UTF-8)' },
+  'yaml-control-char': { zh: '文件含有控制字符 {code}（YAML 不允许；这类字符看不见，多由复制粘贴或文件损坏带入）：请删除它，确需保留时在双引号字符串中写成转义形式（如 "\\a"）', en: 'the file holds the control character {code} (not allowed in YAML; invisible, usually pasted in or from a damaged file): remove it, or write it as an escape inside a double-quoted string (e.g. "\\a")' },
   'merge-conflict': { zh: '发现未解决的合并冲突标记“{marker}”，请先解决冲突', en: 'unresolved merge-conflict marker "{marker}": resolve the conflict first' },
   'yaml-syntax': { zh: 'YAML 语法错误：{detail}', en: 'YAML syntax error: {detail}' },
   'yaml-version': { zh: '只支持 YAML 1.2（发现 %YAML {version}）', en: 'only YAML 1.2 is supported (found %YAML {version})' },
@@ -91,6 +92,8 @@ const messages = {
   'config-missing': { zh: '找不到记录库配置 djyc.yaml（请在记录库中运行，或先运行 djyc init）', en: 'no djyc.yaml found (run inside a records repository, or run djyc init first)' },
   // --- dates ---
   'date-order': { zh: '“{later}”（{laterValue}）早于“{earlier}”（{earlierValue}）', en: '"{later}" ({laterValue}) is before "{earlier}" ({earlierValue})' },
+  'history-from': { zh: '历史记录写明从“{from}”转入，但上一条记录处于“{actual}”', en: 'the history entry says it moved from "{from}", but the entry above left the record at "{actual}"' },
+  'history-stage': { zh: '阶段为“{stage}”，但历史记录的最后一条是“{last}”：阶段变化须记入历史（用 djyc advance 等命令办理）', en: 'the stage is "{stage}" but the last history entry is "{last}": a stage change must be recorded in the history (use djyc advance and the like)' },
   'history-order': { zh: '历史记录的日期倒序：{date} 早于上一条的 {previous}', en: 'history out of order: {date} is before the previous entry {previous}' },
   // --- programme rules ---
   'programme-missing': { zh: '方案“{id}”不存在', en: 'programme "{id}" does not exist' },
@@ -136,6 +139,8 @@ const messages = {
   'import-duplicate-row': { zh: '{where}与第 {other} 行重复：“{name}”', en: '{where}repeats row {other}: "{name}"' },
   'import-invalid': { zh: '{where}{message}', en: '{where}{message}' },
   'number-duplicate': { zh: '项目编号“{number}”在本方案中重复：{others} 也使用了这个编号', en: 'project number "{number}" is used more than once in the programme: also {others}' },
+  'report-before-start': { zh: '所报季度 {quarter} 在 {end} 结束，早于项目“{project}”的开始日期 {start}：执行书只报告项目开始以后的工作', en: 'the quarter {quarter} ended on {end}, before project "{project}" started on {start}: a report tells what was done after the start' },
+  'report-before-quarter': { zh: '报送日期 {submitted} 早于所报季度 {quarter} 的开始（{start}）：执行书在季度开始以后才能报送', en: 'submitted on {submitted}, before the quarter {quarter} began ({start}): a report can only be submitted once its quarter has begun' },
   'report-duplicate': { zh: '{subject} 的 {quarter} 执行书重复：{others}', en: 'duplicate {quarter} report of {subject}: also {others}' },
   'subject-duplicate': { zh: '{subject} 有多份{kind}：{others}（每个项目、任务或品牌只应有一份）', en: '{subject} has more than one {kind}: also {others} (one per subject)' },
   'task-project-programme': { zh: '任务所属项目“{project}”属于方案“{other}”，与任务的方案不一致', en: 'the task\'s project "{project}" belongs to programme "{other}"' },

@@ -10,7 +10,8 @@
  *   base-history-removed);
  * - stage moves follow the base programme's `next` lists, step by step through the appended history entries
  *   (base-stage-move), an entry's `from` matches where the record was (base-history-from), and a stage change is
- *   recorded in the history (base-stage-history);
+ *   recorded in the history (base-stage-history) — these two only where the record's history does not already
+ *   contradict itself, which every validation reports (checks.ts history-from, history-stage);
  * - recorded results are never silently replaced (domain/frozen.ts, the rule the write path and the hooks apply
  *   too): ratings, votes, stars, bonus points, review opinions, acceptance rounds and a project's number (frozen);
  *   a change made with `--correct --reason` (an entry in the record's `amendments`) is allowed and reported as a
@@ -31,6 +32,7 @@ import { VALIDATORS_DIR, cacheRoot } from './cache.js';
 import { findStage, TRACK_OF_KIND } from '../domain/programme.js';
 import { deepEqual, isObject } from './gitlog.js';
 import { frozenChanges } from '../domain/frozen.js';
+import { historyMismatches } from '../domain/checks.js';
 import { sortProblems, type Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
@@ -248,19 +250,23 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
       if (programme) {
         const allowed = (from: string) => findStage(programme, track, from)?.next ?? [];
         const label = (id: string) => findStage(programme, track, id)?.label ?? id;
+        // What the record's own history contradicts is reported by the rule every validation runs (checks.ts
+        // history-from / history-stage); here only what the base adds to it.
+        const mismatches = historyMismatches(now.stage, now.history);
+        const saidAlready = (entry?: number) => mismatches.some((m) => m.entry === entry);
         let at: string = before.stage;
         const appended = nowHistory.slice(beforeHistory.length);
         appended.forEach((e, j) => {
           const i = beforeHistory.length + j;
           if (!e || typeof e.stage !== 'string' || e.stage === at) return;
-          if (typeof e.from === 'string' && e.from !== at) push(file, `/history/${i}/from`, 'base-history-from', { from: e.from, actual: at });
+          if (typeof e.from === 'string' && e.from !== at && !saidAlready(i)) push(file, `/history/${i}/from`, 'base-history-from', { from: e.from, actual: at });
           if (!allowed(at).includes(e.stage)) {
             push(file, `/history/${i}/stage`, 'base-stage-move', { from: at, to: e.stage, allowed: allowed(at).join(' / ') || '—', from_label: label(at) });
           }
           at = e.stage;
         });
         if (at !== now.stage) {
-          if (before.stage !== now.stage || appended.length) push(file, '/stage', 'base-stage-history', { from: at, to: now.stage });
+          if ((before.stage !== now.stage || appended.length) && !saidAlready(undefined)) push(file, '/stage', 'base-stage-history', { from: at, to: now.stage });
           if (!allowed(at).includes(now.stage)) push(file, '/stage', 'base-stage-move', { from: at, to: now.stage, allowed: allowed(at).join(' / ') || '—' });
         }
       }

@@ -37,6 +37,13 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
   }
 }
 
+/**
+ * C0 control characters other than tab, line feed and carriage return are not YAML (1.2, 5.1: outside c-printable),
+ * and every writer escapes them (yaml, js-yaml, PyYAML: "\0", "\a"). Raw, they are a pasted or corrupted byte, and a
+ * NUL makes git and every pull-request page show the file as binary, hiding what changed from the reviewer.
+ */
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
+
 const CONFLICT = /^(<{7}|={7}|>{7}|\|{7})(?:[ \t].*)?$/m;
 
 /** Checks that must run before YAML sees the text: conflict markers can hide inside block scalars. */
@@ -48,6 +55,12 @@ export function precheck(file: string, bytes: Uint8Array): { text: string } | { 
     const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
     const lines = before.split('\n');
     return { problems: [problemAt(file, lines.length, lines[lines.length - 1]!.length + 1, 'not-utf8')] };
+  }
+  const control = CONTROL.exec(text);
+  if (control) {
+    const lines = text.slice(0, control.index).split('\n');
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    return { problems: [problemAt(file, lines.length, lines[lines.length - 1]!.length + 1, 'yaml-control-char', { code })] };
   }
   const m = CONFLICT.exec(text);
   if (m) {
