@@ -107,6 +107,7 @@ export const CROSS_FIELDS: Readonly<Record<Exclude<Kind, 'programme'>, readonly 
 export const CROSS_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>([
   'duplicate-id', 'programme-missing', 'leader-not-secretary', 'expert-category-unknown', 'bonus-unit-not-in-project',
   'carried-programme-order', 'task-project-programme', 'secretary-limit', 'number-duplicate', 'report-duplicate', 'report-before-start',
+  'org-parent-cycle',
   'subject-duplicate', ...COVERAGE_RULES_LIST,
 ]);
 
@@ -233,6 +234,7 @@ function checkRecord(ctx: Ctx, r: RecordEntry, v: RecordEntry, cross: boolean) {
   if (!cross) return;
   inCrossPhase(ctx, () => {
     if (v.kind === 'expert') checkExpertCategories(ctx, v);
+    if (v.kind === 'organisation') checkParentChain(ctx, v);
     if (!programme) return;
     if (v.kind === 'evaluation') checkUnitBonus(ctx, v);
     if (v.kind === 'project' || v.kind === 'task' || v.kind === 'brand') checkCarried(ctx, v, programme);
@@ -240,6 +242,21 @@ function checkRecord(ctx: Ctx, r: RecordEntry, v: RecordEntry, cross: boolean) {
     if (v.kind === 'task') checkTask(ctx, v);
     if (v.kind === 'report') checkReportPeriod(ctx, v);
   });
+}
+
+/**
+ * An organisation that is its own ancestor: the tree the ledger, deadlines and `--org` walk has no root there, and
+ * which organisations are "under" it has no answer. Each organisation on the loop is reported, at its `parent`.
+ */
+function checkParentChain(ctx: Ctx, r: RecordEntry) {
+  const chain = [r.id];
+  for (let parent = view(r).parent; typeof parent === 'string'; ) {
+    chain.push(parent);
+    if (parent === r.id) return push(ctx, r, '/parent', 'org-parent-cycle', { chain: chain.join(' → ') });
+    if (chain.indexOf(parent) < chain.length - 1) return; // a loop above this organisation: reported on its members
+    const o = ctx.index.get('organisation', parent);
+    parent = o ? view(o).parent : undefined;
+  }
 }
 
 const QUARTER = /^\d{4}Q[1-4]$/;
