@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { djyc, git, readJson } from './helpers.js';
 import { buildFixture, commitAll, recordFile, writeRecordFiles, PROGRAMME } from './ledger-fixture.js';
 import { checkAgainstBase } from '../src/store/basecheck.js';
+import { draw } from '../src/store/draw.js';
 import type { Problem } from '../src/domain/problem.js';
 
 /**
@@ -99,6 +100,20 @@ describe('validate --base: changes judged against the base version', () => {
     });
     expect(problems).toEqual([]);
     expect(cliRules(PB)).toEqual(['history-from']);
+  });
+
+  it('refuses a panel that claims a seeded draw but was picked by hand; accepts the draw itself', async () => {
+    const candidates = ['exp-a', 'exp-b', 'exp-c', 'exp-d', 'exp-e'];
+    const drawn = draw('pr-seed', candidates.map((id) => ({ id, load: 0 })), 3);
+    const handPicked = [candidates.find((x) => !drawn.includes(x))!, ...drawn.slice(1)];
+    const panel = (experts: string[]) => (t: string) =>
+      `${t}panel:\n  seed: pr-seed\n  drawn_on: 2020-11-30\n  experts:\n${experts.map((x) => `    - ${x}\n`).join('')}  algorithm: djyc-draw-v1\n  candidates:\n${candidates.map((x) => `    - expert: ${x}\n      load: 0\n`).join('')}`;
+    const picked = await pr('panel-by-hand', () => edit(EV, panel(handPicked)));
+    expect(rules(picked)).toEqual([`${EV}:base-panel-draw`]);
+    expect(picked[0]!.params).toMatchObject({ seed: 'pr-seed', recorded_en: handPicked.join(', '), redrawn_en: drawn.join(', ') });
+    const text = fs.readFileSync(path.join(root, EV), 'utf8').split('\n');
+    expect(picked[0]).toMatchObject({ line: text.indexOf('  experts:') + 2, col: 5 });
+    expect(await pr('panel-drawn', () => edit(EV, panel(drawn)))).toEqual([]);
   });
 
   it('keeps history append-only: no entry changed, none removed', async () => {

@@ -5,43 +5,19 @@
  * none from the lead or co-organising units (or their sub-organisations, or the same 单位), fewest existing panel
  * assignments first. `djyc recheck`: the sampled re-check (抽查复核, seed 003) of closed projects.
  *
- * The draw (algorithm `djyc-draw-v1`), so anyone can re-run it by hand or in another language:
- *   1. candidates sorted by id (code-point order);
- *   2. Fisher–Yates from the end: for i = n−1 … 1, r = first 6 bytes of SHA-256("<seed>:<i>") as a big-endian
- *      integer, j = floor(r / 2^48 × (i + 1)), swap positions i and j;
- *   3. stable sort by load (panels already served), fewest first;
- *   4. take the first k.
- * The seed and the candidate list (with loads) are recorded, and `--verify` re-runs the draw from them.
+ * The draw is store/draw.ts (`djyc-draw-v1`, written out there so anyone can re-run it by hand or in another
+ * language). The seed and the candidate list (with loads) are recorded, and `--verify` re-runs the draw from them.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
 import { Workspace, clean, evaluationFor, ordered, refuse, setField, usage, type OpOptions, type OpResult } from './workspace.js';
 import { type RecordEntry, type RecordIndex, orgSubtree, closureOf, evaluationOf, summary } from '../domain/records.js';
 import { atPoint, isDropped, pointStages, reachedStage, stageName, stagesRequiring } from '../domain/programme.js';
 import { RECHECK_AWARD, recheckRule } from '../domain/recheck.js';
 import { T, joinList } from '../domain/i18n.js';
+import { DRAW_ALGORITHM, draw } from '../store/draw.js';
 
-export const DRAW_ALGORITHM = 'djyc-draw-v1';
-
-/** Uniform number in [0, 1) from the seed and a counter. */
-export function drawRandom(seed: string, i: number): number {
-  const h = createHash('sha256').update(`${seed}:${i}`, 'utf8').digest();
-  return h.readUIntBE(0, 6) / 2 ** 48;
-}
-
-/** The draw: a seeded shuffle of the id-sorted candidates, then fewest-load first (stable), first k. */
-export function draw(seed: string, candidates: { id: string; load?: number }[], k: number): string[] {
-  const list = [...candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (let i = list.length - 1; i > 0; i--) {
-    const j = Math.floor(drawRandom(seed, i) * (i + 1));
-    [list[i], list[j]] = [list[j]!, list[i]!];
-  }
-  return list
-    .map((c, pos) => ({ c, pos }))
-    .sort((a, b) => (a.c.load ?? 0) - (b.c.load ?? 0) || a.pos - b.pos)
-    .slice(0, k)
-    .map((x) => x.c.id);
-}
+export { DRAW_ALGORITHM, draw, drawRandom } from '../store/draw.js';
 
 export function newSeed(): string {
   return randomBytes(4).toString('hex');

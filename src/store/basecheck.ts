@@ -12,6 +12,8 @@
  *   (base-stage-move), an entry's `from` matches where the record was (base-history-from), and a stage change is
  *   recorded in the history (base-stage-history) — these two only where the record's history does not already
  *   contradict itself, which every validation reports (checks.ts history-from, history-stage);
+ * - a panel added or changed that claims a seeded draw is what the draw gives (base-panel-draw: no expert put in by
+ *   hand);
  * - recorded results are never silently replaced (domain/frozen.ts, the rule the write path and the hooks apply
  *   too): ratings, votes, stars, bonus points, review opinions, acceptance rounds and a project's number (frozen);
  *   a change made with `--correct --reason` (an entry in the record's `amendments`) is allowed and reported as a
@@ -33,6 +35,7 @@ import { findStage, TRACK_OF_KIND } from '../domain/programme.js';
 import { deepEqual, isObject } from './gitlog.js';
 import { frozenChanges } from '../domain/frozen.js';
 import { historyMismatches } from '../domain/checks.js';
+import { DRAW_ALGORITHM, draw } from './draw.js';
 import { sortProblems, type Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
@@ -171,6 +174,24 @@ function dataOf(file: string, text: string): unknown {
   return r.ok ? r.parsed.data : undefined;
 }
 
+/**
+ * A panel the pull request adds or changes that says it was drawn (a seed, the candidate list, `djyc-draw-v1`) but
+ * is not what that draw gives: an expert put in by hand. A panel without a candidate list or of another algorithm
+ * makes no such claim (`djyc panel --verify` says so); one left as the base had it is not judged again.
+ */
+function panelNotDrawn(panel: unknown, before: unknown): Record<string, string> | undefined {
+  if (!isObject(panel) || deepEqual(panel, before)) return undefined;
+  const p = panel as { seed?: unknown; experts?: unknown; candidates?: unknown; algorithm?: unknown };
+  if ((p.algorithm ?? DRAW_ALGORITHM) !== DRAW_ALGORITHM || typeof p.seed !== 'string') return undefined;
+  if (!Array.isArray(p.experts) || !p.experts.every((x) => typeof x === 'string')) return undefined;
+  if (!Array.isArray(p.candidates) || !p.candidates.length || !p.candidates.every((c) => isObject(c) && typeof (c as { expert?: unknown }).expert === 'string')) return undefined;
+  const candidates = (p.candidates as { expert: string; load?: unknown }[]).map((c) => ({ id: c.expert, load: typeof c.load === 'number' ? c.load : 0 }));
+  const experts = p.experts as string[];
+  const redrawn = draw(p.seed, candidates, experts.length);
+  if (redrawn.every((x, i) => x === experts[i])) return undefined;
+  return { seed: p.seed, recorded_zh: experts.join('、'), recorded_en: experts.join(', '), redrawn_zh: redrawn.join('、'), redrawn_en: redrawn.join(', ') };
+}
+
 /** Compares the working tree's records with their versions at `ref`. */
 export async function checkAgainstBase(root: string, ref: string, opts: BaseCheckOptions = {}): Promise<Problem[]> {
   // The merge base the caller's change list was made against is resolved already (it is its own merge base with HEAD).
@@ -224,6 +245,12 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
         seen.add(`${d.pointer}|${d.zh}`);
         push(file, d.pointer, 'base-schema', { detail_zh: d.zh, detail_en: d.en }, d.at);
       }
+    }
+    if (kind === 'evaluation') {
+      const text = change.status === 'A' ? null : baseTexts.get(file);
+      const beforePanel = text == null ? undefined : (dataOf(file, text) as Data | undefined)?.panel;
+      const wrong = panelNotDrawn(now.panel, beforePanel);
+      if (wrong) push(file, '/panel/experts', 'base-panel-draw', wrong);
     }
     if (change.status === 'A') continue;
 
