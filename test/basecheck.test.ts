@@ -116,6 +116,19 @@ describe('validate --base: changes judged against the base version', () => {
     expect(await pr('panel-drawn', () => edit(EV, panel(drawn)))).toEqual([]);
   });
 
+  it('refuses a re-check sample whose projects are not what its recorded draw gives', async () => {
+    const candidates = ['p-a', 'p-b', 'p-c', 'p-d'];
+    const drawn = draw('recheck-seed', candidates.map((id) => ({ id })), 2);
+    const handPicked = [drawn[0]!, candidates.find((x) => !drawn.includes(x))!];
+    const SEL = recordFile('selection', 'sel-recheck');
+    const selection = (subjects: string[]) => () =>
+      writeRecordFiles(root, [['selection', { id: 'sel-recheck', programme: PROGRAMME, award: 'recheck', title: '抽查复核', draw: { seed: 'recheck-seed', algorithm: 'djyc-draw-v1', sample: 2, candidates }, entries: subjects.map((subject) => ({ subject })) }]]);
+    const picked = await pr('sample-by-hand', selection(handPicked));
+    expect(rules(picked)).toEqual([`${SEL}:base-panel-draw`]);
+    expect(picked[0]!.params).toMatchObject({ recorded_en: handPicked.join(', '), redrawn_en: drawn.join(', ') });
+    expect(await pr('sample-drawn', selection(drawn))).toEqual([]);
+  });
+
   it('keeps history append-only: no entry changed, none removed', async () => {
     const changed = await pr('history-edit', () => edit(PB, (t) => t.replace('date: 2020-03-15', 'date: 2020-03-01')));
     expect(rules(changed)).toEqual([`${PB}:base-history-changed`]);

@@ -12,8 +12,8 @@
  *   (base-stage-move), an entry's `from` matches where the record was (base-history-from), and a stage change is
  *   recorded in the history (base-stage-history) — these two only where the record's history does not already
  *   contradict itself, which every validation reports (checks.ts history-from, history-stage);
- * - a panel added or changed that claims a seeded draw is what the draw gives (base-panel-draw: no expert put in by
- *   hand);
+ * - a panel or a re-check sample added or changed that claims a seeded draw is what the draw gives
+ *   (base-panel-draw: no expert or project put in by hand);
  * - recorded results are never silently replaced (domain/frozen.ts, the rule the write path and the hooks apply
  *   too): ratings, votes, stars, bonus points, review opinions, acceptance rounds and a project's number (frozen);
  *   a change made with `--correct --reason` (an entry in the record's `amendments`) is allowed and reported as a
@@ -192,6 +192,20 @@ function panelNotDrawn(panel: unknown, before: unknown): Record<string, string> 
   return { seed: p.seed, recorded_zh: experts.join('、'), recorded_en: experts.join(', '), redrawn_zh: redrawn.join('、'), redrawn_en: redrawn.join(', ') };
 }
 
+/** The same for a sampled re-check (抽查复核, `djyc recheck`): its entries are the subjects its recorded draw gives. */
+function sampleNotDrawn(now: Data, before: Data | undefined): Record<string, string> | undefined {
+  const d = now.draw as { seed?: unknown; candidates?: unknown; sample?: unknown } | undefined;
+  if (!isObject(d) || typeof d.seed !== 'string' || !Array.isArray(d.candidates) || !d.candidates.every((c) => typeof c === 'string')) return undefined;
+  if (!Array.isArray(now.entries)) return undefined;
+  const subjects = (now.entries as unknown[]).map((e) => (isObject(e) ? (e as { subject?: unknown }).subject : undefined));
+  const was = before && Array.isArray(before.entries) ? (before.entries as unknown[]).map((e) => (isObject(e) ? (e as { subject?: unknown }).subject : undefined)) : undefined;
+  if (before && deepEqual(d, before.draw) && deepEqual(subjects, was)) return undefined;
+  const redrawn = draw(d.seed, (d.candidates as string[]).map((id) => ({ id })), typeof d.sample === 'number' ? d.sample : subjects.length);
+  if (redrawn.length === subjects.length && redrawn.every((x, i) => x === subjects[i])) return undefined;
+  const shown = subjects.map((x) => String(x));
+  return { seed: d.seed, recorded_zh: shown.join('、'), recorded_en: shown.join(', '), redrawn_zh: redrawn.join('、'), redrawn_en: redrawn.join(', ') };
+}
+
 /** Compares the working tree's records with their versions at `ref`. */
 export async function checkAgainstBase(root: string, ref: string, opts: BaseCheckOptions = {}): Promise<Problem[]> {
   // The merge base the caller's change list was made against is resolved already (it is its own merge base with HEAD).
@@ -246,11 +260,11 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
         push(file, d.pointer, 'base-schema', { detail_zh: d.zh, detail_en: d.en }, d.at);
       }
     }
-    if (kind === 'evaluation') {
+    if (kind === 'evaluation' || kind === 'selection') {
       const text = change.status === 'A' ? null : baseTexts.get(file);
-      const beforePanel = text == null ? undefined : (dataOf(file, text) as Data | undefined)?.panel;
-      const wrong = panelNotDrawn(now.panel, beforePanel);
-      if (wrong) push(file, '/panel/experts', 'base-panel-draw', wrong);
+      const was = text == null ? undefined : (dataOf(file, text) as Data | undefined);
+      const wrong = kind === 'evaluation' ? panelNotDrawn(now.panel, was?.panel) : sampleNotDrawn(now, was);
+      if (wrong) push(file, kind === 'evaluation' ? '/panel/experts' : '/entries', 'base-panel-draw', wrong);
     }
     if (change.status === 'A') continue;
 
