@@ -110,6 +110,7 @@ beforeAll(() => {
   const report = (id: string, rest: string) => `${H('report')}id: ${id}\nprogramme: shuangling-2020\nsubject: p-a\n${rest}`;
   add({ name: 'report of a quarter that ended before its project started', file: 'records/reports/r-early.yaml', content: report('r-early', 'quarter: 2019Q4\nprogress: 开展调研\n'), errors: [['report-before-start', 5, 10]] });
   add({ name: 'report submitted before its quarter began', file: 'records/reports/r-soon.yaml', content: report('r-soon', 'quarter: 2020Q2\nprogress: 开展调研\nsubmitted_on: 2020-03-01\n'), errors: [['report-before-quarter', 7, 15]] });
+  add({ name: 'closure submitted before its project started', file: 'records/closures/cl-early.yaml', content: `${H('closure')}id: cl-early\nprogramme: shuangling-2020\nsubject: p-a\nresults: 已完成\nsubmitted_on: 2020-02-01\n`, errors: [['closure-before-start', 6, 15]] });
   const org = (id: string, parent: string) => `${H('organisation')}id: ${id}\nname: 丙支部\ntype: 党支部\nparent: ${parent}\n`;
   add({ name: 'organisation that is its own parent', file: 'records/organisations/org-self.yaml', content: org('org-self', 'org-self'), errors: [['org-parent-cycle', 5, 9]] });
   add({ name: 'two organisations, each the parent of the other (one side)', file: 'records/organisations/org-loop-a.yaml', content: org('org-loop-a', 'org-loop-b'), errors: [['org-parent-cycle', 5, 9]] });

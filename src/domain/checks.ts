@@ -97,7 +97,7 @@ export const CROSS_FIELDS: Readonly<Record<Exclude<Kind, 'programme'>, readonly 
   task: ['programme', 'project', 'members', 'carried_to'],
   commitment: ['programme'],
   report: ['programme', 'subject', 'quarter'],
-  closure: ['programme', 'subject'],
+  closure: ['programme', 'subject', 'submitted_on'],
   evaluation: ['programme', 'subject', 'bonus_by_unit'],
   brand: ['programme', 'organisation', 'carried_to'],
   selection: ['programme'],
@@ -107,7 +107,7 @@ export const CROSS_FIELDS: Readonly<Record<Exclude<Kind, 'programme'>, readonly 
 export const CROSS_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>([
   'duplicate-id', 'programme-missing', 'leader-not-secretary', 'expert-category-unknown', 'bonus-unit-not-in-project',
   'carried-programme-order', 'task-project-programme', 'secretary-limit', 'number-duplicate', 'report-duplicate', 'report-before-start',
-  'org-parent-cycle',
+  'org-parent-cycle', 'closure-before-start',
   'subject-duplicate', ...COVERAGE_RULES_LIST,
 ]);
 
@@ -241,6 +241,7 @@ function checkRecord(ctx: Ctx, r: RecordEntry, v: RecordEntry, cross: boolean) {
     if (v.kind === 'project') checkProjectLeader(ctx, v, programme);
     if (v.kind === 'task') checkTask(ctx, v);
     if (v.kind === 'report') checkReportPeriod(ctx, v);
+    if (v.kind === 'closure') checkClosureDate(ctx, v);
   });
 }
 
@@ -261,16 +262,30 @@ function checkParentChain(ctx: Ctx, r: RecordEntry) {
 
 const QUARTER = /^\d{4}Q[1-4]$/;
 
+/** The project a report or closure is about (a task's project) and its start date, when it has a valid one. */
+function projectStart(ctx: Ctx, subjectId: unknown): { project: string; start: string } | undefined {
+  if (typeof subjectId !== 'string') return undefined;
+  let subject = ctx.index.any(subjectId);
+  if (subject?.kind === 'task') subject = ctx.index.get('project', view(subject).project);
+  const start = subject?.kind === 'project' ? view(subject).start : undefined;
+  return typeof start === 'string' && isIsoDate(start) ? { project: subject!.id, start } : undefined;
+}
+
 /** A report of a quarter that ended before its project started (a task's project) reports on nothing that was done. */
 function checkReportPeriod(ctx: Ctx, r: RecordEntry) {
   const d = view(r);
-  if (typeof d.quarter !== 'string' || !QUARTER.test(d.quarter) || typeof d.subject !== 'string') return;
-  let subject = ctx.index.any(d.subject);
-  if (subject?.kind === 'task') subject = ctx.index.get('project', view(subject).project);
-  const start = subject?.kind === 'project' ? view(subject).start : undefined;
-  if (typeof start !== 'string' || !isIsoDate(start)) return;
+  if (typeof d.quarter !== 'string' || !QUARTER.test(d.quarter)) return;
+  const at = projectStart(ctx, d.subject);
   const end = quarterEnd(d.quarter);
-  if (end < start) push(ctx, r, '/quarter', 'report-before-start', { quarter: d.quarter, end, project: subject!.id, start });
+  if (at && end < at.start) push(ctx, r, '/quarter', 'report-before-start', { quarter: d.quarter, end, ...at });
+}
+
+/** Nothing can be closed before it started. */
+function checkClosureDate(ctx: Ctx, r: RecordEntry) {
+  const d = view(r);
+  if (typeof d.submitted_on !== 'string' || !isIsoDate(d.submitted_on)) return;
+  const at = projectStart(ctx, d.subject);
+  if (at && d.submitted_on < at.start) push(ctx, r, '/submitted_on', 'closure-before-start', { submitted: d.submitted_on, ...at });
 }
 
 /**

@@ -140,6 +140,7 @@ const messages = {
   'import-invalid': { zh: '{where}{message}', en: '{where}{message}' },
   'number-duplicate': { zh: '项目编号“{number}”在本方案中重复：{others} 也使用了这个编号', en: 'project number "{number}" is used more than once in the programme: also {others}' },
   'org-parent-cycle': { zh: '上级党组织形成了循环：{chain}（党组织不能是自己的上级）', en: 'the parent organisations form a loop: {chain} (an organisation cannot be its own ancestor)' },
+  'closure-before-start': { zh: '结项申请日期 {submitted} 早于项目“{project}”的开始日期 {start}', en: 'closure submitted on {submitted}, before project "{project}" started on {start}' },
   'report-before-start': { zh: '所报季度 {quarter} 在 {end} 结束，早于项目“{project}”的开始日期 {start}：执行书只报告项目开始以后的工作', en: 'the quarter {quarter} ended on {end}, before project "{project}" started on {start}: a report tells what was done after the start' },
   'report-before-quarter': { zh: '报送日期 {submitted} 早于所报季度 {quarter} 的开始（{start}）：执行书在季度开始以后才能报送', en: 'submitted on {submitted}, before the quarter {quarter} began ({start}): a report can only be submitted once its quarter has begun' },
   'report-duplicate': { zh: '{subject} 的 {quarter} 执行书重复：{others}', en: 'duplicate {quarter} report of {subject}: also {others}' },
