@@ -114,6 +114,9 @@ describe('validate --base: changes judged against the base version', () => {
     const text = fs.readFileSync(path.join(root, EV), 'utf8').split('\n');
     expect(picked[0]).toMatchObject({ line: text.indexOf('  experts:') + 2, col: 5 });
     expect(await pr('panel-drawn', () => edit(EV, panel(drawn)))).toEqual([]);
+    // An expert added beyond the candidate list: the draw gives all five, the panel names a sixth.
+    const all = draw('pr-seed', candidates.map((id) => ({ id, load: 0 })), candidates.length);
+    expect(rules(await pr('panel-one-more', () => edit(EV, panel([...all, 'exp-x']))))).toEqual([`${EV}:base-panel-draw`]);
   });
 
   it('refuses a re-check sample whose projects are not what its recorded draw gives', async () => {

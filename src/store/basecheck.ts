@@ -187,9 +187,13 @@ function panelNotDrawn(panel: unknown, before: unknown): Record<string, string> 
   if (!Array.isArray(p.candidates) || !p.candidates.length || !p.candidates.every((c) => isObject(c) && typeof (c as { expert?: unknown }).expert === 'string')) return undefined;
   const candidates = (p.candidates as { expert: string; load?: unknown }[]).map((c) => ({ id: c.expert, load: typeof c.load === 'number' ? c.load : 0 }));
   const experts = p.experts as string[];
-  const redrawn = draw(p.seed, candidates, experts.length);
-  if (redrawn.every((x, i) => x === experts[i])) return undefined;
-  return { seed: p.seed, recorded_zh: experts.join('、'), recorded_en: experts.join(', '), redrawn_zh: redrawn.join('、'), redrawn_en: redrawn.join(', ') };
+  return unlessDrawn(p.seed, experts, draw(p.seed, candidates, experts.length));
+}
+
+/** The problem's parameters when what a record names is not what its draw gives (in order, and as many). */
+function unlessDrawn(seed: string, recorded: string[], redrawn: string[]): Record<string, string> | undefined {
+  if (redrawn.length === recorded.length && redrawn.every((x, i) => x === recorded[i])) return undefined;
+  return { seed, recorded_zh: recorded.join('、'), recorded_en: recorded.join(', '), redrawn_zh: redrawn.join('、'), redrawn_en: redrawn.join(', ') };
 }
 
 /** The same for a sampled re-check (抽查复核, `djyc recheck`): its entries are the subjects its recorded draw gives. */
@@ -201,9 +205,7 @@ function sampleNotDrawn(now: Data, before: Data | undefined): Record<string, str
   const was = before && Array.isArray(before.entries) ? (before.entries as unknown[]).map((e) => (isObject(e) ? (e as { subject?: unknown }).subject : undefined)) : undefined;
   if (before && deepEqual(d, before.draw) && deepEqual(subjects, was)) return undefined;
   const redrawn = draw(d.seed, (d.candidates as string[]).map((id) => ({ id })), typeof d.sample === 'number' ? d.sample : subjects.length);
-  if (redrawn.length === subjects.length && redrawn.every((x, i) => x === subjects[i])) return undefined;
-  const shown = subjects.map((x) => String(x));
-  return { seed: d.seed, recorded_zh: shown.join('、'), recorded_en: shown.join(', '), redrawn_zh: redrawn.join('、'), redrawn_en: redrawn.join(', ') };
+  return unlessDrawn(d.seed, subjects.map((x) => String(x)), redrawn);
 }
 
 /** Compares the working tree's records with their versions at `ref`. */
