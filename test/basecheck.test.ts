@@ -119,6 +119,18 @@ describe('validate --base: changes judged against the base version', () => {
     expect(rules(await pr('panel-one-more', () => edit(EV, panel([...all, 'exp-x']))))).toEqual([`${EV}:base-panel-draw`]);
   });
 
+  it('refuses an expert from the lead unit on a panel it adds, even one the draw gave (回避)', async () => {
+    const candidates = ['exp-a', 'exp-b', 'exp-c'];
+    const drawn = draw('pr-conflict', candidates.map((id) => ({ id, load: 0 })), 3);
+    const problems = await pr('panel-conflict', () => {
+      writeRecordFiles(root, candidates.map((id) => ['expert', { id, name: `专家${id.slice(-1)}`, categories: ['呼应群众普遍期待'], ...(id === 'exp-a' ? { organisation: 'org-jy' } : {}) }]));
+      edit(EV, (t) => `${t}panel:\n  seed: pr-conflict\n  experts:\n${drawn.map((x) => `    - ${x}\n`).join('')}  algorithm: djyc-draw-v1\n  candidates:\n${candidates.map((x) => `    - expert: ${x}\n      load: 0\n`).join('')}`);
+    });
+    expect(rules(problems)).toEqual([`${EV}:base-panel-ineligible`]);
+    const text = fs.readFileSync(path.join(root, EV), 'utf8').split('\n');
+    expect(problems[0]).toMatchObject({ line: text.indexOf('    - exp-a') + 1, col: 7, params: { expert: 'exp-a', reason_en: 'from the lead or a co-organising unit (conflict of interest)' } });
+  });
+
   it('refuses a re-check sample whose projects are not what its recorded draw gives', async () => {
     const candidates = ['p-a', 'p-b', 'p-c', 'p-d'];
     const drawn = draw('recheck-seed', candidates.map((id) => ({ id })), 2);

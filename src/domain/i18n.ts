@@ -157,6 +157,7 @@ const messages = {
   'base-deleted': { zh: '记录在基准版本 {ref} 中存在，不能删除', en: 'the record exists at {ref} and must not be deleted' },
   'base-stage-move': { zh: '阶段不能从“{from}”转入“{to}”：按基准版本 {ref} 的方案，“{from}”只能转入：{allowed}', en: 'stage cannot move from "{from}" to "{to}": by the programme at {ref}, "{from}" leads only to: {allowed}' },
   'base-panel-draw': { zh: '与记录的抽取不符：按种子 {seed} 和候选名单重新抽取得到 {redrawn_zh}，记录的却是 {recorded_zh}（验收组和抽查名单须用 djyc panel / djyc recheck 抽取，不能手工改动）', en: 'not what the recorded draw gives: seed {seed} and the candidate list draw {redrawn_en}, the record names {recorded_en} (draw panels and re-check samples with djyc panel / djyc recheck; never edit them by hand)' },
+  'base-panel-ineligible': { zh: '专家“{expert}”不能进入该验收组：{reason_zh}', en: 'expert "{expert}" may not sit on this panel: {reason_en}' },
   'base-stage-history': { zh: '阶段从“{from}”变为“{to}”，但历史记录中没有相应的新条目', en: 'stage changed from "{from}" to "{to}" without a matching new history entry' },
   'base-history-from': { zh: '历史记录写明从“{from}”转入，但此前记录处于“{actual}”', en: 'the history entry says it moved from "{from}", but the record was at "{actual}"' },
   'base-history-changed': { zh: '历史记录只能追加：第 {n} 条与基准版本 {ref} 中的不同', en: 'history is append-only: entry {n} differs from the one at {ref}' },

@@ -36,10 +36,11 @@ import { deepEqual, isObject } from './gitlog.js';
 import { frozenChanges } from '../domain/frozen.js';
 import { historyMismatches } from '../domain/checks.js';
 import { DRAW_ALGORITHM, draw } from './draw.js';
+import { expertEligibility } from '../domain/panel.js';
+import { RecordIndex, type Repository } from '../domain/records.js';
 import { sortProblems, type Problem } from '../domain/problem.js';
 import { UsageError } from '../domain/errors.js';
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import type { Repository } from '../domain/records.js';
 import { positionIssues } from './validate.js';
 import { gitText, showFile, showFiles } from './git.js';
 import { SCHEMAS_DIR } from '../assets/paths.js';
@@ -190,6 +191,25 @@ function panelNotDrawn(panel: unknown, before: unknown): Record<string, string> 
   return unlessDrawn(p.seed, experts, draw(p.seed, candidates, experts.length));
 }
 
+/**
+ * Experts on a panel the pull request adds or changes who may not sit on it as the repository now stands: from the
+ * lead or a co-organising unit (回避), or of other categories. One who has since left the pool is not refused.
+ */
+function ineligibleOnPanel(index: RecordIndex, evaluation: Data, before: unknown): { at: number; params: Record<string, string> }[] {
+  const panel = evaluation.panel as { experts?: unknown } | undefined;
+  if (!isObject(panel) || deepEqual(panel, before) || !Array.isArray(panel.experts) || typeof evaluation.subject !== 'string') return [];
+  const subject = index.any(evaluation.subject);
+  if (!subject) return [];
+  const out: { at: number; params: Record<string, string> }[] = [];
+  panel.experts.forEach((x: unknown, at: number) => {
+    const expert = typeof x === 'string' ? index.get('expert', x) : undefined;
+    if (!expert) return; // a missing expert is plain validation's (ref-missing)
+    const e = expertEligibility(index, subject, expert);
+    if (!e.ok && e.reason && expert.data.active !== false) out.push({ at, params: { expert: expert.id, reason_zh: e.reason.zh, reason_en: e.reason.en } });
+  });
+  return out;
+}
+
 /** The problem's parameters when what a record names is not what its draw gives (in order, and as many). */
 function unlessDrawn(seed: string, recorded: string[], redrawn: string[]): Record<string, string> | undefined {
   if (redrawn.length === recorded.length && redrawn.every((x, i) => x === recorded[i])) return undefined;
@@ -239,6 +259,8 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
     return programmes.get(id)!;
   };
   const schemas = new BaseSchemas(root, base, changes.filter((c) => c.status !== 'D').map((c) => c.kind));
+  let records: RecordIndex | undefined;
+  const index = () => (records ??= RecordIndex.of(repo));
 
   for (const change of changes) {
     const { file, kind } = change;
@@ -267,6 +289,7 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
       const was = text == null ? undefined : (dataOf(file, text) as Data | undefined);
       const wrong = kind === 'evaluation' ? panelNotDrawn(now.panel, was?.panel) : sampleNotDrawn(now, was);
       if (wrong) push(file, kind === 'evaluation' ? '/panel/experts' : '/entries', 'base-panel-draw', wrong);
+      if (kind === 'evaluation') for (const x of ineligibleOnPanel(index(), now, was?.panel)) push(file, `/panel/experts/${x.at}`, 'base-panel-ineligible', x.params);
     }
     if (change.status === 'A') continue;
 
