@@ -106,9 +106,8 @@ export const CROSS_FIELDS: Readonly<Record<Exclude<Kind, 'programme'>, readonly 
 /** The rules of the checks between records (push refuses any other there). */
 export const CROSS_RULES: ReadonlySet<MessageKey> = new Set<MessageKey>([
   'duplicate-id', 'programme-missing', 'leader-not-secretary', 'expert-category-unknown', 'bonus-unit-not-in-project',
-  'carried-programme-order', 'task-project-programme', 'secretary-limit', 'number-duplicate', 'report-duplicate', 'report-before-start',
-  'org-parent-cycle', 'closure-before-start',
-  'subject-duplicate', ...COVERAGE_RULES_LIST,
+  'carried-programme-order', 'task-project-programme', 'secretary-limit', 'number-duplicate', 'report-duplicate',
+  'subject-duplicate', 'report-before-start', 'closure-before-start', 'org-parent-cycle', ...COVERAGE_RULES_LIST,
 ]);
 
 /** A record's cross facts (see CROSS_FIELDS): its summary's values of those fields, in that order. */
