@@ -141,7 +141,7 @@ function ensureExternal(dir) {
   let bytes = 0;
   for (const d of fs.readdirSync(path.join(repo, 'records'), { withFileTypes: true })) {
     if (!d.isDirectory()) continue;
-    const names = fs.readdirSync(path.join(repo, 'records', d.name)).filter((f) => f.endsWith('.yaml'));
+    const names = yamlFiles({ repo }, d.name);
     if (!names.length) continue;
     counts[d.name] = names.length;
     files += names.length;

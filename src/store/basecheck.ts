@@ -180,8 +180,7 @@ function dataOf(file: string, text: string): unknown {
  * is not what that draw gives: an expert put in by hand. A panel without a candidate list or of another algorithm
  * makes no such claim (`djyc panel --verify` says so); one left as the base had it is not judged again.
  */
-function panelNotDrawn(panel: unknown, before: unknown): Record<string, string> | undefined {
-  if (!isObject(panel) || deepEqual(panel, before)) return undefined;
+function panelNotDrawn(panel: unknown): Record<string, string> | undefined {
   const p = panel as { seed?: unknown; experts?: unknown; candidates?: unknown; algorithm?: unknown };
   if ((p.algorithm ?? DRAW_ALGORITHM) !== DRAW_ALGORITHM || typeof p.seed !== 'string') return undefined;
   if (!Array.isArray(p.experts) || !p.experts.every((x) => typeof x === 'string')) return undefined;
@@ -195,9 +194,9 @@ function panelNotDrawn(panel: unknown, before: unknown): Record<string, string> 
  * Experts on a panel the pull request adds or changes who may not sit on it as the repository now stands: from the
  * lead or a co-organising unit (回避), or of other categories. One who has since left the pool is not refused.
  */
-function ineligibleOnPanel(index: RecordIndex, evaluation: Data, before: unknown): { at: number; params: Record<string, string> }[] {
-  const panel = evaluation.panel as { experts?: unknown } | undefined;
-  if (!isObject(panel) || deepEqual(panel, before) || !Array.isArray(panel.experts) || typeof evaluation.subject !== 'string') return [];
+function ineligibleOnPanel(index: RecordIndex, evaluation: Data): { at: number; params: Record<string, string> }[] {
+  const panel = evaluation.panel as { experts?: unknown };
+  if (!Array.isArray(panel.experts) || typeof evaluation.subject !== 'string') return [];
   const subject = index.any(evaluation.subject);
   if (!subject) return [];
   const out: { at: number; params: Record<string, string> }[] = [];
@@ -284,20 +283,21 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
         push(file, d.pointer, 'base-schema', { detail_zh: d.zh, detail_en: d.en }, d.at);
       }
     }
-    if (kind === 'evaluation' || kind === 'selection') {
-      const text = change.status === 'A' ? null : baseTexts.get(file);
-      const was = text == null ? undefined : (dataOf(file, text) as Data | undefined);
-      const wrong = kind === 'evaluation' ? panelNotDrawn(now.panel, was?.panel) : sampleNotDrawn(now, was);
-      if (wrong) push(file, kind === 'evaluation' ? '/panel/experts' : '/entries', 'base-panel-draw', wrong);
-      if (kind === 'evaluation') for (const x of ineligibleOnPanel(index(), now, was?.panel)) push(file, `/panel/experts/${x.at}`, 'base-panel-ineligible', x.params);
+    // The base version, parsed once (none for an added record).
+    const baseText = change.status === 'A' ? null : baseTexts.get(file);
+    const parsedBase = baseText == null ? undefined : dataOf(file, baseText);
+    const was = isObject(parsedBase) ? (parsedBase as Data) : undefined;
+    if (kind === 'evaluation' && isObject(now.panel) && !deepEqual(now.panel, was?.panel)) {
+      const wrong = panelNotDrawn(now.panel);
+      if (wrong) push(file, '/panel/experts', 'base-panel-draw', wrong);
+      for (const x of ineligibleOnPanel(index(), now)) push(file, `/panel/experts/${x.at}`, 'base-panel-ineligible', x.params);
     }
-    if (change.status === 'A') continue;
-
-    const baseText = baseTexts.get(file);
-    if (baseText == null) continue;
-    const parsedBase = dataOf(file, baseText);
-    if (!isObject(parsedBase)) continue;
-    const before = parsedBase as Data;
+    if (kind === 'selection') {
+      const wrong = sampleNotDrawn(now, was);
+      if (wrong) push(file, '/entries', 'base-panel-draw', wrong);
+    }
+    if (change.status === 'A' || !was) continue;
+    const before = was;
 
     // History: append-only.
     const beforeHistory: HistoryEntry[] = Array.isArray(before.history) ? before.history : [];
