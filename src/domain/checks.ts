@@ -68,7 +68,16 @@ export interface CheckOptions {
   crossRecord?: boolean;
 }
 
-type Ctx = { index: RecordIndex; today: string; issues: Issue[]; env: CheckEnv; categories?: Set<string>; cross?: boolean };
+type Ctx = {
+  index: RecordIndex;
+  today: string;
+  issues: Issue[];
+  env: CheckEnv;
+  categories?: Set<string>;
+  cross?: boolean;
+  /** Organisations on a loop of parents (orgLoops, once per run). */
+  orgLoops?: Map<string, OrgLoop>;
+};
 
 function push(ctx: Ctx, r: Pick<RecordEntry, 'file'>, pointer: string, rule: MessageKey, params: Issue['params'] = {}, severity: Severity = 'error', at: 'key' | 'value' = 'value') {
   // A rule between records must be listed (CROSS_RULES): `validate --changed` takes its results from the base.
@@ -249,14 +258,46 @@ function checkRecord(ctx: Ctx, r: RecordEntry, v: RecordEntry, cross: boolean) {
  * which organisations are "under" it has no answer. Each organisation on the loop is reported, at its `parent`.
  */
 function checkParentChain(ctx: Ctx, r: RecordEntry) {
-  const chain = [r.id];
-  for (let parent = view(r).parent; typeof parent === 'string'; ) {
-    chain.push(parent);
-    if (parent === r.id) return push(ctx, r, '/parent', 'org-parent-cycle', { chain: chain.join(' → ') });
-    if (chain.indexOf(parent) < chain.length - 1) return; // a loop above this organisation: reported on its members
-    const o = ctx.index.get('organisation', parent);
-    parent = o ? view(o).parent : undefined;
+  const on = (ctx.orgLoops ??= orgLoops(ctx.index)).get(r.id);
+  if (!on) return;
+  // From this organisation round to itself; a long loop is shown by its ends (each of its organisations says it).
+  const { loop, at } = on;
+  const from = (i: number) => loop[(at + i) % loop.length]!;
+  const ids = loop.length <= 12 ? loop.map((_, i) => from(i)) : [...[0, 1, 2, 3, 4].map(from), '…', ...[5, 4, 3, 2, 1].map((i) => from(loop.length - i))];
+  push(ctx, r, '/parent', 'org-parent-cycle', { chain: [...ids, r.id].join(' → ') });
+}
+
+/** An organisation on a loop of parents: the loop (each organisation followed by its parent) and where it is on it. */
+export interface OrgLoop {
+  loop: readonly string[];
+  at: number;
+}
+
+/** Every organisation on a loop of parents. Each organisation is walked once: a chain of any depth costs its length. */
+export function orgLoops(index: RecordIndex): Map<string, OrgLoop> {
+  const parentOf = (id: string): string | undefined => {
+    const o = index.get('organisation', id);
+    const p = o ? view(o).parent : undefined;
+    return typeof p === 'string' ? p : undefined;
+  };
+  const loops = new Map<string, OrgLoop>();
+  const done = new Set<string>();
+  for (const start of index.all('organisation')) {
+    const path: string[] = [];
+    const onPath = new Map<string, number>();
+    for (let id: string | undefined = start.id; id !== undefined && !done.has(id); id = parentOf(id)) {
+      const at = onPath.get(id);
+      if (at !== undefined) {
+        const loop = path.slice(at);
+        loop.forEach((o, i) => loops.set(o, { loop, at: i }));
+        break;
+      }
+      onPath.set(id, path.length);
+      path.push(id);
+    }
+    for (const id of path) done.add(id);
   }
+  return loops;
 }
 
 const QUARTER = /^\d{4}Q[1-4]$/;

@@ -175,21 +175,33 @@ export function namedMember(index: RecordIndex, id: string | undefined): Named |
   return id ? { id, name: memberName(index, id) } : undefined;
 }
 
-/** The organisation and the organisations under it (following `parent`). */
+const orgPositions = new WeakMap<RecordIndex, Map<string, number>>();
+
+/**
+ * The organisation and the organisations under it (following `parent`), found through the index's children lookup:
+ * the cost is the subtree's size, not the number of organisations times the tree's depth. Ordered as a scan of every
+ * organisation repeated until nothing is added would find them (by that scan's round, then by repository order).
+ */
 export function orgSubtree(index: RecordIndex, org: string): Set<string> {
-  const out = new Set<string>([org]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const o of index.all('organisation')) {
-      const parent = factsOf(o).parent;
-      if (!out.has(o.id) && parent && out.has(parent)) {
-        out.add(o.id);
-        grew = true;
-      }
+  let position = orgPositions.get(index);
+  if (!position) {
+    orgPositions.set(index, (position = new Map()));
+    index.all('organisation').forEach((o, i) => position!.has(o.id) || position!.set(o.id, i));
+  }
+  // The round in which each organisation would be found: its parent's, or the next when it comes before its parent.
+  const round = new Map<string, number>([[org, 0]]);
+  const queue = [org];
+  for (let i = 0; i < queue.length; i++) {
+    const parent = queue[i]!;
+    const at = parent === org ? -1 : position.get(parent)!;
+    for (const child of index.where('organisation', 'parent', parent)) {
+      if (round.has(child.id)) continue;
+      round.set(child.id, Math.max(1, round.get(parent)! + (position.get(child.id)! < at ? 1 : 0)));
+      queue.push(child.id);
     }
   }
-  return out;
+  const found = queue.slice(1).sort((a, b) => round.get(a)! - round.get(b)! || position.get(a)! - position.get(b)!);
+  return new Set([org, ...found]);
 }
 
 // Through RecordIndex.where (a map built once): asked for every project and task of a repository (djyc todo, the

@@ -111,13 +111,26 @@ export function computeTodo(repo: Repository, opts: TodoOptions): Todo {
   const index = RecordIndex.of(view);
   const scope = opts.org ? orgSubtree(index, opts.org) : undefined;
   const groups = new Map<string, TodoGroup>();
+  // Looked up by key, not searched: one organisation may have 20,000 members, one member thousands of tasks.
+  const people = new Map<TodoGroup, Map<string | undefined, TodoGroup['people'][number]>>();
+  const commands = new Map<TodoGroup['people'][number], Set<string>>();
   const add = (orgId: string | undefined, person: Named | undefined, item: TodoItem) => {
     const key = orgId ?? '';
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { ...(orgId ? { org: namedOrg(index, orgId) } : {}), people: [] }));
-    let p = g.people.find((x) => x.person?.id === person?.id);
-    if (!p) g.people.push((p = { ...(person ? { person } : {}), items: [] }));
-    if (!p.items.some((i) => i.command === item.command)) p.items.push(item);
+    if (!g) {
+      groups.set(key, (g = { ...(orgId ? { org: namedOrg(index, orgId) } : {}), people: [] }));
+      people.set(g, new Map());
+    }
+    let p = people.get(g)!.get(person?.id);
+    if (!p) {
+      g.people.push((p = { ...(person ? { person } : {}), items: [] }));
+      people.get(g)!.set(person?.id, p);
+      commands.set(p, new Set());
+    }
+    if (!commands.get(p)!.has(item.command)) {
+      commands.get(p)!.add(item.command);
+      p.items.push(item);
+    }
   };
 
   for (const kind of ['project', 'task', 'brand'] as const) {
@@ -168,7 +181,8 @@ export function computeTodo(repo: Repository, opts: TodoOptions): Todo {
     for (const p of g.people) p.items.sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || (a.due ?? '9999').localeCompare(b.due ?? '9999'));
     g.people.sort((a, b) => (a.person ? 1 : 0) - (b.person ? 1 : 0));
   }
-  const first = (g: TodoGroup) => Math.min(...g.people.flatMap((p) => p.items.map((i) => ORDER.indexOf(i.status))));
-  out.sort((a, b) => first(a) - first(b));
+  // The most urgent status of each group, worked out once (a spread of every item's would overflow the stack).
+  const first = new Map(out.map((g) => [g, g.people.reduce((n, p) => p.items.reduce((m, i) => Math.min(m, ORDER.indexOf(i.status)), n), Infinity)]));
+  out.sort((a, b) => first.get(a)! - first.get(b)!);
   return { today, groups: out, count: out.reduce((n, g) => n + g.people.reduce((m, p) => m + p.items.length, 0), 0) };
 }

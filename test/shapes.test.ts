@@ -1,0 +1,121 @@
+/**
+ * Shapes no generator makes, where a lookup by search instead of by key turns a command quadratic (a repository of
+ * 111,000 evenly spread files shows none of them).
+ *
+ * The organisation tree: orgSubtree finds what a scan of every organisation repeated
+ * until nothing is added finds, in the same order, on random forests in any file order (children before their
+ * parents included) and with loops; orgLoops names every organisation on a loop of parents and no other, and walks a
+ * chain of 20,000 levels (the check it serves used to take each chain's square for every organisation).
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers.js';
+import { RecordIndex, orgSubtree, type RecordEntry, type Repository } from '../src/domain/records.js';
+import { orgLoops } from '../src/domain/checks.js';
+import { loadRepository } from '../src/store/repo.js';
+import { computeTodo } from '../src/domain/todo.js';
+
+// Not a speed target: the linear code takes 0.3–2 s here, the quadratic code it replaced 40 s to minutes.
+const GUARD = 30_000;
+
+const repoOf = (orgs: [string, string | undefined][]): Repository => ({
+  root: '/nowhere',
+  config: { djyc: 1 } as Repository['config'],
+  records: orgs.map(([id, parent]) => ({ kind: 'organisation', id, file: `records/organisations/${id}.yaml`, data: { id, name: id, ...(parent ? { parent } : {}) }, text: '' }) as unknown as RecordEntry),
+  loadProblems: [],
+  unparsed: [],
+});
+
+/** The definition: scan every organisation, add those whose parent is in, until a scan adds nothing. */
+function subtreeByScans(index: RecordIndex, org: string): string[] {
+  const out = new Set<string>([org]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const o of index.all('organisation')) {
+      const parent = (o.data as { parent?: string }).parent;
+      if (!out.has(o.id) && parent && out.has(parent)) {
+        out.add(o.id);
+        grew = true;
+      }
+    }
+  }
+  return [...out];
+}
+
+function loopsByWalking(orgs: [string, string | undefined][]): string[] {
+  const parent = new Map(orgs);
+  return orgs
+    .filter(([id]) => {
+      const seen = new Set<string>();
+      for (let p = parent.get(id); p !== undefined && !seen.has(p); p = parent.get(p)) {
+        if (p === id) return true;
+        seen.add(p);
+      }
+      return false;
+    })
+    .map(([id]) => id);
+}
+
+function random(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+describe('organisation tree', () => {
+  it('orgSubtree: the same organisations in the same order as repeated scans, on 200 random forests', () => {
+    const rnd = random(7);
+    for (let n = 0; n < 200; n++) {
+      const size = 1 + Math.floor(rnd() * 40);
+      const ids = Array.from({ length: size }, (_, i) => `org-${i}`);
+      // Parents among earlier ids (a forest), some organisations without one, a few loops and dangling parents.
+      const orgs: [string, string | undefined][] = ids.map((id, i) => {
+        const r = rnd();
+        if (i === 0 || r < 0.1) return [id, undefined];
+        if (r < 0.13) return [id, `org-${Math.floor(rnd() * size)}`];
+        if (r < 0.15) return [id, 'org-missing'];
+        return [id, ids[Math.floor(rnd() * i)]];
+      });
+      // Any file order: children often come before their parents.
+      for (let i = orgs.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [orgs[i], orgs[j]] = [orgs[j]!, orgs[i]!];
+      }
+      const index = new RecordIndex(repoOf(orgs));
+      for (const [id] of orgs) expect([...orgSubtree(index, id)], `forest ${n}, ${id}`).toEqual(subtreeByScans(index, id));
+      const loops = orgLoops(index);
+      expect([...loops.keys()].sort(), `forest ${n}`).toEqual(loopsByWalking(orgs).sort());
+      for (const [id, { loop, at }] of loops) {
+        expect(loop[at]).toBe(id);
+        loop.forEach((o, i) => expect(orgs.find(([x]) => x === o)![1]).toBe(loop[(i + 1) % loop.length]));
+      }
+    }
+  });
+
+  it('a chain of 20,000 levels: one subtree, no loop; closed at the top, every level is on the loop', () => {
+    const depth = 20_000;
+    const chain: [string, string | undefined][] = Array.from({ length: depth }, (_, i) => [`org-${depth - 1 - i}`, i === depth - 1 ? undefined : `org-${depth - 2 - i}`]);
+    const open = new RecordIndex(repoOf(chain));
+    expect(orgSubtree(open, 'org-0').size).toBe(depth);
+    expect(orgLoops(open).size).toBe(0);
+    chain[depth - 1] = ['org-0', `org-${depth - 1}`];
+    const closed = orgLoops(new RecordIndex(repoOf(chain)));
+    expect(closed.size).toBe(depth);
+    const { loop, at } = closed.get('org-5')!;
+    expect([0, 1, 2].map((i) => loop[(at + i) % depth])).toEqual(['org-5', 'org-4', 'org-3']);
+  }, GUARD);
+});
+
+describe('todo on a branch of 20,000 members', () => {
+  // Each member without a task is one person with one item in the organisation's group: found by key (a search of
+  // the group's people for each of them took 40 s here).
+  it('lists every member once, with the one command that helps', () => {
+    const repo = loadRepository(path.join(ROOT, 'examples', 'huishan-2020'));
+    const org = repo.records.find((r) => r.kind === 'organisation' && (r.data as { parent?: string }).parent)!;
+    const members = Array.from({ length: 20_000 }, (_, n) => `m-big-${n}`);
+    for (const [n, id] of members.entries()) repo.records.push({ kind: 'member', id, file: `records/members/${id}.yaml`, data: { id, name: `党员${n}`, organisation: org.id }, text: '' } as unknown as RecordEntry);
+    const todo = computeTodo(repo, { today: '2020-12-20', fileExists: () => true });
+    const group = todo.groups.find((g) => g.org?.id === org.id)!;
+    const listed = group.people.filter((p) => p.person?.id.startsWith('m-big-'));
+    expect(listed.map((p) => p.person!.id)).toEqual(members);
+    for (const p of listed) expect(p.items.length).toBe(1);
+  }, GUARD);
+});
