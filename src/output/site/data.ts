@@ -5,7 +5,7 @@ import { chineseDate } from '../../domain/dates.js';
 import { isTrackEnabled, resolveProgramme } from '../../domain/programme.js';
 import { say, tr, type Lang } from '../../domain/i18n.js';
 import type { ProgrammeRecord } from '../../domain/types.generated.js';
-import { RecordIndex, orgName, type Repository } from '../../domain/records.js';
+import { RecordIndex, orgName, summary, type Repository } from '../../domain/records.js';
 
 export interface SiteOptions {
   /** Programme id (default: the programme of today's year, see domain/years.ts). */
@@ -110,13 +110,14 @@ export class SiteData {
   /** Public projects an organisation leads, joins, or (without a lead yet) proposed. */
   readonly projectsByOrg = new Map<string, { row: ProjectRow; role: 'lead' | 'co' | 'proposed' }[]>();
   readonly completeBy = new Map<string, string>();
+  readonly coverageByOrg = new Map<string, Ledger['coverage'][number]>();
   readonly pages: { claims: boolean; progress: boolean; brands: boolean; selections: boolean; projectPages: boolean };
 
   constructor(
     readonly repo: Repository,
     readonly opts: SiteOptions,
   ) {
-    this.index = new RecordIndex(repo);
+    this.index = RecordIndex.of(repo);
     this.p = resolveProgramme(repo, opts.programme, opts.today);
     this.pub = publicFlags(this.p);
     this.ledger = computeLedger(repo, { programme: this.p.id, today: opts.today });
@@ -129,6 +130,7 @@ export class SiteData {
       .sort((a, b) => (a.number ? 0 : 1) - (b.number ? 0 : 1) || (a.number ?? '').localeCompare(b.number ?? '') || a.title.localeCompare(b.title, 'zh-CN'));
     this.tasks = this.ledger.tasks.filter((t) => !this.hidden.has(t.project));
     this.orgIds = new Set(this.ledger.coverage.map((c) => c.organisation.id));
+    for (const c of this.ledger.coverage) if (!this.coverageByOrg.has(c.organisation.id)) this.coverageByOrg.set(c.organisation.id, c);
     this.t = strings(opts.lang);
     const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
       const list = m.get(k);
@@ -139,7 +141,7 @@ export class SiteData {
       this.projectById.set(r.id, r);
       if (r.lead) push(this.projectsByOrg, r.lead.id, { row: r, role: 'lead' as const });
       for (const c of r.coOrganisers) push(this.projectsByOrg, c.id, { row: r, role: 'co' as const });
-      const proposer = this.index.get('project', r.id)?.data.proposed_by;
+      const proposer = summary(this.index.get('project', r.id))?.proposed_by;
       if (!r.lead && proposer) push(this.projectsByOrg, proposer, { row: r, role: 'proposed' as const });
     }
     for (const t of this.tasks) {
@@ -151,12 +153,13 @@ export class SiteData {
     }
     for (const b of this.ledger.brands) this.brandById.set(b.id, b);
     for (const o of this.ledger.obligations) push(this.obligationsBySubject, o.subject, o);
-    for (const c of this.index.all('commitment')) {
-      if (c.data.programme !== this.p.id || c.data.type !== 'member' || !c.data.complete_by) continue;
-      for (const i of c.data.items ?? []) {
+    for (const e of this.index.all('commitment')) {
+      const c = summary(e);
+      if (c.programme !== this.p.id || c.type !== 'member' || !c.complete_by) continue;
+      for (const i of c.items ?? []) {
         if (!i.task) continue;
         const prev = this.completeBy.get(i.task);
-        if (!prev || c.data.complete_by < prev) this.completeBy.set(i.task, c.data.complete_by);
+        if (!prev || c.complete_by < prev) this.completeBy.set(i.task, c.complete_by);
       }
     }
     const projectsOn = isTrackEnabled(this.p, 'project');

@@ -1,4 +1,5 @@
 /** The notice pages of the site: the front page, the claims notice (领办公示) and the progress notice (进度公示). */
+import { summary } from '../../domain/records.js';
 import { datedText } from '../../domain/as-of.js';
 import { isTrackEnabled, windowDates, windowOccurrences } from '../../domain/programme.js';
 import { recheckRule } from '../../domain/recheck.js';
@@ -135,7 +136,7 @@ export function claimsPage(d: SiteData): PageContext {
         cells: [
           { text: String(g.tasks.rows.length + 1), cls: 'seq' },
           { text: members.map((m) => m.name).join('、'), cls: 'nowrap' },
-          { text: members.map((m) => d.index.get('member', m.id)?.data.party_title ?? '').filter(Boolean).join('、') },
+          { text: members.map((m) => summary(d.index.get('member', m.id))?.party_title ?? '').filter(Boolean).join('、') },
           { text: task.content },
           { text: task.projectNumber ? `${task.projectNumber} ${task.projectTitle}` : task.projectTitle, ...(href ? { href } : {}) },
           { text: d.taskDue(task) ?? '', cls: 'nowrap' },

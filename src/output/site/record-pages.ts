@@ -79,7 +79,7 @@ export function selectionsPage(d: SiteData): PageContext {
             let orgHref: string | undefined;
             if (def.of === 'organisation') {
               name = d.orgName(e.subject);
-              const parent = d.index.get('organisation', e.subject)?.data.parent;
+              const parent = summary(d.index.get('organisation', e.subject))?.parent;
               org = d.orgName(parent);
               orgHref = parent ? d.link('organisation', parent) : undefined;
             } else if (def.of === 'project') {
@@ -128,7 +128,7 @@ export function organisationsPage(d: SiteData): PageContext {
   if (d.pub.claims && isTrackEnabled(d.p, 'task')) head.push(d.tr('党员领办任务', 'members with a task'));
   if (brands) head.push(d.tr('品牌', 'brands'));
   const rows = d.ledger.coverage.map((c, i) => {
-    const o = d.index.get('organisation', c.organisation.id)!.data;
+    const o = summary(d.index.get('organisation', c.organisation.id)!);
     const mine = d.projectsByOrg.get(c.organisation.id) ?? [];
     const led = mine.filter((x) => x.role === 'lead').length;
     const joined = mine.filter((x) => x.role === 'co').length;
@@ -151,15 +151,15 @@ export function organisationsPage(d: SiteData): PageContext {
 
 export function organisationPage(d: SiteData, orgId: string): PageContext {
   const root = '../';
-  const o = d.index.get('organisation', orgId)!.data;
-  const c = d.ledger.coverage.find((r) => r.organisation.id === orgId)!;
+  const o = summary(d.index.get('organisation', orgId)!);
+  const c = d.coverageByOrg.get(orgId)!;
   const facts: { label: string; text: string; href?: string }[] = [{ label: d.tr('党组织全称', 'full name'), text: o.name }, { label: d.tr('组织类型', 'type'), text: o.type }];
   if (o.unit) facts.push({ label: d.tr('所在单位', 'unit'), text: o.unit });
   if (o.parent) {
     const href = d.link('organisation', o.parent);
     facts.push({ label: d.tr('上级党组织', 'parent'), text: d.orgName(o.parent), ...(href ? { href: root + href } : {}) });
   }
-  const children = d.index.all('organisation').filter((x) => summary(x).parent === orgId);
+  const children = d.index.where('organisation', 'parent', orgId);
   if (children.length) facts.push({ label: d.tr('下级党组织', 'under it'), text: children.map((x) => d.orgName(x.id)).join('、') });
   if (d.pub.claims && isTrackEnabled(d.p, 'task') && c.members) {
     facts.push({ label: d.tr('党员领办任务', 'members with a task'), text: d.tr(`${c.holders} 名 / 共 ${c.members} 名党员（${percent(c.coverage)}）`, `${c.holders} of ${c.members} (${percent(c.coverage)})`) });

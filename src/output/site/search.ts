@@ -1,4 +1,5 @@
 /** The site's search: an index of every page's entries, read by a few lines of script (the page works without it). */
+import { summary } from '../../domain/records.js';
 import { SiteData, type PageContext } from './data.js';
 
 export interface SearchEntry {
@@ -17,7 +18,7 @@ export function searchEntries(d: SiteData): SearchEntry[] {
     }
   }
   for (const c of d.ledger.coverage) {
-    const o = d.index.get('organisation', c.organisation.id)!.data;
+    const o = summary(d.index.get('organisation', c.organisation.id)!);
     out.push({ title: d.orgName(o.id), url: d.link('organisation', o.id)!, kind: d.tr('党组织', 'organisation'), extra: o.short_name ? o.name : (o.unit ?? '') });
   }
   if (d.pages.brands) {

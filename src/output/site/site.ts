@@ -23,7 +23,7 @@ import { redactPhones } from '../../domain/privacy.js';
 import { renderTemplate } from './view.js';
 import { codePoints, selectFonts } from './fonts.js';
 import { decodeEntities } from '../html.js';
-import type { Repository } from '../../domain/records.js';
+import { summary, type Repository } from '../../domain/records.js';
 import { packageVersion } from '../../assets/paths.js';
 import { siteAsset } from '../../assets/templates.js';
 import { SiteData, type PageContext, nav, period, SITE_CSP, type SiteOptions } from './data.js';
@@ -92,7 +92,7 @@ export function siteFiles(repo: Repository, opts: SiteOptions, logoFor: (logo: s
   const logos = new Map<string, string>();
   if (d.pages.brands) {
     for (const b of d.ledger.brands) {
-      const logo = d.index.get('brand', b.id)?.data.logo;
+      const logo = summary(d.index.get('brand', b.id))?.logo;
       if (!logo) continue;
       const r = logoFor(logo);
       if (r.warning) warnings.push(r.warning);
