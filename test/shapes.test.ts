@@ -14,6 +14,7 @@ import { RecordIndex, orgSubtree, type RecordEntry, type Repository } from '../s
 import { orgLoops } from '../src/domain/checks.js';
 import { loadRepository } from '../src/store/repo.js';
 import { computeTodo } from '../src/domain/todo.js';
+import { textTable } from '../src/output/text-table.js';
 
 // Not a speed target: the linear code takes 0.3–2 s here, the quadratic code it replaced 40 s to minutes.
 const GUARD = 30_000;
@@ -118,4 +119,14 @@ describe('todo on a branch of 20,000 members', () => {
     expect(listed.map((p) => p.person!.id)).toEqual(members);
     for (const p of listed) expect(p.items.length).toBe(1);
   }, GUARD);
+});
+
+describe('tables of 250,000 rows', () => {
+  // Column widths are folded over the rows: Math.max(...widths) of this many rows threw "Maximum call stack size exceeded".
+  it('are laid out', () => {
+    const rows = Array.from({ length: 250_000 }, (_, n) => [`p-${n}`, n % 7 ? '项目' : '一个较长的项目名称']);
+    const lines = textTable(['编号', '名称'], rows).split('\n');
+    expect(lines.length).toBe(250_002);
+    expect(lines[1]).toBe(`${'─'.repeat(8)}  ${'─'.repeat(18)}`);
+  });
 });

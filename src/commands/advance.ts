@@ -179,7 +179,7 @@ function selectRecords(ws: Workspace, o: AdvanceOptions): RecordEntry<'project' 
     const project = ws.find(o.project, ['project'], '--project');
     const tasks = tasksOf(ws.index, project.id);
     if (!tasks.length) refuse(`${recordName(ws.index, project, 'zh')} 还没有党员任务`, `${recordName(ws.index, project, 'en')} has no member tasks yet`);
-    chosen.push(...tasks);
+    for (const t of tasks) chosen.push(t);
   }
   const explicit = named.length > 0 || !!o.project;
   if (!explicit && !o.org && !o.stage) usage('请写出要推进的记录（名称、编号），或用 --project、--org、--stage 选择', 'name the records to move, or choose them with --project, --org or --stage');

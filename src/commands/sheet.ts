@@ -214,7 +214,7 @@ export async function importReportSheet(o: ImportSheetOptions): Promise<OpResult
       const r = addReport(ws, { subject: id, quarter, progress, problems: cell('problems').text, next: cell('next').text, responsible: cell('responsible').text.trim() || undefined, submittedOn });
       done.push({ row: row.line, subject: r.subject.id, report: r.report });
     } catch (err) {
-      if (err instanceof ProblemsError) problems.push(...err.problems);
+      if (err instanceof ProblemsError) for (const p of err.problems) problems.push(p);
       else if (err instanceof DjycError) {
         const key = /责任人|--responsible/.test(err.message) ? 'responsible' : 'id';
         at(key, 'import-invalid', { message_zh: err.message.replace(/--responsible/g, '责任人'), message_en: err.messageEn ?? err.message });

@@ -146,12 +146,12 @@ export function horizontalBars(o: BarsOptions): string {
   if (o.data.length === 0) return emptyChart(o.id, width, o.title, o.emptyText ?? '—');
   const row = 24;
   const barH = 15;
-  const labelW = Math.min(width * 0.38, Math.max(...o.data.map((d) => textWidth(d.label))) + 8);
+  const labelW = Math.min(width * 0.38, widest(o.data.map((d) => textWidth(d.label))) + 8);
   const valueTexts = o.data.map((d) => d.valueText ?? num(d.value));
-  const valueW = Math.max(...valueTexts.map((t) => textWidth(t, SMALL))) + 10;
+  const valueW = widest(valueTexts.map((t) => textWidth(t, SMALL))) + 10;
   const plotX = labelW + 6;
   const plotW = Math.max(40, width - plotX - valueW);
-  const max = Math.max(o.max ?? 0, ...o.data.map((d) => d.value), 1);
+  const max = Math.max(o.max ?? 0, widest(o.data.map((d) => d.value)), 1);
   const height = o.data.length * row + 6;
   let s = open(o.id, width, height, o.title, o.data.map((d, i) => `${d.label}：${valueTexts[i]}`).join('；'));
   o.data.forEach((d, i) => {
@@ -280,12 +280,12 @@ export function stackedBars(o: StackedOptions): string {
   const legendH = (line + 1) * legendRow + 6;
   const row = 26;
   const barH = 17;
-  const labelW = Math.min(width * 0.38, Math.max(...rows.map((r) => textWidth(r.label))) + 8);
+  const labelW = Math.min(width * 0.38, widest(rows.map((r) => textWidth(r.label))) + 8);
   const totals = rows.map((r) => r.values.reduce((a, b) => a + b, 0));
-  const totalW = Math.max(...totals.map((t) => textWidth(`= ${num(t)}`, SMALL))) + 10;
+  const totalW = widest(totals.map((t) => textWidth(`= ${num(t)}`, SMALL))) + 10;
   const plotX = labelW + 6;
   const plotW = Math.max(60, width - plotX - totalW);
-  const max = Math.max(o.max ?? 0, ...totals, 1);
+  const max = Math.max(o.max ?? 0, widest(totals), 1);
   const height = legendH + rows.length * row + 4;
   const desc = rows.map((r, k) => `${r.label}：${o.series.map((se, i) => `${se.label} ${num(r.values[i] ?? 0)}`).join('，')}，合计 ${num(totals[k]!)}`).join('；');
   let s = open(o.id, width, height, o.title, desc);
@@ -313,4 +313,9 @@ export function stackedBars(o: StackedOptions): string {
   });
   s += `<line x1="${plotX}" y1="${legendH - 2}" x2="${plotX}" y2="${r1(height)}" stroke="${INK}" stroke-width="1"/>`;
   return `${s}</svg>`;
+}
+
+/** The largest of the numbers (-Infinity for none, as Math.max()), folded: a spread of a chart of thousands of bars overflows the stack. */
+function widest(values: number[]): number {
+  return values.reduce((m, v) => Math.max(m, v), -Infinity);
 }

@@ -283,7 +283,7 @@ export async function tablesToXlsx(ledger: Ledger, tables: LedgerTable[]): Promi
     sheets: tables.map((table) => ({
       name: table.title,
       columns: table.columns.map((c, i) => {
-        const longest = Math.max(displayLen(c.header), ...table.rows.map((r) => displayLen(cellText(r[i] ?? '', c))));
+        const longest = table.rows.reduce((w, r) => Math.max(w, displayLen(cellText(r[i] ?? '', c))), displayLen(c.header));
         return { header: c.header, width: Math.min(60, Math.max(c.width ?? 8, Math.min(longest + 2, 60))), numFmt: c.format === 'percent' ? '0.0%' : undefined };
       }),
       rows: table.rows.map((r) => r.map((c) => (c === '' ? null : c))),

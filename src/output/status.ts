@@ -114,7 +114,7 @@ export function statusText(dashboards: Dashboard[], opts: TextOptions = {}): str
     if (head.length) {
       out.push(c.bold(tr(lang, '覆盖面：', 'Coverage: ')) + head.join(tr(lang, '；', '; ')));
       const rows = cv.rows.filter((r) => r.members > 0 || r.led + r.joined > 0);
-      const w = Math.max(0, ...rows.map((r) => displayWidth(r.name))) + 2;
+      const w = rows.reduce((n, r) => Math.max(n, displayWidth(r.name)), 0) + 2;
       for (const r of rows) {
         const parts: string[] = [];
         if (cv.tasks) parts.push(`${`${r.holders}/${r.members}`.padStart(7)} ${(r.members ? percent(r.ratio) : '—').padStart(6)}  ${pad(bar(r.holders, r.members, 10) + (r.members ? '░'.repeat(10 - Math.max(r.holders ? 1 : 0, Math.round((r.holders / r.members) * 10))) : ''), 10)}`);

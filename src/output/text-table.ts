@@ -42,7 +42,8 @@ export function truncate(text: string, width: number): string {
 export function textTable(headers: string[], rows: string[][], opts: { maxWidth?: number } = {}): string {
   const max = opts.maxWidth ?? 40;
   const cells = rows.map((r) => r.map((c) => truncate((c ?? '').replace(/\s*\n\s*/g, ' '), max)));
-  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i] ?? ''))));
+  // Folded, not spread: Math.max(...) of 200,000 rows overflows the stack.
+  const widths = headers.map((h, i) => cells.reduce((w, r) => Math.max(w, displayWidth(r[i] ?? '')), displayWidth(h)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd();
   return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }

@@ -83,7 +83,8 @@ export async function writeWorkbook(spec: WorkbookSpec): Promise<Uint8Array> {
     const ws = wb.addWorksheet(sheet.name, { views: frozen ? [{ state: 'frozen', ySplit: frozen, xSplit: 0 }] : [] });
     const alignment = { vertical: 'top', wrapText: true } as const;
     ws.columns = sheet.columns.map((c, i) => {
-      const longest = Math.max(displayWidth(c.header), ...sheet.rows.map((r) => displayWidth(r[i] === null || r[i] === undefined ? '' : String(r[i]))));
+      // Folded, not spread: Math.max(...) of 200,000 rows overflows the stack.
+      const longest = sheet.rows.reduce((w, r) => Math.max(w, displayWidth(r[i] === null || r[i] === undefined ? '' : String(r[i]))), displayWidth(c.header));
       const width = c.width ?? Math.min(60, Math.max(8, longest + 2));
       return { header: c.header, width, hidden: !!c.hidden, style: { alignment, ...(c.numFmt ? { numFmt: c.numFmt } : {}), protection: { locked: !!c.locked } } };
     });

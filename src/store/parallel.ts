@@ -247,7 +247,7 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
       started.push({ worker, port: port1, flag: new Int32Array(flag), indices });
     } catch {
       port1.close();
-      parts[0]!.push(...indices);
+      for (const i of indices) parts[0]!.push(i);
     }
   }
   const outcomes: Outcome[] = new Array(jobs.length).fill(null);
@@ -279,7 +279,8 @@ export function analyseFiles(root: string, jobs: Job[], programmes: ReadonlyMap<
     });
     for (const [i, key, result] of msg.volatile ?? []) outcomes[w.indices[i]!] = { key, result };
     if (msg.segment && cache) cache.adopt(msg.segment, rows);
-    else fresh.push(...rows);
+    // A loop, not push(...rows): a spread of 120,000 rows overflows the stack.
+    else for (const row of rows) fresh.push(row);
   }
   return { outcomes, fresh };
 }

@@ -138,7 +138,7 @@ export function listRecordFiles(root: string, problems: Problem[] = [], opts: { 
       }
     }
     if (sig) seen[dirent.name] = listing;
-    problems.push(...listing.problems);
+    for (const p of listing.problems) problems.push(p);
     for (const name of listing.files) out.push({ kind, file: `${rel}/${name}` });
   }
   if (opts.cacheDir && out.length >= (opts.minFiles ?? 0) && !sameListing(known, seen)) writeListingCache(opts.cacheDir, seen);
