@@ -15,6 +15,7 @@ import { orgLoops } from '../src/domain/checks.js';
 import { loadRepository } from '../src/store/repo.js';
 import { computeTodo } from '../src/domain/todo.js';
 import { textTable } from '../src/output/text-table.js';
+import { conflictUnits } from '../src/domain/panel.js';
 
 // Not a speed target: the linear code takes 0.3–2 s here, the quadratic code it replaced 40 s to minutes.
 const GUARD = 30_000;
@@ -129,4 +130,18 @@ describe('tables of 250,000 rows', () => {
     expect(lines.length).toBe(250_002);
     expect(lines[1]).toBe(`${'─'.repeat(8)}  ${'─'.repeat(18)}`);
   });
+});
+
+describe('a panel for a project whose organisations loop', () => {
+  // Two organisations of one 单位, each the other's parent: the walk up to the unit's 党委 stopped only at another
+  // unit, and never ended here.
+  it('names both as conflicts and ends', () => {
+    const repo = repoOf([['org-a', 'org-b'], ['org-b', 'org-a']]);
+    for (const r of repo.records) (r.data as { unit?: string }).unit = '同一单位';
+    repo.records.push({ kind: 'project', id: 'p-1', file: 'records/projects/p-1.yaml', data: { id: 'p-1', lead: 'org-a' }, text: '' } as unknown as RecordEntry);
+    const index = new RecordIndex(repo);
+    const { orgs, units } = conflictUnits(index, index.get('project', 'p-1')!);
+    expect([...orgs].sort()).toEqual(['org-a', 'org-b']);
+    expect([...units]).toEqual(['同一单位']);
+  }, GUARD);
 });

@@ -336,8 +336,11 @@ export function showView(index: RecordIndex, e: RecordEntry, input: ShowInput, l
       prev = h.stage;
     }
   }
+  const listed = new Set(view.related.map((x) => x.id));
   const rel = (r: RecordEntry | undefined, note = '') => {
-    if (r && !view.related.some((x) => x.id === r.id)) view.related.push({ kind: r.kind, kindLabel: kindLabel(r.kind, lang), id: r.id, name: recordName(index, r, lang), note });
+    if (!r || listed.has(r.id)) return;
+    listed.add(r.id);
+    view.related.push({ kind: r.kind, kindLabel: kindLabel(r.kind, lang), id: r.id, name: recordName(index, r, lang), note });
   };
   const stageNote = (r: RecordEntry) => (lang === 'en' ? stageOfRecord(index, r).en : stageOfRecord(index, r).zh);
   if (e.kind === 'project' || e.kind === 'task' || e.kind === 'brand') {

@@ -476,9 +476,9 @@ function secretaryOf(index: RecordIndex, orgId: string): string | undefined {
   const org = index.get('organisation', orgId);
   if (!org) return undefined;
   if (typeof view(org).secretary === 'string') return view(org).secretary;
-  const titled = index.all('member').filter((m) => {
+  const titled = index.where('member', 'organisation', orgId).filter((m) => {
     const d = view(m);
-    return d.organisation === orgId && d.active !== false && typeof d.party_title === 'string' && d.party_title.endsWith('书记') && !d.party_title.includes('副书记');
+    return d.active !== false && typeof d.party_title === 'string' && d.party_title.endsWith('书记') && !d.party_title.includes('副书记');
   });
   return titled.length === 1 ? titled[0]!.id : undefined;
 }

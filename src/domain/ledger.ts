@@ -421,7 +421,8 @@ export function computeCoverage(index: RecordIndex, p: ProgrammeRecord, scope?: 
     const members = membersByOrg.get(id) ?? [];
     const holding = members.filter((m) => holders.has(m.id));
     const exempt = members.filter((m) => !holders.has(m.id) && isExempt(p, m));
-    const without = members.filter((m) => !holders.has(m.id) && !exempt.includes(m)).map((m) => (summary(m) as MemberRecord).name);
+    const exempted = new Set(exempt);
+    const without = members.filter((m) => !holders.has(m.id) && !exempted.has(m)).map((m) => (summary(m) as MemberRecord).name);
     rows.push({
       organisation: { id, name: o.short_name ?? o.name ?? id, type: o.type, ...(o.parent ? { parent: o.parent } : {}) },
       members: members.length,

@@ -4,10 +4,23 @@
  * adds or changes with anyone else on it (store/basecheck.ts).
  */
 import { T } from './i18n.js';
-import { orgSubtree, type RecordEntry, type RecordIndex } from './records.js';
+import { orgSubtree, summary, type RecordEntry, type RecordIndex } from './records.js';
+
+type Conflicts = { orgs: Set<string>; units: Set<string> };
+
+// Worked out once per subject: eligibility is asked for every expert of a pool of thousands.
+const conflictsOf = new WeakMap<RecordIndex, WeakMap<RecordEntry, Conflicts>>();
 
 /** Units a project's experts must not come from: lead and co-organisers, their sub-organisations, and their 单位. */
-export function conflictUnits(index: RecordIndex, subject: RecordEntry): { orgs: Set<string>; units: Set<string> } {
+export function conflictUnits(index: RecordIndex, subject: RecordEntry): Conflicts {
+  let known = conflictsOf.get(index);
+  if (!known) conflictsOf.set(index, (known = new WeakMap()));
+  let out = known.get(subject);
+  if (!out) known.set(subject, (out = findConflicts(index, subject)));
+  return out;
+}
+
+function findConflicts(index: RecordIndex, subject: RecordEntry): Conflicts {
   const d = subject.data as { lead?: string; organisation?: string; co_organisers?: { organisation: string }[]; project?: string };
   let roots = [d.lead, d.organisation, ...(d.co_organisers ?? []).map((c) => c.organisation)].filter((x): x is string => !!x);
   if (subject.kind === 'task') {
@@ -19,17 +32,20 @@ export function conflictUnits(index: RecordIndex, subject: RecordEntry): { orgs:
   for (const r of roots) {
     for (const o of orgSubtree(index, r)) orgs.add(o);
     // the unit's party organisation above the branch counts too (an expert from the 党委 of the same 局)
-    let parent = index.get('organisation', r)?.data.parent;
-    const unit = index.get('organisation', r)?.data.unit;
-    while (parent) {
+    let parent = summary(index.get('organisation', r))?.parent;
+    const unit = summary(index.get('organisation', r))?.unit;
+    // Stops at an organisation met before: parents that loop (validate reports them) must not hang a draw.
+    const met = new Set([r]);
+    while (parent && !met.has(parent)) {
+      met.add(parent);
       const po = index.get('organisation', parent);
-      if (!po || !unit || po.data.unit !== unit) break;
+      if (!po || !unit || summary(po).unit !== unit) break;
       orgs.add(po.id);
-      parent = po.data.parent;
+      parent = summary(po).parent;
     }
   }
   for (const o of orgs) {
-    const unit = index.get('organisation', o)?.data.unit;
+    const unit = summary(index.get('organisation', o))?.unit;
     if (unit) units.add(unit);
   }
   return { orgs, units };

@@ -148,13 +148,13 @@ export function participatingOrganisations(index: RecordIndex, p: ProgrammeRecor
     if (lead) out.add(lead);
     for (const c of coOrganisersOf(p, d)) out.add(c);
   }
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const o of index.all('organisation')) {
-      const parent = factsOf(o).parent;
-      if (parent && out.has(parent) && !out.has(o.id)) {
-        out.add(o.id);
-        grew = true;
+  // Down the tree through the children lookup (a scan of every organisation per level was depth × organisations).
+  const queue = [...out];
+  for (let i = 0; i < queue.length; i++) {
+    for (const child of index.where('organisation', 'parent', queue[i]!)) {
+      if (!out.has(child.id)) {
+        out.add(child.id);
+        queue.push(child.id);
       }
     }
   }

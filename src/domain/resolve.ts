@@ -81,7 +81,8 @@ class Names {
       if (!key) return;
       let list = map.get(key);
       if (!list) map.set(key, (list = []));
-      if (!list.includes(e)) list.push(e);
+      // An entry's keys are added together: a repeat can only be the last one (a search was k² for k tasks of one member).
+      if (list[list.length - 1] !== e) list.push(e);
     };
     for (const e of index.byId.values()) {
       const keys = namesOf(e).map(normName).filter(Boolean);
@@ -110,6 +111,14 @@ function names(index: RecordIndex): Names {
 
 /** Every record the text names under the first rule that names any (of the given kinds). */
 export function matchRecords<K extends Kind>(index: RecordIndex, text: string, kinds: readonly K[]): Match<K> {
+  return firstMatch(index, text, kinds, 'name-part', Infinity);
+}
+
+/**
+ * matchRecords, asking no rule after `last` (those scan every record) and keeping at most `atMost` + 1 entries
+ * (enough to tell one from several).
+ */
+function firstMatch<K extends Kind>(index: RecordIndex, text: string, kinds: readonly K[], last: MatchRule, atMost: number): Match<K> {
   const want = (e: RecordEntry | undefined): e is RecordEntry<K> => !!e && kinds.includes(e.kind as K);
   const raw = text.trim();
   const key = normName(raw);
@@ -129,8 +138,14 @@ export function matchRecords<K extends Kind>(index: RecordIndex, text: string, k
     ['name-part', () => ([...key].length >= 2 ? n.named.filter((x) => x.keys.some((k) => k.includes(key))).map((x) => x.entry) : [])],
   ];
   for (const [rule, find] of rules) {
-    const entries = find().filter(want);
-    if (entries.length) return { rule, entries: [...new Set(entries)] };
+    const entries = new Set<RecordEntry<K>>();
+    for (const e of find()) {
+      if (!want(e)) continue;
+      entries.add(e);
+      if (entries.size > atMost) break;
+    }
+    if (entries.size) return { rule, entries: [...entries] };
+    if (rule === last) break;
   }
   return { rule: null, entries: [] };
 }
@@ -212,7 +227,8 @@ export function refFor(index: RecordIndex, entry: RecordEntry, kinds: readonly K
   if (entry.kind === 'task') for (const m of d.members ?? []) if (index.get('member', m)) candidates.push(factsOf(index.get('member', m)!).name);
   for (const c of candidates) {
     if (!c || /^-/.test(c)) continue;
-    const m = matchRecords(index, c, kinds);
+    // Only the rules a hint may use, and only whether one record answers.
+    const m = firstMatch(index, c, kinds, 'related-name', 1);
     if (m.entries.length === 1 && m.entries[0] === entry && (m.rule === 'name' || m.rule === 'number' || m.rule === 'related-name')) return shellWord(c);
   }
   return entry.id;
