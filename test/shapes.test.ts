@@ -16,6 +16,7 @@ import { loadRepository } from '../src/store/repo.js';
 import { computeTodo } from '../src/domain/todo.js';
 import { textTable } from '../src/output/text-table.js';
 import { conflictUnits } from '../src/domain/panel.js';
+import { lineDiff } from '../src/commands/workspace.js';
 
 // Not a speed target: the linear code takes 0.3–2 s here, the quadratic code it replaced 40 s to minutes.
 const GUARD = 30_000;
@@ -143,5 +144,48 @@ describe('a panel for a project whose organisations loop', () => {
     const { orgs, units } = conflictUnits(index, index.get('project', 'p-1')!);
     expect([...orgs].sort()).toEqual(['org-a', 'org-b']);
     expect([...units]).toEqual(['同一单位']);
+  }, GUARD);
+});
+
+describe('the line diff a write prints', () => {
+  /** The full table over both texts, as lineDiff was: the reference for how many lines change. */
+  function changedByTable(a: string[], b: string[]): number {
+    const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+    for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    return a.length + b.length - 2 * lcs[0]![0]!;
+  }
+  /** Applies a diff: the kept lines of `a` with its removals and additions at the lines its markers name. */
+  function apply(a: string[], diff: string[]): string[] {
+    const out: string[] = [];
+    let i = 0;
+    for (const line of diff) {
+      if (line.startsWith('@@ ')) {
+        const at = Number(line.slice(3)) - 1;
+        while (out.length < at) out.push(a[i++]!);
+      } else if (line.startsWith('- ')) i++;
+      else out.push(line.slice(2));
+    }
+    while (i < a.length) out.push(a[i++]!);
+    return out;
+  }
+
+  it('turns one text into the other with the fewest changed lines, on 500 random pairs', () => {
+    const rnd = random(11);
+    for (let n = 0; n < 500; n++) {
+      const words = ['a', 'b', 'c', 'd', '- x', '  y: 1'];
+      const a = Array.from({ length: Math.floor(rnd() * 12) }, () => words[Math.floor(rnd() * words.length)]!);
+      const b = rnd() < 0.5 ? a.map((l) => (rnd() < 0.2 ? words[Math.floor(rnd() * words.length)]! : l)) : Array.from({ length: Math.floor(rnd() * 12) }, () => words[Math.floor(rnd() * words.length)]!);
+      if (rnd() < 0.3) b.push('a', 'b');
+      if (!b.length) b.push('a');
+      const diff = lineDiff(a.length ? `${a.join('\n')}\n` : '', `${b.join('\n')}\n`);
+      expect(apply(a, diff), `pair ${n}`).toEqual(b);
+      expect(diff.filter((l) => !l.startsWith('@@')).length, `pair ${n}`).toBe(changedByTable(a, b));
+    }
+  });
+
+  it('an entry appended to a history of 20,000 lines is one hunk at its line', () => {
+    const before = Array.from({ length: 20_000 }, (_, n) => `  - stage: claimed\n    date: 2020-04-${String((n % 28) + 1).padStart(2, '0')}`).join('\n');
+    const diff = lineDiff(`${before}\n`, `${before}\n  - stage: implementing\n`);
+    expect(diff).toEqual(['@@ 40001', '+   - stage: implementing']);
   }, GUARD);
 });

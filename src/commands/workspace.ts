@@ -416,10 +416,27 @@ export class Workspace {
   }
 }
 
-/** A compact line diff (LCS): changed lines prefixed with "-" / "+", with "@@ line N" markers. */
+/**
+ * A compact line diff (LCS): changed lines prefixed with "-" / "+", with "@@ line N" markers. Lines both texts
+ * begin or end with are set aside first, so an edit or an append costs the size of the change, not the product of
+ * the two lengths (a history of 20,000 lines took 39 s and 3.5 GB); a middle still too big for the table is shown
+ * as removed and added whole.
+ */
 export function lineDiff(before: string, after: string): string[] {
   const a = before ? before.replace(/\n$/, '').split('\n') : [];
   const b = after.replace(/\n$/, '').split('\n');
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const x = a.slice(head, a.length - tail);
+  const y = b.slice(head, b.length - tail);
+  if (!x.length && !y.length) return [];
+  if (x.length * y.length > 4_000_000) return [`@@ ${head + 1}`, ...x.map((l) => `- ${l}`), ...y.map((l) => `+ ${l}`)];
+  return middleDiff(x, y, head);
+}
+
+function middleDiff(a: string[], b: string[], offset: number): string[] {
   const n = a.length;
   const m = b.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
@@ -435,7 +452,7 @@ export function lineDiff(before: string, after: string): string[] {
       inHunk = false;
       continue;
     }
-    if (!inHunk) out.push(`@@ ${j + 1}`);
+    if (!inHunk) out.push(`@@ ${offset + j + 1}`);
     inHunk = true;
     if (j < m && (i >= n || lcs[i]![j + 1]! > lcs[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
     else out.push(`- ${a[i++]}`);
