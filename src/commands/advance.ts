@@ -10,7 +10,7 @@ import { checkStage, type StageCheck } from '../domain/guards.js';
 import { RefusedError } from '../domain/errors.js';
 import { guardStep, reportSteps } from '../domain/next.js';
 import { recordName, refFor, shellWord } from '../domain/resolve.js';
-import { orgSubtree, tasksOf, summary } from '../domain/records.js';
+import { RecordIndex, orgSubtree, tasksOf, summary } from '../domain/records.js';
 import type { RecordEntry } from '../domain/records.js';
 import { type Text, T } from '../domain/i18n.js';
 
@@ -112,7 +112,10 @@ export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEnt
   // Each failing guard with the command that would make it hold (domain/next.ts), or the quarter's report.
   const reasons = (c: StageCheck, lang: 'zh' | 'en') => {
     const g = { programme: p, index: ws.index, subject: subject(), today: ws.date, fileExists: (rel: string) => ws.fileExists(rel) };
-    const ref = refFor(ws.index, subject(), ['project', 'task', 'brand']);
+    // Named through the index of the records as loaded: an advance changes no name, and the workspace's own index
+    // is rebuilt after every move (its name tables with it, each a pass over every record).
+    const loaded = RecordIndex.of(ws.repo);
+    const ref = loaded.any(entry.id) ? refFor(loaded, loaded.any(entry.id)!, ['project', 'task', 'brand']) : refFor(ws.index, subject(), ['project', 'task', 'brand']);
     return c.failures
       .map((f) => {
         const cmd = f.word === 'reports-due-filed' ? reportSteps(g, ref)[0]?.command : guardStep(f.word, g, track, c.stage, ref)?.command;
@@ -187,9 +190,9 @@ function selectRecords(ws: Workspace, o: AdvanceOptions): RecordEntry<'project' 
   if (o.org) {
     const org = ws.organisation(o.org, '--org', true);
     const scope = orgSubtree(ws.index, org.id);
-    const memberOrg = (m: string) => ws.index.get('member', m)?.data.organisation;
+    const memberOrg = (m: string) => summary(ws.index.get('member', m))?.organisation;
     const belongs = (e: RecordEntry<'project' | 'task' | 'brand'>): boolean => {
-      const d = e.data as Record<string, any>;
+      const d = summary(e) as Record<string, any>;
       if (e.kind === 'project') return [d.lead ?? d.proposed_by, ...(d.co_organisers ?? []).map((c: { organisation: string }) => c.organisation)].some((x) => x && scope.has(x));
       if (e.kind === 'task') return (d.members ?? []).some((m: string) => scope.has(memberOrg(m) ?? ''));
       return scope.has(d.organisation);
