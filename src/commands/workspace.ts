@@ -24,7 +24,7 @@ import type { Problem } from '../domain/problem.js';
 import { chooseProgramme, choiceNote } from '../domain/years.js';
 
 import type { ProgrammeRecord } from '../domain/types.generated.js';
-import { RecordIndex, evaluationOf, orgName, type RecordEntry, type Repository } from '../domain/records.js';
+import { ChangeLog, OverlayIndex, RecordIndex, evaluationOf, orgName, type RecordEntry, type Repository } from '../domain/records.js';
 import { matchRecords, resolveRecord } from '../domain/resolve.js';
 import type { SlugSource } from '../domain/ids.js';
 import { nextSteps, type Step } from '../domain/next.js';
@@ -150,6 +150,8 @@ export class Workspace {
   readonly files: FileChange[] = [];
   readonly notes: Text[] = [];
   private cachedIndex?: RecordIndex;
+  /** Every version the pending changes went through, for the index laid over the loaded records. */
+  private readonly changes = new ChangeLog();
 
   private constructor(
     readonly root: string,
@@ -191,13 +193,24 @@ export class Workspace {
     this.lock?.release();
   }
 
+  private setPending(file: string, p: Pending): void {
+    this.pending.set(file, p);
+    this.changes.add({ kind: p.kind, id: p.id, file, data: p.data as never, text: p.text });
+    this.cachedIndex = undefined;
+  }
+
   /** Index over loaded records with every pending change applied. */
   get index(): RecordIndex {
     if (!this.cachedIndex) {
-      const replaced = new Set([...this.pending.keys()]);
-      const records: RecordEntry[] = this.repo.records.filter((r) => !replaced.has(r.file));
-      for (const [file, p] of this.pending) records.push({ kind: p.kind, id: p.id, file, data: p.data as never, text: p.text });
-      this.cachedIndex = new RecordIndex({ ...this.repo, records });
+      const loaded = RecordIndex.of(this.repo);
+      // The loaded records' index with the changes laid over it: an edit costs the change, not every record again.
+      if (!this.changes.size) this.cachedIndex = loaded;
+      else if (loaded.uniqueIds) this.cachedIndex = new OverlayIndex(loaded, this.changes);
+      else {
+        const changed = [...this.changes.records(this.changes.size)];
+        const files = new Set(changed.map((e) => e.file));
+        this.cachedIndex = new RecordIndex({ ...this.repo, records: [...this.repo.records.filter((r) => !files.has(r.file)), ...changed] });
+      }
     }
     return this.cachedIndex;
   }
@@ -297,8 +310,7 @@ export class Workspace {
     const parsed = parseRecordText(file, body);
     if (!parsed.ok) throw new ProblemsError(parsed.problems);
     const text = `${bom ? '\uFEFF' : ''}${crlf ? body.replace(/\r?\n/g, '\r\n') : body}`;
-    this.pending.set(file, { kind: entry.kind, id: entry.id, before, text, data: parsed.parsed.data as Record<string, any> });
-    this.cachedIndex = undefined;
+    this.setPending(file, { kind: entry.kind, id: entry.id, before, text, data: parsed.parsed.data as Record<string, any> });
   }
 
   /** Adds a new record from its YAML text (comments kept, as a programme copied from a preset); returns its id. */
@@ -306,8 +318,7 @@ export class Workspace {
     const file = recordPath(kind, id);
     const parsed = parseRecordText(file, text);
     if (!parsed.ok) throw new ProblemsError(parsed.problems);
-    this.pending.set(file, { kind, id, before: null, text, data: parsed.parsed.data as Record<string, any> });
-    this.cachedIndex = undefined;
+    this.setPending(file, { kind, id, before: null, text, data: parsed.parsed.data as Record<string, any> });
     return id;
   }
 
@@ -319,8 +330,7 @@ export class Workspace {
     for (const k of keyOrder(kind)) if (k in record) ordered[k] = (record as Record<string, unknown>)[k];
     const text = serializeRecord(kind, ordered);
     const parsed = parseRecordText(recordPath(kind, id), text);
-    this.pending.set(recordPath(kind, id), { kind, id, before: null, text, data: (parsed.ok ? parsed.parsed.data : ordered) as Record<string, any> });
-    this.cachedIndex = undefined;
+    this.setPending(recordPath(kind, id), { kind, id, before: null, text, data: (parsed.ok ? parsed.parsed.data : ordered) as Record<string, any> });
     return id;
   }
 
