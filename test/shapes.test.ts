@@ -14,6 +14,7 @@ import { RecordIndex, orgSubtree, type RecordEntry, type Repository } from '../s
 import { orgLoops } from '../src/domain/checks.js';
 import { loadRepository } from '../src/store/repo.js';
 import { computeTodo } from '../src/domain/todo.js';
+import { validateRepository } from '../src/store/validate.js';
 import { textTable } from '../src/output/text-table.js';
 import { conflictUnits } from '../src/domain/panel.js';
 import { lineDiff } from '../src/commands/workspace.js';
@@ -187,5 +188,21 @@ describe('the line diff a write prints', () => {
     const before = Array.from({ length: 20_000 }, (_, n) => `  - stage: claimed\n    date: 2020-04-${String((n % 28) + 1).padStart(2, '0')}`).join('\n');
     const diff = lineDiff(`${before}\n`, `${before}\n  - stage: implementing\n`);
     expect(diff).toEqual(['@@ 40001', '+   - stage: implementing']);
+  }, GUARD);
+});
+
+describe('5,000 projects with one number', () => {
+  // Each is flagged; its message names the first ten others and how many more (it listed all 4,999: 25 million ids).
+  it('are each reported with a message of bounded length', () => {
+    const repo = loadRepository(path.join(ROOT, 'examples', 'huishan-2020'));
+    const model = repo.records.find((r) => r.kind === 'project' && (r.data as { number?: string }).number)!;
+    for (let n = 0; n < 5_000; n++) {
+      const id = `p-2020-dup-${n}`;
+      repo.records.push({ kind: 'project', id, file: `records/projects/${id}.yaml`, data: { ...(model.data as object), id, number: '2020-999' }, text: '' } as unknown as RecordEntry);
+    }
+    const found = validateRepository(repo, { today: '2020-12-20' }).filter((p) => p.rule === 'number-duplicate');
+    expect(found.length).toBe(5_000);
+    const others = String(found[0]!.params!.others);
+    expect(others).toBe(`${Array.from({ length: 10 }, (_, n) => `p-2020-dup-${n + 1}`).join(', ')} … (+4989)`);
   }, GUARD);
 });

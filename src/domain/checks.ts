@@ -5,7 +5,7 @@
  * declare, the shipped form templates, results the loader already computed — comes in as a `CheckEnv`, which the
  * store provides (store/validate.ts), as it does positions (file:line:col).
  */
-import { factsOf, RecordIndex, type RecordEntry, type Repository } from './records.js';
+import { factsOf, idList, RecordIndex, type RecordEntry, type Repository } from './records.js';
 import { kindLabels, type MessageKey } from './i18n.js';
 import { isIsoDate, monthsBetween, quarterEnd, quarterStart } from './dates.js';
 import { CONFIG_FILE, type Kind } from './kinds.js';
@@ -704,8 +704,9 @@ function checkSecretaryLimit(ctx: Ctx) {
       const m = ctx.index.get('member', member);
       const name = (m ? view(m).name : undefined) ?? member;
       // Every project of the group is flagged: which one is "extra" is for people to decide, and a new one is never let through.
+      const projects = idList(list.map((x) => x.id));
       for (const pr of list) {
-        push(ctx, pr, '/leader', 'secretary-limit', { member: name, year, count: list.length, max: rule.max, projects: list.map((x) => x.id).join(', ') }, rule.severity ?? 'error');
+        push(ctx, pr, '/leader', 'secretary-limit', { member: name, year, count: list.length, max: rule.max, projects }, rule.severity ?? 'error');
       }
     }
   }

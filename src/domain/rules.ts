@@ -3,7 +3,7 @@
  * programme; one quarterly report per subject and quarter; one closure and one evaluation per subject. Two branches merged in git can each break one of these.
  */
 import type { MessageKey } from './i18n.js';
-import { groupBy, summary, type RecordEntry, type RecordIndex } from './records.js';
+import { groupBy, idList, summary, type RecordEntry, type RecordIndex } from './records.js';
 
 export interface RuleIssue {
   file: string;
@@ -12,6 +12,17 @@ export interface RuleIssue {
   severity: 'error' | 'warning';
   rule: MessageKey;
   params: Record<string, string | number>;
+}
+
+/** The other records of a group, for the message on one of them. */
+function others(list: RecordEntry[], r: RecordEntry): string {
+  const ids: string[] = [];
+  for (const x of list) {
+    if (x === r) continue;
+    ids.push(x.id);
+    if (ids.length === 10) break;
+  }
+  return idList(ids, list.length - 1);
 }
 
 /** The groups of two or more records sharing a key. */
@@ -26,7 +37,7 @@ export function workflowIssues(index: RecordIndex): RuleIssue[] {
     return typeof d.number === 'string' && d.number ? `${d.programme}|${d.number}` : undefined;
   })) {
     for (const p of list) {
-      out.push({ file: p.file, pointer: '/number', at: 'value', severity: 'error', rule: 'number-duplicate', params: { number: summary(p).number!, others: list.filter((x) => x !== p).map((x) => x.id).join(', ') } });
+      out.push({ file: p.file, pointer: '/number', at: 'value', severity: 'error', rule: 'number-duplicate', params: { number: summary(p).number!, others: others(list, p) } });
     }
   }
   for (const list of groups(index.all('report'), (r) => {
@@ -34,7 +45,7 @@ export function workflowIssues(index: RecordIndex): RuleIssue[] {
     return typeof d.subject === 'string' && typeof d.quarter === 'string' ? `${d.subject}|${d.quarter}` : undefined;
   })) {
     for (const r of list) {
-      out.push({ file: r.file, pointer: '/quarter', at: 'value', severity: 'error', rule: 'report-duplicate', params: { subject: summary(r).subject, quarter: summary(r).quarter, others: list.filter((x) => x !== r).map((x) => x.id).join(', ') } });
+      out.push({ file: r.file, pointer: '/quarter', at: 'value', severity: 'error', rule: 'report-duplicate', params: { subject: summary(r).subject, quarter: summary(r).quarter, others: others(list, r) } });
     }
   }
   for (const kind of ['closure', 'evaluation'] as const) {
@@ -46,7 +57,7 @@ export function workflowIssues(index: RecordIndex): RuleIssue[] {
       for (const r of list) {
         out.push({
           file: r.file, pointer: '/subject', at: 'value', severity: 'error', rule: 'subject-duplicate',
-          params: { subject: summary(r).subject, others: list.filter((x) => x !== r).map((x) => x.id).join(', '), kind_zh: kind === 'closure' ? '结项书' : '验收与评价记录', kind_en: kind },
+          params: { subject: summary(r).subject, others: others(list, r), kind_zh: kind === 'closure' ? '结项书' : '验收与评价记录', kind_en: kind },
         });
       }
     }
