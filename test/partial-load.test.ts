@@ -148,6 +148,11 @@ describe('partial load for one record’s forms', () => {
         const grepped = await loadForRecord(dir, id, { index: false });
         expect(files(indexed), `${state}: ${id}`).toEqual(files(grepped));
       }
+      // Many ids at once (over 32: one pass over the index's lines) find what each id finds alone.
+      const union = new Set<string>();
+      for (const id of ids) for (const f of (await referrerCandidates(dir, [id]))!) union.add(f);
+      const many = [...ids, ...Array.from({ length: 40 }, (_, n) => `m-nobody-${n}`)];
+      expect(await referrerCandidates(dir, many), `${state}: all ids at once`).toEqual([...union].sort());
     };
     // The index is built from a load git vouched for (the cache's witness), which small repositories skip.
     useEnv({ DJYC_CACHE_MIN: '0', DJYC_GIT_KEYS_MIN: '0', DJYC_LISTING_SETTLE_MS: '0' });

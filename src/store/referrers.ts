@@ -145,9 +145,17 @@ export async function referrerCandidates(root: string, ids: readonly string[], s
   if (bytes.length - read.body !== read.head.size) return undefined;
   const changed = gitChangedSince(root, RECORDS_DIR, read.head.tree, scan);
   const out = new Set<string>(read.head.unsure);
-  // Each line is `path<TAB>id id … `: an id is found after the tab or a space, and before a space. Searched as
-  // bytes (a UTF-8 id matches as its bytes) by Buffer.indexOf, one pass per id: no text made of the whole index.
-  for (const id of ids) {
+  // Each line is `path<TAB>id id … `: an id is found after the tab or a space, and before a space. A few ids are
+  // searched as bytes (a UTF-8 id matches as its bytes) by Buffer.indexOf, one pass per id: no text made of the whole
+  // index; many (a pull request changing hundreds of records) in one pass over its lines, each id looked up in a set.
+  if (ids.length > 32) {
+    const wanted = new Set(ids);
+    for (const line of bytes.toString('utf8', read.body).split('\n')) {
+      const tab = line.indexOf('\t');
+      if (tab >= 0 && line.slice(tab + 1).split(' ').some((id) => wanted.has(id))) out.add(line.slice(0, tab));
+    }
+  }
+  for (const id of ids.length > 32 ? [] : ids) {
     const needle = Buffer.from(`${id} `);
     for (let at = bytes.indexOf(needle, read.body); at >= 0; at = bytes.indexOf(needle, at + 1)) {
       const before = bytes[at - 1];
