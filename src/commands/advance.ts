@@ -253,17 +253,19 @@ function moveOne(ws: Workspace, record: RecordEntry<'project' | 'task' | 'brand'
   if (o.number !== undefined && data.number && data.number !== o.number) {
     refuse(`${recordName(ws.index, entry, 'zh')} 已有项目编号 ${data.number}，编号给定后不再改变`, `${recordName(ws.index, entry, 'en')} already has number ${data.number}; numbers never change once given`);
   }
-  const existingNumbers = ws.index.all('project').filter((x) => summary(x).programme === p.id && x.id !== entry.id && summary(x).number).map((x) => summary(x).number!);
+  // Only a move into a stage that gives a number reads every project's (a batch of task moves never needs them).
+  let numbers: string[] | undefined;
+  const existingNumbers = () => (numbers ??= ws.index.all('project').filter((x) => summary(x).programme === p.id && x.id !== entry.id && summary(x).number).map((x) => summary(x).number!));
   const numberFor = (s: Stage): string | undefined => {
     if (!requires(s, 'has-number') || data.number) return undefined;
-    return o.number ?? nextNumber(p, existingNumbers);
+    return o.number ?? nextNumber(p, existingNumbers());
   };
   const target = chooseTarget(ws, p, entry, o.to, numberFor);
   if (o.number !== undefined && !requires(target, 'has-number') && !data.number) {
     usage(`--number 只在进入需要项目编号的阶段（立项）时使用；${stageName(p, track, target.id, 'zh')} 不需要编号`, `--number is given on entering a stage that requires a number (approval); ${stageName(p, track, target.id, 'en')} does not`);
   }
   const number = numberFor(target);
-  if (number && existingNumbers.includes(number)) refuse(`项目编号 ${number} 已被使用`, `project number ${number} is already taken`);
+  if (number && existingNumbers().includes(number)) refuse(`项目编号 ${number} 已被使用`, `project number ${number} is already taken`);
   applyStage(ws, p, entry, from, target, { number, approvedBy: number ? (approvedBy ?? p.organiser) : undefined, note: o.note });
   return {
     id: entry.id, kind: entry.kind, name: { zh: recordName(ws.index, entry, 'zh'), en: recordName(ws.index, entry, 'en') },
