@@ -180,7 +180,10 @@ export class ChangeLog {
 export class OverlayIndex extends RecordIndex {
   private readonly lists = new Map<Kind, RecordEntry[]>();
   private records?: RecordEntry[];
+  private view?: Repository;
   private ids?: Map<string, RecordEntry>;
+  /** The changed records of a kind by a field's value, per kind and field (as RecordIndex.where's maps). */
+  private readonly changedWhere = new Map<string, Map<unknown, RecordEntry[]>>();
 
   /** `base` must hold each id once (RecordIndex.uniqueIds): with duplicates, which one an id finds depends on order. */
   constructor(
@@ -189,7 +192,7 @@ export class OverlayIndex extends RecordIndex {
     private readonly n: number = log.size,
   ) {
     super({ ...base.repo, records: [] });
-    Object.defineProperty(this, 'repo', { enumerable: true, get: () => ({ ...base.repo, records: this.allRecords() }) });
+    Object.defineProperty(this, 'repo', { enumerable: true, get: () => (this.view ??= { ...base.repo, records: this.allRecords() }) });
     Object.defineProperty(this, 'byId', { enumerable: true, get: () => this.idMap() });
   }
 
@@ -231,9 +234,19 @@ export class OverlayIndex extends RecordIndex {
   override where<K extends Kind>(kind: K, field: string, value: string): RecordEntry<K>[] {
     const found = this.base.where(kind, field, value);
     if (!this.log.touches(kind, this.n)) return found;
-    const out = found.filter((r) => !this.log.changed(r.file, this.n));
-    for (const e of this.log.records(this.n)) if (e.kind === kind && (factsOf(e) as Record<string, unknown>)[field] === value) out.push(e as RecordEntry<K>);
-    return out;
+    const key = `${kind}\0${field}`;
+    let changed = this.changedWhere.get(key);
+    if (!changed) {
+      this.changedWhere.set(key, (changed = new Map()));
+      for (const e of this.log.records(this.n)) {
+        if (e.kind !== kind) continue;
+        const v = (factsOf(e) as Record<string, unknown>)[field];
+        let list = changed.get(v);
+        if (!list) changed.set(v, (list = []));
+        list.push(e);
+      }
+    }
+    return [...found.filter((r) => !this.log.changed(r.file, this.n)), ...((changed.get(value) ?? []) as RecordEntry<K>[])];
   }
 }
 
