@@ -10,6 +10,7 @@ import { isMap, isSeq, type Document, type YAMLMap } from 'yaml';
 import { loadRepository } from '../store/repo.js';
 import { readRecordFile, serializeRecord, withAct, writeRecords, type RecordChange, newRecordId } from '../store/records.js';
 import { parseRecordText } from '../store/yaml.js';
+import { fastParse } from '../store/fastyaml.js';
 import { editPreservingFormat } from '../store/yaml-edit.js';
 import { frozenChanges } from '../domain/frozen.js';
 import { loadSchema } from '../store/schemas.js';
@@ -307,10 +308,15 @@ export class Workspace {
     // Only the keys the operation changes are rewritten: every other line stays byte for byte (yaml-edit.ts).
     const lf = (bom ? source.slice(1) : source).replace(/\r\n/g, '\n');
     const body = editPreservingFormat(lf, (doc) => mutate(doc, entry.data as Record<string, any>));
-    const parsed = parseRecordText(file, body);
-    if (!parsed.ok) throw new ProblemsError(parsed.problems);
+    // Read back as loading reads: the fast parser where it can (a batch edits thousands of records), else the safe one.
+    let data = fastParse(body) as Record<string, any> | undefined;
+    if (data === undefined) {
+      const parsed = parseRecordText(file, body);
+      if (!parsed.ok) throw new ProblemsError(parsed.problems);
+      data = parsed.parsed.data as Record<string, any>;
+    }
     const text = `${bom ? '\uFEFF' : ''}${crlf ? body.replace(/\r?\n/g, '\r\n') : body}`;
-    this.setPending(file, { kind: entry.kind, id: entry.id, before, text, data: parsed.parsed.data as Record<string, any> });
+    this.setPending(file, { kind: entry.kind, id: entry.id, before, text, data });
   }
 
   /** Adds a new record from its YAML text (comments kept, as a programme copied from a preset); returns its id. */
