@@ -115,7 +115,8 @@ export function chooseTarget(ws: Workspace, p: ProgrammeRecord, entry: RecordEnt
     // Named through the index of the records as loaded: an advance changes no name, and the workspace's own index
     // is rebuilt after every move (its name tables with it, each a pass over every record).
     const loaded = RecordIndex.of(ws.repo);
-    const ref = loaded.any(entry.id) ? refFor(loaded, loaded.any(entry.id)!, ['project', 'task', 'brand']) : refFor(ws.index, subject(), ['project', 'task', 'brand']);
+    const asLoaded = loaded.any(entry.id);
+    const ref = asLoaded ? refFor(loaded, asLoaded, ['project', 'task', 'brand']) : refFor(ws.index, subject(), ['project', 'task', 'brand']);
     return c.failures
       .map((f) => {
         const cmd = f.word === 'reports-due-filed' ? reportSteps(g, ref)[0]?.command : guardStep(f.word, g, track, c.stage, ref)?.command;

@@ -21,11 +21,11 @@ export function conflictUnits(index: RecordIndex, subject: RecordEntry): Conflic
 }
 
 function findConflicts(index: RecordIndex, subject: RecordEntry): Conflicts {
-  const d = subject.data as { lead?: string; organisation?: string; co_organisers?: { organisation: string }[]; project?: string };
+  const d = summary(subject) as { lead?: string; organisation?: string; co_organisers?: { organisation: string }[]; project?: string };
   let roots = [d.lead, d.organisation, ...(d.co_organisers ?? []).map((c) => c.organisation)].filter((x): x is string => !!x);
   if (subject.kind === 'task') {
-    const project = index.get('project', d.project);
-    if (project) roots = [project.data.lead, ...(project.data.co_organisers ?? []).map((c) => c.organisation)].filter((x): x is string => !!x);
+    const project = summary(index.get('project', d.project));
+    if (project) roots = [project.lead, ...(project.co_organisers ?? []).map((c) => c.organisation)].filter((x): x is string => !!x);
   }
   const orgs = new Set<string>();
   const units = new Set<string>();
@@ -62,13 +62,14 @@ export interface Eligibility {
  * programme declares, `evaluation.general_categories`), no conflict of interest.
  */
 export function expertEligibility(index: RecordIndex, subject: RecordEntry, expert: RecordEntry<'expert'>): Eligibility {
-  const e = expert.data;
+  // Summaries (no file read per expert of a pool of thousands): none of these fields is prose.
+  const e = summary(expert);
   if (e.active === false) return { expert, ok: false, reason: T('已不在专家库中', 'no longer in the pool') };
-  const cats = ((subject.data as { categories?: string[] }).categories ?? []);
-  const general = index.get('programme', (subject.data as { programme?: string }).programme)?.data.evaluation?.general_categories ?? [];
+  const cats = ((summary(subject) as { categories?: string[] }).categories ?? []);
+  const general = index.get('programme', (summary(subject) as { programme?: string }).programme)?.data.evaluation?.general_categories ?? [];
   if (cats.length && !e.categories.some((c) => cats.includes(c) || general.includes(c))) return { expert, ok: false, reason: T('擅长类别与项目类别不符', 'categories do not match') };
   const { orgs, units } = conflictUnits(index, subject);
-  const ownUnit = e.organisation ? index.get('organisation', e.organisation)?.data.unit : undefined;
+  const ownUnit = e.organisation ? summary(index.get('organisation', e.organisation))?.unit : undefined;
   if ((e.organisation && orgs.has(e.organisation)) || (e.unit && units.has(e.unit)) || (ownUnit && units.has(ownUnit))) {
     return { expert, ok: false, reason: T('来自领办或联办单位（回避）', 'from the lead or a co-organising unit (conflict of interest)') };
   }

@@ -16,7 +16,7 @@
  *
  * Pure: records in, sets and counts out. Reads records' facts (domain/records.ts factsOf), as the cross-record checks do.
  */
-import { factsOf, type RecordEntry, type RecordIndex } from './records.js';
+import { factsOf, orgsUnder, type RecordEntry, type RecordIndex } from './records.js';
 import { isDropped, isTrackEnabled } from './programme.js';
 import type { ProgrammeRecord } from './types.generated.js';
 
@@ -148,17 +148,7 @@ export function participatingOrganisations(index: RecordIndex, p: ProgrammeRecor
     if (lead) out.add(lead);
     for (const c of coOrganisersOf(p, d)) out.add(c);
   }
-  // Down the tree through the children lookup (a scan of every organisation per level was depth × organisations).
-  const queue = [...out];
-  for (let i = 0; i < queue.length; i++) {
-    for (const child of index.where('organisation', 'parent', queue[i]!)) {
-      if (!out.has(child.id)) {
-        out.add(child.id);
-        queue.push(child.id);
-      }
-    }
-  }
-  return out;
+  return new Set(orgsUnder(index, out));
 }
 
 /** Brands of the programme per organisation. */

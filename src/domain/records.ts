@@ -346,18 +346,30 @@ export function orgSubtree(index: RecordIndex, org: string): Set<string> {
   }
   // The round in which each organisation would be found: its parent's, or the next when it comes before its parent.
   const round = new Map<string, number>([[org, 0]]);
-  const queue = [org];
-  for (let i = 0; i < queue.length; i++) {
-    const parent = queue[i]!;
+  const queue = orgsUnder(index, [org], (child, parent) => {
     const at = parent === org ? -1 : position.get(parent)!;
-    for (const child of index.where('organisation', 'parent', parent)) {
-      if (round.has(child.id)) continue;
-      round.set(child.id, Math.max(1, round.get(parent)! + (position.get(child.id)! < at ? 1 : 0)));
+    round.set(child, Math.max(1, round.get(parent)! + (position.get(child)! < at ? 1 : 0)));
+  });
+  const found = queue.slice(1).sort((a, b) => round.get(a)! - round.get(b)! || position.get(a)! - position.get(b)!);
+  return new Set([org, ...found]);
+}
+
+/**
+ * The organisations given, then every organisation under them (following `parent` down through the children lookup),
+ * each once and after its parent; `found` hears each one found below and the parent it was found under.
+ */
+export function orgsUnder(index: RecordIndex, roots: Iterable<string>, found?: (child: string, parent: string) => void): string[] {
+  const seen = new Set(roots);
+  const queue = [...seen];
+  for (let i = 0; i < queue.length; i++) {
+    for (const child of index.where('organisation', 'parent', queue[i]!)) {
+      if (seen.has(child.id)) continue;
+      seen.add(child.id);
+      found?.(child.id, queue[i]!);
       queue.push(child.id);
     }
   }
-  const found = queue.slice(1).sort((a, b) => round.get(a)! - round.get(b)! || position.get(a)! - position.get(b)!);
-  return new Set([org, ...found]);
+  return queue;
 }
 
 // Through RecordIndex.where (a map built once): asked for every project and task of a repository (djyc todo, the

@@ -154,15 +154,16 @@ export async function referrerCandidates(root: string, ids: readonly string[], s
       const tab = line.indexOf('\t');
       if (tab >= 0 && line.slice(tab + 1).split(' ').some((id) => wanted.has(id))) out.add(line.slice(0, tab));
     }
-  }
-  for (const id of ids.length > 32 ? [] : ids) {
-    const needle = Buffer.from(`${id} `);
-    for (let at = bytes.indexOf(needle, read.body); at >= 0; at = bytes.indexOf(needle, at + 1)) {
-      const before = bytes[at - 1];
-      if (before !== 0x20 && before !== 0x09) continue;
-      const start = bytes.lastIndexOf(0x0a, at) + 1;
-      const tab = bytes.indexOf(0x09, start);
-      if (tab >= 0 && tab < at) out.add(bytes.toString('utf8', start, tab));
+  } else {
+    for (const id of ids) {
+      const needle = Buffer.from(`${id} `);
+      for (let at = bytes.indexOf(needle, read.body); at >= 0; at = bytes.indexOf(needle, at + 1)) {
+        const before = bytes[at - 1];
+        if (before !== 0x20 && before !== 0x09) continue;
+        const start = bytes.lastIndexOf(0x0a, at) + 1;
+        const tab = bytes.indexOf(0x09, start);
+        if (tab >= 0 && tab < at) out.add(bytes.toString('utf8', start, tab));
+      }
     }
   }
   const moved = await changed;

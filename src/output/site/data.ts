@@ -97,7 +97,6 @@ export class SiteData {
   readonly hidden: Set<string>;
   /** Dropped projects: listed nowhere, and not among the hidden ones either (they are in no total). */
   readonly dropped: Set<string>;
-  readonly orgIds: Set<string>;
   readonly t: Strings;
   // Lookups, so that a city of thousands of projects builds in linear time.
   readonly projectById = new Map<string, ProjectRow>();
@@ -110,6 +109,7 @@ export class SiteData {
   /** Public projects an organisation leads, joins, or (without a lead yet) proposed. */
   readonly projectsByOrg = new Map<string, { row: ProjectRow; role: 'lead' | 'co' | 'proposed' }[]>();
   readonly completeBy = new Map<string, string>();
+  /** The organisations taking part (each has a page), with their coverage row. */
   readonly coverageByOrg = new Map<string, Ledger['coverage'][number]>();
   readonly pages: { claims: boolean; progress: boolean; brands: boolean; selections: boolean; projectPages: boolean };
 
@@ -129,7 +129,6 @@ export class SiteData {
       .filter((r) => r.public && !r.dropped)
       .sort((a, b) => (a.number ? 0 : 1) - (b.number ? 0 : 1) || (a.number ?? '').localeCompare(b.number ?? '') || a.title.localeCompare(b.title, 'zh-CN'));
     this.tasks = this.ledger.tasks.filter((t) => !this.hidden.has(t.project));
-    this.orgIds = new Set(this.ledger.coverage.map((c) => c.organisation.id));
     for (const c of this.ledger.coverage) if (!this.coverageByOrg.has(c.organisation.id)) this.coverageByOrg.set(c.organisation.id, c);
     this.t = strings(opts.lang);
     const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
@@ -188,7 +187,7 @@ export class SiteData {
 
   /** Site-relative URL of a record's page, if it has one. */
   link(kind: string, id: string): string | undefined {
-    if (kind === 'organisation') return this.orgIds.has(id) ? `orgs/${id}.html` : undefined;
+    if (kind === 'organisation') return this.coverageByOrg.has(id) ? `orgs/${id}.html` : undefined;
     if (kind === 'project') return this.pages.projectPages && this.projectById.has(id) ? `projects/${id}.html` : undefined;
     if (kind === 'task') {
       const t = this.taskById.get(id);

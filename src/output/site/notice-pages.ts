@@ -23,7 +23,7 @@ export function indexPage(d: SiteData): PageContext {
   }
   if (d.pages.brands) sections.push({ href: 'brands.html', label: t.brands, text: d.tr('党建品牌名称、标识、内涵、载体、成效和认定情况', 'brand name, logo, concept, carrier, results and recognition') });
   if (d.pages.selections) sections.push({ href: 'selections.html', label: t.selections, text: (p.selections ?? []).map((s) => s.label).join('、') });
-  sections.push({ href: 'organisations.html', label: t.organisations, text: d.tr(`参加本方案的党组织（${d.orgIds.size} 个）`, `organisations taking part (${d.orgIds.size})`) });
+  sections.push({ href: 'organisations.html', label: t.organisations, text: d.tr(`参加本方案的党组织（${d.coverageByOrg.size} 个）`, `organisations taking part (${d.coverageByOrg.size})`) });
 
   let dash: unknown;
   if (d.pub.progress || d.pub.claims) {

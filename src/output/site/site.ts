@@ -109,7 +109,7 @@ export function siteFiles(repo: Repository, opts: SiteOptions, logoFor: (logo: s
   if (d.pages.brands) pages.push(['brands.html', 'brands', brandsPage(d, logos)]);
   if (d.pages.selections) pages.push(['selections.html', 'selections', selectionsPage(d)]);
   pages.push(['organisations.html', 'organisations', organisationsPage(d)]);
-  for (const id of d.orgIds) pages.push([`orgs/${id}.html`, 'organisation', organisationPage(d, id)]);
+  for (const id of d.coverageByOrg.keys()) pages.push([`orgs/${id}.html`, 'organisation', organisationPage(d, id)]);
   if (d.pages.projectPages) for (const pr of d.projects) pages.push([`projects/${pr.id}.html`, 'project', projectPage(d, pr)]);
   const entries = searchEntries(d);
   pages.push(['search.html', 'search', searchPage(d, entries)]);
