@@ -173,6 +173,20 @@ describe('numbers, reports due, diffs', () => {
     expect(nextNumber({ ...p, project: { stages: p.project!.stages } }, [])).toBeUndefined();
   });
 
+  it('a batch approval gives each project its own next number, counting the numbers the batch gave before', async () => {
+    const root = await repoWith('shuangling', 2020);
+    on('2020-03-05');
+    await createSimple(root, 'organisation', { id: 'org-a', name: '区教育局机关支部', type: '党支部', unit: '区教育局' });
+    for (const id of ['p-1', 'p-2', 'p-3', 'p-4']) await createProject(root, { id, title: `项目${id}`, lead: 'org-a', categories: ['呼应群众普遍期待'], source: '社会征集' });
+    on('2020-04-08');
+    expect((await advance({ root, id: 'p-4', number: '2020-007' })).number).toBe('2020-007');
+    await refused(root, advance({ root, id: 'p-3', number: '2020-007' }), /项目编号 2020-007 已被使用/);
+    const batch = await advance({ root, ids: ['p-1', 'p-2', 'p-3'] });
+    expect(batch.moves.map((m) => m.number)).toEqual(['2020-008', '2020-009', '2020-010']);
+    const numbers = ['p-1', 'p-2', 'p-3', 'p-4'].map((id) => /^number: (.*)$/m.exec(fs.readFileSync(path.join(root, `records/projects/${id}.yaml`), 'utf8'))?.[1]);
+    expect(numbers).toEqual(['2020-008', '2020-009', '2020-010', '2020-007']);
+  });
+
   it('reportsDue: from the quarter implementation began, quarters ended plus grace, stopping at closure', () => {
     const programme = {
       id: 'prog', name: 'p', year: 2020,

@@ -2,7 +2,7 @@
 // Lopsided repositories: where a lookup by search instead of by key makes a command quadratic. The cities of
 // run.mjs spread 111,000 files evenly and show none of these; an office's own data may be shaped otherwise.
 //
-//   node scripts/bench/shapes.mjs [--scale 1] [--only chain,branch,tasks,holder,dupes] [--keep DIR]
+//   node scripts/bench/shapes.mjs [--scale 1] [--only chain,branch,tasks,holder,dupes,approvals] [--keep DIR]
 //
 // Each shape is built twice, at n and 2n, on a copy of a `djyc demo` repository (双领一创, Huishan 2020), one commit:
 //   chain   n organisations, each the parent of the next (a tree n levels deep)           n = 1,500
@@ -10,6 +10,7 @@
 //   tasks   one project of n member tasks, a commitment and two quarterly reports each   n = 2,500
 //   holder  one member holding n tasks of one project (with their commitments, reports)  n = 2,500
 //   dupes   n projects that share one project number (validate reports each)             n = 1,000
+//   approvals n proposed projects of one organisation, approved at once (each gets a number) n = 1,000
 // Then each command runs once per size (cache cleared before the cold validate): wall time, CPU time (user+sys)
 // and peak RSS, and the growth from n to 2n by CPU time. A command whose work follows the records grows ≈ 2× (less,
 // with start-up); ≈ 4× is quadratic and marked ✗ (over 3×).
@@ -29,7 +30,7 @@ const arg = (name, def) => {
   return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : def;
 };
 const SCALE = Number(arg('scale', 1));
-const ONLY = arg('only', 'chain,branch,tasks,holder,dupes').split(',');
+const ONLY = arg('only', 'chain,branch,tasks,holder,dupes,approvals').split(',');
 const TODAY = '2020-12-20';
 const log = (s) => process.stderr.write(`[shapes ${new Date().toTimeString().slice(0, 8)}] ${s}\n`);
 if (!fs.existsSync(path.join(PKG, 'dist', 'cli', 'main.js'))) {
@@ -91,6 +92,13 @@ const SHAPES = {
     build(w, n) {
       for (let i = 0; i < n; i++) w('projects', `p-2020-dup-${pad(i)}`, `programme: shuangling-2020\nnumber: 2020-999\ntitle: 重号项目${i}\ncategories:\n  - 服务高质量发展任务\nsource: 自行申报\nproposed_by: org-hs-jiaoyu\nstage: proposed\nhistory:\n  - stage: proposed\n    date: 2020-03-20\n    by: m-hs-li-min\n`);
       return { org: 'org-hs-jiaoyu', subject: 'p-2020-dup-00000' };
+    },
+  },
+  approvals: {
+    n: 1000,
+    build(w, n) {
+      for (let i = 0; i < n; i++) w('projects', `p-2020-new-${pad(i)}`, `programme: shuangling-2020\ntitle: 新项目${i}\ncategories:\n  - 服务高质量发展任务\nsource: 自行申报\nproposed_by: org-hs-jiaoyu\nstage: proposed\nhistory:\n  - stage: proposed\n    date: 2020-03-20\n    by: m-hs-li-min\n`);
+      return { org: 'org-hs-jiaoyu', subject: 'p-2020-new-00000' };
     },
   },
 };

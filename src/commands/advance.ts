@@ -46,8 +46,8 @@ export interface AdvanceResult extends OpResult {
 /** Escapes a literal for a RegExp. */
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The next project number under `project.numbering.format` ("{year}-{seq:3}" → 2020-007). */
-export function nextNumber(p: ProgrammeRecord, numbers: string[]): string | undefined {
+/** A numbering format's pattern for one year: which numbers it made, their sequence, and the number of a sequence. */
+function numbering(p: ProgrammeRecord): { seq(n: string): number | undefined; make(seq: number): string } | undefined {
   const format = p.project?.numbering?.format;
   if (!format || !/\{seq(:\d+)?\}/.test(format)) return undefined;
   const year = String(p.year);
@@ -62,12 +62,62 @@ export function nextNumber(p: ProgrammeRecord, numbers: string[]): string | unde
     return esc(part);
   }).join('');
   const re = new RegExp(`^${pattern}$`);
+  return {
+    seq: (n) => {
+      const m = re.exec(n);
+      return m ? Number(m[1]) : undefined;
+    },
+    make: (seq) => format.replace('{year}', year).replace(/\{seq(?::\d+)?\}/, String(seq).padStart(width, '0')),
+  };
+}
+
+/** The next project number under `project.numbering.format` ("{year}-{seq:3}" → 2020-007). */
+export function nextNumber(p: ProgrammeRecord, numbers: Iterable<string>): string | undefined {
+  const f = numbering(p);
+  if (!f) return undefined;
   let max = 0;
-  for (const n of numbers) {
-    const m = re.exec(n);
-    if (m) max = Math.max(max, Number(m[1]));
+  for (const n of numbers) max = Math.max(max, f.seq(n) ?? 0);
+  return f.make(max + 1);
+}
+
+/**
+ * The project numbers of each programme, read from the index once per `advance` and kept current as its moves give
+ * numbers: approving a thousand projects in one batch must not read every project's number a thousand times.
+ */
+class NumberBook {
+  private readonly books = new Map<string, { taken: Set<string>; max: number; format: ReturnType<typeof numbering> }>();
+  constructor(private readonly index: RecordIndex) {}
+
+  private book(p: ProgrammeRecord): { taken: Set<string>; max: number; format: ReturnType<typeof numbering> } {
+    let b = this.books.get(p.id);
+    if (!b) {
+      b = { taken: new Set(), max: 0, format: numbering(p) };
+      for (const x of this.index.all('project')) {
+        const s = summary(x);
+        if (s.programme === p.id && s.number) NumberBook.add(b, s.number);
+      }
+      this.books.set(p.id, b);
+    }
+    return b;
   }
-  return format.replace('{year}', year).replace(/\{seq(?::\d+)?\}/, String(max + 1).padStart(width, '0'));
+
+  private static add(b: { taken: Set<string>; max: number; format: ReturnType<typeof numbering> }, number: string): void {
+    b.taken.add(number);
+    b.max = Math.max(b.max, b.format?.seq(number) ?? 0);
+  }
+
+  taken(p: ProgrammeRecord, number: string): boolean {
+    return this.book(p).taken.has(number);
+  }
+
+  next(p: ProgrammeRecord): string | undefined {
+    const b = this.book(p);
+    return b.format?.make(b.max + 1);
+  }
+
+  take(p: ProgrammeRecord, number: string): void {
+    NumberBook.add(this.book(p), number);
+  }
 }
 
 /** Checks whether the date falls inside a stage's calendar window; a note, never a refusal (deadlines warn). */
@@ -223,9 +273,10 @@ export async function advance(o: AdvanceOptions): Promise<AdvanceResult> {
   const approvedBy = o.approvedBy ? ws.organisation(o.approvedBy, '--approved-by', true).id : undefined;
   const moves: Move[] = [];
   const refused: Text[] = [];
+  const numbers = new NumberBook(ws.index);
   for (const record of records) {
     try {
-      moves.push(moveOne(ws, record, o, approvedBy));
+      moves.push(moveOne(ws, record, o, approvedBy, numbers));
     } catch (err) {
       // All or nothing: every record is checked, every refusal reported, nothing written.
       if (!(err instanceof RefusedError) || records.length === 1) throw err;
@@ -247,27 +298,26 @@ export async function advance(o: AdvanceOptions): Promise<AdvanceResult> {
 }
 
 /** Moves one record (checked under the programme's guards, with the pending moves of the same batch in view). */
-function moveOne(ws: Workspace, record: RecordEntry<'project' | 'task' | 'brand'>, o: AdvanceOptions, approvedBy: string | undefined): Move {
+function moveOne(ws: Workspace, record: RecordEntry<'project' | 'task' | 'brand'>, o: AdvanceOptions, approvedBy: string | undefined, numbers: NumberBook): Move {
   const { entry, p, track, stage: from } = ws.staged(record.id);
   const data = entry.data as Record<string, any>;
   if (o.number !== undefined && entry.kind !== 'project') usage('--number 只适用于项目', '--number applies to projects only');
   if (o.number !== undefined && data.number && data.number !== o.number) {
     refuse(`${recordName(ws.index, entry, 'zh')} 已有项目编号 ${data.number}，编号给定后不再改变`, `${recordName(ws.index, entry, 'en')} already has number ${data.number}; numbers never change once given`);
   }
-  // Only a move into a stage that gives a number reads every project's (a batch of task moves never needs them).
-  let numbers: string[] | undefined;
-  const existingNumbers = () => (numbers ??= ws.index.all('project').filter((x) => summary(x).programme === p.id && x.id !== entry.id && summary(x).number).map((x) => summary(x).number!));
+  // The record itself has no number when it is given one, so the book's numbers are all the others'.
   const numberFor = (s: Stage): string | undefined => {
     if (!requires(s, 'has-number') || data.number) return undefined;
-    return o.number ?? nextNumber(p, existingNumbers());
+    return o.number ?? numbers.next(p);
   };
   const target = chooseTarget(ws, p, entry, o.to, numberFor);
   if (o.number !== undefined && !requires(target, 'has-number') && !data.number) {
     usage(`--number 只在进入需要项目编号的阶段（立项）时使用；${stageName(p, track, target.id, 'zh')} 不需要编号`, `--number is given on entering a stage that requires a number (approval); ${stageName(p, track, target.id, 'en')} does not`);
   }
   const number = numberFor(target);
-  if (number && existingNumbers().includes(number)) refuse(`项目编号 ${number} 已被使用`, `project number ${number} is already taken`);
+  if (number && numbers.taken(p, number)) refuse(`项目编号 ${number} 已被使用`, `project number ${number} is already taken`);
   applyStage(ws, p, entry, from, target, { number, approvedBy: number ? (approvedBy ?? p.organiser) : undefined, note: o.note });
+  if (number) numbers.take(p, number);
   return {
     id: entry.id, kind: entry.kind, name: { zh: recordName(ws.index, entry, 'zh'), en: recordName(ws.index, entry, 'en') },
     from: from.id, to: target.id, fromName: stageText(p, track, from.id), toName: stageText(p, track, target.id), ...(number ? { number } : {}),
