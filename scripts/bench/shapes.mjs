@@ -2,7 +2,7 @@
 // Lopsided repositories: where a lookup by search instead of by key makes a command quadratic. The cities of
 // run.mjs spread 111,000 files evenly and show none of these; an office's own data may be shaped otherwise.
 //
-//   node scripts/bench/shapes.mjs [--scale 1] [--only chain,branch,tasks,holder,dupes,approvals] [--keep DIR]
+//   node scripts/bench/shapes.mjs [--scale 1] [--only chain,branch,tasks,holder,dupes,approvals,wide,ranked,history] [--keep DIR]
 //
 // Each shape is built twice, at n and 2n, on a copy of a `djyc demo` repository (双领一创, Huishan 2020), one commit:
 //   chain   n organisations, each the parent of the next (a tree n levels deep)           n = 1,500
@@ -11,6 +11,9 @@
 //   holder  one member holding n tasks of one project (with their commitments, reports)  n = 2,500
 //   dupes   n projects that share one project number (validate reports each)             n = 1,000
 //   approvals n proposed projects of one organisation, approved at once (each gets a number) n = 1,000
+//   wide    one task claimed by all n members of a branch, a commitment of each naming it    n = 2,500
+//   ranked  one selection (十佳 list) of n organisations, each entry ranked                   n = 2,500
+//   history one project whose history has n entries (years of notes)                          n = 2,500
 // Then each command runs once per size (cache cleared before the cold validate): wall time, CPU time (user+sys)
 // and peak RSS, and the growth from n to 2n by CPU time. A command whose work follows the records grows ≈ 2× (less,
 // with start-up); ≈ 4× is quadratic and marked ✗ (over 3×).
@@ -30,7 +33,7 @@ const arg = (name, def) => {
   return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : def;
 };
 const SCALE = Number(arg('scale', 1));
-const ONLY = arg('only', 'chain,branch,tasks,holder,dupes,approvals').split(',');
+const ONLY = arg('only', 'chain,branch,tasks,holder,dupes,approvals,wide,ranked,history').split(',');
 const TODAY = '2020-12-20';
 const log = (s) => process.stderr.write(`[shapes ${new Date().toTimeString().slice(0, 8)}] ${s}\n`);
 if (!fs.existsSync(path.join(PKG, 'dist', 'cli', 'main.js'))) {
@@ -92,6 +95,35 @@ const SHAPES = {
     build(w, n) {
       for (let i = 0; i < n; i++) w('projects', `p-2020-dup-${pad(i)}`, `programme: shuangling-2020\nnumber: 2020-999\ntitle: 重号项目${i}\ncategories:\n  - 服务高质量发展任务\nsource: 自行申报\nproposed_by: org-hs-jiaoyu\nstage: proposed\nhistory:\n  - stage: proposed\n    date: 2020-03-20\n    by: m-hs-li-min\n`);
       return { org: 'org-hs-jiaoyu', subject: 'p-2020-dup-00000' };
+    },
+  },
+  wide: {
+    n: 2500,
+    build(w, n) {
+      const p = project(w, 'org-wd', 0, n);
+      const t = 't-2020-org-wd-all';
+      const members = Array.from({ length: n }, (_, i) => `  - m-org-wd-${pad(i)}\n`).join('');
+      w('tasks', t, `programme: shuangling-2020\nproject: ${p}\nmembers:\n${members}content: 全体党员的任务\ndue: 2020-10-31\nstage: implementing\nhistory:\n  - stage: claimed\n    date: 2020-04-28\n    by: 党员\n  - stage: implementing\n    from: claimed\n    date: 2020-05-11\n    by: 党员\n`);
+      for (let i = 0; i < n; i++) w('commitments', `c-2020-org-wd-${pad(i)}`, `programme: shuangling-2020\ntype: member\norganisation: org-wd\nmember: m-org-wd-${pad(i)}\nposition: 职务\nitems:\n  - task: ${t}\n    text: 全体党员的任务\ncomplete_by: 2020-10-31\nsigned_on: 2020-04-28\n`);
+      for (const [q, d] of [['q2', '2020-07-05'], ['q3', '2020-10-05']]) w('reports', `r-2020-org-wd-all-${q}`, `programme: shuangling-2020\nsubject: ${t}\nquarter: 2020${q.toUpperCase()}\nprogress: 进展\nresponsible: m-org-wd-00000\nsubmitted_on: ${d}\n`);
+      return { org: 'org-wd', subject: t };
+    },
+  },
+  ranked: {
+    n: 2500,
+    build(w, n) {
+      for (let i = 0; i < n; i++) w('organisations', `org-rk-${pad(i)}`, `name: 评选党组织${i}\ntype: 党支部\nunit: 评选单位${i}\nparent: org-hs-gongwei\n`);
+      const entries = Array.from({ length: n }, (_, i) => `  - subject: org-rk-${pad(i)}\n    rank: ${i + 1}\n    reason: 经评审确定\n`).join('');
+      w('selections', 'sel-2020-all', `programme: shuangling-2020\naward: top-ten-organisations\ntitle: 评选\ndecided_on: 2021-01-22\ndecision:\n  by: 区委区级机关工委\nentries:\n${entries}`);
+      return { org: 'org-hs-gongwei', subject: 'sel-2020-all' };
+    },
+  },
+  history: {
+    n: 2500,
+    build(w, n) {
+      const notes = Array.from({ length: n }, (_, i) => `  - stage: proposed\n    date: 2020-03-20\n    by: m-hs-li-min\n    note: 第${i}次补充说明\n`).join('');
+      w('projects', 'p-2020-long', `programme: shuangling-2020\ntitle: 历史很长的项目\ncategories:\n  - 服务高质量发展任务\nsource: 自行申报\nproposed_by: org-hs-jiaoyu\nstage: proposed\nhistory:\n  - stage: proposed\n    date: 2020-03-20\n    by: m-hs-li-min\n${notes}`);
+      return { org: 'org-hs-jiaoyu', subject: 'p-2020-long' };
     },
   },
   approvals: {

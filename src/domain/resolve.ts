@@ -68,37 +68,87 @@ export function idSlug(id: string): string {
   return m[2]!.replace(/^\d{4}-/, '').replace(/-[2-9a-hjkmnp-z]{5}$/, '');
 }
 
-/** Lookup tables over one index, built on first use and kept with it. */
-class Names {
-  readonly byName = new Map<string, RecordEntry[]>();
-  readonly byRelated = new Map<string, RecordEntry[]>();
-  readonly bySlug = new Map<string, RecordEntry[]>();
-  readonly byNumber = new Map<string, RecordEntry[]>();
-  readonly named: { entry: RecordEntry; keys: string[] }[] = [];
+type Table = Map<string, RecordEntry[]>;
 
-  constructor(index: RecordIndex) {
-    const add = (map: Map<string, RecordEntry[]>, key: string, e: RecordEntry) => {
-      if (!key) return;
-      let list = map.get(key);
-      if (!list) map.set(key, (list = []));
-      // An entry's keys are added together: a repeat can only be the last one (a search was k² for k tasks of one member).
-      if (list[list.length - 1] !== e) list.push(e);
-    };
-    for (const e of index.byId.values()) {
-      const keys = namesOf(e).map(normName).filter(Boolean);
-      for (const k of keys) add(this.byName, k, e);
-      if (keys.length) this.named.push({ entry: e, keys });
-      add(this.bySlug, idSlug(e.id), e);
-      add(this.bySlug, e.id.replace(/^[a-z]+-(\d{4}-)?/, ''), e);
-      const number = e.kind === 'project' ? factsOf(e).number as string | undefined : undefined;
-      if (number) add(this.byNumber, normName(String(number)), e);
+function add(map: Table, key: string, e: RecordEntry): void {
+  if (!key) return;
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  // An entry's keys are added together: a repeat can only be the last one (a search was k² for k tasks of one member).
+  if (list[list.length - 1] !== e) list.push(e);
+}
+
+/**
+ * Lookup tables over one index, each built on first use and kept with it: a hint (refFor) asks only the number,
+ * name and related-name rules, so it never pays for the slugs of 100,000 records.
+ */
+class Names {
+  private names?: { byName: Table; named: { entry: RecordEntry; keys: string[] }[] };
+  private related?: Table;
+  private slugs?: Table;
+  private numbers?: Table;
+
+  constructor(private readonly index: RecordIndex) {}
+
+  get byName(): Table {
+    return this.nameTables().byName;
+  }
+
+  get named(): { entry: RecordEntry; keys: string[] }[] {
+    return this.nameTables().named;
+  }
+
+  private nameTables(): { byName: Table; named: { entry: RecordEntry; keys: string[] }[] } {
+    if (!this.names) {
+      const byName: Table = new Map();
+      const named: { entry: RecordEntry; keys: string[] }[] = [];
+      for (const e of this.index.byId.values()) {
+        const keys = namesOf(e).map(normName).filter(Boolean);
+        for (const k of keys) add(byName, k, e);
+        if (keys.length) named.push({ entry: e, keys });
+      }
+      this.names = { byName, named };
     }
-    const memberName = (id: string) => index.get('member', id) && factsOf(index.get('member', id)!).name;
-    for (const t of index.all('task')) for (const m of factsOf(t).members ?? []) if (memberName(m)) add(this.byRelated, normName(memberName(m)), t);
-    for (const b of index.all('brand')) {
-      const o = index.get('organisation', factsOf(b).organisation);
-      for (const n of o ? namesOf(o) : []) add(this.byRelated, normName(n), b);
+    return this.names;
+  }
+
+  get bySlug(): Table {
+    if (!this.slugs) {
+      const t: Table = new Map();
+      for (const e of this.index.byId.values()) {
+        add(t, idSlug(e.id), e);
+        add(t, e.id.replace(/^[a-z]+-(\d{4}-)?/, ''), e);
+      }
+      this.slugs = t;
     }
+    return this.slugs;
+  }
+
+  get byNumber(): Table {
+    if (!this.numbers) {
+      const t: Table = new Map();
+      for (const e of this.index.byId.values()) {
+        const number = e.kind === 'project' ? (factsOf(e).number as string | undefined) : undefined;
+        if (number) add(t, normName(String(number)), e);
+      }
+      this.numbers = t;
+    }
+    return this.numbers;
+  }
+
+  get byRelated(): Table {
+    if (!this.related) {
+      const t: Table = new Map();
+      const index = this.index;
+      const memberName = (id: string) => index.get('member', id) && factsOf(index.get('member', id)!).name;
+      for (const task of index.all('task')) for (const m of factsOf(task).members ?? []) if (memberName(m)) add(t, normName(memberName(m)), task);
+      for (const b of index.all('brand')) {
+        const o = index.get('organisation', factsOf(b).organisation);
+        for (const n of o ? namesOf(o) : []) add(t, normName(n), b);
+      }
+      this.related = t;
+    }
+    return this.related;
   }
 }
 
