@@ -133,6 +133,15 @@ describe('an edit rewrites only the keys it changes', () => {
     );
   });
 
+  it('a record the fast parser does not read (anchors, aliases) is checked by the safe parser, and still edited in place', () => {
+    const source = 'id: p-1\ncategories: &cats\n  - 甲\nlabels: *cats # 同上\nstage: proposed\nhistory:\n  - stage: proposed\n    date: 2020-03-20\n';
+    const out = editPreservingFormat(source, (doc) => {
+      setField(doc, 'project', 'stage', 'approved');
+      appendItem(doc, 'project', 'history', { stage: 'approved', from: 'proposed', date: '2020-04-10' });
+    });
+    expect(out).toBe(source.replace('stage: proposed\nhistory', 'stage: approved\nhistory') + '  - stage: approved\n    from: proposed\n    date: 2020-04-10\n');
+  });
+
   it('CRLF and a byte-order mark are kept through a write command', () => {
     const repo = initRepo('shuangling', 2020);
     const file = path.join(repo, 'records/organisations/org-a.yaml');

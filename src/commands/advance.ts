@@ -80,15 +80,17 @@ export function nextNumber(p: ProgrammeRecord, numbers: Iterable<string>): strin
   return f.make(max + 1);
 }
 
+type Book = { taken: Set<string>; max: number; format: ReturnType<typeof numbering> };
+
 /**
  * The project numbers of each programme, read from the index once per `advance` and kept current as its moves give
  * numbers: approving a thousand projects in one batch must not read every project's number a thousand times.
  */
 class NumberBook {
-  private readonly books = new Map<string, { taken: Set<string>; max: number; format: ReturnType<typeof numbering> }>();
+  private readonly books = new Map<string, Book>();
   constructor(private readonly index: RecordIndex) {}
 
-  private book(p: ProgrammeRecord): { taken: Set<string>; max: number; format: ReturnType<typeof numbering> } {
+  private book(p: ProgrammeRecord): Book {
     let b = this.books.get(p.id);
     if (!b) {
       b = { taken: new Set(), max: 0, format: numbering(p) };
@@ -101,7 +103,7 @@ class NumberBook {
     return b;
   }
 
-  private static add(b: { taken: Set<string>; max: number; format: ReturnType<typeof numbering> }, number: string): void {
+  private static add(b: Book, number: string): void {
     b.taken.add(number);
     b.max = Math.max(b.max, b.format?.seq(number) ?? 0);
   }

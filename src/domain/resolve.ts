@@ -69,6 +69,7 @@ export function idSlug(id: string): string {
 }
 
 type Table = Map<string, RecordEntry[]>;
+type NameTables = { byName: Table; named: { entry: RecordEntry; keys: string[] }[] };
 
 function add(map: Table, key: string, e: RecordEntry): void {
   if (!key) return;
@@ -83,7 +84,7 @@ function add(map: Table, key: string, e: RecordEntry): void {
  * name and related-name rules, so it never pays for the slugs of 100,000 records.
  */
 class Names {
-  private names?: { byName: Table; named: { entry: RecordEntry; keys: string[] }[] };
+  private names?: NameTables;
   private related?: Table;
   private slugs?: Table;
   private numbers?: Table;
@@ -94,14 +95,14 @@ class Names {
     return this.nameTables().byName;
   }
 
-  get named(): { entry: RecordEntry; keys: string[] }[] {
+  get named(): NameTables['named'] {
     return this.nameTables().named;
   }
 
-  private nameTables(): { byName: Table; named: { entry: RecordEntry; keys: string[] }[] } {
+  private nameTables(): NameTables {
     if (!this.names) {
       const byName: Table = new Map();
-      const named: { entry: RecordEntry; keys: string[] }[] = [];
+      const named: NameTables['named'] = [];
       for (const e of this.index.byId.values()) {
         const keys = namesOf(e).map(normName).filter(Boolean);
         for (const k of keys) add(byName, k, e);
