@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
-import { editPreservingFormat } from '../src/store/yaml-edit.js';
+import { FormatEditor, editPreservingFormat } from '../src/store/yaml-edit.js';
 import { appendItem, setField } from '../src/commands/workspace.js';
 import { dangjianRecords, makeRepo } from './forms-fixtures.js';
 import { ROOT, djyc, git, initRepo, requireTool } from './helpers.js';
@@ -127,6 +127,31 @@ describe('an edit rewrites only the keys it changes', () => {
           const line = out.split('\n').find((l) => l.startsWith('stage: '))!;
           const was = rec.blocks[2]![1].split('\n').find((l) => l.startsWith('stage: '))!;
           expect(line.replace(/^stage: (['"]?)[^'"#\s]+\1/, '')).toBe(was.replace(/^stage: (['"]?)[^'"#\s]+\1/, ''));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: edits in turn on one editor (a move, then its history entry) give the text of the same edits one file read at a time', () => {
+    const apply = (doc: ReturnType<typeof parseDocument>, o: Op) => {
+      if (o.kind === 'set-stage') setField(doc, 'project', 'stage', o.value);
+      else if (o.kind === 'append-history') appendItem(doc, 'project', 'history', { stage: 'approved', from: 'proposed', date: '2020-04-10', by: '李四' });
+      else if (o.kind === 'new-key') setField(doc, 'project', 'number', '2020-007');
+      else if (o.kind === 'drop') setField(doc, 'project', o.key, undefined);
+      else setField(doc, 'project', o.key, ['甲', '乙']);
+    };
+    fc.assert(
+      fc.property(record, fc.array(op, { minLength: 2, maxLength: 4 }), (rec, ops) => {
+        const source = rec.header + rec.blocks.map(([, t]) => t).join('');
+        const editor = new FormatEditor(source);
+        let inTurn = source;
+        let oneByOne = source;
+        for (const o of ops) {
+          if (editor.spent) break;
+          inTurn = editor.edit((doc) => apply(doc, o));
+          oneByOne = editPreservingFormat(oneByOne, (doc) => apply(doc, o));
+          expect(inTurn).toBe(oneByOne);
         }
       }),
       { numRuns: 300 },

@@ -11,7 +11,7 @@ import { loadRepository } from '../store/repo.js';
 import { readRecordFile, serializeRecord, withAct, writeRecords, type RecordChange, newRecordId } from '../store/records.js';
 import { parseRecordText } from '../store/yaml.js';
 import { fastParse } from '../store/fastyaml.js';
-import { editPreservingFormat } from '../store/yaml-edit.js';
+import { FormatEditor } from '../store/yaml-edit.js';
 import { frozenChanges } from '../domain/frozen.js';
 import { loadSchema } from '../store/schemas.js';
 import { isIsoDate } from '../domain/dates.js';
@@ -153,6 +153,8 @@ export class Workspace {
   private cachedIndex?: RecordIndex;
   /** Every version the pending changes went through, for the index laid over the loaded records. */
   private readonly changes = new ChangeLog();
+  /** The last record edited, its text (LF) after the edit and the editor that made it, for an edit right after. */
+  private lastEdit?: { file: string; text: string; editor: FormatEditor };
 
   private constructor(
     readonly root: string,
@@ -307,9 +309,14 @@ export class Workspace {
     const crlf = /^[^\n]*\r\n/.test(source);
     // Only the keys the operation changes are rewritten: every other line stays byte for byte (yaml-edit.ts).
     const lf = (bom ? source.slice(1) : source).replace(/\r\n/g, '\n');
-    const body = editPreservingFormat(lf, (doc) => mutate(doc, entry.data as Record<string, any>));
+    // The same record edited again right after (a move, then its history entry): the parsed document goes on.
+    const last = this.lastEdit;
+    const editor = last && last.file === file && last.text === lf && !last.editor.spent ? last.editor : new FormatEditor(lf);
+    this.lastEdit = undefined;
+    const body = editor.edit((doc) => mutate(doc, entry.data as Record<string, any>));
+    if (!editor.spent) this.lastEdit = { file, text: body, editor };
     // Read back as loading reads: the fast parser where it can (a batch edits thousands of records), else the safe one.
-    let data = fastParse(body) as Record<string, any> | undefined;
+    let data = (editor.data ?? fastParse(body)) as Record<string, any> | undefined;
     if (data === undefined) {
       const parsed = parseRecordText(file, body);
       if (!parsed.ok) throw new ProblemsError(parsed.problems);

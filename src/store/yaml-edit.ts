@@ -162,22 +162,54 @@ function apply(src: string, edits: Edit[]): string {
  * text, rewriting only what changed (see above).
  */
 export function editPreservingFormat(source: string, mutate: (doc: Document.Parsed) => void): string {
-  const doc = parseDocument(source, PARSE);
-  // The document as it was, to diff against: a copy of its nodes (ranges included) costs about half a second parse.
-  const before = doc.clone();
-  mutate(doc);
-  const whole = () => doc.toString(PRINT);
-  if (!isMap(before.contents) || !isMap(doc.contents) || before.errors.length) return whole();
-  const edits = diffTop(source, before.contents, doc.contents, doc);
-  if (!edits) return whole();
-  const text = apply(source, edits);
-  return holds(text, doc.toJS()) ? text : whole();
+  return new FormatEditor(source).edit(mutate);
 }
 
-/** Whether `text` reads back as `data`: the fast parser where it answers (a batch edits thousands of records), else the safe one. */
-function holds(text: string, data: unknown): boolean {
-  const fast = fastParse(text);
-  if (fast !== undefined) return same(fast, data);
-  const check = parseDocument(text, PARSE);
-  return !check.errors.length && same(check.toJS(), data);
+/**
+ * Edits of one text in turn, each rewriting what all of them changed since the text was read: a record edited twice
+ * in a row (its stage, then its history entry) is parsed once. After an edit that had to print the whole document
+ * (or a mutation that threw), `spent` is set: later edits start afresh from the returned text.
+ */
+export class FormatEditor {
+  private readonly doc: Document.Parsed;
+  /** The document as it was, to diff against: a copy of its nodes (ranges included) costs about half a parse. */
+  private readonly before: Document;
+  spent = false;
+  /** The data of the text the last edit returned, when the fast parser read it back (its caller need not read it again). */
+  data?: Record<string, unknown>;
+
+  constructor(private readonly source: string) {
+    this.doc = parseDocument(source, PARSE);
+    this.before = this.doc.clone();
+  }
+
+  edit(mutate: (doc: Document.Parsed) => void): string {
+    if (this.spent) throw new Error('FormatEditor: start again from the last text');
+    const doc = this.doc;
+    this.data = undefined;
+    try {
+      mutate(doc);
+    } catch (err) {
+      this.spent = true;
+      throw err;
+    }
+    const whole = () => {
+      this.spent = true;
+      return doc.toString(PRINT);
+    };
+    if (!isMap(this.before.contents) || !isMap(doc.contents) || this.before.errors.length) return whole();
+    const edits = diffTop(this.source, this.before.contents, doc.contents, doc);
+    if (!edits) return whole();
+    const text = apply(this.source, edits);
+    const data = doc.toJS();
+    const fast = fastParse(text);
+    if (fast !== undefined) {
+      if (!same(fast, data)) return whole();
+      this.data = fast;
+      return text;
+    }
+    const check = parseDocument(text, PARSE);
+    return !check.errors.length && same(check.toJS(), data) ? text : whole();
+  }
 }
+
