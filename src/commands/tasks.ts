@@ -82,7 +82,8 @@ export async function addTask(o: TaskAddOptions): Promise<TaskAddResult> {
   if (usesMemberCommitments(p)) {
     for (const id of members) {
       const m = ws.index.get('member', id)!;
-      const existing = ws.index.all('commitment').find((c) => summary(c).type === 'member' && summary(c).member === id && summary(c).programme === p.id);
+      // By key: a team of many members must not scan every commitment once per member.
+      const existing = ws.index.where('commitment', 'member', id).find((c) => summary(c).type === 'member' && summary(c).programme === p.id);
       const item = { task, text: o.content.trim() };
       if (existing) {
         ws.edit(existing, (doc) => {
