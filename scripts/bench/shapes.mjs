@@ -5,15 +5,16 @@
 //   node scripts/bench/shapes.mjs [--scale 1] [--only chain,branch,tasks,holder,dupes,approvals,wide,ranked,history] [--keep DIR]
 //
 // Each shape is built twice, at n and 2n, on a copy of a `djyc demo` repository (双领一创, Huishan 2020), one commit:
-//   chain   n organisations, each the parent of the next (a tree n levels deep)           n = 1,500
-//   branch  one 党支部 of n members                                                      n = 10,000
-//   tasks   one project of n member tasks, a commitment and two quarterly reports each   n = 2,500
-//   holder  one member holding n tasks of one project (with their commitments, reports)  n = 2,500
-//   dupes   n projects that share one project number (validate reports each)             n = 1,000
-//   approvals n proposed projects of one organisation, approved at once (each gets a number) n = 1,000
-//   wide    one task claimed by all n members of a branch, a commitment of each naming it    n = 2,500
-//   ranked  one selection (十佳 list) of n organisations, each entry ranked                   n = 2,500
-//   history one project whose history has n entries (years of notes)                          n = 2,500
+//   chain      n organisations, each the parent of the next (a tree n levels deep)             n = 1,500
+//   branch     one 党支部 of n members                                                        n = 10,000
+//   tasks      one project of n member tasks, a commitment and two quarterly reports each     n = 2,500
+//   holder     one member holding n tasks of one project (with their commitments, reports)    n = 2,500
+//   dupes      n projects that share one project number (validate reports each)               n = 1,000
+//   approvals  n proposed projects of one organisation, approved at once (each gets a number) n = 1,000
+//   wide       one task claimed by all n members of a branch, a commitment of each naming it  n = 2,500
+//   ranked     one selection (十佳 list) of n organisations, each entry ranked                 n = 2,500
+//   history    one project whose history has n entries (years of notes)                       n = 2,500
+// With --keep DIR, the demo and every shape's repositories stay in DIR (to run a command on them again).
 // Then each command runs once per size (cache cleared before the cold validate): wall time, CPU time (user+sys)
 // and peak RSS, and the growth from n to 2n by CPU time. A command whose work follows the records grows ≈ 2× (less,
 // with start-up); ≈ 4× is quadratic and marked ✗ (over 3×).
@@ -184,7 +185,7 @@ for (const name of ONLY) {
       log(`${name} ${n}: ${label} ${r.wall.toFixed(2)} s, ${r.cpu.toFixed(2)} s CPU, ${Math.round(r.rss)} MB`);
     }
     results.push({ n, byCommand });
-    fs.rmSync(repo, { recursive: true, force: true });
+    if (!arg('keep')) fs.rmSync(repo, { recursive: true, force: true });
   }
   const [a, b] = results;
   for (const [label, small] of a.byCommand) {
