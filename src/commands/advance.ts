@@ -71,16 +71,27 @@ function numbering(p: ProgrammeRecord): { seq(n: string): number | undefined; ma
   };
 }
 
-/** The next project number under `project.numbering.format` ("{year}-{seq:3}" → 2020-007). */
-export function nextNumber(p: ProgrammeRecord, numbers: Iterable<string>): string | undefined {
-  const f = numbering(p);
-  if (!f) return undefined;
-  let max = 0;
-  for (const n of numbers) max = Math.max(max, f.seq(n) ?? 0);
-  return f.make(max + 1);
+/** The numbers given so far in one programme, and the largest sequence among those its format made. */
+type Book = { taken: Set<string>; max: number; format: ReturnType<typeof numbering> };
+
+function openBook(p: ProgrammeRecord, numbers: Iterable<string> = []): Book {
+  const b: Book = { taken: new Set(), max: 0, format: numbering(p) };
+  for (const n of numbers) enter(b, n);
+  return b;
 }
 
-type Book = { taken: Set<string>; max: number; format: ReturnType<typeof numbering> };
+function enter(b: Book, number: string): void {
+  b.taken.add(number);
+  b.max = Math.max(b.max, b.format?.seq(number) ?? 0);
+}
+
+/** The number after the largest one the book's format made (none when the format has no sequence). */
+const following = (b: Book): string | undefined => b.format?.make(b.max + 1);
+
+/** The next project number under `project.numbering.format` ("{year}-{seq:3}" → 2020-007). */
+export function nextNumber(p: ProgrammeRecord, numbers: Iterable<string>): string | undefined {
+  return following(openBook(p, numbers));
+}
 
 /**
  * The project numbers of each programme, read from the index once per `advance` and kept current as its moves give
@@ -93,19 +104,10 @@ class NumberBook {
   private book(p: ProgrammeRecord): Book {
     let b = this.books.get(p.id);
     if (!b) {
-      b = { taken: new Set(), max: 0, format: numbering(p) };
-      for (const x of this.index.all('project')) {
-        const s = summary(x);
-        if (s.programme === p.id && s.number) NumberBook.add(b, s.number);
-      }
-      this.books.set(p.id, b);
+      const numbers = this.index.all('project').flatMap((x) => (summary(x).programme === p.id && summary(x).number ? [summary(x).number!] : []));
+      this.books.set(p.id, (b = openBook(p, numbers)));
     }
     return b;
-  }
-
-  private static add(b: Book, number: string): void {
-    b.taken.add(number);
-    b.max = Math.max(b.max, b.format?.seq(number) ?? 0);
   }
 
   taken(p: ProgrammeRecord, number: string): boolean {
@@ -113,12 +115,11 @@ class NumberBook {
   }
 
   next(p: ProgrammeRecord): string | undefined {
-    const b = this.book(p);
-    return b.format?.make(b.max + 1);
+    return following(this.book(p));
   }
 
   take(p: ProgrammeRecord, number: string): void {
-    NumberBook.add(this.book(p), number);
+    enter(this.book(p), number);
   }
 }
 

@@ -32,8 +32,9 @@ function findConflicts(index: RecordIndex, subject: RecordEntry): Conflicts {
   for (const r of roots) {
     for (const o of orgSubtree(index, r)) orgs.add(o);
     // the unit's party organisation above the branch counts too (an expert from the 党委 of the same 局)
-    let parent = summary(index.get('organisation', r))?.parent;
-    const unit = summary(index.get('organisation', r))?.unit;
+    const own = summary(index.get('organisation', r));
+    let parent = own?.parent;
+    const unit = own?.unit;
     // Stops at an organisation met before: parents that loop (validate reports them) must not hang a draw.
     const met = new Set([r]);
     while (parent && !met.has(parent)) {

@@ -386,7 +386,6 @@ export function tasksOf(index: RecordIndex, project: string): RecordEntry<'task'
   return [...index.where('task', 'project', project)];
 }
 
-/** Items grouped by a key (items without one are left out), in first-seen order. */
 /**
  * Ids of a group for a message: all of a small group, the first ten and how many more of a big one (each of 5,000
  * records sharing a number would otherwise list the 4,999 others).
@@ -395,6 +394,7 @@ export function idList(ids: readonly string[], total = ids.length, max = 10): st
   return total <= max ? ids.slice(0, max).join(', ') : `${ids.slice(0, max).join(', ')} … (+${total - max})`;
 }
 
+/** Items grouped by a key (items without one are left out), in first-seen order. */
 export function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const it of items) {

@@ -26,8 +26,7 @@ import path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { loadRepository } from './repo.js';
 import { kindOfDir, RECORDS_DIR, type Kind } from '../domain/kinds.js';
-import { parseRecordText } from './yaml.js';
-import { fastParse } from './fastyaml.js';
+import { recordData } from './yaml.js';
 import type { Issue } from '../domain/checks.js';
 import { checkSchema, compileWithCache } from './schemas.js';
 import { VALIDATORS_DIR, cacheRoot } from './cache.js';
@@ -167,14 +166,6 @@ function schemaDetail(e: ErrorObject): { pointer: string; at: 'key' | 'value'; z
   }
 }
 
-/** A record text's data as the loader reads it (the fast parser, else the safe one), or undefined when it does not parse. */
-function dataOf(file: string, text: string): unknown {
-  const fast = fastParse(text);
-  if (fast !== undefined) return fast;
-  const r = parseRecordText(file, text);
-  return r.ok ? r.parsed.data : undefined;
-}
-
 /**
  * A panel the pull request adds or changes that says it was drawn (a seed, the candidate list, `djyc-draw-v1`) but
  * is not what that draw gives: an expert put in by hand. A panel without a candidate list or of another algorithm
@@ -252,7 +243,7 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
     if (typeof id !== 'string') return null;
     if (!programmes.has(id)) {
       const text = await showFile(root, base, `./${RECORDS_DIR}/programmes/${id}.yaml`);
-      const data = text === null ? undefined : dataOf(`${id}.yaml`, text);
+      const data = text === null ? undefined : recordData(`${id}.yaml`, text);
       programmes.set(id, isObject(data) ? (data as unknown as ProgrammeRecord) : null);
     }
     return programmes.get(id)!;
@@ -285,7 +276,7 @@ export async function checkAgainstBase(root: string, ref: string, opts: BaseChec
     }
     // The base version, parsed once (none for an added record).
     const baseText = change.status === 'A' ? null : baseTexts.get(file);
-    const parsedBase = baseText == null ? undefined : dataOf(file, baseText);
+    const parsedBase = baseText == null ? undefined : recordData(file, baseText);
     const was = isObject(parsedBase) ? (parsedBase as Data) : undefined;
     if (kind === 'evaluation' && isObject(now.panel) && !deepEqual(now.panel, was?.panel)) {
       const wrong = panelNotDrawn(now.panel);

@@ -11,8 +11,7 @@ import { readRecordBytes } from './containment.js';
 import type { Problem } from '../domain/problem.js';
 import type { RecordEntry, Repository } from '../domain/records.js';
 import { positionIssues, validateRepository } from './validate.js';
-import { parseRecordText } from './yaml.js';
-import { fastParse } from './fastyaml.js';
+import { recordData } from './yaml.js';
 import { frozenChanges } from '../domain/frozen.js';
 import type { Issue } from '../domain/checks.js';
 
@@ -129,14 +128,8 @@ function frozenProblems(records: RecordEntry[], changes: (RecordChange & { text:
   for (const c of changes) {
     if (typeof c.previous !== 'string') continue;
     const file = recordPath(c.kind, c.id);
-    const text = c.previous.replace(/^\uFEFF/, '');
-    // Read as loading reads it: the fast parser where it answers (a batch writes thousands of records), else the safe one.
-    let before: unknown = fastParse(text);
-    if (before === undefined) {
-      const parsed = parseRecordText(file, text);
-      if (!parsed.ok) continue;
-      before = parsed.parsed.data;
-    }
+    const before = recordData(file, c.previous.replace(/^\uFEFF/, ''));
+    if (!before) continue;
     for (const f of frozenChanges(c.kind, before, c.data)) issues.push({ file, pointer: f.pointer, at: 'value', severity: f.severity, rule: f.rule, params: f.params });
   }
   return issues.length ? positionIssues({ root: '', records }, issues) : [];

@@ -11,7 +11,7 @@ import { lastLoad, loadFiles, phase, phaseStart, settleMs, type ContentWitness }
 import { gitSync, startGitKeys } from './git.js';
 import { TEMP_PATTERN, writeAtomic } from './files.js';
 import { LISTING_FILE, blobId, cacheRoot, gitDirOf, type FileResult, type Precomputed } from './cache.js';
-import { decodeUtf8, parseRecordText } from './yaml.js';
+import { decodeUtf8, recordData } from './yaml.js';
 import { fastParse } from './fastyaml.js';
 import { readBounded, readRecordBytes } from './containment.js';
 import { MAX_FILE_BYTES } from '../domain/paths.js';
@@ -328,10 +328,7 @@ export function linkProgrammes(records: RecordEntry[], programmes: ReadonlyMap<s
 function reparse(root: string, file: string, key: string): Record<string, unknown> {
   const bytes = readChecked(root, file, key);
   const text = decodeUtf8(bytes);
-  const parsed = text === null ? undefined : fastParse(text) ?? (() => {
-    const r = parseRecordText(file, text);
-    return r.ok ? (r.parsed.data as Record<string, unknown>) : undefined;
-  })();
+  const parsed = text === null ? undefined : recordData(file, text);
   if (!parsed) throw new RefusedError(`文件 ${file} 在命令运行期间被修改，未做任何更改，请重新运行`, `${file} changed while the command ran; nothing was changed, run it again`);
   return parsed;
 }
@@ -419,10 +416,7 @@ export class LoadedRecord {
 /** Parses a record's text (from git: a base version) the way the loader did. */
 function parseText(file: string, text: string): Record<string, unknown> {
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const parsed = fastParse(clean) ?? (() => {
-    const r = parseRecordText(file, clean);
-    return r.ok ? (r.parsed.data as Record<string, unknown>) : undefined;
-  })();
+  const parsed = recordData(file, clean);
   if (!parsed) throw new RefusedError(`文件 ${file} 在命令运行期间被修改，未做任何更改，请重新运行`, `${file} changed while the command ran; nothing was changed, run it again`);
   return parsed;
 }

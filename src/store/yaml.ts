@@ -3,6 +3,7 @@ import type { Problem, Severity } from '../domain/problem.js';
 import type { MessageKey } from '../domain/i18n.js';
 
 import { MAX_FILE_BYTES } from '../domain/paths.js';
+import { fastParse } from './fastyaml.js';
 
 const PARSE_OPTIONS = {
   version: '1.2',
@@ -114,6 +115,17 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 /** Parses one record file: YAML 1.2 core schema, no aliases, anchors, tags or merge keys, one document. */
+/**
+ * A record text's data as loading reads it: the fast parser where it answers (batches read thousands of records),
+ * else the safe one; undefined when it does not parse.
+ */
+export function recordData(file: string, text: string): Record<string, unknown> | undefined {
+  const fast = fastParse(text);
+  if (fast !== undefined) return fast;
+  const r = parseRecordText(file, text);
+  return r.ok ? (r.parsed.data as Record<string, unknown>) : undefined;
+}
+
 export function parseRecordText(file: string, text: string): ParseResult {
   const lineCounter = new LineCounter();
   const problems: Problem[] = [];
